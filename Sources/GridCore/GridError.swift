@@ -1,0 +1,85 @@
+import Foundation
+
+/// The one error type the domain and the services throw: a stable machine code, a category the
+/// HTTP layer maps to a status, and the human text in Chinese and English.
+public struct GridError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case badRequest, unauthorized, forbidden, notFound, conflict, preconditionFailed
+        case unprocessable, payloadTooLarge, tooManyRequests, unavailable
+    }
+
+    public var kind: Kind
+    /// Stable machine code, e.g. `org.unit.notFound`.
+    public var code: String
+    public var message: Text
+    public var fieldErrors: [FieldError]
+    /// Seconds a client should wait before trying again (throttling).
+    public var retryAfter: Int?
+
+    public init(_ kind: Kind, _ code: String, _ message: Text, fieldErrors: [FieldError] = [], retryAfter: Int? = nil) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+        self.fieldErrors = fieldErrors
+        self.retryAfter = retryAfter
+    }
+
+    public var description: String {
+        ([message.en] + fieldErrors.map { "\($0.field): \($0.message.en)" }).joined(separator: "; ")
+    }
+
+    /// A validation failure: 400 with one entry per offending field.
+    public static func invalid(_ fieldErrors: [FieldError]) -> GridError {
+        let count = fieldErrors.count
+        return GridError(
+            .badRequest, "validation.failed",
+            Text(zh: "请求有 \(count) 处错误", en: "The request has \(count) invalid field(s)"),
+            fieldErrors: fieldErrors)
+    }
+
+    public static func notFound(_ what: Text, _ code: String) -> GridError {
+        GridError(.notFound, code, what)
+    }
+}
+
+/// One problem with one input field: where (a JSON pointer-like path or a column name), what.
+public struct FieldError: Sendable, Equatable {
+    public var field: String
+    public var code: String
+    public var message: Text
+
+    public init(_ field: String, _ code: String, _ message: Text) {
+        self.field = field
+        self.code = code
+        self.message = message
+    }
+}
+
+/// A user-facing sentence in the two languages the system speaks.
+public struct Text: Sendable, Equatable {
+    public var zh: String
+    public var en: String
+
+    public init(zh: String, en: String) {
+        self.zh = zh
+        self.en = en
+    }
+
+    public func localized(_ language: Language) -> String { language == .zh ? zh : en }
+}
+
+public enum Language: Sendable, Equatable {
+    case zh, en
+
+    /// Picks the language from an Accept-Language header: English only when it is asked for
+    /// before Chinese; Chinese is the default.
+    public static func from(acceptLanguage header: String?) -> Language {
+        guard let header else { return .zh }
+        for part in header.lowercased().split(separator: ",") {
+            let tag = part.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if tag.hasPrefix("zh") { return .zh }
+            if tag.hasPrefix("en") { return .en }
+        }
+        return .zh
+    }
+}

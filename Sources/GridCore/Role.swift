@@ -1,0 +1,40 @@
+/// The roles a user can be bound to, each at a scope (an org unit and its subtree).
+public enum Role: String, Sendable, CaseIterable, Codable {
+    case tenantAdmin, dispatcher, shiftLeader, departmentLiaison, gridWorker, communityChief, leader, viewer
+
+    public var label: Text {
+        switch self {
+        case .tenantAdmin: Text(zh: "区网格办管理员", en: "tenant admin")
+        case .dispatcher: Text(zh: "派遣员", en: "dispatcher")
+        case .shiftLeader: Text(zh: "值班长", en: "shift leader")
+        case .departmentLiaison: Text(zh: "部门联络员", en: "department liaison")
+        case .gridWorker: Text(zh: "网格员", en: "grid worker")
+        case .communityChief: Text(zh: "社区大格长", en: "community chief")
+        case .leader: Text(zh: "领导", en: "leader")
+        case .viewer: Text(zh: "查看者", en: "viewer")
+        }
+    }
+
+    public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// What a principal may try to do. Each handler names one action and the unit it touches.
+public enum Action: String, Sendable, CaseIterable {
+    case orgRead, orgWrite, locate, userRead, userWrite, departmentRead, departmentWrite, tenantRead, tenantWrite
+}
+
+/// The permission table: role × action. One place decides what every role may do.
+public enum Permissions {
+    static let table: [Role: Set<Action>] = [
+        .tenantAdmin: Set(Action.allCases),
+        .dispatcher: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead],
+        .shiftLeader: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead],
+        .departmentLiaison: [.orgRead, .locate, .departmentRead, .tenantRead],
+        .gridWorker: [.orgRead, .locate, .departmentRead, .tenantRead],
+        .communityChief: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead],
+        .leader: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead],
+        .viewer: [.orgRead, .locate, .departmentRead, .tenantRead],
+    ]
+
+    public static func allows(_ role: Role, _ action: Action) -> Bool { table[role]?.contains(action) ?? false }
+}

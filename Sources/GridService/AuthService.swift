@@ -1,0 +1,87 @@
+import Foundation
+import GridCore
+import GridStore
+
+/// A fresh login: the bearer token (shown once) and who it belongs to.
+public struct LoginResult: Sendable {
+    public var token: String
+    public var expiresAt: Date
+    public var principal: Principal
+    public var mustChangePassword: Bool
+}
+
+extension GridService {
+    static let unknownUserHash = Secrets.hashPassword("no such user: equal work for every login", cost: 4)
+
+    /// Checks a password and opens a session. Repeated failures throttle the login for a while.
+    public func login(tenantCode: String, login rawLogin: String, password: String) async throws -> LoginResult {
+        let login = rawLogin.lowercased()
+        let badCredentials = GridError(.unauthorized, "auth.badCredentials",
+                                       Text(zh: "区代码、登录名或密码错误", en: "wrong district, login or password"))
+        guard let tenant = try await db.withoutTenant({ tx in try await TenantStore.lookup(tx, code: tenantCode) }) else {
+            _ = Secrets.verifyPassword(password, hash: Self.unknownUserHash)
+            throw badCredentials
+        }
+        // A wrong password returns nil so that the failure counter is committed before the 401.
+        let result: LoginResult? = try await withActiveTenant(tenant.id) { tx, settings in
+            guard let credentials = try await UserStore.credentials(tx, login: login), credentials.status == "active" else {
+                _ = Secrets.verifyPassword(password, hash: Self.unknownUserHash)
+                throw badCredentials
+            }
+            if credentials.failedLogins >= configuration.loginFailuresAllowed, let last = credentials.lastFailedLoginAt {
+                let wait = Int(last.addingTimeInterval(TimeInterval(configuration.loginLockSeconds)).timeIntervalSinceNow.rounded(.up))
+                if wait > 0 {
+                    throw GridError(.tooManyRequests, "auth.throttled",
+                                    Text(zh: "登录失败次数过多，请 \(wait) 秒后再试", en: "too many failed logins; try again in \(wait) seconds"),
+                                    retryAfter: wait)
+                }
+            }
+            guard Secrets.verifyPassword(password, hash: credentials.passwordHash) else {
+                try await UserStore.recordLogin(tx, userId: credentials.userId, succeeded: false)
+                return nil
+            }
+            try await UserStore.recordLogin(tx, userId: credentials.userId, succeeded: true)
+            let token = Secrets.newToken(tenantId: tenant.id)
+            let expires = Date().addingTimeInterval(TimeInterval(settings.settings.sessionDays * 86_400))
+            try await SessionStore.insert(tx, userId: credentials.userId, tokenHash: Secrets.tokenHash(token), expiresAt: expires)
+            guard let user = try await UserStore.find(tx, id: credentials.userId) else { throw badCredentials }
+            let principal = Principal(tenantId: tenant.id, userId: user.id, login: user.login, bindings: try await UserStore.bindings(tx, userId: user.id))
+            return LoginResult(token: token, expiresAt: expires, principal: principal, mustChangePassword: user.mustChangePassword)
+        }
+        guard let result else { throw badCredentials }
+        return result
+    }
+
+    /// The principal behind a bearer token, or 401 when it is unknown, expired or revoked.
+    public func authenticate(token: String) async throws -> Principal {
+        let invalid = GridError(.unauthorized, "auth.invalidToken",
+                                Text(zh: "登录凭证无效、已过期或已注销，请重新登录", en: "the bearer token is unknown, expired or revoked; log in again"))
+        guard let tenantId = Secrets.tenant(ofToken: token) else { throw invalid }
+        return try await db.withTenant(tenantId) { tx in
+            guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw invalid }
+            guard let userId = try await SessionStore.liveUser(tx, tokenHash: Secrets.tokenHash(token)) else { throw invalid }
+            guard tenant.status == "active" else { throw Errors.tenantSuspended(tenant.code) }
+            guard let user = try await UserStore.find(tx, id: userId) else { throw invalid }
+            return Principal(tenantId: tenantId, userId: userId, login: user.login, bindings: try await UserStore.bindings(tx, userId: userId))
+        }
+    }
+
+    public func logout(token: String) async throws {
+        guard let tenantId = Secrets.tenant(ofToken: token) else { return }
+        try await db.withTenant(tenantId) { tx in try await SessionStore.revoke(tx, tokenHash: Secrets.tokenHash(token)) }
+    }
+
+    /// Changes one's own password (clears the must-change flag); other sessions end.
+    public func changePassword(_ principal: Principal, current: String, new: String) async throws {
+        if let problem = Users.passwordProblem(new) { throw GridError.invalid([FieldError("newPassword", "user.weakPassword", problem)]) }
+        let hash = Secrets.hashPassword(new, cost: configuration.bcryptCost)
+        try await withActiveTenant(principal.tenantId) { tx, _ in
+            guard let credentials = try await UserStore.credentials(tx, login: principal.login),
+                  Secrets.verifyPassword(current, hash: credentials.passwordHash)
+            else {
+                throw GridError(.forbidden, "auth.badCurrentPassword", Text(zh: "当前密码不正确", en: "the current password is wrong"))
+            }
+            try await UserStore.setPassword(tx, userId: principal.userId, hash: hash, mustChange: false)
+        }
+    }
+}

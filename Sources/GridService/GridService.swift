@@ -1,0 +1,86 @@
+import Foundation
+import GridCore
+import GridStore
+import Logging
+
+/// The use cases of gridgov, shared by the CLI and the HTTP layer; neither writes SQL itself.
+public struct GridService: Sendable {
+    public struct Configuration: Sendable {
+        /// bcrypt work factor for new password hashes.
+        public var bcryptCost: Int
+        /// Failed logins allowed before a user is throttled.
+        public var loginFailuresAllowed: Int
+        /// How long a throttled user waits, in seconds.
+        public var loginLockSeconds: Int
+
+        public init(bcryptCost: Int = 11, loginFailuresAllowed: Int = 5, loginLockSeconds: Int = 300) {
+            self.bcryptCost = bcryptCost
+            self.loginFailuresAllowed = loginFailuresAllowed
+            self.loginLockSeconds = loginLockSeconds
+        }
+
+        public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Configuration {
+            var configuration = Configuration()
+            if let cost = environment["GRIDGOV_BCRYPT_COST"].flatMap(Int.init), (4...31).contains(cost) { configuration.bcryptCost = cost }
+            return configuration
+        }
+    }
+
+    public let db: Database
+    public let configuration: Configuration
+    public var logger: Logger { db.logger }
+
+    public init(db: Database, configuration: Configuration = .init()) {
+        self.db = db
+        self.configuration = configuration
+    }
+
+    /// Runs `body` in the tenant's transaction after checking the tenant exists and is active.
+    func withActiveTenant<T: Sendable>(_ tenantId: Int64, _ body: (Tx, TenantRecord) async throws -> T) async throws -> T {
+        try await db.withTenant(tenantId) { tx in
+            guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
+            guard tenant.status == "active" else { throw Errors.tenantSuspended(tenant.code) }
+            return try await body(tx, tenant)
+        }
+    }
+
+    /// Resolves a tenant code for the CLI and login.
+    public func tenantId(code: String) async throws -> Int64 {
+        guard let found = try await db.withoutTenant({ tx in try await TenantStore.lookup(tx, code: code) }) else {
+            throw Errors.tenantNotFound(code)
+        }
+        return found.id
+    }
+}
+
+/// Errors several use cases raise.
+enum Errors {
+    static func tenantNotFound(_ code: String) -> GridError {
+        GridError(.notFound, "tenant.notFound", Text(zh: "区“\(code)”不存在", en: "district '\(code)' does not exist"))
+    }
+
+    static func tenantSuspended(_ code: String) -> GridError {
+        GridError(.forbidden, "tenant.suspended", Text(zh: "区“\(code)”已停用，请联系平台管理员", en: "district '\(code)' is suspended; contact the platform administrator"))
+    }
+
+    static func unitNotFound(_ what: String) -> GridError {
+        GridError(.notFound, "org.unit.notFound", Text(zh: "组织单元“\(what)”不存在", en: "org unit '\(what)' does not exist"))
+    }
+
+    static func userNotFound(_ what: String) -> GridError {
+        GridError(.notFound, "user.notFound", Text(zh: "用户“\(what)”不存在", en: "user '\(what)' does not exist"))
+    }
+
+    static func departmentNotFound(_ what: String) -> GridError {
+        GridError(.notFound, "department.notFound", Text(zh: "部门“\(what)”不存在", en: "department '\(what)' does not exist"))
+    }
+
+    static func versionMismatch(_ what: String) -> GridError {
+        GridError(.preconditionFailed, "version.mismatch",
+                  Text(zh: "\(what) 已被他人修改，请刷新后重试", en: "\(what) was changed by someone else; reload it and try again"))
+    }
+
+    static func field(_ field: String, _ code: String, zh: String, en: String) -> GridError {
+        GridError.invalid([FieldError(field, code, Text(zh: zh, en: en))])
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import GridCore
+import GridStore
+
+/// What an import created.
+public struct ImportSummary: Sendable, Equatable {
+    public var created: Int
+    public var byKind: [String: Int]
+}
+
+/// A located point: the grid and its chain of ancestors, root first.
+public struct Location: Sendable {
+    public var grid: OrgUnitRecord
+    public var chain: [OrgUnitRecord]
+}
+
+extension GridService {
+    /// Loads a GeoJSON FeatureCollection of org units: all of it, or nothing and every problem.
+    public func importOrg(tenantId: Int64, geoJSON data: Data, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportSummary {
+        let collection: JSONValue
+        do {
+            collection = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw Errors.field("body", "geojson.malformed", zh: "不是有效的 JSON：\(Self.describe(error))", en: "not valid JSON: \(Self.describe(error))")
+        }
+        return try await withActiveTenant(tenantId) { tx, tenant in
+            let drafts = try OrgGeoJSON.drafts(from: collection, gridLevels: tenant.settings.gridLevels)
+            try await OrgUnitStore.lockTree(tx)
+            let existing = try await OrgUnitStore.treeNodes(tx)
+            let plan = try OrgPlanner.plan(drafts, existing: existing, maxGridLevels: tenant.settings.gridLevels.count)
+            _ = try await OrgUnitStore.insert(tx, plan: plan, progress: progress)
+            var byKind: [String: Int] = [:]
+            for unit in plan { byKind[unit.draft.kind.rawValue, default: 0] += 1 }
+            return ImportSummary(created: plan.count, byKind: byKind)
+        }
+    }
+
+    /// Writes the tenant's tree (below the root) as a GeoJSON FeatureCollection.
+    public func exportOrg(tenantId: Int64, write: @escaping (String) async throws -> Void) async throws {
+        try await withActiveTenant(tenantId) { tx, _ in
+            try await write("{\"type\":\"FeatureCollection\",\"features\":[\n")
+            var first = true
+            try await OrgUnitStore.export(tx) { line in
+                try await write(first ? line : ",\n" + line)
+                first = false
+            }
+            try await write("\n]}\n")
+        }
+    }
+
+    public func unit(_ caller: Caller, tenantId: Int64, id: Int64, geometry: Bool = false) async throws -> OrgUnitRecord {
+        try await withActiveTenant(tenantId) { tx, _ in
+            guard let unit = try await OrgUnitStore.find(tx, id: id, geometry: geometry) else { throw Errors.unitNotFound("\(id)") }
+            try caller.authorize(.orgRead, at: unit.path)
+            return unit
+        }
+    }
+
+    public func unit(_ caller: Caller, tenantId: Int64, code: String, geometry: Bool = false) async throws -> OrgUnitRecord {
+        try await withActiveTenant(tenantId) { tx, _ in
+            guard let unit = try await OrgUnitStore.find(tx, code: code, geometry: geometry) else { throw Errors.unitNotFound(code) }
+            try caller.authorize(.orgRead, at: unit.path)
+            return unit
+        }
+    }
+
+    /// The unit and its ancestors, root first.
+    public func ancestors(_ caller: Caller, tenantId: Int64, id: Int64) async throws -> [OrgUnitRecord] {
+        try await withActiveTenant(tenantId) { tx, _ in
+            guard let unit = try await OrgUnitStore.find(tx, id: id) else { throw Errors.unitNotFound("\(id)") }
+            try caller.authorize(.orgRead, at: unit.path)
+            return try await OrgUnitStore.chain(tx, ids: unit.path.ids)
+        }
+    }
+
+    public func children(_ caller: Caller, tenantId: Int64, id: Int64, page: PageRequest) async throws -> Page<OrgUnitRecord> {
+        try await withActiveTenant(tenantId) { tx, _ in
+            guard let unit = try await OrgUnitStore.find(tx, id: id) else { throw Errors.unitNotFound("\(id)") }
+            try caller.authorize(.orgRead, at: unit.path)
+            let rows = try await OrgUnitStore.children(tx, of: id, after: page.after, limit: page.limit + 1)
+            return Page(fetched: rows, limit: page.limit) { $0.path.raw }
+        }
+    }
+
+    public func subtree(_ caller: Caller, tenantId: Int64, id: Int64, kind: OrgUnitKind?, page: PageRequest) async throws -> Page<OrgUnitRecord> {
+        try await withActiveTenant(tenantId) { tx, _ in
+            guard let unit = try await OrgUnitStore.find(tx, id: id) else { throw Errors.unitNotFound("\(id)") }
+            try caller.authorize(.orgRead, at: unit.path)
+            let rows = try await OrgUnitStore.subtree(tx, of: unit.path, kind: kind, after: page.after, limit: page.limit + 1)
+            return Page(fetched: rows, limit: page.limit) { $0.path.raw }
+        }
+    }
+
+    /// Creates one unit under `parentId`, checked like an imported feature.
+    public func createUnit(_ caller: Caller, tenantId: Int64, parentId: Int64, kind: OrgUnitKind, code: String, name: String,
+                           gridLevel: Int?, geometry: JSONValue?) async throws -> OrgUnitRecord {
+        try await withActiveTenant(tenantId) { tx, tenant in
+            guard let parent = try await OrgUnitStore.find(tx, id: parentId) else { throw Errors.unitNotFound("\(parentId)") }
+            try caller.authorize(.orgWrite, at: parent.path)
+            let area = try geometry.map { value throws(GridError) in try Area.parse(geoJSON: value, at: "geometry") }
+            let draft = UnitDraft(source: "body", code: code.trimmingCharacters(in: .whitespaces), name: name.trimmingCharacters(in: .whitespaces),
+                                  kind: kind, gridLevel: gridLevel, parentCode: parent.code, area: area)
+            try await OrgUnitStore.lockTree(tx)
+            let plan = try OrgPlanner.plan([draft], existing: try await OrgUnitStore.treeNodes(tx), maxGridLevels: tenant.settings.gridLevels.count)
+            let placed = try await OrgUnitStore.insert(tx, plan: plan)
+            guard let created = try await OrgUnitStore.find(tx, id: placed[0].id, geometry: true) else { throw Errors.unitNotFound(code) }
+            return created
+        }
+    }
+
+    public func renameUnit(_ caller: Caller, tenantId: Int64, id: Int64, name: String, ifVersion: Int64?) async throws -> OrgUnitRecord {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 100 else {
+            throw Errors.field("name", "org.unit.badName", zh: "名称应为 1–100 个字符", en: "name must be 1–100 characters")
+        }
+        return try await withActiveTenant(tenantId) { tx, _ in
+            guard let unit = try await OrgUnitStore.find(tx, id: id) else { throw Errors.unitNotFound("\(id)") }
+            try caller.authorize(.orgWrite, at: unit.path)
+            guard try await OrgUnitStore.rename(tx, id: id, name: name, expectedVersion: ifVersion) != nil else {
+                throw Errors.versionMismatch("org unit \(id)")
+            }
+            return try await OrgUnitStore.find(tx, id: id) ?? unit
+        }
+    }
+
+    /// Moves a unit (with its subtree) under another parent of a fitting kind within the same
+    /// coded ancestor, so that every code stays true.
+    public func moveUnit(_ caller: Caller, tenantId: Int64, id: Int64, newParentId: Int64, ifVersion: Int64?) async throws -> OrgUnitRecord {
+        try await withActiveTenant(tenantId) { tx, _ in
+            try await OrgUnitStore.lockTree(tx)
+            guard let unit = try await OrgUnitStore.find(tx, id: id) else { throw Errors.unitNotFound("\(id)") }
+            guard let parent = try await OrgUnitStore.find(tx, id: newParentId) else { throw Errors.unitNotFound("\(newParentId)") }
+            try caller.authorize(.orgWrite, at: unit.path)
+            try caller.authorize(.orgWrite, at: parent.path)
+            if unit.path.covers(parent.path) {
+                throw Errors.field("parentId", "org.unit.moveCycle", zh: "不能把“\(unit.name)”移到它自己或其下级“\(parent.name)”之下",
+                                   en: "cannot move '\(unit.code)' under itself or its descendant '\(parent.code)'")
+            }
+            guard unit.kind.canHang(gridLevel: unit.gridLevel, under: parent.kind, parentGridLevel: parent.gridLevel) else {
+                throw Errors.field("parentId", "org.unit.kindNotAllowed", zh: "\(unit.kind.label.zh)不能位于\(parent.kind.label.zh)之下",
+                                   en: "a \(unit.kind.rawValue) cannot be placed under a \(parent.kind.rawValue)")
+            }
+            if UnitCode.isNational(unit.kind) {
+                let chain = try await OrgUnitStore.chain(tx, ids: parent.path.ids)
+                let ancestorCode = chain.last { UnitCode.isNational($0.kind) }?.code
+                if let problem = UnitCode.problem(kind: unit.kind, code: unit.code, ancestorCode: ancestorCode) {
+                    throw GridError.invalid([FieldError("parentId", "org.unit.badCode", problem)])
+                }
+            }
+            guard try await OrgUnitStore.move(tx, id: id, from: unit.path, toParent: parent.id, newPath: parent.path.child(id), expectedVersion: ifVersion) != nil else {
+                throw Errors.versionMismatch("org unit \(id)")
+            }
+            return try await OrgUnitStore.find(tx, id: id) ?? unit
+        }
+    }
+
+    /// The grid under a WGS84 point and its chain; 404 when the point lies in no grid.
+    public func locate(_ caller: Caller, tenantId: Int64, lat: Double, lng: Double) async throws -> Location {
+        guard let point = Coordinate(lng: lng, lat: lat) else {
+            throw Errors.field("lat,lng", "geo.badCoordinate", zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度", en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")
+        }
+        return try await withActiveTenant(tenantId) { tx, _ in
+            guard let found = try await OrgUnitStore.locate(tx, point) else {
+                throw GridError(.notFound, "locate.outsideDistrict",
+                                Text(zh: "点 (\(lat), \(lng)) 不在本区任何网格内", en: "point (\(lat), \(lng)) is not inside any grid of this district"))
+            }
+            try caller.authorize(.locate, at: found.path)
+            let chain = try await OrgUnitStore.chain(tx, ids: found.path.ids)
+            guard let grid = chain.last else { throw Errors.unitNotFound("\(found.id)") }
+            return Location(grid: grid, chain: chain)
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context): context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
+        default: "\(error)"
+        }
+    }
+}

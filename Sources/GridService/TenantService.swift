@@ -1,0 +1,70 @@
+import Foundation
+import GridCore
+import GridStore
+
+/// A district just provisioned, with the one-time password of its first administrator.
+public struct ProvisionedTenant: Sendable {
+    public var tenant: TenantRecord
+    public var rootUnitId: Int64
+    public var adminLogin: String
+    public var adminPassword: String
+}
+
+extension GridService {
+    /// Creates a district: tenant row, root org unit, a tenant admin with a one-time password.
+    public func createTenant(code rawCode: String, name: String, divisionCode: String, adminLogin rawLogin: String) async throws -> ProvisionedTenant {
+        let code = rawCode.uppercased(), adminLogin = rawLogin.lowercased()
+        var problems: [FieldError] = []
+        if code.range(of: "^[A-Z][A-Z0-9]{1,15}$", options: .regularExpression) == nil {
+            problems.append(FieldError("code", "tenant.badCode", Text(zh: "区代码“\(rawCode)”应为 2–16 个字母数字，以字母开头", en: "tenant code '\(rawCode)' must be 2–16 letters or digits, starting with a letter")))
+        }
+        if name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 100 {
+            problems.append(FieldError("name", "tenant.badName", Text(zh: "名称应为 1–100 个字符", en: "name must be 1–100 characters")))
+        }
+        if let problem = UnitCode.problem(kind: .district, code: divisionCode, ancestorCode: nil) {
+            problems.append(FieldError("division", "tenant.badDivision", problem))
+        }
+        if let problem = Users.loginProblem(adminLogin) { problems.append(FieldError("admin", "user.badLogin", problem)) }
+        if !problems.isEmpty { throw GridError.invalid(problems) }
+        if try await db.withoutTenant({ tx in try await TenantStore.lookup(tx, code: code) }) != nil {
+            throw GridError(.conflict, "tenant.duplicateCode", Text(zh: "区代码“\(code)”已被使用", en: "tenant code '\(code)' is already taken"))
+        }
+        let password = Secrets.randomPassword()
+        let hash = Secrets.hashPassword(password, cost: configuration.bcryptCost)
+        return try await db.withPlatform { tx in
+            var tx = tx
+            let id = try await TenantStore.insert(tx, code: code, name: name, divisionCode: divisionCode, settings: TenantSettings())
+            try await tx.enter(tenant: id)
+            let root = try await OrgUnitStore.insertRoot(tx, code: divisionCode, name: name)
+            let userId = try await UserStore.insert(tx, login: adminLogin, displayName: "\(name)管理员", phone: nil, passwordHash: hash, mustChangePassword: true)
+            _ = try await UserStore.grant(tx, userId: userId, role: .tenantAdmin, scopeUnitId: root, departmentId: nil)
+            guard let tenant = try await TenantStore.find(tx, id: id) else { throw Errors.tenantNotFound(code) }
+            return ProvisionedTenant(tenant: tenant, rootUnitId: root, adminLogin: adminLogin, adminPassword: password)
+        }
+    }
+
+    public func listTenants() async throws -> [TenantRecord] {
+        try await db.withPlatform { tx in try await TenantStore.all(tx) }
+    }
+
+    public func tenant(code: String) async throws -> TenantRecord {
+        guard let tenant = try await db.withPlatform({ tx in try await TenantStore.find(tx, code: code) }) else {
+            throw Errors.tenantNotFound(code)
+        }
+        return tenant
+    }
+
+    /// The caller's own district (any active user may read it).
+    public func tenant(id: Int64) async throws -> TenantRecord {
+        try await withActiveTenant(id) { _, tenant in tenant }
+    }
+
+    /// Suspends or resumes a district; its users get 403 `tenant.suspended` while suspended.
+    public func setTenantStatus(code: String, active: Bool) async throws -> TenantRecord {
+        try await db.withPlatform { tx in
+            guard let tenant = try await TenantStore.find(tx, code: code) else { throw Errors.tenantNotFound(code) }
+            _ = try await TenantStore.setStatus(tx, id: tenant.id, status: active ? "active" : "suspended")
+            return try await TenantStore.find(tx, id: tenant.id) ?? tenant
+        }
+    }
+}

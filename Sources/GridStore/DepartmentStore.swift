@@ -1,0 +1,68 @@
+import Foundation
+import GridCore
+import PostgresNIO
+
+/// A functional department at district level, or an office (科室) of a street.
+public struct DepartmentRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case district, streetOffice }
+
+    public var id: Int64
+    public var code: String
+    public var name: String
+    public var kind: Kind
+    public var orgUnitId: Int64
+    public var orgUnitPath: ScopePath
+    public var version: Int64
+}
+
+public enum DepartmentStore {
+    static func decode(_ rows: PostgresRowSequence) async throws -> [DepartmentRecord] {
+        var result: [DepartmentRecord] = []
+        for try await (id, code, name, kind, unitId, path, version) in rows.decode((Int64, String, String, String, Int64, String, Int64).self) {
+            result.append(DepartmentRecord(id: id, code: code, name: name, kind: .init(rawValue: kind) ?? .district, orgUnitId: unitId,
+                                           orgUnitPath: ScopePath(path) ?? .root(unitId), version: version))
+        }
+        return result
+    }
+
+    public static func insert(_ tx: Tx, code: String, name: String, kind: DepartmentRecord.Kind, orgUnitId: Int64) async throws -> Int64 {
+        let rows = try await tx.query(
+            """
+            INSERT INTO departments (tenant_id, code, name, kind, org_unit_id)
+            VALUES (\(tx.tenant), \(code), \(name), \(kind.rawValue), \(orgUnitId)) RETURNING id
+            """)
+        for try await id in rows.decode(Int64.self) { return id }
+        preconditionFailure("INSERT … RETURNING returned no row")
+    }
+
+    public static func find(_ tx: Tx, id: Int64) async throws -> DepartmentRecord? {
+        try await decode(tx.query(
+            """
+            SELECT d.id, d.code, d.name, d.kind, d.org_unit_id, u.path, d.version
+            FROM departments d JOIN org_units u ON u.tenant_id = d.tenant_id AND u.id = d.org_unit_id
+            WHERE d.tenant_id = \(tx.tenant) AND d.id = \(id)
+            """)).first
+    }
+
+    public static func find(_ tx: Tx, code: String) async throws -> DepartmentRecord? {
+        try await decode(tx.query(
+            """
+            SELECT d.id, d.code, d.name, d.kind, d.org_unit_id, u.path, d.version
+            FROM departments d JOIN org_units u ON u.tenant_id = d.tenant_id AND u.id = d.org_unit_id
+            WHERE d.tenant_id = \(tx.tenant) AND d.code = \(code)
+            """)).first
+    }
+
+    /// Departments attached to units under any of `scopes`, in code order after `after`.
+    public static func list(_ tx: Tx, scopes: [ScopePath], after: String?, limit: Int) async throws -> [DepartmentRecord] {
+        let lows = scopes.map(\.raw), highs = scopes.map(\.upperBound)
+        return try await decode(tx.query(
+            """
+            SELECT d.id, d.code, d.name, d.kind, d.org_unit_id, u.path, d.version
+            FROM departments d JOIN org_units u ON u.tenant_id = d.tenant_id AND u.id = d.org_unit_id
+            WHERE d.tenant_id = \(tx.tenant) AND d.code > \(after ?? "")
+              AND EXISTS (SELECT 1 FROM unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) WHERE u.path >= s.lo AND u.path < s.hi)
+            ORDER BY d.code LIMIT \(limit)
+            """))
+    }
+}

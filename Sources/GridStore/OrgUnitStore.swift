@@ -1,0 +1,276 @@
+import Foundation
+import GridCore
+import PostgresNIO
+
+/// An org unit as stored; `geometry` is GeoJSON text, filled only when asked for.
+public struct OrgUnitRecord: Sendable, Equatable {
+    public var id: Int64
+    public var parentId: Int64?
+    public var kind: OrgUnitKind
+    public var gridLevel: Int?
+    public var code: String
+    public var name: String
+    public var path: ScopePath
+    public var version: Int64
+    public var updatedAt: Date
+    public var geometry: String?
+}
+
+/// The org-unit tree: reads by id, code, children, subtree and ancestors; bulk creation through
+/// COPY into a staging table (COPY FROM cannot target a table under RLS); renames and moves.
+public enum OrgUnitStore {
+    static func decode(_ rows: PostgresRowSequence) async throws -> [OrgUnitRecord] {
+        var result: [OrgUnitRecord] = []
+        for try await (id, parent, kind, level, code, name, path, version, updated, geometry) in rows.decode(
+            (Int64, Int64?, String, Int16?, String, String, String, Int64, Date, String?).self)
+        {
+            result.append(OrgUnitRecord(
+                id: id, parentId: parent, kind: OrgUnitKind(rawValue: kind) ?? .grid, gridLevel: level.map(Int.init), code: code,
+                name: name, path: ScopePath(path) ?? .root(id), version: version, updatedAt: updated, geometry: geometry))
+        }
+        return result
+    }
+
+    /// Serializes writes to one tenant's tree (imports, creates, moves) until the transaction ends.
+    public static func lockTree(_ tx: Tx) async throws {
+        try await tx.query("SELECT pg_advisory_xact_lock(7301, \(Int32(truncatingIfNeeded: tx.tenant)))")
+    }
+
+    public static func insertRoot(_ tx: Tx, code: String, name: String) async throws -> Int64 {
+        let ids = try await reserveIds(tx, count: 1)
+        try await tx.query(
+            """
+            INSERT INTO org_units (tenant_id, id, parent_id, kind, code, name, path, depth)
+            VALUES (\(tx.tenant), \(ids[0]), NULL, 'district', \(code), \(name), \(ScopePath.root(ids[0]).raw), 1)
+            """)
+        return ids[0]
+    }
+
+    public static func reserveIds(_ tx: Tx, count: Int) async throws -> [Int64] {
+        var ids: [Int64] = []
+        ids.reserveCapacity(count)
+        let rows = try await tx.query(
+            "SELECT nextval(pg_get_serial_sequence('org_units', 'id')) FROM generate_series(1, \(count))")
+        for try await id in rows.decode(Int64.self) { ids.append(id) }
+        return ids
+    }
+
+    /// Every unit of the tenant, as the planner needs them.
+    public static func treeNodes(_ tx: Tx) async throws -> [TreeNode] {
+        var nodes: [TreeNode] = []
+        let rows = try await tx.query("SELECT id, code, kind, grid_level, path, parent_id FROM org_units WHERE tenant_id = \(tx.tenant)")
+        for try await (id, code, kind, level, path, parent) in rows.decode((Int64, String, String, Int16?, String, Int64?).self) {
+            nodes.append(TreeNode(id: id, code: code, kind: OrgUnitKind(rawValue: kind) ?? .grid, gridLevel: level.map(Int.init),
+                                  path: ScopePath(path) ?? .root(id), parentId: parent))
+        }
+        return nodes
+    }
+
+    /// Writes planned units (parent-first) with ids reserved here; returns them with ids and
+    /// paths. Invalid polygons are reported per source and nothing is written.
+    public static func insert(_ tx: Tx, plan: [PlannedUnit], progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> [(id: Int64, path: ScopePath)] {
+        guard !plan.isEmpty else { return [] }
+        let ids = try await reserveIds(tx, count: plan.count)
+        var placed: [(id: Int64, path: ScopePath)] = []
+        placed.reserveCapacity(plan.count)
+        for (i, unit) in plan.enumerated() {
+            let parentPath: ScopePath
+            switch unit.parent {
+            case .existing(let node): parentPath = node.path
+            case .planned(let position): parentPath = placed[position].path
+            }
+            placed.append((ids[i], parentPath.child(ids[i])))
+        }
+        try await tx.query(
+            """
+            CREATE TEMP TABLE org_import (
+                n integer, id bigint, parent_id bigint, kind text, grid_level smallint, code text, name text,
+                path text COLLATE "C", depth smallint, geom geometry) ON COMMIT DROP
+            """)
+        let chunk = 2_000
+        try await tx.connection.copyFrom(
+            table: "org_import", columns: ["n", "id", "parent_id", "kind", "grid_level", "code", "name", "path", "depth", "geom"],
+            logger: tx.logger
+        ) { writer in
+            var buffer = ByteBuffer()
+            for (i, unit) in plan.enumerated() {
+                let parentId: Int64 =
+                    switch unit.parent {
+                    case .existing(let node): node.id
+                    case .planned(let position): placed[position].id
+                    }
+                let fields: [String] = [
+                    String(i), String(placed[i].id), String(parentId), unit.draft.kind.rawValue,
+                    unit.gridLevel.map(String.init) ?? "\\N", copyEscape(unit.draft.code), copyEscape(unit.draft.name),
+                    placed[i].path.raw, String(placed[i].path.depth), unit.draft.area?.ewkt ?? "\\N",
+                ]
+                buffer.writeString(fields.joined(separator: "\t"))
+                buffer.writeString("\n")
+                if (i + 1) % chunk == 0 {
+                    try await writer.write(buffer)
+                    buffer.clear()
+                    progress?(i + 1, plan.count)
+                }
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            progress?(plan.count, plan.count)
+        }
+        var invalid: [FieldError] = []
+        let rows = try await tx.query(
+            """
+            SELECT n, ST_IsValidReason(geom) FROM org_import
+            WHERE geom IS NOT NULL AND (NOT ST_IsValid(geom) OR ST_IsEmpty(geom)) ORDER BY n LIMIT 100
+            """)
+        for try await (n, reason) in rows.decode((Int, String).self) {
+            invalid.append(FieldError(
+                "\(plan[n].draft.source).geometry", "geojson.geometry.invalid",
+                Text(zh: "多边形无效：\(reason)", en: "invalid polygon: \(reason)")))
+        }
+        if !invalid.isEmpty { throw GridError.invalid(invalid) }
+        try await tx.query(
+            """
+            INSERT INTO org_units (tenant_id, id, parent_id, kind, grid_level, code, name, path, depth, geom)
+            SELECT \(tx.tenant), id, parent_id, kind, grid_level, code, name, path, depth, ST_Multi(geom)
+            FROM org_import ORDER BY n
+            """)
+        return placed
+    }
+
+    static func copyEscape(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for character in value {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    public static func find(_ tx: Tx, id: Int64, geometry: Bool = false) async throws -> OrgUnitRecord? {
+        try await decode(tx.query(
+            """
+            SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at,
+                   CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END
+            FROM org_units WHERE tenant_id = \(tx.tenant) AND id = \(id)
+            """)).first
+    }
+
+    public static func find(_ tx: Tx, code: String, geometry: Bool = false) async throws -> OrgUnitRecord? {
+        try await decode(tx.query(
+            """
+            SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at,
+                   CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END
+            FROM org_units WHERE tenant_id = \(tx.tenant) AND code = \(code)
+            """)).first
+    }
+
+    public static func root(_ tx: Tx) async throws -> OrgUnitRecord? {
+        try await decode(tx.query(
+            """
+            SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text
+            FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id IS NULL
+            """)).first
+    }
+
+    /// Units by id, root first (for ancestor chains).
+    public static func chain(_ tx: Tx, ids: [Int64]) async throws -> [OrgUnitRecord] {
+        try await decode(tx.query(
+            """
+            SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text
+            FROM org_units WHERE tenant_id = \(tx.tenant) AND id = ANY(\(ids)) ORDER BY depth
+            """))
+    }
+
+    /// Direct children of a unit, in path order after `after`.
+    public static func children(_ tx: Tx, of parentId: Int64, after: String?, limit: Int) async throws -> [OrgUnitRecord] {
+        try await decode(tx.query(
+            """
+            SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text
+            FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id = \(parentId) AND path > \(after ?? "")
+            ORDER BY path LIMIT \(limit)
+            """))
+    }
+
+    /// A unit's subtree (itself included), in path order after `after`, optionally of one kind.
+    public static func subtree(_ tx: Tx, of path: ScopePath, kind: OrgUnitKind?, after: String?, limit: Int) async throws -> [OrgUnitRecord] {
+        let lower = max(path.raw, after.map { $0 + "\u{0}" } ?? "")
+        return try await decode(tx.query(
+            """
+            SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text
+            FROM org_units
+            WHERE tenant_id = \(tx.tenant) AND path >= \(lower) AND path < \(path.upperBound)
+              AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))
+            ORDER BY path LIMIT \(limit)
+            """))
+    }
+
+    /// The deepest grid containing the point, through the definer function.
+    public static func locate(_ tx: Tx, _ point: Coordinate) async throws -> (id: Int64, path: ScopePath)? {
+        for try await (id, path) in try await tx.query("SELECT id, path FROM locate_grid(\(point.lng), \(point.lat))").decode((Int64, String).self) {
+            return (id, ScopePath(path) ?? .root(id))
+        }
+        return nil
+    }
+
+    /// Renames a unit if its version still matches; returns the new version.
+    public static func rename(_ tx: Tx, id: Int64, name: String, expectedVersion: Int64?) async throws -> Int64? {
+        let rows = try await tx.query(
+            """
+            UPDATE org_units SET name = \(name), version = version + 1, updated_at = now()
+            WHERE tenant_id = \(tx.tenant) AND id = \(id) AND (\(expectedVersion)::bigint IS NULL OR version = \(expectedVersion))
+            RETURNING version
+            """)
+        for try await version in rows.decode(Int64.self) { return version }
+        return nil
+    }
+
+    /// Moves a unit and rewrites its subtree's paths; the caller has checked kinds and cycles.
+    public static func move(_ tx: Tx, id: Int64, from oldPath: ScopePath, toParent parentId: Int64, newPath: ScopePath, expectedVersion: Int64?) async throws -> Int64? {
+        let depthShift = newPath.depth - oldPath.depth
+        let rows = try await tx.query(
+            """
+            UPDATE org_units SET parent_id = \(parentId), version = version + 1, updated_at = now()
+            WHERE tenant_id = \(tx.tenant) AND id = \(id) AND (\(expectedVersion)::bigint IS NULL OR version = \(expectedVersion))
+            RETURNING version
+            """)
+        var version: Int64?
+        for try await v in rows.decode(Int64.self) { version = v }
+        guard let version else { return nil }
+        try await tx.query(
+            """
+            UPDATE org_units
+            SET path = \(newPath.raw) || substr(path, \(oldPath.raw.count + 1)), depth = depth + \(depthShift), updated_at = now()
+            WHERE tenant_id = \(tx.tenant) AND path >= \(oldPath.raw) AND path < \(oldPath.upperBound)
+            """)
+        return version
+    }
+
+    /// Streams every unit below the district root as a GeoJSON feature, parents first.
+    public static func export(_ tx: Tx, write: (String) async throws -> Void) async throws {
+        let rows = try await tx.query(
+            """
+            SELECT json_build_object(
+                'type', 'Feature',
+                'properties', json_strip_nulls(json_build_object(
+                    'code', u.code, 'name', u.name, 'kind', u.kind, 'gridLevel', u.grid_level, 'parentCode', p.code)),
+                'geometry', ST_AsGeoJSON(u.geom, 7)::json)::text
+            FROM org_units u
+            LEFT JOIN org_units p ON p.tenant_id = u.tenant_id AND p.id = u.parent_id
+            WHERE u.tenant_id = \(tx.tenant) AND u.parent_id IS NOT NULL
+            ORDER BY u.depth, u.path
+            """)
+        for try await line in rows.decode(String.self) { try await write(line) }
+    }
+
+    public static func count(_ tx: Tx) async throws -> Int {
+        for try await n in try await tx.query("SELECT count(*)::bigint FROM org_units WHERE tenant_id = \(tx.tenant)").decode(Int64.self) {
+            return Int(n)
+        }
+        return 0
+    }
+}

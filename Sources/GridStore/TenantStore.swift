@@ -1,0 +1,87 @@
+import Foundation
+import GridCore
+import PostgresNIO
+
+/// A district as stored.
+public struct TenantRecord: Sendable, Equatable {
+    public var id: Int64
+    public var code: String
+    public var name: String
+    public var divisionCode: String
+    public var timeZone: String
+    public var status: String
+    public var settings: TenantSettings
+    public var version: Int64
+    public var createdAt: Date
+}
+
+/// A tenant's configurable facts, kept as jsonb.
+public struct TenantSettings: Sendable, Equatable, Codable {
+    public var gridLevels: [GridLevel]
+    /// Days a login token stays valid.
+    public var sessionDays: Int
+
+    public init(gridLevels: [GridLevel] = GridLevel.defaults, sessionDays: Int = 7) {
+        self.gridLevels = gridLevels
+        self.sessionDays = sessionDays
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        gridLevels = try container.decodeIfPresent([GridLevel].self, forKey: .gridLevels) ?? GridLevel.defaults
+        sessionDays = try container.decodeIfPresent(Int.self, forKey: .sessionDays) ?? 7
+    }
+}
+
+/// Tenants: created and changed in platform transactions, read in the tenant's own.
+public enum TenantStore {
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [TenantRecord] {
+        var result: [TenantRecord] = []
+        for try await (id, code, name, division, zone, status, settings, version, created) in rows.decode(
+            (Int64, String, String, String, String, String, String, Int64, Date).self)
+        {
+            let decoded = try JSONDecoder().decode(TenantSettings.self, from: Data(settings.utf8))
+            result.append(TenantRecord(id: id, code: code, name: name, divisionCode: division, timeZone: zone, status: status,
+                                       settings: decoded, version: version, createdAt: created))
+        }
+        return result
+    }
+
+    public static func insert(_ tx: Tx, code: String, name: String, divisionCode: String, settings: TenantSettings) async throws -> Int64 {
+        let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+        let rows = try await tx.query(
+            "INSERT INTO tenants (code, name, division_code, settings) VALUES (\(code), \(name), \(divisionCode), \(json)::jsonb) RETURNING id")
+        for try await id in rows.decode(Int64.self) { return id }
+        preconditionFailure("INSERT … RETURNING returned no row")
+    }
+
+    public static func all(_ tx: Tx) async throws -> [TenantRecord] {
+        try await decode(tx.query("SELECT id, code, name, division_code, time_zone, status, settings::text, version, created_at FROM tenants ORDER BY id"))
+    }
+
+    public static func find(_ tx: Tx, id: Int64) async throws -> TenantRecord? {
+        try await decode(tx.query(
+            "SELECT id, code, name, division_code, time_zone, status, settings::text, version, created_at FROM tenants WHERE id = \(id)")).first
+    }
+
+    public static func find(_ tx: Tx, code: String) async throws -> TenantRecord? {
+        try await decode(tx.query(
+            "SELECT id, code, name, division_code, time_zone, status, settings::text, version, created_at FROM tenants WHERE code = \(code.uppercased())")).first
+    }
+
+    /// Resolves a code to an id and status without a tenant set (definer function).
+    public static func lookup(_ tx: Tx, code: String) async throws -> (id: Int64, status: String)? {
+        for try await (id, status) in try await tx.query("SELECT id, status FROM tenant_by_code(\(code))").decode((Int64, String).self) {
+            return (id, status)
+        }
+        return nil
+    }
+
+    public static func setStatus(_ tx: Tx, id: Int64, status: String) async throws -> Bool {
+        let rows = try await tx.query(
+            "UPDATE tenants SET status = \(status), version = version + 1, updated_at = now() WHERE id = \(id) RETURNING id")
+        for try await _ in rows { return true }
+        return false
+    }
+}

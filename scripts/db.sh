@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# The project's own local PostgreSQL 15 + PostGIS cluster.
+#
+#   scripts/db.sh start    install packages if missing, create the cluster if missing, start it (idempotent)
+#   scripts/db.sh stop     stop the cluster
+#   scripts/db.sh reset    stop, delete the cluster and its credentials, start afresh
+#   scripts/db.sh status   say whether it runs
+#   scripts/db.sh env      print the connection variables (eval "$(scripts/db.sh env)")
+#   scripts/db.sh psql     open psql as the superuser on the gridgov database
+#
+# The cluster lives in .pgdata/ (ignored by git) and listens on 127.0.0.1:$GRIDGOV_PG_PORT (54329).
+# Roles: postgres (superuser, local only), gridgov_owner (owns the schema, runs migrations, owns the
+# SECURITY DEFINER lookups, BYPASSRLS), gridgov_app (what the service uses: no BYPASSRLS).
+# Database gridgov is the service's; gridgov_template (PostGIS ready) is what tests clone.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PGVER=15
+PGBIN=/usr/lib/postgresql/$PGVER/bin
+PGDATA=${GRIDGOV_PGDATA:-$ROOT/.pgdata}
+PORT=${GRIDGOV_PG_PORT:-54329}
+CREDS=$PGDATA/../.run/credentials
+SUPERUSER=postgres
+
+log() { printf 'db: %s\n' "$*" >&2; }
+
+# Runs a command as the cluster's OS user: PostgreSQL refuses to run as root.
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+install_packages() {
+  local need=()
+  [ -x "$PGBIN/postgres" ] || need+=("postgresql-$PGVER")
+  [ -f "/usr/share/postgresql/$PGVER/extension/postgis.control" ] || need+=("postgresql-$PGVER-postgis-3")
+  [ -f "/usr/share/postgresql/$PGVER/extension/pgtap.control" ] || need+=("postgresql-$PGVER-pgtap")
+  command -v psql >/dev/null || need+=("postgresql-client-$PGVER")
+  [ ${#need[@]} -eq 0 ] && return 0
+  log "installing ${need[*]}"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}
+
+random_secret() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+is_running() { as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+
+init_cluster() {
+  [ -f "$PGDATA/PG_VERSION" ] && return 0
+  log "creating cluster in $PGDATA"
+  mkdir -p "$PGDATA" "$(dirname "$CREDS")"
+  [ "$(id -u)" = 0 ] && chown postgres "$PGDATA"
+  chmod 700 "$PGDATA"
+  local super_pw owner_pw app_pw pwfile
+  super_pw=$(random_secret); owner_pw=$(random_secret); app_pw=$(random_secret)
+  pwfile=$(mktemp); echo "$super_pw" >"$pwfile"; chmod 644 "$pwfile"
+  as_pg "$PGBIN/initdb" -D "$PGDATA" -U "$SUPERUSER" --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 \
+    --auth-local=scram-sha-256 --auth-host=scram-sha-256 >/dev/null
+  rm -f "$pwfile"
+  cat >>"$PGDATA/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $PORT
+unix_socket_directories = ''
+max_connections = 200
+shared_buffers = 512MB
+fsync = on
+synchronous_commit = on
+log_min_duration_statement = 1000
+timezone = 'UTC'
+EOF
+  umask 077
+  cat >"$CREDS" <<EOF
+SUPER_PW=$super_pw
+OWNER_PW=$owner_pw
+APP_PW=$app_pw
+EOF
+  CREATED=1
+}
+
+load_creds() { # shellcheck disable=SC1090
+  . "$CREDS"
+}
+
+super_psql() {
+  PGPASSWORD=$SUPER_PW psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U "$SUPERUSER" "$@"
+}
+
+bootstrap_roles() {
+  # Roles, the service database and the test template; every statement tolerates a second run.
+  super_psql -d postgres >/dev/null <<EOF
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gridgov_owner') THEN
+    CREATE ROLE gridgov_owner LOGIN CREATEDB BYPASSRLS PASSWORD '$OWNER_PW';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gridgov_app') THEN
+    CREATE ROLE gridgov_app LOGIN NOBYPASSRLS PASSWORD '$APP_PW';
+  END IF;
+END \$\$;
+EOF
+  local db
+  for db in gridgov_template gridgov; do
+    if [ -z "$(super_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
+      if [ "$db" = gridgov_template ]; then
+        super_psql -d postgres -c "CREATE DATABASE gridgov_template OWNER gridgov_owner"
+        super_psql -d gridgov_template -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS btree_gist; CREATE EXTENSION IF NOT EXISTS pgtap; REVOKE CREATE ON SCHEMA public FROM PUBLIC; ALTER SCHEMA public OWNER TO gridgov_owner;"
+        super_psql -d postgres -c "ALTER DATABASE gridgov_template WITH IS_TEMPLATE true"
+      else
+        super_psql -d postgres -c "CREATE DATABASE gridgov TEMPLATE gridgov_template OWNER gridgov_owner"
+      fi
+    fi
+  done
+}
+
+start() {
+  install_packages
+  CREATED=0
+  init_cluster
+  load_creds
+  if ! is_running; then
+    log "starting on 127.0.0.1:$PORT"
+    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 start >/dev/null
+  fi
+  bootstrap_roles
+  log "ready on 127.0.0.1:$PORT"
+}
+
+stop() {
+  if [ -f "$PGDATA/PG_VERSION" ] && is_running; then
+    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
+    log "stopped"
+  fi
+}
+
+print_env() {
+  load_creds
+  cat <<EOF
+export GRIDGOV_PG_PORT=$PORT
+export DATABASE_URL='postgres://gridgov_app:$APP_PW@127.0.0.1:$PORT/gridgov'
+export GRIDGOV_OWNER_URL='postgres://gridgov_owner:$OWNER_PW@127.0.0.1:$PORT/gridgov'
+export GRIDGOV_TEST_OWNER_URL='postgres://gridgov_owner:$OWNER_PW@127.0.0.1:$PORT/postgres'
+export GRIDGOV_TEST_APP_PASSWORD='$APP_PW'
+EOF
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  reset) stop; rm -rf "$PGDATA" "$CREDS"; start ;;
+  status) if [ -f "$PGDATA/PG_VERSION" ] && is_running; then echo "running on 127.0.0.1:$PORT"; else echo "stopped"; exit 3; fi ;;
+  env) [ -f "$CREDS" ] || { log "no cluster yet: run scripts/db.sh start"; exit 1; }; print_env ;;
+  psql) shift; load_creds; super_psql -d gridgov "$@" ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

@@ -119,35 +119,36 @@ public enum OrgPlanner {
         var positionOfDraft: [Int: Int] = [:]
         var planned: [PlannedUnit] = []
         planned.reserveCapacity(order.count)
-        // Kind, level and code of each placed unit, to check its children.
-        var placed: [(kind: OrgUnitKind, level: Int?, codedAncestor: String?)] = []
-        func codedAncestorCode(of node: TreeNode) -> String? {
-            var current: TreeNode? = node
-            while let n = current {
-                if UnitCode.isNational(n.kind) { return n.code }
-                current = n.parentId.flatMap { existingById[$0] }
-            }
-            return nil
+        // Kind and level of each placed unit, and the national codes along its chain by length.
+        var placed: [(kind: OrgUnitKind, level: Int?, codes: [Int: String])] = []
+        var existingCodes: [Int64: [Int: String]] = [:]
+        func nationalCodes(of node: TreeNode) -> [Int: String] {
+            if let known = existingCodes[node.id] { return known }
+            var codes = node.parentId.flatMap { existingById[$0] }.map(nationalCodes) ?? [:]
+            if UnitCode.isNational(node.kind) { codes[node.code.count] = node.code }
+            existingCodes[node.id] = codes
+            return codes
         }
         for index in order {
             let draft = drafts[index]
             let parent: PlannedUnit.Parent
             let parentKind: OrgUnitKind
             let parentLevel: Int?
-            let ancestorCode: String?
+            let chainCodes: [Int: String]
             if let node = existingByCode[draft.parentCode] {
                 parent = .existing(node)
                 parentKind = node.kind
                 parentLevel = node.gridLevel
-                ancestorCode = codedAncestorCode(of: node)
+                chainCodes = nationalCodes(of: node)
             } else {
                 let position = positionOfDraft[draftIndexByCode[draft.parentCode]!]
                 guard let position else { continue }  // the parent failed its own checks
                 parent = .planned(position)
                 parentKind = placed[position].kind
                 parentLevel = placed[position].level
-                ancestorCode = UnitCode.isNational(parentKind) ? planned[position].draft.code : placed[position].codedAncestor
+                chainCodes = placed[position].codes
             }
+            let ancestorCode = chainCodes[UnitCode.digits(for: draft.kind) - 3]
             var level = draft.gridLevel
             if draft.kind == .grid && level == nil {
                 level = parentKind == .grid ? (parentLevel ?? 0) + 1 : 1
@@ -184,7 +185,9 @@ public enum OrgPlanner {
             guard ok else { continue }
             positionOfDraft[index] = planned.count
             planned.append(PlannedUnit(draft: draft, parent: parent, gridLevel: level))
-            placed.append((draft.kind, level, UnitCode.isNational(draft.kind) ? draft.code : ancestorCode))
+            var codes = chainCodes
+            if UnitCode.isNational(draft.kind) && draft.kind != .grid { codes[draft.code.count] = draft.code }
+            placed.append((draft.kind, level, codes))
         }
         if !errors.isEmpty { throw GridError.invalid(errors) }
         return planned

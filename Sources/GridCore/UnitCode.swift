@@ -8,7 +8,7 @@ public enum UnitCode {
     /// The kinds whose codes belong to the national chain.
     public static func isNational(_ kind: OrgUnitKind) -> Bool { kind != .zone }
 
-    static func digits(for kind: OrgUnitKind) -> Int {
+    public static func digits(for kind: OrgUnitKind) -> Int {
         switch kind {
         case .district: 6
         case .street, .township: 9

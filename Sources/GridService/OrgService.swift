@@ -142,7 +142,7 @@ extension GridService {
             }
             if UnitCode.isNational(unit.kind) {
                 let chain = try await OrgUnitStore.chain(tx, ids: parent.path.ids)
-                let ancestorCode = chain.last { UnitCode.isNational($0.kind) }?.code
+                let ancestorCode = chain.last { UnitCode.isNational($0.kind) && UnitCode.digits(for: $0.kind) == UnitCode.digits(for: unit.kind) - 3 }?.code
                 if let problem = UnitCode.problem(kind: unit.kind, code: unit.code, ancestorCode: ancestorCode) {
                     throw GridError.invalid([FieldError("parentId", "org.unit.badCode", problem)])
                 }

@@ -53,15 +53,16 @@ public enum DepartmentStore {
             """)).first
     }
 
-    /// Departments attached to units under any of `scopes`, in code order after `after`.
-    public static func list(_ tx: Tx, scopes: [ScopePath], after: String?, limit: Int) async throws -> [DepartmentRecord] {
+    /// Departments attached to units under any of `scopes` or to `includeUnit` itself, in code order after `after`.
+    public static func list(_ tx: Tx, scopes: [ScopePath], includeUnit: ScopePath, after: String?, limit: Int) async throws -> [DepartmentRecord] {
         let lows = scopes.map(\.raw), highs = scopes.map(\.upperBound)
         return try await decode(tx.query(
             """
             SELECT d.id, d.code, d.name, d.kind, d.org_unit_id, u.path, d.version
             FROM departments d JOIN org_units u ON u.tenant_id = d.tenant_id AND u.id = d.org_unit_id
             WHERE d.tenant_id = \(tx.tenant) AND d.code > \(after ?? "")
-              AND EXISTS (SELECT 1 FROM unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) WHERE u.path >= s.lo AND u.path < s.hi)
+              AND (u.path = \(includeUnit.raw)
+                   OR EXISTS (SELECT 1 FROM unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) WHERE u.path >= s.lo AND u.path < s.hi))
             ORDER BY d.code LIMIT \(limit)
             """))
     }

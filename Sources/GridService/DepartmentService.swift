@@ -1,0 +1,66 @@
+import Foundation
+import GridCore
+import GridStore
+
+extension GridService {
+    /// Creates a district department (attached to the root) or a street office (attached to a
+    /// street or township).
+    public func createDepartment(_ caller: Caller, tenantId: Int64, code rawCode: String, name rawName: String,
+                                 kind: DepartmentRecord.Kind, unitCode: String?) async throws -> DepartmentRecord {
+        let code = rawCode.trimmingCharacters(in: .whitespaces), name = rawName.trimmingCharacters(in: .whitespaces)
+        var problems: [FieldError] = []
+        if code.isEmpty || code.count > 32 {
+            problems.append(FieldError("code", "department.badCode", Text(zh: "部门编码应为 1–32 个字符", en: "department code must be 1–32 characters")))
+        }
+        if name.isEmpty || name.count > 100 {
+            problems.append(FieldError("name", "department.badName", Text(zh: "部门名称应为 1–100 个字符", en: "department name must be 1–100 characters")))
+        }
+        if kind == .streetOffice && unitCode == nil {
+            problems.append(FieldError("orgUnitCode", "department.unitRequired", Text(zh: "街道科室须指定所属街道", en: "a street office needs the code of its street")))
+        }
+        if !problems.isEmpty { throw GridError.invalid(problems) }
+        return try await withActiveTenant(tenantId) { tx, _ in
+            let unit: OrgUnitRecord
+            if let unitCode {
+                guard let found = try await OrgUnitStore.find(tx, code: unitCode) else { throw Errors.unitNotFound(unitCode) }
+                unit = found
+            } else {
+                guard let root = try await OrgUnitStore.root(tx) else { throw Errors.unitNotFound("root") }
+                unit = root
+            }
+            let fits = kind == .district ? unit.kind == .district : (unit.kind == .street || unit.kind == .township)
+            guard fits else {
+                throw Errors.field("orgUnitCode", "department.unitKind",
+                                   zh: kind == .district ? "区级部门应属于区" : "街道科室应属于街道或乡镇",
+                                   en: kind == .district ? "a district department belongs to the district itself" : "a street office belongs to a street or township")
+            }
+            try caller.authorize(.departmentWrite, at: unit.path)
+            if try await DepartmentStore.find(tx, code: code) != nil {
+                throw GridError(.conflict, "department.duplicateCode", Text(zh: "部门编码“\(code)”已存在", en: "department code '\(code)' already exists"))
+            }
+            let id = try await DepartmentStore.insert(tx, code: code, name: name, kind: kind, orgUnitId: unit.id)
+            guard let created = try await DepartmentStore.find(tx, id: id) else { throw Errors.departmentNotFound(code) }
+            return created
+        }
+    }
+
+    public func departments(_ caller: Caller, tenantId: Int64, page: PageRequest) async throws -> Page<DepartmentRecord> {
+        try await withActiveTenant(tenantId) { tx, _ in
+            let root = try await Self.rootPath(tx)
+            let scopes = caller.scopes(for: .departmentRead, root: root)
+            if scopes.isEmpty { try caller.authorize(.departmentRead, at: root) }
+            // District departments serve the whole district: everyone who may read departments sees them.
+            let rows = try await DepartmentStore.list(tx, scopes: scopes, includeUnit: root, after: page.after, limit: page.limit + 1)
+            return Page(fetched: rows, limit: page.limit) { $0.code }
+        }
+    }
+
+    public func department(_ caller: Caller, tenantId: Int64, id: Int64) async throws -> DepartmentRecord {
+        try await withActiveTenant(tenantId) { tx, _ in
+            guard let department = try await DepartmentStore.find(tx, id: id) else { throw Errors.departmentNotFound("\(id)") }
+            if department.kind == .streetOffice { try caller.authorize(.departmentRead, at: department.orgUnitPath) }
+            else { try caller.authorizeSomewhere(.departmentRead) }
+            return department
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import GridStore
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply the SQL migrations in sql/migrations as the schema owner.")
+
+    @Option(name: .customLong("owner-url"), help: "PostgreSQL URL of the schema owner (default: $GRIDGOV_OWNER_URL, else $DATABASE_URL).")
+    var ownerURL: String?
+
+    @Option(help: "Directory of the migration files (default: $GRIDGOV_MIGRATIONS or ./sql/migrations).")
+    var directory: String?
+
+    func run() async throws {
+        let applied = try await Self.migrate(ownerURL: ownerURL, directory: directory)
+        print(applied.isEmpty ? "schema is up to date" : "applied: \(applied.joined(separator: ", "))")
+    }
+
+    static func migrate(ownerURL: String?, directory: String?) async throws -> [String] {
+        let environment = ProcessInfo.processInfo.environment
+        guard let url = ownerURL ?? environment["GRIDGOV_OWNER_URL"] ?? environment["DATABASE_URL"] else {
+            throw ValidationError("no owner database URL: set GRIDGOV_OWNER_URL or pass --owner-url")
+        }
+        let logger = CLI.logger()
+        let migrator = Migrator(directory: directory.map { URL(fileURLWithPath: $0) } ?? Migrator.defaultDirectory(), logger: logger)
+        return try await CLI.report {
+            try await CLI.withClient(url: url, logger: logger) { client in try await migrator.migrate(client) }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+struct Serve: AsyncParsableCommand {
+ func run() async throws {}
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import GridCore
+import GridService
+import GridStore
+
+extension Role: ExpressibleByArgument {}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage a district's users and their role bindings.",
+        subcommands: [Create.self, Grant.self, Revoke.self, ResetPassword.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user; prints a one-time password.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(help: "Login (lower-case).") var login: String
+        @Option(help: "Display name, e.g. 张三.") var name: String
+        @Option(help: "Phone number.") var phone: String?
+
+        func run() async throws {
+            let (tenant, login, name, phone) = (tenant, login, name, phone)
+            let (user, password) = try await CLI.withService(connection) { service in
+                try await service.createUser(.operator, tenantId: try await service.tenantId(code: tenant), login: login, displayName: name, phone: phone)
+            }
+            print("created user \(user.login) (\(user.displayName))  one-time password: \(password)")
+        }
+    }
+
+    struct Grant: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Bind a role over an org unit's subtree.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(help: "Login.") var login: String
+        @Option(help: "Role: \(Role.allowedList).") var role: Role
+        @Option(help: "Code of the org unit the role covers.") var scope: String
+        @Option(help: "Department code (departmentLiaison only).") var department: String?
+
+        func run() async throws {
+            let (tenant, login, role, scope, department) = (tenant, login, role, scope, department)
+            let result = try await CLI.withService(connection) { service in
+                try await service.grant(.operator, tenantId: try await service.tenantId(code: tenant), login: login, role: role, scopeCode: scope, departmentCode: department)
+            }
+            UserCommand.printBindings(result)
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a role binding.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(help: "Login.") var login: String
+        @Option(help: "Role.") var role: Role
+        @Option(help: "Code of the org unit.") var scope: String
+
+        func run() async throws {
+            let (tenant, login, role, scope) = (tenant, login, role, scope)
+            let result = try await CLI.withService(connection) { service in
+                try await service.revoke(.operator, tenantId: try await service.tenantId(code: tenant), login: login, role: role, scopeCode: scope)
+            }
+            UserCommand.printBindings(result)
+        }
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reset-password", abstract: "Set a new one-time password and end the user's sessions.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(help: "Login.") var login: String
+
+        func run() async throws {
+            let (tenant, login) = (tenant, login)
+            let password = try await CLI.withService(connection) { service in
+                try await service.resetPassword(.operator, tenantId: try await service.tenantId(code: tenant), login: login)
+            }
+            print("\(login): new one-time password \(password)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users with their bindings.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+
+        func run() async throws {
+            let tenant = tenant
+            let users = try await CLI.withService(connection) { service in
+                let id = try await service.tenantId(code: tenant)
+                var all: [UserWithBindings] = []
+                var page = PageRequest(limit: PageRequest.maxLimit)
+                while true {
+                    let result = try await service.users(.operator, tenantId: id, page: page)
+                    all += result.items
+                    guard let next = result.nextCursor else { break }
+                    page = try PageRequest.parse(cursor: next, limit: PageRequest.maxLimit)
+                }
+                return all
+            }
+            CLI.printTable([["LOGIN", "NAME", "STATUS", "BINDINGS"]] + users.map { entry in
+                [entry.user.login, entry.user.displayName, entry.user.status,
+                 entry.bindings.map { "\($0.role.rawValue)@\($0.scopeUnitId)" }.joined(separator: " ")]
+            })
+        }
+    }
+
+    static func printBindings(_ result: UserWithBindings) {
+        print("\(result.user.login) bindings:")
+        for binding in result.bindings {
+            print("  \(binding.role.rawValue) over unit \(binding.scopeUnitId)\(binding.departmentId.map { " department \($0)" } ?? "")")
+        }
+    }
+}
+
+struct DepartmentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "department", abstract: "Manage departments and street offices.", subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a district department or a street office (科室).")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(help: "Department code.") var code: String
+        @Option(help: "Name, e.g. 区城市管理委员会.") var name: String
+        @Option(help: "Code of the street, for a street office.") var street: String?
+
+        func run() async throws {
+            let (tenant, code, name, street) = (tenant, code, name, street)
+            let department = try await CLI.withService(connection) { service in
+                try await service.createDepartment(.operator, tenantId: try await service.tenantId(code: tenant), code: code, name: name,
+                                                   kind: street == nil ? .district : .streetOffice, unitCode: street)
+            }
+            print("created \(department.kind.rawValue) \(department.code) \(department.name) (id \(department.id))")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List departments.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+
+        func run() async throws {
+            let tenant = tenant
+            let page = try await CLI.withService(connection) { service in
+                try await service.departments(.operator, tenantId: try await service.tenantId(code: tenant), page: PageRequest(limit: PageRequest.maxLimit))
+            }
+            CLI.printTable([["ID", "CODE", "NAME", "KIND"]] + page.items.map { [String($0.id), $0.code, $0.name, $0.kind.rawValue] })
+        }
+    }
+}

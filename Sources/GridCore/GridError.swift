@@ -5,7 +5,7 @@ import Foundation
 public struct GridError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case badRequest, unauthorized, forbidden, notFound, conflict, preconditionFailed
-        case unprocessable, payloadTooLarge, tooManyRequests, unavailable
+        case unprocessable, payloadTooLarge, unsupportedMediaType, tooManyRequests, unavailable
     }
 
     public var kind: Kind

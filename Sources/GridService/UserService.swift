@@ -6,6 +6,11 @@ import GridStore
 public struct UserWithBindings: Sendable {
     public var user: UserRecord
     public var bindings: [RoleBinding]
+
+    public init(user: UserRecord, bindings: [RoleBinding]) {
+        self.user = user
+        self.bindings = bindings
+    }
 }
 
 extension GridService {

@@ -1,4 +1,53 @@
 import ArgumentParser
+import Foundation
+import GridHTTP
+import GridService
+import GridStore
+import Hummingbird
+import Logging
+import Metrics
+import PostgresNIO
+import Prometheus
+
 struct Serve: AsyncParsableCommand {
- func run() async throws {}
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP service.",
+        discussion: """
+            Environment: DATABASE_URL (service role), GRIDGOV_OWNER_URL (for --migrate), GRIDGOV_HOST, GRIDGOV_PORT,
+            GRIDGOV_MAX_BODY_BYTES, LOG_LEVEL, GRIDGOV_BCRYPT_COST, GRIDGOV_DB_POOL. Logs are JSON lines on stdout.
+            SIGTERM or SIGINT stops it gracefully: running requests finish, then the pool closes.
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Address to listen on (default: $GRIDGOV_HOST or 127.0.0.1).") var host: String?
+    @Option(help: "Port (default: $GRIDGOV_PORT or 8080).") var port: Int?
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (default: $GRIDGOV_MAX_BODY_BYTES or 1 MiB).") var maxBodyBytes: Int?
+    @Flag(help: "Apply pending migrations (as $GRIDGOV_OWNER_URL) before serving.") var migrate = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let level = Logger.Level(rawValue: environment["LOG_LEVEL"] ?? "") ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = JSONLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var logger = Logger(label: "gridgov")
+        logger.logLevel = level
+
+        if migrate || environment["GRIDGOV_MIGRATE"] == "1" {
+            let applied = try await Migrate.migrate(ownerURL: nil, directory: nil)
+            logger.info("migrations", metadata: ["applied": "\(applied.joined(separator: ","))"])
+        }
+        let settings = ServerSettings(
+            host: host ?? environment["GRIDGOV_HOST"] ?? "127.0.0.1",
+            port: port ?? environment["GRIDGOV_PORT"].flatMap(Int.init) ?? 8080,
+            maxBodyBytes: maxBodyBytes ?? environment["GRIDGOV_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20)
+        let client = PostgresClient(configuration: try DatabaseURL.configuration(try connection.url), backgroundLogger: logger)
+        let service = GridService(db: Database(client: client, logger: logger), configuration: .fromEnvironment())
+        let app = try buildApplication(service: service, settings: settings, logger: logger, metrics: registry, services: [client])
+        try await CLI.report { try await app.runService() }
+    }
 }

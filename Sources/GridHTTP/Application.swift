@@ -1,0 +1,65 @@
+import Foundation
+import GridAPI
+import GridCore
+import GridService
+import GridStore
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import Prometheus
+import ServiceLifecycle
+
+/// How the HTTP server runs.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// Largest accepted request body.
+    public var maxBodyBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// Builds the router every front door shares: operations routes, then /v1 through the generated
+/// OpenAPI server. Tests call this too.
+public func buildRouter(service: GridService, settings: ServerSettings, metrics: PrometheusCollectorRegistry? = nil) throws -> Router<BasicRequestContext> {
+    let router = Router()
+    router.middlewares.add(RequestIdMiddleware())
+    if metrics != nil { router.middlewares.add(MetricsMiddleware()) }
+    router.middlewares.add(ProblemMiddleware())
+    router.middlewares.add(BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
+    router.middlewares.add(AuthMiddleware(service: service))
+
+    router.get("/healthz") { _, _ in ["status": "ok"] }
+    router.get("/readyz") { _, _ -> Response in
+        do {
+            try await service.db.ping()
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ready"}"#)))
+        } catch {
+            throw GridError(.unavailable, "db.unavailable", Text(zh: "数据库不可用", en: "the database is not reachable"))
+        }
+    }
+    router.get("/metrics") { _, _ -> Response in
+        var bytes: [UInt8] = []
+        metrics?.emit(into: &bytes)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+    let document = try OpenAPIDocument.yaml()
+    router.get("/openapi.yaml") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+    }
+    try APIHandler(service: service).registerHandlers(on: router)
+    return router
+}
+
+public func buildApplication(service: GridService, settings: ServerSettings, logger: Logger, metrics: PrometheusCollectorRegistry? = nil,
+                             services: [any Service] = []) throws -> some ApplicationProtocol {
+    Application(
+        router: try buildRouter(service: service, settings: settings, metrics: metrics),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "gridgov"),
+        services: services,
+        logger: logger)
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GridCore
+import Hummingbird
+import Logging
+import OpenAPIRuntime
+
+/// Turns every error into an RFC 9457 problem+json response with a stable code, in the
+/// request's language. Unknown errors are logged with the request id and answered with a 500
+/// that reveals nothing.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Self.problem(for: error, logger: context.logger)
+            return Self.response(problem, path: request.uri.path)
+        }
+    }
+
+    static func problem(for error: any Error, logger: Logger) -> GridError {
+        switch error {
+        case let error as GridError:
+            return error
+        case let error as ServerError:
+            return problem(forServerError: error, logger: logger)
+        case let error as HTTPError:
+            return httpProblem(error.status, error.body)
+        case let error as any HTTPResponseError:
+            return httpProblem(error.status, nil)
+        default:
+            logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return GridError(.unavailable, "internal", Text(zh: "服务器内部错误，请联系管理员并提供请求编号", en: "internal error; report the request id to the administrators"))
+        }
+    }
+
+    /// Errors from the generated layer: a decoding failure is the client's fault and says where.
+    static func problem(forServerError error: ServerError, logger: Logger) -> GridError {
+        let underlying = error.underlyingError
+        if let grid = underlying as? GridError { return grid }
+        if let decoding = underlying as? DecodingError ?? Mirror(reflecting: underlying).children.first?.value as? DecodingError {
+            return GridError.invalid([decodingFieldError(decoding)])
+        }
+        if let http = underlying as? any HTTPResponseError { return problem(for: http, logger: logger) }
+        switch error.httpStatus.code {
+        case 415:
+            return GridError(.unsupportedMediaType, "request.contentType",
+                             Text(zh: "不支持的内容类型：\(error.causeDescription)", en: "unsupported content type: \(error.causeDescription)"))
+        case 400..<500:
+            let detail = "\(underlying)"
+            return GridError(.badRequest, "request.malformed", Text(zh: "请求格式错误：\(detail)", en: "malformed request: \(detail)"))
+        default:
+            logger.error("unhandled error", metadata: ["operation": "\(error.operationID)", "error": "\(String(reflecting: underlying))"])
+            return GridError(.unavailable, "internal", Text(zh: "服务器内部错误，请联系管理员并提供请求编号", en: "internal error; report the request id to the administrators"))
+        }
+    }
+
+    static func decodingFieldError(_ error: DecodingError) -> FieldError {
+        func path(_ context: DecodingError.Context) -> String {
+            let joined = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return joined.hasPrefix(".") ? String(joined.dropFirst()) : (joined.isEmpty ? "body" : joined)
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context).isEmpty || path(context) == "body" ? key.stringValue : path(context) + "." + key.stringValue
+            return FieldError(field, "field.required", Text(zh: "缺少必填字段 \(field)", en: "required field \(field) is missing"))
+        case .typeMismatch(let type, let context):
+            return FieldError(path(context), "field.type", Text(zh: "字段 \(path(context)) 类型错误，应为 \(type)", en: "field \(path(context)) has the wrong type; expected \(type)"))
+        case .valueNotFound(let type, let context):
+            return FieldError(path(context), "field.null", Text(zh: "字段 \(path(context)) 不能为 null", en: "field \(path(context)) must not be null; expected \(type)"))
+        case .dataCorrupted(let context):
+            let detail = context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
+            return FieldError(path(context), "field.invalid", Text(zh: "\(path(context)) 无效：\(detail)", en: "\(path(context)) is invalid: \(detail)"))
+        @unknown default:
+            return FieldError("body", "field.invalid", Text(zh: "请求体无效", en: "the request body is invalid"))
+        }
+    }
+
+    static func httpProblem(_ status: HTTPResponse.Status, _ message: String?) -> GridError {
+        switch status.code {
+        case 404:
+            return GridError(.notFound, "route.notFound", Text(zh: "没有这个接口", en: "no such endpoint"))
+        case 405:
+            return GridError(.notFound, "route.methodNotAllowed", Text(zh: "该接口不支持此方法", en: "method not allowed on this endpoint"))
+        case 413:
+            return GridError(.payloadTooLarge, "request.tooLarge", Text(zh: "请求体过大", en: "request body too large"))
+        default:
+            let text = message ?? status.reasonPhrase
+            return GridError(status.code < 500 ? .badRequest : .unavailable, "http.\(status.code)", Text(zh: text, en: text))
+        }
+    }
+
+    static func status(_ kind: GridError.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .preconditionFailed: .preconditionFailed
+        case .unprocessable: .unprocessableContent
+        case .payloadTooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .tooManyRequests: .tooManyRequests
+        case .unavailable: .internalServerError
+        }
+    }
+
+    static func response(_ error: GridError, path: String) -> Response {
+        let language = RequestScope.language
+        let status = error.code == "db.unavailable" ? HTTPResponse.Status.serviceUnavailable : status(error.kind)
+        var body: [String: Any] = [
+            "type": "https://gridgov.dev/problems/\(error.code)",
+            "title": status.reasonPhrase,
+            "status": status.code,
+            "detail": error.message.localized(language),
+            "code": error.code,
+            "instance": path,
+            "requestId": RequestScope.requestId,
+        ]
+        if !error.fieldErrors.isEmpty {
+            body["errors"] = error.fieldErrors.map { ["field": $0.field, "code": $0.code, "message": $0.message.localized(language)] }
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+        var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8", .contentLanguage: language == .zh ? "zh-CN" : "en"]
+        if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if error.kind == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

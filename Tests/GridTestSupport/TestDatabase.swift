@@ -1,0 +1,100 @@
+import Foundation
+import GridCore
+import GridService
+import GridStore
+import Logging
+import PostgresNIO
+
+/// A fresh, migrated database cloned from the local cluster's PostGIS template, with pools for the
+/// schema owner and for the service role. Made by `scripts/test.sh`'s environment
+/// (GRIDGOV_TEST_OWNER_URL, GRIDGOV_TEST_APP_PASSWORD); dropped when the test ends.
+public struct TestDatabase: Sendable {
+    public let name: String
+    public let owner: PostgresClient
+    public let app: PostgresClient
+    public let service: GridService
+    public let logger: Logger
+
+    public var db: Database { service.db }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Runs `body` against a new database, then drops it.
+    public static func with<T: Sendable>(_ body: @Sendable (TestDatabase) async throws -> T) async throws -> T {
+        let environment = ProcessInfo.processInfo.environment
+        guard let adminURL = environment["GRIDGOV_TEST_OWNER_URL"], let appPassword = environment["GRIDGOV_TEST_APP_PASSWORD"] else {
+            fatalError("GRIDGOV_TEST_OWNER_URL and GRIDGOV_TEST_APP_PASSWORD are not set: run the tests with scripts/test.sh")
+        }
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let name = "gridgov_test_\(UInt32.random(in: .min ... .max))_\(UInt16.random(in: .min ... .max))"
+        var adminConfiguration = try DatabaseURL.configuration(adminURL)
+        adminConfiguration.options.maximumConnections = 1
+        let admin = PostgresClient(configuration: adminConfiguration, backgroundLogger: logger)
+        var ownerConfiguration = adminConfiguration
+        ownerConfiguration.database = name
+        ownerConfiguration.options.maximumConnections = 4
+        var appConfiguration = ownerConfiguration
+        appConfiguration.username = "gridgov_app"
+        appConfiguration.password = appPassword
+        let owner = PostgresClient(configuration: ownerConfiguration, backgroundLogger: logger)
+        let app = PostgresClient(configuration: appConfiguration, backgroundLogger: logger)
+
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await admin.run() }
+            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE gridgov_template OWNER gridgov_owner"), logger: logger)
+            group.addTask { await owner.run() }
+            group.addTask { await app.run() }
+            let result: Result<T, any Error>
+            do {
+                try await Migrator(directory: repositoryRoot.appendingPathComponent("sql/migrations"), logger: logger).migrate(owner)
+                let service = GridService(db: Database(client: app, logger: logger), configuration: .init(bcryptCost: 4, loginFailuresAllowed: 3, loginLockSeconds: 60))
+                result = .success(try await body(TestDatabase(name: name, owner: owner, app: app, service: service, logger: logger)))
+            } catch {
+                result = .failure(error)
+            }
+            group.cancelAll()
+            // Only the admin pool may still be needed: drop the database once the others are gone.
+            let dropper = PostgresClient(configuration: adminConfiguration, backgroundLogger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { drop in
+                drop.addTask { await dropper.run() }
+                try await dropper.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+                drop.cancelAll()
+            }
+            return try result.get()
+        }
+    }
+
+    /// A district with a small tree: two streets, a community under each, two unit grids under the
+    /// first community, and an admin. Returns what the tests need to refer to.
+    public func seedSmallDistrict(code: String = "HD", division: String = "110108") async throws -> SmallDistrict {
+        let provisioned = try await service.createTenant(code: code, name: "\(code)测试区", divisionCode: division, adminLogin: "admin")
+        let district = DemoDistrict(divisionCode: division, streets: 2, communitiesPerStreet: 1, basicGridsPerCommunity: 1, unitGridsPerBasicGrid: 2,
+                                    origin: (116.30, 39.95))
+        _ = try await service.importOrg(tenantId: provisioned.tenant.id, geoJSON: try JSONEncoder().encode(district.featureCollection()))
+        return SmallDistrict(tenantId: provisioned.tenant.id, code: provisioned.tenant.code, division: division, district: district,
+                             adminPassword: provisioned.adminPassword)
+    }
+}
+
+/// Codes of the small district: street `division+001`, its community `+001`, basic grid `+001`,
+/// unit grids `+002`, `+003`.
+public struct SmallDistrict: Sendable {
+    public var tenantId: Int64
+    public var code: String
+    public var division: String
+    public var district: DemoDistrict
+    public var adminPassword: String
+
+    public var street1: String { division + "001" }
+    public var street2: String { division + "002" }
+    public var community1: String { street1 + "001" }
+    public var community2: String { street2 + "001" }
+    public var basicGrid1: String { community1 + "001" }
+    public var unitGrid1: String { community1 + "002" }
+
+    /// A point inside the first unit grid of street 1.
+    public var pointInStreet1: Coordinate { district.cellCentre(0, 0)! }
+}

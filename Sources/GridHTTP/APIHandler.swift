@@ -108,7 +108,12 @@ struct APIHandler: APIProtocol {
     }
 
     func locate(_ input: Operations.Locate.Input) async throws -> Operations.Locate.Output {
-        let location = try await service.locate(try caller, tenantId: try tenantId, lat: input.query.lat, lng: input.query.lng)
+        var missing: [FieldError] = []
+        for (name, value) in [("lat", input.query.lat), ("lng", input.query.lng)] where value == nil {
+            missing.append(FieldError(name, "field.required", Text(zh: "缺少查询参数 \(name)", en: "query parameter \(name) is required")))
+        }
+        guard missing.isEmpty, let lat = input.query.lat, let lng = input.query.lng else { throw GridError.invalid(missing) }
+        let location = try await service.locate(try caller, tenantId: try tenantId, lat: lat, lng: lng)
         return .ok(.init(body: .json(.init(grid: try APIMapping.unit(location.grid), chain: try location.chain.map(APIMapping.unit)))))
     }
 

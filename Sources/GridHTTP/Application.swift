@@ -51,7 +51,8 @@ public func buildRouter(service: GridService, settings: ServerSettings, metrics:
     router.get("/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
-    try APIHandler(service: service).registerHandlers(on: router)
+    try APIHandler(service: service).registerHandlers(
+        on: router, configuration: .init(dateTranscoder: ShanghaiDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
     return router
 }
 

@@ -78,7 +78,7 @@ extension GridService {
             guard let unit = try await OrgUnitStore.find(tx, id: id) else { throw Errors.unitNotFound("\(id)") }
             try caller.authorize(.orgRead, at: unit.path)
             let rows = try await OrgUnitStore.children(tx, of: id, after: page.after, limit: page.limit + 1)
-            return Page(fetched: rows, limit: page.limit) { $0.path.raw }
+            return Page(fetched: rows, limit: page.limit) { $0.code }
         }
     }
 

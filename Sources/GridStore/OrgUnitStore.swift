@@ -186,13 +186,13 @@ public enum OrgUnitStore {
             """))
     }
 
-    /// Direct children of a unit, in path order after `after`.
+    /// Direct children of a unit, in code order after `after`.
     public static func children(_ tx: Tx, of parentId: Int64, after: String?, limit: Int) async throws -> [OrgUnitRecord] {
         try await decode(tx.query(
             """
             SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text
-            FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id = \(parentId) AND path > \(after ?? "")
-            ORDER BY path LIMIT \(limit)
+            FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id = \(parentId) AND code > \(after ?? "")
+            ORDER BY code LIMIT \(limit)
             """))
     }
 

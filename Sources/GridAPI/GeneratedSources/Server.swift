@@ -980,7 +980,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// Direct children of a unit.
+    /// Direct children of a unit, in code order.
     ///
     /// - Remark: HTTP `GET /v1/org-units/{id}/children`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/children/get(listChildren)`.
@@ -1253,14 +1253,14 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             },
             deserializer: { request, requestBody, metadata in
                 let query: Operations.Locate.Input.Query = .init(
-                    lat: try converter.getRequiredQueryItemAsURI(
+                    lat: try converter.getOptionalQueryItemAsURI(
                         in: request.soar_query,
                         style: .form,
                         explode: true,
                         name: "lat",
                         as: Swift.Double.self
                     ),
-                    lng: try converter.getRequiredQueryItemAsURI(
+                    lng: try converter.getOptionalQueryItemAsURI(
                         in: request.soar_query,
                         style: .form,
                         explode: true,

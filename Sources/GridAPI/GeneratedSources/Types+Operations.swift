@@ -1407,7 +1407,7 @@ public enum Operations {
             }
         }
     }
-    /// Direct children of a unit.
+    /// Direct children of a unit, in code order.
     ///
     /// - Remark: HTTP `GET /v1/org-units/{id}/children`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/children/get(listChildren)`.
@@ -1926,18 +1926,22 @@ public enum Operations {
         public struct Input: Sendable, Hashable {
             /// - Remark: Generated from `#/paths/v1/locate/GET/query`.
             public struct Query: Sendable, Hashable {
+                /// Latitude, WGS84 (required).
+                ///
                 /// - Remark: Generated from `#/paths/v1/locate/GET/query/lat`.
-                public var lat: Swift.Double
+                public var lat: Swift.Double?
+                /// Longitude, WGS84 (required).
+                ///
                 /// - Remark: Generated from `#/paths/v1/locate/GET/query/lng`.
-                public var lng: Swift.Double
+                public var lng: Swift.Double?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - lat:
-                ///   - lng:
+                ///   - lat: Latitude, WGS84 (required).
+                ///   - lng: Longitude, WGS84 (required).
                 public init(
-                    lat: Swift.Double,
-                    lng: Swift.Double
+                    lat: Swift.Double? = nil,
+                    lng: Swift.Double? = nil
                 ) {
                     self.lat = lat
                     self.lng = lng
@@ -1962,7 +1966,7 @@ public enum Operations {
             ///   - query:
             ///   - headers:
             public init(
-                query: Operations.Locate.Input.Query,
+                query: Operations.Locate.Input.Query = .init(),
                 headers: Operations.Locate.Input.Headers = .init()
             ) {
                 self.query = query

@@ -62,7 +62,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/org-units/by-code/{code}`.
     /// - Remark: Generated from `#/paths//v1/org-units/by-code/{code}/get(getOrgUnitByCode)`.
     func getOrgUnitByCode(_ input: Operations.GetOrgUnitByCode.Input) async throws -> Operations.GetOrgUnitByCode.Output
-    /// Direct children of a unit.
+    /// Direct children of a unit, in code order.
     ///
     /// - Remark: HTTP `GET /v1/org-units/{id}/children`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/children/get(listChildren)`.
@@ -232,7 +232,7 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Direct children of a unit.
+    /// Direct children of a unit, in code order.
     ///
     /// - Remark: HTTP `GET /v1/org-units/{id}/children`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/children/get(listChildren)`.
@@ -280,7 +280,7 @@ extension APIProtocol {
     /// - Remark: HTTP `GET /v1/locate`.
     /// - Remark: Generated from `#/paths//v1/locate/get(locate)`.
     public func locate(
-        query: Operations.Locate.Input.Query,
+        query: Operations.Locate.Input.Query = .init(),
         headers: Operations.Locate.Input.Headers = .init()
     ) async throws -> Operations.Locate.Output {
         try await locate(Operations.Locate.Input(

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite: starts (or reuses) the project's local PostgreSQL + PostGIS, then runs the
+# Swift tests (GridCore unit tests; store, HTTP and database-invariant tests against real PostgreSQL,
+# each suite on a fresh database cloned from the PostGIS template) and the pgTAP tests in sql/tests.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/db.sh start
+eval "$(scripts/db.sh env)"
+scripts/pgtap.sh
+swift test "$@"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the pgTAP files in sql/tests against a fresh migrated database and fails on any "not ok".
+# Runs the pgTAP files in sql/tests against a fresh database migrated by `gridgov migrate` (build
+# first), and fails on any "not ok".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 eval "$(scripts/db.sh env)"
@@ -7,11 +8,11 @@ db="gridgov_pgtap_$$"
 owner_base=${GRIDGOV_TEST_OWNER_URL%/postgres}
 psql -X -q "$GRIDGOV_TEST_OWNER_URL" -c "CREATE DATABASE $db TEMPLATE gridgov_template OWNER gridgov_owner"
 trap 'psql -X -q "$GRIDGOV_TEST_OWNER_URL" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null' EXIT
-for f in sql/migrations/*.sql; do psql -X -q -v ON_ERROR_STOP=1 "$owner_base/$db" -f "$f" >/dev/null; done
+"${GRIDGOV_BIN:-.build/debug/gridgov}" migrate --owner-url "$owner_base/$db" >/dev/null
 status=0
 for t in sql/tests/*.sql; do
   [ -e "$t" ] || continue
-  out=$(PGOPTIONS='--client-min-messages=warning' psql -X -q -At -v ON_ERROR_STOP=1 -v app_password="'$GRIDGOV_TEST_APP_PASSWORD'" "$owner_base/$db" -f "$t" 2>&1) || status=1
+  out=$(PGOPTIONS='--client-min-messages=warning' psql -X -q -At -v ON_ERROR_STOP=1 "$owner_base/$db" -f "$t" 2>&1) || status=1
   if grep -q '^not ok' <<<"$out" || [ $status -ne 0 ]; then status=1; echo "$out"; fi
   passed=$(grep -c '^ok' <<<"$out" || true); failed=$(grep -c '^not ok' <<<"$out" || true)
   echo "pgTAP $(basename "$t"): $passed passed, $failed failed"

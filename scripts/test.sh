@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/db.sh start
 eval "$(scripts/db.sh env)"
+swift build --build-tests
 scripts/pgtap.sh
 swift test "$@"

@@ -161,7 +161,7 @@ AS $$
     LIMIT 1
 $$;
 
-REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
+REVOKE ALL ON tenants, org_units, departments, users, role_bindings, sessions FROM PUBLIC;
 REVOKE ALL ON FUNCTION tenant_by_code(text), locate_grid(double precision, double precision) FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO gridgov_app;
 GRANT SELECT, INSERT, UPDATE ON tenants TO gridgov_app;

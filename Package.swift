@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "GridCoreTests", dependencies: ["GridCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GridStoreTests",
-            dependencies: ["GridCore", "GridStore", "GridService", "GridTestSupport"],
+            dependencies: ["GridCore", "GridStore", "GridService", "GridTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

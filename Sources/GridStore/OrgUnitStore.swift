@@ -198,12 +198,11 @@ public enum OrgUnitStore {
 
     /// A unit's subtree (itself included), in path order after `after`, optionally of one kind.
     public static func subtree(_ tx: Tx, of path: ScopePath, kind: OrgUnitKind?, after: String?, limit: Int) async throws -> [OrgUnitRecord] {
-        let lower = max(path.raw, after.map { $0 + "\u{0}" } ?? "")
-        return try await decode(tx.query(
+        try await decode(tx.query(
             """
             SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text
             FROM org_units
-            WHERE tenant_id = \(tx.tenant) AND path >= \(lower) AND path < \(path.upperBound)
+            WHERE tenant_id = \(tx.tenant) AND path >= \(path.raw) AND path < \(path.upperBound) AND path > \(after ?? "")
               AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))
             ORDER BY path LIMIT \(limit)
             """))
@@ -244,7 +243,7 @@ public enum OrgUnitStore {
         try await tx.query(
             """
             UPDATE org_units
-            SET path = \(newPath.raw) || substr(path, \(oldPath.raw.count + 1)), depth = depth + \(depthShift), updated_at = now()
+            SET path = \(newPath.raw) || substr(path, \(Int32(oldPath.raw.count + 1))), depth = depth + \(Int16(depthShift)), updated_at = now()
             WHERE tenant_id = \(tx.tenant) AND path >= \(oldPath.raw) AND path < \(oldPath.upperBound)
             """)
         return version

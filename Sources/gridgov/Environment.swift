@@ -29,7 +29,7 @@ enum CLI {
 
     static func logger(_ label: String = "gridgov") -> Logger {
         var logger = Logger(label: label)
-        logger.logLevel = .init(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .warning
+        logger.logLevel = .init(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .error
         return logger
     }
 

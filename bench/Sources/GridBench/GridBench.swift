@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import GridCore
+import GridService
+import GridStore
+import Logging
+import PostgresNIO
+
+/// The foundation benchmark: import a generated district, then time locate through the SQL
+/// function and through HTTP, and read the server's memory. Run by scripts/bench.sh.
+@main
+struct GridBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "gridgov-bench")
+
+    @Option(help: "PostgreSQL URL of the service role on the benchmark database.") var databaseURL: String
+    @Option(help: "Streets.") var streets = 20
+    @Option(help: "Communities per street.") var communities = 15
+    @Option(help: "Lookups per measurement.") var lookups = 10_000
+    @Option(help: "Port for the server under test.") var port = 18_080
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let district = DemoDistrict(divisionCode: "110108", streets: streets, communitiesPerStreet: communities, basicGridsPerCommunity: 4, unitGridsPerBasicGrid: 25)
+        let client = PostgresClient(configuration: try DatabaseURL.configuration(databaseURL), backgroundLogger: logger)
+        let (lookups, port, databaseURL) = (lookups, port, databaseURL)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            let service = GridService(db: Database(client: client, logger: logger))
+            let code = "B\(Int.random(in: 100_000...999_999))"
+            let tenant = try await service.createTenant(code: code, name: "基准区", divisionCode: district.divisionCode, adminLogin: "admin")
+            let data = try JSONEncoder().encode(district.featureCollection())
+            let started = ContinuousClock.now
+            let summary = try await service.importOrg(tenantId: tenant.tenant.id, geoJSON: data)
+            let importSeconds = (ContinuousClock.now - started).seconds
+            let grids = summary.byKind["grid"] ?? 0
+            print("import: \(summary.created) units (\(district.unitGridCount) unit grids, \(grids) grids in all, \(data.count / 1024) KiB GeoJSON) in \(format(importSeconds)) s  (aim ≤ 10 s: \(format(10 / importSeconds))× headroom)")
+
+            let points = randomPoints(district, count: lookups)
+            // Through the SQL function, one transaction per lookup batch on one connection.
+            let sqlLatencies = try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                try await connection.query("SELECT set_config('app.tenant_id', \(String(tenant.tenant.id)), true)", logger: logger)
+                var latencies: [Double] = []
+                latencies.reserveCapacity(points.count)
+                for _ in 0..<200 { try await connection.query("SELECT id FROM locate_grid(\(points[0].lng), \(points[0].lat))", logger: logger) }
+                var found = 0
+                for point in points {
+                    let t0 = ContinuousClock.now
+                    for try await _ in try await connection.query("SELECT id FROM locate_grid(\(point.lng), \(point.lat))", logger: logger).decode(Int64.self) { found += 1 }
+                    latencies.append((ContinuousClock.now - t0).milliseconds)
+                }
+                try await connection.query("COMMIT", logger: logger)
+                guard found == points.count else { throw BenchError("only \(found) of \(points.count) points were located") }
+                return latencies
+            }
+            report("locate via SQL function", sqlLatencies, aimP99: 0.5)
+
+            // Through HTTP: a separate server process, one client, keep-alive.
+            let server = try startServer(port: port, databaseURL: databaseURL)
+            defer { server.terminate() }
+            let http = try waitForServer(port: port)
+            let (status, body) = try http.request("POST", "/v1/auth/login", body: try JSONSerialization.data(withJSONObject: ["tenant": code, "login": "admin", "password": tenant.adminPassword]))
+            guard status == 200, let token = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String else {
+                throw BenchError("login failed with \(status): \(String(decoding: body, as: UTF8.self))")
+            }
+            let headers = ["Authorization": "Bearer \(token)"]
+            for point in points.prefix(500) { _ = try http.request("GET", "/v1/locate?lat=\(point.lat)&lng=\(point.lng)", headers: headers) }
+            var httpLatencies: [Double] = []
+            for point in points {
+                let t0 = ContinuousClock.now
+                let (status, _) = try http.request("GET", "/v1/locate?lat=\(point.lat)&lng=\(point.lng)", headers: headers)
+                httpLatencies.append((ContinuousClock.now - t0).milliseconds)
+                guard status == 200 else { throw BenchError("locate answered \(status)") }
+            }
+            report("locate via HTTP (1 client)", httpLatencies, aimP99: 5)
+            print("server resident memory after the run: \(residentMegabytes(pid: server.processIdentifier)) MiB")
+            group.cancelAll()
+        }
+    }
+
+    func randomPoints(_ district: DemoDistrict, count: Int) -> [Coordinate] {
+        var generator = SystemRandomNumberGenerator()
+        let (columns, rows) = district.latticeSize
+        return (0..<count).map { _ in
+            let i = Int.random(in: 0..<columns, using: &generator), j = Int.random(in: 0..<rows, using: &generator)
+            let c = district.cellCentre(i, j)!
+            // Anywhere in the middle 40 % of the cell: surely inside its jittered polygon.
+            return Coordinate(lng: c.lng + Double.random(in: -0.2...0.2) * district.cell.lng, lat: c.lat + Double.random(in: -0.2...0.2) * district.cell.lat)!
+        }
+    }
+
+    func report(_ label: String, _ latencies: [Double], aimP99: Double) {
+        let sorted = latencies.sorted()
+        func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        let p99 = percentile(0.99)
+        print("\(label): n=\(sorted.count) p50=\(format(percentile(0.5))) ms p90=\(format(percentile(0.9))) ms p99=\(format(p99)) ms max=\(format(sorted.last ?? 0)) ms  (aim p99 ≤ \(aimP99) ms: \(format(aimP99 / p99))× headroom)")
+    }
+
+    func startServer(port: Int, databaseURL: String) throws -> Process {
+        let process = Process()
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("gridgov")
+        process.executableURL = binary
+        process.arguments = ["serve", "--port", String(port)]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = databaseURL
+        environment["LOG_LEVEL"] = "error"
+        process.environment = environment
+        try process.run()
+        return process
+    }
+
+    func waitForServer(port: Int) throws -> MiniHTTPClient {
+        for _ in 0..<100 {
+            if let client = try? MiniHTTPClient(port: UInt16(port)), let (status, _) = try? client.request("GET", "/readyz"), status == 200 { return client }
+            usleep(100_000)
+        }
+        throw BenchError("the server did not become ready on port \(port)")
+    }
+
+    func residentMegabytes(pid: Int32) -> String {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return "?" }
+        return format(kb / 1024)
+    }
+}
+
+func format(_ value: Double) -> String { String(format: value < 10 ? "%.3f" : "%.1f", value) }
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    var milliseconds: Double { seconds * 1000 }
+}

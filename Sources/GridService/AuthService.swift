@@ -58,11 +58,9 @@ extension GridService {
                                 Text(zh: "登录凭证无效、已过期或已注销，请重新登录", en: "the bearer token is unknown, expired or revoked; log in again"))
         guard let tenantId = Secrets.tenant(ofToken: token) else { throw invalid }
         return try await db.withTenant(tenantId) { tx in
-            guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw invalid }
-            guard let userId = try await SessionStore.liveUser(tx, tokenHash: Secrets.tokenHash(token)) else { throw invalid }
-            guard tenant.status == "active" else { throw Errors.tenantSuspended(tenant.code) }
-            guard let user = try await UserStore.find(tx, id: userId) else { throw invalid }
-            return Principal(tenantId: tenantId, userId: userId, login: user.login, bindings: try await UserStore.bindings(tx, userId: userId))
+            guard let found = try await SessionStore.authenticate(tx, tokenHash: Secrets.tokenHash(token)) else { throw invalid }
+            guard found.tenantStatus == "active" else { throw Errors.tenantSuspended(found.tenantCode) }
+            return found.principal
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GridCore
 import PostgresNIO
 
 /// Login sessions, found by the SHA-256 of their bearer token; the token itself is never stored.
@@ -8,16 +9,32 @@ public enum SessionStore {
             "INSERT INTO sessions (tenant_id, user_id, token_hash, expires_at) VALUES (\(tx.tenant), \(userId), \(ByteBuffer(bytes: tokenHash)), \(expiresAt))")
     }
 
-    /// The user of a live session (not expired, not revoked).
-    public static func liveUser(_ tx: Tx, tokenHash: [UInt8]) async throws -> Int64? {
+    /// Everything a request needs about its bearer in one round trip: the tenant's code and
+    /// status, and the live session's user with its bindings. Nil when the session is unknown,
+    /// expired or revoked, or its user disabled.
+    public static func authenticate(_ tx: Tx, tokenHash: [UInt8]) async throws -> (tenantCode: String, tenantStatus: String, principal: Principal)? {
         let rows = try await tx.query(
             """
-            SELECT s.user_id FROM sessions s
+            SELECT t.code, t.status, u.id, u.login, b.id, b.role, b.scope_org_unit_id, o.path, b.department_id
+            FROM sessions s
+            JOIN tenants t ON t.id = s.tenant_id
             JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id AND u.status = 'active'
-            WHERE s.tenant_id = \(tx.tenant) AND s.token_hash = \(ByteBuffer(bytes: tokenHash)) AND s.revoked_at IS NULL AND s.expires_at > now()
+            LEFT JOIN role_bindings b ON b.tenant_id = s.tenant_id AND b.user_id = s.user_id
+            LEFT JOIN org_units o ON o.tenant_id = b.tenant_id AND o.id = b.scope_org_unit_id
+            WHERE s.tenant_id = \(tx.tenant) AND s.token_hash = \(ByteBuffer(bytes: tokenHash))
+              AND s.revoked_at IS NULL AND s.expires_at > now()
+            ORDER BY b.id
             """)
-        for try await id in rows.decode(Int64.self) { return id }
-        return nil
+        var result: (String, String, Principal)?
+        for try await (code, status, userId, login, bindingId, role, scopeId, path, department) in rows.decode(
+            (String, String, Int64, String, Int64?, String?, Int64?, String?, Int64?).self)
+        {
+            if result == nil { result = (code, status, Principal(tenantId: tx.tenant, userId: userId, login: login, bindings: [])) }
+            if let bindingId, let role = role.flatMap(Role.init(rawValue:)), let scopeId, let scope = path.flatMap(ScopePath.init) {
+                result?.2.bindings.append(RoleBinding(id: bindingId, role: role, scopeUnitId: scopeId, scope: scope, departmentId: department))
+            }
+        }
+        return result
     }
 
     public static func revoke(_ tx: Tx, tokenHash: [UInt8]) async throws {

@@ -17,9 +17,20 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PGVER=15
 PGBIN=/usr/lib/postgresql/$PGVER/bin
-PGDATA=${GRIDGOV_PGDATA:-$ROOT/.pgdata}
 PORT=${GRIDGOV_PG_PORT:-54329}
-CREDS=$PGDATA/../.run/credentials
+CREDS=$ROOT/.run/credentials
+# The cluster lives in the project; when the postgres user cannot reach the project directory
+# (a checkout under /root, say), it lives under /var/tmp instead, named after the project path.
+choose_pgdata() {
+  if [ -n "${GRIDGOV_PGDATA:-}" ]; then
+    PGDATA=$GRIDGOV_PGDATA
+  elif [ "$(id -u)" != 0 ] || ! id postgres >/dev/null 2>&1 || runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+    PGDATA=$ROOT/.pgdata
+  else
+    PGDATA=/var/tmp/gridgov-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)/pgdata
+  fi
+}
+choose_pgdata
 SUPERUSER=postgres
 
 log() { printf 'db: %s\n' "$*" >&2; }
@@ -55,7 +66,10 @@ init_cluster() {
   [ -f "$PGDATA/PG_VERSION" ] && return 0
   log "creating cluster in $PGDATA"
   mkdir -p "$PGDATA" "$(dirname "$CREDS")"
-  [ "$(id -u)" = 0 ] && chown postgres "$PGDATA"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$PGDATA"
+    [ "$(dirname "$PGDATA")" = "$ROOT" ] || chown postgres "$(dirname "$PGDATA")"
+  fi
   chmod 700 "$PGDATA"
   local super_pw owner_pw app_pw pwfile
   super_pw=$(random_secret); owner_pw=$(random_secret); app_pw=$(random_secret)
@@ -80,7 +94,6 @@ SUPER_PW=$super_pw
 OWNER_PW=$owner_pw
 APP_PW=$app_pw
 EOF
-  CREATED=1
 }
 
 load_creds() { # shellcheck disable=SC1090
@@ -119,7 +132,7 @@ EOF
 
 start() {
   install_packages
-  CREATED=0
+  choose_pgdata
   init_cluster
   load_creds
   if ! is_running; then

@@ -38,7 +38,7 @@ log() { printf 'db: %s\n' "$*" >&2; }
 # Runs a command as the cluster's OS user: PostgreSQL refuses to run as root.
 as_pg() {
   if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi

@@ -16,6 +16,12 @@ public struct DepartmentRecord: Sendable, Equatable {
 }
 
 public enum DepartmentStore {
+    /// The columns and join `decode` reads. A constant.
+    static let select = """
+        SELECT d.id, d.code, d.name, d.kind, d.org_unit_id, u.path, d.version
+        FROM departments d JOIN org_units u ON u.tenant_id = d.tenant_id AND u.id = d.org_unit_id
+        """
+
     static func decode(_ rows: PostgresRowSequence) async throws -> [DepartmentRecord] {
         var result: [DepartmentRecord] = []
         for try await (id, code, name, kind, unitId, path, version) in rows.decode((Int64, String, String, String, Int64, String, Int64).self) {
@@ -38,8 +44,7 @@ public enum DepartmentStore {
     public static func find(_ tx: Tx, id: Int64) async throws -> DepartmentRecord? {
         try await decode(tx.query(
             """
-            SELECT d.id, d.code, d.name, d.kind, d.org_unit_id, u.path, d.version
-            FROM departments d JOIN org_units u ON u.tenant_id = d.tenant_id AND u.id = d.org_unit_id
+            \(unescaped: select)
             WHERE d.tenant_id = \(tx.tenant) AND d.id = \(id)
             """)).first
     }
@@ -47,8 +52,7 @@ public enum DepartmentStore {
     public static func find(_ tx: Tx, code: String) async throws -> DepartmentRecord? {
         try await decode(tx.query(
             """
-            SELECT d.id, d.code, d.name, d.kind, d.org_unit_id, u.path, d.version
-            FROM departments d JOIN org_units u ON u.tenant_id = d.tenant_id AND u.id = d.org_unit_id
+            \(unescaped: select)
             WHERE d.tenant_id = \(tx.tenant) AND d.code = \(code)
             """)).first
     }
@@ -58,8 +62,7 @@ public enum DepartmentStore {
         let lows = scopes.map(\.raw), highs = scopes.map(\.upperBound)
         return try await decode(tx.query(
             """
-            SELECT d.id, d.code, d.name, d.kind, d.org_unit_id, u.path, d.version
-            FROM departments d JOIN org_units u ON u.tenant_id = d.tenant_id AND u.id = d.org_unit_id
+            \(unescaped: select)
             WHERE d.tenant_id = \(tx.tenant) AND d.code > \(after ?? "")
               AND (u.path = \(includeUnit.raw)
                    OR EXISTS (SELECT 1 FROM unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) WHERE u.path >= s.lo AND u.path < s.hi))

@@ -19,6 +19,9 @@ public struct OrgUnitRecord: Sendable, Equatable {
 /// The org-unit tree: reads by id, code, children, subtree and ancestors; bulk creation through
 /// COPY into a staging table (COPY FROM cannot target a table under RLS); renames and moves.
 public enum OrgUnitStore {
+    /// The columns `decode` reads, before the geometry column each query chooses. A constant.
+    static let columns = "id, parent_id, kind, grid_level, code, name, path, version, updated_at"
+
     static func decode(_ rows: PostgresRowSequence) async throws -> [OrgUnitRecord] {
         var result: [OrgUnitRecord] = []
         for try await (id, parent, kind, level, code, name, path, version, updated, geometry) in rows.decode(
@@ -154,8 +157,7 @@ public enum OrgUnitStore {
     public static func find(_ tx: Tx, id: Int64, geometry: Bool = false) async throws -> OrgUnitRecord? {
         try await decode(tx.query(
             """
-            SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at,
-                   CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END
+            SELECT \(unescaped: columns), CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END
             FROM org_units WHERE tenant_id = \(tx.tenant) AND id = \(id)
             """)).first
     }
@@ -163,8 +165,7 @@ public enum OrgUnitStore {
     public static func find(_ tx: Tx, code: String, geometry: Bool = false) async throws -> OrgUnitRecord? {
         try await decode(tx.query(
             """
-            SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at,
-                   CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END
+            SELECT \(unescaped: columns), CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END
             FROM org_units WHERE tenant_id = \(tx.tenant) AND code = \(code)
             """)).first
     }
@@ -172,7 +173,7 @@ public enum OrgUnitStore {
     public static func root(_ tx: Tx) async throws -> OrgUnitRecord? {
         try await decode(tx.query(
             """
-            SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text
+            SELECT \(unescaped: columns), NULL::text
             FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id IS NULL
             """)).first
     }
@@ -181,7 +182,7 @@ public enum OrgUnitStore {
     public static func chain(_ tx: Tx, ids: [Int64]) async throws -> [OrgUnitRecord] {
         try await decode(tx.query(
             """
-            SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text
+            SELECT \(unescaped: columns), NULL::text
             FROM org_units WHERE tenant_id = \(tx.tenant) AND id = ANY(\(ids)) ORDER BY depth
             """))
     }
@@ -190,7 +191,7 @@ public enum OrgUnitStore {
     public static func children(_ tx: Tx, of parentId: Int64, after: String?, limit: Int) async throws -> [OrgUnitRecord] {
         try await decode(tx.query(
             """
-            SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text
+            SELECT \(unescaped: columns), NULL::text
             FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id = \(parentId) AND code > \(after ?? "")
             ORDER BY code LIMIT \(limit)
             """))
@@ -200,7 +201,7 @@ public enum OrgUnitStore {
     public static func subtree(_ tx: Tx, of path: ScopePath, kind: OrgUnitKind?, after: String?, limit: Int) async throws -> [OrgUnitRecord] {
         try await decode(tx.query(
             """
-            SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text
+            SELECT \(unescaped: columns), NULL::text
             FROM org_units
             WHERE tenant_id = \(tx.tenant) AND path >= \(path.raw) AND path < \(path.upperBound) AND path > \(after ?? "")
               AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))

@@ -35,6 +35,9 @@ public struct TenantSettings: Sendable, Equatable, Codable {
 
 /// Tenants: created and changed in platform transactions, read in the tenant's own.
 public enum TenantStore {
+    /// The columns `decode` reads. A constant.
+    static let columns = "id, code, name, division_code, time_zone, status, settings::text, version, created_at"
+
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [TenantRecord] {
         var result: [TenantRecord] = []
@@ -57,17 +60,17 @@ public enum TenantStore {
     }
 
     public static func all(_ tx: Tx) async throws -> [TenantRecord] {
-        try await decode(tx.query("SELECT id, code, name, division_code, time_zone, status, settings::text, version, created_at FROM tenants ORDER BY id"))
+        try await decode(tx.query("SELECT \(unescaped: columns) FROM tenants ORDER BY id"))
     }
 
     public static func find(_ tx: Tx, id: Int64) async throws -> TenantRecord? {
         try await decode(tx.query(
-            "SELECT id, code, name, division_code, time_zone, status, settings::text, version, created_at FROM tenants WHERE id = \(id)")).first
+            "SELECT \(unescaped: columns) FROM tenants WHERE id = \(id)")).first
     }
 
     public static func find(_ tx: Tx, code: String) async throws -> TenantRecord? {
         try await decode(tx.query(
-            "SELECT id, code, name, division_code, time_zone, status, settings::text, version, created_at FROM tenants WHERE code = \(code.uppercased())")).first
+            "SELECT \(unescaped: columns) FROM tenants WHERE code = \(code.uppercased())")).first
     }
 
     /// Resolves a code to an id and status without a tenant set (definer function).

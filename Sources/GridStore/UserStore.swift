@@ -24,6 +24,9 @@ public struct Credentials: Sendable {
 }
 
 public enum UserStore {
+    /// The columns `decode` reads. A constant.
+    static let columns = "id, login, display_name, phone, status, must_change_password, version, created_at"
+
     static func decode(_ rows: PostgresRowSequence) async throws -> [UserRecord] {
         var result: [UserRecord] = []
         for try await (id, login, name, phone, status, mustChange, version, created) in rows.decode(
@@ -48,16 +51,14 @@ public enum UserStore {
     public static func find(_ tx: Tx, id: Int64) async throws -> UserRecord? {
         try await decode(tx.query(
             """
-            SELECT id, login, display_name, phone, status, must_change_password, version, created_at
-            FROM users WHERE tenant_id = \(tx.tenant) AND id = \(id)
+            SELECT \(unescaped: columns) FROM users WHERE tenant_id = \(tx.tenant) AND id = \(id)
             """)).first
     }
 
     public static func find(_ tx: Tx, login: String) async throws -> UserRecord? {
         try await decode(tx.query(
             """
-            SELECT id, login, display_name, phone, status, must_change_password, version, created_at
-            FROM users WHERE tenant_id = \(tx.tenant) AND login = \(login)
+            SELECT \(unescaped: columns) FROM users WHERE tenant_id = \(tx.tenant) AND login = \(login)
             """)).first
     }
 

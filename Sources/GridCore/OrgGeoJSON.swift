@@ -41,7 +41,7 @@ public enum OrgGeoJSON {
         func text(_ key: String) -> String? {
             switch properties[key] {
             case .string(let s): let t = s.trimmingCharacters(in: .whitespaces); return t.isEmpty ? nil : t
-            case .number(let n) where n == n.rounded() && n >= 0: return String(Int64(n))
+            case .number(let n) where n == n.rounded() && n >= 0 && n < 1e18: return String(Int64(n))
             default: return nil
             }
         }

@@ -102,7 +102,13 @@ public enum OrgPlanner {
                 chain.append(current)
                 let parentCode = drafts[current].parentCode
                 if existingByCode[parentCode] != nil { break }
-                guard let next = draftIndexByCode[parentCode], next != current || drafts[current].code != parentCode else {
+                if parentCode == drafts[current].code {
+                    add(drafts[current].source, "parentCode", "org.unit.cycle",
+                        Text(zh: "“\(parentCode)”不能是自己的上级", en: "'\(parentCode)' cannot be its own parent"))
+                    broken = true
+                    break
+                }
+                guard let next = draftIndexByCode[parentCode] else {
                     add(drafts[current].source, "parentCode", "org.unit.unknownParent",
                         Text(zh: "上级编码“\(parentCode)”不存在", en: "parent code '\(parentCode)' does not exist"))
                     broken = true

@@ -175,9 +175,7 @@ import Testing
     }
 
     @Test func aUnitThatIsItsOwnParentIsACycle() throws {
-        // BUG: OrgPlanner reports a self-parent as `org.unit.unknownParent` ("parent code 'Z5' does
-        // not exist"), which is false: Z5 exists, it is the unit itself. The guard
-        // `next != current || drafts[current].code != parentCode` turns the 1-cycle into an unknown parent.
+        // A self-parent is a cycle of one, not an unknown parent: Z5 exists, it is the unit itself.
         let errors = try errors([draft(0, "Z5", .zone, under: "Z5")])
         #expect(errors.map(\.field) == ["features[0].parentCode"])
         #expect(errors.map(\.code) == ["org.unit.cycle"])
@@ -251,26 +249,12 @@ import Testing
         #expect(errors.first?.code == "org.unit.gridLevelNotGrid")
     }
 
-    @Test func aNestedGridCanBeCoded() throws {
-        // BUG: a grid whose parent is a grid can never get a valid code. The planner passes the
-        // parent grid's 15-digit code as the coded ancestor, and UnitCode.problem then requires the
-        // ancestor to be 15 − 3 = 12 digits long, so every code fails with org.unit.badCode, although
-        // the default tenant settings declare two grid levels (basicGrid → unitGrid).
-        // Neither plausible scheme is accepted: the community's code plus a segment (15 digits),
-        // nor the parent grid's code plus a segment (18 digits).
-        let candidates = ["110105001001101", "110105001001001001"]
-        var accepted: [String] = []
-        var problems: [String] = []
-        for code in candidates {
-            do {
-                let planned = try plan([draft(0, code, .grid, under: "110105001001001")])
-                #expect(planned.first?.gridLevel == 2)
-                accepted.append(code)
-            } catch {
-                problems += error.fieldErrors.map { "\($0.field) \($0.code): \($0.message.en)" }
-            }
-        }
-        #expect(!accepted.isEmpty, "no code is accepted for a level-2 grid: \(problems)")
+    @Test func aNestedGridIsCodedFromItsCommunity() throws {
+        // A level-2 grid under a level-1 grid extends the community's 12-digit code, like every grid.
+        let planned = try plan([draft(0, "110105001001101", .grid, under: "110105001001001")])
+        #expect(planned.first?.gridLevel == 2)
+        let errors = try errors([draft(0, "110105001001001001", .grid, under: "110105001001001")])
+        #expect(errors.map(\.code) == ["org.unit.badCode"])
     }
 
     // MARK: codes

@@ -44,6 +44,13 @@ public struct GridService: Sendable {
         }
     }
 
+    /// A read transaction for `caller`: a user's bearer was checked against the tenant's status
+    /// when this request was authenticated, so only the operator's calls check it again.
+    func withTenant<T: Sendable>(for caller: Caller, _ tenantId: Int64, _ body: (Tx) async throws -> T) async throws -> T {
+        if case .user = caller { return try await db.withTenant(tenantId, body) }
+        return try await withActiveTenant(tenantId) { tx, _ in try await body(tx) }
+    }
+
     /// Resolves a tenant code for the CLI and login.
     public func tenantId(code: String) async throws -> Int64 {
         guard let found = try await db.withoutTenant({ tx in try await TenantStore.lookup(tx, code: code) }) else {

@@ -49,7 +49,7 @@ extension GridService {
     }
 
     public func unit(_ caller: Caller, tenantId: Int64, id: Int64, geometry: Bool = false) async throws -> OrgUnitRecord {
-        try await withActiveTenant(tenantId) { tx, _ in
+        try await withTenant(for: caller, tenantId) { tx in
             guard let unit = try await OrgUnitStore.find(tx, id: id, geometry: geometry) else { throw Errors.unitNotFound("\(id)") }
             try caller.authorize(.orgRead, at: unit.path)
             return unit
@@ -57,7 +57,7 @@ extension GridService {
     }
 
     public func unit(_ caller: Caller, tenantId: Int64, code: String, geometry: Bool = false) async throws -> OrgUnitRecord {
-        try await withActiveTenant(tenantId) { tx, _ in
+        try await withTenant(for: caller, tenantId) { tx in
             guard let unit = try await OrgUnitStore.find(tx, code: code, geometry: geometry) else { throw Errors.unitNotFound(code) }
             try caller.authorize(.orgRead, at: unit.path)
             return unit
@@ -66,7 +66,7 @@ extension GridService {
 
     /// The unit and its ancestors, root first.
     public func ancestors(_ caller: Caller, tenantId: Int64, id: Int64) async throws -> [OrgUnitRecord] {
-        try await withActiveTenant(tenantId) { tx, _ in
+        try await withTenant(for: caller, tenantId) { tx in
             guard let unit = try await OrgUnitStore.find(tx, id: id) else { throw Errors.unitNotFound("\(id)") }
             try caller.authorize(.orgRead, at: unit.path)
             return try await OrgUnitStore.chain(tx, ids: unit.path.ids)
@@ -74,7 +74,7 @@ extension GridService {
     }
 
     public func children(_ caller: Caller, tenantId: Int64, id: Int64, page: PageRequest) async throws -> Page<OrgUnitRecord> {
-        try await withActiveTenant(tenantId) { tx, _ in
+        try await withTenant(for: caller, tenantId) { tx in
             guard let unit = try await OrgUnitStore.find(tx, id: id) else { throw Errors.unitNotFound("\(id)") }
             try caller.authorize(.orgRead, at: unit.path)
             let rows = try await OrgUnitStore.children(tx, of: id, after: page.after, limit: page.limit + 1)
@@ -83,7 +83,7 @@ extension GridService {
     }
 
     public func subtree(_ caller: Caller, tenantId: Int64, id: Int64, kind: OrgUnitKind?, page: PageRequest) async throws -> Page<OrgUnitRecord> {
-        try await withActiveTenant(tenantId) { tx, _ in
+        try await withTenant(for: caller, tenantId) { tx in
             guard let unit = try await OrgUnitStore.find(tx, id: id) else { throw Errors.unitNotFound("\(id)") }
             try caller.authorize(.orgRead, at: unit.path)
             let rows = try await OrgUnitStore.subtree(tx, of: unit.path, kind: kind, after: page.after, limit: page.limit + 1)
@@ -159,14 +159,13 @@ extension GridService {
         guard let point = Coordinate(lng: lng, lat: lat) else {
             throw Errors.field("lat,lng", "geo.badCoordinate", zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度", en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")
         }
-        return try await withActiveTenant(tenantId) { tx, _ in
-            guard let found = try await OrgUnitStore.locate(tx, point) else {
+        return try await withTenant(for: caller, tenantId) { tx in
+            let chain = try await OrgUnitStore.locateChain(tx, point)
+            guard let grid = chain.last else {
                 throw GridError(.notFound, "locate.outsideDistrict",
                                 Text(zh: "点 (\(lat), \(lng)) 不在本区任何网格内", en: "point (\(lat), \(lng)) is not inside any grid of this district"))
             }
-            try caller.authorize(.locate, at: found.path)
-            let chain = try await OrgUnitStore.chain(tx, ids: found.path.ids)
-            guard let grid = chain.last else { throw Errors.unitNotFound("\(found.id)") }
+            try caller.authorize(.locate, at: grid.path)
             return Location(grid: grid, chain: chain)
         }
     }

@@ -217,17 +217,10 @@ public enum OrgUnitStore {
         return nil
     }
 
-    /// The deepest grid containing the point and its ancestors, root first, in one round trip;
-    /// empty when no grid contains it.
+    /// The deepest grid containing the point and its ancestors, root first, in one round trip
+    /// through the definer function; empty when no grid contains it.
     public static func locateChain(_ tx: Tx, _ point: Coordinate) async throws -> [OrgUnitRecord] {
-        try await decode(tx.query(
-            """
-            SELECT \(unescaped: columns), NULL::text FROM org_units
-            WHERE tenant_id = \(tx.tenant)
-              AND id = ANY(coalesce((SELECT string_to_array(rtrim(g.path, '.'), '.')::bigint[]
-                                     FROM locate_grid(\(point.lng), \(point.lat)) g), '{}'))
-            ORDER BY depth
-            """))
+        try await decode(tx.query("SELECT \(unescaped: columns), NULL::text FROM locate_chain(\(point.lng), \(point.lat))"))
     }
 
     /// Renames a unit if its version still matches; returns the new version.

@@ -1,6 +1,23 @@
 import ArgumentParser
+import Dispatch
+import Foundation
+import NIOCore
+import NIOPosix
 
+/// Runs Swift concurrency on NIO's event loops, so that a request's hops between the HTTP server,
+/// the handler and PostgreSQL stay on one thread instead of waking another for each query.
 @main
+enum Entry {
+    static func main() {
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        Task {
+            await GridGov.main()
+            exit(0)
+        }
+        dispatchMain()
+    }
+}
+
 struct GridGov: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gridgov",

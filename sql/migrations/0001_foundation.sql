@@ -53,7 +53,9 @@ CREATE TABLE org_units (
 );
 CREATE UNIQUE INDEX org_units_one_root ON org_units (tenant_id) WHERE parent_id IS NULL;
 CREATE INDEX org_units_children ON org_units (tenant_id, parent_id, id);
-CREATE INDEX org_units_grid_geom ON org_units USING gist (tenant_id, geom) WHERE kind = 'grid';
+-- Geometry alone: districts rarely overlap, so the tenant is a cheap filter after the spatial probe
+-- (a (tenant_id, geom) GiST reads several times the pages per lookup).
+CREATE INDEX org_units_grid_geom ON org_units USING gist (geom) WHERE kind = 'grid';
 
 CREATE TABLE departments (
     tenant_id   bigint NOT NULL REFERENCES tenants (id),
@@ -149,20 +151,51 @@ AS $$ SELECT t.id, t.status FROM tenants t WHERE t.code = upper(p_code) $$;
 -- and applies the tenant filter itself, from the transaction's own setting.
 CREATE FUNCTION locate_grid(p_lng double precision, p_lat double precision)
 RETURNS TABLE (id bigint, path text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
+-- PL/pgSQL rather than SQL: its statement plan is cached per session, where a SQL function that
+-- cannot be inlined (SECURITY DEFINER) is planned again on every call.
+DECLARE
+    point geometry := ST_SetSRID(ST_MakePoint(p_lng, p_lat), 4326);
+BEGIN
+    RETURN QUERY
     SELECT u.id, u.path::text
     FROM org_units u
     WHERE u.tenant_id = app_tenant_id()
       AND u.kind = 'grid'
-      AND u.geom && ST_SetSRID(ST_MakePoint(p_lng, p_lat), 4326)
-      AND ST_Intersects(u.geom, ST_SetSRID(ST_MakePoint(p_lng, p_lat), 4326))
+      AND u.geom && point
+      AND ST_Intersects(u.geom, point)
     ORDER BY u.grid_level DESC, u.id
-    LIMIT 1
+    LIMIT 1;
+END
+$$;
+
+-- The located grid and its ancestors, root first, in one call (the chain's id list comes from a
+-- non-leakproof call, so under RLS the lookup by id could not use the primary key either).
+CREATE FUNCTION locate_chain(p_lng double precision, p_lat double precision)
+RETURNS TABLE (id bigint, parent_id bigint, kind text, grid_level smallint, code text, name text, path text,
+               version bigint, updated_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+    grid_path text;
+BEGIN
+    SELECT g.path INTO grid_path FROM locate_grid(p_lng, p_lat) g;
+    IF grid_path IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT u.id, u.parent_id, u.kind, u.grid_level, u.code, u.name, u.path::text, u.version, u.updated_at
+    FROM org_units u
+    WHERE u.tenant_id = app_tenant_id()
+      AND u.id = ANY (string_to_array(rtrim(grid_path, '.'), '.')::bigint[])
+    ORDER BY u.depth;
+END
 $$;
 
 REVOKE ALL ON tenants, org_units, departments, users, role_bindings, sessions FROM PUBLIC;
-REVOKE ALL ON FUNCTION tenant_by_code(text), locate_grid(double precision, double precision) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tenant_by_code(text), locate_grid(double precision, double precision),
+    locate_chain(double precision, double precision) FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO gridgov_app;
 GRANT SELECT, INSERT, UPDATE ON tenants TO gridgov_app;
 GRANT SELECT, INSERT, UPDATE ON org_units, departments, users TO gridgov_app;
@@ -170,4 +203,4 @@ GRANT SELECT, INSERT, DELETE ON role_bindings TO gridgov_app;
 GRANT SELECT, INSERT, UPDATE ON sessions TO gridgov_app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO gridgov_app;
 GRANT EXECUTE ON FUNCTION app_tenant_id(), app_platform(), tenant_by_code(text),
-    locate_grid(double precision, double precision) TO gridgov_app;
+    locate_grid(double precision, double precision), locate_chain(double precision, double precision) TO gridgov_app;

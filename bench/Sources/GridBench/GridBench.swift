@@ -6,9 +6,23 @@ import GridStore
 import Logging
 import PostgresNIO
 
+import NIOCore
+import NIOPosix
+
+@main
+enum Entry {
+    static func main() {
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        Task {
+            await GridBench.main()
+            exit(0)
+        }
+        dispatchMain()
+    }
+}
+
 /// The foundation benchmark: import a generated district, then time locate through the SQL
 /// function and through HTTP, and read the server's memory. Run by scripts/bench.sh.
-@main
 struct GridBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "gridgov-bench")
 
@@ -55,6 +69,17 @@ struct GridBench: AsyncParsableCommand {
                 return latencies
             }
             report("locate via SQL function", sqlLatencies, aimP99: 0.5)
+
+            // Through the service, in process: what HTTP adds is the difference to the next figure.
+            let principal = Principal(tenantId: tenant.tenant.id, userId: 0, login: "bench",
+                                      bindings: [RoleBinding(id: 0, role: .dispatcher, scopeUnitId: tenant.rootUnitId, scope: .root(tenant.rootUnitId))])
+            var serviceLatencies: [Double] = []
+            for point in points {
+                let t0 = ContinuousClock.now
+                _ = try await service.locate(.user(principal), tenantId: tenant.tenant.id, lat: point.lat, lng: point.lng)
+                serviceLatencies.append((ContinuousClock.now - t0).milliseconds)
+            }
+            report("locate via GridService (in process)", serviceLatencies, aimP99: 5)
 
             // Through HTTP: a separate server process, one client, keep-alive.
             let server = try startServer(port: port, databaseURL: databaseURL)

@@ -1,0 +1,148 @@
+import Foundation
+import GridCore
+import GridHTTP
+import GridService
+import GridStore
+import GridTestSupport
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Login, bearer tokens, logout, throttling and suspended districts, over HTTP.
+@Suite struct AuthHTTPTests {
+    @Test func loginReturnsATokenAndTheBindings() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            let root = try await db.unit(d, code: d.division)
+            try await withAPI(db) { api in
+                // The tenant code is case-insensitive, the answer names it in capitals.
+                let response = try await api.loginResponse(tenant: "hd", login: "Admin", password: d.adminPassword)
+                #expect(response.status == .ok, "\(response.text)")
+                let body = try response.json()
+                let token = try #require(body["token"] as? String)
+                #expect(token.hasPrefix("gg_\(d.tenantId)_"))
+                #expect(body["expiresAt"] is String)
+                #expect(body["mustChangePassword"] as? Bool == true)
+                let me = try #require(body["me"] as? [String: Any])
+                #expect((me["tenant"] as? [String: Any])?["code"] as? String == "HD")
+                #expect(((me["tenant"] as? [String: Any])?["id"] as? NSNumber)?.int64Value == d.tenantId)
+                #expect((me["user"] as? [String: Any])?["login"] as? String == "admin")
+                let bindings = try #require(me["bindings"] as? [[String: Any]])
+                #expect(bindings.count == 1)
+                #expect(bindings.first?["role"] as? String == "tenantAdmin")
+                #expect(bindings.first?["scopePath"] as? String == root.path.raw)
+                #expect((bindings.first?["scopeUnitId"] as? NSNumber)?.int64Value == root.id)
+            }
+        }
+    }
+
+    @Test func wrongPasswordIs401AndTheFourthAttemptIsThrottled() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            try await withAPI(db) { api in
+                for attempt in 1...3 {
+                    let response = try await api.loginResponse(tenant: d.code, login: "admin", password: "wrong-password-\(attempt)")
+                    expectProblem(response, .unauthorized, "auth.badCredentials")
+                    #expect(response.headers[.wwwAuthenticate] == "Bearer")
+                    #expect(response.headers[.retryAfter] == nil)
+                }
+                // Throttled now, even with the right password.
+                let throttled = try await api.loginResponse(tenant: d.code, login: "admin", password: d.adminPassword)
+                expectProblem(throttled, .tooManyRequests, "auth.throttled")
+                let retryAfter = try #require(throttled.headers[.retryAfter].flatMap(Int.init), "Retry-After: \(throttled.headers[.retryAfter] ?? "missing")")
+                #expect(retryAfter > 0 && retryAfter <= 60)
+                // Another user of the same district is not affected.
+                let password = try await db.makeUser(tenantId: d.tenantId, login: "other", role: .viewer, scope: d.street1)
+                _ = try await api.login(tenant: d.code, login: "other", password: password)
+            }
+        }
+    }
+
+    @Test func unknownTenantOrUserIs401() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            try await withAPI(db) { api in
+                let unknownTenant = try await api.loginResponse(tenant: "NOPE", login: "admin", password: d.adminPassword)
+                expectProblem(unknownTenant, .unauthorized, "auth.badCredentials")
+                let unknownUser = try await api.loginResponse(tenant: d.code, login: "nobody", password: d.adminPassword)
+                expectProblem(unknownUser, .unauthorized, "auth.badCredentials")
+                // The two answers do not tell which part was wrong.
+                #expect((try unknownTenant.json())["detail"] as? String == (try unknownUser.json())["detail"] as? String)
+            }
+        }
+    }
+
+    @Test func meNeedsAValidToken() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            try await withAPI(db) { api in
+                let token = try await api.adminToken(d)
+                let me = try await api.get("/v1/me", token: token)
+                #expect(me.status == .ok, "\(me.text)")
+                let body = try me.json()
+                #expect((body["user"] as? [String: Any])?["login"] as? String == "admin")
+                #expect((body["tenant"] as? [String: Any])?["code"] as? String == "HD")
+                #expect((body["bindings"] as? [Any])?.count == 1)
+
+                let anonymous = try await api.get("/v1/me")
+                expectProblem(anonymous, .unauthorized, "auth.required")
+                #expect(anonymous.headers[.wwwAuthenticate] == "Bearer")
+
+                let basic = try await api.get("/v1/me", headers: [.authorization: "Basic YWRtaW46YWRtaW4="])
+                expectProblem(basic, .unauthorized, "auth.required")
+
+                let forged = [
+                    "garbage",
+                    "gg_1_" + String(repeating: "A", count: 43),
+                    "gg_\(d.tenantId)_" + String(repeating: "A", count: 43),
+                    "gg_99999999999999999999999_" + String(repeating: "A", count: 43),
+                    token + "x",
+                ]
+                for bad in forged {
+                    let response = try await api.get("/v1/me", token: bad)
+                    expectProblem(response, .unauthorized, "auth.invalidToken")
+                    #expect(response.headers[.wwwAuthenticate] == "Bearer")
+                }
+            }
+        }
+    }
+
+    @Test func logoutRevokesTheToken() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            try await withAPI(db) { api in
+                let token = try await api.adminToken(d)
+                let other = try await api.adminToken(d)
+                #expect(try await api.get("/v1/me", token: token).status == .ok)
+                let logout = try await api.send(.post, "/v1/auth/logout", token: token)
+                #expect(logout.status == .noContent, "\(logout.text)")
+                expectProblem(try await api.get("/v1/me", token: token), .unauthorized, "auth.invalidToken")
+                // A second logout with the dead token is refused by the auth middleware.
+                expectProblem(try await api.send(.post, "/v1/auth/logout", token: token), .unauthorized, "auth.invalidToken")
+                // Only that session ended.
+                #expect(try await api.get("/v1/me", token: other).status == .ok)
+            }
+        }
+    }
+
+    @Test func aSuspendedDistrictIsRefusedUntilResumed() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            try await withAPI(db) { api in
+                let token = try await api.adminToken(d)
+                #expect(try await api.get("/v1/me", token: token).status == .ok)
+
+                _ = try await db.service.setTenantStatus(code: d.code, active: false)
+                expectProblem(try await api.get("/v1/me", token: token), .forbidden, "tenant.suspended")
+                expectProblem(try await api.get("/v1/org-units/by-code/\(d.street1)", token: token), .forbidden, "tenant.suspended")
+                expectProblem(try await api.get(locateURI(d.pointInStreet1), token: token), .forbidden, "tenant.suspended")
+                expectProblem(try await api.loginResponse(tenant: d.code, login: "admin", password: d.adminPassword), .forbidden, "tenant.suspended")
+
+                _ = try await db.service.setTenantStatus(code: d.code, active: true)
+                #expect(try await api.get("/v1/me", token: token).status == .ok)
+                _ = try await api.adminToken(d)
+            }
+        }
+    }
+}

@@ -145,4 +145,47 @@ import Testing
             }
         }
     }
+
+    @Test func changingThePassword() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            try await withAPI(db) { api in
+                let token = try await api.adminToken(d)
+                let weak = try await api.send(.post, "/v1/auth/password", token: token,
+                                              json: jsonString(["currentPassword": d.adminPassword, "newPassword": "short"]))
+                expectProblem(weak, .badRequest, "validation.failed")
+                #expect(weak.fieldErrorCodes == ["user.weakPassword"], "\(weak.text)")
+
+                let wrongCurrent = try await api.send(.post, "/v1/auth/password", token: token,
+                                                      json: jsonString(["currentPassword": "not-the-password", "newPassword": "a-much-better-password"]))
+                expectProblem(wrongCurrent, .forbidden, "auth.badCurrentPassword")
+
+                let changed = try await api.send(.post, "/v1/auth/password", token: token,
+                                                 json: jsonString(["currentPassword": d.adminPassword, "newPassword": "a-much-better-password"]))
+                #expect(changed.status == .noContent, "\(changed.text)")
+                expectProblem(try await api.loginResponse(tenant: d.code, login: "admin", password: d.adminPassword), .unauthorized, "auth.badCredentials")
+                let login = try await api.loginResponse(tenant: d.code, login: "admin", password: "a-much-better-password")
+                #expect(login.status == .ok, "\(login.text)")
+                #expect(try login.json()["mustChangePassword"] as? Bool == false)
+                // The session that changed it goes on.
+                #expect(try await api.get("/v1/me", token: token).status == .ok)
+            }
+        }
+    }
+
+    /// AuthService.changePassword is documented "other sessions end": a token from another
+    /// login must stop working once the password changed.
+    @Test func changingThePasswordEndsOtherSessions() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            try await withAPI(db) { api in
+                let token = try await api.adminToken(d)
+                let elsewhere = try await api.adminToken(d)
+                let changed = try await api.send(.post, "/v1/auth/password", token: token,
+                                                 json: jsonString(["currentPassword": d.adminPassword, "newPassword": "a-much-better-password"]))
+                #expect(changed.status == .noContent, "\(changed.text)")
+                expectProblem(try await api.get("/v1/me", token: elsewhere), .unauthorized, "auth.invalidToken")
+            }
+        }
+    }
 }

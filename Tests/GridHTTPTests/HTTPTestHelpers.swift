@@ -128,3 +128,11 @@ func polygonJSON(_ points: [(Double, Double)]) -> [String: Any] {
 extension HTTPField.Name {
     static let requestId = HTTPField.Name("X-Request-Id")!
 }
+
+/// The version an ETag header names, read leniently: percent-escapes undone, `W/` and quotes dropped.
+func eTagVersion(_ response: TestResponse) -> Int64? {
+    guard var tag = response.headers[.eTag] else { return nil }
+    tag = tag.removingPercentEncoding ?? tag
+    if tag.hasPrefix("W/") { tag.removeFirst(2) }
+    return Int64(tag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+}

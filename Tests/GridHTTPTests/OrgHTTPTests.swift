@@ -63,6 +63,7 @@ import Testing
                 #expect(notANumber.status == .badRequest, "\(notANumber.text)")
                 #expect(notANumber.isProblemJSON)
                 #expect(notANumber.problemCode == "validation.failed" || notANumber.problemCode == "request.malformed", "\(notANumber.text)")
+                print("LAT-ABC", notANumber.text)
             }
         }
     }
@@ -135,8 +136,13 @@ import Testing
                 }
                 expectProblem(try await api.get("/v1/org-units/by-code/\(cy.street1)", token: hdToken), .notFound, "org.unit.notFound")
                 expectProblem(try await api.get("/v1/org-units/\(hdStreet.id)", token: cyToken), .notFound, "org.unit.notFound")
-                // HD's own point is not in CY.
-                expectProblem(try await api.get(locateURI(hd.pointInStreet1), token: cyToken), .notFound, "locate.outsideDistrict")
+                // Both districts were generated at the same origin: the same point locates to each one's own grid.
+                let cyLocated = try await api.get(locateURI(hd.pointInStreet1), token: cyToken)
+                #expect(cyLocated.status == .ok, "\(cyLocated.text)")
+                let cyChain = try #require(try cyLocated.json()["chain"] as? [[String: Any]])
+                #expect(cyChain.map { $0["code"] as? String } == [cy.division, cy.street1, cy.community1, cy.basicGrid1, cy.unitGrid1])
+                let hdLocated = try await api.get(locateURI(hd.pointInStreet1), token: hdToken)
+                #expect((try hdLocated.json()["grid"] as? [String: Any])?["code"] as? String == hd.unitGrid1)
                 // Writes cannot aim across either.
                 let rename = try await api.send(.patch, "/v1/org-units/\(cyStreet.id)", token: hdToken, json: #"{"name":"越界"}"#)
                 expectProblem(rename, .notFound, "org.unit.notFound")
@@ -171,7 +177,7 @@ import Testing
                 #expect(int64(body["parentId"]) == basicGrid.id)
                 #expect((body["path"] as? String)?.hasPrefix(basicGrid.path.raw) == true)
                 let version = try #require(int64(body["version"]))
-                #expect(created.headers[.eTag] == "\"\(version)\"")
+                #expect(eTagVersion(created) == version)
                 #expect((body["geometry"] as? [String: Any])?["type"] as? String != nil)
                 // It can be read back, and found by code.
                 let id = try #require(int64(body["id"]))
@@ -243,22 +249,35 @@ import Testing
                 let oldTag = try #require(before.headers[.eTag])
                 let id = try #require(int64(try before.json()["id"]))
 
+                let oldVersion = try #require(eTagVersion(before))
+                #expect(oldVersion == int64(try before.json()["version"]))
+
+                // The ETag as received goes back in If-Match.
                 let renamed = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"新名字"}"#,
                                                  headers: [.ifMatch: oldTag])
                 #expect(renamed.status == .ok, "\(renamed.text)")
                 #expect(try renamed.json()["name"] as? String == "新名字")
                 let newTag = try #require(renamed.headers[.eTag])
                 #expect(newTag != oldTag)
-                #expect(newTag == "\"\(int64(try renamed.json()["version"]) ?? -1)\"")
+                let newVersion = try #require(eTagVersion(renamed))
+                #expect(newVersion == int64(try renamed.json()["version"]))
+                #expect(newVersion > oldVersion)
 
                 let stale = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"新名字"}"#,
                                                headers: [.ifMatch: oldTag])
                 expectProblem(stale, .preconditionFailed, "version.mismatch")
+                // Also when the client writes the entity-tag the RFC 9110 way.
+                let staleQuoted = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"新名字"}"#,
+                                                     headers: [.ifMatch: "\"\(oldVersion)\""])
+                expectProblem(staleQuoted, .preconditionFailed, "version.mismatch")
 
-                // The current tag (also weak) works again.
+                // The current version, as a weak RFC 9110 tag, works again.
                 let again = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"再改"}"#,
-                                               headers: [.ifMatch: "W/" + newTag])
+                                               headers: [.ifMatch: "W/\"\(newVersion)\""])
                 #expect(again.status == .ok, "\(again.text)")
+                // And without If-Match the write is unconditional.
+                let unconditional = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"再改"}"#)
+                #expect(unconditional.status == .ok, "\(unconditional.text)")
 
                 let garbage = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"x"}"#,
                                                  headers: [.ifMatch: "\"abc\""])
@@ -303,6 +322,99 @@ import Testing
                 // Nothing moved.
                 let after = try await db.unit(d, code: d.street1)
                 #expect(after.version == street1.version && after.path == street1.path && after.name == street1.name)
+            }
+        }
+    }
+
+    /// RFC 9110 §8.8.3: an ETag is a quoted entity-tag (`"3"`), which clients send back verbatim in If-Match.
+    @Test func eTagsAreRFC9110EntityTags() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            let basicGrid = try await db.unit(d, code: d.basicGrid1)
+            try await withAPI(db) { api in
+                let admin = try await api.adminToken(d)
+                let read = try await api.get("/v1/org-units/by-code/\(d.street1)", token: admin)
+                let version = try #require(int64(try read.json()["version"]))
+                #expect(read.headers[.eTag] == "\"\(version)\"", "GET by code")
+                let id = try #require(int64(try read.json()["id"]))
+                #expect(try await api.get("/v1/org-units/\(id)", token: admin).headers[.eTag] == "\"\(version)\"", "GET by id")
+
+                let renamed = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"新名字"}"#)
+                #expect(renamed.headers[.eTag] == "\"\(version + 1)\"", "PATCH")
+
+                let created = try await api.send(.post, "/v1/org-units", token: admin,
+                                                 json: gridBody(parentId: basicGrid.id, code: d.community1 + "010", polygon: Self.smallSquare))
+                #expect(created.status == .created)
+                #expect(created.headers[.eTag] == "\"1\"", "POST")
+            }
+        }
+    }
+
+    /// A PATCH that renames and moves is one change: when the move is refused, the name stays too.
+    @Test func aRefusedPatchChangesNothing() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            let street1 = try await db.unit(d, code: d.street1)
+            let community1 = try await db.unit(d, code: d.community1)
+            try await withAPI(db) { api in
+                let admin = try await api.adminToken(d)
+                let refused = try await api.send(.patch, "/v1/org-units/\(street1.id)", token: admin,
+                                                 json: jsonString(["name": "半途改名", "parentId": community1.id]))
+                expectProblem(refused, .badRequest, "validation.failed")
+                #expect(refused.fieldErrorCodes == ["org.unit.moveCycle"], "\(refused.text)")
+                let after = try await db.unit(d, code: d.street1)
+                #expect(after.name == street1.name, "the refused PATCH still renamed the unit")
+                #expect(after.version == street1.version, "the refused PATCH still bumped the version")
+
+                // With a stale If-Match neither happens either.
+                let stale = try await api.send(.patch, "/v1/org-units/\(street1.id)", token: admin,
+                                               json: jsonString(["name": "过期", "parentId": community1.id]),
+                                               headers: [.ifMatch: "\"\(street1.version + 5)\""])
+                expectProblem(stale, .preconditionFailed, "version.mismatch")
+                #expect(try await db.unit(d, code: d.street1).name == street1.name)
+            }
+        }
+    }
+
+    @Test func pagesAndTheirLimits() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            let root = try await db.unit(d, code: d.division)
+            try await withAPI(db) { api in
+                let admin = try await api.adminToken(d)
+                var seen: [String] = []
+                var uri = "/v1/org-units/\(root.id)/subtree?limit=3"
+                var pages = 0
+                while true {
+                    let page = try await api.get(uri, token: admin)
+                    #expect(page.status == .ok, "\(page.text)")
+                    let body = try page.json()
+                    let items = try #require(body["items"] as? [[String: Any]])
+                    #expect(items.count <= 3)
+                    seen += items.compactMap { $0["code"] as? String }
+                    pages += 1
+                    guard let next = body["nextCursor"] as? String, pages < 10 else { break }
+                    uri = "/v1/org-units/\(root.id)/subtree?limit=3&cursor=\(next)"
+                }
+                #expect(seen.count == 11 && Set(seen).count == 11, "\(seen)")
+                #expect(seen.first == d.division)
+
+                let grids = try await api.get("/v1/org-units/\(root.id)/subtree?kind=grid&limit=200", token: admin)
+                #expect((try grids.json()["items"] as? [[String: Any]])?.allSatisfy { $0["kind"] as? String == "grid" } == true)
+                #expect((try grids.json()["items"] as? [Any])?.count == 6)
+
+                for limit in ["0", "201", "-1"] {
+                    let response = try await api.get("/v1/org-units/\(root.id)/children?limit=\(limit)", token: admin)
+                    expectProblem(response, .badRequest, "validation.failed")
+                    #expect(response.fieldErrorFields == ["limit"], "limit=\(limit): \(response.text)")
+                }
+                let badCursor = try await api.get("/v1/org-units/\(root.id)/children?cursor=not-a-cursor", token: admin)
+                expectProblem(badCursor, .badRequest, "validation.failed")
+                #expect(badCursor.fieldErrorCodes == ["pagination.badCursor"], "\(badCursor.text)")
+
+                let hugeId = try await api.get("/v1/org-units/99999999999999999999999", token: admin)
+                #expect(hugeId.status == .badRequest, "\(hugeId.text)")
+                expectProblem(try await api.get("/v1/org-units/987654321", token: admin), .notFound, "org.unit.notFound")
             }
         }
     }

@@ -183,4 +183,33 @@ import Testing
             }
         }
     }
+
+    /// A NUL character is valid JSON and valid UTF-8 but PostgreSQL text cannot hold it: input that
+    /// carries one is the client's mistake (4xx), never an internal error.
+    @Test func nulCharactersInInputAreNotServerErrors() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            let root = try await db.unit(d, code: d.division)
+            try await withAPI(db) { api in
+                let tenant = try await api.loginResponse(tenant: "H\u{0}D", login: "admin", password: d.adminPassword)
+                #expect((400..<500).contains(tenant.status.code), "tenant with NUL: \(tenant.status.code) \(tenant.text)")
+
+                let login = try await api.loginResponse(tenant: d.code, login: "ad\u{0}min", password: d.adminPassword)
+                #expect((400..<500).contains(login.status.code), "login with NUL: \(login.status.code) \(login.text)")
+
+                let token = try await api.adminToken(d)
+                let code = try await api.get("/v1/org-units/by-code/110108%00", token: token)
+                #expect((400..<500).contains(code.status.code), "code with NUL: \(code.status.code) \(code.text)")
+
+                // A cursor is base64url of "k:<last key>": one whose key holds a NUL.
+                let cursor = Data("k:110108\u{0}".utf8).base64EncodedString()
+                    .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+                let page = try await api.get("/v1/org-units/\(root.id)/children?cursor=\(cursor)", token: token)
+                #expect((400..<500).contains(page.status.code), "cursor with NUL: \(page.status.code) \(page.text)")
+
+                let user = try await api.send(.post, "/v1/users", token: token, json: jsonString(["login": "nul.user", "displayName": "N\u{0}UL"]))
+                #expect((400..<500).contains(user.status.code), "display name with NUL: \(user.status.code) \(user.text)")
+            }
+        }
+    }
 }

@@ -89,8 +89,8 @@ import Testing
                 expectProblem(badLogin, .badRequest, "validation.failed")
                 #expect(badLogin.fieldErrorFields == ["login"], "\(badLogin.text)")
 
-                let user = try await api.get("/v1/users/li.si", token: admin)
-                #expect((try user.json()["bindings"] as? [Any])?.isEmpty == true)
+                // None of the refused bindings was written.
+                #expect(try await db.service.user(.operator, tenantId: d.tenantId, login: "li.si").bindings.isEmpty)
             }
         }
     }
@@ -119,6 +119,48 @@ import Testing
                               .forbidden, "auth.outOfScope")
                 #expect(try await api.send(.post, "/v1/users/wang.wu/bindings", token: streetAdmin,
                                            json: jsonString(["role": "viewer", "scopeCode": d.community1])).status == .ok)
+            }
+        }
+    }
+
+    @Test func aPasswordResetEndsTheUsersSessions() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            let password = try await db.makeUser(tenantId: d.tenantId, login: "viewer", role: .viewer, scope: d.street1)
+            try await withAPI(db) { api in
+                let admin = try await api.adminToken(d)
+                let token = try await api.login(tenant: d.code, login: "viewer", password: password)
+                let reset = try await api.send(.post, "/v1/users/Viewer/password-reset", token: admin)
+                #expect(reset.status == .ok, "\(reset.text)")
+                let body = try reset.json()
+                #expect(body["login"] as? String == "viewer")
+                let newPassword = try #require(body["password"] as? String)
+                #expect(newPassword != password)
+                expectProblem(try await api.get("/v1/me", token: token), .unauthorized, "auth.invalidToken")
+                expectProblem(try await api.loginResponse(tenant: d.code, login: "viewer", password: password), .unauthorized, "auth.badCredentials")
+                _ = try await api.login(tenant: d.code, login: "viewer", password: newPassword)
+                // The viewer cannot reset anyone.
+                let viewer = try await api.login(tenant: d.code, login: "viewer", password: newPassword)
+                expectProblem(try await api.send(.post, "/v1/users/admin/password-reset", token: viewer), .forbidden, "auth.actionNotAllowed")
+            }
+        }
+    }
+
+    /// A tenant admin whose scope is the whole district just created this user; reading it back
+    /// should not be a 404 only because it holds no binding yet (password-reset already treats an
+    /// unbound user as belonging to the district root).
+    @Test func theAdminCanReadAUserItJustCreated() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            try await withAPI(db) { api in
+                let admin = try await api.adminToken(d)
+                let created = try await api.send(.post, "/v1/users", token: admin, json: jsonString(["login": "zhao.liu", "displayName": "赵六"]))
+                #expect(created.status == .created, "\(created.text)")
+                let read = try await api.get("/v1/users/zhao.liu", token: admin)
+                #expect(read.status == .ok, "\(read.text)")
+                #expect(try read.json()["login"] as? String == "zhao.liu")
+                // Resetting that same unbound user's password is allowed.
+                #expect(try await api.send(.post, "/v1/users/zhao.liu/password-reset", token: admin).status == .ok)
             }
         }
     }

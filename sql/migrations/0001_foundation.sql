@@ -193,9 +193,28 @@ BEGIN
 END
 $$;
 
+-- The principal behind a bearer token, in one call without a tenant transaction: the tenant's
+-- code and status, and the live session's user with one row per role binding (NULLs when none).
+-- The token hash is the credential; nothing is returned for an unknown, expired or revoked token.
+CREATE FUNCTION session_principal(p_tenant bigint, p_token_hash bytea)
+RETURNS TABLE (tenant_code text, tenant_status text, user_id bigint, login text, binding_id bigint, role text,
+               scope_unit_id bigint, scope_path text, department_id bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+    SELECT t.code, t.status, u.id, u.login, b.id, b.role, b.scope_org_unit_id, o.path::text, b.department_id
+    FROM sessions s
+    JOIN tenants t ON t.id = s.tenant_id
+    JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id AND u.status = 'active'
+    LEFT JOIN role_bindings b ON b.tenant_id = s.tenant_id AND b.user_id = s.user_id
+    LEFT JOIN org_units o ON o.tenant_id = b.tenant_id AND o.id = b.scope_org_unit_id
+    WHERE s.tenant_id = p_tenant AND s.token_hash = p_token_hash
+      AND s.revoked_at IS NULL AND s.expires_at > now()
+    ORDER BY b.id
+$$;
+
 REVOKE ALL ON tenants, org_units, departments, users, role_bindings, sessions FROM PUBLIC;
 REVOKE ALL ON FUNCTION tenant_by_code(text), locate_grid(double precision, double precision),
-    locate_chain(double precision, double precision) FROM PUBLIC;
+    locate_chain(double precision, double precision), session_principal(bigint, bytea) FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO gridgov_app;
 GRANT SELECT, INSERT, UPDATE ON tenants TO gridgov_app;
 GRANT SELECT, INSERT, UPDATE ON org_units, departments, users TO gridgov_app;
@@ -203,4 +222,5 @@ GRANT SELECT, INSERT, DELETE ON role_bindings TO gridgov_app;
 GRANT SELECT, INSERT, UPDATE ON sessions TO gridgov_app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO gridgov_app;
 GRANT EXECUTE ON FUNCTION app_tenant_id(), app_platform(), tenant_by_code(text),
-    locate_grid(double precision, double precision), locate_chain(double precision, double precision) TO gridgov_app;
+    locate_grid(double precision, double precision), locate_chain(double precision, double precision),
+    session_principal(bigint, bytea) TO gridgov_app;

@@ -31,7 +31,7 @@ struct APIHandler: APIProtocol {
 
     func changePassword(_ input: Operations.ChangePassword.Input) async throws -> Operations.ChangePassword.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
-        try await service.changePassword(try RequestScope.requirePrincipal(), current: body.currentPassword, new: body.newPassword)
+        try await service.changePassword(try RequestScope.requirePrincipal(), token: RequestScope.bearerToken, current: body.currentPassword, new: body.newPassword)
         return .noContent(.init())
     }
 
@@ -67,20 +67,8 @@ struct APIHandler: APIProtocol {
 
     func updateOrgUnit(_ input: Operations.UpdateOrgUnit.Input) async throws -> Operations.UpdateOrgUnit.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
-        var expected = try APIMapping.version(ifMatch: input.headers.ifMatch)
-        let (caller, tenantId) = (try caller, try tenantId)
-        guard body.name != nil || body.parentId != nil else {
-            throw GridError.invalid([FieldError("body", "field.required", Text(zh: "请提供 name 或 parentId", en: "give name and/or parentId"))])
-        }
-        var unit: OrgUnitRecord?
-        if let name = body.name {
-            unit = try await service.renameUnit(caller, tenantId: tenantId, id: input.path.id, name: name, ifVersion: expected)
-            expected = unit.map(\.version)
-        }
-        if let parentId = body.parentId {
-            unit = try await service.moveUnit(caller, tenantId: tenantId, id: input.path.id, newParentId: parentId, ifVersion: expected)
-        }
-        guard let unit else { throw GridError.invalid([]) }
+        let unit = try await service.updateUnit(try caller, tenantId: try tenantId, id: input.path.id, name: body.name, newParentId: body.parentId,
+                                                ifVersion: try APIMapping.version(ifMatch: input.headers.ifMatch))
         return .ok(.init(headers: .init(eTag: APIMapping.eTag(unit.version)), body: .json(try APIMapping.unit(unit))))
     }
 

@@ -33,6 +33,7 @@ public func buildRouter(service: GridService, settings: ServerSettings, metrics:
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
     router.middlewares.add(AuthMiddleware(service: service))
+    router.middlewares.add(ETagMiddleware())
 
     router.get("/healthz") { _, _ in ["status": "ok"] }
     router.get("/readyz") { _, _ -> Response in

@@ -38,7 +38,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         let underlying = error.underlyingError
         if let grid = underlying as? GridError { return grid }
         if let decoding = underlying as? DecodingError ?? Mirror(reflecting: underlying).children.first?.value as? DecodingError {
-            return GridError.invalid([decodingFieldError(decoding)])
+            var field = decodingFieldError(decoding)
+            if field.field == "body", let name = misfitQueryParameter(decoding, path: error.request.path) {
+                field = FieldError(name, "field.type", Text(zh: "查询参数 \(name) 的值类型错误", en: "query parameter \(name) has a value of the wrong type"))
+            }
+            return GridError.invalid([field])
         }
         if let http = underlying as? any HTTPResponseError { return problem(for: http, logger: logger) }
         switch error.httpStatus.code {
@@ -52,6 +56,27 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             logger.error("unhandled error", metadata: ["operation": "\(error.operationID)", "error": "\(String(reflecting: underlying))"])
             return GridError(.unavailable, "internal", Text(zh: "服务器内部错误，请联系管理员并提供请求编号", en: "internal error; report the request id to the administrators"))
         }
+    }
+
+    /// The query parameter a path-less decoding error is about: the one whose value does not read
+    /// as the number or flag that was expected.
+    static func misfitQueryParameter(_ error: DecodingError, path: String?) -> String? {
+        guard case .typeMismatch(let type, let context) = error, context.codingPath.isEmpty,
+              let query = path?.split(separator: "?", maxSplits: 1).dropFirst().first
+        else { return nil }
+        let reads: (String) -> Bool =
+            switch type {
+            case is Double.Type, is Float.Type: { Double($0) != nil }
+            case is Int.Type, is Int64.Type, is Int32.Type: { Int64($0) != nil }
+            case is Bool.Type: { $0 == "true" || $0 == "false" }
+            default: { _ in true }
+            }
+        let misfits = query.split(separator: "&").compactMap { item -> String? in
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !reads(parts[1].removingPercentEncoding ?? parts[1]) else { return nil }
+            return parts[0]
+        }
+        return misfits.count == 1 ? misfits[0] : nil
     }
 
     static func decodingFieldError(_ error: DecodingError) -> FieldError {

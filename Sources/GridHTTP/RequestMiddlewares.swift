@@ -32,6 +32,18 @@ struct RequestIdMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// Sends entity tags as RFC 9110 wants them: the generated server percent-encodes header values
+/// (`%221%22` for `"1"`), which clients cannot echo as If-Match.
+struct ETagMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        if let tag = response.headers[.eTag], tag.contains("%"), let decoded = tag.removingPercentEncoding {
+            response.headers[.eTag] = decoded
+        }
+        return response
+    }
+}
+
 /// Refuses bodies over the limit with 413 before anything reads them.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBytes: Int

@@ -68,8 +68,9 @@ extension GridService {
         try await db.withTenant(tenantId) { tx in try await SessionStore.revoke(tx, tokenHash: Secrets.tokenHash(token)) }
     }
 
-    /// Changes one's own password (clears the must-change flag); other sessions end.
-    public func changePassword(_ principal: Principal, current: String, new: String) async throws {
+    /// Changes one's own password (clears the must-change flag); every session but the one
+    /// making the change (`token`) ends.
+    public func changePassword(_ principal: Principal, token: String?, current: String, new: String) async throws {
         if let problem = Users.passwordProblem(new) { throw GridError.invalid([FieldError("newPassword", "user.weakPassword", problem)]) }
         let hash = Secrets.hashPassword(new, cost: configuration.bcryptCost)
         try await withActiveTenant(principal.tenantId) { tx, _ in
@@ -79,6 +80,7 @@ extension GridService {
                 throw GridError(.forbidden, "auth.badCurrentPassword", Text(zh: "当前密码不正确", en: "the current password is wrong"))
             }
             try await UserStore.setPassword(tx, userId: principal.userId, hash: hash, mustChange: false)
+            try await SessionStore.revokeAll(tx, userId: principal.userId, keeping: token.map(Secrets.tokenHash))
         }
     }
 }

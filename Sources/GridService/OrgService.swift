@@ -108,49 +108,51 @@ extension GridService {
         }
     }
 
-    public func renameUnit(_ caller: Caller, tenantId: Int64, id: Int64, name: String, ifVersion: Int64?) async throws -> OrgUnitRecord {
-        let name = name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 100 else {
+    /// Renames and/or moves a unit in one transaction: either every change is made or none.
+    /// A move takes the unit (with its subtree) under a parent of a fitting kind within the same
+    /// coded ancestor, so that every code stays true. `ifVersion` guards against lost updates.
+    public func updateUnit(_ caller: Caller, tenantId: Int64, id: Int64, name rawName: String?, newParentId: Int64?,
+                           ifVersion: Int64?) async throws -> OrgUnitRecord {
+        let name = rawName?.trimmingCharacters(in: .whitespaces)
+        if let name, name.isEmpty || name.count > 100 {
             throw Errors.field("name", "org.unit.badName", zh: "名称应为 1–100 个字符", en: "name must be 1–100 characters")
         }
+        guard name != nil || newParentId != nil else {
+            throw Errors.field("body", "field.required", zh: "请提供 name 或 parentId", en: "give name and/or parentId")
+        }
         return try await withActiveTenant(tenantId) { tx, _ in
+            try await OrgUnitStore.lockTree(tx)
             guard let unit = try await OrgUnitStore.find(tx, id: id) else { throw Errors.unitNotFound("\(id)") }
             try caller.authorize(.orgWrite, at: unit.path)
-            guard try await OrgUnitStore.rename(tx, id: id, name: name, expectedVersion: ifVersion) != nil else {
-                throw Errors.versionMismatch("org unit \(id)")
+            if let ifVersion, ifVersion != unit.version { throw Errors.versionMismatch("org unit \(id)") }
+            if let newParentId {
+                guard let parent = try await OrgUnitStore.find(tx, id: newParentId) else { throw Errors.unitNotFound("\(newParentId)") }
+                try caller.authorize(.orgWrite, at: parent.path)
+                try await Self.checkMove(tx, unit, under: parent)
+                _ = try await OrgUnitStore.move(tx, id: id, from: unit.path, toParent: parent.id, newPath: parent.path.child(id), expectedVersion: unit.version)
+            }
+            if let name {
+                _ = try await OrgUnitStore.rename(tx, id: id, name: name, expectedVersion: nil)
             }
             return try await OrgUnitStore.find(tx, id: id) ?? unit
         }
     }
 
-    /// Moves a unit (with its subtree) under another parent of a fitting kind within the same
-    /// coded ancestor, so that every code stays true.
-    public func moveUnit(_ caller: Caller, tenantId: Int64, id: Int64, newParentId: Int64, ifVersion: Int64?) async throws -> OrgUnitRecord {
-        try await withActiveTenant(tenantId) { tx, _ in
-            try await OrgUnitStore.lockTree(tx)
-            guard let unit = try await OrgUnitStore.find(tx, id: id) else { throw Errors.unitNotFound("\(id)") }
-            guard let parent = try await OrgUnitStore.find(tx, id: newParentId) else { throw Errors.unitNotFound("\(newParentId)") }
-            try caller.authorize(.orgWrite, at: unit.path)
-            try caller.authorize(.orgWrite, at: parent.path)
-            if unit.path.covers(parent.path) {
-                throw Errors.field("parentId", "org.unit.moveCycle", zh: "不能把“\(unit.name)”移到它自己或其下级“\(parent.name)”之下",
-                                   en: "cannot move '\(unit.code)' under itself or its descendant '\(parent.code)'")
+    static func checkMove(_ tx: Tx, _ unit: OrgUnitRecord, under parent: OrgUnitRecord) async throws {
+        if unit.path.covers(parent.path) {
+            throw Errors.field("parentId", "org.unit.moveCycle", zh: "不能把“\(unit.name)”移到它自己或其下级“\(parent.name)”之下",
+                               en: "cannot move '\(unit.code)' under itself or its descendant '\(parent.code)'")
+        }
+        guard unit.kind.canHang(gridLevel: unit.gridLevel, under: parent.kind, parentGridLevel: parent.gridLevel) else {
+            throw Errors.field("parentId", "org.unit.kindNotAllowed", zh: "\(unit.kind.label.zh)不能位于\(parent.kind.label.zh)之下",
+                               en: "a \(unit.kind.rawValue) cannot be placed under a \(parent.kind.rawValue)")
+        }
+        if UnitCode.isNational(unit.kind) {
+            let chain = try await OrgUnitStore.chain(tx, ids: parent.path.ids)
+            let ancestorCode = chain.last { UnitCode.isNational($0.kind) && UnitCode.digits(for: $0.kind) == UnitCode.digits(for: unit.kind) - 3 }?.code
+            if let problem = UnitCode.problem(kind: unit.kind, code: unit.code, ancestorCode: ancestorCode) {
+                throw GridError.invalid([FieldError("parentId", "org.unit.badCode", problem)])
             }
-            guard unit.kind.canHang(gridLevel: unit.gridLevel, under: parent.kind, parentGridLevel: parent.gridLevel) else {
-                throw Errors.field("parentId", "org.unit.kindNotAllowed", zh: "\(unit.kind.label.zh)不能位于\(parent.kind.label.zh)之下",
-                                   en: "a \(unit.kind.rawValue) cannot be placed under a \(parent.kind.rawValue)")
-            }
-            if UnitCode.isNational(unit.kind) {
-                let chain = try await OrgUnitStore.chain(tx, ids: parent.path.ids)
-                let ancestorCode = chain.last { UnitCode.isNational($0.kind) && UnitCode.digits(for: $0.kind) == UnitCode.digits(for: unit.kind) - 3 }?.code
-                if let problem = UnitCode.problem(kind: unit.kind, code: unit.code, ancestorCode: ancestorCode) {
-                    throw GridError.invalid([FieldError("parentId", "org.unit.badCode", problem)])
-                }
-            }
-            guard try await OrgUnitStore.move(tx, id: id, from: unit.path, toParent: parent.id, newPath: parent.path.child(id), expectedVersion: ifVersion) != nil else {
-                throw Errors.versionMismatch("org unit \(id)")
-            }
-            return try await OrgUnitStore.find(tx, id: id) ?? unit
         }
     }
 

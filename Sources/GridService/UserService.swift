@@ -46,9 +46,9 @@ extension GridService {
             guard let user = try await UserStore.find(tx, login: login.lowercased()) else { throw Errors.userNotFound(login) }
             let bindings = try await UserStore.bindings(tx, userId: user.id)
             if let principal = caller.principal, principal.userId != user.id {
-                guard bindings.contains(where: { principal.can(.userRead, at: $0.scope) }) else {
-                    throw Errors.userNotFound(login)
-                }
+                // A user with no binding yet belongs to the whole district, like a password reset treats it.
+                let scopes = bindings.isEmpty ? [try await Self.rootPath(tx)] : bindings.map(\.scope)
+                guard scopes.contains(where: { principal.can(.userRead, at: $0) }) else { throw Errors.userNotFound(login) }
             }
             return UserWithBindings(user: user, bindings: bindings)
         }

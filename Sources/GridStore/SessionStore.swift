@@ -35,8 +35,13 @@ public enum SessionStore {
             "UPDATE sessions SET revoked_at = now() WHERE tenant_id = \(tx.tenant) AND token_hash = \(ByteBuffer(bytes: tokenHash)) AND revoked_at IS NULL")
     }
 
-    public static func revokeAll(_ tx: Tx, userId: Int64) async throws {
+    /// Ends the user's sessions, but for the one whose token hash is `keeping`.
+    public static func revokeAll(_ tx: Tx, userId: Int64, keeping: [UInt8]? = nil) async throws {
         try await tx.query(
-            "UPDATE sessions SET revoked_at = now() WHERE tenant_id = \(tx.tenant) AND user_id = \(userId) AND revoked_at IS NULL")
+            """
+            UPDATE sessions SET revoked_at = now()
+            WHERE tenant_id = \(tx.tenant) AND user_id = \(userId) AND revoked_at IS NULL
+              AND token_hash IS DISTINCT FROM \(keeping.map { ByteBuffer(bytes: $0) })
+            """)
     }
 }

@@ -14,7 +14,9 @@ enum StoreErrors {
             return GridError(.conflict, "db.duplicate", Text(zh: "数据重复（\(constraint)）：\(detail)", en: "duplicate value (\(constraint)): \(detail)"))
         case "23503":
             return GridError(.conflict, "db.reference", Text(zh: "引用的数据不存在或仍被引用（\(constraint)）", en: "a referenced row is missing or still referenced (\(constraint)): \(detail)"))
-        case "23514", "23502", "22P02", "22023":
+        case "22021", "22P05":
+            return GridError(.badRequest, "request.badCharacter", Text(zh: "输入含有无法存储的字符（如 NUL）", en: "the input contains a character that cannot be stored (such as NUL)"))
+        case "23514", "23502", "22P02", "22023", "22001", "22003":
             return GridError(.badRequest, "db.invalid", Text(zh: "数据不符合约束（\(constraint)）：\(detail)", en: "value violates a rule (\(constraint)): \(detail)"))
         case "40001", "40P01":
             return GridError(.conflict, "db.retry", Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request"))

@@ -63,7 +63,6 @@ import Testing
                 #expect(notANumber.status == .badRequest, "\(notANumber.text)")
                 #expect(notANumber.isProblemJSON)
                 #expect(notANumber.problemCode == "validation.failed" || notANumber.problemCode == "request.malformed", "\(notANumber.text)")
-                print("LAT-ABC", notANumber.text)
             }
         }
     }

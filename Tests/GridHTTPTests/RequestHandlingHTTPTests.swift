@@ -212,4 +212,23 @@ import Testing
             }
         }
     }
+
+    /// A query parameter of the wrong type is a validation failure that names the parameter, as a
+    /// missing one does (not the request "body", which a GET does not have).
+    @Test func mistypedQueryParametersAreNamed() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            let root = try await db.unit(d, code: d.division)
+            try await withAPI(db) { api in
+                let token = try await api.adminToken(d)
+                let lat = try await api.get("/v1/locate?lat=abc&lng=116.3", token: token)
+                expectProblem(lat, .badRequest, "validation.failed")
+                #expect(lat.fieldErrorFields == ["lat"], "\(lat.text)")
+
+                let limit = try await api.get("/v1/org-units/\(root.id)/children?limit=many", token: token)
+                expectProblem(limit, .badRequest, "validation.failed")
+                #expect(limit.fieldErrorFields == ["limit"], "\(limit.text)")
+            }
+        }
+    }
 }

@@ -36,7 +36,7 @@ import Testing
             // A viewer may read but not write, even inside its scope.
             let viewer = try await principal(db, tenant: d.tenantId, login: "viewer", role: .viewer, scope: d.street1)
             let write = try await #require(throws: GridError.self) {
-                try await db.service.renameUnit(viewer, tenantId: d.tenantId, id: street1.id, name: "改名", ifVersion: nil)
+                try await db.service.updateUnit(viewer, tenantId: d.tenantId, id: street1.id, name: "改名", newParentId: nil, ifVersion: nil)
             }
             #expect(write.code == "auth.actionNotAllowed")
         }
@@ -71,18 +71,18 @@ import Testing
             let basic = try await db.service.unit(.operator, tenantId: d.tenantId, code: d.basicGrid1)
 
             let cycle = try await #require(throws: GridError.self) {
-                try await db.service.moveUnit(.operator, tenantId: d.tenantId, id: street1.id, newParentId: community1.id, ifVersion: nil)
+                try await db.service.updateUnit(.operator, tenantId: d.tenantId, id: street1.id, name: nil, newParentId: community1.id, ifVersion: nil)
             }
             #expect(cycle.fieldErrors.first?.code == "org.unit.moveCycle")
             // A basic grid of community 1 cannot join community 2: its code names community 1.
             let code = try await #require(throws: GridError.self) {
-                try await db.service.moveUnit(.operator, tenantId: d.tenantId, id: basic.id, newParentId: community2.id, ifVersion: nil)
+                try await db.service.updateUnit(.operator, tenantId: d.tenantId, id: basic.id, name: nil, newParentId: community2.id, ifVersion: nil)
             }
             #expect(code.fieldErrors.first?.code == "org.unit.badCode")
 
             // Through a zone: create a zone in street 1 and move community 1 into it.
             let zone = try await db.service.createUnit(.operator, tenantId: d.tenantId, parentId: street1.id, kind: .zone, code: "Z-NORTH", name: "北片区", gridLevel: nil, geometry: nil)
-            let moved = try await db.service.moveUnit(.operator, tenantId: d.tenantId, id: community1.id, newParentId: zone.id, ifVersion: community1.version)
+            let moved = try await db.service.updateUnit(.operator, tenantId: d.tenantId, id: community1.id, name: nil, newParentId: zone.id, ifVersion: community1.version)
             #expect(moved.path == zone.path.child(community1.id))
             #expect(moved.version == community1.version + 1)
             let grid = try await db.service.unit(.operator, tenantId: d.tenantId, code: d.unitGrid1)
@@ -93,7 +93,7 @@ import Testing
             #expect(location.chain.map(\.kind) == [.district, .street, .zone, .community, .grid, .grid])
             // A stale version is refused.
             let stale = try await #require(throws: GridError.self) {
-                try await db.service.renameUnit(.operator, tenantId: d.tenantId, id: community1.id, name: "新名", ifVersion: community1.version)
+                try await db.service.updateUnit(.operator, tenantId: d.tenantId, id: community1.id, name: "新名", newParentId: nil, ifVersion: community1.version)
             }
             #expect(stale.kind == .preconditionFailed)
         }

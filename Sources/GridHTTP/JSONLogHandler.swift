@@ -8,6 +8,7 @@ public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     let label: String
     static let lock = NSLock()
+    static let time = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     public init(label: String) { self.label = label }
 
@@ -18,7 +19,7 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var object: [String: String] = [
-            "time": ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds]),
+            "time": Self.time.format(Date()),
             "level": event.level.rawValue, "label": label, "message": "\(event.message)",
         ]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { object[key] = "\(value)" }

@@ -199,8 +199,11 @@ $$;
 CREATE FUNCTION session_principal(p_tenant bigint, p_token_hash bytea)
 RETURNS TABLE (tenant_code text, tenant_status text, user_id bigint, login text, binding_id bigint, role text,
                scope_unit_id bigint, scope_path text, department_id bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
+-- PL/pgSQL so that the five-way join is planned once per session, not on every request.
+BEGIN
+    RETURN QUERY
     SELECT t.code, t.status, u.id, u.login, b.id, b.role, b.scope_org_unit_id, o.path::text, b.department_id
     FROM sessions s
     JOIN tenants t ON t.id = s.tenant_id
@@ -209,7 +212,8 @@ AS $$
     LEFT JOIN org_units o ON o.tenant_id = b.tenant_id AND o.id = b.scope_org_unit_id
     WHERE s.tenant_id = p_tenant AND s.token_hash = p_token_hash
       AND s.revoked_at IS NULL AND s.expires_at > now()
-    ORDER BY b.id
+    ORDER BY b.id;
+END
 $$;
 
 REVOKE ALL ON tenants, org_units, departments, users, role_bindings, sessions FROM PUBLIC;

@@ -164,7 +164,7 @@ public enum OrgPlanner {
                 add(draft.source, "gridLevel", "org.unit.gridLevelNotGrid", Text(zh: "只有网格才有网格层级", en: "only grids have a grid level"))
                 ok = false
             }
-            if let level, !(1...maxGridLevels).contains(level) {
+            if let level, level < 1 || level > maxGridLevels {
                 add(draft.source, "gridLevel", "org.unit.gridLevelOutOfRange",
                     Text(zh: "网格层级 \(level) 超出本区设置的 1–\(maxGridLevels) 级", en: "grid level \(level) is outside this district's levels 1–\(maxGridLevels)"))
                 ok = false

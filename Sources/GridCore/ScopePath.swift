@@ -5,7 +5,11 @@ public struct ScopePath: Sendable, Hashable, Comparable, CustomStringConvertible
     public let raw: String
 
     public init?(_ raw: String) {
-        guard raw.hasSuffix("."), raw.split(separator: ".", omittingEmptySubsequences: false).dropLast().allSatisfy({ Int64($0) != nil }) else {
+        // Canonical ids only: digits without a sign or a leading zero, so that equal ids are equal text.
+        let ids = raw.split(separator: ".", omittingEmptySubsequences: false).dropLast()
+        guard raw.hasSuffix("."), !ids.isEmpty,
+              ids.allSatisfy({ ($0 == "0" || $0.first != "0") && $0.allSatisfy { $0.isASCII && $0.isNumber } && Int64($0) != nil })
+        else {
             return nil
         }
         self.raw = raw

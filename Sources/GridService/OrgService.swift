@@ -161,15 +161,14 @@ extension GridService {
         guard let point = Coordinate(lng: lng, lat: lat) else {
             throw Errors.field("lat,lng", "geo.badCoordinate", zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度", en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")
         }
-        return try await withTenant(for: caller, tenantId) { tx in
-            let chain = try await OrgUnitStore.locateChain(tx, point)
-            guard let grid = chain.last else {
-                throw GridError(.notFound, "locate.outsideDistrict",
-                                Text(zh: "点 (\(lat), \(lng)) 不在本区任何网格内", en: "point (\(lat), \(lng)) is not inside any grid of this district"))
-            }
-            try caller.authorize(.locate, at: grid.path)
-            return Location(grid: grid, chain: chain)
+        if case .operator = caller { _ = try await withActiveTenant(tenantId) { _, tenant in tenant } }
+        let chain = try await OrgUnitStore.locateChain(db.client, tenantId: tenantId, point, logger: logger)
+        guard let grid = chain.last else {
+            throw GridError(.notFound, "locate.outsideDistrict",
+                            Text(zh: "点 (\(lat), \(lng)) 不在本区任何网格内", en: "point (\(lat), \(lng)) is not inside any grid of this district"))
         }
+        try caller.authorize(.locate, at: grid.path)
+        return Location(grid: grid, chain: chain)
     }
 
     static func describe(_ error: any Error) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import GridCore
+import Logging
 import PostgresNIO
 
 /// An org unit as stored; `geometry` is GeoJSON text, filled only when asked for.
@@ -209,18 +210,19 @@ public enum OrgUnitStore {
             """))
     }
 
-    /// The deepest grid containing the point, through the definer function.
-    public static func locate(_ tx: Tx, _ point: Coordinate) async throws -> (id: Int64, path: ScopePath)? {
-        for try await (id, path) in try await tx.query("SELECT id, path FROM locate_grid(\(point.lng), \(point.lat))").decode((Int64, String).self) {
-            return (id, ScopePath(path) ?? .root(id))
-        }
+    /// The deepest grid of `tenantId` containing the point, through the definer function: one
+    /// round trip, no transaction.
+    public static func locate(_ client: PostgresClient, tenantId: Int64, _ point: Coordinate, logger: Logger) async throws -> (id: Int64, path: ScopePath)? {
+        let rows = try await client.query("SELECT id, path FROM locate_grid(\(tenantId), \(point.lng), \(point.lat))", logger: logger)
+        for try await (id, path) in rows.decode((Int64, String).self) { return (id, ScopePath(path) ?? .root(id)) }
         return nil
     }
 
-    /// The deepest grid containing the point and its ancestors, root first, in one round trip
-    /// through the definer function; empty when no grid contains it.
-    public static func locateChain(_ tx: Tx, _ point: Coordinate) async throws -> [OrgUnitRecord] {
-        try await decode(tx.query("SELECT \(unescaped: columns), NULL::text FROM locate_chain(\(point.lng), \(point.lat))"))
+    /// The deepest grid of `tenantId` containing the point and its ancestors, root first, in one
+    /// round trip and no transaction (definer function); empty when no grid contains it.
+    public static func locateChain(_ client: PostgresClient, tenantId: Int64, _ point: Coordinate, logger: Logger) async throws -> [OrgUnitRecord] {
+        try await decode(client.query(
+            "SELECT \(unescaped: columns), NULL::text FROM locate_chain(\(tenantId), \(point.lng), \(point.lat))", logger: logger))
     }
 
     /// Renames a unit if its version still matches; returns the new version.

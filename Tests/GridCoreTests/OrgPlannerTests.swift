@@ -380,3 +380,20 @@ import Testing
         expectParentFirst(planned, existing: [Self.district])
     }
 }
+
+@Suite struct OrgPlannerSettingsTests {
+    @Test func aDistrictWithoutGridLevelsRefusesGridsInsteadOfTrapping() throws {
+        let root = TreeNode(id: 1, code: "110105", kind: .district, gridLevel: nil, path: .root(1), parentId: nil)
+        let community = TreeNode(id: 2, code: "110105001001", kind: .community, gridLevel: nil, path: ScopePath("1.3.2.")!, parentId: 3)
+        let street = TreeNode(id: 3, code: "110105001", kind: .street, gridLevel: nil, path: ScopePath("1.3.")!, parentId: 1)
+        let ring = [(116.3, 39.9), (116.31, 39.9), (116.31, 39.91), (116.3, 39.9)].map { Coordinate(lng: $0.0, lat: $0.1)! }
+        let draft = UnitDraft(source: "body", code: "110105001001001", name: "网格", kind: .grid, gridLevel: nil, parentCode: "110105001001",
+                              area: Area(polygons: [[ring]]))
+        do {
+            _ = try OrgPlanner.plan([draft], existing: [root, street, community], maxGridLevels: 0)
+            Issue.record("a grid was planned in a district without grid levels")
+        } catch {
+            #expect(error.fieldErrors.map(\.code) == ["org.unit.gridLevelOutOfRange"])
+        }
+    }
+}

@@ -81,3 +81,13 @@ import Testing
         }
     }
 }
+
+@Suite struct ScopePathCanonicalTests {
+    @Test func nonCanonicalIdsAreRefused() {
+        for raw in ["+1.", "01.", "-1.", "1.02.", "1..", ".", "", "1", "1.a."] {
+            #expect(ScopePath(raw) == nil, "\(raw) was accepted")
+        }
+        #expect(ScopePath("0.") != nil)
+        #expect(ScopePath("1.20.") == ScopePath.root(1).child(20))
+    }
+}

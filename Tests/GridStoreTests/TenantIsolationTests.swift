@@ -53,9 +53,6 @@ import Testing
                 for table in ["tenants", "org_units", "departments", "users", "role_bindings", "sessions"] {
                     #expect(try await count(tx, "SELECT count(*) FROM \(table)") == 0, "\(table) is visible without a tenant")
                 }
-                // The definer lookup refuses too: it reads the tenant from the transaction.
-                let district = DemoDistrict(divisionCode: "110108", streets: 2, communitiesPerStreet: 1, basicGridsPerCommunity: 1, unitGridsPerBasicGrid: 2, origin: (116.30, 39.95))
-                #expect(try await OrgUnitStore.locate(tx, district.cellCentre(0, 0)!) == nil)
             }
         }
     }
@@ -81,8 +78,10 @@ import Testing
             let a = try await db.seedSmallDistrict(code: "HD", division: "110108")
             let b = try await db.seedSmallDistrict(code: "CY", division: "110105")
             let point = a.pointInStreet1
-            let inA = try await db.db.withTenant(a.tenantId) { tx in try await OrgUnitStore.locate(tx, point) }
-            let inB = try await db.db.withTenant(b.tenantId) { tx in try await OrgUnitStore.locate(tx, point) }
+            let inA = try await OrgUnitStore.locate(db.app, tenantId: a.tenantId, point, logger: db.logger)
+            let inB = try await OrgUnitStore.locate(db.app, tenantId: b.tenantId, point, logger: db.logger)
+            let inNone = try await OrgUnitStore.locate(db.app, tenantId: max(a.tenantId, b.tenantId) + 1, point, logger: db.logger)
+            #expect(inNone == nil)
             let aGrid = try await db.db.withTenant(a.tenantId) { tx in try #require(try await OrgUnitStore.find(tx, code: a.unitGrid1)) }
             let bGrid = try await db.db.withTenant(b.tenantId) { tx in try #require(try await OrgUnitStore.find(tx, code: b.unitGrid1)) }
             #expect(inA?.id == aGrid.id)

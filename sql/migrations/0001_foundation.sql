@@ -146,10 +146,11 @@ RETURNS TABLE (id bigint, status text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$ SELECT t.id, t.status FROM tenants t WHERE t.code = upper(p_code) $$;
 
--- The deepest grid of the current tenant that contains a WGS84 point. PostGIS predicates are not
--- leakproof, so under RLS they could not use the GiST index; this definer function bypasses RLS
--- and applies the tenant filter itself, from the transaction's own setting.
-CREATE FUNCTION locate_grid(p_lng double precision, p_lat double precision)
+-- The deepest grid of a tenant that contains a WGS84 point. PostGIS predicates are not leakproof,
+-- so under RLS they could not use the GiST index; this definer function bypasses RLS and applies
+-- the tenant filter itself. The tenant is a required argument, so no call can forget it, and a
+-- lookup needs no transaction of its own (the hottest read of the system: intake and the apps).
+CREATE FUNCTION locate_grid(p_tenant bigint, p_lng double precision, p_lat double precision)
 RETURNS TABLE (id bigint, path text)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
@@ -161,7 +162,7 @@ BEGIN
     RETURN QUERY
     SELECT u.id, u.path::text
     FROM org_units u
-    WHERE u.tenant_id = app_tenant_id()
+    WHERE u.tenant_id = p_tenant
       AND u.kind = 'grid'
       AND u.geom && point
       AND ST_Intersects(u.geom, point)
@@ -170,9 +171,8 @@ BEGIN
 END
 $$;
 
--- The located grid and its ancestors, root first, in one call (the chain's id list comes from a
--- non-leakproof call, so under RLS the lookup by id could not use the primary key either).
-CREATE FUNCTION locate_chain(p_lng double precision, p_lat double precision)
+-- The located grid and its ancestors, root first, in one call.
+CREATE FUNCTION locate_chain(p_tenant bigint, p_lng double precision, p_lat double precision)
 RETURNS TABLE (id bigint, parent_id bigint, kind text, grid_level smallint, code text, name text, path text,
                version bigint, updated_at timestamptz)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
@@ -180,14 +180,14 @@ AS $$
 DECLARE
     grid_path text;
 BEGIN
-    SELECT g.path INTO grid_path FROM locate_grid(p_lng, p_lat) g;
+    SELECT g.path INTO grid_path FROM locate_grid(p_tenant, p_lng, p_lat) g;
     IF grid_path IS NULL THEN
         RETURN;
     END IF;
     RETURN QUERY
     SELECT u.id, u.parent_id, u.kind, u.grid_level, u.code, u.name, u.path::text, u.version, u.updated_at
     FROM org_units u
-    WHERE u.tenant_id = app_tenant_id()
+    WHERE u.tenant_id = p_tenant
       AND u.id = ANY (string_to_array(rtrim(grid_path, '.'), '.')::bigint[])
     ORDER BY u.depth;
 END
@@ -217,8 +217,8 @@ END
 $$;
 
 REVOKE ALL ON tenants, org_units, departments, users, role_bindings, sessions FROM PUBLIC;
-REVOKE ALL ON FUNCTION tenant_by_code(text), locate_grid(double precision, double precision),
-    locate_chain(double precision, double precision), session_principal(bigint, bytea) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tenant_by_code(text), locate_grid(bigint, double precision, double precision),
+    locate_chain(bigint, double precision, double precision), session_principal(bigint, bytea) FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO gridgov_app;
 GRANT SELECT, INSERT, UPDATE ON tenants TO gridgov_app;
 GRANT SELECT, INSERT, UPDATE ON org_units, departments, users TO gridgov_app;
@@ -226,5 +226,5 @@ GRANT SELECT, INSERT, DELETE ON role_bindings TO gridgov_app;
 GRANT SELECT, INSERT, UPDATE ON sessions TO gridgov_app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO gridgov_app;
 GRANT EXECUTE ON FUNCTION app_tenant_id(), app_platform(), tenant_by_code(text),
-    locate_grid(double precision, double precision), locate_chain(double precision, double precision),
+    locate_grid(bigint, double precision, double precision), locate_chain(bigint, double precision, double precision),
     session_principal(bigint, bytea) TO gridgov_app;

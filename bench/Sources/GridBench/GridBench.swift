@@ -51,20 +51,17 @@ struct GridBench: AsyncParsableCommand {
             print("import: \(summary.created) units (\(district.unitGridCount) unit grids, \(grids) grids in all, \(data.count / 1024) KiB GeoJSON) in \(format(importSeconds)) s  (aim ≤ 10 s: \(format(10 / importSeconds))× headroom)")
 
             let points = randomPoints(district, count: lookups)
-            // Through the SQL function, one transaction per lookup batch on one connection.
+            // Through the SQL function, on one connection.
             let sqlLatencies = try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                try await connection.query("SELECT set_config('app.tenant_id', \(String(tenant.tenant.id)), true)", logger: logger)
                 var latencies: [Double] = []
                 latencies.reserveCapacity(points.count)
-                for _ in 0..<200 { try await connection.query("SELECT id FROM locate_grid(\(points[0].lng), \(points[0].lat))", logger: logger) }
+                for _ in 0..<200 { try await connection.query("SELECT id FROM locate_grid(\(tenant.tenant.id), \(points[0].lng), \(points[0].lat))", logger: logger) }
                 var found = 0
                 for point in points {
                     let t0 = ContinuousClock.now
-                    for try await _ in try await connection.query("SELECT id FROM locate_grid(\(point.lng), \(point.lat))", logger: logger).decode(Int64.self) { found += 1 }
+                    for try await _ in try await connection.query("SELECT id FROM locate_grid(\(tenant.tenant.id), \(point.lng), \(point.lat))", logger: logger).decode(Int64.self) { found += 1 }
                     latencies.append((ContinuousClock.now - t0).milliseconds)
                 }
-                try await connection.query("COMMIT", logger: logger)
                 guard found == points.count else { throw BenchError("only \(found) of \(points.count) points were located") }
                 return latencies
             }

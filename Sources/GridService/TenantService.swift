@@ -59,6 +59,40 @@ extension GridService {
         try await withActiveTenant(id) { _, tenant in tenant }
     }
 
+    /// Names a district's grid levels, outermost first (e.g. 基础网格 → 单元网格): 1–5 levels with
+    /// distinct keys, and never fewer than the tree already uses.
+    public func setGridLevels(code: String, levels: [GridLevel]) async throws -> TenantRecord {
+        var problems: [FieldError] = []
+        if !(1...5).contains(levels.count) {
+            problems.append(FieldError("gridLevels", "tenant.gridLevels.count", Text(zh: "网格层级应为 1–5 级，实际 \(levels.count) 级", en: "a district has 1–5 grid levels, not \(levels.count)")))
+        }
+        for (i, level) in levels.enumerated() {
+            if level.key.range(of: "^[a-zA-Z][a-zA-Z0-9]{0,31}$", options: .regularExpression) == nil || OrgUnitKind(rawValue: level.key) != nil {
+                problems.append(FieldError("gridLevels[\(i)].key", "tenant.gridLevels.key", Text(zh: "层级键“\(level.key)”应为字母开头的字母数字，且不能与单元类型同名", en: "level key '\(level.key)' must be letters and digits, starting with a letter, and not a unit kind")))
+            }
+            if level.name.isEmpty || level.name.count > 50 {
+                problems.append(FieldError("gridLevels[\(i)].name", "tenant.gridLevels.name", Text(zh: "层级名称应为 1–50 个字符", en: "a level name must be 1–50 characters")))
+            }
+        }
+        if Set(levels.map(\.key)).count != levels.count {
+            problems.append(FieldError("gridLevels", "tenant.gridLevels.duplicate", Text(zh: "层级键重复", en: "level keys must be distinct")))
+        }
+        if !problems.isEmpty { throw GridError.invalid(problems) }
+        return try await db.withPlatform { tx in
+            var tx = tx
+            guard var tenant = try await TenantStore.find(tx, code: code) else { throw Errors.tenantNotFound(code) }
+            try await tx.enter(tenant: tenant.id)
+            let deepest = try await OrgUnitStore.deepestGridLevel(tx)
+            guard levels.count >= deepest else {
+                throw Errors.field("gridLevels", "tenant.gridLevels.inUse", zh: "本区已有第 \(deepest) 级网格，层级数不能少于 \(deepest)",
+                                   en: "the district already has grids of level \(deepest); it needs at least \(deepest) levels")
+            }
+            tenant.settings.gridLevels = levels
+            try await TenantStore.setSettings(tx, id: tenant.id, settings: tenant.settings)
+            return try await TenantStore.find(tx, id: tenant.id) ?? tenant
+        }
+    }
+
     /// Suspends or resumes a district; its users get 403 `tenant.suspended` while suspended.
     public func setTenantStatus(code: String, active: Bool) async throws -> TenantRecord {
         try await db.withPlatform { tx in

@@ -275,6 +275,14 @@ public enum OrgUnitStore {
         for try await line in rows.decode(String.self) { try await write(line) }
     }
 
+    /// The deepest grid level in use in the tenant's tree (0 when it has no grid).
+    public static func deepestGridLevel(_ tx: Tx) async throws -> Int {
+        for try await level in try await tx.query(
+            "SELECT coalesce(max(grid_level), 0)::int FROM org_units WHERE tenant_id = \(tx.tenant) AND kind = 'grid'"
+        ).decode(Int.self) { return level }
+        return 0
+    }
+
     public static func count(_ tx: Tx) async throws -> Int {
         for try await n in try await tx.query("SELECT count(*)::bigint FROM org_units WHERE tenant_id = \(tx.tenant)").decode(Int64.self) {
             return Int(n)

@@ -81,6 +81,12 @@ public enum TenantStore {
         return nil
     }
 
+    public static func setSettings(_ tx: Tx, id: Int64, settings: TenantSettings) async throws {
+        let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+        try await tx.query(
+            "UPDATE tenants SET settings = \(json)::jsonb, version = version + 1, updated_at = now() WHERE id = \(id)")
+    }
+
     public static func setStatus(_ tx: Tx, id: Int64, status: String) async throws -> Bool {
         let rows = try await tx.query(
             "UPDATE tenants SET status = \(status), version = version + 1, updated_at = now() WHERE id = \(id) RETURNING id")

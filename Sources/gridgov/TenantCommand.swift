@@ -6,7 +6,7 @@ import GridStore
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant", abstract: "Provision and administer districts (tenants).",
-        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self])
+        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, SetGridLevels.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a district with its root unit and first administrator.")
@@ -54,11 +54,7 @@ struct TenantCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Tenant code.") var code: String
 
-        func run() async throws {
-            let code = code
-            let tenant = try await CLI.withService(connection) { service in try await service.setTenantStatus(code: code, active: false) }
-            print("\(tenant.code) is \(tenant.status)")
-        }
+        func run() async throws { try await TenantCommand.setStatus(code, active: false, connection) }
     }
 
     struct Resume: AsyncParsableCommand {
@@ -66,10 +62,33 @@ struct TenantCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Tenant code.") var code: String
 
+        func run() async throws { try await TenantCommand.setStatus(code, active: true, connection) }
+    }
+
+    struct SetGridLevels: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-grid-levels", abstract: "Name a district's grid levels, outermost first.",
+            discussion: "Example: gridgov tenant set-grid-levels HD basicGrid=基础网格 unitGrid=单元网格")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Tenant code.") var code: String
+        @Argument(help: "Levels as key=name, outermost first.") var levels: [String]
+
         func run() async throws {
             let code = code
-            let tenant = try await CLI.withService(connection) { service in try await service.setTenantStatus(code: code, active: true) }
-            print("\(tenant.code) is \(tenant.status)")
+            var parsed: [GridLevel] = []
+            for level in levels {
+                let parts = level.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw ValidationError("'\(level)' is not key=name, e.g. unitGrid=单元网格") }
+                parsed.append(GridLevel(key: parts[0], name: parts[1]))
+            }
+            let levels = parsed
+            let tenant = try await CLI.withService(connection) { service in try await service.setGridLevels(code: code, levels: levels) }
+            print("\(tenant.code) grid levels: \(tenant.settings.gridLevels.map { "\($0.key) (\($0.name))" }.joined(separator: " → "))")
         }
+    }
+
+    static func setStatus(_ code: String, active: Bool, _ connection: ConnectionOptions) async throws {
+        let tenant = try await CLI.withService(connection) { service in try await service.setTenantStatus(code: code, active: active) }
+        print("\(tenant.code) is \(tenant.status)")
     }
 }

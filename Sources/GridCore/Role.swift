@@ -21,19 +21,23 @@ public enum Role: String, Sendable, CaseIterable, Codable {
 /// What a principal may try to do. Each handler names one action and the unit it touches.
 public enum Action: String, Sendable, CaseIterable {
     case orgRead, orgWrite, locate, userRead, userWrite, departmentRead, departmentWrite, tenantRead, tenantWrite
+    /// Reading the problem list, duty list, calendar and routing rules, and asking routing to explain.
+    case catalogRead
+    /// Changing them: tenant admins only.
+    case catalogWrite
 }
 
 /// The permission table: role × action. One place decides what every role may do.
 public enum Permissions {
     static let table: [Role: Set<Action>] = [
         .tenantAdmin: Set(Action.allCases),
-        .dispatcher: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead],
-        .shiftLeader: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead],
-        .departmentLiaison: [.orgRead, .locate, .departmentRead, .tenantRead],
-        .gridWorker: [.orgRead, .locate, .departmentRead, .tenantRead],
-        .communityChief: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead],
-        .leader: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead],
-        .viewer: [.orgRead, .locate, .departmentRead, .tenantRead],
+        .dispatcher: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead, .catalogRead],
+        .shiftLeader: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead, .catalogRead],
+        .departmentLiaison: [.orgRead, .locate, .departmentRead, .tenantRead, .catalogRead],
+        .gridWorker: [.orgRead, .locate, .departmentRead, .tenantRead, .catalogRead],
+        .communityChief: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead, .catalogRead],
+        .leader: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead, .catalogRead],
+        .viewer: [.orgRead, .locate, .departmentRead, .tenantRead, .catalogRead],
     ]
 
     public static func allows(_ role: Role, _ action: Action) -> Bool { table[role]?.contains(action) ?? false }

@@ -11,8 +11,8 @@ import OpenAPIRuntime
 struct APIHandler: APIProtocol {
     let service: GridService
 
-    private var caller: Caller { get throws { .user(try RequestScope.requirePrincipal()) } }
-    private var tenantId: Int64 { get throws { try RequestScope.requirePrincipal().tenantId } }
+    var caller: Caller { get throws { .user(try RequestScope.requirePrincipal()) } }
+    var tenantId: Int64 { get throws { try RequestScope.requirePrincipal().tenantId } }
 
     // MARK: auth
 

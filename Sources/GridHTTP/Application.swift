@@ -26,8 +26,8 @@ public struct ServerSettings: Sendable {
 
 /// Builds the router every front door shares: operations routes, then /v1 through the generated
 /// OpenAPI server. Tests call this too.
-public func buildRouter(service: GridService, settings: ServerSettings, metrics: PrometheusCollectorRegistry? = nil) throws -> Router<BasicRequestContext> {
-    let router = Router()
+public func buildRouter(service: GridService, settings: ServerSettings, metrics: PrometheusCollectorRegistry? = nil) throws -> Hummingbird.Router<BasicRequestContext> {
+    let router = Hummingbird.Router()
     router.middlewares.add(RequestIdMiddleware())
     if metrics != nil { router.middlewares.add(MetricsMiddleware()) }
     router.middlewares.add(ProblemMiddleware())

@@ -28,6 +28,8 @@ public struct GridService: Sendable {
 
     public let db: Database
     public let configuration: Configuration
+    /// Parsed routers of rule-set versions that no longer change.
+    let routerCache = RouterCache()
     public var logger: Logger { db.logger }
 
     public init(db: Database, configuration: Configuration = .init()) {
@@ -80,6 +82,10 @@ enum Errors {
 
     static func departmentNotFound(_ what: String) -> GridError {
         GridError(.notFound, "department.notFound", Text(zh: "部门“\(what)”不存在", en: "department '\(what)' does not exist"))
+    }
+
+    static func categoryNotFound(_ code: String) -> GridError {
+        GridError(.notFound, "category.notFound", Text(zh: "问题类别“\(code)”不存在", en: "category '\(code)' does not exist"))
     }
 
     static func versionMismatch(_ what: String) -> GridError {

@@ -38,6 +38,7 @@ extension GridService {
             let root = try await OrgUnitStore.insertRoot(tx, code: divisionCode, name: name)
             let userId = try await UserStore.insert(tx, login: adminLogin, displayName: "\(name)管理员", phone: nil, passwordHash: hash, mustChangePassword: true)
             _ = try await UserStore.grant(tx, userId: userId, role: .tenantAdmin, scopeUnitId: root, departmentId: nil)
+            _ = try await Self.loadProfile(tx, Self.standardProfile, caller: .operator)
             guard let tenant = try await TenantStore.find(tx, id: id) else { throw Errors.tenantNotFound(code) }
             return ProvisionedTenant(tenant: tenant, rootUnitId: root, adminLogin: adminLogin, adminPassword: password)
         }

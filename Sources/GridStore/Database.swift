@@ -47,7 +47,7 @@ public struct Database: Sendable {
                 try await connection.query("COMMIT", logger: logger)
                 return result
             } catch {
-                try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error
             }
         }

@@ -69,4 +69,11 @@ public enum DepartmentStore {
             ORDER BY d.code LIMIT \(limit)
             """))
     }
+
+    /// Every department code of the district.
+    public static func codes(_ tx: Tx) async throws -> [String] {
+        var result: [String] = []
+        for try await code in try await tx.query("SELECT code FROM departments WHERE tenant_id = \(tx.tenant)").decode(String.self) { result.append(code) }
+        return result
+    }
 }

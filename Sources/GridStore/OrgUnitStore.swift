@@ -275,6 +275,30 @@ public enum OrgUnitStore {
         for try await line in rows.decode(String.self) { try await write(line) }
     }
 
+    /// Which of `codes` name units of the district.
+    public static func existingCodes(_ tx: Tx, _ codes: [String]) async throws -> [String] {
+        var result: [String] = []
+        for try await code in try await tx.query(
+            "SELECT code FROM org_units WHERE tenant_id = \(tx.tenant) AND code = ANY(\(codes)::text[])").decode(String.self) { result.append(code) }
+        return result
+    }
+
+    /// Each of `codes` that exists, with the codes of its chain from the district down.
+    public static func codeChains(_ tx: Tx, _ codes: [String]) async throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for try await (code, chain) in try await tx.query(
+            """
+            SELECT u.code, ARRAY(SELECT a.code FROM org_units a
+                                 WHERE a.tenant_id = u.tenant_id AND a.id = ANY(string_to_array(rtrim(u.path, '.'), '.')::bigint[])
+                                 ORDER BY a.depth)
+            FROM org_units u WHERE u.tenant_id = \(tx.tenant) AND u.code = ANY(\(codes)::text[])
+            """).decode((String, [String]).self)
+        {
+            result[code] = chain
+        }
+        return result
+    }
+
     /// The deepest grid level in use in the tenant's tree (0 when it has no grid).
     public static func deepestGridLevel(_ tx: Tx) async throws -> Int {
         for try await level in try await tx.query(

@@ -80,6 +80,11 @@ enum CLI {
         }
     }
 
+    /// A time as the district reads it (UTC+8).
+    static func localTime(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: 8 * 3600)!).year().month().day().time(includingFractionalSeconds: false))
+    }
+
     static func printTable(_ rows: [[String]]) {
         guard let header = rows.first else { return }
         var widths = header.map { _ in 0 }

@@ -1,6 +1,6 @@
 -- Database invariants that keep tenants apart and the schema Citus-ready; run by scripts/pgtap.sh.
 BEGIN;
-SELECT plan(12);
+SELECT plan(14);
 
 CREATE TEMP VIEW app_tables AS
 SELECT c.oid, c.relname
@@ -60,9 +60,19 @@ SELECT is((SELECT count(*)::int FROM app_tables t JOIN pg_class c ON c.oid = t.o
           0, 'the service role owns no table');
 
 SELECT is(
-    (SELECT array_agg(relname ORDER BY 1) FROM tenant_tables WHERE relname <> 'role_bindings'
+    (SELECT array_agg(relname ORDER BY 1) FROM tenant_tables WHERE relname NOT IN ('role_bindings', 'category_assists', 'duties')
        AND has_table_privilege('gridgov_app', oid, 'DELETE')),
-    NULL, 'the service role may delete only role bindings');
+    NULL, 'the service role may delete only role bindings and rows of replaceable lists');
+
+SELECT ok(NOT has_table_privilege('gridgov_app', 'audit_log', 'UPDATE') AND NOT has_table_privilege('gridgov_app', 'audit_log', 'DELETE'),
+          'the audit log is insert-only for the service role');
+
+SELECT is(
+    (SELECT array_agg(c.relname ORDER BY 1) FROM app_tables c
+     WHERE c.relname NOT IN (SELECT relname FROM tenant_tables) AND c.relname <> 'tenants'
+       AND (has_table_privilege('gridgov_app', c.oid, 'INSERT') OR has_table_privilege('gridgov_app', c.oid, 'UPDATE')
+            OR EXISTS (SELECT 1 FROM pg_constraint f WHERE f.conrelid = c.oid AND f.contype = 'f'))),
+    NULL, 'reference tables are read-only for the service and point at no tenant table');
 
 SELECT ok(NOT has_table_privilege('gridgov_app', 'schema_migrations', 'SELECT'), 'the service role cannot read the migration ledger');
 

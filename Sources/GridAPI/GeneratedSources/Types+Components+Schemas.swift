@@ -952,5 +952,1021 @@ extension Components {
                 case departmentCode
             }
         }
+        /// A JSON document (problem list, duty list, calendar or rule set) checked field by field by the service.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Document`.
+        public struct Document: Codable, Hashable, Sendable {
+            /// A container of undocumented properties.
+            public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+            /// Creates a new `Document`.
+            ///
+            /// - Parameters:
+            ///   - additionalProperties: A container of undocumented properties.
+            public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                self.additionalProperties = additionalProperties
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                try encoder.encodeAdditionalProperties(additionalProperties)
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LimitUnit`.
+        @frozen public enum LimitUnit: String, Codable, Hashable, Sendable, CaseIterable {
+            case minutes = "minutes"
+            case workHours = "workHours"
+            case workDays = "workDays"
+            case calendarDays = "calendarDays"
+        }
+        /// - Remark: Generated from `#/components/schemas/TimeLimit`.
+        public struct TimeLimit: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TimeLimit/amount`.
+            public var amount: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/TimeLimit/unit`.
+            public var unit: Components.Schemas.LimitUnit
+            /// Creates a new `TimeLimit`.
+            ///
+            /// - Parameters:
+            ///   - amount:
+            ///   - unit:
+            public init(
+                amount: Swift.Int,
+                unit: Components.Schemas.LimitUnit
+            ) {
+                self.amount = amount
+                self.unit = unit
+            }
+            public enum CodingKeys: String, CodingKey {
+                case amount
+                case unit
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Grade`.
+        public struct Grade: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Grade/key`.
+            public var key: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Grade/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Grade/limit`.
+            public var limit: Components.Schemas.TimeLimit
+            /// Creates a new `Grade`.
+            ///
+            /// - Parameters:
+            ///   - key:
+            ///   - name:
+            ///   - limit:
+            public init(
+                key: Swift.String,
+                name: Swift.String,
+                limit: Components.Schemas.TimeLimit
+            ) {
+                self.key = key
+                self.name = name
+                self.limit = limit
+            }
+            public enum CodingKeys: String, CodingKey {
+                case key
+                case name
+                case limit
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/HandlingLevel`.
+        @frozen public enum HandlingLevel: String, Codable, Hashable, Sendable, CaseIterable {
+            case community = "community"
+            case street = "street"
+            case district = "district"
+        }
+        /// - Remark: Generated from `#/components/schemas/Category`.
+        public struct Category: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Category/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Category/parentCode`.
+            public var parentCode: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Category/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Category/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case event = "event"
+                case component = "component"
+                case matter = "matter"
+            }
+            /// - Remark: Generated from `#/components/schemas/Category/kind`.
+            public var kind: Components.Schemas.Category.KindPayload
+            /// - Remark: Generated from `#/components/schemas/Category/public`.
+            public var _public: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Category/filingStandard`.
+            public var filingStandard: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Category/closingStandard`.
+            public var closingStandard: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Category/grades`.
+            public var grades: [Components.Schemas.Grade]
+            /// - Remark: Generated from `#/components/schemas/Category/leadDepartment`.
+            public var leadDepartment: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Category/assistingDepartments`.
+            public var assistingDepartments: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Category/defaultLevel`.
+            public var defaultLevel: Components.Schemas.HandlingLevel?
+            /// - Remark: Generated from `#/components/schemas/Category/path`.
+            public var path: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Category/version`.
+            public var version: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Category/updatedAt`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Category`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - parentCode:
+            ///   - name:
+            ///   - kind:
+            ///   - _public:
+            ///   - filingStandard:
+            ///   - closingStandard:
+            ///   - grades:
+            ///   - leadDepartment:
+            ///   - assistingDepartments:
+            ///   - defaultLevel:
+            ///   - path:
+            ///   - version:
+            ///   - updatedAt:
+            public init(
+                code: Swift.String,
+                parentCode: Swift.String? = nil,
+                name: Swift.String,
+                kind: Components.Schemas.Category.KindPayload,
+                _public: Swift.Bool,
+                filingStandard: Swift.String? = nil,
+                closingStandard: Swift.String? = nil,
+                grades: [Components.Schemas.Grade],
+                leadDepartment: Swift.String? = nil,
+                assistingDepartments: [Swift.String],
+                defaultLevel: Components.Schemas.HandlingLevel? = nil,
+                path: Swift.String,
+                version: Swift.Int64,
+                updatedAt: Foundation.Date
+            ) {
+                self.code = code
+                self.parentCode = parentCode
+                self.name = name
+                self.kind = kind
+                self._public = _public
+                self.filingStandard = filingStandard
+                self.closingStandard = closingStandard
+                self.grades = grades
+                self.leadDepartment = leadDepartment
+                self.assistingDepartments = assistingDepartments
+                self.defaultLevel = defaultLevel
+                self.path = path
+                self.version = version
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case parentCode
+                case name
+                case kind
+                case _public = "public"
+                case filingStandard
+                case closingStandard
+                case grades
+                case leadDepartment
+                case assistingDepartments
+                case defaultLevel
+                case path
+                case version
+                case updatedAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CategoryPage`.
+        public struct CategoryPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CategoryPage/items`.
+            public var items: [Components.Schemas.Category]
+            /// - Remark: Generated from `#/components/schemas/CategoryPage/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `CategoryPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.Category],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ImportSummary`.
+        public struct ImportSummary: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ImportSummary/inserted`.
+            public var inserted: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ImportSummary/updated`.
+            public var updated: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ImportSummary/unchanged`.
+            public var unchanged: Swift.Int
+            /// Creates a new `ImportSummary`.
+            ///
+            /// - Parameters:
+            ///   - inserted:
+            ///   - updated:
+            ///   - unchanged:
+            public init(
+                inserted: Swift.Int,
+                updated: Swift.Int,
+                unchanged: Swift.Int
+            ) {
+                self.inserted = inserted
+                self.updated = updated
+                self.unchanged = unchanged
+            }
+            public enum CodingKeys: String, CodingKey {
+                case inserted
+                case updated
+                case unchanged
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Duty`.
+        public struct Duty: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Duty/categoryCode`.
+            public var categoryCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Duty/areaCode`.
+            public var areaCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Duty/department`.
+            public var department: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Duty/note`.
+            public var note: Swift.String?
+            /// Creates a new `Duty`.
+            ///
+            /// - Parameters:
+            ///   - categoryCode:
+            ///   - areaCode:
+            ///   - department:
+            ///   - note:
+            public init(
+                categoryCode: Swift.String,
+                areaCode: Swift.String,
+                department: Swift.String,
+                note: Swift.String? = nil
+            ) {
+                self.categoryCode = categoryCode
+                self.areaCode = areaCode
+                self.department = department
+                self.note = note
+            }
+            public enum CodingKeys: String, CodingKey {
+                case categoryCode
+                case areaCode
+                case department
+                case note
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DutyList`.
+        public struct DutyList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DutyList/duties`.
+            public var duties: [Components.Schemas.Duty]
+            /// Creates a new `DutyList`.
+            ///
+            /// - Parameters:
+            ///   - duties:
+            public init(duties: [Components.Schemas.Duty]) {
+                self.duties = duties
+            }
+            public enum CodingKeys: String, CodingKey {
+                case duties
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DutyImportSummary`.
+        public struct DutyImportSummary: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DutyImportSummary/rows`.
+            public var rows: Swift.Int
+            /// Creates a new `DutyImportSummary`.
+            ///
+            /// - Parameters:
+            ///   - rows:
+            public init(rows: Swift.Int) {
+                self.rows = rows
+            }
+            public enum CodingKeys: String, CodingKey {
+                case rows
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Issue`.
+        public struct Issue: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Issue/field`.
+            public var field: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Issue/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Issue/detail`.
+            public var detail: Swift.String
+            /// Creates a new `Issue`.
+            ///
+            /// - Parameters:
+            ///   - field:
+            ///   - code:
+            ///   - detail:
+            public init(
+                field: Swift.String,
+                code: Swift.String,
+                detail: Swift.String
+            ) {
+                self.field = field
+                self.code = code
+                self.detail = detail
+            }
+            public enum CodingKeys: String, CodingKey {
+                case field
+                case code
+                case detail
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ValidationReport`.
+        public struct ValidationReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ValidationReport/publishable`.
+            public var publishable: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/ValidationReport/errors`.
+            public var errors: [Components.Schemas.Issue]
+            /// - Remark: Generated from `#/components/schemas/ValidationReport/warnings`.
+            public var warnings: [Components.Schemas.Issue]
+            /// Creates a new `ValidationReport`.
+            ///
+            /// - Parameters:
+            ///   - publishable:
+            ///   - errors:
+            ///   - warnings:
+            public init(
+                publishable: Swift.Bool,
+                errors: [Components.Schemas.Issue],
+                warnings: [Components.Schemas.Issue]
+            ) {
+                self.publishable = publishable
+                self.errors = errors
+                self.warnings = warnings
+            }
+            public enum CodingKeys: String, CodingKey {
+                case publishable
+                case errors
+                case warnings
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RuleSetStatus`.
+        @frozen public enum RuleSetStatus: String, Codable, Hashable, Sendable, CaseIterable {
+            case draft = "draft"
+            case published = "published"
+            case retired = "retired"
+        }
+        /// - Remark: Generated from `#/components/schemas/RuleSetSummary`.
+        public struct RuleSetSummary: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RuleSetSummary/number`.
+            public var number: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/RuleSetSummary/status`.
+            public var status: Components.Schemas.RuleSetStatus
+            /// - Remark: Generated from `#/components/schemas/RuleSetSummary/note`.
+            public var note: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RuleSetSummary/createdBy`.
+            public var createdBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RuleSetSummary/publishedBy`.
+            public var publishedBy: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RuleSetSummary/publishedAt`.
+            public var publishedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/RuleSetSummary/version`.
+            public var version: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/RuleSetSummary/updatedAt`.
+            public var updatedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/RuleSetSummary/ruleCount`.
+            public var ruleCount: Swift.Int
+            /// Creates a new `RuleSetSummary`.
+            ///
+            /// - Parameters:
+            ///   - number:
+            ///   - status:
+            ///   - note:
+            ///   - createdBy:
+            ///   - publishedBy:
+            ///   - publishedAt:
+            ///   - version:
+            ///   - updatedAt:
+            ///   - ruleCount:
+            public init(
+                number: Swift.Int,
+                status: Components.Schemas.RuleSetStatus,
+                note: Swift.String? = nil,
+                createdBy: Swift.String,
+                publishedBy: Swift.String? = nil,
+                publishedAt: Foundation.Date? = nil,
+                version: Swift.Int64,
+                updatedAt: Foundation.Date,
+                ruleCount: Swift.Int
+            ) {
+                self.number = number
+                self.status = status
+                self.note = note
+                self.createdBy = createdBy
+                self.publishedBy = publishedBy
+                self.publishedAt = publishedAt
+                self.version = version
+                self.updatedAt = updatedAt
+                self.ruleCount = ruleCount
+            }
+            public enum CodingKeys: String, CodingKey {
+                case number
+                case status
+                case note
+                case createdBy
+                case publishedBy
+                case publishedAt
+                case version
+                case updatedAt
+                case ruleCount
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RuleSetPage`.
+        public struct RuleSetPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RuleSetPage/items`.
+            public var items: [Components.Schemas.RuleSetSummary]
+            /// - Remark: Generated from `#/components/schemas/RuleSetPage/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `RuleSetPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.RuleSetSummary],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RuleSet`.
+        public struct RuleSet: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RuleSet/summary`.
+            public var summary: Components.Schemas.RuleSetSummary
+            /// - Remark: Generated from `#/components/schemas/RuleSet/document`.
+            public var document: Components.Schemas.Document
+            /// - Remark: Generated from `#/components/schemas/RuleSet/report`.
+            public var report: Components.Schemas.ValidationReport?
+            /// Creates a new `RuleSet`.
+            ///
+            /// - Parameters:
+            ///   - summary:
+            ///   - document:
+            ///   - report:
+            public init(
+                summary: Components.Schemas.RuleSetSummary,
+                document: Components.Schemas.Document,
+                report: Components.Schemas.ValidationReport? = nil
+            ) {
+                self.summary = summary
+                self.document = document
+                self.report = report
+            }
+            public enum CodingKeys: String, CodingKey {
+                case summary
+                case document
+                case report
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DraftSave`.
+        public struct DraftSave: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DraftSave/document`.
+            public var document: Components.Schemas.Document
+            /// - Remark: Generated from `#/components/schemas/DraftSave/note`.
+            public var note: Swift.String?
+            /// Creates a new `DraftSave`.
+            ///
+            /// - Parameters:
+            ///   - document:
+            ///   - note:
+            public init(
+                document: Components.Schemas.Document,
+                note: Swift.String? = nil
+            ) {
+                self.document = document
+                self.note = note
+            }
+            public enum CodingKeys: String, CodingKey {
+                case document
+                case note
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseSource`.
+        @frozen public enum CaseSource: String, Codable, Hashable, Sendable, CaseIterable {
+            case gridWorker = "gridWorker"
+            case hotline = "hotline"
+            case resident = "resident"
+            case department = "department"
+            case camera = "camera"
+            case leader = "leader"
+        }
+        /// - Remark: Generated from `#/components/schemas/ExplainRequest`.
+        public struct ExplainRequest: Codable, Hashable, Sendable {
+            /// Item code of the problem list.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ExplainRequest/category`.
+            public var category: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ExplainRequest/grade`.
+            public var grade: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ExplainRequest/source`.
+            public var source: Components.Schemas.CaseSource?
+            /// - Remark: Generated from `#/components/schemas/ExplainRequest/lat`.
+            public var lat: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/ExplainRequest/lng`.
+            public var lng: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/ExplainRequest/description`.
+            public var description: Swift.String?
+            /// The report time (default now).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ExplainRequest/at`.
+            public var at: Foundation.Date?
+            /// published (default), draft, or a version number
+            ///
+            /// - Remark: Generated from `#/components/schemas/ExplainRequest/ruleSet`.
+            public var ruleSet: Swift.String?
+            /// Creates a new `ExplainRequest`.
+            ///
+            /// - Parameters:
+            ///   - category: Item code of the problem list.
+            ///   - grade:
+            ///   - source:
+            ///   - lat:
+            ///   - lng:
+            ///   - description:
+            ///   - at: The report time (default now).
+            ///   - ruleSet: published (default), draft, or a version number
+            public init(
+                category: Swift.String,
+                grade: Swift.String? = nil,
+                source: Components.Schemas.CaseSource? = nil,
+                lat: Swift.Double,
+                lng: Swift.Double,
+                description: Swift.String? = nil,
+                at: Foundation.Date? = nil,
+                ruleSet: Swift.String? = nil
+            ) {
+                self.category = category
+                self.grade = grade
+                self.source = source
+                self.lat = lat
+                self.lng = lng
+                self.description = description
+                self.at = at
+                self.ruleSet = ruleSet
+            }
+            public enum CodingKeys: String, CodingKey {
+                case category
+                case grade
+                case source
+                case lat
+                case lng
+                case description
+                case at
+                case ruleSet
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CategoryRef`.
+        public struct CategoryRef: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CategoryRef/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CategoryRef/name`.
+            public var name: Swift.String
+            /// Creates a new `CategoryRef`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - name:
+            public init(
+                code: Swift.String,
+                name: Swift.String
+            ) {
+                self.code = code
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case name
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RuleMiss`.
+        public struct RuleMiss: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RuleMiss/condition`.
+            public var condition: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RuleMiss/reason`.
+            public var reason: Swift.String
+            /// Creates a new `RuleMiss`.
+            ///
+            /// - Parameters:
+            ///   - condition:
+            ///   - reason:
+            public init(
+                condition: Swift.String,
+                reason: Swift.String
+            ) {
+                self.condition = condition
+                self.reason = reason
+            }
+            public enum CodingKeys: String, CodingKey {
+                case condition
+                case reason
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TriedRule`.
+        public struct TriedRule: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TriedRule/index`.
+            public var index: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/TriedRule/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/TriedRule/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/TriedRule/misses`.
+            public var misses: [Components.Schemas.RuleMiss]
+            /// Creates a new `TriedRule`.
+            ///
+            /// - Parameters:
+            ///   - index:
+            ///   - id:
+            ///   - name:
+            ///   - misses:
+            public init(
+                index: Swift.Int,
+                id: Swift.String,
+                name: Swift.String,
+                misses: [Components.Schemas.RuleMiss]
+            ) {
+                self.index = index
+                self.id = id
+                self.name = name
+                self.misses = misses
+            }
+            public enum CodingKeys: String, CodingKey {
+                case index
+                case id
+                case name
+                case misses
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LeadRef`.
+        public struct LeadRef: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LeadRef/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case department = "department"
+                case street = "street"
+            }
+            /// - Remark: Generated from `#/components/schemas/LeadRef/type`.
+            public var _type: Components.Schemas.LeadRef._TypePayload
+            /// - Remark: Generated from `#/components/schemas/LeadRef/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeadRef/name`.
+            public var name: Swift.String
+            /// Creates a new `LeadRef`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - code:
+            ///   - name:
+            public init(
+                _type: Components.Schemas.LeadRef._TypePayload,
+                code: Swift.String,
+                name: Swift.String
+            ) {
+                self._type = _type
+                self.code = code
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case code
+                case name
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/StageDeadline`.
+        public struct StageDeadline: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/StageDeadline/stage`.
+            @frozen public enum StagePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case dispatch = "dispatch"
+                case sign = "sign"
+                case handle = "handle"
+                case check = "check"
+            }
+            /// - Remark: Generated from `#/components/schemas/StageDeadline/stage`.
+            public var stage: Components.Schemas.StageDeadline.StagePayload
+            /// - Remark: Generated from `#/components/schemas/StageDeadline/limit`.
+            public var limit: Components.Schemas.TimeLimit
+            /// - Remark: Generated from `#/components/schemas/StageDeadline/due`.
+            public var due: Foundation.Date
+            /// Creates a new `StageDeadline`.
+            ///
+            /// - Parameters:
+            ///   - stage:
+            ///   - limit:
+            ///   - due:
+            public init(
+                stage: Components.Schemas.StageDeadline.StagePayload,
+                limit: Components.Schemas.TimeLimit,
+                due: Foundation.Date
+            ) {
+                self.stage = stage
+                self.limit = limit
+                self.due = due
+            }
+            public enum CodingKeys: String, CodingKey {
+                case stage
+                case limit
+                case due
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Explanation`.
+        public struct Explanation: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Explanation/grid`.
+            public var grid: Components.Schemas.OrgUnit
+            /// - Remark: Generated from `#/components/schemas/Explanation/chain`.
+            public var chain: [Components.Schemas.OrgUnit]
+            /// - Remark: Generated from `#/components/schemas/Explanation/category`.
+            public var category: Components.Schemas.CategoryRef
+            /// - Remark: Generated from `#/components/schemas/Explanation/categoryChain`.
+            public var categoryChain: [Components.Schemas.CategoryRef]
+            /// - Remark: Generated from `#/components/schemas/Explanation/grade`.
+            public var grade: Components.Schemas.Grade
+            /// - Remark: Generated from `#/components/schemas/Explanation/ruleSet`.
+            public var ruleSet: Components.Schemas.RuleSetSummary?
+            /// - Remark: Generated from `#/components/schemas/Explanation/basis`.
+            @frozen public enum BasisPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case rule = "rule"
+                case duty = "duty"
+                case item = "item"
+                case territorial = "territorial"
+            }
+            /// - Remark: Generated from `#/components/schemas/Explanation/basis`.
+            public var basis: Components.Schemas.Explanation.BasisPayload
+            /// - Remark: Generated from `#/components/schemas/Explanation/matched`.
+            public var matched: Components.Schemas.TriedRule?
+            /// - Remark: Generated from `#/components/schemas/Explanation/duty`.
+            public var duty: Components.Schemas.Duty?
+            /// - Remark: Generated from `#/components/schemas/Explanation/tried`.
+            public var tried: [Components.Schemas.TriedRule]
+            /// - Remark: Generated from `#/components/schemas/Explanation/level`.
+            public var level: Components.Schemas.HandlingLevel
+            /// - Remark: Generated from `#/components/schemas/Explanation/whistle`.
+            public var whistle: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Explanation/priority`.
+            public var priority: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Explanation/deadlineProfile`.
+            public var deadlineProfile: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Explanation/lead`.
+            public var lead: Components.Schemas.LeadRef?
+            /// - Remark: Generated from `#/components/schemas/Explanation/assisting`.
+            public var assisting: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Explanation/deadlines`.
+            public var deadlines: [Components.Schemas.StageDeadline]
+            /// Creates a new `Explanation`.
+            ///
+            /// - Parameters:
+            ///   - grid:
+            ///   - chain:
+            ///   - category:
+            ///   - categoryChain:
+            ///   - grade:
+            ///   - ruleSet:
+            ///   - basis:
+            ///   - matched:
+            ///   - duty:
+            ///   - tried:
+            ///   - level:
+            ///   - whistle:
+            ///   - priority:
+            ///   - deadlineProfile:
+            ///   - lead:
+            ///   - assisting:
+            ///   - deadlines:
+            public init(
+                grid: Components.Schemas.OrgUnit,
+                chain: [Components.Schemas.OrgUnit],
+                category: Components.Schemas.CategoryRef,
+                categoryChain: [Components.Schemas.CategoryRef],
+                grade: Components.Schemas.Grade,
+                ruleSet: Components.Schemas.RuleSetSummary? = nil,
+                basis: Components.Schemas.Explanation.BasisPayload,
+                matched: Components.Schemas.TriedRule? = nil,
+                duty: Components.Schemas.Duty? = nil,
+                tried: [Components.Schemas.TriedRule],
+                level: Components.Schemas.HandlingLevel,
+                whistle: Swift.Bool,
+                priority: Swift.Int,
+                deadlineProfile: Swift.String? = nil,
+                lead: Components.Schemas.LeadRef? = nil,
+                assisting: [Swift.String],
+                deadlines: [Components.Schemas.StageDeadline]
+            ) {
+                self.grid = grid
+                self.chain = chain
+                self.category = category
+                self.categoryChain = categoryChain
+                self.grade = grade
+                self.ruleSet = ruleSet
+                self.basis = basis
+                self.matched = matched
+                self.duty = duty
+                self.tried = tried
+                self.level = level
+                self.whistle = whistle
+                self.priority = priority
+                self.deadlineProfile = deadlineProfile
+                self.lead = lead
+                self.assisting = assisting
+                self.deadlines = deadlines
+            }
+            public enum CodingKeys: String, CodingKey {
+                case grid
+                case chain
+                case category
+                case categoryChain
+                case grade
+                case ruleSet
+                case basis
+                case matched
+                case duty
+                case tried
+                case level
+                case whistle
+                case priority
+                case deadlineProfile
+                case lead
+                case assisting
+                case deadlines
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RoutingTestResult`.
+        public struct RoutingTestResult: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RoutingTestResult/line`.
+            public var line: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RoutingTestResult/category`.
+            public var category: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RoutingTestResult/basis`.
+            public var basis: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RoutingTestResult/lead`.
+            public var lead: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RoutingTestResult/level`.
+            public var level: Components.Schemas.HandlingLevel?
+            /// - Remark: Generated from `#/components/schemas/RoutingTestResult/passed`.
+            public var passed: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/RoutingTestResult/differences`.
+            public var differences: [Swift.String]
+            /// Creates a new `RoutingTestResult`.
+            ///
+            /// - Parameters:
+            ///   - line:
+            ///   - category:
+            ///   - basis:
+            ///   - lead:
+            ///   - level:
+            ///   - passed:
+            ///   - differences:
+            public init(
+                line: Swift.String,
+                category: Swift.String,
+                basis: Swift.String,
+                lead: Swift.String,
+                level: Components.Schemas.HandlingLevel? = nil,
+                passed: Swift.Bool,
+                differences: [Swift.String]
+            ) {
+                self.line = line
+                self.category = category
+                self.basis = basis
+                self.lead = lead
+                self.level = level
+                self.passed = passed
+                self.differences = differences
+            }
+            public enum CodingKeys: String, CodingKey {
+                case line
+                case category
+                case basis
+                case lead
+                case level
+                case passed
+                case differences
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RoutingTestReport`.
+        public struct RoutingTestReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RoutingTestReport/passed`.
+            public var passed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/RoutingTestReport/failed`.
+            public var failed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/RoutingTestReport/results`.
+            public var results: [Components.Schemas.RoutingTestResult]
+            /// Creates a new `RoutingTestReport`.
+            ///
+            /// - Parameters:
+            ///   - passed:
+            ///   - failed:
+            ///   - results:
+            public init(
+                passed: Swift.Int,
+                failed: Swift.Int,
+                results: [Components.Schemas.RoutingTestResult]
+            ) {
+                self.passed = passed
+                self.failed = failed
+                self.results = results
+            }
+            public enum CodingKeys: String, CodingKey {
+                case passed
+                case failed
+                case results
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AuditEntry`.
+        public struct AuditEntry: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/actor`.
+            public var actor: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/action`.
+            public var action: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/entity`.
+            public var entity: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/entityKey`.
+            public var entityKey: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/before`.
+            public var before: OpenAPIRuntime.OpenAPIValueContainer?
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/after`.
+            public var after: OpenAPIRuntime.OpenAPIValueContainer?
+            /// Creates a new `AuditEntry`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - at:
+            ///   - actor:
+            ///   - action:
+            ///   - entity:
+            ///   - entityKey:
+            ///   - before:
+            ///   - after:
+            public init(
+                id: Swift.Int64,
+                at: Foundation.Date,
+                actor: Swift.String,
+                action: Swift.String,
+                entity: Swift.String,
+                entityKey: Swift.String,
+                before: OpenAPIRuntime.OpenAPIValueContainer? = nil,
+                after: OpenAPIRuntime.OpenAPIValueContainer? = nil
+            ) {
+                self.id = id
+                self.at = at
+                self.actor = actor
+                self.action = action
+                self.entity = entity
+                self.entityKey = entityKey
+                self.before = before
+                self.after = after
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case at
+                case actor
+                case action
+                case entity
+                case entityKey
+                case before
+                case after
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AuditPage`.
+        public struct AuditPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AuditPage/items`.
+            public var items: [Components.Schemas.AuditEntry]
+            /// - Remark: Generated from `#/components/schemas/AuditPage/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `AuditPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.AuditEntry],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+        }
     }
 }

@@ -123,6 +123,106 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/users/{login}/password-reset`.
     /// - Remark: Generated from `#/paths//v1/users/{login}/password-reset/post(resetPassword)`.
     func resetPassword(_ input: Operations.ResetPassword.Input) async throws -> Operations.ResetPassword.Output
+    /// The whole problem list as a JSON document or CSV (with BOM, for Excel/WPS).
+    ///
+    /// - Remark: HTTP `GET /v1/catalog`.
+    /// - Remark: Generated from `#/paths//v1/catalog/get(exportCatalog)`.
+    func exportCatalog(_ input: Operations.ExportCatalog.Input) async throws -> Operations.ExportCatalog.Output
+    /// Merge a problem list (JSON `{"categories":[…]}` or CSV) by code, all or nothing (tenant admin).
+    ///
+    /// - Remark: HTTP `POST /v1/catalog`.
+    /// - Remark: Generated from `#/paths//v1/catalog/post(importCatalog)`.
+    func importCatalog(_ input: Operations.ImportCatalog.Input) async throws -> Operations.ImportCatalog.Output
+    /// Merge the national standard event and component classes (tenant admin).
+    ///
+    /// - Remark: HTTP `POST /v1/catalog/load-standard`.
+    /// - Remark: Generated from `#/paths//v1/catalog/load-standard/post(loadStandardCatalog)`.
+    func loadStandardCatalog(_ input: Operations.LoadStandardCatalog.Input) async throws -> Operations.LoadStandardCatalog.Output
+    /// The children of a problem-list node (the top classes without `parent`), in code order.
+    ///
+    /// - Remark: HTTP `GET /v1/catalog/categories`.
+    /// - Remark: Generated from `#/paths//v1/catalog/categories/get(listCategories)`.
+    func listCategories(_ input: Operations.ListCategories.Input) async throws -> Operations.ListCategories.Output
+    /// One problem-list node by code.
+    ///
+    /// - Remark: HTTP `GET /v1/catalog/categories/{code}`.
+    /// - Remark: Generated from `#/paths//v1/catalog/categories/{code}/get(getCategory)`.
+    func getCategory(_ input: Operations.GetCategory.Input) async throws -> Operations.GetCategory.Output
+    /// The duty list, or one department's part of it ("what we own").
+    ///
+    /// - Remark: HTTP `GET /v1/duties`.
+    /// - Remark: Generated from `#/paths//v1/duties/get(listDuties)`.
+    func listDuties(_ input: Operations.ListDuties.Input) async throws -> Operations.ListDuties.Output
+    /// Replace the duty list (JSON or CSV), all or nothing (tenant admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/duties`.
+    /// - Remark: Generated from `#/paths//v1/duties/put(replaceDuties)`.
+    func replaceDuties(_ input: Operations.ReplaceDuties.Input) async throws -> Operations.ReplaceDuties.Output
+    /// The work calendar (weekdays, hours, holidays, make-up days, traffic-light thresholds).
+    ///
+    /// - Remark: HTTP `GET /v1/calendar`.
+    /// - Remark: Generated from `#/paths//v1/calendar/get(getCalendar)`.
+    func getCalendar(_ input: Operations.GetCalendar.Input) async throws -> Operations.GetCalendar.Output
+    /// Replace the work calendar (tenant admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/calendar`.
+    /// - Remark: Generated from `#/paths//v1/calendar/put(putCalendar)`.
+    func putCalendar(_ input: Operations.PutCalendar.Input) async throws -> Operations.PutCalendar.Output
+    /// Put a year's national holidays and make-up working days into the calendar (tenant admin).
+    ///
+    /// - Remark: HTTP `POST /v1/calendar/national/{year}`.
+    /// - Remark: Generated from `#/paths//v1/calendar/national/{year}/post(loadNationalHolidays)`.
+    func loadNationalHolidays(_ input: Operations.LoadNationalHolidays.Input) async throws -> Operations.LoadNationalHolidays.Output
+    /// Rule set versions, newest first.
+    ///
+    /// - Remark: HTTP `GET /v1/routing/rule-sets`.
+    /// - Remark: Generated from `#/paths//v1/routing/rule-sets/get(listRuleSets)`.
+    func listRuleSets(_ input: Operations.ListRuleSets.Input) async throws -> Operations.ListRuleSets.Output
+    /// One rule set version (a draft with its validation report).
+    ///
+    /// - Remark: HTTP `GET /v1/routing/rule-sets/{number}`.
+    /// - Remark: Generated from `#/paths//v1/routing/rule-sets/{number}/get(getRuleSet)`.
+    func getRuleSet(_ input: Operations.GetRuleSet.Input) async throws -> Operations.GetRuleSet.Output
+    /// The rule set that routes new cases.
+    ///
+    /// - Remark: HTTP `GET /v1/routing/published`.
+    /// - Remark: Generated from `#/paths//v1/routing/published/get(getPublishedRuleSet)`.
+    func getPublishedRuleSet(_ input: Operations.GetPublishedRuleSet.Input) async throws -> Operations.GetPublishedRuleSet.Output
+    /// The draft with its validation report.
+    ///
+    /// - Remark: HTTP `GET /v1/routing/draft`.
+    /// - Remark: Generated from `#/paths//v1/routing/draft/get(getDraftRuleSet)`.
+    func getDraftRuleSet(_ input: Operations.GetDraftRuleSet.Input) async throws -> Operations.GetDraftRuleSet.Output
+    /// Create or replace the draft (tenant admin); syntax errors are 400, unknown codes come back in the report.
+    ///
+    /// - Remark: HTTP `PUT /v1/routing/draft`.
+    /// - Remark: Generated from `#/paths//v1/routing/draft/put(saveDraftRuleSet)`.
+    func saveDraftRuleSet(_ input: Operations.SaveDraftRuleSet.Input) async throws -> Operations.SaveDraftRuleSet.Output
+    /// Publish the draft (tenant admin); 422 while validation finds errors.
+    ///
+    /// - Remark: HTTP `POST /v1/routing/draft/publish`.
+    /// - Remark: Generated from `#/paths//v1/routing/draft/publish/post(publishDraftRuleSet)`.
+    func publishDraftRuleSet(_ input: Operations.PublishDraftRuleSet.Input) async throws -> Operations.PublishDraftRuleSet.Output
+    /// Validate a rule set document without saving it.
+    ///
+    /// - Remark: HTTP `POST /v1/routing/validate`.
+    /// - Remark: Generated from `#/paths//v1/routing/validate/post(validateRuleSet)`.
+    func validateRuleSet(_ input: Operations.ValidateRuleSet.Input) async throws -> Operations.ValidateRuleSet.Output
+    /// Route a hypothetical report and say why.
+    ///
+    /// - Remark: HTTP `POST /v1/routing/explain`.
+    /// - Remark: Generated from `#/paths//v1/routing/explain/post(explainRouting)`.
+    func explainRouting(_ input: Operations.ExplainRouting.Input) async throws -> Operations.ExplainRouting.Output
+    /// Run a CSV table of expected routings against the draft (or the published set).
+    ///
+    /// - Remark: HTTP `POST /v1/routing/test`.
+    /// - Remark: Generated from `#/paths//v1/routing/test/post(testRouting)`.
+    func testRouting(_ input: Operations.TestRouting.Input) async throws -> Operations.TestRouting.Output
+    /// Changes to the lists, the calendar and the rules, newest first (tenant admin).
+    ///
+    /// - Remark: HTTP `GET /v1/audit`.
+    /// - Remark: Generated from `#/paths//v1/audit/get(listAudit)`.
+    func listAudit(_ input: Operations.ListAudit.Input) async throws -> Operations.ListAudit.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -402,6 +502,238 @@ extension APIProtocol {
     ) async throws -> Operations.ResetPassword.Output {
         try await resetPassword(Operations.ResetPassword.Input(
             path: path,
+            headers: headers
+        ))
+    }
+    /// The whole problem list as a JSON document or CSV (with BOM, for Excel/WPS).
+    ///
+    /// - Remark: HTTP `GET /v1/catalog`.
+    /// - Remark: Generated from `#/paths//v1/catalog/get(exportCatalog)`.
+    public func exportCatalog(
+        query: Operations.ExportCatalog.Input.Query = .init(),
+        headers: Operations.ExportCatalog.Input.Headers = .init()
+    ) async throws -> Operations.ExportCatalog.Output {
+        try await exportCatalog(Operations.ExportCatalog.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Merge a problem list (JSON `{"categories":[…]}` or CSV) by code, all or nothing (tenant admin).
+    ///
+    /// - Remark: HTTP `POST /v1/catalog`.
+    /// - Remark: Generated from `#/paths//v1/catalog/post(importCatalog)`.
+    public func importCatalog(
+        headers: Operations.ImportCatalog.Input.Headers = .init(),
+        body: Operations.ImportCatalog.Input.Body
+    ) async throws -> Operations.ImportCatalog.Output {
+        try await importCatalog(Operations.ImportCatalog.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Merge the national standard event and component classes (tenant admin).
+    ///
+    /// - Remark: HTTP `POST /v1/catalog/load-standard`.
+    /// - Remark: Generated from `#/paths//v1/catalog/load-standard/post(loadStandardCatalog)`.
+    public func loadStandardCatalog(headers: Operations.LoadStandardCatalog.Input.Headers = .init()) async throws -> Operations.LoadStandardCatalog.Output {
+        try await loadStandardCatalog(Operations.LoadStandardCatalog.Input(headers: headers))
+    }
+    /// The children of a problem-list node (the top classes without `parent`), in code order.
+    ///
+    /// - Remark: HTTP `GET /v1/catalog/categories`.
+    /// - Remark: Generated from `#/paths//v1/catalog/categories/get(listCategories)`.
+    public func listCategories(
+        query: Operations.ListCategories.Input.Query = .init(),
+        headers: Operations.ListCategories.Input.Headers = .init()
+    ) async throws -> Operations.ListCategories.Output {
+        try await listCategories(Operations.ListCategories.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One problem-list node by code.
+    ///
+    /// - Remark: HTTP `GET /v1/catalog/categories/{code}`.
+    /// - Remark: Generated from `#/paths//v1/catalog/categories/{code}/get(getCategory)`.
+    public func getCategory(
+        path: Operations.GetCategory.Input.Path,
+        headers: Operations.GetCategory.Input.Headers = .init()
+    ) async throws -> Operations.GetCategory.Output {
+        try await getCategory(Operations.GetCategory.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The duty list, or one department's part of it ("what we own").
+    ///
+    /// - Remark: HTTP `GET /v1/duties`.
+    /// - Remark: Generated from `#/paths//v1/duties/get(listDuties)`.
+    public func listDuties(
+        query: Operations.ListDuties.Input.Query = .init(),
+        headers: Operations.ListDuties.Input.Headers = .init()
+    ) async throws -> Operations.ListDuties.Output {
+        try await listDuties(Operations.ListDuties.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Replace the duty list (JSON or CSV), all or nothing (tenant admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/duties`.
+    /// - Remark: Generated from `#/paths//v1/duties/put(replaceDuties)`.
+    public func replaceDuties(
+        headers: Operations.ReplaceDuties.Input.Headers = .init(),
+        body: Operations.ReplaceDuties.Input.Body
+    ) async throws -> Operations.ReplaceDuties.Output {
+        try await replaceDuties(Operations.ReplaceDuties.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The work calendar (weekdays, hours, holidays, make-up days, traffic-light thresholds).
+    ///
+    /// - Remark: HTTP `GET /v1/calendar`.
+    /// - Remark: Generated from `#/paths//v1/calendar/get(getCalendar)`.
+    public func getCalendar(headers: Operations.GetCalendar.Input.Headers = .init()) async throws -> Operations.GetCalendar.Output {
+        try await getCalendar(Operations.GetCalendar.Input(headers: headers))
+    }
+    /// Replace the work calendar (tenant admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/calendar`.
+    /// - Remark: Generated from `#/paths//v1/calendar/put(putCalendar)`.
+    public func putCalendar(
+        headers: Operations.PutCalendar.Input.Headers = .init(),
+        body: Operations.PutCalendar.Input.Body
+    ) async throws -> Operations.PutCalendar.Output {
+        try await putCalendar(Operations.PutCalendar.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Put a year's national holidays and make-up working days into the calendar (tenant admin).
+    ///
+    /// - Remark: HTTP `POST /v1/calendar/national/{year}`.
+    /// - Remark: Generated from `#/paths//v1/calendar/national/{year}/post(loadNationalHolidays)`.
+    public func loadNationalHolidays(
+        path: Operations.LoadNationalHolidays.Input.Path,
+        headers: Operations.LoadNationalHolidays.Input.Headers = .init()
+    ) async throws -> Operations.LoadNationalHolidays.Output {
+        try await loadNationalHolidays(Operations.LoadNationalHolidays.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Rule set versions, newest first.
+    ///
+    /// - Remark: HTTP `GET /v1/routing/rule-sets`.
+    /// - Remark: Generated from `#/paths//v1/routing/rule-sets/get(listRuleSets)`.
+    public func listRuleSets(
+        query: Operations.ListRuleSets.Input.Query = .init(),
+        headers: Operations.ListRuleSets.Input.Headers = .init()
+    ) async throws -> Operations.ListRuleSets.Output {
+        try await listRuleSets(Operations.ListRuleSets.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One rule set version (a draft with its validation report).
+    ///
+    /// - Remark: HTTP `GET /v1/routing/rule-sets/{number}`.
+    /// - Remark: Generated from `#/paths//v1/routing/rule-sets/{number}/get(getRuleSet)`.
+    public func getRuleSet(
+        path: Operations.GetRuleSet.Input.Path,
+        headers: Operations.GetRuleSet.Input.Headers = .init()
+    ) async throws -> Operations.GetRuleSet.Output {
+        try await getRuleSet(Operations.GetRuleSet.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The rule set that routes new cases.
+    ///
+    /// - Remark: HTTP `GET /v1/routing/published`.
+    /// - Remark: Generated from `#/paths//v1/routing/published/get(getPublishedRuleSet)`.
+    public func getPublishedRuleSet(headers: Operations.GetPublishedRuleSet.Input.Headers = .init()) async throws -> Operations.GetPublishedRuleSet.Output {
+        try await getPublishedRuleSet(Operations.GetPublishedRuleSet.Input(headers: headers))
+    }
+    /// The draft with its validation report.
+    ///
+    /// - Remark: HTTP `GET /v1/routing/draft`.
+    /// - Remark: Generated from `#/paths//v1/routing/draft/get(getDraftRuleSet)`.
+    public func getDraftRuleSet(headers: Operations.GetDraftRuleSet.Input.Headers = .init()) async throws -> Operations.GetDraftRuleSet.Output {
+        try await getDraftRuleSet(Operations.GetDraftRuleSet.Input(headers: headers))
+    }
+    /// Create or replace the draft (tenant admin); syntax errors are 400, unknown codes come back in the report.
+    ///
+    /// - Remark: HTTP `PUT /v1/routing/draft`.
+    /// - Remark: Generated from `#/paths//v1/routing/draft/put(saveDraftRuleSet)`.
+    public func saveDraftRuleSet(
+        headers: Operations.SaveDraftRuleSet.Input.Headers = .init(),
+        body: Operations.SaveDraftRuleSet.Input.Body
+    ) async throws -> Operations.SaveDraftRuleSet.Output {
+        try await saveDraftRuleSet(Operations.SaveDraftRuleSet.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Publish the draft (tenant admin); 422 while validation finds errors.
+    ///
+    /// - Remark: HTTP `POST /v1/routing/draft/publish`.
+    /// - Remark: Generated from `#/paths//v1/routing/draft/publish/post(publishDraftRuleSet)`.
+    public func publishDraftRuleSet(headers: Operations.PublishDraftRuleSet.Input.Headers = .init()) async throws -> Operations.PublishDraftRuleSet.Output {
+        try await publishDraftRuleSet(Operations.PublishDraftRuleSet.Input(headers: headers))
+    }
+    /// Validate a rule set document without saving it.
+    ///
+    /// - Remark: HTTP `POST /v1/routing/validate`.
+    /// - Remark: Generated from `#/paths//v1/routing/validate/post(validateRuleSet)`.
+    public func validateRuleSet(
+        headers: Operations.ValidateRuleSet.Input.Headers = .init(),
+        body: Operations.ValidateRuleSet.Input.Body
+    ) async throws -> Operations.ValidateRuleSet.Output {
+        try await validateRuleSet(Operations.ValidateRuleSet.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Route a hypothetical report and say why.
+    ///
+    /// - Remark: HTTP `POST /v1/routing/explain`.
+    /// - Remark: Generated from `#/paths//v1/routing/explain/post(explainRouting)`.
+    public func explainRouting(
+        headers: Operations.ExplainRouting.Input.Headers = .init(),
+        body: Operations.ExplainRouting.Input.Body
+    ) async throws -> Operations.ExplainRouting.Output {
+        try await explainRouting(Operations.ExplainRouting.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Run a CSV table of expected routings against the draft (or the published set).
+    ///
+    /// - Remark: HTTP `POST /v1/routing/test`.
+    /// - Remark: Generated from `#/paths//v1/routing/test/post(testRouting)`.
+    public func testRouting(
+        query: Operations.TestRouting.Input.Query = .init(),
+        headers: Operations.TestRouting.Input.Headers = .init(),
+        body: Operations.TestRouting.Input.Body
+    ) async throws -> Operations.TestRouting.Output {
+        try await testRouting(Operations.TestRouting.Input(
+            query: query,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Changes to the lists, the calendar and the rules, newest first (tenant admin).
+    ///
+    /// - Remark: HTTP `GET /v1/audit`.
+    /// - Remark: Generated from `#/paths//v1/audit/get(listAudit)`.
+    public func listAudit(
+        query: Operations.ListAudit.Input.Query = .init(),
+        headers: Operations.ListAudit.Input.Headers = .init()
+    ) async throws -> Operations.ListAudit.Output {
+        try await listAudit(Operations.ListAudit.Input(
+            query: query,
             headers: headers
         ))
     }

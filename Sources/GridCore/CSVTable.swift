@@ -1,0 +1,179 @@
+import Foundation
+
+/// One record of a CSV file and the physical line it starts on, for error messages.
+public struct CSVRow: Sendable, Equatable {
+    public var line: Int
+    public var fields: [String]
+}
+
+/// A column a CSV import understands: its key and the header names accepted for it (English and
+/// the Chinese names districts use).
+public struct CSVColumn: Sendable, Equatable {
+    public var key: String
+    public var names: [String]
+    public var required: Bool
+
+    public init(key: String, names: [String], required: Bool) {
+        self.key = key
+        self.names = names
+        self.required = required
+    }
+}
+
+/// The columns of a table matched to the keys an import asks for.
+public struct CSVColumns: Sendable {
+    let index: [String: Int]
+
+    /// The trimmed value of `key` in `row`; nil when the column is absent or the cell empty.
+    public func value(_ key: String, in row: CSVRow) -> String? {
+        guard let i = index[key], i < row.fields.count else { return nil }
+        let text = row.fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+}
+
+/// RFC 4180 CSV as districts produce it in Excel or WPS: UTF-8 with or without a BOM, CRLF or LF,
+/// quoted fields with embedded commas, quotes and newlines. Parsing scans bytes, not characters.
+public struct CSVTable: Sendable, Equatable {
+    public var header: [String]
+    public var rows: [CSVRow]
+
+    static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+
+    public static func parse(_ data: Data) throws(GridError) -> CSVTable {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if String(validating: bytes, as: UTF8.self) == nil {
+            let (line, offset) = firstInvalidUTF8(bytes)
+            throw GridError.invalid([FieldError("line \(line)", "csv.encoding", Text(
+                zh: "文件不是 UTF-8 编码（第 \(line) 行，字节 \(offset) 处）；请在 Excel/WPS 中另存为“CSV UTF-8”",
+                en: "the file is not UTF-8 (line \(line), byte \(offset)); save it as \"CSV UTF-8\" in Excel or WPS"))])
+        }
+        var records: [CSVRow] = []
+        var fields: [String] = [], field: [UInt8] = []
+        var line = 1, recordLine = 1, i = 0
+        var inQuotes = false, quotedField = false, quoteLine = 1
+        func endField() {
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+            quotedField = false
+        }
+        func endRecord() {
+            endField()
+            if !(fields.count == 1 && fields[0].isEmpty) { records.append(CSVRow(line: recordLine, fields: fields)) }
+            fields.removeAll(keepingCapacity: true)
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if inQuotes {
+                if b == quote {
+                    if i + 1 < bytes.count && bytes[i + 1] == quote {
+                        field.append(quote)
+                        i += 2
+                        continue
+                    }
+                    inQuotes = false
+                } else {
+                    if b == lf || (b == cr && (i + 1 >= bytes.count || bytes[i + 1] != lf)) { line += 1 }
+                    field.append(b)
+                }
+                i += 1
+                continue
+            }
+            switch b {
+            case quote:
+                guard field.isEmpty && !quotedField else {
+                    throw GridError.invalid([FieldError("line \(line), column \(fields.count + 1)", "csv.quote", Text(
+                        zh: "第 \(line) 行第 \(fields.count + 1) 列：未加引号的字段中出现了引号；含引号的字段应整体加引号，内部引号写成两个",
+                        en: "line \(line), column \(fields.count + 1): a quote inside an unquoted field; quote the whole field and double inner quotes"))])
+                }
+                inQuotes = true
+                quotedField = true
+                quoteLine = line
+            case comma:
+                endField()
+            case cr, lf:
+                endRecord()
+                if b == cr && i + 1 < bytes.count && bytes[i + 1] == lf { i += 1 }
+                line += 1
+                recordLine = line
+            default:
+                if quotedField {
+                    throw GridError.invalid([FieldError("line \(line), column \(fields.count + 1)", "csv.quote", Text(
+                        zh: "第 \(line) 行第 \(fields.count + 1) 列：引号结束后还有字符", en: "line \(line), column \(fields.count + 1): text after a closing quote"))])
+                }
+                field.append(b)
+            }
+            i += 1
+        }
+        if inQuotes {
+            throw GridError.invalid([FieldError("line \(quoteLine)", "csv.quote", Text(
+                zh: "第 \(quoteLine) 行开始的引号没有结束", en: "the quoted field starting on line \(quoteLine) is never closed"))])
+        }
+        if !field.isEmpty || !fields.isEmpty || quotedField { endRecord() }
+        guard let first = records.first else {
+            throw GridError.invalid([FieldError("line 1", "csv.empty", Text(zh: "文件为空，缺少表头行", en: "the file is empty: a header line is required"))])
+        }
+        let header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        var seen = Set<String>(), errors: [FieldError] = []
+        for name in header where !seen.insert(name.lowercased()).inserted {
+            errors.append(FieldError("line \(first.line)", "csv.header.duplicate", Text(zh: "表头“\(name)”重复", en: "header '\(name)' appears twice")))
+        }
+        let rows = Array(records.dropFirst())
+        for row in rows where row.fields.count != header.count {
+            errors.append(FieldError("line \(row.line)", "csv.columns", Text(
+                zh: "第 \(row.line) 行有 \(row.fields.count) 列，表头有 \(header.count) 列", en: "line \(row.line) has \(row.fields.count) fields; the header has \(header.count)")))
+            if errors.count >= OrgPlanner.maxErrors { break }
+        }
+        if !errors.isEmpty { throw GridError.invalid(errors) }
+        return CSVTable(header: header, rows: rows)
+    }
+
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> (line: Int, offset: Int) {
+        var line = 1, i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
+            if length == 0 || i + length > bytes.count || String(validating: bytes[i..<i + length], as: UTF8.self) == nil { return (line, i) }
+            if b == lf { line += 1 }
+            i += length
+        }
+        return (line, i)
+    }
+
+    /// Matches the header to `specs`: each missing required column and each unknown column is an
+    /// error naming it and the accepted names.
+    public func columns(_ specs: [CSVColumn]) throws(GridError) -> CSVColumns {
+        var index: [String: Int] = [:], errors: [FieldError] = []
+        let normalized = header.map { $0.lowercased() }
+        for (i, name) in normalized.enumerated() {
+            if let spec = specs.first(where: { $0.names.contains { $0.lowercased() == name } }) {
+                index[spec.key] = i
+            } else {
+                let accepted = specs.map(\.key).joined(separator: ", ")
+                errors.append(FieldError("line 1, column \(i + 1)", "csv.column.unknown", Text(
+                    zh: "未知的列“\(header[i])”；可用列：\(accepted)", en: "unknown column '\(header[i])'; known columns: \(accepted)")))
+            }
+        }
+        for spec in specs where spec.required && index[spec.key] == nil {
+            errors.append(FieldError("line 1", "csv.column.missing", Text(
+                zh: "缺少列“\(spec.key)”（可写作：\(spec.names.joined(separator: "、"))）",
+                en: "column '\(spec.key)' is missing (accepted headers: \(spec.names.joined(separator: ", ")))")))
+        }
+        if !errors.isEmpty { throw GridError.invalid(errors) }
+        return CSVColumns(index: index)
+    }
+
+    /// CSV text with CRLF line ends, fields quoted where needed, and a BOM by default so that
+    /// Excel opens Chinese text correctly.
+    public static func render(header: [String], rows: [[String]], bom: Bool = true) -> String {
+        func cell(_ text: String) -> String {
+            let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
+                || text.first?.isWhitespace == true || text.last?.isWhitespace == true
+            return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+        var out = bom ? "\u{FEFF}" : ""
+        for row in [header] + rows { out += row.map(cell).joined(separator: ",") + "\r\n" }
+        return out
+    }
+}

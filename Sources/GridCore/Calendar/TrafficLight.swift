@@ -1,0 +1,50 @@
+/// The 红黄绿灯 status of a case against its time limit, which supervisors (督办) watch to chase cases before they
+/// become overdue.
+public enum TrafficLight: String, Sendable, Codable, CaseIterable {
+    case green, yellow, red
+}
+
+/// Where the lights change, as fractions of the time limit used (see `WorkCalendar.fractionUsed`). A district sets
+/// them in its calendar document; red above 1 tolerates some lateness before a case shows red.
+public struct TrafficLightThresholds: Sendable, Equatable, Codable {
+    /// Yellow once the fraction used is above this.
+    public var yellow: Double
+    /// Red once the fraction used is above this.
+    public var red: Double
+
+    public init(yellow: Double = 0.8, red: Double = 1.0) {
+        self.yellow = yellow
+        self.red = red
+    }
+
+    /// A missing threshold takes its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self), defaults = TrafficLightThresholds()
+        yellow = try container.decodeIfPresent(Double.self, forKey: .yellow) ?? defaults.yellow
+        red = try container.decodeIfPresent(Double.self, forKey: .red) ?? defaults.red
+    }
+
+    /// Green up to and including `yellow`, yellow up to and including `red`, red above (and for NaN).
+    public func light(forFractionUsed fraction: Double) -> TrafficLight {
+        if fraction <= yellow { return .green }
+        return fraction <= red ? .yellow : .red
+    }
+
+    /// What breaks 0 < yellow < red ≤ 10, each problem under `path` (e.g. `trafficLight`) with the offending value.
+    public func problems(at path: String) -> [FieldError] {
+        var problems: [FieldError] = []
+        if !(yellow > 0) {
+            problems.append(FieldError("\(path).yellow", "trafficLight.invalid",
+                Text(zh: "黄灯阈值应大于 0，实际为 \(yellow)", en: "the yellow threshold must be above 0, got \(yellow)")))
+        }
+        if !(red <= 10) {
+            problems.append(FieldError("\(path).red", "trafficLight.invalid",
+                Text(zh: "红灯阈值不能超过 10，实际为 \(red)", en: "the red threshold must be at most 10, got \(red)")))
+        }
+        if !(yellow < red) {
+            problems.append(FieldError("\(path).red", "trafficLight.invalid",
+                Text(zh: "红灯阈值 \(red) 应大于黄灯阈值 \(yellow)", en: "the red threshold \(red) must be above the yellow threshold \(yellow)")))
+        }
+        return problems
+    }
+}

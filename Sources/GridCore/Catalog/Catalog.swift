@@ -1,0 +1,108 @@
+/// What kind of problem a problem-list node describes: an event (暴露垃圾), a damaged component
+/// (井盖), or an administrative matter of the district's own list.
+public enum CategoryKind: String, Sendable, Codable, CaseIterable {
+    case event, component, matter
+
+    public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// The level that handles a case: the community's micro cycle, the street, or the district (a
+/// whistle to the district's departments).
+public enum HandlingLevel: String, Sendable, Codable, CaseIterable {
+    case community, street, district
+
+    public var label: Text {
+        switch self {
+        case .community: Text(zh: "社区", en: "community")
+        case .street: Text(zh: "街道", en: "street")
+        case .district: Text(zh: "区级", en: "district")
+        }
+    }
+
+    public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// A grade of a problem-list item (一般/紧急, 轻微/一般/严重) and how long handling may take.
+public struct Grade: Sendable, Hashable, Codable {
+    public var key: String
+    public var name: String
+    public var limit: TimeLimit
+
+    public init(key: String, name: String, limit: TimeLimit) {
+        self.key = key
+        self.name = name
+        self.limit = limit
+    }
+}
+
+/// One node of a district's problem list (问题清单) as it is imported, exported and stored:
+/// classes and sub-classes carry a name; items (the leaves) carry standards, grades with time
+/// limits, departments, a default level and whether residents may report them.
+public struct CategoryEntry: Sendable, Equatable, Codable {
+    public var code: String
+    public var parentCode: String?
+    public var name: String
+    public var kind: CategoryKind
+    public var isPublic: Bool
+    public var filingStandard: String?
+    public var closingStandard: String?
+    public var grades: [Grade]
+    public var leadDepartment: String?
+    public var assistingDepartments: [String]
+    public var defaultLevel: HandlingLevel?
+
+    public init(code: String, parentCode: String? = nil, name: String, kind: CategoryKind, isPublic: Bool = false,
+                filingStandard: String? = nil, closingStandard: String? = nil, grades: [Grade] = [], leadDepartment: String? = nil,
+                assistingDepartments: [String] = [], defaultLevel: HandlingLevel? = nil) {
+        self.code = code
+        self.parentCode = parentCode
+        self.name = name
+        self.kind = kind
+        self.isPublic = isPublic
+        self.filingStandard = filingStandard
+        self.closingStandard = closingStandard
+        self.grades = grades
+        self.leadDepartment = leadDepartment
+        self.assistingDepartments = assistingDepartments
+        self.defaultLevel = defaultLevel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, parentCode, name, kind, filingStandard, closingStandard, grades, leadDepartment, assistingDepartments, defaultLevel
+        case isPublic = "public"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encodeIfPresent(parentCode, forKey: .parentCode)
+        try c.encode(name, forKey: .name)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(isPublic, forKey: .isPublic)
+        try c.encodeIfPresent(filingStandard, forKey: .filingStandard)
+        try c.encodeIfPresent(closingStandard, forKey: .closingStandard)
+        if !grades.isEmpty { try c.encode(grades, forKey: .grades) }
+        try c.encodeIfPresent(leadDepartment, forKey: .leadDepartment)
+        if !assistingDepartments.isEmpty { try c.encode(assistingDepartments, forKey: .assistingDepartments) }
+        try c.encodeIfPresent(defaultLevel, forKey: .defaultLevel)
+    }
+
+    /// The grade by key, or the item's first grade when none is named.
+    public func grade(_ key: String?) -> Grade? {
+        guard let key else { return grades.first }
+        return grades.first { $0.key == key }
+    }
+}
+
+/// A problem list as a whole, in the JSON form the CLI and the API exchange.
+public struct CatalogDocument: Sendable, Equatable, Codable {
+    public var profile: String?
+    public var name: String?
+    public var categories: [CategoryEntry]
+
+    public init(profile: String? = nil, name: String? = nil, categories: [CategoryEntry]) {
+        self.profile = profile
+        self.name = name
+        self.categories = categories
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GridCore
+import GridStore
+
+/// A district's work calendar as routing and deadlines use it.
+public struct DistrictCalendar: Sendable {
+    public var document: CalendarDocument
+    public var calendar: WorkCalendar
+    /// Nil while the district runs on the default (standard hours and the national holidays).
+    public var version: Int64?
+}
+
+extension GridService {
+    /// The stored calendar, or the default: Monday–Friday 08:30–12:00 and 13:30–17:30 with the
+    /// national holidays and make-up days of the reference table.
+    static func workCalendar(_ tx: Tx) async throws -> DistrictCalendar {
+        if let stored = try await CalendarStore.find(tx) {
+            let document = try JSONDecoder().decode(CalendarDocument.self, from: Data(stored.document.utf8))
+            return DistrictCalendar(document: document, calendar: try document.calendar(), version: stored.version)
+        }
+        var document = CalendarDocument(WorkCalendar.standard)
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        var days: [CalendarDocument.Day] = []
+        for y in (year - 1)...(year + 1) {
+            days += try await CalendarStore.nationalDays(tx, year: y).map { CalendarDocument.Day(date: $0.day, type: $0.kind, name: $0.name) }
+        }
+        document.days = days
+        return DistrictCalendar(document: document, calendar: try document.calendar(), version: nil)
+    }
+
+    public func calendar(_ caller: Caller, tenantId: Int64) async throws -> DistrictCalendar {
+        try await withTenant(for: caller, tenantId) { tx in
+            try caller.authorizeSomewhere(.catalogRead)
+            return try await Self.workCalendar(tx)
+        }
+    }
+
+    /// Replaces the calendar after validating all of it (a date twice, a make-up day on a day
+    /// already worked, overlapping hours … are each named).
+    public func setCalendar(_ caller: Caller, tenantId: Int64, document: CalendarDocument, ifVersion: Int64?) async throws -> DistrictCalendar {
+        _ = try document.calendar()
+        return try await withActiveTenant(tenantId) { tx, _ in
+            try caller.authorize(.catalogWrite, at: try await Self.rootPath(tx))
+            return try await Self.saveCalendar(tx, document, caller: caller, ifVersion: ifVersion)
+        }
+    }
+
+    /// Puts the national holidays and make-up days of `year` (reference data) into the calendar,
+    /// replacing whatever days of that year it had.
+    public func loadNationalHolidays(_ caller: Caller, tenantId: Int64, year: Int) async throws -> DistrictCalendar {
+        try await withActiveTenant(tenantId) { tx, _ in
+            try caller.authorize(.catalogWrite, at: try await Self.rootPath(tx))
+            let national = try await CalendarStore.nationalDays(tx, year: year)
+            guard !national.isEmpty else {
+                throw GridError(.notFound, "calendar.national.unknownYear",
+                                Text(zh: "没有 \(year) 年的全国节假日安排", en: "the national holiday arrangement of \(year) is not known"))
+            }
+            let current = try await Self.workCalendar(tx)
+            var document = current.document
+            document.days = (document.days ?? []).filter { !$0.date.hasPrefix("\(year)-") }
+                + national.map { CalendarDocument.Day(date: $0.day, type: $0.kind, name: $0.name) }
+            document.days?.sort { $0.date < $1.date }
+            _ = try document.calendar()
+            return try await Self.saveCalendar(tx, document, caller: caller, ifVersion: current.version)
+        }
+    }
+
+    static func saveCalendar(_ tx: Tx, _ document: CalendarDocument, caller: Caller, ifVersion: Int64?) async throws -> DistrictCalendar {
+        let before = try await CalendarStore.find(tx)
+        let text = try json(document)
+        guard try await CalendarStore.save(tx, document: text, expectedVersion: before == nil ? nil : ifVersion) else {
+            throw Errors.versionMismatch("工作日历 / work calendar")
+        }
+        try await AuditStore.record(tx, actor: caller.actorName, userId: caller.userId, action: before == nil ? "create" : "update",
+                                    entity: "calendar", key: "calendar", before: before?.document, after: text)
+        return try await workCalendar(tx)
+    }
+
+    /// The audit log of list, calendar and rule changes, newest first.
+    public func audit(_ caller: Caller, tenantId: Int64, entity: String?, page: PageRequest) async throws -> Page<AuditStore.Entry> {
+        try await withTenant(for: caller, tenantId) { tx in
+            try caller.authorize(.catalogWrite, at: try await Self.rootPath(tx))
+            let before = page.after.flatMap(Int64.init)
+            let rows = try await AuditStore.list(tx, entity: entity, before: before, limit: page.limit + 1)
+            return Page(fetched: rows, limit: page.limit) { String($0.id) }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import GridCore
+import PostgresNIO
+
+/// A problem-list node as stored: its entry (departments by code) plus id, path and version.
+public struct CategoryRecord: Sendable, Equatable {
+    public var id: Int64
+    public var path: ScopePath
+    public var entry: CategoryEntry
+    public var version: Int64
+    public var updatedAt: Date
+}
+
+/// The problem list (问题清单) of a district and the national profiles it starts from.
+public enum CatalogStore {
+    /// The columns and joins `decode` reads. A constant.
+    static let select = """
+        SELECT c.id, c.code, p.code, c.name, c.kind, c.path, c.is_public, c.filing_standard, c.closing_standard, c.grades::text,
+               ld.code, c.default_level, c.version, c.updated_at,
+               ARRAY(SELECT d.code FROM category_assists a JOIN departments d ON d.tenant_id = a.tenant_id AND d.id = a.department_id
+                     WHERE a.tenant_id = c.tenant_id AND a.category_id = c.id ORDER BY a.position)
+        FROM categories c
+        LEFT JOIN categories p ON p.tenant_id = c.tenant_id AND p.id = c.parent_id
+        LEFT JOIN departments ld ON ld.tenant_id = c.tenant_id AND ld.id = c.lead_department_id
+        """
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [CategoryRecord] {
+        var result: [CategoryRecord] = []
+        let decoder = JSONDecoder()
+        for try await row in rows {
+            let (id, code, parent, name, kind, path, isPublic, filing, closing, grades) = try row.decode(
+                (Int64, String, String?, String, String, String, Bool, String?, String?, String).self)
+            let randomAccess = row.makeRandomAccess()
+            let lead = try randomAccess[10].decode(String?.self)
+            let level = try randomAccess[11].decode(String?.self)
+            let version = try randomAccess[12].decode(Int64.self)
+            let updatedAt = try randomAccess[13].decode(Date.self)
+            let assisting = try randomAccess[14].decode([String].self)
+            let entry = CategoryEntry(
+                code: code, parentCode: parent, name: name, kind: CategoryKind(rawValue: kind) ?? .event, isPublic: isPublic,
+                filingStandard: filing, closingStandard: closing, grades: try decoder.decode([Grade].self, from: Data(grades.utf8)),
+                leadDepartment: lead, assistingDepartments: assisting, defaultLevel: level.flatMap(HandlingLevel.init))
+            result.append(CategoryRecord(id: id, path: ScopePath(path) ?? .root(id), entry: entry, version: version, updatedAt: updatedAt))
+        }
+        return result
+    }
+
+    /// The whole list, parents before children.
+    public static func all(_ tx: Tx) async throws -> [CategoryRecord] {
+        try await decode(tx.query("\(unescaped: select) WHERE c.tenant_id = \(tx.tenant) ORDER BY c.path"))
+    }
+
+    public static func find(_ tx: Tx, code: String) async throws -> CategoryRecord? {
+        try await decode(tx.query("\(unescaped: select) WHERE c.tenant_id = \(tx.tenant) AND c.code = \(code)")).first
+    }
+
+    /// The nodes of `ids` (a path), root first.
+    public static func chain(_ tx: Tx, ids: [Int64]) async throws -> [CategoryRecord] {
+        try await decode(tx.query("\(unescaped: select) WHERE c.tenant_id = \(tx.tenant) AND c.id = ANY(\(ids)::bigint[]) ORDER BY c.path"))
+    }
+
+    /// Children of `parentCode` (roots when nil) in code order after `after`.
+    public static func children(_ tx: Tx, of parentId: Int64?, after: String?, limit: Int) async throws -> [CategoryRecord] {
+        try await decode(tx.query(
+            """
+            \(unescaped: select)
+            WHERE c.tenant_id = \(tx.tenant) AND c.parent_id IS NOT DISTINCT FROM \(parentId) AND c.code > \(after ?? "")
+            ORDER BY c.code LIMIT \(limit)
+            """))
+    }
+
+    /// Serialises imports of one district's list.
+    public static func lock(_ tx: Tx) async throws {
+        try await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('categories', \(tx.tenant)))")
+    }
+
+    /// Writes `entries` (parents before children), one statement per tree level, then recomputes
+    /// every path of the list.
+    public static func upsert(_ tx: Tx, _ entries: [CategoryEntry]) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var levels: [[CategoryEntry]] = []
+        var level: [String: Int] = [:]
+        for entry in entries {
+            let depth = entry.parentCode.flatMap { level[$0].map { $0 + 1 } } ?? 0
+            level[entry.code] = depth
+            while levels.count <= depth { levels.append([]) }
+            levels[depth].append(entry)
+        }
+        for batch in levels where !batch.isEmpty {
+            let rows = String(decoding: try encoder.encode(batch), as: UTF8.self)
+            try await tx.query(
+                """
+                INSERT INTO categories AS c (tenant_id, parent_id, code, name, kind, is_public, filing_standard, closing_standard, grades,
+                                             lead_department_id, default_level)
+                SELECT \(tx.tenant), p.id, r.code, r.name, r.kind, coalesce(r.public, false), r."filingStandard", r."closingStandard",
+                       coalesce(r.grades, '[]'::jsonb), d.id, r."defaultLevel"
+                FROM jsonb_to_recordset(\(rows)::jsonb) AS r(code text, "parentCode" text, name text, kind text, public boolean,
+                     "filingStandard" text, "closingStandard" text, grades jsonb, "leadDepartment" text, "defaultLevel" text)
+                LEFT JOIN categories p ON p.tenant_id = \(tx.tenant) AND p.code = r."parentCode"
+                LEFT JOIN departments d ON d.tenant_id = \(tx.tenant) AND d.code = r."leadDepartment"
+                ON CONFLICT (tenant_id, code) DO UPDATE SET
+                    parent_id = EXCLUDED.parent_id, name = EXCLUDED.name, kind = EXCLUDED.kind, is_public = EXCLUDED.is_public,
+                    filing_standard = EXCLUDED.filing_standard, closing_standard = EXCLUDED.closing_standard, grades = EXCLUDED.grades,
+                    lead_department_id = EXCLUDED.lead_department_id, default_level = EXCLUDED.default_level,
+                    version = c.version + 1, updated_at = now()
+                """)
+        }
+        let codes = entries.map(\.code)
+        try await tx.query(
+            """
+            DELETE FROM category_assists a USING categories c
+            WHERE a.tenant_id = \(tx.tenant) AND c.tenant_id = \(tx.tenant) AND c.id = a.category_id AND c.code = ANY(\(codes)::text[])
+            """)
+        var assistCategory: [String] = [], assistDepartment: [String] = [], assistPosition: [Int32] = []
+        for entry in entries {
+            for (i, department) in entry.assistingDepartments.enumerated() {
+                assistCategory.append(entry.code)
+                assistDepartment.append(department)
+                assistPosition.append(Int32(i + 1))
+            }
+        }
+        if !assistCategory.isEmpty {
+            try await tx.query(
+                """
+                INSERT INTO category_assists (tenant_id, category_id, department_id, position)
+                SELECT \(tx.tenant), c.id, d.id, r.position
+                FROM unnest(\(assistCategory)::text[], \(assistDepartment)::text[], \(assistPosition)::int2[]) AS r(category, department, position)
+                JOIN categories c ON c.tenant_id = \(tx.tenant) AND c.code = r.category
+                JOIN departments d ON d.tenant_id = \(tx.tenant) AND d.code = r.department
+                """)
+        }
+        try await tx.query(
+            """
+            WITH RECURSIVE tree AS (
+                SELECT id, id::text || '.' AS path FROM categories WHERE tenant_id = \(tx.tenant) AND parent_id IS NULL
+                UNION ALL
+                SELECT c.id, tree.path || c.id::text || '.' FROM categories c JOIN tree ON c.parent_id = tree.id
+                WHERE c.tenant_id = \(tx.tenant)
+            )
+            UPDATE categories c SET path = tree.path FROM tree
+            WHERE c.tenant_id = \(tx.tenant) AND c.id = tree.id AND c.path IS DISTINCT FROM tree.path
+            """)
+    }
+
+    /// A national profile's document (reference data), or nil for an unknown name.
+    public static func profile(_ tx: Tx, name: String) async throws -> String? {
+        for try await document in try await tx.query("SELECT document::text FROM ref_catalog_profiles WHERE name = \(name)").decode(String.self) {
+            return document
+        }
+        return nil
+    }
+
+    public static func profileNames(_ tx: Tx) async throws -> [String] {
+        var names: [String] = []
+        for try await name in try await tx.query("SELECT name FROM ref_catalog_profiles ORDER BY name").decode(String.self) { names.append(name) }
+        return names
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GridCore
+import PostgresNIO
+
+/// The duty list (职责清单) of a district, replaced as a whole on import.
+public enum DutyStore {
+    static let select = """
+        SELECT c.code, u.code, d.code, t.note
+        FROM duties t
+        JOIN categories c ON c.tenant_id = t.tenant_id AND c.id = t.category_id
+        JOIN org_units u ON u.tenant_id = t.tenant_id AND u.id = t.org_unit_id
+        JOIN departments d ON d.tenant_id = t.tenant_id AND d.id = t.department_id
+        """
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [DutyEntry] {
+        var result: [DutyEntry] = []
+        for try await (category, area, department, note) in rows.decode((String, String, String, String?).self) {
+            result.append(DutyEntry(categoryCode: category, areaCode: area, department: department, note: note))
+        }
+        return result
+    }
+
+    /// The whole list, or one department's part of it ("what we own").
+    public static func all(_ tx: Tx, department: String? = nil) async throws -> [DutyEntry] {
+        try await decode(tx.query(
+            """
+            \(unescaped: select)
+            WHERE t.tenant_id = \(tx.tenant) AND (\(department)::text IS NULL OR d.code = \(department))
+            ORDER BY c.code, u.path, d.code
+            """))
+    }
+
+    /// The rows that can apply to a report: its category chain × its area chain.
+    public static func candidates(_ tx: Tx, categoryChain: [String], areaChain: [String]) async throws -> [DutyEntry] {
+        try await decode(tx.query(
+            """
+            \(unescaped: select)
+            WHERE t.tenant_id = \(tx.tenant) AND c.code = ANY(\(categoryChain)::text[]) AND u.code = ANY(\(areaChain)::text[])
+            """))
+    }
+
+    /// Replaces the list with `entries`, whose codes the caller has checked; returns the rows written.
+    public static func replace(_ tx: Tx, with entries: [DutyEntry]) async throws -> Int {
+        try await tx.query("DELETE FROM duties WHERE tenant_id = \(tx.tenant)")
+        let rows = try await tx.query(
+            """
+            WITH inserted AS (
+                INSERT INTO duties (tenant_id, category_id, org_unit_id, department_id, note)
+                SELECT \(tx.tenant), c.id, u.id, d.id, NULLIF(r.note, '')
+                FROM unnest(\(entries.map(\.categoryCode))::text[], \(entries.map(\.areaCode))::text[],
+                            \(entries.map(\.department))::text[], \(entries.map { $0.note ?? "" })::text[]) AS r(category, area, department, note)
+                JOIN categories c ON c.tenant_id = \(tx.tenant) AND c.code = r.category
+                JOIN org_units u ON u.tenant_id = \(tx.tenant) AND u.code = r.area
+                JOIN departments d ON d.tenant_id = \(tx.tenant) AND d.code = r.department
+                RETURNING 1
+            )
+            SELECT count(*)::bigint FROM inserted
+            """)
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+}

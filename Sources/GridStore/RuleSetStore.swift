@@ -1,0 +1,189 @@
+import Foundation
+import GridCore
+import PostgresNIO
+
+/// A routing rule set as stored: its number (the version cases record), status and document.
+public struct RuleSetRecord: Sendable, Equatable {
+    public enum Status: String, Sendable, CaseIterable { case draft, published, retired }
+
+    public var id: Int64
+    public var number: Int
+    public var status: Status
+    /// The rule set document as JSON text.
+    public var document: String
+    public var note: String?
+    public var createdBy: String
+    public var publishedBy: String?
+    public var publishedAt: Date?
+    public var version: Int64
+    public var updatedAt: Date
+}
+
+/// Versioned routing rule sets: one draft and one published set at most per district.
+public enum RuleSetStore {
+    static let columns = "id, number, status, document::text, note, created_by, published_by, published_at, version, updated_at"
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [RuleSetRecord] {
+        var result: [RuleSetRecord] = []
+        for try await (id, number, status, document, note, createdBy, publishedBy, publishedAt, version, updatedAt) in rows.decode(
+            (Int64, Int32, String, String, String?, String, String?, Date?, Int64, Date).self)
+        {
+            result.append(RuleSetRecord(
+                id: id, number: Int(number), status: .init(rawValue: status) ?? .retired, document: document, note: note, createdBy: createdBy,
+                publishedBy: publishedBy, publishedAt: publishedAt, version: version, updatedAt: updatedAt))
+        }
+        return result
+    }
+
+    public static func find(_ tx: Tx, status: RuleSetRecord.Status) async throws -> RuleSetRecord? {
+        try await decode(tx.query(
+            "SELECT \(unescaped: columns) FROM rule_sets WHERE tenant_id = \(tx.tenant) AND status = \(status.rawValue) ORDER BY number DESC LIMIT 1"
+        )).first
+    }
+
+    public static func find(_ tx: Tx, number: Int) async throws -> RuleSetRecord? {
+        try await decode(tx.query(
+            "SELECT \(unescaped: columns) FROM rule_sets WHERE tenant_id = \(tx.tenant) AND number = \(Int32(clamping: number))")).first
+    }
+
+    /// All versions, newest first, before `beforeNumber` when paging.
+    public static func list(_ tx: Tx, before beforeNumber: Int?, limit: Int) async throws -> [RuleSetRecord] {
+        try await decode(tx.query(
+            """
+            SELECT \(unescaped: columns) FROM rule_sets
+            WHERE tenant_id = \(tx.tenant) AND number < \(Int32(clamping: beforeNumber ?? Int(Int32.max)))
+            ORDER BY number DESC LIMIT \(limit)
+            """))
+    }
+
+    /// Serialises draft edits and publishing within a district.
+    public static func lock(_ tx: Tx) async throws {
+        try await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('rule_sets', \(tx.tenant)))")
+    }
+
+    public static func insertDraft(_ tx: Tx, document: String, note: String?, createdBy: String) async throws -> Int64 {
+        let rows = try await tx.query(
+            """
+            INSERT INTO rule_sets (tenant_id, number, status, document, note, created_by)
+            SELECT \(tx.tenant), coalesce(max(number), 0) + 1, 'draft', \(document)::jsonb, \(note), \(createdBy)
+            FROM rule_sets WHERE tenant_id = \(tx.tenant)
+            RETURNING id
+            """)
+        for try await id in rows.decode(Int64.self) { return id }
+        preconditionFailure("INSERT … RETURNING returned no row")
+    }
+
+    /// Replaces the draft's document; false when `expectedVersion` no longer matches.
+    public static func updateDraft(_ tx: Tx, id: Int64, document: String, note: String?, expectedVersion: Int64?) async throws -> Bool {
+        let rows = try await tx.query(
+            """
+            UPDATE rule_sets SET document = \(document)::jsonb, note = \(note), version = version + 1, updated_at = now()
+            WHERE tenant_id = \(tx.tenant) AND id = \(id) AND status = 'draft' AND (\(expectedVersion)::bigint IS NULL OR version = \(expectedVersion))
+            RETURNING id
+            """)
+        for try await _ in rows.decode(Int64.self) { return true }
+        return false
+    }
+
+    /// Retires the published set and publishes the draft `id`.
+    public static func publish(_ tx: Tx, id: Int64, by actor: String) async throws {
+        try await tx.query(
+            "UPDATE rule_sets SET status = 'retired', updated_at = now() WHERE tenant_id = \(tx.tenant) AND status = 'published'")
+        try await tx.query(
+            """
+            UPDATE rule_sets SET status = 'published', published_by = \(actor), published_at = now(), version = version + 1, updated_at = now()
+            WHERE tenant_id = \(tx.tenant) AND id = \(id) AND status = 'draft'
+            """)
+    }
+
+}
+
+/// The work calendar document of a district.
+public enum CalendarStore {
+    public static func find(_ tx: Tx) async throws -> (document: String, version: Int64)? {
+        for try await (document, version) in try await tx.query(
+            "SELECT document::text, version FROM work_calendars WHERE tenant_id = \(tx.tenant)").decode((String, Int64).self)
+        {
+            return (document, version)
+        }
+        return nil
+    }
+
+    /// Writes the document; false when `expectedVersion` no longer matches.
+    public static func save(_ tx: Tx, document: String, expectedVersion: Int64?) async throws -> Bool {
+        let rows = try await tx.query(
+            """
+            INSERT INTO work_calendars (tenant_id, document) VALUES (\(tx.tenant), \(document)::jsonb)
+            ON CONFLICT (tenant_id) DO UPDATE SET document = EXCLUDED.document, version = work_calendars.version + 1, updated_at = now()
+            WHERE \(expectedVersion)::bigint IS NULL OR work_calendars.version = \(expectedVersion)
+            RETURNING version
+            """)
+        for try await _ in rows.decode(Int64.self) { return true }
+        return false
+    }
+
+    /// National holidays and make-up days (reference data) of `year`.
+    public static func nationalDays(_ tx: Tx, year: Int) async throws -> [(day: String, kind: String, name: String)] {
+        var result: [(String, String, String)] = []
+        for try await row in try await tx.query(
+            """
+            SELECT to_char(day, 'YYYY-MM-DD'), kind, name FROM ref_calendar_days
+            WHERE day >= make_date(\(year), 1, 1) AND day < make_date(\(year + 1), 1, 1) ORDER BY day
+            """).decode((String, String, String).self)
+        {
+            result.append(row)
+        }
+        return result
+    }
+}
+
+/// The audit log: who changed a list, the calendar or the rules, with the before and after.
+public enum AuditStore {
+    public struct Entry: Sendable, Equatable {
+        public var id: Int64
+        public var at: Date
+        public var actor: String
+        public var action: String
+        public var entity: String
+        public var entityKey: String
+        public var before: String?
+        public var after: String?
+    }
+
+    public static func record(_ tx: Tx, actor: String, userId: Int64?, action: String, entity: String, key: String,
+                              before: String?, after: String?) async throws {
+        try await tx.query(
+            """
+            INSERT INTO audit_log (tenant_id, actor, user_id, action, entity, entity_key, before, after)
+            VALUES (\(tx.tenant), \(actor), \(userId), \(action), \(entity), \(key), \(before)::jsonb, \(after)::jsonb)
+            """)
+    }
+
+    /// Several entries of one actor in one statement (an import's changes).
+    public static func recordMany(_ tx: Tx, actor: String, userId: Int64?, entity: String,
+                                  changes: [(action: String, key: String, before: String?, after: String?)]) async throws {
+        guard !changes.isEmpty else { return }
+        try await tx.query(
+            """
+            INSERT INTO audit_log (tenant_id, actor, user_id, action, entity, entity_key, before, after)
+            SELECT \(tx.tenant), \(actor), \(userId), r.action, \(entity), r.key, NULLIF(r.before, '')::jsonb, NULLIF(r.after, '')::jsonb
+            FROM unnest(\(changes.map(\.action))::text[], \(changes.map(\.key))::text[], \(changes.map { $0.before ?? "" })::text[],
+                        \(changes.map { $0.after ?? "" })::text[]) AS r(action, key, before, after)
+            """)
+    }
+
+    /// Entries newest first, of one entity kind when given, before id `before` when paging.
+    public static func list(_ tx: Tx, entity: String?, before: Int64?, limit: Int) async throws -> [Entry] {
+        var result: [Entry] = []
+        for try await (id, at, actor, action, entity, key, before, after) in try await tx.query(
+            """
+            SELECT id, at, actor, action, entity, entity_key, before::text, after::text FROM audit_log
+            WHERE tenant_id = \(tx.tenant) AND (\(entity)::text IS NULL OR entity = \(entity)) AND id < \(before ?? Int64.max)
+            ORDER BY id DESC LIMIT \(limit)
+            """).decode((Int64, Date, String, String, String, String, String?, String?).self)
+        {
+            result.append(Entry(id: id, at: at, actor: actor, action: action, entity: entity, entityKey: key, before: before, after: after))
+        }
+        return result
+    }
+}

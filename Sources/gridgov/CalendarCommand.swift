@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import GridCore
+import GridService
+
+struct CalendarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar", abstract: "A district's work calendar: hours, holidays, make-up days (调休).",
+        subcommands: [Show.self, Load.self, National.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the calendar document (JSON).")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+
+        func run() async throws {
+            let tenant = tenant
+            let calendar = try await CLI.withService(connection) { service in
+                try await service.calendar(.operator, tenantId: try await service.tenantId(code: tenant))
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(calendar.document), as: UTF8.self))
+        }
+    }
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace the calendar with a JSON document.",
+            discussion: #"{"weekdays":[1,2,3,4,5],"hours":[{"start":"08:30","end":"12:00"},{"start":"13:30","end":"17:30"}],"days":[{"date":"2026-02-15","type":"holiday","name":"春节"},{"date":"2026-02-14","type":"workday","name":"春节调休"}],"trafficLight":{"yellow":0.8,"red":1.0}}"#)
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+        @Argument(help: "Calendar JSON file ('-' for standard input).") var file: String
+
+        func run() async throws {
+            let (tenant, file) = (tenant, file)
+            let data = try Files.read(file)
+            let document: CalendarDocument
+            do { document = try JSONDecoder().decode(CalendarDocument.self, from: data) } catch {
+                throw CLIError(message: "\(file) is not a calendar document: \(Files.describe(error))")
+            }
+            let calendar = try await CLI.withService(connection) { service in
+                try await service.setCalendar(.operator, tenantId: try await service.tenantId(code: tenant), document: document, ifVersion: nil)
+            }
+            print("calendar saved (version \(calendar.version ?? 0)): \(calendar.document.days?.count ?? 0) special days")
+        }
+    }
+
+    struct National: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Load the national holidays and make-up days of a year.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(help: "Year, e.g. 2026.") var year: Int
+
+        func run() async throws {
+            let (tenant, year) = (tenant, year)
+            let calendar = try await CLI.withService(connection) { service in
+                try await service.loadNationalHolidays(.operator, tenantId: try await service.tenantId(code: tenant), year: year)
+            }
+            let days = (calendar.document.days ?? []).filter { $0.date.hasPrefix("\(year)-") }
+            print("\(year): \(days.filter { $0.type == "holiday" }.count) holidays, \(days.filter { $0.type == "workday" }.count) make-up working days")
+        }
+    }
+}

@@ -388,7 +388,8 @@ private struct Rules: Sendable {
                 day = next
                 continue
             }
-            let weeks = min(left / workingDaysPerWeek, next.map { ($0 - day) / 7 } ?? .max)
+            // Whole weeks leave at least one day to find, so the day-by-day step below ends on it.
+            let weeks = min((left - 1) / workingDaysPerWeek, next.map { ($0 - day) / 7 } ?? .max)
             if weeks > 0 {
                 day += weeks * 7
                 left -= weeks * workingDaysPerWeek

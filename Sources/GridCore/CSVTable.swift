@@ -4,6 +4,11 @@ import Foundation
 public struct CSVRow: Sendable, Equatable {
     public var line: Int
     public var fields: [String]
+
+    public init(line: Int, fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
 }
 
 /// A column a CSV import understands: its key and the header names accepted for it (English and

@@ -48,7 +48,10 @@ extension GridService {
     /// Puts the national holidays and make-up days of `year` (reference data) into the calendar,
     /// replacing whatever days of that year it had.
     public func loadNationalHolidays(_ caller: Caller, tenantId: Int64, year: Int) async throws -> DistrictCalendar {
-        try await withActiveTenant(tenantId) { tx, _ in
+        guard (1949...2199).contains(year) else {
+            throw Errors.field("year", "field.outOfRange", zh: "年份应在 1949–2199 之间，实际为 \(year)", en: "year must be within 1949–2199, got \(year)")
+        }
+        return try await withActiveTenant(tenantId) { tx, _ in
             try caller.authorize(.catalogWrite, at: try await Self.rootPath(tx))
             let national = try await CalendarStore.nationalDays(tx, year: year)
             guard !national.isEmpty else {
@@ -67,6 +70,8 @@ extension GridService {
 
     static func saveCalendar(_ tx: Tx, _ document: CalendarDocument, caller: Caller, ifVersion: Int64?) async throws -> DistrictCalendar {
         let before = try await CalendarStore.find(tx)
+        // The built-in calendar a district starts with is version 0.
+        if before == nil, let ifVersion, ifVersion != 0 { throw Errors.versionMismatch("工作日历 / work calendar") }
         let text = try json(document)
         guard try await CalendarStore.save(tx, document: text, expectedVersion: before == nil ? nil : ifVersion) else {
             throw Errors.versionMismatch("工作日历 / work calendar")

@@ -43,6 +43,7 @@ extension GridService {
         let street = district.divisionCode + "001", community = street + "001", basicGrid = community + "001"
         _ = try await createDepartment(.operator, tenantId: tenantId, code: "\(street)-CGK", name: "\(DemoDistrict.streetNames[0])街道城管科",
                                        kind: .streetOffice, unitCode: street)
+        try await seedDemoRouting(tenantId: tenantId, division: district.divisionCode)
         var users: [(String, Role, String, String)] = [("admin", .tenantAdmin, district.divisionCode, adminPassword)]
         let people: [(String, String, Role, String, String?)] = [
             ("dispatcher", "区指挥中心派遣员", .dispatcher, district.divisionCode, nil),

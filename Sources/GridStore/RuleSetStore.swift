@@ -128,7 +128,7 @@ public enum CalendarStore {
         for try await row in try await tx.query(
             """
             SELECT to_char(day, 'YYYY-MM-DD'), kind, name FROM ref_calendar_days
-            WHERE day >= make_date(\(year), 1, 1) AND day < make_date(\(year + 1), 1, 1) ORDER BY day
+            WHERE day >= make_date(\(Int32(clamping: year)), 1, 1) AND day < make_date(\(Int32(clamping: year + 1)), 1, 1) ORDER BY day
             """).decode((String, String, String).self)
         {
             result.append(row)

@@ -103,13 +103,35 @@ public enum ListFormats {
         return text.components(separatedBy: listSeparators).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// The header a CSV export writes for a column: its first Chinese name (imports accept every name).
+    static func chineseHeader(_ column: CSVColumn) -> String {
+        column.names.first { $0.unicodeScalars.contains { $0.value >= 0x4E00 } } ?? column.key
+    }
+
     public static func catalogCSV(_ entries: [CategoryEntry]) -> String {
         let rows = entries.map { e in
-            [e.code, e.parentCode ?? "", e.name, e.kind.rawValue, e.isPublic ? "true" : "false", e.filingStandard ?? "", e.closingStandard ?? "",
-             e.grades.map { "\($0.key):\($0.name):\($0.limit.amount) \($0.limit.unit.rawValue)" }.joined(separator: "; "),
-             e.leadDepartment ?? "", e.assistingDepartments.joined(separator: "; "), e.defaultLevel?.rawValue ?? ""]
+            [e.code, e.parentCode ?? "", e.name, chinese(e.kind), e.isPublic ? "是" : "否", e.filingStandard ?? "", e.closingStandard ?? "",
+             e.grades.map { "\($0.key):\($0.name):\($0.limit.amount)\(chinese($0.limit.unit))" }.joined(separator: "；"),
+             e.leadDepartment ?? "", e.assistingDepartments.joined(separator: "、"), e.defaultLevel?.label.zh ?? ""]
         }
-        return CSVTable.render(header: catalogColumns.map(\.key), rows: rows)
+        return CSVTable.render(header: catalogColumns.map(chineseHeader), rows: rows)
+    }
+
+    static func chinese(_ kind: CategoryKind) -> String {
+        switch kind {
+        case .event: "事件"
+        case .component: "部件"
+        case .matter: "事项"
+        }
+    }
+
+    static func chinese(_ unit: LimitUnit) -> String {
+        switch unit {
+        case .minutes: "分钟"
+        case .workHours: "工作小时"
+        case .workDays: "工作日"
+        case .calendarDays: "自然日"
+        }
     }
 
     public static func catalogJSON(_ entries: [CategoryEntry]) throws -> Data {
@@ -166,7 +188,7 @@ public enum ListFormats {
     }
 
     public static func dutyCSV(_ entries: [DutyEntry]) -> String {
-        CSVTable.render(header: dutyColumns.map(\.key), rows: entries.map { [$0.categoryCode, $0.areaCode, $0.department, $0.note ?? ""] })
+        CSVTable.render(header: dutyColumns.map(chineseHeader), rows: entries.map { [$0.categoryCode, $0.areaCode, $0.department, $0.note ?? ""] })
     }
 
     public static func dutyJSON(_ entries: [DutyEntry]) throws -> Data {

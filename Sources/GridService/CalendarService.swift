@@ -20,11 +20,8 @@ extension GridService {
         }
         var document = CalendarDocument(WorkCalendar.standard)
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
-        var days: [CalendarDocument.Day] = []
-        for y in (year - 1)...(year + 1) {
-            days += try await CalendarStore.nationalDays(tx, year: y).map { CalendarDocument.Day(date: $0.day, type: $0.kind, name: $0.name) }
-        }
-        document.days = days
+        document.days = try await CalendarStore.nationalDays(tx, years: (year - 1)...(year + 1))
+            .map { CalendarDocument.Day(date: $0.day, type: $0.kind, name: $0.name) }
         return DistrictCalendar(document: document, calendar: try document.calendar(), version: nil)
     }
 
@@ -53,7 +50,7 @@ extension GridService {
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             try caller.authorize(.catalogWrite, at: try await Self.rootPath(tx))
-            let national = try await CalendarStore.nationalDays(tx, year: year)
+            let national = try await CalendarStore.nationalDays(tx, years: year...year)
             guard !national.isEmpty else {
                 throw GridError(.notFound, "calendar.national.unknownYear",
                                 Text(zh: "没有 \(year) 年的全国节假日安排", en: "the national holiday arrangement of \(year) is not known"))

@@ -122,13 +122,14 @@ public enum CalendarStore {
         return false
     }
 
-    /// National holidays and make-up days (reference data) of `year`.
-    public static func nationalDays(_ tx: Tx, year: Int) async throws -> [(day: String, kind: String, name: String)] {
+    /// National holidays and make-up days (reference data) of `years`, in date order.
+    public static func nationalDays(_ tx: Tx, years: ClosedRange<Int>) async throws -> [(day: String, kind: String, name: String)] {
         var result: [(String, String, String)] = []
         for try await row in try await tx.query(
             """
             SELECT to_char(day, 'YYYY-MM-DD'), kind, name FROM ref_calendar_days
-            WHERE day >= make_date(\(Int32(clamping: year)), 1, 1) AND day < make_date(\(Int32(clamping: year + 1)), 1, 1) ORDER BY day
+            WHERE day >= make_date(\(Int32(clamping: years.lowerBound)), 1, 1) AND day < make_date(\(Int32(clamping: years.upperBound + 1)), 1, 1)
+            ORDER BY day
             """).decode((String, String, String).self)
         {
             result.append(row)

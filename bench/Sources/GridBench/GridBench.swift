@@ -21,23 +21,32 @@ enum Entry {
     }
 }
 
-/// The foundation benchmark: import a generated district, then time locate through the SQL
-/// function and through HTTP, and read the server's memory. Run by scripts/bench.sh.
+/// The benchmarks: import a generated district, then time locate through the SQL function and through
+/// HTTP (issue 2), and routing, by the pure matcher and through HTTP explain (issue 3, RoutingBench), and
+/// read the server's memory. Run by scripts/bench.sh (all) and scripts/bench-routing.sh (routing).
 struct GridBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "gridgov-bench")
+
+    enum Suite: String, ExpressibleByArgument, CaseIterable {
+        case locate, routing, all
+    }
 
     @Option(help: "PostgreSQL URL of the service role on the benchmark database.") var databaseURL: String
     @Option(help: "Streets.") var streets = 20
     @Option(help: "Communities per street.") var communities = 15
     @Option(help: "Lookups per measurement.") var lookups = 10_000
     @Option(help: "Port for the server under test.") var port = 18_080
+    @Option(help: "Which benchmarks to run: locate, routing or all.") var suite: Suite = .all
+    @Option(help: "Routing requests the pure matcher decides per round.") var routingRequests = 100_000
+    @Option(help: "Rounds of the pure matcher.") var routingRounds = 7
+    @Option(help: "Explain requests per measurement (in process and through HTTP).") var explains = 2_000
 
     func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let district = DemoDistrict(divisionCode: "110108", streets: streets, communitiesPerStreet: communities, basicGridsPerCommunity: 4, unitGridsPerBasicGrid: 25)
         let client = PostgresClient(configuration: try DatabaseURL.configuration(databaseURL), backgroundLogger: logger)
-        let (lookups, port, databaseURL) = (lookups, port, databaseURL)
+        let (lookups, port, databaseURL, suite) = (lookups, port, databaseURL, suite)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             let service = GridService(db: Database(client: client, logger: logger))
@@ -50,53 +59,65 @@ struct GridBench: AsyncParsableCommand {
             let grids = summary.byKind["grid"] ?? 0
             print("import: \(summary.created) units (\(district.unitGridCount) unit grids, \(grids) grids in all, \(data.count / 1024) KiB GeoJSON) in \(format(importSeconds)) s  (aim ≤ 10 s: \(format(10 / importSeconds))× headroom)")
 
-            let points = randomPoints(district, count: lookups)
-            // Through the SQL function, on one connection.
-            let sqlLatencies = try await client.withConnection { connection in
-                var latencies: [Double] = []
-                latencies.reserveCapacity(points.count)
-                for _ in 0..<200 { try await connection.query("SELECT id FROM locate_grid(\(tenant.tenant.id), \(points[0].lng), \(points[0].lat))", logger: logger) }
-                var found = 0
+            var server: ServerUnderTest?
+            defer { server?.process.terminate() }
+            if suite != .routing {
+                let points = randomPoints(district, count: lookups)
+                // Through the SQL function, on one connection.
+                let sqlLatencies = try await client.withConnection { connection in
+                    var latencies: [Double] = []
+                    latencies.reserveCapacity(points.count)
+                    for _ in 0..<200 { try await connection.query("SELECT id FROM locate_grid(\(tenant.tenant.id), \(points[0].lng), \(points[0].lat))", logger: logger) }
+                    var found = 0
+                    for point in points {
+                        let t0 = ContinuousClock.now
+                        for try await _ in try await connection.query("SELECT id FROM locate_grid(\(tenant.tenant.id), \(point.lng), \(point.lat))", logger: logger).decode(Int64.self) { found += 1 }
+                        latencies.append((ContinuousClock.now - t0).milliseconds)
+                    }
+                    guard found == points.count else { throw BenchError("only \(found) of \(points.count) points were located") }
+                    return latencies
+                }
+                report("locate via SQL function", sqlLatencies, aimP99: 0.5)
+
+                // Through the service, in process: what HTTP adds is the difference to the next figure.
+                let principal = Principal(tenantId: tenant.tenant.id, userId: 0, login: "bench",
+                                          bindings: [RoleBinding(id: 0, role: .dispatcher, scopeUnitId: tenant.rootUnitId, scope: .root(tenant.rootUnitId))])
+                var serviceLatencies: [Double] = []
                 for point in points {
                     let t0 = ContinuousClock.now
-                    for try await _ in try await connection.query("SELECT id FROM locate_grid(\(tenant.tenant.id), \(point.lng), \(point.lat))", logger: logger).decode(Int64.self) { found += 1 }
-                    latencies.append((ContinuousClock.now - t0).milliseconds)
+                    _ = try await service.locate(.user(principal), tenantId: tenant.tenant.id, lat: point.lat, lng: point.lng)
+                    serviceLatencies.append((ContinuousClock.now - t0).milliseconds)
                 }
-                guard found == points.count else { throw BenchError("only \(found) of \(points.count) points were located") }
-                return latencies
-            }
-            report("locate via SQL function", sqlLatencies, aimP99: 0.5)
+                report("locate via GridService (in process)", serviceLatencies, aimP99: 5)
 
-            // Through the service, in process: what HTTP adds is the difference to the next figure.
-            let principal = Principal(tenantId: tenant.tenant.id, userId: 0, login: "bench",
-                                      bindings: [RoleBinding(id: 0, role: .dispatcher, scopeUnitId: tenant.rootUnitId, scope: .root(tenant.rootUnitId))])
-            var serviceLatencies: [Double] = []
-            for point in points {
-                let t0 = ContinuousClock.now
-                _ = try await service.locate(.user(principal), tenantId: tenant.tenant.id, lat: point.lat, lng: point.lng)
-                serviceLatencies.append((ContinuousClock.now - t0).milliseconds)
+                // Through HTTP: a separate server process, one client, keep-alive.
+                let running = try ServerUnderTest(self, port: port, databaseURL: databaseURL, tenant: code, password: tenant.adminPassword)
+                server = running
+                let (http, headers) = (running.http, running.headers)
+                for point in points.prefix(500) { _ = try http.request("GET", "/v1/locate?lat=\(point.lat)&lng=\(point.lng)", headers: headers) }
+                var httpLatencies: [Double] = []
+                for point in points {
+                    let t0 = ContinuousClock.now
+                    let (status, _) = try http.request("GET", "/v1/locate?lat=\(point.lat)&lng=\(point.lng)", headers: headers)
+                    httpLatencies.append((ContinuousClock.now - t0).milliseconds)
+                    guard status == 200 else { throw BenchError("locate answered \(status)") }
+                }
+                report("locate via HTTP (1 client)", httpLatencies, aimP99: 5)
+                print("server resident memory after the run: \(residentMegabytes(pid: running.process.processIdentifier)) MiB")
             }
-            report("locate via GridService (in process)", serviceLatencies, aimP99: 5)
 
-            // Through HTTP: a separate server process, one client, keep-alive.
-            let server = try startServer(port: port, databaseURL: databaseURL)
-            defer { server.terminate() }
-            let http = try waitForServer(port: port)
-            let (status, body) = try http.request("POST", "/v1/auth/login", body: try JSONSerialization.data(withJSONObject: ["tenant": code, "login": "admin", "password": tenant.adminPassword]))
-            guard status == 200, let token = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String else {
-                throw BenchError("login failed with \(status): \(String(decoding: body, as: UTF8.self))")
+            if suite != .locate {
+                let routing = RoutingBench(workload: RoutingWorkload(district: district), service: service, tenantId: tenant.tenant.id,
+                                           rootUnitId: tenant.rootUnitId)
+                routing.matcher(requests: routingRequests, rounds: routingRounds)
+                try await routing.load()
+                let probes = try routing.probes(count: explains, seed: 11), warmUp = try routing.probes(count: 200, seed: 13)
+                try await routing.explainInProcess(probes, bench: self)
+                let running = try server ?? ServerUnderTest(self, port: port, databaseURL: databaseURL, tenant: code, password: tenant.adminPassword)
+                server = running
+                try routing.explainHTTP(probes, warmUp: warmUp, http: running.http, headers: running.headers, bench: self)
+                print("server resident memory after the routing run: \(residentMegabytes(pid: running.process.processIdentifier)) MiB")
             }
-            let headers = ["Authorization": "Bearer \(token)"]
-            for point in points.prefix(500) { _ = try http.request("GET", "/v1/locate?lat=\(point.lat)&lng=\(point.lng)", headers: headers) }
-            var httpLatencies: [Double] = []
-            for point in points {
-                let t0 = ContinuousClock.now
-                let (status, _) = try http.request("GET", "/v1/locate?lat=\(point.lat)&lng=\(point.lng)", headers: headers)
-                httpLatencies.append((ContinuousClock.now - t0).milliseconds)
-                guard status == 200 else { throw BenchError("locate answered \(status)") }
-            }
-            report("locate via HTTP (1 client)", httpLatencies, aimP99: 5)
-            print("server resident memory after the run: \(residentMegabytes(pid: server.processIdentifier)) MiB")
             group.cancelAll()
         }
     }
@@ -146,6 +167,28 @@ struct GridBench: AsyncParsableCommand {
               let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return "?" }
         return format(kb / 1024)
+    }
+}
+
+/// The server process under test, ready, with a logged-in client: the district's administrator.
+final class ServerUnderTest {
+    let process: Process
+    let http: MiniHTTPClient
+    let headers: [String: String]
+
+    init(_ bench: GridBench, port: Int, databaseURL: String, tenant code: String, password: String) throws {
+        process = try bench.startServer(port: port, databaseURL: databaseURL)
+        do {
+            http = try bench.waitForServer(port: port)
+            let (status, body) = try http.request("POST", "/v1/auth/login", body: try JSONSerialization.data(withJSONObject: ["tenant": code, "login": "admin", "password": password]))
+            guard status == 200, let token = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String else {
+                throw BenchError("login failed with \(status): \(String(decoding: body, as: UTF8.self))")
+            }
+            headers = ["Authorization": "Bearer \(token)"]
+        } catch {
+            process.terminate()
+            throw error
+        }
     }
 }
 

@@ -3,8 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// A keep-alive HTTP/1.1 client over one loopback socket: GET with headers, reads a
-/// Content-Length body. Just enough to time the server without a client library's overhead.
+/// A keep-alive HTTP/1.1 client over one loopback socket: requests with headers and a JSON body,
+/// reads a Content-Length or chunked body. Just enough to time the server without a client library's overhead.
 final class MiniHTTPClient {
     private let fd: Int32
     private var buffer = [UInt8]()
@@ -43,9 +43,15 @@ final class MiniHTTPClient {
             if let end = find([13, 10, 13, 10]) {
                 let headerText = String(decoding: buffer[..<end], as: UTF8.self)
                 let status = Int(headerText.split(separator: " ").dropFirst().first ?? "") ?? 0
-                var length = 0
-                for line in headerText.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
-                    length = Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0
+                var length = 0, chunked = false
+                for line in headerText.split(separator: "\r\n") {
+                    let lower = line.lowercased()
+                    if lower.hasPrefix("content-length:") { length = Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0 }
+                    if lower.hasPrefix("transfer-encoding:") && lower.contains("chunked") { chunked = true }
+                }
+                if chunked {
+                    buffer.removeFirst(end + 4)
+                    return (status, try readChunks())
                 }
                 while buffer.count < end + 4 + length { try fill() }
                 let body = Data(buffer[(end + 4)..<(end + 4 + length)])
@@ -53,6 +59,30 @@ final class MiniHTTPClient {
                 return (status, body)
             }
             try fill()
+        }
+    }
+
+    /// A chunked body: hex size lines, each chunk followed by CRLF, up to the zero chunk and its trailer.
+    private func readChunks() throws -> Data {
+        var body = Data()
+        while true {
+            var lineEnd = find([13, 10])
+            while lineEnd == nil { try fill(); lineEnd = find([13, 10]) }
+            let sizeText = (String(decoding: buffer[..<lineEnd!], as: UTF8.self).split(separator: ";").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
+            guard let size = Int(sizeText, radix: 16) else { throw BenchError("bad chunk size '\(sizeText)'") }
+            buffer.removeFirst(lineEnd! + 2)
+            if size == 0 {
+                // Trailer lines, then an empty line.
+                while true {
+                    var end = find([13, 10])
+                    while end == nil { try fill(); end = find([13, 10]) }
+                    buffer.removeFirst(end! + 2)
+                    if end == 0 { return body }
+                }
+            }
+            while buffer.count < size + 2 { try fill() }
+            body.append(contentsOf: buffer[..<size])
+            buffer.removeFirst(size + 2)
         }
     }
 

@@ -52,6 +52,9 @@ public struct TestDatabase: Sendable {
                 try await Migrator(directory: repositoryRoot.appendingPathComponent("sql/migrations"), logger: logger).migrate(owner)
                 let service = GridService(db: Database(client: app, logger: logger), configuration: .init(bcryptCost: 4, loginFailuresAllowed: 3, loginLockSeconds: 60))
                 result = .success(try await body(TestDatabase(name: name, owner: owner, app: app, service: service, logger: logger)))
+            } catch let error as PSQLError {
+                // PSQLError describes itself vaguely on purpose; a failing test needs the server's message.
+                result = .failure(DatabaseTestError(detail: String(reflecting: error)))
             } catch {
                 result = .failure(error)
             }
@@ -77,6 +80,12 @@ public struct TestDatabase: Sendable {
         return SmallDistrict(tenantId: provisioned.tenant.id, code: provisioned.tenant.code, division: division, district: district,
                              adminPassword: provisioned.adminPassword)
     }
+}
+
+/// A database error of a test, with everything the server said.
+public struct DatabaseTestError: Error, CustomStringConvertible {
+    public var detail: String
+    public var description: String { detail }
 }
 
 /// Codes of the small district: street `division+001`, its community `+001`, basic grid `+001`,

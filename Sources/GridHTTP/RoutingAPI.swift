@@ -147,7 +147,8 @@ extension APIHandler {
         }
         let question = RoutingQuestion(
             categoryCode: body.category, grade: body.grade, source: body.source.flatMap { CaseSource(rawValue: $0.rawValue) } ?? .gridWorker,
-            lat: body.lat, lng: body.lng, description: body.description ?? "", at: body.at ?? Date())
+            lat: body.lat, lng: body.lng, description: body.description ?? "", at: body.at ?? Date(),
+            allRules: body.allRules ?? false)
         let answer = try await service.explain(try caller, tenantId: try tenantId, question, ruleSet: choice)
         return .ok(.init(body: .json(try APIMapping.explanation(answer, language: RequestScope.language))))
     }

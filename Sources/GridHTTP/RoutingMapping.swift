@@ -87,7 +87,8 @@ extension APIMapping {
             category: .init(code: answer.category.entry.code, name: answer.category.entry.name),
             categoryChain: answer.categoryChain.map { .init(code: $0.entry.code, name: $0.entry.name) }, grade: grade(answer.grade),
             ruleSet: answer.ruleSet.map { summary($0, ruleCount: nil) }, basis: .init(rawValue: decision.basis.kind) ?? .territorial,
-            matched: matched, duty: duty, tried: answer.explanation.tried.map(tried), level: level(decision.level), whistle: decision.whistle,
+            matched: matched, duty: duty, tried: answer.explanation.tried.map(tried),
+            otherCategories: answer.explanation.otherCategories, level: level(decision.level), whistle: decision.whistle,
             priority: decision.priority, deadlineProfile: decision.deadlineProfile, lead: lead, assisting: decision.assisting,
             deadlines: answer.deadlines.map { .init(stage: .init(rawValue: $0.stage.rawValue) ?? .handle, limit: limit($0.limit), due: $0.due) })
     }

@@ -25,9 +25,12 @@ public struct RoutingQuestion: Sendable {
     public var lng: Double
     public var description: String
     public var at: Date
+    /// List every earlier rule in the explanation, also those about other categories.
+    public var allRules: Bool
 
     public init(categoryCode: String, grade: String? = nil, source: CaseSource = .gridWorker, lat: Double, lng: Double,
-                description: String = "", at: Date = Date()) {
+                description: String = "", at: Date = Date(), allRules: Bool = false) {
+        self.allRules = allRules
         self.categoryCode = categoryCode
         self.grade = grade
         self.source = source
@@ -67,9 +70,10 @@ public struct RoutingAnswer: Sendable {
 final class RouterCache: Sendable {
     private let routers = Mutex<[Int64: (version: Int64, router: Router)]>([:])
 
-    func router(for record: RuleSetRecord) throws -> Router {
+    /// The router of `record`; its document is read (if the record came without it) only on a miss.
+    func router(for record: RuleSetRecord, _ tx: Tx) async throws -> Router {
         if let hit = routers.withLock({ $0[record.id] }), hit.version == record.version { return hit.router }
-        let router = Router(ruleSet: try GridService.parseRuleSet(record.document))
+        let router = Router(ruleSet: try await GridService.ruleSet(of: record, tx))
         if record.status != .draft { routers.withLock { $0[record.id] = (record.version, router) } }
         return router
     }
@@ -78,6 +82,14 @@ final class RouterCache: Sendable {
 extension GridService {
     static func parseRuleSet(_ text: String) throws -> RuleSet {
         try RuleSetCodec.read(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))
+    }
+
+    /// The parsed rules of `record`, reading its document when the record came without it.
+    static func ruleSet(of record: RuleSetRecord, _ tx: Tx) async throws -> RuleSet {
+        if let text = record.document { return try parseRuleSet(text) }
+        guard let text = try await RuleSetStore.document(tx, id: record.id) else { throw GridError(.notFound, "rules.notFound", Text(
+            zh: "规则集 \(record.number) 不存在", en: "rule set \(record.number) does not exist")) }
+        return try parseRuleSet(text)
     }
 
     // MARK: rule sets
@@ -99,18 +111,18 @@ extension GridService {
         try await withTenant(for: caller, tenantId) { tx in
             try caller.authorizeSomewhere(.catalogRead)
             let record = try await Self.findRuleSet(tx, choice)
-            let set = try Self.parseRuleSet(record.document)
+            let set = try await Self.ruleSet(of: record, tx)
             let report = record.status == .draft ? try await Self.validate(tx, set) : nil
             return RuleSetView(record: record, ruleSet: set, report: report)
         }
     }
 
-    static func findRuleSet(_ tx: Tx, _ choice: RuleSetChoice) async throws -> RuleSetRecord {
+    static func findRuleSet(_ tx: Tx, _ choice: RuleSetChoice, withDocument: Bool = true) async throws -> RuleSetRecord {
         let found: RuleSetRecord?
         switch choice {
-        case .published: found = try await RuleSetStore.find(tx, status: .published)
-        case .draft: found = try await RuleSetStore.find(tx, status: .draft)
-        case .number(let n): found = try await RuleSetStore.find(tx, number: n)
+        case .published: found = try await RuleSetStore.find(tx, status: .published, withDocument: withDocument)
+        case .draft: found = try await RuleSetStore.find(tx, status: .draft, withDocument: withDocument)
+        case .number(let n): found = try await RuleSetStore.find(tx, number: n, withDocument: withDocument)
         }
         guard let found else {
             let what: String = switch choice {
@@ -164,7 +176,7 @@ extension GridService {
             try await RuleSetStore.lock(tx)
             let draft = try await Self.findRuleSet(tx, .draft)
             if let ifVersion, ifVersion != draft.version { throw Errors.versionMismatch("规则集草稿 / rule set draft \(draft.number)") }
-            let set = try Self.parseRuleSet(draft.document)
+            let set = try await Self.ruleSet(of: draft, tx)
             let report = try await Self.validate(tx, set)
             guard report.isPublishable else {
                 throw GridError(.unprocessable, "rules.notPublishable",
@@ -217,8 +229,10 @@ extension GridService {
                 throw Errors.field("grade", "grade.unknown", zh: "事项“\(category.entry.code)”没有等级“\(question.grade ?? "")”（可选：\(known)）",
                                    en: "item '\(category.entry.code)' has no grade '\(question.grade ?? "")' (known: \(known))")
             }
-            let record: RuleSetRecord? = choice == .published ? try await RuleSetStore.find(tx, status: .published) : try await Self.findRuleSet(tx, choice)
-            var router = try record.map(cache.router) ?? Router(ruleSet: .empty)
+            let record: RuleSetRecord? = choice == .published
+                ? try await RuleSetStore.find(tx, status: .published, withDocument: false) : try await Self.findRuleSet(tx, choice, withDocument: false)
+            var router = Router(ruleSet: .empty)
+            if let record { router = try await cache.router(for: record, tx) }
             let categoryCodes = categoryChain.map(\.entry.code), areaCodes = chain.map(\.code)
             router = router.with(duties: DutyIndex(try await DutyStore.candidates(tx, categoryChain: categoryCodes, areaChain: areaCodes)))
             let calendar = try await Self.workCalendar(tx)
@@ -230,7 +244,7 @@ extension GridService {
                 isWorkingTime: calendar.calendar.workSeconds(from: question.at, to: question.at.addingTimeInterval(60)) > 0,
                 description: question.description, itemLead: category.entry.leadDepartment, itemAssisting: category.entry.assistingDepartments,
                 itemLevel: category.entry.defaultLevel)
-            let explanation = router.explain(request)
+            let explanation = router.explain(request, allRules: question.allRules)
             var rule: Rule?
             if case .rule(let index, _) = explanation.decision.basis { rule = router.ruleSet.rules[index] }
             var lead: DepartmentRecord?
@@ -317,9 +331,3 @@ extension GridService {
     }
 }
 
-extension RuleSetRecord {
-    /// The number of rules in the stored document.
-    public var ruleCount: Int {
-        ((try? JSONDecoder().decode(JSONValue.self, from: Data(document.utf8)))?["rules"]?.array?.count) ?? 0
-    }
-}

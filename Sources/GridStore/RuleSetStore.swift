@@ -9,8 +9,10 @@ public struct RuleSetRecord: Sendable, Equatable {
     public var id: Int64
     public var number: Int
     public var status: Status
-    /// The rule set document as JSON text.
-    public var document: String
+    /// The rule set document as JSON text; nil when only the header was read (`withDocument: false`).
+    public var document: String?
+    /// The number of rules in the document.
+    public var ruleCount: Int
     public var note: String?
     public var createdBy: String
     public var publishedBy: String?
@@ -21,36 +23,52 @@ public struct RuleSetRecord: Sendable, Equatable {
 
 /// Versioned routing rule sets: one draft and one published set at most per district.
 public enum RuleSetStore {
-    static let columns = "id, number, status, document::text, note, created_by, published_by, published_at, version, updated_at"
+    static func columns(withDocument: Bool) -> String {
+        (withDocument ? "document::text" : "NULL::text")
+            + ", id, number, status, jsonb_array_length(coalesce(document->'rules', '[]')), note, created_by, published_by, published_at, version, updated_at"
+    }
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [RuleSetRecord] {
         var result: [RuleSetRecord] = []
-        for try await (id, number, status, document, note, createdBy, publishedBy, publishedAt, version, updatedAt) in rows.decode(
-            (Int64, Int32, String, String, String?, String, String?, Date?, Int64, Date).self)
+        for try await (document, id, number, status, ruleCount, note, createdBy, publishedBy, publishedAt, version, updatedAt) in rows.decode(
+            (String?, Int64, Int32, String, Int32, String?, String, String?, Date?, Int64, Date).self)
         {
             result.append(RuleSetRecord(
-                id: id, number: Int(number), status: .init(rawValue: status) ?? .retired, document: document, note: note, createdBy: createdBy,
-                publishedBy: publishedBy, publishedAt: publishedAt, version: version, updatedAt: updatedAt))
+                id: id, number: Int(number), status: .init(rawValue: status) ?? .retired, document: document, ruleCount: Int(ruleCount), note: note,
+                createdBy: createdBy, publishedBy: publishedBy, publishedAt: publishedAt, version: version, updatedAt: updatedAt))
         }
         return result
     }
 
-    public static func find(_ tx: Tx, status: RuleSetRecord.Status) async throws -> RuleSetRecord? {
+    public static func find(_ tx: Tx, status: RuleSetRecord.Status, withDocument: Bool = true) async throws -> RuleSetRecord? {
         try await decode(tx.query(
-            "SELECT \(unescaped: columns) FROM rule_sets WHERE tenant_id = \(tx.tenant) AND status = \(status.rawValue) ORDER BY number DESC LIMIT 1"
-        )).first
+            """
+            SELECT \(unescaped: columns(withDocument: withDocument)) FROM rule_sets
+            WHERE tenant_id = \(tx.tenant) AND status = \(status.rawValue) ORDER BY number DESC LIMIT 1
+            """)).first
     }
 
-    public static func find(_ tx: Tx, number: Int) async throws -> RuleSetRecord? {
+    public static func find(_ tx: Tx, number: Int, withDocument: Bool = true) async throws -> RuleSetRecord? {
         try await decode(tx.query(
-            "SELECT \(unescaped: columns) FROM rule_sets WHERE tenant_id = \(tx.tenant) AND number = \(Int32(clamping: number))")).first
+            """
+            SELECT \(unescaped: columns(withDocument: withDocument)) FROM rule_sets
+            WHERE tenant_id = \(tx.tenant) AND number = \(Int32(clamping: number))
+            """)).first
+    }
+
+    /// The document of version `id`.
+    public static func document(_ tx: Tx, id: Int64) async throws -> String? {
+        for try await text in try await tx.query("SELECT document::text FROM rule_sets WHERE tenant_id = \(tx.tenant) AND id = \(id)").decode(String.self) {
+            return text
+        }
+        return nil
     }
 
     /// All versions, newest first, before `beforeNumber` when paging.
     public static func list(_ tx: Tx, before beforeNumber: Int?, limit: Int) async throws -> [RuleSetRecord] {
         try await decode(tx.query(
             """
-            SELECT \(unescaped: columns) FROM rule_sets
+            SELECT \(unescaped: columns(withDocument: false)) FROM rule_sets
             WHERE tenant_id = \(tx.tenant) AND number < \(Int32(clamping: beforeNumber ?? Int(Int32.max)))
             ORDER BY number DESC LIMIT \(limit)
             """))

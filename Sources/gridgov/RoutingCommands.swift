@@ -269,12 +269,14 @@ struct RulesCommand: AsyncParsableCommand {
         @Option(help: "Description text (for keyword rules).") var description = ""
         @Option(help: "Report time: RFC 3339 or 'YYYY-MM-DD HH:MM' (default: now).") var at: String?
         @Flag(help: "Ask the draft instead of the published rule set.") var draft = false
+        @Flag(help: "List every earlier rule, also those about other categories.") var allRules = false
 
         func run() async throws {
             guard let caseSource = CaseSource(rawValue: source) else { throw ValidationError("source '\(source)' is not one of: \(CaseSource.allowedList)") }
             var time = Date()
             if let at { guard let parsed = ListFormats.parseTime(at) else { throw ValidationError("time '\(at)' must be RFC 3339 or YYYY-MM-DD HH:MM") }; time = parsed }
-            let question = RoutingQuestion(categoryCode: category, grade: grade, source: caseSource, lat: lat, lng: lng, description: description, at: time)
+            let question = RoutingQuestion(categoryCode: category, grade: grade, source: caseSource, lat: lat, lng: lng, description: description, at: time,
+                                           allRules: allRules)
             let (tenant, choice) = (tenant, draft ? RuleSetChoice.draft : .published)
             let answer = try await CLI.withService(connection) { service in
                 try await service.explain(.operator, tenantId: try await service.tenantId(code: tenant), question, ruleSet: choice)
@@ -285,6 +287,10 @@ struct RulesCommand: AsyncParsableCommand {
             Swift.print("rule set  \(answer.ruleSet.map { "\($0.number) (\($0.status.rawValue))" } ?? "none published")")
             for tried in answer.explanation.tried {
                 Swift.print("  ✗ \(tried.id) \(tried.name): \(tried.misses.map { $0.reason.localized(CLI.language) }.joined(separator: "; "))")
+            }
+            if answer.explanation.otherCategories > 0 {
+                let n = answer.explanation.otherCategories
+                Swift.print(zh ? "  … 另有 \(n) 条其他类别的规则（--all-rules 列出）" : "  … \(n) earlier rule(s) about other categories (--all-rules lists them)")
             }
             let d = answer.explanation.decision
             switch d.basis {

@@ -364,9 +364,10 @@ enum RoutingFixtures {
         ]
         let router = Router(ruleSet: RuleSet(rules: rules))
         let request = F.request()
-        let explanation = router.explain(request)
+        let explanation = router.explain(request, allRules: true)
         #expect(explanation.decision == router.route(request))
         #expect(explanation.decision.basis == .rule(index: 3, id: "sanitation"))
+        #expect(explanation.otherCategories == 0)
         try #require(explanation.tried.map(\.index) == [0, 1, 2])
         #expect(explanation.tried.map(\.id) == ["manhole", "night", "chaowai"])
         #expect(explanation.tried.map(\.name) == ["规则manhole", "规则night", "规则chaowai"])
@@ -379,6 +380,25 @@ enum RoutingFixtures {
         let gradeMiss = try #require(explanation.tried[1].misses.first)
         #expect(gradeMiss.reason.en == "grade normal is not one of urgent")
         #expect(explanation.tried[1].misses.dropFirst(2).first?.reason.en == "reported at weekday 3 10:00, outside the time window")
+    }
+
+    @Test func byDefaultRulesAboutOtherCategoriesAreOnlyCounted() {
+        let rules = [
+            F.rule("manhole", RuleCondition(categories: ["SS01"])),
+            F.rule("camera", RuleCondition(sources: [.camera])),
+            F.rule("sanitation-urgent", RuleCondition(categories: ["SR01"], grades: ["urgent"])),
+            F.rule("manhole-2", RuleCondition(categories: ["SS01", "SS02"], grades: ["normal"])),
+            F.rule("sanitation", RuleCondition(categories: ["SR"])),
+        ]
+        let explanation = Router(ruleSet: RuleSet(rules: rules)).explain(F.request())
+        #expect(explanation.decision.basis == .rule(index: 4, id: "sanitation"))
+        #expect(explanation.tried.map(\.id) == ["camera", "sanitation-urgent"])
+        #expect(explanation.tried.map { $0.misses.map(\.condition) } == [["sources"], ["grades"]])
+        #expect(explanation.otherCategories == 2)
+        let all = Router(ruleSet: RuleSet(rules: rules)).explain(F.request(), allRules: true)
+        #expect(all.tried.map(\.id) == ["manhole", "camera", "sanitation-urgent", "manhole-2"])
+        #expect(all.otherCategories == 0)
+        #expect(all.decision == explanation.decision)
     }
 
     @Test func explainOfAFallbackListsEveryRule() {
@@ -495,7 +515,8 @@ enum RoutingFixtures {
             for _ in 0..<200 {
                 let request = Self.randomRequest(&g)
                 let decision = router.route(request)
-                let explanation = router.explain(request)
+                let explanation = router.explain(request, allRules: true)
+                let brief = router.explain(request)
                 let expected = rules.firstIndex { Self.naiveMatches($0, request) }
                 checked += 1
                 guard decision == explanation.decision else {
@@ -532,6 +553,13 @@ enum RoutingFixtures {
                 let naiveMisses = rules.prefix(before).map { Self.naiveMisses($0, request) }
                 guard triedIndices == Array(0..<before), triedIds == rules.prefix(before).map(\.id), triedMisses == naiveMisses else {
                     Issue.record("explain tried \(triedIndices) \(triedMisses), expected 0..<\(before) \(naiveMisses) for \(request)")
+                    return
+                }
+                // By default only rules about the report's category (or none) are listed; the rest are counted.
+                let relevant = (0..<before).filter { !naiveMisses[$0].contains("categories") }
+                guard brief.decision == decision, brief.tried.map(\.index) == relevant, brief.otherCategories == before - relevant.count,
+                      brief.tried.map({ $0.misses.map(\.condition) }) == relevant.map({ naiveMisses[$0] }) else {
+                    Issue.record("brief explain tried \(brief.tried.map(\.index)), expected \(relevant) for \(request)")
                     return
                 }
             }

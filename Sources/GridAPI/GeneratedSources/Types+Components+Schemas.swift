@@ -1492,6 +1492,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/ExplainRequest/ruleSet`.
             public var ruleSet: Swift.String?
+            /// List every earlier rule, also those about other categories (by default they are only counted).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ExplainRequest/allRules`.
+            public var allRules: Swift.Bool?
             /// Creates a new `ExplainRequest`.
             ///
             /// - Parameters:
@@ -1503,6 +1507,7 @@ extension Components {
             ///   - description:
             ///   - at: The report time (default now).
             ///   - ruleSet: published (default), draft, or a version number
+            ///   - allRules: List every earlier rule, also those about other categories (by default they are only counted).
             public init(
                 category: Swift.String,
                 grade: Swift.String? = nil,
@@ -1511,7 +1516,8 @@ extension Components {
                 lng: Swift.Double,
                 description: Swift.String? = nil,
                 at: Foundation.Date? = nil,
-                ruleSet: Swift.String? = nil
+                ruleSet: Swift.String? = nil,
+                allRules: Swift.Bool? = nil
             ) {
                 self.category = category
                 self.grade = grade
@@ -1521,6 +1527,7 @@ extension Components {
                 self.description = description
                 self.at = at
                 self.ruleSet = ruleSet
+                self.allRules = allRules
             }
             public enum CodingKeys: String, CodingKey {
                 case category
@@ -1531,6 +1538,7 @@ extension Components {
                 case description
                 case at
                 case ruleSet
+                case allRules
             }
         }
         /// - Remark: Generated from `#/components/schemas/CategoryRef`.
@@ -1713,6 +1721,10 @@ extension Components {
             public var duty: Components.Schemas.Duty?
             /// - Remark: Generated from `#/components/schemas/Explanation/tried`.
             public var tried: [Components.Schemas.TriedRule]
+            /// Earlier rules about other categories
+            ///
+            /// - Remark: Generated from `#/components/schemas/Explanation/otherCategories`.
+            public var otherCategories: Swift.Int
             /// - Remark: Generated from `#/components/schemas/Explanation/level`.
             public var level: Components.Schemas.HandlingLevel
             /// - Remark: Generated from `#/components/schemas/Explanation/whistle`.
@@ -1740,6 +1752,7 @@ extension Components {
             ///   - matched:
             ///   - duty:
             ///   - tried:
+            ///   - otherCategories: Earlier rules about other categories
             ///   - level:
             ///   - whistle:
             ///   - priority:
@@ -1758,6 +1771,7 @@ extension Components {
                 matched: Components.Schemas.TriedRule? = nil,
                 duty: Components.Schemas.Duty? = nil,
                 tried: [Components.Schemas.TriedRule],
+                otherCategories: Swift.Int,
                 level: Components.Schemas.HandlingLevel,
                 whistle: Swift.Bool,
                 priority: Swift.Int,
@@ -1776,6 +1790,7 @@ extension Components {
                 self.matched = matched
                 self.duty = duty
                 self.tried = tried
+                self.otherCategories = otherCategories
                 self.level = level
                 self.whistle = whistle
                 self.priority = priority
@@ -1795,6 +1810,7 @@ extension Components {
                 case matched
                 case duty
                 case tried
+                case otherCategories
                 case level
                 case whistle
                 case priority

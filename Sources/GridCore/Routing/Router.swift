@@ -88,7 +88,11 @@ public struct TriedRule: Sendable, Equatable {
 /// A decision with the rules tried on the way to it.
 public struct RoutingExplanation: Sendable, Equatable {
     public var decision: RoutingDecision
+    /// The earlier rules, each with every reason it did not match: all of them, or (by default) those
+    /// that name the report's category or no category at all.
     public var tried: [TriedRule]
+    /// Earlier rules left out of `tried` because they are about other categories.
+    public var otherCategories: Int
 }
 
 /// A published rule set prepared for matching: rules indexed by the category codes they name,
@@ -122,15 +126,21 @@ public struct Router: Sendable {
         return fallback(request)
     }
 
-    /// The decision and, for every rule before the matching one, why it did not match.
-    public func explain(_ request: RoutingRequest) -> RoutingExplanation {
-        var tried: [TriedRule] = []
-        for (i, rule) in ruleSet.rules.enumerated() {
-            let misses = self.misses(i, request)
-            if misses.isEmpty { return RoutingExplanation(decision: decision(rule: i, request), tried: tried) }
-            tried.append(TriedRule(index: i, id: rule.id, name: rule.name, misses: misses))
+    /// The decision and, for the rules before the matching one, why each did not match. Rules about
+    /// other categories are only counted unless `allRules` asks for them too.
+    public func explain(_ request: RoutingRequest, allRules: Bool = false) -> RoutingExplanation {
+        let matched = compiled.firstMatch(request)
+        var tried: [TriedRule] = [], otherCategories = 0
+        for i in 0..<(matched ?? ruleSet.rules.count) {
+            let rule = ruleSet.rules[i]
+            if !allRules, let categories = rule.when.categories, !request.categoryChain.contains(where: categories.contains) {
+                otherCategories += 1
+                continue
+            }
+            tried.append(TriedRule(index: i, id: rule.id, name: rule.name, misses: misses(i, request)))
         }
-        return RoutingExplanation(decision: fallback(request), tried: tried)
+        let outcome = matched.map { decision(rule: $0, request) } ?? fallback(request)
+        return RoutingExplanation(decision: outcome, tried: tried, otherCategories: otherCategories)
     }
 
     private func misses(_ i: Int, _ r: RoutingRequest) -> [RuleMiss] {

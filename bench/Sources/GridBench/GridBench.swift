@@ -109,8 +109,9 @@ struct GridBench: AsyncParsableCommand {
             if suite != .locate {
                 let routing = RoutingBench(workload: RoutingWorkload(district: district), service: service, tenantId: tenant.tenant.id,
                                            rootUnitId: tenant.rootUnitId)
-                routing.matcher(requests: routingRequests, rounds: routingRounds)
                 try await routing.load()
+                try await routing.settleStatistics(client, logger: logger)
+                routing.matcher(requests: routingRequests, rounds: routingRounds)
                 let probes = try routing.probes(count: explains, seed: 11), warmUp = try routing.probes(count: 200, seed: 13)
                 try await routing.explainInProcess(probes, bench: self)
                 let running = try server ?? ServerUnderTest(self, port: port, databaseURL: databaseURL, tenant: code, password: tenant.adminPassword)

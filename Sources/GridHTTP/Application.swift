@@ -54,7 +54,7 @@ public func buildRouter(service: GridService, settings: ServerSettings, metrics:
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
     try APIHandler(service: service).registerHandlers(
-        on: router, configuration: .init(dateTranscoder: ShanghaiDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
+        on: router, configuration: .init(dateTranscoder: ShanghaiDateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]))
     return router
 }
 

@@ -18,13 +18,42 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: String] = [
-            "time": Self.time.format(Date()),
-            "level": event.level.rawValue, "label": label, "message": "\(event.message)",
-        ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { object[key] = "\(value)" }
-        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        data.append(0x0A)
+        let data = Data(render(event, at: Date()).utf8)
         Self.lock.withLock { FileHandle.standardOutput.write(data) }
+    }
+
+    /// The event's line, newline included.
+    func render(_ event: LogEvent, at time: Date) -> String {
+        // Written by hand: JSONSerialization of a dictionary cost as much as encoding a whole response.
+        var line = "{\"time\":\"\(Self.time.format(time))\",\"level\":\"\(event.level.rawValue)\",\"label\":"
+        Self.appendQuoted(label, to: &line)
+        line += ",\"message\":"
+        Self.appendQuoted("\(event.message)", to: &line)
+        let fields = event.metadata.map { metadata.merging($0, uniquingKeysWith: { $1 }) } ?? metadata
+        for key in fields.keys.sorted() where !["time", "level", "label", "message"].contains(key) {
+            line += ","
+            Self.appendQuoted(key, to: &line)
+            line += ":"
+            Self.appendQuoted("\(fields[key]!)", to: &line)
+        }
+        line += "}\n"
+        return line
+    }
+
+    /// `text` as a JSON string literal (RFC 8259 escapes; everything else, Chinese included, as is).
+    static func appendQuoted(_ text: String, to line: inout String) {
+        line += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": line += "\\\""
+            case "\\": line += "\\\\"
+            case "\n": line += "\\n"
+            case "\r": line += "\\r"
+            case "\t": line += "\\t"
+            case _ where scalar.value < 0x20: line += String(format: "\\u%04x", scalar.value)
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        line += "\""
     }
 }

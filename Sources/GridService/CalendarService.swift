@@ -1,6 +1,7 @@
 import Foundation
 import GridCore
 import GridStore
+import Synchronization
 
 /// A district's work calendar as routing and deadlines use it.
 public struct DistrictCalendar: Sendable {
@@ -10,7 +11,30 @@ public struct DistrictCalendar: Sendable {
     public var version: Int64?
 }
 
+/// Parsed calendars, a district's by its version and the default by year: routing needs one for
+/// every report, and parsing a document each time cost more than reading it.
+final class CalendarCache: Sendable {
+    private let districts = Mutex<[Int64: DistrictCalendar]>([:])
+    private let defaults = Mutex<[Int: DistrictCalendar]>([:])
+
+    func calendar(_ tx: Tx) async throws -> DistrictCalendar {
+        guard let version = try await CalendarStore.version(tx) else {
+            let year = GridService.currentYear()
+            if let hit = defaults.withLock({ $0[year] }) { return hit }
+            let fresh = try await GridService.workCalendar(tx)
+            if fresh.version == nil { defaults.withLock { $0[year] = fresh } }
+            return fresh
+        }
+        if let hit = districts.withLock({ $0[tx.tenant] }), hit.version == version { return hit }
+        let fresh = try await GridService.workCalendar(tx)
+        if fresh.version != nil { districts.withLock { $0[tx.tenant] = fresh } }
+        return fresh
+    }
+}
+
 extension GridService {
+    static func currentYear() -> Int { Calendar(identifier: .gregorian).component(.year, from: Date()) }
+
     /// The stored calendar, or the default: Monday–Friday 08:30–12:00 and 13:30–17:30 with the
     /// national holidays and make-up days of the reference table.
     static func workCalendar(_ tx: Tx) async throws -> DistrictCalendar {
@@ -19,7 +43,7 @@ extension GridService {
             return DistrictCalendar(document: document, calendar: try document.calendar(), version: stored.version)
         }
         var document = CalendarDocument(WorkCalendar.standard)
-        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        let year = currentYear()
         document.days = try await CalendarStore.nationalDays(tx, years: (year - 1)...(year + 1))
             .map { CalendarDocument.Day(date: $0.day, type: $0.kind, name: $0.name) }
         return DistrictCalendar(document: document, calendar: try document.calendar(), version: nil)

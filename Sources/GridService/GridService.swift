@@ -30,6 +30,7 @@ public struct GridService: Sendable {
     public let configuration: Configuration
     /// Parsed routers of rule-set versions that no longer change.
     let routerCache = RouterCache()
+    let calendarCache = CalendarCache()
     public var logger: Logger { db.logger }
 
     public init(db: Database, configuration: Configuration = .init()) {

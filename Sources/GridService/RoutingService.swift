@@ -216,10 +216,10 @@ extension GridService {
         let location = try await locate(caller, tenantId: tenantId, lat: question.lat, lng: question.lng)
         let grid = location.grid, chain = location.chain
         try caller.authorize(.catalogRead, at: grid.path)
-        let cache = routerCache
+        let cache = routerCache, calendarCache = calendarCache
         return try await withTenant(for: caller, tenantId) { tx in
-            guard let category = try await CatalogStore.find(tx, code: question.categoryCode) else { throw Errors.categoryNotFound(question.categoryCode) }
-            let categoryChain = try await CatalogStore.chain(tx, ids: category.path.ids)
+            let categoryChain = try await CatalogStore.chain(tx, code: question.categoryCode)
+            guard let category = categoryChain.last else { throw Errors.categoryNotFound(question.categoryCode) }
             guard !category.entry.grades.isEmpty else {
                 throw Errors.field("category", "category.notItem", zh: "“\(category.entry.code)”是大类，请选择其下的具体事项",
                                    en: "'\(category.entry.code)' is a class; choose one of its items")
@@ -235,7 +235,7 @@ extension GridService {
             if let record { router = try await cache.router(for: record, tx) }
             let categoryCodes = categoryChain.map(\.entry.code), areaCodes = chain.map(\.code)
             router = router.with(duties: DutyIndex(try await DutyStore.candidates(tx, categoryChain: categoryCodes, areaChain: areaCodes)))
-            let calendar = try await Self.workCalendar(tx)
+            let calendar = try await calendarCache.calendar(tx)
             let street = chain.first { $0.kind == .street || $0.kind == .township }
             let local = calendar.calendar.localTime(question.at)
             let request = RoutingRequest(

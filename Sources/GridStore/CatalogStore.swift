@@ -26,23 +26,50 @@ public enum CatalogStore {
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [CategoryRecord] {
         var result: [CategoryRecord] = []
-        let decoder = JSONDecoder()
-        for try await row in rows {
-            let (id, code, parent, name, kind, path, isPublic, filing, closing, grades) = try row.decode(
-                (Int64, String, String?, String, String, String, Bool, String?, String?, String).self)
-            let randomAccess = row.makeRandomAccess()
-            let lead = try randomAccess[10].decode(String?.self)
-            let level = try randomAccess[11].decode(String?.self)
-            let version = try randomAccess[12].decode(Int64.self)
-            let updatedAt = try randomAccess[13].decode(Date.self)
-            let assisting = try randomAccess[14].decode([String].self)
-            let entry = CategoryEntry(
-                code: code, parentCode: parent, name: name, kind: CategoryKind(rawValue: kind) ?? .event, isPublic: isPublic,
-                filingStandard: filing, closingStandard: closing, grades: try decoder.decode([Grade].self, from: Data(grades.utf8)),
-                leadDepartment: lead, assistingDepartments: assisting, defaultLevel: level.flatMap(HandlingLevel.init))
-            result.append(CategoryRecord(id: id, path: ScopePath(path) ?? .root(id), entry: entry, version: version, updatedAt: updatedAt))
-        }
+        for try await row in rows { result.append(try record(row)) }
         return result
+    }
+
+    /// One row of `select`.
+    static func record(_ row: PostgresRow) throws -> CategoryRecord {
+        let (id, code, parent, name, kind, path, isPublic, filing, closing, grades) = try row.decode(
+            (Int64, String, String?, String, String, String, Bool, String?, String?, String).self)
+        let randomAccess = row.makeRandomAccess()
+        let lead = try randomAccess[10].decode(String?.self)
+        let level = try randomAccess[11].decode(String?.self)
+        let version = try randomAccess[12].decode(Int64.self)
+        let updatedAt = try randomAccess[13].decode(Date.self)
+        let assisting = try randomAccess[14].decode([String].self)
+        let entry = CategoryEntry(
+            code: code, parentCode: parent, name: name, kind: CategoryKind(rawValue: kind) ?? .event, isPublic: isPublic,
+            filingStandard: filing, closingStandard: closing, grades: try JSONDecoder().decode([Grade].self, from: Data(grades.utf8)),
+            leadDepartment: lead, assistingDepartments: assisting, defaultLevel: level.flatMap(HandlingLevel.init))
+        return CategoryRecord(id: id, path: ScopePath(path) ?? .root(id), entry: entry, version: version, updatedAt: updatedAt)
+    }
+
+    /// The node `code` and its ancestors, root first: what routing reads for every report.
+    struct ChainStatement: PostgresPreparedStatement {
+        static let sql = select + """
+             WHERE c.tenant_id = $1
+              AND c.id = ANY(ARRAY(SELECT unnest(string_to_array(rtrim(x.path, '.'), '.')::bigint[]) FROM categories x WHERE x.tenant_id = $1 AND x.code = $2))
+            ORDER BY c.path
+            """
+        let tenantId: Int64
+        let code: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(tenantId)
+            bindings.append(code)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> CategoryRecord { try CatalogStore.record(row) }
+    }
+
+    /// `code` and its ancestors, root first; empty when there is no such node.
+    public static func chain(_ tx: Tx, code: String) async throws -> [CategoryRecord] {
+        try await tx.execute(ChainStatement(tenantId: tx.tenant, code: code))
     }
 
     /// The whole list, parents before children.
@@ -52,11 +79,6 @@ public enum CatalogStore {
 
     public static func find(_ tx: Tx, code: String) async throws -> CategoryRecord? {
         try await decode(tx.query("\(unescaped: select) WHERE c.tenant_id = \(tx.tenant) AND c.code = \(code)")).first
-    }
-
-    /// The nodes of `ids` (a path), root first.
-    public static func chain(_ tx: Tx, ids: [Int64]) async throws -> [CategoryRecord] {
-        try await decode(tx.query("\(unescaped: select) WHERE c.tenant_id = \(tx.tenant) AND c.id = ANY(\(ids)::bigint[]) ORDER BY c.path"))
     }
 
     /// Children of `parentCode` (roots when nil) in code order after `after`.

@@ -75,6 +75,20 @@ public struct Tx: Sendable {
         }
     }
 
+    /// Runs a statement prepared once per connection: the hot reads of routing and intake, whose
+    /// planning (joins under row-level security) costs more than their execution.
+    public func execute<Statement: PostgresPreparedStatement>(_ statement: Statement, file: String = #fileID, line: Int = #line)
+        async throws -> [Statement.Row]
+    {
+        do {
+            var rows: [Statement.Row] = []
+            for try await row in try await connection.execute(statement, logger: logger, file: file, line: line) { rows.append(row) }
+            return rows
+        } catch let error as PSQLError {
+            throw StoreErrors.translate(error)
+        }
+    }
+
     /// The tenant of a platform transaction from here on (after provisioning it).
     public mutating func enter(tenant id: Int64) async throws {
         try await query("SELECT set_config('app.tenant_id', \(String(id)), true)")

@@ -24,11 +24,30 @@ public enum DepartmentStore {
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [DepartmentRecord] {
         var result: [DepartmentRecord] = []
-        for try await (id, code, name, kind, unitId, path, version) in rows.decode((Int64, String, String, String, Int64, String, Int64).self) {
-            result.append(DepartmentRecord(id: id, code: code, name: name, kind: .init(rawValue: kind) ?? .district, orgUnitId: unitId,
-                                           orgUnitPath: ScopePath(path) ?? .root(unitId), version: version))
-        }
+        for try await row in rows { result.append(try record(row)) }
         return result
+    }
+
+    static func record(_ row: PostgresRow) throws -> DepartmentRecord {
+        let (id, code, name, kind, unitId, path, version) = try row.decode((Int64, String, String, String, Int64, String, Int64).self)
+        return DepartmentRecord(id: id, code: code, name: name, kind: .init(rawValue: kind) ?? .district, orgUnitId: unitId,
+                                orgUnitPath: ScopePath(path) ?? .root(unitId), version: version)
+    }
+
+    /// A department by code, as routing names it.
+    struct ByCodeStatement: PostgresPreparedStatement {
+        static let sql = select + " WHERE d.tenant_id = $1 AND d.code = $2"
+        let tenantId: Int64
+        let code: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(tenantId)
+            bindings.append(code)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> DepartmentRecord { try DepartmentStore.record(row) }
     }
 
     public static func insert(_ tx: Tx, code: String, name: String, kind: DepartmentRecord.Kind, orgUnitId: Int64) async throws -> Int64 {
@@ -50,11 +69,7 @@ public enum DepartmentStore {
     }
 
     public static func find(_ tx: Tx, code: String) async throws -> DepartmentRecord? {
-        try await decode(tx.query(
-            """
-            \(unescaped: select)
-            WHERE d.tenant_id = \(tx.tenant) AND d.code = \(code)
-            """)).first
+        try await tx.execute(ByCodeStatement(tenantId: tx.tenant, code: code)).first
     }
 
     /// Departments attached to units under any of `scopes` or to `includeUnit` itself, in code order after `after`.

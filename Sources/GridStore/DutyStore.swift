@@ -14,10 +14,13 @@ public enum DutyStore {
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [DutyEntry] {
         var result: [DutyEntry] = []
-        for try await (category, area, department, note) in rows.decode((String, String, String, String?).self) {
-            result.append(DutyEntry(categoryCode: category, areaCode: area, department: department, note: note))
-        }
+        for try await row in rows { result.append(try entry(row)) }
         return result
+    }
+
+    static func entry(_ row: PostgresRow) throws -> DutyEntry {
+        let (category, area, department, note) = try row.decode((String, String, String, String?).self)
+        return DutyEntry(categoryCode: category, areaCode: area, department: department, note: note)
     }
 
     /// The whole list, or one department's part of it ("what we own").
@@ -31,12 +34,28 @@ public enum DutyStore {
     }
 
     /// The rows that can apply to a report: its category chain × its area chain.
-    public static func candidates(_ tx: Tx, categoryChain: [String], areaChain: [String]) async throws -> [DutyEntry] {
-        try await decode(tx.query(
+    struct CandidatesStatement: PostgresPreparedStatement {
+        static let sql = select + """
+
+            WHERE t.tenant_id = $1 AND c.code = ANY($2::text[]) AND u.code = ANY($3::text[])
             """
-            \(unescaped: select)
-            WHERE t.tenant_id = \(tx.tenant) AND c.code = ANY(\(categoryChain)::text[]) AND u.code = ANY(\(areaChain)::text[])
-            """))
+        let tenantId: Int64
+        let categoryChain: [String]
+        let areaChain: [String]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 3)
+            bindings.append(tenantId)
+            bindings.append(categoryChain)
+            bindings.append(areaChain)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> DutyEntry { try DutyStore.entry(row) }
+    }
+
+    public static func candidates(_ tx: Tx, categoryChain: [String], areaChain: [String]) async throws -> [DutyEntry] {
+        try await tx.execute(CandidatesStatement(tenantId: tx.tenant, categoryChain: categoryChain, areaChain: areaChain))
     }
 
     /// Replaces the list with `entries`, whose codes the caller has checked; returns the rows written.

@@ -30,20 +30,41 @@ public enum RuleSetStore {
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [RuleSetRecord] {
         var result: [RuleSetRecord] = []
-        for try await (document, id, number, status, ruleCount, note, createdBy, publishedBy, publishedAt, version, updatedAt) in rows.decode(
-            (String?, Int64, Int32, String, Int32, String?, String, String?, Date?, Int64, Date).self)
-        {
-            result.append(RuleSetRecord(
-                id: id, number: Int(number), status: .init(rawValue: status) ?? .retired, document: document, ruleCount: Int(ruleCount), note: note,
-                createdBy: createdBy, publishedBy: publishedBy, publishedAt: publishedAt, version: version, updatedAt: updatedAt))
-        }
+        for try await row in rows { result.append(try record(row)) }
         return result
     }
 
-    public static func find(_ tx: Tx, status: RuleSetRecord.Status, withDocument: Bool = true) async throws -> RuleSetRecord? {
-        try await decode(tx.query(
+    static func record(_ row: PostgresRow) throws -> RuleSetRecord {
+        let (document, id, number, status, ruleCount, note, createdBy, publishedBy, publishedAt, version, updatedAt) = try row.decode(
+            (String?, Int64, Int32, String, Int32, String?, String, String?, Date?, Int64, Date).self)
+        return RuleSetRecord(
+            id: id, number: Int(number), status: .init(rawValue: status) ?? .retired, document: document, ruleCount: Int(ruleCount), note: note,
+            createdBy: createdBy, publishedBy: publishedBy, publishedAt: publishedAt, version: version, updatedAt: updatedAt)
+    }
+
+    /// The newest set of a status without its document: what routing asks for every report.
+    struct HeaderStatement: PostgresPreparedStatement {
+        static let sql = "SELECT " + columns(withDocument: false) + """
+             FROM rule_sets WHERE tenant_id = $1 AND status = $2 ORDER BY number DESC LIMIT 1
             """
-            SELECT \(unescaped: columns(withDocument: withDocument)) FROM rule_sets
+        let tenantId: Int64
+        let status: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(tenantId)
+            bindings.append(status)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> RuleSetRecord { try RuleSetStore.record(row) }
+    }
+
+    public static func find(_ tx: Tx, status: RuleSetRecord.Status, withDocument: Bool = true) async throws -> RuleSetRecord? {
+        if !withDocument { return try await tx.execute(HeaderStatement(tenantId: tx.tenant, status: status.rawValue)).first }
+        return try await decode(tx.query(
+            """
+            SELECT \(unescaped: columns(withDocument: true)) FROM rule_sets
             WHERE tenant_id = \(tx.tenant) AND status = \(status.rawValue) ORDER BY number DESC LIMIT 1
             """)).first
     }
@@ -123,6 +144,14 @@ public enum CalendarStore {
             "SELECT document::text, version FROM work_calendars WHERE tenant_id = \(tx.tenant)").decode((String, Int64).self)
         {
             return (document, version)
+        }
+        return nil
+    }
+
+    /// The version of the stored document; nil when the district runs on the default.
+    public static func version(_ tx: Tx) async throws -> Int64? {
+        for try await version in try await tx.query("SELECT version FROM work_calendars WHERE tenant_id = \(tx.tenant)").decode(Int64.self) {
+            return version
         }
         return nil
     }

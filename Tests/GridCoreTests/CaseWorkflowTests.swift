@@ -1,0 +1,112 @@
+import GridCore
+import Testing
+
+@Suite struct CaseWorkflowTests {
+    /// The whole table written out once more, independently: a change to the workflow must change both.
+    static let expected: Set<String> = [
+        "reported requestVerify verifying", "verifying confirm verified", "verifying markInvalid invalid", "reported selfHandle selfHandled",
+        "reported file filed", "verified file filed", "reported notFile notFiled", "verified notFile notFiled",
+        "reported void voided", "verifying void voided", "verified void voided", "filed void voided", "dispatched void voided", "returned void voided",
+        "reported merge merged", "verifying merge merged", "verified merge merged", "filed merge merged",
+        "filed dispatch dispatched", "returned dispatch dispatched", "filed handleLocally handled",
+        "dispatched sign handling", "dispatched return returned", "handling return returned",
+        "handling requestExtension extensionRequested", "extensionRequested approveExtension handling", "extensionRequested refuseExtension handling",
+        "handling requestSuspension suspensionRequested", "suspensionRequested approveSuspension suspended",
+        "suspensionRequested refuseSuspension handling", "suspended resume handling",
+        "handling reportHandled handled", "handled requestCheck checking", "checking passCheck checkPassed", "checking failCheck handling",
+        "checkPassed close closed", "selfHandled close closed", "closed evaluate evaluated",
+    ]
+
+    @Test func everyStateTimesEveryActionIsAllowedExactlyWhenTheTableSaysSo() throws {
+        var seen: Set<String> = []
+        for state in CaseState.allCases {
+            for action in CaseAction.allCases {
+                let allRoles = Set(Role.allCases), allFields = Set(CaseField.allCases)
+                if let transition = CaseWorkflow.transition(from: state, action) {
+                    seen.insert("\(state.rawValue) \(action.rawValue) \(transition.to.rawValue)")
+                    #expect(try CaseWorkflow.check(action, in: state, roles: allRoles, fields: allFields) == transition)
+                } else {
+                    let error = #expect(throws: GridError.self) { try CaseWorkflow.check(action, in: state, roles: allRoles, fields: allFields) }
+                    #expect(error?.kind == .conflict)
+                    #expect(error?.code == "case.transition.notAllowed")
+                    let allowed = CaseWorkflow.actions(from: state).map(\.rawValue).joined(separator: ", ")
+                    #expect(error?.message.en.contains("(allowed: \(allowed.isEmpty ? "none" : allowed))") == true, "\(state) \(action)")
+                }
+            }
+        }
+        #expect(seen == Self.expected)
+        #expect(seen.count == CaseWorkflow.table.count, "no (state, action) pair is listed twice")
+    }
+
+    @Test func finalStatesAreTheDeadEndsOfTheSidePathsAndTheEvaluation() {
+        let final = Set(CaseState.allCases.filter(\.isFinal))
+        #expect(final == [.invalid, .notFiled, .voided, .merged, .evaluated])
+        #expect(!CaseState.closed.isOpen && !CaseState.closed.isFinal)
+        #expect(CaseState.handling.isOpen)
+    }
+
+    @Test func everyStateIsReachedFromAReportAndLeadsToAnEnd() {
+        var reached: Set<CaseState> = [.reported], frontier: [CaseState] = [.reported]
+        while let state = frontier.popLast() {
+            for action in CaseWorkflow.actions(from: state) {
+                let next = CaseWorkflow.transition(from: state, action)!.to
+                if reached.insert(next).inserted { frontier.append(next) }
+            }
+        }
+        #expect(reached == Set(CaseState.allCases))
+        for state in CaseState.allCases {
+            var seen: Set<CaseState> = [state], queue = [state], ends = false
+            while let current = queue.popLast() {
+                if current.isFinal { ends = true; break }
+                for action in CaseWorkflow.actions(from: current) {
+                    let next = CaseWorkflow.transition(from: current, action)!.to
+                    if seen.insert(next).inserted { queue.append(next) }
+                }
+            }
+            #expect(ends, "\(state) cannot reach an end")
+        }
+    }
+
+    @Test func theMainPathRunsFromReportToEvaluationWithTheRightRoles() throws {
+        let steps: [(CaseAction, Role, Set<CaseField>, CaseState)] = [
+            (.requestVerify, .dispatcher, [], .verifying), (.confirm, .gridWorker, [], .verified), (.file, .shiftLeader, [], .filed),
+            (.dispatch, .dispatcher, [], .dispatched), (.sign, .departmentLiaison, [], .handling),
+            (.reportHandled, .departmentLiaison, [.note], .handled), (.requestCheck, .dispatcher, [], .checking),
+            (.failCheck, .gridWorker, [.reason], .handling), (.reportHandled, .departmentLiaison, [.note], .handled),
+            (.requestCheck, .dispatcher, [], .checking), (.passCheck, .gridWorker, [], .checkPassed), (.close, .shiftLeader, [], .closed),
+            (.evaluate, .dispatcher, [.rating], .evaluated),
+        ]
+        var state = CaseState.reported
+        for (action, role, fields, next) in steps {
+            state = try CaseWorkflow.check(action, in: state, roles: [role], fields: fields).to
+            #expect(state == next, "\(action)")
+        }
+    }
+
+    @Test func aRoleOutsideTheRowIsRefusedWithTheRolesItNeeds() {
+        let error = #expect(throws: GridError.self) { try CaseWorkflow.check(.sign, in: .dispatched, roles: [.dispatcher, .gridWorker], fields: []) }
+        #expect(error?.kind == .forbidden)
+        #expect(error?.code == "case.transition.roleNotAllowed")
+        #expect(error?.message.en.contains("departmentLiaison") == true)
+        #expect(error?.message.zh.contains("签收") == true)
+        // Closing is the shift leader's, not the dispatcher's.
+        #expect(throws: GridError.self) { try CaseWorkflow.check(.close, in: .checkPassed, roles: [.dispatcher], fields: []) }
+        #expect(CaseWorkflow.actions(from: .dispatched, roles: [.departmentLiaison]) == [.sign, .returnCase])
+    }
+
+    @Test func missingRequiredFieldsAreEachNamed() {
+        let error = #expect(throws: GridError.self) {
+            try CaseWorkflow.check(.requestExtension, in: .handling, roles: [.departmentLiaison], fields: [])
+        }
+        #expect(error?.kind == .badRequest)
+        #expect(error?.fieldErrors.map(\.field) == ["reason", "extensionLimit"])
+        #expect(error?.fieldErrors.allSatisfy { $0.code == "field.required" } == true)
+        #expect(throws: Never.self) { try CaseWorkflow.check(.requestExtension, in: .handling, roles: [.departmentLiaison], fields: [.reason, .extensionLimit]) }
+    }
+
+    @Test func everyStateAndActionHasAChineseAndAnEnglishLabel() {
+        for state in CaseState.allCases { #expect(!state.label.zh.isEmpty && !state.label.en.isEmpty) }
+        for action in CaseAction.allCases { #expect(!action.label.zh.isEmpty && !action.label.en.isEmpty) }
+        #expect(CaseAction(rawValue: "return") == .returnCase)
+    }
+}

@@ -234,7 +234,9 @@ extension GridService {
             var router = Router(ruleSet: .empty)
             if let record { router = try await cache.router(for: record, tx) }
             let categoryCodes = categoryChain.map(\.entry.code), areaCodes = chain.map(\.code)
-            router = router.with(duties: DutyIndex(try await DutyStore.candidates(tx, categoryChain: categoryCodes, areaChain: areaCodes)))
+            let duties = try await DutyStore.candidates(tx, categories: Dictionary(uniqueKeysWithValues: categoryChain.map { ($0.id, $0.entry.code) }),
+                                                        areas: Dictionary(uniqueKeysWithValues: chain.map { ($0.id, $0.code) }))
+            router = router.with(duties: DutyIndex(duties))
             let calendar = try await calendarCache.calendar(tx)
             let street = chain.first { $0.kind == .street || $0.kind == .township }
             let local = calendar.calendar.localTime(question.at)

@@ -14,13 +14,10 @@ public enum DutyStore {
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [DutyEntry] {
         var result: [DutyEntry] = []
-        for try await row in rows { result.append(try entry(row)) }
+        for try await (category, area, department, note) in rows.decode((String, String, String, String?).self) {
+            result.append(DutyEntry(categoryCode: category, areaCode: area, department: department, note: note))
+        }
         return result
-    }
-
-    static func entry(_ row: PostgresRow) throws -> DutyEntry {
-        let (category, area, department, note) = try row.decode((String, String, String, String?).self)
-        return DutyEntry(categoryCode: category, areaCode: area, department: department, note: note)
     }
 
     /// The whole list, or one department's part of it ("what we own").
@@ -33,29 +30,37 @@ public enum DutyStore {
             """))
     }
 
-    /// The rows that can apply to a report: its category chain × its area chain.
+    /// The rows that can apply to a report, by the ids of its category chain and area chain: one
+    /// table, so that planning it costs little (routing asks it for every report).
     struct CandidatesStatement: PostgresPreparedStatement {
-        static let sql = select + """
-
-            WHERE t.tenant_id = $1 AND c.code = ANY($2::text[]) AND u.code = ANY($3::text[])
+        static let sql = """
+            SELECT t.category_id, t.org_unit_id,
+                   (SELECT d.code FROM departments d WHERE d.tenant_id = t.tenant_id AND d.id = t.department_id), t.note
+            FROM duties t
+            WHERE t.tenant_id = $1 AND t.category_id = ANY($2::bigint[]) AND t.org_unit_id = ANY($3::bigint[])
             """
         let tenantId: Int64
-        let categoryChain: [String]
-        let areaChain: [String]
+        let categoryIds: [Int64]
+        let areaIds: [Int64]
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings(capacity: 3)
             bindings.append(tenantId)
-            bindings.append(categoryChain)
-            bindings.append(areaChain)
+            bindings.append(categoryIds)
+            bindings.append(areaIds)
             return bindings
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> DutyEntry { try DutyStore.entry(row) }
+        func decodeRow(_ row: PostgresRow) throws -> (Int64, Int64, String, String?) { try row.decode((Int64, Int64, String, String?).self) }
     }
 
-    public static func candidates(_ tx: Tx, categoryChain: [String], areaChain: [String]) async throws -> [DutyEntry] {
-        try await tx.execute(CandidatesStatement(tenantId: tx.tenant, categoryChain: categoryChain, areaChain: areaChain))
+    /// The rows for a report whose category chain and area chain are given as id → code.
+    public static func candidates(_ tx: Tx, categories: [Int64: String], areas: [Int64: String]) async throws -> [DutyEntry] {
+        let rows = try await tx.execute(CandidatesStatement(tenantId: tx.tenant, categoryIds: Array(categories.keys), areaIds: Array(areas.keys)))
+        return rows.compactMap { category, area, department, note in
+            guard let categoryCode = categories[category], let areaCode = areas[area] else { return nil }
+            return DutyEntry(categoryCode: categoryCode, areaCode: areaCode, department: department, note: note)
+        }
     }
 
     /// Replaces the list with `entries`, whose codes the caller has checked; returns the rows written.

@@ -25,7 +25,7 @@ public struct RuleSetRecord: Sendable, Equatable {
 public enum RuleSetStore {
     static func columns(withDocument: Bool) -> String {
         (withDocument ? "document::text" : "NULL::text")
-            + ", id, number, status, jsonb_array_length(coalesce(document->'rules', '[]')), note, created_by, published_by, published_at, version, updated_at"
+            + ", id, number, status, rule_count, note, created_by, published_by, published_at, version, updated_at"
     }
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [RuleSetRecord] {

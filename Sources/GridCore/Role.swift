@@ -25,19 +25,25 @@ public enum Action: String, Sendable, CaseIterable {
     case catalogRead
     /// Changing them: tenant admins only.
     case catalogWrite
+    /// Reading cases and their history in scope.
+    case caseRead
+    /// Reporting a problem (a case intake) in scope.
+    case caseReport
+    /// Taking workflow actions on cases in scope; which ones, the case workflow table says by role.
+    case caseWork
 }
 
 /// The permission table: role × action. One place decides what every role may do.
 public enum Permissions {
     static let table: [Role: Set<Action>] = [
         .tenantAdmin: Set(Action.allCases),
-        .dispatcher: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead, .catalogRead],
-        .shiftLeader: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead, .catalogRead],
-        .departmentLiaison: [.orgRead, .locate, .departmentRead, .tenantRead, .catalogRead],
-        .gridWorker: [.orgRead, .locate, .departmentRead, .tenantRead, .catalogRead],
-        .communityChief: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead, .catalogRead],
-        .leader: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead, .catalogRead],
-        .viewer: [.orgRead, .locate, .departmentRead, .tenantRead, .catalogRead],
+        .dispatcher: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead, .catalogRead, .caseRead, .caseReport, .caseWork],
+        .shiftLeader: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead, .catalogRead, .caseRead, .caseReport, .caseWork],
+        .departmentLiaison: [.orgRead, .locate, .departmentRead, .tenantRead, .catalogRead, .caseRead, .caseReport, .caseWork],
+        .gridWorker: [.orgRead, .locate, .departmentRead, .tenantRead, .catalogRead, .caseRead, .caseReport, .caseWork],
+        .communityChief: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead, .catalogRead, .caseRead, .caseReport, .caseWork],
+        .leader: [.orgRead, .locate, .userRead, .departmentRead, .tenantRead, .catalogRead, .caseRead],
+        .viewer: [.orgRead, .locate, .departmentRead, .tenantRead, .catalogRead, .caseRead],
     ]
 
     public static func allows(_ role: Role, _ action: Action) -> Bool { table[role]?.contains(action) ?? false }

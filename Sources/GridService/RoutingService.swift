@@ -216,47 +216,45 @@ extension GridService {
         let location = try await locate(caller, tenantId: tenantId, lat: question.lat, lng: question.lng)
         let grid = location.grid, chain = location.chain
         try caller.authorize(.catalogRead, at: grid.path)
-        let cache = routerCache, calendarCache = calendarCache
         return try await withTenant(for: caller, tenantId) { tx in
-            let categoryChain = try await CatalogStore.chain(tx, code: question.categoryCode)
-            guard let category = categoryChain.last else { throw Errors.categoryNotFound(question.categoryCode) }
-            guard !category.entry.grades.isEmpty else {
-                throw Errors.field("category", "category.notItem", zh: "“\(category.entry.code)”是大类，请选择其下的具体事项",
-                                   en: "'\(category.entry.code)' is a class; choose one of its items")
-            }
-            guard let grade = category.entry.grade(question.grade) else {
-                let known = category.entry.grades.map(\.key).joined(separator: ", ")
-                throw Errors.field("grade", "grade.unknown", zh: "事项“\(category.entry.code)”没有等级“\(question.grade ?? "")”（可选：\(known)）",
-                                   en: "item '\(category.entry.code)' has no grade '\(question.grade ?? "")' (known: \(known))")
-            }
+            let item = try await Self.item(tx, code: question.categoryCode, grade: question.grade)
             let record: RuleSetRecord? = choice == .published
                 ? try await RuleSetStore.find(tx, status: .published, withDocument: false) : try await Self.findRuleSet(tx, choice, withDocument: false)
-            var router = Router(ruleSet: .empty)
-            if let record { router = try await cache.router(for: record, tx) }
-            let categoryCodes = categoryChain.map(\.entry.code), areaCodes = chain.map(\.code)
-            let duties = try await DutyStore.candidates(tx, categories: Dictionary(uniqueKeysWithValues: categoryChain.map { ($0.id, $0.entry.code) }),
-                                                        areas: Dictionary(uniqueKeysWithValues: chain.map { ($0.id, $0.code) }))
-            router = router.with(duties: DutyIndex(duties))
-            let calendar = try await calendarCache.calendar(tx)
-            let street = chain.first { $0.kind == .street || $0.kind == .township }
-            let local = calendar.calendar.localTime(question.at)
-            let request = RoutingRequest(
-                categoryChain: categoryCodes, grade: grade.key, source: question.source, areaChain: areaCodes, streetCode: street?.code,
-                weekday: local.weekday, minuteOfDay: local.minuteOfDay,
-                isWorkingTime: calendar.calendar.workSeconds(from: question.at, to: question.at.addingTimeInterval(60)) > 0,
-                description: question.description, itemLead: category.entry.leadDepartment, itemAssisting: category.entry.assistingDepartments,
-                itemLevel: category.entry.defaultLevel)
-            let explanation = router.explain(request, allRules: question.allRules)
-            var rule: Rule?
-            if case .rule(let index, _) = explanation.decision.basis { rule = router.ruleSet.rules[index] }
-            var lead: DepartmentRecord?
-            if case .department(let code)? = explanation.decision.lead { lead = try await DepartmentStore.find(tx, code: code) }
-            var limits = router.ruleSet.limits(profile: explanation.decision.deadlineProfile)
-            if limits[.handle] == nil { limits[.handle] = grade.limit }
-            let deadlines = Self.deadlines(limits, from: question.at, on: calendar.calendar)
-            return RoutingAnswer(grid: grid, chain: chain, category: category, categoryChain: categoryChain, grade: grade, ruleSet: record,
-                                 explanation: explanation, rule: rule, street: street, leadDepartment: lead, deadlines: deadlines)
+            return try await route(tx, item: item, chain: chain, source: question.source, description: question.description, at: question.at,
+                                   ruleSet: record, allRules: question.allRules)
         }
+    }
+
+    /// Routes a report of `item` at the grid ending `chain` by `ruleSet` (none: the fallbacks
+    /// alone): the decision, why, the lead department and the stage deadlines from `at`.
+    func route(_ tx: Tx, item: (chain: [CategoryRecord], record: CategoryRecord, grade: Grade), chain: [OrgUnitRecord], source: CaseSource,
+               description: String, at: Date, ruleSet record: RuleSetRecord?, allRules: Bool = false) async throws -> RoutingAnswer {
+        let (categoryChain, category, grade) = item
+        var router = Router(ruleSet: .empty)
+        if let record { router = try await routerCache.router(for: record, tx) }
+        let categoryCodes = categoryChain.map(\.entry.code), areaCodes = chain.map(\.code)
+        let duties = try await DutyStore.candidates(tx, categories: Dictionary(uniqueKeysWithValues: categoryChain.map { ($0.id, $0.entry.code) }),
+                                                    areas: Dictionary(uniqueKeysWithValues: chain.map { ($0.id, $0.code) }))
+        router = router.with(duties: DutyIndex(duties))
+        let calendar = try await calendarCache.calendar(tx)
+        let street = chain.first { $0.kind == .street || $0.kind == .township }
+        let local = calendar.calendar.localTime(at)
+        let request = RoutingRequest(
+            categoryChain: categoryCodes, grade: grade.key, source: source, areaChain: areaCodes, streetCode: street?.code,
+            weekday: local.weekday, minuteOfDay: local.minuteOfDay,
+            isWorkingTime: calendar.calendar.workSeconds(from: at, to: at.addingTimeInterval(60)) > 0,
+            description: description, itemLead: category.entry.leadDepartment, itemAssisting: category.entry.assistingDepartments,
+            itemLevel: category.entry.defaultLevel)
+        let explanation = router.explain(request, allRules: allRules)
+        var rule: Rule?
+        if case .rule(let index, _) = explanation.decision.basis { rule = router.ruleSet.rules[index] }
+        var lead: DepartmentRecord?
+        if case .department(let code)? = explanation.decision.lead { lead = try await DepartmentStore.find(tx, code: code) }
+        var limits = router.ruleSet.limits(profile: explanation.decision.deadlineProfile)
+        if limits[.handle] == nil { limits[.handle] = grade.limit }
+        let deadlines = Self.deadlines(limits, from: at, on: calendar.calendar)
+        return RoutingAnswer(grid: chain.last!, chain: chain, category: category, categoryChain: categoryChain, grade: grade, ruleSet: record,
+                             explanation: explanation, rule: rule, street: street, leadDepartment: lead, deadlines: deadlines)
     }
 
     /// Stage deadlines in order: dispatch from the report, signing from dispatch, handling from

@@ -72,6 +72,15 @@ public enum DepartmentStore {
         try await tx.execute(ByCodeStatement(tenantId: tx.tenant, code: code)).first
     }
 
+    /// The office (科室) of a street that leads cases the territorial street owns: the first by code.
+    public static func streetOffice(_ tx: Tx, unitId: Int64) async throws -> DepartmentRecord? {
+        try await decode(tx.query(
+            """
+            \(unescaped: select)
+            WHERE d.tenant_id = \(tx.tenant) AND d.org_unit_id = \(unitId) AND d.kind = 'streetOffice' ORDER BY d.code LIMIT 1
+            """)).first
+    }
+
     /// Departments attached to units under any of `scopes` or to `includeUnit` itself, in code order after `after`.
     public static func list(_ tx: Tx, scopes: [ScopePath], includeUnit: ScopePath, after: String?, limit: Int) async throws -> [DepartmentRecord] {
         let lows = scopes.map(\.raw), highs = scopes.map(\.upperBound)
@@ -83,6 +92,18 @@ public enum DepartmentStore {
                    OR EXISTS (SELECT 1 FROM unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) WHERE u.path >= s.lo AND u.path < s.hi))
             ORDER BY d.code LIMIT \(limit)
             """))
+    }
+
+    /// The ids of the departments of `codes` that exist, in the order given.
+    public static func ids(_ tx: Tx, codes: [String]) async throws -> [Int64] {
+        guard !codes.isEmpty else { return [] }
+        var byCode: [String: Int64] = [:]
+        for try await (id, code) in try await tx.query(
+            "SELECT id, code FROM departments WHERE tenant_id = \(tx.tenant) AND code = ANY(\(codes)::text[])").decode((Int64, String).self)
+        {
+            byCode[code] = id
+        }
+        return codes.compactMap { byCode[$0] }
     }
 
     /// Every department code of the district.

@@ -1,6 +1,6 @@
 -- Database invariants that keep tenants apart and the schema Citus-ready; run by scripts/pgtap.sh.
 BEGIN;
-SELECT plan(14);
+SELECT plan(16);
 
 CREATE TEMP VIEW app_tables AS
 SELECT c.oid, c.relname
@@ -73,6 +73,15 @@ SELECT is(
        AND (has_table_privilege('gridgov_app', c.oid, 'INSERT') OR has_table_privilege('gridgov_app', c.oid, 'UPDATE')
             OR EXISTS (SELECT 1 FROM pg_constraint f WHERE f.conrelid = c.oid AND f.contype = 'f'))),
     NULL, 'reference tables are read-only for the service and point at no tenant table');
+
+SELECT ok(NOT has_table_privilege('gridgov_app', 'case_events', 'UPDATE') AND NOT has_table_privilege('gridgov_app', 'case_events', 'DELETE')
+          AND has_table_privilege('gridgov_app', 'case_events', 'INSERT'),
+          'case history is insert-only for the service role');
+
+SELECT isnt(
+    case_event_hash(NULL, 1, 1, 1, '2026-11-22 10:00:00+08', NULL, 'a', NULL, 'report', NULL, 'reported', '{"x": 1}'),
+    case_event_hash(NULL, 1, 1, 1, '2026-11-22 10:00:00+08', NULL, 'a', NULL, 'report', NULL, 'reported', '{"x": 2}'),
+    'an event hash changes with its payload');
 
 SELECT ok(NOT has_table_privilege('gridgov_app', 'schema_migrations', 'SELECT'), 'the service role cannot read the migration ledger');
 

@@ -1984,5 +1984,710 @@ extension Components {
                 case nextCursor
             }
         }
+        /// - Remark: Generated from `#/components/schemas/CaseState`.
+        @frozen public enum CaseState: String, Codable, Hashable, Sendable, CaseIterable {
+            case reported = "reported"
+            case verifying = "verifying"
+            case verified = "verified"
+            case invalid = "invalid"
+            case filed = "filed"
+            case notFiled = "notFiled"
+            case voided = "voided"
+            case merged = "merged"
+            case dispatched = "dispatched"
+            case returned = "returned"
+            case handling = "handling"
+            case extensionRequested = "extensionRequested"
+            case suspensionRequested = "suspensionRequested"
+            case suspended = "suspended"
+            case handled = "handled"
+            case selfHandled = "selfHandled"
+            case checking = "checking"
+            case checkPassed = "checkPassed"
+            case closed = "closed"
+            case evaluated = "evaluated"
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseAction`.
+        @frozen public enum CaseAction: String, Codable, Hashable, Sendable, CaseIterable {
+            case requestVerify = "requestVerify"
+            case confirm = "confirm"
+            case markInvalid = "markInvalid"
+            case file = "file"
+            case notFile = "notFile"
+            case void = "void"
+            case merge = "merge"
+            case dispatch = "dispatch"
+            case sign = "sign"
+            case _return = "return"
+            case requestExtension = "requestExtension"
+            case approveExtension = "approveExtension"
+            case refuseExtension = "refuseExtension"
+            case requestSuspension = "requestSuspension"
+            case approveSuspension = "approveSuspension"
+            case refuseSuspension = "refuseSuspension"
+            case resume = "resume"
+            case reportHandled = "reportHandled"
+            case selfHandle = "selfHandle"
+            case handleLocally = "handleLocally"
+            case requestCheck = "requestCheck"
+            case passCheck = "passCheck"
+            case failCheck = "failCheck"
+            case close = "close"
+            case evaluate = "evaluate"
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseRating`.
+        @frozen public enum CaseRating: String, Codable, Hashable, Sendable, CaseIterable {
+            case satisfied = "satisfied"
+            case basicallySatisfied = "basicallySatisfied"
+            case dissatisfied = "dissatisfied"
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseIntake`.
+        public struct CaseIntake: Codable, Hashable, Sendable {
+            /// An item of the problem list; leave out for the dispatcher to classify.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseIntake/category`.
+            public var category: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseIntake/grade`.
+            public var grade: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseIntake/description`.
+            public var description: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CaseIntake/lat`.
+            public var lat: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/CaseIntake/lng`.
+            public var lng: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/CaseIntake/address`.
+            public var address: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseIntake/source`.
+            public var source: Components.Schemas.CaseSource?
+            /// - Remark: Generated from `#/components/schemas/CaseIntake/reporterName`.
+            public var reporterName: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseIntake/reporterPhone`.
+            public var reporterPhone: Swift.String?
+            /// Creates a new `CaseIntake`.
+            ///
+            /// - Parameters:
+            ///   - category: An item of the problem list; leave out for the dispatcher to classify.
+            ///   - grade:
+            ///   - description:
+            ///   - lat:
+            ///   - lng:
+            ///   - address:
+            ///   - source:
+            ///   - reporterName:
+            ///   - reporterPhone:
+            public init(
+                category: Swift.String? = nil,
+                grade: Swift.String? = nil,
+                description: Swift.String,
+                lat: Swift.Double,
+                lng: Swift.Double,
+                address: Swift.String? = nil,
+                source: Components.Schemas.CaseSource? = nil,
+                reporterName: Swift.String? = nil,
+                reporterPhone: Swift.String? = nil
+            ) {
+                self.category = category
+                self.grade = grade
+                self.description = description
+                self.lat = lat
+                self.lng = lng
+                self.address = address
+                self.source = source
+                self.reporterName = reporterName
+                self.reporterPhone = reporterPhone
+            }
+            public enum CodingKeys: String, CodingKey {
+                case category
+                case grade
+                case description
+                case lat
+                case lng
+                case address
+                case source
+                case reporterName
+                case reporterPhone
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/NamedRef`.
+        public struct NamedRef: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/NamedRef/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/NamedRef/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/NamedRef/name`.
+            public var name: Swift.String
+            /// Creates a new `NamedRef`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - code:
+            ///   - name:
+            public init(
+                id: Swift.Int64,
+                code: Swift.String,
+                name: Swift.String
+            ) {
+                self.id = id
+                self.code = code
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case code
+                case name
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseTask`.
+        public struct CaseTask: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseTask/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/CaseTask/department`.
+            public var department: Components.Schemas.NamedRef
+            /// - Remark: Generated from `#/components/schemas/CaseTask/lead`.
+            public var lead: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/CaseTask/state`.
+            @frozen public enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case dispatched = "dispatched"
+                case signed = "signed"
+                case handled = "handled"
+                case returned = "returned"
+                case cancelled = "cancelled"
+            }
+            /// - Remark: Generated from `#/components/schemas/CaseTask/state`.
+            public var state: Components.Schemas.CaseTask.StatePayload
+            /// - Remark: Generated from `#/components/schemas/CaseTask/dispatchedAt`.
+            public var dispatchedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CaseTask/signedAt`.
+            public var signedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CaseTask/handledAt`.
+            public var handledAt: Foundation.Date?
+            /// Creates a new `CaseTask`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - department:
+            ///   - lead:
+            ///   - state:
+            ///   - dispatchedAt:
+            ///   - signedAt:
+            ///   - handledAt:
+            public init(
+                id: Swift.Int64,
+                department: Components.Schemas.NamedRef,
+                lead: Swift.Bool,
+                state: Components.Schemas.CaseTask.StatePayload,
+                dispatchedAt: Foundation.Date,
+                signedAt: Foundation.Date? = nil,
+                handledAt: Foundation.Date? = nil
+            ) {
+                self.id = id
+                self.department = department
+                self.lead = lead
+                self.state = state
+                self.dispatchedAt = dispatchedAt
+                self.signedAt = signedAt
+                self.handledAt = handledAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case department
+                case lead
+                case state
+                case dispatchedAt
+                case signedAt
+                case handledAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Case`.
+        public struct Case: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Case/id`.
+            public var id: Swift.Int64
+            /// Readable per-district number, e.g. HD-20261122-000123.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/number`.
+            public var number: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Case/state`.
+            public var state: Components.Schemas.CaseState
+            /// - Remark: Generated from `#/components/schemas/Case/stateLabel`.
+            public var stateLabel: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Case/version`.
+            public var version: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Case/source`.
+            public var source: Components.Schemas.CaseSource
+            /// - Remark: Generated from `#/components/schemas/Case/category`.
+            public var category: Components.Schemas.CategoryRef?
+            /// - Remark: Generated from `#/components/schemas/Case/grade`.
+            public var grade: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Case/description`.
+            public var description: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Case/address`.
+            public var address: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Case/lat`.
+            public var lat: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/Case/lng`.
+            public var lng: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/Case/grid`.
+            public var grid: Components.Schemas.NamedRef
+            /// - Remark: Generated from `#/components/schemas/Case/reporterName`.
+            public var reporterName: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Case/reporterPhone`.
+            public var reporterPhone: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Case/reportedBy`.
+            public var reportedBy: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Case/level`.
+            public var level: Components.Schemas.HandlingLevel?
+            /// - Remark: Generated from `#/components/schemas/Case/leadDepartment`.
+            public var leadDepartment: Components.Schemas.NamedRef?
+            /// The rule set version that routed it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/ruleSet`.
+            public var ruleSet: Swift.Int?
+            /// The rule that matched, when a rule did.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/rule`.
+            public var rule: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Case/routingBasis`.
+            @frozen public enum RoutingBasisPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case rule = "rule"
+                case duty = "duty"
+                case item = "item"
+                case territorial = "territorial"
+            }
+            /// - Remark: Generated from `#/components/schemas/Case/routingBasis`.
+            public var routingBasis: Components.Schemas.Case.RoutingBasisPayload?
+            /// - Remark: Generated from `#/components/schemas/Case/routeOverridden`.
+            public var routeOverridden: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Case/dispatchDue`.
+            public var dispatchDue: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Case/signDue`.
+            public var signDue: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Case/handleDue`.
+            public var handleDue: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Case/checkDue`.
+            public var checkDue: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Case/suspendedAt`.
+            public var suspendedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Case/mergedInto`.
+            public var mergedInto: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/Case/rating`.
+            public var rating: Components.Schemas.CaseRating?
+            /// - Remark: Generated from `#/components/schemas/Case/returnCount`.
+            public var returnCount: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Case/reworkCount`.
+            public var reworkCount: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Case/extensionCount`.
+            public var extensionCount: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Case/reportedAt`.
+            public var reportedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Case/filedAt`.
+            public var filedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Case/dispatchedAt`.
+            public var dispatchedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Case/handledAt`.
+            public var handledAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Case/closedAt`.
+            public var closedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Case/updatedAt`.
+            public var updatedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Case/tasks`.
+            public var tasks: [Components.Schemas.CaseTask]
+            /// What the caller may do now.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/allowedActions`.
+            public var allowedActions: [Components.Schemas.CaseAction]
+            /// Creates a new `Case`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - number: Readable per-district number, e.g. HD-20261122-000123.
+            ///   - state:
+            ///   - stateLabel:
+            ///   - version:
+            ///   - source:
+            ///   - category:
+            ///   - grade:
+            ///   - description:
+            ///   - address:
+            ///   - lat:
+            ///   - lng:
+            ///   - grid:
+            ///   - reporterName:
+            ///   - reporterPhone:
+            ///   - reportedBy:
+            ///   - level:
+            ///   - leadDepartment:
+            ///   - ruleSet: The rule set version that routed it.
+            ///   - rule: The rule that matched, when a rule did.
+            ///   - routingBasis:
+            ///   - routeOverridden:
+            ///   - dispatchDue:
+            ///   - signDue:
+            ///   - handleDue:
+            ///   - checkDue:
+            ///   - suspendedAt:
+            ///   - mergedInto:
+            ///   - rating:
+            ///   - returnCount:
+            ///   - reworkCount:
+            ///   - extensionCount:
+            ///   - reportedAt:
+            ///   - filedAt:
+            ///   - dispatchedAt:
+            ///   - handledAt:
+            ///   - closedAt:
+            ///   - updatedAt:
+            ///   - tasks:
+            ///   - allowedActions: What the caller may do now.
+            public init(
+                id: Swift.Int64,
+                number: Swift.String,
+                state: Components.Schemas.CaseState,
+                stateLabel: Swift.String,
+                version: Swift.Int64,
+                source: Components.Schemas.CaseSource,
+                category: Components.Schemas.CategoryRef? = nil,
+                grade: Swift.String? = nil,
+                description: Swift.String,
+                address: Swift.String? = nil,
+                lat: Swift.Double,
+                lng: Swift.Double,
+                grid: Components.Schemas.NamedRef,
+                reporterName: Swift.String? = nil,
+                reporterPhone: Swift.String? = nil,
+                reportedBy: Swift.String? = nil,
+                level: Components.Schemas.HandlingLevel? = nil,
+                leadDepartment: Components.Schemas.NamedRef? = nil,
+                ruleSet: Swift.Int? = nil,
+                rule: Swift.String? = nil,
+                routingBasis: Components.Schemas.Case.RoutingBasisPayload? = nil,
+                routeOverridden: Swift.Bool,
+                dispatchDue: Foundation.Date? = nil,
+                signDue: Foundation.Date? = nil,
+                handleDue: Foundation.Date? = nil,
+                checkDue: Foundation.Date? = nil,
+                suspendedAt: Foundation.Date? = nil,
+                mergedInto: Swift.Int64? = nil,
+                rating: Components.Schemas.CaseRating? = nil,
+                returnCount: Swift.Int,
+                reworkCount: Swift.Int,
+                extensionCount: Swift.Int,
+                reportedAt: Foundation.Date,
+                filedAt: Foundation.Date? = nil,
+                dispatchedAt: Foundation.Date? = nil,
+                handledAt: Foundation.Date? = nil,
+                closedAt: Foundation.Date? = nil,
+                updatedAt: Foundation.Date,
+                tasks: [Components.Schemas.CaseTask],
+                allowedActions: [Components.Schemas.CaseAction]
+            ) {
+                self.id = id
+                self.number = number
+                self.state = state
+                self.stateLabel = stateLabel
+                self.version = version
+                self.source = source
+                self.category = category
+                self.grade = grade
+                self.description = description
+                self.address = address
+                self.lat = lat
+                self.lng = lng
+                self.grid = grid
+                self.reporterName = reporterName
+                self.reporterPhone = reporterPhone
+                self.reportedBy = reportedBy
+                self.level = level
+                self.leadDepartment = leadDepartment
+                self.ruleSet = ruleSet
+                self.rule = rule
+                self.routingBasis = routingBasis
+                self.routeOverridden = routeOverridden
+                self.dispatchDue = dispatchDue
+                self.signDue = signDue
+                self.handleDue = handleDue
+                self.checkDue = checkDue
+                self.suspendedAt = suspendedAt
+                self.mergedInto = mergedInto
+                self.rating = rating
+                self.returnCount = returnCount
+                self.reworkCount = reworkCount
+                self.extensionCount = extensionCount
+                self.reportedAt = reportedAt
+                self.filedAt = filedAt
+                self.dispatchedAt = dispatchedAt
+                self.handledAt = handledAt
+                self.closedAt = closedAt
+                self.updatedAt = updatedAt
+                self.tasks = tasks
+                self.allowedActions = allowedActions
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case number
+                case state
+                case stateLabel
+                case version
+                case source
+                case category
+                case grade
+                case description
+                case address
+                case lat
+                case lng
+                case grid
+                case reporterName
+                case reporterPhone
+                case reportedBy
+                case level
+                case leadDepartment
+                case ruleSet
+                case rule
+                case routingBasis
+                case routeOverridden
+                case dispatchDue
+                case signDue
+                case handleDue
+                case checkDue
+                case suspendedAt
+                case mergedInto
+                case rating
+                case returnCount
+                case reworkCount
+                case extensionCount
+                case reportedAt
+                case filedAt
+                case dispatchedAt
+                case handledAt
+                case closedAt
+                case updatedAt
+                case tasks
+                case allowedActions
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/NearbyCase`.
+        public struct NearbyCase: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/NearbyCase/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/NearbyCase/number`.
+            public var number: Swift.String
+            /// - Remark: Generated from `#/components/schemas/NearbyCase/state`.
+            public var state: Components.Schemas.CaseState
+            /// - Remark: Generated from `#/components/schemas/NearbyCase/meters`.
+            public var meters: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/NearbyCase/reportedAt`.
+            public var reportedAt: Foundation.Date
+            /// Creates a new `NearbyCase`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - number:
+            ///   - state:
+            ///   - meters:
+            ///   - reportedAt:
+            public init(
+                id: Swift.Int64,
+                number: Swift.String,
+                state: Components.Schemas.CaseState,
+                meters: Swift.Double,
+                reportedAt: Foundation.Date
+            ) {
+                self.id = id
+                self.number = number
+                self.state = state
+                self.meters = meters
+                self.reportedAt = reportedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case number
+                case state
+                case meters
+                case reportedAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseIntakeResult`.
+        public struct CaseIntakeResult: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseIntakeResult/case`.
+            public var _case: Components.Schemas.Case
+            /// Open cases of the same category nearby (tenant settings), nearest first; a dispatcher may merge.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseIntakeResult/duplicates`.
+            public var duplicates: [Components.Schemas.NearbyCase]
+            /// True when this answers an earlier request under the same Idempotency-Key.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseIntakeResult/replayed`.
+            public var replayed: Swift.Bool
+            /// Creates a new `CaseIntakeResult`.
+            ///
+            /// - Parameters:
+            ///   - _case:
+            ///   - duplicates: Open cases of the same category nearby (tenant settings), nearest first; a dispatcher may merge.
+            ///   - replayed: True when this answers an earlier request under the same Idempotency-Key.
+            public init(
+                _case: Components.Schemas.Case,
+                duplicates: [Components.Schemas.NearbyCase],
+                replayed: Swift.Bool
+            ) {
+                self._case = _case
+                self.duplicates = duplicates
+                self.replayed = replayed
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _case = "case"
+                case duplicates
+                case replayed
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseEvent`.
+        public struct CaseEvent: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseEvent/seq`.
+            public var seq: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/CaseEvent/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CaseEvent/actor`.
+            public var actor: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CaseEvent/role`.
+            public var role: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseEvent/action`.
+            public var action: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CaseEvent/from`.
+            public var from: Components.Schemas.CaseState?
+            /// - Remark: Generated from `#/components/schemas/CaseEvent/to`.
+            public var to: Components.Schemas.CaseState
+            /// - Remark: Generated from `#/components/schemas/CaseEvent/payload`.
+            public struct PayloadPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `PayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/CaseEvent/payload`.
+            public var payload: Components.Schemas.CaseEvent.PayloadPayload
+            /// Creates a new `CaseEvent`.
+            ///
+            /// - Parameters:
+            ///   - seq:
+            ///   - at:
+            ///   - actor:
+            ///   - role:
+            ///   - action:
+            ///   - from:
+            ///   - to:
+            ///   - payload:
+            public init(
+                seq: Swift.Int64,
+                at: Foundation.Date,
+                actor: Swift.String,
+                role: Swift.String? = nil,
+                action: Swift.String,
+                from: Components.Schemas.CaseState? = nil,
+                to: Components.Schemas.CaseState,
+                payload: Components.Schemas.CaseEvent.PayloadPayload
+            ) {
+                self.seq = seq
+                self.at = at
+                self.actor = actor
+                self.role = role
+                self.action = action
+                self.from = from
+                self.to = to
+                self.payload = payload
+            }
+            public enum CodingKeys: String, CodingKey {
+                case seq
+                case at
+                case actor
+                case role
+                case action
+                case from
+                case to
+                case payload
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseEventList`.
+        public struct CaseEventList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseEventList/items`.
+            public var items: [Components.Schemas.CaseEvent]
+            /// Creates a new `CaseEventList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.CaseEvent]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseActionInput`.
+        public struct CaseActionInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/reason`.
+            public var reason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/note`.
+            public var note: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/extensionLimit`.
+            public var extensionLimit: Components.Schemas.TimeLimit?
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/rating`.
+            public var rating: Components.Schemas.CaseRating?
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/mergeInto`.
+            public var mergeInto: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/category`.
+            public var category: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/grade`.
+            public var grade: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/department`.
+            public var department: Swift.String?
+            /// Creates a new `CaseActionInput`.
+            ///
+            /// - Parameters:
+            ///   - reason:
+            ///   - note:
+            ///   - extensionLimit:
+            ///   - rating:
+            ///   - mergeInto:
+            ///   - category:
+            ///   - grade:
+            ///   - department:
+            public init(
+                reason: Swift.String? = nil,
+                note: Swift.String? = nil,
+                extensionLimit: Components.Schemas.TimeLimit? = nil,
+                rating: Components.Schemas.CaseRating? = nil,
+                mergeInto: Swift.Int64? = nil,
+                category: Swift.String? = nil,
+                grade: Swift.String? = nil,
+                department: Swift.String? = nil
+            ) {
+                self.reason = reason
+                self.note = note
+                self.extensionLimit = extensionLimit
+                self.rating = rating
+                self.mergeInto = mergeInto
+                self.category = category
+                self.grade = grade
+                self.department = department
+            }
+            public enum CodingKeys: String, CodingKey {
+                case reason
+                case note
+                case extensionLimit
+                case rating
+                case mergeInto
+                case category
+                case grade
+                case department
+            }
+        }
     }
 }

@@ -223,6 +223,26 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/audit`.
     /// - Remark: Generated from `#/paths//v1/audit/get(listAudit)`.
     func listAudit(_ input: Operations.ListAudit.Input) async throws -> Operations.ListAudit.Output
+    /// Report a problem. The point is located to its grid; open cases of the same category nearby come back as possible duplicates. An Idempotency-Key makes retries safe.
+    ///
+    /// - Remark: HTTP `POST /v1/cases`.
+    /// - Remark: Generated from `#/paths//v1/cases/post(createCase)`.
+    func createCase(_ input: Operations.CreateCase.Input) async throws -> Operations.CreateCase.Output
+    /// One case, with its tasks and the actions the caller may take now.
+    ///
+    /// - Remark: HTTP `GET /v1/cases/{caseId}`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/get(getCase)`.
+    func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output
+    /// The case's history, oldest first.
+    ///
+    /// - Remark: HTTP `GET /v1/cases/{caseId}/events`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/events/get(listCaseEvents)`.
+    func listCaseEvents(_ input: Operations.ListCaseEvents.Input) async throws -> Operations.ListCaseEvents.Output
+    /// Take a workflow action. 409 lists what the state allows, 403 the roles the action needs; If-Match (the case version) gives 412 when someone acted first.
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/actions/{action}`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/actions/{action}/post(actOnCase)`.
+    func actOnCase(_ input: Operations.ActOnCase.Input) async throws -> Operations.ActOnCase.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -735,6 +755,60 @@ extension APIProtocol {
         try await listAudit(Operations.ListAudit.Input(
             query: query,
             headers: headers
+        ))
+    }
+    /// Report a problem. The point is located to its grid; open cases of the same category nearby come back as possible duplicates. An Idempotency-Key makes retries safe.
+    ///
+    /// - Remark: HTTP `POST /v1/cases`.
+    /// - Remark: Generated from `#/paths//v1/cases/post(createCase)`.
+    public func createCase(
+        headers: Operations.CreateCase.Input.Headers = .init(),
+        body: Operations.CreateCase.Input.Body
+    ) async throws -> Operations.CreateCase.Output {
+        try await createCase(Operations.CreateCase.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One case, with its tasks and the actions the caller may take now.
+    ///
+    /// - Remark: HTTP `GET /v1/cases/{caseId}`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/get(getCase)`.
+    public func getCase(
+        path: Operations.GetCase.Input.Path,
+        headers: Operations.GetCase.Input.Headers = .init()
+    ) async throws -> Operations.GetCase.Output {
+        try await getCase(Operations.GetCase.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The case's history, oldest first.
+    ///
+    /// - Remark: HTTP `GET /v1/cases/{caseId}/events`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/events/get(listCaseEvents)`.
+    public func listCaseEvents(
+        path: Operations.ListCaseEvents.Input.Path,
+        headers: Operations.ListCaseEvents.Input.Headers = .init()
+    ) async throws -> Operations.ListCaseEvents.Output {
+        try await listCaseEvents(Operations.ListCaseEvents.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Take a workflow action. 409 lists what the state allows, 403 the roles the action needs; If-Match (the case version) gives 412 when someone acted first.
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/actions/{action}`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/actions/{action}/post(actOnCase)`.
+    public func actOnCase(
+        path: Operations.ActOnCase.Input.Path,
+        headers: Operations.ActOnCase.Input.Headers = .init(),
+        body: Operations.ActOnCase.Input.Body? = nil
+    ) async throws -> Operations.ActOnCase.Output {
+        try await actOnCase(Operations.ActOnCase.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
 }

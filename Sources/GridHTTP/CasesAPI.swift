@@ -1,0 +1,92 @@
+import Foundation
+import GridAPI
+import GridCore
+import GridService
+import GridStore
+import OpenAPIRuntime
+
+/// The case operations of openapi.yaml: intake, reading, history and workflow actions.
+extension APIHandler {
+    func createCase(_ input: Operations.CreateCase.Input) async throws -> Operations.CreateCase.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let caller = try caller
+        let intake = CaseIntake(
+            category: body.category, grade: body.grade, description: body.description, lat: body.lat, lng: body.lng, address: body.address,
+            source: body.source.flatMap { CaseSource(rawValue: $0.rawValue) } ?? Self.defaultSource(caller), reporterName: body.reporterName,
+            reporterPhone: body.reporterPhone)
+        let result = try await service.takeIn(caller, tenantId: try tenantId, intake, idempotencyKey: input.headers.idempotencyKey)
+        return .created(.init(
+            headers: .init(eTag: APIMapping.eTag(result.view.record.version)),
+            body: .json(.init(_case: CaseMapping.view(result.view), duplicates: result.duplicates.map(CaseMapping.nearby), replayed: result.replayed))))
+    }
+
+    /// Where a report comes from when the body does not say: a grid worker's own report, a
+    /// liaison's department, otherwise the hotline desk.
+    static func defaultSource(_ caller: Caller) -> CaseSource {
+        let roles = Set(caller.principal?.bindings.map(\.role) ?? [])
+        if roles.contains(.gridWorker) { return .gridWorker }
+        if roles.contains(.departmentLiaison) { return .department }
+        return .hotline
+    }
+
+    func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output {
+        let view = try await service.caseView(try caller, tenantId: try tenantId, id: input.path.caseId)
+        return .ok(.init(headers: .init(eTag: APIMapping.eTag(view.record.version)), body: .json(CaseMapping.view(view))))
+    }
+
+    func listCaseEvents(_ input: Operations.ListCaseEvents.Input) async throws -> Operations.ListCaseEvents.Output {
+        let (_, events) = try await service.caseEvents(try caller, tenantId: try tenantId, id: input.path.caseId)
+        return .ok(.init(body: .json(.init(items: try events.map(CaseMapping.event)))))
+    }
+
+    func actOnCase(_ input: Operations.ActOnCase.Input) async throws -> Operations.ActOnCase.Output {
+        var body = Components.Schemas.CaseActionInput()
+        if case .json(let given)? = input.body { body = given }
+        let action = CaseAction(rawValue: input.path.action.rawValue)!
+        let actionInput = CaseActionInput(
+            reason: body.reason, note: body.note, extensionLimit: body.extensionLimit.map { TimeLimit(amount: $0.amount, unit: LimitUnit(rawValue: $0.unit.rawValue)!) },
+            rating: body.rating.flatMap { CaseRating(rawValue: $0.rawValue) }, mergeInto: body.mergeInto, category: body.category, grade: body.grade,
+            department: body.department)
+        let view = try await service.act(try caller, tenantId: try tenantId, caseId: input.path.caseId, action, actionInput,
+                                         ifVersion: try APIMapping.version(ifMatch: input.headers.ifMatch))
+        return .ok(.init(headers: .init(eTag: APIMapping.eTag(view.record.version)), body: .json(CaseMapping.view(view))))
+    }
+}
+
+/// Cases between the service's records and the REST contract's types.
+enum CaseMapping {
+    static func view(_ view: CaseView) -> Components.Schemas.Case {
+        let r = view.record
+        return Components.Schemas.Case(
+            id: r.id, number: r.number, state: state(r.state), stateLabel: r.state.label.localized(RequestScope.language), version: r.version,
+            source: Components.Schemas.CaseSource(rawValue: r.source.rawValue)!,
+            category: r.categoryCode.map { Components.Schemas.CategoryRef(code: $0, name: r.categoryName ?? $0) }, grade: r.grade,
+            description: r.description, address: r.address, lat: r.lat, lng: r.lng, grid: .init(id: r.gridId, code: r.gridCode, name: r.gridName),
+            reporterName: r.reporterName, reporterPhone: r.reporterPhone, reportedBy: r.reportedBy, level: r.level.map(APIMapping.level),
+            leadDepartment: r.leadDepartmentId.map { .init(id: $0, code: r.leadDepartmentCode ?? "", name: r.leadDepartmentName ?? "") },
+            ruleSet: r.ruleSetNumber, rule: r.ruleKey, routingBasis: r.routingBasis.flatMap(Components.Schemas.Case.RoutingBasisPayload.init),
+            routeOverridden: r.routeOverridden, dispatchDue: r.dispatchDue, signDue: r.signDue, handleDue: r.handleDue, checkDue: r.checkDue,
+            suspendedAt: r.suspendedAt, mergedInto: r.mergedInto, rating: r.rating.flatMap { Components.Schemas.CaseRating(rawValue: $0.rawValue) },
+            returnCount: r.returnCount, reworkCount: r.reworkCount, extensionCount: r.extensionCount, reportedAt: r.reportedAt, filedAt: r.filedAt,
+            dispatchedAt: r.dispatchedAt, handledAt: r.handledAt, closedAt: r.closedAt, updatedAt: r.updatedAt,
+            tasks: view.tasks.map(task), allowedActions: view.allowedActions.map { Components.Schemas.CaseAction(rawValue: $0.rawValue)! })
+    }
+
+    static func state(_ state: CaseState) -> Components.Schemas.CaseState { Components.Schemas.CaseState(rawValue: state.rawValue)! }
+
+    static func task(_ task: CaseStore.Task) -> Components.Schemas.CaseTask {
+        .init(id: task.id, department: .init(id: task.departmentId, code: task.departmentCode, name: task.departmentName), lead: task.lead,
+              state: Components.Schemas.CaseTask.StatePayload(rawValue: task.state) ?? .cancelled, dispatchedAt: task.dispatchedAt,
+              signedAt: task.signedAt, handledAt: task.handledAt)
+    }
+
+    static func nearby(_ nearby: CaseStore.Nearby) -> Components.Schemas.NearbyCase {
+        .init(id: nearby.id, number: nearby.number, state: state(nearby.state), meters: (nearby.meters * 10).rounded() / 10, reportedAt: nearby.reportedAt)
+    }
+
+    static func event(_ event: CaseEventRecord) throws -> Components.Schemas.CaseEvent {
+        let payload = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(event.payload.utf8))
+        return .init(seq: event.seq, at: event.at, actor: event.actor, role: event.role, action: event.action, from: event.from.map(state),
+                     to: state(event.to), payload: .init(additionalProperties: payload))
+    }
+}

@@ -1,0 +1,175 @@
+import Crypto
+import Foundation
+import GridCore
+import GridStore
+
+/// What an intake answers: the case, the open cases nearby that may be the same problem, and
+/// whether this was a replay of an earlier request under the same idempotency key.
+public struct CaseIntakeResult: Sendable {
+    public var view: CaseView
+    public var duplicates: [CaseStore.Nearby]
+    public var replayed: Bool
+}
+
+/// A case as its readers see it: the record, its department tasks, and what the reader may do now.
+public struct CaseView: Sendable {
+    public var record: CaseRecord
+    public var tasks: [CaseStore.Task]
+    public var allowedActions: [CaseAction]
+}
+
+/// A history check of one district.
+public struct HistoryReport: Sendable {
+    public var tenantCode: String
+    public var cases: Int
+    public var events: Int
+    public var breaks: [HistoryBreak]
+}
+
+/// Two requests under one idempotency key raced and the other committed first.
+struct IdempotencyRace: Error {}
+
+extension GridService {
+    static let maxDuplicates = 10
+
+    /// Takes in a report: validates it, locates it to its grid, checks the category and grade,
+    /// stores the case with its first event and the stage deadline for filing and dispatch, and
+    /// lists open cases of the same category nearby. With an idempotency key a retry answers the
+    /// case the first request made; the same key with another body is refused.
+    public func takeIn(_ caller: Caller, tenantId: Int64, _ raw: CaseIntake, idempotencyKey: String?) async throws -> CaseIntakeResult {
+        let intake = try raw.validated()
+        if let key = idempotencyKey, !(1...200).contains(key.count) {
+            throw Errors.field("Idempotency-Key", "idempotency.badKey", zh: "Idempotency-Key 长度应为 1–200，实际为 \(key.count)",
+                               en: "an Idempotency-Key has 1–200 characters, got \(key.count)")
+        }
+        let userId = caller.principal?.userId
+        let requestHash = Array(SHA256.hash(data: Data(CaseStore.payload(intake).utf8)))
+        if let key = idempotencyKey, let userId, let earlier = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash) {
+            return earlier
+        }
+        let chain = try await OrgUnitStore.locateChain(db.client, tenantId: tenantId, Coordinate(lng: intake.lng, lat: intake.lat)!, logger: logger)
+        guard let grid = chain.last else {
+            throw GridError(.unprocessable, "case.outsideDistrict", Text(
+                zh: "上报位置 (\(intake.lat), \(intake.lng)) 不在本区任何网格内", en: "the reported point (\(intake.lat), \(intake.lng)) is not inside any grid of this district"))
+        }
+        try caller.authorize(.caseReport, at: grid.path)
+        let calendars = calendarCache
+        do {
+            return try await withActiveTenant(tenantId) { tx, tenant in
+                var categoryId: Int64?
+                var checked = intake
+                if let code = intake.category {
+                    let item = try await Self.item(tx, code: code, grade: intake.grade)
+                    categoryId = item.record.id
+                    checked.grade = item.grade.key
+                }
+                let calendar = try await calendars.calendar(tx).calendar
+                let now = Date()
+                let published = try await RuleSetStore.find(tx, status: .published, withDocument: false)
+                let dispatchLimit = (published == nil ? DeadlineProfile.builtIn.limits : try await self.routerCache.router(for: published!, tx).ruleSet
+                    .limits(profile: nil))[.dispatch]
+                let id = try await CaseStore.insert(tx, NewCase(
+                    tenantCode: tenant.code, day: calendar.localDate(now), intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path,
+                    reportedBy: userId, dispatchDue: dispatchLimit.map { calendar.deadline(from: now, limit: $0) }),
+                    actor: caller.principal?.login ?? "cli", role: Self.reportingRole(caller, at: grid.path)?.rawValue)
+                if let key = idempotencyKey, let userId {
+                    guard try await CaseStore.claimIdempotencyKey(tx, userId: userId, key: key, hash: requestHash, caseId: id) else { throw IdempotencyRace() }
+                }
+                var duplicates: [CaseStore.Nearby] = []
+                if let categoryId {
+                    duplicates = try await CaseStore.nearbyOpen(
+                        tx, categoryId: categoryId, lat: intake.lat, lng: intake.lng, meters: tenant.settings.duplicateRadiusMeters,
+                        since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), excluding: id, limit: Self.maxDuplicates)
+                }
+                guard let record = try await CaseStore.find(tx, id: id) else { preconditionFailure("the inserted case \(id) is not found") }
+                return CaseIntakeResult(view: try await Self.view(tx, caller, record), duplicates: duplicates, replayed: false)
+            }
+        } catch is IdempotencyRace {
+            guard let key = idempotencyKey, let userId,
+                  let earlier = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash)
+            else { throw GridError(.conflict, "db.retry", Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request")) }
+            return earlier
+        }
+    }
+
+    /// The earlier answer under `key`, nil when there is none; 422 when the key came with another body.
+    func replay(_ caller: Caller, tenantId: Int64, userId: Int64, key: String, hash: [UInt8]) async throws -> CaseIntakeResult? {
+        try await withTenant(for: caller, tenantId) { tx in
+            guard let earlier = try await CaseStore.idempotencyKey(tx, userId: userId, key: key) else { return nil }
+            guard earlier.hash == hash else {
+                throw GridError(.unprocessable, "idempotency.keyReused", Text(
+                    zh: "Idempotency-Key“\(key)”已用于另一个不同内容的请求", en: "Idempotency-Key '\(key)' was already used for a request with another body"))
+            }
+            guard let record = try await CaseStore.find(tx, id: earlier.caseId) else { return nil }
+            return CaseIntakeResult(view: try await Self.view(tx, caller, record), duplicates: [], replayed: true)
+        }
+    }
+
+    /// A leaf of the problem list with the grade asked for (its first grade when none is given).
+    static func item(_ tx: Tx, code: String, grade key: String?) async throws -> (chain: [CategoryRecord], record: CategoryRecord, grade: Grade) {
+        let chain = try await CatalogStore.chain(tx, code: code)
+        guard let record = chain.last else {
+            throw Errors.field("category", "category.unknown", zh: "问题类别“\(code)”不存在", en: "category '\(code)' does not exist")
+        }
+        guard !record.entry.grades.isEmpty else {
+            throw Errors.field("category", "category.notItem", zh: "“\(code)”是大类，请选择其下的具体事项", en: "'\(code)' is a class; choose one of its items")
+        }
+        guard let grade = record.entry.grade(key) else {
+            let known = record.entry.grades.map(\.key).joined(separator: ", ")
+            throw Errors.field("grade", "grade.unknown", zh: "事项“\(code)”没有等级“\(key ?? "")”（可选：\(known)）",
+                               en: "item '\(code)' has no grade '\(key ?? "")' (known: \(known))")
+        }
+        return (chain, record, grade)
+    }
+
+    /// The role a report is made in: the caller's first binding covering the place that may report.
+    static func reportingRole(_ caller: Caller, at path: ScopePath) -> Role? {
+        caller.principal?.bindings.first { Permissions.allows($0.role, .caseReport) && $0.scope.covers(path) }?.role
+    }
+
+    // MARK: reading
+
+    /// A case the caller may read: in the scope of a binding that reads cases, or (for a liaison)
+    /// led by the liaison's department. Anything else is "not found", as another district's case is.
+    public func caseView(_ caller: Caller, tenantId: Int64, id: Int64) async throws -> CaseView {
+        try await withTenant(for: caller, tenantId) { tx in try await Self.view(tx, caller, try await Self.readableCase(tx, caller, id: id)) }
+    }
+
+    static func view(_ tx: Tx, _ caller: Caller, _ record: CaseRecord) async throws -> CaseView {
+        CaseView(record: record, tasks: try await CaseStore.tasks(tx, caseId: record.id),
+                 allowedActions: CaseWorkflow.actions(from: record.state, roles: roles(caller, at: record)))
+    }
+
+    public func caseEvents(_ caller: Caller, tenantId: Int64, id: Int64) async throws -> (record: CaseRecord, events: [CaseEventRecord]) {
+        try await withTenant(for: caller, tenantId) { tx in
+            let record = try await Self.readableCase(tx, caller, id: id)
+            return (record, try await CaseStore.events(tx, caseId: id))
+        }
+    }
+
+    static func readableCase(_ tx: Tx, _ caller: Caller, id: Int64) async throws -> CaseRecord {
+        guard let record = try await CaseStore.find(tx, id: id), canRead(caller, record) else {
+            throw GridError(.notFound, "case.notFound", Text(zh: "案件 \(id) 不存在", en: "case \(id) does not exist"))
+        }
+        return record
+    }
+
+    static func canRead(_ caller: Caller, _ record: CaseRecord) -> Bool {
+        guard let principal = caller.principal else { return true }
+        return principal.bindings.contains { binding in
+            Permissions.allows(binding.role, .caseRead)
+                && (binding.scope.covers(record.gridPath) || (binding.departmentId != nil && binding.departmentId == record.leadDepartmentId))
+        }
+    }
+
+    // MARK: history
+
+    /// Recomputes the hash chains of a district's case histories (the operator's check).
+    public func verifyHistory(tenantId: Int64) async throws -> HistoryReport {
+        try await db.withTenant(tenantId) { tx in
+            guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
+            let result = try await CaseStore.verifyHistory(tx)
+            return HistoryReport(tenantCode: tenant.code, cases: result.cases, events: result.events, breaks: result.breaks)
+        }
+    }
+}

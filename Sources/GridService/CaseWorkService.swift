@@ -1,0 +1,230 @@
+import Foundation
+import GridCore
+import GridStore
+
+/// What a workflow action may carry; the workflow table says which fields an action needs.
+public struct CaseActionInput: Sendable, Equatable, Codable {
+    public var reason: String?
+    public var note: String?
+    public var extensionLimit: TimeLimit?
+    public var rating: CaseRating?
+    /// The id of the case this one merges into.
+    public var mergeInto: Int64?
+    /// Filing: the item (when the report came without one or is reclassified) and its grade.
+    public var category: String?
+    public var grade: String?
+    /// Dispatch: a department other than the one routing proposed (an override, counted).
+    public var department: String?
+
+    public static let maxText = 2000
+
+    public init(reason: String? = nil, note: String? = nil, extensionLimit: TimeLimit? = nil, rating: CaseRating? = nil, mergeInto: Int64? = nil,
+                category: String? = nil, grade: String? = nil, department: String? = nil) {
+        self.reason = reason
+        self.note = note
+        self.extensionLimit = extensionLimit
+        self.rating = rating
+        self.mergeInto = mergeInto
+        self.category = category
+        self.grade = grade
+        self.department = department
+    }
+
+    /// The fields given (non-empty), for the workflow table's check.
+    public var fields: Set<CaseField> {
+        var given: Set<CaseField> = []
+        if reason?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == false { given.insert(.reason) }
+        if note?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == false { given.insert(.note) }
+        if extensionLimit != nil { given.insert(.extensionLimit) }
+        if rating != nil { given.insert(.rating) }
+        if mergeInto != nil { given.insert(.mergeInto) }
+        return given
+    }
+
+    func validate() throws {
+        var errors: [FieldError] = []
+        for (field, value) in [("reason", reason), ("note", note)] {
+            if let value, value.count > Self.maxText {
+                errors.append(FieldError(field, "field.tooLong", Text(zh: "\(field) 最多 \(Self.maxText) 个字符，实际 \(value.count) 个",
+                                                                     en: "\(field) is at most \(Self.maxText) characters, got \(value.count)")))
+            }
+        }
+        if let limit = extensionLimit, !(1...TimeLimit.maxAmount).contains(limit.amount) {
+            errors.append(FieldError("extensionLimit.amount", "field.outOfRange", Text(
+                zh: "延期时长应在 1–\(TimeLimit.maxAmount) 之间，实际为 \(limit.amount)", en: "an extension is 1–\(TimeLimit.maxAmount) long, got \(limit.amount)")))
+        }
+        guard errors.isEmpty else { throw GridError.invalid(errors) }
+    }
+}
+
+extension GridService {
+    /// Takes one workflow action on a case: the workflow table decides whether the state and the
+    /// caller's roles at this case allow it and what it needs; the action's effects (routing at
+    /// filing, tasks at dispatch, deadlines, counters) are applied; the case is written only if its
+    /// version is still the one read (or `ifVersion`), with the event that records the change.
+    public func act(_ caller: Caller, tenantId: Int64, caseId: Int64, _ action: CaseAction, _ input: CaseActionInput, ifVersion: Int64?) async throws
+        -> CaseView
+    {
+        try input.validate()
+        return try await withActiveTenant(tenantId) { tx, _ in
+            let record = try await Self.readableCase(tx, caller, id: caseId)
+            if let ifVersion, ifVersion != record.version { throw Self.stale(record) }
+            let roles = Self.roles(caller, at: record)
+            let transition = try CaseWorkflow.check(action, in: record.state, roles: roles, fields: input.fields)
+            var next = record
+            next.state = transition.to
+            try await self.apply(action, input, to: &next, from: record, tx)
+            let actingRole = transition.roles.intersection(roles).map(\.rawValue).sorted().first
+            guard try await CaseStore.update(tx, next, expectedVersion: record.version, event: (
+                actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: actingRole, action: action.rawValue,
+                from: record.state, payload: Self.payload(input)))
+            else { throw Self.stale(record) }
+            guard let written = try await CaseStore.find(tx, id: caseId) else { preconditionFailure("case \(caseId) vanished in its own transaction") }
+            return try await Self.view(tx, caller, written)
+        }
+    }
+
+    static func stale(_ record: CaseRecord) -> GridError {
+        GridError(.preconditionFailed, "case.versionMismatch", Text(
+            zh: "案件 \(record.number) 已被他人处理（当前版本不是您看到的版本），请刷新后重试",
+            en: "case \(record.number) was changed by someone else (it is no longer the version you saw); reload and retry"))
+    }
+
+    static func payload(_ input: CaseActionInput) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(input)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// The caller's roles that count at this case: bindings that work cases and cover its grid; a
+    /// liaison's binding only for the department that leads it.
+    static func roles(_ caller: Caller, at record: CaseRecord) -> Set<Role> {
+        guard let principal = caller.principal else { return Set(Role.allCases) }
+        return Set(principal.bindings.filter { binding in
+            guard Permissions.allows(binding.role, .caseWork) else { return false }
+            if binding.role == .departmentLiaison { return binding.departmentId != nil && binding.departmentId == record.leadDepartmentId }
+            return binding.scope.covers(record.gridPath)
+        }.map(\.role))
+    }
+
+    func apply(_ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, _ tx: Tx) async throws {
+        let now = Date()
+        let calendar = try await calendarCache.calendar(tx).calendar
+        switch action {
+        case .file:
+            try await file(&next, input, at: now, tx)
+        case .dispatch:
+            try await dispatch(&next, input, at: now, calendar: calendar, tx)
+        case .sign:
+            try await CaseStore.setLeadTask(tx, caseId: record.id, state: "signed")
+        case .returnCase:
+            next.returnCount += 1
+            try await CaseStore.setLeadTask(tx, caseId: record.id, state: "returned")
+        case .approveExtension:
+            guard let text = try await CaseStore.lastPayload(tx, caseId: record.id, action: CaseAction.requestExtension.rawValue),
+                  let asked = try JSONDecoder().decode(CaseActionInput.self, from: Data(text.utf8)).extensionLimit
+            else { throw GridError(.conflict, "case.extension.missing", Text(zh: "找不到延期申请", en: "the extension request is missing")) }
+            next.handleDue = calendar.deadline(from: record.handleDue ?? now, limit: asked)
+            next.extensionCount += 1
+        case .approveSuspension:
+            next.suspendedAt = now
+        case .resume:
+            // The clock stopped while suspended: the work time that was left is counted again from now.
+            if let due = record.handleDue, let since = record.suspendedAt {
+                next.handleDue = calendar.addingWorkSeconds(max(0, calendar.workSeconds(from: since, to: due)), to: now)
+            }
+            next.suspendedAt = nil
+        case .reportHandled, .handleLocally, .selfHandle:
+            next.handledAt = now
+            if action == .reportHandled { try await CaseStore.setLeadTask(tx, caseId: record.id, state: "handled") }
+        case .requestCheck:
+            let limit = try await publishedLimits(tx)[.check] ?? DeadlineProfile.builtIn.limits[.check]!
+            next.checkDue = calendar.deadline(from: now, limit: limit)
+        case .failCheck:
+            next.reworkCount += 1
+            next.handledAt = nil
+            next.checkDue = nil
+            try await CaseStore.setLeadTask(tx, caseId: record.id, state: "signed")
+        case .close:
+            next.closedAt = now
+        case .evaluate:
+            next.rating = input.rating
+        case .merge:
+            try await merge(&next, into: input.mergeInto!, tx)
+        case .requestVerify, .confirm, .markInvalid, .notFile, .void, .requestExtension, .refuseExtension, .requestSuspension,
+             .refuseSuspension, .passCheck:
+            break
+        }
+    }
+
+    func publishedLimits(_ tx: Tx) async throws -> [Stage: TimeLimit] {
+        guard let published = try await RuleSetStore.find(tx, status: .published, withDocument: false) else { return DeadlineProfile.builtIn.limits }
+        return try await routerCache.router(for: published, tx).ruleSet.limits(profile: nil)
+    }
+
+    /// Filing (立案): the item is fixed (classified now if the report had none) and the published
+    /// rules propose level and lead department; the proposal and the rule that made it are kept.
+    func file(_ next: inout CaseRecord, _ input: CaseActionInput, at now: Date, _ tx: Tx) async throws {
+        guard let code = input.category ?? next.categoryCode else {
+            throw Errors.field("category", "field.required", zh: "立案前请先为案件选择问题类别", en: "choose the case's category before filing it")
+        }
+        let item = try await Self.item(tx, code: code, grade: input.category == nil ? (input.grade ?? next.grade) : input.grade)
+        let chain = try await OrgUnitStore.chain(tx, ids: next.gridPath.ids)
+        let published = try await RuleSetStore.find(tx, status: .published, withDocument: false)
+        let answer = try await route(tx, item: item, chain: chain, source: next.source, description: next.description, at: now, ruleSet: published)
+        next.categoryId = item.record.id
+        next.grade = item.grade.key
+        next.level = answer.explanation.decision.level
+        next.ruleSetNumber = published?.number
+        next.routingBasis = answer.explanation.decision.basis.kind
+        if case .rule(_, let id) = answer.explanation.decision.basis { next.ruleKey = id } else { next.ruleKey = nil }
+        var lead = answer.leadDepartment
+        if lead == nil, case .territorialStreet? = answer.explanation.decision.lead, let street = answer.street {
+            lead = try await DepartmentStore.streetOffice(tx, unitId: street.id)
+        }
+        next.leadDepartmentId = lead?.id
+        next.filedAt = now
+    }
+
+    /// Dispatch (派遣): to the proposed lead department or the one the dispatcher names instead,
+    /// with the signing and handling deadlines from now.
+    func dispatch(_ next: inout CaseRecord, _ input: CaseActionInput, at now: Date, calendar: WorkCalendar, _ tx: Tx) async throws {
+        if let code = input.department {
+            guard let department = try await DepartmentStore.find(tx, code: code) else {
+                throw Errors.field("department", "department.unknown", zh: "部门“\(code)”不存在", en: "department '\(code)' does not exist")
+            }
+            if department.id != next.leadDepartmentId { next.routeOverridden = true }
+            next.leadDepartmentId = department.id
+        }
+        guard let lead = next.leadDepartmentId else {
+            throw Errors.field("department", "field.required", zh: "规则未给出主办部门，请指定派遣部门", en: "routing proposed no lead department; name the department to dispatch to")
+        }
+        guard let code = next.categoryCode else {
+            throw Errors.field("category", "field.required", zh: "派遣前请先立案并选择问题类别", en: "file the case with a category before dispatching it")
+        }
+        let item = try await Self.item(tx, code: code, grade: next.grade)
+        var limits = try await publishedLimits(tx)
+        if limits[.handle] == nil { limits[.handle] = item.grade.limit }
+        next.signDue = limits[.sign].map { calendar.deadline(from: now, limit: $0) }
+        next.handleDue = calendar.deadline(from: now, limit: limits[.handle] ?? item.grade.limit)
+        next.dispatchedAt = now
+        next.suspendedAt = nil
+        let assisting = try await DepartmentStore.ids(tx, codes: item.record.entry.assistingDepartments)
+        try await CaseStore.dispatchTasks(tx, caseId: next.id, lead: lead, assisting: assisting)
+    }
+
+    /// Merging (并案): the case follows an open case of the same district that is not itself merged.
+    func merge(_ next: inout CaseRecord, into targetId: Int64, _ tx: Tx) async throws {
+        guard targetId != next.id else {
+            throw Errors.field("mergeInto", "case.merge.self", zh: "案件不能并入自身", en: "a case cannot be merged into itself")
+        }
+        guard let target = try await CaseStore.find(tx, id: targetId) else {
+            throw Errors.field("mergeInto", "case.notFound", zh: "要并入的案件 \(targetId) 不存在", en: "the case to merge into (\(targetId)) does not exist")
+        }
+        guard target.state.isOpen else {
+            throw Errors.field("mergeInto", "case.merge.targetClosed", zh: "案件 \(target.number) 已\(target.state.label.zh)，不能并入",
+                               en: "case \(target.number) is \(target.state.label.en) and cannot take a merge")
+        }
+        next.mergedInto = target.id
+    }
+}

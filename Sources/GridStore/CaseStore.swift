@@ -1,0 +1,400 @@
+import Foundation
+import GridCore
+import PostgresNIO
+
+/// A case as stored, with the codes and names of what it points at.
+public struct CaseRecord: Sendable, Equatable {
+    public var id: Int64
+    public var number: String
+    public var state: CaseState
+    public var version: Int64
+    public var source: CaseSource
+    public var categoryId: Int64?
+    public var categoryCode: String?
+    public var categoryName: String?
+    public var grade: String?
+    public var description: String
+    public var address: String?
+    public var lat: Double
+    public var lng: Double
+    public var gridId: Int64
+    public var gridCode: String
+    public var gridName: String
+    public var gridPath: ScopePath
+    public var reporterName: String?
+    public var reporterPhone: String?
+    public var reportedBy: String?
+    public var level: HandlingLevel?
+    public var leadDepartmentId: Int64?
+    public var leadDepartmentCode: String?
+    public var leadDepartmentName: String?
+    public var ruleSetNumber: Int?
+    public var ruleKey: String?
+    public var routingBasis: String?
+    public var routeOverridden: Bool
+    public var dispatchDue: Date?
+    public var signDue: Date?
+    public var handleDue: Date?
+    public var checkDue: Date?
+    public var suspendedAt: Date?
+    public var mergedInto: Int64?
+    public var rating: CaseRating?
+    public var returnCount: Int
+    public var reworkCount: Int
+    public var extensionCount: Int
+    public var reportedAt: Date
+    public var filedAt: Date?
+    public var dispatchedAt: Date?
+    public var handledAt: Date?
+    public var closedAt: Date?
+    public var updatedAt: Date
+}
+
+/// One entry of a case's history.
+public struct CaseEventRecord: Sendable, Equatable {
+    public var seq: Int64
+    public var at: Date
+    public var actorId: Int64?
+    public var actor: String
+    public var role: String?
+    public var action: String
+    public var from: CaseState?
+    public var to: CaseState
+    /// The event's details as JSON text.
+    public var payload: String
+}
+
+/// A new case before it has an id and number.
+public struct NewCase: Sendable {
+    public var tenantCode: String
+    public var day: LocalDate
+    public var intake: CaseIntake
+    public var categoryId: Int64?
+    public var gridId: Int64
+    public var gridPath: ScopePath
+    public var reportedBy: Int64?
+    public var dispatchDue: Date?
+
+    public init(tenantCode: String, day: LocalDate, intake: CaseIntake, categoryId: Int64?, gridId: Int64, gridPath: ScopePath,
+                reportedBy: Int64?, dispatchDue: Date?) {
+        self.tenantCode = tenantCode
+        self.day = day
+        self.intake = intake
+        self.categoryId = categoryId
+        self.gridId = gridId
+        self.gridPath = gridPath
+        self.reportedBy = reportedBy
+        self.dispatchDue = dispatchDue
+    }
+}
+
+/// A break in a case's history found by `verifyHistory`.
+public struct HistoryBreak: Sendable, Equatable {
+    public var caseId: Int64
+    public var number: String
+    public var seq: Int64?
+    public var problem: String
+}
+
+/// Cases, their history and the idempotency keys of their intake.
+public enum CaseStore {
+    static let select = """
+        SELECT c.id, c.number, c.state, c.version, c.source, c.category_id, cat.code, cat.name, c.grade, c.description, c.address,
+               ST_Y(c.location), ST_X(c.location), c.grid_id, g.code, g.name, c.grid_path, c.reporter_name, c.reporter_phone, u.login,
+               c.level, c.lead_department_id, d.code, d.name, c.rule_set_number, c.rule_key, c.routing_basis, c.route_overridden,
+               c.dispatch_due, c.sign_due, c.handle_due, c.check_due, c.suspended_at, c.merged_into, c.rating,
+               c.return_count, c.rework_count, c.extension_count, c.reported_at, c.filed_at, c.dispatched_at, c.handled_at, c.closed_at,
+               c.updated_at
+        FROM cases c
+        JOIN org_units g ON g.tenant_id = c.tenant_id AND g.id = c.grid_id
+        LEFT JOIN categories cat ON cat.tenant_id = c.tenant_id AND cat.id = c.category_id
+        LEFT JOIN departments d ON d.tenant_id = c.tenant_id AND d.id = c.lead_department_id
+        LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.reported_by
+        """
+
+    static func record(_ row: PostgresRow) throws -> CaseRecord {
+        let r = row.makeRandomAccess()
+        func text(_ i: Int) throws -> String? { try r[i].decode(String?.self) }
+        func date(_ i: Int) throws -> Date? { try r[i].decode(Date?.self) }
+        let state = try r[2].decode(String.self), source = try r[4].decode(String.self), path = try r[16].decode(String.self)
+        let gridId = try r[13].decode(Int64.self)
+        return CaseRecord(
+            id: try r[0].decode(Int64.self), number: try r[1].decode(String.self), state: CaseState(rawValue: state) ?? .reported,
+            version: try r[3].decode(Int64.self), source: CaseSource(rawValue: source) ?? .gridWorker, categoryId: try r[5].decode(Int64?.self),
+            categoryCode: try text(6), categoryName: try text(7), grade: try text(8), description: try r[9].decode(String.self), address: try text(10),
+            lat: try r[11].decode(Double.self), lng: try r[12].decode(Double.self), gridId: gridId, gridCode: try r[14].decode(String.self),
+            gridName: try r[15].decode(String.self), gridPath: ScopePath(path) ?? .root(gridId), reporterName: try text(17),
+            reporterPhone: try text(18), reportedBy: try text(19), level: try text(20).flatMap(HandlingLevel.init),
+            leadDepartmentId: try r[21].decode(Int64?.self), leadDepartmentCode: try text(22), leadDepartmentName: try text(23),
+            ruleSetNumber: try r[24].decode(Int32?.self).map(Int.init), ruleKey: try text(25), routingBasis: try text(26),
+            routeOverridden: try r[27].decode(Bool.self), dispatchDue: try date(28), signDue: try date(29), handleDue: try date(30),
+            checkDue: try date(31), suspendedAt: try date(32), mergedInto: try r[33].decode(Int64?.self), rating: try text(34).flatMap(CaseRating.init),
+            returnCount: Int(try r[35].decode(Int32.self)), reworkCount: Int(try r[36].decode(Int32.self)),
+            extensionCount: Int(try r[37].decode(Int32.self)), reportedAt: try r[38].decode(Date.self), filedAt: try date(39),
+            dispatchedAt: try date(40), handledAt: try date(41), closedAt: try date(42), updatedAt: try r[43].decode(Date.self))
+    }
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [CaseRecord] {
+        var result: [CaseRecord] = []
+        for try await row in rows { result.append(try record(row)) }
+        return result
+    }
+
+    public static func find(_ tx: Tx, id: Int64) async throws -> CaseRecord? {
+        try await decode(tx.query("\(unescaped: select) WHERE c.tenant_id = \(tx.tenant) AND c.id = \(id)")).first
+    }
+
+    public static func find(_ tx: Tx, number: String) async throws -> CaseRecord? {
+        try await decode(tx.query("\(unescaped: select) WHERE c.tenant_id = \(tx.tenant) AND c.number = \(number)")).first
+    }
+
+    /// Inserts the case with the next number of its day and its first event; returns its id.
+    public static func insert(_ tx: Tx, _ new: NewCase, actor: String, role: String?) async throws -> Int64 {
+        let intake = new.intake
+        let rows = try await tx.query(
+            """
+            WITH n AS (
+                INSERT INTO case_numbers (tenant_id, day, last) VALUES (\(tx.tenant), \(new.day.description)::date, 1)
+                ON CONFLICT (tenant_id, day) DO UPDATE SET last = case_numbers.last + 1
+                RETURNING last
+            )
+            INSERT INTO cases (tenant_id, number, state, source, category_id, grade, description, address, location, grid_id, grid_path,
+                               reporter_name, reporter_phone, reported_by, dispatch_due)
+            SELECT \(tx.tenant), \(new.tenantCode) || '-' || \(new.day.description.filter { $0 != "-" }) || '-' || lpad(n.last::text, 6, '0'),
+                   \(CaseState.reported.rawValue), \(intake.source.rawValue), \(new.categoryId), \(intake.grade), \(intake.description),
+                   \(intake.address), ST_SetSRID(ST_MakePoint(\(intake.lng), \(intake.lat)), 4326), \(new.gridId), \(new.gridPath.raw),
+                   \(intake.reporterName), \(intake.reporterPhone), \(new.reportedBy), \(new.dispatchDue)
+            FROM n
+            RETURNING id
+            """)
+        var id: Int64?
+        for try await value in rows.decode(Int64.self) { id = value }
+        guard let id else { preconditionFailure("INSERT … RETURNING returned no row") }
+        try await appendEvent(tx, caseId: id, seq: 1, actorId: new.reportedBy, actor: actor, role: role, action: "report", from: nil,
+                              to: .reported, payload: payload(intake))
+        return id
+    }
+
+    /// The intake as canonical JSON (sorted keys): the first event's payload and what an idempotency key is checked against.
+    public static func payload(_ intake: CaseIntake) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(intake)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// Writes the mutable fields of `record` if the stored version is still `expectedVersion`, with
+    /// the event that explains the change (seq = the new version). False when someone was first.
+    public static func update(_ tx: Tx, _ record: CaseRecord, expectedVersion: Int64, event: (actorId: Int64?, actor: String, role: String?,
+                                                                                              action: String, from: CaseState, payload: String))
+        async throws -> Bool
+    {
+        let rows = try await tx.query(
+            """
+            UPDATE cases SET state = \(record.state.rawValue), version = version + 1, category_id = \(record.categoryId), grade = \(record.grade),
+                level = \(record.level?.rawValue), lead_department_id = \(record.leadDepartmentId), rule_set_number = \(record.ruleSetNumber.map(Int32.init)),
+                rule_key = \(record.ruleKey), routing_basis = \(record.routingBasis), route_overridden = \(record.routeOverridden),
+                dispatch_due = \(record.dispatchDue), sign_due = \(record.signDue), handle_due = \(record.handleDue), check_due = \(record.checkDue),
+                suspended_at = \(record.suspendedAt), merged_into = \(record.mergedInto), rating = \(record.rating?.rawValue),
+                return_count = \(Int32(record.returnCount)), rework_count = \(Int32(record.reworkCount)), extension_count = \(Int32(record.extensionCount)),
+                filed_at = \(record.filedAt), dispatched_at = \(record.dispatchedAt), handled_at = \(record.handledAt), closed_at = \(record.closedAt),
+                updated_at = now()
+            WHERE tenant_id = \(tx.tenant) AND id = \(record.id) AND version = \(expectedVersion)
+            RETURNING version
+            """)
+        var newVersion: Int64?
+        for try await value in rows.decode(Int64.self) { newVersion = value }
+        guard let newVersion else { return false }
+        try await appendEvent(tx, caseId: record.id, seq: newVersion, actorId: event.actorId, actor: event.actor, role: event.role,
+                              action: event.action, from: event.from, to: record.state, payload: event.payload)
+        return true
+    }
+
+    /// Appends an event whose hash chains to the previous one (computed by the database from what it stores).
+    static func appendEvent(_ tx: Tx, caseId: Int64, seq: Int64, actorId: Int64?, actor: String, role: String?, action: String,
+                            from: CaseState?, to: CaseState, payload: String) async throws {
+        try await tx.query(
+            """
+            INSERT INTO case_events (tenant_id, case_id, seq, at, actor_id, actor, role, action, from_state, to_state, payload, hash)
+            SELECT \(tx.tenant), \(caseId), \(seq), e.at, \(actorId), \(actor), \(role), \(action), \(from?.rawValue), \(to.rawValue), e.payload,
+                   case_event_hash((SELECT p.hash FROM case_events p WHERE p.tenant_id = \(tx.tenant) AND p.case_id = \(caseId) AND p.seq = \(seq) - 1),
+                                   \(tx.tenant), \(caseId), \(seq), e.at, \(actorId), \(actor), \(role), \(action), \(from?.rawValue), \(to.rawValue),
+                                   e.payload)
+            FROM (SELECT date_trunc('microseconds', clock_timestamp()) AS at, \(payload)::jsonb AS payload) e
+            """)
+    }
+
+    public static func events(_ tx: Tx, caseId: Int64) async throws -> [CaseEventRecord] {
+        var result: [CaseEventRecord] = []
+        let rows = try await tx.query(
+            """
+            SELECT seq, at, actor_id, actor, role, action, from_state, to_state, payload::text
+            FROM case_events WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) ORDER BY seq
+            """)
+        for try await (seq, at, actorId, actor, role, action, from, to, payload) in rows.decode(
+            (Int64, Date, Int64?, String, String?, String, String?, String, String).self)
+        {
+            result.append(CaseEventRecord(seq: seq, at: at, actorId: actorId, actor: actor, role: role, action: action,
+                                          from: from.flatMap(CaseState.init), to: CaseState(rawValue: to) ?? .reported, payload: payload))
+        }
+        return result
+    }
+
+    /// Recomputes every hash chain of the district: an event whose stored hash differs from the one
+    /// recomputed over its fields and its predecessor's hash was edited (or its predecessor was
+    /// deleted); a gap in the sequence or a last event behind the case's version means deleted events.
+    public static func verifyHistory(_ tx: Tx) async throws -> (cases: Int, events: Int, breaks: [HistoryBreak]) {
+        var breaks: [HistoryBreak] = []
+        let rows = try await tx.query(
+            """
+            SELECT e.case_id, c.number, e.seq, e.hash = case_event_hash(lag(e.hash) OVER w, e.tenant_id, e.case_id, e.seq, e.at, e.actor_id, e.actor,
+                                                                 e.role, e.action, e.from_state, e.to_state, e.payload),
+                   e.seq = row_number() OVER w
+            FROM case_events e JOIN cases c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
+            WHERE e.tenant_id = \(tx.tenant)
+            WINDOW w AS (PARTITION BY e.case_id ORDER BY e.seq)
+            ORDER BY e.case_id, e.seq
+            """)
+        var events = 0
+        for try await (caseId, number, seq, hashOK, seqOK) in rows.decode((Int64, String, Int64, Bool, Bool).self) {
+            events += 1
+            if !seqOK { breaks.append(HistoryBreak(caseId: caseId, number: number, seq: seq, problem: "sequence gap before event \(seq): an event was deleted")) }
+            if !hashOK { breaks.append(HistoryBreak(caseId: caseId, number: number, seq: seq, problem: "event \(seq) does not match its hash chain")) }
+        }
+        var cases = 0
+        for try await (caseId, number, version, last) in try await tx.query(
+            """
+            SELECT c.id, c.number, c.version, coalesce(max(e.seq), 0)
+            FROM cases c LEFT JOIN case_events e ON e.tenant_id = c.tenant_id AND e.case_id = c.id
+            WHERE c.tenant_id = \(tx.tenant)
+            GROUP BY c.id, c.number, c.version ORDER BY c.id
+            """).decode((Int64, String, Int64, Int64).self)
+        {
+            cases += 1
+            if last != version {
+                breaks.append(HistoryBreak(caseId: caseId, number: number, seq: nil,
+                                           problem: "the case is at version \(version) but its history ends at event \(last)"))
+            }
+        }
+        return (cases, events, breaks)
+    }
+
+    // MARK: tasks
+
+    /// A department's part of a case.
+    public struct Task: Sendable, Equatable {
+        public var id: Int64
+        public var departmentId: Int64
+        public var departmentCode: String
+        public var departmentName: String
+        public var lead: Bool
+        public var state: String
+        public var dispatchedAt: Date
+        public var signedAt: Date?
+        public var handledAt: Date?
+    }
+
+    /// Dispatches the case to departments: earlier open tasks are cancelled (a re-dispatch), then
+    /// the lead task and the assisting ones are created.
+    public static func dispatchTasks(_ tx: Tx, caseId: Int64, lead: Int64, assisting: [Int64]) async throws {
+        try await tx.query(
+            """
+            UPDATE case_tasks SET state = 'cancelled'
+            WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND state IN ('dispatched', 'signed')
+            """)
+        try await tx.query(
+            """
+            INSERT INTO case_tasks (tenant_id, case_id, department_id, lead, state)
+            SELECT \(tx.tenant), \(caseId), d, d = \(lead), 'dispatched' FROM unnest(\([lead] + assisting.filter { $0 != lead })::bigint[]) AS d
+            """)
+    }
+
+    /// Moves the open lead task to `state` ('signed', 'handled', 'returned'), stamping the time.
+    public static func setLeadTask(_ tx: Tx, caseId: Int64, state: String) async throws {
+        try await tx.query(
+            """
+            UPDATE case_tasks SET state = \(state),
+                signed_at = CASE WHEN \(state) = 'signed' THEN now() ELSE signed_at END,
+                handled_at = CASE WHEN \(state) = 'handled' THEN now() ELSE handled_at END
+            WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND lead AND state IN ('dispatched', 'signed', 'handled')
+            """)
+    }
+
+    public static func tasks(_ tx: Tx, caseId: Int64) async throws -> [Task] {
+        var result: [Task] = []
+        for try await (id, departmentId, code, name, lead, state, dispatchedAt, signedAt, handledAt) in try await tx.query(
+            """
+            SELECT t.id, t.department_id, d.code, d.name, t.lead, t.state, t.dispatched_at, t.signed_at, t.handled_at
+            FROM case_tasks t JOIN departments d ON d.tenant_id = t.tenant_id AND d.id = t.department_id
+            WHERE t.tenant_id = \(tx.tenant) AND t.case_id = \(caseId) ORDER BY t.id
+            """).decode((Int64, Int64, String, String, Bool, String, Date, Date?, Date?).self)
+        {
+            result.append(Task(id: id, departmentId: departmentId, departmentCode: code, departmentName: name, lead: lead, state: state,
+                               dispatchedAt: dispatchedAt, signedAt: signedAt, handledAt: handledAt))
+        }
+        return result
+    }
+
+    /// The payload of the case's latest event of `action`, as JSON text.
+    public static func lastPayload(_ tx: Tx, caseId: Int64, action: String) async throws -> String? {
+        for try await text in try await tx.query(
+            """
+            SELECT payload::text FROM case_events
+            WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND action = \(action) ORDER BY seq DESC LIMIT 1
+            """).decode(String.self)
+        {
+            return text
+        }
+        return nil
+    }
+
+    // MARK: idempotency
+
+    /// The body hash and case of an earlier request under `key`.
+    public static func idempotencyKey(_ tx: Tx, userId: Int64, key: String) async throws -> (hash: [UInt8], caseId: Int64)? {
+        for try await (hash, caseId) in try await tx.query(
+            "SELECT request_hash, case_id FROM idempotency_keys WHERE tenant_id = \(tx.tenant) AND user_id = \(userId) AND key = \(key)"
+        ).decode((ByteBuffer, Int64).self) {
+            return (Array(hash.readableBytesView), caseId)
+        }
+        return nil
+    }
+
+    /// Remembers `key`; false when another request took it first (its transaction has committed).
+    public static func claimIdempotencyKey(_ tx: Tx, userId: Int64, key: String, hash: [UInt8], caseId: Int64) async throws -> Bool {
+        let rows = try await tx.query(
+            """
+            INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash, case_id)
+            VALUES (\(tx.tenant), \(userId), \(key), \(ByteBuffer(bytes: hash)), \(caseId))
+            ON CONFLICT (tenant_id, user_id, key) DO NOTHING RETURNING 1
+            """)
+        for try await _ in rows.decode(Int32.self) { return true }
+        return false
+    }
+
+    // MARK: duplicates
+
+    /// A nearby open case of the same category.
+    public struct Nearby: Sendable, Equatable {
+        public var id: Int64
+        public var number: String
+        public var state: CaseState
+        public var meters: Double
+        public var reportedAt: Date
+    }
+
+    public static func nearbyOpen(_ tx: Tx, categoryId: Int64, lat: Double, lng: Double, meters: Double, since: Date, excluding: Int64,
+                                  limit: Int) async throws -> [Nearby] {
+        var result: [Nearby] = []
+        for try await (id, number, state, distance, reportedAt) in try await tx.query(
+            """
+            SELECT id, number, state, meters, reported_at
+            FROM nearby_open_cases(\(tx.tenant), \(categoryId), \(lng), \(lat), \(meters), \(since), \(Int32(limit) + 1))
+            WHERE id <> \(excluding)
+            """).decode((Int64, String, String, Double, Date).self)
+        {
+            if result.count < limit { result.append(Nearby(id: id, number: number, state: CaseState(rawValue: state) ?? .reported,
+                                                           meters: distance, reportedAt: reportedAt)) }
+        }
+        return result
+    }
+}

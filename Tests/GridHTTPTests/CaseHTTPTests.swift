@@ -1,0 +1,244 @@
+import Foundation
+import GridCore
+import GridHTTP
+import GridService
+import GridStore
+import GridTestSupport
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PostgresNIO
+import Testing
+
+/// Cases through the REST API on the demo district: intake, the workflow with its roles and
+/// versions, the history and its hash chain.
+@Suite struct CaseHTTPTests {
+    static let district = DemoDistrict(divisionCode: "110199", streets: 2, communitiesPerStreet: 2, basicGridsPerCommunity: 1, unitGridsPerBasicGrid: 2,
+                                       origin: (116.20, 39.90))
+
+    /// The demo district and a token per demo login.
+    struct Desk: Sendable {
+        var api: API
+        var tokens: [String: String]
+        var tenantId: Int64
+
+        func token(_ login: String) -> String { tokens[login]! }
+
+        func report(_ login: String, _ body: [String: Any], key: String? = nil) async throws -> TestResponse {
+            var headers: HTTPFields = [:]
+            if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
+            return try await api.send(.post, "/v1/cases", token: token(login), json: jsonString(body), headers: headers)
+        }
+
+        func act(_ login: String, _ id: Int64, _ action: String, _ body: [String: Any] = [:], version: Int64? = nil) async throws -> TestResponse {
+            var headers: HTTPFields = [:]
+            if let version { headers[.ifMatch] = "\"\(version)\"" }
+            return try await api.send(.post, "/v1/cases/\(id)/actions/\(action)", token: token(login), json: jsonString(body), headers: headers)
+        }
+
+        /// Acts and expects the case to end in `state`; returns the case.
+        @discardableResult
+        func step(_ login: String, _ id: Int64, _ action: String, _ body: [String: Any] = [:], to state: String,
+                  sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
+            let response = try await act(login, id, action, body)
+            #expect(response.status == .ok, "\(login) \(action): \(response.text)", sourceLocation: sourceLocation)
+            let json = try response.json()
+            #expect(json["state"] as? String == state, "\(action) → \(json["state"] ?? "?")", sourceLocation: sourceLocation)
+            return json
+        }
+    }
+
+    func withDesk(_ body: @Sendable @escaping (Desk, TestDatabase) async throws -> Void) async throws {
+        try await TestDatabase.with { db in
+            let seeded = try await db.service.seedDemo(code: "DEMO", name: "演示区", district: Self.district)
+            try await withAPI(db) { api in
+                var tokens: [String: String] = [:]
+                for user in seeded.users { tokens[user.login] = try await api.login(tenant: "DEMO", login: user.login, password: user.password) }
+                try await body(Desk(api: api, tokens: tokens, tenantId: seeded.tenant.id), db)
+            }
+        }
+    }
+
+    static var pointInGridWorkersGrid: Coordinate { district.cellCentre(0, 0)! }
+
+    static func intake(_ description: String = "人行道上井盖缺失", category: String? = "E0201", point: Coordinate = pointInGridWorkersGrid) -> [String: Any] {
+        var body: [String: Any] = ["description": description, "lat": point.lat, "lng": point.lng, "address": "演示路 1 号"]
+        if let category { body["category"] = category }
+        return body
+    }
+
+    @Test func aReportRunsTheMainPathWithReworkToEvaluationAndItsHistoryChains() async throws {
+        try await withDesk { desk, db in
+            let created = try await desk.report("gridworker", Self.intake(), key: "phone-1")
+            #expect(created.status == .created, "\(created.text)")
+            let body = try created.json()
+            let report = try #require(body["case"] as? [String: Any])
+            let id = try #require(int64(report["id"]))
+            #expect((report["number"] as? String)?.range(of: #"^DEMO-\d{8}-000001$"#, options: .regularExpression) != nil, "\(report["number"] ?? "")")
+            #expect(report["state"] as? String == "reported")
+            #expect(report["stateLabel"] as? String == "已上报")
+            #expect(report["source"] as? String == "gridWorker")
+            #expect(report["reportedBy"] as? String == "gridworker")
+            #expect((report["grid"] as? [String: Any])?["code"] as? String != nil)
+            #expect(report["dispatchDue"] as? String != nil, "filing and dispatch has a deadline from the report")
+            #expect(report["allowedActions"] as? [String] == ["selfHandle"])
+            #expect(body["replayed"] as? Bool == false)
+            #expect(eTagVersion(created) == 1)
+
+            // A retry under the same key answers the same case; the same key with another body is refused.
+            let retry = try await desk.report("gridworker", Self.intake(), key: "phone-1")
+            #expect(retry.status == .created)
+            #expect(int64((try retry.json()["case"] as? [String: Any])?["id"]) == id)
+            #expect(try retry.json()["replayed"] as? Bool == true)
+            expectProblem(try await desk.report("gridworker", Self.intake("另一处问题"), key: "phone-1"), .unprocessableContent, "idempotency.keyReused")
+
+            // The liaison cannot sign what is not dispatched; the answer lists what the state allows.
+            let filed = try await desk.step("dispatcher", id, "file", to: "filed")
+            #expect(filed["routingBasis"] as? String == "duty")
+            #expect((filed["leadDepartment"] as? [String: Any])?["code"] as? String == "CGW")
+            #expect(filed["ruleSet"] as? Int == 1)
+            let signTooEarly = try await desk.act("liaison.cgw", id, "sign")
+            expectProblem(signTooEarly, .conflict, "case.transition.notAllowed")
+            #expect(signTooEarly.text.contains("dispatch"))
+
+            // Dispatch with a stale version is refused; with the current one it creates the lead task.
+            expectProblem(try await desk.act("dispatcher", id, "dispatch", version: 1), .preconditionFailed, "case.versionMismatch")
+            let dispatched = try await desk.act("dispatcher", id, "dispatch", version: 2)
+            #expect(dispatched.status == .ok, "\(dispatched.text)")
+            let tasks = try dispatched.json()["tasks"] as? [[String: Any]] ?? []
+            #expect(tasks.count == 1)
+            #expect((tasks.first?["department"] as? [String: Any])?["code"] as? String == "CGW")
+            #expect(tasks.first?["lead"] as? Bool == true)
+            #expect(try dispatched.json()["handleDue"] as? String != nil)
+
+            expectProblem(try await desk.act("gridworker", id, "sign"), .forbidden, "case.transition.roleNotAllowed")
+            try await desk.step("liaison.cgw", id, "sign", to: "handling")
+            let noNote = try await desk.act("liaison.cgw", id, "reportHandled")
+            expectProblem(noNote, .badRequest, "validation.failed")
+            #expect(noNote.text.contains("note"))
+            try await desk.step("liaison.cgw", id, "reportHandled", ["note": "已补装井盖"], to: "handled")
+            try await desk.step("dispatcher", id, "requestCheck", to: "checking")
+            let rework = try await desk.step("gridworker", id, "failCheck", ["reason": "井盖尺寸不符"], to: "handling")
+            #expect(rework["reworkCount"] as? Int == 1)
+            try await desk.step("liaison.cgw", id, "reportHandled", ["note": "已更换合格井盖"], to: "handled")
+            try await desk.step("dispatcher", id, "requestCheck", to: "checking")
+            try await desk.step("gridworker", id, "passCheck", to: "checkPassed")
+            expectProblem(try await desk.act("dispatcher", id, "close"), .forbidden, "case.transition.roleNotAllowed")
+            try await desk.step("shift.leader", id, "close", to: "closed")
+            let rated = try await desk.step("dispatcher", id, "evaluate", ["rating": "satisfied"], to: "evaluated")
+            #expect(rated["rating"] as? String == "satisfied")
+            #expect(rated["allowedActions"] as? [String] == [])
+
+            let history = try await desk.api.get("/v1/cases/\(id)/events", token: desk.token("leader"))
+            #expect(history.status == .ok, "\(history.text)")
+            let events = try history.json()["items"] as? [[String: Any]] ?? []
+            #expect(events.compactMap { $0["action"] as? String } == [
+                "report", "file", "dispatch", "sign", "reportHandled", "requestCheck", "failCheck", "reportHandled", "requestCheck", "passCheck",
+                "close", "evaluate",
+            ])
+            #expect(events.compactMap { int64($0["seq"]) } == Array(1...12))
+            #expect(int64(rated["version"]) == 12)
+            #expect((events[6]["payload"] as? [String: Any])?["reason"] as? String == "井盖尺寸不符")
+            #expect(events[6]["role"] as? String == "gridWorker")
+
+            // The chain holds; an edited event and a deleted one are both found.
+            #expect(try await db.service.verifyHistory(tenantId: desk.tenantId).breaks.isEmpty)
+            try await db.owner.query("UPDATE case_events SET payload = '{\"note\": \"改过\"}' WHERE case_id = \(id) AND seq = 5", logger: db.logger)
+            let edited = try await db.service.verifyHistory(tenantId: desk.tenantId)
+            #expect(edited.breaks.map(\.seq) == [5])
+            try await db.owner.query("DELETE FROM case_events WHERE case_id = \(id) AND seq = 12", logger: db.logger)
+            let deleted = try await db.service.verifyHistory(tenantId: desk.tenantId)
+            #expect(deleted.breaks.contains { $0.seq == nil && $0.problem.contains("version 12") })
+        }
+    }
+
+    @Test func badReportsAreRefusedWithTheFieldAndNothingIsWritten() async throws {
+        try await withDesk { desk, db in
+            let outside = Coordinate(lng: 100.0, lat: 30.0)!
+            expectProblem(try await desk.report("dispatcher", Self.intake(point: outside)), .unprocessableContent, "case.outsideDistrict")
+            let unknown = try await desk.report("dispatcher", Self.intake(category: "E9999"))
+            expectProblem(unknown, .badRequest, "validation.failed")
+            #expect(unknown.text.contains("E9999"))
+            expectProblem(try await desk.report("dispatcher", Self.intake(category: "E02")), .badRequest, "validation.failed")
+            let long = try await desk.report("dispatcher", Self.intake(String(repeating: "很", count: 2001)))
+            expectProblem(long, .badRequest, "validation.failed")
+            #expect(long.text.contains("2001"))
+            var badGrade = Self.intake()
+            badGrade["grade"] = "catastrophic"
+            let grade = try await desk.report("dispatcher", badGrade)
+            expectProblem(grade, .badRequest, "validation.failed")
+            #expect(grade.text.contains("catastrophic"))
+            expectProblem(try await desk.report("leader", Self.intake()), .forbidden, "auth.actionNotAllowed")
+            let wrongType = try await desk.api.send(.post, "/v1/cases", token: desk.token("dispatcher"), json: "{\"description\": 5}")
+            expectProblem(wrongType, .badRequest, "validation.failed")
+            #expect(wrongType.text.contains("description"), "\(wrongType.text)")
+            let count = try await db.owner.query("SELECT count(*)::int4 FROM cases", logger: db.logger)
+            for try await n in count.decode(Int32.self) { #expect(n == 0) }
+
+            // Another district's case is not found, and neither is one outside the reader's scope.
+            let created = try await desk.report("dispatcher", Self.intake(category: nil))
+            #expect(created.status == .created, "\(created.text)")
+            let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
+            let other = try await db.seedSmallDistrict(code: "HD", division: "110108")
+            let otherToken = try await desk.api.adminToken(other)
+            expectProblem(try await desk.api.get("/v1/cases/\(id)", token: otherToken), .notFound, "case.notFound")
+            expectProblem(try await desk.api.send(.post, "/v1/cases/\(id)/actions/file", token: otherToken, json: "{}"), .notFound, "case.notFound")
+            // Filing a report without a category asks for one.
+            let unclassified = try await desk.act("dispatcher", id, "file")
+            expectProblem(unclassified, .badRequest, "validation.failed")
+            #expect(unclassified.text.contains("category"))
+            try await desk.step("dispatcher", id, "file", ["category": "E0201"], to: "filed")
+        }
+    }
+
+    @Test func twoDispatchersAtOnceMakeExactlyOneChange() async throws {
+        try await withDesk { desk, _ in
+            let created = try await desk.report("gridworker", Self.intake())
+            let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<8 { group.addTask { try await desk.act("dispatcher", id, "file", version: 1).status } }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+            #expect(statuses.allSatisfy { [.ok, .preconditionFailed, .conflict].contains($0) }, "\(statuses)")
+            let events = try await desk.api.get("/v1/cases/\(id)/events", token: desk.token("dispatcher"))
+            #expect((try events.json()["items"] as? [Any])?.count == 2)
+        }
+    }
+
+    @Test func returnsExtensionsSuspensionsAndMergesFollowTheirSidePaths() async throws {
+        try await withDesk { desk, _ in
+            let first = try await desk.report("gridworker", Self.intake())
+            let id = try #require(int64((try first.json()["case"] as? [String: Any])?["id"]))
+            let second = try await desk.report("gridworker", Self.intake("同一处井盖缺失，再报一次"))
+            let duplicates = try second.json()["duplicates"] as? [[String: Any]] ?? []
+            #expect(duplicates.compactMap { int64($0["id"]) } == [id], "the first report comes back as a possible duplicate")
+            let secondId = try #require(int64((try second.json()["case"] as? [String: Any])?["id"]))
+            let merged = try await desk.step("dispatcher", secondId, "merge", ["mergeInto": id], to: "merged")
+            #expect(int64(merged["mergedInto"]) == id)
+            expectProblem(try await desk.act("dispatcher", id, "merge", ["mergeInto": id]), .badRequest, "validation.failed")
+
+            try await desk.step("dispatcher", id, "file", to: "filed")
+            try await desk.step("dispatcher", id, "dispatch", to: "dispatched")
+            let returned = try await desk.step("liaison.cgw", id, "return", ["reason": "不属于本部门职责"], to: "returned")
+            #expect(returned["returnCount"] as? Int == 1)
+            // Re-dispatched elsewhere and back: an override of the proposal, counted.
+            let redispatched = try await desk.step("dispatcher", id, "dispatch", ["department": "CGW"], to: "dispatched")
+            #expect((redispatched["tasks"] as? [[String: Any]])?.compactMap { $0["state"] as? String } == ["returned", "dispatched"])
+            try await desk.step("liaison.cgw", id, "sign", to: "handling")
+            let handleDue = try #require(try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()["handleDue"] as? String)
+            try await desk.step("liaison.cgw", id, "requestExtension", ["reason": "需采购配件", "extensionLimit": ["amount": 2, "unit": "workDays"]],
+                                to: "extensionRequested")
+            let extended = try await desk.step("dispatcher", id, "approveExtension", to: "handling")
+            #expect(extended["extensionCount"] as? Int == 1)
+            #expect((extended["handleDue"] as? String ?? "") > handleDue, "the deadline moved")
+            try await desk.step("liaison.cgw", id, "requestSuspension", ["reason": "冬季无法施工"], to: "suspensionRequested")
+            let suspended = try await desk.step("dispatcher", id, "approveSuspension", to: "suspended")
+            #expect(suspended["suspendedAt"] as? String != nil)
+            let resumed = try await desk.step("liaison.cgw", id, "resume", to: "handling")
+            #expect(resumed["suspendedAt"] == nil)
+            #expect(resumed["handleDue"] as? String != nil)
+            expectProblem(try await desk.act("street.dispatcher", id, "void", ["reason": "重复"]), .conflict, "case.transition.notAllowed")
+        }
+    }
+}

@@ -65,7 +65,7 @@ enum CaseMapping {
             reporterName: r.reporterName, reporterPhone: r.reporterPhone, reportedBy: r.reportedBy, level: r.level.map(APIMapping.level),
             leadDepartment: r.leadDepartmentId.map { .init(id: $0, code: r.leadDepartmentCode ?? "", name: r.leadDepartmentName ?? "") },
             ruleSet: r.ruleSetNumber, rule: r.ruleKey, routingBasis: r.routingBasis.flatMap(Components.Schemas.Case.RoutingBasisPayload.init),
-            routeOverridden: r.routeOverridden, dispatchDue: r.dispatchDue, signDue: r.signDue, handleDue: r.handleDue, checkDue: r.checkDue,
+            routeOverridden: r.routeOverridden, assisting: r.assisting, whistle: r.whistle, dispatchDue: r.dispatchDue, signDue: r.signDue, handleDue: r.handleDue, checkDue: r.checkDue,
             suspendedAt: r.suspendedAt, mergedInto: r.mergedInto, rating: r.rating.flatMap { Components.Schemas.CaseRating(rawValue: $0.rawValue) },
             returnCount: r.returnCount, reworkCount: r.reworkCount, extensionCount: r.extensionCount, reportedAt: r.reportedAt, filedAt: r.filedAt,
             dispatchedAt: r.dispatchedAt, handledAt: r.handledAt, closedAt: r.closedAt, updatedAt: r.updatedAt,

@@ -175,6 +175,8 @@ extension GridService {
         next.categoryId = item.record.id
         next.grade = item.grade.key
         next.level = answer.explanation.decision.level
+        next.assisting = answer.explanation.decision.assisting
+        next.whistle = answer.explanation.decision.whistle
         next.ruleSetNumber = published?.number
         next.routingBasis = answer.explanation.decision.basis.kind
         if case .rule(_, let id) = answer.explanation.decision.basis { next.ruleKey = id } else { next.ruleKey = nil }
@@ -209,7 +211,7 @@ extension GridService {
         next.handleDue = calendar.deadline(from: now, limit: limits[.handle] ?? item.grade.limit)
         next.dispatchedAt = now
         next.suspendedAt = nil
-        let assisting = try await DepartmentStore.ids(tx, codes: item.record.entry.assistingDepartments)
+        let assisting = try await DepartmentStore.ids(tx, codes: next.assisting)
         try await CaseStore.dispatchTasks(tx, caseId: next.id, lead: lead, assisting: assisting)
     }
 

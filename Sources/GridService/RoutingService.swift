@@ -323,7 +323,7 @@ extension GridService {
                     differences.append("level: expected \(expected.rawValue), got \(decision.level.rawValue)")
                 }
             } catch let error as GridError {
-                differences.append("\(error.code): \(error.description)")
+                differences.append("\(error.fieldErrors.first?.code ?? error.code): \(error.description)")
             }
             results.append(RoutingTestResult(testCase: testCase, basis: basis, lead: lead, level: level, differences: differences))
         }

@@ -32,6 +32,9 @@ public struct CaseRecord: Sendable, Equatable {
     public var ruleKey: String?
     public var routingBasis: String?
     public var routeOverridden: Bool
+    /// Routing's proposal at filing beside the lead: the assisting departments and the whistle flag.
+    public var assisting: [String]
+    public var whistle: Bool
     public var dispatchDue: Date?
     public var signDue: Date?
     public var handleDue: Date?
@@ -104,7 +107,8 @@ public enum CaseStore {
                c.level, c.lead_department_id, d.code, d.name, c.rule_set_number, c.rule_key, c.routing_basis, c.route_overridden,
                c.dispatch_due, c.sign_due, c.handle_due, c.check_due, c.suspended_at, c.merged_into, c.rating,
                c.return_count, c.rework_count, c.extension_count, c.reported_at, c.filed_at, c.dispatched_at, c.handled_at, c.closed_at,
-               c.updated_at
+               c.updated_at, coalesce(ARRAY(SELECT jsonb_array_elements_text(c.routing -> 'assisting')), '{}'::text[]),
+               coalesce((c.routing ->> 'whistle')::boolean, false)
         FROM cases c
         JOIN org_units g ON g.tenant_id = c.tenant_id AND g.id = c.grid_id
         LEFT JOIN categories cat ON cat.tenant_id = c.tenant_id AND cat.id = c.category_id
@@ -127,7 +131,7 @@ public enum CaseStore {
             reporterPhone: try text(18), reportedBy: try text(19), level: try text(20).flatMap(HandlingLevel.init),
             leadDepartmentId: try r[21].decode(Int64?.self), leadDepartmentCode: try text(22), leadDepartmentName: try text(23),
             ruleSetNumber: try r[24].decode(Int32?.self).map(Int.init), ruleKey: try text(25), routingBasis: try text(26),
-            routeOverridden: try r[27].decode(Bool.self), dispatchDue: try date(28), signDue: try date(29), handleDue: try date(30),
+            routeOverridden: try r[27].decode(Bool.self), assisting: try r[44].decode([String].self), whistle: try r[45].decode(Bool.self), dispatchDue: try date(28), signDue: try date(29), handleDue: try date(30),
             checkDue: try date(31), suspendedAt: try date(32), mergedInto: try r[33].decode(Int64?.self), rating: try text(34).flatMap(CaseRating.init),
             returnCount: Int(try r[35].decode(Int32.self)), reworkCount: Int(try r[36].decode(Int32.self)),
             extensionCount: Int(try r[37].decode(Int32.self)), reportedAt: try r[38].decode(Date.self), filedAt: try date(39),
@@ -193,6 +197,7 @@ public enum CaseStore {
             UPDATE cases SET state = \(record.state.rawValue), version = version + 1, category_id = \(record.categoryId), grade = \(record.grade),
                 level = \(record.level?.rawValue), lead_department_id = \(record.leadDepartmentId), rule_set_number = \(record.ruleSetNumber.map(Int32.init)),
                 rule_key = \(record.ruleKey), routing_basis = \(record.routingBasis), route_overridden = \(record.routeOverridden),
+                routing = jsonb_build_object('assisting', \(record.assisting)::text[], 'whistle', \(record.whistle)),
                 dispatch_due = \(record.dispatchDue), sign_due = \(record.signDue), handle_due = \(record.handleDue), check_due = \(record.checkDue),
                 suspended_at = \(record.suspendedAt), merged_into = \(record.mergedInto), rating = \(record.rating?.rawValue),
                 return_count = \(Int32(record.returnCount)), rework_count = \(Int32(record.reworkCount)), extension_count = \(Int32(record.extensionCount)),

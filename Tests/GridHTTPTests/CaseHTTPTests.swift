@@ -191,6 +191,24 @@ import Testing
         }
     }
 
+    @Test func filingRecordsTheRuleAndDispatchGivesAssistingDepartmentsTheirTasks() async throws {
+        try await withDesk { desk, _ in
+            let created = try await desk.report("dispatcher", Self.intake("路边售卖熟食，占道经营", category: "E0501"))
+            #expect(created.status == .created, "\(created.text)")
+            let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
+            #expect((try created.json()["case"] as? [String: Any])?["source"] as? String == "hotline")
+            let filed = try await desk.step("dispatcher", id, "file", to: "filed")
+            #expect(filed["routingBasis"] as? String == "rule")
+            #expect(filed["rule"] as? String == "food-vendors")
+            #expect(filed["assisting"] as? [String] == ["SCJGJ"])
+            let dispatched = try await desk.step("dispatcher", id, "dispatch", to: "dispatched")
+            let tasks = dispatched["tasks"] as? [[String: Any]] ?? []
+            #expect(tasks.compactMap { ($0["department"] as? [String: Any])?["code"] as? String }.last == "SCJGJ")
+            #expect(tasks.compactMap { $0["lead"] as? Bool } == [true, false])
+            #expect(dispatched["routeOverridden"] as? Bool == false)
+        }
+    }
+
     @Test func twoDispatchersAtOnceMakeExactlyOneChange() async throws {
         try await withDesk { desk, _ in
             let created = try await desk.report("gridworker", Self.intake())

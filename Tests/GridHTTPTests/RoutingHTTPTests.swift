@@ -212,7 +212,10 @@ import Testing
                 // Bad questions.
                 let far = try await explain(api, admin, ["category": "C0101", "lat": 31.2, "lng": 121.5])
                 #expect(far.status.code == 404 || far.status.code == 422, "\(far.text)")
-                expectProblem(try await explain(api, admin, ["category": "X1", "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng]), .notFound, "category.notFound")
+                let unknown = try await explain(api, admin, ["category": "X1", "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng])
+                expectProblem(unknown, .badRequest, "validation.failed")
+                #expect(unknown.fieldErrorCodes == ["category.unknown"], "\(unknown.text)")
+                #expect(unknown.text.contains("X1"))
                 let classCode = try await explain(api, admin, ["category": "C01", "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng])
                 #expect(classCode.fieldErrorCodes == ["category.notItem"], "\(classCode.text)")
                 let badGrade = try await explain(api, admin, ["category": "C0101", "grade": "huge", "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng])
@@ -269,7 +272,7 @@ import Testing
                 let wrong = try #require(results[4]["differences"] as? [String])
                 #expect(wrong.contains { $0.contains("expected manhole-urgent") }, "\(wrong)")
                 #expect(results[4]["line"] as? String == "line 6")
-                #expect((results[5]["differences"] as? [String])?.first?.contains("category.notFound") == true)
+                #expect((results[5]["differences"] as? [String])?.first?.contains("category.unknown") == true)
                 // Against the published set (none yet) only the fallbacks decide: the one line expecting
                 // the territorial street passes.
                 let published = try await api.sendCSV(.post, "/v1/routing/test?ruleSet=published", token: admin, table)

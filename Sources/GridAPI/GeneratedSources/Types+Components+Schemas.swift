@@ -2257,6 +2257,14 @@ extension Components {
             public var routingBasis: Components.Schemas.Case.RoutingBasisPayload?
             /// - Remark: Generated from `#/components/schemas/Case/routeOverridden`.
             public var routeOverridden: Swift.Bool
+            /// Assisting departments routing proposed at filing; each gets a task at dispatch.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/assisting`.
+            public var assisting: [Swift.String]?
+            /// Routing called the district departments in (吹哨).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/whistle`.
+            public var whistle: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/Case/dispatchDue`.
             public var dispatchDue: Foundation.Date?
             /// - Remark: Generated from `#/components/schemas/Case/signDue`.
@@ -2320,6 +2328,8 @@ extension Components {
             ///   - rule: The rule that matched, when a rule did.
             ///   - routingBasis:
             ///   - routeOverridden:
+            ///   - assisting: Assisting departments routing proposed at filing; each gets a task at dispatch.
+            ///   - whistle: Routing called the district departments in (吹哨).
             ///   - dispatchDue:
             ///   - signDue:
             ///   - handleDue:
@@ -2361,6 +2371,8 @@ extension Components {
                 rule: Swift.String? = nil,
                 routingBasis: Components.Schemas.Case.RoutingBasisPayload? = nil,
                 routeOverridden: Swift.Bool,
+                assisting: [Swift.String]? = nil,
+                whistle: Swift.Bool? = nil,
                 dispatchDue: Foundation.Date? = nil,
                 signDue: Foundation.Date? = nil,
                 handleDue: Foundation.Date? = nil,
@@ -2402,6 +2414,8 @@ extension Components {
                 self.rule = rule
                 self.routingBasis = routingBasis
                 self.routeOverridden = routeOverridden
+                self.assisting = assisting
+                self.whistle = whistle
                 self.dispatchDue = dispatchDue
                 self.signDue = signDue
                 self.handleDue = handleDue
@@ -2444,6 +2458,8 @@ extension Components {
                 case rule
                 case routingBasis
                 case routeOverridden
+                case assisting
+                case whistle
                 case dispatchDue
                 case signDue
                 case handleDue

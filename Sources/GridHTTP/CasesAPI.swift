@@ -29,6 +29,23 @@ extension APIHandler {
         return .hotline
     }
 
+    func listCases(_ input: Operations.ListCases.Input) async throws -> Operations.ListCases.Output {
+        let q = input.query
+        let filter = CaseListFilter(
+            queue: q.queue.flatMap { CaseQueue(rawValue: $0.rawValue) }, state: q.state.flatMap { CaseState(rawValue: $0.rawValue) }, category: q.category,
+            grade: q.grade, department: q.department, scope: q.scope, light: q.light.flatMap { TrafficLight(rawValue: $0.rawValue) }, from: q.from, to: q.to)
+        let page = try await service.cases(try caller, tenantId: try tenantId, filter, page: try APIMapping.page(cursor: q.cursor, limit: q.limit))
+        return .ok(.init(body: .json(.init(items: page.items.map(CaseMapping.summary), nextCursor: page.nextCursor))))
+    }
+
+    func listNotifications(_ input: Operations.ListNotifications.Input) async throws -> Operations.ListNotifications.Output {
+        let page = try await service.notifications(try caller, tenantId: try tenantId,
+                                                   page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
+        return .ok(.init(body: .json(.init(items: page.items.map {
+            .init(id: $0.id, caseId: $0.caseId, kind: $0.kind, message: $0.message, createdAt: $0.createdAt)
+        }, nextCursor: page.nextCursor))))
+    }
+
     func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output {
         let view = try await service.caseView(try caller, tenantId: try tenantId, id: input.path.caseId)
         return .ok(.init(headers: .init(eTag: APIMapping.eTag(view.record.version)), body: .json(CaseMapping.view(view))))
@@ -65,7 +82,8 @@ enum CaseMapping {
             reporterName: r.reporterName, reporterPhone: r.reporterPhone, reportedBy: r.reportedBy, level: r.level.map(APIMapping.level),
             leadDepartment: r.leadDepartmentId.map { .init(id: $0, code: r.leadDepartmentCode ?? "", name: r.leadDepartmentName ?? "") },
             ruleSet: r.ruleSetNumber, rule: r.ruleKey, routingBasis: r.routingBasis.flatMap(Components.Schemas.Case.RoutingBasisPayload.init),
-            routeOverridden: r.routeOverridden, assisting: r.assisting, whistle: r.whistle, dispatchDue: r.dispatchDue, signDue: r.signDue, handleDue: r.handleDue, checkDue: r.checkDue,
+            routeOverridden: r.routeOverridden, light: light(view.light), warnAt: r.warnAt, redAt: r.redAt,
+            supervisionOrders: view.orders.map(order), assisting: r.assisting, whistle: r.whistle, dispatchDue: r.dispatchDue, signDue: r.signDue, handleDue: r.handleDue, checkDue: r.checkDue,
             suspendedAt: r.suspendedAt, mergedInto: r.mergedInto, rating: r.rating.flatMap { Components.Schemas.CaseRating(rawValue: $0.rawValue) },
             returnCount: r.returnCount, reworkCount: r.reworkCount, extensionCount: r.extensionCount, reportedAt: r.reportedAt, filedAt: r.filedAt,
             dispatchedAt: r.dispatchedAt, handledAt: r.handledAt, closedAt: r.closedAt, updatedAt: r.updatedAt,
@@ -73,6 +91,21 @@ enum CaseMapping {
     }
 
     static func state(_ state: CaseState) -> Components.Schemas.CaseState { Components.Schemas.CaseState(rawValue: state.rawValue)! }
+
+    static func light(_ light: TrafficLight) -> Components.Schemas.Light { Components.Schemas.Light(rawValue: light.rawValue)! }
+
+    static func order(_ order: EscalationStore.Order) -> Components.Schemas.SupervisionOrder {
+        .init(id: order.id, card: Components.Schemas.SupervisionOrder.CardPayload(rawValue: order.card) ?? .yellow, reason: order.reason,
+              issuedAt: order.issuedAt, due: order.due, resolvedAt: order.resolvedAt)
+    }
+
+    static func summary(_ r: CaseRecord) -> Components.Schemas.CaseSummary {
+        .init(id: r.id, number: r.number, state: state(r.state), stateLabel: r.state.label.localized(RequestScope.language), version: r.version,
+              category: r.categoryCode.map { Components.Schemas.CategoryRef(code: $0, name: r.categoryName ?? $0) }, grade: r.grade,
+              grid: .init(id: r.gridId, code: r.gridCode, name: r.gridName), level: r.level.map(APIMapping.level),
+              leadDepartment: r.leadDepartmentId.map { .init(id: $0, code: r.leadDepartmentCode ?? "", name: r.leadDepartmentName ?? "") },
+              light: light(GridService.light(of: r, at: Date())), handleDue: r.handleDue, reportedAt: r.reportedAt)
+    }
 
     static func task(_ task: CaseStore.Task) -> Components.Schemas.CaseTask {
         .init(id: task.id, department: .init(id: task.departmentId, code: task.departmentCode, name: task.departmentName), lead: task.lead,

@@ -16,6 +16,35 @@ public struct CaseView: Sendable {
     public var record: CaseRecord
     public var tasks: [CaseStore.Task]
     public var allowedActions: [CaseAction]
+    public var orders: [EscalationStore.Order]
+    /// The light now (the stored one lags until the worker's job fires).
+    public var light: TrafficLight
+}
+
+/// The filters of a work list.
+public struct CaseListFilter: Sendable {
+    public var queue: CaseQueue?
+    public var state: CaseState?
+    public var category: String?
+    public var grade: String?
+    public var department: String?
+    public var scope: String?
+    public var light: TrafficLight?
+    public var from: Date?
+    public var to: Date?
+
+    public init(queue: CaseQueue? = nil, state: CaseState? = nil, category: String? = nil, grade: String? = nil, department: String? = nil,
+                scope: String? = nil, light: TrafficLight? = nil, from: Date? = nil, to: Date? = nil) {
+        self.queue = queue
+        self.state = state
+        self.category = category
+        self.grade = grade
+        self.department = department
+        self.scope = scope
+        self.light = light
+        self.from = from
+        self.to = to
+    }
 }
 
 /// A history check of one district.
@@ -137,7 +166,82 @@ extension GridService {
 
     static func view(_ tx: Tx, _ caller: Caller, _ record: CaseRecord) async throws -> CaseView {
         CaseView(record: record, tasks: try await CaseStore.tasks(tx, caseId: record.id),
-                 allowedActions: CaseWorkflow.actions(from: record.state, roles: roles(caller, at: record)))
+                 allowedActions: CaseWorkflow.actions(from: record.state, roles: roles(caller, at: record)),
+                 orders: try await EscalationStore.orders(tx, caseId: record.id), light: light(of: record, at: Date()))
+    }
+
+    /// The light of a case at `now`: the one its jobs last set, or a later one its light times reached already.
+    public static func light(of record: CaseRecord, at now: Date) -> TrafficLight {
+        guard clockStates.contains(record.state) else { return record.light }
+        if let red = record.redAt, red <= now { return .red }
+        if let warn = record.warnAt, warn <= now, record.light != .red { return .yellow }
+        return record.light
+    }
+
+    /// A work list: the queue's states in the scopes where the caller has the queue's roles (its
+    /// departments' cases for the department queue), narrowed by the filters.
+    public func cases(_ caller: Caller, tenantId: Int64, _ filter: CaseListFilter, page: PageRequest, now: Date = Date()) async throws -> Page<CaseRecord> {
+        try await withTenant(for: caller, tenantId) { tx in
+            guard let root = try await OrgUnitStore.root(tx) else { throw Errors.tenantNotFound("\(tenantId)") }
+            let readable = caller.principal?.bindings.filter { Permissions.allows($0.role, .caseRead) }
+            var scopes = caller.scopes(for: .caseRead, root: root.path)
+            var departments = (readable ?? []).compactMap(\.departmentId)
+            var query = CaseStore.ListQuery(scopes: scopes, departments: departments, now: now)
+            if let queue = filter.queue {
+                query.states = queue.states
+                if let bindings = readable, queue != .overdue {
+                    let own = bindings.filter { queue.roles.contains($0.role) }
+                    guard !own.isEmpty else {
+                        throw GridError(.forbidden, "case.queue.notYours", Text(
+                            zh: "您没有“\(queue.rawValue)”工作队列对应的角色", en: "none of your roles works the '\(queue.rawValue)' queue"))
+                    }
+                    scopes = queue == .department ? [] : own.map(\.scope)
+                    departments = queue == .department ? own.compactMap(\.departmentId) : []
+                    query.scopes = scopes
+                    query.departments = departments
+                }
+                if queue == .overdue { query.overdueAt = now }
+            }
+            if let state = filter.state { query.states = (query.states ?? [state]).filter { $0 == state } }
+            query.categoryCode = filter.category
+            query.grade = filter.grade
+            if let code = filter.department {
+                guard let department = try await DepartmentStore.find(tx, code: code) else {
+                    throw Errors.field("department", "department.unknown", zh: "部门“\(code)”不存在", en: "department '\(code)' does not exist")
+                }
+                query.leadDepartment = department.id
+            }
+            if let code = filter.scope {
+                guard let unit = try await OrgUnitStore.find(tx, code: code) else {
+                    throw Errors.field("scope", "org.unit.notFound", zh: "单元“\(code)”不存在", en: "org unit '\(code)' does not exist")
+                }
+                query.within = unit.path
+            }
+            query.light = filter.light
+            query.reportedFrom = filter.from
+            query.reportedTo = filter.to
+            let before = try page.after.map { text -> Int64 in
+                guard let id = Int64(text) else { throw GridError(.badRequest, "page.badCursor", Text(zh: "分页游标无效", en: "invalid page cursor")) }
+                return id
+            }
+            let rows = try await CaseStore.list(tx, query, beforeId: before, limit: page.limit + 1)
+            return Page(fetched: rows, limit: page.limit) { String($0.id) }
+        }
+    }
+
+    /// What the caller's scopes and departments were told, newest first.
+    public func notifications(_ caller: Caller, tenantId: Int64, page: PageRequest) async throws -> Page<EscalationStore.Notification> {
+        try await withTenant(for: caller, tenantId) { tx in
+            guard let root = try await OrgUnitStore.root(tx) else { throw Errors.tenantNotFound("\(tenantId)") }
+            let departments = caller.principal?.bindings.compactMap(\.departmentId) ?? []
+            let before = try page.after.map { text -> Int64 in
+                guard let id = Int64(text) else { throw GridError(.badRequest, "page.badCursor", Text(zh: "分页游标无效", en: "invalid page cursor")) }
+                return id
+            }
+            let rows = try await EscalationStore.notifications(tx, scopes: caller.scopes(for: .caseRead, root: root.path), departments: departments,
+                                                               beforeId: before, limit: page.limit + 1)
+            return Page(fetched: rows, limit: page.limit) { String($0.id) }
+        }
     }
 
     public func caseEvents(_ caller: Caller, tenantId: Int64, id: Int64) async throws -> (record: CaseRecord, events: [CaseEventRecord]) {

@@ -109,7 +109,35 @@ extension GridService {
 
     func apply(_ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, _ tx: Tx) async throws {
         let now = Date()
-        let calendar = try await calendarCache.calendar(tx).calendar
+        let district = try await calendarCache.calendar(tx)
+        try await applyEffects(action, input, to: &next, from: record, at: now, calendar: district.calendar, tx)
+        try await Self.watchDeadline(&next, from: record, at: now, district: district, tx)
+    }
+
+    /// States in which the handling clock runs and its lights are watched.
+    static let clockStates: Set<CaseState> = [.dispatched, .handling, .extensionRequested, .suspensionRequested]
+
+    /// Keeps the light times and the jobs that fire them in step with the handling deadline: when
+    /// the clock starts, stops or the deadline moves, pending jobs are cancelled and new ones
+    /// planned for the thresholds still ahead.
+    static func watchDeadline(_ next: inout CaseRecord, from record: CaseRecord, at now: Date, district: DistrictCalendar, _ tx: Tx) async throws {
+        let running = clockStates.contains(next.state) && next.handleDue != nil
+        if running, let due = next.handleDue, due != record.handleDue || next.dispatchedAt != record.dispatchedAt || next.warnAt == nil {
+            let times = district.calendar.lightTimes(start: next.dispatchedAt ?? now, due: due, thresholds: district.document.trafficLight ?? .init())
+            next.warnAt = times.yellow
+            next.redAt = times.red
+            next.light = now >= times.red ? .red : now >= times.yellow ? .yellow : .green
+        }
+        let wasRunning = clockStates.contains(record.state) && record.handleDue != nil
+        guard running != wasRunning || next.warnAt != record.warnAt || next.redAt != record.redAt else { return }
+        try await JobStore.cancelCaseJobs(tx, caseId: next.id)
+        guard running else { return }
+        if let warn = next.warnAt, warn > now, next.light == .green { try await JobStore.schedule(tx, .caseYellow, caseId: next.id, at: warn) }
+        if let red = next.redAt, red > now, next.light != .red { try await JobStore.schedule(tx, .caseRed, caseId: next.id, at: red) }
+    }
+
+    func applyEffects(_ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, at now: Date,
+                      calendar: WorkCalendar, _ tx: Tx) async throws {
         switch action {
         case .file:
             try await file(&next, input, at: now, tx)
@@ -137,6 +165,7 @@ extension GridService {
         case .reportHandled, .handleLocally, .selfHandle:
             next.handledAt = now
             if action == .reportHandled { try await CaseStore.setLeadTask(tx, caseId: record.id, state: "handled") }
+            try await EscalationStore.resolveOrders(tx, caseId: record.id)
         case .requestCheck:
             let limit = try await publishedLimits(tx)[.check] ?? DeadlineProfile.builtIn.limits[.check]!
             next.checkDue = calendar.deadline(from: now, limit: limit)
@@ -211,6 +240,7 @@ extension GridService {
         next.handleDue = calendar.deadline(from: now, limit: limits[.handle] ?? item.grade.limit)
         next.dispatchedAt = now
         next.suspendedAt = nil
+        next.warnAt = nil
         let assisting = try await DepartmentStore.ids(tx, codes: next.assisting)
         try await CaseStore.dispatchTasks(tx, caseId: next.id, lead: lead, assisting: assisting)
     }

@@ -39,6 +39,10 @@ public struct CaseRecord: Sendable, Equatable {
     public var signDue: Date?
     public var handleDue: Date?
     public var checkDue: Date?
+    /// When handling turns yellow and red on the district's thresholds, and the light shown now.
+    public var warnAt: Date?
+    public var redAt: Date?
+    public var light: TrafficLight
     public var suspendedAt: Date?
     public var mergedInto: Int64?
     public var rating: CaseRating?
@@ -108,7 +112,7 @@ public enum CaseStore {
                c.dispatch_due, c.sign_due, c.handle_due, c.check_due, c.suspended_at, c.merged_into, c.rating,
                c.return_count, c.rework_count, c.extension_count, c.reported_at, c.filed_at, c.dispatched_at, c.handled_at, c.closed_at,
                c.updated_at, coalesce(ARRAY(SELECT jsonb_array_elements_text(c.routing -> 'assisting')), '{}'::text[]),
-               coalesce((c.routing ->> 'whistle')::boolean, false)
+               coalesce((c.routing ->> 'whistle')::boolean, false), c.warn_at, c.red_at, c.light
         FROM cases c
         JOIN org_units g ON g.tenant_id = c.tenant_id AND g.id = c.grid_id
         LEFT JOIN categories cat ON cat.tenant_id = c.tenant_id AND cat.id = c.category_id
@@ -132,7 +136,8 @@ public enum CaseStore {
             leadDepartmentId: try r[21].decode(Int64?.self), leadDepartmentCode: try text(22), leadDepartmentName: try text(23),
             ruleSetNumber: try r[24].decode(Int32?.self).map(Int.init), ruleKey: try text(25), routingBasis: try text(26),
             routeOverridden: try r[27].decode(Bool.self), assisting: try r[44].decode([String].self), whistle: try r[45].decode(Bool.self), dispatchDue: try date(28), signDue: try date(29), handleDue: try date(30),
-            checkDue: try date(31), suspendedAt: try date(32), mergedInto: try r[33].decode(Int64?.self), rating: try text(34).flatMap(CaseRating.init),
+            checkDue: try date(31), warnAt: try date(46), redAt: try date(47), light: TrafficLight(rawValue: try r[48].decode(String.self)) ?? .green,
+            suspendedAt: try date(32), mergedInto: try r[33].decode(Int64?.self), rating: try text(34).flatMap(CaseRating.init),
             returnCount: Int(try r[35].decode(Int32.self)), reworkCount: Int(try r[36].decode(Int32.self)),
             extensionCount: Int(try r[37].decode(Int32.self)), reportedAt: try r[38].decode(Date.self), filedAt: try date(39),
             dispatchedAt: try date(40), handledAt: try date(41), closedAt: try date(42), updatedAt: try r[43].decode(Date.self))
@@ -150,6 +155,64 @@ public enum CaseStore {
 
     public static func find(_ tx: Tx, number: String) async throws -> CaseRecord? {
         try await decode(tx.query("\(unescaped: select) WHERE c.tenant_id = \(tx.tenant) AND c.number = \(number)")).first
+    }
+
+    /// A work list: the cases in any of `scopes` (grid-path ranges) or led by one of `departments`,
+    /// narrowed by the filters, newest first, after `beforeId` when paging.
+    public struct ListQuery: Sendable {
+        public var scopes: [ScopePath]
+        public var departments: [Int64]
+        public var states: [CaseState]?
+        public var categoryCode: String?
+        public var grade: String?
+        public var leadDepartment: Int64?
+        public var within: ScopePath?
+        public var light: TrafficLight?
+        public var overdueAt: Date?
+        public var reportedFrom: Date?
+        public var reportedTo: Date?
+        public var now: Date
+
+        public init(scopes: [ScopePath], departments: [Int64], states: [CaseState]? = nil, categoryCode: String? = nil, grade: String? = nil,
+                    leadDepartment: Int64? = nil, within: ScopePath? = nil, light: TrafficLight? = nil, overdueAt: Date? = nil,
+                    reportedFrom: Date? = nil, reportedTo: Date? = nil, now: Date = Date()) {
+            self.scopes = scopes
+            self.departments = departments
+            self.states = states
+            self.categoryCode = categoryCode
+            self.grade = grade
+            self.leadDepartment = leadDepartment
+            self.within = within
+            self.light = light
+            self.overdueAt = overdueAt
+            self.reportedFrom = reportedFrom
+            self.reportedTo = reportedTo
+            self.now = now
+        }
+    }
+
+    public static func list(_ tx: Tx, _ q: ListQuery, beforeId: Int64?, limit: Int) async throws -> [CaseRecord] {
+        let lows = q.scopes.map(\.raw), highs = q.scopes.map(\.upperBound)
+        return try await decode(tx.query(
+            """
+            \(unescaped: select)
+            WHERE c.tenant_id = \(tx.tenant) AND c.id < \(beforeId ?? Int64.max)
+              AND (EXISTS (SELECT 1 FROM unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) WHERE c.grid_path >= s.lo AND c.grid_path < s.hi)
+                   OR c.lead_department_id = ANY(\(q.departments)::bigint[]))
+              AND (\(q.states.map { $0.map(\.rawValue) })::text[] IS NULL OR c.state = ANY(\(q.states.map { $0.map(\.rawValue) })::text[]))
+              AND (\(q.categoryCode)::text IS NULL OR cat.code = \(q.categoryCode))
+              AND (\(q.grade)::text IS NULL OR c.grade = \(q.grade))
+              AND (\(q.leadDepartment)::bigint IS NULL OR c.lead_department_id = \(q.leadDepartment))
+              AND (\(q.within?.raw)::text IS NULL OR (c.grid_path >= \(q.within?.raw) AND c.grid_path < \(q.within?.upperBound)))
+              AND (\(q.overdueAt)::timestamptz IS NULL OR c.handle_due < \(q.overdueAt))
+              AND (\(q.reportedFrom)::timestamptz IS NULL OR c.reported_at >= \(q.reportedFrom))
+              AND (\(q.reportedTo)::timestamptz IS NULL OR c.reported_at < \(q.reportedTo))
+              AND (\(q.light?.rawValue)::text IS NULL OR CASE
+                     WHEN c.red_at IS NOT NULL AND c.red_at <= \(q.now) THEN 'red'
+                     WHEN c.warn_at IS NOT NULL AND c.warn_at <= \(q.now) THEN 'yellow' ELSE 'green' END = \(q.light?.rawValue))
+            ORDER BY c.id DESC
+            LIMIT \(Int32(limit))
+            """))
     }
 
     /// Inserts the case with the next number of its day and its first event; returns its id.
@@ -199,6 +262,7 @@ public enum CaseStore {
                 rule_key = \(record.ruleKey), routing_basis = \(record.routingBasis), route_overridden = \(record.routeOverridden),
                 routing = jsonb_build_object('assisting', \(record.assisting)::text[], 'whistle', \(record.whistle)),
                 dispatch_due = \(record.dispatchDue), sign_due = \(record.signDue), handle_due = \(record.handleDue), check_due = \(record.checkDue),
+                warn_at = \(record.warnAt), red_at = \(record.redAt), light = \(record.light.rawValue),
                 suspended_at = \(record.suspendedAt), merged_into = \(record.mergedInto), rating = \(record.rating?.rawValue),
                 return_count = \(Int32(record.returnCount)), rework_count = \(Int32(record.reworkCount)), extension_count = \(Int32(record.extensionCount)),
                 filed_at = \(record.filedAt), dispatched_at = \(record.dispatchedAt), handled_at = \(record.handledAt), closed_at = \(record.closedAt),

@@ -27,7 +27,7 @@ struct GridGov: AsyncParsableCommand {
             migrations use GRIDGOV_OWNER_URL (the schema owner). Messages are in Chinese when LANG starts with zh.
             """,
         subcommands: [
-            Serve.self, Migrate.self, TenantCommand.self, ImportCommand.self, ExportCommand.self, UserCommand.self,
+            Serve.self, Worker.self, Migrate.self, TenantCommand.self, ImportCommand.self, ExportCommand.self, UserCommand.self,
             DepartmentCommand.self, CatalogCommand.self, DutiesCommand.self, RulesCommand.self, CalendarCommand.self, CasesCommand.self, DemoCommand.self,
         ]
     )

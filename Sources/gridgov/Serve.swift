@@ -8,6 +8,8 @@ import Logging
 import Metrics
 import PostgresNIO
 import Prometheus
+import ServiceLifecycle
+import UnixSignals
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,6 +25,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port (default: $GRIDGOV_PORT or 8080).") var port: Int?
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (default: $GRIDGOV_MAX_BODY_BYTES or 1 MiB).") var maxBodyBytes: Int?
     @Flag(help: "Apply pending migrations (as $GRIDGOV_OWNER_URL) before serving.") var migrate = false
+    @Flag(name: .customLong("no-worker"), help: "Do not run the job worker (deadline lights, escalation) in this process.") var noWorker = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -47,7 +50,33 @@ struct Serve: AsyncParsableCommand {
             maxBodyBytes: maxBodyBytes ?? environment["GRIDGOV_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20)
         let client = PostgresClient(configuration: try DatabaseURL.configuration(try connection.url), backgroundLogger: logger)
         let service = GridService(db: Database(client: client, logger: logger), configuration: .fromEnvironment())
-        let app = try buildApplication(service: service, settings: settings, logger: logger, metrics: registry, services: [client])
+        var services: [any Service] = [client]
+        if !noWorker { services.append(JobWorker(service: service, logger: logger)) }
+        let app = try buildApplication(service: service, settings: settings, logger: logger, metrics: registry, services: services)
         try await CLI.report { try await app.runService() }
+    }
+}
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the job worker alone: deadline lights, escalation, supervision orders (also runs inside serve).")
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Seconds between passes over the job table.") var interval: Int = 5
+    @Flag(help: "Run the due jobs once and exit.") var once = false
+
+    func run() async throws {
+        var logger = Logger(label: "gridgov-worker")
+        logger.logLevel = .info
+        if once {
+            let summary = try await CLI.withService(connection) { service in try await service.runDueJobs() }
+            print("jobs: \(summary.claimed) claimed, \(summary.done) done, \(summary.failed) failed")
+            return
+        }
+        let client = PostgresClient(configuration: try DatabaseURL.configuration(try connection.url), backgroundLogger: logger)
+        let service = GridService(db: Database(client: client, logger: logger), configuration: .fromEnvironment())
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: client), .init(service: JobWorker(service: service, interval: .seconds(interval), logger: logger))],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await CLI.report { try await group.run() }
     }
 }

@@ -110,3 +110,15 @@ import Testing
         #expect(CaseAction(rawValue: "return") == .returnCase)
     }
 }
+
+@Suite struct CaseQueueTests {
+    @Test(arguments: CaseQueue.allCases.filter { $0 != .overdue })
+    func aCaseInAQueueWaitsForAnActionOfItsRoles(queue: CaseQueue) {
+        for state in queue.states { #expect(!CaseWorkflow.actions(from: state, roles: queue.roles).isEmpty, "\(queue) \(state)") }
+    }
+
+    @Test func theOverdueQueueIsEveryOpenState() {
+        #expect(Set(CaseQueue.overdue.states) == Set(CaseState.allCases.filter { !$0.isFinal && $0 != .closed }))
+        #expect(!CaseQueue.overdue.states.contains(.closed))
+    }
+}

@@ -584,3 +584,24 @@ enum CalendarTesting {
         }
     }
 }
+
+@Suite struct LightTimesTests {
+    static func at(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+
+    @Test func yellowAtTheThresholdOfTheWorkTimeAndRedAtTheDeadline() {
+        let calendar = WorkCalendar.standard
+        let start = Self.at("2026-11-23T08:30:00+08:00"), due = calendar.addingWorkSeconds(27000, to: start)
+        #expect(due == Self.at("2026-11-23T17:30:00+08:00"))
+        let times = calendar.lightTimes(start: start, due: due, thresholds: TrafficLightThresholds())
+        #expect(times.yellow == Self.at("2026-11-23T16:00:00+08:00"), "80 % of 7.5 work hours: 3.5 h in the morning and 2.5 h after 13:30")
+        #expect(times.red == due)
+        let tolerant = calendar.lightTimes(start: start, due: due, thresholds: TrafficLightThresholds(yellow: 0.5, red: 1.2))
+        #expect(calendar.workSeconds(from: start, to: tolerant.yellow) == 13500)
+        #expect(tolerant.red == Self.at("2026-11-24T10:00:00+08:00"), "20 % over: 1.5 work hours into the next working day")
+        // A work-days limit is due at the next morning's start; 3.5 of 7.5 h are used at 12:00 and exceeded at 13:30.
+        let nextMorning = Self.at("2026-11-24T08:30:00+08:00")
+        let half = calendar.lightTimes(start: start, due: nextMorning, thresholds: TrafficLightThresholds(yellow: 7.0 / 15.0, red: 1.0))
+        #expect(half.yellow == Self.at("2026-11-23T13:30:00+08:00"))
+        #expect(half.red == nextMorning)
+    }
+}

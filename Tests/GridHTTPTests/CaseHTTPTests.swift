@@ -259,4 +259,114 @@ import Testing
             expectProblem(try await desk.act("street.dispatcher", id, "void", ["reason": "重复"]), .conflict, "case.transition.notAllowed")
         }
     }
+
+    static func date(_ text: Any?) -> Date? { (text as? String).flatMap { ISO8601DateFormatter().date(from: $0) } }
+
+    @Test func workListsShowEachRoleTheCasesItActsOnNext() async throws {
+        try await withDesk { desk, _ in
+            var ids: [Int64] = []
+            for n in 1...2 {
+                let created = try await desk.report("gridworker", Self.intake("井盖缺失 \(n)"))
+                ids.append(try #require(int64((try created.json()["case"] as? [String: Any])?["id"])))
+            }
+            func list(_ login: String, _ query: String) async throws -> [Int64] {
+                let response = try await desk.api.get("/v1/cases?\(query)", token: desk.token(login))
+                #expect(response.status == .ok, "\(login) \(query): \(response.text)")
+                return (try response.json()["items"] as? [[String: Any]] ?? []).compactMap { int64($0["id"]) }
+            }
+            #expect(try await list("dispatcher", "queue=dispatch") == ids.reversed())
+            #expect(try await list("liaison.cgw", "queue=department") == [])
+            try await desk.step("dispatcher", ids[0], "file", to: "filed")
+            try await desk.step("dispatcher", ids[0], "dispatch", to: "dispatched")
+            #expect(try await list("liaison.cgw", "queue=department") == [ids[0]])
+            #expect(try await list("dispatcher", "queue=dispatch") == [ids[1]])
+            #expect(try await list("gridworker", "queue=check") == [])
+            try await desk.step("dispatcher", ids[1], "requestVerify", to: "verifying")
+            #expect(try await list("gridworker", "queue=check") == [ids[1]])
+            expectProblem(try await desk.api.get("/v1/cases?queue=dispatch", token: desk.token("viewer")), .forbidden, "case.queue.notYours")
+            #expect(try await list("viewer", "category=E0201") == ids.reversed())
+            #expect(try await list("viewer", "state=dispatched") == [ids[0]])
+            #expect(try await list("viewer", "department=CGW") == [ids[0]])
+            #expect(try await list("viewer", "light=red") == [])
+            #expect(try await list("leader", "scope=110199002") == [], "nothing was reported in street 2")
+            let first = try await desk.api.get("/v1/cases?limit=1", token: desk.token("leader"))
+            let cursor = try #require(try first.json()["nextCursor"] as? String)
+            #expect(try await list("leader", "limit=1&cursor=\(cursor)") == [ids[0]])
+            expectProblem(try await desk.api.get("/v1/cases?department=NOPE", token: desk.token("leader")), .badRequest, "validation.failed")
+        }
+    }
+
+    @Test func deadlineJobsTurnTheLightsAndEscalateOnceOnAControlledClock() async throws {
+        try await withDesk { desk, db in
+            let created = try await desk.report("gridworker", Self.intake())
+            let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
+            try await desk.step("dispatcher", id, "file", to: "filed")
+            let dispatched = try await desk.step("dispatcher", id, "dispatch", to: "dispatched")
+            let warnAt = try #require(Self.date(dispatched["warnAt"])), redAt = try #require(Self.date(dispatched["redAt"]))
+            #expect(warnAt < redAt)
+            #expect(Self.date(dispatched["handleDue"]) == redAt, "red at 100 % of the limit: the deadline")
+            #expect(dispatched["light"] as? String == "green")
+
+            #expect(try await db.service.runDueJobs(now: warnAt.addingTimeInterval(-1)).claimed == 0)
+            let yellow = try await db.service.runDueJobs(now: warnAt.addingTimeInterval(1))
+            #expect(yellow == JobRunSummary(claimed: 1, done: 1, failed: 0))
+            let afterYellow = try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()
+            #expect((afterYellow["version"] as? Int) == 4, "the warning is an event of its own")
+            let told = try await desk.api.get("/v1/notifications", token: desk.token("liaison.cgw"))
+            #expect((try told.json()["items"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["caseYellow"], "\(told.text)")
+
+            let red = try await db.service.runDueJobs(now: redAt.addingTimeInterval(1))
+            #expect(red.done == 1)
+            #expect(try await db.service.runDueJobs(now: redAt.addingTimeInterval(3600)).claimed == 0, "each job runs once")
+            let overdue = try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()
+            #expect((overdue["supervisionOrders"] as? [[String: Any]])?.count == 1)
+            let events = try await desk.api.get("/v1/cases/\(id)/events", token: desk.token("dispatcher")).json()["items"] as? [[String: Any]] ?? []
+            #expect(events.suffix(2).compactMap { $0["action"] as? String } == ["warnYellow", "markOverdue"])
+            #expect(events.last?["actor"] as? String == "system")
+            let listed = try await db.service.cases(.operator, tenantId: desk.tenantId, CaseListFilter(queue: .overdue), page: PageRequest(after: nil, limit: 10),
+                                                    now: redAt.addingTimeInterval(1))
+            #expect(listed.items.map(\.id) == [id])
+            let districtTold = try await desk.api.get("/v1/notifications", token: desk.token("leader")).json()["items"] as? [[String: Any]] ?? []
+            #expect(districtTold.compactMap { $0["kind"] as? String }.contains("caseOverdue"))
+
+            // Handling it resolves the order; the history still verifies.
+            try await desk.step("liaison.cgw", id, "sign", to: "handling")
+            try await desk.step("liaison.cgw", id, "reportHandled", ["note": "已处理"], to: "handled")
+            let handled = try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()
+            #expect((handled["supervisionOrders"] as? [[String: Any]])?.first?["resolvedAt"] as? String != nil)
+            #expect(try await db.service.verifyHistory(tenantId: desk.tenantId).breaks.isEmpty)
+        }
+    }
+
+    @Test func anExtensionReplansTheJobsAndAnUnfinishedClaimIsTakenAgainAfterItsLease() async throws {
+        try await withDesk { desk, db in
+            let created = try await desk.report("gridworker", Self.intake())
+            let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
+            try await desk.step("dispatcher", id, "file", to: "filed")
+            let dispatched = try await desk.step("dispatcher", id, "dispatch", to: "dispatched")
+            try await desk.step("liaison.cgw", id, "sign", to: "handling")
+            try await desk.step("liaison.cgw", id, "requestExtension", ["reason": "配件", "extensionLimit": ["amount": 3, "unit": "workDays"]],
+                                to: "extensionRequested")
+            let extended = try await desk.step("dispatcher", id, "approveExtension", to: "handling")
+            let oldRed = try #require(Self.date(dispatched["redAt"])), newRed = try #require(Self.date(extended["redAt"]))
+            #expect(newRed > oldRed)
+            let jobs = try await db.db.withTenant(desk.tenantId) { tx in try await JobStore.caseJobs(tx, caseId: id) }
+            #expect(jobs.filter { !$0.done }.map(\.kind) == [.caseYellow, .caseRed])
+            #expect(jobs.filter(\.done).count == 2, "the jobs of the old deadline were cancelled")
+            #expect(try await db.service.runDueJobs(now: oldRed.addingTimeInterval(1)).done <= 1, "at most the new yellow, never the old red")
+            let afterOldRed = try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()
+            #expect(afterOldRed["light"] as? String != "red")
+            let newWarn = try #require(Self.date(extended["warnAt"]))
+            _ = try await db.service.runDueJobs(now: newWarn.addingTimeInterval(1))
+
+            // A worker that claimed a job and died: the job is claimed again once the lease ends.
+            let at = newRed.addingTimeInterval(1)
+            let claimed = try await JobStore.claim(db.app, now: at, limit: 10, lease: 60, logger: db.logger)
+            #expect(claimed.map(\.kind) == [.caseRed])
+            #expect(try await JobStore.claim(db.app, now: at.addingTimeInterval(30), limit: 10, lease: 60, logger: db.logger).isEmpty)
+            #expect(try await db.service.runDueJobs(now: at.addingTimeInterval(61)).done == 1)
+            let overdue = try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()
+            #expect(overdue["light"] as? String == "red")
+        }
+    }
 }

@@ -2257,6 +2257,18 @@ extension Components {
             public var routingBasis: Components.Schemas.Case.RoutingBasisPayload?
             /// - Remark: Generated from `#/components/schemas/Case/routeOverridden`.
             public var routeOverridden: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Case/light`.
+            public var light: Components.Schemas.Light
+            /// When handling turns yellow.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/warnAt`.
+            public var warnAt: Foundation.Date?
+            /// When handling turns red.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/redAt`.
+            public var redAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Case/supervisionOrders`.
+            public var supervisionOrders: [Components.Schemas.SupervisionOrder]
             /// Assisting departments routing proposed at filing; each gets a task at dispatch.
             ///
             /// - Remark: Generated from `#/components/schemas/Case/assisting`.
@@ -2328,6 +2340,10 @@ extension Components {
             ///   - rule: The rule that matched, when a rule did.
             ///   - routingBasis:
             ///   - routeOverridden:
+            ///   - light:
+            ///   - warnAt: When handling turns yellow.
+            ///   - redAt: When handling turns red.
+            ///   - supervisionOrders:
             ///   - assisting: Assisting departments routing proposed at filing; each gets a task at dispatch.
             ///   - whistle: Routing called the district departments in (吹哨).
             ///   - dispatchDue:
@@ -2371,6 +2387,10 @@ extension Components {
                 rule: Swift.String? = nil,
                 routingBasis: Components.Schemas.Case.RoutingBasisPayload? = nil,
                 routeOverridden: Swift.Bool,
+                light: Components.Schemas.Light,
+                warnAt: Foundation.Date? = nil,
+                redAt: Foundation.Date? = nil,
+                supervisionOrders: [Components.Schemas.SupervisionOrder],
                 assisting: [Swift.String]? = nil,
                 whistle: Swift.Bool? = nil,
                 dispatchDue: Foundation.Date? = nil,
@@ -2414,6 +2434,10 @@ extension Components {
                 self.rule = rule
                 self.routingBasis = routingBasis
                 self.routeOverridden = routeOverridden
+                self.light = light
+                self.warnAt = warnAt
+                self.redAt = redAt
+                self.supervisionOrders = supervisionOrders
                 self.assisting = assisting
                 self.whistle = whistle
                 self.dispatchDue = dispatchDue
@@ -2458,6 +2482,10 @@ extension Components {
                 case rule
                 case routingBasis
                 case routeOverridden
+                case light
+                case warnAt
+                case redAt
+                case supervisionOrders
                 case assisting
                 case whistle
                 case dispatchDue
@@ -2703,6 +2731,240 @@ extension Components {
                 case category
                 case grade
                 case department
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Light`.
+        @frozen public enum Light: String, Codable, Hashable, Sendable, CaseIterable {
+            case green = "green"
+            case yellow = "yellow"
+            case red = "red"
+        }
+        /// - Remark: Generated from `#/components/schemas/SupervisionOrder`.
+        public struct SupervisionOrder: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SupervisionOrder/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/SupervisionOrder/card`.
+            @frozen public enum CardPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case yellow = "yellow"
+                case red = "red"
+            }
+            /// - Remark: Generated from `#/components/schemas/SupervisionOrder/card`.
+            public var card: Components.Schemas.SupervisionOrder.CardPayload
+            /// - Remark: Generated from `#/components/schemas/SupervisionOrder/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SupervisionOrder/issuedAt`.
+            public var issuedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/SupervisionOrder/due`.
+            public var due: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/SupervisionOrder/resolvedAt`.
+            public var resolvedAt: Foundation.Date?
+            /// Creates a new `SupervisionOrder`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - card:
+            ///   - reason:
+            ///   - issuedAt:
+            ///   - due:
+            ///   - resolvedAt:
+            public init(
+                id: Swift.Int64,
+                card: Components.Schemas.SupervisionOrder.CardPayload,
+                reason: Swift.String,
+                issuedAt: Foundation.Date,
+                due: Foundation.Date,
+                resolvedAt: Foundation.Date? = nil
+            ) {
+                self.id = id
+                self.card = card
+                self.reason = reason
+                self.issuedAt = issuedAt
+                self.due = due
+                self.resolvedAt = resolvedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case card
+                case reason
+                case issuedAt
+                case due
+                case resolvedAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseSummary`.
+        public struct CaseSummary: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/number`.
+            public var number: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/state`.
+            public var state: Components.Schemas.CaseState
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/stateLabel`.
+            public var stateLabel: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/version`.
+            public var version: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/category`.
+            public var category: Components.Schemas.CategoryRef?
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/grade`.
+            public var grade: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/grid`.
+            public var grid: Components.Schemas.NamedRef
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/level`.
+            public var level: Components.Schemas.HandlingLevel?
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/leadDepartment`.
+            public var leadDepartment: Components.Schemas.NamedRef?
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/light`.
+            public var light: Components.Schemas.Light
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/handleDue`.
+            public var handleDue: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CaseSummary/reportedAt`.
+            public var reportedAt: Foundation.Date
+            /// Creates a new `CaseSummary`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - number:
+            ///   - state:
+            ///   - stateLabel:
+            ///   - version:
+            ///   - category:
+            ///   - grade:
+            ///   - grid:
+            ///   - level:
+            ///   - leadDepartment:
+            ///   - light:
+            ///   - handleDue:
+            ///   - reportedAt:
+            public init(
+                id: Swift.Int64,
+                number: Swift.String,
+                state: Components.Schemas.CaseState,
+                stateLabel: Swift.String,
+                version: Swift.Int64,
+                category: Components.Schemas.CategoryRef? = nil,
+                grade: Swift.String? = nil,
+                grid: Components.Schemas.NamedRef,
+                level: Components.Schemas.HandlingLevel? = nil,
+                leadDepartment: Components.Schemas.NamedRef? = nil,
+                light: Components.Schemas.Light,
+                handleDue: Foundation.Date? = nil,
+                reportedAt: Foundation.Date
+            ) {
+                self.id = id
+                self.number = number
+                self.state = state
+                self.stateLabel = stateLabel
+                self.version = version
+                self.category = category
+                self.grade = grade
+                self.grid = grid
+                self.level = level
+                self.leadDepartment = leadDepartment
+                self.light = light
+                self.handleDue = handleDue
+                self.reportedAt = reportedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case number
+                case state
+                case stateLabel
+                case version
+                case category
+                case grade
+                case grid
+                case level
+                case leadDepartment
+                case light
+                case handleDue
+                case reportedAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CasePage`.
+        public struct CasePage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CasePage/items`.
+            public var items: [Components.Schemas.CaseSummary]
+            /// - Remark: Generated from `#/components/schemas/CasePage/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `CasePage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.CaseSummary],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Notification`.
+        public struct Notification: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Notification/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Notification/caseId`.
+            public var caseId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/Notification/kind`.
+            public var kind: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Notification/message`.
+            public var message: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Notification/createdAt`.
+            public var createdAt: Foundation.Date
+            /// Creates a new `Notification`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - caseId:
+            ///   - kind:
+            ///   - message:
+            ///   - createdAt:
+            public init(
+                id: Swift.Int64,
+                caseId: Swift.Int64? = nil,
+                kind: Swift.String,
+                message: Swift.String,
+                createdAt: Foundation.Date
+            ) {
+                self.id = id
+                self.caseId = caseId
+                self.kind = kind
+                self.message = message
+                self.createdAt = createdAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case caseId
+                case kind
+                case message
+                case createdAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/NotificationPage`.
+        public struct NotificationPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/NotificationPage/items`.
+            public var items: [Components.Schemas.Notification]
+            /// - Remark: Generated from `#/components/schemas/NotificationPage/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `NotificationPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.Notification],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
             }
         }
     }

@@ -223,6 +223,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/audit`.
     /// - Remark: Generated from `#/paths//v1/audit/get(listAudit)`.
     func listAudit(_ input: Operations.ListAudit.Input) async throws -> Operations.ListAudit.Output
+    /// A work list, newest first. `queue` picks the list a role works from (dispatch desk, my department, my grids' verifications and checks, overdue); the other parameters narrow it.
+    ///
+    /// - Remark: HTTP `GET /v1/cases`.
+    /// - Remark: Generated from `#/paths//v1/cases/get(listCases)`.
+    func listCases(_ input: Operations.ListCases.Input) async throws -> Operations.ListCases.Output
     /// Report a problem. The point is located to its grid; open cases of the same category nearby come back as possible duplicates. An Idempotency-Key makes retries safe.
     ///
     /// - Remark: HTTP `POST /v1/cases`.
@@ -243,6 +248,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/cases/{caseId}/actions/{action}`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/actions/{action}/post(actOnCase)`.
     func actOnCase(_ input: Operations.ActOnCase.Input) async throws -> Operations.ActOnCase.Output
+    /// What the caller's scopes and departments were told (cases turning yellow, overdue cases and supervision orders), newest first.
+    ///
+    /// - Remark: HTTP `GET /v1/notifications`.
+    /// - Remark: Generated from `#/paths//v1/notifications/get(listNotifications)`.
+    func listNotifications(_ input: Operations.ListNotifications.Input) async throws -> Operations.ListNotifications.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -757,6 +767,19 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// A work list, newest first. `queue` picks the list a role works from (dispatch desk, my department, my grids' verifications and checks, overdue); the other parameters narrow it.
+    ///
+    /// - Remark: HTTP `GET /v1/cases`.
+    /// - Remark: Generated from `#/paths//v1/cases/get(listCases)`.
+    public func listCases(
+        query: Operations.ListCases.Input.Query = .init(),
+        headers: Operations.ListCases.Input.Headers = .init()
+    ) async throws -> Operations.ListCases.Output {
+        try await listCases(Operations.ListCases.Input(
+            query: query,
+            headers: headers
+        ))
+    }
     /// Report a problem. The point is located to its grid; open cases of the same category nearby come back as possible duplicates. An Idempotency-Key makes retries safe.
     ///
     /// - Remark: HTTP `POST /v1/cases`.
@@ -809,6 +832,19 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// What the caller's scopes and departments were told (cases turning yellow, overdue cases and supervision orders), newest first.
+    ///
+    /// - Remark: HTTP `GET /v1/notifications`.
+    /// - Remark: Generated from `#/paths//v1/notifications/get(listNotifications)`.
+    public func listNotifications(
+        query: Operations.ListNotifications.Input.Query = .init(),
+        headers: Operations.ListNotifications.Input.Headers = .init()
+    ) async throws -> Operations.ListNotifications.Output {
+        try await listNotifications(Operations.ListNotifications.Input(
+            query: query,
+            headers: headers
         ))
     }
 }

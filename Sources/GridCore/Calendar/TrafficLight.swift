@@ -1,3 +1,5 @@
+import Foundation
+
 /// The 红黄绿灯 status of a case against its time limit, which supervisors (督办) watch to chase cases before they
 /// become overdue.
 public enum TrafficLight: String, Sendable, Codable, CaseIterable {
@@ -46,5 +48,20 @@ public struct TrafficLightThresholds: Sendable, Equatable, Codable {
                 Text(zh: "红灯阈值 \(red) 应大于黄灯阈值 \(yellow)", en: "the red threshold \(red) must be above the yellow threshold \(yellow)")))
         }
         return problems
+    }
+}
+
+extension WorkCalendar {
+    /// When a stage started at `start` and due at `due` turns yellow and red: the instants at which
+    /// the fraction of its work time used first exceeds each threshold. A threshold of the whole
+    /// limit (1) is the deadline itself; one above it counts the excess work time from the deadline.
+    public func lightTimes(start: Date, due: Date, thresholds: TrafficLightThresholds) -> (yellow: Date, red: Date) {
+        let total = Double(workSeconds(from: start, to: due))
+        func moment(_ fraction: Double) -> Date {
+            if fraction >= 1 { return addingWorkSeconds(Int64(((fraction - 1) * total).rounded()), to: due) }
+            // One work second past the threshold, less that second: a threshold reached as a period ends turns at the next period's start.
+            return addingWorkSeconds(Int64((fraction * total).rounded()) + 1, to: start).addingTimeInterval(-1)
+        }
+        return (moment(thresholds.yellow), moment(thresholds.red))
     }
 }

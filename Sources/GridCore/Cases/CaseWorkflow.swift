@@ -38,6 +38,40 @@ public enum CaseState: String, Sendable, Codable, CaseIterable {
     public var isOpen: Bool { !isFinal && self != .closed }
 }
 
+/// The work lists: what the command centre, a department, a grid worker act on next, and what is overdue.
+public enum CaseQueue: String, Sendable, CaseIterable {
+    /// Reports to file, cases to dispatch again, requests to approve, checks to order, cases to close (指挥中心).
+    case dispatch
+    /// The caller's departments' cases to sign, handle, report back (部门).
+    case department
+    /// Reports to verify, cases to check on site in the caller's grids (网格员).
+    case check
+    /// Open cases past their handling deadline.
+    case overdue
+
+    /// The states a case waits in for this queue's people (the overdue queue: every open state).
+    public var states: [CaseState] {
+        switch self {
+        case .dispatch: [.reported, .verified, .filed, .returned, .extensionRequested, .suspensionRequested, .handled, .selfHandled, .checkPassed, .closed]
+        case .department: [.dispatched, .handling]
+        case .check: [.verifying, .checking]
+        case .overdue: CaseState.allCases.filter(\.isOpen)
+        }
+    }
+
+    /// The roles whose actions move a case out of the queue's states.
+    public var roles: Set<Role> {
+        switch self {
+        case .dispatch: [.dispatcher, .shiftLeader]
+        case .department: [.departmentLiaison]
+        case .check: [.gridWorker]
+        case .overdue: Set(Role.allCases)
+        }
+    }
+
+    public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
 /// What a user can do to a case; `POST /v1/cases/{id}/actions/{action}` names one.
 public enum CaseAction: String, Sendable, Codable, CaseIterable {
     case requestVerify, confirm, markInvalid

@@ -1,0 +1,92 @@
+import Foundation
+import GridCore
+import GridStore
+import Logging
+
+/// What one pass of the job worker did.
+public struct JobRunSummary: Sendable, Equatable {
+    public var claimed: Int
+    public var done: Int
+    public var failed: Int
+
+    public init(claimed: Int = 0, done: Int = 0, failed: Int = 0) {
+        self.claimed = claimed
+        self.done = done
+        self.failed = failed
+    }
+}
+
+extension GridService {
+    /// Seconds a claimed job stays with its worker before another may take it.
+    static let jobLease = 60
+    /// The deadline of a supervision order raised when a case goes overdue.
+    static let supervisionLimit = TimeLimit(amount: 1, unit: .workDays)
+
+    /// Claims the jobs due at `now` (every district) and runs each in its district's transaction,
+    /// where the effect and the job's completion are written together. `now` is a parameter so
+    /// that tests (and a catch-up run) control the clock.
+    public func runDueJobs(now: Date = Date(), limit: Int = 100) async throws -> JobRunSummary {
+        var summary = JobRunSummary()
+        let claimed = try await JobStore.claim(db.client, now: now, limit: limit, lease: Self.jobLease, logger: logger)
+        summary.claimed = claimed.count
+        for job in claimed {
+            do {
+                try await db.withTenant(job.tenantId) { tx in
+                    guard let locked = try await JobStore.lock(tx, id: job.id), !locked.done else { return }
+                    let outcome = try await self.run(locked, at: now, tx)
+                    try await JobStore.finish(tx, id: job.id, outcome: outcome)
+                }
+                summary.done += 1
+            } catch {
+                summary.failed += 1
+                logger.error("job failed", metadata: ["job": "\(job.id)", "tenant": "\(job.tenantId)", "kind": "\(job.kind.rawValue)", "error": "\(error)"])
+                let backoff = Double(min(3600, 30 << min(job.attempts, 7)))
+                try? await db.withTenant(job.tenantId) { tx in
+                    try await JobStore.retry(tx, id: job.id, at: now.addingTimeInterval(backoff), outcome: "attempt \(job.attempts) failed: \(error)")
+                }
+            }
+        }
+        return summary
+    }
+
+    func run(_ job: JobStore.Job, at now: Date, _ tx: Tx) async throws -> String {
+        switch job.kind {
+        case .caseYellow, .caseRed:
+            guard let caseId = job.caseId, let record = try await CaseStore.find(tx, id: caseId) else { return "no case" }
+            return try await light(job.kind == .caseRed ? .red : .yellow, on: record, at: now, tx)
+        case .webhook:
+            return "webhooks are not delivered yet"
+        }
+    }
+
+    /// Turns a case's light: yellow warns its department; red marks it overdue, raises a
+    /// supervision order (督办) with its own deadline and tells the case's street and the district.
+    func light(_ light: TrafficLight, on record: CaseRecord, at now: Date, _ tx: Tx) async throws -> String {
+        guard Self.clockStates.contains(record.state) else { return "moot: the case is \(record.state.rawValue)" }
+        let due = light == .red ? record.redAt : record.warnAt
+        guard let due, due <= now else { return "moot: the deadline moved" }
+        guard record.light != light, !(light == .yellow && record.light == .red) else { return "moot: already \(record.light.rawValue)" }
+        var next = record
+        next.light = light
+        let action = light == .red ? "markOverdue" : "warnYellow"
+        guard try await CaseStore.update(tx, next, expectedVersion: record.version, event: (
+            actorId: nil, actor: "system", role: nil, action: action, from: record.state, payload: "{\"light\": \"\(light.rawValue)\"}"))
+        else { throw GridError(.conflict, "db.retry", Text(zh: "案件已变化", en: "the case changed meanwhile")) }
+        let chain = try await OrgUnitStore.chain(tx, ids: record.gridPath.ids)
+        let street = chain.first { $0.kind == .street || $0.kind == .township } ?? chain.first!
+        if light == .yellow {
+            try await EscalationStore.notify(tx, scopeUnitId: street.id, scopePath: street.path, departmentId: record.leadDepartmentId, caseId: record.id,
+                                             kind: "caseYellow", message: "案件 \(record.number) 处置时限已用 80% 以上，请抓紧办理")
+            return "yellow"
+        }
+        let calendar = try await calendarCache.calendar(tx).calendar
+        try await EscalationStore.raiseOrder(tx, caseId: record.id, card: "yellow", reason: "处置超时（时限 \(record.handleDue.map { "\($0)" } ?? "")）",
+                                             due: calendar.deadline(from: now, limit: Self.supervisionLimit))
+        let district = chain.first!
+        for unit in street.id == district.id ? [street] : [street, district] {
+            try await EscalationStore.notify(tx, scopeUnitId: unit.id, scopePath: unit.path, departmentId: record.leadDepartmentId, caseId: record.id,
+                                             kind: "caseOverdue", message: "案件 \(record.number) 已超过处置时限，已发督办单")
+        }
+        return "red: supervision order raised"
+    }
+}

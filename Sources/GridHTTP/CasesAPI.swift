@@ -123,3 +123,30 @@ enum CaseMapping {
                      to: state(event.to), payload: .init(additionalProperties: payload))
     }
 }
+
+/// Outbound event subscriptions.
+extension APIHandler {
+    func listWebhooks(_ input: Operations.ListWebhooks.Input) async throws -> Operations.ListWebhooks.Output {
+        let items = try await service.webhooks(try caller, tenantId: try tenantId)
+        return .ok(.init(body: .json(.init(items: items.map(CaseMapping.webhook)))))
+    }
+
+    func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let created = try await service.createWebhook(try caller, tenantId: try tenantId, url: body.url, eventTypes: body.eventTypes,
+                                                      department: body.department)
+        return .created(.init(body: .json(.init(webhook: CaseMapping.webhook(created.subscription), secret: created.secret))))
+    }
+
+    func deleteWebhook(_ input: Operations.DeleteWebhook.Input) async throws -> Operations.DeleteWebhook.Output {
+        try await service.deleteWebhook(try caller, tenantId: try tenantId, id: input.path.webhookId)
+        return .noContent(.init())
+    }
+}
+
+extension CaseMapping {
+    static func webhook(_ subscription: WebhookStore.Subscription) -> Components.Schemas.Webhook {
+        .init(id: subscription.id, url: subscription.url, eventTypes: subscription.eventTypes, department: subscription.departmentCode,
+              createdBy: subscription.createdBy, createdAt: subscription.createdAt)
+    }
+}

@@ -111,6 +111,7 @@ extension GridService {
                         since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), excluding: id, limit: Self.maxDuplicates)
                 }
                 guard let record = try await CaseStore.find(tx, id: id) else { preconditionFailure("the inserted case \(id) is not found") }
+                try await Self.enqueueWebhooks(tx, record, event: "report", at: now)
                 return CaseIntakeResult(view: try await Self.view(tx, caller, record), duplicates: duplicates, replayed: false)
             }
         } catch is IdempotencyRace {

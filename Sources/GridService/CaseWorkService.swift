@@ -80,6 +80,7 @@ extension GridService {
                 from: record.state, payload: Self.payload(input)))
             else { throw Self.stale(record) }
             guard let written = try await CaseStore.find(tx, id: caseId) else { preconditionFailure("case \(caseId) vanished in its own transaction") }
+            try await Self.enqueueWebhooks(tx, written, event: action.rawValue, at: Date())
             return try await Self.view(tx, caller, written)
         }
     }

@@ -55,7 +55,7 @@ extension GridService {
             guard let caseId = job.caseId, let record = try await CaseStore.find(tx, id: caseId) else { return "no case" }
             return try await light(job.kind == .caseRed ? .red : .yellow, on: record, at: now, tx)
         case .webhook:
-            return "webhooks are not delivered yet"
+            return try await deliver(job, tx)
         }
     }
 
@@ -72,6 +72,7 @@ extension GridService {
         guard try await CaseStore.update(tx, next, expectedVersion: record.version, event: (
             actorId: nil, actor: "system", role: nil, action: action, from: record.state, payload: "{\"light\": \"\(light.rawValue)\"}"))
         else { throw GridError(.conflict, "db.retry", Text(zh: "案件已变化", en: "the case changed meanwhile")) }
+        if let written = try await CaseStore.find(tx, id: record.id) { try await Self.enqueueWebhooks(tx, written, event: action, at: now) }
         let chain = try await OrgUnitStore.chain(tx, ids: record.gridPath.ids)
         let street = chain.first { $0.kind == .street || $0.kind == .township } ?? chain.first!
         if light == .yellow {

@@ -18,6 +18,12 @@ public enum Secrets {
 
     public static func verifyPassword(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
 
+    /// `bytes` random bytes as lowercase hex (webhook signing secrets).
+    public static func randomHex(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+    }
+
     /// `gg_<tenant>_<43 base64url characters>`.
     public static func newToken(tenantId: Int64) -> String {
         var generator = SystemRandomNumberGenerator()

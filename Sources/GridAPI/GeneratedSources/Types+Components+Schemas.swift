@@ -2967,5 +2967,125 @@ extension Components {
                 case nextCursor
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Webhook`.
+        public struct Webhook: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Webhook/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Webhook/url`.
+            public var url: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Webhook/eventTypes`.
+            public var eventTypes: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Webhook/department`.
+            public var department: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Webhook/createdBy`.
+            public var createdBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Webhook/createdAt`.
+            public var createdAt: Foundation.Date
+            /// Creates a new `Webhook`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - url:
+            ///   - eventTypes:
+            ///   - department:
+            ///   - createdBy:
+            ///   - createdAt:
+            public init(
+                id: Swift.Int64,
+                url: Swift.String,
+                eventTypes: [Swift.String],
+                department: Swift.String? = nil,
+                createdBy: Swift.String,
+                createdAt: Foundation.Date
+            ) {
+                self.id = id
+                self.url = url
+                self.eventTypes = eventTypes
+                self.department = department
+                self.createdBy = createdBy
+                self.createdAt = createdAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case url
+                case eventTypes
+                case department
+                case createdBy
+                case createdAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookList`.
+        public struct WebhookList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookList/items`.
+            public var items: [Components.Schemas.Webhook]
+            /// Creates a new `WebhookList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.Webhook]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookCreate`.
+        public struct WebhookCreate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/url`.
+            public var url: Swift.String
+            /// '*' or case events such as case.report, case.dispatch, case.close, case.markOverdue.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/eventTypes`.
+            public var eventTypes: [Swift.String]
+            /// Only cases this department leads.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/department`.
+            public var department: Swift.String?
+            /// Creates a new `WebhookCreate`.
+            ///
+            /// - Parameters:
+            ///   - url:
+            ///   - eventTypes: '*' or case events such as case.report, case.dispatch, case.close, case.markOverdue.
+            ///   - department: Only cases this department leads.
+            public init(
+                url: Swift.String,
+                eventTypes: [Swift.String],
+                department: Swift.String? = nil
+            ) {
+                self.url = url
+                self.eventTypes = eventTypes
+                self.department = department
+            }
+            public enum CodingKeys: String, CodingKey {
+                case url
+                case eventTypes
+                case department
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookCreated`.
+        public struct WebhookCreated: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookCreated/webhook`.
+            public var webhook: Components.Schemas.Webhook
+            /// The signing secret, shown this once.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookCreated/secret`.
+            public var secret: Swift.String
+            /// Creates a new `WebhookCreated`.
+            ///
+            /// - Parameters:
+            ///   - webhook:
+            ///   - secret: The signing secret, shown this once.
+            public init(
+                webhook: Components.Schemas.Webhook,
+                secret: Swift.String
+            ) {
+                self.webhook = webhook
+                self.secret = secret
+            }
+            public enum CodingKeys: String, CodingKey {
+                case webhook
+                case secret
+            }
+        }
     }
 }

@@ -248,6 +248,21 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/cases/{caseId}/actions/{action}`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/actions/{action}/post(actOnCase)`.
     func actOnCase(_ input: Operations.ActOnCase.Input) async throws -> Operations.ActOnCase.Output
+    /// The district's active outbound event subscriptions (tenant admin); secrets are not shown.
+    ///
+    /// - Remark: HTTP `GET /v1/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/get(listWebhooks)`.
+    func listWebhooks(_ input: Operations.ListWebhooks.Input) async throws -> Operations.ListWebhooks.Output
+    /// Subscribe a URL to case events (tenant admin). Deliveries are POSTs signed with X-Gridgov-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret returned here once, retried with back-off.
+    ///
+    /// - Remark: HTTP `POST /v1/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/post(createWebhook)`.
+    func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output
+    /// End a subscription (tenant admin).
+    ///
+    /// - Remark: HTTP `DELETE /v1/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/delete(deleteWebhook)`.
+    func deleteWebhook(_ input: Operations.DeleteWebhook.Input) async throws -> Operations.DeleteWebhook.Output
     /// What the caller's scopes and departments were told (cases turning yellow, overdue cases and supervision orders), newest first.
     ///
     /// - Remark: HTTP `GET /v1/notifications`.
@@ -832,6 +847,39 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// The district's active outbound event subscriptions (tenant admin); secrets are not shown.
+    ///
+    /// - Remark: HTTP `GET /v1/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/get(listWebhooks)`.
+    public func listWebhooks(headers: Operations.ListWebhooks.Input.Headers = .init()) async throws -> Operations.ListWebhooks.Output {
+        try await listWebhooks(Operations.ListWebhooks.Input(headers: headers))
+    }
+    /// Subscribe a URL to case events (tenant admin). Deliveries are POSTs signed with X-Gridgov-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret returned here once, retried with back-off.
+    ///
+    /// - Remark: HTTP `POST /v1/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/post(createWebhook)`.
+    public func createWebhook(
+        headers: Operations.CreateWebhook.Input.Headers = .init(),
+        body: Operations.CreateWebhook.Input.Body
+    ) async throws -> Operations.CreateWebhook.Output {
+        try await createWebhook(Operations.CreateWebhook.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// End a subscription (tenant admin).
+    ///
+    /// - Remark: HTTP `DELETE /v1/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/delete(deleteWebhook)`.
+    public func deleteWebhook(
+        path: Operations.DeleteWebhook.Input.Path,
+        headers: Operations.DeleteWebhook.Input.Headers = .init()
+    ) async throws -> Operations.DeleteWebhook.Output {
+        try await deleteWebhook(Operations.DeleteWebhook.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// What the caller's scopes and departments were told (cases turning yellow, overdue cases and supervision orders), newest first.

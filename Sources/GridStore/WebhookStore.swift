@@ -1,0 +1,74 @@
+import Foundation
+import GridCore
+import PostgresNIO
+
+/// A district's outbound event subscriptions.
+public enum WebhookStore {
+    public struct Subscription: Sendable, Equatable {
+        public var id: Int64
+        public var url: String
+        public var secret: String
+        public var eventTypes: [String]
+        public var departmentId: Int64?
+        public var departmentCode: String?
+        public var active: Bool
+        public var createdBy: String
+        public var createdAt: Date
+    }
+
+    static let select = """
+        SELECT w.id, w.url, w.secret, w.event_types, w.department_id, d.code, w.active, w.created_by, w.created_at
+        FROM webhook_subscriptions w LEFT JOIN departments d ON d.tenant_id = w.tenant_id AND d.id = w.department_id
+        """
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [Subscription] {
+        var result: [Subscription] = []
+        for try await (id, url, secret, types, departmentId, code, active, createdBy, createdAt) in rows.decode(
+            (Int64, String, String, [String], Int64?, String?, Bool, String, Date).self)
+        {
+            result.append(Subscription(id: id, url: url, secret: secret, eventTypes: types, departmentId: departmentId, departmentCode: code,
+                                       active: active, createdBy: createdBy, createdAt: createdAt))
+        }
+        return result
+    }
+
+    public static func insert(_ tx: Tx, url: String, secret: String, eventTypes: [String], departmentId: Int64?, createdBy: String) async throws -> Int64 {
+        for try await id in try await tx.query(
+            """
+            INSERT INTO webhook_subscriptions (tenant_id, url, secret, event_types, department_id, created_by)
+            VALUES (\(tx.tenant), \(url), \(secret), \(eventTypes)::text[], \(departmentId), \(createdBy)) RETURNING id
+            """).decode(Int64.self)
+        {
+            return id
+        }
+        preconditionFailure("INSERT … RETURNING returned no row")
+    }
+
+    public static func find(_ tx: Tx, id: Int64) async throws -> Subscription? {
+        try await decode(tx.query("\(unescaped: select) WHERE w.tenant_id = \(tx.tenant) AND w.id = \(id)")).first
+    }
+
+    public static func list(_ tx: Tx) async throws -> [Subscription] {
+        try await decode(tx.query("\(unescaped: select) WHERE w.tenant_id = \(tx.tenant) AND w.active ORDER BY w.id"))
+    }
+
+    /// Ends a subscription; false when there is no active one with that id.
+    public static func deactivate(_ tx: Tx, id: Int64) async throws -> Bool {
+        for try await _ in try await tx.query(
+            "UPDATE webhook_subscriptions SET active = false WHERE tenant_id = \(tx.tenant) AND id = \(id) AND active RETURNING 1").decode(Int32.self)
+        {
+            return true
+        }
+        return false
+    }
+
+    /// The active subscriptions that want `eventType` about a case led by `departmentId`.
+    public static func matching(_ tx: Tx, eventType: String, departmentId: Int64?) async throws -> [Subscription] {
+        try await decode(tx.query(
+            """
+            \(unescaped: select)
+            WHERE w.tenant_id = \(tx.tenant) AND w.active AND (\(eventType) = ANY(w.event_types) OR '*' = ANY(w.event_types))
+              AND (w.department_id IS NULL OR w.department_id = \(departmentId))
+            """))
+    }
+}

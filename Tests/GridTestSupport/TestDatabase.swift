@@ -42,30 +42,30 @@ public struct TestDatabase: Sendable {
         let owner = PostgresClient(configuration: ownerConfiguration, backgroundLogger: logger)
         let app = PostgresClient(configuration: appConfiguration, backgroundLogger: logger)
 
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await admin.run() }
+        return try await withThrowingTaskGroup(of: Void.self) { outer in
+            outer.addTask { await admin.run() }
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE gridgov_template OWNER gridgov_owner"), logger: logger)
-            group.addTask { await owner.run() }
-            group.addTask { await app.run() }
-            let result: Result<T, any Error>
-            do {
-                try await Migrator(directory: repositoryRoot.appendingPathComponent("sql/migrations"), logger: logger).migrate(owner)
-                let service = GridService(db: Database(client: app, logger: logger), configuration: .init(bcryptCost: 4, loginFailuresAllowed: 3, loginLockSeconds: 60))
-                result = .success(try await body(TestDatabase(name: name, owner: owner, app: app, service: service, logger: logger)))
-            } catch let error as PSQLError {
-                // PSQLError describes itself vaguely on purpose; a failing test needs the server's message.
-                result = .failure(DatabaseTestError(detail: String(reflecting: error)))
-            } catch {
-                result = .failure(error)
+            // The test's pools run in a group of their own, which ends only when they have shut down: the database is
+            // dropped after that, never under a pool still closing its connections (a pool whose connections were
+            // killed by DROP … WITH (FORCE) while it shut down was seen never to finish).
+            let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { pools in
+                pools.addTask { await owner.run() }
+                pools.addTask { await app.run() }
+                defer { pools.cancelAll() }
+                do {
+                    try await Migrator(directory: repositoryRoot.appendingPathComponent("sql/migrations"), logger: logger).migrate(owner)
+                    let service = GridService(db: Database(client: app, logger: logger),
+                                              configuration: .init(bcryptCost: 4, loginFailuresAllowed: 3, loginLockSeconds: 60))
+                    return .success(try await body(TestDatabase(name: name, owner: owner, app: app, service: service, logger: logger)))
+                } catch let error as PSQLError {
+                    // PSQLError describes itself vaguely on purpose; a failing test needs the server's message.
+                    return .failure(DatabaseTestError(detail: String(reflecting: error)))
+                } catch {
+                    return .failure(error)
+                }
             }
-            group.cancelAll()
-            // Only the admin pool may still be needed: drop the database once the others are gone.
-            let dropper = PostgresClient(configuration: adminConfiguration, backgroundLogger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { drop in
-                drop.addTask { await dropper.run() }
-                try await dropper.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
-                drop.cancelAll()
-            }
+            try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+            outer.cancelAll()
             return try result.get()
         }
     }

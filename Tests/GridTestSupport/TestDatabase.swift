@@ -44,7 +44,7 @@ public struct TestDatabase: Sendable {
 
         return try await withThrowingTaskGroup(of: Void.self) { outer in
             outer.addTask { await admin.run() }
-            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE gridgov_template OWNER gridgov_owner"), logger: logger)
+            try await described { try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE gridgov_template OWNER gridgov_owner"), logger: logger) }
             // The test's pools run in a group of their own, which ends only when they have shut down: the database is
             // dropped after that, never under a pool still closing its connections (a pool whose connections were
             // killed by DROP … WITH (FORCE) while it shut down was seen never to finish).
@@ -64,10 +64,30 @@ public struct TestDatabase: Sendable {
                     return .failure(error)
                 }
             }
-            try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+            try await drop(name, admin, logger: logger)
             outer.cancelAll()
             return try result.get()
         }
+    }
+
+    /// Drops the database once the server has let go of the closed pools' sessions (the owner may
+    /// not terminate the service role's backends, so FORCE alone fails while they are exiting).
+    static func drop(_ name: String, _ admin: PostgresClient, logger: Logger) async throws {
+        for attempt in 1... {
+            do {
+                try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+                return
+            } catch let error as PSQLError where attempt < 100 && ["42501", "55006"].contains(error.serverInfo?[.sqlState] ?? "") {
+                try await Task.sleep(for: .milliseconds(50))
+            } catch let error as PSQLError {
+                throw DatabaseTestError(detail: String(reflecting: error))
+            }
+        }
+    }
+
+    /// Runs `body`, turning a PSQLError into one that says what the server said.
+    static func described(_ body: () async throws -> Void) async throws {
+        do { try await body() } catch let error as PSQLError { throw DatabaseTestError(detail: String(reflecting: error)) }
     }
 
     /// A district with a small tree: two streets, a community under each, two unit grids under the

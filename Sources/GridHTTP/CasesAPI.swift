@@ -3,6 +3,7 @@ import GridAPI
 import GridCore
 import GridService
 import GridStore
+import NIOCore
 import OpenAPIRuntime
 
 /// The case operations of openapi.yaml: intake, reading, history and workflow actions.
@@ -148,5 +149,47 @@ extension CaseMapping {
     static func webhook(_ subscription: WebhookStore.Subscription) -> Components.Schemas.Webhook {
         .init(id: subscription.id, url: subscription.url, eventTypes: subscription.eventTypes, department: subscription.departmentCode,
               createdBy: subscription.createdBy, createdAt: subscription.createdAt)
+    }
+}
+
+/// Case photos.
+extension APIHandler {
+    func uploadAttachment(_ input: Operations.UploadAttachment.Input) async throws -> Operations.UploadAttachment.Output {
+        let (type, body): (String, HTTPBody) = switch input.body {
+        case .jpeg(let body): ("image/jpeg", body)
+        case .png(let body): ("image/png", body)
+        case .imageWebp(let body): ("image/webp", body)
+        }
+        let bytes: [UInt8]
+        do { bytes = Array(try await Data(collecting: body, upTo: AttachmentRules.maxBytes + 1)) } catch {
+            throw GridError(.payloadTooLarge, "attachment.tooLarge", Text(
+                zh: "照片超过 \(AttachmentRules.maxBytes) 字节的上限", en: "the photo is over the limit of \(AttachmentRules.maxBytes) bytes"))
+        }
+        let meta = try await service.uploadAttachment(try caller, tenantId: try tenantId, caseId: input.path.caseId, kind: input.query.kind?.rawValue ?? "before",
+                                                      declaredType: type, bytes: bytes)
+        return .created(.init(body: .json(CaseMapping.attachment(meta))))
+    }
+
+    func listAttachments(_ input: Operations.ListAttachments.Input) async throws -> Operations.ListAttachments.Output {
+        let items = try await service.attachments(try caller, tenantId: try tenantId, caseId: input.path.caseId)
+        return .ok(.init(body: .json(.init(items: items.map(CaseMapping.attachment)))))
+    }
+
+    func getAttachment(_ input: Operations.GetAttachment.Input) async throws -> Operations.GetAttachment.Output {
+        let (meta, data) = try await service.attachment(try caller, tenantId: try tenantId, caseId: input.path.caseId, id: input.path.attachmentId)
+        let body = HTTPBody(data.readableBytesView)
+        let typed: Operations.GetAttachment.Output.Ok.Body = switch meta.contentType {
+        case "image/png": .png(body)
+        case "image/webp": .imageWebp(body)
+        default: .jpeg(body)
+        }
+        return .ok(.init(body: typed))
+    }
+}
+
+extension CaseMapping {
+    static func attachment(_ meta: AttachmentStore.Meta) -> Components.Schemas.Attachment {
+        .init(id: meta.id, kind: Components.Schemas.Attachment.KindPayload(rawValue: meta.kind) ?? .before, contentType: meta.contentType,
+              size: meta.size, sha256: meta.sha256, uploadedBy: meta.uploadedBy, createdAt: meta.createdAt)
     }
 }

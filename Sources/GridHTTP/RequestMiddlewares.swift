@@ -46,9 +46,19 @@ struct ETagMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// Refuses bodies over the limit with 413 before anything reads them.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
-    let maxBytes: Int
+    let generalLimit: Int
+
+    init(maxBytes: Int) { generalLimit = maxBytes }
+
+    /// Photo uploads may be larger than other bodies.
+    func limit(for request: Request) -> Int {
+        let path = request.uri.path
+        if request.method == .post, path.hasPrefix("/v1/cases/"), path.hasSuffix("/attachments") { return max(generalLimit, AttachmentRules.maxBytes) }
+        return generalLimit
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let maxBytes = limit(for: request)
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
             throw Self.tooLarge(maxBytes)
         }

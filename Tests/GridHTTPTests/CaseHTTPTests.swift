@@ -369,4 +369,43 @@ import Testing
             #expect(overdue["light"] as? String == "red")
         }
     }
+
+    @Test func photosAreImagesWithinLimitsServedOnlyToReadersAndRecordedInTheHistory() async throws {
+        try await withDesk { desk, db in
+            let created = try await desk.report("gridworker", Self.intake())
+            let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
+            let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 7, count: 3000)
+            func upload(_ login: String, _ bytes: [UInt8], type: String, kind: String = "before") async throws -> TestResponse {
+                try await desk.api.client.execute(uri: "/v1/cases/\(id)/attachments?kind=\(kind)", method: .post,
+                                                  headers: [.authorization: "Bearer \(desk.token(login))", .contentType: type], body: ByteBuffer(bytes: bytes))
+            }
+            let stored = try await upload("gridworker", jpeg, type: "image/jpeg")
+            #expect(stored.status == .created, "\(stored.text)")
+            let meta = try stored.json()
+            #expect(meta["size"] as? Int == jpeg.count)
+            #expect((meta["sha256"] as? String)?.count == 64)
+            let photoId = try #require(int64(meta["id"]))
+
+            expectProblem(try await upload("gridworker", Array("not a picture".utf8), type: "image/png"), .unsupportedMediaType, "attachment.notImage")
+            expectProblem(try await upload("gridworker", jpeg, type: "image/png"), .unsupportedMediaType, "attachment.typeMismatch")
+            let pdf = try await upload("gridworker", Array("%PDF-1.7".utf8), type: "application/pdf")
+            #expect(pdf.status.code >= 400 && pdf.status.code < 500, "\(pdf.status): \(pdf.text)")
+            expectProblem(try await upload("gridworker", jpeg + Array(repeating: 0, count: AttachmentRules.maxBytes), type: "image/jpeg"), .contentTooLarge,
+                          "request.tooLarge")
+            expectProblem(try await upload("leader", jpeg, type: "image/jpeg"), .forbidden, "attachment.notAllowed")
+
+            let listed = try await desk.api.get("/v1/cases/\(id)/attachments", token: desk.token("viewer"))
+            #expect((try listed.json()["items"] as? [[String: Any]])?.count == 1)
+            let photo = try await desk.api.get("/v1/cases/\(id)/attachments/\(photoId)", token: desk.token("dispatcher"))
+            #expect(photo.status == .ok)
+            #expect(photo.headers[.contentType] == "image/jpeg")
+            #expect(Array(photo.body.readableBytesView) == jpeg)
+            let other = try await db.seedSmallDistrict(code: "HD", division: "110108")
+            expectProblem(try await desk.api.get("/v1/cases/\(id)/attachments/\(photoId)", token: try await desk.api.adminToken(other)), .notFound, "case.notFound")
+
+            let events = try await desk.api.get("/v1/cases/\(id)/events", token: desk.token("dispatcher")).json()["items"] as? [[String: Any]] ?? []
+            #expect(events.last?["action"] as? String == "attach")
+            #expect((events.last?["payload"] as? [String: Any])?["sha256"] as? String == meta["sha256"] as? String)
+        }
+    }
 }

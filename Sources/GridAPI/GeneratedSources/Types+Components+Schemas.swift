@@ -3087,5 +3087,78 @@ extension Components {
                 case secret
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Attachment`.
+        public struct Attachment: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Attachment/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Attachment/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case before = "before"
+                case after = "after"
+            }
+            /// - Remark: Generated from `#/components/schemas/Attachment/kind`.
+            public var kind: Components.Schemas.Attachment.KindPayload
+            /// - Remark: Generated from `#/components/schemas/Attachment/contentType`.
+            public var contentType: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Attachment/size`.
+            public var size: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Attachment/sha256`.
+            public var sha256: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Attachment/uploadedBy`.
+            public var uploadedBy: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Attachment/createdAt`.
+            public var createdAt: Foundation.Date
+            /// Creates a new `Attachment`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - kind:
+            ///   - contentType:
+            ///   - size:
+            ///   - sha256:
+            ///   - uploadedBy:
+            ///   - createdAt:
+            public init(
+                id: Swift.Int64,
+                kind: Components.Schemas.Attachment.KindPayload,
+                contentType: Swift.String,
+                size: Swift.Int,
+                sha256: Swift.String,
+                uploadedBy: Swift.String? = nil,
+                createdAt: Foundation.Date
+            ) {
+                self.id = id
+                self.kind = kind
+                self.contentType = contentType
+                self.size = size
+                self.sha256 = sha256
+                self.uploadedBy = uploadedBy
+                self.createdAt = createdAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case kind
+                case contentType
+                case size
+                case sha256
+                case uploadedBy
+                case createdAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AttachmentList`.
+        public struct AttachmentList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AttachmentList/items`.
+            public var items: [Components.Schemas.Attachment]
+            /// Creates a new `AttachmentList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.Attachment]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+        }
     }
 }

@@ -243,6 +243,21 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/cases/{caseId}/events`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/events/get(listCaseEvents)`.
     func listCaseEvents(_ input: Operations.ListCaseEvents.Input) async throws -> Operations.ListCaseEvents.Output
+    /// The case's photos (metadata).
+    ///
+    /// - Remark: HTTP `GET /v1/cases/{caseId}/attachments`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/get(listAttachments)`.
+    func listAttachments(_ input: Operations.ListAttachments.Input) async throws -> Operations.ListAttachments.Output
+    /// Add a photo (JPEG, PNG or WebP, checked by its bytes; at most 8 MiB and 20 per case), before or after handling.
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/attachments`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/post(uploadAttachment)`.
+    func uploadAttachment(_ input: Operations.UploadAttachment.Input) async throws -> Operations.UploadAttachment.Output
+    /// The photo itself, for those who may read the case.
+    ///
+    /// - Remark: HTTP `GET /v1/cases/{caseId}/attachments/{attachmentId}`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/{attachmentId}/get(getAttachment)`.
+    func getAttachment(_ input: Operations.GetAttachment.Input) async throws -> Operations.GetAttachment.Output
     /// Take a workflow action. 409 lists what the state allows, 403 the roles the action needs; If-Match (the case version) gives 412 when someone acted first.
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/actions/{action}`.
@@ -830,6 +845,49 @@ extension APIProtocol {
         headers: Operations.ListCaseEvents.Input.Headers = .init()
     ) async throws -> Operations.ListCaseEvents.Output {
         try await listCaseEvents(Operations.ListCaseEvents.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The case's photos (metadata).
+    ///
+    /// - Remark: HTTP `GET /v1/cases/{caseId}/attachments`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/get(listAttachments)`.
+    public func listAttachments(
+        path: Operations.ListAttachments.Input.Path,
+        headers: Operations.ListAttachments.Input.Headers = .init()
+    ) async throws -> Operations.ListAttachments.Output {
+        try await listAttachments(Operations.ListAttachments.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Add a photo (JPEG, PNG or WebP, checked by its bytes; at most 8 MiB and 20 per case), before or after handling.
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/attachments`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/post(uploadAttachment)`.
+    public func uploadAttachment(
+        path: Operations.UploadAttachment.Input.Path,
+        query: Operations.UploadAttachment.Input.Query = .init(),
+        headers: Operations.UploadAttachment.Input.Headers = .init(),
+        body: Operations.UploadAttachment.Input.Body
+    ) async throws -> Operations.UploadAttachment.Output {
+        try await uploadAttachment(Operations.UploadAttachment.Input(
+            path: path,
+            query: query,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The photo itself, for those who may read the case.
+    ///
+    /// - Remark: HTTP `GET /v1/cases/{caseId}/attachments/{attachmentId}`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/{attachmentId}/get(getAttachment)`.
+    public func getAttachment(
+        path: Operations.GetAttachment.Input.Path,
+        headers: Operations.GetAttachment.Input.Headers = .init()
+    ) async throws -> Operations.GetAttachment.Output {
+        try await getAttachment(Operations.GetAttachment.Input(
             path: path,
             headers: headers
         ))

@@ -193,3 +193,14 @@ extension CaseMapping {
               size: meta.size, sha256: meta.sha256, uploadedBy: meta.uploadedBy, createdAt: meta.createdAt)
     }
 }
+
+/// Assisting departments' tasks.
+extension APIHandler {
+    func assistCase(_ input: Operations.AssistCase.Input) async throws -> Operations.AssistCase.Output {
+        var note: String?
+        if case .json(let body)? = input.body { note = body.note }
+        let view = try await service.advanceAssistingTask(try caller, tenantId: try tenantId, caseId: input.path.caseId, handled: input.path.step == .handled,
+                                                          note: note)
+        return .ok(.init(headers: .init(eTag: APIMapping.eTag(view.record.version)), body: .json(CaseMapping.view(view))))
+    }
+}

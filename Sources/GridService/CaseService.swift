@@ -160,7 +160,7 @@ extension GridService {
     // MARK: reading
 
     /// A case the caller may read: in the scope of a binding that reads cases, or (for a liaison)
-    /// led by the liaison's department. Anything else is "not found", as another district's case is.
+    /// one its department leads or assists. Anything else is "not found", as another district's case is.
     public func caseView(_ caller: Caller, tenantId: Int64, id: Int64) async throws -> CaseView {
         try await withTenant(for: caller, tenantId) { tx in try await Self.view(tx, caller, try await Self.readableCase(tx, caller, id: id)) }
     }
@@ -263,7 +263,8 @@ extension GridService {
         guard let principal = caller.principal else { return true }
         return principal.bindings.contains { binding in
             Permissions.allows(binding.role, .caseRead)
-                && (binding.scope.covers(record.gridPath) || (binding.departmentId != nil && binding.departmentId == record.leadDepartmentId))
+                && (binding.scope.covers(record.gridPath)
+                    || binding.departmentId.map { $0 == record.leadDepartmentId || record.taskDepartments.contains($0) } == true)
         }
     }
 

@@ -85,6 +85,37 @@ extension GridService {
         }
     }
 
+    /// An assisting department's part: its liaison signs for the task, then reports it handled.
+    /// The case's state does not change; the step is an event of its history.
+    public func advanceAssistingTask(_ caller: Caller, tenantId: Int64, caseId: Int64, handled: Bool, note: String?) async throws -> CaseView {
+        if let note, note.count > CaseActionInput.maxText {
+            throw Errors.field("note", "field.tooLong", zh: "note 最多 \(CaseActionInput.maxText) 个字符", en: "note is at most \(CaseActionInput.maxText) characters")
+        }
+        return try await withActiveTenant(tenantId) { tx, _ in
+            let record = try await Self.readableCase(tx, caller, id: caseId)
+            let departments = Set(caller.principal?.bindings.filter { $0.role == .departmentLiaison }.compactMap(\.departmentId) ?? [])
+                .intersection(record.taskDepartments).subtracting([record.leadDepartmentId].compactMap { $0 })
+            guard let department = departments.sorted().first else {
+                throw GridError(.forbidden, "case.task.notYours", Text(zh: "您的部门在该案件中没有协办任务", en: "your department has no assisting task on this case"))
+            }
+            guard try await CaseStore.advanceAssistingTask(tx, caseId: caseId, departmentId: department, to: handled ? "handled" : "signed", note: note) else {
+                throw GridError(.conflict, "case.task.notAllowed", Text(
+                    zh: handled ? "协办任务尚未签收或已办结" : "协办任务已签收", en: handled ? "the task is not signed, or already handled" : "the task is already signed"))
+            }
+            let payload = "{\"department\": \(department)\(note.map { ", \"note\": \"\(Self.jsonEscaped($0))\"" } ?? "")}"
+            guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
+                actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: Role.departmentLiaison.rawValue,
+                action: handled ? "assistHandled" : "assistSign", from: record.state, payload: payload))
+            else { throw Self.stale(record) }
+            return try await Self.view(tx, caller, try await CaseStore.find(tx, id: caseId)!)
+        }
+    }
+
+    static func jsonEscaped(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8)
+        return String(String(decoding: data, as: UTF8.self).dropFirst(2).dropLast(2))
+    }
+
     static func stale(_ record: CaseRecord) -> GridError {
         GridError(.preconditionFailed, "case.versionMismatch", Text(
             zh: "案件 \(record.number) 已被他人处理（当前版本不是您看到的版本），请刷新后重试",

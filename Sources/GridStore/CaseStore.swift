@@ -43,6 +43,8 @@ public struct CaseRecord: Sendable, Equatable {
     public var warnAt: Date?
     public var redAt: Date?
     public var light: TrafficLight
+    /// The departments with a live task on the case (lead and assisting).
+    public var taskDepartments: [Int64]
     public var suspendedAt: Date?
     public var mergedInto: Int64?
     public var rating: CaseRating?
@@ -112,7 +114,8 @@ public enum CaseStore {
                c.dispatch_due, c.sign_due, c.handle_due, c.check_due, c.suspended_at, c.merged_into, c.rating,
                c.return_count, c.rework_count, c.extension_count, c.reported_at, c.filed_at, c.dispatched_at, c.handled_at, c.closed_at,
                c.updated_at, coalesce(ARRAY(SELECT jsonb_array_elements_text(c.routing -> 'assisting')), '{}'::text[]),
-               coalesce((c.routing ->> 'whistle')::boolean, false), c.warn_at, c.red_at, c.light
+               coalesce((c.routing ->> 'whistle')::boolean, false), c.warn_at, c.red_at, c.light,
+               ARRAY(SELECT t.department_id FROM case_tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.state <> 'cancelled')
         FROM cases c
         JOIN org_units g ON g.tenant_id = c.tenant_id AND g.id = c.grid_id
         LEFT JOIN categories cat ON cat.tenant_id = c.tenant_id AND cat.id = c.category_id
@@ -137,6 +140,7 @@ public enum CaseStore {
             ruleSetNumber: try r[24].decode(Int32?.self).map(Int.init), ruleKey: try text(25), routingBasis: try text(26),
             routeOverridden: try r[27].decode(Bool.self), assisting: try r[44].decode([String].self), whistle: try r[45].decode(Bool.self), dispatchDue: try date(28), signDue: try date(29), handleDue: try date(30),
             checkDue: try date(31), warnAt: try date(46), redAt: try date(47), light: TrafficLight(rawValue: try r[48].decode(String.self)) ?? .green,
+            taskDepartments: try r[49].decode([Int64].self),
             suspendedAt: try date(32), mergedInto: try r[33].decode(Int64?.self), rating: try text(34).flatMap(CaseRating.init),
             returnCount: Int(try r[35].decode(Int32.self)), reworkCount: Int(try r[36].decode(Int32.self)),
             extensionCount: Int(try r[37].decode(Int32.self)), reportedAt: try r[38].decode(Date.self), filedAt: try date(39),
@@ -401,6 +405,24 @@ public enum CaseStore {
                                dispatchedAt: dispatchedAt, signedAt: signedAt, handledAt: handledAt))
         }
         return result
+    }
+
+    /// Moves an assisting department's open task on (`signed` from dispatched, `handled` from signed);
+    /// false when the department has no task in the state before.
+    public static func advanceAssistingTask(_ tx: Tx, caseId: Int64, departmentId: Int64, to state: String, note: String?) async throws -> Bool {
+        let from = state == "signed" ? "dispatched" : "signed"
+        for try await _ in try await tx.query(
+            """
+            UPDATE case_tasks SET state = \(state), note = coalesce(\(note), note),
+                signed_at = CASE WHEN \(state) = 'signed' THEN now() ELSE signed_at END,
+                handled_at = CASE WHEN \(state) = 'handled' THEN now() ELSE handled_at END
+            WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND department_id = \(departmentId) AND NOT lead AND state = \(from)
+            RETURNING 1
+            """).decode(Int32.self)
+        {
+            return true
+        }
+        return false
     }
 
     /// The payload of the case's latest event of `action`, as JSON text.

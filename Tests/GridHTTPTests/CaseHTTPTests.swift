@@ -192,7 +192,7 @@ import Testing
     }
 
     @Test func filingRecordsTheRuleAndDispatchGivesAssistingDepartmentsTheirTasks() async throws {
-        try await withDesk { desk, _ in
+        try await withDesk { desk, db in
             let created = try await desk.report("dispatcher", Self.intake("路边售卖熟食，占道经营", category: "E0501"))
             #expect(created.status == .created, "\(created.text)")
             let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
@@ -206,6 +206,18 @@ import Testing
             #expect(tasks.compactMap { ($0["department"] as? [String: Any])?["code"] as? String }.last == "SCJGJ")
             #expect(tasks.compactMap { $0["lead"] as? Bool } == [true, false])
             #expect(dispatched["routeOverridden"] as? Bool == false)
+
+            // The assisting department's liaison reads the case, signs for its task and reports it handled.
+            let password = try await db.makeUser(tenantId: desk.tenantId, login: "liaison.scjgj", role: .departmentLiaison, scope: "110199", department: "SCJGJ")
+            let assistant = try await desk.api.login(tenant: "DEMO", login: "liaison.scjgj", password: password)
+            expectProblem(try await desk.api.send(.post, "/v1/cases/\(id)/assist/handled", token: assistant, json: "{}"), .conflict, "case.task.notAllowed")
+            let signed = try await desk.api.send(.post, "/v1/cases/\(id)/assist/sign", token: assistant, json: "{}")
+            #expect(signed.status == .ok, "\(signed.text)")
+            let handled = try await desk.api.send(.post, "/v1/cases/\(id)/assist/handled", token: assistant, json: jsonString(["note": "已配合查处"]))
+            #expect((try handled.json()["tasks"] as? [[String: Any]])?.compactMap { $0["state"] as? String }.last == "handled")
+            #expect(try handled.json()["state"] as? String == "dispatched", "the case follows its lead")
+            expectProblem(try await desk.api.send(.post, "/v1/cases/\(id)/assist/sign", token: desk.token("liaison.cgw"), json: "{}"), .forbidden,
+                          "case.task.notYours")
         }
     }
 

@@ -1,8 +1,10 @@
 -- A year of case history for the cases benchmark (issue 4), generated set-based as the schema owner.
 --
--- Run by CaseHistory.swift, one statement per step (a line `-- step: <name>` starts each), on one
--- connection, after it made the temporary table bench_params (tenant bigint, cases int, code text):
--- the district, how many cases, its code. Every case follows one path of the workflow table
+-- Run by CaseHistory.swift, one statement per step (a line `-- step: <name>` starts each), on each of
+-- several connections at once, after it made the temporary table bench_params (tenant bigint, cases
+-- int, code text, part int, parts int, base_id bigint, first_day timestamp): the district, how many
+-- cases in all, its code, which share of them this connection writes (i % parts = part), the id
+-- before the first and the local midnight the year starts at. Every case follows one path of the workflow table
 -- (report → file → dispatch → sign → reportHandled → requestCheck → passCheck → close → evaluate,
 -- or a side path: verification, invalid, not filed, voided, merged, self-handled, returned,
 -- extended, suspended, rework) as far as its age makes likely: old cases are finished, the last
@@ -138,17 +140,14 @@ GROUP BY p.tenant;
 -- One row per case: its id, number, path and version, where and what, and the time between its steps.
 CREATE TEMP TABLE bench_plan AS
 WITH prm AS (
-    SELECT p.*, ceil(p.cases / 365.0)::int AS per_day,
-           (date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') - interval '365 days') AS first_day,
-           coalesce((SELECT max(c.id) FROM cases c), 0) AS base_id,
-           (SELECT count(*) FROM bench_grids) AS grids, (SELECT count(*) FROM bench_items) AS items
+    SELECT p.*, ceil(p.cases / 365.0)::int AS per_day, (SELECT count(*) FROM bench_grids) AS grids, (SELECT count(*) FROM bench_items) AS items
     FROM bench_params p
 ), base AS (
     SELECT g.i, prm.base_id + g.i + 1 AS id, g.i / prm.per_day AS d, g.i % prm.per_day AS within, prm.per_day, prm.first_day, prm.code,
            prm.grids, prm.items,
            random() AS r_path, random() AS r_done, random() AS r_v, random() AS r_closed, random() AS r_grid, random() AS r_item,
            random() AS r_src, random() AS r_t, random() AS r_lim, random() AS r_rate, random() AS r_jitter
-    FROM prm, generate_series(0, prm.cases - 1) g(i)
+    FROM prm, generate_series(prm.part, prm.cases - 1, prm.parts) g(i)
 ), timed AS (
     -- Reports between 06:00 and 22:00 local time, in id order.
     SELECT b.*, ((b.first_day + make_interval(days => b.d::int, hours => 6)
@@ -184,6 +183,9 @@ FROM versioned v
 JOIN bench_marks m ON m.path = v.path AND m.version = v.version
 JOIN bench_grids g ON g.n = 1 + floor(v.r_grid * v.grids)::int
 JOIN bench_items it ON it.n = 1 + floor(v.r_item * v.items)::int;
+
+-- step: analyse
+ANALYZE bench_params, bench_steps, bench_paths, bench_marks, bench_grids, bench_items, bench_actors, bench_plan;
 
 -- step: cases
 INSERT INTO cases (tenant_id, id, number, state, version, source, category_id, grade, description, address, location, grid_id, grid_path,
@@ -239,10 +241,8 @@ INSERT INTO case_numbers (tenant_id, day, last)
 SELECT prm.tenant, p.day, max(p.day_seq)
 FROM bench_plan p, bench_params prm
 GROUP BY prm.tenant, p.day
+ORDER BY p.day
 ON CONFLICT (tenant_id, day) DO UPDATE SET last = greatest(case_numbers.last, EXCLUDED.last);
-
--- step: id sequence
-SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(c.id) FROM cases c));
 
 -- step: events
 -- One statement per sequence number (see CaseHistory.swift: the step runs with $1 = 1, 2, …): an

@@ -7972,6 +7972,216 @@ public enum Operations {
             }
         }
     }
+    /// An assisting department's liaison signs for its task, then reports it handled (the case's state is the lead's).
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/assist/{step}`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/assist/{step}/post(assistCase)`.
+    public enum AssistCase {
+        public static let id: Swift.String = "assistCase"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/path/caseId`.
+                public var caseId: Components.Parameters.CaseId
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/path/step`.
+                @frozen public enum StepPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case sign = "sign"
+                    case handled = "handled"
+                }
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/path/step`.
+                public var step: Operations.AssistCase.Input.Path.StepPayload
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - caseId:
+                ///   - step:
+                public init(
+                    caseId: Components.Parameters.CaseId,
+                    step: Operations.AssistCase.Input.Path.StepPayload
+                ) {
+                    self.caseId = caseId
+                    self.step = step
+                }
+            }
+            public var path: Operations.AssistCase.Input.Path
+            /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AssistCase.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AssistCase.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.AssistCase.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/requestBody/json/note`.
+                    public var note: Swift.String?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - note:
+                    public init(note: Swift.String? = nil) {
+                        self.note = note
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case note
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/requestBody/content/application\/json`.
+                case json(Operations.AssistCase.Input.Body.JsonPayload)
+            }
+            public var body: Operations.AssistCase.Input.Body?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.AssistCase.Input.Path,
+                headers: Operations.AssistCase.Input.Headers = .init(),
+                body: Operations.AssistCase.Input.Body? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The version of the resource, for If-Match.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/responses/200/headers/ETag`.
+                    public var eTag: Components.Headers.ETag?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - eTag: The version of the resource, for If-Match.
+                    public init(eTag: Components.Headers.ETag? = nil) {
+                        self.eTag = eTag
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.AssistCase.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Case)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Case {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.AssistCase.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.AssistCase.Output.Ok.Headers = .init(),
+                    body: Operations.AssistCase.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The case with its tasks.
+            ///
+            /// - Remark: Generated from `#/paths//v1/cases/{caseId}/assist/{step}/post(assistCase)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.AssistCase.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.AssistCase.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error (RFC 9457).
+            ///
+            /// - Remark: Generated from `#/paths//v1/cases/{caseId}/assist/{step}/post(assistCase)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
     /// Take a workflow action. 409 lists what the state allows, 403 the roles the action needs; If-Match (the case version) gives 412 when someone acted first.
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/actions/{action}`.

@@ -258,6 +258,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/cases/{caseId}/attachments/{attachmentId}`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/{attachmentId}/get(getAttachment)`.
     func getAttachment(_ input: Operations.GetAttachment.Input) async throws -> Operations.GetAttachment.Output
+    /// An assisting department's liaison signs for its task, then reports it handled (the case's state is the lead's).
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/assist/{step}`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/assist/{step}/post(assistCase)`.
+    func assistCase(_ input: Operations.AssistCase.Input) async throws -> Operations.AssistCase.Output
     /// Take a workflow action. 409 lists what the state allows, 403 the roles the action needs; If-Match (the case version) gives 412 when someone acted first.
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/actions/{action}`.
@@ -890,6 +895,21 @@ extension APIProtocol {
         try await getAttachment(Operations.GetAttachment.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// An assisting department's liaison signs for its task, then reports it handled (the case's state is the lead's).
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/assist/{step}`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/assist/{step}/post(assistCase)`.
+    public func assistCase(
+        path: Operations.AssistCase.Input.Path,
+        headers: Operations.AssistCase.Input.Headers = .init(),
+        body: Operations.AssistCase.Input.Body? = nil
+    ) async throws -> Operations.AssistCase.Output {
+        try await assistCase(Operations.AssistCase.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// Take a workflow action. 409 lists what the state allows, 403 the roles the action needs; If-Match (the case version) gives 412 when someone acted first.

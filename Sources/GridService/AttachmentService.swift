@@ -22,7 +22,8 @@ extension GridService {
             let type = try AttachmentRules.check(declaredType: declaredType, bytes: bytes, existing: existing)
             let id = try await AttachmentStore.insert(tx, caseId: caseId, kind: kind, contentType: type, bytes: bytes, uploadedBy: caller.principal?.userId)
             guard let meta = try await AttachmentStore.find(tx, caseId: caseId, id: id) else { preconditionFailure("attachment \(id) vanished") }
-            let payload = "{\"attachment\": \(id), \"kind\": \"\(kind)\", \"sha256\": \"\(meta.sha256)\", \"size\": \(meta.size)}"
+            struct Attached: Encodable { var attachment: Int64; var kind: String; var sha256: String; var size: Int }
+            let payload = CaseStore.canonicalJSON(Attached(attachment: id, kind: kind, sha256: meta.sha256, size: meta.size))
             guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
                 actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: nil, action: "attach", from: record.state,
                 payload: payload))

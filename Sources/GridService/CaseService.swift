@@ -72,7 +72,7 @@ extension GridService {
                                en: "an Idempotency-Key has 1–200 characters, got \(key.count)")
         }
         let userId = caller.principal?.userId
-        let requestHash = Array(SHA256.hash(data: Data(CaseStore.payload(intake).utf8)))
+        let requestHash = Array(SHA256.hash(data: Data(CaseStore.canonicalJSON(intake).utf8)))
         if let key = idempotencyKey, let userId, let earlier = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash) {
             return earlier
         }
@@ -221,12 +221,17 @@ extension GridService {
             query.light = filter.light
             query.reportedFrom = filter.from
             query.reportedTo = filter.to
-            let before = try page.after.map { text -> Int64 in
-                guard let id = Int64(text) else { throw GridError(.badRequest, "page.badCursor", Text(zh: "分页游标无效", en: "invalid page cursor")) }
-                return id
-            }
+            let before = try Self.cursorId(page)
             let rows = try await CaseStore.list(tx, query, beforeId: before, limit: page.limit + 1)
             return Page(fetched: rows, limit: page.limit) { String($0.id) }
+        }
+    }
+
+    /// The id a page continues before (lists newest first by id).
+    static func cursorId(_ page: PageRequest) throws -> Int64? {
+        try page.after.map { text in
+            guard let id = Int64(text) else { throw GridError(.badRequest, "page.badCursor", Text(zh: "分页游标无效", en: "invalid page cursor")) }
+            return id
         }
     }
 
@@ -235,10 +240,7 @@ extension GridService {
         try await withTenant(for: caller, tenantId) { tx in
             guard let root = try await OrgUnitStore.root(tx) else { throw Errors.tenantNotFound("\(tenantId)") }
             let departments = caller.principal?.bindings.compactMap(\.departmentId) ?? []
-            let before = try page.after.map { text -> Int64 in
-                guard let id = Int64(text) else { throw GridError(.badRequest, "page.badCursor", Text(zh: "分页游标无效", en: "invalid page cursor")) }
-                return id
-            }
+            let before = try Self.cursorId(page)
             let rows = try await EscalationStore.notifications(tx, scopes: caller.scopes(for: .caseRead, root: root.path), departments: departments,
                                                                beforeId: before, limit: page.limit + 1)
             return Page(fetched: rows, limit: page.limit) { String($0.id) }

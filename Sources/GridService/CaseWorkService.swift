@@ -77,7 +77,7 @@ extension GridService {
             let actingRole = transition.roles.intersection(roles).map(\.rawValue).sorted().first
             guard try await CaseStore.update(tx, next, expectedVersion: record.version, event: (
                 actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: actingRole, action: action.rawValue,
-                from: record.state, payload: Self.payload(input)))
+                from: record.state, payload: CaseStore.canonicalJSON(input)))
             else { throw Self.stale(record) }
             guard let written = try await CaseStore.find(tx, id: caseId) else { preconditionFailure("case \(caseId) vanished in its own transaction") }
             try await Self.enqueueWebhooks(tx, written, event: action.rawValue, at: Date())
@@ -102,7 +102,8 @@ extension GridService {
                 throw GridError(.conflict, "case.task.notAllowed", Text(
                     zh: handled ? "协办任务尚未签收或已办结" : "协办任务已签收", en: handled ? "the task is not signed, or already handled" : "the task is already signed"))
             }
-            let payload = "{\"department\": \(department)\(note.map { ", \"note\": \"\(Self.jsonEscaped($0))\"" } ?? "")}"
+            struct Step: Encodable { var department: Int64; var note: String? }
+            let payload = CaseStore.canonicalJSON(Step(department: department, note: note))
             guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
                 actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: Role.departmentLiaison.rawValue,
                 action: handled ? "assistHandled" : "assistSign", from: record.state, payload: payload))
@@ -111,21 +112,10 @@ extension GridService {
         }
     }
 
-    static func jsonEscaped(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8)
-        return String(String(decoding: data, as: UTF8.self).dropFirst(2).dropLast(2))
-    }
-
     static func stale(_ record: CaseRecord) -> GridError {
         GridError(.preconditionFailed, "case.versionMismatch", Text(
             zh: "案件 \(record.number) 已被他人处理（当前版本不是您看到的版本），请刷新后重试",
             en: "case \(record.number) was changed by someone else (it is no longer the version you saw); reload and retry"))
-    }
-
-    static func payload(_ input: CaseActionInput) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: (try? encoder.encode(input)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     /// The caller's roles that count at this case: bindings that work cases and cover its grid; a

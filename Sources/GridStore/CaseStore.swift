@@ -242,15 +242,15 @@ public enum CaseStore {
         for try await value in rows.decode(Int64.self) { id = value }
         guard let id else { preconditionFailure("INSERT … RETURNING returned no row") }
         try await appendEvent(tx, caseId: id, seq: 1, actorId: new.reportedBy, actor: actor, role: role, action: "report", from: nil,
-                              to: .reported, payload: payload(intake))
+                              to: .reported, payload: canonicalJSON(intake))
         return id
     }
 
-    /// The intake as canonical JSON (sorted keys): the first event's payload and what an idempotency key is checked against.
-    public static func payload(_ intake: CaseIntake) -> String {
+    /// `value` as canonical JSON (sorted keys): event payloads, and what an idempotency key is checked against.
+    public static func canonicalJSON(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: (try? encoder.encode(intake)) ?? Data("{}".utf8), as: UTF8.self)
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     /// Writes the mutable fields of `record` if the stored version is still `expectedVersion`, with

@@ -97,6 +97,14 @@ extension GridService {
                 let published = try await RuleSetStore.find(tx, status: .published, withDocument: false)
                 let dispatchLimit = (published == nil ? DeadlineProfile.builtIn.limits : try await self.routerCache.router(for: published!, tx).ruleSet
                     .limits(profile: nil))[.dispatch]
+                // Before the case is numbered: the day's number row stays locked until commit, so the
+                // work after taking it is kept short.
+                var duplicates: [CaseStore.Nearby] = []
+                if let categoryId {
+                    duplicates = try await CaseStore.nearbyOpen(
+                        tx, categoryId: categoryId, lat: intake.lat, lng: intake.lng, meters: tenant.settings.duplicateRadiusMeters,
+                        since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), limit: Self.maxDuplicates)
+                }
                 let id = try await CaseStore.insert(tx, NewCase(
                     tenantCode: tenant.code, day: calendar.localDate(now), intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path,
                     reportedBy: userId, dispatchDue: dispatchLimit.map { calendar.deadline(from: now, limit: $0) }),
@@ -104,15 +112,12 @@ extension GridService {
                 if let key = idempotencyKey, let userId {
                     guard try await CaseStore.claimIdempotencyKey(tx, userId: userId, key: key, hash: requestHash, caseId: id) else { throw IdempotencyRace() }
                 }
-                var duplicates: [CaseStore.Nearby] = []
-                if let categoryId {
-                    duplicates = try await CaseStore.nearbyOpen(
-                        tx, categoryId: categoryId, lat: intake.lat, lng: intake.lng, meters: tenant.settings.duplicateRadiusMeters,
-                        since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), excluding: id, limit: Self.maxDuplicates)
-                }
                 guard let record = try await CaseStore.find(tx, id: id) else { preconditionFailure("the inserted case \(id) is not found") }
                 try await Self.enqueueWebhooks(tx, record, event: "report", at: now)
-                return CaseIntakeResult(view: try await Self.view(tx, caller, record), duplicates: duplicates, replayed: false)
+                // A new case has no tasks or supervision orders yet.
+                let view = CaseView(record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
+                                    orders: [], light: Self.light(of: record, at: now))
+                return CaseIntakeResult(view: view, duplicates: duplicates, replayed: false)
             }
         } catch is IdempotencyRace {
             guard let key = idempotencyKey, let userId,
@@ -235,14 +240,14 @@ extension GridService {
         }
     }
 
-    /// What the caller's scopes and departments were told, newest first.
+    /// What the caller, their scopes and their departments were told, newest first.
     public func notifications(_ caller: Caller, tenantId: Int64, page: PageRequest) async throws -> Page<EscalationStore.Notification> {
         try await withTenant(for: caller, tenantId) { tx in
             guard let root = try await OrgUnitStore.root(tx) else { throw Errors.tenantNotFound("\(tenantId)") }
             let departments = caller.principal?.bindings.compactMap(\.departmentId) ?? []
             let before = try Self.cursorId(page)
-            let rows = try await EscalationStore.notifications(tx, scopes: caller.scopes(for: .caseRead, root: root.path), departments: departments,
-                                                               beforeId: before, limit: page.limit + 1)
+            let rows = try await EscalationStore.notifications(tx, scopes: caller.scopes(for: .caseRead, root: root.path), roles: caller.principal?.bindings.map(\.role) ?? [],
+                                                               departments: departments, userId: caller.principal?.userId, beforeId: before, limit: page.limit + 1)
             return Page(fetched: rows, limit: page.limit) { String($0.id) }
         }
     }

@@ -280,5 +280,19 @@ extension GridService {
                                en: "case \(target.number) is \(target.state.label.en) and cannot take a merge")
         }
         next.mergedInto = target.id
+        try await tellReporterOfMerge(next, into: target, tx)
+    }
+
+    /// The reporter of a merged case is told that it follows the surviving one: in the app when a
+    /// user of the district reported it, and by a call-back request to the command centre (回访)
+    /// when a caller left a phone number.
+    func tellReporterOfMerge(_ merged: CaseRecord, into target: CaseRecord, _ tx: Tx) async throws {
+        try await EscalationStore.notifyReporter(tx, caseId: merged.id, kind: "caseMerged",
+                                                 message: "您上报的案件 \(merged.number) 已并入案件 \(target.number)，将随其一并处置")
+        guard let phone = merged.reporterPhone, let root = try await OrgUnitStore.root(tx) else { return }
+        let caller = merged.reporterName.map { "\($0)（\(phone)）" } ?? phone
+        try await EscalationStore.notify(tx, scopeUnitId: root.id, scopePath: root.path, roles: [.dispatcher, .shiftLeader], departmentId: nil,
+                                         caseId: merged.id, kind: "reporterCallback",
+                                         message: "请回访 \(caller)：其反映的案件 \(merged.number) 已并入案件 \(target.number)，将随其一并处置")
     }
 }

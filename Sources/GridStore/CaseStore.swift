@@ -473,14 +473,14 @@ public enum CaseStore {
         public var reportedAt: Date
     }
 
-    public static func nearbyOpen(_ tx: Tx, categoryId: Int64, lat: Double, lng: Double, meters: Double, since: Date, excluding: Int64,
+    public static func nearbyOpen(_ tx: Tx, categoryId: Int64, lat: Double, lng: Double, meters: Double, since: Date, excluding: Int64? = nil,
                                   limit: Int) async throws -> [Nearby] {
         var result: [Nearby] = []
         for try await (id, number, state, distance, reportedAt) in try await tx.query(
             """
             SELECT id, number, state, meters, reported_at
             FROM nearby_open_cases(\(tx.tenant), \(categoryId), \(lng), \(lat), \(meters), \(since), \(Int32(limit) + 1))
-            WHERE id <> \(excluding)
+            WHERE id IS DISTINCT FROM \(excluding)
             """).decode((Int64, String, String, Double, Date).self)
         {
             if result.count < limit { result.append(Nearby(id: id, number: number, state: CaseState(rawValue: state) ?? .reported,

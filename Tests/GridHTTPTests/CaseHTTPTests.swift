@@ -236,6 +236,38 @@ import Testing
         }
     }
 
+    /// Duplicate suggestions: open cases of the same item within the radius (50 m by default), nearest first.
+    @Test func duplicateSuggestionsKeepToTheRadiusTheItemAndOpenCases() async throws {
+        try await withDesk { desk, _ in
+            let p = Self.pointInGridWorkersGrid
+            func at(_ dLat: Double, _ category: String = "E0201") -> [String: Any] {
+                Self.intake("井盖缺失", category: category, point: Coordinate(lng: p.lng, lat: p.lat + dLat)!)
+            }
+            func report(_ body: [String: Any]) async throws -> (id: Int64, duplicates: [[String: Any]]) {
+                let response = try await desk.report("dispatcher", body)
+                #expect(response.status == .created, "\(response.text)")
+                let json = try response.json()
+                return (try #require(int64((json["case"] as? [String: Any])?["id"])), json["duplicates"] as? [[String: Any]] ?? [])
+            }
+            let a = try await report(at(0))
+            #expect(a.duplicates.isEmpty)
+            let b = try await report(at(0.0004))  // about 44 m north of a
+            #expect(b.duplicates.compactMap { int64($0["id"]) } == [a.id])
+            let meters = try #require(b.duplicates.first?["meters"] as? Double)
+            #expect(abs(meters - 44.4) < 1, "\(meters)")
+            let c = try await report(at(-0.0005))  // about 56 m south of a, 100 m of b
+            #expect(c.duplicates.isEmpty, "\(c.duplicates)")
+            let other = try await report(at(0, "E0101"))  // another item at the same place
+            #expect(other.duplicates.isEmpty, "\(other.duplicates)")
+            // Nearest first; a merged case is no longer suggested.
+            let d = try await report(at(0.0001))
+            #expect(d.duplicates.compactMap { int64($0["id"]) } == [a.id, b.id])
+            try await desk.step("dispatcher", b.id, "merge", ["mergeInto": a.id], to: "merged")
+            let e = try await report(at(0.0003))
+            #expect(e.duplicates.compactMap { int64($0["id"]) } == [d.id, a.id])
+        }
+    }
+
     @Test func returnsExtensionsSuspensionsAndMergesFollowTheirSidePaths() async throws {
         try await withDesk { desk, _ in
             let first = try await desk.report("gridworker", Self.intake())
@@ -247,6 +279,24 @@ import Testing
             let merged = try await desk.step("dispatcher", secondId, "merge", ["mergeInto": id], to: "merged")
             #expect(int64(merged["mergedInto"]) == id)
             expectProblem(try await desk.act("dispatcher", id, "merge", ["mergeInto": id]), .badRequest, "validation.failed")
+            // The merged case's reporter is told in the app; a caller who left a number gets a call-back request at the command centre.
+            let firstNumber = try #require((try first.json()["case"] as? [String: Any])?["number"] as? String)
+            let reporterTold = try await desk.api.get("/v1/notifications", token: desk.token("gridworker")).json()["items"] as? [[String: Any]] ?? []
+            #expect(reporterTold.contains { $0["kind"] as? String == "caseMerged" && int64($0["caseId"]) == secondId
+                && ($0["message"] as? String ?? "").contains(firstNumber) }, "\(reporterTold)")
+            var call = Self.intake("热线：同一处井盖缺失")
+            call["reporterName"] = "张先生"
+            call["reporterPhone"] = "13800138000"
+            let third = try await desk.report("dispatcher", call)
+            let thirdId = try #require(int64((try third.json()["case"] as? [String: Any])?["id"]))
+            try await desk.step("dispatcher", thirdId, "merge", ["mergeInto": id], to: "merged")
+            let centreTold = try await desk.api.get("/v1/notifications", token: desk.token("shift.leader")).json()["items"] as? [[String: Any]] ?? []
+            let callback = centreTold.first { $0["kind"] as? String == "reporterCallback" && int64($0["caseId"]) == thirdId }
+            #expect((callback?["message"] as? String ?? "").contains("张先生（13800138000）"), "\(centreTold)")
+            for other in ["liaison.cgw", "leader"] {
+                let told = try await desk.api.get("/v1/notifications", token: desk.token(other)).json()["items"] as? [[String: Any]] ?? []
+                #expect(!told.contains { ["caseMerged", "reporterCallback"].contains($0["kind"] as? String) }, "\(other): \(told)")
+            }
 
             try await desk.step("dispatcher", id, "file", to: "filed")
             try await desk.step("dispatcher", id, "dispatch", to: "dispatched")

@@ -12,7 +12,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let caller = try caller
         let intake = CaseIntake(
-            category: body.category, grade: body.grade, description: body.description, lat: body.lat, lng: body.lng, address: body.address,
+            category: body.category, grade: body.grade, description: body.description, lat: body.lat, lng: body.lng, address: body.address, grid: body.grid,
             source: body.source.flatMap { CaseSource(rawValue: $0.rawValue) } ?? Self.defaultSource(caller), reporterName: body.reporterName,
             reporterPhone: body.reporterPhone)
         let result = try await service.takeIn(caller, tenantId: try tenantId, intake, idempotencyKey: input.headers.idempotencyKey)

@@ -76,15 +76,32 @@ extension GridService {
         if let key = idempotencyKey, let userId, let earlier = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash) {
             return earlier
         }
-        let chain = try await OrgUnitStore.locateChain(db.client, tenantId: tenantId, Coordinate(lng: intake.lng, lat: intake.lat)!, logger: logger)
-        guard let grid = chain.last else {
-            throw GridError(.unprocessable, "case.outsideDistrict", Text(
-                zh: "上报位置 (\(intake.lat), \(intake.lng)) 不在本区任何网格内", en: "the reported point (\(intake.lat), \(intake.lng)) is not inside any grid of this district"))
+        // A point is located before any transaction (the grid is named by code when there is none).
+        var located: OrgUnitRecord?
+        if let point = intake.point {
+            let chain = try await OrgUnitStore.locateChain(db.client, tenantId: tenantId, point, logger: logger)
+            guard let grid = chain.last else {
+                throw GridError(.unprocessable, "case.outsideDistrict", Text(
+                    zh: "上报位置 (\(point.lat), \(point.lng)) 不在本区任何网格内", en: "the reported point (\(point.lat), \(point.lng)) is not inside any grid of this district"))
+            }
+            if let code = intake.grid, !chain.contains(where: { $0.kind == .grid && $0.code == code }) {
+                throw GridError(.unprocessable, "case.gridMismatch", Text(
+                    zh: "上报位置 (\(point.lat), \(point.lng)) 在网格 \(grid.code)，不在网格 \(code) 内",
+                    en: "the reported point (\(point.lat), \(point.lng)) lies in grid \(grid.code), not in grid \(code)"))
+            }
+            try caller.authorize(.caseReport, at: grid.path)
+            located = grid
         }
-        try caller.authorize(.caseReport, at: grid.path)
         let calendars = calendarCache
         do {
             return try await withActiveTenant(tenantId) { tx, tenant in
+                let grid: OrgUnitRecord
+                if let located {
+                    grid = located
+                } else {
+                    grid = try await Self.namedGrid(tx, code: intake.grid!)
+                    try caller.authorize(.caseReport, at: grid.path)
+                }
                 var categoryId: Int64?
                 var checked = intake
                 if let code = intake.category {
@@ -100,9 +117,9 @@ extension GridService {
                 // Before the case is numbered: the day's number row stays locked until commit, so the
                 // work after taking it is kept short.
                 var duplicates: [CaseStore.Nearby] = []
-                if let categoryId {
+                if let categoryId, let lat = intake.lat, let lng = intake.lng {
                     duplicates = try await CaseStore.nearbyOpen(
-                        tx, categoryId: categoryId, lat: intake.lat, lng: intake.lng, meters: tenant.settings.duplicateRadiusMeters,
+                        tx, categoryId: categoryId, lat: lat, lng: lng, meters: tenant.settings.duplicateRadiusMeters,
                         since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), limit: Self.maxDuplicates)
                 }
                 let id = try await CaseStore.insert(tx, NewCase(
@@ -125,6 +142,14 @@ extension GridService {
             else { throw GridError(.conflict, "db.retry", Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request")) }
             return earlier
         }
+    }
+
+    /// The grid a report by address names by its code.
+    static func namedGrid(_ tx: Tx, code: String) async throws -> OrgUnitRecord {
+        guard let unit = try await OrgUnitStore.find(tx, code: code), unit.kind == .grid else {
+            throw Errors.field("grid", "case.gridUnknown", zh: "网格“\(code)”不存在", en: "grid '\(code)' does not exist")
+        }
+        return unit
     }
 
     /// The earlier answer under `key`, nil when there is none; 422 when the key came with another body.

@@ -15,8 +15,9 @@ public struct CaseRecord: Sendable, Equatable {
     public var grade: String?
     public var description: String
     public var address: String?
-    public var lat: Double
-    public var lng: Double
+    /// Where it was reported; nil for a report by address only.
+    public var lat: Double?
+    public var lng: Double?
     public var gridId: Int64
     public var gridCode: String
     public var gridName: String
@@ -133,7 +134,7 @@ public enum CaseStore {
             id: try r[0].decode(Int64.self), number: try r[1].decode(String.self), state: CaseState(rawValue: state) ?? .reported,
             version: try r[3].decode(Int64.self), source: CaseSource(rawValue: source) ?? .gridWorker, categoryId: try r[5].decode(Int64?.self),
             categoryCode: try text(6), categoryName: try text(7), grade: try text(8), description: try r[9].decode(String.self), address: try text(10),
-            lat: try r[11].decode(Double.self), lng: try r[12].decode(Double.self), gridId: gridId, gridCode: try r[14].decode(String.self),
+            lat: try r[11].decode(Double?.self), lng: try r[12].decode(Double?.self), gridId: gridId, gridCode: try r[14].decode(String.self),
             gridName: try r[15].decode(String.self), gridPath: ScopePath(path) ?? .root(gridId), reporterName: try text(17),
             reporterPhone: try text(18), reportedBy: try text(19), level: try text(20).flatMap(HandlingLevel.init),
             leadDepartmentId: try r[21].decode(Int64?.self), leadDepartmentCode: try text(22), leadDepartmentName: try text(23),

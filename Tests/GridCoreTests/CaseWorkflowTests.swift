@@ -150,3 +150,43 @@ import Testing
         })?.code == "attachment.tooMany")
     }
 }
+
+@Suite struct CaseIntakeTests {
+    func intake(lat: Double? = 39.9, lng: Double? = 116.4, address: String? = nil, grid: String? = nil) -> CaseIntake {
+        CaseIntake(category: "E0201", description: "  井盖缺失  ", lat: lat, lng: lng, address: address, grid: grid, source: .hotline)
+    }
+
+    func codes(_ body: () throws -> CaseIntake) -> [String] {
+        do {
+            _ = try body()
+            return []
+        } catch let error as GridError {
+            return error.fieldErrors.map { "\($0.field) \($0.code)" }
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    @Test func aPlaceIsAPointOrAnAddressWithItsGrid() throws {
+        let point = try intake().validated()
+        #expect(point.point == Coordinate(lng: 116.4, lat: 39.9))
+        #expect(point.description == "井盖缺失")
+        let byAddress = try intake(lat: nil, lng: nil, address: " 学院路 1 号 ", grid: " 110108001001001 ").validated()
+        #expect(byAddress.point == nil && byAddress.address == "学院路 1 号" && byAddress.grid == "110108001001001")
+        #expect(codes { try intake(lat: nil, lng: nil).validated() } == ["lat,lng case.placeRequired"])
+        #expect(codes { try intake(lat: nil, lng: nil, address: "学院路 1 号").validated() } == ["lat,lng case.placeRequired"])
+        #expect(codes { try intake(lat: nil, lng: nil, address: "  ", grid: "110108001001001").validated() } == ["lat,lng case.placeRequired"])
+        #expect(codes { try intake(lng: nil).validated() } == ["lat,lng geo.badCoordinate"])
+        #expect(codes { try intake(lat: 95).validated() } == ["lat,lng geo.badCoordinate"])
+    }
+
+    @Test func everyProblemIsNamedAtOnce() {
+        var bad = intake(address: String(repeating: "路", count: CaseIntake.maxAddress + 1))
+        bad.description = " "
+        bad.reporterPhone = "138-0013-800a"
+        bad.category = nil
+        bad.grade = "urgent"
+        #expect(codes { try bad.validated() } == ["description field.required", "address field.tooLong", "reporterPhone field.badPhone",
+                                                   "grade field.withoutCategory"])
+    }
+}

@@ -191,6 +191,50 @@ import Testing
         }
     }
 
+    /// A caller with no point to give: an address and the grid the dispatcher names; the case works like any other.
+    @Test func aReportByAddressNamesItsGridAndHasNoPoint() async throws {
+        try await withDesk { desk, db in
+            func gridCode(_ response: TestResponse) throws -> String {
+                try #require(((try response.json()["case"] as? [String: Any])?["grid"] as? [String: Any])?["code"] as? String, "\(response.text)")
+            }
+            let mine = try gridCode(try await desk.report("gridworker", Self.intake()))
+            let (columns, rows) = Self.district.latticeSize
+            let far = try gridCode(try await desk.report("dispatcher", Self.intake(category: "E0101", point: Self.district.cellCentre(columns - 1, rows - 1)!)))
+            #expect(far != mine)
+
+            let nowhere: [String: Any] = ["description": "热线来电：小区门口井盖缺失", "category": "E0201"]
+            for (body, field, code) in [(nowhere, "lat,lng", "case.placeRequired"), (nowhere.merging(["address": "演示路 8 号"]) { $1 }, "lat,lng", "case.placeRequired"),
+                                        (nowhere.merging(["lat": 39.9]) { $1 }, "lat,lng", "geo.badCoordinate"),
+                                        (nowhere.merging(["address": "演示路 8 号", "grid": "999999999"]) { $1 }, "grid", "case.gridUnknown")] {
+                let refused = try await desk.report("dispatcher", body)
+                expectProblem(refused, .badRequest, "validation.failed")
+                #expect(refused.text.contains(field) && refused.text.contains(code), "\(refused.text)")
+            }
+            var mismatch = Self.intake()
+            mismatch["grid"] = far
+            let wrongGrid = try await desk.report("dispatcher", mismatch)
+            expectProblem(wrongGrid, .unprocessableContent, "case.gridMismatch")
+            #expect(wrongGrid.text.contains(far))
+            let call = nowhere.merging(["address": "演示路 8 号 3 单元门口", "reporterName": "李女士", "reporterPhone": "13900139000"]) { $1 }
+            expectProblem(try await desk.report("gridworker", call.merging(["grid": far]) { $1 }), .forbidden, "auth.outOfScope")
+            for try await n in try await db.owner.query("SELECT count(*)::int4 FROM cases", logger: db.logger).decode(Int32.self) { #expect(n == 2) }
+
+            let created = try await desk.report("dispatcher", call.merging(["grid": mine]) { $1 })
+            #expect(created.status == .created, "\(created.text)")
+            let json = try created.json()
+            let record = try #require(json["case"] as? [String: Any])
+            #expect(try gridCode(created) == mine)
+            #expect(record["lat"] == nil && record["lng"] == nil, "\(record)")
+            #expect(record["address"] as? String == "演示路 8 号 3 单元门口")
+            #expect((json["duplicates"] as? [Any])?.isEmpty != false, "no point, no suggestions by distance")
+            let id = try #require(int64(record["id"]))
+            try await desk.step("dispatcher", id, "file", to: "filed")
+            try await desk.step("dispatcher", id, "dispatch", to: "dispatched")
+            let events = try await desk.api.get("/v1/cases/\(id)/events", token: desk.token("dispatcher")).text
+            #expect(events.contains(mine), "the report's event keeps the grid it named")
+        }
+    }
+
     @Test func filingRecordsTheRuleAndDispatchGivesAssistingDepartmentsTheirTasks() async throws {
         try await withDesk { desk, db in
             let created = try await desk.report("dispatcher", Self.intake("路边售卖熟食，占道经营", category: "E0501"))

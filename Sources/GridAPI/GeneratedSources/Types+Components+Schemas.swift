@@ -2041,6 +2041,8 @@ extension Components {
             case basicallySatisfied = "basicallySatisfied"
             case dissatisfied = "dissatisfied"
         }
+        /// Where: a point (lat and lng, located to its grid), or, when there is none (a caller on the hotline), an address with the code of the grid it lies in.
+        ///
         /// - Remark: Generated from `#/components/schemas/CaseIntake`.
         public struct CaseIntake: Codable, Hashable, Sendable {
             /// An item of the problem list; leave out for the dispatcher to classify.
@@ -2052,11 +2054,15 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/CaseIntake/description`.
             public var description: Swift.String
             /// - Remark: Generated from `#/components/schemas/CaseIntake/lat`.
-            public var lat: Swift.Double
+            public var lat: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/CaseIntake/lng`.
-            public var lng: Swift.Double
+            public var lng: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/CaseIntake/address`.
             public var address: Swift.String?
+            /// The code of the grid the address lies in, for a report without a point.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseIntake/grid`.
+            public var grid: Swift.String?
             /// - Remark: Generated from `#/components/schemas/CaseIntake/source`.
             public var source: Components.Schemas.CaseSource?
             /// - Remark: Generated from `#/components/schemas/CaseIntake/reporterName`.
@@ -2072,6 +2078,7 @@ extension Components {
             ///   - lat:
             ///   - lng:
             ///   - address:
+            ///   - grid: The code of the grid the address lies in, for a report without a point.
             ///   - source:
             ///   - reporterName:
             ///   - reporterPhone:
@@ -2079,9 +2086,10 @@ extension Components {
                 category: Swift.String? = nil,
                 grade: Swift.String? = nil,
                 description: Swift.String,
-                lat: Swift.Double,
-                lng: Swift.Double,
+                lat: Swift.Double? = nil,
+                lng: Swift.Double? = nil,
                 address: Swift.String? = nil,
+                grid: Swift.String? = nil,
                 source: Components.Schemas.CaseSource? = nil,
                 reporterName: Swift.String? = nil,
                 reporterPhone: Swift.String? = nil
@@ -2092,6 +2100,7 @@ extension Components {
                 self.lat = lat
                 self.lng = lng
                 self.address = address
+                self.grid = grid
                 self.source = source
                 self.reporterName = reporterName
                 self.reporterPhone = reporterPhone
@@ -2103,6 +2112,7 @@ extension Components {
                 case lat
                 case lng
                 case address
+                case grid
                 case source
                 case reporterName
                 case reporterPhone
@@ -2222,10 +2232,12 @@ extension Components {
             public var description: Swift.String
             /// - Remark: Generated from `#/components/schemas/Case/address`.
             public var address: Swift.String?
+            /// Absent for a report by address only.
+            ///
             /// - Remark: Generated from `#/components/schemas/Case/lat`.
-            public var lat: Swift.Double
+            public var lat: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/Case/lng`.
-            public var lng: Swift.Double
+            public var lng: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/Case/grid`.
             public var grid: Components.Schemas.NamedRef
             /// - Remark: Generated from `#/components/schemas/Case/reporterName`.
@@ -2328,7 +2340,7 @@ extension Components {
             ///   - grade:
             ///   - description:
             ///   - address:
-            ///   - lat:
+            ///   - lat: Absent for a report by address only.
             ///   - lng:
             ///   - grid:
             ///   - reporterName:
@@ -2375,8 +2387,8 @@ extension Components {
                 grade: Swift.String? = nil,
                 description: Swift.String,
                 address: Swift.String? = nil,
-                lat: Swift.Double,
-                lng: Swift.Double,
+                lat: Swift.Double? = nil,
+                lng: Swift.Double? = nil,
                 grid: Components.Schemas.NamedRef,
                 reporterName: Swift.String? = nil,
                 reporterPhone: Swift.String? = nil,

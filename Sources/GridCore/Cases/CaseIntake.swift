@@ -7,9 +7,12 @@ public struct CaseIntake: Sendable, Equatable, Codable {
     public var category: String?
     public var grade: String?
     public var description: String
-    public var lat: Double
-    public var lng: Double
+    /// The point reported, located to its grid; nil for a report by address only.
+    public var lat: Double?
+    public var lng: Double?
     public var address: String?
+    /// For a report by address only (a caller with no point to give): the code of the grid the address lies in.
+    public var grid: String?
     public var source: CaseSource
     public var reporterName: String?
     public var reporterPhone: String?
@@ -19,7 +22,7 @@ public struct CaseIntake: Sendable, Equatable, Codable {
     public static let maxReporterName = 50
     public static let maxReporterPhone = 30
 
-    public init(category: String?, grade: String? = nil, description: String, lat: Double, lng: Double, address: String? = nil,
+    public init(category: String?, grade: String? = nil, description: String, lat: Double?, lng: Double?, address: String? = nil, grid: String? = nil,
                 source: CaseSource, reporterName: String? = nil, reporterPhone: String? = nil) {
         self.category = category
         self.grade = grade
@@ -27,6 +30,7 @@ public struct CaseIntake: Sendable, Equatable, Codable {
         self.lat = lat
         self.lng = lng
         self.address = address
+        self.grid = grid
         self.source = source
         self.reporterName = reporterName
         self.reporterPhone = reporterPhone
@@ -43,6 +47,7 @@ public struct CaseIntake: Sendable, Equatable, Codable {
         copy.grade = trimmed(grade)
         copy.description = description.trimmingCharacters(in: .whitespacesAndNewlines)
         copy.address = trimmed(address)
+        copy.grid = trimmed(grid)
         copy.reporterName = trimmed(reporterName)
         copy.reporterPhone = trimmed(reporterPhone)
         var errors: [FieldError] = []
@@ -62,9 +67,20 @@ public struct CaseIntake: Sendable, Equatable, Codable {
             errors.append(FieldError("reporterPhone", "field.badPhone", Text(zh: "联系电话只能含数字、空格、+ 和 -，实际为“\(phone)”",
                                                                            en: "a phone number has only digits, spaces, + and -, got '\(phone)'")))
         }
-        if Coordinate(lng: lng, lat: lat) == nil {
-            errors.append(FieldError("lat,lng", "geo.badCoordinate", Text(zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度",
-                                                                        en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")))
+        switch (lat, lng) {
+        case let (lat?, lng?):
+            if Coordinate(lng: lng, lat: lat) == nil {
+                errors.append(FieldError("lat,lng", "geo.badCoordinate", Text(zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度",
+                                                                            en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")))
+            }
+        case (nil, nil):
+            if copy.address == nil || copy.grid == nil {
+                errors.append(FieldError("lat,lng", "case.placeRequired", Text(
+                    zh: "请给出上报位置（lat、lng），或给出地址（address）及其所在网格的编码（grid）",
+                    en: "give the point (lat, lng), or an address with the code of its grid (grid)")))
+            }
+        default:
+            errors.append(FieldError("lat,lng", "geo.badCoordinate", Text(zh: "lat 与 lng 须同时给出", en: "lat and lng go together")))
         }
         if copy.grade != nil && copy.category == nil {
             errors.append(FieldError("grade", "field.withoutCategory", Text(zh: "未选事项时不能指定等级", en: "a grade needs a category")))
@@ -72,6 +88,9 @@ public struct CaseIntake: Sendable, Equatable, Codable {
         guard errors.isEmpty else { throw GridError.invalid(errors) }
         return copy
     }
+
+    /// The point reported, when there is one (after `validated()`, a valid one).
+    public var point: Coordinate? { lat.flatMap { lat in lng.flatMap { Coordinate(lng: $0, lat: lat) } } }
 }
 
 /// The readable per-district case number: district code, local report day, a six-digit counter

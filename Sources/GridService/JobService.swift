@@ -23,18 +23,23 @@ extension GridService {
     static let supervisionLimit = TimeLimit(amount: 1, unit: .workDays)
 
     /// Claims the jobs due at `now` (every district) and runs each in its district's transaction,
-    /// where the effect and the job's completion are written together. `now` is a parameter so
-    /// that tests (and a catch-up run) control the clock.
+    /// where the effect and the job's completion are written together; a webhook delivery is
+    /// posted between two transactions (at least once: a receiver dedupes by the delivery id). `now`
+    /// is a parameter so that tests (and a catch-up run) control the clock.
     public func runDueJobs(now: Date = Date(), limit: Int = 100) async throws -> JobRunSummary {
         var summary = JobRunSummary()
         let claimed = try await JobStore.claim(db.client, now: now, limit: limit, lease: Self.jobLease, logger: logger)
         summary.claimed = claimed.count
         for job in claimed {
             do {
-                try await db.withTenant(job.tenantId) { tx in
-                    guard let locked = try await JobStore.lock(tx, id: job.id), !locked.done else { return }
-                    let outcome = try await self.run(locked, at: now, tx)
-                    try await JobStore.finish(tx, id: job.id, outcome: outcome)
+                if job.kind == .webhook {
+                    try await deliver(job)
+                } else {
+                    try await db.withTenant(job.tenantId) { tx in
+                        guard let locked = try await JobStore.lock(tx, id: job.id), !locked.done else { return }
+                        let outcome = try await self.run(locked, at: now, tx)
+                        try await JobStore.finish(tx, id: job.id, outcome: outcome)
+                    }
                 }
                 summary.done += 1
             } catch {
@@ -50,13 +55,8 @@ extension GridService {
     }
 
     func run(_ job: JobStore.Job, at now: Date, _ tx: Tx) async throws -> String {
-        switch job.kind {
-        case .caseYellow, .caseRed:
-            guard let caseId = job.caseId, let record = try await CaseStore.find(tx, id: caseId) else { return "no case" }
-            return try await light(job.kind == .caseRed ? .red : .yellow, on: record, at: now, tx)
-        case .webhook:
-            return try await deliver(job, tx)
-        }
+        guard let caseId = job.caseId, let record = try await CaseStore.find(tx, id: caseId) else { return "no case" }
+        return try await light(job.kind == .caseRed ? .red : .yellow, on: record, at: now, tx)
     }
 
     /// Turns a case's light: yellow warns its department; red marks it overdue, raises a

@@ -87,15 +87,33 @@ extension GridService {
         }
     }
 
-    /// Posts one delivery: the body signed with the subscription's secret (`X-Gridgov-Signature:
-    /// sha256=<hex HMAC>`); a non-2xx answer or no answer is an error, retried with back-off.
-    func deliver(_ job: JobStore.Job, _ tx: Tx) async throws -> String {
+    /// Delivers one claimed webhook job: reads what to send in one transaction, posts it with no
+    /// transaction open (a slow endpoint holds no connection or lock), records the answer in
+    /// another. A non-2xx answer or no answer throws, and the caller retries with back-off.
+    func deliver(_ claimed: JobStore.Claimed) async throws {
+        let next: WebhookDelivery = try await db.withTenant(claimed.tenantId) { tx in
+            guard let job = try await JobStore.lock(tx, id: claimed.id), !job.done else { return .nothing("already done") }
+            let next = try await Self.webhookRequest(job, tx)
+            if case .nothing(let outcome) = next { try await JobStore.finish(tx, id: job.id, outcome: outcome) }
+            return next
+        }
+        guard case .post(let request) = next else { return }
+        let response = try await HTTPClient.shared.execute(request, timeout: Self.webhookTimeout)
+        guard (200..<300).contains(response.status.code) else {
+            throw GridError(.unavailable, "webhook.failed", Text(zh: "回调返回 \(response.status.code)", en: "the endpoint answered \(response.status.code)"))
+        }
+        try await db.withTenant(claimed.tenantId) { tx in try await JobStore.finish(tx, id: claimed.id, outcome: "delivered: \(response.status.code)") }
+    }
+
+    /// The signed request of a delivery (`X-Gridgov-Signature: sha256=<hex HMAC>` of the body under the
+    /// subscription's secret), or why there is nothing (more) to send.
+    static func webhookRequest(_ job: JobStore.Job, _ tx: Tx) async throws -> WebhookDelivery {
         guard let payload = try JSONSerialization.jsonObject(with: Data(job.payload.utf8)) as? [String: Any],
               let subscriptionId = (payload["subscription"] as? NSNumber)?.int64Value, let body = payload["body"] as? String,
               let event = payload["event"] as? String
-        else { return "malformed delivery" }
-        guard let subscription = try await WebhookStore.find(tx, id: subscriptionId), subscription.active else { return "cancelled: no active subscription" }
-        if job.attempts > Self.webhookMaxAttempts { return "gave up after \(Self.webhookMaxAttempts) attempts" }
+        else { return .nothing("malformed delivery") }
+        guard let subscription = try await WebhookStore.find(tx, id: subscriptionId), subscription.active else { return .nothing("cancelled: no active subscription") }
+        if job.attempts > Self.webhookMaxAttempts { return .nothing("gave up after \(Self.webhookMaxAttempts) attempts") }
         var request = HTTPClientRequest(url: subscription.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
@@ -104,15 +122,17 @@ extension GridService {
         request.headers.add(name: "X-Gridgov-Delivery", value: String(job.id))
         request.headers.add(name: "X-Gridgov-Signature", value: "sha256=" + Self.signature(body, secret: subscription.secret))
         request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: Self.webhookTimeout)
-        guard (200..<300).contains(response.status.code) else {
-            throw GridError(.unavailable, "webhook.failed", Text(zh: "回调返回 \(response.status.code)", en: "the endpoint answered \(response.status.code)"))
-        }
-        return "delivered: \(response.status.code)"
+        return .post(request)
     }
 
     /// The hex HMAC-SHA256 of `body` under `secret`, as receivers recompute it.
     public static func signature(_ body: String, secret: String) -> String {
         HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8))).map { String(format: "%02x", $0) }.joined()
     }
+}
+
+/// What a webhook job comes to: a request to post, or nothing to send (and why).
+enum WebhookDelivery: Sendable {
+    case post(HTTPClientRequest)
+    case nothing(String)
 }

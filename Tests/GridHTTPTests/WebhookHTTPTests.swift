@@ -7,6 +7,7 @@ import GridTestSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import PostgresNIO
 import Testing
 
 /// Outbound case events: subscriptions, signed deliveries from the job table, retries.
@@ -22,6 +23,12 @@ import Testing
 
         var deliveries: [Delivery] = []
         var failuresLeft = 1
+        /// Counts the service's sessions idle inside a transaction, while a delivery is being answered.
+        var probe: (@Sendable () async throws -> Int)?
+        var openTransactionsSeen: [Int] = []
+
+        func setProbe(_ probe: @escaping @Sendable () async throws -> Int) { self.probe = probe }
+        func look() async throws { if let probe { openTransactionsSeen.append(try await probe()) } }
 
         func record(_ delivery: Delivery) { deliveries.append(delivery) }
 
@@ -45,6 +52,11 @@ import Testing
         router.post("/hook") { request, _ -> HTTPResponse.Status in
             try await receive(request, "/hook")
             return .noContent
+        }
+        router.post("/watch") { request, _ -> HTTPResponse.Status in
+            try await inbox.look()
+            try await receive(request, "/watch")
+            return .ok
         }
         router.post("/flaky") { request, _ -> HTTPResponse.Status in
             if await inbox.failOnce() { return .serviceUnavailable }
@@ -112,6 +124,39 @@ import Testing
                     let deleted = try await api.send(.delete, "/v1/webhooks/\(flakyId)", token: admin)
                     #expect(deleted.status == .noContent)
                     expectProblem(try await api.send(.delete, "/v1/webhooks/\(flakyId)", token: admin), .notFound, "webhook.notFound")
+                }
+            }
+        }
+    }
+
+    /// The endpoint is called with no transaction of the service open: a slow receiver holds no
+    /// connection and no lock, and the delivery is recorded after it answered.
+    @Test func aDeliveryHoldsNoTransactionWhileTheEndpointAnswers() async throws {
+        try await withReceiver { port, inbox in
+            try await TestDatabase.with { db in
+                let seeded = try await db.service.seedDemo(code: "DEMO", name: "演示区", district: CaseHTTPTests.district)
+                let passwords = Dictionary(uniqueKeysWithValues: seeded.users.map { ($0.login, $0.password) })
+                await inbox.setProbe {
+                    let rows = try await db.app.query(
+                        """
+                        SELECT count(*)::int8 FROM pg_stat_activity
+                        WHERE datname = current_database() AND usename = current_user AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'
+                        """, logger: db.logger)
+                    var n = 0
+                    for try await count in rows.decode(Int64.self) { n = Int(count) }
+                    return n
+                }
+                try await withAPI(db) { api in
+                    let admin = try await api.login(tenant: "DEMO", login: "admin", password: passwords["admin"]!)
+                    let dispatcher = try await api.login(tenant: "DEMO", login: "dispatcher", password: passwords["dispatcher"]!)
+                    let created = try await api.send(.post, "/v1/webhooks", token: admin,
+                                                     json: jsonString(["url": "http://127.0.0.1:\(port)/watch", "eventTypes": ["case.report"]]))
+                    #expect(created.status == .created, "\(created.text)")
+                    let report = try await api.send(.post, "/v1/cases", token: dispatcher, json: jsonString(CaseHTTPTests.intake()))
+                    #expect(report.status == .created)
+                    #expect(try await db.service.runDueJobs() == JobRunSummary(claimed: 1, done: 1, failed: 0))
+                    #expect(await inbox.openTransactionsSeen == [0])
+                    #expect(try await db.service.runDueJobs().claimed == 0, "delivered once")
                 }
             }
         }

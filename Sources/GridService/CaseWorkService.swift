@@ -144,11 +144,16 @@ extension GridService {
     /// planned for the thresholds still ahead.
     static func watchDeadline(_ next: inout CaseRecord, from record: CaseRecord, at now: Date, district: DistrictCalendar, _ tx: Tx) async throws {
         let running = clockStates.contains(next.state) && next.handleDue != nil
-        if running, let due = next.handleDue, due != record.handleDue || next.dispatchedAt != record.dispatchedAt || next.warnAt == nil {
+        // A resumption moves the light times itself (the clock stood still in between); otherwise a new
+        // or moved deadline places them at the calendar's thresholds of the span from dispatch.
+        let placed = next.warnAt != nil && (next.warnAt != record.warnAt || next.redAt != record.redAt)
+        if running, !placed, let due = next.handleDue, due != record.handleDue || next.dispatchedAt != record.dispatchedAt || next.warnAt == nil {
             let times = district.calendar.lightTimes(start: next.dispatchedAt ?? now, due: due, thresholds: district.document.trafficLight ?? .init())
             next.warnAt = times.yellow
             next.redAt = times.red
-            next.light = now >= times.red ? .red : now >= times.yellow ? .yellow : .green
+        }
+        if running, let warn = next.warnAt, let red = next.redAt, next.warnAt != record.warnAt || next.redAt != record.redAt {
+            next.light = now >= red ? .red : now >= warn ? .yellow : .green
         }
         let wasRunning = clockStates.contains(record.state) && record.handleDue != nil
         guard running != wasRunning || next.warnAt != record.warnAt || next.redAt != record.redAt else { return }
@@ -179,9 +184,15 @@ extension GridService {
         case .approveSuspension:
             next.suspendedAt = now
         case .resume:
-            // The clock stopped while suspended: the work time that was left is counted again from now.
-            if let due = record.handleDue, let since = record.suspendedAt {
-                next.handleDue = calendar.addingWorkSeconds(max(0, calendar.workSeconds(from: since, to: due)), to: now)
+            // The clock stopped while suspended: the work time that was left to the deadline and to
+            // each light is counted again from now (a light already passed stays where it was).
+            if let since = record.suspendedAt {
+                func moved(_ moment: Date?) -> Date? {
+                    moment.map { $0 > since ? calendar.addingWorkSeconds(calendar.workSeconds(from: since, to: $0), to: now) : $0 }
+                }
+                next.handleDue = moved(record.handleDue)
+                next.warnAt = moved(record.warnAt)
+                next.redAt = moved(record.redAt)
             }
             next.suspendedAt = nil
         case .reportHandled, .handleLocally, .selfHandle:

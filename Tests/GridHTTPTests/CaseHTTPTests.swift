@@ -444,6 +444,46 @@ import Testing
         }
     }
 
+    /// A suspension stops the clock: on resumption the deadline and both lights are as much work time
+    /// away as they were when it stopped, however long it stood still.
+    @Test func aResumedCaseHasTheWorkTimeItHadLeftToEachLight() async throws {
+        try await withDesk { desk, db in
+            let created = try await desk.report("gridworker", Self.intake())
+            let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
+            try await desk.step("dispatcher", id, "file", to: "filed")
+            try await desk.step("dispatcher", id, "dispatch", to: "dispatched")
+            try await desk.step("liaison.cgw", id, "sign", to: "handling")
+            try await desk.step("liaison.cgw", id, "requestSuspension", ["reason": "涉及拆迁，暂无法处置"], to: "suspensionRequested")
+            try await desk.step("dispatcher", id, "approveSuspension", to: "suspended")
+            // As if it had been dispatched and suspended three weeks ago.
+            try await db.owner.query(
+                """
+                UPDATE cases SET dispatched_at = dispatched_at - interval '21 days', suspended_at = suspended_at - interval '21 days',
+                                 warn_at = warn_at - interval '21 days', red_at = red_at - interval '21 days', handle_due = handle_due - interval '21 days'
+                WHERE id = \(id)
+                """, logger: db.logger)
+            let before = try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()
+            let stopped = try #require(Self.date(before["suspendedAt"]))
+            let old = try [before["warnAt"], before["redAt"], before["handleDue"]].map { try #require(Self.date($0)) }
+            let t0 = Date()
+            let resumed = try await desk.step("dispatcher", id, "resume", to: "handling")
+            let t1 = Date()
+            let new = try [resumed["warnAt"], resumed["redAt"], resumed["handleDue"]].map { try #require(Self.date($0)) }
+            let calendar = try await db.service.calendar(.operator, tenantId: desk.tenantId).calendar
+            for (label, (was, now)) in zip(["yellow", "red", "deadline"], zip(old, new)) {
+                let left = calendar.workSeconds(from: stopped, to: was)
+                #expect(left > 0)
+                let earliest = calendar.addingWorkSeconds(left, to: t0).addingTimeInterval(-2), latest = calendar.addingWorkSeconds(left, to: t1).addingTimeInterval(2)
+                #expect(now >= earliest && now <= latest, "\(label): \(now) not within [\(earliest), \(latest)] (\(left) work seconds after resumption)")
+            }
+            #expect(abs(calendar.workSeconds(from: new[0], to: new[2]) - calendar.workSeconds(from: old[0], to: old[2])) <= 2,
+                    "yellow stays as far from the deadline in work time")
+            #expect(resumed["light"] as? String == "green")
+            let jobs = try await db.db.withTenant(desk.tenantId) { tx in try await JobStore.caseJobs(tx, caseId: id) }
+            #expect(jobs.filter { !$0.done }.map(\.kind) == [.caseYellow, .caseRed])
+        }
+    }
+
     @Test func anExtensionReplansTheJobsAndAnUnfinishedClaimIsTakenAgainAfterItsLease() async throws {
         try await withDesk { desk, db in
             let created = try await desk.report("gridworker", Self.intake())

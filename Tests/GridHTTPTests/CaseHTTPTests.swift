@@ -235,6 +235,50 @@ import Testing
         }
     }
 
+    /// The service's connection dies in the middle of an intake (its server process gone): nothing of
+    /// the case is left, not its number, event or key, and the phone's retry under the same key writes it once.
+    @Test func aReportCutOffMidTransactionLeavesNothingAndItsRetryWritesItOnce() async throws {
+        try await withDesk { desk, db in
+            try await db.owner.query(
+                """
+                CREATE FUNCTION test_slow_event() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$
+                """, logger: db.logger)
+            try await db.owner.query(
+                """
+                CREATE TRIGGER test_slow_event BEFORE INSERT ON case_events FOR EACH ROW
+                WHEN (NEW.payload ->> 'description' = '慢') EXECUTE FUNCTION test_slow_event()
+                """, logger: db.logger)
+            async let cut = desk.report("gridworker", Self.intake("慢"), key: "cut-1")
+            // The intake's session, asleep inside its transaction after the case row was written.
+            var killed = false
+            for _ in 0..<200 where !killed {
+                try await Task.sleep(for: .milliseconds(50))
+                let rows = try await db.app.query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = current_user AND wait_event = 'PgSleep'", logger: db.logger)
+                for try await done in rows.decode(Bool.self) { killed = killed || done }
+            }
+            #expect(killed)
+            let answer = try await cut
+            expectProblem(answer, .serviceUnavailable, "db.unavailable")
+            for table in ["cases", "case_events", "case_numbers", "idempotency_keys", "jobs"] {
+                let rows = try await db.owner.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(table)"), logger: db.logger)
+                for try await n in rows.decode(Int64.self) { #expect(n == 0, "\(table) has \(n) rows") }
+            }
+
+            try await db.owner.query("DROP TRIGGER test_slow_event ON case_events", logger: db.logger)
+            let retried = try await desk.report("gridworker", Self.intake("慢"), key: "cut-1")
+            #expect(retried.status == .created, "\(retried.text)")
+            #expect(try retried.json()["replayed"] as? Bool == false)
+            let record = try #require(try retried.json()["case"] as? [String: Any])
+            #expect((record["number"] as? String)?.hasSuffix("-000001") == true, "the cut-off report took no number")
+            let again = try await desk.report("gridworker", Self.intake("慢"), key: "cut-1")
+            #expect(try again.json()["replayed"] as? Bool == true)
+            #expect(int64((try again.json()["case"] as? [String: Any])?["id"]) == int64(record["id"]))
+            #expect(try await db.service.verifyHistory(tenantId: desk.tenantId).breaks.isEmpty)
+        }
+    }
+
     @Test func filingRecordsTheRuleAndDispatchGivesAssistingDepartmentsTheirTasks() async throws {
         try await withDesk { desk, db in
             let created = try await desk.report("dispatcher", Self.intake("路边售卖熟食，占道经营", category: "E0501"))

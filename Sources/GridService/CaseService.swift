@@ -93,39 +93,49 @@ extension GridService {
             located = grid
         }
         let calendars = calendarCache
+        // First what the case needs, checked and read, and its number; then the case in a transaction of its own.
+        struct Prepared: Sendable {
+            var new: NewCase
+            var duplicates: [CaseStore.Nearby]
+            var now: Date
+            var gridPath: ScopePath
+        }
+        let prepared = try await withActiveTenant(tenantId) { tx, tenant in
+            let grid: OrgUnitRecord
+            if let located {
+                grid = located
+            } else {
+                grid = try await Self.namedGrid(tx, code: intake.grid!)
+                try caller.authorize(.caseReport, at: grid.path)
+            }
+            var categoryId: Int64?
+            var checked = intake
+            if let code = intake.category {
+                let item = try await Self.item(tx, code: code, grade: intake.grade)
+                categoryId = item.record.id
+                checked.grade = item.grade.key
+            }
+            let calendar = try await calendars.calendar(tx).calendar
+            let now = Date()
+            let published = try await RuleSetStore.find(tx, status: .published, withDocument: false)
+            let dispatchLimit = (published == nil ? DeadlineProfile.builtIn.limits : try await self.routerCache.router(for: published!, tx).ruleSet
+                .limits(profile: nil))[.dispatch]
+            var duplicates: [CaseStore.Nearby] = []
+            if let categoryId, let lat = intake.lat, let lng = intake.lng {
+                duplicates = try await CaseStore.nearbyOpen(
+                    tx, categoryId: categoryId, lat: lat, lng: lng, meters: tenant.settings.duplicateRadiusMeters,
+                    since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), limit: Self.maxDuplicates)
+            }
+            let number = try await CaseStore.takeNumber(tx, tenantCode: tenant.code, day: calendar.localDate(now))
+            return Prepared(new: NewCase(number: number, intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
+                                         dispatchDue: dispatchLimit.map { calendar.deadline(from: now, limit: $0) }),
+                            duplicates: duplicates, now: now, gridPath: grid.path)
+        }
         do {
-            return try await withActiveTenant(tenantId) { tx, tenant in
-                let grid: OrgUnitRecord
-                if let located {
-                    grid = located
-                } else {
-                    grid = try await Self.namedGrid(tx, code: intake.grid!)
-                    try caller.authorize(.caseReport, at: grid.path)
-                }
-                var categoryId: Int64?
-                var checked = intake
-                if let code = intake.category {
-                    let item = try await Self.item(tx, code: code, grade: intake.grade)
-                    categoryId = item.record.id
-                    checked.grade = item.grade.key
-                }
-                let calendar = try await calendars.calendar(tx).calendar
-                let now = Date()
-                let published = try await RuleSetStore.find(tx, status: .published, withDocument: false)
-                let dispatchLimit = (published == nil ? DeadlineProfile.builtIn.limits : try await self.routerCache.router(for: published!, tx).ruleSet
-                    .limits(profile: nil))[.dispatch]
-                // Before the case is numbered: the day's number row stays locked until commit, so the
-                // work after taking it is kept short.
-                var duplicates: [CaseStore.Nearby] = []
-                if let categoryId, let lat = intake.lat, let lng = intake.lng {
-                    duplicates = try await CaseStore.nearbyOpen(
-                        tx, categoryId: categoryId, lat: lat, lng: lng, meters: tenant.settings.duplicateRadiusMeters,
-                        since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), limit: Self.maxDuplicates)
-                }
-                let id = try await CaseStore.insert(tx, NewCase(
-                    tenantCode: tenant.code, day: calendar.localDate(now), intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path,
-                    reportedBy: userId, dispatchDue: dispatchLimit.map { calendar.deadline(from: now, limit: $0) }),
-                    actor: caller.principal?.login ?? "cli", role: Self.reportingRole(caller, at: grid.path)?.rawValue)
+            return try await db.withTenant(tenantId) { tx in
+                let (duplicates, now) = (prepared.duplicates, prepared.now)
+                let id = try await CaseStore.insert(tx, prepared.new, actor: caller.principal?.login ?? "cli",
+                                                    role: Self.reportingRole(caller, at: prepared.gridPath)?.rawValue)
                 if let key = idempotencyKey, let userId {
                     guard try await CaseStore.claimIdempotencyKey(tx, userId: userId, key: key, hash: requestHash, caseId: id) else { throw IdempotencyRace() }
                 }

@@ -76,8 +76,8 @@ public struct CaseEventRecord: Sendable, Equatable {
 
 /// A new case before it has an id and number.
 public struct NewCase: Sendable {
-    public var tenantCode: String
-    public var day: LocalDate
+    /// The number `CaseStore.takeNumber` gave it.
+    public var number: String
     public var intake: CaseIntake
     public var categoryId: Int64?
     public var gridId: Int64
@@ -85,10 +85,8 @@ public struct NewCase: Sendable {
     public var reportedBy: Int64?
     public var dispatchDue: Date?
 
-    public init(tenantCode: String, day: LocalDate, intake: CaseIntake, categoryId: Int64?, gridId: Int64, gridPath: ScopePath,
-                reportedBy: Int64?, dispatchDue: Date?) {
-        self.tenantCode = tenantCode
-        self.day = day
+    public init(number: String, intake: CaseIntake, categoryId: Int64?, gridId: Int64, gridPath: ScopePath, reportedBy: Int64?, dispatchDue: Date?) {
+        self.number = number
         self.intake = intake
         self.categoryId = categoryId
         self.gridId = gridId
@@ -221,22 +219,32 @@ public enum CaseStore {
     }
 
     /// Inserts the case with the next number of its day and its first event; returns its id.
+    /// The district's next case number of `day` (`HD-20261122-000123`). Taken as the last step of a
+    /// transaction that writes nothing else and commits without waiting for its WAL flush, so that
+    /// the day's counter row is locked for a moment and not through the case's own commit (which
+    /// would let one intake at a time commit). The case's synchronous commit flushes the counter
+    /// with it; a case that fails to be written after it was numbered leaves its number unused.
+    public static func takeNumber(_ tx: Tx, tenantCode: String, day: LocalDate) async throws -> String {
+        try await tx.query("SELECT set_config('synchronous_commit', 'off', true)")
+        let rows = try await tx.query(
+            """
+            INSERT INTO case_numbers (tenant_id, day, last) VALUES (\(tx.tenant), \(day.description)::date, 1)
+            ON CONFLICT (tenant_id, day) DO UPDATE SET last = case_numbers.last + 1
+            RETURNING last
+            """)
+        for try await last in rows.decode(Int32.self) { return CaseNumber.format(tenantCode: tenantCode, day: day, counter: Int(last)) }
+        preconditionFailure("INSERT … RETURNING returned no row")
+    }
+
     public static func insert(_ tx: Tx, _ new: NewCase, actor: String, role: String?) async throws -> Int64 {
         let intake = new.intake
         let rows = try await tx.query(
             """
-            WITH n AS (
-                INSERT INTO case_numbers (tenant_id, day, last) VALUES (\(tx.tenant), \(new.day.description)::date, 1)
-                ON CONFLICT (tenant_id, day) DO UPDATE SET last = case_numbers.last + 1
-                RETURNING last
-            )
             INSERT INTO cases (tenant_id, number, state, source, category_id, grade, description, address, location, grid_id, grid_path,
                                reporter_name, reporter_phone, reported_by, dispatch_due)
-            SELECT \(tx.tenant), \(new.tenantCode) || '-' || \(new.day.description.filter { $0 != "-" }) || '-' || lpad(n.last::text, 6, '0'),
-                   \(CaseState.reported.rawValue), \(intake.source.rawValue), \(new.categoryId), \(intake.grade), \(intake.description),
-                   \(intake.address), ST_SetSRID(ST_MakePoint(\(intake.lng), \(intake.lat)), 4326), \(new.gridId), \(new.gridPath.raw),
-                   \(intake.reporterName), \(intake.reporterPhone), \(new.reportedBy), \(new.dispatchDue)
-            FROM n
+            VALUES (\(tx.tenant), \(new.number), \(CaseState.reported.rawValue), \(intake.source.rawValue), \(new.categoryId), \(intake.grade),
+                    \(intake.description), \(intake.address), ST_SetSRID(ST_MakePoint(\(intake.lng), \(intake.lat)), 4326), \(new.gridId),
+                    \(new.gridPath.raw), \(intake.reporterName), \(intake.reporterPhone), \(new.reportedBy), \(new.dispatchDue))
             RETURNING id
             """)
         var id: Int64?

@@ -236,7 +236,8 @@ import Testing
     }
 
     /// The service's connection dies in the middle of an intake (its server process gone): nothing of
-    /// the case is left, not its number, event or key, and the phone's retry under the same key writes it once.
+    /// the case is left, not its event or key, and the phone's retry under the same key writes it once
+    /// (under the next number: the one the lost write took is not given again).
     @Test func aReportCutOffMidTransactionLeavesNothingAndItsRetryWritesItOnce() async throws {
         try await withDesk { desk, db in
             try await db.owner.query(
@@ -261,7 +262,7 @@ import Testing
             #expect(killed)
             let answer = try await cut
             expectProblem(answer, .serviceUnavailable, "db.unavailable")
-            for table in ["cases", "case_events", "case_numbers", "idempotency_keys", "jobs"] {
+            for table in ["cases", "case_events", "idempotency_keys", "jobs"] {
                 let rows = try await db.owner.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(table)"), logger: db.logger)
                 for try await n in rows.decode(Int64.self) { #expect(n == 0, "\(table) has \(n) rows") }
             }
@@ -271,7 +272,7 @@ import Testing
             #expect(retried.status == .created, "\(retried.text)")
             #expect(try retried.json()["replayed"] as? Bool == false)
             let record = try #require(try retried.json()["case"] as? [String: Any])
-            #expect((record["number"] as? String)?.hasSuffix("-000001") == true, "the cut-off report took no number")
+            #expect((record["number"] as? String)?.hasSuffix("-000002") == true, "\(record["number"] ?? "")")
             let again = try await desk.report("gridworker", Self.intake("慢"), key: "cut-1")
             #expect(try again.json()["replayed"] as? Bool == true)
             #expect(int64((try again.json()["case"] as? [String: Any])?["id"]) == int64(record["id"]))

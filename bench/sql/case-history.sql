@@ -136,6 +136,9 @@ FROM users u, bench_params p
 WHERE u.tenant_id = p.tenant
 GROUP BY p.tenant;
 
+-- step: analyse lists
+ANALYZE bench_params, bench_steps, bench_paths, bench_marks, bench_grids, bench_items, bench_actors;
+
 -- step: plan
 -- One row per case: its id, number, path and version, where and what, and the time between its steps.
 CREATE TEMP TABLE bench_plan AS
@@ -184,8 +187,8 @@ JOIN bench_marks m ON m.path = v.path AND m.version = v.version
 JOIN bench_grids g ON g.n = 1 + floor(v.r_grid * v.grids)::int
 JOIN bench_items it ON it.n = 1 + floor(v.r_item * v.items)::int;
 
--- step: analyse
-ANALYZE bench_params, bench_steps, bench_paths, bench_marks, bench_grids, bench_items, bench_actors, bench_plan;
+-- step: analyse plan
+ANALYZE bench_plan;
 
 -- step: cases
 INSERT INTO cases (tenant_id, id, number, state, version, source, category_id, grade, description, address, location, grid_id, grid_path,
@@ -211,7 +214,7 @@ SELECT prm.tenant, x.id, x.number, x.state, x.version, x.source, x.category_id, 
        x.handle_due,
        CASE WHEN x.check_k IS NOT NULL THEN x.reported_at + make_interval(secs => (x.check_k - 1) * x.step) + interval '1 day' END,
        CASE WHEN x.state = 'suspended' THEN x.reported_at + make_interval(secs => (x.suspend_k - 1) * x.step) END,
-       CASE WHEN x.state = 'merged' AND x.i > 0 THEN x.id - 1 END,
+       CASE WHEN x.state = 'merged' AND x.i >= prm.parts THEN x.id - prm.parts END,
        CASE WHEN x.state = 'evaluated' THEN x.rating END,
        x.returns, x.reworks, x.extensions,
        x.reported_at,
@@ -278,7 +281,7 @@ CROSS JOIN LATERAL (
                WHEN 'failCheck' THEN '{"reason": "处置不到位，需返工"}'::jsonb
                WHEN 'requestExtension' THEN '{"reason": "需协调多部门", "extensionLimit": {"amount": 3, "unit": "workDays"}}'::jsonb
                WHEN 'requestSuspension' THEN '{"reason": "涉及拆迁，暂无法处置"}'::jsonb
-               WHEN 'merge' THEN jsonb_build_object('mergeInto', p.id - 1)
+               WHEN 'merge' THEN jsonb_build_object('mergeInto', p.id - prm.parts)
                WHEN 'evaluate' THEN jsonb_build_object('rating', c.rating)
                ELSE '{}'::jsonb END AS payload
     FROM bench_plan p

@@ -24,11 +24,12 @@ enum Entry {
 /// The benchmarks: import a generated district, then time locate through the SQL function and through
 /// HTTP (issue 2), and routing, by the pure matcher and through HTTP explain (issue 3, RoutingBench), and
 /// read the server's memory. Run by scripts/bench.sh (all) and scripts/bench-routing.sh (routing).
+/// Cases (issue 4, CasesBench) need the owner's URL and a year of history: scripts/bench-cases.sh, not `all`.
 struct GridBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "gridgov-bench")
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case locate, routing, all
+        case locate, routing, all, cases
     }
 
     @Option(help: "PostgreSQL URL of the service role on the benchmark database.") var databaseURL: String
@@ -36,10 +37,20 @@ struct GridBench: AsyncParsableCommand {
     @Option(help: "Communities per street.") var communities = 15
     @Option(help: "Lookups per measurement.") var lookups = 10_000
     @Option(help: "Port for the server under test.") var port = 18_080
-    @Option(help: "Which benchmarks to run: locate, routing or all.") var suite: Suite = .all
+    @Option(help: "Which benchmarks to run: locate, routing, all (those two) or cases.") var suite: Suite = .all
     @Option(help: "Routing requests the pure matcher decides per round.") var routingRequests = 100_000
     @Option(help: "Rounds of the pure matcher.") var routingRounds = 7
     @Option(help: "Explain requests per measurement (in process and through HTTP).") var explains = 2_000
+    @Option(help: "Cases: PostgreSQL URL of the schema owner on the benchmark database (writes the history).") var ownerURL: String?
+    @Option(help: "Cases: historical cases to generate.") var historyCases = 1_000_000
+    @Option(help: "Cases: connections writing the history at once.") var historySessions = 2
+    @Option(help: "Cases: the history script.") var historySql = "bench/sql/case-history.sql"
+    @Option(help: "Cases: concurrent intake clients (HTTP and pgbench).") var intakeClients = 32
+    @Option(help: "Cases: seconds of each intake measurement.") var intakeSeconds = 20.0
+    @Option(help: "Cases: requests per work list.") var listRequests = 1_000
+    @Option(help: "Cases: cases each life-cycle client works through.") var lifecycleCases = 30
+    @Option(help: "Cases: the pgbench binary.") var pgbench = "/usr/lib/postgresql/15/bin/pgbench"
+    @Flag(help: "Cases: measure on the district an earlier run left, with its history, when it has one.") var reuseHistory = false
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -47,6 +58,18 @@ struct GridBench: AsyncParsableCommand {
         let district = DemoDistrict(divisionCode: "110108", streets: streets, communitiesPerStreet: communities, basicGridsPerCommunity: 4, unitGridsPerBasicGrid: 25)
         let client = PostgresClient(configuration: try DatabaseURL.configuration(databaseURL), backgroundLogger: logger)
         let (lookups, port, databaseURL, suite) = (lookups, port, databaseURL, suite)
+        if suite == .cases {
+            guard let ownerURL else { throw BenchError("the cases suite needs --owner-url (the schema owner writes the history)") }
+            let owner = PostgresClient(configuration: try DatabaseURL.configuration(ownerURL), backgroundLogger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                group.addTask { await owner.run() }
+                let service = GridService(db: Database(client: client, logger: logger))
+                try await CasesBench(bench: self, service: service, client: client, owner: owner, district: district, logger: logger).run()
+                group.cancelAll()
+            }
+            return
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             let service = GridService(db: Database(client: client, logger: logger))

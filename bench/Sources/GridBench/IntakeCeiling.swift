@@ -1,0 +1,231 @@
+import Foundation
+
+/// The ceiling for case intake: the statements `POST /v1/cases` sends to PostgreSQL, in the same
+/// order, transactions and round trips, run by pgbench with as many clients as the HTTP run, as
+/// the service role with `app.tenant_id` set (so row-level security applies as it does for the
+/// service). What the server adds on top (HTTP, JSON, Swift, the pool) is the difference.
+///
+/// The full script mirrors GridService.takeIn as it stands: the session lookup and locate_chain
+/// outside any transaction, with an Idempotency-Key (a quarter of the requests) the replay lookup
+/// in a transaction of its own, then one transaction with the tenant, the category chain, the
+/// calendar version, the published rule set's header, the nearby open cases and the case number
+/// (a transaction committed without waiting for its flush), then one with the case, the first
+/// event with its hash, the key's claim, the case read back and the webhook subscriptions. The
+/// core script keeps only the statements that do the work (session, locate, category chain,
+/// nearby, number, case, event) in their two transactions.
+struct IntakeCeiling {
+    enum Variant: String { case full, core }
+
+    struct Inputs {
+        var pgbench: String
+        var url: String
+        var tenantId: Int64
+        var tenantCode: String
+        /// Hex SHA-256 of a live bearer token of a dispatcher (the session lookup's key).
+        var tokenHash: String
+        /// Local date of the district today, as YYYY-MM-DD.
+        var day: String
+        var categories: [(code: String, grade: String)]
+        var origin: (lng: Double, lat: Double)
+        var extent: (lng: Double, lat: Double)
+        var duplicateRadiusMeters: Double
+        var duplicateWindowHours: Int
+        var directory: URL
+    }
+
+    struct Outcome {
+        var transactions: Int
+        var tps: Double
+        var latencies: Percentiles
+        var failed: Int
+    }
+
+    let inputs: Inputs
+    static let keyedPercent = 25
+    static let maxDuplicates = 10
+
+    // The service's SQL, copied from GridStore (CatalogStore.select, CaseStore.select …): keep in step with it.
+    static let categorySelect = """
+        SELECT c.id, c.code, p.code, c.name, c.kind, c.path, c.is_public, c.filing_standard, c.closing_standard, c.grades::text,
+               ld.code, c.default_level, c.version, c.updated_at,
+               ARRAY(SELECT d.code FROM category_assists a JOIN departments d ON d.tenant_id = a.tenant_id AND d.id = a.department_id
+                     WHERE a.tenant_id = c.tenant_id AND a.category_id = c.id ORDER BY a.position)
+        FROM categories c
+        LEFT JOIN categories p ON p.tenant_id = c.tenant_id AND p.id = c.parent_id
+        LEFT JOIN departments ld ON ld.tenant_id = c.tenant_id AND ld.id = c.lead_department_id
+        """
+    static let caseSelect = """
+        SELECT c.id, c.number, c.state, c.version, c.source, c.category_id, cat.code, cat.name, c.grade, c.description, c.address,
+               ST_Y(c.location), ST_X(c.location), c.grid_id, g.code, g.name, c.grid_path, c.reporter_name, c.reporter_phone, u.login,
+               c.level, c.lead_department_id, d.code, d.name, c.rule_set_number, c.rule_key, c.routing_basis, c.route_overridden,
+               c.dispatch_due, c.sign_due, c.handle_due, c.check_due, c.suspended_at, c.merged_into, c.rating,
+               c.return_count, c.rework_count, c.extension_count, c.reported_at, c.filed_at, c.dispatched_at, c.handled_at, c.closed_at,
+               c.updated_at, coalesce(ARRAY(SELECT jsonb_array_elements_text(c.routing -> 'assisting')), '{}'::text[]),
+               coalesce((c.routing ->> 'whistle')::boolean, false), c.warn_at, c.red_at, c.light,
+               ARRAY(SELECT t.department_id FROM case_tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.state <> 'cancelled')
+        FROM cases c
+        JOIN org_units g ON g.tenant_id = c.tenant_id AND g.id = c.grid_id
+        LEFT JOIN categories cat ON cat.tenant_id = c.tenant_id AND cat.id = c.category_id
+        LEFT JOIN departments d ON d.tenant_id = c.tenant_id AND d.id = c.lead_department_id
+        LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.reported_by
+        """
+
+    /// One script per category (pgbench has no string arrays): the category and its grade are
+    /// `-D` variables, so that they are bound as the service binds them.
+    func script(_ variant: Variant, category k: Int) -> String {
+        let full = variant == .full
+        let lngStep = inputs.extent.lng / 1_000_000, latStep = inputs.extent.lat / 1_000_000
+        var lines = [
+            "\\set lng \(inputs.origin.lng) + random(1, 999999) * \(lngStep)",
+            "\\set lat \(inputs.origin.lat) + random(1, 999999) * \(latStep)",
+            "\\set keyed random(1, 100) <= \(full ? Self.keyedPercent : 0)",
+            "\\set keyn random(1, 1000000000000)",
+            "SELECT * FROM session_principal(:tenant, decode(:tok, 'hex')) \\aset s_",
+            "SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text FROM locate_chain(:tenant, :lng, :lat) \\aset g_",
+        ]
+        if full {
+            lines += [
+                "\\if :keyed",
+                "BEGIN;",
+                "SELECT set_config('app.tenant_id', :tenant, true);",
+                "SELECT request_hash, case_id FROM idempotency_keys WHERE tenant_id = :tenant AND user_id = :s_user_id AND key = :keyn;",
+                "COMMIT;",
+                "\\endif",
+            ]
+        }
+        lines += ["BEGIN;", "SELECT set_config('app.tenant_id', :tenant, true);"]
+        if full {
+            lines.append("SELECT id, code, name, division_code, time_zone, status, settings::text, version, created_at FROM tenants WHERE id = :tenant;")
+        }
+        lines.append(Self.categorySelect + """
+
+             WHERE c.tenant_id = :tenant
+              AND c.id = ANY(ARRAY(SELECT unnest(string_to_array(rtrim(x.path, '.'), '.')::bigint[]) FROM categories x WHERE x.tenant_id = :tenant AND x.code = :cat\(k)))
+            ORDER BY c.path \\aset c_
+            """)
+        if full {
+            lines += [
+                "SELECT version FROM work_calendars WHERE tenant_id = :tenant;",
+                """
+                SELECT NULL::text, id, number, status, rule_count, note, created_by, published_by, published_at, version, updated_at
+                 FROM rule_sets WHERE tenant_id = :tenant AND status = 'published' ORDER BY number DESC LIMIT 1;
+                """,
+            ]
+        }
+        lines.append("""
+            SELECT id, number, state, meters, reported_at
+            FROM nearby_open_cases(:tenant, :c_id, :lng, :lat, :radius, now() - make_interval(hours => :window), \(Self.maxDuplicates + 1))
+            WHERE id IS DISTINCT FROM NULL::bigint;
+            """)
+        lines += [
+            """
+            SELECT set_config('synchronous_commit', 'off', true);
+            """,
+            """
+            INSERT INTO case_numbers (tenant_id, day, last) VALUES (:tenant, :day::date, 1)
+            ON CONFLICT (tenant_id, day) DO UPDATE SET last = case_numbers.last + 1
+            RETURNING last \\gset n_
+            """,
+            "COMMIT;",
+            "BEGIN;",
+            "SELECT set_config('app.tenant_id', :tenant, true);",
+            """
+            INSERT INTO cases (tenant_id, number, state, source, category_id, grade, description, address, location, grid_id, grid_path,
+                               reporter_name, reporter_phone, reported_by, dispatch_due)
+            VALUES (:tenant, :code || '-' || :daycompact || '-' || lpad(:n_last::text, 6, '0'),
+                    'reported', 'hotline', :c_id, :grade\(k), :descr, :address,
+                    ST_SetSRID(ST_MakePoint(:lng, :lat), 4326), :g_id, :g_path,
+                    NULL, NULL, :s_user_id, now() + interval '2 hours')
+            RETURNING id \\gset k_
+            """,
+            """
+            INSERT INTO case_events (tenant_id, case_id, seq, at, actor_id, actor, role, action, from_state, to_state, payload, hash)
+            SELECT :tenant, :k_id, 1, e.at, :s_user_id, :s_login, 'dispatcher', 'report', NULL, 'reported', e.payload,
+                   case_event_hash((SELECT p.hash FROM case_events p WHERE p.tenant_id = :tenant AND p.case_id = :k_id AND p.seq = 1 - 1),
+                                   :tenant, :k_id, 1, e.at, :s_user_id, :s_login, 'dispatcher', 'report', NULL, 'reported',
+                                   e.payload)
+            FROM (SELECT date_trunc('microseconds', clock_timestamp()) AS at, :payload::jsonb AS payload) e;
+            """,
+        ]
+        if full {
+            lines += [
+                "\\if :keyed",
+                """
+                INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash, case_id)
+                VALUES (:tenant, :s_user_id, :keyn, decode(:reqhash, 'hex'), :k_id)
+                ON CONFLICT (tenant_id, user_id, key) DO NOTHING RETURNING 1;
+                """,
+                "\\endif",
+            ]
+        }
+        if full {
+            lines += [
+                Self.caseSelect + "\n WHERE c.tenant_id = :tenant AND c.id = :k_id;",
+                """
+                SELECT w.id, w.url, w.secret, w.event_types, w.department_id, d.code, w.active, w.created_by, w.created_at
+                FROM webhook_subscriptions w LEFT JOIN departments d ON d.tenant_id = w.tenant_id AND d.id = w.department_id
+                WHERE w.tenant_id = :tenant AND w.active AND ('case.report' = ANY(w.event_types) OR '*' = ANY(w.event_types))
+                  AND (w.department_id IS NULL OR w.department_id = NULL::bigint);
+                """,
+            ]
+        }
+        lines.append("COMMIT;")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Runs pgbench with `clients` connections, `transactions` intakes each (a count, not `-T`: pgbench
+    /// times `-T` with SIGALRM, which a child of this process inherits blocked); every transaction's
+    /// latency comes from its log.
+    func run(_ variant: Variant, mode: String, clients: Int, transactions: Int) throws -> Outcome {
+        let fm = FileManager.default
+        let dir = inputs.directory.appendingPathComponent("\(variant.rawValue)-\(mode)")
+        try? fm.removeItem(at: dir)
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        var arguments = ["-n", "-M", mode, "-c", String(clients), "-j", "2", "-t", String(transactions), "-l", "--log-prefix", dir.appendingPathComponent("tx").path]
+        for (k, category) in inputs.categories.enumerated() {
+            let file = dir.appendingPathComponent("intake-\(category.code).sql")
+            try script(variant, category: k).write(to: file, atomically: true, encoding: .utf8)
+            arguments += ["-f", file.path, "-D", "cat\(k)=\(category.code)", "-D", "grade\(k)=\(category.grade)"]
+        }
+        let day = inputs.day
+        let payload = #"{"category":"\#(inputs.categories[0].code)","description":"基准压测：沿街发现问题","lat":39.95,"lng":116.45,"source":"hotline"}"#
+        let variables = [
+            "tenant": String(inputs.tenantId), "tok": inputs.tokenHash, "code": inputs.tenantCode, "day": day,
+            "daycompact": day.replacingOccurrences(of: "-", with: ""), "descr": "基准压测：沿街发现问题", "address": "基准路 1 号",
+            "payload": payload, "reqhash": String(repeating: "ab", count: 32), "radius": String(inputs.duplicateRadiusMeters),
+            "window": String(inputs.duplicateWindowHours),
+        ]
+        for (name, value) in variables.sorted(by: { $0.key < $1.key }) { arguments += ["-D", "\(name)=\(value)"] }
+        arguments.append(inputs.url)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: inputs.pgbench)
+        process.arguments = arguments
+        process.currentDirectoryURL = dir
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, !errors.contains("aborted") else {
+            throw BenchError("pgbench (\(variant.rawValue), \(mode)) failed with \(process.terminationStatus): \(errors.suffix(3000)) \(output.suffix(2000))")
+        }
+        func number(after label: String) -> Double? {
+            guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return nil }
+            return Double(line.dropFirst(label.count).split(separator: " ").first ?? "")
+        }
+        let tps = number(after: "tps = ") ?? 0
+        let failed = Int(number(after: "number of failed transactions: ") ?? 0)
+        var latencies: [Double] = []
+        for name in try fm.contentsOfDirectory(atPath: dir.path) where name.hasPrefix("tx.") {
+            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let fields = line.split(separator: " ")
+                if fields.count >= 3, let micros = Double(fields[2]) { latencies.append(micros / 1000) }
+            }
+        }
+        return Outcome(transactions: latencies.count, tps: tps, latencies: Percentiles(latencies), failed: failed)
+    }
+}

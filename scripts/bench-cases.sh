@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The cases benchmark (issue 4): release build, a fresh database, the 30,000-grid demo district with a year
+# of history (1,000,000 cases with their hash-chained events, written as the schema owner by
+# bench/sql/case-history.sql). Prints case intake through HTTP with 32 keep-alive clients (requests/s,
+# p50/p99; aim p99 ≤ 50 ms) against the same SQL run by pgbench as the ceiling (aim ≥ 60 % of it), a street
+# dispatcher's work lists (aim p99 ≤ 20 ms), the life cycle of cases with 1 and 8 clients (actions/s) and the
+# server's memory. Extra arguments go to gridgov-bench (e.g. --history-cases 100000 --intake-seconds 30);
+# set GRIDGOV_BENCH_SCRATCH to build elsewhere than .build, GRIDGOV_BENCH_PORT for another port, and
+# GRIDGOV_BENCH_REUSE=1 to measure again on the database and history an earlier run left.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/db.sh start
+eval "$(scripts/db.sh env)"
+scratch=${GRIDGOV_BENCH_SCRATCH:-.build}
+swift build -c release --scratch-path "$scratch" --product gridgov
+swift build -c release --scratch-path "$scratch" --product gridgov-bench
+bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+# Its own database and port, so that it can run beside scripts/bench.sh and scripts/bench-routing.sh.
+db=gridgov_bench_cases
+base=${GRIDGOV_TEST_OWNER_URL%/postgres}
+reuse=()
+if [ "${GRIDGOV_BENCH_REUSE:-}" = 1 ] && psql -X -qAt "$GRIDGOV_TEST_OWNER_URL" -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+  reuse=(--reuse-history)  # the database and the history of an earlier run (writing a year of history takes about 11 minutes)
+else
+  psql -X -q "$GRIDGOV_TEST_OWNER_URL" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE gridgov_template OWNER gridgov_owner"
+fi
+"$bin/gridgov" migrate --owner-url "$base/$db" >/dev/null
+app_url=$(sed "s#/gridgov\$#/$db#" <<<"$DATABASE_URL")
+# Line-buffered, so that figures appear as they are measured also when the output goes to a file.
+stdbuf -oL "$bin/gridgov-bench" --database-url "$app_url" --owner-url "$base/$db" --port "${GRIDGOV_BENCH_PORT:-18082}" --suite cases "${reuse[@]}" "$@"

@@ -106,7 +106,8 @@ public struct HistoryBreak: Sendable, Equatable {
 
 /// Cases, their history and the idempotency keys of their intake.
 public enum CaseStore {
-    static let select = """
+    /// The columns and joins `record` reads (public for the benchmark's pgbench ceiling, which sends the same SQL).
+    public static let select = """
         SELECT c.id, c.number, c.state, c.version, c.source, c.category_id, cat.code, cat.name, c.grade, c.description, c.address,
                ST_Y(c.location), ST_X(c.location), c.grid_id, g.code, g.name, c.grid_path, c.reporter_name, c.reporter_phone, u.login,
                c.level, c.lead_department_id, d.code, d.name, c.rule_set_number, c.rule_key, c.routing_basis, c.route_overridden,

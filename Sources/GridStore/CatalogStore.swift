@@ -13,8 +13,8 @@ public struct CategoryRecord: Sendable, Equatable {
 
 /// The problem list (问题清单) of a district and the national profiles it starts from.
 public enum CatalogStore {
-    /// The columns and joins `decode` reads. A constant.
-    static let select = """
+    /// The columns and joins `decode` reads. A constant (public for the benchmark's pgbench ceiling).
+    public static let select = """
         SELECT c.id, c.code, p.code, c.name, c.kind, c.path, c.is_public, c.filing_standard, c.closing_standard, c.grades::text,
                ld.code, c.default_level, c.version, c.updated_at,
                ARRAY(SELECT d.code FROM category_assists a JOIN departments d ON d.tenant_id = a.tenant_id AND d.id = a.department_id

@@ -1,4 +1,5 @@
 import Foundation
+import GridStore
 
 /// The ceiling for case intake: the statements `POST /v1/cases` sends to PostgreSQL, in the same
 /// order, transactions and round trips, run by pgbench with as many clients as the HTTP run, as
@@ -44,31 +45,9 @@ struct IntakeCeiling {
     static let keyedPercent = 25
     static let maxDuplicates = 10
 
-    // The service's SQL, copied from GridStore (CatalogStore.select, CaseStore.select …): keep in step with it.
-    static let categorySelect = """
-        SELECT c.id, c.code, p.code, c.name, c.kind, c.path, c.is_public, c.filing_standard, c.closing_standard, c.grades::text,
-               ld.code, c.default_level, c.version, c.updated_at,
-               ARRAY(SELECT d.code FROM category_assists a JOIN departments d ON d.tenant_id = a.tenant_id AND d.id = a.department_id
-                     WHERE a.tenant_id = c.tenant_id AND a.category_id = c.id ORDER BY a.position)
-        FROM categories c
-        LEFT JOIN categories p ON p.tenant_id = c.tenant_id AND p.id = c.parent_id
-        LEFT JOIN departments ld ON ld.tenant_id = c.tenant_id AND ld.id = c.lead_department_id
-        """
-    static let caseSelect = """
-        SELECT c.id, c.number, c.state, c.version, c.source, c.category_id, cat.code, cat.name, c.grade, c.description, c.address,
-               ST_Y(c.location), ST_X(c.location), c.grid_id, g.code, g.name, c.grid_path, c.reporter_name, c.reporter_phone, u.login,
-               c.level, c.lead_department_id, d.code, d.name, c.rule_set_number, c.rule_key, c.routing_basis, c.route_overridden,
-               c.dispatch_due, c.sign_due, c.handle_due, c.check_due, c.suspended_at, c.merged_into, c.rating,
-               c.return_count, c.rework_count, c.extension_count, c.reported_at, c.filed_at, c.dispatched_at, c.handled_at, c.closed_at,
-               c.updated_at, coalesce(ARRAY(SELECT jsonb_array_elements_text(c.routing -> 'assisting')), '{}'::text[]),
-               coalesce((c.routing ->> 'whistle')::boolean, false), c.warn_at, c.red_at, c.light,
-               ARRAY(SELECT t.department_id FROM case_tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.state <> 'cancelled')
-        FROM cases c
-        JOIN org_units g ON g.tenant_id = c.tenant_id AND g.id = c.grid_id
-        LEFT JOIN categories cat ON cat.tenant_id = c.tenant_id AND cat.id = c.category_id
-        LEFT JOIN departments d ON d.tenant_id = c.tenant_id AND d.id = c.lead_department_id
-        LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.reported_by
-        """
+    // The service's own SQL, so that the ceiling stays in step with it.
+    static let categorySelect = CatalogStore.select
+    static let caseSelect = CaseStore.select
 
     /// One script per category (pgbench has no string arrays): the category and its grade are
     /// `-D` variables, so that they are bound as the service binds them.

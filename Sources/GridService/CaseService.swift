@@ -93,12 +93,15 @@ extension GridService {
             located = grid
         }
         let calendars = calendarCache
-        // First what the case needs, checked and read, and its number; then the case in a transaction of its own.
+        // First what the case needs, checked and read; then its number (a statement of its own); then
+        // the case in a transaction of its own.
         struct Prepared: Sendable {
             var new: NewCase
             var duplicates: [CaseStore.Nearby]
             var now: Date
             var gridPath: ScopePath
+            var tenantCode: String
+            var day: LocalDate
         }
         let prepared = try await withActiveTenant(tenantId) { tx, tenant in
             let grid: OrgUnitRecord
@@ -126,20 +129,21 @@ extension GridService {
                     tx, categoryId: categoryId, lat: lat, lng: lng, meters: tenant.settings.duplicateRadiusMeters,
                     since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), limit: Self.maxDuplicates)
             }
-            let number = try await CaseStore.takeNumber(tx, tenantCode: tenant.code, day: calendar.localDate(now))
-            return Prepared(new: NewCase(number: number, intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
+            return Prepared(new: NewCase(number: "", intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
                                          dispatchDue: dispatchLimit.map { calendar.deadline(from: now, limit: $0) }),
-                            duplicates: duplicates, now: now, gridPath: grid.path)
+                            duplicates: duplicates, now: now, gridPath: grid.path, tenantCode: tenant.code, day: calendar.localDate(now))
         }
+        var new = prepared.new
+        new.number = try await CaseStore.takeNumber(db.client, tenantId: tenantId, tenantCode: prepared.tenantCode, day: prepared.day, logger: logger)
         do {
             return try await db.withTenant(tenantId) { tx in
                 let (duplicates, now) = (prepared.duplicates, prepared.now)
-                let id = try await CaseStore.insert(tx, prepared.new, actor: caller.principal?.login ?? "cli",
-                                                    role: Self.reportingRole(caller, at: prepared.gridPath)?.rawValue)
+                let record = try await CaseStore.insert(tx, new, actor: caller.principal?.login ?? "cli",
+                                                        role: Self.reportingRole(caller, at: prepared.gridPath)?.rawValue)
                 if let key = idempotencyKey, let userId {
-                    guard try await CaseStore.claimIdempotencyKey(tx, userId: userId, key: key, hash: requestHash, caseId: id) else { throw IdempotencyRace() }
+                    guard try await CaseStore.claimIdempotencyKey(tx, userId: userId, key: key, hash: requestHash, caseId: record.id)
+                    else { throw IdempotencyRace() }
                 }
-                guard let record = try await CaseStore.find(tx, id: id) else { preconditionFailure("the inserted case \(id) is not found") }
                 try await Self.enqueueWebhooks(tx, record, event: "report", at: now)
                 // A new case has no tasks or supervision orders yet.
                 let view = CaseView(record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),

@@ -1,5 +1,6 @@
 import Foundation
 import GridCore
+import Logging
 import PostgresNIO
 
 /// A case as stored, with the codes and names of what it points at.
@@ -107,8 +108,11 @@ public struct HistoryBreak: Sendable, Equatable {
 /// Cases, their history and the idempotency keys of their intake.
 public enum CaseStore {
     /// The columns and joins `record` reads (public for the benchmark's pgbench ceiling, which sends the same SQL).
-    public static let select = """
-        SELECT c.id, c.number, c.state, c.version, c.source, c.category_id, cat.code, cat.name, c.grade, c.description, c.address,
+    public static let select = "SELECT \(columns) FROM cases c\n\(joins)"
+
+    /// What `record` reads of a case `c`, and the joins that name what it points at.
+    static let columns = """
+        c.id, c.number, c.state, c.version, c.source, c.category_id, cat.code, cat.name, c.grade, c.description, c.address,
                ST_Y(c.location), ST_X(c.location), c.grid_id, g.code, g.name, c.grid_path, c.reporter_name, c.reporter_phone, u.login,
                c.level, c.lead_department_id, d.code, d.name, c.rule_set_number, c.rule_key, c.routing_basis, c.route_overridden,
                c.dispatch_due, c.sign_due, c.handle_due, c.check_due, c.suspended_at, c.merged_into, c.rating,
@@ -116,7 +120,8 @@ public enum CaseStore {
                c.updated_at, coalesce(ARRAY(SELECT jsonb_array_elements_text(c.routing -> 'assisting')), '{}'::text[]),
                coalesce((c.routing ->> 'whistle')::boolean, false), c.warn_at, c.red_at, c.light,
                ARRAY(SELECT t.department_id FROM case_tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.state <> 'cancelled')
-        FROM cases c
+        """
+    static let joins = """
         JOIN org_units g ON g.tenant_id = c.tenant_id AND g.id = c.grid_id
         LEFT JOIN categories cat ON cat.tenant_id = c.tenant_id AND cat.id = c.category_id
         LEFT JOIN departments d ON d.tenant_id = c.tenant_id AND d.id = c.lead_department_id
@@ -219,41 +224,100 @@ public enum CaseStore {
             """))
     }
 
-    /// Inserts the case with the next number of its day and its first event; returns its id.
-    /// The district's next case number of `day` (`HD-20261122-000123`). Taken as the last step of a
-    /// transaction that writes nothing else and commits without waiting for its WAL flush, so that
-    /// the day's counter row is locked for a moment and not through the case's own commit (which
-    /// would let one intake at a time commit). The case's synchronous commit flushes the counter
-    /// with it; a case that fails to be written after it was numbered leaves its number unused.
-    public static func takeNumber(_ tx: Tx, tenantCode: String, day: LocalDate) async throws -> String {
-        try await tx.query("SELECT set_config('synchronous_commit', 'off', true)")
-        let rows = try await tx.query(
-            """
-            INSERT INTO case_numbers (tenant_id, day, last) VALUES (\(tx.tenant), \(day.description)::date, 1)
-            ON CONFLICT (tenant_id, day) DO UPDATE SET last = case_numbers.last + 1
-            RETURNING last
-            """)
-        for try await last in rows.decode(Int32.self) { return CaseNumber.format(tenantCode: tenantCode, day: day, counter: Int(last)) }
-        preconditionFailure("INSERT … RETURNING returned no row")
+    /// The district's next case number of `day` (`HD-20261122-000123`), in a statement of its own
+    /// outside any transaction (`take_case_number`): the day's counter row is locked only while the
+    /// database updates and commits it, not across round trips, so concurrent intakes do not queue
+    /// on it. That commit does not wait for its flush; the case's own synchronous commit flushes it.
+    /// A case that fails to be written after it was numbered leaves its number unused.
+    public static func takeNumber(_ client: PostgresClient, tenantId: Int64, tenantCode: String, day: LocalDate, logger: Logger) async throws -> String {
+        do {
+            for try await last in try await client.execute(NumberStatement(tenantId: tenantId, day: day.description), logger: logger) {
+                return CaseNumber.format(tenantCode: tenantCode, day: day, counter: Int(last))
+            }
+        } catch let error as PSQLError {
+            throw StoreErrors.translate(error)
+        }
+        preconditionFailure("take_case_number returned no row")
     }
 
-    public static func insert(_ tx: Tx, _ new: NewCase, actor: String, role: String?) async throws -> Int64 {
-        let intake = new.intake
-        let rows = try await tx.query(
+    public static let numberSQL = "SELECT take_case_number($1, $2::date)"
+
+    struct NumberStatement: PostgresPreparedStatement {
+        static let sql = numberSQL
+        let tenantId: Int64
+        let day: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(tenantId)
+            bindings.append(day)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Int32 { try row.decode(Int32.self) }
+    }
+
+    /// Inserts the case with its first event and reads it back, in one statement (prepared once per
+    /// connection: intake's hottest write).
+    public static func insert(_ tx: Tx, _ new: NewCase, actor: String, role: String?) async throws -> CaseRecord {
+        guard let record = try await tx.execute(InsertStatement(tenantId: tx.tenant, new: new, actor: actor, role: role,
+                                                                payload: canonicalJSON(new.intake))).first
+        else { preconditionFailure("INSERT … RETURNING returned no row") }
+        return record
+    }
+
+    /// The statement `insert` prepares (public for the benchmark's pgbench ceiling, which sends the same SQL).
+    public static let insertSQL = """
+            WITH c AS (
+                INSERT INTO cases (tenant_id, number, state, source, category_id, grade, description, address, location, grid_id, grid_path,
+                                   reporter_name, reporter_phone, reported_by, dispatch_due)
+                VALUES ($1, $2, 'reported', $3, $4::bigint, $5::text, $6, $7::text,
+                        ST_SetSRID(ST_MakePoint($8::float8, $9::float8), 4326), $10, $11,
+                        $12::text, $13::text, $14::bigint, $15::timestamptz)
+                RETURNING *
+            ), e AS (
+                INSERT INTO case_events (tenant_id, case_id, seq, at, actor_id, actor, role, action, from_state, to_state, payload, hash)
+                SELECT c.tenant_id, c.id, 1, x.at, c.reported_by, $16, $17::text, 'report', NULL, 'reported', x.payload,
+                       case_event_hash(NULL, c.tenant_id, c.id, 1, x.at, c.reported_by, $16, $17::text, 'report', NULL, 'reported', x.payload)
+                FROM c, (SELECT date_trunc('microseconds', clock_timestamp()) AS at, $18::jsonb AS payload) x
+            )
+            SELECT \(columns) FROM c
+            \(joins)
             """
-            INSERT INTO cases (tenant_id, number, state, source, category_id, grade, description, address, location, grid_id, grid_path,
-                               reporter_name, reporter_phone, reported_by, dispatch_due)
-            VALUES (\(tx.tenant), \(new.number), \(CaseState.reported.rawValue), \(intake.source.rawValue), \(new.categoryId), \(intake.grade),
-                    \(intake.description), \(intake.address), ST_SetSRID(ST_MakePoint(\(intake.lng), \(intake.lat)), 4326), \(new.gridId),
-                    \(new.gridPath.raw), \(intake.reporterName), \(intake.reporterPhone), \(new.reportedBy), \(new.dispatchDue))
-            RETURNING id
-            """)
-        var id: Int64?
-        for try await value in rows.decode(Int64.self) { id = value }
-        guard let id else { preconditionFailure("INSERT … RETURNING returned no row") }
-        try await appendEvent(tx, caseId: id, seq: 1, actorId: new.reportedBy, actor: actor, role: role, action: "report", from: nil,
-                              to: .reported, payload: canonicalJSON(intake))
-        return id
+
+    struct InsertStatement: PostgresPreparedStatement {
+        static let sql = insertSQL
+        let tenantId: Int64
+        let new: NewCase
+        let actor: String
+        let role: String?
+        let payload: String
+
+        func makeBindings() throws -> PostgresBindings {
+            let intake = new.intake
+            var bindings = PostgresBindings(capacity: 18)
+            bindings.append(tenantId)
+            bindings.append(new.number)
+            bindings.append(intake.source.rawValue)
+            bindings.append(new.categoryId)
+            bindings.append(intake.grade)
+            bindings.append(intake.description)
+            bindings.append(intake.address)
+            bindings.append(intake.lng)
+            bindings.append(intake.lat)
+            bindings.append(new.gridId)
+            bindings.append(new.gridPath.raw)
+            bindings.append(intake.reporterName)
+            bindings.append(intake.reporterPhone)
+            bindings.append(new.reportedBy)
+            bindings.append(new.dispatchDue)
+            bindings.append(actor)
+            bindings.append(role)
+            bindings.append(payload)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> CaseRecord { try CaseStore.record(row) }
     }
 
     /// `value` as canonical JSON (sorted keys): event payloads, and what an idempotency key is checked against.

@@ -72,6 +72,39 @@ import Testing
         }
     }
 
+    /// `take_case_number` sets the tenant for its own statement only, counts each district and day
+    /// apart, and refuses to number for another district inside a tenant's transaction.
+    @Test func caseNumbersAreTakenPerTenantAndDayInACallOfTheirOwn() async throws {
+        try await TestDatabase.with { db in
+            let a = try await db.seedSmallDistrict(code: "HD", division: "110108")
+            let b = try await db.seedSmallDistrict(code: "CY", division: "110105")
+            let day = try #require(LocalDate(year: 2026, month: 11, day: 23))
+            let next = try #require(LocalDate(year: 2026, month: 11, day: 24))
+            #expect(try await CaseStore.takeNumber(db.app, tenantId: a.tenantId, tenantCode: "HD", day: day, logger: db.logger) == "HD-20261123-000001")
+            #expect(try await CaseStore.takeNumber(db.app, tenantId: a.tenantId, tenantCode: "HD", day: day, logger: db.logger) == "HD-20261123-000002")
+            #expect(try await CaseStore.takeNumber(db.app, tenantId: b.tenantId, tenantCode: "CY", day: day, logger: db.logger) == "CY-20261123-000001")
+            #expect(try await CaseStore.takeNumber(db.app, tenantId: a.tenantId, tenantCode: "HD", day: next, logger: db.logger) == "HD-20261124-000001")
+            // The call's tenant does not stay on the pooled connection.
+            try await db.app.withConnection { connection in
+                var seen: String?
+                for try await value in try await connection.query("SELECT take_case_number(\(a.tenantId), '2026-11-23')::text || ':' || coalesce(current_setting('app.tenant_id', true), '')",
+                                                                   logger: db.logger).decode(String.self) { seen = value }
+                #expect(seen == "3:\(a.tenantId)")
+                var after: String?
+                for try await value in try await connection.query("SELECT coalesce(current_setting('app.tenant_id', true), '')", logger: db.logger)
+                    .decode(String.self) { after = value }
+                #expect(after == "")
+            }
+            // Inside tenant A's transaction, numbering for tenant B is refused and nothing is counted.
+            await #expect(throws: (any Error).self) {
+                try await db.db.withTenant(a.tenantId) { tx in
+                    for try await _ in try await tx.query("SELECT take_case_number(\(b.tenantId), '2026-11-23')") {}
+                }
+            }
+            #expect(try await CaseStore.takeNumber(db.app, tenantId: b.tenantId, tenantCode: "CY", day: day, logger: db.logger) == "CY-20261123-000002")
+        }
+    }
+
     @Test func locateFindsOnlyTheCurrentTenantsGrids() async throws {
         try await TestDatabase.with { db in
             // Two districts drawn over the same ground.

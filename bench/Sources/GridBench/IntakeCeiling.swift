@@ -9,11 +9,11 @@ import GridStore
 /// The full script mirrors GridService.takeIn as it stands: the session lookup and locate_chain
 /// outside any transaction, with an Idempotency-Key (a quarter of the requests) the replay lookup
 /// in a transaction of its own, then one transaction with the tenant, the category chain, the
-/// calendar version, the published rule set's header, the nearby open cases and the case number
-/// (a transaction committed without waiting for its flush), then one with the case, the first
-/// event with its hash, the key's claim, the case read back and the webhook subscriptions. The
-/// core script keeps only the statements that do the work (session, locate, category chain,
-/// nearby, number, case, event) in their two transactions.
+/// calendar version, the published rule set's header and the nearby open cases; the case number
+/// (`take_case_number`, a statement of its own); then one transaction with the case, its first
+/// event and the case read back (one statement), the key's claim and the webhook subscriptions.
+/// The core script keeps only the statements that do the work (session, locate, category chain,
+/// nearby, number, case with its event).
 struct IntakeCeiling {
     enum Variant: String { case full, core }
 
@@ -47,7 +47,22 @@ struct IntakeCeiling {
 
     // The service's own SQL, so that the ceiling stays in step with it.
     static let categorySelect = CatalogStore.select
-    static let caseSelect = CaseStore.select
+    static let numberSQL = CaseStore.numberSQL
+
+    /// The service's insert of a case with its first event, its parameters as pgbench variables (the
+    /// case's id comes back as `:k_id`).
+    static func insert(grade: String) -> String {
+        let values: [Int: String] = [
+            1: ":tenant", 2: ":code || '-' || :daycompact || '-' || lpad(:n_last::text, 6, '0')", 3: "'hotline'", 4: ":c_id", 5: ":\(grade)",
+            6: ":descr", 7: ":address", 8: ":lng", 9: ":lat", 10: ":g_id", 11: ":g_path", 12: "NULL", 13: "NULL", 14: ":s_user_id",
+            15: "now() + interval '2 hours'", 16: ":s_login", 17: "'dispatcher'", 18: ":payload",
+        ]
+        var sql = CaseStore.insertSQL
+        // Highest first, so that $1 does not eat the start of $12.
+        for (n, value) in values.sorted(by: { $0.key > $1.key }) { sql = sql.replacingOccurrences(of: "$\(n)", with: value) }
+        // Every column as a k_ variable (the first, the id, is :k_id).
+        return sql + " \\gset k_"
+    }
 
     /// One script per category (pgbench has no string arrays): the category and its grade are
     /// `-D` variables, so that they are bound as the service binds them.
@@ -97,34 +112,11 @@ struct IntakeCeiling {
             WHERE id IS DISTINCT FROM NULL::bigint;
             """)
         lines += [
-            """
-            SELECT set_config('synchronous_commit', 'off', true);
-            """,
-            """
-            INSERT INTO case_numbers (tenant_id, day, last) VALUES (:tenant, :day::date, 1)
-            ON CONFLICT (tenant_id, day) DO UPDATE SET last = case_numbers.last + 1
-            RETURNING last \\gset n_
-            """,
             "COMMIT;",
+            Self.numberSQL.replacingOccurrences(of: "$1", with: ":tenant").replacingOccurrences(of: "$2", with: ":day") + " AS last \\gset n_",
             "BEGIN;",
             "SELECT set_config('app.tenant_id', :tenant, true);",
-            """
-            INSERT INTO cases (tenant_id, number, state, source, category_id, grade, description, address, location, grid_id, grid_path,
-                               reporter_name, reporter_phone, reported_by, dispatch_due)
-            VALUES (:tenant, :code || '-' || :daycompact || '-' || lpad(:n_last::text, 6, '0'),
-                    'reported', 'hotline', :c_id, :grade\(k), :descr, :address,
-                    ST_SetSRID(ST_MakePoint(:lng, :lat), 4326), :g_id, :g_path,
-                    NULL, NULL, :s_user_id, now() + interval '2 hours')
-            RETURNING id \\gset k_
-            """,
-            """
-            INSERT INTO case_events (tenant_id, case_id, seq, at, actor_id, actor, role, action, from_state, to_state, payload, hash)
-            SELECT :tenant, :k_id, 1, e.at, :s_user_id, :s_login, 'dispatcher', 'report', NULL, 'reported', e.payload,
-                   case_event_hash((SELECT p.hash FROM case_events p WHERE p.tenant_id = :tenant AND p.case_id = :k_id AND p.seq = 1 - 1),
-                                   :tenant, :k_id, 1, e.at, :s_user_id, :s_login, 'dispatcher', 'report', NULL, 'reported',
-                                   e.payload)
-            FROM (SELECT date_trunc('microseconds', clock_timestamp()) AS at, :payload::jsonb AS payload) e;
-            """,
+            Self.insert(grade: "grade\(k)"),
         ]
         if full {
             lines += [
@@ -135,11 +127,6 @@ struct IntakeCeiling {
                 ON CONFLICT (tenant_id, user_id, key) DO NOTHING RETURNING 1;
                 """,
                 "\\endif",
-            ]
-        }
-        if full {
-            lines += [
-                Self.caseSelect + "\n WHERE c.tenant_id = :tenant AND c.id = :k_id;",
                 """
                 SELECT w.id, w.url, w.secret, w.event_types, w.department_id, d.code, w.active, w.created_by, w.created_at
                 FROM webhook_subscriptions w LEFT JOIN departments d ON d.tenant_id = w.tenant_id AND d.id = w.department_id

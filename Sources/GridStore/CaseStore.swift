@@ -549,17 +549,43 @@ public enum CaseStore {
 
     public static func nearbyOpen(_ tx: Tx, categoryId: Int64, lat: Double, lng: Double, meters: Double, since: Date, excluding: Int64? = nil,
                                   limit: Int) async throws -> [Nearby] {
-        var result: [Nearby] = []
-        for try await (id, number, state, distance, reportedAt) in try await tx.query(
-            """
+        let found = try await tx.execute(NearbyStatement(tenantId: tx.tenant, categoryId: categoryId, lng: lng, lat: lat, meters: meters, since: since,
+                                                         excluding: excluding, limit: Int32(limit) + 1))
+        return Array(found.prefix(limit))
+    }
+
+    /// Prepared once per connection: every intake with a point asks it.
+    struct NearbyStatement: PostgresPreparedStatement {
+        static let sql = """
             SELECT id, number, state, meters, reported_at
-            FROM nearby_open_cases(\(tx.tenant), \(categoryId), \(lng), \(lat), \(meters), \(since), \(Int32(limit) + 1))
-            WHERE id IS DISTINCT FROM \(excluding)
-            """).decode((Int64, String, String, Double, Date).self)
-        {
-            if result.count < limit { result.append(Nearby(id: id, number: number, state: CaseState(rawValue: state) ?? .reported,
-                                                           meters: distance, reportedAt: reportedAt)) }
+            FROM nearby_open_cases($1, $2, $3, $4, $5, $6, $7)
+            WHERE id IS DISTINCT FROM $8::bigint
+            """
+        let tenantId: Int64
+        let categoryId: Int64
+        let lng: Double
+        let lat: Double
+        let meters: Double
+        let since: Date
+        let excluding: Int64?
+        let limit: Int32
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 8)
+            bindings.append(tenantId)
+            bindings.append(categoryId)
+            bindings.append(lng)
+            bindings.append(lat)
+            bindings.append(meters)
+            bindings.append(since)
+            bindings.append(limit)
+            bindings.append(excluding)
+            return bindings
         }
-        return result
+
+        func decodeRow(_ row: PostgresRow) throws -> Nearby {
+            let (id, number, state, distance, reportedAt) = try row.decode((Int64, String, String, Double, Date).self)
+            return Nearby(id: id, number: number, state: CaseState(rawValue: state) ?? .reported, meters: distance, reportedAt: reportedAt)
+        }
     }
 }

@@ -25,14 +25,17 @@ public enum OrgUnitStore {
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [OrgUnitRecord] {
         var result: [OrgUnitRecord] = []
-        for try await (id, parent, kind, level, code, name, path, version, updated, geometry) in rows.decode(
-            (Int64, Int64?, String, Int16?, String, String, String, Int64, Date, String?).self)
-        {
-            result.append(OrgUnitRecord(
-                id: id, parentId: parent, kind: OrgUnitKind(rawValue: kind) ?? .grid, gridLevel: level.map(Int.init), code: code,
-                name: name, path: ScopePath(path) ?? .root(id), version: version, updatedAt: updated, geometry: geometry))
-        }
+        for try await row in rows { result.append(try record(row)) }
         return result
+    }
+
+    /// One row of `columns` and the geometry (or NULL).
+    static func record(_ row: PostgresRow) throws -> OrgUnitRecord {
+        let (id, parent, kind, level, code, name, path, version, updated, geometry) = try row.decode(
+            (Int64, Int64?, String, Int16?, String, String, String, Int64, Date, String?).self)
+        return OrgUnitRecord(
+            id: id, parentId: parent, kind: OrgUnitKind(rawValue: kind) ?? .grid, gridLevel: level.map(Int.init), code: code,
+            name: name, path: ScopePath(path) ?? .root(id), version: version, updatedAt: updated, geometry: geometry)
     }
 
     /// Serializes writes to one tenant's tree (imports, creates, moves) until the transaction ends.
@@ -221,8 +224,33 @@ public enum OrgUnitStore {
     /// The deepest grid of `tenantId` containing the point and its ancestors, root first, in one
     /// round trip and no transaction (definer function); empty when no grid contains it.
     public static func locateChain(_ client: PostgresClient, tenantId: Int64, _ point: Coordinate, logger: Logger) async throws -> [OrgUnitRecord] {
-        try await decode(client.query(
-            "SELECT \(unescaped: columns), NULL::text FROM locate_chain(\(tenantId), \(point.lng), \(point.lat))", logger: logger))
+        do {
+            var chain: [OrgUnitRecord] = []
+            for try await unit in try await client.execute(LocateChainStatement(tenantId: tenantId, lng: point.lng, lat: point.lat), logger: logger) {
+                chain.append(unit)
+            }
+            return chain
+        } catch let error as PSQLError {
+            throw StoreErrors.translate(error)
+        }
+    }
+
+    /// Prepared once per connection: intake and the apps locate on every report.
+    struct LocateChainStatement: PostgresPreparedStatement {
+        static let sql = "SELECT \(columns), NULL::text FROM locate_chain($1, $2, $3)"
+        let tenantId: Int64
+        let lng: Double
+        let lat: Double
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 3)
+            bindings.append(tenantId)
+            bindings.append(lng)
+            bindings.append(lat)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> OrgUnitRecord { try OrgUnitStore.record(row) }
     }
 
     /// Renames a unit if its version still matches; returns the new version.

@@ -16,18 +16,32 @@ public enum SessionStore {
     public static func authenticate(_ client: PostgresClient, tenantId: Int64, tokenHash: [UInt8], logger: Logger) async throws
         -> (tenantCode: String, tenantStatus: String, principal: Principal)?
     {
-        let rows = try await client.query(
-            "SELECT * FROM session_principal(\(tenantId), \(ByteBuffer(bytes: tokenHash)))", logger: logger)
+        let rows = try await client.execute(PrincipalStatement(tenantId: tenantId, tokenHash: tokenHash), logger: logger)
         var result: (String, String, Principal)?
-        for try await (code, status, userId, login, bindingId, role, scopeId, path, department) in rows.decode(
-            (String, String, Int64, String, Int64?, String?, Int64?, String?, Int64?).self)
-        {
+        for try await (code, status, userId, login, bindingId, role, scopeId, path, department) in rows {
             if result == nil { result = (code, status, Principal(tenantId: tenantId, userId: userId, login: login, bindings: [])) }
             if let bindingId, let role = role.flatMap(Role.init(rawValue:)), let scopeId, let scope = path.flatMap(ScopePath.init) {
                 result?.2.bindings.append(RoleBinding(id: bindingId, role: role, scopeUnitId: scopeId, scope: scope, departmentId: department))
             }
         }
         return result
+    }
+
+    /// Prepared once per connection: every request with a bearer asks it.
+    struct PrincipalStatement: PostgresPreparedStatement {
+        typealias Row = (String, String, Int64, String, Int64?, String?, Int64?, String?, Int64?)
+        static let sql = "SELECT * FROM session_principal($1, $2)"
+        let tenantId: Int64
+        let tokenHash: [UInt8]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(tenantId)
+            bindings.append(ByteBuffer(bytes: tokenHash))
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
     public static func revoke(_ tx: Tx, tokenHash: [UInt8]) async throws {

@@ -49,14 +49,17 @@ public enum TenantStore {
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [TenantRecord] {
         var result: [TenantRecord] = []
-        for try await (id, code, name, division, zone, status, settings, version, created) in rows.decode(
-            (Int64, String, String, String, String, String, String, Int64, Date).self)
-        {
-            let decoded = try JSONDecoder().decode(TenantSettings.self, from: Data(settings.utf8))
-            result.append(TenantRecord(id: id, code: code, name: name, divisionCode: division, timeZone: zone, status: status,
-                                       settings: decoded, version: version, createdAt: created))
-        }
+        for try await row in rows { result.append(try record(row)) }
         return result
+    }
+
+    /// One row of `columns`.
+    static func record(_ row: PostgresRow) throws -> TenantRecord {
+        let (id, code, name, division, zone, status, settings, version, created) = try row.decode(
+            (Int64, String, String, String, String, String, String, Int64, Date).self)
+        let decoded = try JSONDecoder().decode(TenantSettings.self, from: Data(settings.utf8))
+        return TenantRecord(id: id, code: code, name: name, divisionCode: division, timeZone: zone, status: status,
+                            settings: decoded, version: version, createdAt: created)
     }
 
     public static func insert(_ tx: Tx, code: String, name: String, divisionCode: String, settings: TenantSettings) async throws -> Int64 {
@@ -71,9 +74,22 @@ public enum TenantStore {
         try await decode(tx.query("SELECT \(unescaped: columns) FROM tenants ORDER BY id"))
     }
 
+    /// Prepared once per connection: every write of a district's data checks its tenant first.
     public static func find(_ tx: Tx, id: Int64) async throws -> TenantRecord? {
-        try await decode(tx.query(
-            "SELECT \(unescaped: columns) FROM tenants WHERE id = \(id)")).first
+        try await tx.execute(ByIdStatement(id: id)).first
+    }
+
+    struct ByIdStatement: PostgresPreparedStatement {
+        static let sql = "SELECT \(columns) FROM tenants WHERE id = $1"
+        let id: Int64
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(id)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> TenantRecord { try TenantStore.record(row) }
     }
 
     public static func find(_ tx: Tx, code: String) async throws -> TenantRecord? {

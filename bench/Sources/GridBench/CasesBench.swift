@@ -120,6 +120,8 @@ struct CasesBench {
 
         let http = try await intakeHTTP(intakeDesks)
         try await intakeCeilings(tenantId: tenantId, code: code, dispatcher: desks["bench.dsp01"]!, http: http)
+        // The same clients below saturation: the latency a desk sees while the server has room.
+        for share in Self.pacedShares { _ = try await intakeHTTP(intakeDesks, rate: (http.perSecond * share).rounded()) }
         try workLists(server.http, streets: (0..<district.streets).map { (lattice.streetCode($0), desks[String(format: "bench.street%02d", $0 + 1)]!) })
         try await lifecycle(clients: 1, desks: desks)
         try await lifecycle(clients: 8, desks: desks)
@@ -170,7 +172,11 @@ struct CasesBench {
 
     /// `POST /v1/cases` from every desk at once for the measured window; a quarter of the requests
     /// carry a fresh Idempotency-Key and one in twenty of those is sent again (a phone's retry).
-    func intakeHTTP(_ desks: [Desk]) async throws -> IntakeFigures {
+    /// Without a rate each client sends its next request when the answer to the last arrives (the
+    /// most the server can take); with `rate` (requests/s for all clients together) each client
+    /// keeps to its own schedule, and a latency counts from when the request was due, so a client
+    /// that fell behind its schedule counts the wait too.
+    func intakeHTTP(_ desks: [Desk], rate: Double? = nil) async throws -> IntakeFigures {
         let bodies = try desks.enumerated().map { index, desk in
             var rng = SplitMix64(seed: UInt64(1000 + index))
             return try (0..<400).map { _ in try intakeBody(desk, category: Self.itemCodes[Int(rng.next() % UInt64(Self.itemCodes.count))], &rng) }
@@ -182,10 +188,17 @@ struct CasesBench {
             let desk = desks[index], mine = bodies[index]
             var rng = SplitMix64(seed: UInt64(index) &* 7919 &+ run)
             var tally = ClientTally(), sent = 0, lastKeyed: (key: String, body: Data)?
+            // Paced: this client's requests are due every `interval` seconds, the clients staggered within it.
+            let interval = rate.map { Double(desks.count) / $0 }
             while monotonicSeconds() < start { usleep(1000) }
             while true {
-                let now = monotonicSeconds()
-                if now >= end { break }
+                var due = monotonicSeconds()
+                if let interval {
+                    due = start + (Double(sent) + Double(index) / Double(desks.count)) * interval
+                    let wait = due - monotonicSeconds()
+                    if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+                }
+                if due >= end { break }
                 var headers = desk.headers, body = mine[sent % mine.count]
                 let roll = rng.next() % 100
                 var replay = false
@@ -201,7 +214,7 @@ struct CasesBench {
                     }
                 }
                 sent += 1
-                let t0 = monotonicSeconds()
+                let t0 = interval == nil ? monotonicSeconds() : due
                 let (status, answer) = try http.request("POST", "/v1/cases", headers: headers, body: body)
                 let t1 = monotonicSeconds()
                 if t0 >= measureFrom { tally.record((t1 - t0) * 1000, status: status) }
@@ -214,7 +227,8 @@ struct CasesBench {
         let ok = all.statuses[201] ?? 0
         let latencies = Percentiles(all.latencies)
         let perSecond = Double(all.latencies.count) / seconds
-        print("case intake via HTTP (\(desks.count) keep-alive clients: \(Self.gridWorkers) grid workers, \(Self.intakeDispatchers) dispatchers; "
+        let pace = rate.map { "paced at \(Int($0)) requests/s in all, latency from when each was due" } ?? "each sending on as soon as answered"
+        print("case intake via HTTP (\(desks.count) keep-alive clients, \(pace): \(Self.gridWorkers) grid workers, \(Self.intakeDispatchers) dispatchers; "
             + "\(Self.keyedPercent) % with an Idempotency-Key, \(Self.retryPercent) % retries under the previous one): \(Int(perSecond)) requests/s over \(format(seconds)) s; n=\(latencies.sorted.count) "
             + "p50=\(format(latencies.p50)) ms p90=\(format(latencies.p90)) ms p99=\(format(latencies.p99)) ms max=\(format(latencies.max)) ms  "
             + "(aim p99 ≤ \(Self.intakeAimP99) ms: \(format(Self.intakeAimP99 / latencies.p99))× headroom)")
@@ -226,6 +240,8 @@ struct CasesBench {
         return IntakeFigures(perSecond: perSecond, count: all.latencies.count, latencies: latencies)
     }
 
+    /// The paced intake runs, as shares of the requests/s the clients reached unpaced.
+    static let pacedShares = [0.5, 0.75]
     static let keyedPercent = IntakeCeiling.keyedPercent
     /// Of all requests, the share that resends the client's previous keyed request (a retry).
     static let retryPercent: UInt64 = 2

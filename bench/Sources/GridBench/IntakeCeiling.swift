@@ -59,7 +59,7 @@ struct IntakeCeiling {
         ]
         var sql = CaseStore.insertSQL
         // Highest first, so that $1 does not eat the start of $12.
-        for (n, value) in values.sorted(by: { $0.key > $1.key }) { sql = sql.replacingOccurrences(of: "$\(n)", with: value) }
+        for (n, value) in values.sorted(by: { $0.key > $1.key }) { sql = sql.replacingOccurrences(of: "$\(n)", with: "(\(value))") }
         // Every column as a k_ variable (the first, the id, is :k_id).
         return sql + " \\gset k_"
     }

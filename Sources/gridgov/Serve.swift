@@ -48,7 +48,11 @@ struct Serve: AsyncParsableCommand {
             host: host ?? environment["GRIDGOV_HOST"] ?? "127.0.0.1",
             port: port ?? environment["GRIDGOV_PORT"].flatMap(Int.init) ?? 8080,
             maxBodyBytes: maxBodyBytes ?? environment["GRIDGOV_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20)
-        let client = PostgresClient(configuration: try DatabaseURL.configuration(try connection.url), backgroundLogger: logger)
+        var configuration = try DatabaseURL.configuration(try connection.url)
+        // The pool keeps its connections open: a fresh backend spends some 40 ms loading PostGIS and
+        // planning the hot statements again, which a quiet minute would otherwise cost the next burst.
+        configuration.options.minimumConnections = configuration.options.maximumConnections
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let service = GridService(db: Database(client: client, logger: logger), configuration: .fromEnvironment())
         var services: [any Service] = [client]
         if !noWorker { services.append(JobWorker(service: service, logger: logger)) }

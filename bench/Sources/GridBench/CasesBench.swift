@@ -122,6 +122,7 @@ struct CasesBench {
         try await intakeCeilings(tenantId: tenantId, code: code, dispatcher: desks["bench.dsp01"]!, http: http)
         // The same clients below saturation: the latency a desk sees while the server has room.
         for share in Self.pacedShares { _ = try await intakeHTTP(intakeDesks, rate: (http.perSecond * share).rounded()) }
+        if bench.intakeOnly { return }
         try workLists(server.http, streets: (0..<district.streets).map { (lattice.streetCode($0), desks[String(format: "bench.street%02d", $0 + 1)]!) })
         try await lifecycle(clients: 1, desks: desks)
         try await lifecycle(clients: 8, desks: desks)

@@ -53,7 +53,7 @@ struct IntakeCeiling {
     /// case's id comes back as `:k_id`).
     static func insert(grade: String) -> String {
         let values: [Int: String] = [
-            1: ":tenant", 2: ":code || '-' || :daycompact || '-' || lpad(:n_last::text, 6, '0')", 3: "'hotline'", 4: ":c_id", 5: ":\(grade)",
+            1: ":tenant", 2: ":code || '-' || :daycompact || '-' || lpad(:n_last::text, 6, '0')", 3: "'hotline'", 4: ":c_id", 5: grade,
             6: ":descr", 7: ":address", 8: ":lng", 9: ":lat", 10: ":g_id", 11: ":g_path", 12: "NULL", 13: "NULL", 14: ":s_user_id",
             15: "now() + interval '2 hours'", 16: ":s_login", 17: "'dispatcher'", 18: ":payload",
         ]
@@ -64,9 +64,10 @@ struct IntakeCeiling {
         return sql + " \\gset k_"
     }
 
-    /// One script per category (pgbench has no string arrays): the category and its grade are
-    /// `-D` variables, so that they are bound as the service binds them.
-    func script(_ variant: Variant, category k: Int) -> String {
+    /// One script for every category, so that each statement is prepared once per connection as the
+    /// service's are: pgbench has no string arrays, so the categories and their grades are `-D`
+    /// variables holding array literals, and each intake picks one by a random index `:k`.
+    func script(_ variant: Variant) -> String {
         let full = variant == .full
         let lngStep = inputs.extent.lng / 1_000_000, latStep = inputs.extent.lat / 1_000_000
         var lines = [
@@ -74,6 +75,7 @@ struct IntakeCeiling {
             "\\set lat \(inputs.origin.lat) + random(1, 999999) * \(latStep)",
             "\\set keyed random(1, 100) <= \(full ? Self.keyedPercent : 0)",
             "\\set keyn random(1, 1000000000000)",
+            "\\set k random(1, \(inputs.categories.count))",
             "SELECT * FROM session_principal(:tenant, decode(:tok, 'hex')) \\aset s_",
             "SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text FROM locate_chain(:tenant, :lng, :lat) \\aset g_",
         ]
@@ -94,7 +96,7 @@ struct IntakeCeiling {
         lines.append(Self.categorySelect + """
 
              WHERE c.tenant_id = :tenant
-              AND c.id = ANY(ARRAY(SELECT unnest(string_to_array(rtrim(x.path, '.'), '.')::bigint[]) FROM categories x WHERE x.tenant_id = :tenant AND x.code = :cat\(k)))
+              AND c.id = ANY(ARRAY(SELECT unnest(string_to_array(rtrim(x.path, '.'), '.')::bigint[]) FROM categories x WHERE x.tenant_id = :tenant AND x.code = (:cats::text[])[:k]))
             ORDER BY c.path \\aset c_
             """)
         if full {
@@ -116,7 +118,7 @@ struct IntakeCeiling {
             Self.numberSQL.replacingOccurrences(of: "$1", with: ":tenant").replacingOccurrences(of: "$2", with: ":day") + " AS last \\gset n_",
             "BEGIN;",
             "SELECT set_config('app.tenant_id', :tenant, true);",
-            Self.insert(grade: "grade\(k)"),
+            Self.insert(grade: "(:grades::text[])[:k]"),
         ]
         if full {
             lines += [
@@ -148,11 +150,10 @@ struct IntakeCeiling {
         try? fm.removeItem(at: dir)
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         var arguments = ["-n", "-M", mode, "-c", String(clients), "-j", "2", "-t", String(transactions), "-l", "--log-prefix", dir.appendingPathComponent("tx").path]
-        for (k, category) in inputs.categories.enumerated() {
-            let file = dir.appendingPathComponent("intake-\(category.code).sql")
-            try script(variant, category: k).write(to: file, atomically: true, encoding: .utf8)
-            arguments += ["-f", file.path, "-D", "cat\(k)=\(category.code)", "-D", "grade\(k)=\(category.grade)"]
-        }
+        let file = dir.appendingPathComponent("intake.sql")
+        try script(variant).write(to: file, atomically: true, encoding: .utf8)
+        arguments += ["-f", file.path, "-D", "cats={\(inputs.categories.map(\.code).joined(separator: ","))}",
+                      "-D", "grades={\(inputs.categories.map(\.grade).joined(separator: ","))}"]
         let day = inputs.day
         let payload = #"{"category":"\#(inputs.categories[0].code)","description":"基准压测：沿街发现问题","lat":39.95,"lng":116.45,"source":"hotline"}"#
         let variables = [

@@ -138,13 +138,13 @@ extension GridService {
         do {
             return try await db.withTenant(tenantId) { tx in
                 let (duplicates, now) = (prepared.duplicates, prepared.now)
-                let record = try await CaseStore.insert(tx, new, actor: caller.principal?.login ?? "cli",
-                                                        role: Self.reportingRole(caller, at: prepared.gridPath)?.rawValue)
+                let (record, heard) = try await CaseStore.insert(tx, new, actor: caller.principal?.login ?? "cli",
+                                                                 role: Self.reportingRole(caller, at: prepared.gridPath)?.rawValue)
                 if let key = idempotencyKey, let userId {
                     guard try await CaseStore.claimIdempotencyKey(tx, userId: userId, key: key, hash: requestHash, caseId: record.id)
                     else { throw IdempotencyRace() }
                 }
-                try await Self.enqueueWebhooks(tx, record, event: "report", at: now)
+                if heard { try await Self.enqueueWebhooks(tx, record, event: "report", at: now) }
                 // A new case has no tasks or supervision orders yet.
                 let view = CaseView(record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
                                     orders: [], light: Self.light(of: record, at: now))

@@ -110,6 +110,9 @@ public enum CaseStore {
     /// The columns and joins `record` reads (public for the benchmark's pgbench ceiling, which sends the same SQL).
     public static let select = "SELECT \(columns) FROM cases c\n\(joins)"
 
+    /// How many columns `columns` has (what a statement selects after them starts there).
+    static let columnCount = 50
+
     /// What `record` reads of a case `c`, and the joins that name what it points at.
     static let columns = """
         c.id, c.number, c.state, c.version, c.source, c.category_id, cat.code, cat.name, c.grade, c.description, c.address,
@@ -258,12 +261,13 @@ public enum CaseStore {
     }
 
     /// Inserts the case with its first event and reads it back, in one statement (prepared once per
-    /// connection: intake's hottest write).
-    public static func insert(_ tx: Tx, _ new: NewCase, actor: String, role: String?) async throws -> CaseRecord {
-        guard let record = try await tx.execute(InsertStatement(tenantId: tx.tenant, new: new, actor: actor, role: role,
-                                                                payload: canonicalJSON(new.intake))).first
+    /// connection: intake's hottest write). `heard` says whether an active webhook subscription
+    /// hears of new reports, so that intake looks the subscriptions up only when one does.
+    public static func insert(_ tx: Tx, _ new: NewCase, actor: String, role: String?) async throws -> (record: CaseRecord, heard: Bool) {
+        guard let inserted = try await tx.execute(InsertStatement(tenantId: tx.tenant, new: new, actor: actor, role: role,
+                                                                  payload: canonicalJSON(new.intake))).first
         else { preconditionFailure("INSERT … RETURNING returned no row") }
-        return record
+        return inserted
     }
 
     /// The statement `insert` prepares (public for the benchmark's pgbench ceiling, which sends the same SQL).
@@ -281,7 +285,11 @@ public enum CaseStore {
                        case_event_hash(NULL, c.tenant_id, c.id, 1, x.at, c.reported_by, $16, $17::text, 'report', NULL, 'reported', x.payload)
                 FROM c, (SELECT date_trunc('microseconds', clock_timestamp()) AS at, $18::jsonb AS payload) x
             )
-            SELECT \(columns) FROM c
+            SELECT \(columns),
+                   EXISTS (SELECT 1 FROM webhook_subscriptions w
+                           WHERE w.tenant_id = c.tenant_id AND w.active AND w.department_id IS NULL
+                             AND ('case.report' = ANY(w.event_types) OR '*' = ANY(w.event_types)))
+            FROM c
             \(joins)
             """
 
@@ -317,7 +325,9 @@ public enum CaseStore {
             return bindings
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> CaseRecord { try CaseStore.record(row) }
+        func decodeRow(_ row: PostgresRow) throws -> (record: CaseRecord, heard: Bool) {
+            (try CaseStore.record(row), try row.makeRandomAccess()[CaseStore.columnCount].decode(Bool.self))
+        }
     }
 
     /// `value` as canonical JSON (sorted keys): event payloads, and what an idempotency key is checked against.

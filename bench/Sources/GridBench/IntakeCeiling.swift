@@ -11,7 +11,9 @@ import GridStore
 /// in a transaction of its own, then one transaction with the tenant, the category chain, the
 /// calendar version, the published rule set's header and the nearby open cases; the case number
 /// (`take_case_number`, a statement of its own); then one transaction with the case, its first
-/// event and the case read back (one statement), the key's claim and the webhook subscriptions.
+/// event and the case read back (one statement, which also says whether a webhook subscription
+/// hears of reports: the benchmark district has none, so the service looks no further) and the
+/// key's claim.
 /// The core script keeps only the statements that do the work (session, locate, category chain,
 /// nearby, number, case with its event).
 struct IntakeCeiling {
@@ -129,12 +131,6 @@ struct IntakeCeiling {
                 ON CONFLICT (tenant_id, user_id, key) DO NOTHING RETURNING 1;
                 """,
                 "\\endif",
-                """
-                SELECT w.id, w.url, w.secret, w.event_types, w.department_id, d.code, w.active, w.created_by, w.created_at
-                FROM webhook_subscriptions w LEFT JOIN departments d ON d.tenant_id = w.tenant_id AND d.id = w.department_id
-                WHERE w.tenant_id = :tenant AND w.active AND ('case.report' = ANY(w.event_types) OR '*' = ANY(w.event_types))
-                  AND (w.department_id IS NULL OR w.department_id = NULL::bigint);
-                """,
             ]
         }
         lines.append("COMMIT;")

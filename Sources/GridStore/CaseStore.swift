@@ -233,14 +233,9 @@ public enum CaseStore {
     /// on it. That commit does not wait for its flush; the case's own synchronous commit flushes it.
     /// A case that fails to be written after it was numbered leaves its number unused.
     public static func takeNumber(_ client: PostgresClient, tenantId: Int64, tenantCode: String, day: LocalDate, logger: Logger) async throws -> String {
-        do {
-            for try await last in try await client.execute(NumberStatement(tenantId: tenantId, day: day.description), logger: logger) {
-                return CaseNumber.format(tenantCode: tenantCode, day: day, counter: Int(last))
-            }
-        } catch let error as PSQLError {
-            throw StoreErrors.translate(error)
-        }
-        preconditionFailure("take_case_number returned no row")
+        guard let last = try await client.executeAll(NumberStatement(tenantId: tenantId, day: day.description), logger: logger).first
+        else { preconditionFailure("take_case_number returned no row") }
+        return CaseNumber.format(tenantCode: tenantCode, day: day, counter: Int(last))
     }
 
     public static let numberSQL = "SELECT take_case_number($1, $2::date)"

@@ -59,6 +59,20 @@ public struct Database: Sendable {
     }
 }
 
+extension PostgresClient {
+    /// Runs a statement prepared once per connection outside any transaction (definer functions
+    /// and single-statement calls), its rows collected and its errors translated as `Tx`'s are.
+    func executeAll<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws -> [Statement.Row] {
+        do {
+            var rows: [Statement.Row] = []
+            for try await row in try await execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        } catch let error as PSQLError {
+            throw StoreErrors.translate(error)
+        }
+    }
+}
+
 /// A transaction handed out by `Database`. Stores take one and say `tenant_id = $1` in their
 /// queries as well, for the planner and for a future Citus.
 public struct Tx: Sendable {

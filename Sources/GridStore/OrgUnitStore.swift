@@ -224,15 +224,7 @@ public enum OrgUnitStore {
     /// The deepest grid of `tenantId` containing the point and its ancestors, root first, in one
     /// round trip and no transaction (definer function); empty when no grid contains it.
     public static func locateChain(_ client: PostgresClient, tenantId: Int64, _ point: Coordinate, logger: Logger) async throws -> [OrgUnitRecord] {
-        do {
-            var chain: [OrgUnitRecord] = []
-            for try await unit in try await client.execute(LocateChainStatement(tenantId: tenantId, lng: point.lng, lat: point.lat), logger: logger) {
-                chain.append(unit)
-            }
-            return chain
-        } catch let error as PSQLError {
-            throw StoreErrors.translate(error)
-        }
+        try await client.executeAll(LocateChainStatement(tenantId: tenantId, lng: point.lng, lat: point.lat), logger: logger)
     }
 
     /// Prepared once per connection: intake and the apps locate on every report.

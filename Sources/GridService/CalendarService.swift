@@ -18,7 +18,12 @@ final class CalendarCache: Sendable {
     private let defaults = Mutex<[Int: DistrictCalendar]>([:])
 
     func calendar(_ tx: Tx) async throws -> DistrictCalendar {
-        guard let version = try await CalendarStore.version(tx) else {
+        try await calendar(tx, version: try await CalendarStore.version(tx))
+    }
+
+    /// The calendar when the stored document's `version` (nil: none stored) was read already.
+    func calendar(_ tx: Tx, version: Int64?) async throws -> DistrictCalendar {
+        guard let version else {
             let year = GridService.currentYear()
             if let hit = defaults.withLock({ $0[year] }) { return hit }
             let fresh = try await GridService.workCalendar(tx)

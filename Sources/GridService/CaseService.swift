@@ -73,9 +73,8 @@ extension GridService {
         }
         let userId = caller.principal?.userId
         let requestHash = Array(SHA256.hash(data: Data(CaseStore.canonicalJSON(intake).utf8)))
-        if let key = idempotencyKey, let userId, let earlier = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash) {
-            return earlier
-        }
+        // A key counts for a signed-in user only (it is theirs); the operator's CLI has none.
+        let key = userId == nil ? nil : idempotencyKey
         // A point is located before any transaction (the grid is named by code when there is none).
         var located: OrgUnitRecord?
         if let point = intake.point {
@@ -93,8 +92,8 @@ extension GridService {
             located = grid
         }
         let calendars = calendarCache
-        // First what the case needs, checked and read; then its number (a statement of its own); then
-        // the case in a transaction of its own.
+        // First what the case needs, checked and read (or the answer of an earlier request under the
+        // key); then its number (a statement of its own); then the case in a transaction of its own.
         struct Prepared: Sendable {
             var new: NewCase
             var duplicates: [CaseStore.Nearby]
@@ -103,7 +102,18 @@ extension GridService {
             var tenantCode: String
             var day: LocalDate
         }
-        let prepared = try await withActiveTenant(tenantId) { tx, tenant in
+        enum Read: Sendable { case replay(CaseIntakeResult), fresh(Prepared) }
+        let read = try await db.withTenant(tenantId) { tx -> Read in
+            guard let context = try await CaseStore.intakeContext(tx, userId: userId, key: key, categoryCode: intake.category)
+            else { throw Errors.tenantNotFound("\(tenantId)") }
+            let tenant = context.tenant
+            guard tenant.status == "active" else { throw Errors.tenantSuspended(tenant.code) }
+            if let key, let earlier = context.earlier {
+                guard earlier.requestHash == requestHash else { throw Errors.idempotencyKeyReused(key) }
+                if let record = try await CaseStore.find(tx, id: earlier.caseId) {
+                    return .replay(CaseIntakeResult(view: try await Self.view(tx, caller, record), duplicates: [], replayed: true))
+                }
+            }
             let grid: OrgUnitRecord
             if let located {
                 grid = located
@@ -114,45 +124,47 @@ extension GridService {
             var categoryId: Int64?
             var checked = intake
             if let code = intake.category {
-                let item = try await Self.item(tx, code: code, grade: intake.grade)
+                let item = try Self.item(context.categoryChain, code: code, grade: intake.grade)
                 categoryId = item.record.id
                 checked.grade = item.grade.key
             }
-            let calendar = try await calendars.calendar(tx).calendar
+            let calendar = try await calendars.calendar(tx, version: context.calendarVersion).calendar
             let now = Date()
-            let published = try await RuleSetStore.find(tx, status: .published, withDocument: false)
-            let dispatchLimit = (published == nil ? DeadlineProfile.builtIn.limits : try await self.routerCache.router(for: published!, tx).ruleSet
-                .limits(profile: nil))[.dispatch]
+            let dispatchLimit = (context.published == nil ? DeadlineProfile.builtIn.limits
+                : try await self.routerCache.router(for: context.published!, tx).ruleSet.limits(profile: nil))[.dispatch]
             var duplicates: [CaseStore.Nearby] = []
             if let categoryId, let lat = intake.lat, let lng = intake.lng {
                 duplicates = try await CaseStore.nearbyOpen(
                     tx, categoryId: categoryId, lat: lat, lng: lng, meters: tenant.settings.duplicateRadiusMeters,
                     since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), limit: Self.maxDuplicates)
             }
-            return Prepared(new: NewCase(number: "", intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
-                                         dispatchDue: dispatchLimit.map { calendar.deadline(from: now, limit: $0) }),
-                            duplicates: duplicates, now: now, gridPath: grid.path, tenantCode: tenant.code, day: calendar.localDate(now))
+            return .fresh(Prepared(new: NewCase(number: "", intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
+                                                 dispatchDue: dispatchLimit.map { calendar.deadline(from: now, limit: $0) }),
+                                   duplicates: duplicates, now: now, gridPath: grid.path, tenantCode: tenant.code, day: calendar.localDate(now)))
+        }
+        let prepared: Prepared
+        switch read {
+        case .replay(let earlier): return earlier
+        case .fresh(let fresh): prepared = fresh
         }
         var new = prepared.new
         new.number = try await CaseStore.takeNumber(db.client, tenantId: tenantId, tenantCode: prepared.tenantCode, day: prepared.day, logger: logger)
         do {
             return try await db.withTenant(tenantId) { tx in
                 let (duplicates, now) = (prepared.duplicates, prepared.now)
-                let (record, heard) = try await CaseStore.insert(tx, new, actor: caller.principal?.login ?? "cli",
-                                                                 role: Self.reportingRole(caller, at: prepared.gridPath)?.rawValue)
-                if let key = idempotencyKey, let userId {
-                    guard try await CaseStore.claimIdempotencyKey(tx, userId: userId, key: key, hash: requestHash, caseId: record.id)
-                    else { throw IdempotencyRace() }
-                }
-                if heard { try await Self.enqueueWebhooks(tx, record, event: "report", at: now) }
+                let inserted = try await CaseStore.insert(tx, new, actor: caller.principal?.login ?? "cli",
+                                                          role: Self.reportingRole(caller, at: prepared.gridPath)?.rawValue,
+                                                          key: key.map { ($0, requestHash) })
+                if key != nil, !inserted.claimed { throw IdempotencyRace() }
+                let record = inserted.record
+                if inserted.heard { try await Self.enqueueWebhooks(tx, record, event: "report", at: now) }
                 // A new case has no tasks or supervision orders yet.
                 let view = CaseView(record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
                                     orders: [], light: Self.light(of: record, at: now))
                 return CaseIntakeResult(view: view, duplicates: duplicates, replayed: false)
             }
         } catch is IdempotencyRace {
-            guard let key = idempotencyKey, let userId,
-                  let earlier = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash)
+            guard let key, let userId, let earlier = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash)
             else { throw GridError(.conflict, "db.retry", Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request")) }
             return earlier
         }
@@ -170,10 +182,7 @@ extension GridService {
     func replay(_ caller: Caller, tenantId: Int64, userId: Int64, key: String, hash: [UInt8]) async throws -> CaseIntakeResult? {
         try await withTenant(for: caller, tenantId) { tx in
             guard let earlier = try await CaseStore.idempotencyKey(tx, userId: userId, key: key) else { return nil }
-            guard earlier.hash == hash else {
-                throw GridError(.unprocessable, "idempotency.keyReused", Text(
-                    zh: "Idempotency-Key“\(key)”已用于另一个不同内容的请求", en: "Idempotency-Key '\(key)' was already used for a request with another body"))
-            }
+            guard earlier.hash == hash else { throw Errors.idempotencyKeyReused(key) }
             guard let record = try await CaseStore.find(tx, id: earlier.caseId) else { return nil }
             return CaseIntakeResult(view: try await Self.view(tx, caller, record), duplicates: [], replayed: true)
         }
@@ -181,7 +190,11 @@ extension GridService {
 
     /// A leaf of the problem list with the grade asked for (its first grade when none is given).
     static func item(_ tx: Tx, code: String, grade key: String?) async throws -> (chain: [CategoryRecord], record: CategoryRecord, grade: Grade) {
-        let chain = try await CatalogStore.chain(tx, code: code)
+        try item(try await CatalogStore.chain(tx, code: code), code: code, grade: key)
+    }
+
+    /// The item `code` whose chain (root first) is `chain`, with the grade asked for.
+    static func item(_ chain: [CategoryRecord], code: String, grade key: String?) throws -> (chain: [CategoryRecord], record: CategoryRecord, grade: Grade) {
         guard let record = chain.last else {
             throw Errors.field("category", "category.unknown", zh: "问题类别“\(code)”不存在", en: "category '\(code)' does not exist")
         }

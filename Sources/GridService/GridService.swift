@@ -73,6 +73,11 @@ enum Errors {
         GridError(.forbidden, "tenant.suspended", Text(zh: "区“\(code)”已停用，请联系平台管理员", en: "district '\(code)' is suspended; contact the platform administrator"))
     }
 
+    static func idempotencyKeyReused(_ key: String) -> GridError {
+        GridError(.unprocessable, "idempotency.keyReused", Text(
+            zh: "Idempotency-Key“\(key)”已用于另一个不同内容的请求", en: "Idempotency-Key '\(key)' was already used for a request with another body"))
+    }
+
     static func unitNotFound(_ what: String) -> GridError {
         GridError(.notFound, "org.unit.notFound", Text(zh: "组织单元“\(what)”不存在", en: "org unit '\(what)' does not exist"))
     }

@@ -227,6 +227,70 @@ public enum CaseStore {
             """))
     }
 
+    /// What intake reads before it numbers a case, in one statement: the district, its calendar's
+    /// version, its published rule set (header), the answer an earlier request under the caller's
+    /// idempotency key got, and the chain of the reported category (root first).
+    public struct IntakeContext: Sendable {
+        public var tenant: TenantRecord
+        public var calendarVersion: Int64?
+        public var published: RuleSetRecord?
+        public var earlier: (requestHash: [UInt8], caseId: Int64)?
+        public var categoryChain: [CategoryRecord]
+    }
+
+    /// Nil when the district is not there. `key` is looked up only with a `userId`; `categoryCode` nil
+    /// leaves the chain empty, as does an unknown code.
+    public static func intakeContext(_ tx: Tx, userId: Int64?, key: String?, categoryCode: String?) async throws -> IntakeContext? {
+        let rows = try await tx.execute(IntakeContextStatement(tenantId: tx.tenant, userId: userId, key: key, categoryCode: categoryCode))
+        guard let first = rows.first else { return nil }
+        var context = first.context
+        context.categoryChain = rows.compactMap(\.category)
+        return context
+    }
+
+    /// The statement of `intakeContext` (public for the benchmark's pgbench ceiling, which sends the
+    /// same SQL). One row per node of the category chain, or one with the category's columns NULL.
+    /// The category's columns come last, so that a client naming columns by name (pgbench's `\aset`)
+    /// sees the category's `id` last.
+    public static let intakeContextSQL = """
+        SELECT \(TenantStore.columns.split(separator: ", ").map { "t.\($0)" }.joined(separator: ", ")),
+               (SELECT w.version FROM work_calendars w WHERE w.tenant_id = $1),
+               r.*, k.request_hash, k.case_id, cat.*
+        FROM tenants t
+        LEFT JOIN LATERAL (SELECT \(RuleSetStore.columns(withDocument: false)) FROM rule_sets
+                           WHERE tenant_id = $1 AND status = 'published' ORDER BY number DESC LIMIT 1) r ON true
+        LEFT JOIN idempotency_keys k ON k.tenant_id = $1 AND k.user_id = $2 AND k.key = $3
+        LEFT JOIN LATERAL (\(CatalogStore.chainSQL(tenant: "$1", code: "$4"))) cat ON true
+        WHERE t.id = $1
+        ORDER BY cat.path
+        """
+
+    struct IntakeContextStatement: PostgresPreparedStatement {
+        static let sql = intakeContextSQL
+        let tenantId: Int64
+        let userId: Int64?
+        let key: String?
+        let categoryCode: String?
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 4)
+            bindings.append(tenantId)
+            bindings.append(key == nil ? nil : userId)
+            bindings.append(key)
+            bindings.append(categoryCode)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> (context: IntakeContext, category: CategoryRecord?) {
+            let r = row.makeRandomAccess()
+            let earlier = try r[21].decode(ByteBuffer?.self).map { hash in (Array(hash.readableBytesView), try r[22].decode(Int64.self)) }
+            let context = IntakeContext(
+                tenant: try TenantStore.record(r, from: 0), calendarVersion: try r[9].decode(Int64?.self),
+                published: try r[11].decode(Int64?.self) == nil ? nil : try RuleSetStore.record(r, from: 10), earlier: earlier, categoryChain: [])
+            return (context, try r[23].decode(Int64?.self) == nil ? nil : try CatalogStore.record(r, from: 23))
+        }
+    }
+
     /// The district's next case number of `day` (`HD-20261122-000123`), in a statement of its own
     /// outside any transaction (`take_case_number`): the day's counter row is locked only while the
     /// database updates and commits it, not across round trips, so concurrent intakes do not queue
@@ -255,12 +319,22 @@ public enum CaseStore {
         func decodeRow(_ row: PostgresRow) throws -> Int32 { try row.decode(Int32.self) }
     }
 
-    /// Inserts the case with its first event and reads it back, in one statement (prepared once per
-    /// connection: intake's hottest write). `heard` says whether an active webhook subscription
-    /// hears of new reports, so that intake looks the subscriptions up only when one does.
-    public static func insert(_ tx: Tx, _ new: NewCase, actor: String, role: String?) async throws -> (record: CaseRecord, heard: Bool) {
+    /// What `insert` answers: the case as stored; whether an active webhook subscription hears of new
+    /// reports (so that intake looks the subscriptions up only when one does); whether the request's
+    /// idempotency key was claimed for it (false without a key, or when another request under the
+    /// same key committed first).
+    public struct Inserted: Sendable {
+        public var record: CaseRecord
+        public var heard: Bool
+        public var claimed: Bool
+    }
+
+    /// Inserts the case with its first event, claims the request's idempotency key (by the case's
+    /// reporter) and reads the case back, in one statement (prepared once per connection: intake's
+    /// hottest write).
+    public static func insert(_ tx: Tx, _ new: NewCase, actor: String, role: String?, key: (key: String, requestHash: [UInt8])?) async throws -> Inserted {
         guard let inserted = try await tx.execute(InsertStatement(tenantId: tx.tenant, new: new, actor: actor, role: role,
-                                                                  payload: canonicalJSON(new.intake))).first
+                                                                  payload: canonicalJSON(new.intake), key: key)).first
         else { preconditionFailure("INSERT … RETURNING returned no row") }
         return inserted
     }
@@ -279,11 +353,17 @@ public enum CaseStore {
                 SELECT c.tenant_id, c.id, 1, x.at, c.reported_by, $16, $17::text, 'report', NULL, 'reported', x.payload,
                        case_event_hash(NULL, c.tenant_id, c.id, 1, x.at, c.reported_by, $16, $17::text, 'report', NULL, 'reported', x.payload)
                 FROM c, (SELECT date_trunc('microseconds', clock_timestamp()) AS at, $18::jsonb AS payload) x
+            ), k AS (
+                INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash, case_id)
+                SELECT c.tenant_id, c.reported_by, $19::text, $20::bytea, c.id FROM c WHERE $19::text IS NOT NULL AND c.reported_by IS NOT NULL
+                ON CONFLICT (tenant_id, user_id, key) DO NOTHING
+                RETURNING 1
             )
             SELECT \(columns),
                    EXISTS (SELECT 1 FROM webhook_subscriptions w
                            WHERE w.tenant_id = c.tenant_id AND w.active AND w.department_id IS NULL
-                             AND ('case.report' = ANY(w.event_types) OR '*' = ANY(w.event_types)))
+                             AND ('case.report' = ANY(w.event_types) OR '*' = ANY(w.event_types))),
+                   EXISTS (SELECT 1 FROM k)
             FROM c
             \(joins)
             """
@@ -295,10 +375,11 @@ public enum CaseStore {
         let actor: String
         let role: String?
         let payload: String
+        let key: (key: String, requestHash: [UInt8])?
 
         func makeBindings() throws -> PostgresBindings {
             let intake = new.intake
-            var bindings = PostgresBindings(capacity: 18)
+            var bindings = PostgresBindings(capacity: 20)
             bindings.append(tenantId)
             bindings.append(new.number)
             bindings.append(intake.source.rawValue)
@@ -317,11 +398,15 @@ public enum CaseStore {
             bindings.append(actor)
             bindings.append(role)
             bindings.append(payload)
+            bindings.append(key?.key)
+            bindings.append(key.map { ByteBuffer(bytes: $0.requestHash) })
             return bindings
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> (record: CaseRecord, heard: Bool) {
-            (try CaseStore.record(row), try row.makeRandomAccess()[CaseStore.columnCount].decode(Bool.self))
+        func decodeRow(_ row: PostgresRow) throws -> Inserted {
+            let r = row.makeRandomAccess()
+            return Inserted(record: try CaseStore.record(row), heard: try r[CaseStore.columnCount].decode(Bool.self),
+                            claimed: try r[CaseStore.columnCount + 1].decode(Bool.self))
         }
     }
 
@@ -527,18 +612,6 @@ public enum CaseStore {
             return (Array(hash.readableBytesView), caseId)
         }
         return nil
-    }
-
-    /// Remembers `key`; false when another request took it first (its transaction has committed).
-    public static func claimIdempotencyKey(_ tx: Tx, userId: Int64, key: String, hash: [UInt8], caseId: Int64) async throws -> Bool {
-        let rows = try await tx.query(
-            """
-            INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash, case_id)
-            VALUES (\(tx.tenant), \(userId), \(key), \(ByteBuffer(bytes: hash)), \(caseId))
-            ON CONFLICT (tenant_id, user_id, key) DO NOTHING RETURNING 1
-            """)
-        for try await _ in rows.decode(Int32.self) { return true }
-        return false
     }
 
     // MARK: duplicates

@@ -31,29 +31,34 @@ public enum CatalogStore {
     }
 
     /// One row of `select`.
-    static func record(_ row: PostgresRow) throws -> CategoryRecord {
-        let (id, code, parent, name, kind, path, isPublic, filing, closing, grades) = try row.decode(
-            (Int64, String, String?, String, String, String, Bool, String?, String?, String).self)
-        let randomAccess = row.makeRandomAccess()
-        let lead = try randomAccess[10].decode(String?.self)
-        let level = try randomAccess[11].decode(String?.self)
-        let version = try randomAccess[12].decode(Int64.self)
-        let updatedAt = try randomAccess[13].decode(Date.self)
-        let assisting = try randomAccess[14].decode([String].self)
+    static func record(_ row: PostgresRow) throws -> CategoryRecord { try record(row.makeRandomAccess(), from: 0) }
+
+    /// The columns of `select` in `row` from column `start` on (a statement that reads more than the node).
+    static func record(_ row: PostgresRandomAccessRow, from start: Int) throws -> CategoryRecord {
+        func column<T: PostgresDecodable>(_ i: Int) throws -> T { try row[start + i].decode(T.self) }
+        let id: Int64 = try column(0), path: String = try column(5), grades: String = try column(9)
+        let kind: String = try column(4), level: String? = try column(11)
         let entry = CategoryEntry(
-            code: code, parentCode: parent, name: name, kind: CategoryKind(rawValue: kind) ?? .event, isPublic: isPublic,
-            filingStandard: filing, closingStandard: closing, grades: try JSONDecoder().decode([Grade].self, from: Data(grades.utf8)),
-            leadDepartment: lead, assistingDepartments: assisting, defaultLevel: level.flatMap(HandlingLevel.init))
-        return CategoryRecord(id: id, path: ScopePath(path) ?? .root(id), entry: entry, version: version, updatedAt: updatedAt)
+            code: try column(1), parentCode: try column(2), name: try column(3), kind: CategoryKind(rawValue: kind) ?? .event,
+            isPublic: try column(6), filingStandard: try column(7), closingStandard: try column(8),
+            grades: try JSONDecoder().decode([Grade].self, from: Data(grades.utf8)), leadDepartment: try column(10),
+            assistingDepartments: try column(14), defaultLevel: level.flatMap(HandlingLevel.init))
+        return CategoryRecord(id: id, path: ScopePath(path) ?? .root(id), entry: entry, version: try column(12), updatedAt: try column(13))
+    }
+
+    /// The nodes of the chain of `code` (the node and its ancestors), in no order; `tenant` and `code`
+    /// are the statement's parameters.
+    static func chainSQL(tenant: String, code: String) -> String {
+        select + """
+
+            WHERE c.tenant_id = \(tenant)
+              AND c.id = ANY(ARRAY(SELECT unnest(string_to_array(rtrim(x.path, '.'), '.')::bigint[]) FROM categories x WHERE x.tenant_id = \(tenant) AND x.code = \(code)))
+            """
     }
 
     /// The node `code` and its ancestors, root first: what routing reads for every report.
     struct ChainStatement: PostgresPreparedStatement {
-        static let sql = select + """
-             WHERE c.tenant_id = $1
-              AND c.id = ANY(ARRAY(SELECT unnest(string_to_array(rtrim(x.path, '.'), '.')::bigint[]) FROM categories x WHERE x.tenant_id = $1 AND x.code = $2))
-            ORDER BY c.path
-            """
+        static let sql = chainSQL(tenant: "$1", code: "$2") + "\nORDER BY c.path"
         let tenantId: Int64
         let code: String
 

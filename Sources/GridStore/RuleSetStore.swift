@@ -34,12 +34,17 @@ public enum RuleSetStore {
         return result
     }
 
-    static func record(_ row: PostgresRow) throws -> RuleSetRecord {
-        let (document, id, number, status, ruleCount, note, createdBy, publishedBy, publishedAt, version, updatedAt) = try row.decode(
-            (String?, Int64, Int32, String, Int32, String?, String, String?, Date?, Int64, Date).self)
-        return RuleSetRecord(
-            id: id, number: Int(number), status: .init(rawValue: status) ?? .retired, document: document, ruleCount: Int(ruleCount), note: note,
-            createdBy: createdBy, publishedBy: publishedBy, publishedAt: publishedAt, version: version, updatedAt: updatedAt)
+    static func record(_ row: PostgresRow) throws -> RuleSetRecord { try record(row.makeRandomAccess(), from: 0) }
+
+    /// The columns of `columns` in `row` from column `start` on (a statement that reads more than the rule set).
+    static func record(_ row: PostgresRandomAccessRow, from start: Int) throws -> RuleSetRecord {
+        RuleSetRecord(
+            id: try row[start + 1].decode(Int64.self), number: Int(try row[start + 2].decode(Int32.self)),
+            status: .init(rawValue: try row[start + 3].decode(String.self)) ?? .retired, document: try row[start].decode(String?.self),
+            ruleCount: Int(try row[start + 4].decode(Int32.self)), note: try row[start + 5].decode(String?.self),
+            createdBy: try row[start + 6].decode(String.self), publishedBy: try row[start + 7].decode(String?.self),
+            publishedAt: try row[start + 8].decode(Date?.self), version: try row[start + 9].decode(Int64.self),
+            updatedAt: try row[start + 10].decode(Date.self))
     }
 
     /// The newest set of a status without its document: what routing asks for every report.

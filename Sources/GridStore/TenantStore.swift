@@ -54,12 +54,16 @@ public enum TenantStore {
     }
 
     /// One row of `columns`.
-    static func record(_ row: PostgresRow) throws -> TenantRecord {
-        let (id, code, name, division, zone, status, settings, version, created) = try row.decode(
-            (Int64, String, String, String, String, String, String, Int64, Date).self)
-        let decoded = try JSONDecoder().decode(TenantSettings.self, from: Data(settings.utf8))
-        return TenantRecord(id: id, code: code, name: name, divisionCode: division, timeZone: zone, status: status,
-                            settings: decoded, version: version, createdAt: created)
+    static func record(_ row: PostgresRow) throws -> TenantRecord { try record(row.makeRandomAccess(), from: 0) }
+
+    /// The columns of `columns` in `row` from column `start` on (a statement that reads more than the tenant).
+    static func record(_ row: PostgresRandomAccessRow, from start: Int) throws -> TenantRecord {
+        let settings = try row[start + 6].decode(String.self)
+        return TenantRecord(
+            id: try row[start].decode(Int64.self), code: try row[start + 1].decode(String.self), name: try row[start + 2].decode(String.self),
+            divisionCode: try row[start + 3].decode(String.self), timeZone: try row[start + 4].decode(String.self),
+            status: try row[start + 5].decode(String.self), settings: try JSONDecoder().decode(TenantSettings.self, from: Data(settings.utf8)),
+            version: try row[start + 7].decode(Int64.self), createdAt: try row[start + 8].decode(Date.self))
     }
 
     public static func insert(_ tx: Tx, code: String, name: String, divisionCode: String, settings: TenantSettings) async throws -> Int64 {

@@ -247,8 +247,8 @@ struct CasesBench {
     /// Of all requests, the share that resends the client's previous keyed request (a retry).
     static let retryPercent: UInt64 = 2
 
-    /// The same SQL by pgbench with as many clients: prepared (the ceiling), the service's own
-    /// round trips unprepared (how most of them are sent), and the core statements alone.
+    /// The same SQL by pgbench with as many clients: every statement prepared (the ceiling), and every
+    /// statement planned anew.
     func intakeCeilings(tenantId: Int64, code: String, dispatcher: Desk, http: IntakeFigures) async throws {
         var day = ""
         for try await text in try await client.query("SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')", logger: logger).decode(String.self) {
@@ -273,15 +273,14 @@ struct CasesBench {
         defer { try? FileManager.default.removeItem(at: directory) }
         // As many intakes as the HTTP run made, so that both runs take about as long.
         let transactions = max(50, http.count / bench.intakeClients)
-        for (variant, mode) in [(IntakeCeiling.Variant.full, "prepared"), (.full, "extended"), (.core, "prepared")] {
-            let outcome = try ceiling.run(variant, mode: mode, clients: bench.intakeClients, transactions: transactions)
+        for mode in ["prepared", "extended"] {
+            let outcome = try ceiling.run(mode: mode, clients: bench.intakeClients, transactions: transactions)
             let l = outcome.latencies
-            let what = variant == .full ? "every statement of an intake" : "core statements (session, locate, category, nearby, number, case, event)"
-            print("intake SQL via pgbench -M \(mode) -c \(bench.intakeClients), \(what): \(Int(outcome.tps)) intakes/s; n=\(outcome.transactions) "
+            print("intake SQL via pgbench -M \(mode) -c \(bench.intakeClients), every statement of an intake: \(Int(outcome.tps)) intakes/s; n=\(outcome.transactions) "
                 + "p50=\(format(l.p50)) ms p90=\(format(l.p90)) ms p99=\(format(l.p99)) ms max=\(format(l.max)) ms; \(outcome.failed) failed")
             let ratio = http.perSecond / max(outcome.tps, 1)
             print("  HTTP / this = \(String(format: "%.2f", ratio))"
-                + (variant == .full && mode == "prepared"
+                + (mode == "prepared"
                     ? "  (the ceiling; aim ≥ \(String(format: "%.2f", Self.intakeAimRatio)): ratio \(String(format: "%.2f", ratio / Self.intakeAimRatio)))" : ""))
         }
     }

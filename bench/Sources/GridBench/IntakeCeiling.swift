@@ -6,19 +6,15 @@ import GridStore
 /// the service role with `app.tenant_id` set (so row-level security applies as it does for the
 /// service). What the server adds on top (HTTP, JSON, Swift, the pool) is the difference.
 ///
-/// The full script mirrors GridService.takeIn as it stands: the session lookup and locate_chain
-/// outside any transaction, with an Idempotency-Key (a quarter of the requests) the replay lookup
-/// in a transaction of its own, then one transaction with the tenant, the category chain, the
-/// calendar version, the published rule set's header and the nearby open cases; the case number
-/// (`take_case_number`, a statement of its own); then one transaction with the case, its first
-/// event and the case read back (one statement, which also says whether a webhook subscription
-/// hears of reports: the benchmark district has none, so the service looks no further) and the
-/// key's claim.
-/// The core script keeps only the statements that do the work (session, locate, category chain,
-/// nearby, number, case with its event).
+/// The script mirrors GridService.takeIn as it stands: the session lookup and locate_chain outside any
+/// transaction; one transaction with what intake reads in one statement (the district, its calendar's
+/// version, the published rule set's header, the answer to an earlier request under the key when
+/// there is one, a quarter of the requests, and the category's chain), then the nearby open cases;
+/// the case number (`take_case_number`, a statement of its own); then one transaction with one
+/// statement that writes the case, its first event and the key's claim and reads the case back
+/// (saying too whether a webhook subscription hears of reports: the benchmark district has none, so
+/// the service looks no further).
 struct IntakeCeiling {
-    enum Variant: String { case full, core }
-
     struct Inputs {
         var pgbench: String
         var url: String
@@ -48,106 +44,71 @@ struct IntakeCeiling {
     static let maxDuplicates = 10
 
     // The service's own SQL, so that the ceiling stays in step with it.
-    static let categorySelect = CatalogStore.select
+    static let contextSQL = CaseStore.intakeContextSQL
     static let numberSQL = CaseStore.numberSQL
 
-    /// The service's insert of a case with its first event, its parameters as pgbench variables (the
-    /// case's id comes back as `:k_id`).
+    /// A statement of the service with its parameters replaced by pgbench expressions.
+    static func substitute(_ sql: String, _ values: [Int: String]) -> String {
+        var sql = sql
+        // Highest first, so that $1 does not eat the start of $12.
+        for (n, value) in values.sorted(by: { $0.key > $1.key }) { sql = sql.replacingOccurrences(of: "$\(n)", with: "(\(value))") }
+        return sql
+    }
+
+    /// The service's insert of a case with its first event and the key's claim, its parameters as
+    /// pgbench variables (the case's id comes back as `:k_id`).
     static func insert(grade: String) -> String {
-        let values: [Int: String] = [
+        substitute(CaseStore.insertSQL, [
             1: ":tenant", 2: ":code || '-' || :daycompact || '-' || lpad(:n_last::text, 6, '0')", 3: "'hotline'", 4: ":c_id", 5: grade,
             6: ":descr", 7: ":address", 8: ":lng", 9: ":lat", 10: ":g_id", 11: ":g_path", 12: "NULL", 13: "NULL", 14: ":s_user_id",
             15: "now() + interval '2 hours'", 16: ":s_login", 17: "'dispatcher'", 18: ":payload",
-        ]
-        var sql = CaseStore.insertSQL
-        // Highest first, so that $1 does not eat the start of $12.
-        for (n, value) in values.sorted(by: { $0.key > $1.key }) { sql = sql.replacingOccurrences(of: "$\(n)", with: "(\(value))") }
-        // Every column as a k_ variable (the first, the id, is :k_id).
-        return sql + " \\gset k_"
+            19: "CASE WHEN :keyed THEN :keyn::text END", 20: "decode(:reqhash, 'hex')",
+        ]) + " \\gset k_"  // every column as a k_ variable (the first, the id, is :k_id)
     }
 
     /// One script for every category, so that each statement is prepared once per connection as the
     /// service's are: pgbench has no string arrays, so the categories and their grades are `-D`
     /// variables holding array literals, and each intake picks one by a random index `:k`.
-    func script(_ variant: Variant) -> String {
-        let full = variant == .full
+    func script() -> String {
         let lngStep = inputs.extent.lng / 1_000_000, latStep = inputs.extent.lat / 1_000_000
-        var lines = [
+        return [
             "\\set lng \(inputs.origin.lng) + random(1, 999999) * \(lngStep)",
             "\\set lat \(inputs.origin.lat) + random(1, 999999) * \(latStep)",
-            "\\set keyed random(1, 100) <= \(full ? Self.keyedPercent : 0)",
+            "\\set keyed random(1, 100) <= \(Self.keyedPercent)",
             "\\set keyn random(1, 1000000000000)",
             "\\set k random(1, \(inputs.categories.count))",
             "SELECT * FROM session_principal(:tenant, decode(:tok, 'hex')) \\aset s_",
             "SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text FROM locate_chain(:tenant, :lng, :lat) \\aset g_",
-        ]
-        if full {
-            lines += [
-                "\\if :keyed",
-                "BEGIN;",
-                "SELECT set_config('app.tenant_id', :tenant, true);",
-                "SELECT request_hash, case_id FROM idempotency_keys WHERE tenant_id = :tenant AND user_id = :s_user_id AND key = :keyn;",
-                "COMMIT;",
-                "\\endif",
-            ]
-        }
-        lines += ["BEGIN;", "SELECT set_config('app.tenant_id', :tenant, true);"]
-        if full {
-            lines.append("SELECT id, code, name, division_code, time_zone, status, settings::text, version, created_at FROM tenants WHERE id = :tenant;")
-        }
-        lines.append(Self.categorySelect + """
-
-             WHERE c.tenant_id = :tenant
-              AND c.id = ANY(ARRAY(SELECT unnest(string_to_array(rtrim(x.path, '.'), '.')::bigint[]) FROM categories x WHERE x.tenant_id = :tenant AND x.code = (:cats::text[])[:k]))
-            ORDER BY c.path \\aset c_
-            """)
-        if full {
-            lines += [
-                "SELECT version FROM work_calendars WHERE tenant_id = :tenant;",
-                """
-                SELECT NULL::text, id, number, status, rule_count, note, created_by, published_by, published_at, version, updated_at
-                 FROM rule_sets WHERE tenant_id = :tenant AND status = 'published' ORDER BY number DESC LIMIT 1;
-                """,
-            ]
-        }
-        lines.append("""
+            "BEGIN;",
+            "SELECT set_config('app.tenant_id', :tenant, true);",
+            // The last row is the leaf: its id is :c_id (the category's columns come last).
+            Self.substitute(Self.contextSQL, [1: ":tenant", 2: ":s_user_id", 3: "CASE WHEN :keyed THEN :keyn::text END", 4: "(:cats::text[])[:k]"])
+                + " \\aset c_",
+            """
             SELECT id, number, state, meters, reported_at
             FROM nearby_open_cases(:tenant, :c_id, :lng, :lat, :radius, now() - make_interval(hours => :window), \(Self.maxDuplicates + 1))
             WHERE id IS DISTINCT FROM NULL::bigint;
-            """)
-        lines += [
+            """,
             "COMMIT;",
             Self.numberSQL.replacingOccurrences(of: "$1", with: ":tenant").replacingOccurrences(of: "$2", with: ":day") + " AS last \\gset n_",
             "BEGIN;",
             "SELECT set_config('app.tenant_id', :tenant, true);",
             Self.insert(grade: "(:grades::text[])[:k]"),
-        ]
-        if full {
-            lines += [
-                "\\if :keyed",
-                """
-                INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash, case_id)
-                VALUES (:tenant, :s_user_id, :keyn, decode(:reqhash, 'hex'), :k_id)
-                ON CONFLICT (tenant_id, user_id, key) DO NOTHING RETURNING 1;
-                """,
-                "\\endif",
-            ]
-        }
-        lines.append("COMMIT;")
-        return lines.joined(separator: "\n") + "\n"
+            "COMMIT;",
+        ].joined(separator: "\n") + "\n"
     }
 
     /// Runs pgbench with `clients` connections, `transactions` intakes each (a count, not `-T`: pgbench
     /// times `-T` with SIGALRM, which a child of this process inherits blocked); every transaction's
     /// latency comes from its log.
-    func run(_ variant: Variant, mode: String, clients: Int, transactions: Int) throws -> Outcome {
+    func run(mode: String, clients: Int, transactions: Int) throws -> Outcome {
         let fm = FileManager.default
-        let dir = inputs.directory.appendingPathComponent("\(variant.rawValue)-\(mode)")
+        let dir = inputs.directory.appendingPathComponent(mode)
         try? fm.removeItem(at: dir)
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         var arguments = ["-n", "-M", mode, "-c", String(clients), "-j", "2", "-t", String(transactions), "-l", "--log-prefix", dir.appendingPathComponent("tx").path]
         let file = dir.appendingPathComponent("intake.sql")
-        try script(variant).write(to: file, atomically: true, encoding: .utf8)
+        try script().write(to: file, atomically: true, encoding: .utf8)
         arguments += ["-f", file.path, "-D", "cats={\(inputs.categories.map(\.code).joined(separator: ","))}",
                       "-D", "grades={\(inputs.categories.map(\.grade).joined(separator: ","))}"]
         let day = inputs.day
@@ -173,7 +134,7 @@ struct IntakeCeiling {
         let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0, !errors.contains("aborted") else {
-            throw BenchError("pgbench (\(variant.rawValue), \(mode)) failed with \(process.terminationStatus): \(errors.suffix(3000)) \(output.suffix(2000))")
+            throw BenchError("pgbench (\(mode)) failed with \(process.terminationStatus): \(errors.suffix(3000)) \(output.suffix(2000))")
         }
         func number(after label: String) -> Double? {
             guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return nil }

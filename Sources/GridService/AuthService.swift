@@ -1,6 +1,7 @@
 import Foundation
 import GridCore
 import GridStore
+import HummingbirdBcrypt
 
 /// A fresh login: the bearer token (shown once) and who it belongs to.
 public struct LoginResult: Sendable {
@@ -11,38 +12,47 @@ public struct LoginResult: Sendable {
 }
 
 extension GridService {
-    static let unknownUserHash = Secrets.hashPassword("no such user: equal work for every login", cost: 4)
+    static let unknownUserHash = Bcrypt.hash("no such user: equal work for every login", cost: 4)
 
-    /// Checks a password and opens a session. Repeated failures throttle the login for a while.
+    /// Checks a password and opens a session. Repeated failures throttle the login for a while. The
+    /// password is checked between two transactions (bcrypt holds no connection); the second one
+    /// makes sure the hash it was checked against is still the user's.
     public func login(tenantCode: String, login rawLogin: String, password: String) async throws -> LoginResult {
         let login = rawLogin.lowercased()
         let badCredentials = GridError(.unauthorized, "auth.badCredentials",
                                        Text(zh: "区代码、登录名或密码错误", en: "wrong district, login or password"))
         guard let tenant = try await db.withoutTenant({ tx in try await TenantStore.lookup(tx, code: tenantCode) }) else {
-            _ = Secrets.verifyPassword(password, hash: Self.unknownUserHash)
+            _ = try await Secrets.verifyPassword(password, hash: Self.unknownUserHash)
             throw badCredentials
         }
+        let (found, sessionDays) = try await withActiveTenant(tenant.id) { tx, record in
+            (try await UserStore.credentials(tx, login: login), record.settings.sessionDays)
+        }
+        guard let credentials = found, credentials.status == "active" else {
+            _ = try await Secrets.verifyPassword(password, hash: Self.unknownUserHash)
+            throw badCredentials
+        }
+        if credentials.failedLogins >= configuration.loginFailuresAllowed, let last = credentials.lastFailedLoginAt {
+            let wait = Int(last.addingTimeInterval(TimeInterval(configuration.loginLockSeconds)).timeIntervalSinceNow.rounded(.up))
+            if wait > 0 {
+                throw GridError(.tooManyRequests, "auth.throttled",
+                                Text(zh: "登录失败次数过多，请 \(wait) 秒后再试", en: "too many failed logins; try again in \(wait) seconds"),
+                                retryAfter: wait)
+            }
+        }
+        let matches = try await Secrets.verifyPassword(password, hash: credentials.passwordHash)
         // A wrong password returns nil so that the failure counter is committed before the 401.
-        let result: LoginResult? = try await withActiveTenant(tenant.id) { tx, settings in
-            guard let credentials = try await UserStore.credentials(tx, login: login), credentials.status == "active" else {
-                _ = Secrets.verifyPassword(password, hash: Self.unknownUserHash)
-                throw badCredentials
-            }
-            if credentials.failedLogins >= configuration.loginFailuresAllowed, let last = credentials.lastFailedLoginAt {
-                let wait = Int(last.addingTimeInterval(TimeInterval(configuration.loginLockSeconds)).timeIntervalSinceNow.rounded(.up))
-                if wait > 0 {
-                    throw GridError(.tooManyRequests, "auth.throttled",
-                                    Text(zh: "登录失败次数过多，请 \(wait) 秒后再试", en: "too many failed logins; try again in \(wait) seconds"),
-                                    retryAfter: wait)
-                }
-            }
-            guard Secrets.verifyPassword(password, hash: credentials.passwordHash) else {
+        let result: LoginResult? = try await withActiveTenant(tenant.id) { tx, _ in
+            guard let current = try await UserStore.credentials(tx, login: login), current.userId == credentials.userId,
+                  current.status == "active", current.passwordHash == credentials.passwordHash
+            else { throw badCredentials }
+            guard matches else {
                 try await UserStore.recordLogin(tx, userId: credentials.userId, succeeded: false)
                 return nil
             }
             try await UserStore.recordLogin(tx, userId: credentials.userId, succeeded: true)
             let token = Secrets.newToken(tenantId: tenant.id)
-            let expires = Date().addingTimeInterval(TimeInterval(settings.settings.sessionDays * 86_400))
+            let expires = Date().addingTimeInterval(TimeInterval(sessionDays * 86_400))
             try await SessionStore.insert(tx, userId: credentials.userId, tokenHash: Secrets.tokenHash(token), expiresAt: expires)
             guard let user = try await UserStore.find(tx, id: credentials.userId) else { throw badCredentials }
             let principal = Principal(tenantId: tenant.id, userId: user.id, login: user.login, bindings: try await UserStore.bindings(tx, userId: user.id))
@@ -72,13 +82,13 @@ extension GridService {
     /// making the change (`token`) ends.
     public func changePassword(_ principal: Principal, token: String?, current: String, new: String) async throws {
         if let problem = Users.passwordProblem(new) { throw GridError.invalid([FieldError("newPassword", "user.weakPassword", problem)]) }
-        let hash = Secrets.hashPassword(new, cost: configuration.bcryptCost)
+        let wrong = GridError(.forbidden, "auth.badCurrentPassword", Text(zh: "当前密码不正确", en: "the current password is wrong"))
+        let hash = try await Secrets.hashPassword(new, cost: configuration.bcryptCost)
+        let stored = try await withActiveTenant(principal.tenantId) { tx, _ in try await UserStore.credentials(tx, login: principal.login)?.passwordHash }
+        guard let stored, try await Secrets.verifyPassword(current, hash: stored) else { throw wrong }
         try await withActiveTenant(principal.tenantId) { tx, _ in
-            guard let credentials = try await UserStore.credentials(tx, login: principal.login),
-                  Secrets.verifyPassword(current, hash: credentials.passwordHash)
-            else {
-                throw GridError(.forbidden, "auth.badCurrentPassword", Text(zh: "当前密码不正确", en: "the current password is wrong"))
-            }
+            // The password checked must still be the one stored.
+            guard try await UserStore.credentials(tx, login: principal.login)?.passwordHash == stored else { throw wrong }
             try await UserStore.setPassword(tx, userId: principal.userId, hash: hash, mustChange: false)
             try await SessionStore.revokeAll(tx, userId: principal.userId, keeping: token.map(Secrets.tokenHash))
         }

@@ -28,7 +28,7 @@ extension GridService {
         }
         if !problems.isEmpty { throw GridError.invalid(problems) }
         let password = Secrets.randomPassword()
-        let hash = Secrets.hashPassword(password, cost: configuration.bcryptCost)
+        let hash = try await Secrets.hashPassword(password, cost: configuration.bcryptCost)
         let user = try await withActiveTenant(tenantId) { tx, _ in
             try caller.authorizeSomewhere(.userWrite)
             if try await UserStore.find(tx, login: login) != nil {
@@ -116,7 +116,7 @@ extension GridService {
     /// Sets a new one-time password and ends the user's sessions; returns the password.
     public func resetPassword(_ caller: Caller, tenantId: Int64, login: String) async throws -> String {
         let password = Secrets.randomPassword()
-        let hash = Secrets.hashPassword(password, cost: configuration.bcryptCost)
+        let hash = try await Secrets.hashPassword(password, cost: configuration.bcryptCost)
         try await withActiveTenant(tenantId) { tx, _ in
             guard let user = try await UserStore.find(tx, login: login.lowercased()) else { throw Errors.userNotFound(login) }
             if caller.principal != nil {

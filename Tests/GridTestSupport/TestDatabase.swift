@@ -21,8 +21,26 @@ public struct TestDatabase: Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
+    /// How many test databases exist at once. Swift Testing starts every test together; unbounded,
+    /// their pools asked the server for more connections than it allows ("too many clients"), and a
+    /// pool whose connection attempts had failed was seen to leave a lease waiting for good.
+    static let openAtOnce = 6
+    static let gate = Gate(slots: openAtOnce)
+
     /// Runs `body` against a new database, then drops it.
     public static func with<T: Sendable>(_ body: @Sendable (TestDatabase) async throws -> T) async throws -> T {
+        await gate.enter()
+        do {
+            let result = try await withOpen(body)
+            await gate.leave()
+            return result
+        } catch {
+            await gate.leave()
+            throw error
+        }
+    }
+
+    static func withOpen<T: Sendable>(_ body: @Sendable (TestDatabase) async throws -> T) async throws -> T {
         let environment = ProcessInfo.processInfo.environment
         guard let adminURL = environment["GRIDGOV_TEST_OWNER_URL"], let appPassword = environment["GRIDGOV_TEST_APP_PASSWORD"] else {
             fatalError("GRIDGOV_TEST_OWNER_URL and GRIDGOV_TEST_APP_PASSWORD are not set: run the tests with scripts/test.sh")
@@ -37,6 +55,7 @@ public struct TestDatabase: Sendable {
         ownerConfiguration.database = name
         ownerConfiguration.options.maximumConnections = 4
         var appConfiguration = ownerConfiguration
+        appConfiguration.options.maximumConnections = 8
         appConfiguration.username = "gridgov_app"
         appConfiguration.password = appPassword
         let owner = PostgresClient(configuration: ownerConfiguration, backgroundLogger: logger)
@@ -99,6 +118,27 @@ public struct TestDatabase: Sendable {
         _ = try await service.importOrg(tenantId: provisioned.tenant.id, geoJSON: try JSONEncoder().encode(district.featureCollection()))
         return SmallDistrict(tenantId: provisioned.tenant.id, code: provisioned.tenant.code, division: division, district: district,
                              adminPassword: provisioned.adminPassword)
+    }
+}
+
+/// A counting semaphore for async code: `enter` waits while every slot is taken.
+actor Gate {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(slots: Int) { free = slots }
+
+    func enter() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the slot to the longest waiter, or frees it.
+    func leave() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }
 

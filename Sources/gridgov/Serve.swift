@@ -6,6 +6,7 @@ import GridStore
 import Hummingbird
 import Logging
 import Metrics
+import NIOPosix
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
@@ -52,7 +53,8 @@ struct Serve: AsyncParsableCommand {
         // The pool keeps its connections open: a fresh backend spends some 40 ms loading PostGIS and
         // planning the hot statements again, which a quiet minute would otherwise cost the next burst.
         configuration.options.minimumConnections = configuration.options.maximumConnections
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let client = PostgresClient(configuration: configuration, eventLoopGroup: SpreadingEventLoopGroup(base: MultiThreadedEventLoopGroup.singleton),
+                                    backgroundLogger: logger)
         let service = GridService(db: Database(client: client, logger: logger), configuration: .fromEnvironment())
         var services: [any Service] = [client]
         if !noWorker { services.append(JobWorker(service: service, logger: logger)) }

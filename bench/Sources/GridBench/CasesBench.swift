@@ -118,8 +118,7 @@ struct CasesBench {
             intakeDesks.append(desks[login]!)
         }
 
-        let http = try await intakeHTTP(intakeDesks)
-        try await intakeCeilings(tenantId: tenantId, code: code, dispatcher: desks["bench.dsp01"]!, http: http)
+        let http = try await intakeRounds(intakeDesks, tenantId: tenantId, code: code, dispatcher: desks["bench.dsp01"]!)
         // The same clients below saturation: the latency a desk sees while the server has room.
         for share in Self.pacedShares { _ = try await intakeHTTP(intakeDesks, rate: (http.perSecond * share).rounded()) }
         if bench.intakeOnly { return }
@@ -177,12 +176,12 @@ struct CasesBench {
     /// most the server can take); with `rate` (requests/s for all clients together) each client
     /// keeps to its own schedule, and a latency counts from when the request was due, so a client
     /// that fell behind its schedule counts the wait too.
-    func intakeHTTP(_ desks: [Desk], rate: Double? = nil) async throws -> IntakeFigures {
+    func intakeHTTP(_ desks: [Desk], rate: Double? = nil, seconds: Double? = nil) async throws -> IntakeFigures {
         let bodies = try desks.enumerated().map { index, desk in
             var rng = SplitMix64(seed: UInt64(1000 + index))
             return try (0..<400).map { _ in try intakeBody(desk, category: Self.itemCodes[Int(rng.next() % UInt64(Self.itemCodes.count))], &rng) }
         }
-        let (port, seconds, run) = (bench.port, bench.intakeSeconds, UInt64.random(in: 0...UInt64.max) % 1_000_000)
+        let (port, seconds, run) = (bench.port, seconds ?? bench.intakeSeconds, UInt64.random(in: 0...UInt64.max) % 1_000_000)
         let start = monotonicSeconds() + 0.5, measureFrom = start + Self.warmUpSeconds, end = measureFrom + seconds
         let tallies = try await runClients(desks.count) { index in
             let http = try MiniHTTPClient(port: UInt16(port))
@@ -247,9 +246,14 @@ struct CasesBench {
     /// Of all requests, the share that resends the client's previous keyed request (a retry).
     static let retryPercent: UInt64 = 2
 
-    /// The same SQL by pgbench with as many clients: every statement prepared (the ceiling), and every
-    /// statement planned anew.
-    func intakeCeilings(tenantId: Int64, code: String, dispatcher: Desk, http: IntakeFigures) async throws {
+    /// Rounds of intake: the HTTP clients for a while, then the same SQL by pgbench with as many
+    /// clients, every statement prepared (the ceiling), as many intakes as the HTTP round made;
+    /// `intakeRounds` times. This shared machine's speed drifts by tens of percent within
+    /// minutes, so the ratio is taken round by round (HTTP and pgbench next to each other) and the
+    /// median round's is the figure. Then pgbench once more with every statement planned anew.
+    static let intakeRounds = 3
+
+    func intakeRounds(_ desks: [Desk], tenantId: Int64, code: String, dispatcher: Desk) async throws -> IntakeFigures {
         var day = ""
         for try await text in try await client.query("SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')", logger: logger).decode(String.self) {
             day = text
@@ -271,18 +275,38 @@ struct CasesBench {
             origin: district.origin, extent: (Double(columns) * district.cell.lng, Double(rows) * district.cell.lat),
             duplicateRadiusMeters: settings.duplicateRadiusMeters, duplicateWindowHours: settings.duplicateWindowHours, directory: directory))
         defer { try? FileManager.default.removeItem(at: directory) }
-        // As many intakes as the HTTP run made, so that both runs take about as long.
-        let transactions = max(50, http.count / bench.intakeClients)
-        for mode in ["prepared", "extended"] {
-            let outcome = try ceiling.run(mode: mode, clients: bench.intakeClients, transactions: transactions)
-            let l = outcome.latencies
-            print("intake SQL via pgbench -M \(mode) -c \(bench.intakeClients), every statement of an intake: \(Int(outcome.tps)) intakes/s; n=\(outcome.transactions) "
-                + "p50=\(format(l.p50)) ms p90=\(format(l.p90)) ms p99=\(format(l.p99)) ms max=\(format(l.max)) ms; \(outcome.failed) failed")
-            let ratio = http.perSecond / max(outcome.tps, 1)
-            print("  HTTP / this = \(String(format: "%.2f", ratio))"
-                + (mode == "prepared"
-                    ? "  (the ceiling; aim ≥ \(String(format: "%.2f", Self.intakeAimRatio)): ratio \(String(format: "%.2f", ratio / Self.intakeAimRatio)))" : ""))
+        let clients = bench.intakeClients, seconds = bench.intakeSeconds / 2
+        var rounds: [(http: IntakeFigures, sql: IntakeCeiling.Outcome)] = []
+        for round in 1...Self.intakeRounds {
+            print("intake round \(round) of \(Self.intakeRounds):")
+            let http = try await intakeHTTP(desks, seconds: seconds)
+            let sql = try ceiling.run(mode: "prepared", clients: clients, transactions: max(50, http.count / clients))
+            print(ceilingLine(sql, mode: "prepared") + "; HTTP / this = \(String(format: "%.2f", http.perSecond / max(sql.tps, 1)))")
+            rounds.append((http, sql))
         }
+        let ratios = rounds.map { $0.http.perSecond / max($0.sql.tps, 1) }.sorted()
+        let ratio = ratios[ratios.count / 2]
+        let http = IntakeFigures(perSecond: rounds.map(\.http.perSecond).reduce(0, +) / Double(rounds.count), count: rounds.map(\.http.count).reduce(0, +),
+                                 latencies: Percentiles(rounds.flatMap(\.http.latencies.sorted)))
+        let sql = Percentiles(rounds.flatMap(\.sql.latencies.sorted)), sqlRate = rounds.map(\.sql.tps).reduce(0, +) / Double(rounds.count)
+        let l = http.latencies
+        print("case intake via HTTP, \(Self.intakeRounds) rounds of \(format(seconds)) s, \(clients) clients each sending on as soon as answered: "
+            + "\(Int(http.perSecond)) requests/s; n=\(http.count) p50=\(format(l.p50)) ms p90=\(format(l.p90)) ms p99=\(format(l.p99)) ms max=\(format(l.max)) ms  "
+            + "(aim p99 ≤ \(Self.intakeAimP99) ms: \(format(Self.intakeAimP99 / l.p99))× headroom)")
+        print("intake SQL via pgbench -M prepared -c \(clients) in the same rounds (the ceiling): \(Int(sqlRate)) intakes/s; "
+            + "p50=\(format(sql.p50)) ms p90=\(format(sql.p90)) ms p99=\(format(sql.p99)) ms max=\(format(sql.max)) ms")
+        print("HTTP / ceiling by round: \(ratios.map { String(format: "%.2f", $0) }.joined(separator: ", ")); median \(String(format: "%.2f", ratio))  "
+            + "(aim ≥ \(String(format: "%.2f", Self.intakeAimRatio)): ratio \(String(format: "%.2f", ratio / Self.intakeAimRatio)))")
+        let extended = try ceiling.run(mode: "extended", clients: clients, transactions: max(50, rounds.last!.http.count / clients))
+        print(ceilingLine(extended, mode: "extended") + " (every statement planned anew); HTTP / this = "
+            + String(format: "%.2f", rounds.last!.http.perSecond / max(extended.tps, 1)))
+        return http
+    }
+
+    func ceilingLine(_ outcome: IntakeCeiling.Outcome, mode: String) -> String {
+        let l = outcome.latencies
+        return "intake SQL via pgbench -M \(mode) -c \(bench.intakeClients), every statement of an intake: \(Int(outcome.tps)) intakes/s; "
+            + "n=\(outcome.transactions) p50=\(format(l.p50)) ms p90=\(format(l.p90)) ms p99=\(format(l.p99)) ms max=\(format(l.max)) ms; \(outcome.failed) failed"
     }
 
     // MARK: b. work lists

@@ -243,8 +243,9 @@ public enum CaseStore {
     public static func intakeContext(_ tx: Tx, userId: Int64?, key: String?, categoryCode: String?) async throws -> IntakeContext? {
         let rows = try await tx.execute(IntakeContextStatement(tenantId: tx.tenant, userId: userId, key: key, categoryCode: categoryCode))
         guard let first = rows.first else { return nil }
-        var context = first.context
-        context.categoryChain = rows.compactMap(\.category)
+        // Every row repeats the district's columns; they are decoded from the first only.
+        var context = try IntakeContextStatement.context(first)
+        context.categoryChain = try rows.compactMap(IntakeContextStatement.category)
         return context
     }
 
@@ -281,13 +282,21 @@ public enum CaseStore {
             return bindings
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> (context: IntakeContext, category: CategoryRecord?) {
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+
+        /// What the district's columns of a row say (the chain left empty).
+        static func context(_ row: PostgresRow) throws -> IntakeContext {
             let r = row.makeRandomAccess()
             let earlier = try r[21].decode(ByteBuffer?.self).map { hash in (Array(hash.readableBytesView), try r[22].decode(Int64.self)) }
-            let context = IntakeContext(
+            return IntakeContext(
                 tenant: try TenantStore.record(r, from: 0), calendarVersion: try r[9].decode(Int64?.self),
                 published: try r[11].decode(Int64?.self) == nil ? nil : try RuleSetStore.record(r, from: 10), earlier: earlier, categoryChain: [])
-            return (context, try r[23].decode(Int64?.self) == nil ? nil : try CatalogStore.record(r, from: 23))
+        }
+
+        /// The node of the category chain in a row, nil when the row has none.
+        static func category(_ row: PostgresRow) throws -> CategoryRecord? {
+            let r = row.makeRandomAccess()
+            return try r[23].decode(Int64?.self) == nil ? nil : try CatalogStore.record(r, from: 23)
         }
     }
 

@@ -33,6 +33,8 @@ public enum CatalogStore {
     /// One row of `select`.
     static func record(_ row: PostgresRow) throws -> CategoryRecord { try record(row.makeRandomAccess(), from: 0) }
 
+    static let decodedGrades = DecodedJSON<[Grade]>()
+
     /// The columns of `select` in `row` from column `start` on (a statement that reads more than the node).
     static func record(_ row: PostgresRandomAccessRow, from start: Int) throws -> CategoryRecord {
         func column<T: PostgresDecodable>(_ i: Int) throws -> T { try row[start + i].decode(T.self) }
@@ -41,7 +43,7 @@ public enum CatalogStore {
         let entry = CategoryEntry(
             code: try column(1), parentCode: try column(2), name: try column(3), kind: CategoryKind(rawValue: kind) ?? .event,
             isPublic: try column(6), filingStandard: try column(7), closingStandard: try column(8),
-            grades: try JSONDecoder().decode([Grade].self, from: Data(grades.utf8)), leadDepartment: try column(10),
+            grades: try decodedGrades.decode(grades), leadDepartment: try column(10),
             assistingDepartments: try column(14), defaultLevel: level.flatMap(HandlingLevel.init))
         return CategoryRecord(id: id, path: ScopePath(path) ?? .root(id), entry: entry, version: try column(12), updatedAt: try column(13))
     }

@@ -56,13 +56,15 @@ public enum TenantStore {
     /// One row of `columns`.
     static func record(_ row: PostgresRow) throws -> TenantRecord { try record(row.makeRandomAccess(), from: 0) }
 
+    static let decodedSettings = DecodedJSON<TenantSettings>()
+
     /// The columns of `columns` in `row` from column `start` on (a statement that reads more than the tenant).
     static func record(_ row: PostgresRandomAccessRow, from start: Int) throws -> TenantRecord {
         let settings = try row[start + 6].decode(String.self)
         return TenantRecord(
             id: try row[start].decode(Int64.self), code: try row[start + 1].decode(String.self), name: try row[start + 2].decode(String.self),
             divisionCode: try row[start + 3].decode(String.self), timeZone: try row[start + 4].decode(String.self),
-            status: try row[start + 5].decode(String.self), settings: try JSONDecoder().decode(TenantSettings.self, from: Data(settings.utf8)),
+            status: try row[start + 5].decode(String.self), settings: try decodedSettings.decode(settings),
             version: try row[start + 7].decode(Int64.self), createdAt: try row[start + 8].decode(Date.self))
     }
 

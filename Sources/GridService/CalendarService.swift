@@ -23,17 +23,20 @@ final class CalendarCache: Sendable {
 
     /// The calendar when the stored document's `version` (nil: none stored) was read already.
     func calendar(_ tx: Tx, version: Int64?) async throws -> DistrictCalendar {
-        guard let version else {
-            let year = GridService.currentYear()
-            if let hit = defaults.withLock({ $0[year] }) { return hit }
-            let fresh = try await GridService.workCalendar(tx)
-            if fresh.version == nil { defaults.withLock { $0[year] = fresh } }
+        if let hit = cached(tenantId: tx.tenant, version: version) { return hit }
+        let fresh = try await GridService.workCalendar(tx)
+        guard version != nil else {
+            if fresh.version == nil { defaults.withLock { $0[GridService.currentYear()] = fresh } }
             return fresh
         }
-        if let hit = districts.withLock({ $0[tx.tenant] }), hit.version == version { return hit }
-        let fresh = try await GridService.workCalendar(tx)
         if fresh.version != nil { districts.withLock { $0[tx.tenant] = fresh } }
         return fresh
+    }
+
+    /// The parsed calendar of a district whose stored document has `version`, nil when it is not cached.
+    func cached(tenantId: Int64, version: Int64?) -> DistrictCalendar? {
+        guard let version else { return defaults.withLock { $0[GridService.currentYear()] } }
+        return districts.withLock { $0[tenantId] }.flatMap { $0.version == version ? $0 : nil }
     }
 }
 

@@ -91,69 +91,48 @@ extension GridService {
             try caller.authorize(.caseReport, at: grid.path)
             located = grid
         }
-        let calendars = calendarCache
-        // First what the case needs, checked and read (or the answer of an earlier request under the
-        // key); then its number (a statement of its own); then the case in a transaction of its own.
-        struct Prepared: Sendable {
-            var new: NewCase
-            var duplicates: [CaseStore.Nearby]
-            var now: Date
-            var gridPath: ScopePath
-            var tenantCode: String
-            var day: LocalDate
+        // First what the case needs, read in one call and checked (or the answer of an earlier request
+        // under the key); then its number (a call of its own); then the case in a transaction of its own.
+        guard let context = try await CaseStore.intakeContext(db.client, tenantId: tenantId, userId: userId, key: key, categoryCode: intake.category,
+                                                              logger: logger)
+        else { throw Errors.tenantNotFound("\(tenantId)") }
+        let tenant = context.tenant
+        guard tenant.status == "active" else { throw Errors.tenantSuspended(tenant.code) }
+        if let key, let userId, let earlier = context.earlier {
+            guard earlier.requestHash == requestHash else { throw Errors.idempotencyKeyReused(key) }
+            if let replayed = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash) { return replayed }
         }
-        enum Read: Sendable { case replay(CaseIntakeResult), fresh(Prepared) }
-        let read = try await db.withTenant(tenantId) { tx -> Read in
-            guard let context = try await CaseStore.intakeContext(tx, userId: userId, key: key, categoryCode: intake.category)
-            else { throw Errors.tenantNotFound("\(tenantId)") }
-            let tenant = context.tenant
-            guard tenant.status == "active" else { throw Errors.tenantSuspended(tenant.code) }
-            if let key, let earlier = context.earlier {
-                guard earlier.requestHash == requestHash else { throw Errors.idempotencyKeyReused(key) }
-                if let record = try await CaseStore.find(tx, id: earlier.caseId) {
-                    return .replay(CaseIntakeResult(view: try await Self.view(tx, caller, record), duplicates: [], replayed: true))
-                }
-            }
-            let grid: OrgUnitRecord
-            if let located {
-                grid = located
-            } else {
-                grid = try await Self.namedGrid(tx, code: intake.grid!)
-                try caller.authorize(.caseReport, at: grid.path)
-            }
-            var categoryId: Int64?
-            var checked = intake
-            if let code = intake.category {
-                let item = try Self.item(context.categoryChain, code: code, grade: intake.grade)
-                categoryId = item.record.id
-                checked.grade = item.grade.key
-            }
-            let calendar = try await calendars.calendar(tx, version: context.calendarVersion).calendar
-            let now = Date()
-            let dispatchLimit = (context.published == nil ? DeadlineProfile.builtIn.limits
-                : try await self.routerCache.router(for: context.published!, tx).ruleSet.limits(profile: nil))[.dispatch]
-            var duplicates: [CaseStore.Nearby] = []
-            if let categoryId, let lat = intake.lat, let lng = intake.lng {
-                duplicates = try await CaseStore.nearbyOpen(
-                    tx, categoryId: categoryId, lat: lat, lng: lng, meters: tenant.settings.duplicateRadiusMeters,
-                    since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), limit: Self.maxDuplicates)
-            }
-            return .fresh(Prepared(new: NewCase(number: "", intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
-                                                 dispatchDue: dispatchLimit.map { calendar.deadline(from: now, limit: $0) }),
-                                   duplicates: duplicates, now: now, gridPath: grid.path, tenantCode: tenant.code, day: calendar.localDate(now)))
+        let grid: OrgUnitRecord
+        if let located {
+            grid = located
+        } else {
+            grid = try await db.withTenant(tenantId) { tx in try await Self.namedGrid(tx, code: intake.grid!) }
+            try caller.authorize(.caseReport, at: grid.path)
         }
-        let prepared: Prepared
-        switch read {
-        case .replay(let earlier): return earlier
-        case .fresh(let fresh): prepared = fresh
+        var categoryId: Int64?
+        var checked = intake
+        if let code = intake.category {
+            let item = try Self.item(context.categoryChain, code: code, grade: intake.grade)
+            categoryId = item.record.id
+            checked.grade = item.grade.key
         }
-        var new = prepared.new
-        new.number = try await CaseStore.takeNumber(db.client, tenantId: tenantId, tenantCode: prepared.tenantCode, day: prepared.day, logger: logger)
+        let (calendar, router) = try await calendarAndRouter(tenantId, calendarVersion: context.calendarVersion, published: context.published)
+        let now = Date()
+        let dispatchLimit = (router?.ruleSet.limits(profile: nil) ?? DeadlineProfile.builtIn.limits)[.dispatch]
+        var duplicates: [CaseStore.Nearby] = []
+        if let categoryId, let lat = intake.lat, let lng = intake.lng {
+            duplicates = try await CaseStore.nearbyOpen(
+                db.client, tenantId: tenantId, categoryId: categoryId, lat: lat, lng: lng, meters: tenant.settings.duplicateRadiusMeters,
+                since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), limit: Self.maxDuplicates, logger: logger)
+        }
+        let number = try await CaseStore.takeNumber(db.client, tenantId: tenantId, tenantCode: tenant.code, day: calendar.calendar.localDate(now),
+                                                    logger: logger)
+        let new = NewCase(number: number, intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
+                          dispatchDue: dispatchLimit.map { calendar.calendar.deadline(from: now, limit: $0) })
         do {
-            return try await db.withTenant(tenantId) { tx in
-                let (duplicates, now) = (prepared.duplicates, prepared.now)
+            return try await db.withTenant(tenantId) { [duplicates] tx in
                 let inserted = try await CaseStore.insert(tx, new, actor: caller.principal?.login ?? "cli",
-                                                          role: Self.reportingRole(caller, at: prepared.gridPath)?.rawValue,
+                                                          role: Self.reportingRole(caller, at: grid.path)?.rawValue,
                                                           key: key.map { ($0, requestHash) })
                 if key != nil, !inserted.claimed { throw IdempotencyRace() }
                 let record = inserted.record
@@ -167,6 +146,20 @@ extension GridService {
             guard let key, let userId, let earlier = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash)
             else { throw GridError(.conflict, "db.retry", Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request")) }
             return earlier
+        }
+    }
+
+    /// The district's calendar and its published rules (nil without any), from the caches; a
+    /// transaction reads them only when one of them is not cached.
+    func calendarAndRouter(_ tenantId: Int64, calendarVersion: Int64?, published: RuleSetRecord?) async throws -> (DistrictCalendar, Router?) {
+        let cachedRouter = published.flatMap(routerCache.cached)
+        if let calendar = calendarCache.cached(tenantId: tenantId, version: calendarVersion), published == nil || cachedRouter != nil {
+            return (calendar, cachedRouter)
+        }
+        return try await db.withTenant(tenantId) { tx in
+            let calendar = try await self.calendarCache.calendar(tx, version: calendarVersion)
+            guard let published else { return (calendar, nil) }
+            return (calendar, try await self.routerCache.router(for: published, tx))
         }
     }
 

@@ -72,10 +72,15 @@ final class RouterCache: Sendable {
 
     /// The router of `record`; its document is read (if the record came without it) only on a miss.
     func router(for record: RuleSetRecord, _ tx: Tx) async throws -> Router {
-        if let hit = routers.withLock({ $0[record.id] }), hit.version == record.version { return hit.router }
+        if let hit = cached(record) { return hit }
         let router = Router(ruleSet: try await GridService.ruleSet(of: record, tx))
         if record.status != .draft { routers.withLock { $0[record.id] = (record.version, router) } }
         return router
+    }
+
+    /// The router of `record` when this version is cached.
+    func cached(_ record: RuleSetRecord) -> Router? {
+        routers.withLock { $0[record.id] }.flatMap { $0.version == record.version ? $0.router : nil }
     }
 }
 

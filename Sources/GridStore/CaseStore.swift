@@ -239,9 +239,12 @@ public enum CaseStore {
     }
 
     /// Nil when the district is not there. `key` is looked up only with a `userId`; `categoryCode` nil
-    /// leaves the chain empty, as does an unknown code.
-    public static func intakeContext(_ tx: Tx, userId: Int64?, key: String?, categoryCode: String?) async throws -> IntakeContext? {
-        let rows = try await tx.execute(IntakeContextStatement(tenantId: tx.tenant, userId: userId, key: key, categoryCode: categoryCode))
+    /// leaves the chain empty, as does an unknown code. One call outside any transaction
+    /// (`intake_context` sets the district for its own).
+    public static func intakeContext(_ client: PostgresClient, tenantId: Int64, userId: Int64?, key: String?, categoryCode: String?,
+                                     logger: Logger) async throws -> IntakeContext? {
+        let rows = try await client.executeAll(
+            IntakeContextStatement(tenantId: tenantId, userId: userId, key: key, categoryCode: categoryCode), logger: logger)
         guard let first = rows.first else { return nil }
         // Every row repeats the district's columns; they are decoded from the first only.
         var context = try IntakeContextStatement.context(first)
@@ -251,20 +254,7 @@ public enum CaseStore {
 
     /// The statement of `intakeContext` (public for the benchmark's pgbench ceiling, which sends the
     /// same SQL). One row per node of the category chain, or one with the category's columns NULL.
-    /// The category's columns come last, so that a client naming columns by name (pgbench's `\aset`)
-    /// sees the category's `id` last.
-    public static let intakeContextSQL = """
-        SELECT \(TenantStore.columns.split(separator: ", ").map { "t.\($0)" }.joined(separator: ", ")),
-               (SELECT w.version FROM work_calendars w WHERE w.tenant_id = $1),
-               r.*, k.request_hash, k.case_id, cat.*
-        FROM tenants t
-        LEFT JOIN LATERAL (SELECT \(RuleSetStore.columns(withDocument: false)) FROM rule_sets
-                           WHERE tenant_id = $1 AND status = 'published' ORDER BY number DESC LIMIT 1) r ON true
-        LEFT JOIN idempotency_keys k ON k.tenant_id = $1 AND k.user_id = $2 AND k.key = $3
-        LEFT JOIN LATERAL (\(CatalogStore.chainSQL(tenant: "$1", code: "$4"))) cat ON true
-        WHERE t.id = $1
-        ORDER BY cat.path
-        """
+    public static let intakeContextSQL = "SELECT * FROM intake_context($1, $2, $3, $4)"
 
     struct IntakeContextStatement: PostgresPreparedStatement {
         static let sql = intakeContextSQL
@@ -634,10 +624,11 @@ public enum CaseStore {
         public var reportedAt: Date
     }
 
-    public static func nearbyOpen(_ tx: Tx, categoryId: Int64, lat: Double, lng: Double, meters: Double, since: Date, excluding: Int64? = nil,
-                                  limit: Int) async throws -> [Nearby] {
-        let found = try await tx.execute(NearbyStatement(tenantId: tx.tenant, categoryId: categoryId, lng: lng, lat: lat, meters: meters, since: since,
-                                                         excluding: excluding, limit: Int32(limit) + 1))
+    /// A call outside any transaction (`nearby_open_cases` applies the district itself).
+    public static func nearbyOpen(_ client: PostgresClient, tenantId: Int64, categoryId: Int64, lat: Double, lng: Double, meters: Double, since: Date,
+                                  excluding: Int64? = nil, limit: Int, logger: Logger) async throws -> [Nearby] {
+        let found = try await client.executeAll(NearbyStatement(tenantId: tenantId, categoryId: categoryId, lng: lng, lat: lat, meters: meters,
+                                                                since: since, excluding: excluding, limit: Int32(limit) + 1), logger: logger)
         return Array(found.prefix(limit))
     }
 

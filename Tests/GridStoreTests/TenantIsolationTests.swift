@@ -105,6 +105,42 @@ import Testing
         }
     }
 
+    /// `intake_context` reads the asked district's own rows (its category chain, not another's of
+    /// the same code), sets the tenant for its own statement only, and refuses another district
+    /// inside a tenant's transaction.
+    @Test func intakeContextReadsTheAskedDistrictInACallOfItsOwn() async throws {
+        try await TestDatabase.with { db in
+            let a = try await db.seedSmallDistrict(code: "HD", division: "110108")
+            let b = try await db.seedSmallDistrict(code: "CY", division: "110105")
+            let inA = try #require(try await CaseStore.intakeContext(db.app, tenantId: a.tenantId, userId: nil, key: nil, categoryCode: "E0101",
+                                                                     logger: db.logger))
+            let inB = try #require(try await CaseStore.intakeContext(db.app, tenantId: b.tenantId, userId: nil, key: nil, categoryCode: "E0101",
+                                                                     logger: db.logger))
+            #expect(inA.tenant.code == "HD" && inB.tenant.code == "CY")
+            #expect(inA.categoryChain.map(\.entry.code) == ["E", "E01", "E0101"], "\(inA.categoryChain.map(\.entry.code))")
+            #expect(inB.categoryChain.map(\.entry.code) == ["E", "E01", "E0101"])
+            #expect(Set(inA.categoryChain.map(\.id)).isDisjoint(with: inB.categoryChain.map(\.id)))
+            let unknown = try await CaseStore.intakeContext(db.app, tenantId: a.tenantId, userId: nil, key: nil, categoryCode: "Z9999", logger: db.logger)
+            #expect(unknown?.tenant.code == "HD" && unknown?.categoryChain.isEmpty == true)
+            try await db.app.withConnection { connection in
+                var rows = 0
+                for try await _ in try await connection.query("SELECT * FROM intake_context(\(a.tenantId), NULL, NULL, 'E0101')", logger: db.logger) {
+                    rows += 1
+                }
+                #expect(rows == 3)
+                var after: String?
+                for try await value in try await connection.query("SELECT coalesce(current_setting('app.tenant_id', true), '')", logger: db.logger)
+                    .decode(String.self) { after = value }
+                #expect(after == "")
+            }
+            await #expect(throws: (any Error).self) {
+                try await db.db.withTenant(a.tenantId) { tx in
+                    for try await _ in try await tx.query("SELECT * FROM intake_context(\(b.tenantId), NULL, NULL, 'E0101')") {}
+                }
+            }
+        }
+    }
+
     @Test func locateFindsOnlyTheCurrentTenantsGrids() async throws {
         try await TestDatabase.with { db in
             // Two districts drawn over the same ground.

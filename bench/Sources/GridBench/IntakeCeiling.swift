@@ -7,9 +7,10 @@ import GridStore
 /// service). What the server adds on top (HTTP, JSON, Swift, the pool) is the difference.
 ///
 /// The script mirrors GridService.takeIn as it stands: the session lookup and locate_chain outside any
-/// transaction; one transaction with what intake reads in one statement (the district, its calendar's
+/// transaction; what intake reads in one call (`intake_context`: the district, its calendar's
 /// version, the published rule set's header, the answer to an earlier request under the key when
-/// there is one, a quarter of the requests, and the category's chain), then the nearby open cases;
+/// there is one, a quarter of the requests, and the category's chain), then the nearby open cases,
+/// both outside any transaction too;
 /// the case number (`take_case_number`, a statement of its own); then one transaction with one
 /// statement that writes the case, its first event and the key's claim and reads the case back
 /// (saying too whether a webhook subscription hears of reports: the benchmark district has none, so
@@ -59,7 +60,7 @@ struct IntakeCeiling {
     /// pgbench variables (the case's id comes back as `:k_id`).
     static func insert(grade: String) -> String {
         substitute(CaseStore.insertSQL, [
-            1: ":tenant", 2: ":code || '-' || :daycompact || '-' || lpad(:n_last::text, 6, '0')", 3: "'hotline'", 4: ":c_id", 5: grade,
+            1: ":tenant", 2: ":code || '-' || :daycompact || '-' || lpad(:n_last::text, 6, '0')", 3: "'hotline'", 4: ":c_c_id", 5: grade,
             6: ":descr", 7: ":address", 8: ":lng", 9: ":lat", 10: ":g_id", 11: ":g_path", 12: "NULL", 13: "NULL", 14: ":s_user_id",
             15: "now() + interval '2 hours'", 16: ":s_login", 17: "'dispatcher'", 18: ":payload",
             19: "CASE WHEN :keyed THEN :keyn::text END", 20: "decode(:reqhash, 'hex')",
@@ -79,17 +80,14 @@ struct IntakeCeiling {
             "\\set k random(1, \(inputs.categories.count))",
             "SELECT * FROM session_principal(:tenant, decode(:tok, 'hex')) \\aset s_",
             "SELECT id, parent_id, kind, grid_level, code, name, path, version, updated_at, NULL::text FROM locate_chain(:tenant, :lng, :lat) \\aset g_",
-            "BEGIN;",
-            "SELECT set_config('app.tenant_id', :tenant, true);",
-            // The last row is the leaf: its id is :c_id (the category's columns come last).
+            // The last row is the leaf: its id is :c_c_id (the category's columns come last).
             Self.substitute(Self.contextSQL, [1: ":tenant", 2: ":s_user_id", 3: "CASE WHEN :keyed THEN :keyn::text END", 4: "(:cats::text[])[:k]"])
                 + " \\aset c_",
             """
             SELECT id, number, state, meters, reported_at
-            FROM nearby_open_cases(:tenant, :c_id, :lng, :lat, :radius, now() - make_interval(hours => :window), \(Self.maxDuplicates + 1))
+            FROM nearby_open_cases(:tenant, :c_c_id, :lng, :lat, :radius, now() - make_interval(hours => :window), \(Self.maxDuplicates + 1))
             WHERE id IS DISTINCT FROM NULL::bigint;
             """,
-            "COMMIT;",
             Self.numberSQL.replacingOccurrences(of: "$1", with: ":tenant").replacingOccurrences(of: "$2", with: ":day") + " AS last \\gset n_",
             "BEGIN;",
             "SELECT set_config('app.tenant_id', :tenant, true);",

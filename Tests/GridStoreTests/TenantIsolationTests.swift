@@ -72,6 +72,14 @@ import Testing
         }
     }
 
+    /// The connection's `app.tenant_id` now ('' when none is set).
+    static func tenantSetting(_ connection: PostgresConnection, _ db: TestDatabase) async throws -> String? {
+        var setting: String?
+        for try await value in try await connection.query("SELECT coalesce(current_setting('app.tenant_id', true), '')", logger: db.logger)
+            .decode(String.self) { setting = value }
+        return setting
+    }
+
     /// `take_case_number` sets the tenant for its own statement only, counts each district and day
     /// apart, and refuses to number for another district inside a tenant's transaction.
     @Test func caseNumbersAreTakenPerTenantAndDayInACallOfTheirOwn() async throws {
@@ -90,10 +98,7 @@ import Testing
                 for try await value in try await connection.query("SELECT take_case_number(\(a.tenantId), '2026-11-23')::text || ':' || coalesce(current_setting('app.tenant_id', true), '')",
                                                                    logger: db.logger).decode(String.self) { seen = value }
                 #expect(seen == "3:\(a.tenantId)")
-                var after: String?
-                for try await value in try await connection.query("SELECT coalesce(current_setting('app.tenant_id', true), '')", logger: db.logger)
-                    .decode(String.self) { after = value }
-                #expect(after == "")
+                #expect(try await Self.tenantSetting(connection, db) == "")
             }
             // Inside tenant A's transaction, numbering for tenant B is refused and nothing is counted.
             await #expect(throws: (any Error).self) {
@@ -128,10 +133,7 @@ import Testing
                     rows += 1
                 }
                 #expect(rows == 3)
-                var after: String?
-                for try await value in try await connection.query("SELECT coalesce(current_setting('app.tenant_id', true), '')", logger: db.logger)
-                    .decode(String.self) { after = value }
-                #expect(after == "")
+                #expect(try await Self.tenantSetting(connection, db) == "")
             }
             await #expect(throws: (any Error).self) {
                 try await db.db.withTenant(a.tenantId) { tx in

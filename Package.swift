@@ -39,6 +39,7 @@ let package = Package(
             dependencies: [
                 "GridCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -111,7 +112,10 @@ let package = Package(
         .testTarget(name: "GridCoreTests", dependencies: ["GridCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GridStoreTests",
-            dependencies: ["GridCore", "GridStore", "GridService", "GridTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "GridCore", "GridStore", "GridService", "GridTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

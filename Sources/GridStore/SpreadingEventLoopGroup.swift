@@ -1,27 +1,26 @@
 import Dispatch
 import NIOCore
-import NIOPosix
 
 /// The pool's event loops, handed out in turn. PostgresClient opens each connection on
 /// `group.any()`, which from an event loop thread is that thread's own loop; since Swift
 /// concurrency runs on NIO's loops here (`Entry.main`), every connection of the pool would
 /// otherwise land on the loop its pool task happens to run on, and every query's answer (and the
 /// request resuming after it) on one thread while the other idles.
-final class SpreadingEventLoopGroup: EventLoopGroup {
+public final class SpreadingEventLoopGroup: EventLoopGroup {
     let base: any EventLoopGroup
 
-    init(base: any EventLoopGroup) { self.base = base }
+    public init(base: any EventLoopGroup) { self.base = base }
 
-    func next() -> any EventLoop { base.next() }
-    func any() -> any EventLoop { base.next() }
-    func makeIterator() -> EventLoopIterator { base.makeIterator() }
+    public func next() -> any EventLoop { base.next() }
+    public func any() -> any EventLoop { base.next() }
+    public func makeIterator() -> EventLoopIterator { base.makeIterator() }
 
     @preconcurrency
-    func shutdownGracefully(queue: DispatchQueue, _ callback: @Sendable @escaping ((any Error)?) -> Void) {
+    public func shutdownGracefully(queue: DispatchQueue, _ callback: @Sendable @escaping ((any Error)?) -> Void) {
         base.shutdownGracefully(queue: queue, callback)
     }
 
-    func _preconditionSafeToSyncShutdown(file: StaticString, line: UInt) {
+    public func _preconditionSafeToSyncShutdown(file: StaticString, line: UInt) {
         base._preconditionSafeToSyncShutdown(file: file, line: line)
     }
 }

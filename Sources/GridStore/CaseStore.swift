@@ -652,9 +652,9 @@ public enum CaseStore {
 
     /// A call outside any transaction (`nearby_open_cases` applies the district itself).
     public static func nearbyOpen(_ client: PostgresClient, tenantId: Int64, categoryId: Int64, lat: Double, lng: Double, meters: Double, since: Date,
-                                  excluding: Int64? = nil, limit: Int, logger: Logger) async throws -> [Nearby] {
+                                  limit: Int, logger: Logger) async throws -> [Nearby] {
         let found = try await client.executeAll(NearbyStatement(tenantId: tenantId, categoryId: categoryId, lng: lng, lat: lat, meters: meters,
-                                                                since: since, excluding: excluding, limit: Int32(limit) + 1), logger: logger)
+                                                                since: since, limit: Int32(limit) + 1), logger: logger)
         return Array(found.prefix(limit))
     }
 
@@ -663,7 +663,6 @@ public enum CaseStore {
         static let sql = """
             SELECT id, number, state, meters, reported_at
             FROM nearby_open_cases($1, $2, $3, $4, $5, $6, $7)
-            WHERE id IS DISTINCT FROM $8::bigint
             """
         let tenantId: Int64
         let categoryId: Int64
@@ -671,11 +670,10 @@ public enum CaseStore {
         let lat: Double
         let meters: Double
         let since: Date
-        let excluding: Int64?
         let limit: Int32
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 8)
+            var bindings = PostgresBindings(capacity: 7)
             bindings.append(tenantId)
             bindings.append(categoryId)
             bindings.append(lng)
@@ -683,7 +681,6 @@ public enum CaseStore {
             bindings.append(meters)
             bindings.append(since)
             bindings.append(limit)
-            bindings.append(excluding)
             return bindings
         }
 

@@ -48,19 +48,14 @@ public enum CatalogStore {
         return CategoryRecord(id: id, path: ScopePath(path) ?? .root(id), entry: entry, version: try column(12), updatedAt: try column(13))
     }
 
-    /// The nodes of the chain of `code` (the node and its ancestors), in no order; `tenant` and `code`
-    /// are the statement's parameters.
-    static func chainSQL(tenant: String, code: String) -> String {
-        select + """
-
-            WHERE c.tenant_id = \(tenant)
-              AND c.id = ANY(ARRAY(SELECT unnest(string_to_array(rtrim(x.path, '.'), '.')::bigint[]) FROM categories x WHERE x.tenant_id = \(tenant) AND x.code = \(code)))
-            """
-    }
-
     /// The node `code` and its ancestors, root first: what routing reads for every report.
     struct ChainStatement: PostgresPreparedStatement {
-        static let sql = chainSQL(tenant: "$1", code: "$2") + "\nORDER BY c.path"
+        static let sql = select + """
+
+            WHERE c.tenant_id = $1
+              AND c.id = ANY(ARRAY(SELECT unnest(string_to_array(rtrim(x.path, '.'), '.')::bigint[]) FROM categories x WHERE x.tenant_id = $1 AND x.code = $2))
+            ORDER BY c.path
+            """
         let tenantId: Int64
         let code: String
 

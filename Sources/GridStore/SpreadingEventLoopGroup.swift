@@ -2,8 +2,8 @@ import Dispatch
 import NIOCore
 
 /// The pool's event loops, handed out in turn. PostgresClient opens each connection on
-/// `group.any()`, which from an event loop thread is that thread's own loop; since Swift
-/// concurrency runs on NIO's loops here (`Entry.main`), every connection of the pool would
+/// `group.any()`, which from an event loop thread is that thread's own loop; since gridgov runs
+/// Swift concurrency on NIO's loops (its `Entry.main`), every connection of the pool would
 /// otherwise land on the loop its pool task happens to run on, and every query's answer (and the
 /// request resuming after it) on one thread while the other idles.
 public final class SpreadingEventLoopGroup: EventLoopGroup {

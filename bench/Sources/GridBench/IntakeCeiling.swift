@@ -85,8 +85,7 @@ struct IntakeCeiling {
                 + " \\aset c_",
             """
             SELECT id, number, state, meters, reported_at
-            FROM nearby_open_cases(:tenant, :c_c_id, :lng, :lat, :radius, now() - make_interval(hours => :window), \(Self.maxDuplicates + 1))
-            WHERE id IS DISTINCT FROM NULL::bigint;
+            FROM nearby_open_cases(:tenant, :c_c_id, :lng, :lat, :radius, now() - make_interval(hours => :window), \(Self.maxDuplicates + 1));
             """,
             Self.numberSQL.replacingOccurrences(of: "$1", with: ":tenant").replacingOccurrences(of: "$2", with: ":day") + " AS last \\gset n_",
             "BEGIN;",

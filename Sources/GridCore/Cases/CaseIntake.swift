@@ -98,7 +98,12 @@ public struct CaseIntake: Sendable, Equatable, Codable {
 public enum CaseNumber {
     public static func format(tenantCode: String, day: LocalDate, counter: Int) -> String {
         let digits = String(counter)
-        return "\(tenantCode)-\(day.description.filter { $0 != "-" })-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
+        return "\(prefix(tenantCode: tenantCode, day: day))\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
+    }
+
+    /// What every number of the district's day starts with (`HD-20261122-`).
+    public static func prefix(tenantCode: String, day: LocalDate) -> String {
+        "\(tenantCode)-\(day.description.filter { $0 != "-" })-"
     }
 }
 

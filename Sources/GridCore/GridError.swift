@@ -5,7 +5,11 @@ import Foundation
 public struct GridError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case badRequest, unauthorized, forbidden, notFound, conflict, preconditionFailed
-        case unprocessable, payloadTooLarge, unsupportedMediaType, tooManyRequests, unavailable
+        case unprocessable, payloadTooLarge, unsupportedMediaType, tooManyRequests
+        /// 503: a dependency (the database) is unavailable for now; the request may be sent again.
+        case unavailable
+        /// 500: a bug.
+        case `internal`
     }
 
     public var kind: Kind
@@ -13,7 +17,7 @@ public struct GridError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: Text
     public var fieldErrors: [FieldError]
-    /// Seconds a client should wait before trying again (throttling).
+    /// Seconds a client should wait before trying again (throttling, an unavailable database).
     public var retryAfter: Int?
 
     public init(_ kind: Kind, _ code: String, _ message: Text, fieldErrors: [FieldError] = [], retryAfter: Int? = nil) {

@@ -41,7 +41,7 @@ public func buildRouter(service: GridService, settings: ServerSettings, metrics:
             try await service.db.ping()
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ready"}"#)))
         } catch {
-            throw GridError(.unavailable, "db.unavailable", Text(zh: "数据库不可用", en: "the database is not reachable"))
+            throw GridError(.unavailable, "db.unavailable", Text(zh: "数据库不可用", en: "the database is not reachable"), retryAfter: StoreErrors.retryAfter)
         }
     }
     router.get("/metrics") { _, _ -> Response in

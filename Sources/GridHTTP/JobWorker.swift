@@ -28,7 +28,8 @@ public struct JobWorker: Service {
             } catch {
                 logger.error("job worker pass failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            // SIGTERM ends the wait at once, not after it.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

@@ -29,7 +29,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return httpProblem(error.status, nil)
         default:
             logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
-            return GridError(.unavailable, "internal", Text(zh: "服务器内部错误，请联系管理员并提供请求编号", en: "internal error; report the request id to the administrators"))
+            return GridError(.internal, "internal", Text(zh: "服务器内部错误，请联系管理员并提供请求编号", en: "internal error; report the request id to the administrators"))
         }
     }
 
@@ -54,7 +54,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return GridError(.badRequest, "request.malformed", Text(zh: "请求格式错误：\(detail)", en: "malformed request: \(detail)"))
         default:
             logger.error("unhandled error", metadata: ["operation": "\(error.operationID)", "error": "\(String(reflecting: underlying))"])
-            return GridError(.unavailable, "internal", Text(zh: "服务器内部错误，请联系管理员并提供请求编号", en: "internal error; report the request id to the administrators"))
+            return GridError(.internal, "internal", Text(zh: "服务器内部错误，请联系管理员并提供请求编号", en: "internal error; report the request id to the administrators"))
         }
     }
 
@@ -110,7 +110,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return GridError(.payloadTooLarge, "request.tooLarge", Text(zh: "请求体过大", en: "request body too large"))
         default:
             let text = message ?? status.reasonPhrase
-            return GridError(status.code < 500 ? .badRequest : .unavailable, "http.\(status.code)", Text(zh: text, en: text))
+            return GridError(status.code < 500 ? .badRequest : status.code == 503 ? .unavailable : .internal, "http.\(status.code)", Text(zh: text, en: text))
         }
     }
 
@@ -126,13 +126,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         case .tooManyRequests: .tooManyRequests
-        case .unavailable: .internalServerError
+        case .unavailable: .serviceUnavailable
+        case .internal: .internalServerError
         }
     }
 
     static func response(_ error: GridError, path: String) -> Response {
         let language = RequestScope.language
-        let status = error.code == "db.unavailable" ? HTTPResponse.Status.serviceUnavailable : status(error.kind)
+        let status = status(error.kind)
         var body: [String: Any] = [
             "type": "https://gridgov.dev/problems/\(error.code)",
             "title": status.reasonPhrase,

@@ -67,7 +67,7 @@ extension GridService {
         let invalid = GridError(.unauthorized, "auth.invalidToken",
                                 Text(zh: "登录凭证无效、已过期或已注销，请重新登录", en: "the bearer token is unknown, expired or revoked; log in again"))
         guard let tenantId = Secrets.tenant(ofToken: token) else { throw invalid }
-        guard let found = try await SessionStore.authenticate(db.client, tenantId: tenantId, tokenHash: Secrets.tokenHash(token), logger: logger)
+        guard let found = try await SessionStore.authenticate(db, tenantId: tenantId, tokenHash: Secrets.tokenHash(token))
         else { throw invalid }
         guard found.tenantStatus == "active" else { throw Errors.tenantSuspended(found.tenantCode) }
         return found.principal

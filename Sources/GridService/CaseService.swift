@@ -78,7 +78,7 @@ extension GridService {
         // A point is located before any transaction (the grid is named by code when there is none).
         var located: OrgUnitRecord?
         if let point = intake.point {
-            let chain = try await OrgUnitStore.locateChain(db.client, tenantId: tenantId, point, logger: logger)
+            let chain = try await OrgUnitStore.locateChain(db, tenantId: tenantId, point)
             guard let grid = chain.last else {
                 throw GridError(.unprocessable, "case.outsideDistrict", Text(
                     zh: "上报位置 (\(point.lat), \(point.lng)) 不在本区任何网格内", en: "the reported point (\(point.lat), \(point.lng)) is not inside any grid of this district"))
@@ -93,8 +93,7 @@ extension GridService {
         }
         // First what the case needs, read in one call and checked (or the answer of an earlier request
         // under the key); then its number (a call of its own); then the case in a transaction of its own.
-        guard let context = try await CaseStore.intakeContext(db.client, tenantId: tenantId, userId: userId, key: key, categoryCode: intake.category,
-                                                              logger: logger)
+        guard let context = try await CaseStore.intakeContext(db, tenantId: tenantId, userId: userId, key: key, categoryCode: intake.category)
         else { throw Errors.tenantNotFound("\(tenantId)") }
         let tenant = context.tenant
         guard tenant.status == "active" else { throw Errors.tenantSuspended(tenant.code) }
@@ -122,32 +121,44 @@ extension GridService {
         var duplicates: [CaseStore.Nearby] = []
         if let categoryId, let lat = intake.lat, let lng = intake.lng {
             duplicates = try await CaseStore.nearbyOpen(
-                db.client, tenantId: tenantId, categoryId: categoryId, lat: lat, lng: lng, meters: tenant.settings.duplicateRadiusMeters,
-                since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), limit: Self.maxDuplicates, logger: logger)
+                db, tenantId: tenantId, categoryId: categoryId, lat: lat, lng: lng, meters: tenant.settings.duplicateRadiusMeters,
+                since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), limit: Self.maxDuplicates)
         }
-        let number = try await CaseStore.takeNumber(db.client, tenantId: tenantId, tenantCode: tenant.code, day: calendar.calendar.localDate(now),
-                                                    logger: logger)
-        let new = NewCase(number: number, intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
-                          dispatchDue: dispatchLimit.map { calendar.calendar.deadline(from: now, limit: $0) })
+        let day = calendar.calendar.localDate(now)
+        let dispatchDue = dispatchLimit.map { calendar.calendar.deadline(from: now, limit: $0) }
+        var number = try await CaseStore.takeNumber(db, tenantId: tenantId, tenantCode: tenant.code, day: day)
         do {
-            return try await db.withTenant(tenantId) { [duplicates] tx in
-                let inserted = try await CaseStore.insert(tx, new, actor: caller.principal?.login ?? "cli",
-                                                          role: Self.reportingRole(caller, at: grid.path)?.rawValue,
-                                                          key: key.map { ($0, requestHash) })
-                if key != nil, !inserted.claimed { throw IdempotencyRace() }
-                let record = inserted.record
-                if inserted.heard { try await Self.enqueueWebhooks(tx, record, event: "report", at: now) }
-                // A new case has no tasks or supervision orders yet.
-                let view = CaseView(record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
-                                    orders: [], light: Self.light(of: record, at: now))
-                return CaseIntakeResult(view: view, duplicates: duplicates, replayed: false)
+            for attempt in 1... {
+                let new = NewCase(number: number, intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
+                                  dispatchDue: dispatchDue)
+                do {
+                    return try await db.withTenant(tenantId) { [duplicates] tx in
+                        let inserted = try await CaseStore.insert(tx, new, actor: caller.principal?.login ?? "cli",
+                                                                  role: Self.reportingRole(caller, at: grid.path)?.rawValue,
+                                                                  key: key.map { ($0, requestHash) })
+                        if key != nil, !inserted.claimed { throw IdempotencyRace() }
+                        let record = inserted.record
+                        if inserted.heard { try await Self.enqueueWebhooks(tx, record, event: "report", at: now) }
+                        // A new case has no tasks or supervision orders yet.
+                        let view = CaseView(record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
+                                            orders: [], light: Self.light(of: record, at: now))
+                        return CaseIntakeResult(view: view, duplicates: duplicates, replayed: false)
+                    }
+                } catch let error as GridError where error.code == StoreErrors.numberInUse && attempt < Self.numberAttempts {
+                    // The day's counter fell behind the numbers in use (a database crash): number the case again.
+                    number = try await CaseStore.takeNumberPastUsed(db, tenantId: tenantId, tenantCode: tenant.code, day: day)
+                }
             }
+            preconditionFailure("the numbering loop returns or throws")
         } catch is IdempotencyRace {
             guard let key, let userId, let earlier = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash)
             else { throw GridError(.conflict, "db.retry", Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request")) }
             return earlier
         }
     }
+
+    /// How many numbers an intake tries before it gives up (the second comes past the day's highest).
+    static let numberAttempts = 3
 
     /// The district's calendar and its published rules (nil without any), from the caches; a
     /// transaction reads them only when one of them is not cached.

@@ -28,7 +28,7 @@ extension GridService {
     /// is a parameter so that tests (and a catch-up run) control the clock.
     public func runDueJobs(now: Date = Date(), limit: Int = 100) async throws -> JobRunSummary {
         var summary = JobRunSummary()
-        let claimed = try await JobStore.claim(db.client, now: now, limit: limit, lease: Self.jobLease, logger: logger)
+        let claimed = try await JobStore.claim(db, now: now, limit: limit, lease: Self.jobLease)
         summary.claimed = claimed.count
         for job in claimed {
             do {

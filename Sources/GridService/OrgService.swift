@@ -162,7 +162,7 @@ extension GridService {
             throw Errors.field("lat,lng", "geo.badCoordinate", zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度", en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")
         }
         if case .operator = caller { _ = try await withActiveTenant(tenantId) { _, tenant in tenant } }
-        let chain = try await OrgUnitStore.locateChain(db.client, tenantId: tenantId, point, logger: logger)
+        let chain = try await OrgUnitStore.locateChain(db, tenantId: tenantId, point)
         guard let grid = chain.last else {
             throw GridError(.notFound, "locate.outsideDistrict",
                             Text(zh: "点 (\(lat), \(lng)) 不在本区任何网格内", en: "point (\(lat), \(lng)) is not inside any grid of this district"))

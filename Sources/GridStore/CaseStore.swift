@@ -267,10 +267,8 @@ public enum CaseStore {
     /// Nil when the district is not there. `key` is looked up only with a `userId`; `categoryCode` nil
     /// leaves the chain empty, as does an unknown code. One call outside any transaction
     /// (`intake_context` sets the district for its own).
-    public static func intakeContext(_ client: PostgresClient, tenantId: Int64, userId: Int64?, key: String?, categoryCode: String?,
-                                     logger: Logger) async throws -> IntakeContext? {
-        let rows = try await client.executeAll(
-            IntakeContextStatement(tenantId: tenantId, userId: userId, key: key, categoryCode: categoryCode), logger: logger)
+    public static func intakeContext(_ db: Database, tenantId: Int64, userId: Int64?, key: String?, categoryCode: String?) async throws -> IntakeContext? {
+        let rows = try await db.execute(IntakeContextStatement(tenantId: tenantId, userId: userId, key: key, categoryCode: categoryCode))
         guard let first = rows.first else { return nil }
         // Every row repeats the district's columns; they are decoded from the first only.
         var context = try IntakeContextStatement.context(first)
@@ -321,9 +319,18 @@ public enum CaseStore {
     /// database updates and commits it, not across round trips, so concurrent intakes do not queue
     /// on it. That commit does not wait for its flush; the case's own synchronous commit flushes it.
     /// A case that fails to be written after it was numbered leaves its number unused.
-    public static func takeNumber(_ client: PostgresClient, tenantId: Int64, tenantCode: String, day: LocalDate, logger: Logger) async throws -> String {
-        guard let last = try await client.executeAll(NumberStatement(tenantId: tenantId, day: day.description), logger: logger).first
+    public static func takeNumber(_ db: Database, tenantId: Int64, tenantCode: String, day: LocalDate) async throws -> String {
+        guard let last = try await db.execute(NumberStatement(tenantId: tenantId, day: day.description)).first
         else { preconditionFailure("take_case_number returned no row") }
+        return CaseNumber.format(tenantCode: tenantCode, day: day, counter: Int(last))
+    }
+
+    /// The next number of `day` after the counter was found behind the numbers in use (a crash lost
+    /// its unflushed increments): past the day's highest number, durably (`resync_case_number`).
+    public static func takeNumberPastUsed(_ db: Database, tenantId: Int64, tenantCode: String, day: LocalDate) async throws -> String {
+        let prefix = CaseNumber.prefix(tenantCode: tenantCode, day: day)
+        let taken = try await db.query("SELECT resync_case_number(\(tenantId), \(day.description)::date, \(prefix))") { try $0.decode(Int32.self) }
+        guard let last = taken.first else { preconditionFailure("resync_case_number returned no row") }
         return CaseNumber.format(tenantCode: tenantCode, day: day, counter: Int(last))
     }
 
@@ -651,10 +658,10 @@ public enum CaseStore {
     }
 
     /// A call outside any transaction (`nearby_open_cases` applies the district itself).
-    public static func nearbyOpen(_ client: PostgresClient, tenantId: Int64, categoryId: Int64, lat: Double, lng: Double, meters: Double, since: Date,
-                                  limit: Int, logger: Logger) async throws -> [Nearby] {
-        let found = try await client.executeAll(NearbyStatement(tenantId: tenantId, categoryId: categoryId, lng: lng, lat: lat, meters: meters,
-                                                                since: since, limit: Int32(limit) + 1), logger: logger)
+    public static func nearbyOpen(_ db: Database, tenantId: Int64, categoryId: Int64, lat: Double, lng: Double, meters: Double, since: Date,
+                                  limit: Int) async throws -> [Nearby] {
+        let found = try await db.execute(NearbyStatement(tenantId: tenantId, categoryId: categoryId, lng: lng, lat: lat, meters: meters,
+                                                         since: since, limit: Int32(limit) + 1))
         return Array(found.prefix(limit))
     }
 

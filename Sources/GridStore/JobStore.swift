@@ -27,14 +27,13 @@ public enum JobStore {
     }
 
     /// Claims up to `limit` due jobs of every district for `lease` seconds.
-    public static func claim(_ client: PostgresClient, now: Date, limit: Int, lease: Int, logger: Logger) async throws -> [Claimed] {
-        var result: [Claimed] = []
-        for try await (tenantId, id, kind, attempts) in try await client.query(
-            "SELECT tenant_id, id, kind, attempts FROM claim_jobs(\(now), \(Int32(limit)), make_interval(secs => \(Double(lease))))", logger: logger
-        ).decode((Int64, Int64, String, Int32).self) {
-            if let kind = Kind(rawValue: kind) { result.append(Claimed(tenantId: tenantId, id: id, kind: kind, attempts: Int(attempts))) }
+    public static func claim(_ db: Database, now: Date, limit: Int, lease: Int) async throws -> [Claimed] {
+        try await db.query(
+            "SELECT tenant_id, id, kind, attempts FROM claim_jobs(\(now), \(Int32(limit)), make_interval(secs => \(Double(lease))))"
+        ) { row in try row.decode((Int64, Int64, String, Int32).self) }
+        .compactMap { tenantId, id, kind, attempts in
+            Kind(rawValue: kind).map { Claimed(tenantId: tenantId, id: id, kind: $0, attempts: Int(attempts)) }
         }
-        return result
     }
 
     /// The job, locked for this transaction.

@@ -215,16 +215,17 @@ public enum OrgUnitStore {
 
     /// The deepest grid of `tenantId` containing the point, through the definer function: one
     /// round trip, no transaction.
-    public static func locate(_ client: PostgresClient, tenantId: Int64, _ point: Coordinate, logger: Logger) async throws -> (id: Int64, path: ScopePath)? {
-        let rows = try await client.query("SELECT id, path FROM locate_grid(\(tenantId), \(point.lng), \(point.lat))", logger: logger)
-        for try await (id, path) in rows.decode((Int64, String).self) { return (id, ScopePath(path) ?? .root(id)) }
-        return nil
+    public static func locate(_ db: Database, tenantId: Int64, _ point: Coordinate) async throws -> (id: Int64, path: ScopePath)? {
+        try await db.query("SELECT id, path FROM locate_grid(\(tenantId), \(point.lng), \(point.lat))") { row in
+            let (id, path) = try row.decode((Int64, String).self)
+            return (id: id, path: ScopePath(path) ?? .root(id))
+        }.first
     }
 
     /// The deepest grid of `tenantId` containing the point and its ancestors, root first, in one
     /// round trip and no transaction (definer function); empty when no grid contains it.
-    public static func locateChain(_ client: PostgresClient, tenantId: Int64, _ point: Coordinate, logger: Logger) async throws -> [OrgUnitRecord] {
-        try await client.executeAll(LocateChainStatement(tenantId: tenantId, lng: point.lng, lat: point.lat), logger: logger)
+    public static func locateChain(_ db: Database, tenantId: Int64, _ point: Coordinate) async throws -> [OrgUnitRecord] {
+        try await db.execute(LocateChainStatement(tenantId: tenantId, lng: point.lng, lat: point.lat))
     }
 
     /// Prepared once per connection: intake and the apps locate on every report.

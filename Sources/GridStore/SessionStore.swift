@@ -13,12 +13,12 @@ public enum SessionStore {
     /// Everything a request needs about its bearer in one round trip and no transaction of its
     /// own (definer function): the tenant's code and status, and the live session's user with its
     /// bindings. Nil when the session is unknown, expired or revoked, or its user disabled.
-    public static func authenticate(_ client: PostgresClient, tenantId: Int64, tokenHash: [UInt8], logger: Logger) async throws
+    public static func authenticate(_ db: Database, tenantId: Int64, tokenHash: [UInt8]) async throws
         -> (tenantCode: String, tenantStatus: String, principal: Principal)?
     {
-        let rows = try await client.execute(PrincipalStatement(tenantId: tenantId, tokenHash: tokenHash), logger: logger)
+        let rows = try await db.execute(PrincipalStatement(tenantId: tenantId, tokenHash: tokenHash))
         var result: (String, String, Principal)?
-        for try await (code, status, userId, login, bindingId, role, scopeId, path, department) in rows {
+        for (code, status, userId, login, bindingId, role, scopeId, path, department) in rows {
             if result == nil { result = (code, status, Principal(tenantId: tenantId, userId: userId, login: login, bindings: [])) }
             if let bindingId, let role = role.flatMap(Role.init(rawValue:)), let scopeId, let scope = path.flatMap(ScopePath.init) {
                 result?.2.bindings.append(RoleBinding(id: bindingId, role: role, scopeUnitId: scopeId, scope: scope, departmentId: department))

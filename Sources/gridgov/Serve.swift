@@ -17,8 +17,10 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the HTTP service.",
         discussion: """
             Environment: DATABASE_URL (service role), GRIDGOV_OWNER_URL (for --migrate), GRIDGOV_HOST, GRIDGOV_PORT,
-            GRIDGOV_MAX_BODY_BYTES, LOG_LEVEL, GRIDGOV_BCRYPT_COST, GRIDGOV_DB_POOL. Logs are JSON lines on stdout.
-            SIGTERM or SIGINT stops it gracefully: running requests finish, then the pool closes.
+            GRIDGOV_MAX_BODY_BYTES, LOG_LEVEL, GRIDGOV_BCRYPT_COST, GRIDGOV_DB_POOL, GRIDGOV_DB_WAIT_SECONDS (how long a
+            database call may wait before the request answers 503, default 10), GRIDGOV_STATEMENT_TIMEOUT (default 30s).
+            Logs are JSON lines on stdout. SIGTERM or SIGINT stops it gracefully: running requests finish (at most 8 s),
+            then the pool closes.
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -49,17 +51,38 @@ struct Serve: AsyncParsableCommand {
             host: host ?? environment["GRIDGOV_HOST"] ?? "127.0.0.1",
             port: port ?? environment["GRIDGOV_PORT"].flatMap(Int.init) ?? 8080,
             maxBodyBytes: maxBodyBytes ?? environment["GRIDGOV_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20)
-        var configuration = try DatabaseURL.configuration(try connection.url)
-        // The pool keeps its connections open: a fresh backend spends some 40 ms loading PostGIS and
-        // planning the hot statements again, which a quiet minute would otherwise cost the next burst.
-        configuration.options.minimumConnections = configuration.options.maximumConnections
-        let client = PostgresClient(configuration: configuration, eventLoopGroup: SpreadingEventLoopGroup(base: MultiThreadedEventLoopGroup.singleton),
-                                    backgroundLogger: logger)
-        let service = GridService(db: Database(client: client, logger: logger), configuration: .fromEnvironment())
+        let client = PostgresClient(configuration: try Self.poolConfiguration(try connection.url, environment: environment),
+                                    eventLoopGroup: SpreadingEventLoopGroup(base: MultiThreadedEventLoopGroup.singleton), backgroundLogger: logger)
+        let waitLimit = Duration.seconds(environment["GRIDGOV_DB_WAIT_SECONDS"].flatMap(Int.init).map { max(1, $0) } ?? 10)
+        let service = GridService(db: Database(client: client, logger: logger, waitLimit: waitLimit), configuration: .fromEnvironment())
         var services: [any Service] = [client]
         if !noWorker { services.append(JobWorker(service: service, logger: logger)) }
-        let app = try buildApplication(service: service, settings: settings, logger: logger, metrics: registry, services: services)
-        try await CLI.report { try await app.runService() }
+        let app = try buildApplication(service: service, settings: settings, logger: logger, metrics: registry)
+        services.append(app)
+        // Stopped in reverse order: the server drains its requests, the worker ends its pass, the pool closes.
+        var group = ServiceGroupConfiguration(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = Self.drainLimit
+        group.maximumCancellationDuration = .seconds(1)
+        try await CLI.report { try await ServiceGroup(configuration: group).run() }
+    }
+
+    /// How long SIGTERM waits for running requests and jobs before cancelling them.
+    static let drainLimit = Duration.seconds(8)
+
+    /// The service's pool: a minimum of zero connections (PostgresNIO's pool asserts that the
+    /// connections it keeps at its minimum never fall short when it must open one on demand, which
+    /// they do for a moment when the database restarts with requests in flight), connections kept
+    /// while idle for half an hour instead (a fresh backend spends some 40 ms loading PostGIS and
+    /// planning the hot statements again), and a statement timeout so that no statement outlives the
+    /// request that waits for it by much.
+    static func poolConfiguration(_ url: String, environment: [String: String]) throws -> PostgresClient.Configuration {
+        var configuration = try DatabaseURL.configuration(url)
+        configuration.options.minimumConnections = 0
+        configuration.options.connectionIdleTimeout = .seconds(30 * 60)
+        configuration.options.connectTimeout = .seconds(5)
+        let statementTimeout = environment["GRIDGOV_STATEMENT_TIMEOUT"] ?? "30s"
+        configuration.options.additionalStartupParameters += [("statement_timeout", statementTimeout), ("idle_in_transaction_session_timeout", "60s")]
+        return configuration
     }
 }
 

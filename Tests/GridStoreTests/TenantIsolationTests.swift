@@ -88,10 +88,10 @@ import Testing
             let b = try await db.seedSmallDistrict(code: "CY", division: "110105")
             let day = try #require(LocalDate(year: 2026, month: 11, day: 23))
             let next = try #require(LocalDate(year: 2026, month: 11, day: 24))
-            #expect(try await CaseStore.takeNumber(db.app, tenantId: a.tenantId, tenantCode: "HD", day: day, logger: db.logger) == "HD-20261123-000001")
-            #expect(try await CaseStore.takeNumber(db.app, tenantId: a.tenantId, tenantCode: "HD", day: day, logger: db.logger) == "HD-20261123-000002")
-            #expect(try await CaseStore.takeNumber(db.app, tenantId: b.tenantId, tenantCode: "CY", day: day, logger: db.logger) == "CY-20261123-000001")
-            #expect(try await CaseStore.takeNumber(db.app, tenantId: a.tenantId, tenantCode: "HD", day: next, logger: db.logger) == "HD-20261124-000001")
+            #expect(try await CaseStore.takeNumber(db.db, tenantId: a.tenantId, tenantCode: "HD", day: day) == "HD-20261123-000001")
+            #expect(try await CaseStore.takeNumber(db.db, tenantId: a.tenantId, tenantCode: "HD", day: day) == "HD-20261123-000002")
+            #expect(try await CaseStore.takeNumber(db.db, tenantId: b.tenantId, tenantCode: "CY", day: day) == "CY-20261123-000001")
+            #expect(try await CaseStore.takeNumber(db.db, tenantId: a.tenantId, tenantCode: "HD", day: next) == "HD-20261124-000001")
             // The call's tenant does not stay on the pooled connection.
             try await db.app.withConnection { connection in
                 var seen: String?
@@ -106,7 +106,7 @@ import Testing
                     for try await _ in try await tx.query("SELECT take_case_number(\(b.tenantId), '2026-11-23')") {}
                 }
             }
-            #expect(try await CaseStore.takeNumber(db.app, tenantId: b.tenantId, tenantCode: "CY", day: day, logger: db.logger) == "CY-20261123-000002")
+            #expect(try await CaseStore.takeNumber(db.db, tenantId: b.tenantId, tenantCode: "CY", day: day) == "CY-20261123-000002")
         }
     }
 
@@ -117,15 +117,13 @@ import Testing
         try await TestDatabase.with { db in
             let a = try await db.seedSmallDistrict(code: "HD", division: "110108")
             let b = try await db.seedSmallDistrict(code: "CY", division: "110105")
-            let inA = try #require(try await CaseStore.intakeContext(db.app, tenantId: a.tenantId, userId: nil, key: nil, categoryCode: "E0101",
-                                                                     logger: db.logger))
-            let inB = try #require(try await CaseStore.intakeContext(db.app, tenantId: b.tenantId, userId: nil, key: nil, categoryCode: "E0101",
-                                                                     logger: db.logger))
+            let inA = try #require(try await CaseStore.intakeContext(db.db, tenantId: a.tenantId, userId: nil, key: nil, categoryCode: "E0101"))
+            let inB = try #require(try await CaseStore.intakeContext(db.db, tenantId: b.tenantId, userId: nil, key: nil, categoryCode: "E0101"))
             #expect(inA.tenant.code == "HD" && inB.tenant.code == "CY")
             #expect(inA.categoryChain.map(\.entry.code) == ["E", "E01", "E0101"], "\(inA.categoryChain.map(\.entry.code))")
             #expect(inB.categoryChain.map(\.entry.code) == ["E", "E01", "E0101"])
             #expect(Set(inA.categoryChain.map(\.id)).isDisjoint(with: inB.categoryChain.map(\.id)))
-            let unknown = try await CaseStore.intakeContext(db.app, tenantId: a.tenantId, userId: nil, key: nil, categoryCode: "Z9999", logger: db.logger)
+            let unknown = try await CaseStore.intakeContext(db.db, tenantId: a.tenantId, userId: nil, key: nil, categoryCode: "Z9999")
             #expect(unknown?.tenant.code == "HD" && unknown?.categoryChain.isEmpty == true)
             try await db.app.withConnection { connection in
                 var rows = 0
@@ -149,9 +147,9 @@ import Testing
             let a = try await db.seedSmallDistrict(code: "HD", division: "110108")
             let b = try await db.seedSmallDistrict(code: "CY", division: "110105")
             let point = a.pointInStreet1
-            let inA = try await OrgUnitStore.locate(db.app, tenantId: a.tenantId, point, logger: db.logger)
-            let inB = try await OrgUnitStore.locate(db.app, tenantId: b.tenantId, point, logger: db.logger)
-            let inNone = try await OrgUnitStore.locate(db.app, tenantId: max(a.tenantId, b.tenantId) + 1, point, logger: db.logger)
+            let inA = try await OrgUnitStore.locate(db.db, tenantId: a.tenantId, point)
+            let inB = try await OrgUnitStore.locate(db.db, tenantId: b.tenantId, point)
+            let inNone = try await OrgUnitStore.locate(db.db, tenantId: max(a.tenantId, b.tenantId) + 1, point)
             #expect(inNone == nil)
             let aGrid = try await db.db.withTenant(a.tenantId) { tx in try #require(try await OrgUnitStore.find(tx, code: a.unitGrid1)) }
             let bGrid = try await db.db.withTenant(b.tenantId) { tx in try #require(try await OrgUnitStore.find(tx, code: b.unitGrid1)) }

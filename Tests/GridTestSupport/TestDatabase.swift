@@ -14,6 +14,8 @@ public struct TestDatabase: Sendable {
     public let app: PostgresClient
     public let service: GridService
     public let logger: Logger
+    /// How to connect to this database as the service role (for a pool of a test's own).
+    public let appConfiguration: PostgresClient.Configuration
 
     public var db: Database { service.db }
 
@@ -75,7 +77,8 @@ public struct TestDatabase: Sendable {
                     try await Migrator(directory: repositoryRoot.appendingPathComponent("sql/migrations"), logger: logger).migrate(owner)
                     let service = GridService(db: Database(client: app, logger: logger),
                                               configuration: .init(bcryptCost: 4, loginFailuresAllowed: 3, loginLockSeconds: 60))
-                    return .success(try await body(TestDatabase(name: name, owner: owner, app: app, service: service, logger: logger)))
+                    return .success(try await body(TestDatabase(name: name, owner: owner, app: app, service: service, logger: logger,
+                                                                  appConfiguration: appConfiguration)))
                 } catch let error as PSQLError {
                     // PSQLError describes itself vaguely on purpose; a failing test needs the server's message.
                     return .failure(DatabaseTestError(detail: String(reflecting: error)))

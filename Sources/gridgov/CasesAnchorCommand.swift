@@ -11,22 +11,24 @@ extension CasesCommand {
             commandName: "anchor",
             abstract: "Write an anchor of the case histories (the last event of every case, under SHA-256 Merkle roots) to keep outside the database.",
             discussion: """
-                The hash chains of case histories show an edited or deleted event, but not what the database's owner can
-                also do: delete a case's last events and rewind it, re-hash a history after editing it, or delete a whole
-                case. An anchor kept where that owner cannot write shows those too.
+                The hash chains of case histories show an edited or deleted event, but not what the database's owner can also do: \
+                delete a case's last events and rewind it, re-hash a history after editing it, or delete a whole case. An anchor kept \
+                where that owner cannot write shows those too.
 
-                The anchor lists, per district and local day of report (the district's time zone: the day in the case
-                number), each case's id, last event (seq and hash) and number, with a root per day, per district and for
-                the file; the last line, `root …`, stands for everything above it. About 100 bytes a case.
+                The anchor lists, per district and local day of report (the district's time zone: the day in the case number), each \
+                case's id, last event (seq and hash) and number, with a root per day, per district and for the file; the last line, \
+                `root …`, stands for everything above it. About 100 bytes a case.
 
                 Keep it:
-                  - take one every day, e.g. from cron: gridgov cases anchor -o /var/lib/gridgov/anchors/$(date +%F).anchor
-                  - copy each file off this host at once (write-once object storage, another machine, mail) and keep every
-                    file, not only the last: an anchor taken after a change has the change in it already
-                  - note the root line apart from the file too (print it, publish it): `verify-history --root` checks the file
+                - take one every day, e.g. from cron: gridgov cases anchor -o /var/lib/gridgov/anchors/$(date +%F).anchor
+                - copy each file off this host at once (write-once object storage, another machine) and keep every file, not only \
+                the last: an anchor taken after a change has the change in it already
+                - note the root line apart from the file too (print it, publish it): verify-history --root checks a file against it
+
                 Check: gridgov cases verify-history --anchor FILE [--anchor FILE …] [--tenant CODE]
-                Without -o the anchor goes to standard output, e.g. | ssh backup 'cat > anchors/…'; the root line also goes
-                to standard error.
+
+                Without -o the anchor goes to standard output (e.g. | ssh backup 'cat > anchors/…'); its root line also goes to \
+                standard error.
                 """)
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Tenant code (default: every district).") var tenant: String?

@@ -13,11 +13,11 @@ struct CasesCommand: AsyncParsableCommand {
             commandName: "verify-history",
             abstract: "Recompute the hash chains of case histories and report every edited or deleted event; exits 1 on any break.",
             discussion: """
-                With --anchor (files written by `gridgov cases anchor` and kept outside the database), the database is also
-                compared with each anchor: a case deleted, rewound (its last events deleted) or re-hashed after an edit since
-                the anchor was taken is named with its district and day of report, which the chains alone cannot show.
-                Cases and events added after the anchor are not findings. Give several anchors (older ones too: an anchor
-                taken after a change has it already) and --root with the root line kept apart from the file.
+                With --anchor (files written by `gridgov cases anchor` and kept outside the database) the database is also compared \
+                with each anchor: a case deleted, rewound (its last events deleted) or re-hashed after an edit since the anchor was \
+                taken is named with its district and day of report, which the chains alone cannot show. Cases and events added after \
+                the anchor are not findings. Give several anchors (older ones too: an anchor taken after a change has it already), \
+                and --root with one anchor to check the file against its root line kept apart.
                 """)
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Tenant code (default: every district).") var tenant: String?
@@ -71,7 +71,7 @@ struct CasesCommand: AsyncParsableCommand {
                     let taken = CLI.localTime(check.taken)
                     let state = check.findings.isEmpty ? say("均未改变", "all unchanged") : say("\(check.findings.count) 处不符", "\(check.findings.count) finding(s)")
                     print(say("  锚点（\(taken)）：锚定 \(check.cases) 件、\(check.events) 个事件，\(state)",
-                              "  anchor of \(taken): \(check.cases) cases, \(check.events) events anchored, \(state)"))
+                              "  anchor taken \(taken): \(check.cases) cases, \(check.events) events anchored, \(state)"))
                     for finding in check.findings { print("    " + finding.text.localized(CLI.language)) }
                     findings += check.findings.count
                 }

@@ -280,6 +280,9 @@ public struct HistoryAnchor: Sendable, Equatable {
         return text
     }
 
+    /// How many fields each kind of line has, its kind included.
+    static let fieldCounts = ["district": 4, "case": 6, "day": 5, "total": 5, "root": 5]
+
     /// Reads a file as it states itself (roots as written: `inconsistencies` recomputes them).
     public static func parse(_ text: String) throws(GridError) -> HistoryAnchor {
         var open: (code: String, tenantId: Int64, taken: Date)?
@@ -305,8 +308,7 @@ public struct HistoryAnchor: Sendable, Equatable {
                 guard let value = parse(fields[i]) else { throw bad("\(name)“\(fields[i])”无法读取", "cannot read \(name) '\(fields[i])'") }
                 return value
             }
-            let shapes = ["district": 4, "case": 6, "day": 5, "total": 5, "root": 5]
-            guard let count = shapes[fields[0]] else {
+            guard let count = fieldCounts[fields[0]] else {
                 throw bad("未知的行“\(fields[0])”", "unknown line '\(fields[0])' (district, case, day, total or root)")
             }
             guard fields.count == count else { throw bad("应有 \(count) 个字段，实有 \(fields.count) 个", "expected \(count) fields, found \(fields.count)") }

@@ -111,7 +111,8 @@ let package = Package(
             path: "Tests/GridTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GridCoreTests", dependencies: ["GridCore"], swiftSettings: swiftSettings),
+        // Crypto only for SHA-256, which GridCore takes as an argument (anchors' Merkle trees).
+        .testTarget(name: "GridCoreTests", dependencies: ["GridCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .testTarget(
             name: "GridStoreTests",
             dependencies: [

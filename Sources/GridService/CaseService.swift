@@ -53,6 +53,16 @@ public struct HistoryReport: Sendable {
     public var cases: Int
     public var events: Int
     public var breaks: [HistoryBreak]
+    /// One per anchor the database was compared with.
+    public var anchorChecks: [AnchorCheck] = []
+}
+
+/// The database compared with one anchor of a district.
+public struct AnchorCheck: Sendable {
+    public var taken: Date
+    public var cases: Int
+    public var events: Int64
+    public var findings: [AnchorFinding]
 }
 
 /// Two requests under one idempotency key raced and the other committed first.
@@ -333,12 +343,39 @@ extension GridService {
 
     // MARK: history
 
-    /// Recomputes the hash chains of a district's case histories (the operator's check).
-    public func verifyHistory(tenantId: Int64) async throws -> HistoryReport {
+    /// Recomputes the hash chains of a district's case histories (the operator's check) and
+    /// compares the district with each of its `anchors` (taken earlier by `anchorHistory` and kept
+    /// outside the database): what the chains alone cannot show, a case deleted, rewound or
+    /// re-hashed after it was anchored, is a finding. Cases and events added since are not.
+    public func verifyHistory(tenantId: Int64, anchors: [DistrictAnchor] = []) async throws -> HistoryReport {
         try await db.withTenant(tenantId) { tx in
             guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
             let result = try await CaseStore.verifyHistory(tx)
-            return HistoryReport(tenantCode: tenant.code, cases: result.cases, events: result.events, breaks: result.breaks)
+            var report = HistoryReport(tenantCode: tenant.code, cases: result.cases, events: result.events, breaks: result.breaks)
+            for anchor in anchors {
+                var findings: [AnchorFinding] = []
+                if anchor.tenantId != tenantId {
+                    findings = [.districtReplaced(district: anchor.code, anchoredId: anchor.tenantId, currentId: tenantId)]
+                } else {
+                    let found = try await CaseStore.foundHeads(tx, anchor.heads.map { ($0.head.caseId, $0.head.seq) })
+                    findings = anchor.compare(with: found, digest: Self.historyDigest)
+                }
+                report.anchorChecks.append(AnchorCheck(taken: anchor.taken, cases: anchor.cases, events: anchor.events, findings: findings))
+            }
+            return report
+        }
+    }
+
+    /// The SHA-256 of anchors' Merkle trees.
+    public static let historyDigest: DigestFunction = { Array(SHA256.hash(data: $0)) }
+
+    /// Anchors a district's case histories: the head of every case's chain by local day of report,
+    /// with the Merkle roots over them, to be kept outside the database (`HistoryAnchor`).
+    public func anchorHistory(tenantId: Int64) async throws -> DistrictAnchor {
+        try await db.withTenant(tenantId) { tx in
+            guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
+            let (taken, heads) = try await CaseStore.chainHeads(tx)
+            return DistrictAnchor(code: tenant.code, tenantId: tenantId, taken: taken, heads: heads, digest: Self.historyDigest)
         }
     }
 }

@@ -102,7 +102,7 @@ public struct HistoryBreak: Sendable, Equatable {
     public var caseId: Int64
     public var number: String
     public var seq: Int64?
-    public var problem: String
+    public var problem: Text
 }
 
 /// Cases, their history and the idempotency keys of their intake.
@@ -526,8 +526,14 @@ public enum CaseStore {
         var events = 0
         for try await (caseId, number, seq, hashOK, seqOK) in rows.decode((Int64, String, Int64, Bool, Bool).self) {
             events += 1
-            if !seqOK { breaks.append(HistoryBreak(caseId: caseId, number: number, seq: seq, problem: "sequence gap before event \(seq): an event was deleted")) }
-            if !hashOK { breaks.append(HistoryBreak(caseId: caseId, number: number, seq: seq, problem: "event \(seq) does not match its hash chain")) }
+            if !seqOK {
+                breaks.append(HistoryBreak(caseId: caseId, number: number, seq: seq, problem: Text(
+                    zh: "事件 \(seq) 之前缺少事件：有事件被删除", en: "sequence gap before event \(seq): an event was deleted")))
+            }
+            if !hashOK {
+                breaks.append(HistoryBreak(caseId: caseId, number: number, seq: seq, problem: Text(
+                    zh: "事件 \(seq) 与其哈希链不符", en: "event \(seq) does not match its hash chain")))
+            }
         }
         var cases = 0
         for try await (caseId, number, version, last) in try await tx.query(
@@ -540,8 +546,8 @@ public enum CaseStore {
         {
             cases += 1
             if last != version {
-                breaks.append(HistoryBreak(caseId: caseId, number: number, seq: nil,
-                                           problem: "the case is at version \(version) but its history ends at event \(last)"))
+                breaks.append(HistoryBreak(caseId: caseId, number: number, seq: nil, problem: Text(
+                    zh: "案件版本为 \(version)，历史却止于事件 \(last)", en: "the case is at version \(version) but its history ends at event \(last)")))
             }
         }
         return (cases, events, breaks)

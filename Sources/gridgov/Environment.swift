@@ -27,6 +27,9 @@ enum CLI {
         return lang.lowercased().hasPrefix("zh") ? .zh : .en
     }
 
+    /// The text in the CLI's language.
+    static func say(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+
     static func logger(_ label: String = "gridgov") -> Logger {
         var logger = Logger(label: label)
         logger.logLevel = .init(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .error

@@ -148,7 +148,7 @@ import Testing
             #expect(edited.breaks.map(\.seq) == [5])
             try await db.owner.query("DELETE FROM case_events WHERE case_id = \(id) AND seq = 12", logger: db.logger)
             let deleted = try await db.service.verifyHistory(tenantId: desk.tenantId)
-            #expect(deleted.breaks.contains { $0.seq == nil && $0.problem.contains("version 12") })
+            #expect(deleted.breaks.contains { $0.seq == nil && $0.problem.en.contains("version 12") })
         }
     }
 

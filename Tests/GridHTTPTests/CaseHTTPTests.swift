@@ -50,7 +50,7 @@ import Testing
 
     func withDesk(_ body: @Sendable @escaping (Desk, TestDatabase) async throws -> Void) async throws {
         try await TestDatabase.with { db in
-            let seeded = try await db.service.seedDemo(code: "DEMO", name: "演示区", district: Self.district)
+            let seeded = try await db.seedDemo(code: "DEMO", name: "演示区", district: Self.district)
             try await withAPI(db) { api in
                 var tokens: [String: String] = [:]
                 for user in seeded.users { tokens[user.login] = try await api.login(tenant: "DEMO", login: user.login, password: user.password) }

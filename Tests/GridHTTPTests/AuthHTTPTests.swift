@@ -173,6 +173,27 @@ import Testing
         }
     }
 
+    /// bcrypt reads 72 bytes at most and stops at a NUL: a password it would cut short is refused
+    /// where a user sets one (creating and resetting a user set a generated one), and the old one stays.
+    @Test func aPasswordBcryptWouldCutShortIsRefused() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            try await withAPI(db) { api in
+                let token = try await api.adminToken(d)
+                for (password, named) in [("Z\u{0}bcdefghijk", "NUL"), (String(repeating: "网", count: 25), "75")] {
+                    let refused = try await api.send(.post, "/v1/auth/password", token: token,
+                                                     json: jsonString(["currentPassword": d.adminPassword, "newPassword": password]),
+                                                     headers: [.acceptLanguage: "en"])
+                    expectProblem(refused, .badRequest, "validation.failed")
+                    #expect(refused.fieldErrorFields == ["newPassword"] && refused.fieldErrorCodes == ["user.weakPassword"], "\(refused.text)")
+                    #expect(refused.text.contains(named), "\(refused.text)")
+                }
+                expectProblem(try await api.loginResponse(tenant: d.code, login: "admin", password: "Z"), .unauthorized, "auth.badCredentials")
+                _ = try await api.adminToken(d)
+            }
+        }
+    }
+
     /// AuthService.changePassword is documented "other sessions end": a token from another
     /// login must stop working once the password changed.
     @Test func changingThePasswordEndsOtherSessions() async throws {

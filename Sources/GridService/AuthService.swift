@@ -1,7 +1,6 @@
 import Foundation
 import GridCore
 import GridStore
-import HummingbirdBcrypt
 
 /// A fresh login: the bearer token (shown once) and who it belongs to.
 public struct LoginResult: Sendable {
@@ -12,24 +11,23 @@ public struct LoginResult: Sendable {
 }
 
 extension GridService {
-    static let unknownUserHash = Bcrypt.hash("no such user: equal work for every login", cost: 4)
-
     /// Checks a password and opens a session. Repeated failures throttle the login for a while. The
     /// password is checked between two transactions (bcrypt holds no connection); the second one
-    /// makes sure the hash it was checked against is still the user's.
+    /// makes sure the hash it was checked against is still the user's. A login without a hash to
+    /// check (an unknown district or user) does a check of the same cost all the same.
     public func login(tenantCode: String, login rawLogin: String, password: String) async throws -> LoginResult {
         let login = rawLogin.lowercased()
         let badCredentials = GridError(.unauthorized, "auth.badCredentials",
                                        Text(zh: "区代码、登录名或密码错误", en: "wrong district, login or password"))
         guard let tenant = try await db.withoutTenant({ tx in try await TenantStore.lookup(tx, code: tenantCode) }) else {
-            _ = try await Secrets.verifyPassword(password, hash: Self.unknownUserHash)
+            try await passwords.verifyAgainstStandIn(password)
             throw badCredentials
         }
         let (found, sessionDays) = try await withActiveTenant(tenant.id) { tx, record in
             (try await UserStore.credentials(tx, login: login), record.settings.sessionDays)
         }
         guard let credentials = found, credentials.status == "active" else {
-            _ = try await Secrets.verifyPassword(password, hash: Self.unknownUserHash)
+            try await passwords.verifyAgainstStandIn(password)
             throw badCredentials
         }
         if credentials.failedLogins >= configuration.loginFailuresAllowed, let last = credentials.lastFailedLoginAt {
@@ -40,7 +38,7 @@ extension GridService {
                                 retryAfter: wait)
             }
         }
-        let matches = try await Secrets.verifyPassword(password, hash: credentials.passwordHash)
+        let matches = try await passwords.verify(password, hash: credentials.passwordHash)
         // A wrong password returns nil so that the failure counter is committed before the 401.
         let result: LoginResult? = try await withActiveTenant(tenant.id) { tx, _ in
             guard let current = try await UserStore.credentials(tx, login: login), current.userId == credentials.userId,
@@ -79,13 +77,16 @@ extension GridService {
     }
 
     /// Changes one's own password (clears the must-change flag); every session but the one
-    /// making the change (`token`) ends.
+    /// making the change (`token`) ends. The new password is hashed only once the current one checked.
     public func changePassword(_ principal: Principal, token: String?, current: String, new: String) async throws {
         if let problem = Users.passwordProblem(new) { throw GridError.invalid([FieldError("newPassword", "user.weakPassword", problem)]) }
+        guard new != current else {
+            throw Errors.field("newPassword", "user.passwordUnchanged", zh: "新密码与当前密码相同，请换一个", en: "the new password is the current one; choose another")
+        }
         let wrong = GridError(.forbidden, "auth.badCurrentPassword", Text(zh: "当前密码不正确", en: "the current password is wrong"))
-        let hash = try await Secrets.hashPassword(new, cost: configuration.bcryptCost)
         let stored = try await withActiveTenant(principal.tenantId) { tx, _ in try await UserStore.credentials(tx, login: principal.login)?.passwordHash }
-        guard let stored, try await Secrets.verifyPassword(current, hash: stored) else { throw wrong }
+        guard let stored, try await passwords.verify(current, hash: stored) else { throw wrong }
+        let hash = try await passwords.hash(new)
         try await withActiveTenant(principal.tenantId) { tx, _ in
             // The password checked must still be the one stored.
             guard try await UserStore.credentials(tx, login: principal.login)?.passwordHash == stored else { throw wrong }

@@ -60,14 +60,23 @@ extension GridService {
         return result
     }
 
-    /// The principal behind a bearer token, or 401 when it is unknown, expired or revoked.
-    public func authenticate(token: String) async throws -> Principal {
+    /// The principal behind a bearer token, or 401 when it is unknown, expired or revoked. A session
+    /// whose user still holds a one-time password is good only for what `allowingOneTimePassword`
+    /// is given for (changing it, saying who is logged in, logging out): anything else is 403 until
+    /// the password is changed.
+    public func authenticate(token: String, allowingOneTimePassword: Bool = false) async throws -> Principal {
         let invalid = GridError(.unauthorized, "auth.invalidToken",
                                 Text(zh: "登录凭证无效、已过期或已注销，请重新登录", en: "the bearer token is unknown, expired or revoked; log in again"))
         guard let tenantId = Secrets.tenant(ofToken: token) else { throw invalid }
         guard let found = try await SessionStore.authenticate(db.client, tenantId: tenantId, tokenHash: Secrets.tokenHash(token), logger: logger)
         else { throw invalid }
         guard found.tenantStatus == "active" else { throw Errors.tenantSuspended(found.tenantCode) }
+        guard !found.mustChangePassword || allowingOneTimePassword else {
+            let login = found.principal.login
+            throw GridError(.forbidden, "auth.passwordChangeRequired", Text(
+                zh: "用户“\(login)”仍在使用一次性密码：请先修改密码（POST /v1/auth/password），再进行其他操作",
+                en: "user '\(login)' still has a one-time password: change it first (POST /v1/auth/password), then try again"))
+        }
         return found.principal
     }
 

@@ -173,6 +173,52 @@ import Testing
         }
     }
 
+    /// A one-time password (a new user's, a reset one, a new district's admin's) opens a session that
+    /// may change it, say who is logged in and log out; everything else is refused until it is changed.
+    @Test func aOneTimePasswordOpensOnlyThePasswordChange() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            let password = try await db.makeUser(tenantId: d.tenantId, login: "newcomer", role: .dispatcher, scope: d.street1, oneTime: true)
+            let other = try await db.service.createTenant(code: "CY", name: "朝阳区", divisionCode: "110105", adminLogin: "admin")
+            try await withAPI(db) { api in
+                let login = try await api.loginResponse(tenant: d.code, login: "newcomer", password: password)
+                #expect(try login.json()["mustChangePassword"] as? Bool == true, "\(login.text)")
+                let token = try #require(try login.json()["token"] as? String)
+                let elsewhere = try await api.login(tenant: d.code, login: "newcomer", password: password)
+                let point = d.pointInStreet1
+                let blocked: [(HTTPRequest.Method, String, String?)] = [
+                    (.get, "/v1/tenant", nil), (.get, "/v1/org-units/by-code/\(d.street1)", nil), (.get, locateURI(point), nil),
+                    (.get, "/v1/cases", nil), (.get, "/v1/notifications", nil), (.get, "/v1/users", nil), (.get, "/v1/catalog/categories", nil),
+                    (.post, "/v1/cases", jsonString(["description": "井盖缺失", "lat": point.lat, "lng": point.lng, "category": "E0201"])),
+                    (.post, "/v1/users", jsonString(["login": "x.y", "displayName": "x"])),
+                ]
+                for (method, uri, body) in blocked {
+                    let english = try await api.send(method, uri, token: token, json: body, headers: [.acceptLanguage: "en"])
+                    expectProblem(english, .forbidden, "auth.passwordChangeRequired")
+                    let detail = (try english.json())["detail"] as? String ?? ""
+                    #expect(detail.contains("newcomer") && detail.contains("/v1/auth/password"), "\(english.text)")
+                    let chinese = try await api.send(method, uri, token: token, json: body)
+                    expectProblem(chinese, .forbidden, "auth.passwordChangeRequired")
+                    #expect(containsCJK((try chinese.json())["detail"] as? String ?? ""), "\(chinese.text)")
+                }
+                #expect(try await db.service.cases(.operator, tenantId: d.tenantId, CaseListFilter(), page: PageRequest(after: nil, limit: 10)).items.isEmpty,
+                        "the refused report was not taken in")
+                #expect(try await api.get("/v1/me", token: token).status == .ok)
+                #expect(try await api.send(.post, "/v1/auth/logout", token: elsewhere).status == .noContent)
+
+                let changed = try await api.send(.post, "/v1/auth/password", token: token,
+                                                 json: jsonString(["currentPassword": password, "newPassword": "my-own-password"]))
+                #expect(changed.status == .noContent, "\(changed.text)")
+                #expect(try await api.get("/v1/tenant", token: token).status == .ok, "the same session goes on")
+                #expect(try await api.get("/v1/org-units/by-code/\(d.street1)", token: token).status == .ok)
+
+                // The first administrator of a new district starts the same way.
+                let admin = try await api.login(tenant: "CY", login: "admin", password: other.adminPassword)
+                expectProblem(try await api.get("/v1/tenant", token: admin), .forbidden, "auth.passwordChangeRequired")
+            }
+        }
+    }
+
     /// bcrypt reads 72 bytes at most and stops at a NUL: a password it would cut short is refused
     /// where a user sets one (creating and resetting a user set a generated one), and the old one stays.
     @Test func aPasswordBcryptWouldCutShortIsRefused() async throws {

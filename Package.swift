@@ -109,7 +109,8 @@ let package = Package(
             path: "Tests/GridTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GridCoreTests", dependencies: ["GridCore"], swiftSettings: swiftSettings),
+        // GridTestSupport for its byte-built images; these tests touch no database.
+        .testTarget(name: "GridCoreTests", dependencies: ["GridCore", "GridTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GridStoreTests",
             dependencies: [

@@ -140,13 +140,26 @@ extension GridService {
                 // A new case has no tasks or supervision orders yet.
                 let view = CaseView(record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
                                     orders: [], light: Self.light(of: record, at: now))
-                return CaseIntakeResult(view: view, duplicates: duplicates, replayed: false)
+                let shown = try await Self.readable(duplicates, by: caller, district: .root(grid.path.ids[0]), tx)
+                return CaseIntakeResult(view: view, duplicates: shown, replayed: false)
             }
         } catch is IdempotencyRace {
             guard let key, let userId, let earlier = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash)
             else { throw GridError(.conflict, "db.retry", Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request")) }
             return earlier
         }
+    }
+
+    /// The suggested duplicates the caller may read: one across the border of their scope is not
+    /// shown (its number and state are the case's, and reading it would answer "does not exist").
+    /// Only a caller who cannot read the whole district costs a read of each suggestion.
+    static func readable(_ found: [CaseStore.Nearby], by caller: Caller, district: ScopePath, _ tx: Tx) async throws -> [CaseStore.Nearby] {
+        guard let principal = caller.principal, !found.isEmpty, !principal.can(.caseRead, at: district) else { return found }
+        var shown: [CaseStore.Nearby] = []
+        for nearby in found {
+            if let record = try await CaseStore.find(tx, id: nearby.id), canRead(caller, record) { shown.append(nearby) }
+        }
+        return shown
     }
 
     /// The district's calendar and its published rules (nil without any), from the caches; a

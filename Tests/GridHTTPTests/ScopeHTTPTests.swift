@@ -1,6 +1,7 @@
 import Foundation
 import GridCore
 import GridService
+import GridStore
 import GridTestSupport
 import HTTPTypes
 import Hummingbird
@@ -81,6 +82,39 @@ import Testing
             }
             // Someone who can read both may merge them.
             try await desk.step("dispatcher", ownId, "merge", ["mergeInto": other.id], to: "merged")
+        }
+    }
+
+    /// A report near a street's border lists the open cases nearby that may be the same problem:
+    /// those the reporter may read, not those across the border.
+    @Test func duplicateSuggestionsStopAtTheReportersScope() async throws {
+        try await CaseHTTPTests().withDesk { desk, db in
+            // Walk east along the first row of cells until the located street changes: two points a few metres apart.
+            let district = CaseHTTPTests.district
+            let west = try #require(district.cellCentre(0, 0)), east = try #require(district.cellCentre(district.latticeSize.columns - 1, 0))
+            let street2 = district.divisionCode + "002"
+            var previous: Coordinate?
+            var pair: (Coordinate, Coordinate)?
+            for step in 0...2000 {
+                let point = try #require(Coordinate(lng: west.lng + (east.lng - west.lng) * Double(step) / 2000, lat: west.lat))
+                let located = try await db.service.locate(.operator, tenantId: desk.tenantId, lat: point.lat, lng: point.lng)
+                if located.grid.code.hasPrefix(street2), let previous {
+                    pair = (previous, point)
+                    break
+                }
+                previous = point
+            }
+            let (inStreet1, inStreet2) = try #require(pair, "the first row crosses from street 1 to street 2")
+
+            let other = try #require(try await desk.report("dispatcher", CaseHTTPTests.intake("井盖缺失", point: inStreet2)).json()["case"] as? [String: Any])
+            let otherId = try #require(int64(other["id"])), number = try #require(other["number"] as? String)
+            let own = try await desk.report("street.dispatcher", CaseHTTPTests.intake("井盖缺失", point: inStreet1))
+            #expect(own.status == .created, "\(own.text)")
+            #expect((try own.json()["duplicates"] as? [[String: Any]])?.isEmpty == true, "\(own.text)")
+            Self.expectNothingOf(number, [], in: own, "a street-1 report's duplicates")
+            // The district's dispatcher reads both, and is shown the other.
+            let central = try await desk.report("dispatcher", CaseHTTPTests.intake("井盖缺失", point: inStreet1))
+            #expect((try central.json()["duplicates"] as? [[String: Any]])?.compactMap { int64($0["id"]) }.contains(otherId) == true, "\(central.text)")
         }
     }
 

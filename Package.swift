@@ -111,8 +111,11 @@ let package = Package(
             path: "Tests/GridTestSupport",
             swiftSettings: swiftSettings
         ),
-        // Crypto only for SHA-256, which GridCore takes as an argument (anchors' Merkle trees).
-        .testTarget(name: "GridCoreTests", dependencies: ["GridCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
+        // Crypto only for SHA-256, which GridCore takes as an argument (anchors' Merkle trees); GridTestSupport for its
+        // byte-built images. These tests touch no database.
+        .testTarget(
+            name: "GridCoreTests", dependencies: ["GridCore", "GridTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "GridStoreTests",
             dependencies: [

@@ -4,8 +4,9 @@ import GridStore
 import NIOCore
 
 extension GridService {
-    /// Adds a photo to a case (before or after handling): by someone who works the case or reports
-    /// in its grid; the upload is an event of the case's history, with the photo's SHA-256.
+    /// Adds a photo to a case (before or after handling) while the case is open, by someone who
+    /// takes part in it; the image's header is read first (format, dimensions). The upload is an
+    /// event of the case's history, with the photo's SHA-256 and dimensions.
     public func uploadAttachment(_ caller: Caller, tenantId: Int64, caseId: Int64, kind: String, declaredType: String, bytes: [UInt8]) async throws
         -> AttachmentStore.Meta
     {
@@ -14,21 +15,32 @@ extension GridService {
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             let record = try await Self.readableCase(tx, caller, id: caseId)
-            let mayReport = caller.principal.map { $0.can(.caseReport, at: record.gridPath) } ?? true
-            guard !Self.roles(caller, at: record).isEmpty || mayReport else {
-                throw GridError(.forbidden, "attachment.notAllowed", Text(zh: "您不能为该案件上传照片", en: "you may not add photos to this case"))
-            }
+            try AttachmentRules.checkUploader(participates: Self.takesPart(caller, in: record), state: record.state)
             let existing = try await AttachmentStore.list(tx, caseId: caseId).count
-            let type = try AttachmentRules.check(declaredType: declaredType, bytes: bytes, existing: existing)
-            let id = try await AttachmentStore.insert(tx, caseId: caseId, kind: kind, contentType: type, bytes: bytes, uploadedBy: caller.principal?.userId)
+            let image = try AttachmentRules.check(declaredType: declaredType, bytes: bytes, existing: existing)
+            let id = try await AttachmentStore.insert(tx, caseId: caseId, kind: kind, contentType: image.format.contentType, bytes: bytes,
+                                                      uploadedBy: caller.principal?.userId)
             guard let meta = try await AttachmentStore.find(tx, caseId: caseId, id: id) else { preconditionFailure("attachment \(id) vanished") }
-            struct Attached: Encodable { var attachment: Int64; var kind: String; var sha256: String; var size: Int }
-            let payload = CaseStore.canonicalJSON(Attached(attachment: id, kind: kind, sha256: meta.sha256, size: meta.size))
+            struct Attached: Encodable { var attachment: Int64; var kind: String; var sha256: String; var size: Int; var width: Int; var height: Int }
+            let payload = CaseStore.canonicalJSON(Attached(attachment: id, kind: kind, sha256: meta.sha256, size: meta.size, width: image.width,
+                                                           height: image.height))
             guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
                 actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: nil, action: "attach", from: record.state,
                 payload: payload))
             else { throw Self.stale(record) }
             return meta
+        }
+    }
+
+    /// Whether the caller takes part in the case: its reporter, someone whose roles count at it (the
+    /// command centre in scope, the lead department's liaison, the grid's workers, the community
+    /// chief), or a liaison of a department with a task on it (an assisting one). The operator does.
+    static func takesPart(_ caller: Caller, in record: CaseRecord) -> Bool {
+        guard let principal = caller.principal else { return true }
+        if let reporter = record.reportedBy, reporter == principal.login { return true }
+        if !roles(caller, at: record).isEmpty { return true }
+        return principal.bindings.contains { binding in
+            binding.role == .departmentLiaison && binding.departmentId.map(record.taskDepartments.contains) == true
         }
     }
 

@@ -152,7 +152,8 @@ extension GridService {
                         // A new case has no tasks or supervision orders yet.
                         let view = CaseView(record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
                                             orders: [], light: Self.light(of: record, at: now))
-                        return CaseIntakeResult(view: view, duplicates: duplicates, replayed: false)
+                        let shown = try await Self.readable(duplicates, by: caller, district: .root(grid.path.ids[0]), tx)
+                        return CaseIntakeResult(view: view, duplicates: shown, replayed: false)
                     }
                 } catch let error as GridError where error.code == StoreErrors.numberInUse && attempt < Self.numberAttempts {
                     // The day's counter fell behind the numbers in use (a database crash): number the case again.
@@ -169,6 +170,18 @@ extension GridService {
 
     /// How many numbers an intake tries before it gives up (the second comes past the day's highest).
     static let numberAttempts = 3
+
+    /// The suggested duplicates the caller may read: one across the border of their scope is not
+    /// shown (its number and state are the case's, and reading it would answer "does not exist").
+    /// Only a caller who cannot read the whole district costs a read of each suggestion.
+    static func readable(_ found: [CaseStore.Nearby], by caller: Caller, district: ScopePath, _ tx: Tx) async throws -> [CaseStore.Nearby] {
+        guard let principal = caller.principal, !found.isEmpty, !principal.can(.caseRead, at: district) else { return found }
+        var shown: [CaseStore.Nearby] = []
+        for nearby in found {
+            if let record = try await CaseStore.find(tx, id: nearby.id), canRead(caller, record) { shown.append(nearby) }
+        }
+        return shown
+    }
 
     /// The district's calendar and its published rules (nil without any), from the caches; a
     /// transaction reads them only when one of them is not cached.

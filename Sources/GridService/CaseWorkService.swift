@@ -73,7 +73,7 @@ extension GridService {
             let transition = try CaseWorkflow.check(action, in: record.state, roles: roles, fields: input.fields)
             var next = record
             next.state = transition.to
-            try await self.apply(action, input, to: &next, from: record, tx)
+            try await self.apply(action, input, to: &next, from: record, by: caller, tx)
             let actingRole = transition.roles.intersection(roles).map(\.rawValue).sorted().first
             guard try await CaseStore.update(tx, next, expectedVersion: record.version, event: (
                 actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: actingRole, action: action.rawValue,
@@ -129,10 +129,10 @@ extension GridService {
         }.map(\.role))
     }
 
-    func apply(_ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, _ tx: Tx) async throws {
+    func apply(_ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, by caller: Caller, _ tx: Tx) async throws {
         let now = Date()
         let district = try await calendarCache.calendar(tx)
-        try await applyEffects(action, input, to: &next, from: record, at: now, calendar: district.calendar, tx)
+        try await applyEffects(action, input, to: &next, from: record, by: caller, at: now, calendar: district.calendar, tx)
         try await Self.watchDeadline(&next, from: record, at: now, district: district, tx)
     }
 
@@ -163,8 +163,8 @@ extension GridService {
         if let red = next.redAt, red > now, next.light != .red { try await JobStore.schedule(tx, .caseRed, caseId: next.id, at: red) }
     }
 
-    func applyEffects(_ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, at now: Date,
-                      calendar: WorkCalendar, _ tx: Tx) async throws {
+    func applyEffects(_ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, by caller: Caller,
+                      at now: Date, calendar: WorkCalendar, _ tx: Tx) async throws {
         switch action {
         case .file:
             try await file(&next, input, at: now, tx)
@@ -212,7 +212,7 @@ extension GridService {
         case .evaluate:
             next.rating = input.rating
         case .merge:
-            try await merge(&next, into: input.mergeInto!, tx)
+            try await merge(&next, into: input.mergeInto!, by: caller, tx)
         case .requestVerify, .confirm, .markInvalid, .notFile, .void, .requestExtension, .refuseExtension, .requestSuspension,
              .refuseSuspension, .passCheck:
             break
@@ -278,12 +278,14 @@ extension GridService {
         try await CaseStore.dispatchTasks(tx, caseId: next.id, lead: lead, assisting: assisting)
     }
 
-    /// Merging (并案): the case follows an open case of the same district that is not itself merged.
-    func merge(_ next: inout CaseRecord, into targetId: Int64, _ tx: Tx) async throws {
+    /// Merging (并案): the case follows an open case of the same district that is not itself merged,
+    /// and that the caller may read: to them a case they may not read does not exist, so naming one
+    /// is answered as naming a missing case, with nothing of it (its number, its state).
+    func merge(_ next: inout CaseRecord, into targetId: Int64, by caller: Caller, _ tx: Tx) async throws {
         guard targetId != next.id else {
             throw Errors.field("mergeInto", "case.merge.self", zh: "案件不能并入自身", en: "a case cannot be merged into itself")
         }
-        guard let target = try await CaseStore.find(tx, id: targetId) else {
+        guard let target = try await CaseStore.find(tx, id: targetId), Self.canRead(caller, target) else {
             throw Errors.field("mergeInto", "case.notFound", zh: "要并入的案件 \(targetId) 不存在", en: "the case to merge into (\(targetId)) does not exist")
         }
         guard target.state.isOpen else {

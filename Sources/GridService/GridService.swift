@@ -31,11 +31,14 @@ public struct GridService: Sendable {
     /// Parsed routers of rule-set versions that no longer change.
     let routerCache = RouterCache()
     let calendarCache = CalendarCache()
+    /// Every bcrypt hash and check of this service, at the configured cost.
+    public let passwords: PasswordHasher
     public var logger: Logger { db.logger }
 
     public init(db: Database, configuration: Configuration = .init()) {
         self.db = db
         self.configuration = configuration
+        passwords = PasswordHasher(cost: configuration.bcryptCost)
     }
 
     /// Runs `body` in the tenant's transaction after checking the tenant exists and is active.

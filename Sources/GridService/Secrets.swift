@@ -1,9 +1,7 @@
 import Crypto
 import Foundation
-import HummingbirdBcrypt
-import NIOPosix
 
-/// Passwords (bcrypt) and bearer tokens (random, stored as SHA-256, prefixed with the tenant id
+/// One-time passwords and bearer tokens (random, stored as SHA-256, prefixed with the tenant id
 /// so that a request's token finds its tenant before any tenant data is read).
 public enum Secrets {
     static let passwordAlphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
@@ -13,17 +11,6 @@ public enum Secrets {
     public static func randomPassword() -> String {
         var generator = SystemRandomNumberGenerator()
         return String((0..<12).map { _ in passwordAlphabet.randomElement(using: &generator)! })
-    }
-
-    /// bcrypt is slow on purpose (tens to hundreds of milliseconds): it runs on NIO's pool for
-    /// blocking work, never on an event loop or Swift's cooperative threads, and never while a
-    /// transaction (and its pooled connection) is held.
-    public static func hashPassword(_ password: String, cost: Int) async throws -> String {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: UInt8(cost)) }
-    }
-
-    public static func verifyPassword(_ password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 
     /// `bytes` random bytes as lowercase hex (webhook signing secrets).

@@ -30,7 +30,7 @@ extension GridService {
             throw GridError(.conflict, "tenant.duplicateCode", Text(zh: "区代码“\(code)”已被使用", en: "tenant code '\(code)' is already taken"))
         }
         let password = Secrets.randomPassword()
-        let hash = try await Secrets.hashPassword(password, cost: configuration.bcryptCost)
+        let hash = try await passwords.hash(password)
         return try await db.withPlatform { tx in
             var tx = tx
             let id = try await TenantStore.insert(tx, code: code, name: name, divisionCode: divisionCode, settings: TenantSettings())

@@ -14,8 +14,10 @@ public struct UserWithBindings: Sendable {
 }
 
 extension GridService {
-    /// Creates a user with a one-time password (returned once, stored only as a bcrypt hash).
+    /// Creates a user with a one-time password (returned once, stored only as a bcrypt hash). Who
+    /// may, what was sent and whether the login is free are checked before the password is hashed.
     public func createUser(_ caller: Caller, tenantId: Int64, login rawLogin: String, displayName: String, phone: String?) async throws -> (UserRecord, password: String) {
+        try caller.authorizeSomewhere(.userWrite)
         let login = rawLogin.lowercased()
         var problems: [FieldError] = []
         if let problem = Users.loginProblem(login) { problems.append(FieldError("login", "user.badLogin", problem)) }
@@ -27,13 +29,13 @@ extension GridService {
             problems.append(FieldError("phone", "user.badPhone", Text(zh: "电话号码过长", en: "phone number is longer than 32 characters")))
         }
         if !problems.isEmpty { throw GridError.invalid(problems) }
+        let taken = GridError(.conflict, "user.duplicateLogin", Text(zh: "登录名“\(login)”已存在", en: "login '\(login)' is already taken"))
+        guard try await withActiveTenant(tenantId, { tx, _ in try await UserStore.find(tx, login: login) }) == nil else { throw taken }
         let password = Secrets.randomPassword()
-        let hash = try await Secrets.hashPassword(password, cost: configuration.bcryptCost)
+        let hash = try await passwords.hash(password)
         let user = try await withActiveTenant(tenantId) { tx, _ in
-            try caller.authorizeSomewhere(.userWrite)
-            if try await UserStore.find(tx, login: login) != nil {
-                throw GridError(.conflict, "user.duplicateLogin", Text(zh: "登录名“\(login)”已存在", en: "login '\(login)' is already taken"))
-            }
+            // Taken in the meantime?
+            if try await UserStore.find(tx, login: login) != nil { throw taken }
             let id = try await UserStore.insert(tx, login: login, displayName: name, phone: phone, passwordHash: hash, mustChangePassword: true)
             guard let user = try await UserStore.find(tx, id: id) else { throw Errors.userNotFound(login) }
             return user
@@ -113,20 +115,29 @@ extension GridService {
         }
     }
 
-    /// Sets a new one-time password and ends the user's sessions; returns the password.
+    /// Sets a new one-time password and ends the user's sessions; returns the password. Who may is
+    /// checked before the password is hashed, and again with the write (bindings may have changed).
     public func resetPassword(_ caller: Caller, tenantId: Int64, login: String) async throws -> String {
+        try caller.authorizeSomewhere(.userWrite)
+        _ = try await withActiveTenant(tenantId) { tx, _ in try await Self.userToReset(tx, caller, login: login) }
         let password = Secrets.randomPassword()
-        let hash = try await Secrets.hashPassword(password, cost: configuration.bcryptCost)
+        let hash = try await passwords.hash(password)
         try await withActiveTenant(tenantId) { tx, _ in
-            guard let user = try await UserStore.find(tx, login: login.lowercased()) else { throw Errors.userNotFound(login) }
-            if caller.principal != nil {
-                let bindings = try await UserStore.bindings(tx, userId: user.id)
-                for binding in bindings { try caller.authorize(.userWrite, at: binding.scope) }
-                if bindings.isEmpty { try caller.authorize(.userWrite, at: try await Self.rootPath(tx)) }
-            }
+            let user = try await Self.userToReset(tx, caller, login: login)
             try await UserStore.setPassword(tx, userId: user.id, hash: hash, mustChange: true)
             try await SessionStore.revokeAll(tx, userId: user.id)
         }
         return password
+    }
+
+    /// The user `login`, when the caller may write every scope the user is bound in (the district for a user with no binding).
+    static func userToReset(_ tx: Tx, _ caller: Caller, login: String) async throws -> UserRecord {
+        guard let user = try await UserStore.find(tx, login: login.lowercased()) else { throw Errors.userNotFound(login) }
+        if caller.principal != nil {
+            let bindings = try await UserStore.bindings(tx, userId: user.id)
+            for binding in bindings { try caller.authorize(.userWrite, at: binding.scope) }
+            if bindings.isEmpty { try caller.authorize(.userWrite, at: try await Self.rootPath(tx)) }
+        }
+        return user
     }
 }

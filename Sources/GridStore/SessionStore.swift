@@ -12,16 +12,17 @@ public enum SessionStore {
 
     /// Everything a request needs about its bearer in one round trip and no transaction of its
     /// own (definer function): the tenant's code and status, and the live session's user with its
-    /// bindings. Nil when the session is unknown, expired or revoked, or its user disabled.
+    /// bindings and whether it still holds a one-time password. Nil when the session is unknown,
+    /// expired or revoked, or its user disabled.
     public static func authenticate(_ db: Database, tenantId: Int64, tokenHash: [UInt8]) async throws
-        -> (tenantCode: String, tenantStatus: String, principal: Principal)?
+        -> (tenantCode: String, tenantStatus: String, mustChangePassword: Bool, principal: Principal)?
     {
         let rows = try await db.execute(PrincipalStatement(tenantId: tenantId, tokenHash: tokenHash))
-        var result: (String, String, Principal)?
-        for (code, status, userId, login, bindingId, role, scopeId, path, department) in rows {
-            if result == nil { result = (code, status, Principal(tenantId: tenantId, userId: userId, login: login, bindings: [])) }
+        var result: (String, String, Bool, Principal)?
+        for (code, status, userId, login, mustChange, bindingId, role, scopeId, path, department) in rows {
+            if result == nil { result = (code, status, mustChange, Principal(tenantId: tenantId, userId: userId, login: login, bindings: [])) }
             if let bindingId, let role = role.flatMap(Role.init(rawValue:)), let scopeId, let scope = path.flatMap(ScopePath.init) {
-                result?.2.bindings.append(RoleBinding(id: bindingId, role: role, scopeUnitId: scopeId, scope: scope, departmentId: department))
+                result?.3.bindings.append(RoleBinding(id: bindingId, role: role, scopeUnitId: scopeId, scope: scope, departmentId: department))
             }
         }
         return result
@@ -29,7 +30,7 @@ public enum SessionStore {
 
     /// Prepared once per connection: every request with a bearer asks it.
     struct PrincipalStatement: PostgresPreparedStatement {
-        typealias Row = (String, String, Int64, String, Int64?, String?, Int64?, String?, Int64?)
+        typealias Row = (String, String, Int64, String, Bool, Int64?, String?, Int64?, String?, Int64?)
         static let sql = "SELECT * FROM session_principal($1, $2)"
         let tenantId: Int64
         let tokenHash: [UInt8]

@@ -45,6 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
             let kinds = result.units?.byKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") ?? ""
             print("demo district \(result.tenant.code) \(result.tenant.name): \(kinds)")
             CLI.printTable([["LOGIN", "ROLE", "SCOPE", "PASSWORD"]] + result.users.map { [$0.login, $0.role.rawValue, $0.scope, $0.password] })
+            print("the passwords are one-time: a first session may only change its password (POST /v1/auth/password), read /v1/me and log out")
         }
     }
 

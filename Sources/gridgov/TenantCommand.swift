@@ -22,7 +22,7 @@ struct TenantCommand: AsyncParsableCommand {
                 try await service.createTenant(code: code, name: name, divisionCode: division, adminLogin: admin)
             }
             print("created district \(result.tenant.code) \(result.tenant.name) (id \(result.tenant.id), division \(result.tenant.divisionCode))")
-            print("tenant admin: \(result.adminLogin)  one-time password: \(result.adminPassword)  (shown once; change it at first login)")
+            print("tenant admin: \(result.adminLogin)  one-time password: \(result.adminPassword)  (shown once; the first login must change it)")
         }
     }
 

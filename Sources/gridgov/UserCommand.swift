@@ -23,7 +23,7 @@ struct UserCommand: AsyncParsableCommand {
             let (user, password) = try await CLI.withService(connection) { service in
                 try await service.createUser(.operator, tenantId: try await service.tenantId(code: tenant), login: login, displayName: name, phone: phone)
             }
-            print("created user \(user.login) (\(user.displayName))  one-time password: \(password)")
+            print("created user \(user.login) (\(user.displayName))  one-time password: \(password)  (the first login must change it)")
         }
     }
 
@@ -73,7 +73,7 @@ struct UserCommand: AsyncParsableCommand {
             let password = try await CLI.withService(connection) { service in
                 try await service.resetPassword(.operator, tenantId: try await service.tenantId(code: tenant), login: login)
             }
-            print("\(login): new one-time password \(password)")
+            print("\(login): new one-time password \(password)  (the next login must change it)")
         }
     }
 

@@ -123,34 +123,6 @@ import Testing
     }
 }
 
-@Suite struct AttachmentRulesTests {
-    static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0, count: 20)
-    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 1, count: 20)
-    static let webp: [UInt8] = Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBP".utf8) + Array(repeating: 2, count: 10)
-
-    @Test func imagesAreRecognisedByTheirBytes() {
-        #expect(AttachmentRules.sniff(Self.jpeg) == "image/jpeg")
-        #expect(AttachmentRules.sniff(Self.png) == "image/png")
-        #expect(AttachmentRules.sniff(Self.webp) == "image/webp")
-        #expect(AttachmentRules.sniff(Array("%PDF-1.7".utf8)) == nil)
-        #expect(AttachmentRules.sniff([UInt8]()) == nil)
-    }
-
-    @Test func uploadsAreCheckedForTypeSizeAndCount() throws {
-        #expect(try AttachmentRules.check(declaredType: "image/png", bytes: Self.png, existing: 0) == "image/png")
-        #expect((#expect(throws: GridError.self) { try AttachmentRules.check(declaredType: "image/jpeg", bytes: Self.png, existing: 0) })?.code
-            == "attachment.typeMismatch")
-        #expect((#expect(throws: GridError.self) { try AttachmentRules.check(declaredType: "image/jpeg", bytes: Array("hello".utf8), existing: 0) })?
-            .kind == .unsupportedMediaType)
-        let huge = Self.jpeg + Array(repeating: 0, count: AttachmentRules.maxBytes)
-        #expect((#expect(throws: GridError.self) { try AttachmentRules.check(declaredType: "image/jpeg", bytes: huge, existing: 0) })?.code
-            == "attachment.tooLarge")
-        #expect((#expect(throws: GridError.self) {
-            try AttachmentRules.check(declaredType: "image/jpeg", bytes: Self.jpeg, existing: AttachmentRules.maxPerCase)
-        })?.code == "attachment.tooMany")
-    }
-}
-
 @Suite struct CaseIntakeTests {
     func intake(lat: Double? = 39.9, lng: Double? = 116.4, address: String? = nil, grid: String? = nil) -> CaseIntake {
         CaseIntake(category: "E0201", description: "  井盖缺失  ", lat: lat, lng: lng, address: address, grid: grid, source: .hotline)

@@ -50,7 +50,7 @@ import Testing
 
     func withDesk(_ body: @Sendable @escaping (Desk, TestDatabase) async throws -> Void) async throws {
         try await TestDatabase.with { db in
-            let seeded = try await db.service.seedDemo(code: "DEMO", name: "演示区", district: Self.district)
+            let seeded = try await db.seedDemo(code: "DEMO", name: "演示区", district: Self.district)
             try await withAPI(db) { api in
                 var tokens: [String: String] = [:]
                 for user in seeded.users { tokens[user.login] = try await api.login(tenant: "DEMO", login: user.login, password: user.password) }
@@ -565,7 +565,7 @@ import Testing
         try await withDesk { desk, db in
             let created = try await desk.report("gridworker", Self.intake())
             let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
-            let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 7, count: 3000)
+            let jpeg = TestImages.jpeg(width: 64, height: 48)
             func upload(_ login: String, _ bytes: [UInt8], type: String, kind: String = "before") async throws -> TestResponse {
                 try await desk.api.client.execute(uri: "/v1/cases/\(id)/attachments?kind=\(kind)", method: .post,
                                                   headers: [.authorization: "Bearer \(desk.token(login))", .contentType: type], body: ByteBuffer(bytes: bytes))

@@ -93,12 +93,15 @@ func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, _ co
 }
 
 extension TestDatabase {
-    /// Creates a user through the service (as the operator) with one binding; returns the one-time password.
+    /// Creates a user through the service (as the operator) with one binding; returns the password:
+    /// the one-time password when `oneTime`, else the one the user replaced it with at a first login.
     @discardableResult
-    func makeUser(tenantId: Int64, login: String, role: Role, scope: String, department: String? = nil) async throws -> String {
+    func makeUser(tenantId: Int64, login: String, role: Role, scope: String, department: String? = nil, oneTime: Bool = false) async throws -> String {
         let (_, password) = try await service.createUser(.operator, tenantId: tenantId, login: login, displayName: login, phone: nil)
         _ = try await service.grant(.operator, tenantId: tenantId, login: login, role: role, scopeCode: scope, departmentCode: department)
-        return password
+        guard !oneTime else { return password }
+        let tenant = try await service.listTenants().first { $0.id == tenantId }
+        return try await settlePassword(tenant: try #require(tenant).code, login: login, oneTimePassword: password)
     }
 
     /// A unit as the operator sees it.

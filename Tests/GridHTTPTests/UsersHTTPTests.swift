@@ -50,6 +50,11 @@ import Testing
                 let me = try #require(loginBody["me"] as? [String: Any])
                 #expect((me["bindings"] as? [[String: Any]])?.map { $0["role"] as? String } == ["dispatcher"])
                 let token = try #require(loginBody["token"] as? String)
+                // The one-time password is changed before anything else.
+                expectProblem(try await api.get("/v1/org-units/by-code/\(d.street1)", token: token), .forbidden, "auth.passwordChangeRequired")
+                let changed = try await api.send(.post, "/v1/auth/password", token: token,
+                                                 json: jsonString(["currentPassword": password, "newPassword": "zhang-san-password"]))
+                #expect(changed.status == .noContent, "\(changed.text)")
                 #expect(try await api.get("/v1/org-units/by-code/\(d.street1)", token: token).status == .ok)
                 expectProblem(try await api.get("/v1/org-units/by-code/\(d.street2)", token: token), .forbidden, "auth.outOfScope")
 
@@ -139,8 +144,12 @@ import Testing
                 expectProblem(try await api.get("/v1/me", token: token), .unauthorized, "auth.invalidToken")
                 expectProblem(try await api.loginResponse(tenant: d.code, login: "viewer", password: password), .unauthorized, "auth.badCredentials")
                 _ = try await api.login(tenant: d.code, login: "viewer", password: newPassword)
-                // The viewer cannot reset anyone.
+                // The new password is one-time again; once changed, the viewer still cannot reset anyone.
                 let viewer = try await api.login(tenant: d.code, login: "viewer", password: newPassword)
+                expectProblem(try await api.send(.post, "/v1/users/admin/password-reset", token: viewer), .forbidden, "auth.passwordChangeRequired")
+                let changed = try await api.send(.post, "/v1/auth/password", token: viewer,
+                                                 json: jsonString(["currentPassword": newPassword, "newPassword": "viewer-password"]))
+                #expect(changed.status == .noContent, "\(changed.text)")
                 expectProblem(try await api.send(.post, "/v1/users/admin/password-reset", token: viewer), .forbidden, "auth.actionNotAllowed")
             }
         }

@@ -70,7 +70,7 @@ import Testing
     @Test func subscribedCaseEventsArriveSignedAndAFailedDeliveryIsRetried() async throws {
         try await withReceiver { port, inbox in
             try await TestDatabase.with { db in
-                let seeded = try await db.service.seedDemo(code: "DEMO", name: "演示区", district: CaseHTTPTests.district)
+                let seeded = try await db.seedDemo(code: "DEMO", name: "演示区", district: CaseHTTPTests.district)
                 let passwords = Dictionary(uniqueKeysWithValues: seeded.users.map { ($0.login, $0.password) })
                 @Sendable func password(_ login: String) -> String { passwords[login]! }
                 try await withAPI(db) { api in
@@ -134,7 +134,7 @@ import Testing
     @Test func aDeliveryHoldsNoTransactionWhileTheEndpointAnswers() async throws {
         try await withReceiver { port, inbox in
             try await TestDatabase.with { db in
-                let seeded = try await db.service.seedDemo(code: "DEMO", name: "演示区", district: CaseHTTPTests.district)
+                let seeded = try await db.seedDemo(code: "DEMO", name: "演示区", district: CaseHTTPTests.district)
                 let passwords = Dictionary(uniqueKeysWithValues: seeded.users.map { ($0.login, $0.password) })
                 await inbox.setProbe {
                     let rows = try await db.app.query(

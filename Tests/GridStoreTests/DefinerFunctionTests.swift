@@ -93,10 +93,10 @@ import Testing
             let point = p.a.pointInStreet1
             for (district, token, category, found) in [(p.a, p.tokenA, p.categoryA, p.caseA), (p.b, p.tokenB, p.categoryB, p.caseB)] {
                 let grid = try await db.db.withTenant(district.tenantId) { tx in try #require(try await OrgUnitStore.find(tx, code: district.unitGrid1)) }
-                #expect(try await OrgUnitStore.locate(db.app, tenantId: district.tenantId, point, logger: db.logger)?.id == grid.id)
-                #expect(try await OrgUnitStore.locateChain(db.app, tenantId: district.tenantId, point, logger: db.logger).last?.id == grid.id)
-                let nearby = try await CaseStore.nearbyOpen(db.app, tenantId: district.tenantId, categoryId: category, lat: point.lat, lng: point.lng,
-                                                            meters: 500, since: Date().addingTimeInterval(-3600), limit: 5, logger: db.logger)
+                #expect(try await OrgUnitStore.locate(db.db, tenantId: district.tenantId, point)?.id == grid.id)
+                #expect(try await OrgUnitStore.locateChain(db.db, tenantId: district.tenantId, point).last?.id == grid.id)
+                let nearby = try await CaseStore.nearbyOpen(db.db, tenantId: district.tenantId, categoryId: category, lat: point.lat, lng: point.lng,
+                                                            meters: 500, since: Date().addingTimeInterval(-3600), limit: 5)
                 #expect(nearby.map(\.id) == [found.view.record.id])
                 #expect(try await db.service.authenticate(token: token).tenantId == district.tenantId)
                 #expect(try await db.service.tenantId(code: district.code) == district.tenantId)

@@ -113,14 +113,33 @@ public struct TestDatabase: Sendable {
     }
 
     /// A district with a small tree: two streets, a community under each, two unit grids under the
-    /// first community, and an admin. Returns what the tests need to refer to.
+    /// first community, and an admin who has replaced the one-time password. Returns what the tests
+    /// need to refer to.
     public func seedSmallDistrict(code: String = "HD", division: String = "110108") async throws -> SmallDistrict {
         let provisioned = try await service.createTenant(code: code, name: "\(code)测试区", divisionCode: division, adminLogin: "admin")
         let district = DemoDistrict(divisionCode: division, streets: 2, communitiesPerStreet: 1, basicGridsPerCommunity: 1, unitGridsPerBasicGrid: 2,
                                     origin: (116.30, 39.95))
         _ = try await service.importOrg(tenantId: provisioned.tenant.id, geoJSON: try JSONEncoder().encode(district.featureCollection()))
-        return SmallDistrict(tenantId: provisioned.tenant.id, code: provisioned.tenant.code, division: division, district: district,
-                             adminPassword: provisioned.adminPassword)
+        let password = try await settlePassword(tenant: provisioned.tenant.code, login: provisioned.adminLogin, oneTimePassword: provisioned.adminPassword)
+        return SmallDistrict(tenantId: provisioned.tenant.id, code: provisioned.tenant.code, division: division, district: district, adminPassword: password)
+    }
+
+    /// The demo district (`gridgov demo seed`) with every demo user past the one-time password.
+    public func seedDemo(code: String, name: String, district: DemoDistrict) async throws -> DemoSeedResult {
+        var seeded = try await service.seedDemo(code: code, name: name, district: district)
+        for (i, user) in seeded.users.enumerated() {
+            seeded.users[i].password = try await settlePassword(tenant: code, login: user.login, oneTimePassword: user.password)
+        }
+        return seeded
+    }
+
+    /// Does what a user does on the first login with a one-time password: logs in and changes it,
+    /// through the service's own login and change-password paths. Returns the password they now have.
+    public func settlePassword(tenant: String, login: String, oneTimePassword: String) async throws -> String {
+        let session = try await service.login(tenantCode: tenant, login: login, password: oneTimePassword)
+        let password = "settled-\(oneTimePassword)"
+        try await service.changePassword(session.principal, token: session.token, current: oneTimePassword, new: password)
+        return password
     }
 }
 
@@ -158,6 +177,7 @@ public struct SmallDistrict: Sendable {
     public var code: String
     public var division: String
     public var district: DemoDistrict
+    /// The admin's password (no longer the one-time password the district was created with).
     public var adminPassword: String
 
     public var street1: String { division + "001" }

@@ -180,13 +180,15 @@ extension Components {
         public struct PasswordChange: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/PasswordChange/currentPassword`.
             public var currentPassword: Swift.String
+            /// 8–72 bytes of UTF-8 without NUL (bcrypt reads 72 bytes at most and stops at a NUL), not the current password.
+            ///
             /// - Remark: Generated from `#/components/schemas/PasswordChange/newPassword`.
             public var newPassword: Swift.String
             /// Creates a new `PasswordChange`.
             ///
             /// - Parameters:
             ///   - currentPassword:
-            ///   - newPassword:
+            ///   - newPassword: 8–72 bytes of UTF-8 without NUL (bcrypt reads 72 bytes at most and stops at a NUL), not the current password.
             public init(
                 currentPassword: Swift.String,
                 newPassword: Swift.String

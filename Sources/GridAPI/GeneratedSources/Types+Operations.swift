@@ -276,7 +276,7 @@ public enum Operations {
             }
         }
     }
-    /// Change one's own password.
+    /// Change one's own password; the only call besides GET /v1/me and logout that a session with a one-time password may make (others answer 403 auth.passwordChangeRequired).
     ///
     /// - Remark: HTTP `POST /v1/auth/password`.
     /// - Remark: Generated from `#/paths//v1/auth/password/post(changePassword)`.

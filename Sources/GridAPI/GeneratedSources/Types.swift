@@ -27,7 +27,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/auth/logout`.
     /// - Remark: Generated from `#/paths//v1/auth/logout/post(logout)`.
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output
-    /// Change one's own password.
+    /// Change one's own password; the only call besides GET /v1/me and logout that a session with a one-time password may make (others answer 403 auth.passwordChangeRequired).
     ///
     /// - Remark: HTTP `POST /v1/auth/password`.
     /// - Remark: Generated from `#/paths//v1/auth/password/post(changePassword)`.
@@ -312,7 +312,7 @@ extension APIProtocol {
     public func logout(headers: Operations.Logout.Input.Headers = .init()) async throws -> Operations.Logout.Output {
         try await logout(Operations.Logout.Input(headers: headers))
     }
-    /// Change one's own password.
+    /// Change one's own password; the only call besides GET /v1/me and logout that a session with a one-time password may make (others answer 403 auth.passwordChangeRequired).
     ///
     /// - Remark: HTTP `POST /v1/auth/password`.
     /// - Remark: Generated from `#/paths//v1/auth/password/post(changePassword)`.

@@ -137,11 +137,7 @@ struct CasesBench {
     }
 
     func login(_ http: MiniHTTPClient, _ tenant: String, _ login: String, _ password: String) throws -> String {
-        let (status, body) = try http.request("POST", "/v1/auth/login", body: try JSONSerialization.data(withJSONObject: ["tenant": tenant, "login": login, "password": password]))
-        guard status == 200, let token = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String else {
-            throw BenchError("login of \(login) failed with \(status): \(String(decoding: body, as: UTF8.self))")
-        }
-        return token
+        try http.logIn(tenant: tenant, login: login, password: password)
     }
 
     /// A point in the middle 40 % of a unit cell: surely inside its jittered polygon.

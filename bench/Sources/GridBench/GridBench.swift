@@ -205,15 +205,29 @@ final class ServerUnderTest {
         process = try bench.startServer(port: port, databaseURL: databaseURL)
         do {
             http = try bench.waitForServer(port: port)
-            let (status, body) = try http.request("POST", "/v1/auth/login", body: try JSONSerialization.data(withJSONObject: ["tenant": code, "login": "admin", "password": password]))
-            guard status == 200, let token = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String else {
-                throw BenchError("login failed with \(status): \(String(decoding: body, as: UTF8.self))")
-            }
-            headers = ["Authorization": "Bearer \(token)"]
+            headers = ["Authorization": "Bearer \(try http.logIn(tenant: code, login: "admin", password: password))"]
         } catch {
             process.terminate()
             throw error
         }
+    }
+}
+
+extension MiniHTTPClient {
+    /// Logs in and returns the bearer token; a one-time password (what the bench's users are given)
+    /// is changed first, as the server asks of a first session before anything else.
+    func logIn(tenant: String, login: String, password: String) throws -> String {
+        let (status, body) = try request("POST", "/v1/auth/login", body: try JSONSerialization.data(withJSONObject: ["tenant": tenant, "login": login, "password": password]))
+        let answer = try JSONSerialization.jsonObject(with: body) as? [String: Any]
+        guard status == 200, let token = answer?["token"] as? String else {
+            throw BenchError("login of \(login) failed with \(status): \(String(decoding: body, as: UTF8.self))")
+        }
+        if answer?["mustChangePassword"] as? Bool == true {
+            let change = try JSONSerialization.data(withJSONObject: ["currentPassword": password, "newPassword": "bench-\(password)"])
+            let (changed, reply) = try request("POST", "/v1/auth/password", headers: ["Authorization": "Bearer \(token)"], body: change)
+            guard changed == 204 else { throw BenchError("changing the one-time password of \(login) failed with \(changed): \(String(decoding: reply, as: UTF8.self))") }
+        }
+        return token
     }
 }
 

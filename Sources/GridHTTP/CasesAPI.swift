@@ -139,6 +139,15 @@ extension APIHandler {
         return .created(.init(body: .json(.init(webhook: CaseMapping.webhook(created.subscription), secret: created.secret))))
     }
 
+    func getWebhookAllowList(_ input: Operations.GetWebhookAllowList.Input) async throws -> Operations.GetWebhookAllowList.Output {
+        .ok(.init(body: .json(.init(entries: try await service.webhookAllowList(try caller, tenantId: try tenantId)))))
+    }
+
+    func setWebhookAllowList(_ input: Operations.SetWebhookAllowList.Input) async throws -> Operations.SetWebhookAllowList.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        return .ok(.init(body: .json(.init(entries: try await service.setWebhookAllowList(try caller, tenantId: try tenantId, entries: body.entries)))))
+    }
+
     func deleteWebhook(_ input: Operations.DeleteWebhook.Input) async throws -> Operations.DeleteWebhook.Output {
         try await service.deleteWebhook(try caller, tenantId: try tenantId, id: input.path.webhookId)
         return .noContent(.init())

@@ -31,6 +31,8 @@ public struct GridService: Sendable {
     /// Parsed routers of rule-set versions that no longer change.
     let routerCache = RouterCache()
     let calendarCache = CalendarCache()
+    /// The breakers of the webhook endpoints this process delivers to.
+    let webhookBreakers = WebhookBreakers()
     /// Every bcrypt hash and check of this service, at the configured cost.
     public let passwords: PasswordHasher
     public var logger: Logger { db.logger }

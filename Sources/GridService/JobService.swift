@@ -8,11 +8,14 @@ public struct JobRunSummary: Sendable, Equatable {
     public var claimed: Int
     public var done: Int
     public var failed: Int
+    /// Deliveries put back untried (their endpoint's breaker is open).
+    public var postponed: Int
 
-    public init(claimed: Int = 0, done: Int = 0, failed: Int = 0) {
+    public init(claimed: Int = 0, done: Int = 0, failed: Int = 0, postponed: Int = 0) {
         self.claimed = claimed
         self.done = done
         self.failed = failed
+        self.postponed = postponed
     }
 }
 
@@ -22,24 +25,20 @@ extension GridService {
     /// The deadline of a supervision order raised when a case goes overdue.
     static let supervisionLimit = TimeLimit(amount: 1, unit: .workDays)
 
-    /// Claims the jobs due at `now` (every district) and runs each in its district's transaction,
-    /// where the effect and the job's completion are written together; a webhook delivery is
-    /// posted between two transactions (at least once: a receiver dedupes by the delivery id). `now`
-    /// is a parameter so that tests (and a catch-up run) control the clock.
+    /// Claims the escalation jobs due at `now` (every district: deadline lights, supervision
+    /// orders) and runs each in its district's transaction, where the effect and the job's
+    /// completion are written together. Webhook deliveries are a lane of their own
+    /// (`deliverDueWebhooks`). `now` is a parameter so that tests (and a catch-up run) control the clock.
     public func runDueJobs(now: Date = Date(), limit: Int = 100) async throws -> JobRunSummary {
         var summary = JobRunSummary()
-        let claimed = try await JobStore.claim(db, now: now, limit: limit, lease: Self.jobLease)
+        let claimed = try await JobStore.claim(db, kinds: JobStore.Kind.escalations, now: now, limit: limit, lease: Self.jobLease)
         summary.claimed = claimed.count
         for job in claimed {
             do {
-                if job.kind == .webhook {
-                    try await deliver(job)
-                } else {
-                    try await db.withTenant(job.tenantId) { tx in
-                        guard let locked = try await JobStore.lock(tx, id: job.id), !locked.done else { return }
-                        let outcome = try await self.run(locked, at: now, tx)
-                        try await JobStore.finish(tx, id: job.id, outcome: outcome)
-                    }
+                try await db.withTenant(job.tenantId) { tx in
+                    guard let locked = try await JobStore.lock(tx, id: job.id), !locked.done else { return }
+                    let outcome = try await self.run(locked, at: now, tx)
+                    try await JobStore.finish(tx, id: job.id, outcome: outcome)
                 }
                 summary.done += 1
             } catch {

@@ -4,7 +4,9 @@ import Foundation
 import GridCore
 import GridStore
 import NIOCore
+import Logging
 import NIOHTTP1
+import Synchronization
 
 /// A new subscription and its signing secret, shown this once.
 public struct CreatedWebhook: Sendable {
@@ -15,7 +17,11 @@ public struct CreatedWebhook: Sendable {
 extension GridService {
     /// Deliveries that keep failing stop after this many attempts.
     static let webhookMaxAttempts = 8
-    static let webhookTimeout: TimeAmount = .seconds(10)
+    /// How long one delivery may take, connection included.
+    static let webhookTimeout: TimeAmount = .seconds(5)
+    /// Deliveries under way at once in one worker.
+    static let webhookConcurrency = 8
+    static let allowListLimit = 50
     /// The case events a subscription can name (besides `*`).
     public static let webhookEventTypes: [String] = ["case.report"] + CaseAction.allCases.map { "case.\($0.rawValue)" } + ["case.warnYellow", "case.markOverdue"]
 
@@ -33,6 +39,14 @@ extension GridService {
                 en: "unknown event types: \(unknown.isEmpty ? "none given" : unknown.joined(separator: ", ")) (allowed: *, \(Self.webhookEventTypes.joined(separator: ", ")))")))
         }
         guard errors.isEmpty else { throw GridError.invalid(errors) }
+        // Permission first; then the target, resolved outside any transaction (DNS may be slow).
+        let allowList = try await withActiveTenant(tenantId) { tx, _ in
+            try caller.authorize(.tenantWrite, at: try await Self.rootPath(tx))
+            return try await WebhookStore.allowList(tx)
+        }
+        if let host = URL(string: url)?.host, let problem = try await Self.targetProblem(host: host, allowList: allowList) {
+            throw GridError.invalid([FieldError("url", "webhook.internalTarget", problem)])
+        }
         let secret = Secrets.randomHex(bytes: 32)
         return try await withActiveTenant(tenantId) { tx, _ in
             try caller.authorize(.tenantWrite, at: try await Self.rootPath(tx))
@@ -46,6 +60,40 @@ extension GridService {
             let id = try await WebhookStore.insert(tx, url: url, secret: secret, eventTypes: Array(Set(eventTypes)).sorted(), departmentId: departmentId,
                                                    createdBy: caller.principal?.login ?? "cli")
             return CreatedWebhook(subscription: try await WebhookStore.find(tx, id: id)!, secret: secret)
+        }
+    }
+
+    /// Why deliveries to `host` are refused: it resolves to an internal address the district's
+    /// allow-list does not name, or to nothing. Nil when every address it resolves to may be called.
+    static func targetProblem(host: String, allowList: [String]) async throws -> Text? {
+        WebhookTarget.problem(host: host, addresses: try await HostResolver.addresses(of: host), allowList: allowList)
+    }
+
+    /// The district's webhook allow-list (tenant admin).
+    public func webhookAllowList(_ caller: Caller, tenantId: Int64) async throws -> [String] {
+        try await withTenant(for: caller, tenantId) { tx in
+            try caller.authorize(.tenantWrite, at: try await Self.rootPath(tx))
+            return try await WebhookStore.allowList(tx)
+        }
+    }
+
+    /// Replaces the district's webhook allow-list: host names, addresses or networks (CIDR) of
+    /// its own systems inside its network that deliveries may reach (tenant admin).
+    public func setWebhookAllowList(_ caller: Caller, tenantId: Int64, entries rawEntries: [String]) async throws -> [String] {
+        let entries = rawEntries.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var errors: [FieldError] = []
+        if entries.count > Self.allowListLimit {
+            errors.append(FieldError("entries", "webhook.allowList.tooLong", Text(
+                zh: "白名单最多 \(Self.allowListLimit) 条，实际 \(entries.count) 条", en: "an allow-list has at most \(Self.allowListLimit) entries, got \(entries.count)")))
+        }
+        for (i, entry) in entries.enumerated() {
+            if let problem = WebhookTarget.allowListProblem(entry) { errors.append(FieldError("entries[\(i)]", "webhook.allowList.badEntry", problem)) }
+        }
+        guard errors.isEmpty else { throw GridError.invalid(errors) }
+        return try await withActiveTenant(tenantId) { tx, _ in
+            try caller.authorize(.tenantWrite, at: try await Self.rootPath(tx))
+            try await WebhookStore.replaceAllowList(tx, entries: entries, createdBy: caller.principal?.login ?? "cli")
+            return try await WebhookStore.allowList(tx)
         }
     }
 
@@ -87,22 +135,107 @@ extension GridService {
         }
     }
 
-    /// Delivers one claimed webhook job: reads what to send in one transaction, posts it with no
-    /// transaction open (a slow endpoint holds no connection or lock), records the answer in
-    /// another. A non-2xx answer or no answer throws, and the caller retries with back-off.
-    func deliver(_ claimed: JobStore.Claimed) async throws {
-        let next: WebhookDelivery = try await db.withTenant(claimed.tenantId) { tx in
-            guard let job = try await JobStore.lock(tx, id: claimed.id), !job.done else { return .nothing("already done") }
-            let next = try await Self.webhookRequest(job, tx)
-            if case .nothing(let outcome) = next { try await JobStore.finish(tx, id: job.id, outcome: outcome) }
-            return next
+    /// Delivers the due webhook jobs of every district, `webhookConcurrency` at a time, in a lane of
+    /// their own: a dead endpoint costs its own deliveries their timeout and, once its breaker is
+    /// open, nothing at all; it never delays the escalation jobs.
+    public func deliverDueWebhooks(now: Date = Date(), limit: Int = 100) async throws -> JobRunSummary {
+        let claimed = try await JobStore.claim(db, kinds: JobStore.Kind.deliveries, now: now, limit: limit, lease: Self.jobLease)
+        var summary = JobRunSummary(claimed: claimed.count)
+        await withTaskGroup(of: DeliveryOutcome.self) { group in
+            func count(_ outcome: DeliveryOutcome?) {
+                switch outcome {
+                case .delivered: summary.done += 1
+                case .failed: summary.failed += 1
+                case .postponed: summary.postponed += 1
+                case nil: break
+                }
+            }
+            for (i, job) in claimed.enumerated() {
+                if i >= Self.webhookConcurrency { count(await group.next()) }
+                group.addTask { await self.deliver(job, at: now) }
+            }
+            while let outcome = await group.next() { count(outcome) }
         }
-        guard case .post(let request) = next else { return }
-        let response = try await HTTPClient.shared.execute(request, timeout: Self.webhookTimeout)
-        guard (200..<300).contains(response.status.code) else {
-            throw GridError(.unavailable, "webhook.failed", Text(zh: "回调返回 \(response.status.code)", en: "the endpoint answered \(response.status.code)"))
+        return summary
+    }
+
+    /// What became of one delivery.
+    enum DeliveryOutcome: Sendable { case delivered, failed, postponed }
+
+    /// Delivers one claimed webhook job: reads what to send in one transaction, checks the target
+    /// again (the host may resolve elsewhere now) and posts it with no transaction open (a slow
+    /// endpoint holds no connection or lock), records the answer in another. A failure is retried
+    /// with back-off; an endpoint whose breaker is open is not tried, and its job waits.
+    func deliver(_ claimed: JobStore.Claimed, at now: Date) async -> DeliveryOutcome {
+        do {
+            let next: WebhookDelivery = try await db.withTenant(claimed.tenantId) { tx in
+                guard let job = try await JobStore.lock(tx, id: claimed.id), !job.done else { return .nothing("already done") }
+                let next = try await Self.webhookRequest(job, tx)
+                if case .nothing(let outcome) = next { try await JobStore.finish(tx, id: job.id, outcome: outcome) }
+                return next
+            }
+            guard case .post(let request) = next else { return .delivered }
+            let endpoint = request.endpoint
+            guard webhookBreakers.admit(endpoint, at: now) else {
+                let until = webhookBreakers.openUntil(endpoint) ?? now.addingTimeInterval(60)
+                try await db.withTenant(claimed.tenantId) { tx in
+                    try await JobStore.postpone(tx, id: claimed.id, until: until, outcome: "postponed: \(endpoint) failed repeatedly")
+                }
+                return .postponed
+            }
+            if let problem = try await Self.targetProblem(host: request.host, allowList: request.allowList) {
+                try await db.withTenant(claimed.tenantId) { tx in try await JobStore.finish(tx, id: claimed.id, outcome: "refused: \(problem.en)") }
+                return .failed
+            }
+            let status: UInt
+            do {
+                status = try await Self.post(request)
+            } catch {
+                webhookBreakers.record(endpoint, success: false, at: now)
+                throw error
+            }
+            webhookBreakers.record(endpoint, success: (200..<300).contains(status), at: now)
+            guard (200..<300).contains(status) else {
+                throw GridError(.unavailable, "webhook.failed", Text(zh: "回调返回 \(status)", en: "the endpoint answered \(status)"))
+            }
+            try await db.withTenant(claimed.tenantId) { tx in try await JobStore.finish(tx, id: claimed.id, outcome: "delivered: \(status)") }
+            return .delivered
+        } catch {
+            logger.warning("webhook delivery failed", metadata: ["job": "\(claimed.id)", "tenant": "\(claimed.tenantId)", "error": "\(error)"])
+            let backoff = Double(min(3600, 30 << min(claimed.attempts, 7)))
+            try? await db.withTenant(claimed.tenantId) { tx in
+                try await JobStore.retry(tx, id: claimed.id, at: now.addingTimeInterval(backoff), outcome: "attempt \(claimed.attempts) failed: \(error)")
+            }
+            return .failed
         }
-        try await db.withTenant(claimed.tenantId) { tx in try await JobStore.finish(tx, id: claimed.id, outcome: "delivered: \(response.status.code)") }
+    }
+
+    /// The client deliveries go through: redirects are not followed (a redirect could lead into
+    /// the service's own network), and connecting and reading are bounded.
+    static let webhookClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3), read: webhookTimeout)))
+
+    /// Posts a delivery; its status code. A plain-http target is called at the address that was
+    /// just checked (with its name in Host), so that the name cannot resolve elsewhere in between;
+    /// an https one by its name, whose certificate a rebinding could not present.
+    static func post(_ delivery: WebhookPost) async throws -> UInt {
+        var url = delivery.url
+        var headers = delivery.headers
+        if delivery.url.scheme?.lowercased() == "http", IPAddress(delivery.host) == nil,
+           let address = try await HostResolver.addresses(of: delivery.host).first,
+           var components = URLComponents(url: delivery.url, resolvingAgainstBaseURL: false)
+        {
+            headers.append(("Host", delivery.url.port.map { "\(delivery.host):\($0)" } ?? delivery.host))
+            components.host = if case .v6 = address { "[\(address)]" } else { "\(address)" }
+            url = components.url ?? url
+        }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(string: delivery.body))
+        let response = try await webhookClient.execute(request, timeout: webhookTimeout)
+        return response.status.code
     }
 
     /// The signed request of a delivery (`X-Gridgov-Signature: sha256=<hex HMAC>` of the body under the
@@ -114,15 +247,12 @@ extension GridService {
         else { return .nothing("malformed delivery") }
         guard let subscription = try await WebhookStore.find(tx, id: subscriptionId), subscription.active else { return .nothing("cancelled: no active subscription") }
         if job.attempts > Self.webhookMaxAttempts { return .nothing("gave up after \(Self.webhookMaxAttempts) attempts") }
-        var request = HTTPClientRequest(url: subscription.url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-        request.headers.add(name: "User-Agent", value: "gridgov-webhooks")
-        request.headers.add(name: "X-Gridgov-Event", value: event)
-        request.headers.add(name: "X-Gridgov-Delivery", value: String(job.id))
-        request.headers.add(name: "X-Gridgov-Signature", value: "sha256=" + Self.signature(body, secret: subscription.secret))
-        request.body = .bytes(ByteBuffer(string: body))
-        return .post(request)
+        guard let url = URL(string: subscription.url), let host = url.host else { return .nothing("malformed URL: \(subscription.url)") }
+        let headers = [
+            ("Content-Type", "application/json; charset=utf-8"), ("User-Agent", "gridgov-webhooks"), ("X-Gridgov-Event", event),
+            ("X-Gridgov-Delivery", String(job.id)), ("X-Gridgov-Signature", "sha256=" + Self.signature(body, secret: subscription.secret)),
+        ]
+        return .post(WebhookPost(url: url, host: host, headers: headers, body: body, allowList: try await WebhookStore.allowList(tx)))
     }
 
     /// The hex HMAC-SHA256 of `body` under `secret`, as receivers recompute it.
@@ -131,8 +261,37 @@ extension GridService {
     }
 }
 
+/// A delivery to post: where, what, and the district's allow-list to check the target against.
+struct WebhookPost: Sendable {
+    var url: URL
+    var host: String
+    var headers: [(String, String)]
+    var body: String
+    var allowList: [String]
+
+    /// What the breaker keys on: scheme, host and port.
+    var endpoint: String { "\(url.scheme ?? "http")://\(host):\(url.port ?? (url.scheme == "https" ? 443 : 80))" }
+}
+
 /// What a webhook job comes to: a request to post, or nothing to send (and why).
 enum WebhookDelivery: Sendable {
-    case post(HTTPClientRequest)
+    case post(WebhookPost)
     case nothing(String)
+}
+
+/// The breakers of the endpoints this process delivers to.
+final class WebhookBreakers: Sendable {
+    private let breakers = Mutex<[String: CircuitBreaker]>([:])
+
+    func admit(_ endpoint: String, at now: Date) -> Bool {
+        breakers.withLock { $0[endpoint, default: CircuitBreaker()].admit(at: now) }
+    }
+
+    func record(_ endpoint: String, success: Bool, at now: Date) {
+        breakers.withLock { $0[endpoint, default: CircuitBreaker()].record(success: success, at: now) }
+    }
+
+    func openUntil(_ endpoint: String) -> Date? {
+        breakers.withLock { $0[endpoint]?.openUntil }
+    }
 }

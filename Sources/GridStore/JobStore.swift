@@ -6,7 +6,13 @@ import PostgresNIO
 /// The job table: work that happens later (deadline lights, escalation, webhooks), claimed by
 /// workers with SKIP LOCKED and finished in the district's transaction together with its effect.
 public enum JobStore {
-    public enum Kind: String, Sendable, CaseIterable { case caseYellow, caseRed, webhook }
+    public enum Kind: String, Sendable, CaseIterable {
+        case caseYellow, caseRed, webhook
+
+        /// The lanes the workers claim from: escalations never wait on deliveries.
+        public static let escalations: [Kind] = [.caseYellow, .caseRed]
+        public static let deliveries: [Kind] = [.webhook]
+    }
 
     /// A job a worker holds for its lease.
     public struct Claimed: Sendable, Equatable {
@@ -26,10 +32,12 @@ public enum JobStore {
         public var done: Bool
     }
 
-    /// Claims up to `limit` due jobs of every district for `lease` seconds.
-    public static func claim(_ db: Database, now: Date, limit: Int, lease: Int) async throws -> [Claimed] {
+    /// Claims up to `limit` due jobs of `kinds` of every district for `lease` seconds.
+    public static func claim(_ db: Database, kinds: [Kind], now: Date, limit: Int, lease: Int) async throws -> [Claimed] {
         try await db.query(
-            "SELECT tenant_id, id, kind, attempts FROM claim_jobs(\(now), \(Int32(limit)), make_interval(secs => \(Double(lease))))"
+            """
+            SELECT tenant_id, id, kind, attempts FROM claim_jobs(\(now), \(Int32(limit)), make_interval(secs => \(Double(lease))), \(kinds.map(\.rawValue))::text[])
+            """
         ) { row in try row.decode((Int64, Int64, String, Int32).self) }
         .compactMap { tenantId, id, kind, attempts in
             Kind(rawValue: kind).map { Claimed(tenantId: tenantId, id: id, kind: $0, attempts: Int(attempts)) }
@@ -73,6 +81,16 @@ public enum JobStore {
         try await tx.query(
             """
             UPDATE jobs SET run_at = \(runAt), locked_until = NULL, outcome = \(String(outcome.prefix(1000)))
+            WHERE tenant_id = \(tx.tenant) AND id = \(id)
+            """)
+    }
+
+    /// Puts a job back untried until `runAt` (its endpoint's breaker is open): the attempt its claim
+    /// counted is given back.
+    public static func postpone(_ tx: Tx, id: Int64, until runAt: Date, outcome: String) async throws {
+        try await tx.query(
+            """
+            UPDATE jobs SET run_at = \(runAt), locked_until = NULL, attempts = greatest(attempts - 1, 0), outcome = \(String(outcome.prefix(1000)))
             WHERE tenant_id = \(tx.tenant) AND id = \(id)
             """)
     }

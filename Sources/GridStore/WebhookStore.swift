@@ -71,4 +71,27 @@ public enum WebhookStore {
               AND (w.department_id IS NULL OR w.department_id = \(departmentId))
             """))
     }
+
+    /// The district's webhook allow-list: hosts, addresses and networks inside its own network
+    /// that deliveries may reach.
+    public static func allowList(_ tx: Tx) async throws -> [String] {
+        var entries: [String] = []
+        for try await entry in try await tx.query(
+            "SELECT entry FROM webhook_allowed_targets WHERE tenant_id = \(tx.tenant) ORDER BY entry").decode(String.self)
+        {
+            entries.append(entry)
+        }
+        return entries
+    }
+
+    /// Replaces the allow-list as a whole.
+    public static func replaceAllowList(_ tx: Tx, entries: [String], createdBy: String) async throws {
+        try await tx.query("DELETE FROM webhook_allowed_targets WHERE tenant_id = \(tx.tenant)")
+        guard !entries.isEmpty else { return }
+        try await tx.query(
+            """
+            INSERT INTO webhook_allowed_targets (tenant_id, entry, created_by)
+            SELECT \(tx.tenant), e, \(createdBy) FROM unnest(\(entries)::text[]) e
+            """)
+    }
 }

@@ -97,8 +97,9 @@ struct Worker: AsyncParsableCommand {
         var logger = Logger(label: "gridgov-worker")
         logger.logLevel = .info
         if once {
-            let summary = try await CLI.withService(connection) { service in try await service.runDueJobs() }
-            print("jobs: \(summary.claimed) claimed, \(summary.done) done, \(summary.failed) failed")
+            let (jobs, deliveries) = try await CLI.withService(connection) { service in (try await service.runDueJobs(), try await service.deliverDueWebhooks()) }
+            print("jobs: \(jobs.claimed) claimed, \(jobs.done) done, \(jobs.failed) failed")
+            print("webhooks: \(deliveries.claimed) claimed, \(deliveries.done) done, \(deliveries.failed) failed, \(deliveries.postponed) postponed")
             return
         }
         let client = PostgresClient(configuration: try DatabaseURL.configuration(try connection.url), backgroundLogger: logger)

@@ -67,6 +67,12 @@ import Testing
         try await app.test(.live) { client in try await body(try #require(client.port), inbox) }
     }
 
+    /// The receivers of these tests listen on loopback, which a district must allow first.
+    func allowLoopback(_ api: API, _ admin: String) async throws {
+        let allowed = try await api.send(.put, "/v1/webhooks/allowed-targets", token: admin, json: jsonString(["entries": ["127.0.0.1"]]))
+        #expect(allowed.status == .ok, "\(allowed.text)")
+    }
+
     @Test func subscribedCaseEventsArriveSignedAndAFailedDeliveryIsRetried() async throws {
         try await withReceiver { port, inbox in
             try await TestDatabase.with { db in
@@ -76,6 +82,7 @@ import Testing
                 try await withAPI(db) { api in
                     let admin = try await api.login(tenant: "DEMO", login: "admin", password: password("admin"))
                     let dispatcher = try await api.login(tenant: "DEMO", login: "dispatcher", password: password("dispatcher"))
+                    try await allowLoopback(api, admin)
                     func subscribe(_ body: [String: Any]) async throws -> TestResponse {
                         try await api.send(.post, "/v1/webhooks", token: admin, json: jsonString(body))
                     }
@@ -94,11 +101,11 @@ import Testing
 
                     let report = try await api.send(.post, "/v1/cases", token: dispatcher, json: jsonString(CaseHTTPTests.intake()))
                     let id = try #require(int64((try report.json()["case"] as? [String: Any])?["id"]))
-                    #expect(try await db.service.runDueJobs().done == 1)
+                    #expect(try await db.service.deliverDueWebhooks().done == 1)
                     _ = try await api.send(.post, "/v1/cases/\(id)/actions/file", token: dispatcher, json: "{}")
-                    #expect(try await db.service.runDueJobs().claimed == 0, "filing is not subscribed")
+                    #expect(try await db.service.deliverDueWebhooks().claimed == 0, "filing is not subscribed")
                     _ = try await api.send(.post, "/v1/cases/\(id)/actions/dispatch", token: dispatcher, json: "{}")
-                    #expect(try await db.service.runDueJobs().done == 1)
+                    #expect(try await db.service.deliverDueWebhooks().done == 1)
 
                     let received = await inbox.deliveries
                     #expect(received.map(\.event) == ["case.report", "case.dispatch"])
@@ -114,10 +121,10 @@ import Testing
                     let flakyId = try #require(int64((try flaky.json()["webhook"] as? [String: Any])?["id"]))
                     _ = try await api.send(.post, "/v1/cases/\(id)/actions/void", token: try await api.login(
                         tenant: "DEMO", login: "shift.leader", password: password("shift.leader")), json: jsonString(["reason": "测试"]))
-                    let first = try await db.service.runDueJobs()
+                    let first = try await db.service.deliverDueWebhooks()
                     #expect(first == JobRunSummary(claimed: 1, done: 0, failed: 1))
-                    #expect(try await db.service.runDueJobs().claimed == 0, "not before its back-off")
-                    #expect(try await db.service.runDueJobs(now: Date().addingTimeInterval(120)).done == 1)
+                    #expect(try await db.service.deliverDueWebhooks().claimed == 0, "not before its back-off")
+                    #expect(try await db.service.deliverDueWebhooks(now: Date().addingTimeInterval(120)).done == 1)
                     #expect(await inbox.deliveries.last?.path == "/flaky")
                     #expect(await inbox.deliveries.last?.event == "case.void")
 
@@ -149,14 +156,15 @@ import Testing
                 try await withAPI(db) { api in
                     let admin = try await api.login(tenant: "DEMO", login: "admin", password: passwords["admin"]!)
                     let dispatcher = try await api.login(tenant: "DEMO", login: "dispatcher", password: passwords["dispatcher"]!)
+                    try await allowLoopback(api, admin)
                     let created = try await api.send(.post, "/v1/webhooks", token: admin,
                                                      json: jsonString(["url": "http://127.0.0.1:\(port)/watch", "eventTypes": ["case.report"]]))
                     #expect(created.status == .created, "\(created.text)")
                     let report = try await api.send(.post, "/v1/cases", token: dispatcher, json: jsonString(CaseHTTPTests.intake()))
                     #expect(report.status == .created)
-                    #expect(try await db.service.runDueJobs() == JobRunSummary(claimed: 1, done: 1, failed: 0))
+                    #expect(try await db.service.deliverDueWebhooks() == JobRunSummary(claimed: 1, done: 1, failed: 0))
                     #expect(await inbox.openTransactionsSeen == [0])
-                    #expect(try await db.service.runDueJobs().claimed == 0, "delivered once")
+                    #expect(try await db.service.deliverDueWebhooks().claimed == 0, "delivered once")
                 }
             }
         }

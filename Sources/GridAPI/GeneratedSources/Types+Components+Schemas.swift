@@ -3076,6 +3076,23 @@ extension Components {
                 case department
             }
         }
+        /// - Remark: Generated from `#/components/schemas/WebhookAllowList`.
+        public struct WebhookAllowList: Codable, Hashable, Sendable {
+            /// Host names, addresses or networks in CIDR form (e.g. crm.district.local, 10.20.0.0/16).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookAllowList/entries`.
+            public var entries: [Swift.String]
+            /// Creates a new `WebhookAllowList`.
+            ///
+            /// - Parameters:
+            ///   - entries: Host names, addresses or networks in CIDR form (e.g. crm.district.local, 10.20.0.0/16).
+            public init(entries: [Swift.String]) {
+                self.entries = entries
+            }
+            public enum CodingKeys: String, CodingKey {
+                case entries
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/WebhookCreated`.
         public struct WebhookCreated: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/WebhookCreated/webhook`.

@@ -278,6 +278,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/webhooks`.
     /// - Remark: Generated from `#/paths//v1/webhooks/post(createWebhook)`.
     func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output
+    /// The district's webhook allow-list (tenant admin). Deliveries to loopback, private, link-local (cloud metadata) and other internal addresses are refused unless an entry names the host, the address or a network around it.
+    ///
+    /// - Remark: HTTP `GET /v1/webhooks/allowed-targets`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/allowed-targets/get(getWebhookAllowList)`.
+    func getWebhookAllowList(_ input: Operations.GetWebhookAllowList.Input) async throws -> Operations.GetWebhookAllowList.Output
+    /// Replace the district's webhook allow-list (tenant admin), for its departments' systems on premises.
+    ///
+    /// - Remark: HTTP `PUT /v1/webhooks/allowed-targets`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/allowed-targets/put(setWebhookAllowList)`.
+    func setWebhookAllowList(_ input: Operations.SetWebhookAllowList.Input) async throws -> Operations.SetWebhookAllowList.Output
     /// End a subscription (tenant admin).
     ///
     /// - Remark: HTTP `DELETE /v1/webhooks/{webhookId}`.
@@ -943,6 +953,26 @@ extension APIProtocol {
         body: Operations.CreateWebhook.Input.Body
     ) async throws -> Operations.CreateWebhook.Output {
         try await createWebhook(Operations.CreateWebhook.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The district's webhook allow-list (tenant admin). Deliveries to loopback, private, link-local (cloud metadata) and other internal addresses are refused unless an entry names the host, the address or a network around it.
+    ///
+    /// - Remark: HTTP `GET /v1/webhooks/allowed-targets`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/allowed-targets/get(getWebhookAllowList)`.
+    public func getWebhookAllowList(headers: Operations.GetWebhookAllowList.Input.Headers = .init()) async throws -> Operations.GetWebhookAllowList.Output {
+        try await getWebhookAllowList(Operations.GetWebhookAllowList.Input(headers: headers))
+    }
+    /// Replace the district's webhook allow-list (tenant admin), for its departments' systems on premises.
+    ///
+    /// - Remark: HTTP `PUT /v1/webhooks/allowed-targets`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/allowed-targets/put(setWebhookAllowList)`.
+    public func setWebhookAllowList(
+        headers: Operations.SetWebhookAllowList.Input.Headers = .init(),
+        body: Operations.SetWebhookAllowList.Input.Body
+    ) async throws -> Operations.SetWebhookAllowList.Output {
+        try await setWebhookAllowList(Operations.SetWebhookAllowList.Input(
             headers: headers,
             body: body
         ))

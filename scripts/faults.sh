@@ -23,6 +23,13 @@ HTTP_PORT=${FAULTS_HTTP_PORT:-18095}
 PGBIN=/usr/lib/postgresql/15/bin
 
 scripts/db.sh start >/dev/null  # installs PostgreSQL + PostGIS when missing; this script uses a cluster of its own
+need=()
+command -v python3 >/dev/null || need+=(python3)
+command -v curl >/dev/null || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
 work=$(mktemp -d /var/tmp/gridgov-faults.XXXXXX)
 chmod 755 "$work"
 if [ "$(id -u)" = 0 ]; then chown postgres "$work"; fi

@@ -15,13 +15,8 @@ import Testing
 @Suite struct FaultHTTPTests {
     @Test func anUnreachableDatabaseAnswers503WithRetryAfterFromTheSessionLookupOn() async throws {
         try await TestDatabase.with { db in
-            // Port 9 (discard): nothing listens.
-            let configuration = PostgresClient.Configuration(host: "127.0.0.1", port: 9, username: "gridgov_app", password: "x", database: db.name, tls: .disable)
-            let client = PostgresClient(configuration: configuration, backgroundLogger: db.logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await client.run() }
-                defer { group.cancelAll() }
-                let service = GridService(db: Database(client: client, logger: db.logger, waitLimit: .milliseconds(500)))
+            try await db.withOwnPool(waitLimit: .milliseconds(500), reachable: false) { database in
+                let service = GridService(db: database)
                 let app = Application(router: try buildRouter(service: service, settings: ServerSettings(maxBodyBytes: testMaxBodyBytes)))
                 try await app.test(.router) { client in
                     let api = API(client: client)

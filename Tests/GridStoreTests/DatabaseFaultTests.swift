@@ -10,19 +10,6 @@ import Testing
 /// nothing half-done commits, and every failure becomes 503 `db.unavailable` with a Retry-After,
 /// saying so when a COMMIT got no answer.
 @Suite struct DatabaseFaultTests {
-    /// Runs `body` with a pool of its own on the test database (at most `connections`) and a
-    /// `Database` over it that waits at most `waitLimit`.
-    func withPool<T: Sendable>(_ db: TestDatabase, connections: Int, waitLimit: Duration?, _ body: @Sendable (Database) async throws -> T) async throws -> T {
-        var configuration = db.appConfiguration
-        configuration.options.maximumConnections = connections
-        let client = PostgresClient(configuration: configuration, backgroundLogger: db.logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(Database(client: client, logger: db.logger, waitLimit: waitLimit))
-        }
-    }
-
     func expectUnavailable(_ error: (any Error)?, sourceLocation: SourceLocation = #_sourceLocation) -> GridError? {
         let grid = error as? GridError
         #expect(grid?.code == "db.unavailable", "got \(String(describing: error))", sourceLocation: sourceLocation)
@@ -46,7 +33,7 @@ import Testing
 
     @Test func aCallWaitingForAConnectionGivesUpAtTheLimit() async throws {
         try await TestDatabase.with { db in
-            try await withPool(db, connections: 1, waitLimit: .seconds(1)) { database in
+            try await db.withOwnPool(connections: 1, waitLimit: .seconds(1)) { database in
                 let holding = AsyncStream<Void>.makeStream()
                 let release = AsyncStream<Void>.makeStream()
                 // The holder has no limit of its own.
@@ -72,7 +59,7 @@ import Testing
     @Test func aStatementPastTheLimitIsAbandonedAndItsTransactionDoesNotCommit() async throws {
         try await TestDatabase.with { db in
             let district = try await db.seedSmallDistrict()
-            try await withPool(db, connections: 2, waitLimit: .seconds(1)) { database in
+            try await db.withOwnPool(connections: 2, waitLimit: .seconds(1)) { database in
                 var failure: (any Error)?
                 do {
                     try await database.withTenant(district.tenantId) { tx in
@@ -94,7 +81,7 @@ import Testing
     @Test func aCommitWithoutAnAnswerSaysTheOutcomeIsUnknown() async throws {
         try await TestDatabase.with { db in
             let district = try await db.seedSmallDistrict()
-            try await withPool(db, connections: 1, waitLimit: .seconds(5)) { database in
+            try await db.withOwnPool(connections: 1, waitLimit: .seconds(5)) { database in
                 var failure: (any Error)?
                 do {
                     try await database.withTenant(district.tenantId) { tx in
@@ -118,7 +105,7 @@ import Testing
     @Test func aLostConnectionIsUnavailableNotAnInternalError() async throws {
         try await TestDatabase.with { db in
             let district = try await db.seedSmallDistrict()
-            try await withPool(db, connections: 1, waitLimit: .seconds(5)) { database in
+            try await db.withOwnPool(connections: 1, waitLimit: .seconds(5)) { database in
                 for stage in ["statement", "outside"] {
                     var failure: (any Error)?
                     do {
@@ -140,13 +127,7 @@ import Testing
 
     @Test func anUnreachableDatabaseIsUnavailable() async throws {
         try await TestDatabase.with { db in
-            // Port 9 (discard): nothing listens.
-            let configuration = PostgresClient.Configuration(host: "127.0.0.1", port: 9, username: "gridgov_app", password: "x", database: db.name, tls: .disable)
-            let client = PostgresClient(configuration: configuration, backgroundLogger: db.logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await client.run() }
-                defer { group.cancelAll() }
-                let database = Database(client: client, logger: db.logger, waitLimit: .milliseconds(500))
+            try await db.withOwnPool(waitLimit: .milliseconds(500), reachable: false) { database in
                 var failure: (any Error)?
                 do { try await database.ping() } catch { failure = error }
                 _ = expectUnavailable(failure)

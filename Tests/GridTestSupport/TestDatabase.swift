@@ -112,6 +112,24 @@ public struct TestDatabase: Sendable {
         do { try await body() } catch let error as PSQLError { throw DatabaseTestError(detail: String(reflecting: error)) }
     }
 
+    /// Runs `body` with a `Database` of its own that waits at most `waitLimit`, over a pool of at
+    /// most `connections` to this database, or (`reachable: false`) to a port where nothing listens.
+    public func withOwnPool<T: Sendable>(connections: Int = 2, waitLimit: Duration?, reachable: Bool = true,
+                                         _ body: @Sendable (Database) async throws -> T) async throws -> T {
+        var configuration = appConfiguration
+        if !reachable {
+            // Port 9 (discard): nothing listens.
+            configuration = PostgresClient.Configuration(host: "127.0.0.1", port: 9, username: "gridgov_app", password: "x", database: name, tls: .disable)
+        }
+        configuration.options.maximumConnections = connections
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(Database(client: client, logger: logger, waitLimit: waitLimit))
+        }
+    }
+
     /// A district with a small tree: two streets, a community under each, two unit grids under the
     /// first community, and an admin who has replaced the one-time password. Returns what the tests
     /// need to refer to.

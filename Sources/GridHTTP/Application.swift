@@ -16,11 +16,16 @@ public struct ServerSettings: Sendable {
     public var port: Int
     /// Largest accepted request body.
     public var maxBodyBytes: Int
+    /// How long a kept-alive connection may carry nothing before the server closes it. Longer than
+    /// the minute that clients' and proxies' pools commonly keep an idle connection (AsyncHTTPClient,
+    /// nginx upstreams), so that the client, not the server, is the one to drop it.
+    public var idleTimeout: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, idleTimeout: Duration = .seconds(75)) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.idleTimeout = idleTimeout
     }
 }
 
@@ -62,6 +67,7 @@ public func buildApplication(service: GridService, settings: ServerSettings, log
                              services: [any Service] = []) throws -> some ApplicationProtocol {
     Application(
         router: try buildRouter(service: service, settings: settings, metrics: metrics),
+        server: .persistentHTTP1(idleTimeout: settings.idleTimeout),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "gridgov"),
         services: services,
         logger: logger)

@@ -18,7 +18,8 @@ struct Serve: AsyncParsableCommand {
         discussion: """
             Environment: DATABASE_URL (service role), GRIDGOV_OWNER_URL (for --migrate), GRIDGOV_HOST, GRIDGOV_PORT,
             GRIDGOV_MAX_BODY_BYTES, LOG_LEVEL, GRIDGOV_BCRYPT_COST, GRIDGOV_DB_POOL, GRIDGOV_DB_WAIT_SECONDS (how long a
-            database call may wait before the request answers 503, default 10), GRIDGOV_STATEMENT_TIMEOUT (default 30s).
+            database call may wait before the request answers 503, default 10), GRIDGOV_STATEMENT_TIMEOUT (default 30s),
+            GRIDGOV_IDLE_SECONDS (how long a kept-alive connection may stay idle, default 75).
             Logs are JSON lines on stdout. SIGTERM or SIGINT stops it gracefully: running requests finish (at most 8 s),
             then the pool closes.
             """)
@@ -50,7 +51,8 @@ struct Serve: AsyncParsableCommand {
         let settings = ServerSettings(
             host: host ?? environment["GRIDGOV_HOST"] ?? "127.0.0.1",
             port: port ?? environment["GRIDGOV_PORT"].flatMap(Int.init) ?? 8080,
-            maxBodyBytes: maxBodyBytes ?? environment["GRIDGOV_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20)
+            maxBodyBytes: maxBodyBytes ?? environment["GRIDGOV_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20,
+            idleTimeout: environment["GRIDGOV_IDLE_SECONDS"].flatMap(Int.init).map { .seconds(max(1, $0)) } ?? ServerSettings().idleTimeout)
         let client = PostgresClient(configuration: try Self.poolConfiguration(try connection.url, environment: environment),
                                     eventLoopGroup: SpreadingEventLoopGroup(base: MultiThreadedEventLoopGroup.singleton), backgroundLogger: logger)
         let waitLimit = Duration.seconds(environment["GRIDGOV_DB_WAIT_SECONDS"].flatMap(Int.init).map { max(1, $0) } ?? 10)

@@ -152,8 +152,7 @@ extension GridService {
                         // A new case has no tasks or supervision orders yet.
                         let view = CaseView(record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
                                             orders: [], light: Self.light(of: record, at: now))
-                        let shown = try await Self.readable(duplicates, by: caller, district: .root(grid.path.ids[0]), tx)
-                        return CaseIntakeResult(view: view, duplicates: shown, replayed: false)
+                        return CaseIntakeResult(view: view, duplicates: Self.readable(duplicates, by: caller), replayed: false)
                     }
                 } catch let error as GridError where error.code == StoreErrors.numberInUse && attempt < Self.numberAttempts {
                     // The day's counter fell behind the numbers in use (a database crash): number the case again.
@@ -171,16 +170,17 @@ extension GridService {
     /// How many numbers an intake tries before it gives up (the second comes past the day's highest).
     static let numberAttempts = 3
 
-    /// The suggested duplicates the caller may read: one across the border of their scope is not
-    /// shown (its number and state are the case's, and reading it would answer "does not exist").
-    /// Only a caller who cannot read the whole district costs a read of each suggestion.
-    static func readable(_ found: [CaseStore.Nearby], by caller: Caller, district: ScopePath, _ tx: Tx) async throws -> [CaseStore.Nearby] {
-        guard let principal = caller.principal, !found.isEmpty, !principal.can(.caseRead, at: district) else { return found }
-        var shown: [CaseStore.Nearby] = []
-        for nearby in found {
-            if let record = try await CaseStore.find(tx, id: nearby.id), canRead(caller, record) { shown.append(nearby) }
+    /// The suggested duplicates the caller may read, by the rule of reading a case (its grid in a
+    /// binding's scope, or a department of the caller's on it): one across the border of their
+    /// scope is not shown, its number and state being the case's.
+    static func readable(_ found: [CaseStore.Nearby], by caller: Caller) -> [CaseStore.Nearby] {
+        guard let principal = caller.principal else { return found }
+        return found.filter { nearby in
+            principal.bindings.contains { binding in
+                Permissions.allows(binding.role, .caseRead)
+                    && (binding.scope.covers(nearby.gridPath) || binding.departmentId.map(nearby.departments.contains) == true)
+            }
         }
-        return shown
     }
 
     /// The district's calendar and its published rules (nil without any), from the caches; a

@@ -661,6 +661,9 @@ public enum CaseStore {
         public var state: CaseState
         public var meters: Double
         public var reportedAt: Date
+        /// Where it lies and the departments it is with (lead and tasks): who may read it.
+        public var gridPath: ScopePath
+        public var departments: [Int64]
     }
 
     /// A call outside any transaction (`nearby_open_cases` applies the district itself).
@@ -674,7 +677,7 @@ public enum CaseStore {
     /// Prepared once per connection: every intake with a point asks it.
     struct NearbyStatement: PostgresPreparedStatement {
         static let sql = """
-            SELECT id, number, state, meters, reported_at
+            SELECT id, number, state, meters, reported_at, grid_path, departments
             FROM nearby_open_cases($1, $2, $3, $4, $5, $6, $7)
             """
         let tenantId: Int64
@@ -698,8 +701,9 @@ public enum CaseStore {
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Nearby {
-            let (id, number, state, distance, reportedAt) = try row.decode((Int64, String, String, Double, Date).self)
-            return Nearby(id: id, number: number, state: CaseState(rawValue: state) ?? .reported, meters: distance, reportedAt: reportedAt)
+            let (id, number, state, distance, reportedAt, path, departments) = try row.decode((Int64, String, String, Double, Date, String, [Int64]).self)
+            return Nearby(id: id, number: number, state: CaseState(rawValue: state) ?? .reported, meters: distance, reportedAt: reportedAt,
+                          gridPath: ScopePath(path) ?? .root(id), departments: departments)
         }
     }
 }

@@ -119,9 +119,12 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION nearby_open_cases(p_tenant bigint, p_category bigint, p_lng double precision, p_lat double precision,
-                                             p_meters double precision, p_since timestamptz, p_limit integer)
-RETURNS TABLE (id bigint, number text, state text, meters double precision, reported_at timestamptz)
+-- Also answers where each case lies and the departments it is with, so that intake shows a
+-- reporter only the suggestions they may read without reading each case again.
+DROP FUNCTION nearby_open_cases(bigint, bigint, double precision, double precision, double precision, timestamptz, integer);
+CREATE FUNCTION nearby_open_cases(p_tenant bigint, p_category bigint, p_lng double precision, p_lat double precision,
+                                  p_meters double precision, p_since timestamptz, p_limit integer)
+RETURNS TABLE (id bigint, number text, state text, meters double precision, reported_at timestamptz, grid_path text, departments bigint[])
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
@@ -139,7 +142,9 @@ BEGIN
         PERFORM set_config('app.tenant_id', p_tenant::text, true);
     END IF;
     RETURN QUERY
-    SELECT c.id, c.number, c.state, ST_Distance(c.location::geography, point::geography), c.reported_at
+    SELECT c.id, c.number, c.state, ST_Distance(c.location::geography, point::geography), c.reported_at, c.grid_path::text,
+           array_remove(ARRAY[c.lead_department_id], NULL)
+             || ARRAY(SELECT t.department_id FROM case_tasks t WHERE t.tenant_id = p_tenant AND t.case_id = c.id)
     FROM cases c
     WHERE c.tenant_id = p_tenant
       AND c.state NOT IN ('invalid', 'notFiled', 'voided', 'merged', 'closed', 'evaluated')
@@ -151,3 +156,6 @@ BEGIN
     LIMIT p_limit;
 END
 $$;
+
+REVOKE ALL ON FUNCTION nearby_open_cases(bigint, bigint, double precision, double precision, double precision, timestamptz, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION nearby_open_cases(bigint, bigint, double precision, double precision, double precision, timestamptz, integer) TO gridgov_app;

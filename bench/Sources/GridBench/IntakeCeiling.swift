@@ -84,7 +84,7 @@ struct IntakeCeiling {
             Self.substitute(Self.contextSQL, [1: ":tenant", 2: ":s_user_id", 3: "CASE WHEN :keyed THEN :keyn::text END", 4: "(:cats::text[])[:k]"])
                 + " \\aset c_",
             """
-            SELECT id, number, state, meters, reported_at
+            SELECT id, number, state, meters, reported_at, grid_path, departments
             FROM nearby_open_cases(:tenant, :c_c_id, :lng, :lat, :radius, now() - make_interval(hours => :window), \(Self.maxDuplicates + 1));
             """,
             Self.numberSQL.replacingOccurrences(of: "$1", with: ":tenant").replacingOccurrences(of: "$2", with: ":day") + " AS last \\gset n_",

@@ -84,7 +84,7 @@ enum CaseMapping {
             leadDepartment: r.leadDepartmentId.map { .init(id: $0, code: r.leadDepartmentCode ?? "", name: r.leadDepartmentName ?? "") },
             ruleSet: r.ruleSetNumber, rule: r.ruleKey, routingBasis: r.routingBasis.flatMap(Components.Schemas.Case.RoutingBasisPayload.init),
             routeOverridden: r.routeOverridden, light: light(view.light), warnAt: r.warnAt, redAt: r.redAt,
-            supervisionOrders: view.orders.map(order), assisting: r.assisting, whistle: r.whistle, dispatchDue: r.dispatchDue, signDue: r.signDue, handleDue: r.handleDue, checkDue: r.checkDue,
+            supervisionOrders: view.orders.map(order), assisting: r.assisting, whistle: r.whistle, deadlineProfile: r.deadlineProfile, dispatchDue: r.dispatchDue, signDue: r.signDue, handleDue: r.handleDue, checkDue: r.checkDue,
             suspendedAt: r.suspendedAt, mergedInto: r.mergedInto, rating: r.rating.flatMap { Components.Schemas.CaseRating(rawValue: $0.rawValue) },
             returnCount: r.returnCount, reworkCount: r.reworkCount, extensionCount: r.extensionCount, reportedAt: r.reportedAt, filedAt: r.filedAt,
             dispatchedAt: r.dispatchedAt, handledAt: r.handledAt, closedAt: r.closedAt, updatedAt: r.updatedAt,

@@ -200,7 +200,7 @@ extension GridService {
             if action == .reportHandled { try await CaseStore.setLeadTask(tx, caseId: record.id, state: "handled") }
             try await EscalationStore.resolveOrders(tx, caseId: record.id)
         case .requestCheck:
-            let limit = try await publishedLimits(tx)[.check] ?? DeadlineProfile.builtIn.limits[.check]!
+            let limit = try await routedLimits(record, tx)[.check] ?? DeadlineProfile.builtIn.limits[.check]!
             next.checkDue = calendar.deadline(from: now, limit: limit)
         case .failCheck:
             next.reworkCount += 1
@@ -217,6 +217,15 @@ extension GridService {
              .refuseSuspension, .passCheck:
             break
         }
+    }
+
+    /// The stage limits of the rule set that routed the case, under the deadline profile of the rule
+    /// that did (or the set's default); the published set's for a case routed by no rule set.
+    func routedLimits(_ record: CaseRecord, _ tx: Tx) async throws -> [Stage: TimeLimit] {
+        guard let number = record.ruleSetNumber, let routedBy = try await RuleSetStore.find(tx, number: number, withDocument: false) else {
+            return try await publishedLimits(tx)
+        }
+        return try await routerCache.router(for: routedBy, tx).ruleSet.limits(profile: record.deadlineProfile)
     }
 
     func publishedLimits(_ tx: Tx) async throws -> [Stage: TimeLimit] {
@@ -239,6 +248,7 @@ extension GridService {
         next.level = answer.explanation.decision.level
         next.assisting = answer.explanation.decision.assisting
         next.whistle = answer.explanation.decision.whistle
+        next.deadlineProfile = answer.explanation.decision.deadlineProfile
         next.ruleSetNumber = published?.number
         next.routingBasis = answer.explanation.decision.basis.kind
         if case .rule(_, let id) = answer.explanation.decision.basis { next.ruleKey = id } else { next.ruleKey = nil }
@@ -267,7 +277,7 @@ extension GridService {
             throw Errors.field("category", "field.required", zh: "派遣前请先立案并选择问题类别", en: "file the case with a category before dispatching it")
         }
         let item = try await Self.item(tx, code: code, grade: next.grade)
-        var limits = try await publishedLimits(tx)
+        var limits = try await routedLimits(next, tx)
         if limits[.handle] == nil { limits[.handle] = item.grade.limit }
         next.signDue = limits[.sign].map { calendar.deadline(from: now, limit: $0) }
         next.handleDue = calendar.deadline(from: now, limit: limits[.handle] ?? item.grade.limit)

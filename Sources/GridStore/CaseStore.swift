@@ -37,6 +37,8 @@ public struct CaseRecord: Sendable, Equatable {
     /// Routing's proposal at filing beside the lead: the assisting departments and the whistle flag.
     public var assisting: [String]
     public var whistle: Bool
+    /// The deadline profile of the rule that routed the case (its stage limits apply at dispatch).
+    public var deadlineProfile: String?
     public var dispatchDue: Date?
     public var signDue: Date?
     public var handleDue: Date?
@@ -111,7 +113,7 @@ public enum CaseStore {
     public static let select = "SELECT \(columns) FROM cases c\n\(joins)"
 
     /// How many columns `columns` has (what a statement selects after them starts there).
-    static let columnCount = 50
+    static let columnCount = 51
 
     /// What `record` reads of a case `c`, and the joins that name what it points at.
     static let columns = """
@@ -122,7 +124,8 @@ public enum CaseStore {
                c.return_count, c.rework_count, c.extension_count, c.reported_at, c.filed_at, c.dispatched_at, c.handled_at, c.closed_at,
                c.updated_at, coalesce(ARRAY(SELECT jsonb_array_elements_text(c.routing -> 'assisting')), '{}'::text[]),
                coalesce((c.routing ->> 'whistle')::boolean, false), c.warn_at, c.red_at, c.light,
-               ARRAY(SELECT t.department_id FROM case_tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.state <> 'cancelled')
+               ARRAY(SELECT t.department_id FROM case_tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.state <> 'cancelled'),
+               c.routing ->> 'deadlineProfile'
         """
     static let joins = """
         JOIN org_units g ON g.tenant_id = c.tenant_id AND g.id = c.grid_id
@@ -146,7 +149,7 @@ public enum CaseStore {
             reporterPhone: try text(18), reportedBy: try text(19), level: try text(20).flatMap(HandlingLevel.init),
             leadDepartmentId: try r[21].decode(Int64?.self), leadDepartmentCode: try text(22), leadDepartmentName: try text(23),
             ruleSetNumber: try r[24].decode(Int32?.self).map(Int.init), ruleKey: try text(25), routingBasis: try text(26),
-            routeOverridden: try r[27].decode(Bool.self), assisting: try r[44].decode([String].self), whistle: try r[45].decode(Bool.self), dispatchDue: try date(28), signDue: try date(29), handleDue: try date(30),
+            routeOverridden: try r[27].decode(Bool.self), assisting: try r[44].decode([String].self), whistle: try r[45].decode(Bool.self), deadlineProfile: try text(50), dispatchDue: try date(28), signDue: try date(29), handleDue: try date(30),
             checkDue: try date(31), warnAt: try date(46), redAt: try date(47), light: TrafficLight(rawValue: try r[48].decode(String.self)) ?? .green,
             taskDepartments: try r[49].decode([Int64].self),
             suspendedAt: try date(32), mergedInto: try r[33].decode(Int64?.self), rating: try text(34).flatMap(CaseRating.init),
@@ -460,7 +463,8 @@ public enum CaseStore {
             UPDATE cases SET state = \(record.state.rawValue), version = version + 1, category_id = \(record.categoryId), grade = \(record.grade),
                 level = \(record.level?.rawValue), lead_department_id = \(record.leadDepartmentId), rule_set_number = \(record.ruleSetNumber.map(Int32.init)),
                 rule_key = \(record.ruleKey), routing_basis = \(record.routingBasis), route_overridden = \(record.routeOverridden),
-                routing = jsonb_build_object('assisting', \(record.assisting)::text[], 'whistle', \(record.whistle)),
+                routing = jsonb_strip_nulls(jsonb_build_object('assisting', \(record.assisting)::text[], 'whistle', \(record.whistle),
+                                                               'deadlineProfile', \(record.deadlineProfile)::text)),
                 dispatch_due = \(record.dispatchDue), sign_due = \(record.signDue), handle_due = \(record.handleDue), check_due = \(record.checkDue),
                 warn_at = \(record.warnAt), red_at = \(record.redAt), light = \(record.light.rawValue),
                 suspended_at = \(record.suspendedAt), merged_into = \(record.mergedInto), rating = \(record.rating?.rawValue),

@@ -2291,6 +2291,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Case/whistle`.
             public var whistle: Swift.Bool?
+            /// The deadline profile of the rule that routed the case: its stage limits set signDue, handleDue and checkDue at dispatch (absent: the rule set's default profile).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/deadlineProfile`.
+            public var deadlineProfile: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Case/dispatchDue`.
             public var dispatchDue: Foundation.Date?
             /// - Remark: Generated from `#/components/schemas/Case/signDue`.
@@ -2360,6 +2364,7 @@ extension Components {
             ///   - supervisionOrders:
             ///   - assisting: Assisting departments routing proposed at filing; each gets a task at dispatch.
             ///   - whistle: Routing called the district departments in (吹哨).
+            ///   - deadlineProfile: The deadline profile of the rule that routed the case: its stage limits set signDue, handleDue and checkDue at dispatch (absent: the rule set's default profile).
             ///   - dispatchDue:
             ///   - signDue:
             ///   - handleDue:
@@ -2407,6 +2412,7 @@ extension Components {
                 supervisionOrders: [Components.Schemas.SupervisionOrder],
                 assisting: [Swift.String]? = nil,
                 whistle: Swift.Bool? = nil,
+                deadlineProfile: Swift.String? = nil,
                 dispatchDue: Foundation.Date? = nil,
                 signDue: Foundation.Date? = nil,
                 handleDue: Foundation.Date? = nil,
@@ -2454,6 +2460,7 @@ extension Components {
                 self.supervisionOrders = supervisionOrders
                 self.assisting = assisting
                 self.whistle = whistle
+                self.deadlineProfile = deadlineProfile
                 self.dispatchDue = dispatchDue
                 self.signDue = signDue
                 self.handleDue = handleDue
@@ -2502,6 +2509,7 @@ extension Components {
                 case supervisionOrders
                 case assisting
                 case whistle
+                case deadlineProfile
                 case dispatchDue
                 case signDue
                 case handleDue

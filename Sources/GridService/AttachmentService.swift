@@ -27,7 +27,7 @@ extension GridService {
             guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
                 actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: nil, action: "attach", from: record.state,
                 payload: payload))
-            else { throw Self.stale(record) }
+            else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
             return meta
         }
     }

@@ -78,7 +78,7 @@ extension GridService {
             guard try await CaseStore.update(tx, next, expectedVersion: record.version, event: (
                 actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: actingRole, action: action.rawValue,
                 from: record.state, payload: CaseStore.canonicalJSON(input)))
-            else { throw Self.stale(record) }
+            else { throw try await Self.lostRace(record, caller, ifVersion: ifVersion, tx) }
             guard let written = try await CaseStore.find(tx, id: caseId) else { preconditionFailure("case \(caseId) vanished in its own transaction") }
             try await Self.enqueueWebhooks(tx, written, event: action.rawValue, at: Date())
             return try await Self.view(tx, caller, written)
@@ -107,9 +107,20 @@ extension GridService {
             guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
                 actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: Role.departmentLiaison.rawValue,
                 action: handled ? "assistHandled" : "assistSign", from: record.state, payload: payload))
-            else { throw Self.stale(record) }
+            else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
             return try await Self.view(tx, caller, try await CaseStore.find(tx, id: caseId)!)
         }
+    }
+
+    /// Someone acted on the case between its read and its write. With `If-Match` that is the
+    /// precondition failing (412); without, the request had none: the case is read again and the
+    /// answer (409) says what it is now and what the caller may do with it.
+    static func lostRace(_ record: CaseRecord, _ caller: Caller, ifVersion: Int64?, _ tx: Tx) async throws -> GridError {
+        guard ifVersion == nil, let current = try await CaseStore.find(tx, id: record.id) else { return stale(record) }
+        let allowed = CaseWorkflow.actions(from: current.state, roles: roles(caller, at: current)).map(\.rawValue).joined(separator: ", ")
+        return GridError(.conflict, "case.changedMeanwhile", Text(
+            zh: "案件 \(current.number) 刚被他人处理，现为“\(current.state.label.zh)”状态（您可执行：\(allowed.isEmpty ? "无" : allowed)）",
+            en: "case \(current.number) was just acted on by someone else and is now \(current.state.label.en) (you may: \(allowed.isEmpty ? "nothing" : allowed))"))
     }
 
     static func stale(_ record: CaseRecord) -> GridError {

@@ -37,3 +37,27 @@ extension CaseHTTPTests {
         }
     }
 }
+
+extension CaseHTTPTests {
+    /// Two people act on one case at once without If-Match: one wins, the other is told what the
+    /// case is now (409 with what they may do), never 412, for they gave no precondition.
+    @Test func aLosingActionWithoutIfMatchIsAConflictNotAFailedPrecondition() async throws {
+        try await withDesk { desk, _ in
+            var codes: [String] = []
+            for n in 1...8 {
+                let report = try await desk.report("dispatcher", Self.intake("同时立案 \(n)"))
+                let id = try #require(int64((try report.json()["case"] as? [String: Any])?["id"]))
+                async let first = desk.act("dispatcher", id, "file")
+                async let second = desk.act("shift.leader", id, "file")
+                let answers = try await [first, second]
+                #expect(answers.filter { $0.status == .ok }.count == 1, "\(answers.map(\.text))")
+                for loser in answers where loser.status != .ok {
+                    #expect(loser.status == .conflict, "\(loser.status): \(loser.text)")
+                    codes.append(loser.problemCode ?? "")
+                    if loser.problemCode == "case.changedMeanwhile" { #expect(loser.text.contains("已立案"), "\(loser.text)") }
+                }
+            }
+            #expect(codes.allSatisfy { ["case.changedMeanwhile", "case.transition.notAllowed"].contains($0) }, "\(codes)")
+        }
+    }
+}

@@ -183,13 +183,14 @@ extension GridService {
                 }
                 return .postponed
             }
-            if let problem = try await Self.targetProblem(host: request.host, allowList: request.allowList) {
+            let addresses = try await HostResolver.addresses(of: request.host)
+            if let problem = WebhookTarget.problem(host: request.host, addresses: addresses, allowList: request.allowList) {
                 try await db.withTenant(claimed.tenantId) { tx in try await JobStore.finish(tx, id: claimed.id, outcome: "refused: \(problem.en)") }
                 return .failed
             }
             let status: UInt
             do {
-                status = try await Self.post(request)
+                status = try await Self.post(request, checked: addresses[0])
             } catch {
                 webhookBreakers.record(endpoint, success: false, at: now)
                 throw error
@@ -216,14 +217,14 @@ extension GridService {
         eventLoopGroupProvider: .singleton,
         configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3), read: webhookTimeout)))
 
-    /// Posts a delivery; its status code. A plain-http target is called at the address that was
-    /// just checked (with its name in Host), so that the name cannot resolve elsewhere in between;
-    /// an https one by its name, whose certificate a rebinding could not present.
-    static func post(_ delivery: WebhookPost) async throws -> UInt {
+    /// Posts a delivery; its status code. A plain-http target is called at `checked`, the address
+    /// its name resolved to when it was checked (with the name in Host), so that the name cannot
+    /// resolve elsewhere in between; an https one by its name, whose certificate a rebinding could
+    /// not present.
+    static func post(_ delivery: WebhookPost, checked address: IPAddress) async throws -> UInt {
         var url = delivery.url
         var headers = delivery.headers
         if delivery.url.scheme?.lowercased() == "http", IPAddress(delivery.host) == nil,
-           let address = try await HostResolver.addresses(of: delivery.host).first,
            var components = URLComponents(url: delivery.url, resolvingAgainstBaseURL: false)
         {
             headers.append(("Host", delivery.url.port.map { "\(delivery.host):\($0)" } ?? delivery.host))

@@ -174,13 +174,7 @@ extension GridService {
     /// binding's scope, or a department of the caller's on it): one across the border of their
     /// scope is not shown, its number and state being the case's.
     static func readable(_ found: [CaseStore.Nearby], by caller: Caller) -> [CaseStore.Nearby] {
-        guard let principal = caller.principal else { return found }
-        return found.filter { nearby in
-            principal.bindings.contains { binding in
-                Permissions.allows(binding.role, .caseRead)
-                    && (binding.scope.covers(nearby.gridPath) || binding.departmentId.map(nearby.departments.contains) == true)
-            }
-        }
+        found.filter { canRead(caller, gridPath: $0.gridPath, departments: $0.departments) }
     }
 
     /// The district's calendar and its published rules (nil without any), from the caches; a
@@ -346,11 +340,16 @@ extension GridService {
     }
 
     static func canRead(_ caller: Caller, _ record: CaseRecord) -> Bool {
+        canRead(caller, gridPath: record.gridPath, departments: [record.leadDepartmentId].compactMap { $0 } + record.taskDepartments)
+    }
+
+    /// The reading rule: a binding that reads cases and covers the case's grid, or a department of
+    /// the caller's that the case is with.
+    static func canRead(_ caller: Caller, gridPath: ScopePath, departments: [Int64]) -> Bool {
         guard let principal = caller.principal else { return true }
         return principal.bindings.contains { binding in
             Permissions.allows(binding.role, .caseRead)
-                && (binding.scope.covers(record.gridPath)
-                    || binding.departmentId.map { $0 == record.leadDepartmentId || record.taskDepartments.contains($0) } == true)
+                && (binding.scope.covers(gridPath) || binding.departmentId.map(departments.contains) == true)
         }
     }
 

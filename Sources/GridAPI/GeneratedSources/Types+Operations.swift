@@ -8514,7 +8514,7 @@ public enum Operations {
             }
         }
     }
-    /// Subscribe a URL to case events (tenant admin). Deliveries are POSTs signed with X-Gridgov-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret returned here once, retried with back-off.
+    /// Subscribe a URL to case events (tenant admin). Deliveries are POSTs signed with X-Gridgov-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret returned here once, retried with back-off. A URL whose host is or resolves to an internal address (loopback, private, link-local, cloud metadata) is refused (400 webhook.internalTarget) unless /v1/webhooks/allowed-targets names it; it is checked again at every delivery.
     ///
     /// - Remark: HTTP `POST /v1/webhooks`.
     /// - Remark: Generated from `#/paths//v1/webhooks/post(createWebhook)`.

@@ -273,7 +273,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/webhooks`.
     /// - Remark: Generated from `#/paths//v1/webhooks/get(listWebhooks)`.
     func listWebhooks(_ input: Operations.ListWebhooks.Input) async throws -> Operations.ListWebhooks.Output
-    /// Subscribe a URL to case events (tenant admin). Deliveries are POSTs signed with X-Gridgov-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret returned here once, retried with back-off.
+    /// Subscribe a URL to case events (tenant admin). Deliveries are POSTs signed with X-Gridgov-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret returned here once, retried with back-off. A URL whose host is or resolves to an internal address (loopback, private, link-local, cloud metadata) is refused (400 webhook.internalTarget) unless /v1/webhooks/allowed-targets names it; it is checked again at every delivery.
     ///
     /// - Remark: HTTP `POST /v1/webhooks`.
     /// - Remark: Generated from `#/paths//v1/webhooks/post(createWebhook)`.
@@ -944,7 +944,7 @@ extension APIProtocol {
     public func listWebhooks(headers: Operations.ListWebhooks.Input.Headers = .init()) async throws -> Operations.ListWebhooks.Output {
         try await listWebhooks(Operations.ListWebhooks.Input(headers: headers))
     }
-    /// Subscribe a URL to case events (tenant admin). Deliveries are POSTs signed with X-Gridgov-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret returned here once, retried with back-off.
+    /// Subscribe a URL to case events (tenant admin). Deliveries are POSTs signed with X-Gridgov-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret returned here once, retried with back-off. A URL whose host is or resolves to an internal address (loopback, private, link-local, cloud metadata) is refused (400 webhook.internalTarget) unless /v1/webhooks/allowed-targets names it; it is checked again at every delivery.
     ///
     /// - Remark: HTTP `POST /v1/webhooks`.
     /// - Remark: Generated from `#/paths//v1/webhooks/post(createWebhook)`.

@@ -88,7 +88,8 @@ enum CaseMapping {
             suspendedAt: r.suspendedAt, mergedInto: r.mergedInto, rating: r.rating.flatMap { Components.Schemas.CaseRating(rawValue: $0.rawValue) },
             returnCount: r.returnCount, reworkCount: r.reworkCount, extensionCount: r.extensionCount, reportedAt: r.reportedAt, filedAt: r.filedAt,
             dispatchedAt: r.dispatchedAt, handledAt: r.handledAt, closedAt: r.closedAt, updatedAt: r.updatedAt,
-            tasks: view.tasks.map(task), allowedActions: view.allowedActions.map { Components.Schemas.CaseAction(rawValue: $0.rawValue)! })
+            tasks: view.tasks.map(task), allowedActions: view.allowedActions.map { Components.Schemas.CaseAction(rawValue: $0.rawValue)! },
+            assistSteps: view.assistSteps.map { Components.Schemas.AssistStep(rawValue: $0.rawValue)! })
     }
 
     static func state(_ state: CaseState) -> Components.Schemas.CaseState { Components.Schemas.CaseState(rawValue: state.rawValue)! }

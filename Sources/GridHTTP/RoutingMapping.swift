@@ -21,8 +21,9 @@ extension APIMapping {
         .init(amount: limit.amount, unit: Components.Schemas.LimitUnit(rawValue: limit.unit.rawValue) ?? .workDays)
     }
 
-    static func grade(_ grade: Grade) -> Components.Schemas.Grade {
-        .init(key: grade.key, name: grade.name, limit: limit(grade.limit))
+    /// A grade of `item`, `default` on the item's default grade (marked or, unmarked, the least urgent).
+    static func grade(_ grade: Grade, of item: CategoryEntry) -> Components.Schemas.Grade {
+        .init(key: grade.key, name: grade.name, limit: limit(grade.limit), _default: grade.key == item.defaultGrade?.key ? true : nil)
     }
 
     static func level(_ level: HandlingLevel) -> Components.Schemas.HandlingLevel {
@@ -33,7 +34,7 @@ extension APIMapping {
         let e = record.entry
         return .init(
             code: e.code, parentCode: e.parentCode, name: e.name, kind: .init(rawValue: e.kind.rawValue) ?? .event, _public: e.isPublic,
-            filingStandard: e.filingStandard, closingStandard: e.closingStandard, grades: e.grades.map(grade), leadDepartment: e.leadDepartment,
+            filingStandard: e.filingStandard, closingStandard: e.closingStandard, grades: e.grades.map { grade($0, of: e) }, leadDepartment: e.leadDepartment,
             assistingDepartments: e.assistingDepartments, defaultLevel: e.defaultLevel.map(level), path: record.path.raw, version: record.version,
             updatedAt: record.updatedAt)
     }
@@ -85,7 +86,7 @@ extension APIMapping {
         return .init(
             grid: try unit(answer.grid), chain: try answer.chain.map(unit),
             category: .init(code: answer.category.entry.code, name: answer.category.entry.name),
-            categoryChain: answer.categoryChain.map { .init(code: $0.entry.code, name: $0.entry.name) }, grade: grade(answer.grade),
+            categoryChain: answer.categoryChain.map { .init(code: $0.entry.code, name: $0.entry.name) }, grade: grade(answer.grade, of: answer.category.entry),
             ruleSet: answer.ruleSet.map { summary($0, ruleCount: nil) }, basis: .init(rawValue: decision.basis.kind) ?? .territorial,
             matched: matched, duty: duty, tried: answer.explanation.tried.map(tried),
             otherCategories: answer.explanation.otherCategories, level: level(decision.level), whistle: decision.whistle,

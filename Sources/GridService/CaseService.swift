@@ -19,6 +19,22 @@ public struct CaseView: Sendable {
     public var orders: [EscalationStore.Order]
     /// The light now (the stored one lags until the worker's job fires).
     public var light: TrafficLight
+    /// The steps (`/assist/{step}`) the reader's departments may take on their assisting tasks now.
+    public var assistSteps: [AssistStep] = []
+}
+
+/// An assisting department's steps on its task (协办): sign for it, then report it handled.
+public enum AssistStep: String, Sendable, CaseIterable {
+    case sign, handled
+
+    /// The step a task in `state` waits for (none once handled, returned or cancelled).
+    public static func next(forTaskIn state: String) -> AssistStep? {
+        switch state {
+        case "dispatched": .sign
+        case "signed": .handled
+        default: nil
+        }
+    }
 }
 
 /// The filters of a work list.
@@ -244,17 +260,22 @@ extension GridService {
     }
 
     static func view(_ tx: Tx, _ caller: Caller, _ record: CaseRecord) async throws -> CaseView {
-        CaseView(record: record, tasks: try await CaseStore.tasks(tx, caseId: record.id),
-                 allowedActions: CaseWorkflow.actions(from: record.state, roles: roles(caller, at: record)),
-                 orders: try await EscalationStore.orders(tx, caseId: record.id), light: light(of: record, at: Date()))
+        let tasks = try await CaseStore.tasks(tx, caseId: record.id)
+        return CaseView(record: record, tasks: tasks, allowedActions: CaseWorkflow.actions(from: record.state, roles: roles(caller, at: record)),
+                        orders: try await EscalationStore.orders(tx, caseId: record.id), light: light(of: record, at: Date()),
+                        assistSteps: assistSteps(caller, tasks: tasks))
     }
 
-    /// The light of a case at `now`: the one its jobs last set, or a later one its light times reached already.
+    /// What the caller's departments may do on their assisting tasks (a liaison's binding to the department).
+    static func assistSteps(_ caller: Caller, tasks: [CaseStore.Task]) -> [AssistStep] {
+        let mine = Set(caller.principal?.bindings.filter { $0.role == .departmentLiaison }.compactMap(\.departmentId) ?? [])
+        let steps = Set(tasks.filter { !$0.lead && mine.contains($0.departmentId) }.compactMap { AssistStep.next(forTaskIn: $0.state) })
+        return AssistStep.allCases.filter(steps.contains)
+    }
+
+    /// The light of a case at `now` (see `HandlingClock`).
     public static func light(of record: CaseRecord, at now: Date) -> TrafficLight {
-        guard clockStates.contains(record.state) else { return record.light }
-        if let red = record.redAt, red <= now { return .red }
-        if let warn = record.warnAt, warn <= now, record.light != .red { return .yellow }
-        return record.light
+        HandlingClock.light(state: record.state, warnAt: record.warnAt, redAt: record.redAt, recorded: record.light, at: now)
     }
 
     /// A work list: the queue's states in the scopes where the caller has the queue's roles (its
@@ -278,8 +299,9 @@ extension GridService {
                     departments = queue == .department ? own.compactMap(\.departmentId) : []
                     query.scopes = scopes
                     query.departments = departments
+                    if queue == .department { query.assistingDepartments = departments }
                 }
-                if queue == .overdue { query.overdueAt = now }
+                if queue == .overdue { query.overdue = true }
             }
             if let state = filter.state { query.states = (query.states ?? [state]).filter { $0 == state } }
             query.categoryCode = filter.category

@@ -147,14 +147,11 @@ extension GridService {
         try await Self.watchDeadline(&next, from: record, at: now, district: district, tx)
     }
 
-    /// States in which the handling clock runs and its lights are watched.
-    static let clockStates: Set<CaseState> = [.dispatched, .handling, .extensionRequested, .suspensionRequested]
-
     /// Keeps the light times and the jobs that fire them in step with the handling deadline: when
     /// the clock starts, stops or the deadline moves, pending jobs are cancelled and new ones
     /// planned for the thresholds still ahead.
     static func watchDeadline(_ next: inout CaseRecord, from record: CaseRecord, at now: Date, district: DistrictCalendar, _ tx: Tx) async throws {
-        let running = clockStates.contains(next.state) && next.handleDue != nil
+        let running = HandlingClock.runs(in: next.state) && next.handleDue != nil
         // A resumption moves the light times itself (the clock stood still in between); otherwise a new
         // or moved deadline places them at the calendar's thresholds of the span from dispatch.
         let placed = next.warnAt != nil && (next.warnAt != record.warnAt || next.redAt != record.redAt)
@@ -166,7 +163,7 @@ extension GridService {
         if running, let warn = next.warnAt, let red = next.redAt, next.warnAt != record.warnAt || next.redAt != record.redAt {
             next.light = now >= red ? .red : now >= warn ? .yellow : .green
         }
-        let wasRunning = clockStates.contains(record.state) && record.handleDue != nil
+        let wasRunning = HandlingClock.runs(in: record.state) && record.handleDue != nil
         guard running != wasRunning || next.warnAt != record.warnAt || next.redAt != record.redAt else { return }
         try await JobStore.cancelCaseJobs(tx, caseId: next.id)
         guard running else { return }

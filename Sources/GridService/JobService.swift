@@ -61,7 +61,7 @@ extension GridService {
     /// Turns a case's light: yellow warns its department; red marks it overdue, raises a
     /// supervision order (督办) with its own deadline and tells the case's street and the district.
     func light(_ light: TrafficLight, on record: CaseRecord, at now: Date, _ tx: Tx) async throws -> String {
-        guard Self.clockStates.contains(record.state) else { return "moot: the case is \(record.state.rawValue)" }
+        guard HandlingClock.runs(in: record.state) else { return "moot: the case is \(record.state.rawValue)" }
         let due = light == .red ? record.redAt : record.warnAt
         guard let due, due <= now else { return "moot: the deadline moved" }
         guard record.light != light, !(light == .yellow && record.light == .red) else { return "moot: already \(record.light.rawValue)" }

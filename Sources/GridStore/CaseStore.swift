@@ -204,13 +204,17 @@ public enum CaseStore {
         public var leadDepartment: Int64?
         public var within: ScopePath?
         public var light: TrafficLight?
-        public var overdueAt: Date?
+        /// Only overdue cases (`HandlingClock.isOverdue` at `now`).
+        public var overdue: Bool
         public var reportedFrom: Date?
         public var reportedTo: Date?
+        /// Also the cases on which one of these departments has an open assisting task (协办),
+        /// whatever the case's state (the department queue).
+        public var assistingDepartments: [Int64] = []
         public var now: Date
 
         public init(scopes: [ScopePath], departments: [Int64], states: [CaseState]? = nil, categoryCode: String? = nil, grade: String? = nil,
-                    leadDepartment: Int64? = nil, within: ScopePath? = nil, light: TrafficLight? = nil, overdueAt: Date? = nil,
+                    leadDepartment: Int64? = nil, within: ScopePath? = nil, light: TrafficLight? = nil, overdue: Bool = false,
                     reportedFrom: Date? = nil, reportedTo: Date? = nil, now: Date = Date()) {
             self.scopes = scopes
             self.departments = departments
@@ -220,7 +224,7 @@ public enum CaseStore {
             self.leadDepartment = leadDepartment
             self.within = within
             self.light = light
-            self.overdueAt = overdueAt
+            self.overdue = overdue
             self.reportedFrom = reportedFrom
             self.reportedTo = reportedTo
             self.now = now
@@ -231,25 +235,31 @@ public enum CaseStore {
     /// values); their records from the prepared select.
     public static func list(_ tx: Tx, _ q: ListQuery, beforeId: Int64?, limit: Int) async throws -> [CaseRecord] {
         let lows = q.scopes.map(\.raw), highs = q.scopes.map(\.upperBound)
+        // `HandlingClock.light` in SQL: while the clock runs, the more severe of the recorded light and the one the light times reached.
+        let running = HandlingClock.runningStates.map(\.rawValue).sorted()
         var ids: [Int64] = []
         for try await id in try await tx.query(
             """
             SELECT c.id FROM cases c
             WHERE c.tenant_id = \(tx.tenant) AND c.id < \(beforeId ?? Int64.max)
-              AND (EXISTS (SELECT 1 FROM unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) WHERE c.grid_path >= s.lo AND c.grid_path < s.hi)
-                   OR c.lead_department_id = ANY(\(q.departments)::bigint[]))
-              AND (\(q.states.map { $0.map(\.rawValue) })::text[] IS NULL OR c.state = ANY(\(q.states.map { $0.map(\.rawValue) })::text[]))
+              AND (((EXISTS (SELECT 1 FROM unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) WHERE c.grid_path >= s.lo AND c.grid_path < s.hi)
+                      OR c.lead_department_id = ANY(\(q.departments)::bigint[]))
+                     AND (\(q.states.map { $0.map(\.rawValue) })::text[] IS NULL OR c.state = ANY(\(q.states.map { $0.map(\.rawValue) })::text[])))
+                   OR (cardinality(\(q.assistingDepartments)::bigint[]) > 0
+                       AND EXISTS (SELECT 1 FROM case_tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND NOT t.lead
+                                   AND t.department_id = ANY(\(q.assistingDepartments)::bigint[]) AND t.state IN ('dispatched', 'signed'))))
               AND (\(q.categoryCode)::text IS NULL
                    OR c.category_id = (SELECT x.id FROM categories x WHERE x.tenant_id = \(tx.tenant) AND x.code = \(q.categoryCode)))
               AND (\(q.grade)::text IS NULL OR c.grade = \(q.grade))
               AND (\(q.leadDepartment)::bigint IS NULL OR c.lead_department_id = \(q.leadDepartment))
               AND (\(q.within?.raw)::text IS NULL OR (c.grid_path >= \(q.within?.raw) AND c.grid_path < \(q.within?.upperBound)))
-              AND (\(q.overdueAt)::timestamptz IS NULL OR c.handle_due < \(q.overdueAt))
+              AND (NOT \(q.overdue) OR (c.state = ANY(\(running)::text[]) AND (c.light = 'red' OR c.red_at <= \(q.now))))
               AND (\(q.reportedFrom)::timestamptz IS NULL OR c.reported_at >= \(q.reportedFrom))
               AND (\(q.reportedTo)::timestamptz IS NULL OR c.reported_at < \(q.reportedTo))
               AND (\(q.light?.rawValue)::text IS NULL OR CASE
-                     WHEN c.red_at IS NOT NULL AND c.red_at <= \(q.now) THEN 'red'
-                     WHEN c.warn_at IS NOT NULL AND c.warn_at <= \(q.now) THEN 'yellow' ELSE 'green' END = \(q.light?.rawValue))
+                     WHEN NOT (c.state = ANY(\(running)::text[])) THEN c.light
+                     WHEN c.light = 'red' OR c.red_at <= \(q.now) THEN 'red'
+                     WHEN c.light = 'yellow' OR c.warn_at <= \(q.now) THEN 'yellow' ELSE 'green' END = \(q.light?.rawValue))
             ORDER BY c.id DESC
             LIMIT \(Int32(limit))
             """).decode(Int64.self) { ids.append(id) }

@@ -1,3 +1,4 @@
+import Foundation
 import GridCore
 import Testing
 
@@ -117,9 +118,10 @@ import Testing
         for state in queue.states { #expect(!CaseWorkflow.actions(from: state, roles: queue.roles).isEmpty, "\(queue) \(state)") }
     }
 
-    @Test func theOverdueQueueIsEveryOpenState() {
-        #expect(Set(CaseQueue.overdue.states) == Set(CaseState.allCases.filter { !$0.isFinal && $0 != .closed }))
-        #expect(!CaseQueue.overdue.states.contains(.closed))
+    @Test func theOverdueQueueIsTheStatesWhereTheHandlingClockRuns() {
+        #expect(Set(CaseQueue.overdue.states) == HandlingClock.runningStates)
+        #expect(!CaseQueue.overdue.states.contains(.suspended), "a suspension stops the clock")
+        #expect(CaseQueue.overdue.states.allSatisfy { $0.isOpen })
     }
 }
 
@@ -160,5 +162,49 @@ import Testing
         bad.grade = "urgent"
         #expect(codes { try bad.validated() } == ["description field.required", "address field.tooLong", "reporterPhone field.badPhone",
                                                    "grade field.withoutCategory"])
+    }
+}
+
+@Suite struct HandlingClockTests {
+    let warn = Date(timeIntervalSince1970: 1_000_000), red = Date(timeIntervalSince1970: 1_000_600)
+
+    @Test func whileTheClockRunsTheLightIsReadOffTheLightTimes() {
+        func light(_ at: Date) -> TrafficLight { HandlingClock.light(state: .handling, warnAt: warn, redAt: red, recorded: .green, at: at) }
+        #expect(light(warn.addingTimeInterval(-1)) == .green)
+        #expect(light(warn) == .yellow)
+        #expect(light(red.addingTimeInterval(-1)) == .yellow)
+        #expect(light(red) == .red)
+    }
+
+    /// The light a deadline job recorded counts even before the light times say so (a job run ahead on a controlled clock).
+    @Test func aRecordedLightIsNeverLoweredWhileTheClockRuns() {
+        #expect(HandlingClock.light(state: .handling, warnAt: warn, redAt: red, recorded: .red, at: warn.addingTimeInterval(-60)) == .red)
+        #expect(HandlingClock.isOverdue(state: .handling, warnAt: warn, redAt: red, recorded: .red, at: warn.addingTimeInterval(-60)))
+        #expect(HandlingClock.light(state: .handling, warnAt: warn, redAt: red, recorded: .yellow, at: red) == .red)
+        #expect(HandlingClock.light(state: .handling, warnAt: nil, redAt: nil, recorded: .green, at: red) == .green)
+        #expect(TrafficLight.green < .yellow && TrafficLight.yellow < .red)
+    }
+
+    @Test func aStoppedClockKeepsTheLightItHad() {
+        for state in CaseState.allCases where !HandlingClock.runs(in: state) {
+            #expect(HandlingClock.light(state: state, warnAt: warn, redAt: red, recorded: .yellow, at: red.addingTimeInterval(3600)) == .yellow, "\(state)")
+            #expect(!HandlingClock.isOverdue(state: state, warnAt: warn, redAt: red, recorded: .yellow, at: red.addingTimeInterval(3600)), "\(state)")
+        }
+    }
+
+    /// Overdue is the red light, not the deadline: with red at 1.2 a case past its deadline is
+    /// still yellow, and not overdue, until the tolerance is used up.
+    @Test func overdueIsExactlyTheRedLightOfARunningClock() {
+        let start = Date(timeIntervalSince1970: 0), due = Date(timeIntervalSince1970: 10_000)
+        let calendar = WorkCalendar(workingWeekdays: [1, 2, 3, 4, 5, 6, 7], periods: [WorkPeriod(start: 0, end: 1440)])
+        let times = calendar.lightTimes(start: start, due: due, thresholds: TrafficLightThresholds(yellow: 0.8, red: 1.2))
+        #expect(times.red == Date(timeIntervalSince1970: 12_000))
+        for at in stride(from: 0.0, through: 14_000, by: 500).map(Date.init(timeIntervalSince1970:)) {
+            let light = HandlingClock.light(state: .dispatched, warnAt: times.yellow, redAt: times.red, recorded: .green, at: at)
+            #expect(HandlingClock.isOverdue(state: .dispatched, warnAt: times.yellow, redAt: times.red, recorded: .green, at: at) == (light == .red), "\(at)")
+        }
+        let pastDeadline = due.addingTimeInterval(60)
+        #expect(HandlingClock.light(state: .handling, warnAt: times.yellow, redAt: times.red, recorded: .green, at: pastDeadline) == .yellow)
+        #expect(!HandlingClock.isOverdue(state: .handling, warnAt: times.yellow, redAt: times.red, recorded: .green, at: pastDeadline))
     }
 }

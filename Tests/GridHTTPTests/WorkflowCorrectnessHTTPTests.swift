@@ -61,3 +61,103 @@ extension CaseHTTPTests {
         }
     }
 }
+
+extension CaseHTTPTests {
+    /// With red at 1.2 a case just past its deadline is yellow, and the overdue list agrees: it
+    /// lists the case only once its light is red (one definition, `HandlingClock`).
+    @Test func theOverdueListAndTheLightAgreeWhenRedIsAboveTheDeadline() async throws {
+        try await withDesk { desk, db in
+            var calendar = try await db.service.calendar(.operator, tenantId: desk.tenantId).document
+            calendar.trafficLight = TrafficLightThresholds(yellow: 0.8, red: 1.2)
+            _ = try await db.service.setCalendar(.operator, tenantId: desk.tenantId, document: calendar, ifVersion: nil)
+            let report = try await desk.report("gridworker", Self.intake())
+            let id = try #require(int64((try report.json()["case"] as? [String: Any])?["id"]))
+            try await desk.step("dispatcher", id, "file", to: "filed")
+            let dispatched = try await desk.step("dispatcher", id, "dispatch", to: "dispatched")
+            let formatter = ISO8601DateFormatter()
+            let due = try #require((dispatched["handleDue"] as? String).flatMap(formatter.date(from:)))
+            let redAt = try #require((dispatched["redAt"] as? String).flatMap(formatter.date(from:)))
+            #expect(redAt > due, "red at 1.2 is after the deadline: \(redAt) vs \(due)")
+
+            func listed(_ filter: CaseListFilter, at now: Date) async throws -> [Int64] {
+                try await db.service.cases(.operator, tenantId: desk.tenantId, filter, page: PageRequest(after: nil, limit: 10), now: now).items.map(\.id)
+            }
+            let pastDeadline = due.addingTimeInterval(60)
+            #expect(try await listed(CaseListFilter(queue: .overdue), at: pastDeadline) == [])
+            #expect(try await listed(CaseListFilter(light: .yellow), at: pastDeadline) == [id])
+            #expect(try await listed(CaseListFilter(light: .red), at: pastDeadline) == [])
+            #expect(try await listed(CaseListFilter(queue: .overdue), at: redAt) == [id])
+            #expect(try await listed(CaseListFilter(light: .red), at: redAt) == [id])
+
+            // Reported handled, the clock stops: no longer overdue, and its light stays what the jobs recorded.
+            try await desk.step("liaison.cgw", id, "sign", to: "handling")
+            try await desk.step("liaison.cgw", id, "reportHandled", ["note": "已处理"], to: "handled")
+            #expect(try await listed(CaseListFilter(queue: .overdue), at: redAt.addingTimeInterval(3600)) == [])
+            #expect(try await listed(CaseListFilter(light: .green), at: redAt.addingTimeInterval(3600)) == [id])
+        }
+    }
+}
+
+extension CaseHTTPTests {
+    /// A report without a grade takes the item's default (the least urgent, `general`), not its
+    /// first grade (`urgent` for the manhole items), so it does not set off the urgent rule's whistle.
+    @Test func aReportWithoutAGradeTakesTheItemsDefaultGrade() async throws {
+        try await withDesk { desk, _ in
+            let plain = try await desk.report("gridworker", Self.intake("井盖松动", category: "C0101"))
+            #expect(plain.status == .created, "\(plain.text)")
+            let plainCase = try #require(try plain.json()["case"] as? [String: Any])
+            #expect(plainCase["grade"] as? String == "general")
+            let filed = try await desk.step("dispatcher", try #require(int64(plainCase["id"])), "file", to: "filed")
+            #expect(filed["whistle"] as? Bool != true, "\(filed)")
+            #expect(filed["rule"] as? String != "manhole-urgent")
+
+            var urgentBody = Self.intake("井盖缺失", category: "C0101")
+            urgentBody["grade"] = "urgent"
+            let urgent = try await desk.report("gridworker", urgentBody)
+            let urgentCase = try #require(try urgent.json()["case"] as? [String: Any])
+            #expect(urgentCase["grade"] as? String == "urgent")
+            let urgentFiled = try await desk.step("dispatcher", try #require(int64(urgentCase["id"])), "file", to: "filed")
+            #expect(urgentFiled["whistle"] as? Bool == true, "\(urgentFiled)")
+
+            let item = try await desk.api.get("/v1/catalog/categories/C0101", token: desk.token("admin"))
+            #expect(item.text.contains(#""default":true"#), "the list shows which grade is the default: \(item.text)")
+        }
+    }
+}
+
+extension CaseHTTPTests {
+    /// An assisting department finds its task in its department queue with the steps it may take
+    /// (sign, then handled), and the case leaves its queue once its part is done.
+    @Test func anAssistingLiaisonFindsItsTaskInItsQueueWithItsSteps() async throws {
+        try await withDesk { desk, _ in
+            let report = try await desk.report("gridworker", Self.intake("违建搭棚", category: "E0101"))
+            let id = try #require(int64((try report.json()["case"] as? [String: Any])?["id"]))
+            try await desk.step("dispatcher", id, "file", to: "filed")
+            let dispatched = try await desk.step("dispatcher", id, "dispatch", to: "dispatched")
+            let tasks = dispatched["tasks"] as? [[String: Any]] ?? []
+            #expect(tasks.contains { ($0["department"] as? [String: Any])?["code"] as? String == "CGW" && $0["lead"] as? Bool == false }, "\(tasks)")
+
+            func queue() async throws -> [Int64] {
+                let listed = try await desk.api.get("/v1/cases?queue=department", token: desk.token("liaison.cgw"))
+                #expect(listed.status == .ok, "\(listed.text)")
+                return (try listed.json()["items"] as? [[String: Any]] ?? []).compactMap { int64($0["id"]) }
+            }
+            func seen() async throws -> [String: Any] { try await desk.api.get("/v1/cases/\(id)", token: desk.token("liaison.cgw")).json() }
+            #expect(try await queue() == [id])
+            var view = try await seen()
+            #expect(view["allowedActions"] as? [String] == [], "the lead's actions are not the assistant's")
+            #expect(view["assistSteps"] as? [String] == ["sign"])
+
+            let signed = try await desk.api.send(.post, "/v1/cases/\(id)/assist/sign", token: desk.token("liaison.cgw"), json: "{}")
+            #expect(signed.status == .ok, "\(signed.text)")
+            #expect(try signed.json()["assistSteps"] as? [String] == ["handled"])
+            #expect(try await queue() == [id], "signed, the task is still to be done")
+            let handled = try await desk.api.send(.post, "/v1/cases/\(id)/assist/handled", token: desk.token("liaison.cgw"), json: #"{"note": "已配合拆除"}"#)
+            #expect(handled.status == .ok, "\(handled.text)")
+            view = try await seen()
+            #expect(view["assistSteps"] as? [String] == [])
+            #expect(try await queue() == [], "its part is done")
+            #expect((try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json())["assistSteps"] as? [String] == [])
+        }
+    }
+}

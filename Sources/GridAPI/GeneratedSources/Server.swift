@@ -4772,7 +4772,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                     step: try converter.getPathParameterAsURI(
                         in: metadata.pathParameters,
                         name: "step",
-                        as: Operations.AssistCase.Input.Path.StepPayload.self
+                        as: Components.Schemas.AssistStep.self
                     )
                 )
                 let headers: Operations.AssistCase.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))

@@ -1012,25 +1012,33 @@ extension Components {
             public var name: Swift.String
             /// - Remark: Generated from `#/components/schemas/Grade/limit`.
             public var limit: Components.Schemas.TimeLimit
+            /// The item's default grade: what a report without a grade takes (the least urgent unless the list marks another). Exactly one grade of an item is marked.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Grade/default`.
+            public var _default: Swift.Bool?
             /// Creates a new `Grade`.
             ///
             /// - Parameters:
             ///   - key:
             ///   - name:
             ///   - limit:
+            ///   - _default: The item's default grade: what a report without a grade takes (the least urgent unless the list marks another). Exactly one grade of an item is marked.
             public init(
                 key: Swift.String,
                 name: Swift.String,
-                limit: Components.Schemas.TimeLimit
+                limit: Components.Schemas.TimeLimit,
+                _default: Swift.Bool? = nil
             ) {
                 self.key = key
                 self.name = name
                 self.limit = limit
+                self._default = _default
             }
             public enum CodingKeys: String, CodingKey {
                 case key
                 case name
                 case limit
+                case _default = "default"
             }
         }
         /// - Remark: Generated from `#/components/schemas/HandlingLevel`.
@@ -2333,6 +2341,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Case/allowedActions`.
             public var allowedActions: [Components.Schemas.CaseAction]
+            /// The steps (POST /v1/cases/{caseId}/assist/{step}) the caller's departments may take now on their assisting tasks (协办): sign, then handled.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/assistSteps`.
+            public var assistSteps: [Components.Schemas.AssistStep]
             /// Creates a new `Case`.
             ///
             /// - Parameters:
@@ -2383,6 +2395,7 @@ extension Components {
             ///   - updatedAt:
             ///   - tasks:
             ///   - allowedActions: What the caller may do now.
+            ///   - assistSteps: The steps (POST /v1/cases/{caseId}/assist/{step}) the caller's departments may take now on their assisting tasks (协办): sign, then handled.
             public init(
                 id: Swift.Int64,
                 number: Swift.String,
@@ -2430,7 +2443,8 @@ extension Components {
                 closedAt: Foundation.Date? = nil,
                 updatedAt: Foundation.Date,
                 tasks: [Components.Schemas.CaseTask],
-                allowedActions: [Components.Schemas.CaseAction]
+                allowedActions: [Components.Schemas.CaseAction],
+                assistSteps: [Components.Schemas.AssistStep]
             ) {
                 self.id = id
                 self.number = number
@@ -2479,6 +2493,7 @@ extension Components {
                 self.updatedAt = updatedAt
                 self.tasks = tasks
                 self.allowedActions = allowedActions
+                self.assistSteps = assistSteps
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -2528,7 +2543,15 @@ extension Components {
                 case updatedAt
                 case tasks
                 case allowedActions
+                case assistSteps
             }
+        }
+        /// An assisting department's step on its task: sign for it (签收), then report it handled (协办完成).
+        ///
+        /// - Remark: Generated from `#/components/schemas/AssistStep`.
+        @frozen public enum AssistStep: String, Codable, Hashable, Sendable, CaseIterable {
+            case sign = "sign"
+            case handled = "handled"
         }
         /// - Remark: Generated from `#/components/schemas/NearbyCase`.
         public struct NearbyCase: Codable, Hashable, Sendable {

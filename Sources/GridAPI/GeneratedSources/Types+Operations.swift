@@ -7984,12 +7984,7 @@ public enum Operations {
                 /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/path/caseId`.
                 public var caseId: Components.Parameters.CaseId
                 /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/path/step`.
-                @frozen public enum StepPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                    case sign = "sign"
-                    case handled = "handled"
-                }
-                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/assist/{step}/POST/path/step`.
-                public var step: Operations.AssistCase.Input.Path.StepPayload
+                public var step: Components.Schemas.AssistStep
                 /// Creates a new `Path`.
                 ///
                 /// - Parameters:
@@ -7997,7 +7992,7 @@ public enum Operations {
                 ///   - step:
                 public init(
                     caseId: Components.Parameters.CaseId,
-                    step: Operations.AssistCase.Input.Path.StepPayload
+                    step: Components.Schemas.AssistStep
                 ) {
                     self.caseId = caseId
                     self.step = step

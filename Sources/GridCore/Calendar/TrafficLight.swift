@@ -2,8 +2,13 @@ import Foundation
 
 /// The 红黄绿灯 status of a case against its time limit, which supervisors (督办) watch to chase cases before they
 /// become overdue.
-public enum TrafficLight: String, Sendable, Codable, CaseIterable {
+public enum TrafficLight: String, Sendable, Codable, CaseIterable, Comparable {
     case green, yellow, red
+
+    /// Green < yellow < red: the more severe is the greater.
+    public static func < (lhs: TrafficLight, rhs: TrafficLight) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
 }
 
 /// Where the lights change, as fractions of the time limit used (see `WorkCalendar.fractionUsed`). A district sets

@@ -46,16 +46,16 @@ public enum CaseQueue: String, Sendable, CaseIterable {
     case department
     /// Reports to verify, cases to check on site in the caller's grids (网格员).
     case check
-    /// Open cases past their handling deadline.
+    /// Overdue cases: the handling clock runs and its light is red (`HandlingClock.isOverdue`).
     case overdue
 
-    /// The states a case waits in for this queue's people (the overdue queue: every open state).
+    /// The states a case waits in for this queue's people (the overdue queue: those where the handling clock runs).
     public var states: [CaseState] {
         switch self {
         case .dispatch: [.reported, .verified, .filed, .returned, .extensionRequested, .suspensionRequested, .handled, .selfHandled, .checkPassed, .closed]
         case .department: [.dispatched, .handling]
         case .check: [.verifying, .checking]
-        case .overdue: CaseState.allCases.filter(\.isOpen)
+        case .overdue: CaseState.allCases.filter(HandlingClock.runs(in:))
         }
     }
 

@@ -23,15 +23,62 @@ public enum HandlingLevel: String, Sendable, Codable, CaseIterable {
 }
 
 /// A grade of a problem-list item (一般/紧急, 轻微/一般/严重) and how long handling may take.
+/// One grade of each item is its default, the grade a report without one takes: the one the
+/// list marks `"default": true`, else the least urgent (`CategoryEntry.defaultGrade`).
 public struct Grade: Sendable, Hashable, Codable {
     public var key: String
     public var name: String
     public var limit: TimeLimit
+    public var isDefault: Bool
 
-    public init(key: String, name: String, limit: TimeLimit) {
+    public init(key: String, name: String, limit: TimeLimit, isDefault: Bool = false) {
         self.key = key
         self.name = name
         self.limit = limit
+        self.isDefault = isDefault
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case key, name, limit
+        case isDefault = "default"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        key = try c.decode(String.self, forKey: .key)
+        name = try c.decode(String.self, forKey: .name)
+        limit = try c.decode(TimeLimit.self, forKey: .limit)
+        isDefault = try c.decodeIfPresent(Bool.self, forKey: .isDefault) ?? false
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(key, forKey: .key)
+        try c.encode(name, forKey: .name)
+        try c.encode(limit, forKey: .limit)
+        if isDefault { try c.encode(true, forKey: .isDefault) }
+    }
+
+    /// The least urgent of `grades`: the longest limit, compared as elapsed time on a standard
+    /// week (a work hour ≈ 4.2 h, a work day ≈ 1.4 days); the first of equals.
+    public static func leastUrgent(_ grades: [Grade]) -> Grade? {
+        grades.enumerated().max { a, b in
+            let x = a.element.limit.approximateMinutes, y = b.element.limit.approximateMinutes
+            return x != y ? x < y : a.offset > b.offset
+        }?.element
+    }
+}
+
+extension TimeLimit {
+    /// Roughly how long the limit lasts in elapsed minutes on a standard week (40 work hours in
+    /// 168): only for ordering limits of different units, never for deadlines.
+    public var approximateMinutes: Double {
+        switch unit {
+        case .minutes: Double(amount)
+        case .workHours: Double(amount) * 60 * 168 / 40
+        case .workDays: Double(amount) * 1440 * 7 / 5
+        case .calendarDays: Double(amount) * 1440
+        }
     }
 }
 
@@ -87,11 +134,16 @@ public struct CategoryEntry: Sendable, Equatable, Codable {
         try c.encodeIfPresent(defaultLevel, forKey: .defaultLevel)
     }
 
-    /// The grade by key, or the item's first grade when none is named.
+    /// The grade by key, or the item's default grade when none is named.
     public func grade(_ key: String?) -> Grade? {
-        guard let key else { return grades.first }
+        guard let key else { return defaultGrade }
         return grades.first { $0.key == key }
     }
+
+    /// The grade the list marks default, else the least urgent (never simply the first listed).
+    public var defaultGrade: Grade? { grades.first(where: \.isDefault) ?? Grade.leastUrgent(grades) }
+
+
 }
 
 /// A problem list as a whole, in the JSON form the CLI and the API exchange.

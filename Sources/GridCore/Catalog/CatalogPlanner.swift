@@ -52,11 +52,11 @@ public enum CatalogPlanner {
                     r.absorb(nestedErrors)
                     continue
                 }
-                gr.rejectUnknownKeys(["key", "name", "limit"])
+                gr.rejectUnknownKeys(["key", "name", "limit", "default"])
                 let key = gr.string("key", required: true, maxLength: 32), gradeName = gr.string("name", required: true, maxLength: 50)
-                let limit = gr.limit("limit", required: true)
+                let limit = gr.limit("limit", required: true), isDefault = gr.bool("default") ?? false
                 r.absorb(gr.errors)
-                if let key, let gradeName, let limit { grades.append(Grade(key: key, name: gradeName, limit: limit)) }
+                if let key, let gradeName, let limit { grades.append(Grade(key: key, name: gradeName, limit: limit, isDefault: isDefault)) }
             }
         case let other?:
             r.fail("grades", "field.type", zh: "grades 应为数组，实际为 \(other.brief)", en: "grades must be an array, got \(other.brief)")
@@ -101,6 +101,12 @@ public enum CatalogPlanner {
             for (g, grade) in entry.grades.enumerated() where !seen.insert(grade.key).inserted {
                 errors.append(FieldError("\(at).grades[\(g)].key", "catalog.duplicateGrade",
                     Text(zh: "等级“\(grade.key)”重复", en: "grade '\(grade.key)' appears twice")))
+            }
+            let defaults = entry.grades.filter(\.isDefault).map(\.key)
+            if defaults.count > 1 {
+                errors.append(FieldError("\(at).grades", "catalog.twoDefaultGrades", Text(
+                    zh: "事项“\(entry.code)”只能有一个默认等级，实际有 \(defaults.joined(separator: "、"))",
+                    en: "item '\(entry.code)' may have one default grade, got \(defaults.joined(separator: ", "))")))
             }
             if let lead = entry.leadDepartment, !departmentCodes.contains(lead) {
                 errors.append(FieldError("\(at).leadDepartment", "department.unknown",

@@ -124,6 +124,10 @@ struct APIHandler: APIProtocol {
         .ok(.init(body: .json(APIMapping.department(try await service.department(try caller, tenantId: try tenantId, id: input.path.id)))))
     }
 
+    func designateReceivingOffice(_ input: Operations.DesignateReceivingOffice.Input) async throws -> Operations.DesignateReceivingOffice.Output {
+        .ok(.init(body: .json(APIMapping.department(try await service.designateReceivingOffice(try caller, tenantId: try tenantId, id: input.path.id)))))
+    }
+
     // MARK: users
 
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {

@@ -36,7 +36,7 @@ enum APIMapping {
     static func department(_ record: DepartmentRecord) -> Components.Schemas.Department {
         Components.Schemas.Department(
             id: record.id, code: record.code, name: record.name, kind: record.kind == .district ? .district : .streetOffice,
-            orgUnitId: record.orgUnitId, version: record.version)
+            orgUnitId: record.orgUnitId, version: record.version, receivesTerritorial: record.receivesTerritorial)
     }
 
     static func me(_ principal: Principal, tenantCode: String) -> Components.Schemas.Me {

@@ -63,4 +63,25 @@ extension GridService {
             return department
         }
     }
+
+    /// Designates the street office that receives its street's territorial cases (`@territorial`
+    /// in the rules): its 网格办 or command centre. One per street; naming another moves it.
+    /// The office is named by its code (the CLI) or its id (the API).
+    public func designateReceivingOffice(_ caller: Caller, tenantId: Int64, code: String? = nil, id: Int64? = nil) async throws -> DepartmentRecord {
+        try await withActiveTenant(tenantId) { tx, _ in
+            var found: DepartmentRecord?
+            if let id { found = try await DepartmentStore.find(tx, id: id) } else if let code { found = try await DepartmentStore.find(tx, code: code) }
+            let code = code ?? id.map { "\($0)" } ?? ""
+            guard let office = found else { throw Errors.departmentNotFound(code) }
+            try caller.authorize(.departmentWrite, at: office.orgUnitPath)
+            guard office.kind == .streetOffice else {
+                throw GridError(.conflict, "department.notStreetOffice", Text(
+                    zh: "“\(office.name)”（\(code)）是区级部门；只有街道科室可以接收属地兜底案件",
+                    en: "'\(code)' is a district department; only a street office can receive its street's territorial cases"))
+            }
+            try await DepartmentStore.designateReceiver(tx, office: office)
+            guard let updated = try await DepartmentStore.find(tx, id: office.id) else { throw Errors.departmentNotFound(code) }
+            return updated
+        }
+    }
 }

@@ -13,12 +13,14 @@ public struct DepartmentRecord: Sendable, Equatable {
     public var orgUnitId: Int64
     public var orgUnitPath: ScopePath
     public var version: Int64
+    /// The street office that receives its street's territorial cases (属地兜底接收科室).
+    public var receivesTerritorial: Bool = false
 }
 
 public enum DepartmentStore {
     /// The columns and join `decode` reads. A constant.
     static let select = """
-        SELECT d.id, d.code, d.name, d.kind, d.org_unit_id, u.path, d.version
+        SELECT d.id, d.code, d.name, d.kind, d.org_unit_id, u.path, d.version, d.receives_territorial
         FROM departments d JOIN org_units u ON u.tenant_id = d.tenant_id AND u.id = d.org_unit_id
         """
 
@@ -29,9 +31,9 @@ public enum DepartmentStore {
     }
 
     static func record(_ row: PostgresRow) throws -> DepartmentRecord {
-        let (id, code, name, kind, unitId, path, version) = try row.decode((Int64, String, String, String, Int64, String, Int64).self)
+        let (id, code, name, kind, unitId, path, version, receives) = try row.decode((Int64, String, String, String, Int64, String, Int64, Bool).self)
         return DepartmentRecord(id: id, code: code, name: name, kind: .init(rawValue: kind) ?? .district, orgUnitId: unitId,
-                                orgUnitPath: ScopePath(path) ?? .root(unitId), version: version)
+                                orgUnitPath: ScopePath(path) ?? .root(unitId), version: version, receivesTerritorial: receives)
     }
 
     /// A department by code, as routing names it.
@@ -72,13 +74,30 @@ public enum DepartmentStore {
         try await tx.execute(ByCodeStatement(tenantId: tx.tenant, code: code)).first
     }
 
-    /// The office (科室) of a street that leads cases the territorial street owns: the first by code.
+    /// The office (科室) of a street that leads cases the territorial street owns: the one the
+    /// street designated, else its first by code.
     public static func streetOffice(_ tx: Tx, unitId: Int64) async throws -> DepartmentRecord? {
         try await decode(tx.query(
             """
             \(unescaped: select)
-            WHERE d.tenant_id = \(tx.tenant) AND d.org_unit_id = \(unitId) AND d.kind = 'streetOffice' ORDER BY d.code LIMIT 1
+            WHERE d.tenant_id = \(tx.tenant) AND d.org_unit_id = \(unitId) AND d.kind = 'streetOffice'
+            ORDER BY d.receives_territorial DESC, d.code LIMIT 1
             """)).first
+    }
+
+    /// Makes `office` its street's receiving office and every other office of the street not;
+    /// the versions of the offices that changed move on.
+    public static func designateReceiver(_ tx: Tx, office: DepartmentRecord) async throws {
+        try await tx.query(
+            """
+            UPDATE departments SET receives_territorial = false, version = version + 1, updated_at = now()
+            WHERE tenant_id = \(tx.tenant) AND org_unit_id = \(office.orgUnitId) AND receives_territorial AND id <> \(office.id)
+            """)
+        try await tx.query(
+            """
+            UPDATE departments SET receives_territorial = true, version = version + 1, updated_at = now()
+            WHERE tenant_id = \(tx.tenant) AND id = \(office.id) AND NOT receives_territorial
+            """)
     }
 
     /// Departments attached to units under any of `scopes` or to `includeUnit` itself, in code order after `after`.

@@ -113,7 +113,7 @@ struct UserCommand: AsyncParsableCommand {
 
 struct DepartmentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "department", abstract: "Manage departments and street offices.", subcommands: [Create.self, List.self])
+        commandName: "department", abstract: "Manage departments and street offices.", subcommands: [Create.self, List.self, Receive.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a district department or a street office (科室).")
@@ -143,7 +143,25 @@ struct DepartmentCommand: AsyncParsableCommand {
             let page = try await CLI.withService(connection) { service in
                 try await service.departments(.operator, tenantId: try await service.tenantId(code: tenant), page: PageRequest(limit: PageRequest.maxLimit))
             }
-            CLI.printTable([["ID", "CODE", "NAME", "KIND"]] + page.items.map { [String($0.id), $0.code, $0.name, $0.kind.rawValue] })
+            CLI.printTable([["ID", "CODE", "NAME", "KIND", "RECEIVES"]] + page.items.map {
+                [String($0.id), $0.code, $0.name, $0.kind.rawValue, $0.receivesTerritorial ? "territorial" : ""]
+            })
+        }
+    }
+
+    struct Receive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a street office its street's receiving office (属地兜底接收科室): cases routed to the territory go to it.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(help: "The street office's code, e.g. its 网格办 or command centre.") var code: String
+
+        func run() async throws {
+            let (tenant, code) = (tenant, code)
+            let office = try await CLI.withService(connection) { service in
+                try await service.designateReceivingOffice(.operator, tenantId: try await service.tenantId(code: tenant), code: code)
+            }
+            print("\(office.code) \(office.name) now receives its street's territorial cases")
         }
     }
 }

@@ -161,3 +161,47 @@ extension CaseHTTPTests {
         }
     }
 }
+
+extension CaseHTTPTests {
+    /// A street designates the office that receives its territorial cases; routing's
+    /// `@territorial` sends them there instead of to the office with the lowest code.
+    @Test func aStreetsDesignatedOfficeReceivesItsTerritorialCases() async throws {
+        try await withDesk { desk, _ in
+            let admin = desk.token("admin")
+            let created = try await desk.api.send(.post, "/v1/departments", token: admin,
+                                                  json: #"{"code": "110199001-WGB", "name": "示范街道网格化服务管理中心", "streetCode": "110199001"}"#)
+            #expect(created.status == .created, "\(created.text)")
+            let office = try created.json()
+            #expect(office["receivesTerritorial"] as? Bool == false)
+            let officeId = try #require(int64(office["id"]))
+
+            func leadOfFiledIllegalBuilding() async throws -> String? {
+                let report = try await desk.report("gridworker", Self.intake("违建", category: "E0101"))
+                let id = try #require(int64((try report.json()["case"] as? [String: Any])?["id"]))
+                let filed = try await desk.step("dispatcher", id, "file", to: "filed")
+                return (filed["leadDepartment"] as? [String: Any])?["code"] as? String
+            }
+            #expect(try await leadOfFiledIllegalBuilding() == "110199001-CGK", "none designated: the first office by code")
+
+            let designated = try await desk.api.send(.put, "/v1/departments/\(officeId)/receiving", token: admin)
+            #expect(designated.status == .ok, "\(designated.text)")
+            #expect(try designated.json()["receivesTerritorial"] as? Bool == true)
+            #expect(try await leadOfFiledIllegalBuilding() == "110199001-WGB")
+
+            // One per street: designating the other office moves it.
+            let offices = try await desk.api.get("/v1/departments?limit=100", token: admin).json()["items"] as? [[String: Any]] ?? []
+            let cgk = try #require(offices.first { $0["code"] as? String == "110199001-CGK" })
+            #expect(try await desk.api.send(.put, "/v1/departments/\(try #require(int64(cgk["id"])))/receiving", token: admin).status == .ok)
+            let after = try await desk.api.get("/v1/departments/\(officeId)", token: admin).json()
+            #expect(after["receivesTerritorial"] as? Bool == false)
+            #expect(try await leadOfFiledIllegalBuilding() == "110199001-CGK")
+
+            let district = try #require(offices.first { $0["code"] as? String == "CGW" })
+            expectProblem(try await desk.api.send(.put, "/v1/departments/\(try #require(int64(district["id"])))/receiving", token: admin),
+                          .conflict, "department.notStreetOffice")
+            expectProblem(try await desk.api.send(.put, "/v1/departments/\(officeId)/receiving", token: desk.token("liaison.cgw")),
+                          .forbidden, "auth.actionNotAllowed")
+            expectProblem(try await desk.api.send(.put, "/v1/departments/999999/receiving", token: admin), .notFound, "department.notFound")
+        }
+    }
+}

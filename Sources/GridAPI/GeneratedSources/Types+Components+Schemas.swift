@@ -699,6 +699,10 @@ extension Components {
             public var orgUnitId: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/Department/version`.
             public var version: Swift.Int64
+            /// The street office its street designated to receive territorial cases (@territorial); a street without one falls back to its first office by code.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Department/receivesTerritorial`.
+            public var receivesTerritorial: Swift.Bool
             /// Creates a new `Department`.
             ///
             /// - Parameters:
@@ -708,13 +712,15 @@ extension Components {
             ///   - kind:
             ///   - orgUnitId:
             ///   - version:
+            ///   - receivesTerritorial: The street office its street designated to receive territorial cases (@territorial); a street without one falls back to its first office by code.
             public init(
                 id: Swift.Int64,
                 code: Swift.String,
                 name: Swift.String,
                 kind: Components.Schemas.DepartmentKind,
                 orgUnitId: Swift.Int64,
-                version: Swift.Int64
+                version: Swift.Int64,
+                receivesTerritorial: Swift.Bool
             ) {
                 self.id = id
                 self.code = code
@@ -722,6 +728,7 @@ extension Components {
                 self.kind = kind
                 self.orgUnitId = orgUnitId
                 self.version = version
+                self.receivesTerritorial = receivesTerritorial
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -730,6 +737,7 @@ extension Components {
                 case kind
                 case orgUnitId
                 case version
+                case receivesTerritorial
             }
         }
         /// - Remark: Generated from `#/components/schemas/DepartmentPage`.

@@ -95,6 +95,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/departments/{id}`.
     /// - Remark: Generated from `#/paths//v1/departments/{id}/get(getDepartment)`.
     func getDepartment(_ input: Operations.GetDepartment.Input) async throws -> Operations.GetDepartment.Output
+    /// Make this street office its street's receiving office (属地兜底接收科室): the cases routing leaves to the territory (@territorial) go to it. One per street; designating another moves it.
+    ///
+    /// - Remark: HTTP `PUT /v1/departments/{id}/receiving`.
+    /// - Remark: Generated from `#/paths//v1/departments/{id}/receiving/put(designateReceivingOffice)`.
+    func designateReceivingOffice(_ input: Operations.DesignateReceivingOffice.Input) async throws -> Operations.DesignateReceivingOffice.Output
     /// Users holding a binding in the caller's scope.
     ///
     /// - Remark: HTTP `GET /v1/users`.
@@ -496,6 +501,19 @@ extension APIProtocol {
         headers: Operations.GetDepartment.Input.Headers = .init()
     ) async throws -> Operations.GetDepartment.Output {
         try await getDepartment(Operations.GetDepartment.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Make this street office its street's receiving office (属地兜底接收科室): the cases routing leaves to the territory (@territorial) go to it. One per street; designating another moves it.
+    ///
+    /// - Remark: HTTP `PUT /v1/departments/{id}/receiving`.
+    /// - Remark: Generated from `#/paths//v1/departments/{id}/receiving/put(designateReceivingOffice)`.
+    public func designateReceivingOffice(
+        path: Operations.DesignateReceivingOffice.Input.Path,
+        headers: Operations.DesignateReceivingOffice.Input.Headers = .init()
+    ) async throws -> Operations.DesignateReceivingOffice.Output {
+        try await designateReceivingOffice(Operations.DesignateReceivingOffice.Input(
             path: path,
             headers: headers
         ))

@@ -43,8 +43,12 @@ public func buildRouter(service: GridService, settings: ServerSettings, metrics:
     router.get("/healthz") { _, _ in ["status": "ok"] }
     router.get("/readyz") { _, _ -> Response in
         do {
-            try await service.db.ping()
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ready"}"#)))
+            // Ready once the database answers; what the calendar lacks is a warning, not a failure.
+            let warnings = try await service.nationalCalendarWarnings()
+            var body: [String: Any] = ["status": "ready"]
+            if !warnings.isEmpty { body["warnings"] = warnings.map { ["zh": $0.zh, "en": $0.en] } }
+            let json = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
         } catch {
             throw GridError(.unavailable, "db.unavailable", Text(zh: "数据库不可用", en: "the database is not reachable"), retryAfter: StoreErrors.retryAfter)
         }

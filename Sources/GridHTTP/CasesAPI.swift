@@ -40,11 +40,34 @@ extension APIHandler {
     }
 
     func listNotifications(_ input: Operations.ListNotifications.Input) async throws -> Operations.ListNotifications.Output {
-        let page = try await service.notifications(try caller, tenantId: try tenantId,
+        let page = try await service.notifications(try caller, tenantId: try tenantId, unread: input.query.unread ?? false,
                                                    page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
         return .ok(.init(body: .json(.init(items: page.items.map {
-            .init(id: $0.id, caseId: $0.caseId, kind: $0.kind, message: $0.message, createdAt: $0.createdAt)
+            .init(id: $0.id, caseId: $0.caseId, kind: $0.kind, message: $0.message, createdAt: $0.createdAt, readAt: $0.readAt)
         }, nextCursor: page.nextCursor))))
+    }
+
+    func markNotificationRead(_ input: Operations.MarkNotificationRead.Input) async throws -> Operations.MarkNotificationRead.Output {
+        try await service.markNotificationRead(try caller, tenantId: try tenantId, id: input.path.id)
+        return .noContent(.init())
+    }
+
+    func markAllNotificationsRead(_ input: Operations.MarkAllNotificationsRead.Input) async throws -> Operations.MarkAllNotificationsRead.Output {
+        let marked = try await service.markAllNotificationsRead(try caller, tenantId: try tenantId, upTo: input.query.upTo)
+        return .ok(.init(body: .json(.init(marked: marked))))
+    }
+
+    func raiseOrder(_ input: Operations.RaiseOrder.Input) async throws -> Operations.RaiseOrder.Output {
+        let body = switch input.body { case .json(let body): body }
+        let view = try await service.raiseOrder(try caller, tenantId: try tenantId, caseId: input.path.caseId, reason: body.reason,
+                                                limit: body.limit.map { TimeLimit(amount: $0.amount, unit: LimitUnit(rawValue: $0.unit.rawValue)!) })
+        return .created(.init(body: .json(CaseMapping.view(view))))
+    }
+
+    func replyToOrder(_ input: Operations.ReplyToOrder.Input) async throws -> Operations.ReplyToOrder.Output {
+        let body = switch input.body { case .json(let body): body }
+        let view = try await service.replyToOrder(try caller, tenantId: try tenantId, caseId: input.path.caseId, orderId: input.path.orderId, reply: body.reply)
+        return .ok(.init(body: .json(CaseMapping.view(view))))
     }
 
     func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output {
@@ -89,6 +112,7 @@ enum CaseMapping {
             returnCount: r.returnCount, reworkCount: r.reworkCount, extensionCount: r.extensionCount, reportedAt: r.reportedAt, filedAt: r.filedAt,
             dispatchedAt: r.dispatchedAt, handledAt: r.handledAt, closedAt: r.closedAt, updatedAt: r.updatedAt,
             tasks: view.tasks.map(task), allowedActions: view.allowedActions.map { Components.Schemas.CaseAction(rawValue: $0.rawValue)! },
+            stages: view.stages.map { stage($0, at: Date()) },
             assistSteps: view.assistSteps.map { Components.Schemas.AssistStep(rawValue: $0.rawValue)! })
     }
 
@@ -98,7 +122,14 @@ enum CaseMapping {
 
     static func order(_ order: EscalationStore.Order) -> Components.Schemas.SupervisionOrder {
         .init(id: order.id, card: Components.Schemas.SupervisionOrder.CardPayload(rawValue: order.card) ?? .yellow, reason: order.reason,
-              issuedAt: order.issuedAt, due: order.due, resolvedAt: order.resolvedAt)
+              issuedAt: order.issuedAt, due: order.due, resolvedAt: order.resolvedAt, manual: order.manual, raisedBy: order.raisedBy,
+              reply: order.reply, repliedAt: order.repliedAt, escalatedAt: order.escalatedAt)
+    }
+
+    static func stage(_ entry: (clock: StageClock, calendarGap: Bool), at now: Date) -> Components.Schemas.StageClock {
+        let c = entry.clock
+        return .init(stage: Components.Schemas.Stage(rawValue: c.stage.rawValue)!, startedAt: c.startedAt, due: c.due, warnAt: c.warnAt, redAt: c.redAt,
+                     light: light(c.light(at: now)), stoppedAt: c.stoppedAt, lateSeconds: c.lateSeconds, calendarGap: entry.calendarGap)
     }
 
     static func summary(_ r: CaseRecord) -> Components.Schemas.CaseSummary {

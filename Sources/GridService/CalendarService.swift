@@ -64,6 +64,29 @@ extension GridService {
         }
     }
 
+    /// What is missing from the national reference table for this year and the next: with no
+    /// holiday data for a year, a district on the national calendar counts its holidays as work
+    /// days (`/readyz` says so, still ready).
+    public func nationalCalendarWarnings(now: Date = Date()) async throws -> [Text] {
+        let year = WorkCalendar.standard.localDate(now).year
+        let known = try await CalendarStore.nationalYears(db, years: year...(year + 1))
+        return Self.holidayWarnings(missing: (year...(year + 1)).filter { !known.contains($0) }, whose: Text(zh: "全国节假日参考表", en: "the national holiday table"))
+    }
+
+    /// The same for a district's own calendar (`gridgov calendar show`).
+    public func calendarWarnings(_ caller: Caller, tenantId: Int64, now: Date = Date()) async throws -> [Text] {
+        let district = try await calendar(caller, tenantId: tenantId)
+        let year = district.calendar.localDate(now).year, coverage = HolidayCoverage(district.document)
+        return Self.holidayWarnings(missing: (year...(year + 1)).filter { !coverage.years.contains($0) }, whose: Text(zh: "本区工作日历", en: "the district's calendar"))
+    }
+
+    static func holidayWarnings(missing: [Int], whose: Text) -> [Text] {
+        missing.map { year in
+            Text(zh: "\(whose.zh)没有 \(year) 年的节假日数据：该年的节假日将按工作日计算时限，请导入（gridgov calendar national --year \(year)）",
+                 en: "\(whose.en) has no holiday data for \(year): its holidays count as work days in deadlines; load them (gridgov calendar national --year \(year))")
+        }
+    }
+
     /// Replaces the calendar after validating all of it (a date twice, a make-up day on a day
     /// already worked, overlapping hours … are each named).
     public func setCalendar(_ caller: Caller, tenantId: Int64, document: CalendarDocument, ifVersion: Int64?) async throws -> DistrictCalendar {

@@ -21,6 +21,8 @@ public struct CaseView: Sendable {
     public var light: TrafficLight
     /// The steps (`/assist/{step}`) the reader's departments may take on their assisting tasks now.
     public var assistSteps: [AssistStep] = []
+    /// Every stage clock, oldest first, with whether its deadline spans a year without holiday data.
+    public var stages: [(clock: StageClock, calendarGap: Bool)] = []
 }
 
 /// An assisting department's steps on its task (协办): sign for it, then report it handled.
@@ -164,10 +166,12 @@ extension GridService {
                                                                   key: key.map { ($0, requestHash) })
                         if key != nil, !inserted.claimed { throw IdempotencyRace() }
                         let record = inserted.record
+                        var stages: [(clock: StageClock, calendarGap: Bool)] = []
+                        if let due = record.dispatchDue { stages.append(try await Self.startDispatchClock(tx, caseId: record.id, due: due, at: now, district: calendar)) }
                         if inserted.heard { try await Self.enqueueWebhooks(tx, record, event: "report", at: now) }
                         // A new case has no tasks or supervision orders yet.
                         let view = CaseView(record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
-                                            orders: [], light: Self.light(of: record, at: now))
+                                            orders: [], light: Self.light(of: record, at: now), stages: stages)
                         return CaseIntakeResult(view: view, duplicates: Self.readable(duplicates, by: caller), replayed: false)
                     }
                 } catch let error as GridError where error.code == StoreErrors.numberInUse && attempt < Self.numberAttempts {
@@ -263,7 +267,7 @@ extension GridService {
         let tasks = try await CaseStore.tasks(tx, caseId: record.id)
         return CaseView(record: record, tasks: tasks, allowedActions: CaseWorkflow.actions(from: record.state, roles: roles(caller, at: record)),
                         orders: try await EscalationStore.orders(tx, caseId: record.id), light: light(of: record, at: Date()),
-                        assistSteps: assistSteps(caller, tasks: tasks))
+                        assistSteps: assistSteps(caller, tasks: tasks), stages: try await ClockStore.clocks(tx, caseId: record.id))
     }
 
     /// What the caller's departments may do on their assisting tasks (a liaison's binding to the department).
@@ -336,13 +340,14 @@ extension GridService {
     }
 
     /// What the caller, their scopes and their departments were told, newest first.
-    public func notifications(_ caller: Caller, tenantId: Int64, page: PageRequest) async throws -> Page<EscalationStore.Notification> {
+    public func notifications(_ caller: Caller, tenantId: Int64, unread: Bool = false, page: PageRequest) async throws -> Page<EscalationStore.Notification> {
         try await withTenant(for: caller, tenantId) { tx in
             guard let root = try await OrgUnitStore.root(tx) else { throw Errors.tenantNotFound("\(tenantId)") }
             let departments = caller.principal?.bindings.compactMap(\.departmentId) ?? []
             let before = try Self.cursorId(page)
             let rows = try await EscalationStore.notifications(tx, scopes: caller.scopes(for: .caseRead, root: root.path), roles: caller.principal?.bindings.map(\.role) ?? [],
-                                                               departments: departments, userId: caller.principal?.userId, beforeId: before, limit: page.limit + 1)
+                                                               departments: departments, userId: caller.principal?.userId, unread: unread, beforeId: before,
+                                                               limit: page.limit + 1)
             return Page(fetched: rows, limit: page.limit) { String($0.id) }
         }
     }

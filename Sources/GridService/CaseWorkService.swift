@@ -145,6 +145,8 @@ extension GridService {
         let district = try await calendarCache.calendar(tx)
         try await applyEffects(action, input, to: &next, from: record, by: caller, at: now, calendar: district.calendar, tx)
         try await Self.watchDeadline(&next, from: record, at: now, district: district, tx)
+        try await syncClocks(&next, from: record, action: action, at: now, district: district, tx)
+        try await Self.tellOfAction(tx, action, next, from: record, calendar: district.calendar)
     }
 
     /// Keeps the light times and the jobs that fire them in step with the handling deadline: when
@@ -318,12 +320,9 @@ extension GridService {
     /// user of the district reported it, and by a call-back request to the command centre (回访)
     /// when a caller left a phone number.
     func tellReporterOfMerge(_ merged: CaseRecord, into target: CaseRecord, _ tx: Tx) async throws {
-        try await EscalationStore.notifyReporter(tx, caseId: merged.id, kind: "caseMerged",
-                                                 message: "您上报的案件 \(merged.number) 已并入案件 \(target.number)，将随其一并处置")
-        guard let phone = merged.reporterPhone, let root = try await OrgUnitStore.root(tx) else { return }
+        try await Self.tell(tx, .caseMerged, about: merged, "您上报的案件 \(merged.number) 已并入案件 \(target.number)，将随其一并处置")
+        guard let phone = merged.reporterPhone else { return }
         let caller = merged.reporterName.map { "\($0)（\(phone)）" } ?? phone
-        try await EscalationStore.notify(tx, scopeUnitId: root.id, scopePath: root.path, roles: [.dispatcher, .shiftLeader], departmentId: nil,
-                                         caseId: merged.id, kind: "reporterCallback",
-                                         message: "请回访 \(caller)：其反映的案件 \(merged.number) 已并入案件 \(target.number)，将随其一并处置")
+        try await Self.tell(tx, .reporterCallback, about: merged, "请回访 \(caller)：其反映的案件 \(merged.number) 已并入案件 \(target.number)，将随其一并处置")
     }
 }

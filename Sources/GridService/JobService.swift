@@ -54,39 +54,69 @@ extension GridService {
     }
 
     func run(_ job: JobStore.Job, at now: Date, _ tx: Tx) async throws -> String {
-        guard let caseId = job.caseId, let record = try await CaseStore.find(tx, id: caseId) else { return "no case" }
-        return try await light(job.kind == .caseRed ? .red : .yellow, on: record, at: now, tx)
+        switch job.kind {
+        case .caseYellow, .caseRed:
+            guard let caseId = job.caseId, let record = try await CaseStore.find(tx, id: caseId) else { return "no case" }
+            return try await light(job.kind == .caseRed ? .red : .yellow, on: record, at: now, tx)
+        case .stageYellow, .stageRed:
+            return try await stageLight(job.kind == .stageRed ? .red : .yellow, job: job, at: now, tx)
+        case .orderLapse:
+            return try await lapse(job, at: now, tx)
+        case .webhook:
+            return "moot: deliveries run in their own lane"
+        }
     }
 
-    /// Turns a case's light: yellow warns its department; red marks it overdue, raises a
-    /// supervision order (督办) with its own deadline and tells the case's street and the district.
+    /// Turns a case's handling light: yellow warns its department; red marks it overdue, raises a
+    /// supervision order (督办, the yellow card) with its own deadline and tells the department and
+    /// the command centres (`NoticeTable`).
     func light(_ light: TrafficLight, on record: CaseRecord, at now: Date, _ tx: Tx) async throws -> String {
         guard HandlingClock.runs(in: record.state) else { return "moot: the case is \(record.state.rawValue)" }
         let due = light == .red ? record.redAt : record.warnAt
         guard let due, due <= now else { return "moot: the deadline moved" }
-        guard record.light != light, !(light == .yellow && record.light == .red) else { return "moot: already \(record.light.rawValue)" }
+        guard record.light < light else { return "moot: already \(record.light.rawValue)" }
         var next = record
         next.light = light
         let action = light == .red ? "markOverdue" : "warnYellow"
         guard try await CaseStore.update(tx, next, expectedVersion: record.version, event: (
             actorId: nil, actor: "system", role: nil, action: action, from: record.state, payload: "{\"light\": \"\(light.rawValue)\"}"))
         else { throw GridError(.conflict, "db.retry", Text(zh: "案件已变化", en: "the case changed meanwhile")) }
+        try await ClockStore.setHandlingLight(tx, caseId: record.id, light: light)
         if let written = try await CaseStore.find(tx, id: record.id) { try await Self.enqueueWebhooks(tx, written, event: action, at: now) }
-        let chain = try await OrgUnitStore.chain(tx, ids: record.gridPath.ids)
-        let street = chain.first { $0.kind == .street || $0.kind == .township } ?? chain.first!
+        let calendar = try await calendarCache.calendar(tx).calendar
+        let deadline = record.handleDue.map(calendar.readable) ?? ""
         if light == .yellow {
-            try await EscalationStore.notify(tx, scopeUnitId: street.id, scopePath: street.path, departmentId: record.leadDepartmentId, caseId: record.id,
-                                             kind: "caseYellow", message: "案件 \(record.number) 处置时限已用 80% 以上，请抓紧办理")
+            try await Self.tell(tx, .handleYellow, about: record, "案件 \(record.number) 处置时限将至（\(deadline)），请抓紧办理")
             return "yellow"
         }
-        let calendar = try await calendarCache.calendar(tx).calendar
-        try await EscalationStore.raiseOrder(tx, caseId: record.id, card: "yellow", reason: "处置超时（时限 \(record.handleDue.map { "\($0)" } ?? "")）",
-                                             due: calendar.deadline(from: now, limit: Self.supervisionLimit))
-        let district = chain.first!
-        for unit in street.id == district.id ? [street] : [street, district] {
-            try await EscalationStore.notify(tx, scopeUnitId: unit.id, scopePath: unit.path, departmentId: record.leadDepartmentId, caseId: record.id,
-                                             kind: "caseOverdue", message: "案件 \(record.number) 已超过处置时限，已发督办单")
-        }
+        let orderDue = calendar.deadline(from: now, limit: Self.supervisionLimit)
+        try await EscalationStore.raiseOrder(tx, caseId: record.id, card: "yellow", reason: "处置超时（时限 \(deadline)）", due: orderDue)
+        try await Self.tell(tx, .handleRed, about: record,
+                            "案件 \(record.number) 已超过处置时限（\(deadline)），已发督办单（黄牌），请于 \(calendar.readable(orderDue)) 前办结或答复")
         return "red: supervision order raised"
+    }
+
+    /// A supervision order's deadline passed: answered or resolved, nothing; otherwise the red
+    /// card — the order turns red, the case's history records it, and the next level up and the
+    /// district are told.
+    func lapse(_ job: JobStore.Job, at now: Date, _ tx: Tx) async throws -> String {
+        struct Payload: Decodable { var order: Int64 }
+        guard let orderId = try? JSONDecoder().decode(Payload.self, from: Data(job.payload.utf8)).order,
+              let order = try await EscalationStore.lockOrder(tx, id: orderId) else { return "no order" }
+        guard order.resolvedAt == nil, order.repliedAt == nil else { return "moot: the order was answered" }
+        guard order.escalatedAt == nil else { return "moot: already red" }
+        guard order.due <= now else { return "moot: not yet due" }
+        guard let record = try await CaseStore.find(tx, id: order.caseId) else { return "no case" }
+        try await EscalationStore.escalate(tx, orderId: order.id, at: now)
+        struct Event: Encodable { var order: Int64; var card: String; var due: Date }
+        guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
+            actorId: nil, actor: "system", role: nil, action: "orderRed", from: record.state,
+            payload: CaseStore.canonicalJSON(Event(order: order.id, card: "red", due: order.due))))
+        else { throw GridError(.conflict, "db.retry", Text(zh: "案件已变化", en: "the case changed meanwhile")) }
+        let calendar = try await calendarCache.calendar(tx).calendar
+        try await Self.tell(tx, .orderRed, about: record,
+                            "案件 \(record.number) 的督办单（\(order.reason)）逾期未办（时限 \(calendar.readable(order.due))），升级为红牌督办")
+        if let written = try await CaseStore.find(tx, id: record.id) { try await Self.enqueueWebhooks(tx, written, event: "orderRed", at: now) }
+        return "red card"
     }
 }

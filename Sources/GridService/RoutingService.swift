@@ -263,7 +263,8 @@ extension GridService {
     }
 
     /// Stage deadlines in order: dispatch from the report, signing from dispatch, handling from
-    /// dispatch (signing is part of handling time), checking from handling.
+    /// dispatch (signing is part of handling time), checking from handling; then verification
+    /// from the report, for when the command centre orders one.
     static func deadlines(_ limits: [Stage: TimeLimit], from start: Date, on calendar: WorkCalendar) -> [StageDeadline] {
         var result: [StageDeadline] = []
         func add(_ stage: Stage, from: Date) -> Date {
@@ -276,6 +277,7 @@ extension GridService {
         _ = add(.sign, from: dispatched)
         let handled = add(.handle, from: dispatched)
         _ = add(.check, from: handled)
+        _ = add(.verify, from: start)
         return result
     }
 }

@@ -120,11 +120,11 @@ extension GridService {
         let subscriptions = try await WebhookStore.matching(tx, eventType: type, departmentId: record.leadDepartmentId)
         guard !subscriptions.isEmpty else { return }
         let body: [String: Any?] = [
-            "event": type, "at": ISO8601DateFormatter().string(from: now),
+            "event": type, "at": WorkCalendar.standard.rfc3339(now),
             "case": [
                 "id": record.id, "number": record.number, "state": record.state.rawValue, "version": record.version,
                 "category": record.categoryCode, "grade": record.grade, "leadDepartment": record.leadDepartmentCode, "grid": record.gridCode,
-                "handleDue": record.handleDue.map { ISO8601DateFormatter().string(from: $0) },
+                "handleDue": record.handleDue.map(WorkCalendar.standard.rfc3339),
             ] as [String: Any?],
         ]
         let text = String(decoding: try JSONSerialization.data(withJSONObject: body.compactMapValues { $0 }, options: [.sortedKeys]), as: UTF8.self)

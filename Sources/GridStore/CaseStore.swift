@@ -204,7 +204,7 @@ public enum CaseStore {
         public var leadDepartment: Int64?
         public var within: ScopePath?
         public var light: TrafficLight?
-        /// Only overdue cases (`HandlingClock.isOverdue` at `now`).
+        /// Only overdue cases (`CaseStageClocks.isOverdue` at `now`).
         public var overdue: Bool
         public var reportedFrom: Date?
         public var reportedTo: Date?
@@ -253,7 +253,9 @@ public enum CaseStore {
               AND (\(q.grade)::text IS NULL OR c.grade = \(q.grade))
               AND (\(q.leadDepartment)::bigint IS NULL OR c.lead_department_id = \(q.leadDepartment))
               AND (\(q.within?.raw)::text IS NULL OR (c.grid_path >= \(q.within?.raw) AND c.grid_path < \(q.within?.upperBound)))
-              AND (NOT \(q.overdue) OR (c.state = ANY(\(running)::text[]) AND (c.light = 'red' OR c.red_at <= \(q.now))))
+              AND (NOT \(q.overdue) OR (c.state = ANY(\(running)::text[]) AND (c.light = 'red' OR c.red_at <= \(q.now)))
+                   OR EXISTS (SELECT 1 FROM case_clocks k WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id AND k.stopped_at IS NULL
+                              AND k.stage <> 'handle' AND (k.light = 'red' OR k.red_at <= \(q.now))))
               AND (\(q.reportedFrom)::timestamptz IS NULL OR c.reported_at >= \(q.reportedFrom))
               AND (\(q.reportedTo)::timestamptz IS NULL OR c.reported_at < \(q.reportedTo))
               AND (\(q.light?.rawValue)::text IS NULL OR CASE

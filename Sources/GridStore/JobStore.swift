@@ -7,10 +7,16 @@ import PostgresNIO
 /// workers with SKIP LOCKED and finished in the district's transaction together with its effect.
 public enum JobStore {
     public enum Kind: String, Sendable, CaseIterable {
-        case caseYellow, caseRed, webhook
+        /// The handling stage's lights (the case's own light times).
+        case caseYellow, caseRed
+        case webhook
+        /// Another stage's lights (payload: the clock).
+        case stageYellow, stageRed
+        /// A supervision order's deadline (payload: the order): unanswered, it turns red.
+        case orderLapse
 
         /// The lanes the workers claim from: escalations never wait on deliveries.
-        public static let escalations: [Kind] = [.caseYellow, .caseRed]
+        public static let escalations: [Kind] = [.caseYellow, .caseRed, .stageYellow, .stageRed, .orderLapse]
         public static let deliveries: [Kind] = [.webhook]
     }
 

@@ -188,6 +188,15 @@ public enum CalendarStore {
         }
         return result
     }
+
+    /// The years within `years` for which the national reference table holds holiday data (read outside any district).
+    public static func nationalYears(_ db: Database, years: ClosedRange<Int>) async throws -> Set<Int> {
+        Set(try await db.query(
+            """
+            SELECT DISTINCT extract(year FROM day)::int FROM ref_calendar_days
+            WHERE day >= make_date(\(Int32(clamping: years.lowerBound)), 1, 1) AND day < make_date(\(Int32(clamping: years.upperBound + 1)), 1, 1)
+            """) { row in Int(try row.decode(Int32.self)) })
+    }
 }
 
 /// The audit log: who changed a list, the calendar or the rules, with the before and after.

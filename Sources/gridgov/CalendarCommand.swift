@@ -15,12 +15,15 @@ struct CalendarCommand: AsyncParsableCommand {
 
         func run() async throws {
             let tenant = tenant
-            let calendar = try await CLI.withService(connection) { service in
-                try await service.calendar(.operator, tenantId: try await service.tenantId(code: tenant))
+            let (calendar, warnings) = try await CLI.withService(connection) { service in
+                let tenantId = try await service.tenantId(code: tenant)
+                return (try await service.calendar(.operator, tenantId: tenantId), try await service.calendarWarnings(.operator, tenantId: tenantId))
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(calendar.document), as: UTF8.self))
+            // The document goes to stdout (it can be loaded back); what it lacks to stderr.
+            for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning.zh) / \(warning.en)\n".utf8)) }
         }
     }
 

@@ -252,7 +252,7 @@ struct RulesCommand: AsyncParsableCommand {
                 try await service.ruleSets(.operator, tenantId: try await service.tenantId(code: tenant), page: try PageRequest.parse(cursor: nil, limit: 200))
             }
             CLI.printTable([["number", "status", "by", "published", "note"]] + page.items.map {
-                [String($0.number), $0.status.rawValue, $0.publishedBy ?? $0.createdBy, $0.publishedAt.map { "\($0)" } ?? "", $0.note ?? ""]
+                [String($0.number), $0.status.rawValue, $0.publishedBy ?? $0.createdBy, $0.publishedAt.map(CLI.localTime) ?? "", $0.note ?? ""]
             })
         }
     }

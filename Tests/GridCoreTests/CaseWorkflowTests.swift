@@ -118,10 +118,11 @@ import Testing
         for state in queue.states { #expect(!CaseWorkflow.actions(from: state, roles: queue.roles).isEmpty, "\(queue) \(state)") }
     }
 
-    @Test func theOverdueQueueIsTheStatesWhereTheHandlingClockRuns() {
-        #expect(Set(CaseQueue.overdue.states) == HandlingClock.runningStates)
-        #expect(!CaseQueue.overdue.states.contains(.suspended), "a suspension stops the clock")
+    @Test func theOverdueQueueIsTheStatesWhereAStageClockIsOpen() {
+        #expect(Set(CaseQueue.overdue.states).isSuperset(of: HandlingClock.runningStates))
+        #expect(Set(CaseQueue.overdue.states) == Set(CaseState.allCases.filter { !CaseStageClocks.open(in: $0).isEmpty }))
         #expect(CaseQueue.overdue.states.allSatisfy { $0.isOpen })
+        #expect(!CaseQueue.overdue.states.contains(.handled) && !CaseQueue.overdue.states.contains(.checkPassed))
     }
 }
 

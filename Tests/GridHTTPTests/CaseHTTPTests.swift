@@ -262,7 +262,7 @@ import Testing
             #expect(killed)
             let answer = try await cut
             expectProblem(answer, .serviceUnavailable, "db.unavailable")
-            for table in ["cases", "case_events", "idempotency_keys", "jobs"] {
+            for table in ["cases", "case_events", "idempotency_keys", "jobs", "case_clocks", "notifications"] {
                 let rows = try await db.owner.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(table)"), logger: db.logger)
                 for try await n in rows.decode(Int64.self) { #expect(n == 0, "\(table) has \(n) rows") }
             }
@@ -457,14 +457,20 @@ import Testing
             #expect(warnAt < redAt)
             #expect(Self.date(dispatched["handleDue"]) == redAt, "red at 100 % of the limit: the deadline")
             #expect(dispatched["light"] as? String == "green")
+            // Signed at once: the signing stage's clock stops and its jobs with it; only handling's remain.
+            try await desk.step("liaison.cgw", id, "sign", to: "handling")
 
             #expect(try await db.service.runDueJobs(now: warnAt.addingTimeInterval(-1)).claimed == 0)
             let yellow = try await db.service.runDueJobs(now: warnAt.addingTimeInterval(1))
             #expect(yellow == JobRunSummary(claimed: 1, done: 1, failed: 0))
             let afterYellow = try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()
-            #expect((afterYellow["version"] as? Int) == 4, "the warning is an event of its own")
+            #expect((afterYellow["version"] as? Int) == 5, "the warning is an event of its own")
             let told = try await desk.api.get("/v1/notifications", token: desk.token("liaison.cgw"))
-            #expect((try told.json()["items"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["caseYellow"], "\(told.text)")
+            #expect((try told.json()["items"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["handleYellow"], "\(told.text)")
+            for other in ["leader", "admin", "dispatcher"] {
+                let notices = try await desk.api.get("/v1/notifications", token: desk.token(other)).json()["items"] as? [[String: Any]] ?? []
+                #expect(!notices.contains { $0["kind"] as? String == "handleYellow" }, "a yellow warning is the department's, not \(other)'s")
+            }
 
             let red = try await db.service.runDueJobs(now: redAt.addingTimeInterval(1))
             #expect(red.done == 1)
@@ -477,11 +483,11 @@ import Testing
             let listed = try await db.service.cases(.operator, tenantId: desk.tenantId, CaseListFilter(queue: .overdue), page: PageRequest(after: nil, limit: 10),
                                                     now: redAt.addingTimeInterval(1))
             #expect(listed.items.map(\.id) == [id])
-            let districtTold = try await desk.api.get("/v1/notifications", token: desk.token("leader")).json()["items"] as? [[String: Any]] ?? []
-            #expect(districtTold.compactMap { $0["kind"] as? String }.contains("caseOverdue"))
+            // The district's shift leader is told once, though the case lies in their scope twice over.
+            let districtTold = try await desk.api.get("/v1/notifications", token: desk.token("shift.leader")).json()["items"] as? [[String: Any]] ?? []
+            #expect(districtTold.compactMap { $0["kind"] as? String }.filter { $0 == "handleRed" }.count == 1, "\(districtTold)")
 
             // Handling it resolves the order; the history still verifies.
-            try await desk.step("liaison.cgw", id, "sign", to: "handling")
             try await desk.step("liaison.cgw", id, "reportHandled", ["note": "已处理"], to: "handled")
             let handled = try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()
             #expect((handled["supervisionOrders"] as? [[String: Any]])?.first?["resolvedAt"] as? String != nil)
@@ -543,7 +549,8 @@ import Testing
             #expect(newRed > oldRed)
             let jobs = try await db.db.withTenant(desk.tenantId) { tx in try await JobStore.caseJobs(tx, caseId: id) }
             #expect(jobs.filter { !$0.done }.map(\.kind) == [.caseYellow, .caseRed])
-            #expect(jobs.filter(\.done).count == 2, "the jobs of the old deadline were cancelled")
+            #expect(jobs.filter { $0.done && [.caseYellow, .caseRed].contains($0.kind) }.count == 2, "the jobs of the old deadline were cancelled")
+            #expect(jobs.filter { !$0.done && [.stageYellow, .stageRed].contains($0.kind) }.isEmpty, "filing and signing ended: their jobs with them")
             #expect(try await db.service.runDueJobs(now: oldRed.addingTimeInterval(1)).done <= 1, "at most the new yellow, never the old red")
             let afterOldRed = try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()
             #expect(afterOldRed["light"] as? String != "red")

@@ -66,7 +66,7 @@ import Testing
                                         "the server kept the connection open after answering")
             #expect(Self.statusLines(received) == ["HTTP/1.0 200 OK"], "\(received)")
             #expect(received.lowercased().contains("\r\nconnection: close\r\n"), "\(received)")
-            #expect(received.hasSuffix(#"{"status":"ready"}"#), "\(received)")
+            #expect(received.contains(#"{"status":"ready""#) && received.hasSuffix("}"), "\(received)")
         }
     }
 

@@ -147,7 +147,7 @@ import Testing
                 #expect((m["categoryChain"] as? [[String: Any]])?.map { $0["code"] as? String } == ["C", "C01", "C0101"])
                 #expect(int64((m["ruleSet"] as? [String: Any])?["number"]) == 1)
                 let deadlines = try #require(m["deadlines"] as? [[String: Any]])
-                #expect(deadlines.map { $0["stage"] as? String } == ["dispatch", "sign", "handle", "check"])
+                #expect(deadlines.map { $0["stage"] as? String } == ["dispatch", "sign", "handle", "check", "verify"])
                 let dispatch = try #require(deadlines.first)
                 #expect(int64((dispatch["limit"] as? [String: Any])?["amount"]) == 10, "the rule's urgent profile")
                 #expect(dispatch["due"] as? String == "2026-11-23T10:10:00+08:00", "\(dispatch)")

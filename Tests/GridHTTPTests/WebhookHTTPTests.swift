@@ -115,6 +115,8 @@ import Testing
                     let body = try #require(try JSONSerialization.jsonObject(with: Data(received[1].body.utf8)) as? [String: Any])
                     #expect((body["case"] as? [String: Any])?["state"] as? String == "dispatched")
                     #expect((body["case"] as? [String: Any])?["leadDepartment"] as? String == "CGW")
+                    #expect((body["at"] as? String)?.hasSuffix("+08:00") == true, "times carry Beijing's offset: \(body)")
+                    #expect(((body["case"] as? [String: Any])?["handleDue"] as? String)?.hasSuffix("+08:00") == true)
 
                     // A flaky endpoint: the first attempt fails and is retried after its back-off.
                     let flaky = try await subscribe(["url": "http://127.0.0.1:\(port)/flaky", "eventTypes": ["*"], "department": "CGW"])

@@ -78,6 +78,8 @@ extension CaseHTTPTests {
             let due = try #require((dispatched["handleDue"] as? String).flatMap(formatter.date(from:)))
             let redAt = try #require((dispatched["redAt"] as? String).flatMap(formatter.date(from:)))
             #expect(redAt > due, "red at 1.2 is after the deadline: \(redAt) vs \(due)")
+            // Signed at once, so that only handling is watched (an unsigned case would be overdue to sign).
+            try await desk.step("liaison.cgw", id, "sign", to: "handling")
 
             func listed(_ filter: CaseListFilter, at now: Date) async throws -> [Int64] {
                 try await db.service.cases(.operator, tenantId: desk.tenantId, filter, page: PageRequest(after: nil, limit: 10), now: now).items.map(\.id)
@@ -90,7 +92,6 @@ extension CaseHTTPTests {
             #expect(try await listed(CaseListFilter(light: .red), at: redAt) == [id])
 
             // Reported handled, the clock stops: no longer overdue, and its light stays what the jobs recorded.
-            try await desk.step("liaison.cgw", id, "sign", to: "handling")
             try await desk.step("liaison.cgw", id, "reportHandled", ["note": "已处理"], to: "handled")
             #expect(try await listed(CaseListFilter(queue: .overdue), at: redAt.addingTimeInterval(3600)) == [])
             #expect(try await listed(CaseListFilter(light: .green), at: redAt.addingTimeInterval(3600)) == [id])

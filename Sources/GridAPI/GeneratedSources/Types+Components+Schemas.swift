@@ -1677,14 +1677,7 @@ extension Components {
         /// - Remark: Generated from `#/components/schemas/StageDeadline`.
         public struct StageDeadline: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/StageDeadline/stage`.
-            @frozen public enum StagePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                case dispatch = "dispatch"
-                case sign = "sign"
-                case handle = "handle"
-                case check = "check"
-            }
-            /// - Remark: Generated from `#/components/schemas/StageDeadline/stage`.
-            public var stage: Components.Schemas.StageDeadline.StagePayload
+            public var stage: Components.Schemas.Stage
             /// - Remark: Generated from `#/components/schemas/StageDeadline/limit`.
             public var limit: Components.Schemas.TimeLimit
             /// - Remark: Generated from `#/components/schemas/StageDeadline/due`.
@@ -1696,7 +1689,7 @@ extension Components {
             ///   - limit:
             ///   - due:
             public init(
-                stage: Components.Schemas.StageDeadline.StagePayload,
+                stage: Components.Schemas.Stage,
                 limit: Components.Schemas.TimeLimit,
                 due: Foundation.Date
             ) {
@@ -2349,6 +2342,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Case/allowedActions`.
             public var allowedActions: [Components.Schemas.CaseAction]
+            /// Every stage clock of the case, oldest first: each stage's deadline, light and, once it ended, how late.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/stages`.
+            public var stages: [Components.Schemas.StageClock]
             /// The steps (POST /v1/cases/{caseId}/assist/{step}) the caller's departments may take now on their assisting tasks (协办): sign, then handled.
             ///
             /// - Remark: Generated from `#/components/schemas/Case/assistSteps`.
@@ -2403,6 +2400,7 @@ extension Components {
             ///   - updatedAt:
             ///   - tasks:
             ///   - allowedActions: What the caller may do now.
+            ///   - stages: Every stage clock of the case, oldest first: each stage's deadline, light and, once it ended, how late.
             ///   - assistSteps: The steps (POST /v1/cases/{caseId}/assist/{step}) the caller's departments may take now on their assisting tasks (协办): sign, then handled.
             public init(
                 id: Swift.Int64,
@@ -2452,6 +2450,7 @@ extension Components {
                 updatedAt: Foundation.Date,
                 tasks: [Components.Schemas.CaseTask],
                 allowedActions: [Components.Schemas.CaseAction],
+                stages: [Components.Schemas.StageClock],
                 assistSteps: [Components.Schemas.AssistStep]
             ) {
                 self.id = id
@@ -2501,6 +2500,7 @@ extension Components {
                 self.updatedAt = updatedAt
                 self.tasks = tasks
                 self.allowedActions = allowedActions
+                self.stages = stages
                 self.assistSteps = assistSteps
             }
             public enum CodingKeys: String, CodingKey {
@@ -2551,6 +2551,7 @@ extension Components {
                 case updatedAt
                 case tasks
                 case allowedActions
+                case stages
                 case assistSteps
             }
         }
@@ -2796,11 +2797,15 @@ extension Components {
         public struct SupervisionOrder: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/SupervisionOrder/id`.
             public var id: Swift.Int64
+            /// Yellow when raised; red once it lapsed unanswered (escalatedAt).
+            ///
             /// - Remark: Generated from `#/components/schemas/SupervisionOrder/card`.
             @frozen public enum CardPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case yellow = "yellow"
                 case red = "red"
             }
+            /// Yellow when raised; red once it lapsed unanswered (escalatedAt).
+            ///
             /// - Remark: Generated from `#/components/schemas/SupervisionOrder/card`.
             public var card: Components.Schemas.SupervisionOrder.CardPayload
             /// - Remark: Generated from `#/components/schemas/SupervisionOrder/reason`.
@@ -2811,22 +2816,48 @@ extension Components {
             public var due: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/SupervisionOrder/resolvedAt`.
             public var resolvedAt: Foundation.Date?
+            /// Raised by a leader or shift leader, not by an overdue handling stage.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SupervisionOrder/manual`.
+            public var manual: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/SupervisionOrder/raisedBy`.
+            public var raisedBy: Swift.Int64?
+            /// The lead department's answer.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SupervisionOrder/reply`.
+            public var reply: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SupervisionOrder/repliedAt`.
+            public var repliedAt: Foundation.Date?
+            /// When it lapsed unanswered and turned red (the red card).
+            ///
+            /// - Remark: Generated from `#/components/schemas/SupervisionOrder/escalatedAt`.
+            public var escalatedAt: Foundation.Date?
             /// Creates a new `SupervisionOrder`.
             ///
             /// - Parameters:
             ///   - id:
-            ///   - card:
+            ///   - card: Yellow when raised; red once it lapsed unanswered (escalatedAt).
             ///   - reason:
             ///   - issuedAt:
             ///   - due:
             ///   - resolvedAt:
+            ///   - manual: Raised by a leader or shift leader, not by an overdue handling stage.
+            ///   - raisedBy:
+            ///   - reply: The lead department's answer.
+            ///   - repliedAt:
+            ///   - escalatedAt: When it lapsed unanswered and turned red (the red card).
             public init(
                 id: Swift.Int64,
                 card: Components.Schemas.SupervisionOrder.CardPayload,
                 reason: Swift.String,
                 issuedAt: Foundation.Date,
                 due: Foundation.Date,
-                resolvedAt: Foundation.Date? = nil
+                resolvedAt: Foundation.Date? = nil,
+                manual: Swift.Bool,
+                raisedBy: Swift.Int64? = nil,
+                reply: Swift.String? = nil,
+                repliedAt: Foundation.Date? = nil,
+                escalatedAt: Foundation.Date? = nil
             ) {
                 self.id = id
                 self.card = card
@@ -2834,6 +2865,11 @@ extension Components {
                 self.issuedAt = issuedAt
                 self.due = due
                 self.resolvedAt = resolvedAt
+                self.manual = manual
+                self.raisedBy = raisedBy
+                self.reply = reply
+                self.repliedAt = repliedAt
+                self.escalatedAt = escalatedAt
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -2842,6 +2878,128 @@ extension Components {
                 case issuedAt
                 case due
                 case resolvedAt
+                case manual
+                case raisedBy
+                case reply
+                case repliedAt
+                case escalatedAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/OrderRequest`.
+        public struct OrderRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OrderRequest/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OrderRequest/limit`.
+            public var limit: Components.Schemas.TimeLimit?
+            /// Creates a new `OrderRequest`.
+            ///
+            /// - Parameters:
+            ///   - reason:
+            ///   - limit:
+            public init(
+                reason: Swift.String,
+                limit: Components.Schemas.TimeLimit? = nil
+            ) {
+                self.reason = reason
+                self.limit = limit
+            }
+            public enum CodingKeys: String, CodingKey {
+                case reason
+                case limit
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/OrderReply`.
+        public struct OrderReply: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OrderReply/reply`.
+            public var reply: Swift.String
+            /// Creates a new `OrderReply`.
+            ///
+            /// - Parameters:
+            ///   - reply:
+            public init(reply: Swift.String) {
+                self.reply = reply
+            }
+            public enum CodingKeys: String, CodingKey {
+                case reply
+            }
+        }
+        /// A stage of a case: filing and dispatch (command centre), signing and handling (department), verification and check (grid worker).
+        ///
+        /// - Remark: Generated from `#/components/schemas/Stage`.
+        @frozen public enum Stage: String, Codable, Hashable, Sendable, CaseIterable {
+            case dispatch = "dispatch"
+            case sign = "sign"
+            case handle = "handle"
+            case check = "check"
+            case verify = "verify"
+        }
+        /// - Remark: Generated from `#/components/schemas/StageClock`.
+        public struct StageClock: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/StageClock/stage`.
+            public var stage: Components.Schemas.Stage
+            /// - Remark: Generated from `#/components/schemas/StageClock/startedAt`.
+            public var startedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/StageClock/due`.
+            public var due: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/StageClock/warnAt`.
+            public var warnAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/StageClock/redAt`.
+            public var redAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/StageClock/light`.
+            public var light: Components.Schemas.Light
+            /// - Remark: Generated from `#/components/schemas/StageClock/stoppedAt`.
+            public var stoppedAt: Foundation.Date?
+            /// Work seconds past the deadline when the stage ended (0: on time); absent while it runs.
+            ///
+            /// - Remark: Generated from `#/components/schemas/StageClock/lateSeconds`.
+            public var lateSeconds: Swift.Int64?
+            /// The deadline spans a year for which the district's calendar has no holiday data: its holidays were counted as work days.
+            ///
+            /// - Remark: Generated from `#/components/schemas/StageClock/calendarGap`.
+            public var calendarGap: Swift.Bool
+            /// Creates a new `StageClock`.
+            ///
+            /// - Parameters:
+            ///   - stage:
+            ///   - startedAt:
+            ///   - due:
+            ///   - warnAt:
+            ///   - redAt:
+            ///   - light:
+            ///   - stoppedAt:
+            ///   - lateSeconds: Work seconds past the deadline when the stage ended (0: on time); absent while it runs.
+            ///   - calendarGap: The deadline spans a year for which the district's calendar has no holiday data: its holidays were counted as work days.
+            public init(
+                stage: Components.Schemas.Stage,
+                startedAt: Foundation.Date,
+                due: Foundation.Date,
+                warnAt: Foundation.Date,
+                redAt: Foundation.Date,
+                light: Components.Schemas.Light,
+                stoppedAt: Foundation.Date? = nil,
+                lateSeconds: Swift.Int64? = nil,
+                calendarGap: Swift.Bool
+            ) {
+                self.stage = stage
+                self.startedAt = startedAt
+                self.due = due
+                self.warnAt = warnAt
+                self.redAt = redAt
+                self.light = light
+                self.stoppedAt = stoppedAt
+                self.lateSeconds = lateSeconds
+                self.calendarGap = calendarGap
+            }
+            public enum CodingKeys: String, CodingKey {
+                case stage
+                case startedAt
+                case due
+                case warnAt
+                case redAt
+                case light
+                case stoppedAt
+                case lateSeconds
+                case calendarGap
             }
         }
         /// - Remark: Generated from `#/components/schemas/CaseSummary`.
@@ -2962,32 +3120,39 @@ extension Components {
             public var id: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/Notification/caseId`.
             public var caseId: Swift.Int64?
+            /// The event (NoticeEvent): handleYellow, signRed, orderRed, waitingForCentre, caseClosed …
+            ///
             /// - Remark: Generated from `#/components/schemas/Notification/kind`.
             public var kind: Swift.String
             /// - Remark: Generated from `#/components/schemas/Notification/message`.
             public var message: Swift.String
             /// - Remark: Generated from `#/components/schemas/Notification/createdAt`.
             public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Notification/readAt`.
+            public var readAt: Foundation.Date?
             /// Creates a new `Notification`.
             ///
             /// - Parameters:
             ///   - id:
             ///   - caseId:
-            ///   - kind:
+            ///   - kind: The event (NoticeEvent): handleYellow, signRed, orderRed, waitingForCentre, caseClosed …
             ///   - message:
             ///   - createdAt:
+            ///   - readAt:
             public init(
                 id: Swift.Int64,
                 caseId: Swift.Int64? = nil,
                 kind: Swift.String,
                 message: Swift.String,
-                createdAt: Foundation.Date
+                createdAt: Foundation.Date,
+                readAt: Foundation.Date? = nil
             ) {
                 self.id = id
                 self.caseId = caseId
                 self.kind = kind
                 self.message = message
                 self.createdAt = createdAt
+                self.readAt = readAt
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -2995,6 +3160,7 @@ extension Components {
                 case kind
                 case message
                 case createdAt
+                case readAt
             }
         }
         /// - Remark: Generated from `#/components/schemas/NotificationPage`.

@@ -9220,7 +9220,637 @@ public enum Operations {
             }
         }
     }
-    /// What the caller's scopes and departments were told (cases turning yellow, overdue cases and supervision orders), newest first.
+    /// A leader or shift leader raises a supervision order (督办, a yellow card) on an open case in their scope, with its own deadline (default one work day). The lead department answers it; unanswered by its deadline it turns red and goes up to the street's and the district's leaders.
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/orders`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/post(raiseOrder)`.
+    public enum RaiseOrder {
+        public static let id: Swift.String = "raiseOrder"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/POST/path/caseId`.
+                public var caseId: Components.Parameters.CaseId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - caseId:
+                public init(caseId: Components.Parameters.CaseId) {
+                    self.caseId = caseId
+                }
+            }
+            public var path: Operations.RaiseOrder.Input.Path
+            /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RaiseOrder.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RaiseOrder.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.RaiseOrder.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.OrderRequest)
+            }
+            public var body: Operations.RaiseOrder.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.RaiseOrder.Input.Path,
+                headers: Operations.RaiseOrder.Input.Headers = .init(),
+                body: Operations.RaiseOrder.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Case)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Case {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.RaiseOrder.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.RaiseOrder.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// The case with the order.
+            ///
+            /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/post(raiseOrder)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.RaiseOrder.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.RaiseOrder.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error (RFC 9457).
+            ///
+            /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/post(raiseOrder)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The lead department's liaison answers a supervision order (once); whoever raised it and the shift leaders are told.
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/orders/{orderId}/reply`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/{orderId}/reply/post(replyToOrder)`.
+    public enum ReplyToOrder {
+        public static let id: Swift.String = "replyToOrder"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/{orderId}/reply/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/{orderId}/reply/POST/path/caseId`.
+                public var caseId: Components.Parameters.CaseId
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/{orderId}/reply/POST/path/orderId`.
+                public var orderId: Swift.Int64
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - caseId:
+                ///   - orderId:
+                public init(
+                    caseId: Components.Parameters.CaseId,
+                    orderId: Swift.Int64
+                ) {
+                    self.caseId = caseId
+                    self.orderId = orderId
+                }
+            }
+            public var path: Operations.ReplyToOrder.Input.Path
+            /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/{orderId}/reply/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReplyToOrder.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReplyToOrder.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ReplyToOrder.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/{orderId}/reply/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/{orderId}/reply/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.OrderReply)
+            }
+            public var body: Operations.ReplyToOrder.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.ReplyToOrder.Input.Path,
+                headers: Operations.ReplyToOrder.Input.Headers = .init(),
+                body: Operations.ReplyToOrder.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/{orderId}/reply/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/cases/{caseId}/orders/{orderId}/reply/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Case)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Case {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ReplyToOrder.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ReplyToOrder.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The case with the answered order.
+            ///
+            /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/{orderId}/reply/post(replyToOrder)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ReplyToOrder.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ReplyToOrder.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error (RFC 9457).
+            ///
+            /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/{orderId}/reply/post(replyToOrder)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Marks one of the caller's notifications read (again is harmless).
+    ///
+    /// - Remark: HTTP `POST /v1/notifications/{id}/read`.
+    /// - Remark: Generated from `#/paths//v1/notifications/{id}/read/post(markNotificationRead)`.
+    public enum MarkNotificationRead {
+        public static let id: Swift.String = "markNotificationRead"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/notifications/{id}/read/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/notifications/{id}/read/POST/path/id`.
+                public var id: Swift.Int64
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                public init(id: Swift.Int64) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.MarkNotificationRead.Input.Path
+            /// - Remark: Generated from `#/paths/v1/notifications/{id}/read/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.MarkNotificationRead.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.MarkNotificationRead.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.MarkNotificationRead.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.MarkNotificationRead.Input.Path,
+                headers: Operations.MarkNotificationRead.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// Read.
+            ///
+            /// - Remark: Generated from `#/paths//v1/notifications/{id}/read/post(markNotificationRead)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.MarkNotificationRead.Output.NoContent)
+            /// Read.
+            ///
+            /// - Remark: Generated from `#/paths//v1/notifications/{id}/read/post(markNotificationRead)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.MarkNotificationRead.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error (RFC 9457).
+            ///
+            /// - Remark: Generated from `#/paths//v1/notifications/{id}/read/post(markNotificationRead)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Marks all the caller's notifications read, or those up to and including `upTo`.
+    ///
+    /// - Remark: HTTP `POST /v1/notifications/read-all`.
+    /// - Remark: Generated from `#/paths//v1/notifications/read-all/post(markAllNotificationsRead)`.
+    public enum MarkAllNotificationsRead {
+        public static let id: Swift.String = "markAllNotificationsRead"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/notifications/read-all/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/notifications/read-all/POST/query/upTo`.
+                public var upTo: Swift.Int64?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - upTo:
+                public init(upTo: Swift.Int64? = nil) {
+                    self.upTo = upTo
+                }
+            }
+            public var query: Operations.MarkAllNotificationsRead.Input.Query
+            /// - Remark: Generated from `#/paths/v1/notifications/read-all/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.MarkAllNotificationsRead.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.MarkAllNotificationsRead.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.MarkAllNotificationsRead.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.MarkAllNotificationsRead.Input.Query = .init(),
+                headers: Operations.MarkAllNotificationsRead.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/notifications/read-all/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/notifications/read-all/POST/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/notifications/read-all/POST/responses/200/content/json/marked`.
+                        public var marked: Swift.Int
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - marked:
+                        public init(marked: Swift.Int) {
+                            self.marked = marked
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case marked
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/notifications/read-all/POST/responses/200/content/application\/json`.
+                    case json(Operations.MarkAllNotificationsRead.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.MarkAllNotificationsRead.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.MarkAllNotificationsRead.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.MarkAllNotificationsRead.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// How many changed.
+            ///
+            /// - Remark: Generated from `#/paths//v1/notifications/read-all/post(markAllNotificationsRead)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.MarkAllNotificationsRead.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.MarkAllNotificationsRead.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error (RFC 9457).
+            ///
+            /// - Remark: Generated from `#/paths//v1/notifications/read-all/post(markAllNotificationsRead)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// What the caller was told, newest first: each notice reaches each person once, as the notice table says (README: who is told of what).
     ///
     /// - Remark: HTTP `GET /v1/notifications`.
     /// - Remark: Generated from `#/paths//v1/notifications/get(listNotifications)`.
@@ -9233,17 +9863,24 @@ public enum Operations {
                 public var cursor: Components.Parameters.Cursor?
                 /// - Remark: Generated from `#/paths/v1/notifications/GET/query/limit`.
                 public var limit: Components.Parameters.Limit?
+                /// Only unread ones.
+                ///
+                /// - Remark: Generated from `#/paths/v1/notifications/GET/query/unread`.
+                public var unread: Swift.Bool?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
                 ///   - cursor:
                 ///   - limit:
+                ///   - unread: Only unread ones.
                 public init(
                     cursor: Components.Parameters.Cursor? = nil,
-                    limit: Components.Parameters.Limit? = nil
+                    limit: Components.Parameters.Limit? = nil,
+                    unread: Swift.Bool? = nil
                 ) {
                     self.cursor = cursor
                     self.limit = limit
+                    self.unread = unread
                 }
             }
             public var query: Operations.ListNotifications.Input.Query

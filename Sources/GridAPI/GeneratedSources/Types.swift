@@ -298,7 +298,27 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /v1/webhooks/{webhookId}`.
     /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/delete(deleteWebhook)`.
     func deleteWebhook(_ input: Operations.DeleteWebhook.Input) async throws -> Operations.DeleteWebhook.Output
-    /// What the caller's scopes and departments were told (cases turning yellow, overdue cases and supervision orders), newest first.
+    /// A leader or shift leader raises a supervision order (督办, a yellow card) on an open case in their scope, with its own deadline (default one work day). The lead department answers it; unanswered by its deadline it turns red and goes up to the street's and the district's leaders.
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/orders`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/post(raiseOrder)`.
+    func raiseOrder(_ input: Operations.RaiseOrder.Input) async throws -> Operations.RaiseOrder.Output
+    /// The lead department's liaison answers a supervision order (once); whoever raised it and the shift leaders are told.
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/orders/{orderId}/reply`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/{orderId}/reply/post(replyToOrder)`.
+    func replyToOrder(_ input: Operations.ReplyToOrder.Input) async throws -> Operations.ReplyToOrder.Output
+    /// Marks one of the caller's notifications read (again is harmless).
+    ///
+    /// - Remark: HTTP `POST /v1/notifications/{id}/read`.
+    /// - Remark: Generated from `#/paths//v1/notifications/{id}/read/post(markNotificationRead)`.
+    func markNotificationRead(_ input: Operations.MarkNotificationRead.Input) async throws -> Operations.MarkNotificationRead.Output
+    /// Marks all the caller's notifications read, or those up to and including `upTo`.
+    ///
+    /// - Remark: HTTP `POST /v1/notifications/read-all`.
+    /// - Remark: Generated from `#/paths//v1/notifications/read-all/post(markAllNotificationsRead)`.
+    func markAllNotificationsRead(_ input: Operations.MarkAllNotificationsRead.Input) async throws -> Operations.MarkAllNotificationsRead.Output
+    /// What the caller was told, newest first: each notice reaches each person once, as the notice table says (README: who is told of what).
     ///
     /// - Remark: HTTP `GET /v1/notifications`.
     /// - Remark: Generated from `#/paths//v1/notifications/get(listNotifications)`.
@@ -1008,7 +1028,63 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// What the caller's scopes and departments were told (cases turning yellow, overdue cases and supervision orders), newest first.
+    /// A leader or shift leader raises a supervision order (督办, a yellow card) on an open case in their scope, with its own deadline (default one work day). The lead department answers it; unanswered by its deadline it turns red and goes up to the street's and the district's leaders.
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/orders`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/post(raiseOrder)`.
+    public func raiseOrder(
+        path: Operations.RaiseOrder.Input.Path,
+        headers: Operations.RaiseOrder.Input.Headers = .init(),
+        body: Operations.RaiseOrder.Input.Body
+    ) async throws -> Operations.RaiseOrder.Output {
+        try await raiseOrder(Operations.RaiseOrder.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The lead department's liaison answers a supervision order (once); whoever raised it and the shift leaders are told.
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/orders/{orderId}/reply`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/{orderId}/reply/post(replyToOrder)`.
+    public func replyToOrder(
+        path: Operations.ReplyToOrder.Input.Path,
+        headers: Operations.ReplyToOrder.Input.Headers = .init(),
+        body: Operations.ReplyToOrder.Input.Body
+    ) async throws -> Operations.ReplyToOrder.Output {
+        try await replyToOrder(Operations.ReplyToOrder.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Marks one of the caller's notifications read (again is harmless).
+    ///
+    /// - Remark: HTTP `POST /v1/notifications/{id}/read`.
+    /// - Remark: Generated from `#/paths//v1/notifications/{id}/read/post(markNotificationRead)`.
+    public func markNotificationRead(
+        path: Operations.MarkNotificationRead.Input.Path,
+        headers: Operations.MarkNotificationRead.Input.Headers = .init()
+    ) async throws -> Operations.MarkNotificationRead.Output {
+        try await markNotificationRead(Operations.MarkNotificationRead.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Marks all the caller's notifications read, or those up to and including `upTo`.
+    ///
+    /// - Remark: HTTP `POST /v1/notifications/read-all`.
+    /// - Remark: Generated from `#/paths//v1/notifications/read-all/post(markAllNotificationsRead)`.
+    public func markAllNotificationsRead(
+        query: Operations.MarkAllNotificationsRead.Input.Query = .init(),
+        headers: Operations.MarkAllNotificationsRead.Input.Headers = .init()
+    ) async throws -> Operations.MarkAllNotificationsRead.Output {
+        try await markAllNotificationsRead(Operations.MarkAllNotificationsRead.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// What the caller was told, newest first: each notice reaches each person once, as the notice table says (README: who is told of what).
     ///
     /// - Remark: HTTP `GET /v1/notifications`.
     /// - Remark: Generated from `#/paths//v1/notifications/get(listNotifications)`.

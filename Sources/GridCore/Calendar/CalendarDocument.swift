@@ -1,3 +1,5 @@
+import Foundation
+
 /// The work calendar as a district writes it — the JSON loaded through the CLI or the API — so that every mistake in
 /// it is reported at once, by field path and offending value, before it becomes a `WorkCalendar`:
 ///
@@ -202,5 +204,28 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
 private extension [FieldError] {
     mutating func add(_ field: String, _ code: String, zh: String, en: String) {
         append(FieldError(field, code, Text(zh: zh, en: en)))
+    }
+}
+
+/// The years for which a district's calendar holds holiday data (any holiday or make-up day of
+/// the year). A deadline counted over a year without it counts the year's holidays as work days:
+/// the deadline is flagged, `/readyz` warns and `gridgov calendar show` says so.
+public struct HolidayCoverage: Sendable, Equatable {
+    public var years: Set<Int>
+
+    public init(years: Set<Int>) { self.years = years }
+
+    public init(_ document: CalendarDocument) {
+        years = Set((document.days ?? []).compactMap { Int($0.date.prefix(4)) })
+    }
+
+    /// The years from `start` to `due` (local time) without holiday data, in order.
+    public func missingYears(from start: Date, to due: Date, on calendar: WorkCalendar) -> [Int] {
+        let first = calendar.localDate(start).year, last = calendar.localDate(max(start, due)).year
+        return (first...last).filter { !years.contains($0) }
+    }
+
+    public func lacks(from start: Date, to due: Date, on calendar: WorkCalendar) -> Bool {
+        !missingYears(from: start, to: due, on: calendar).isEmpty
     }
 }

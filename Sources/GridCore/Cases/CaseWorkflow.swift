@@ -46,16 +46,16 @@ public enum CaseQueue: String, Sendable, CaseIterable {
     case department
     /// Reports to verify, cases to check on site in the caller's grids (网格员).
     case check
-    /// Overdue cases: the handling clock runs and its light is red (`HandlingClock.isOverdue`).
+    /// Overdue cases: a stage the case waits in is red (`CaseStageClocks.isOverdue`).
     case overdue
 
-    /// The states a case waits in for this queue's people (the overdue queue: those where the handling clock runs).
+    /// The states a case waits in for this queue's people (the overdue queue: those where a stage clock is open).
     public var states: [CaseState] {
         switch self {
         case .dispatch: [.reported, .verified, .filed, .returned, .extensionRequested, .suspensionRequested, .handled, .selfHandled, .checkPassed, .closed]
         case .department: [.dispatched, .handling]
         case .check: [.verifying, .checking]
-        case .overdue: CaseState.allCases.filter(HandlingClock.runs(in:))
+        case .overdue: CaseState.allCases.filter { !CaseStageClocks.open(in: $0).isEmpty }
         }
     }
 

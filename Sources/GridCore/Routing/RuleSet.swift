@@ -15,6 +15,8 @@ public enum Stage: String, Sendable, Codable, CaseIterable {
     case handle
     /// Checking on site by the grid worker (核查).
     case check
+    /// Verifying a report on site by the grid worker (核实), when the command centre asks.
+    case verify
 
     public var label: Text {
         switch self {
@@ -22,6 +24,7 @@ public enum Stage: String, Sendable, Codable, CaseIterable {
         case .sign: Text(zh: "签收", en: "signing")
         case .handle: Text(zh: "处置", en: "handling")
         case .check: Text(zh: "核查", en: "checking")
+        case .verify: Text(zh: "核实", en: "verification")
         }
     }
 }
@@ -34,10 +37,11 @@ public struct DeadlineProfile: Sendable, Equatable, Codable {
     public init(limits: [Stage: TimeLimit]) { self.limits = limits }
 
     /// Built-in stage limits (reference §3): filing + dispatch within 1 work hour, the
-    /// department signs within 1 work hour, the grid worker checks within 4 work hours.
+    /// department signs within 1 work hour, the grid worker verifies a report and checks a
+    /// handled case within 4 work hours.
     public static let builtIn = DeadlineProfile(limits: [
         .dispatch: TimeLimit(amount: 1, unit: .workHours), .sign: TimeLimit(amount: 1, unit: .workHours),
-        .check: TimeLimit(amount: 4, unit: .workHours),
+        .check: TimeLimit(amount: 4, unit: .workHours), .verify: TimeLimit(amount: 4, unit: .workHours),
     ])
 }
 

@@ -221,6 +221,17 @@ extension GridService {
             next.closedAt = now
         case .evaluate:
             next.rating = input.rating
+        case .reopen:
+            // 重办: the same department, new deadlines from now, counted as rework; the case's
+            // earlier handling, closing and rating stay in its history.
+            var same = input
+            same.department = nil
+            try await dispatch(&next, same, at: now, calendar: calendar, tx)
+            next.reworkCount += 1
+            next.handledAt = nil
+            next.checkDue = nil
+            next.closedAt = nil
+            next.rating = nil
         case .merge:
             try await merge(&next, into: input.mergeInto!, by: caller, tx)
         case .requestVerify, .confirm, .markInvalid, .notFile, .void, .requestExtension, .refuseExtension, .requestSuspension,

@@ -52,6 +52,9 @@ extension GridService {
         if next.state != record.state, let message = waitingForCentre(next.state, number: next.number) {
             try await tell(tx, .waitingForCentre, about: next, message)
         }
+        if action == .reopen {
+            try await tell(tx, .caseReopened, about: next, "案件 \(next.number) 重办，请于 \(next.handleDue.map(calendar.readable) ?? "") 前重新办结")
+        }
         if action == .close {
             try await tell(tx, .caseClosed, about: next, "您上报的案件 \(next.number) 已于 \(calendar.readable(next.closedAt ?? Date())) 办结")
         }

@@ -16,6 +16,7 @@ import Testing
         "suspensionRequested refuseSuspension handling", "suspended resume handling",
         "handling reportHandled handled", "handled requestCheck checking", "checking passCheck checkPassed", "checking failCheck handling",
         "checkPassed close closed", "selfHandled close closed", "closed evaluate evaluated",
+        "closed reopen dispatched", "evaluated reopen dispatched",
     ]
 
     @Test func everyStateTimesEveryActionIsAllowedExactlyWhenTheTableSaysSo() throws {
@@ -39,10 +40,12 @@ import Testing
         #expect(seen.count == CaseWorkflow.table.count, "no (state, action) pair is listed twice")
     }
 
-    @Test func finalStatesAreTheDeadEndsOfTheSidePathsAndTheEvaluation() {
+    @Test func finalStatesAreTheDeadEndsOfTheSidePaths() {
         let final = Set(CaseState.allCases.filter(\.isFinal))
-        #expect(final == [.invalid, .notFiled, .voided, .merged, .evaluated])
+        #expect(final == [.invalid, .notFiled, .voided, .merged])
         #expect(!CaseState.closed.isOpen && !CaseState.closed.isFinal)
+        #expect(!CaseState.evaluated.isOpen && !CaseState.evaluated.isFinal, "only a reopening leads out of an evaluation")
+        #expect(CaseWorkflow.actions(from: .evaluated) == [.reopen])
         #expect(CaseState.handling.isOpen)
     }
 

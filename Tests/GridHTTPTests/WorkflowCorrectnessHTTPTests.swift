@@ -206,3 +206,43 @@ extension CaseHTTPTests {
         }
     }
 }
+
+extension CaseHTTPTests {
+    /// 重办: a dissatisfied reporter's case goes back to the same department with new deadlines,
+    /// counted as rework; only the shift leader reopens, and only with a reason.
+    @Test func theShiftLeaderReopensADissatisfiedCaseToTheSameDepartment() async throws {
+        try await withDesk { desk, _ in
+            let report = try await desk.report("gridworker", Self.intake())
+            let id = try #require(int64((try report.json()["case"] as? [String: Any])?["id"]))
+            try await desk.step("dispatcher", id, "file", to: "filed")
+            let first = try await desk.step("dispatcher", id, "dispatch", to: "dispatched")
+            try await desk.step("liaison.cgw", id, "sign", to: "handling")
+            try await desk.step("liaison.cgw", id, "reportHandled", ["note": "已清理"], to: "handled")
+            try await desk.step("dispatcher", id, "requestCheck", to: "checking")
+            try await desk.step("gridworker", id, "passCheck", to: "checkPassed")
+            try await desk.step("shift.leader", id, "close", to: "closed")
+            let evaluated = try await desk.step("dispatcher", id, "evaluate", ["rating": "dissatisfied"], to: "evaluated")
+            #expect(evaluated["allowedActions"] as? [String] == [], "the dispatcher may not reopen")
+
+            expectProblem(try await desk.act("dispatcher", id, "reopen", ["reason": "群众不满意"]), .forbidden, "case.transition.roleNotAllowed")
+            expectProblem(try await desk.act("shift.leader", id, "reopen"), .badRequest, "validation.failed")
+            let reopened = try await desk.step("shift.leader", id, "reopen", ["reason": "回访不满意：垃圾仍未清走"], to: "dispatched")
+            #expect((reopened["leadDepartment"] as? [String: Any])?["code"] as? String == "CGW", "the same department")
+            #expect(reopened["reworkCount"] as? Int == 1)
+            #expect(reopened["closedAt"] == nil && reopened["handledAt"] == nil && reopened["rating"] == nil)
+            let firstDue = try #require(Self.date(first["handleDue"])), newDue = try #require(Self.date(reopened["handleDue"]))
+            #expect(newDue >= firstDue, "new deadlines from now (the same work instant outside work hours)")
+            let events = try await desk.api.get("/v1/cases/\(id)/events", token: desk.token("leader")).json()["items"] as? [[String: Any]] ?? []
+            #expect(events.last?["action"] as? String == "reopen" && events.last?["to"] as? String == "dispatched")
+            let tasks = reopened["tasks"] as? [[String: Any]] ?? []
+            #expect(tasks.filter { $0["lead"] as? Bool == true && $0["state"] as? String == "dispatched" }.count == 1, "\(tasks)")
+            let stages = reopened["stages"] as? [[String: Any]] ?? []
+            #expect(stages.filter { $0["stoppedAt"] == nil }.compactMap { $0["stage"] as? String }.sorted() == ["handle", "sign"])
+            let told = try await desk.api.get("/v1/notifications", token: desk.token("liaison.cgw")).json()["items"] as? [[String: Any]] ?? []
+            #expect(told.first?["kind"] as? String == "caseReopened")
+            let queue = try await desk.api.get("/v1/cases?queue=department", token: desk.token("liaison.cgw")).json()["items"] as? [[String: Any]] ?? []
+            #expect(queue.compactMap { int64($0["id"]) } == [id])
+            try await desk.step("liaison.cgw", id, "sign", to: "handling")
+        }
+    }
+}

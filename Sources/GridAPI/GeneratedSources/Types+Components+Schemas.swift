@@ -2045,6 +2045,7 @@ extension Components {
             case failCheck = "failCheck"
             case close = "close"
             case evaluate = "evaluate"
+            case reopen = "reopen"
         }
         /// - Remark: Generated from `#/components/schemas/CaseRating`.
         @frozen public enum CaseRating: String, Codable, Hashable, Sendable, CaseIterable {

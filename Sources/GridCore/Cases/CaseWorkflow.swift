@@ -34,8 +34,9 @@ public enum CaseState: String, Sendable, Codable, CaseIterable {
     /// No action leads out of it.
     public var isFinal: Bool { CaseWorkflow.actions(from: self).isEmpty }
 
-    /// Still work for someone: not final and not closed.
-    public var isOpen: Bool { !isFinal && self != .closed }
+    /// Still work for someone: not at a dead end of a side path, not closed or evaluated (which
+    /// only a reopening, 重办, leads out of).
+    public var isOpen: Bool { !isFinal && self != .closed && self != .evaluated }
 }
 
 /// The work lists: what the command centre, a department, a grid worker act on next, and what is overdue.
@@ -82,6 +83,7 @@ public enum CaseAction: String, Sendable, Codable, CaseIterable {
     case requestSuspension, approveSuspension, refuseSuspension, resume
     case reportHandled, selfHandle, handleLocally
     case requestCheck, passCheck, failCheck, close, evaluate
+    case reopen
 
     public var label: Text {
         switch self {
@@ -110,6 +112,7 @@ public enum CaseAction: String, Sendable, Codable, CaseIterable {
         case .failCheck: Text(zh: "核查不通过（返工）", en: "fail the check (rework)")
         case .close: Text(zh: "结案", en: "close")
         case .evaluate: Text(zh: "评价", en: "evaluate")
+        case .reopen: Text(zh: "重办", en: "reopen")
         }
     }
 
@@ -184,6 +187,9 @@ public enum CaseWorkflow {
         add([.checkPassed, .selfHandled], .close, .closed, [.shiftLeader])
         // Evaluate (综合评价): the reporter's rating, recorded by the centre.
         add([.closed], .evaluate, .evaluated, centre, [.rating])
+        // Reopen (重办): the shift leader sends a closed or evaluated case (a dissatisfied reporter)
+        // back to the same department with new deadlines, counted as rework.
+        add([.closed, .evaluated], .reopen, .dispatched, [.shiftLeader], [.reason])
         return rows
     }()
 

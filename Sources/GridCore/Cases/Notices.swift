@@ -13,6 +13,8 @@ public enum NoticeEvent: String, Sendable, CaseIterable, Codable {
     case waitingForCentre
     /// The case closed: the reporter is told.
     case caseClosed
+    /// The shift leader reopened the case (重办): the department has it again.
+    case caseReopened
     /// The case was merged into another: the reporter is told.
     case caseMerged
     /// The command centre should call a reporter back (回访).
@@ -77,6 +79,7 @@ public enum NoticeTable {
         case .orderReplied: [.raiser, .covering([.shiftLeader])]
         case .waitingForCentre: [.covering(centre)]
         case .caseClosed, .caseMerged: [.reporter]
+        case .caseReopened: [.leadDepartment]
         case .reporterCallback: [.district(centre)]
         }
     }

@@ -64,6 +64,21 @@ extension APIHandler {
         return .created(.init(body: .json(CaseMapping.view(view))))
     }
 
+    func recordCallback(_ input: Operations.RecordCallback.Input) async throws -> Operations.RecordCallback.Output {
+        let body = switch input.body { case .json(let body): body }
+        let view = try await service.recordCallback(try caller, tenantId: try tenantId, caseId: input.path.caseId, CaseCallback(
+            contacted: body.contacted, resolved: body.resolved, satisfaction: body.satisfaction.flatMap { CaseRating(rawValue: $0.rawValue) }, note: body.note))
+        return .created(.init(body: .json(CaseMapping.view(view))))
+    }
+
+    func demandFigures(_ input: Operations.DemandFigures.Input) async throws -> Operations.DemandFigures.Output {
+        let f = try await service.demandFigures(try caller, tenantId: try tenantId, from: input.query.from, to: input.query.to)
+        return .ok(.init(body: .json(.init(received: f.received, open: f.open, closed: f.closed, resolved: f.resolved, explained: f.explained,
+                                           referred: f.referred, replied: f.replied, calledBack: f.calledBack, contacted: f.contacted,
+                                           confirmedResolved: f.confirmedResolved, satisfied: f.satisfied,
+                                           basicallySatisfied: f.basicallySatisfied, dissatisfied: f.dissatisfied))))
+    }
+
     func replyToOrder(_ input: Operations.ReplyToOrder.Input) async throws -> Operations.ReplyToOrder.Output {
         let body = switch input.body { case .json(let body): body }
         let view = try await service.replyToOrder(try caller, tenantId: try tenantId, caseId: input.path.caseId, orderId: input.path.orderId, reply: body.reply)
@@ -87,7 +102,9 @@ extension APIHandler {
         let actionInput = CaseActionInput(
             reason: body.reason, note: body.note, extensionLimit: body.extensionLimit.map { TimeLimit(amount: $0.amount, unit: LimitUnit(rawValue: $0.unit.rawValue)!) },
             rating: body.rating.flatMap { CaseRating(rawValue: $0.rawValue) }, mergeInto: body.mergeInto, category: body.category, grade: body.grade,
-            department: body.department)
+            department: body.department, outcome: body.outcome.flatMap { DemandOutcome(rawValue: $0.rawValue) }, plannedDate: body.plannedDate,
+            referredTo: body.referredTo,
+            reply: body.reply.map { ReporterReply(by: $0.by, channel: ReplyChannel(rawValue: $0.channel.rawValue)!, at: $0.at, content: $0.content) })
         let view = try await service.act(try caller, tenantId: try tenantId, caseId: input.path.caseId, action, actionInput,
                                          ifVersion: try APIMapping.version(ifMatch: input.headers.ifMatch))
         return .ok(.init(headers: .init(eTag: APIMapping.eTag(view.record.version)), body: .json(CaseMapping.view(view))))
@@ -112,6 +129,7 @@ enum CaseMapping {
             returnCount: r.returnCount, reworkCount: r.reworkCount, extensionCount: r.extensionCount, reportedAt: r.reportedAt, filedAt: r.filedAt,
             dispatchedAt: r.dispatchedAt, handledAt: r.handledAt, closedAt: r.closedAt, updatedAt: r.updatedAt,
             tasks: view.tasks.map(task), allowedActions: view.allowedActions.map { Components.Schemas.CaseAction(rawValue: $0.rawValue)! },
+            closing: view.closing.map(closing), callbacks: view.callbacks.map(callback),
             stages: view.stages.map { stage($0, at: Date()) },
             assistSteps: view.assistSteps.map { Components.Schemas.AssistStep(rawValue: $0.rawValue)! })
     }
@@ -124,6 +142,18 @@ enum CaseMapping {
         .init(id: order.id, card: Components.Schemas.SupervisionOrder.CardPayload(rawValue: order.card) ?? .yellow, reason: order.reason,
               issuedAt: order.issuedAt, due: order.due, resolvedAt: order.resolvedAt, manual: order.manual, raisedBy: order.raisedBy,
               reply: order.reply, repliedAt: order.repliedAt, escalatedAt: order.escalatedAt)
+    }
+
+    static func closing(_ c: CaseClosing) -> Components.Schemas.CaseClosing {
+        .init(outcome: Components.Schemas.DemandOutcome(rawValue: c.outcome.rawValue)!, explanation: c.explanation, plannedDate: c.plannedDate?.description,
+              referredTo: c.referredTo, reply: c.reply.map {
+                  .init(by: $0.by, channel: Components.Schemas.ReporterReply.ChannelPayload(rawValue: $0.channel.rawValue)!, at: $0.at, content: $0.content)
+              })
+    }
+
+    static func callback(_ c: OutcomeStore.Callback) -> Components.Schemas.CaseCallbackRecord {
+        .init(id: c.id, at: c.at, byUser: c.byUser, contacted: c.callback.contacted, resolved: c.callback.resolved,
+              satisfaction: c.callback.satisfaction.flatMap { Components.Schemas.CaseRating(rawValue: $0.rawValue) }, note: c.callback.note)
     }
 
     static func stage(_ entry: (clock: StageClock, calendarGap: Bool), at now: Date) -> Components.Schemas.StageClock {

@@ -23,6 +23,9 @@ public struct CaseView: Sendable {
     public var assistSteps: [AssistStep] = []
     /// Every stage clock, oldest first, with whether its deadline spans a year without holiday data.
     public var stages: [(clock: StageClock, calendarGap: Bool)] = []
+    /// How it ended for whoever raised it, and the call-backs since (closed and evaluated cases).
+    public var closing: CaseClosing?
+    public var callbacks: [OutcomeStore.Callback] = []
 }
 
 /// An assisting department's steps on its task (协办): sign for it, then report it handled.
@@ -265,9 +268,14 @@ extension GridService {
 
     static func view(_ tx: Tx, _ caller: Caller, _ record: CaseRecord) async throws -> CaseView {
         let tasks = try await CaseStore.tasks(tx, caseId: record.id)
-        return CaseView(record: record, tasks: tasks, allowedActions: CaseWorkflow.actions(from: record.state, roles: roles(caller, at: record)),
-                        orders: try await EscalationStore.orders(tx, caseId: record.id), light: light(of: record, at: Date()),
-                        assistSteps: assistSteps(caller, tasks: tasks), stages: try await ClockStore.clocks(tx, caseId: record.id))
+        var view = CaseView(record: record, tasks: tasks, allowedActions: CaseWorkflow.actions(from: record.state, roles: roles(caller, at: record)),
+                            orders: try await EscalationStore.orders(tx, caseId: record.id), light: light(of: record, at: Date()),
+                            assistSteps: assistSteps(caller, tasks: tasks), stages: try await ClockStore.clocks(tx, caseId: record.id))
+        if record.state == .closed || record.state == .evaluated {
+            view.closing = try await OutcomeStore.closing(tx, caseId: record.id)
+            view.callbacks = try await OutcomeStore.callbacks(tx, caseId: record.id)
+        }
+        return view
     }
 
     /// What the caller's departments may do on their assisting tasks (a liaison's binding to the department).

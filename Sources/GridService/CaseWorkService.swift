@@ -15,11 +15,22 @@ public struct CaseActionInput: Sendable, Equatable, Codable {
     public var grade: String?
     /// Dispatch: a department other than the one routing proposed (an override, counted).
     public var department: String?
+    /// Closing: how it ended for whoever raised it (`reason` is the explanation), the planned date
+    /// of an explanation, whom it was referred to, and the reply given to the reporter.
+    public var outcome: DemandOutcome?
+    public var plannedDate: String?
+    public var referredTo: String?
+    public var reply: ReporterReply?
 
     public static let maxText = 2000
 
     public init(reason: String? = nil, note: String? = nil, extensionLimit: TimeLimit? = nil, rating: CaseRating? = nil, mergeInto: Int64? = nil,
-                category: String? = nil, grade: String? = nil, department: String? = nil) {
+                category: String? = nil, grade: String? = nil, department: String? = nil, outcome: DemandOutcome? = nil, plannedDate: String? = nil,
+                referredTo: String? = nil, reply: ReporterReply? = nil) {
+        self.outcome = outcome
+        self.plannedDate = plannedDate
+        self.referredTo = referredTo
+        self.reply = reply
         self.reason = reason
         self.note = note
         self.extensionLimit = extensionLimit
@@ -219,6 +230,9 @@ extension GridService {
             try await CaseStore.setLeadTask(tx, caseId: record.id, state: "signed")
         case .close:
             next.closedAt = now
+            let closing = try CaseClosing.checked(outcome: input.outcome, explanation: input.reason, plannedDate: input.plannedDate,
+                                                  referredTo: input.referredTo, reply: input.reply, source: record.source, state: record.state, now: now)
+            try await OutcomeStore.record(tx, caseId: record.id, closing, at: now, by: caller.principal?.userId)
         case .evaluate:
             next.rating = input.rating
         case .reopen:

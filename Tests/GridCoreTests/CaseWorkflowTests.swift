@@ -16,7 +16,7 @@ import Testing
         "suspensionRequested refuseSuspension handling", "suspended resume handling",
         "handling reportHandled handled", "handled requestCheck checking", "checking passCheck checkPassed", "checking failCheck handling",
         "checkPassed close closed", "selfHandled close closed", "closed evaluate evaluated",
-        "closed reopen dispatched", "evaluated reopen dispatched",
+        "closed reopen dispatched", "evaluated reopen dispatched", "handled close closed",
     ]
 
     @Test func everyStateTimesEveryActionIsAllowedExactlyWhenTheTableSaysSo() throws {

@@ -58,3 +58,50 @@ import Testing
         #expect(error.fieldErrors.first?.message.zh.contains("urgent、general") == true)
     }
 }
+
+/// Closing a demand: its outcome, what each outcome needs, and the reply to the reporter.
+@Suite struct CaseClosingTests {
+    let now = Date(timeIntervalSince1970: 1_796_376_600)
+    var reply: ReporterReply { ReporterReply(by: "王敏", channel: .phone, at: now.addingTimeInterval(-600), content: "已清理完毕") }
+
+    func codes(_ body: () throws -> CaseClosing) -> [String] {
+        do { _ = try body(); return [] } catch let error as GridError { return error.fieldErrors.map { "\($0.field) \($0.code)" } } catch { return ["?"] }
+    }
+
+    @Test func aDemandNeedsItsOutcomeAndTheReply() {
+        #expect(codes { try CaseClosing.checked(outcome: nil, explanation: nil, plannedDate: nil, referredTo: nil, reply: nil,
+                                                source: .hotline, state: .checkPassed, now: now) } == ["outcome field.required", "reply field.required"])
+        let closed = try? CaseClosing.checked(outcome: .resolved, explanation: nil, plannedDate: nil, referredTo: nil, reply: reply,
+                                              source: .resident, state: .checkPassed, now: now)
+        #expect(closed?.outcome == .resolved && closed?.reply == reply)
+        let own = try? CaseClosing.checked(outcome: nil, explanation: nil, plannedDate: nil, referredTo: nil, reply: nil, source: .gridWorker,
+                                           state: .checkPassed, now: now)
+        #expect(own?.outcome == .resolved, "a grid worker's own find closes as resolved")
+    }
+
+    @Test func anExplanationNeedsItsReasonAndPlannedDateAndAReferralWhom() {
+        #expect(codes { try CaseClosing.checked(outcome: .explained, explanation: " ", plannedDate: nil, referredTo: nil, reply: reply,
+                                                source: .resident, state: .handled, now: now) } == ["reason field.required", "plannedDate field.required"])
+        #expect(codes { try CaseClosing.checked(outcome: .explained, explanation: "资金未到位", plannedDate: "2027-13-01", referredTo: nil, reply: reply,
+                                                source: .resident, state: .handled, now: now) } == ["plannedDate field.format"])
+        let explained = try? CaseClosing.checked(outcome: .explained, explanation: "资金未到位", plannedDate: "2027-03-01", referredTo: "区住建委",
+                                                 reply: reply, source: .resident, state: .handled, now: now)
+        #expect(explained?.plannedDate?.description == "2027-03-01" && explained?.referredTo == nil)
+        #expect(codes { try CaseClosing.checked(outcome: .referred, explanation: nil, plannedDate: nil, referredTo: nil, reply: reply,
+                                                source: .hotline, state: .checkPassed, now: now) } == ["referredTo field.required"])
+    }
+
+    @Test func aResolvedCaseIsCheckedFirstAndARepliesTimeIsNotAhead() {
+        #expect(codes { try CaseClosing.checked(outcome: .resolved, explanation: nil, plannedDate: nil, referredTo: nil, reply: reply,
+                                                source: .hotline, state: .handled, now: now) } == ["outcome case.close.notChecked"])
+        let ahead = ReporterReply(by: "王敏", channel: .sms, at: now.addingTimeInterval(3600))
+        #expect(codes { try CaseClosing.checked(outcome: .resolved, explanation: nil, plannedDate: nil, referredTo: nil, reply: ahead,
+                                                source: .hotline, state: .checkPassed, now: now) } == ["reply.at field.future"])
+    }
+
+    @Test func aCallBackThatReachedNobodyRecordsNothingElse() throws {
+        #expect(throws: GridError.self) { try CaseCallback(contacted: false, satisfaction: .satisfied).checked() }
+        #expect(try CaseCallback(contacted: true, resolved: true, satisfaction: .basicallySatisfied).checked().satisfaction == .basicallySatisfied)
+        #expect(try CaseCallback(contacted: false, note: "无人接听").checked().contacted == false)
+    }
+}

@@ -2343,6 +2343,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Case/allowedActions`.
             public var allowedActions: [Components.Schemas.CaseAction]
+            /// - Remark: Generated from `#/components/schemas/Case/closing`.
+            public var closing: Components.Schemas.CaseClosing?
+            /// - Remark: Generated from `#/components/schemas/Case/callbacks`.
+            public var callbacks: [Components.Schemas.CaseCallbackRecord]?
             /// Every stage clock of the case, oldest first: each stage's deadline, light and, once it ended, how late.
             ///
             /// - Remark: Generated from `#/components/schemas/Case/stages`.
@@ -2401,6 +2405,8 @@ extension Components {
             ///   - updatedAt:
             ///   - tasks:
             ///   - allowedActions: What the caller may do now.
+            ///   - closing:
+            ///   - callbacks:
             ///   - stages: Every stage clock of the case, oldest first: each stage's deadline, light and, once it ended, how late.
             ///   - assistSteps: The steps (POST /v1/cases/{caseId}/assist/{step}) the caller's departments may take now on their assisting tasks (协办): sign, then handled.
             public init(
@@ -2451,6 +2457,8 @@ extension Components {
                 updatedAt: Foundation.Date,
                 tasks: [Components.Schemas.CaseTask],
                 allowedActions: [Components.Schemas.CaseAction],
+                closing: Components.Schemas.CaseClosing? = nil,
+                callbacks: [Components.Schemas.CaseCallbackRecord]? = nil,
                 stages: [Components.Schemas.StageClock],
                 assistSteps: [Components.Schemas.AssistStep]
             ) {
@@ -2501,6 +2509,8 @@ extension Components {
                 self.updatedAt = updatedAt
                 self.tasks = tasks
                 self.allowedActions = allowedActions
+                self.closing = closing
+                self.callbacks = callbacks
                 self.stages = stages
                 self.assistSteps = assistSteps
             }
@@ -2552,6 +2562,8 @@ extension Components {
                 case updatedAt
                 case tasks
                 case allowedActions
+                case closing
+                case callbacks
                 case stages
                 case assistSteps
             }
@@ -2747,6 +2759,18 @@ extension Components {
             public var grade: Swift.String?
             /// - Remark: Generated from `#/components/schemas/CaseActionInput/department`.
             public var department: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/outcome`.
+            public var outcome: Components.Schemas.DemandOutcome?
+            /// Closing as explained: when it is planned, YYYY-MM-DD (the reason goes in reason).
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/plannedDate`.
+            public var plannedDate: Swift.String?
+            /// Closing as referred: to whom.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/referredTo`.
+            public var referredTo: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/reply`.
+            public var reply: Components.Schemas.ReporterReply?
             /// Creates a new `CaseActionInput`.
             ///
             /// - Parameters:
@@ -2758,6 +2782,10 @@ extension Components {
             ///   - category:
             ///   - grade:
             ///   - department:
+            ///   - outcome:
+            ///   - plannedDate: Closing as explained: when it is planned, YYYY-MM-DD (the reason goes in reason).
+            ///   - referredTo: Closing as referred: to whom.
+            ///   - reply:
             public init(
                 reason: Swift.String? = nil,
                 note: Swift.String? = nil,
@@ -2766,7 +2794,11 @@ extension Components {
                 mergeInto: Swift.Int64? = nil,
                 category: Swift.String? = nil,
                 grade: Swift.String? = nil,
-                department: Swift.String? = nil
+                department: Swift.String? = nil,
+                outcome: Components.Schemas.DemandOutcome? = nil,
+                plannedDate: Swift.String? = nil,
+                referredTo: Swift.String? = nil,
+                reply: Components.Schemas.ReporterReply? = nil
             ) {
                 self.reason = reason
                 self.note = note
@@ -2776,6 +2808,10 @@ extension Components {
                 self.category = category
                 self.grade = grade
                 self.department = department
+                self.outcome = outcome
+                self.plannedDate = plannedDate
+                self.referredTo = referredTo
+                self.reply = reply
             }
             public enum CodingKeys: String, CodingKey {
                 case reason
@@ -2786,6 +2822,289 @@ extension Components {
                 case category
                 case grade
                 case department
+                case outcome
+                case plannedDate
+                case referredTo
+                case reply
+            }
+        }
+        /// How a case ended for whoever raised it: resolved; explained (not feasible now, with the reason and a planned date); referred (to whom). Closing a resident's or hotline demand needs it and the reply; other cases close as resolved unless told.
+        ///
+        /// - Remark: Generated from `#/components/schemas/DemandOutcome`.
+        @frozen public enum DemandOutcome: String, Codable, Hashable, Sendable, CaseIterable {
+            case resolved = "resolved"
+            case explained = "explained"
+            case referred = "referred"
+        }
+        /// The reply given to the reporter at closing (答复).
+        ///
+        /// - Remark: Generated from `#/components/schemas/ReporterReply`.
+        public struct ReporterReply: Codable, Hashable, Sendable {
+            /// Who answered.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReporterReply/by`.
+            public var by: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ReporterReply/channel`.
+            @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case phone = "phone"
+                case sms = "sms"
+                case visit = "visit"
+                case app = "app"
+                case letter = "letter"
+            }
+            /// - Remark: Generated from `#/components/schemas/ReporterReply/channel`.
+            public var channel: Components.Schemas.ReporterReply.ChannelPayload
+            /// - Remark: Generated from `#/components/schemas/ReporterReply/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ReporterReply/content`.
+            public var content: Swift.String?
+            /// Creates a new `ReporterReply`.
+            ///
+            /// - Parameters:
+            ///   - by: Who answered.
+            ///   - channel:
+            ///   - at:
+            ///   - content:
+            public init(
+                by: Swift.String,
+                channel: Components.Schemas.ReporterReply.ChannelPayload,
+                at: Foundation.Date,
+                content: Swift.String? = nil
+            ) {
+                self.by = by
+                self.channel = channel
+                self.at = at
+                self.content = content
+            }
+            public enum CodingKeys: String, CodingKey {
+                case by
+                case channel
+                case at
+                case content
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseClosing`.
+        public struct CaseClosing: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseClosing/outcome`.
+            public var outcome: Components.Schemas.DemandOutcome
+            /// - Remark: Generated from `#/components/schemas/CaseClosing/explanation`.
+            public var explanation: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseClosing/plannedDate`.
+            public var plannedDate: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseClosing/referredTo`.
+            public var referredTo: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseClosing/reply`.
+            public var reply: Components.Schemas.ReporterReply?
+            /// Creates a new `CaseClosing`.
+            ///
+            /// - Parameters:
+            ///   - outcome:
+            ///   - explanation:
+            ///   - plannedDate:
+            ///   - referredTo:
+            ///   - reply:
+            public init(
+                outcome: Components.Schemas.DemandOutcome,
+                explanation: Swift.String? = nil,
+                plannedDate: Swift.String? = nil,
+                referredTo: Swift.String? = nil,
+                reply: Components.Schemas.ReporterReply? = nil
+            ) {
+                self.outcome = outcome
+                self.explanation = explanation
+                self.plannedDate = plannedDate
+                self.referredTo = referredTo
+                self.reply = reply
+            }
+            public enum CodingKeys: String, CodingKey {
+                case outcome
+                case explanation
+                case plannedDate
+                case referredTo
+                case reply
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseCallback`.
+        public struct CaseCallback: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseCallback/contacted`.
+            public var contacted: Swift.Bool
+            /// Solved, in the reporter's eyes.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseCallback/resolved`.
+            public var resolved: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/CaseCallback/satisfaction`.
+            public var satisfaction: Components.Schemas.CaseRating?
+            /// - Remark: Generated from `#/components/schemas/CaseCallback/note`.
+            public var note: Swift.String?
+            /// Creates a new `CaseCallback`.
+            ///
+            /// - Parameters:
+            ///   - contacted:
+            ///   - resolved: Solved, in the reporter's eyes.
+            ///   - satisfaction:
+            ///   - note:
+            public init(
+                contacted: Swift.Bool,
+                resolved: Swift.Bool? = nil,
+                satisfaction: Components.Schemas.CaseRating? = nil,
+                note: Swift.String? = nil
+            ) {
+                self.contacted = contacted
+                self.resolved = resolved
+                self.satisfaction = satisfaction
+                self.note = note
+            }
+            public enum CodingKeys: String, CodingKey {
+                case contacted
+                case resolved
+                case satisfaction
+                case note
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CaseCallbackRecord`.
+        public struct CaseCallbackRecord: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseCallbackRecord/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/CaseCallbackRecord/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CaseCallbackRecord/byUser`.
+            public var byUser: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/CaseCallbackRecord/contacted`.
+            public var contacted: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/CaseCallbackRecord/resolved`.
+            public var resolved: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/CaseCallbackRecord/satisfaction`.
+            public var satisfaction: Components.Schemas.CaseRating?
+            /// - Remark: Generated from `#/components/schemas/CaseCallbackRecord/note`.
+            public var note: Swift.String?
+            /// Creates a new `CaseCallbackRecord`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - at:
+            ///   - byUser:
+            ///   - contacted:
+            ///   - resolved:
+            ///   - satisfaction:
+            ///   - note:
+            public init(
+                id: Swift.Int64,
+                at: Foundation.Date,
+                byUser: Swift.Int64? = nil,
+                contacted: Swift.Bool,
+                resolved: Swift.Bool? = nil,
+                satisfaction: Components.Schemas.CaseRating? = nil,
+                note: Swift.String? = nil
+            ) {
+                self.id = id
+                self.at = at
+                self.byUser = byUser
+                self.contacted = contacted
+                self.resolved = resolved
+                self.satisfaction = satisfaction
+                self.note = note
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case at
+                case byUser
+                case contacted
+                case resolved
+                case satisfaction
+                case note
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DemandFigures`.
+        public struct DemandFigures: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/received`.
+            public var received: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/open`.
+            public var open: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/closed`.
+            public var closed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/resolved`.
+            public var resolved: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/explained`.
+            public var explained: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/referred`.
+            public var referred: Swift.Int
+            /// Closed with a recorded reply to the reporter.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/replied`.
+            public var replied: Swift.Int
+            /// With at least one call-back (the latest counts).
+            ///
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/calledBack`.
+            public var calledBack: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/contacted`.
+            public var contacted: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/confirmedResolved`.
+            public var confirmedResolved: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/satisfied`.
+            public var satisfied: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/basicallySatisfied`.
+            public var basicallySatisfied: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DemandFigures/dissatisfied`.
+            public var dissatisfied: Swift.Int
+            /// Creates a new `DemandFigures`.
+            ///
+            /// - Parameters:
+            ///   - received:
+            ///   - open:
+            ///   - closed:
+            ///   - resolved:
+            ///   - explained:
+            ///   - referred:
+            ///   - replied: Closed with a recorded reply to the reporter.
+            ///   - calledBack: With at least one call-back (the latest counts).
+            ///   - contacted:
+            ///   - confirmedResolved:
+            ///   - satisfied:
+            ///   - basicallySatisfied:
+            ///   - dissatisfied:
+            public init(
+                received: Swift.Int,
+                open: Swift.Int,
+                closed: Swift.Int,
+                resolved: Swift.Int,
+                explained: Swift.Int,
+                referred: Swift.Int,
+                replied: Swift.Int,
+                calledBack: Swift.Int,
+                contacted: Swift.Int,
+                confirmedResolved: Swift.Int,
+                satisfied: Swift.Int,
+                basicallySatisfied: Swift.Int,
+                dissatisfied: Swift.Int
+            ) {
+                self.received = received
+                self.open = open
+                self.closed = closed
+                self.resolved = resolved
+                self.explained = explained
+                self.referred = referred
+                self.replied = replied
+                self.calledBack = calledBack
+                self.contacted = contacted
+                self.confirmedResolved = confirmedResolved
+                self.satisfied = satisfied
+                self.basicallySatisfied = basicallySatisfied
+                self.dissatisfied = dissatisfied
+            }
+            public enum CodingKeys: String, CodingKey {
+                case received
+                case open
+                case closed
+                case resolved
+                case explained
+                case referred
+                case replied
+                case calledBack
+                case contacted
+                case confirmedResolved
+                case satisfied
+                case basicallySatisfied
+                case dissatisfied
             }
         }
         /// - Remark: Generated from `#/components/schemas/Light`.

@@ -308,6 +308,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/cases/{caseId}/orders/{orderId}/reply`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/{orderId}/reply/post(replyToOrder)`.
     func replyToOrder(_ input: Operations.ReplyToOrder.Input) async throws -> Operations.ReplyToOrder.Output
+    /// The command centre records a call-back (回访) to the reporter of a closed case: reached or not, solved in their eyes, how satisfied.
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/callbacks`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/callbacks/post(recordCallback)`.
+    func recordCallback(_ input: Operations.RecordCallback.Input) async throws -> Operations.RecordCallback.Output
+    /// Residents' demands (诉求: reported by residents or the hotline) in the caller's scopes, reported in [from, to): received, open, closed by outcome, replied, and the latest call-back of each.
+    ///
+    /// - Remark: HTTP `GET /v1/stats/demands`.
+    /// - Remark: Generated from `#/paths//v1/stats/demands/get(demandFigures)`.
+    func demandFigures(_ input: Operations.DemandFigures.Input) async throws -> Operations.DemandFigures.Output
     /// Marks one of the caller's notifications read (again is harmless).
     ///
     /// - Remark: HTTP `POST /v1/notifications/{id}/read`.
@@ -1056,6 +1066,34 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// The command centre records a call-back (回访) to the reporter of a closed case: reached or not, solved in their eyes, how satisfied.
+    ///
+    /// - Remark: HTTP `POST /v1/cases/{caseId}/callbacks`.
+    /// - Remark: Generated from `#/paths//v1/cases/{caseId}/callbacks/post(recordCallback)`.
+    public func recordCallback(
+        path: Operations.RecordCallback.Input.Path,
+        headers: Operations.RecordCallback.Input.Headers = .init(),
+        body: Operations.RecordCallback.Input.Body
+    ) async throws -> Operations.RecordCallback.Output {
+        try await recordCallback(Operations.RecordCallback.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Residents' demands (诉求: reported by residents or the hotline) in the caller's scopes, reported in [from, to): received, open, closed by outcome, replied, and the latest call-back of each.
+    ///
+    /// - Remark: HTTP `GET /v1/stats/demands`.
+    /// - Remark: Generated from `#/paths//v1/stats/demands/get(demandFigures)`.
+    public func demandFigures(
+        query: Operations.DemandFigures.Input.Query,
+        headers: Operations.DemandFigures.Input.Headers = .init()
+    ) async throws -> Operations.DemandFigures.Output {
+        try await demandFigures(Operations.DemandFigures.Input(
+            query: query,
+            headers: headers
         ))
     }
     /// Marks one of the caller's notifications read (again is harmless).

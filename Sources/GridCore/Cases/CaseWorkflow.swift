@@ -185,6 +185,8 @@ public enum CaseWorkflow {
         add([.checking], .passCheck, .checkPassed, gridWorker)
         add([.checking], .failCheck, .handling, gridWorker, [.reason])
         add([.checkPassed, .selfHandled], .close, .closed, [.shiftLeader])
+        // A demand answered with an explanation or referred closes without a check (`CaseClosing`).
+        add([.handled], .close, .closed, [.shiftLeader])
         // Evaluate (综合评价): the reporter's rating, recorded by the centre.
         add([.closed], .evaluate, .evaluated, centre, [.rating])
         // Reopen (重办): the shift leader sends a closed or evaluated case (a dissatisfied reporter)

@@ -70,20 +70,19 @@ extension GridService {
     public func nationalCalendarWarnings(now: Date = Date()) async throws -> [Text] {
         let year = WorkCalendar.standard.localDate(now).year
         let known = try await CalendarStore.nationalYears(db, years: year...(year + 1))
-        return Self.holidayWarnings(missing: (year...(year + 1)).filter { !known.contains($0) }, whose: Text(zh: "全国节假日参考表", en: "the national holiday table"))
+        return (year...(year + 1)).filter { !known.contains($0) }.map { year in
+            Text(zh: "全国节假日参考表没有 \(year) 年的安排：按全国日历计时的区将把该年节假日算作工作日；国务院公布后请补入参考表，或由各区导入本区日历（gridgov calendar load）",
+                 en: "the national holiday table has no arrangement for \(year): districts on the national calendar count its holidays as work days; add it once the State Council publishes it, or load a district's own days (gridgov calendar load)")
+        }
     }
 
     /// The same for a district's own calendar (`gridgov calendar show`).
     public func calendarWarnings(_ caller: Caller, tenantId: Int64, now: Date = Date()) async throws -> [Text] {
         let district = try await calendar(caller, tenantId: tenantId)
         let year = district.calendar.localDate(now).year, coverage = HolidayCoverage(district.document)
-        return Self.holidayWarnings(missing: (year...(year + 1)).filter { !coverage.years.contains($0) }, whose: Text(zh: "本区工作日历", en: "the district's calendar"))
-    }
-
-    static func holidayWarnings(missing: [Int], whose: Text) -> [Text] {
-        missing.map { year in
-            Text(zh: "\(whose.zh)没有 \(year) 年的节假日数据：该年的节假日将按工作日计算时限，请导入（gridgov calendar national --year \(year)）",
-                 en: "\(whose.en) has no holiday data for \(year): its holidays count as work days in deadlines; load them (gridgov calendar national --year \(year))")
+        return (year...(year + 1)).filter { !coverage.years.contains($0) }.map { year in
+            Text(zh: "本区工作日历没有 \(year) 年的节假日数据：该年的节假日将按工作日计算时限，请导入（gridgov calendar national --year \(year) 或 gridgov calendar load）",
+                 en: "the district's calendar has no holiday data for \(year): its holidays count as work days in deadlines; load them (gridgov calendar national --year \(year), or gridgov calendar load)")
         }
     }
 

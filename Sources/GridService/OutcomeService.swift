@@ -26,7 +26,9 @@ extension GridService {
                 payload: CaseStore.canonicalJSON(Event(callback: id, contacted: callback.contacted, resolved: callback.resolved,
                                                        satisfaction: callback.satisfaction?.rawValue))))
             else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
-            return try await Self.view(tx, caller, try await CaseStore.find(tx, id: caseId)!)
+            let written = try await CaseStore.find(tx, id: caseId)!
+            try await Self.enqueueWebhooks(tx, written, event: "callback", at: now)
+            return try await Self.view(tx, caller, written)
         }
     }
 

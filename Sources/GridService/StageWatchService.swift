@@ -202,7 +202,9 @@ extension GridService {
                 action: "raiseOrder", from: record.state, payload: CaseStore.canonicalJSON(Event(order: orderId, reason: reason, due: due))))
             else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
             try await Self.tell(tx, .orderRaised, about: record, "案件 \(record.number) 被督办（\(reason)），请于 \(calendar.readable(due)) 前办理并答复")
-            return try await Self.view(tx, caller, try await CaseStore.find(tx, id: caseId)!)
+            let written = try await CaseStore.find(tx, id: caseId)!
+            try await Self.enqueueWebhooks(tx, written, event: "raiseOrder", at: now)
+            return try await Self.view(tx, caller, written)
         }
     }
 
@@ -234,7 +236,9 @@ extension GridService {
                 action: "replyOrder", from: record.state, payload: CaseStore.canonicalJSON(Event(order: order.id, reply: reply))))
             else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
             try await Self.tell(tx, .orderReplied, about: record, "案件 \(record.number) 的督办已答复：\(reply)", raiser: order.raisedBy)
-            return try await Self.view(tx, caller, try await CaseStore.find(tx, id: caseId)!)
+            let written = try await CaseStore.find(tx, id: caseId)!
+            try await Self.enqueueWebhooks(tx, written, event: "replyOrder", at: now)
+            return try await Self.view(tx, caller, written)
         }
     }
 

@@ -23,7 +23,9 @@ extension GridService {
     static let webhookConcurrency = 8
     static let allowListLimit = 50
     /// The case events a subscription can name (besides `*`).
-    public static let webhookEventTypes: [String] = ["case.report"] + CaseAction.allCases.map { "case.\($0.rawValue)" } + ["case.warnYellow", "case.markOverdue"]
+    public static let webhookEventTypes: [String] = ["case.report"] + CaseAction.allCases.map { "case.\($0.rawValue)" }
+        + ["case.warnYellow", "case.markOverdue", "case.stageYellow", "case.stageOverdue", "case.raiseOrder", "case.replyOrder", "case.orderRed",
+           "case.callback"]
 
     public func createWebhook(_ caller: Caller, tenantId: Int64, url: String, eventTypes: [String], department: String?) async throws -> CreatedWebhook {
         var errors: [FieldError] = []

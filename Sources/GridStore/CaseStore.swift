@@ -125,7 +125,7 @@ public enum CaseStore {
                c.updated_at, coalesce(ARRAY(SELECT jsonb_array_elements_text(c.routing -> 'assisting')), '{}'::text[]),
                coalesce((c.routing ->> 'whistle')::boolean, false), c.warn_at, c.red_at, c.light,
                ARRAY(SELECT t.department_id FROM case_tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.state <> 'cancelled'),
-               c.routing ->> 'deadlineProfile'
+               c.routing ->> 'deadlineProfile' AS deadline_profile
         """
     static let joins = """
         JOIN org_units g ON g.tenant_id = c.tenant_id AND g.id = c.grid_id

@@ -14,7 +14,8 @@ import GridStore
 /// the case number (`take_case_number`, a statement of its own); then one transaction with one
 /// statement that writes the case, its first event and the key's claim and reads the case back
 /// (saying too whether a webhook subscription hears of reports: the benchmark district has none, so
-/// the service looks no further).
+/// the service looks no further), and one that opens the case's filing-and-dispatch clock with its
+/// two light jobs.
 struct IntakeCeiling {
     struct Inputs {
         var pgbench: String
@@ -67,6 +68,12 @@ struct IntakeCeiling {
         ]) + " \\gset k_"  // every column as a k_ variable (the first, the id, is :k_id)
     }
 
+    /// The service's opening of the case's filing-and-dispatch clock with its two light jobs.
+    static let startClock = substitute(ClockStore.startSQL, [
+        1: ":tenant", 2: ":k_id", 3: "'dispatch'", 4: "now()", 5: "now() + interval '2 hours'", 6: "now() + interval '96 minutes'",
+        7: "now() + interval '2 hours'", 8: "'green'", 9: "false", 10: "now()",
+    ])
+
     /// One script for every category, so that each statement is prepared once per connection as the
     /// service's are: pgbench has no string arrays, so the categories and their grades are `-D`
     /// variables holding array literals, and each intake picks one by a random index `:k`.
@@ -91,6 +98,7 @@ struct IntakeCeiling {
             "BEGIN;",
             "SELECT set_config('app.tenant_id', :tenant, true);",
             Self.insert(grade: "(:grades::text[])[:k]"),
+            Self.startClock + ";",
             "COMMIT;",
         ].joined(separator: "\n") + "\n"
     }

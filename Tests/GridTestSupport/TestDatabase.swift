@@ -19,7 +19,7 @@ public struct TestDatabase: Sendable {
 
     public var db: Database { service.db }
 
-    static var repositoryRoot: URL {
+    public static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 

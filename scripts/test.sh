@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/db.sh start
 eval "$(scripts/db.sh env)"
+# The house style (.swift-format, checked as Hummingbird's validate.sh does): `swift format format -i` fixes it.
+git ls-files -z '*.swift' ':!Sources/GridAPI/GeneratedSources' | xargs -0 swift format lint --strict
 swift build --build-tests
 scripts/pgtap.sh
 swift test "$@"

@@ -50,9 +50,13 @@ public struct CSVTable: Sendable, Equatable {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if String(validating: bytes, as: UTF8.self) == nil {
             let (line, offset) = firstInvalidUTF8(bytes)
-            throw GridError.invalid([FieldError("line \(line)", "csv.encoding", Text(
-                zh: "文件不是 UTF-8 编码（第 \(line) 行，字节 \(offset) 处）；请在 Excel/WPS 中另存为“CSV UTF-8”",
-                en: "the file is not UTF-8 (line \(line), byte \(offset)); save it as \"CSV UTF-8\" in Excel or WPS"))])
+            throw GridError.invalid([
+                FieldError(
+                    "line \(line)", "csv.encoding",
+                    Text(
+                        zh: "文件不是 UTF-8 编码（第 \(line) 行，字节 \(offset) 处）；请在 Excel/WPS 中另存为“CSV UTF-8”",
+                        en: "the file is not UTF-8 (line \(line), byte \(offset)); save it as \"CSV UTF-8\" in Excel or WPS"))
+            ])
         }
         var records: [CSVRow] = []
         var fields: [String] = [], field: [UInt8] = []
@@ -88,9 +92,14 @@ public struct CSVTable: Sendable, Equatable {
             switch b {
             case quote:
                 guard field.isEmpty && !quotedField else {
-                    throw GridError.invalid([FieldError("line \(line), column \(fields.count + 1)", "csv.quote", Text(
-                        zh: "第 \(line) 行第 \(fields.count + 1) 列：未加引号的字段中出现了引号；含引号的字段应整体加引号，内部引号写成两个",
-                        en: "line \(line), column \(fields.count + 1): a quote inside an unquoted field; quote the whole field and double inner quotes"))])
+                    throw GridError.invalid([
+                        FieldError(
+                            "line \(line), column \(fields.count + 1)", "csv.quote",
+                            Text(
+                                zh: "第 \(line) 行第 \(fields.count + 1) 列：未加引号的字段中出现了引号；含引号的字段应整体加引号，内部引号写成两个",
+                                en: "line \(line), column \(fields.count + 1): a quote inside an unquoted field; quote the whole field and double inner quotes")
+                        )
+                    ])
                 }
                 inQuotes = true
                 quotedField = true
@@ -104,16 +113,24 @@ public struct CSVTable: Sendable, Equatable {
                 recordLine = line
             default:
                 if quotedField {
-                    throw GridError.invalid([FieldError("line \(line), column \(fields.count + 1)", "csv.quote", Text(
-                        zh: "第 \(line) 行第 \(fields.count + 1) 列：引号结束后还有字符", en: "line \(line), column \(fields.count + 1): text after a closing quote"))])
+                    throw GridError.invalid([
+                        FieldError(
+                            "line \(line), column \(fields.count + 1)", "csv.quote",
+                            Text(
+                                zh: "第 \(line) 行第 \(fields.count + 1) 列：引号结束后还有字符", en: "line \(line), column \(fields.count + 1): text after a closing quote"))
+                    ])
                 }
                 field.append(b)
             }
             i += 1
         }
         if inQuotes {
-            throw GridError.invalid([FieldError("line \(quoteLine)", "csv.quote", Text(
-                zh: "第 \(quoteLine) 行开始的引号没有结束", en: "the quoted field starting on line \(quoteLine) is never closed"))])
+            throw GridError.invalid([
+                FieldError(
+                    "line \(quoteLine)", "csv.quote",
+                    Text(
+                        zh: "第 \(quoteLine) 行开始的引号没有结束", en: "the quoted field starting on line \(quoteLine) is never closed"))
+            ])
         }
         if !field.isEmpty || !fields.isEmpty || quotedField { endRecord() }
         guard let first = records.first else {
@@ -126,8 +143,12 @@ public struct CSVTable: Sendable, Equatable {
         }
         let rows = Array(records.dropFirst())
         for row in rows where row.fields.count != header.count {
-            errors.append(FieldError("line \(row.line)", "csv.columns", Text(
-                zh: "第 \(row.line) 行有 \(row.fields.count) 列，表头有 \(header.count) 列", en: "line \(row.line) has \(row.fields.count) fields; the header has \(header.count)")))
+            errors.append(
+                FieldError(
+                    "line \(row.line)", "csv.columns",
+                    Text(
+                        zh: "第 \(row.line) 行有 \(row.fields.count) 列，表头有 \(header.count) 列",
+                        en: "line \(row.line) has \(row.fields.count) fields; the header has \(header.count)")))
             if errors.count >= OrgPlanner.maxErrors { break }
         }
         if !errors.isEmpty { throw GridError.invalid(errors) }
@@ -156,14 +177,20 @@ public struct CSVTable: Sendable, Equatable {
                 index[spec.key] = i
             } else {
                 let accepted = specs.map(\.key).joined(separator: ", ")
-                errors.append(FieldError("line 1, column \(i + 1)", "csv.column.unknown", Text(
-                    zh: "未知的列“\(header[i])”；可用列：\(accepted)", en: "unknown column '\(header[i])'; known columns: \(accepted)")))
+                errors.append(
+                    FieldError(
+                        "line 1, column \(i + 1)", "csv.column.unknown",
+                        Text(
+                            zh: "未知的列“\(header[i])”；可用列：\(accepted)", en: "unknown column '\(header[i])'; known columns: \(accepted)")))
             }
         }
         for spec in specs where spec.required && index[spec.key] == nil {
-            errors.append(FieldError("line 1", "csv.column.missing", Text(
-                zh: "缺少列“\(spec.key)”（可写作：\(spec.names.joined(separator: "、"))）",
-                en: "column '\(spec.key)' is missing (accepted headers: \(spec.names.joined(separator: ", ")))")))
+            errors.append(
+                FieldError(
+                    "line 1", "csv.column.missing",
+                    Text(
+                        zh: "缺少列“\(spec.key)”（可写作：\(spec.names.joined(separator: "、"))）",
+                        en: "column '\(spec.key)' is missing (accepted headers: \(spec.names.joined(separator: ", ")))")))
         }
         if !errors.isEmpty { throw GridError.invalid(errors) }
         return CSVColumns(index: index)
@@ -173,7 +200,8 @@ public struct CSVTable: Sendable, Equatable {
     /// Excel opens Chinese text correctly.
     public static func render(header: [String], rows: [[String]], bom: Bool = true) -> String {
         func cell(_ text: String) -> String {
-            let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
+            let needsQuotes =
+                text.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
                 || text.first?.isWhitespace == true || text.last?.isWhitespace == true
             return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }

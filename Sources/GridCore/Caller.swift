@@ -11,8 +11,9 @@ public enum Caller: Sendable {
     /// Passes when the action is allowed in at least one scope (creating a user, who has no scope yet).
     public func authorizeSomewhere(_ action: Action) throws(GridError) {
         if case .user(let principal) = self, principal.scopes(for: action).isEmpty {
-            throw GridError(.forbidden, "auth.actionNotAllowed",
-                            Text(zh: "您的角色无权执行“\(action.rawValue)”", en: "none of your roles may perform '\(action.rawValue)'"))
+            throw GridError(
+                .forbidden, "auth.actionNotAllowed",
+                Text(zh: "您的角色无权执行“\(action.rawValue)”", en: "none of your roles may perform '\(action.rawValue)'"))
         }
     }
 

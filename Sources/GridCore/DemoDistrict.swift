@@ -15,8 +15,10 @@ public struct DemoDistrict: Sendable {
     public var cell: (lng: Double, lat: Double) = (0.002, 0.0015)
     public var seed: UInt64 = 20_261_122
 
-    public init(divisionCode: String, streets: Int, communitiesPerStreet: Int, basicGridsPerCommunity: Int, unitGridsPerBasicGrid: Int,
-                origin: (lng: Double, lat: Double) = (116.20, 39.90)) {
+    public init(
+        divisionCode: String, streets: Int, communitiesPerStreet: Int, basicGridsPerCommunity: Int, unitGridsPerBasicGrid: Int,
+        origin: (lng: Double, lat: Double) = (116.20, 39.90)
+    ) {
         self.divisionCode = divisionCode
         self.streets = streets
         self.communitiesPerStreet = communitiesPerStreet
@@ -36,11 +38,15 @@ public struct DemoDistrict: Sendable {
         return nil
     }
 
-    public static let streetNames = ["学院路", "中关村", "海淀", "万寿路", "羊坊店", "甘家口", "八里庄", "紫竹院", "北下关", "北太平庄",
-                              "花园路", "青龙桥", "清华园", "燕园", "香山", "清河", "西三旗", "马连洼", "田村路", "上地",
-                              "万柳", "东升", "曙光", "永定路", "四季青", "西北旺", "苏家坨", "温泉", "海淀镇", "上庄"]
-    static let communityNames = ["南", "北", "东", "西", "中", "新", "前", "后", "里", "园", "苑", "桥", "塔", "湖", "林", "河",
-                                 "坊", "庄", "院", "馨", "和", "安", "康", "乐", "春", "秋", "景", "嘉", "华", "丰"]
+    public static let streetNames = [
+        "学院路", "中关村", "海淀", "万寿路", "羊坊店", "甘家口", "八里庄", "紫竹院", "北下关", "北太平庄",
+        "花园路", "青龙桥", "清华园", "燕园", "香山", "清河", "西三旗", "马连洼", "田村路", "上地",
+        "万柳", "东升", "曙光", "永定路", "四季青", "西北旺", "苏家坨", "温泉", "海淀镇", "上庄",
+    ]
+    static let communityNames = [
+        "南", "北", "东", "西", "中", "新", "前", "后", "里", "园", "苑", "桥", "塔", "湖", "林", "河",
+        "坊", "庄", "院", "馨", "和", "安", "康", "乐", "春", "秋", "景", "嘉", "华", "丰",
+    ]
 
     /// Factor pair (columns, rows) closest to a square.
     static func layout(_ n: Int) -> (Int, Int) {
@@ -67,7 +73,9 @@ public struct DemoDistrict: Sendable {
             var jx = 0.0, jy = 0.0
             if i > 0 && i < columns && j > 0 && j < rows {
                 var h = seed ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(j) &* 0xC2B2_AE3D_27D4_EB4F)
-                h ^= h >> 33; h = h &* 0xFF51_AFD7_ED55_8CCD; h ^= h >> 33
+                h ^= h >> 33
+                h = h &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 33
                 jx = (Double(h & 0xFFFF) / 65535.0 - 0.5) * 0.6
                 jy = (Double((h >> 16) & 0xFFFF) / 65535.0 - 0.5) * 0.6
             }
@@ -85,8 +93,10 @@ public struct DemoDistrict: Sendable {
             return .object(["type": .string("Polygon"), "coordinates": .array([.array(ring)])])
         }
         func feature(_ code: String, _ name: String, _ kind: String, _ parent: String, _ geometry: JSONValue) -> JSONValue {
-            .object(["type": .string("Feature"), "geometry": geometry,
-                     "properties": .object(["code": .string(code), "name": .string(name), "kind": .string(kind), "parentCode": .string(parent)])])
+            .object([
+                "type": .string("Feature"), "geometry": geometry,
+                "properties": .object(["code": .string(code), "name": .string(name), "kind": .string(kind), "parentCode": .string(parent)]),
+            ])
         }
 
         var features: [JSONValue] = []
@@ -100,7 +110,9 @@ public struct DemoDistrict: Sendable {
                 let cx = sx + (co % c.0) * basicX, cy = sy + (co / c.0) * basicY
                 let communityCode = streetCode + String(format: "%03d", co + 1)
                 let short = streetName.replacingOccurrences(of: "街道", with: "")
-                let communityName = short + Self.communityNames[co % Self.communityNames.count] + (co >= Self.communityNames.count ? "\(co / Self.communityNames.count + 1)" : "") + "社区"
+                let communityName =
+                    short + Self.communityNames[co % Self.communityNames.count]
+                    + (co >= Self.communityNames.count ? "\(co / Self.communityNames.count + 1)" : "") + "社区"
                 features.append(feature(communityCode, communityName, "community", streetCode, polygon(cx, cy, cx + basicX, cy + basicY)))
                 var sequence = 0
                 for ba in 0..<basicGridsPerCommunity {
@@ -111,8 +123,10 @@ public struct DemoDistrict: Sendable {
                     for un in 0..<unitGridsPerBasicGrid {
                         let ux = bx + un % unitX, uy = by + un / unitX
                         sequence += 1
-                        features.append(feature(communityCode + String(format: "%03d", sequence), "\(communityName)\(ba + 1)-\(un + 1)单元网格",
-                                                "grid", basicCode, polygon(ux, uy, ux + 1, uy + 1)))
+                        features.append(
+                            feature(
+                                communityCode + String(format: "%03d", sequence), "\(communityName)\(ba + 1)-\(un + 1)单元网格",
+                                "grid", basicCode, polygon(ux, uy, ux + 1, uy + 1)))
                     }
                 }
             }

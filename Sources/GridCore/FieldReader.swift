@@ -11,8 +11,10 @@ public struct FieldReader {
     /// Nil (with an error recorded by the caller's reader) when `value` is not an object.
     public init?(_ value: JSONValue?, source: String, errors: inout [FieldError]) {
         guard let object = value?.object else {
-            errors.append(FieldError(source, "field.notObject",
-                Text(zh: "应为 JSON 对象，实际为 \(value?.brief ?? "缺失")", en: "expected a JSON object, got \(value?.brief ?? "nothing")")))
+            errors.append(
+                FieldError(
+                    source, "field.notObject",
+                    Text(zh: "应为 JSON 对象，实际为 \(value?.brief ?? "缺失")", en: "expected a JSON object, got \(value?.brief ?? "nothing")")))
             return nil
         }
         self.source = source
@@ -80,8 +82,9 @@ public struct FieldReader {
         case .number(let n)? where n == n.rounded() && n >= Double(range.lowerBound) && n <= Double(range.upperBound):
             return Int(n)
         case let other?:
-            fail(key, "field.range", zh: "字段 \(key) 应为 \(range.lowerBound)–\(range.upperBound) 的整数，实际为 \(other.brief)",
-                 en: "\(key) must be a whole number within \(range.lowerBound)–\(range.upperBound), got \(other.brief)")
+            fail(
+                key, "field.range", zh: "字段 \(key) 应为 \(range.lowerBound)–\(range.upperBound) 的整数，实际为 \(other.brief)",
+                en: "\(key) must be a whole number within \(range.lowerBound)–\(range.upperBound), got \(other.brief)")
             return nil
         }
     }
@@ -133,8 +136,9 @@ public struct FieldReader {
             var unit: LimitUnit?
             switch nested.object["unit"] {
             case nil, .null?:
-                nested.fail("unit", "limit.unitMissing", zh: "时限缺少单位（\(LimitUnit.allowedList)）",
-                            en: "a time limit needs a unit (\(LimitUnit.allowedList))")
+                nested.fail(
+                    "unit", "limit.unitMissing", zh: "时限缺少单位（\(LimitUnit.allowedList)）",
+                    en: "a time limit needs a unit (\(LimitUnit.allowedList))")
             default:
                 // Required: an empty string must be an error, not a limit silently dropped.
                 unit = nested.enumValue("unit", LimitUnit.self, required: true)

@@ -50,19 +50,23 @@ public struct Area: Sendable, Equatable {
             guard let ringsRaw = polygonRaw.array, !ringsRaw.isEmpty else { throw fail("第 \(p + 1) 个多边形没有环", "polygon \(p + 1) has no ring") }
             var rings: [[Coordinate]] = []
             for (r, ringRaw) in ringsRaw.enumerated() {
-                guard let positions = ringRaw.array else { throw fail("第 \(p + 1) 个多边形的第 \(r + 1) 个环不是数组", "ring \(r + 1) of polygon \(p + 1) is not an array") }
+                guard let positions = ringRaw.array else {
+                    throw fail("第 \(p + 1) 个多边形的第 \(r + 1) 个环不是数组", "ring \(r + 1) of polygon \(p + 1) is not an array")
+                }
                 var ring: [Coordinate] = []
                 ring.reserveCapacity(positions.count)
                 for (i, positionRaw) in positions.enumerated() {
                     guard let position = positionRaw.array, position.count >= 2,
-                          let lng = position[0].number, let lat = position[1].number
+                        let lng = position[0].number, let lat = position[1].number
                     else { throw fail("第 \(r + 1) 个环的第 \(i + 1) 个点不是 [经度, 纬度]", "point \(i + 1) of ring \(r + 1) is not [longitude, latitude]") }
                     guard let c = Coordinate(lng: lng, lat: lat) else {
                         throw fail("坐标 [\(lng), \(lat)] 超出 WGS84 范围", "coordinate [\(lng), \(lat)] is outside WGS84 bounds")
                     }
                     ring.append(c)
                 }
-                guard ring.count >= 4 else { throw fail("第 \(r + 1) 个环只有 \(ring.count) 个点，至少需要 4 个", "ring \(r + 1) has \(ring.count) points; a closed ring needs at least 4") }
+                guard ring.count >= 4 else {
+                    throw fail("第 \(r + 1) 个环只有 \(ring.count) 个点，至少需要 4 个", "ring \(r + 1) has \(ring.count) points; a closed ring needs at least 4")
+                }
                 guard ring.first == ring.last else { throw fail("第 \(r + 1) 个环未闭合（首尾点不同）", "ring \(r + 1) is not closed: its first and last points differ") }
                 rings.append(ring)
             }

@@ -5,9 +5,13 @@ import Foundation
 public enum OrgGeoJSON {
     public static func drafts(from collection: JSONValue, gridLevels: [GridLevel]) throws(GridError) -> [UnitDraft] {
         guard collection["type"]?.string == "FeatureCollection" else {
-            throw GridError.invalid([FieldError("type", "geojson.notFeatureCollection",
-                Text(zh: "应为 GeoJSON FeatureCollection，实际 type 为 \(collection["type"]?.brief ?? "缺失")",
-                     en: "expected a GeoJSON FeatureCollection, got type \(collection["type"]?.brief ?? "missing")"))])
+            throw GridError.invalid([
+                FieldError(
+                    "type", "geojson.notFeatureCollection",
+                    Text(
+                        zh: "应为 GeoJSON FeatureCollection，实际 type 为 \(collection["type"]?.brief ?? "缺失")",
+                        en: "expected a GeoJSON FeatureCollection, got type \(collection["type"]?.brief ?? "missing")"))
+            ])
         }
         guard let features = collection["features"]?.array else {
             throw GridError.invalid([FieldError("features", "geojson.noFeatures", Text(zh: "缺少 features 数组", en: "features must be an array"))])
@@ -31,16 +35,21 @@ public enum OrgGeoJSON {
     static func draft(_ feature: JSONValue, source: String, gridLevels: [GridLevel]) throws(GridError) -> UnitDraft {
         var errors: [FieldError] = []
         func missing(_ field: String, _ value: JSONValue?) {
-            errors.append(FieldError("\(source).properties.\(field)", "geojson.property.invalid",
-                Text(zh: "属性 \(field) 应为非空字符串，实际为 \(value?.brief ?? "缺失")",
-                     en: "property \(field) must be a non-empty string, got \(value?.brief ?? "nothing")")))
+            errors.append(
+                FieldError(
+                    "\(source).properties.\(field)", "geojson.property.invalid",
+                    Text(
+                        zh: "属性 \(field) 应为非空字符串，实际为 \(value?.brief ?? "缺失")",
+                        en: "property \(field) must be a non-empty string, got \(value?.brief ?? "nothing")")))
         }
         guard feature["type"]?.string == "Feature", let properties = feature["properties"]?.object else {
             throw GridError.invalid([FieldError(source, "geojson.notFeature", Text(zh: "应为带 properties 的 Feature", en: "expected a Feature with properties"))])
         }
         func text(_ key: String) -> String? {
             switch properties[key] {
-            case .string(let s): let t = s.trimmingCharacters(in: .whitespaces); return t.isEmpty ? nil : t
+            case .string(let s):
+                let t = s.trimmingCharacters(in: .whitespaces)
+                return t.isEmpty ? nil : t
             case .number(let n) where n == n.rounded() && n >= 0 && n < 1e18: return String(Int64(n))
             default: return nil
             }
@@ -59,8 +68,10 @@ public enum OrgGeoJSON {
                 gridLevel = level + 1
             } else {
                 let allowed = OrgUnitKind.allowedList + gridLevels.map { ", \($0.key)" }.joined()
-                errors.append(FieldError("\(source).properties.kind", "org.unit.unknownKind",
-                    Text(zh: "未知类型“\(kindText)”，可选：\(allowed)", en: "unknown kind '\(kindText)'; allowed: \(allowed)")))
+                errors.append(
+                    FieldError(
+                        "\(source).properties.kind", "org.unit.unknownKind",
+                        Text(zh: "未知类型“\(kindText)”，可选：\(allowed)", en: "unknown kind '\(kindText)'; allowed: \(allowed)")))
             }
         } else {
             missing("kind", properties["kind"])
@@ -69,8 +80,10 @@ public enum OrgGeoJSON {
         case nil, .null?: break
         case .number(let n)? where n == n.rounded() && n >= 1 && n <= 9: gridLevel = Int(n)
         case let other?:
-            errors.append(FieldError("\(source).properties.gridLevel", "geojson.property.invalid",
-                Text(zh: "gridLevel 应为正整数，实际为 \(other.brief)", en: "gridLevel must be a positive integer, got \(other.brief)")))
+            errors.append(
+                FieldError(
+                    "\(source).properties.gridLevel", "geojson.property.invalid",
+                    Text(zh: "gridLevel 应为正整数，实际为 \(other.brief)", en: "gridLevel must be a positive integer, got \(other.brief)")))
         }
         var area: Area?
         switch feature["geometry"] {

@@ -74,7 +74,8 @@ public enum OrgPlanner {
             if existingByCode[draft.code] != nil {
                 add(draft.source, "code", "org.unit.duplicateCode", Text(zh: "编码“\(draft.code)”已存在", en: "code '\(draft.code)' already exists"))
             } else if let first = draftIndexByCode[draft.code] {
-                add(draft.source, "code", "org.unit.duplicateCode",
+                add(
+                    draft.source, "code", "org.unit.duplicateCode",
                     Text(zh: "编码“\(draft.code)”与 \(drafts[first].source) 重复", en: "code '\(draft.code)' repeats \(drafts[first].source)"))
             } else {
                 draftIndexByCode[draft.code] = i
@@ -90,10 +91,14 @@ public enum OrgPlanner {
             var broken = false
             while true {
                 if state[current] == 2 { break }
-                if state[current] == 3 { broken = true; break }
+                if state[current] == 3 {
+                    broken = true
+                    break
+                }
                 if state[current] == 1 {
                     let cycle = drafts[current].code
-                    add(drafts[current].source, "parentCode", "org.unit.cycle",
+                    add(
+                        drafts[current].source, "parentCode", "org.unit.cycle",
                         Text(zh: "上级编码形成循环（经过“\(cycle)”）", en: "parent codes form a cycle through '\(cycle)'"))
                     broken = true
                     break
@@ -103,13 +108,15 @@ public enum OrgPlanner {
                 let parentCode = drafts[current].parentCode
                 if existingByCode[parentCode] != nil { break }
                 if parentCode == drafts[current].code {
-                    add(drafts[current].source, "parentCode", "org.unit.cycle",
+                    add(
+                        drafts[current].source, "parentCode", "org.unit.cycle",
                         Text(zh: "“\(parentCode)”不能是自己的上级", en: "'\(parentCode)' cannot be its own parent"))
                     broken = true
                     break
                 }
                 guard let next = draftIndexByCode[parentCode] else {
-                    add(drafts[current].source, "parentCode", "org.unit.unknownParent",
+                    add(
+                        drafts[current].source, "parentCode", "org.unit.unknownParent",
                         Text(zh: "上级编码“\(parentCode)”不存在", en: "parent code '\(parentCode)' does not exist"))
                     broken = true
                     break
@@ -165,15 +172,18 @@ public enum OrgPlanner {
                 ok = false
             }
             if let level, level < 1 || level > maxGridLevels {
-                add(draft.source, "gridLevel", "org.unit.gridLevelOutOfRange",
+                add(
+                    draft.source, "gridLevel", "org.unit.gridLevelOutOfRange",
                     Text(zh: "网格层级 \(level) 超出本区设置的 1–\(maxGridLevels) 级", en: "grid level \(level) is outside this district's levels 1–\(maxGridLevels)"))
                 ok = false
             } else if !draft.kind.canHang(gridLevel: level, under: parentKind, parentGridLevel: parentLevel) {
                 let what = draft.kind == .grid ? "\(draft.kind.rawValue) (level \(level ?? 0))" : draft.kind.rawValue
                 let parentWhat = parentKind == .grid ? "grid (level \(parentLevel ?? 0))" : parentKind.rawValue
-                add(draft.source, "kind", "org.unit.kindNotAllowed",
-                    Text(zh: "\(draft.kind.label.zh)不能位于\(parentKind.label.zh)“\(draft.parentCode)”之下",
-                         en: "a \(what) cannot be placed under the \(parentWhat) '\(draft.parentCode)'"))
+                add(
+                    draft.source, "kind", "org.unit.kindNotAllowed",
+                    Text(
+                        zh: "\(draft.kind.label.zh)不能位于\(parentKind.label.zh)“\(draft.parentCode)”之下",
+                        en: "a \(what) cannot be placed under the \(parentWhat) '\(draft.parentCode)'"))
                 ok = false
             }
             if let problem = UnitCode.problem(kind: draft.kind, code: draft.code, ancestorCode: ancestorCode) {

@@ -18,17 +18,24 @@ public struct PageRequest: Sendable, Equatable {
         var problems: [FieldError] = []
         var after: String?
         if let cursor, !cursor.isEmpty {
-            if let data = Data(base64Encoded: cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/").padding(toLength: (cursor.count + 3) / 4 * 4, withPad: "=", startingAt: 0)),
-               let key = String(data: data, encoding: .utf8), key.hasPrefix("k:")
+            if let data = Data(
+                base64Encoded: cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/").padding(
+                    toLength: (cursor.count + 3) / 4 * 4, withPad: "=", startingAt: 0)),
+                let key = String(data: data, encoding: .utf8), key.hasPrefix("k:")
             {
                 after = String(key.dropFirst(2))
             } else {
-                problems.append(FieldError("cursor", "pagination.badCursor", Text(zh: "分页游标“\(cursor.prefix(40))”无效", en: "cursor '\(cursor.prefix(40))' is not one this server issued")))
+                problems.append(
+                    FieldError(
+                        "cursor", "pagination.badCursor",
+                        Text(zh: "分页游标“\(cursor.prefix(40))”无效", en: "cursor '\(cursor.prefix(40))' is not one this server issued")))
             }
         }
         let size = limit ?? defaultLimit
         if !(1...maxLimit).contains(size) {
-            problems.append(FieldError("limit", "pagination.badLimit", Text(zh: "limit 应在 1–\(maxLimit) 之间，实际为 \(size)", en: "limit must be within 1–\(maxLimit), got \(size)")))
+            problems.append(
+                FieldError(
+                    "limit", "pagination.badLimit", Text(zh: "limit 应在 1–\(maxLimit) 之间，实际为 \(size)", en: "limit must be within 1–\(maxLimit), got \(size)")))
         }
         if !problems.isEmpty { throw GridError.invalid(problems) }
         return PageRequest(after: after, limit: size)

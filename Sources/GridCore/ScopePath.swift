@@ -8,7 +8,7 @@ public struct ScopePath: Sendable, Hashable, Comparable, CustomStringConvertible
         // Canonical ids only: digits without a sign or a leading zero, so that equal ids are equal text.
         let ids = raw.split(separator: ".", omittingEmptySubsequences: false).dropLast()
         guard raw.hasSuffix("."), !ids.isEmpty,
-              ids.allSatisfy({ ($0 == "0" || $0.first != "0") && $0.allSatisfy { $0.isASCII && $0.isNumber } && Int64($0) != nil })
+            ids.allSatisfy({ ($0 == "0" || $0.first != "0") && $0.allSatisfy { $0.isASCII && $0.isNumber } && Int64($0) != nil })
         else {
             return nil
         }

@@ -35,13 +35,17 @@ public enum UnitCode {
     public static func problem(kind: OrgUnitKind, code: String, ancestorCode: String?) -> Text? {
         if kind == .zone {
             let ok = !code.isEmpty && code.count <= 32 && code.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-            return ok ? nil : Text(zh: "片区编码“\(code)”只能由 1–32 个字母、数字、- 或 _ 组成",
-                                   en: "zone code '\(code)' must be 1–32 letters, digits, '-' or '_'")
+            return ok
+                ? nil
+                : Text(
+                    zh: "片区编码“\(code)”只能由 1–32 个字母、数字、- 或 _ 组成",
+                    en: "zone code '\(code)' must be 1–32 letters, digits, '-' or '_'")
         }
         let length = digits(for: kind)
         guard code.count == length, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            return Text(zh: "\(kind.label.zh)编码“\(code)”应为 \(length) 位数字",
-                        en: "\(kind.label.en) code '\(code)' must be \(length) digits")
+            return Text(
+                zh: "\(kind.label.zh)编码“\(code)”应为 \(length) 位数字",
+                en: "\(kind.label.en) code '\(code)' must be \(length) digits")
         }
         if kind == .district {
             return code.first == "0" ? Text(zh: "区划代码“\(code)”不能以 0 开头", en: "division code '\(code)' cannot start with 0") : nil
@@ -50,14 +54,16 @@ public enum UnitCode {
             return Text(zh: "\(kind.label.zh)编码“\(code)”缺少上级编码", en: "\(kind.label.en) code '\(code)' has no coded ancestor")
         }
         guard ancestorCode.count == length - 3, code.hasPrefix(ancestorCode) else {
-            return Text(zh: "\(kind.label.zh)编码“\(code)”应以上级编码“\(ancestorCode)”开头",
-                        en: "\(kind.label.en) code '\(code)' must start with its parent's code '\(ancestorCode)'")
+            return Text(
+                zh: "\(kind.label.zh)编码“\(code)”应以上级编码“\(ancestorCode)”开头",
+                en: "\(kind.label.en) code '\(code)' must start with its parent's code '\(ancestorCode)'")
         }
         let segment = Int(code.suffix(3)) ?? 0
         if let range = segmentRange(for: kind), !range.contains(segment) {
             let low = String(format: "%03d", range.lowerBound), high = String(format: "%03d", range.upperBound)
-            return Text(zh: "\(kind.label.zh)编码“\(code)”的本级段 \(code.suffix(3)) 应在 \(low)–\(high) 之间",
-                        en: "\(kind.label.en) code '\(code)': segment \(code.suffix(3)) must be within \(low)–\(high)")
+            return Text(
+                zh: "\(kind.label.zh)编码“\(code)”的本级段 \(code.suffix(3)) 应在 \(low)–\(high) 之间",
+                en: "\(kind.label.en) code '\(code)': segment \(code.suffix(3)) must be within \(low)–\(high)")
         }
         return nil
     }

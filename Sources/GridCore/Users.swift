@@ -18,12 +18,14 @@ public enum Users {
     public static func passwordProblem(_ password: String) -> Text? {
         let bytes = Array(password.utf8)
         if let nul = bytes.firstIndex(of: 0) {
-            return Text(zh: "密码不能包含 NUL 字符（在第 \(nul + 1) 字节）：其后的部分不会被校验",
-                        en: "a password must not contain a NUL character (found at byte \(nul + 1)): nothing after it would be checked")
+            return Text(
+                zh: "密码不能包含 NUL 字符（在第 \(nul + 1) 字节）：其后的部分不会被校验",
+                en: "a password must not contain a NUL character (found at byte \(nul + 1)): nothing after it would be checked")
         }
         guard (minPasswordBytes...maxPasswordBytes).contains(bytes.count) else {
-            return Text(zh: "密码应为 \(minPasswordBytes)–\(maxPasswordBytes) 字节（UTF-8，一个汉字占 3 字节），实际为 \(bytes.count) 字节",
-                        en: "a password is \(minPasswordBytes)–\(maxPasswordBytes) bytes of UTF-8 (a Chinese character takes 3), got \(bytes.count) bytes")
+            return Text(
+                zh: "密码应为 \(minPasswordBytes)–\(maxPasswordBytes) 字节（UTF-8，一个汉字占 3 字节），实际为 \(bytes.count) 字节",
+                en: "a password is \(minPasswordBytes)–\(maxPasswordBytes) bytes of UTF-8 (a Chinese character takes 3), got \(bytes.count) bytes")
         }
         return nil
     }

@@ -19,9 +19,12 @@ struct APIHandler: APIProtocol {
     func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let result = try await service.login(tenantCode: body.tenant, login: body.login, password: body.password)
-        return .ok(.init(body: .json(.init(
-            token: result.token, expiresAt: result.expiresAt, mustChangePassword: result.mustChangePassword,
-            me: APIMapping.me(result.principal, tenantCode: body.tenant.uppercased())))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        token: result.token, expiresAt: result.expiresAt, mustChangePassword: result.mustChangePassword,
+                        me: APIMapping.me(result.principal, tenantCode: body.tenant.uppercased())))))
     }
 
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {
@@ -31,7 +34,8 @@ struct APIHandler: APIProtocol {
 
     func changePassword(_ input: Operations.ChangePassword.Input) async throws -> Operations.ChangePassword.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
-        try await service.changePassword(try RequestScope.requirePrincipal(), token: RequestScope.bearerToken, current: body.currentPassword, new: body.newPassword)
+        try await service.changePassword(
+            try RequestScope.requirePrincipal(), token: RequestScope.bearerToken, current: body.currentPassword, new: body.newPassword)
         return .noContent(.init())
     }
 
@@ -43,10 +47,13 @@ struct APIHandler: APIProtocol {
 
     func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output {
         let tenant = try await service.tenant(id: try tenantId)
-        return .ok(.init(body: .json(.init(
-            id: tenant.id, code: tenant.code, name: tenant.name, divisionCode: tenant.divisionCode, timeZone: tenant.timeZone,
-            status: tenant.status == "active" ? .active : .suspended,
-            gridLevels: tenant.settings.gridLevels.map { .init(key: $0.key, name: $0.name) }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        id: tenant.id, code: tenant.code, name: tenant.name, divisionCode: tenant.divisionCode, timeZone: tenant.timeZone,
+                        status: tenant.status == "active" ? .active : .suspended,
+                        gridLevels: tenant.settings.gridLevels.map { .init(key: $0.key, name: $0.name) }))))
     }
 
     // MARK: org
@@ -67,8 +74,9 @@ struct APIHandler: APIProtocol {
 
     func updateOrgUnit(_ input: Operations.UpdateOrgUnit.Input) async throws -> Operations.UpdateOrgUnit.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
-        let unit = try await service.updateUnit(try caller, tenantId: try tenantId, id: input.path.id, name: body.name, newParentId: body.parentId,
-                                                ifVersion: try APIMapping.version(ifMatch: input.headers.ifMatch))
+        let unit = try await service.updateUnit(
+            try caller, tenantId: try tenantId, id: input.path.id, name: body.name, newParentId: body.parentId,
+            ifVersion: try APIMapping.version(ifMatch: input.headers.ifMatch))
         return .ok(.init(headers: .init(eTag: APIMapping.eTag(unit.version)), body: .json(try APIMapping.unit(unit))))
     }
 
@@ -78,15 +86,17 @@ struct APIHandler: APIProtocol {
     }
 
     func listChildren(_ input: Operations.ListChildren.Input) async throws -> Operations.ListChildren.Output {
-        let page = try await service.children(try caller, tenantId: try tenantId, id: input.path.id,
-                                              page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
+        let page = try await service.children(
+            try caller, tenantId: try tenantId, id: input.path.id,
+            page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
         return .ok(.init(body: .json(.init(items: try page.items.map(APIMapping.unit), nextCursor: page.nextCursor))))
     }
 
     func listSubtree(_ input: Operations.ListSubtree.Input) async throws -> Operations.ListSubtree.Output {
-        let page = try await service.subtree(try caller, tenantId: try tenantId, id: input.path.id,
-                                             kind: input.query.kind.flatMap { OrgUnitKind(rawValue: $0.rawValue) },
-                                             page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
+        let page = try await service.subtree(
+            try caller, tenantId: try tenantId, id: input.path.id,
+            kind: input.query.kind.flatMap { OrgUnitKind(rawValue: $0.rawValue) },
+            page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
         return .ok(.init(body: .json(.init(items: try page.items.map(APIMapping.unit), nextCursor: page.nextCursor))))
     }
 
@@ -108,15 +118,17 @@ struct APIHandler: APIProtocol {
     // MARK: departments
 
     func listDepartments(_ input: Operations.ListDepartments.Input) async throws -> Operations.ListDepartments.Output {
-        let page = try await service.departments(try caller, tenantId: try tenantId,
-                                                 page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
+        let page = try await service.departments(
+            try caller, tenantId: try tenantId,
+            page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
         return .ok(.init(body: .json(.init(items: page.items.map(APIMapping.department), nextCursor: page.nextCursor))))
     }
 
     func createDepartment(_ input: Operations.CreateDepartment.Input) async throws -> Operations.CreateDepartment.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
-        let created = try await service.createDepartment(try caller, tenantId: try tenantId, code: body.code, name: body.name,
-                                                         kind: body.streetCode == nil ? .district : .streetOffice, unitCode: body.streetCode)
+        let created = try await service.createDepartment(
+            try caller, tenantId: try tenantId, code: body.code, name: body.name,
+            kind: body.streetCode == nil ? .district : .streetOffice, unitCode: body.streetCode)
         return .created(.init(body: .json(APIMapping.department(created))))
     }
 
@@ -137,7 +149,8 @@ struct APIHandler: APIProtocol {
 
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
-        let (user, password) = try await service.createUser(try caller, tenantId: try tenantId, login: body.login, displayName: body.displayName, phone: body.phone)
+        let (user, password) = try await service.createUser(
+            try caller, tenantId: try tenantId, login: body.login, displayName: body.displayName, phone: body.phone)
         return .created(.init(body: .json(.init(user: APIMapping.user(UserWithBindings(user: user, bindings: [])), password: password))))
     }
 
@@ -148,8 +161,9 @@ struct APIHandler: APIProtocol {
     func grantRole(_ input: Operations.GrantRole.Input) async throws -> Operations.GrantRole.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let role = Role(rawValue: body.role.rawValue) ?? .viewer
-        let result = try await service.grant(try caller, tenantId: try tenantId, login: input.path.login, role: role,
-                                             scopeCode: body.scopeCode, departmentCode: body.departmentCode)
+        let result = try await service.grant(
+            try caller, tenantId: try tenantId, login: input.path.login, role: role,
+            scopeCode: body.scopeCode, departmentCode: body.departmentCode)
         return .ok(.init(body: .json(APIMapping.user(result))))
     }
 
@@ -164,5 +178,6 @@ struct APIHandler: APIProtocol {
         return .ok(.init(body: .json(.init(login: input.path.login.lowercased(), password: password))))
     }
 
-    static let jsonRequired = GridError(.unsupportedMediaType, "request.contentType", Text(zh: "请求体应为 application/json", en: "the request body must be application/json"))
+    static let jsonRequired = GridError(
+        .unsupportedMediaType, "request.contentType", Text(zh: "请求体应为 application/json", en: "the request body must be application/json"))
 }

@@ -53,7 +53,10 @@ enum APIMapping {
         var tag = raw.hasPrefix("W/") ? String(raw.dropFirst(2)) : raw
         tag = tag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         guard let version = Int64(tag) else {
-            throw GridError.invalid([FieldError("If-Match", "header.ifMatch", Text(zh: "If-Match 值“\(raw)”不是本服务签发的 ETag", en: "If-Match '\(raw)' is not an ETag this service issued"))])
+            throw GridError.invalid([
+                FieldError(
+                    "If-Match", "header.ifMatch", Text(zh: "If-Match 值“\(raw)”不是本服务签发的 ETag", en: "If-Match '\(raw)' is not an ETag this service issued"))
+            ])
         }
         return version
     }

@@ -31,7 +31,9 @@ public struct ServerSettings: Sendable {
 
 /// Builds the router every front door shares: operations routes, then /v1 through the generated
 /// OpenAPI server. Tests call this too.
-public func buildRouter(service: GridService, settings: ServerSettings, metrics: PrometheusCollectorRegistry? = nil) throws -> Hummingbird.Router<BasicRequestContext> {
+public func buildRouter(service: GridService, settings: ServerSettings, metrics: PrometheusCollectorRegistry? = nil) throws
+    -> Hummingbird.Router<BasicRequestContext>
+{
     let router = Hummingbird.Router()
     router.middlewares.add(RequestIdMiddleware())
     if metrics != nil { router.middlewares.add(MetricsMiddleware()) }
@@ -67,8 +69,10 @@ public func buildRouter(service: GridService, settings: ServerSettings, metrics:
     return router
 }
 
-public func buildApplication(service: GridService, settings: ServerSettings, logger: Logger, metrics: PrometheusCollectorRegistry? = nil,
-                             services: [any Service] = []) throws -> some ApplicationProtocol {
+public func buildApplication(
+    service: GridService, settings: ServerSettings, logger: Logger, metrics: PrometheusCollectorRegistry? = nil,
+    services: [any Service] = []
+) throws -> some ApplicationProtocol {
     Application(
         router: try buildRouter(service: service, settings: settings, metrics: metrics),
         server: .persistentHTTP1(idleTimeout: settings.idleTimeout),

@@ -16,9 +16,10 @@ extension APIHandler {
             source: body.source.flatMap { CaseSource(rawValue: $0.rawValue) } ?? Self.defaultSource(caller), reporterName: body.reporterName,
             reporterPhone: body.reporterPhone)
         let result = try await service.takeIn(caller, tenantId: try tenantId, intake, idempotencyKey: input.headers.idempotencyKey)
-        return .created(.init(
-            headers: .init(eTag: APIMapping.eTag(result.view.record.version)),
-            body: .json(.init(_case: CaseMapping.view(result.view), duplicates: result.duplicates.map(CaseMapping.nearby), replayed: result.replayed))))
+        return .created(
+            .init(
+                headers: .init(eTag: APIMapping.eTag(result.view.record.version)),
+                body: .json(.init(_case: CaseMapping.view(result.view), duplicates: result.duplicates.map(CaseMapping.nearby), replayed: result.replayed))))
     }
 
     /// Where a report comes from when the body does not say: a grid worker's own report, a
@@ -40,11 +41,16 @@ extension APIHandler {
     }
 
     func listNotifications(_ input: Operations.ListNotifications.Input) async throws -> Operations.ListNotifications.Output {
-        let page = try await service.notifications(try caller, tenantId: try tenantId, unread: input.query.unread ?? false,
-                                                   page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
-        return .ok(.init(body: .json(.init(items: page.items.map {
-            .init(id: $0.id, caseId: $0.caseId, kind: $0.kind, message: $0.message, createdAt: $0.createdAt, readAt: $0.readAt)
-        }, nextCursor: page.nextCursor))))
+        let page = try await service.notifications(
+            try caller, tenantId: try tenantId, unread: input.query.unread ?? false,
+            page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: page.items.map {
+                            .init(id: $0.id, caseId: $0.caseId, kind: $0.kind, message: $0.message, createdAt: $0.createdAt, readAt: $0.readAt)
+                        }, nextCursor: page.nextCursor))))
     }
 
     func markNotificationRead(_ input: Operations.MarkNotificationRead.Input) async throws -> Operations.MarkNotificationRead.Output {
@@ -58,29 +64,46 @@ extension APIHandler {
     }
 
     func raiseOrder(_ input: Operations.RaiseOrder.Input) async throws -> Operations.RaiseOrder.Output {
-        let body = switch input.body { case .json(let body): body }
-        let view = try await service.raiseOrder(try caller, tenantId: try tenantId, caseId: input.path.caseId, reason: body.reason,
-                                                limit: body.limit.map { TimeLimit(amount: $0.amount, unit: LimitUnit(rawValue: $0.unit.rawValue)!) })
+        let body =
+            switch input.body {
+            case .json(let body): body
+            }
+        let view = try await service.raiseOrder(
+            try caller, tenantId: try tenantId, caseId: input.path.caseId, reason: body.reason,
+            limit: body.limit.map { TimeLimit(amount: $0.amount, unit: LimitUnit(rawValue: $0.unit.rawValue)!) })
         return .created(.init(body: .json(CaseMapping.view(view))))
     }
 
     func recordCallback(_ input: Operations.RecordCallback.Input) async throws -> Operations.RecordCallback.Output {
-        let body = switch input.body { case .json(let body): body }
-        let view = try await service.recordCallback(try caller, tenantId: try tenantId, caseId: input.path.caseId, CaseCallback(
-            contacted: body.contacted, resolved: body.resolved, satisfaction: body.satisfaction.flatMap { CaseRating(rawValue: $0.rawValue) }, note: body.note))
+        let body =
+            switch input.body {
+            case .json(let body): body
+            }
+        let view = try await service.recordCallback(
+            try caller, tenantId: try tenantId, caseId: input.path.caseId,
+            CaseCallback(
+                contacted: body.contacted, resolved: body.resolved, satisfaction: body.satisfaction.flatMap { CaseRating(rawValue: $0.rawValue) },
+                note: body.note))
         return .created(.init(body: .json(CaseMapping.view(view))))
     }
 
     func demandFigures(_ input: Operations.DemandFigures.Input) async throws -> Operations.DemandFigures.Output {
         let f = try await service.demandFigures(try caller, tenantId: try tenantId, from: input.query.from, to: input.query.to)
-        return .ok(.init(body: .json(.init(received: f.received, open: f.open, closed: f.closed, resolved: f.resolved, explained: f.explained,
-                                           referred: f.referred, replied: f.replied, calledBack: f.calledBack, contacted: f.contacted,
-                                           confirmedResolved: f.confirmedResolved, satisfied: f.satisfied,
-                                           basicallySatisfied: f.basicallySatisfied, dissatisfied: f.dissatisfied))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        received: f.received, open: f.open, closed: f.closed, resolved: f.resolved, explained: f.explained,
+                        referred: f.referred, replied: f.replied, calledBack: f.calledBack, contacted: f.contacted,
+                        confirmedResolved: f.confirmedResolved, satisfied: f.satisfied,
+                        basicallySatisfied: f.basicallySatisfied, dissatisfied: f.dissatisfied))))
     }
 
     func replyToOrder(_ input: Operations.ReplyToOrder.Input) async throws -> Operations.ReplyToOrder.Output {
-        let body = switch input.body { case .json(let body): body }
+        let body =
+            switch input.body {
+            case .json(let body): body
+            }
         let view = try await service.replyToOrder(try caller, tenantId: try tenantId, caseId: input.path.caseId, orderId: input.path.orderId, reply: body.reply)
         return .ok(.init(body: .json(CaseMapping.view(view))))
     }
@@ -100,13 +123,15 @@ extension APIHandler {
         if case .json(let given)? = input.body { body = given }
         let action = CaseAction(rawValue: input.path.action.rawValue)!
         let actionInput = CaseActionInput(
-            reason: body.reason, note: body.note, extensionLimit: body.extensionLimit.map { TimeLimit(amount: $0.amount, unit: LimitUnit(rawValue: $0.unit.rawValue)!) },
+            reason: body.reason, note: body.note,
+            extensionLimit: body.extensionLimit.map { TimeLimit(amount: $0.amount, unit: LimitUnit(rawValue: $0.unit.rawValue)!) },
             rating: body.rating.flatMap { CaseRating(rawValue: $0.rawValue) }, mergeInto: body.mergeInto, category: body.category, grade: body.grade,
             department: body.department, outcome: body.outcome.flatMap { DemandOutcome(rawValue: $0.rawValue) }, plannedDate: body.plannedDate,
             referredTo: body.referredTo,
             reply: body.reply.map { ReporterReply(by: $0.by, channel: ReplyChannel(rawValue: $0.channel.rawValue)!, at: $0.at, content: $0.content) })
-        let view = try await service.act(try caller, tenantId: try tenantId, caseId: input.path.caseId, action, actionInput,
-                                         ifVersion: try APIMapping.version(ifMatch: input.headers.ifMatch))
+        let view = try await service.act(
+            try caller, tenantId: try tenantId, caseId: input.path.caseId, action, actionInput,
+            ifVersion: try APIMapping.version(ifMatch: input.headers.ifMatch))
         return .ok(.init(headers: .init(eTag: APIMapping.eTag(view.record.version)), body: .json(CaseMapping.view(view))))
     }
 }
@@ -124,7 +149,8 @@ enum CaseMapping {
             leadDepartment: r.leadDepartmentId.map { .init(id: $0, code: r.leadDepartmentCode ?? "", name: r.leadDepartmentName ?? "") },
             ruleSet: r.ruleSetNumber, rule: r.ruleKey, routingBasis: r.routingBasis.flatMap(Components.Schemas.Case.RoutingBasisPayload.init),
             routeOverridden: r.routeOverridden, light: light(view.light), warnAt: r.warnAt, redAt: r.redAt,
-            supervisionOrders: view.orders.map(order), assisting: r.assisting, whistle: r.whistle, deadlineProfile: r.deadlineProfile, dispatchDue: r.dispatchDue, signDue: r.signDue, handleDue: r.handleDue, checkDue: r.checkDue,
+            supervisionOrders: view.orders.map(order), assisting: r.assisting, whistle: r.whistle, deadlineProfile: r.deadlineProfile,
+            dispatchDue: r.dispatchDue, signDue: r.signDue, handleDue: r.handleDue, checkDue: r.checkDue,
             suspendedAt: r.suspendedAt, mergedInto: r.mergedInto, rating: r.rating.flatMap { Components.Schemas.CaseRating(rawValue: $0.rawValue) },
             returnCount: r.returnCount, reworkCount: r.reworkCount, extensionCount: r.extensionCount, reportedAt: r.reportedAt, filedAt: r.filedAt,
             dispatchedAt: r.dispatchedAt, handledAt: r.handledAt, closedAt: r.closedAt, updatedAt: r.updatedAt,
@@ -139,41 +165,48 @@ enum CaseMapping {
     static func light(_ light: TrafficLight) -> Components.Schemas.Light { Components.Schemas.Light(rawValue: light.rawValue)! }
 
     static func order(_ order: EscalationStore.Order) -> Components.Schemas.SupervisionOrder {
-        .init(id: order.id, card: Components.Schemas.SupervisionOrder.CardPayload(rawValue: order.card) ?? .yellow, reason: order.reason,
-              issuedAt: order.issuedAt, due: order.due, resolvedAt: order.resolvedAt, manual: order.manual, raisedBy: order.raisedBy,
-              reply: order.reply, repliedAt: order.repliedAt, escalatedAt: order.escalatedAt)
+        .init(
+            id: order.id, card: Components.Schemas.SupervisionOrder.CardPayload(rawValue: order.card) ?? .yellow, reason: order.reason,
+            issuedAt: order.issuedAt, due: order.due, resolvedAt: order.resolvedAt, manual: order.manual, raisedBy: order.raisedBy,
+            reply: order.reply, repliedAt: order.repliedAt, escalatedAt: order.escalatedAt)
     }
 
     static func closing(_ c: CaseClosing) -> Components.Schemas.CaseClosing {
-        .init(outcome: Components.Schemas.DemandOutcome(rawValue: c.outcome.rawValue)!, explanation: c.explanation, plannedDate: c.plannedDate?.description,
-              referredTo: c.referredTo, reply: c.reply.map {
-                  .init(by: $0.by, channel: Components.Schemas.ReporterReply.ChannelPayload(rawValue: $0.channel.rawValue)!, at: $0.at, content: $0.content)
-              })
+        .init(
+            outcome: Components.Schemas.DemandOutcome(rawValue: c.outcome.rawValue)!, explanation: c.explanation, plannedDate: c.plannedDate?.description,
+            referredTo: c.referredTo,
+            reply: c.reply.map {
+                .init(by: $0.by, channel: Components.Schemas.ReporterReply.ChannelPayload(rawValue: $0.channel.rawValue)!, at: $0.at, content: $0.content)
+            })
     }
 
     static func callback(_ c: OutcomeStore.Callback) -> Components.Schemas.CaseCallbackRecord {
-        .init(id: c.id, at: c.at, byUser: c.byUser, contacted: c.callback.contacted, resolved: c.callback.resolved,
-              satisfaction: c.callback.satisfaction.flatMap { Components.Schemas.CaseRating(rawValue: $0.rawValue) }, note: c.callback.note)
+        .init(
+            id: c.id, at: c.at, byUser: c.byUser, contacted: c.callback.contacted, resolved: c.callback.resolved,
+            satisfaction: c.callback.satisfaction.flatMap { Components.Schemas.CaseRating(rawValue: $0.rawValue) }, note: c.callback.note)
     }
 
     static func stage(_ entry: (clock: StageClock, calendarGap: Bool), at now: Date) -> Components.Schemas.StageClock {
         let c = entry.clock
-        return .init(stage: Components.Schemas.Stage(rawValue: c.stage.rawValue)!, startedAt: c.startedAt, due: c.due, warnAt: c.warnAt, redAt: c.redAt,
-                     light: light(c.light(at: now)), stoppedAt: c.stoppedAt, lateSeconds: c.lateSeconds, calendarGap: entry.calendarGap)
+        return .init(
+            stage: Components.Schemas.Stage(rawValue: c.stage.rawValue)!, startedAt: c.startedAt, due: c.due, warnAt: c.warnAt, redAt: c.redAt,
+            light: light(c.light(at: now)), stoppedAt: c.stoppedAt, lateSeconds: c.lateSeconds, calendarGap: entry.calendarGap)
     }
 
     static func summary(_ r: CaseRecord) -> Components.Schemas.CaseSummary {
-        .init(id: r.id, number: r.number, state: state(r.state), stateLabel: r.state.label.localized(RequestScope.language), version: r.version,
-              category: r.categoryCode.map { Components.Schemas.CategoryRef(code: $0, name: r.categoryName ?? $0) }, grade: r.grade,
-              grid: .init(id: r.gridId, code: r.gridCode, name: r.gridName), level: r.level.map(APIMapping.level),
-              leadDepartment: r.leadDepartmentId.map { .init(id: $0, code: r.leadDepartmentCode ?? "", name: r.leadDepartmentName ?? "") },
-              light: light(GridService.light(of: r, at: Date())), handleDue: r.handleDue, reportedAt: r.reportedAt)
+        .init(
+            id: r.id, number: r.number, state: state(r.state), stateLabel: r.state.label.localized(RequestScope.language), version: r.version,
+            category: r.categoryCode.map { Components.Schemas.CategoryRef(code: $0, name: r.categoryName ?? $0) }, grade: r.grade,
+            grid: .init(id: r.gridId, code: r.gridCode, name: r.gridName), level: r.level.map(APIMapping.level),
+            leadDepartment: r.leadDepartmentId.map { .init(id: $0, code: r.leadDepartmentCode ?? "", name: r.leadDepartmentName ?? "") },
+            light: light(GridService.light(of: r, at: Date())), handleDue: r.handleDue, reportedAt: r.reportedAt)
     }
 
     static func task(_ task: CaseStore.Task) -> Components.Schemas.CaseTask {
-        .init(id: task.id, department: .init(id: task.departmentId, code: task.departmentCode, name: task.departmentName), lead: task.lead,
-              state: Components.Schemas.CaseTask.StatePayload(rawValue: task.state) ?? .cancelled, dispatchedAt: task.dispatchedAt,
-              signedAt: task.signedAt, handledAt: task.handledAt)
+        .init(
+            id: task.id, department: .init(id: task.departmentId, code: task.departmentCode, name: task.departmentName), lead: task.lead,
+            state: Components.Schemas.CaseTask.StatePayload(rawValue: task.state) ?? .cancelled, dispatchedAt: task.dispatchedAt,
+            signedAt: task.signedAt, handledAt: task.handledAt)
     }
 
     static func nearby(_ nearby: CaseStore.Nearby) -> Components.Schemas.NearbyCase {
@@ -182,8 +215,9 @@ enum CaseMapping {
 
     static func event(_ event: CaseEventRecord) throws -> Components.Schemas.CaseEvent {
         let payload = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(event.payload.utf8))
-        return .init(seq: event.seq, at: event.at, actor: event.actor, role: event.role, action: event.action, from: event.from.map(state),
-                     to: state(event.to), payload: .init(additionalProperties: payload))
+        return .init(
+            seq: event.seq, at: event.at, actor: event.actor, role: event.role, action: event.action, from: event.from.map(state),
+            to: state(event.to), payload: .init(additionalProperties: payload))
     }
 }
 
@@ -196,8 +230,9 @@ extension APIHandler {
 
     func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
-        let created = try await service.createWebhook(try caller, tenantId: try tenantId, url: body.url, eventTypes: body.eventTypes,
-                                                      department: body.department)
+        let created = try await service.createWebhook(
+            try caller, tenantId: try tenantId, url: body.url, eventTypes: body.eventTypes,
+            department: body.department)
         return .created(.init(body: .json(.init(webhook: CaseMapping.webhook(created.subscription), secret: created.secret))))
     }
 
@@ -218,26 +253,31 @@ extension APIHandler {
 
 extension CaseMapping {
     static func webhook(_ subscription: WebhookStore.Subscription) -> Components.Schemas.Webhook {
-        .init(id: subscription.id, url: subscription.url, eventTypes: subscription.eventTypes, department: subscription.departmentCode,
-              createdBy: subscription.createdBy, createdAt: subscription.createdAt)
+        .init(
+            id: subscription.id, url: subscription.url, eventTypes: subscription.eventTypes, department: subscription.departmentCode,
+            createdBy: subscription.createdBy, createdAt: subscription.createdAt)
     }
 }
 
 /// Case photos.
 extension APIHandler {
     func uploadAttachment(_ input: Operations.UploadAttachment.Input) async throws -> Operations.UploadAttachment.Output {
-        let (type, body): (String, HTTPBody) = switch input.body {
-        case .jpeg(let body): ("image/jpeg", body)
-        case .png(let body): ("image/png", body)
-        case .imageWebp(let body): ("image/webp", body)
-        }
+        let (type, body): (String, HTTPBody) =
+            switch input.body {
+            case .jpeg(let body): ("image/jpeg", body)
+            case .png(let body): ("image/png", body)
+            case .imageWebp(let body): ("image/webp", body)
+            }
         let bytes: [UInt8]
         do { bytes = Array(try await Data(collecting: body, upTo: AttachmentRules.maxBytes + 1)) } catch {
-            throw GridError(.payloadTooLarge, "attachment.tooLarge", Text(
-                zh: "照片超过 \(AttachmentRules.maxBytes) 字节的上限", en: "the photo is over the limit of \(AttachmentRules.maxBytes) bytes"))
+            throw GridError(
+                .payloadTooLarge, "attachment.tooLarge",
+                Text(
+                    zh: "照片超过 \(AttachmentRules.maxBytes) 字节的上限", en: "the photo is over the limit of \(AttachmentRules.maxBytes) bytes"))
         }
-        let meta = try await service.uploadAttachment(try caller, tenantId: try tenantId, caseId: input.path.caseId, kind: input.query.kind?.rawValue ?? "before",
-                                                      declaredType: type, bytes: bytes)
+        let meta = try await service.uploadAttachment(
+            try caller, tenantId: try tenantId, caseId: input.path.caseId, kind: input.query.kind?.rawValue ?? "before",
+            declaredType: type, bytes: bytes)
         return .created(.init(body: .json(CaseMapping.attachment(meta))))
     }
 
@@ -249,19 +289,21 @@ extension APIHandler {
     func getAttachment(_ input: Operations.GetAttachment.Input) async throws -> Operations.GetAttachment.Output {
         let (meta, data) = try await service.attachment(try caller, tenantId: try tenantId, caseId: input.path.caseId, id: input.path.attachmentId)
         let body = HTTPBody(data.readableBytesView)
-        let typed: Operations.GetAttachment.Output.Ok.Body = switch meta.contentType {
-        case "image/png": .png(body)
-        case "image/webp": .imageWebp(body)
-        default: .jpeg(body)
-        }
+        let typed: Operations.GetAttachment.Output.Ok.Body =
+            switch meta.contentType {
+            case "image/png": .png(body)
+            case "image/webp": .imageWebp(body)
+            default: .jpeg(body)
+            }
         return .ok(.init(body: typed))
     }
 }
 
 extension CaseMapping {
     static func attachment(_ meta: AttachmentStore.Meta) -> Components.Schemas.Attachment {
-        .init(id: meta.id, kind: Components.Schemas.Attachment.KindPayload(rawValue: meta.kind) ?? .before, contentType: meta.contentType,
-              size: meta.size, sha256: meta.sha256, uploadedBy: meta.uploadedBy, createdAt: meta.createdAt)
+        .init(
+            id: meta.id, kind: Components.Schemas.Attachment.KindPayload(rawValue: meta.kind) ?? .before, contentType: meta.contentType,
+            size: meta.size, sha256: meta.sha256, uploadedBy: meta.uploadedBy, createdAt: meta.createdAt)
     }
 }
 
@@ -270,8 +312,9 @@ extension APIHandler {
     func assistCase(_ input: Operations.AssistCase.Input) async throws -> Operations.AssistCase.Output {
         var note: String?
         if case .json(let body)? = input.body { note = body.note }
-        let view = try await service.advanceAssistingTask(try caller, tenantId: try tenantId, caseId: input.path.caseId, handled: input.path.step == .handled,
-                                                          note: note)
+        let view = try await service.advanceAssistingTask(
+            try caller, tenantId: try tenantId, caseId: input.path.caseId, handled: input.path.step == .handled,
+            note: note)
         return .ok(.init(headers: .init(eTag: APIMapping.eTag(view.record.version)), body: .json(CaseMapping.view(view))))
     }
 }

@@ -32,8 +32,12 @@ public struct JobWorker: Service {
                 var summary = try await pass()
                 while summary.claimed == 100 && !Task.isShuttingDownGracefully { summary = try await pass() }
                 if summary.claimed > 0 {
-                    logger.info("jobs", metadata: ["lane": "\(name)", "done": "\(summary.done)", "failed": "\(summary.failed)",
-                                                   "postponed": "\(summary.postponed)"])
+                    logger.info(
+                        "jobs",
+                        metadata: [
+                            "lane": "\(name)", "done": "\(summary.done)", "failed": "\(summary.failed)",
+                            "postponed": "\(summary.postponed)",
+                        ])
                 }
             } catch {
                 logger.error("job worker pass failed", metadata: ["lane": "\(name)", "error": "\(error)"])

@@ -47,8 +47,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         if let http = underlying as? any HTTPResponseError { return problem(for: http, logger: logger) }
         switch error.httpStatus.code {
         case 415:
-            return GridError(.unsupportedMediaType, "request.contentType",
-                             Text(zh: "不支持的内容类型：\(error.causeDescription)", en: "unsupported content type: \(error.causeDescription)"))
+            return GridError(
+                .unsupportedMediaType, "request.contentType",
+                Text(zh: "不支持的内容类型：\(error.causeDescription)", en: "unsupported content type: \(error.causeDescription)"))
         case 400..<500:
             let detail = "\(underlying)"
             return GridError(.badRequest, "request.malformed", Text(zh: "请求格式错误：\(detail)", en: "malformed request: \(detail)"))
@@ -62,7 +63,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// as the number or flag that was expected.
     static func misfitQueryParameter(_ error: DecodingError, path: String?) -> String? {
         guard case .typeMismatch(let type, let context) = error, context.codingPath.isEmpty,
-              let query = path?.split(separator: "?", maxSplits: 1).dropFirst().first
+            let query = path?.split(separator: "?", maxSplits: 1).dropFirst().first
         else { return nil }
         let reads: (String) -> Bool =
             switch type {
@@ -89,9 +90,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             let field = path(context).isEmpty || path(context) == "body" ? key.stringValue : path(context) + "." + key.stringValue
             return FieldError(field, "field.required", Text(zh: "缺少必填字段 \(field)", en: "required field \(field) is missing"))
         case .typeMismatch(let type, let context):
-            return FieldError(path(context), "field.type", Text(zh: "字段 \(path(context)) 类型错误，应为 \(type)", en: "field \(path(context)) has the wrong type; expected \(type)"))
+            return FieldError(
+                path(context), "field.type", Text(zh: "字段 \(path(context)) 类型错误，应为 \(type)", en: "field \(path(context)) has the wrong type; expected \(type)"))
         case .valueNotFound(let type, let context):
-            return FieldError(path(context), "field.null", Text(zh: "字段 \(path(context)) 不能为 null", en: "field \(path(context)) must not be null; expected \(type)"))
+            return FieldError(
+                path(context), "field.null", Text(zh: "字段 \(path(context)) 不能为 null", en: "field \(path(context)) must not be null; expected \(type)"))
         case .dataCorrupted(let context):
             let detail = context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
             return FieldError(path(context), "field.invalid", Text(zh: "\(path(context)) 无效：\(detail)", en: "\(path(context)) is invalid: \(detail)"))

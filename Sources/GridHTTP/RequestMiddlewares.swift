@@ -11,7 +11,8 @@ import Logging
 struct RequestIdMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let incoming = request.headers[.xRequestId]
-        let requestId = incoming.flatMap { $0.count <= 64 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } ? $0 : nil }
+        let requestId =
+            incoming.flatMap { $0.count <= 64 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } ? $0 : nil }
             ?? UUID().uuidString.lowercased()
         let language = Language.from(acceptLanguage: request.headers[.acceptLanguage])
         let started = ContinuousClock.now
@@ -24,10 +25,12 @@ struct RequestIdMiddleware<Context: RequestContext>: RouterMiddleware {
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let level: Logger.Level = response.status.code >= 500 ? .error : .info
-        context.logger.log(level: level, "request", metadata: [
-            "requestId": "\(requestId)", "method": "\(request.method)", "path": "\(request.uri.path)",
-            "status": "\(response.status.code)", "ms": "\(String(format: "%.2f", milliseconds))",
-        ])
+        context.logger.log(
+            level: level, "request",
+            metadata: [
+                "requestId": "\(requestId)", "method": "\(request.method)", "path": "\(request.uri.path)",
+                "status": "\(response.status.code)", "ms": "\(String(format: "%.2f", milliseconds))",
+            ])
         return response
     }
 }
@@ -91,7 +94,9 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         let path = request.uri.path
         guard path.hasPrefix("/v1/"), !Self.openPaths.contains(path) else { return try await next(request, context) }
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
-            throw GridError(.unauthorized, "auth.required", Text(zh: "请先登录（Authorization: Bearer <token>）", en: "authentication required: send Authorization: Bearer <token>"))
+            throw GridError(
+                .unauthorized, "auth.required",
+                Text(zh: "请先登录（Authorization: Bearer <token>）", en: "authentication required: send Authorization: Bearer <token>"))
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         let principal = try await service.authenticate(token: token, allowingOneTimePassword: Self.oneTimePasswordPaths.contains(path))

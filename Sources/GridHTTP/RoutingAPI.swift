@@ -36,8 +36,9 @@ extension APIHandler {
     }
 
     func listCategories(_ input: Operations.ListCategories.Input) async throws -> Operations.ListCategories.Output {
-        let page = try await service.categories(try caller, tenantId: try tenantId, parentCode: input.query.parent,
-                                                page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
+        let page = try await service.categories(
+            try caller, tenantId: try tenantId, parentCode: input.query.parent,
+            page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
         return .ok(.init(body: .json(.init(items: page.items.map(APIMapping.category), nextCursor: page.nextCursor))))
     }
 
@@ -81,8 +82,9 @@ extension APIHandler {
         } catch {
             throw GridError.invalid([FieldError("$", "calendar.syntax", Text(zh: "日历文档格式错误：\(error)", en: "the calendar document is malformed: \(error)"))])
         }
-        let calendar = try await service.setCalendar(try caller, tenantId: try tenantId, document: document,
-                                                     ifVersion: try APIMapping.version(ifMatch: input.headers.ifMatch))
+        let calendar = try await service.setCalendar(
+            try caller, tenantId: try tenantId, document: document,
+            ifVersion: try APIMapping.version(ifMatch: input.headers.ifMatch))
         return .ok(.init(headers: .init(eTag: APIMapping.eTag(calendar.version ?? 0)), body: .json(try APIMapping.document(calendar.document))))
     }
 
@@ -94,7 +96,8 @@ extension APIHandler {
     // MARK: rule sets
 
     func listRuleSets(_ input: Operations.ListRuleSets.Input) async throws -> Operations.ListRuleSets.Output {
-        let page = try await service.ruleSets(try caller, tenantId: try tenantId, page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
+        let page = try await service.ruleSets(
+            try caller, tenantId: try tenantId, page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
         return .ok(.init(body: .json(.init(items: page.items.map { APIMapping.summary($0, ruleCount: nil) }, nextCursor: page.nextCursor))))
     }
 
@@ -114,8 +117,9 @@ extension APIHandler {
 
     func saveDraftRuleSet(_ input: Operations.SaveDraftRuleSet.Input) async throws -> Operations.SaveDraftRuleSet.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
-        let view = try await service.saveDraft(try caller, tenantId: try tenantId, document: try APIMapping.jsonValue(body.document), note: body.note,
-                                               ifVersion: try APIMapping.version(ifMatch: input.headers.ifMatch))
+        let view = try await service.saveDraft(
+            try caller, tenantId: try tenantId, document: try APIMapping.jsonValue(body.document), note: body.note,
+            ifVersion: try APIMapping.version(ifMatch: input.headers.ifMatch))
         return .ok(.init(headers: .init(eTag: APIMapping.eTag(view.record.version)), body: .json(try APIMapping.ruleSet(view))))
     }
 
@@ -140,8 +144,13 @@ extension APIHandler {
         case "draft"?: choice = .draft
         case let text?:
             guard let number = Int(text), number > 0 else {
-                throw GridError.invalid([FieldError("ruleSet", "field.unknownValue", Text(zh: "ruleSet 应为 published、draft 或版本号，实际为“\(text)”",
-                                                                                            en: "ruleSet must be published, draft or a version number, got '\(text)'"))])
+                throw GridError.invalid([
+                    FieldError(
+                        "ruleSet", "field.unknownValue",
+                        Text(
+                            zh: "ruleSet 应为 published、draft 或版本号，实际为“\(text)”",
+                            en: "ruleSet must be published, draft or a version number, got '\(text)'"))
+                ])
             }
             choice = .number(number)
         }
@@ -156,20 +165,29 @@ extension APIHandler {
     func testRouting(_ input: Operations.TestRouting.Input) async throws -> Operations.TestRouting.Output {
         guard case .csv(let body) = input.body else { throw Self.jsonRequired }
         let cases = try ListFormats.readRoutingTests(try await Data(collecting: body, upTo: Self.maxCSVBytes))
-        let results = try await service.testRouting(try caller, tenantId: try tenantId, cases: cases,
-                                                    ruleSet: input.query.ruleSet == .published ? .published : .draft)
+        let results = try await service.testRouting(
+            try caller, tenantId: try tenantId, cases: cases,
+            ruleSet: input.query.ruleSet == .published ? .published : .draft)
         let failed = results.filter { !$0.passed }.count
-        return .ok(.init(body: .json(.init(passed: results.count - failed, failed: failed, results: results.map {
-            .init(line: $0.testCase.source, category: $0.testCase.question.categoryCode, basis: $0.basis, lead: $0.lead,
-                  level: $0.level.flatMap { Components.Schemas.HandlingLevel(rawValue: $0.rawValue) }, passed: $0.passed, differences: $0.differences)
-        }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        passed: results.count - failed, failed: failed,
+                        results: results.map {
+                            .init(
+                                line: $0.testCase.source, category: $0.testCase.question.categoryCode, basis: $0.basis, lead: $0.lead,
+                                level: $0.level.flatMap { Components.Schemas.HandlingLevel(rawValue: $0.rawValue) }, passed: $0.passed,
+                                differences: $0.differences)
+                        }))))
     }
 
     // MARK: audit
 
     func listAudit(_ input: Operations.ListAudit.Input) async throws -> Operations.ListAudit.Output {
-        let page = try await service.audit(try caller, tenantId: try tenantId, entity: input.query.entity?.rawValue,
-                                           page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
+        let page = try await service.audit(
+            try caller, tenantId: try tenantId, entity: input.query.entity?.rawValue,
+            page: try APIMapping.page(cursor: input.query.cursor, limit: input.query.limit))
         return .ok(.init(body: .json(.init(items: try page.items.map(APIMapping.audit), nextCursor: page.nextCursor))))
     }
 }

@@ -61,8 +61,9 @@ extension APIMapping {
     }
 
     static func ruleSet(_ view: RuleSetView) throws -> Components.Schemas.RuleSet {
-        .init(summary: summary(view.record, ruleCount: view.ruleSet.rules.count), document: try document(RuleSetCodec.write(view.ruleSet)),
-              report: view.report.map(report))
+        .init(
+            summary: summary(view.record, ruleCount: view.ruleSet.rules.count), document: try document(RuleSetCodec.write(view.ruleSet)),
+            report: view.report.map(report))
     }
 
     static func explanation(_ answer: RoutingAnswer, language: Language) throws -> Components.Schemas.Explanation {
@@ -99,7 +100,8 @@ extension APIMapping {
             guard let text else { return nil }
             return try JSONDecoder().decode(OpenAPIValueContainer.self, from: Data(text.utf8))
         }
-        return .init(id: entry.id, at: entry.at, actor: entry.actor, action: entry.action, entity: entry.entity, entityKey: entry.entityKey,
-                     before: try value(entry.before), after: try value(entry.after))
+        return .init(
+            id: entry.id, at: entry.at, actor: entry.actor, action: entry.action, entity: entry.entity, entityKey: entry.entityKey,
+            before: try value(entry.before), after: try value(entry.after))
     }
 }

@@ -18,15 +18,29 @@ extension GridService {
             try AttachmentRules.checkUploader(participates: Self.takesPart(caller, in: record), state: record.state)
             let existing = try await AttachmentStore.list(tx, caseId: caseId).count
             let image = try AttachmentRules.check(declaredType: declaredType, bytes: bytes, existing: existing)
-            let id = try await AttachmentStore.insert(tx, caseId: caseId, kind: kind, contentType: image.format.contentType, bytes: bytes,
-                                                      uploadedBy: caller.principal?.userId)
+            let id = try await AttachmentStore.insert(
+                tx, caseId: caseId, kind: kind, contentType: image.format.contentType, bytes: bytes,
+                uploadedBy: caller.principal?.userId)
             guard let meta = try await AttachmentStore.find(tx, caseId: caseId, id: id) else { preconditionFailure("attachment \(id) vanished") }
-            struct Attached: Encodable { var attachment: Int64; var kind: String; var sha256: String; var size: Int; var width: Int; var height: Int }
-            let payload = CaseStore.canonicalJSON(Attached(attachment: id, kind: kind, sha256: meta.sha256, size: meta.size, width: image.width,
-                                                           height: image.height))
-            guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
-                actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: nil, action: "attach", from: record.state,
-                payload: payload))
+            struct Attached: Encodable {
+                var attachment: Int64
+                var kind: String
+                var sha256: String
+                var size: Int
+                var width: Int
+                var height: Int
+            }
+            let payload = CaseStore.canonicalJSON(
+                Attached(
+                    attachment: id, kind: kind, sha256: meta.sha256, size: meta.size, width: image.width,
+                    height: image.height))
+            guard
+                try await CaseStore.update(
+                    tx, record, expectedVersion: record.version,
+                    event: (
+                        actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: nil, action: "attach", from: record.state,
+                        payload: payload
+                    ))
             else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
             return meta
         }

@@ -17,8 +17,9 @@ extension GridService {
     /// check (an unknown district or user) does a check of the same cost all the same.
     public func login(tenantCode: String, login rawLogin: String, password: String) async throws -> LoginResult {
         let login = rawLogin.lowercased()
-        let badCredentials = GridError(.unauthorized, "auth.badCredentials",
-                                       Text(zh: "区代码、登录名或密码错误", en: "wrong district, login or password"))
+        let badCredentials = GridError(
+            .unauthorized, "auth.badCredentials",
+            Text(zh: "区代码、登录名或密码错误", en: "wrong district, login or password"))
         guard let tenant = try await db.withoutTenant({ tx in try await TenantStore.lookup(tx, code: tenantCode) }) else {
             try await passwords.verifyAgainstStandIn(password)
             throw badCredentials
@@ -33,16 +34,17 @@ extension GridService {
         if credentials.failedLogins >= configuration.loginFailuresAllowed, let last = credentials.lastFailedLoginAt {
             let wait = Int(last.addingTimeInterval(TimeInterval(configuration.loginLockSeconds)).timeIntervalSinceNow.rounded(.up))
             if wait > 0 {
-                throw GridError(.tooManyRequests, "auth.throttled",
-                                Text(zh: "登录失败次数过多，请 \(wait) 秒后再试", en: "too many failed logins; try again in \(wait) seconds"),
-                                retryAfter: wait)
+                throw GridError(
+                    .tooManyRequests, "auth.throttled",
+                    Text(zh: "登录失败次数过多，请 \(wait) 秒后再试", en: "too many failed logins; try again in \(wait) seconds"),
+                    retryAfter: wait)
             }
         }
         let matches = try await passwords.verify(password, hash: credentials.passwordHash)
         // A wrong password returns nil so that the failure counter is committed before the 401.
         let result: LoginResult? = try await withActiveTenant(tenant.id) { tx, _ in
             guard let current = try await UserStore.credentials(tx, login: login), current.userId == credentials.userId,
-                  current.status == "active", current.passwordHash == credentials.passwordHash
+                current.status == "active", current.passwordHash == credentials.passwordHash
             else { throw badCredentials }
             guard matches else {
                 try await UserStore.recordLogin(tx, userId: credentials.userId, succeeded: false)
@@ -65,17 +67,20 @@ extension GridService {
     /// is given for (changing it, saying who is logged in, logging out): anything else is 403 until
     /// the password is changed.
     public func authenticate(token: String, allowingOneTimePassword: Bool = false) async throws -> Principal {
-        let invalid = GridError(.unauthorized, "auth.invalidToken",
-                                Text(zh: "登录凭证无效、已过期或已注销，请重新登录", en: "the bearer token is unknown, expired or revoked; log in again"))
+        let invalid = GridError(
+            .unauthorized, "auth.invalidToken",
+            Text(zh: "登录凭证无效、已过期或已注销，请重新登录", en: "the bearer token is unknown, expired or revoked; log in again"))
         guard let tenantId = Secrets.tenant(ofToken: token) else { throw invalid }
         guard let found = try await SessionStore.authenticate(db, tenantId: tenantId, tokenHash: Secrets.tokenHash(token))
         else { throw invalid }
         guard found.tenantStatus == "active" else { throw Errors.tenantSuspended(found.tenantCode) }
         guard !found.mustChangePassword || allowingOneTimePassword else {
             let login = found.principal.login
-            throw GridError(.forbidden, "auth.passwordChangeRequired", Text(
-                zh: "用户“\(login)”仍在使用一次性密码：请先修改密码（POST /v1/auth/password），再进行其他操作",
-                en: "user '\(login)' still has a one-time password: change it first (POST /v1/auth/password), then try again"))
+            throw GridError(
+                .forbidden, "auth.passwordChangeRequired",
+                Text(
+                    zh: "用户“\(login)”仍在使用一次性密码：请先修改密码（POST /v1/auth/password），再进行其他操作",
+                    en: "user '\(login)' still has a one-time password: change it first (POST /v1/auth/password), then try again"))
         }
         return found.principal
     }

@@ -71,8 +71,11 @@ extension GridService {
         let year = WorkCalendar.standard.localDate(now).year
         let known = try await CalendarStore.nationalYears(db, years: year...(year + 1))
         return (year...(year + 1)).filter { !known.contains($0) }.map { year in
-            Text(zh: "全国节假日参考表没有 \(year) 年的安排：按全国日历计时的区将把该年节假日算作工作日；国务院公布后请补入参考表，或由各区导入本区日历（gridgov calendar load）",
-                 en: "the national holiday table has no arrangement for \(year): districts on the national calendar count its holidays as work days; add it once the State Council publishes it, or load a district's own days (gridgov calendar load)")
+            Text(
+                zh: "全国节假日参考表没有 \(year) 年的安排：按全国日历计时的区将把该年节假日算作工作日；国务院公布后请补入参考表，或由各区导入本区日历（gridgov calendar load）",
+                en:
+                    "the national holiday table has no arrangement for \(year): districts on the national calendar count its holidays as work days; add it once the State Council publishes it, or load a district's own days (gridgov calendar load)"
+            )
         }
     }
 
@@ -81,8 +84,11 @@ extension GridService {
         let district = try await calendar(caller, tenantId: tenantId)
         let year = district.calendar.localDate(now).year, coverage = HolidayCoverage(district.document)
         return (year...(year + 1)).filter { !coverage.years.contains($0) }.map { year in
-            Text(zh: "本区工作日历没有 \(year) 年的节假日数据：该年的节假日将按工作日计算时限，请导入（gridgov calendar national --year \(year) 或 gridgov calendar load）",
-                 en: "the district's calendar has no holiday data for \(year): its holidays count as work days in deadlines; load them (gridgov calendar national --year \(year), or gridgov calendar load)")
+            Text(
+                zh: "本区工作日历没有 \(year) 年的节假日数据：该年的节假日将按工作日计算时限，请导入（gridgov calendar national --year \(year) 或 gridgov calendar load）",
+                en:
+                    "the district's calendar has no holiday data for \(year): its holidays count as work days in deadlines; load them (gridgov calendar national --year \(year), or gridgov calendar load)"
+            )
         }
     }
 
@@ -106,12 +112,14 @@ extension GridService {
             try caller.authorize(.catalogWrite, at: try await Self.rootPath(tx))
             let national = try await CalendarStore.nationalDays(tx, years: year...year)
             guard !national.isEmpty else {
-                throw GridError(.notFound, "calendar.national.unknownYear",
-                                Text(zh: "没有 \(year) 年的全国节假日安排", en: "the national holiday arrangement of \(year) is not known"))
+                throw GridError(
+                    .notFound, "calendar.national.unknownYear",
+                    Text(zh: "没有 \(year) 年的全国节假日安排", en: "the national holiday arrangement of \(year) is not known"))
             }
             let current = try await Self.workCalendar(tx)
             var document = current.document
-            document.days = (document.days ?? []).filter { !$0.date.hasPrefix("\(year)-") }
+            document.days =
+                (document.days ?? []).filter { !$0.date.hasPrefix("\(year)-") }
                 + national.map { CalendarDocument.Day(date: $0.day, type: $0.kind, name: $0.name) }
             document.days?.sort { $0.date < $1.date }
             _ = try document.calendar()
@@ -127,8 +135,9 @@ extension GridService {
         guard try await CalendarStore.save(tx, document: text, expectedVersion: before == nil ? nil : ifVersion) else {
             throw Errors.versionMismatch("工作日历 / work calendar")
         }
-        try await AuditStore.record(tx, actor: caller.actorName, userId: caller.userId, action: before == nil ? "create" : "update",
-                                    entity: "calendar", key: "calendar", before: before?.document, after: text)
+        try await AuditStore.record(
+            tx, actor: caller.actorName, userId: caller.userId, action: before == nil ? "create" : "update",
+            entity: "calendar", key: "calendar", before: before?.document, after: text)
         return try await workCalendar(tx)
     }
 

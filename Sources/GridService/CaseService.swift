@@ -54,8 +54,10 @@ public struct CaseListFilter: Sendable {
     public var from: Date?
     public var to: Date?
 
-    public init(queue: CaseQueue? = nil, state: CaseState? = nil, category: String? = nil, grade: String? = nil, department: String? = nil,
-                scope: String? = nil, light: TrafficLight? = nil, from: Date? = nil, to: Date? = nil) {
+    public init(
+        queue: CaseQueue? = nil, state: CaseState? = nil, category: String? = nil, grade: String? = nil, department: String? = nil,
+        scope: String? = nil, light: TrafficLight? = nil, from: Date? = nil, to: Date? = nil
+    ) {
         self.queue = queue
         self.state = state
         self.category = category
@@ -99,8 +101,9 @@ extension GridService {
     public func takeIn(_ caller: Caller, tenantId: Int64, _ raw: CaseIntake, idempotencyKey: String?) async throws -> CaseIntakeResult {
         let intake = try raw.validated()
         if let key = idempotencyKey, !(1...200).contains(key.count) {
-            throw Errors.field("Idempotency-Key", "idempotency.badKey", zh: "Idempotency-Key 长度应为 1–200，实际为 \(key.count)",
-                               en: "an Idempotency-Key has 1–200 characters, got \(key.count)")
+            throw Errors.field(
+                "Idempotency-Key", "idempotency.badKey", zh: "Idempotency-Key 长度应为 1–200，实际为 \(key.count)",
+                en: "an Idempotency-Key has 1–200 characters, got \(key.count)")
         }
         let userId = caller.principal?.userId
         let requestHash = Array(SHA256.hash(data: Data(CaseStore.canonicalJSON(intake).utf8)))
@@ -111,13 +114,18 @@ extension GridService {
         if let point = intake.point {
             let chain = try await OrgUnitStore.locateChain(db, tenantId: tenantId, point)
             guard let grid = chain.last else {
-                throw GridError(.unprocessable, "case.outsideDistrict", Text(
-                    zh: "上报位置 (\(point.lat), \(point.lng)) 不在本区任何网格内", en: "the reported point (\(point.lat), \(point.lng)) is not inside any grid of this district"))
+                throw GridError(
+                    .unprocessable, "case.outsideDistrict",
+                    Text(
+                        zh: "上报位置 (\(point.lat), \(point.lng)) 不在本区任何网格内",
+                        en: "the reported point (\(point.lat), \(point.lng)) is not inside any grid of this district"))
             }
             if let code = intake.grid, !chain.contains(where: { $0.kind == .grid && $0.code == code }) {
-                throw GridError(.unprocessable, "case.gridMismatch", Text(
-                    zh: "上报位置 (\(point.lat), \(point.lng)) 在网格 \(grid.code)，不在网格 \(code) 内",
-                    en: "the reported point (\(point.lat), \(point.lng)) lies in grid \(grid.code), not in grid \(code)"))
+                throw GridError(
+                    .unprocessable, "case.gridMismatch",
+                    Text(
+                        zh: "上报位置 (\(point.lat), \(point.lng)) 在网格 \(grid.code)，不在网格 \(code) 内",
+                        en: "the reported point (\(point.lat), \(point.lng)) lies in grid \(grid.code), not in grid \(code)"))
             }
             try caller.authorize(.caseReport, at: grid.path)
             located = grid
@@ -160,21 +168,26 @@ extension GridService {
         var number = try await CaseStore.takeNumber(db, tenantId: tenantId, tenantCode: tenant.code, day: day)
         do {
             for attempt in 1... {
-                let new = NewCase(number: number, intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
-                                  dispatchDue: dispatchDue)
+                let new = NewCase(
+                    number: number, intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
+                    dispatchDue: dispatchDue)
                 do {
                     return try await db.withTenant(tenantId) { [duplicates] tx in
-                        let inserted = try await CaseStore.insert(tx, new, actor: caller.principal?.login ?? "cli",
-                                                                  role: Self.reportingRole(caller, at: grid.path)?.rawValue,
-                                                                  key: key.map { ($0, requestHash) })
+                        let inserted = try await CaseStore.insert(
+                            tx, new, actor: caller.principal?.login ?? "cli",
+                            role: Self.reportingRole(caller, at: grid.path)?.rawValue,
+                            key: key.map { ($0, requestHash) })
                         if key != nil, !inserted.claimed { throw IdempotencyRace() }
                         let record = inserted.record
                         var stages: [(clock: StageClock, calendarGap: Bool)] = []
-                        if let due = record.dispatchDue { stages.append(try await Self.startDispatchClock(tx, caseId: record.id, due: due, at: now, district: calendar)) }
+                        if let due = record.dispatchDue {
+                            stages.append(try await Self.startDispatchClock(tx, caseId: record.id, due: due, at: now, district: calendar))
+                        }
                         if inserted.heard { try await Self.enqueueWebhooks(tx, record, event: "report", at: now) }
                         // A new case has no tasks or supervision orders yet.
-                        let view = CaseView(record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
-                                            orders: [], light: Self.light(of: record, at: now), stages: stages)
+                        let view = CaseView(
+                            record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
+                            orders: [], light: Self.light(of: record, at: now), stages: stages)
                         return CaseIntakeResult(view: view, duplicates: Self.readable(duplicates, by: caller), replayed: false)
                     }
                 } catch let error as GridError where error.code == StoreErrors.numberInUse && attempt < Self.numberAttempts {
@@ -247,8 +260,9 @@ extension GridService {
         }
         guard let grade = record.entry.grade(key) else {
             let known = record.entry.grades.map(\.key).joined(separator: ", ")
-            throw Errors.field("grade", "grade.unknown", zh: "事项“\(code)”没有等级“\(key ?? "")”（可选：\(known)）",
-                               en: "item '\(code)' has no grade '\(key ?? "")' (known: \(known))")
+            throw Errors.field(
+                "grade", "grade.unknown", zh: "事项“\(code)”没有等级“\(key ?? "")”（可选：\(known)）",
+                en: "item '\(code)' has no grade '\(key ?? "")' (known: \(known))")
         }
         return (chain, record, grade)
     }
@@ -268,9 +282,10 @@ extension GridService {
 
     static func view(_ tx: Tx, _ caller: Caller, _ record: CaseRecord) async throws -> CaseView {
         let tasks = try await CaseStore.tasks(tx, caseId: record.id)
-        var view = CaseView(record: record, tasks: tasks, allowedActions: CaseWorkflow.actions(from: record.state, roles: roles(caller, at: record)),
-                            orders: try await EscalationStore.orders(tx, caseId: record.id), light: light(of: record, at: Date()),
-                            assistSteps: assistSteps(caller, tasks: tasks), stages: try await ClockStore.clocks(tx, caseId: record.id))
+        var view = CaseView(
+            record: record, tasks: tasks, allowedActions: CaseWorkflow.actions(from: record.state, roles: roles(caller, at: record)),
+            orders: try await EscalationStore.orders(tx, caseId: record.id), light: light(of: record, at: Date()),
+            assistSteps: assistSteps(caller, tasks: tasks), stages: try await ClockStore.clocks(tx, caseId: record.id))
         if record.state == .closed || record.state == .evaluated {
             view.closing = try await OutcomeStore.closing(tx, caseId: record.id)
             view.callbacks = try await OutcomeStore.callbacks(tx, caseId: record.id)
@@ -304,8 +319,10 @@ extension GridService {
                 if let bindings = readable, queue != .overdue {
                     let own = bindings.filter { queue.roles.contains($0.role) }
                     guard !own.isEmpty else {
-                        throw GridError(.forbidden, "case.queue.notYours", Text(
-                            zh: "您没有“\(queue.rawValue)”工作队列对应的角色", en: "none of your roles works the '\(queue.rawValue)' queue"))
+                        throw GridError(
+                            .forbidden, "case.queue.notYours",
+                            Text(
+                                zh: "您没有“\(queue.rawValue)”工作队列对应的角色", en: "none of your roles works the '\(queue.rawValue)' queue"))
                     }
                     scopes = queue == .department ? [] : own.map(\.scope)
                     departments = queue == .department ? own.compactMap(\.departmentId) : []
@@ -353,9 +370,10 @@ extension GridService {
             guard let root = try await OrgUnitStore.root(tx) else { throw Errors.tenantNotFound("\(tenantId)") }
             let departments = caller.principal?.bindings.compactMap(\.departmentId) ?? []
             let before = try Self.cursorId(page)
-            let rows = try await EscalationStore.notifications(tx, scopes: caller.scopes(for: .caseRead, root: root.path), roles: caller.principal?.bindings.map(\.role) ?? [],
-                                                               departments: departments, userId: caller.principal?.userId, unread: unread, beforeId: before,
-                                                               limit: page.limit + 1)
+            let rows = try await EscalationStore.notifications(
+                tx, scopes: caller.scopes(for: .caseRead, root: root.path), roles: caller.principal?.bindings.map(\.role) ?? [],
+                departments: departments, userId: caller.principal?.userId, unread: unread, beforeId: before,
+                limit: page.limit + 1)
             return Page(fetched: rows, limit: page.limit) { String($0.id) }
         }
     }

@@ -24,9 +24,11 @@ public struct CaseActionInput: Sendable, Equatable, Codable {
 
     public static let maxText = 2000
 
-    public init(reason: String? = nil, note: String? = nil, extensionLimit: TimeLimit? = nil, rating: CaseRating? = nil, mergeInto: Int64? = nil,
-                category: String? = nil, grade: String? = nil, department: String? = nil, outcome: DemandOutcome? = nil, plannedDate: String? = nil,
-                referredTo: String? = nil, reply: ReporterReply? = nil) {
+    public init(
+        reason: String? = nil, note: String? = nil, extensionLimit: TimeLimit? = nil, rating: CaseRating? = nil, mergeInto: Int64? = nil,
+        category: String? = nil, grade: String? = nil, department: String? = nil, outcome: DemandOutcome? = nil, plannedDate: String? = nil,
+        referredTo: String? = nil, reply: ReporterReply? = nil
+    ) {
         self.outcome = outcome
         self.plannedDate = plannedDate
         self.referredTo = referredTo
@@ -56,13 +58,21 @@ public struct CaseActionInput: Sendable, Equatable, Codable {
         var errors: [FieldError] = []
         for (field, value) in [("reason", reason), ("note", note)] {
             if let value, value.count > Self.maxText {
-                errors.append(FieldError(field, "field.tooLong", Text(zh: "\(field) 最多 \(Self.maxText) 个字符，实际 \(value.count) 个",
-                                                                     en: "\(field) is at most \(Self.maxText) characters, got \(value.count)")))
+                errors.append(
+                    FieldError(
+                        field, "field.tooLong",
+                        Text(
+                            zh: "\(field) 最多 \(Self.maxText) 个字符，实际 \(value.count) 个",
+                            en: "\(field) is at most \(Self.maxText) characters, got \(value.count)")))
             }
         }
         if let limit = extensionLimit, !(1...TimeLimit.maxAmount).contains(limit.amount) {
-            errors.append(FieldError("extensionLimit.amount", "field.outOfRange", Text(
-                zh: "延期时长应在 1–\(TimeLimit.maxAmount) 之间，实际为 \(limit.amount)", en: "an extension is 1–\(TimeLimit.maxAmount) long, got \(limit.amount)")))
+            errors.append(
+                FieldError(
+                    "extensionLimit.amount", "field.outOfRange",
+                    Text(
+                        zh: "延期时长应在 1–\(TimeLimit.maxAmount) 之间，实际为 \(limit.amount)", en: "an extension is 1–\(TimeLimit.maxAmount) long, got \(limit.amount)"))
+            )
         }
         guard errors.isEmpty else { throw GridError.invalid(errors) }
     }
@@ -86,9 +96,13 @@ extension GridService {
             next.state = transition.to
             try await self.apply(action, input, to: &next, from: record, by: caller, tx)
             let actingRole = transition.roles.intersection(roles).map(\.rawValue).sorted().first
-            guard try await CaseStore.update(tx, next, expectedVersion: record.version, event: (
-                actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: actingRole, action: action.rawValue,
-                from: record.state, payload: CaseStore.canonicalJSON(input)))
+            guard
+                try await CaseStore.update(
+                    tx, next, expectedVersion: record.version,
+                    event: (
+                        actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: actingRole, action: action.rawValue,
+                        from: record.state, payload: CaseStore.canonicalJSON(input)
+                    ))
             else { throw try await Self.lostRace(record, caller, ifVersion: ifVersion, tx) }
             guard let written = try await CaseStore.find(tx, id: caseId) else { preconditionFailure("case \(caseId) vanished in its own transaction") }
             try await Self.enqueueWebhooks(tx, written, event: action.rawValue, at: Date())
@@ -100,7 +114,8 @@ extension GridService {
     /// The case's state does not change; the step is an event of its history.
     public func advanceAssistingTask(_ caller: Caller, tenantId: Int64, caseId: Int64, handled: Bool, note: String?) async throws -> CaseView {
         if let note, note.count > CaseActionInput.maxText {
-            throw Errors.field("note", "field.tooLong", zh: "note 最多 \(CaseActionInput.maxText) 个字符", en: "note is at most \(CaseActionInput.maxText) characters")
+            throw Errors.field(
+                "note", "field.tooLong", zh: "note 最多 \(CaseActionInput.maxText) 个字符", en: "note is at most \(CaseActionInput.maxText) characters")
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             let record = try await Self.readableCase(tx, caller, id: caseId)
@@ -110,14 +125,23 @@ extension GridService {
                 throw GridError(.forbidden, "case.task.notYours", Text(zh: "您的部门在该案件中没有协办任务", en: "your department has no assisting task on this case"))
             }
             guard try await CaseStore.advanceAssistingTask(tx, caseId: caseId, departmentId: department, to: handled ? "handled" : "signed", note: note) else {
-                throw GridError(.conflict, "case.task.notAllowed", Text(
-                    zh: handled ? "协办任务尚未签收或已办结" : "协办任务已签收", en: handled ? "the task is not signed, or already handled" : "the task is already signed"))
+                throw GridError(
+                    .conflict, "case.task.notAllowed",
+                    Text(
+                        zh: handled ? "协办任务尚未签收或已办结" : "协办任务已签收", en: handled ? "the task is not signed, or already handled" : "the task is already signed"))
             }
-            struct Step: Encodable { var department: Int64; var note: String? }
+            struct Step: Encodable {
+                var department: Int64
+                var note: String?
+            }
             let payload = CaseStore.canonicalJSON(Step(department: department, note: note))
-            guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
-                actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: Role.departmentLiaison.rawValue,
-                action: handled ? "assistHandled" : "assistSign", from: record.state, payload: payload))
+            guard
+                try await CaseStore.update(
+                    tx, record, expectedVersion: record.version,
+                    event: (
+                        actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: Role.departmentLiaison.rawValue,
+                        action: handled ? "assistHandled" : "assistSign", from: record.state, payload: payload
+                    ))
             else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
             return try await Self.view(tx, caller, try await CaseStore.find(tx, id: caseId)!)
         }
@@ -129,26 +153,33 @@ extension GridService {
     static func lostRace(_ record: CaseRecord, _ caller: Caller, ifVersion: Int64?, _ tx: Tx) async throws -> GridError {
         guard ifVersion == nil, let current = try await CaseStore.find(tx, id: record.id) else { return stale(record) }
         let allowed = CaseWorkflow.actions(from: current.state, roles: roles(caller, at: current)).map(\.rawValue).joined(separator: ", ")
-        return GridError(.conflict, "case.changedMeanwhile", Text(
-            zh: "案件 \(current.number) 刚被他人处理，现为“\(current.state.label.zh)”状态（您可执行：\(allowed.isEmpty ? "无" : allowed)）",
-            en: "case \(current.number) was just acted on by someone else and is now \(current.state.label.en) (you may: \(allowed.isEmpty ? "nothing" : allowed))"))
+        return GridError(
+            .conflict, "case.changedMeanwhile",
+            Text(
+                zh: "案件 \(current.number) 刚被他人处理，现为“\(current.state.label.zh)”状态（您可执行：\(allowed.isEmpty ? "无" : allowed)）",
+                en:
+                    "case \(current.number) was just acted on by someone else and is now \(current.state.label.en) (you may: \(allowed.isEmpty ? "nothing" : allowed))"
+            ))
     }
 
     static func stale(_ record: CaseRecord) -> GridError {
-        GridError(.preconditionFailed, "case.versionMismatch", Text(
-            zh: "案件 \(record.number) 已被他人处理（当前版本不是您看到的版本），请刷新后重试",
-            en: "case \(record.number) was changed by someone else (it is no longer the version you saw); reload and retry"))
+        GridError(
+            .preconditionFailed, "case.versionMismatch",
+            Text(
+                zh: "案件 \(record.number) 已被他人处理（当前版本不是您看到的版本），请刷新后重试",
+                en: "case \(record.number) was changed by someone else (it is no longer the version you saw); reload and retry"))
     }
 
     /// The caller's roles that count at this case: bindings that work cases and cover its grid; a
     /// liaison's binding only for the department that leads it.
     static func roles(_ caller: Caller, at record: CaseRecord) -> Set<Role> {
         guard let principal = caller.principal else { return Set(Role.allCases) }
-        return Set(principal.bindings.filter { binding in
-            guard Permissions.allows(binding.role, .caseWork) else { return false }
-            if binding.role == .departmentLiaison { return binding.departmentId != nil && binding.departmentId == record.leadDepartmentId }
-            return binding.scope.covers(record.gridPath)
-        }.map(\.role))
+        return Set(
+            principal.bindings.filter { binding in
+                guard Permissions.allows(binding.role, .caseWork) else { return false }
+                if binding.role == .departmentLiaison { return binding.departmentId != nil && binding.departmentId == record.leadDepartmentId }
+                return binding.scope.covers(record.gridPath)
+            }.map(\.role))
     }
 
     func apply(_ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, by caller: Caller, _ tx: Tx) async throws {
@@ -184,8 +215,10 @@ extension GridService {
         if let red = next.redAt, red > now, next.light != .red { try await JobStore.schedule(tx, .caseRed, caseId: next.id, at: red) }
     }
 
-    func applyEffects(_ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, by caller: Caller,
-                      at now: Date, calendar: WorkCalendar, _ tx: Tx) async throws {
+    func applyEffects(
+        _ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, by caller: Caller,
+        at now: Date, calendar: WorkCalendar, _ tx: Tx
+    ) async throws {
         switch action {
         case .file:
             try await file(&next, input, at: now, tx)
@@ -198,7 +231,7 @@ extension GridService {
             try await CaseStore.setLeadTask(tx, caseId: record.id, state: "returned")
         case .approveExtension:
             guard let text = try await CaseStore.lastPayload(tx, caseId: record.id, action: CaseAction.requestExtension.rawValue),
-                  let asked = try JSONDecoder().decode(CaseActionInput.self, from: Data(text.utf8)).extensionLimit
+                let asked = try JSONDecoder().decode(CaseActionInput.self, from: Data(text.utf8)).extensionLimit
             else { throw GridError(.conflict, "case.extension.missing", Text(zh: "找不到延期申请", en: "the extension request is missing")) }
             next.handleDue = calendar.deadline(from: record.handleDue ?? now, limit: asked)
             next.extensionCount += 1
@@ -230,8 +263,9 @@ extension GridService {
             try await CaseStore.setLeadTask(tx, caseId: record.id, state: "signed")
         case .close:
             next.closedAt = now
-            let closing = try CaseClosing.checked(outcome: input.outcome, explanation: input.reason, plannedDate: input.plannedDate,
-                                                  referredTo: input.referredTo, reply: input.reply, source: record.source, state: record.state, now: now)
+            let closing = try CaseClosing.checked(
+                outcome: input.outcome, explanation: input.reason, plannedDate: input.plannedDate,
+                referredTo: input.referredTo, reply: input.reply, source: record.source, state: record.state, now: now)
             try await OutcomeStore.record(tx, caseId: record.id, closing, at: now, by: caller.principal?.userId)
         case .evaluate:
             next.rating = input.rating
@@ -249,7 +283,7 @@ extension GridService {
         case .merge:
             try await merge(&next, into: input.mergeInto!, by: caller, tx)
         case .requestVerify, .confirm, .markInvalid, .notFile, .void, .requestExtension, .refuseExtension, .requestSuspension,
-             .refuseSuspension, .passCheck:
+            .refuseSuspension, .passCheck:
             break
         }
     }
@@ -306,7 +340,8 @@ extension GridService {
             next.leadDepartmentId = department.id
         }
         guard let lead = next.leadDepartmentId else {
-            throw Errors.field("department", "field.required", zh: "规则未给出主办部门，请指定派遣部门", en: "routing proposed no lead department; name the department to dispatch to")
+            throw Errors.field(
+                "department", "field.required", zh: "规则未给出主办部门，请指定派遣部门", en: "routing proposed no lead department; name the department to dispatch to")
         }
         guard let code = next.categoryCode else {
             throw Errors.field("category", "field.required", zh: "派遣前请先立案并选择问题类别", en: "file the case with a category before dispatching it")
@@ -334,8 +369,9 @@ extension GridService {
             throw Errors.field("mergeInto", "case.notFound", zh: "要并入的案件 \(targetId) 不存在", en: "the case to merge into (\(targetId)) does not exist")
         }
         guard target.state.isOpen else {
-            throw Errors.field("mergeInto", "case.merge.targetClosed", zh: "案件 \(target.number) 已\(target.state.label.zh)，不能并入",
-                               en: "case \(target.number) is \(target.state.label.en) and cannot take a merge")
+            throw Errors.field(
+                "mergeInto", "case.merge.targetClosed", zh: "案件 \(target.number) 已\(target.state.label.zh)，不能并入",
+                en: "case \(target.number) is \(target.state.label.en) and cannot take a merge")
         }
         next.mergedInto = target.id
         try await tellReporterOfMerge(next, into: target, tx)

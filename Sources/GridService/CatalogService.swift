@@ -58,8 +58,10 @@ extension GridService {
     }
 
     /// Merges `document` into the district's problem list (by code), all or nothing, auditing every change.
-    public func importCatalog(_ caller: Caller, tenantId: Int64, document: CatalogDocument,
-                              source: @escaping @Sendable (Int) -> String = { "categories[\($0)]" }) async throws -> CatalogImportSummary {
+    public func importCatalog(
+        _ caller: Caller, tenantId: Int64, document: CatalogDocument,
+        source: @escaping @Sendable (Int) -> String = { "categories[\($0)]" }
+    ) async throws -> CatalogImportSummary {
         try await withActiveTenant(tenantId) { tx, _ in
             let root = try await Self.rootPath(tx)
             try caller.authorize(.catalogWrite, at: root)
@@ -81,7 +83,9 @@ extension GridService {
     static func loadProfile(_ tx: Tx, _ profile: String, caller: Caller) async throws -> CatalogImportSummary {
         guard let text = try await CatalogStore.profile(tx, name: profile) else {
             let known = try await CatalogStore.profileNames(tx).joined(separator: ", ")
-            throw GridError(.notFound, "catalog.profile.notFound", Text(zh: "标准清单“\(profile)”不存在（可选：\(known)）", en: "profile '\(profile)' does not exist (known: \(known))"))
+            throw GridError(
+                .notFound, "catalog.profile.notFound", Text(zh: "标准清单“\(profile)”不存在（可选：\(known)）", en: "profile '\(profile)' does not exist (known: \(known))")
+            )
         }
         let document = try CatalogPlanner.read(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))
         return try await mergeCatalog(tx, document.categories, caller: caller, source: { "\(profile).categories[\($0)]" })
@@ -94,7 +98,10 @@ extension GridService {
         try await CatalogStore.upsert(tx, plan.upserts)
         let before = Dictionary(existing.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         let changes = try plan.upserts.map { entry in
-            (action: before[entry.code] == nil ? "create" : "update", key: entry.code, before: try before[entry.code].map(Self.json), after: Optional(try Self.json(entry)))
+            (
+                action: before[entry.code] == nil ? "create" : "update", key: entry.code, before: try before[entry.code].map(Self.json),
+                after: Optional(try Self.json(entry))
+            )
         }
         try await AuditStore.recordMany(tx, actor: caller.actorName, userId: caller.userId, entity: "category", changes: changes)
         return CatalogImportSummary(inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged)
@@ -119,8 +126,10 @@ extension GridService {
     }
 
     /// Replaces the duty list, all or nothing; every row's codes are checked first.
-    public func importDuties(_ caller: Caller, tenantId: Int64, entries: [DutyEntry],
-                             source: @escaping @Sendable (Int) -> String = { "duties[\($0)]" }) async throws -> Int {
+    public func importDuties(
+        _ caller: Caller, tenantId: Int64, entries: [DutyEntry],
+        source: @escaping @Sendable (Int) -> String = { "duties[\($0)]" }
+    ) async throws -> Int {
         try await withActiveTenant(tenantId) { tx, _ in
             let root = try await Self.rootPath(tx)
             try caller.authorize(.catalogWrite, at: root)
@@ -133,17 +142,29 @@ extension GridService {
             for (i, entry) in entries.enumerated() {
                 let at = source(i)
                 if !categories.contains(entry.categoryCode) {
-                    errors.append(FieldError("\(at).categoryCode", "category.unknown", Text(zh: "问题类别“\(entry.categoryCode)”不存在", en: "category '\(entry.categoryCode)' does not exist")))
+                    errors.append(
+                        FieldError(
+                            "\(at).categoryCode", "category.unknown",
+                            Text(zh: "问题类别“\(entry.categoryCode)”不存在", en: "category '\(entry.categoryCode)' does not exist")))
                 }
                 if !units.contains(entry.areaCode) {
-                    errors.append(FieldError("\(at).areaCode", "org.unit.unknown", Text(zh: "区域“\(entry.areaCode)”不存在", en: "org unit '\(entry.areaCode)' does not exist")))
+                    errors.append(
+                        FieldError(
+                            "\(at).areaCode", "org.unit.unknown", Text(zh: "区域“\(entry.areaCode)”不存在", en: "org unit '\(entry.areaCode)' does not exist")))
                 }
                 if !departments.contains(entry.department) {
-                    errors.append(FieldError("\(at).department", "department.unknown", Text(zh: "部门“\(entry.department)”不存在", en: "department '\(entry.department)' does not exist")))
+                    errors.append(
+                        FieldError(
+                            "\(at).department", "department.unknown",
+                            Text(zh: "部门“\(entry.department)”不存在", en: "department '\(entry.department)' does not exist")))
                 }
                 if let earlier = seen["\(entry.categoryCode)|\(entry.areaCode)"] {
-                    errors.append(FieldError(at, "duty.duplicate", Text(
-                        zh: "“\(entry.categoryCode)”在“\(entry.areaCode)”的责任已在 \(source(earlier)) 定义", en: "'\(entry.categoryCode)' in '\(entry.areaCode)' is already assigned at \(source(earlier))")))
+                    errors.append(
+                        FieldError(
+                            at, "duty.duplicate",
+                            Text(
+                                zh: "“\(entry.categoryCode)”在“\(entry.areaCode)”的责任已在 \(source(earlier)) 定义",
+                                en: "'\(entry.categoryCode)' in '\(entry.areaCode)' is already assigned at \(source(earlier))")))
                 } else {
                     seen["\(entry.categoryCode)|\(entry.areaCode)"] = i
                 }
@@ -152,8 +173,9 @@ extension GridService {
             if !errors.isEmpty { throw GridError.invalid(errors) }
             let before = try await DutyStore.all(tx)
             let written = try await DutyStore.replace(tx, with: entries)
-            try await AuditStore.record(tx, actor: caller.actorName, userId: caller.userId, action: "replace", entity: "dutyList", key: "all",
-                                        before: try Self.json(before), after: try Self.json(entries))
+            try await AuditStore.record(
+                tx, actor: caller.actorName, userId: caller.userId, action: "replace", entity: "dutyList", key: "all",
+                before: try Self.json(before), after: try Self.json(entries))
             return written
         }
     }

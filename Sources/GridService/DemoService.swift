@@ -41,8 +41,9 @@ extension GridService {
             _ = try await createDepartment(.operator, tenantId: tenantId, code: deptCode, name: deptName, kind: .district, unitCode: nil)
         }
         let street = district.divisionCode + "001", community = street + "001", basicGrid = community + "001"
-        _ = try await createDepartment(.operator, tenantId: tenantId, code: "\(street)-CGK", name: "\(DemoDistrict.streetNames[0])街道城管科",
-                                       kind: .streetOffice, unitCode: street)
+        _ = try await createDepartment(
+            .operator, tenantId: tenantId, code: "\(street)-CGK", name: "\(DemoDistrict.streetNames[0])街道城管科",
+            kind: .streetOffice, unitCode: street)
         try await seedDemoRouting(tenantId: tenantId, division: district.divisionCode)
         var users: [(String, Role, String, String)] = [("admin", .tenantAdmin, district.divisionCode, adminPassword)]
         let people: [(String, String, Role, String, String?)] = [

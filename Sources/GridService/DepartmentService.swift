@@ -5,8 +5,10 @@ import GridStore
 extension GridService {
     /// Creates a district department (attached to the root) or a street office (attached to a
     /// street or township).
-    public func createDepartment(_ caller: Caller, tenantId: Int64, code rawCode: String, name rawName: String,
-                                 kind: DepartmentRecord.Kind, unitCode: String?) async throws -> DepartmentRecord {
+    public func createDepartment(
+        _ caller: Caller, tenantId: Int64, code rawCode: String, name rawName: String,
+        kind: DepartmentRecord.Kind, unitCode: String?
+    ) async throws -> DepartmentRecord {
         let code = rawCode.trimmingCharacters(in: .whitespaces), name = rawName.trimmingCharacters(in: .whitespaces)
         var problems: [FieldError] = []
         if code.isEmpty || code.count > 32 {
@@ -30,9 +32,10 @@ extension GridService {
             }
             let fits = kind == .district ? unit.kind == .district : (unit.kind == .street || unit.kind == .township)
             guard fits else {
-                throw Errors.field("orgUnitCode", "department.unitKind",
-                                   zh: kind == .district ? "区级部门应属于区" : "街道科室应属于街道或乡镇",
-                                   en: kind == .district ? "a district department belongs to the district itself" : "a street office belongs to a street or township")
+                throw Errors.field(
+                    "orgUnitCode", "department.unitKind",
+                    zh: kind == .district ? "区级部门应属于区" : "街道科室应属于街道或乡镇",
+                    en: kind == .district ? "a district department belongs to the district itself" : "a street office belongs to a street or township")
             }
             try caller.authorize(.departmentWrite, at: unit.path)
             if try await DepartmentStore.find(tx, code: code) != nil {
@@ -58,8 +61,11 @@ extension GridService {
     public func department(_ caller: Caller, tenantId: Int64, id: Int64) async throws -> DepartmentRecord {
         try await withActiveTenant(tenantId) { tx, _ in
             guard let department = try await DepartmentStore.find(tx, id: id) else { throw Errors.departmentNotFound("\(id)") }
-            if department.kind == .streetOffice { try caller.authorize(.departmentRead, at: department.orgUnitPath) }
-            else { try caller.authorizeSomewhere(.departmentRead) }
+            if department.kind == .streetOffice {
+                try caller.authorize(.departmentRead, at: department.orgUnitPath)
+            } else {
+                try caller.authorizeSomewhere(.departmentRead)
+            }
             return department
         }
     }
@@ -75,9 +81,11 @@ extension GridService {
             guard let office = found else { throw Errors.departmentNotFound(code) }
             try caller.authorize(.departmentWrite, at: office.orgUnitPath)
             guard office.kind == .streetOffice else {
-                throw GridError(.conflict, "department.notStreetOffice", Text(
-                    zh: "“\(office.name)”（\(code)）是区级部门；只有街道科室可以接收属地兜底案件",
-                    en: "'\(code)' is a district department; only a street office can receive its street's territorial cases"))
+                throw GridError(
+                    .conflict, "department.notStreetOffice",
+                    Text(
+                        zh: "“\(office.name)”（\(code)）是区级部门；只有街道科室可以接收属地兜底案件",
+                        en: "'\(code)' is a district department; only a street office can receive its street's territorial cases"))
             }
             try await DepartmentStore.designateReceiver(tx, office: office)
             guard let updated = try await DepartmentStore.find(tx, id: office.id) else { throw Errors.departmentNotFound(code) }

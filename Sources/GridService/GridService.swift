@@ -79,8 +79,10 @@ enum Errors {
     }
 
     static func idempotencyKeyReused(_ key: String) -> GridError {
-        GridError(.unprocessable, "idempotency.keyReused", Text(
-            zh: "Idempotency-Key“\(key)”已用于另一个不同内容的请求", en: "Idempotency-Key '\(key)' was already used for a request with another body"))
+        GridError(
+            .unprocessable, "idempotency.keyReused",
+            Text(
+                zh: "Idempotency-Key“\(key)”已用于另一个不同内容的请求", en: "Idempotency-Key '\(key)' was already used for a request with another body"))
     }
 
     static func unitNotFound(_ what: String) -> GridError {
@@ -100,8 +102,9 @@ enum Errors {
     }
 
     static func versionMismatch(_ what: String) -> GridError {
-        GridError(.preconditionFailed, "version.mismatch",
-                  Text(zh: "\(what) 已被他人修改，请刷新后重试", en: "\(what) was changed by someone else; reload it and try again"))
+        GridError(
+            .preconditionFailed, "version.mismatch",
+            Text(zh: "\(what) 已被他人修改，请刷新后重试", en: "\(what) was changed by someone else; reload it and try again"))
     }
 
     static func field(_ field: String, _ code: String, zh: String, en: String) -> GridError {

@@ -78,8 +78,12 @@ extension GridService {
         var next = record
         next.light = light
         let action = light == .red ? "markOverdue" : "warnYellow"
-        guard try await CaseStore.update(tx, next, expectedVersion: record.version, event: (
-            actorId: nil, actor: "system", role: nil, action: action, from: record.state, payload: "{\"light\": \"\(light.rawValue)\"}"))
+        guard
+            try await CaseStore.update(
+                tx, next, expectedVersion: record.version,
+                event: (
+                    actorId: nil, actor: "system", role: nil, action: action, from: record.state, payload: "{\"light\": \"\(light.rawValue)\"}"
+                ))
         else { throw GridError(.conflict, "db.retry", Text(zh: "案件已变化", en: "the case changed meanwhile")) }
         try await ClockStore.setHandlingLight(tx, caseId: record.id, light: light)
         if let written = try await CaseStore.find(tx, id: record.id) { try await Self.enqueueWebhooks(tx, written, event: action, at: now) }
@@ -91,8 +95,9 @@ extension GridService {
         }
         let orderDue = calendar.deadline(from: now, limit: Self.supervisionLimit)
         try await EscalationStore.raiseOrder(tx, caseId: record.id, card: "yellow", reason: "处置超时（时限 \(deadline)）", due: orderDue)
-        try await Self.tell(tx, .handleRed, about: record,
-                            "案件 \(record.number) 已超过处置时限（\(deadline)），已发督办单（黄牌），请于 \(calendar.readable(orderDue)) 前办结或答复")
+        try await Self.tell(
+            tx, .handleRed, about: record,
+            "案件 \(record.number) 已超过处置时限（\(deadline)），已发督办单（黄牌），请于 \(calendar.readable(orderDue)) 前办结或答复")
         return "red: supervision order raised"
     }
 
@@ -102,20 +107,30 @@ extension GridService {
     func lapse(_ job: JobStore.Job, at now: Date, _ tx: Tx) async throws -> String {
         struct Payload: Decodable { var order: Int64 }
         guard let orderId = try? JSONDecoder().decode(Payload.self, from: Data(job.payload.utf8)).order,
-              let order = try await EscalationStore.lockOrder(tx, id: orderId) else { return "no order" }
+            let order = try await EscalationStore.lockOrder(tx, id: orderId)
+        else { return "no order" }
         guard order.resolvedAt == nil, order.repliedAt == nil else { return "moot: the order was answered" }
         guard order.escalatedAt == nil else { return "moot: already red" }
         guard order.due <= now else { return "moot: not yet due" }
         guard let record = try await CaseStore.find(tx, id: order.caseId) else { return "no case" }
         try await EscalationStore.escalate(tx, orderId: order.id, at: now)
-        struct Event: Encodable { var order: Int64; var card: String; var due: Date }
-        guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
-            actorId: nil, actor: "system", role: nil, action: "orderRed", from: record.state,
-            payload: CaseStore.canonicalJSON(Event(order: order.id, card: "red", due: order.due))))
+        struct Event: Encodable {
+            var order: Int64
+            var card: String
+            var due: Date
+        }
+        guard
+            try await CaseStore.update(
+                tx, record, expectedVersion: record.version,
+                event: (
+                    actorId: nil, actor: "system", role: nil, action: "orderRed", from: record.state,
+                    payload: CaseStore.canonicalJSON(Event(order: order.id, card: "red", due: order.due))
+                ))
         else { throw GridError(.conflict, "db.retry", Text(zh: "案件已变化", en: "the case changed meanwhile")) }
         let calendar = try await calendarCache.calendar(tx).calendar
-        try await Self.tell(tx, .orderRed, about: record,
-                            "案件 \(record.number) 的督办单（\(order.reason)）逾期未办（时限 \(calendar.readable(order.due))），升级为红牌督办")
+        try await Self.tell(
+            tx, .orderRed, about: record,
+            "案件 \(record.number) 的督办单（\(order.reason)）逾期未办（时限 \(calendar.readable(order.due))），升级为红牌督办")
         if let written = try await CaseStore.find(tx, id: record.id) { try await Self.enqueueWebhooks(tx, written, event: "orderRed", at: now) }
         return "red card"
     }

@@ -33,7 +33,9 @@ public enum ListFormats {
         var entries: [CategoryEntry] = [], sources: [String] = [], errors: [FieldError] = []
         for row in table.rows {
             let at = "line \(row.line)"
-            func fail(_ column: String, _ code: String, _ zh: String, _ en: String) { errors.append(FieldError("\(at), \(column)", code, Text(zh: zh, en: en))) }
+            func fail(_ column: String, _ code: String, _ zh: String, _ en: String) {
+                errors.append(FieldError("\(at), \(column)", code, Text(zh: zh, en: en)))
+            }
             let code = columns.value("code", in: row), name = columns.value("name", in: row)
             if code == nil { fail("code", "field.required", "缺少编码", "code is required") }
             if name == nil { fail("name", "field.required", "缺少名称", "name is required") }
@@ -55,7 +57,11 @@ public enum ListFormats {
             var level: HandlingLevel?
             if let text = columns.value("defaultLevel", in: row) {
                 level = HandlingLevel(rawValue: text) ?? levelNames[text]
-                if level == nil { fail("defaultLevel", "field.unknownValue", "处置层级“\(text)”无效，可选：社区、街道、区级", "defaultLevel '\(text)' is not one of: \(HandlingLevel.allowedList)") }
+                if level == nil {
+                    fail(
+                        "defaultLevel", "field.unknownValue", "处置层级“\(text)”无效，可选：社区、街道、区级",
+                        "defaultLevel '\(text)' is not one of: \(HandlingLevel.allowedList)")
+                }
             }
             var grades: [Grade] = []
             if let text = columns.value("grades", in: row) {
@@ -66,11 +72,12 @@ public enum ListFormats {
                 }
             }
             guard let code, let name, let kind else { continue }
-            entries.append(CategoryEntry(
-                code: code, parentCode: columns.value("parentCode", in: row), name: name, kind: kind, isPublic: isPublic,
-                filingStandard: columns.value("filingStandard", in: row), closingStandard: columns.value("closingStandard", in: row),
-                grades: grades, leadDepartment: columns.value("leadDepartment", in: row),
-                assistingDepartments: list(columns.value("assistingDepartments", in: row)), defaultLevel: level))
+            entries.append(
+                CategoryEntry(
+                    code: code, parentCode: columns.value("parentCode", in: row), name: name, kind: kind, isPublic: isPublic,
+                    filingStandard: columns.value("filingStandard", in: row), closingStandard: columns.value("closingStandard", in: row),
+                    grades: grades, leadDepartment: columns.value("leadDepartment", in: row),
+                    assistingDepartments: list(columns.value("assistingDepartments", in: row)), defaultLevel: level))
             sources.append(at)
             if errors.count >= OrgPlanner.maxErrors { break }
         }
@@ -82,18 +89,26 @@ public enum ListFormats {
     static func grade(_ text: String) throws(GridError) -> Grade {
         let parts = text.split(whereSeparator: { $0 == ":" || $0 == "：" }).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw GridError(.badRequest, "catalog.grade", Text(zh: "等级“\(text)”应写成 键:名称:时限，如 general:一般:7 workDays", en: "grade '\(text)' must read key:name:limit, e.g. general:一般:7 workDays"))
+            throw GridError(
+                .badRequest, "catalog.grade",
+                Text(zh: "等级“\(text)”应写成 键:名称:时限，如 general:一般:7 workDays", en: "grade '\(text)' must read key:name:limit, e.g. general:一般:7 workDays"))
         }
         let digits = parts[2].prefix { $0.isASCII && $0.isNumber }
         let unitText = parts[2].dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
         guard let amount = Int(digits), amount <= TimeLimit.maxAmount else {
-            throw GridError(.badRequest, "catalog.grade", Text(zh: "等级“\(text)”的时限“\(parts[2])”应以数字开头", en: "the limit '\(parts[2])' of grade '\(text)' must start with a number"))
+            throw GridError(
+                .badRequest, "catalog.grade",
+                Text(zh: "等级“\(text)”的时限“\(parts[2])”应以数字开头", en: "the limit '\(parts[2])' of grade '\(text)' must start with a number"))
         }
         guard !unitText.isEmpty else {
-            throw GridError(.badRequest, "catalog.grade", Text(zh: "等级“\(text)”的时限缺少单位（分钟、工作小时、工作日、自然日）", en: "the limit of grade '\(text)' has no unit (\(LimitUnit.allowedList))"))
+            throw GridError(
+                .badRequest, "catalog.grade",
+                Text(zh: "等级“\(text)”的时限缺少单位（分钟、工作小时、工作日、自然日）", en: "the limit of grade '\(text)' has no unit (\(LimitUnit.allowedList))"))
         }
         guard let unit = LimitUnit(rawValue: unitText) ?? unitNames[unitText] else {
-            throw GridError(.badRequest, "catalog.grade", Text(zh: "时限单位“\(unitText)”无效，可选：分钟、工作小时、工作日、自然日", en: "limit unit '\(unitText)' is not one of: \(LimitUnit.allowedList)"))
+            throw GridError(
+                .badRequest, "catalog.grade",
+                Text(zh: "时限单位“\(unitText)”无效，可选：分钟、工作小时、工作日、自然日", en: "limit unit '\(unitText)' is not one of: \(LimitUnit.allowedList)"))
         }
         return Grade(key: parts[0], name: parts[1], limit: TimeLimit(amount: amount, unit: unit))
     }
@@ -110,9 +125,11 @@ public enum ListFormats {
 
     public static func catalogCSV(_ entries: [CategoryEntry]) -> String {
         let rows = entries.map { e in
-            [e.code, e.parentCode ?? "", e.name, chinese(e.kind), e.isPublic ? "是" : "否", e.filingStandard ?? "", e.closingStandard ?? "",
-             e.grades.map { "\($0.key):\($0.name):\($0.limit.amount)\(chinese($0.limit.unit))" }.joined(separator: "；"),
-             e.leadDepartment ?? "", e.assistingDepartments.joined(separator: "、"), e.defaultLevel?.label.zh ?? ""]
+            [
+                e.code, e.parentCode ?? "", e.name, chinese(e.kind), e.isPublic ? "是" : "否", e.filingStandard ?? "", e.closingStandard ?? "",
+                e.grades.map { "\($0.key):\($0.name):\($0.limit.amount)\(chinese($0.limit.unit))" }.joined(separator: "；"),
+                e.leadDepartment ?? "", e.assistingDepartments.joined(separator: "、"), e.defaultLevel?.label.zh ?? "",
+            ]
         }
         return CSVTable.render(header: catalogColumns.map(chineseHeader), rows: rows)
     }
@@ -156,8 +173,11 @@ public enum ListFormats {
         for row in table.rows {
             var values: [String: String] = [:]
             for column in dutyColumns where column.required {
-                if let value = columns.value(column.key, in: row) { values[column.key] = value } else {
-                    errors.append(FieldError("line \(row.line), \(column.key)", "field.required", Text(zh: "缺少 \(column.names[1])", en: "\(column.key) is required")))
+                if let value = columns.value(column.key, in: row) {
+                    values[column.key] = value
+                } else {
+                    errors.append(
+                        FieldError("line \(row.line), \(column.key)", "field.required", Text(zh: "缺少 \(column.names[1])", en: "\(column.key) is required")))
                 }
             }
             if let category = values["categoryCode"], let area = values["areaCode"], let department = values["department"] {
@@ -220,17 +240,27 @@ public enum ListFormats {
         var cases: [RoutingTestCase] = [], errors: [FieldError] = []
         for row in table.rows {
             let at = "line \(row.line)"
-            func fail(_ column: String, _ zh: String, _ en: String) { errors.append(FieldError("\(at), \(column)", "routing.test.invalid", Text(zh: zh, en: en))) }
+            func fail(_ column: String, _ zh: String, _ en: String) {
+                errors.append(FieldError("\(at), \(column)", "routing.test.invalid", Text(zh: zh, en: en)))
+            }
             let lat = columns.value("lat", in: row).flatMap(Double.init), lng = columns.value("lng", in: row).flatMap(Double.init)
             if lat == nil { fail("lat", "纬度应为数字", "lat must be a number") }
             if lng == nil { fail("lng", "经度应为数字", "lng must be a number") }
             var source = CaseSource.gridWorker
             if let text = columns.value("source", in: row) {
-                if let known = CaseSource(rawValue: text) { source = known } else { fail("source", "来源“\(text)”无效，可选：\(CaseSource.allowedList)", "source '\(text)' is not one of: \(CaseSource.allowedList)") }
+                if let known = CaseSource(rawValue: text) {
+                    source = known
+                } else {
+                    fail("source", "来源“\(text)”无效，可选：\(CaseSource.allowedList)", "source '\(text)' is not one of: \(CaseSource.allowedList)")
+                }
             }
             var time = now
             if let text = columns.value("at", in: row) {
-                if let parsed = parseTime(text) { time = parsed } else { fail("at", "时间“\(text)”应为 2026-11-23 10:00 或 RFC 3339", "time '\(text)' must be 2026-11-23 10:00 or RFC 3339") }
+                if let parsed = parseTime(text) {
+                    time = parsed
+                } else {
+                    fail("at", "时间“\(text)”应为 2026-11-23 10:00 或 RFC 3339", "time '\(text)' must be 2026-11-23 10:00 or RFC 3339")
+                }
             }
             var level: HandlingLevel?
             if let text = columns.value("expectLevel", in: row) {
@@ -238,11 +268,13 @@ public enum ListFormats {
                 if level == nil { fail("expectLevel", "层级“\(text)”无效", "level '\(text)' is not one of: \(HandlingLevel.allowedList)") }
             }
             guard let category = columns.value("category", in: row), let lat, let lng else { continue }
-            cases.append(RoutingTestCase(
-                source: at,
-                question: RoutingQuestion(categoryCode: category, grade: columns.value("grade", in: row), source: source, lat: lat, lng: lng,
-                                          description: columns.value("description", in: row) ?? "", at: time),
-                expectedBasis: columns.value("expectRule", in: row), expectedLead: columns.value("expectLead", in: row), expectedLevel: level))
+            cases.append(
+                RoutingTestCase(
+                    source: at,
+                    question: RoutingQuestion(
+                        categoryCode: category, grade: columns.value("grade", in: row), source: source, lat: lat, lng: lng,
+                        description: columns.value("description", in: row) ?? "", at: time),
+                    expectedBasis: columns.value("expectRule", in: row), expectedLead: columns.value("expectLead", in: row), expectedLevel: level))
         }
         if !errors.isEmpty { throw GridError.invalid(Array(errors.prefix(OrgPlanner.maxErrors))) }
         return cases

@@ -92,14 +92,17 @@ extension GridService {
     }
 
     /// Creates one unit under `parentId`, checked like an imported feature.
-    public func createUnit(_ caller: Caller, tenantId: Int64, parentId: Int64, kind: OrgUnitKind, code: String, name: String,
-                           gridLevel: Int?, geometry: JSONValue?) async throws -> OrgUnitRecord {
+    public func createUnit(
+        _ caller: Caller, tenantId: Int64, parentId: Int64, kind: OrgUnitKind, code: String, name: String,
+        gridLevel: Int?, geometry: JSONValue?
+    ) async throws -> OrgUnitRecord {
         try await withActiveTenant(tenantId) { tx, tenant in
             guard let parent = try await OrgUnitStore.find(tx, id: parentId) else { throw Errors.unitNotFound("\(parentId)") }
             try caller.authorize(.orgWrite, at: parent.path)
             let area = try geometry.map { value throws(GridError) in try Area.parse(geoJSON: value, at: "geometry") }
-            let draft = UnitDraft(source: "body", code: code.trimmingCharacters(in: .whitespaces), name: name.trimmingCharacters(in: .whitespaces),
-                                  kind: kind, gridLevel: gridLevel, parentCode: parent.code, area: area)
+            let draft = UnitDraft(
+                source: "body", code: code.trimmingCharacters(in: .whitespaces), name: name.trimmingCharacters(in: .whitespaces),
+                kind: kind, gridLevel: gridLevel, parentCode: parent.code, area: area)
             try await OrgUnitStore.lockTree(tx)
             let plan = try OrgPlanner.plan([draft], existing: try await OrgUnitStore.treeNodes(tx), maxGridLevels: tenant.settings.gridLevels.count)
             let placed = try await OrgUnitStore.insert(tx, plan: plan)
@@ -111,8 +114,10 @@ extension GridService {
     /// Renames and/or moves a unit in one transaction: either every change is made or none.
     /// A move takes the unit (with its subtree) under a parent of a fitting kind within the same
     /// coded ancestor, so that every code stays true. `ifVersion` guards against lost updates.
-    public func updateUnit(_ caller: Caller, tenantId: Int64, id: Int64, name rawName: String?, newParentId: Int64?,
-                           ifVersion: Int64?) async throws -> OrgUnitRecord {
+    public func updateUnit(
+        _ caller: Caller, tenantId: Int64, id: Int64, name rawName: String?, newParentId: Int64?,
+        ifVersion: Int64?
+    ) async throws -> OrgUnitRecord {
         let name = rawName?.trimmingCharacters(in: .whitespaces)
         if let name, name.isEmpty || name.count > 100 {
             throw Errors.field("name", "org.unit.badName", zh: "名称应为 1–100 个字符", en: "name must be 1–100 characters")
@@ -140,12 +145,14 @@ extension GridService {
 
     static func checkMove(_ tx: Tx, _ unit: OrgUnitRecord, under parent: OrgUnitRecord) async throws {
         if unit.path.covers(parent.path) {
-            throw Errors.field("parentId", "org.unit.moveCycle", zh: "不能把“\(unit.name)”移到它自己或其下级“\(parent.name)”之下",
-                               en: "cannot move '\(unit.code)' under itself or its descendant '\(parent.code)'")
+            throw Errors.field(
+                "parentId", "org.unit.moveCycle", zh: "不能把“\(unit.name)”移到它自己或其下级“\(parent.name)”之下",
+                en: "cannot move '\(unit.code)' under itself or its descendant '\(parent.code)'")
         }
         guard unit.kind.canHang(gridLevel: unit.gridLevel, under: parent.kind, parentGridLevel: parent.gridLevel) else {
-            throw Errors.field("parentId", "org.unit.kindNotAllowed", zh: "\(unit.kind.label.zh)不能位于\(parent.kind.label.zh)之下",
-                               en: "a \(unit.kind.rawValue) cannot be placed under a \(parent.kind.rawValue)")
+            throw Errors.field(
+                "parentId", "org.unit.kindNotAllowed", zh: "\(unit.kind.label.zh)不能位于\(parent.kind.label.zh)之下",
+                en: "a \(unit.kind.rawValue) cannot be placed under a \(parent.kind.rawValue)")
         }
         if UnitCode.isNational(unit.kind) {
             let chain = try await OrgUnitStore.chain(tx, ids: parent.path.ids)
@@ -159,13 +166,15 @@ extension GridService {
     /// The grid under a WGS84 point and its chain; 404 when the point lies in no grid.
     public func locate(_ caller: Caller, tenantId: Int64, lat: Double, lng: Double) async throws -> Location {
         guard let point = Coordinate(lng: lng, lat: lat) else {
-            throw Errors.field("lat,lng", "geo.badCoordinate", zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度", en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")
+            throw Errors.field(
+                "lat,lng", "geo.badCoordinate", zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度", en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")
         }
         if case .operator = caller { _ = try await withActiveTenant(tenantId) { _, tenant in tenant } }
         let chain = try await OrgUnitStore.locateChain(db, tenantId: tenantId, point)
         guard let grid = chain.last else {
-            throw GridError(.notFound, "locate.outsideDistrict",
-                            Text(zh: "点 (\(lat), \(lng)) 不在本区任何网格内", en: "point (\(lat), \(lng)) is not inside any grid of this district"))
+            throw GridError(
+                .notFound, "locate.outsideDistrict",
+                Text(zh: "点 (\(lat), \(lng)) 不在本区任何网格内", en: "point (\(lat), \(lng)) is not inside any grid of this district"))
         }
         try caller.authorize(.locate, at: grid.path)
         return Location(grid: grid, chain: chain)

@@ -11,20 +11,37 @@ extension GridService {
             let record = try await Self.readableCase(tx, caller, id: caseId)
             let role = caller.principal?.bindings.first { [.dispatcher, .shiftLeader].contains($0.role) && $0.scope.covers(record.gridPath) }?.role
             if caller.principal != nil && role == nil {
-                throw GridError(.forbidden, "case.callback.notAllowed", Text(
-                    zh: "只有辖区内的派遣员或值班长可以记录回访", en: "only a dispatcher or shift leader whose scope holds the case records a call-back"))
+                throw GridError(
+                    .forbidden, "case.callback.notAllowed",
+                    Text(
+                        zh: "只有辖区内的派遣员或值班长可以记录回访", en: "only a dispatcher or shift leader whose scope holds the case records a call-back"))
             }
             guard record.state == .closed || record.state == .evaluated else {
-                throw GridError(.conflict, "case.callback.notClosed", Text(
-                    zh: "案件 \(record.number) 尚未结案（\(record.state.label.zh)），结案后回访", en: "case \(record.number) is \(record.state.label.en); call back once it is closed"))
+                throw GridError(
+                    .conflict, "case.callback.notClosed",
+                    Text(
+                        zh: "案件 \(record.number) 尚未结案（\(record.state.label.zh)），结案后回访",
+                        en: "case \(record.number) is \(record.state.label.en); call back once it is closed"))
             }
             let now = Date()
             let id = try await OutcomeStore.addCallback(tx, caseId: record.id, callback, at: now, by: caller.principal?.userId)
-            struct Event: Encodable { var callback: Int64; var contacted: Bool; var resolved: Bool?; var satisfaction: String? }
-            guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
-                actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: role?.rawValue, action: "callback", from: record.state,
-                payload: CaseStore.canonicalJSON(Event(callback: id, contacted: callback.contacted, resolved: callback.resolved,
-                                                       satisfaction: callback.satisfaction?.rawValue))))
+            struct Event: Encodable {
+                var callback: Int64
+                var contacted: Bool
+                var resolved: Bool?
+                var satisfaction: String?
+            }
+            guard
+                try await CaseStore.update(
+                    tx, record, expectedVersion: record.version,
+                    event: (
+                        actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: role?.rawValue, action: "callback",
+                        from: record.state,
+                        payload: CaseStore.canonicalJSON(
+                            Event(
+                                callback: id, contacted: callback.contacted, resolved: callback.resolved,
+                                satisfaction: callback.satisfaction?.rawValue))
+                    ))
             else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
             let written = try await CaseStore.find(tx, id: caseId)!
             try await Self.enqueueWebhooks(tx, written, event: "callback", at: now)

@@ -28,8 +28,10 @@ public struct RoutingQuestion: Sendable {
     /// List every earlier rule in the explanation, also those about other categories.
     public var allRules: Bool
 
-    public init(categoryCode: String, grade: String? = nil, source: CaseSource = .gridWorker, lat: Double, lng: Double,
-                description: String = "", at: Date = Date(), allRules: Bool = false) {
+    public init(
+        categoryCode: String, grade: String? = nil, source: CaseSource = .gridWorker, lat: Double, lng: Double,
+        description: String = "", at: Date = Date(), allRules: Bool = false
+    ) {
         self.allRules = allRules
         self.categoryCode = categoryCode
         self.grade = grade
@@ -92,8 +94,12 @@ extension GridService {
     /// The parsed rules of `record`, reading its document when the record came without it.
     static func ruleSet(of record: RuleSetRecord, _ tx: Tx) async throws -> RuleSet {
         if let text = record.document { return try parseRuleSet(text) }
-        guard let text = try await RuleSetStore.document(tx, id: record.id) else { throw GridError(.notFound, "rules.notFound", Text(
-            zh: "规则集 \(record.number) 不存在", en: "rule set \(record.number) does not exist")) }
+        guard let text = try await RuleSetStore.document(tx, id: record.id) else {
+            throw GridError(
+                .notFound, "rules.notFound",
+                Text(
+                    zh: "规则集 \(record.number) 不存在", en: "rule set \(record.number) does not exist"))
+        }
         return try parseRuleSet(text)
     }
 
@@ -130,11 +136,12 @@ extension GridService {
         case .number(let n): found = try await RuleSetStore.find(tx, number: n, withDocument: withDocument)
         }
         guard let found else {
-            let what: String = switch choice {
-            case .published: "published"
-            case .draft: "draft"
-            case .number(let n): "\(n)"
-            }
+            let what: String =
+                switch choice {
+                case .published: "published"
+                case .draft: "draft"
+                case .number(let n): "\(n)"
+                }
             throw GridError(.notFound, "rules.notFound", Text(zh: "规则集“\(what)”不存在", en: "rule set '\(what)' does not exist"))
         }
         return found
@@ -159,8 +166,9 @@ extension GridService {
                 _ = try await RuleSetStore.insertDraft(tx, document: text, note: note, createdBy: caller.actorName)
             }
             let saved = try await Self.findRuleSet(tx, .draft)
-            try await AuditStore.record(tx, actor: caller.actorName, userId: caller.userId, action: before == nil ? "create" : "update",
-                                        entity: "ruleSet", key: String(saved.number), before: before?.document, after: text)
+            try await AuditStore.record(
+                tx, actor: caller.actorName, userId: caller.userId, action: before == nil ? "create" : "update",
+                entity: "ruleSet", key: String(saved.number), before: before?.document, after: text)
             return RuleSetView(record: saved, ruleSet: set, report: try await Self.validate(tx, set))
         }
     }
@@ -184,15 +192,17 @@ extension GridService {
             let set = try await Self.ruleSet(of: draft, tx)
             let report = try await Self.validate(tx, set)
             guard report.isPublishable else {
-                throw GridError(.unprocessable, "rules.notPublishable",
-                                Text(zh: "草稿有 \(report.errors.count) 处错误，不能发布", en: "the draft has \(report.errors.count) error(s) and cannot be published"),
-                                fieldErrors: report.errors)
+                throw GridError(
+                    .unprocessable, "rules.notPublishable",
+                    Text(zh: "草稿有 \(report.errors.count) 处错误，不能发布", en: "the draft has \(report.errors.count) error(s) and cannot be published"),
+                    fieldErrors: report.errors)
             }
             let previous = try await RuleSetStore.find(tx, status: .published)
             try await RuleSetStore.publish(tx, id: draft.id, by: caller.actorName)
-            try await AuditStore.record(tx, actor: caller.actorName, userId: caller.userId, action: "publish", entity: "ruleSet",
-                                        key: String(draft.number), before: previous.map { "{\"number\": \($0.number)}" },
-                                        after: "{\"number\": \(draft.number)}")
+            try await AuditStore.record(
+                tx, actor: caller.actorName, userId: caller.userId, action: "publish", entity: "ruleSet",
+                key: String(draft.number), before: previous.map { "{\"number\": \($0.number)}" },
+                after: "{\"number\": \(draft.number)}")
             return RuleSetView(record: try await Self.findRuleSet(tx, .number(draft.number)), ruleSet: set, report: report)
         }
     }
@@ -217,29 +227,36 @@ extension GridService {
 
     /// Routes a hypothetical report and says why: the grid and chain, the category, the rule that
     /// matched (or the fallback) and the rules tried before it, the departments and the deadlines.
-    public func explain(_ caller: Caller, tenantId: Int64, _ question: RoutingQuestion, ruleSet choice: RuleSetChoice = .published) async throws -> RoutingAnswer {
+    public func explain(_ caller: Caller, tenantId: Int64, _ question: RoutingQuestion, ruleSet choice: RuleSetChoice = .published) async throws
+        -> RoutingAnswer
+    {
         let location = try await locate(caller, tenantId: tenantId, lat: question.lat, lng: question.lng)
         let grid = location.grid, chain = location.chain
         try caller.authorize(.catalogRead, at: grid.path)
         return try await withTenant(for: caller, tenantId) { tx in
             let item = try await Self.item(tx, code: question.categoryCode, grade: question.grade)
-            let record: RuleSetRecord? = choice == .published
+            let record: RuleSetRecord? =
+                choice == .published
                 ? try await RuleSetStore.find(tx, status: .published, withDocument: false) : try await Self.findRuleSet(tx, choice, withDocument: false)
-            return try await route(tx, item: item, chain: chain, source: question.source, description: question.description, at: question.at,
-                                   ruleSet: record, allRules: question.allRules)
+            return try await route(
+                tx, item: item, chain: chain, source: question.source, description: question.description, at: question.at,
+                ruleSet: record, allRules: question.allRules)
         }
     }
 
     /// Routes a report of `item` at the grid ending `chain` by `ruleSet` (none: the fallbacks
     /// alone): the decision, why, the lead department and the stage deadlines from `at`.
-    func route(_ tx: Tx, item: (chain: [CategoryRecord], record: CategoryRecord, grade: Grade), chain: [OrgUnitRecord], source: CaseSource,
-               description: String, at: Date, ruleSet record: RuleSetRecord?, allRules: Bool = false) async throws -> RoutingAnswer {
+    func route(
+        _ tx: Tx, item: (chain: [CategoryRecord], record: CategoryRecord, grade: Grade), chain: [OrgUnitRecord], source: CaseSource,
+        description: String, at: Date, ruleSet record: RuleSetRecord?, allRules: Bool = false
+    ) async throws -> RoutingAnswer {
         let (categoryChain, category, grade) = item
         var router = Router(ruleSet: .empty)
         if let record { router = try await routerCache.router(for: record, tx) }
         let categoryCodes = categoryChain.map(\.entry.code), areaCodes = chain.map(\.code)
-        let duties = try await DutyStore.candidates(tx, categories: Dictionary(uniqueKeysWithValues: categoryChain.map { ($0.id, $0.entry.code) }),
-                                                    areas: Dictionary(uniqueKeysWithValues: chain.map { ($0.id, $0.code) }))
+        let duties = try await DutyStore.candidates(
+            tx, categories: Dictionary(uniqueKeysWithValues: categoryChain.map { ($0.id, $0.entry.code) }),
+            areas: Dictionary(uniqueKeysWithValues: chain.map { ($0.id, $0.code) }))
         router = router.with(duties: DutyIndex(duties))
         let calendar = try await calendarCache.calendar(tx)
         let street = chain.first { $0.kind == .street || $0.kind == .township }
@@ -258,8 +275,9 @@ extension GridService {
         var limits = router.ruleSet.limits(profile: explanation.decision.deadlineProfile)
         if limits[.handle] == nil { limits[.handle] = grade.limit }
         let deadlines = Self.deadlines(limits, from: at, on: calendar.calendar)
-        return RoutingAnswer(grid: chain.last!, chain: chain, category: category, categoryChain: categoryChain, grade: grade, ruleSet: record,
-                             explanation: explanation, rule: rule, street: street, leadDepartment: lead, deadlines: deadlines)
+        return RoutingAnswer(
+            grid: chain.last!, chain: chain, category: category, categoryChain: categoryChain, grade: grade, ruleSet: record,
+            explanation: explanation, rule: rule, street: street, leadDepartment: lead, deadlines: deadlines)
     }
 
     /// Stage deadlines in order: dispatch from the report, signing from dispatch, handling from
@@ -325,7 +343,9 @@ extension GridService {
                 lead = decision.lead?.token ?? ""
                 level = decision.level
                 if let expected = testCase.expectedBasis, expected != basis { differences.append("rule: expected \(expected), got \(basis)") }
-                if let expected = testCase.expectedLead, expected != lead { differences.append("lead: expected \(expected), got \(lead.isEmpty ? "none" : lead)") }
+                if let expected = testCase.expectedLead, expected != lead {
+                    differences.append("lead: expected \(expected), got \(lead.isEmpty ? "none" : lead)")
+                }
                 if let expected = testCase.expectedLevel, expected != decision.level {
                     differences.append("level: expected \(expected.rawValue), got \(decision.level.rawValue)")
                 }
@@ -337,4 +357,3 @@ extension GridService {
         return results
     }
 }
-

@@ -68,7 +68,8 @@ extension GridService {
     func syncClocks(_ next: inout CaseRecord, from record: CaseRecord, action: CaseAction, at now: Date, district: DistrictCalendar, _ tx: Tx) async throws {
         let calendar = district.calendar, thresholds = district.document.trafficLight ?? .init()
         let changes = CaseStageClocks.changes(from: record.state, to: next.state)
-        let handleMoved = CaseStageClocks.open(in: record.state).contains(.handle) && CaseStageClocks.open(in: next.state).contains(.handle)
+        let handleMoved =
+            CaseStageClocks.open(in: record.state).contains(.handle) && CaseStageClocks.open(in: next.state).contains(.handle)
             && (next.handleDue != record.handleDue || next.warnAt != record.warnAt || next.redAt != record.redAt)
         guard !changes.isEmpty || handleMoved || action == .file else { return }
         let open = try await ClockStore.clocks(tx, caseId: record.id).map(\.clock).filter { $0.stoppedAt == nil }
@@ -84,8 +85,9 @@ extension GridService {
                 guard let clock = open.first(where: { $0.stage == stage }) else { continue }
                 let due = stage == .handle ? (record.handleDue ?? clock.due) : clock.due
                 let light = stage == .handle ? Self.light(of: record, at: now) : clock.light(at: now)
-                try await ClockStore.stop(tx, caseId: record.id, stage: stage, at: now,
-                                          lateSeconds: CaseStageClocks.lateSeconds(due: due, stoppedAt: now, on: calendar), light: light)
+                try await ClockStore.stop(
+                    tx, caseId: record.id, stage: stage, at: now,
+                    lateSeconds: CaseStageClocks.lateSeconds(due: due, stoppedAt: now, on: calendar), light: light)
             case .start(let stage):
                 var due: Date?
                 switch stage {
@@ -98,12 +100,14 @@ extension GridService {
                 }
                 guard let due else { continue }
                 if stage == .handle, let warn = next.warnAt, let red = next.redAt {
-                    try await ClockStore.start(tx, caseId: next.id, stage: .handle, startedAt: now, due: due, warnAt: warn, redAt: red,
-                                               light: next.light, calendarGap: coverage.lacks(from: now, to: due, on: calendar), now: now)
+                    try await ClockStore.start(
+                        tx, caseId: next.id, stage: .handle, startedAt: now, due: due, warnAt: warn, redAt: red,
+                        light: next.light, calendarGap: coverage.lacks(from: now, to: due, on: calendar), now: now)
                 } else if stage != .handle {
                     let times = calendar.lightTimes(start: now, due: due, thresholds: thresholds)
-                    try await ClockStore.start(tx, caseId: next.id, stage: stage, startedAt: now, due: due, warnAt: times.yellow, redAt: times.red,
-                                               calendarGap: coverage.lacks(from: now, to: due, on: calendar), now: now)
+                    try await ClockStore.start(
+                        tx, caseId: next.id, stage: stage, startedAt: now, due: due, warnAt: times.yellow, redAt: times.red,
+                        calendarGap: coverage.lacks(from: now, to: due, on: calendar), now: now)
                 }
             }
         }
@@ -127,8 +131,9 @@ extension GridService {
     {
         let times = district.calendar.lightTimes(start: now, due: due, thresholds: district.document.trafficLight ?? .init())
         let gap = HolidayCoverage(district.document).lacks(from: now, to: due, on: district.calendar)
-        let id = try await ClockStore.start(tx, caseId: caseId, stage: .dispatch, startedAt: now, due: due, warnAt: times.yellow, redAt: times.red,
-                                            calendarGap: gap, now: now)
+        let id = try await ClockStore.start(
+            tx, caseId: caseId, stage: .dispatch, startedAt: now, due: due, warnAt: times.yellow, redAt: times.red,
+            calendarGap: gap, now: now)
         return (StageClock(id: id, stage: .dispatch, startedAt: now, due: due, warnAt: times.yellow, redAt: times.red), gap)
     }
 
@@ -139,17 +144,26 @@ extension GridService {
     func stageLight(_ light: TrafficLight, job: JobStore.Job, at now: Date, _ tx: Tx) async throws -> String {
         struct Payload: Decodable { var clock: Int64 }
         guard let clockId = try? JSONDecoder().decode(Payload.self, from: Data(job.payload.utf8)).clock,
-              let clock = try await ClockStore.lock(tx, id: clockId) else { return "no clock" }
+            let clock = try await ClockStore.lock(tx, id: clockId)
+        else { return "no clock" }
         guard clock.stoppedAt == nil else { return "moot: the \(clock.stage.rawValue) stage ended" }
         guard (light == .red ? clock.redAt : clock.warnAt) <= now else { return "moot: the deadline moved" }
         guard clock.light < light else { return "moot: already \(clock.light.rawValue)" }
         guard let record = try await CaseStore.find(tx, id: job.caseId ?? -1) else { return "no case" }
         try await ClockStore.setLight(tx, id: clock.id, light: light)
         let action = light == .red ? "stageOverdue" : "stageYellow"
-        struct Event: Encodable { var stage: String; var light: String; var due: Date }
-        guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
-            actorId: nil, actor: "system", role: nil, action: action, from: record.state,
-            payload: CaseStore.canonicalJSON(Event(stage: clock.stage.rawValue, light: light.rawValue, due: clock.due))))
+        struct Event: Encodable {
+            var stage: String
+            var light: String
+            var due: Date
+        }
+        guard
+            try await CaseStore.update(
+                tx, record, expectedVersion: record.version,
+                event: (
+                    actorId: nil, actor: "system", role: nil, action: action, from: record.state,
+                    payload: CaseStore.canonicalJSON(Event(stage: clock.stage.rawValue, light: light.rawValue, due: clock.due))
+                ))
         else { throw GridError(.conflict, "db.retry", Text(zh: "案件已变化", en: "the case changed meanwhile")) }
         let calendar = try await calendarCache.calendar(tx).calendar
         let what = light == .red ? "已超过时限（\(calendar.readable(clock.due))）" : "时限将至（\(calendar.readable(clock.due))）"
@@ -173,33 +187,50 @@ extension GridService {
     public func raiseOrder(_ caller: Caller, tenantId: Int64, caseId: Int64, reason rawReason: String, limit: TimeLimit?) async throws -> CaseView {
         let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...CaseActionInput.maxText).contains(reason.count) else {
-            throw Errors.field("reason", "field.required", zh: "督办事由应为 1–\(CaseActionInput.maxText) 个字符，实际 \(reason.count) 个",
-                               en: "an order's reason has 1–\(CaseActionInput.maxText) characters, got \(reason.count)")
+            throw Errors.field(
+                "reason", "field.required", zh: "督办事由应为 1–\(CaseActionInput.maxText) 个字符，实际 \(reason.count) 个",
+                en: "an order's reason has 1–\(CaseActionInput.maxText) characters, got \(reason.count)")
         }
         if let limit, !(1...TimeLimit.maxAmount).contains(limit.amount) {
-            throw Errors.field("limit.amount", "field.outOfRange", zh: "督办时限应在 1–\(TimeLimit.maxAmount) 之间，实际为 \(limit.amount)",
-                               en: "an order's limit is 1–\(TimeLimit.maxAmount) long, got \(limit.amount)")
+            throw Errors.field(
+                "limit.amount", "field.outOfRange", zh: "督办时限应在 1–\(TimeLimit.maxAmount) 之间，实际为 \(limit.amount)",
+                en: "an order's limit is 1–\(TimeLimit.maxAmount) long, got \(limit.amount)")
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             let record = try await Self.readableCase(tx, caller, id: caseId)
             if let principal = caller.principal,
-               !principal.bindings.contains(where: { Self.orderRaisers.contains($0.role) && $0.scope.covers(record.gridPath) }) {
-                throw GridError(.forbidden, "case.order.notAllowed", Text(
-                    zh: "只有辖区内的领导或值班长可以督办", en: "only a leader or shift leader whose scope holds the case may raise an order"))
+                !principal.bindings.contains(where: { Self.orderRaisers.contains($0.role) && $0.scope.covers(record.gridPath) })
+            {
+                throw GridError(
+                    .forbidden, "case.order.notAllowed",
+                    Text(
+                        zh: "只有辖区内的领导或值班长可以督办", en: "only a leader or shift leader whose scope holds the case may raise an order"))
             }
             guard record.state.isOpen else {
-                throw GridError(.conflict, "case.order.caseNotOpen", Text(
-                    zh: "案件 \(record.number) 已\(record.state.label.zh)，不能督办", en: "case \(record.number) is \(record.state.label.en) and cannot take an order"))
+                throw GridError(
+                    .conflict, "case.order.caseNotOpen",
+                    Text(
+                        zh: "案件 \(record.number) 已\(record.state.label.zh)，不能督办",
+                        en: "case \(record.number) is \(record.state.label.en) and cannot take an order"))
             }
             let now = Date(), calendar = try await self.calendarCache.calendar(tx).calendar
             let due = calendar.deadline(from: now, limit: limit ?? Self.supervisionLimit)
-            let orderId = try await EscalationStore.raiseOrder(tx, caseId: record.id, card: "yellow", reason: reason, due: due, manual: true,
-                                                               raisedBy: caller.principal?.userId)
-            struct Event: Encodable { var order: Int64; var reason: String; var due: Date }
-            guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
-                actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli",
-                role: caller.principal?.bindings.first { Self.orderRaisers.contains($0.role) && $0.scope.covers(record.gridPath) }?.role.rawValue,
-                action: "raiseOrder", from: record.state, payload: CaseStore.canonicalJSON(Event(order: orderId, reason: reason, due: due))))
+            let orderId = try await EscalationStore.raiseOrder(
+                tx, caseId: record.id, card: "yellow", reason: reason, due: due, manual: true,
+                raisedBy: caller.principal?.userId)
+            struct Event: Encodable {
+                var order: Int64
+                var reason: String
+                var due: Date
+            }
+            guard
+                try await CaseStore.update(
+                    tx, record, expectedVersion: record.version,
+                    event: (
+                        actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli",
+                        role: caller.principal?.bindings.first { Self.orderRaisers.contains($0.role) && $0.scope.covers(record.gridPath) }?.role.rawValue,
+                        action: "raiseOrder", from: record.state, payload: CaseStore.canonicalJSON(Event(order: orderId, reason: reason, due: due))
+                    ))
             else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
             try await Self.tell(tx, .orderRaised, about: record, "案件 \(record.number) 被督办（\(reason)），请于 \(calendar.readable(due)) 前办理并答复")
             let written = try await CaseStore.find(tx, id: caseId)!
@@ -213,14 +244,18 @@ extension GridService {
     public func replyToOrder(_ caller: Caller, tenantId: Int64, caseId: Int64, orderId: Int64, reply rawReply: String) async throws -> CaseView {
         let reply = rawReply.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...CaseActionInput.maxText).contains(reply.count) else {
-            throw Errors.field("reply", "field.required", zh: "答复应为 1–\(CaseActionInput.maxText) 个字符，实际 \(reply.count) 个",
-                               en: "a reply has 1–\(CaseActionInput.maxText) characters, got \(reply.count)")
+            throw Errors.field(
+                "reply", "field.required", zh: "答复应为 1–\(CaseActionInput.maxText) 个字符，实际 \(reply.count) 个",
+                en: "a reply has 1–\(CaseActionInput.maxText) characters, got \(reply.count)")
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             let record = try await Self.readableCase(tx, caller, id: caseId)
             guard let order = try await EscalationStore.lockOrder(tx, id: orderId), order.caseId == record.id else {
-                throw GridError(.notFound, "case.order.notFound", Text(zh: "案件 \(record.number) 没有督办单 \(orderId)",
-                                                                        en: "case \(record.number) has no supervision order \(orderId)"))
+                throw GridError(
+                    .notFound, "case.order.notFound",
+                    Text(
+                        zh: "案件 \(record.number) 没有督办单 \(orderId)",
+                        en: "case \(record.number) has no supervision order \(orderId)"))
             }
             guard Self.roles(caller, at: record).contains(.departmentLiaison) else {
                 throw GridError(.forbidden, "case.order.notYours", Text(zh: "只有主办部门可以答复督办", en: "only the lead department answers an order"))
@@ -230,10 +265,17 @@ extension GridService {
             }
             let now = Date()
             try await EscalationStore.reply(tx, orderId: order.id, reply: reply, by: caller.principal?.userId, at: now, resolves: false)
-            struct Event: Encodable { var order: Int64; var reply: String }
-            guard try await CaseStore.update(tx, record, expectedVersion: record.version, event: (
-                actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: Role.departmentLiaison.rawValue,
-                action: "replyOrder", from: record.state, payload: CaseStore.canonicalJSON(Event(order: order.id, reply: reply))))
+            struct Event: Encodable {
+                var order: Int64
+                var reply: String
+            }
+            guard
+                try await CaseStore.update(
+                    tx, record, expectedVersion: record.version,
+                    event: (
+                        actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: Role.departmentLiaison.rawValue,
+                        action: "replyOrder", from: record.state, payload: CaseStore.canonicalJSON(Event(order: order.id, reply: reply))
+                    ))
             else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
             try await Self.tell(tx, .orderReplied, about: record, "案件 \(record.number) 的督办已答复：\(reply)", raiser: order.raisedBy)
             let written = try await CaseStore.find(tx, id: caseId)!

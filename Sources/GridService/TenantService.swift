@@ -16,7 +16,10 @@ extension GridService {
         let code = rawCode.uppercased(), adminLogin = rawLogin.lowercased()
         var problems: [FieldError] = []
         if code.range(of: "^[A-Z][A-Z0-9]{1,15}$", options: .regularExpression) == nil {
-            problems.append(FieldError("code", "tenant.badCode", Text(zh: "区代码“\(rawCode)”应为 2–16 个字母数字，以字母开头", en: "tenant code '\(rawCode)' must be 2–16 letters or digits, starting with a letter")))
+            problems.append(
+                FieldError(
+                    "code", "tenant.badCode",
+                    Text(zh: "区代码“\(rawCode)”应为 2–16 个字母数字，以字母开头", en: "tenant code '\(rawCode)' must be 2–16 letters or digits, starting with a letter")))
         }
         if name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 100 {
             problems.append(FieldError("name", "tenant.badName", Text(zh: "名称应为 1–100 个字符", en: "name must be 1–100 characters")))
@@ -65,14 +68,23 @@ extension GridService {
     public func setGridLevels(code: String, levels: [GridLevel]) async throws -> TenantRecord {
         var problems: [FieldError] = []
         if !(1...5).contains(levels.count) {
-            problems.append(FieldError("gridLevels", "tenant.gridLevels.count", Text(zh: "网格层级应为 1–5 级，实际 \(levels.count) 级", en: "a district has 1–5 grid levels, not \(levels.count)")))
+            problems.append(
+                FieldError(
+                    "gridLevels", "tenant.gridLevels.count",
+                    Text(zh: "网格层级应为 1–5 级，实际 \(levels.count) 级", en: "a district has 1–5 grid levels, not \(levels.count)")))
         }
         for (i, level) in levels.enumerated() {
             if level.key.range(of: "^[a-zA-Z][a-zA-Z0-9]{0,31}$", options: .regularExpression) == nil || OrgUnitKind(rawValue: level.key) != nil {
-                problems.append(FieldError("gridLevels[\(i)].key", "tenant.gridLevels.key", Text(zh: "层级键“\(level.key)”应为字母开头的字母数字，且不能与单元类型同名", en: "level key '\(level.key)' must be letters and digits, starting with a letter, and not a unit kind")))
+                problems.append(
+                    FieldError(
+                        "gridLevels[\(i)].key", "tenant.gridLevels.key",
+                        Text(
+                            zh: "层级键“\(level.key)”应为字母开头的字母数字，且不能与单元类型同名",
+                            en: "level key '\(level.key)' must be letters and digits, starting with a letter, and not a unit kind")))
             }
             if level.name.isEmpty || level.name.count > 50 {
-                problems.append(FieldError("gridLevels[\(i)].name", "tenant.gridLevels.name", Text(zh: "层级名称应为 1–50 个字符", en: "a level name must be 1–50 characters")))
+                problems.append(
+                    FieldError("gridLevels[\(i)].name", "tenant.gridLevels.name", Text(zh: "层级名称应为 1–50 个字符", en: "a level name must be 1–50 characters")))
             }
         }
         if Set(levels.map(\.key)).count != levels.count {
@@ -85,8 +97,9 @@ extension GridService {
             try await tx.enter(tenant: tenant.id)
             let deepest = try await OrgUnitStore.deepestGridLevel(tx)
             guard levels.count >= deepest else {
-                throw Errors.field("gridLevels", "tenant.gridLevels.inUse", zh: "本区已有第 \(deepest) 级网格，层级数不能少于 \(deepest)",
-                                   en: "the district already has grids of level \(deepest); it needs at least \(deepest) levels")
+                throw Errors.field(
+                    "gridLevels", "tenant.gridLevels.inUse", zh: "本区已有第 \(deepest) 级网格，层级数不能少于 \(deepest)",
+                    en: "the district already has grids of level \(deepest); it needs at least \(deepest) levels")
             }
             tenant.settings.gridLevels = levels
             try await TenantStore.setSettings(tx, id: tenant.id, settings: tenant.settings)

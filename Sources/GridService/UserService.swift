@@ -16,7 +16,9 @@ public struct UserWithBindings: Sendable {
 extension GridService {
     /// Creates a user with a one-time password (returned once, stored only as a bcrypt hash). Who
     /// may, what was sent and whether the login is free are checked before the password is hashed.
-    public func createUser(_ caller: Caller, tenantId: Int64, login rawLogin: String, displayName: String, phone: String?) async throws -> (UserRecord, password: String) {
+    public func createUser(_ caller: Caller, tenantId: Int64, login rawLogin: String, displayName: String, phone: String?) async throws -> (
+        UserRecord, password: String
+    ) {
         try caller.authorizeSomewhere(.userWrite)
         let login = rawLogin.lowercased()
         var problems: [FieldError] = []
@@ -68,7 +70,10 @@ extension GridService {
         return try await withActiveTenant(tenantId) { tx, _ in
             let rootPath = try await Self.rootPath(tx)
             let scopes = caller.scopes(for: .userRead, root: rootPath)
-            guard !scopes.isEmpty else { try caller.authorize(.userRead, at: rootPath); return Page(items: [], nextCursor: nil) }
+            guard !scopes.isEmpty else {
+                try caller.authorize(.userRead, at: rootPath)
+                return Page(items: [], nextCursor: nil)
+            }
             let rows = try await UserStore.list(tx, scopes: scopes, after: after, limit: page.limit + 1)
             var items: [UserWithBindings] = []
             for user in rows { items.append(UserWithBindings(user: user, bindings: try await UserStore.bindings(tx, userId: user.id))) }
@@ -82,7 +87,8 @@ extension GridService {
     }
 
     /// Grants `role` over the unit `scopeCode` (and a department for liaisons).
-    public func grant(_ caller: Caller, tenantId: Int64, login: String, role: Role, scopeCode: String, departmentCode: String?) async throws -> UserWithBindings {
+    public func grant(_ caller: Caller, tenantId: Int64, login: String, role: Role, scopeCode: String, departmentCode: String?) async throws -> UserWithBindings
+    {
         if role == .departmentLiaison && departmentCode == nil {
             throw Errors.field("department", "binding.departmentRequired", zh: "部门联络员必须指定部门", en: "a departmentLiaison binding needs a department")
         }
@@ -109,7 +115,9 @@ extension GridService {
             guard let scope = try await OrgUnitStore.find(tx, code: scopeCode) else { throw Errors.unitNotFound(scopeCode) }
             try caller.authorize(.userWrite, at: scope.path)
             guard try await UserStore.revoke(tx, userId: user.id, role: role, scopeUnitId: scope.id) > 0 else {
-                throw GridError(.notFound, "binding.notFound", Text(zh: "“\(login)”没有在“\(scopeCode)”的\(role.label.zh)角色", en: "'\(login)' holds no \(role.rawValue) binding at '\(scopeCode)'"))
+                throw GridError(
+                    .notFound, "binding.notFound",
+                    Text(zh: "“\(login)”没有在“\(scopeCode)”的\(role.label.zh)角色", en: "'\(login)' holds no \(role.rawValue) binding at '\(scopeCode)'"))
             }
             return UserWithBindings(user: user, bindings: try await UserStore.bindings(tx, userId: user.id))
         }

@@ -3,8 +3,8 @@ import Crypto
 import Foundation
 import GridCore
 import GridStore
-import NIOCore
 import Logging
+import NIOCore
 import NIOHTTP1
 import Synchronization
 
@@ -23,22 +23,34 @@ extension GridService {
     static let webhookConcurrency = 8
     static let allowListLimit = 50
     /// The case events a subscription can name (besides `*`).
-    public static let webhookEventTypes: [String] = ["case.report"] + CaseAction.allCases.map { "case.\($0.rawValue)" }
-        + ["case.warnYellow", "case.markOverdue", "case.stageYellow", "case.stageOverdue", "case.raiseOrder", "case.replyOrder", "case.orderRed",
-           "case.callback"]
+    public static let webhookEventTypes: [String] =
+        ["case.report"] + CaseAction.allCases.map { "case.\($0.rawValue)" }
+        + [
+            "case.warnYellow", "case.markOverdue", "case.stageYellow", "case.stageOverdue", "case.raiseOrder", "case.replyOrder", "case.orderRed",
+            "case.callback",
+        ]
 
     public func createWebhook(_ caller: Caller, tenantId: Int64, url: String, eventTypes: [String], department: String?) async throws -> CreatedWebhook {
         var errors: [FieldError] = []
         if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host?.isEmpty == false, url.count <= 500 {
         } else {
-            errors.append(FieldError("url", "webhook.badURL", Text(zh: "回调地址应为 http(s) 网址（≤ 500 字符），实际为“\(url)”",
-                                                                 en: "the URL must be an http(s) address of at most 500 characters, got '\(url)'")))
+            errors.append(
+                FieldError(
+                    "url", "webhook.badURL",
+                    Text(
+                        zh: "回调地址应为 http(s) 网址（≤ 500 字符），实际为“\(url)”",
+                        en: "the URL must be an http(s) address of at most 500 characters, got '\(url)'")))
         }
         let unknown = eventTypes.filter { $0 != "*" && !Self.webhookEventTypes.contains($0) }
         if eventTypes.isEmpty || !unknown.isEmpty {
-            errors.append(FieldError("eventTypes", "webhook.badEventType", Text(
-                zh: "事件类型无效：\(unknown.joined(separator: ", "))（可选：*, \(Self.webhookEventTypes.joined(separator: ", "))）",
-                en: "unknown event types: \(unknown.isEmpty ? "none given" : unknown.joined(separator: ", ")) (allowed: *, \(Self.webhookEventTypes.joined(separator: ", ")))")))
+            errors.append(
+                FieldError(
+                    "eventTypes", "webhook.badEventType",
+                    Text(
+                        zh: "事件类型无效：\(unknown.joined(separator: ", "))（可选：*, \(Self.webhookEventTypes.joined(separator: ", "))）",
+                        en:
+                            "unknown event types: \(unknown.isEmpty ? "none given" : unknown.joined(separator: ", ")) (allowed: *, \(Self.webhookEventTypes.joined(separator: ", ")))"
+                    )))
         }
         guard errors.isEmpty else { throw GridError.invalid(errors) }
         // Permission first; then the target, resolved outside any transaction (DNS may be slow).
@@ -59,8 +71,9 @@ extension GridService {
                 }
                 departmentId = found.id
             }
-            let id = try await WebhookStore.insert(tx, url: url, secret: secret, eventTypes: Array(Set(eventTypes)).sorted(), departmentId: departmentId,
-                                                   createdBy: caller.principal?.login ?? "cli")
+            let id = try await WebhookStore.insert(
+                tx, url: url, secret: secret, eventTypes: Array(Set(eventTypes)).sorted(), departmentId: departmentId,
+                createdBy: caller.principal?.login ?? "cli")
             return CreatedWebhook(subscription: try await WebhookStore.find(tx, id: id)!, secret: secret)
         }
     }
@@ -85,8 +98,12 @@ extension GridService {
         let entries = rawEntries.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         var errors: [FieldError] = []
         if entries.count > Self.allowListLimit {
-            errors.append(FieldError("entries", "webhook.allowList.tooLong", Text(
-                zh: "白名单最多 \(Self.allowListLimit) 条，实际 \(entries.count) 条", en: "an allow-list has at most \(Self.allowListLimit) entries, got \(entries.count)")))
+            errors.append(
+                FieldError(
+                    "entries", "webhook.allowList.tooLong",
+                    Text(
+                        zh: "白名单最多 \(Self.allowListLimit) 条，实际 \(entries.count) 条",
+                        en: "an allow-list has at most \(Self.allowListLimit) entries, got \(entries.count)")))
         }
         for (i, entry) in entries.enumerated() {
             if let problem = WebhookTarget.allowListProblem(entry) { errors.append(FieldError("entries[\(i)]", "webhook.allowList.badEntry", problem)) }
@@ -131,8 +148,10 @@ extension GridService {
         ]
         let text = String(decoding: try JSONSerialization.data(withJSONObject: body.compactMapValues { $0 }, options: [.sortedKeys]), as: UTF8.self)
         for subscription in subscriptions {
-            let payload = String(decoding: try JSONSerialization.data(withJSONObject: ["subscription": subscription.id, "event": type, "body": text],
-                                                                      options: [.sortedKeys]), as: UTF8.self)
+            let payload = String(
+                decoding: try JSONSerialization.data(
+                    withJSONObject: ["subscription": subscription.id, "event": type, "body": text],
+                    options: [.sortedKeys]), as: UTF8.self)
             try await JobStore.schedule(tx, .webhook, caseId: record.id, at: now, payload: payload)
         }
     }
@@ -227,7 +246,7 @@ extension GridService {
         var url = delivery.url
         var headers = delivery.headers
         if delivery.url.scheme?.lowercased() == "http", IPAddress(delivery.host) == nil,
-           var components = URLComponents(url: delivery.url, resolvingAgainstBaseURL: false)
+            var components = URLComponents(url: delivery.url, resolvingAgainstBaseURL: false)
         {
             headers.append(("Host", delivery.url.port.map { "\(delivery.host):\($0)" } ?? delivery.host))
             components.host = if case .v6 = address { "[\(address)]" } else { "\(address)" }
@@ -245,10 +264,12 @@ extension GridService {
     /// subscription's secret), or why there is nothing (more) to send.
     static func webhookRequest(_ job: JobStore.Job, _ tx: Tx) async throws -> WebhookDelivery {
         guard let payload = try JSONSerialization.jsonObject(with: Data(job.payload.utf8)) as? [String: Any],
-              let subscriptionId = (payload["subscription"] as? NSNumber)?.int64Value, let body = payload["body"] as? String,
-              let event = payload["event"] as? String
+            let subscriptionId = (payload["subscription"] as? NSNumber)?.int64Value, let body = payload["body"] as? String,
+            let event = payload["event"] as? String
         else { return .nothing("malformed delivery") }
-        guard let subscription = try await WebhookStore.find(tx, id: subscriptionId), subscription.active else { return .nothing("cancelled: no active subscription") }
+        guard let subscription = try await WebhookStore.find(tx, id: subscriptionId), subscription.active else {
+            return .nothing("cancelled: no active subscription")
+        }
         if job.attempts > Self.webhookMaxAttempts { return .nothing("gave up after \(Self.webhookMaxAttempts) attempts") }
         guard let url = URL(string: subscription.url), let host = url.host else { return .nothing("malformed URL: \(subscription.url)") }
         let headers = [

@@ -35,8 +35,8 @@ public enum AttachmentStore {
             VALUES (\(tx.tenant), \(caseId), \(kind), \(contentType), \(Int32(bytes.count)), sha256(\(ByteBuffer(bytes: bytes))),
                     \(ByteBuffer(bytes: bytes)), \(uploadedBy))
             RETURNING id
-            """).decode(Int64.self)
-        {
+            """
+        ).decode(Int64.self) {
             return id
         }
         preconditionFailure("INSERT … RETURNING returned no row")
@@ -52,8 +52,8 @@ public enum AttachmentStore {
 
     public static func data(_ tx: Tx, caseId: Int64, id: Int64) async throws -> ByteBuffer? {
         for try await data in try await tx.query(
-            "SELECT data FROM case_attachments WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND id = \(id)").decode(ByteBuffer.self)
-        {
+            "SELECT data FROM case_attachments WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND id = \(id)"
+        ).decode(ByteBuffer.self) {
             return data
         }
         return nil

@@ -149,7 +149,8 @@ public enum CaseStore {
             reporterPhone: try text(18), reportedBy: try text(19), level: try text(20).flatMap(HandlingLevel.init),
             leadDepartmentId: try r[21].decode(Int64?.self), leadDepartmentCode: try text(22), leadDepartmentName: try text(23),
             ruleSetNumber: try r[24].decode(Int32?.self).map(Int.init), ruleKey: try text(25), routingBasis: try text(26),
-            routeOverridden: try r[27].decode(Bool.self), assisting: try r[44].decode([String].self), whistle: try r[45].decode(Bool.self), deadlineProfile: try text(50), dispatchDue: try date(28), signDue: try date(29), handleDue: try date(30),
+            routeOverridden: try r[27].decode(Bool.self), assisting: try r[44].decode([String].self), whistle: try r[45].decode(Bool.self),
+            deadlineProfile: try text(50), dispatchDue: try date(28), signDue: try date(29), handleDue: try date(30),
             checkDue: try date(31), warnAt: try date(46), redAt: try date(47), light: TrafficLight(rawValue: try r[48].decode(String.self)) ?? .green,
             taskDepartments: try r[49].decode([Int64].self),
             suspendedAt: try date(32), mergedInto: try r[33].decode(Int64?.self), rating: try text(34).flatMap(CaseRating.init),
@@ -213,9 +214,11 @@ public enum CaseStore {
         public var assistingDepartments: [Int64] = []
         public var now: Date
 
-        public init(scopes: [ScopePath], departments: [Int64], states: [CaseState]? = nil, categoryCode: String? = nil, grade: String? = nil,
-                    leadDepartment: Int64? = nil, within: ScopePath? = nil, light: TrafficLight? = nil, overdue: Bool = false,
-                    reportedFrom: Date? = nil, reportedTo: Date? = nil, now: Date = Date()) {
+        public init(
+            scopes: [ScopePath], departments: [Int64], states: [CaseState]? = nil, categoryCode: String? = nil, grade: String? = nil,
+            leadDepartment: Int64? = nil, within: ScopePath? = nil, light: TrafficLight? = nil, overdue: Bool = false,
+            reportedFrom: Date? = nil, reportedTo: Date? = nil, now: Date = Date()
+        ) {
             self.scopes = scopes
             self.departments = departments
             self.states = states
@@ -264,7 +267,8 @@ public enum CaseStore {
                      WHEN c.light = 'yellow' OR c.warn_at <= \(q.now) THEN 'yellow' ELSE 'green' END = \(q.light?.rawValue))
             ORDER BY c.id DESC
             LIMIT \(Int32(limit))
-            """).decode(Int64.self) { ids.append(id) }
+            """
+        ).decode(Int64.self) { ids.append(id) }
         return try await records(tx, ids: ids)
     }
 
@@ -380,40 +384,44 @@ public enum CaseStore {
     /// reporter) and reads the case back, in one statement (prepared once per connection: intake's
     /// hottest write).
     public static func insert(_ tx: Tx, _ new: NewCase, actor: String, role: String?, key: (key: String, requestHash: [UInt8])?) async throws -> Inserted {
-        guard let inserted = try await tx.execute(InsertStatement(tenantId: tx.tenant, new: new, actor: actor, role: role,
-                                                                  payload: canonicalJSON(new.intake), key: key)).first
+        guard
+            let inserted = try await tx.execute(
+                InsertStatement(
+                    tenantId: tx.tenant, new: new, actor: actor, role: role,
+                    payload: canonicalJSON(new.intake), key: key)
+            ).first
         else { preconditionFailure("INSERT … RETURNING returned no row") }
         return inserted
     }
 
     /// The statement `insert` prepares (public for the benchmark's pgbench ceiling, which sends the same SQL).
     public static let insertSQL = """
-            WITH c AS (
-                INSERT INTO cases (tenant_id, number, state, source, category_id, grade, description, address, location, grid_id, grid_path,
-                                   reporter_name, reporter_phone, reported_by, dispatch_due)
-                VALUES ($1, $2, 'reported', $3, $4::bigint, $5::text, $6, $7::text,
-                        ST_SetSRID(ST_MakePoint($8::float8, $9::float8), 4326), $10, $11,
-                        $12::text, $13::text, $14::bigint, $15::timestamptz)
-                RETURNING *
-            ), e AS (
-                INSERT INTO case_events (tenant_id, case_id, seq, at, actor_id, actor, role, action, from_state, to_state, payload, hash)
-                SELECT c.tenant_id, c.id, 1, x.at, c.reported_by, $16, $17::text, 'report', NULL, 'reported', x.payload,
-                       case_event_hash(NULL, c.tenant_id, c.id, 1, x.at, c.reported_by, $16, $17::text, 'report', NULL, 'reported', x.payload)
-                FROM c, (SELECT date_trunc('microseconds', clock_timestamp()) AS at, $18::jsonb AS payload) x
-            ), k AS (
-                INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash, case_id)
-                SELECT c.tenant_id, c.reported_by, $19::text, $20::bytea, c.id FROM c WHERE $19::text IS NOT NULL AND c.reported_by IS NOT NULL
-                ON CONFLICT (tenant_id, user_id, key) DO NOTHING
-                RETURNING 1
-            )
-            SELECT \(columns),
-                   EXISTS (SELECT 1 FROM webhook_subscriptions w
-                           WHERE w.tenant_id = c.tenant_id AND w.active AND w.department_id IS NULL
-                             AND ('case.report' = ANY(w.event_types) OR '*' = ANY(w.event_types))),
-                   EXISTS (SELECT 1 FROM k)
-            FROM c
-            \(joins)
-            """
+        WITH c AS (
+            INSERT INTO cases (tenant_id, number, state, source, category_id, grade, description, address, location, grid_id, grid_path,
+                               reporter_name, reporter_phone, reported_by, dispatch_due)
+            VALUES ($1, $2, 'reported', $3, $4::bigint, $5::text, $6, $7::text,
+                    ST_SetSRID(ST_MakePoint($8::float8, $9::float8), 4326), $10, $11,
+                    $12::text, $13::text, $14::bigint, $15::timestamptz)
+            RETURNING *
+        ), e AS (
+            INSERT INTO case_events (tenant_id, case_id, seq, at, actor_id, actor, role, action, from_state, to_state, payload, hash)
+            SELECT c.tenant_id, c.id, 1, x.at, c.reported_by, $16, $17::text, 'report', NULL, 'reported', x.payload,
+                   case_event_hash(NULL, c.tenant_id, c.id, 1, x.at, c.reported_by, $16, $17::text, 'report', NULL, 'reported', x.payload)
+            FROM c, (SELECT date_trunc('microseconds', clock_timestamp()) AS at, $18::jsonb AS payload) x
+        ), k AS (
+            INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash, case_id)
+            SELECT c.tenant_id, c.reported_by, $19::text, $20::bytea, c.id FROM c WHERE $19::text IS NOT NULL AND c.reported_by IS NOT NULL
+            ON CONFLICT (tenant_id, user_id, key) DO NOTHING
+            RETURNING 1
+        )
+        SELECT \(columns),
+               EXISTS (SELECT 1 FROM webhook_subscriptions w
+                       WHERE w.tenant_id = c.tenant_id AND w.active AND w.department_id IS NULL
+                         AND ('case.report' = ANY(w.event_types) OR '*' = ANY(w.event_types))),
+               EXISTS (SELECT 1 FROM k)
+        FROM c
+        \(joins)
+        """
 
     struct InsertStatement: PostgresPreparedStatement {
         static let sql = insertSQL
@@ -452,8 +460,9 @@ public enum CaseStore {
 
         func decodeRow(_ row: PostgresRow) throws -> Inserted {
             let r = row.makeRandomAccess()
-            return Inserted(record: try CaseStore.record(row), heard: try r[CaseStore.columnCount].decode(Bool.self),
-                            claimed: try r[CaseStore.columnCount + 1].decode(Bool.self))
+            return Inserted(
+                record: try CaseStore.record(row), heard: try r[CaseStore.columnCount].decode(Bool.self),
+                claimed: try r[CaseStore.columnCount + 1].decode(Bool.self))
         }
     }
 
@@ -466,8 +475,13 @@ public enum CaseStore {
 
     /// Writes the mutable fields of `record` if the stored version is still `expectedVersion`, with
     /// the event that explains the change (seq = the new version). False when someone was first.
-    public static func update(_ tx: Tx, _ record: CaseRecord, expectedVersion: Int64, event: (actorId: Int64?, actor: String, role: String?,
-                                                                                              action: String, from: CaseState, payload: String))
+    public static func update(
+        _ tx: Tx, _ record: CaseRecord, expectedVersion: Int64,
+        event: (
+            actorId: Int64?, actor: String, role: String?,
+            action: String, from: CaseState, payload: String
+        )
+    )
         async throws -> Bool
     {
         let rows = try await tx.query(
@@ -489,14 +503,17 @@ public enum CaseStore {
         var newVersion: Int64?
         for try await value in rows.decode(Int64.self) { newVersion = value }
         guard let newVersion else { return false }
-        try await appendEvent(tx, caseId: record.id, seq: newVersion, actorId: event.actorId, actor: event.actor, role: event.role,
-                              action: event.action, from: event.from, to: record.state, payload: event.payload)
+        try await appendEvent(
+            tx, caseId: record.id, seq: newVersion, actorId: event.actorId, actor: event.actor, role: event.role,
+            action: event.action, from: event.from, to: record.state, payload: event.payload)
         return true
     }
 
     /// Appends an event whose hash chains to the previous one (computed by the database from what it stores).
-    static func appendEvent(_ tx: Tx, caseId: Int64, seq: Int64, actorId: Int64?, actor: String, role: String?, action: String,
-                            from: CaseState?, to: CaseState, payload: String) async throws {
+    static func appendEvent(
+        _ tx: Tx, caseId: Int64, seq: Int64, actorId: Int64?, actor: String, role: String?, action: String,
+        from: CaseState?, to: CaseState, payload: String
+    ) async throws {
         try await tx.query(
             """
             INSERT INTO case_events (tenant_id, case_id, seq, at, actor_id, actor, role, action, from_state, to_state, payload, hash)
@@ -518,8 +535,10 @@ public enum CaseStore {
         for try await (seq, at, actorId, actor, role, action, from, to, payload) in rows.decode(
             (Int64, Date, Int64?, String, String?, String, String?, String, String).self)
         {
-            result.append(CaseEventRecord(seq: seq, at: at, actorId: actorId, actor: actor, role: role, action: action,
-                                          from: from.flatMap(CaseState.init), to: CaseState(rawValue: to) ?? .reported, payload: payload))
+            result.append(
+                CaseEventRecord(
+                    seq: seq, at: at, actorId: actorId, actor: actor, role: role, action: action,
+                    from: from.flatMap(CaseState.init), to: CaseState(rawValue: to) ?? .reported, payload: payload))
         }
         return result
     }
@@ -543,12 +562,18 @@ public enum CaseStore {
         for try await (caseId, number, seq, hashOK, seqOK) in rows.decode((Int64, String, Int64, Bool, Bool).self) {
             events += 1
             if !seqOK {
-                breaks.append(HistoryBreak(caseId: caseId, number: number, seq: seq, problem: Text(
-                    zh: "事件 \(seq) 之前缺少事件：有事件被删除", en: "sequence gap before event \(seq): an event was deleted")))
+                breaks.append(
+                    HistoryBreak(
+                        caseId: caseId, number: number, seq: seq,
+                        problem: Text(
+                            zh: "事件 \(seq) 之前缺少事件：有事件被删除", en: "sequence gap before event \(seq): an event was deleted")))
             }
             if !hashOK {
-                breaks.append(HistoryBreak(caseId: caseId, number: number, seq: seq, problem: Text(
-                    zh: "事件 \(seq) 与其哈希链不符", en: "event \(seq) does not match its hash chain")))
+                breaks.append(
+                    HistoryBreak(
+                        caseId: caseId, number: number, seq: seq,
+                        problem: Text(
+                            zh: "事件 \(seq) 与其哈希链不符", en: "event \(seq) does not match its hash chain")))
             }
         }
         var cases = 0
@@ -558,12 +583,15 @@ public enum CaseStore {
             FROM cases c LEFT JOIN case_events e ON e.tenant_id = c.tenant_id AND e.case_id = c.id
             WHERE c.tenant_id = \(tx.tenant)
             GROUP BY c.id, c.number, c.version ORDER BY c.id
-            """).decode((Int64, String, Int64, Int64).self)
-        {
+            """
+        ).decode((Int64, String, Int64, Int64).self) {
             cases += 1
             if last != version {
-                breaks.append(HistoryBreak(caseId: caseId, number: number, seq: nil, problem: Text(
-                    zh: "案件版本为 \(version)，历史却止于事件 \(last)", en: "the case is at version \(version) but its history ends at event \(last)")))
+                breaks.append(
+                    HistoryBreak(
+                        caseId: caseId, number: number, seq: nil,
+                        problem: Text(
+                            zh: "案件版本为 \(version)，历史却止于事件 \(last)", en: "the case is at version \(version) but its history ends at event \(last)")))
             }
         }
         return (cases, events, breaks)
@@ -617,10 +645,12 @@ public enum CaseStore {
             SELECT t.id, t.department_id, d.code, d.name, t.lead, t.state, t.dispatched_at, t.signed_at, t.handled_at
             FROM case_tasks t JOIN departments d ON d.tenant_id = t.tenant_id AND d.id = t.department_id
             WHERE t.tenant_id = \(tx.tenant) AND t.case_id = \(caseId) ORDER BY t.id
-            """).decode((Int64, Int64, String, String, Bool, String, Date, Date?, Date?).self)
-        {
-            result.append(Task(id: id, departmentId: departmentId, departmentCode: code, departmentName: name, lead: lead, state: state,
-                               dispatchedAt: dispatchedAt, signedAt: signedAt, handledAt: handledAt))
+            """
+        ).decode((Int64, Int64, String, String, Bool, String, Date, Date?, Date?).self) {
+            result.append(
+                Task(
+                    id: id, departmentId: departmentId, departmentCode: code, departmentName: name, lead: lead, state: state,
+                    dispatchedAt: dispatchedAt, signedAt: signedAt, handledAt: handledAt))
         }
         return result
     }
@@ -636,8 +666,8 @@ public enum CaseStore {
                 handled_at = CASE WHEN \(state) = 'handled' THEN now() ELSE handled_at END
             WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND department_id = \(departmentId) AND NOT lead AND state = \(from)
             RETURNING 1
-            """).decode(Int32.self)
-        {
+            """
+        ).decode(Int32.self) {
             return true
         }
         return false
@@ -649,8 +679,8 @@ public enum CaseStore {
             """
             SELECT payload::text FROM case_events
             WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND action = \(action) ORDER BY seq DESC LIMIT 1
-            """).decode(String.self)
-        {
+            """
+        ).decode(String.self) {
             return text
         }
         return nil
@@ -683,10 +713,14 @@ public enum CaseStore {
     }
 
     /// A call outside any transaction (`nearby_open_cases` applies the district itself).
-    public static func nearbyOpen(_ db: Database, tenantId: Int64, categoryId: Int64, lat: Double, lng: Double, meters: Double, since: Date,
-                                  limit: Int) async throws -> [Nearby] {
-        let found = try await db.execute(NearbyStatement(tenantId: tenantId, categoryId: categoryId, lng: lng, lat: lat, meters: meters,
-                                                         since: since, limit: Int32(limit) + 1))
+    public static func nearbyOpen(
+        _ db: Database, tenantId: Int64, categoryId: Int64, lat: Double, lng: Double, meters: Double, since: Date,
+        limit: Int
+    ) async throws -> [Nearby] {
+        let found = try await db.execute(
+            NearbyStatement(
+                tenantId: tenantId, categoryId: categoryId, lng: lng, lat: lat, meters: meters,
+                since: since, limit: Int32(limit) + 1))
         return Array(found.prefix(limit))
     }
 
@@ -718,8 +752,9 @@ public enum CaseStore {
 
         func decodeRow(_ row: PostgresRow) throws -> Nearby {
             let (id, number, state, distance, reportedAt, path, departments) = try row.decode((Int64, String, String, Double, Date, String, [Int64]).self)
-            return Nearby(id: id, number: number, state: CaseState(rawValue: state) ?? .reported, meters: distance, reportedAt: reportedAt,
-                          gridPath: ScopePath(path) ?? .root(id), departments: departments)
+            return Nearby(
+                id: id, number: number, state: CaseState(rawValue: state) ?? .reported, meters: distance, reportedAt: reportedAt,
+                gridPath: ScopePath(path) ?? .root(id), departments: departments)
         }
     }
 }

@@ -50,12 +50,13 @@ public enum CatalogStore {
 
     /// The node `code` and its ancestors, root first: what routing reads for every report.
     struct ChainStatement: PostgresPreparedStatement {
-        static let sql = select + """
+        static let sql =
+            select + """
 
-            WHERE c.tenant_id = $1
-              AND c.id = ANY(ARRAY(SELECT unnest(string_to_array(rtrim(x.path, '.'), '.')::bigint[]) FROM categories x WHERE x.tenant_id = $1 AND x.code = $2))
-            ORDER BY c.path
-            """
+                WHERE c.tenant_id = $1
+                  AND c.id = ANY(ARRAY(SELECT unnest(string_to_array(rtrim(x.path, '.'), '.')::bigint[]) FROM categories x WHERE x.tenant_id = $1 AND x.code = $2))
+                ORDER BY c.path
+                """
         let tenantId: Int64
         let code: String
 
@@ -85,12 +86,13 @@ public enum CatalogStore {
 
     /// Children of `parentCode` (roots when nil) in code order after `after`.
     public static func children(_ tx: Tx, of parentId: Int64?, after: String?, limit: Int) async throws -> [CategoryRecord] {
-        try await decode(tx.query(
-            """
-            \(unescaped: select)
-            WHERE c.tenant_id = \(tx.tenant) AND c.parent_id IS NOT DISTINCT FROM \(parentId) AND c.code > \(after ?? "")
-            ORDER BY c.code LIMIT \(limit)
-            """))
+        try await decode(
+            tx.query(
+                """
+                \(unescaped: select)
+                WHERE c.tenant_id = \(tx.tenant) AND c.parent_id IS NOT DISTINCT FROM \(parentId) AND c.code > \(after ?? "")
+                ORDER BY c.code LIMIT \(limit)
+                """))
     }
 
     /// Serialises imports of one district's list.

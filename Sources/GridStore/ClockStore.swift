@@ -12,8 +12,12 @@ public enum ClockStore {
             (Int64, String, Date, Date, Date, Date, String, Date?, Int64?, Bool).self)
         {
             guard let stage = Stage(rawValue: stage) else { continue }
-            result.append((StageClock(id: id, stage: stage, startedAt: started, due: due, warnAt: warn, redAt: red,
-                                      light: TrafficLight(rawValue: light) ?? .green, stoppedAt: stopped, lateSeconds: late), gap))
+            result.append(
+                (
+                    StageClock(
+                        id: id, stage: stage, startedAt: started, due: due, warnAt: warn, redAt: red,
+                        light: TrafficLight(rawValue: light) ?? .green, stoppedAt: stopped, lateSeconds: late), gap
+                ))
         }
         return result
     }
@@ -22,10 +26,14 @@ public enum ClockStore {
     /// plans the jobs that turn its light at the thresholds still ahead; one statement, prepared
     /// once per connection (intake opens the filing clock of every case).
     @discardableResult
-    public static func start(_ tx: Tx, caseId: Int64, stage: Stage, startedAt: Date, due: Date, warnAt: Date, redAt: Date, light: TrafficLight = .green,
-                             calendarGap: Bool = false, now: Date) async throws -> Int64 {
-        let rows = try await tx.execute(StartStatement(tenantId: tx.tenant, caseId: caseId, stage: stage, startedAt: startedAt, due: due, warnAt: warnAt,
-                                                       redAt: redAt, light: light, calendarGap: calendarGap, now: now))
+    public static func start(
+        _ tx: Tx, caseId: Int64, stage: Stage, startedAt: Date, due: Date, warnAt: Date, redAt: Date, light: TrafficLight = .green,
+        calendarGap: Bool = false, now: Date
+    ) async throws -> Int64 {
+        let rows = try await tx.execute(
+            StartStatement(
+                tenantId: tx.tenant, caseId: caseId, stage: stage, startedAt: startedAt, due: due, warnAt: warnAt,
+                redAt: redAt, light: light, calendarGap: calendarGap, now: now))
         guard let id = rows.first else { preconditionFailure("INSERT … RETURNING returned no row") }
         return id
     }
@@ -124,14 +132,17 @@ public enum ClockStore {
 
     /// The case's clocks, oldest first.
     public static func clocks(_ tx: Tx, caseId: Int64) async throws -> [(clock: StageClock, calendarGap: Bool)] {
-        try await decode(tx.query(
-            "SELECT \(unescaped: columns) FROM case_clocks WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) ORDER BY id"))
+        try await decode(
+            tx.query(
+                "SELECT \(unescaped: columns) FROM case_clocks WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) ORDER BY id"))
     }
 
     /// One clock, locked for the transaction.
     public static func lock(_ tx: Tx, id: Int64) async throws -> StageClock? {
-        try await decode(tx.query(
-            "SELECT \(unescaped: columns) FROM case_clocks WHERE tenant_id = \(tx.tenant) AND id = \(id) FOR UPDATE")).first?.clock
+        try await decode(
+            tx.query(
+                "SELECT \(unescaped: columns) FROM case_clocks WHERE tenant_id = \(tx.tenant) AND id = \(id) FOR UPDATE")
+        ).first?.clock
     }
 
     public static func setLight(_ tx: Tx, id: Int64, light: TrafficLight) async throws {

@@ -78,12 +78,18 @@ final class ConnectionLease: Sendable {
     /// an error as soon as the lease expires. A connection already closed gets no statement: the
     /// error says whether it is the session's first (so that the session may take another).
     func run<R: Sendable>(on connection: PostgresConnection, _ operation: @escaping @Sendable () async throws -> R) async throws -> R {
-        let id = nextStatement.withLockedValue { $0 += 1; return $0 }
+        let id = nextStatement.withLockedValue {
+            $0 += 1
+            return $0
+        }
         guard !connection.isClosed else { throw DatabaseConnectionClosed(firstStatement: id == 1) }
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<R, any Error>) in
             let resumed = NIOLockedValueBox(false)
             let finish: @Sendable (Result<R, any Error>) -> Void = { result in
-                let first = resumed.withLockedValue { done in defer { done = true }; return !done }
+                let first = resumed.withLockedValue { done in
+                    defer { done = true }
+                    return !done
+                }
                 if first { continuation.resume(with: result) }
             }
             inFlight.withLockedValue { $0 = (id, { finish(.failure($0)) }) }
@@ -101,7 +107,10 @@ final class ConnectionLease: Sendable {
     }
 
     private func failInFlight(_ error: any Error) {
-        let fail = inFlight.withLockedValue { current in defer { current = nil }; return current?.fail }
+        let fail = inFlight.withLockedValue { current in
+            defer { current = nil }
+            return current?.fail
+        }
         fail?(error)
     }
 

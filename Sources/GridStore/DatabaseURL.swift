@@ -5,7 +5,7 @@ import PostgresNIO
 public enum DatabaseURL {
     public static func configuration(_ url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
-              let host = components.host, let user = components.user
+            let host = components.host, let user = components.user
         else {
             throw StoreError.badDatabaseURL(url.replacingOccurrences(of: #":[^:@/]*@"#, with: ":***@", options: .regularExpression))
         }

@@ -32,8 +32,9 @@ public enum DepartmentStore {
 
     static func record(_ row: PostgresRow) throws -> DepartmentRecord {
         let (id, code, name, kind, unitId, path, version, receives) = try row.decode((Int64, String, String, String, Int64, String, Int64, Bool).self)
-        return DepartmentRecord(id: id, code: code, name: name, kind: .init(rawValue: kind) ?? .district, orgUnitId: unitId,
-                                orgUnitPath: ScopePath(path) ?? .root(unitId), version: version, receivesTerritorial: receives)
+        return DepartmentRecord(
+            id: id, code: code, name: name, kind: .init(rawValue: kind) ?? .district, orgUnitId: unitId,
+            orgUnitPath: ScopePath(path) ?? .root(unitId), version: version, receivesTerritorial: receives)
     }
 
     /// A department by code, as routing names it.
@@ -63,11 +64,13 @@ public enum DepartmentStore {
     }
 
     public static func find(_ tx: Tx, id: Int64) async throws -> DepartmentRecord? {
-        try await decode(tx.query(
-            """
-            \(unescaped: select)
-            WHERE d.tenant_id = \(tx.tenant) AND d.id = \(id)
-            """)).first
+        try await decode(
+            tx.query(
+                """
+                \(unescaped: select)
+                WHERE d.tenant_id = \(tx.tenant) AND d.id = \(id)
+                """)
+        ).first
     }
 
     public static func find(_ tx: Tx, code: String) async throws -> DepartmentRecord? {
@@ -77,12 +80,14 @@ public enum DepartmentStore {
     /// The office (科室) of a street that leads cases the territorial street owns: the one the
     /// street designated, else its first by code.
     public static func streetOffice(_ tx: Tx, unitId: Int64) async throws -> DepartmentRecord? {
-        try await decode(tx.query(
-            """
-            \(unescaped: select)
-            WHERE d.tenant_id = \(tx.tenant) AND d.org_unit_id = \(unitId) AND d.kind = 'streetOffice'
-            ORDER BY d.receives_territorial DESC, d.code LIMIT 1
-            """)).first
+        try await decode(
+            tx.query(
+                """
+                \(unescaped: select)
+                WHERE d.tenant_id = \(tx.tenant) AND d.org_unit_id = \(unitId) AND d.kind = 'streetOffice'
+                ORDER BY d.receives_territorial DESC, d.code LIMIT 1
+                """)
+        ).first
     }
 
     /// Makes `office` its street's receiving office and every other office of the street not;
@@ -103,14 +108,15 @@ public enum DepartmentStore {
     /// Departments attached to units under any of `scopes` or to `includeUnit` itself, in code order after `after`.
     public static func list(_ tx: Tx, scopes: [ScopePath], includeUnit: ScopePath, after: String?, limit: Int) async throws -> [DepartmentRecord] {
         let lows = scopes.map(\.raw), highs = scopes.map(\.upperBound)
-        return try await decode(tx.query(
-            """
-            \(unescaped: select)
-            WHERE d.tenant_id = \(tx.tenant) AND d.code > \(after ?? "")
-              AND (u.path = \(includeUnit.raw)
-                   OR EXISTS (SELECT 1 FROM unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) WHERE u.path >= s.lo AND u.path < s.hi))
-            ORDER BY d.code LIMIT \(limit)
-            """))
+        return try await decode(
+            tx.query(
+                """
+                \(unescaped: select)
+                WHERE d.tenant_id = \(tx.tenant) AND d.code > \(after ?? "")
+                  AND (u.path = \(includeUnit.raw)
+                       OR EXISTS (SELECT 1 FROM unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) WHERE u.path >= s.lo AND u.path < s.hi))
+                ORDER BY d.code LIMIT \(limit)
+                """))
     }
 
     /// The ids of the departments of `codes` that exist, in the order given.
@@ -118,8 +124,8 @@ public enum DepartmentStore {
         guard !codes.isEmpty else { return [] }
         var byCode: [String: Int64] = [:]
         for try await (id, code) in try await tx.query(
-            "SELECT id, code FROM departments WHERE tenant_id = \(tx.tenant) AND code = ANY(\(codes)::text[])").decode((Int64, String).self)
-        {
+            "SELECT id, code FROM departments WHERE tenant_id = \(tx.tenant) AND code = ANY(\(codes)::text[])"
+        ).decode((Int64, String).self) {
             byCode[code] = id
         }
         return codes.compactMap { byCode[$0] }

@@ -22,12 +22,13 @@ public enum DutyStore {
 
     /// The whole list, or one department's part of it ("what we own").
     public static func all(_ tx: Tx, department: String? = nil) async throws -> [DutyEntry] {
-        try await decode(tx.query(
-            """
-            \(unescaped: select)
-            WHERE t.tenant_id = \(tx.tenant) AND (\(department)::text IS NULL OR d.code = \(department))
-            ORDER BY c.code, u.path, d.code
-            """))
+        try await decode(
+            tx.query(
+                """
+                \(unescaped: select)
+                WHERE t.tenant_id = \(tx.tenant) AND (\(department)::text IS NULL OR d.code = \(department))
+                ORDER BY c.code, u.path, d.code
+                """))
     }
 
     /// The rows that can apply to a report, by the ids of its category chain and area chain: one

@@ -59,21 +59,26 @@ public enum EscalationStore {
         for try await (id, caseId, card, reason, issuedAt, due, resolvedAt, manual, raisedBy, reply, repliedAt, escalatedAt) in rows.decode(
             (Int64, Int64, String, String, Date, Date, Date?, Bool, Int64?, String?, Date?, Date?).self)
         {
-            result.append(Order(id: id, caseId: caseId, card: card, reason: reason, issuedAt: issuedAt, due: due, resolvedAt: resolvedAt,
-                                manual: manual, raisedBy: raisedBy, reply: reply, repliedAt: repliedAt, escalatedAt: escalatedAt))
+            result.append(
+                Order(
+                    id: id, caseId: caseId, card: card, reason: reason, issuedAt: issuedAt, due: due, resolvedAt: resolvedAt,
+                    manual: manual, raisedBy: raisedBy, reply: reply, repliedAt: repliedAt, escalatedAt: escalatedAt))
         }
         return result
     }
 
     public static func orders(_ tx: Tx, caseId: Int64) async throws -> [Order] {
-        try await orders(tx.query(
-            "SELECT \(unescaped: orderColumns) FROM supervision_orders WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) ORDER BY id"))
+        try await orders(
+            tx.query(
+                "SELECT \(unescaped: orderColumns) FROM supervision_orders WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) ORDER BY id"))
     }
 
     /// One order, locked for the transaction.
     public static func lockOrder(_ tx: Tx, id: Int64) async throws -> Order? {
-        try await orders(tx.query(
-            "SELECT \(unescaped: orderColumns) FROM supervision_orders WHERE tenant_id = \(tx.tenant) AND id = \(id) FOR UPDATE")).first
+        try await orders(
+            tx.query(
+                "SELECT \(unescaped: orderColumns) FROM supervision_orders WHERE tenant_id = \(tx.tenant) AND id = \(id) FOR UPDATE")
+        ).first
     }
 
     /// The department's answer to an order (it stays open until the case is handled, or resolves it when `resolves`).
@@ -154,9 +159,10 @@ public enum EscalationStore {
     /// What `userId` was told (each notice is delivered to each person), and the broadcasts of
     /// before per-person delivery addressed to units within any of `scopes` (to one of `roles`
     /// there, or to all) or to one of `departments`; newest first; only unread ones when `unread`.
-    public static func notifications(_ tx: Tx, scopes: [ScopePath], roles: [Role], departments: [Int64], userId: Int64?, unread: Bool = false,
-                                     beforeId: Int64?, limit: Int) async throws -> [Notification]
-    {
+    public static func notifications(
+        _ tx: Tx, scopes: [ScopePath], roles: [Role], departments: [Int64], userId: Int64?, unread: Bool = false,
+        beforeId: Int64?, limit: Int
+    ) async throws -> [Notification] {
         let lows = scopes.map(\.raw), highs = scopes.map(\.upperBound), roleNames = roles.map(\.rawValue)
         var result: [Notification] = []
         for try await (id, caseId, kind, message, createdAt, readAt) in try await tx.query(
@@ -169,8 +175,8 @@ public enum EscalationStore {
                              AND (n.roles IS NULL OR n.roles && \(roleNames)::text[]))
                             OR n.department_id = ANY(\(departments)::bigint[]))))
             ORDER BY n.id DESC LIMIT \(Int32(limit))
-            """).decode((Int64, Int64?, String, String, Date, Date?).self)
-        {
+            """
+        ).decode((Int64, Int64?, String, String, Date, Date?).self) {
             result.append(Notification(id: id, caseId: caseId, kind: kind, message: message, createdAt: createdAt, readAt: readAt))
         }
         return result
@@ -195,7 +201,8 @@ public enum EscalationStore {
     /// Whether `userId` has a notice `id` (read or not).
     public static func owns(_ tx: Tx, userId: Int64, id: Int64) async throws -> Bool {
         for try await _ in try await tx.query(
-            "SELECT 1 FROM notifications WHERE tenant_id = \(tx.tenant) AND id = \(id) AND user_id = \(userId)") { return true }
+            "SELECT 1 FROM notifications WHERE tenant_id = \(tx.tenant) AND id = \(id) AND user_id = \(userId)")
+        { return true }
         return false
     }
 }

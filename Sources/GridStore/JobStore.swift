@@ -56,8 +56,8 @@ public enum JobStore {
             """
             SELECT id, kind, case_id, run_at, attempts, payload::text, done_at IS NOT NULL FROM jobs
             WHERE tenant_id = \(tx.tenant) AND id = \(id) FOR UPDATE
-            """).decode((Int64, String, Int64?, Date, Int32, String, Bool).self)
-        {
+            """
+        ).decode((Int64, String, Int64?, Date, Int32, String, Bool).self) {
             guard let kind = Kind(rawValue: kind) else { return nil }
             return Job(id: id, kind: kind, caseId: caseId, runAt: runAt, attempts: Int(attempts), payload: payload, done: done)
         }
@@ -108,8 +108,8 @@ public enum JobStore {
             """
             SELECT id, kind, case_id, run_at, attempts, payload::text, done_at IS NOT NULL FROM jobs
             WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) ORDER BY id
-            """).decode((Int64, String, Int64?, Date, Int32, String, Bool).self)
-        {
+            """
+        ).decode((Int64, String, Int64?, Date, Int32, String, Bool).self) {
             if let kind = Kind(rawValue: kind) {
                 result.append(Job(id: id, kind: kind, caseId: caseId, runAt: runAt, attempts: Int(attempts), payload: payload, done: done))
             }

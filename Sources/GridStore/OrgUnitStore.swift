@@ -67,8 +67,10 @@ public enum OrgUnitStore {
         var nodes: [TreeNode] = []
         let rows = try await tx.query("SELECT id, code, kind, grid_level, path, parent_id FROM org_units WHERE tenant_id = \(tx.tenant)")
         for try await (id, code, kind, level, path, parent) in rows.decode((Int64, String, String, Int16?, String, Int64?).self) {
-            nodes.append(TreeNode(id: id, code: code, kind: OrgUnitKind(rawValue: kind) ?? .grid, gridLevel: level.map(Int.init),
-                                  path: ScopePath(path) ?? .root(id), parentId: parent))
+            nodes.append(
+                TreeNode(
+                    id: id, code: code, kind: OrgUnitKind(rawValue: kind) ?? .grid, gridLevel: level.map(Int.init),
+                    path: ScopePath(path) ?? .root(id), parentId: parent))
         }
         return nodes
     }
@@ -129,9 +131,10 @@ public enum OrgUnitStore {
             WHERE geom IS NOT NULL AND (NOT ST_IsValid(geom) OR ST_IsEmpty(geom)) ORDER BY n LIMIT 100
             """)
         for try await (n, reason) in rows.decode((Int, String).self) {
-            invalid.append(FieldError(
-                "\(plan[n].draft.source).geometry", "geojson.geometry.invalid",
-                Text(zh: "多边形无效：\(reason)", en: "invalid polygon: \(reason)")))
+            invalid.append(
+                FieldError(
+                    "\(plan[n].draft.source).geometry", "geojson.geometry.invalid",
+                    Text(zh: "多边形无效：\(reason)", en: "invalid polygon: \(reason)")))
         }
         if !invalid.isEmpty { throw GridError.invalid(invalid) }
         try await tx.query(
@@ -159,58 +162,67 @@ public enum OrgUnitStore {
     }
 
     public static func find(_ tx: Tx, id: Int64, geometry: Bool = false) async throws -> OrgUnitRecord? {
-        try await decode(tx.query(
-            """
-            SELECT \(unescaped: columns), CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END
-            FROM org_units WHERE tenant_id = \(tx.tenant) AND id = \(id)
-            """)).first
+        try await decode(
+            tx.query(
+                """
+                SELECT \(unescaped: columns), CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END
+                FROM org_units WHERE tenant_id = \(tx.tenant) AND id = \(id)
+                """)
+        ).first
     }
 
     public static func find(_ tx: Tx, code: String, geometry: Bool = false) async throws -> OrgUnitRecord? {
-        try await decode(tx.query(
-            """
-            SELECT \(unescaped: columns), CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END
-            FROM org_units WHERE tenant_id = \(tx.tenant) AND code = \(code)
-            """)).first
+        try await decode(
+            tx.query(
+                """
+                SELECT \(unescaped: columns), CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END
+                FROM org_units WHERE tenant_id = \(tx.tenant) AND code = \(code)
+                """)
+        ).first
     }
 
     public static func root(_ tx: Tx) async throws -> OrgUnitRecord? {
-        try await decode(tx.query(
-            """
-            SELECT \(unescaped: columns), NULL::text
-            FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id IS NULL
-            """)).first
+        try await decode(
+            tx.query(
+                """
+                SELECT \(unescaped: columns), NULL::text
+                FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id IS NULL
+                """)
+        ).first
     }
 
     /// Units by id, root first (for ancestor chains).
     public static func chain(_ tx: Tx, ids: [Int64]) async throws -> [OrgUnitRecord] {
-        try await decode(tx.query(
-            """
-            SELECT \(unescaped: columns), NULL::text
-            FROM org_units WHERE tenant_id = \(tx.tenant) AND id = ANY(\(ids)) ORDER BY depth
-            """))
+        try await decode(
+            tx.query(
+                """
+                SELECT \(unescaped: columns), NULL::text
+                FROM org_units WHERE tenant_id = \(tx.tenant) AND id = ANY(\(ids)) ORDER BY depth
+                """))
     }
 
     /// Direct children of a unit, in code order after `after`.
     public static func children(_ tx: Tx, of parentId: Int64, after: String?, limit: Int) async throws -> [OrgUnitRecord] {
-        try await decode(tx.query(
-            """
-            SELECT \(unescaped: columns), NULL::text
-            FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id = \(parentId) AND code > \(after ?? "")
-            ORDER BY code LIMIT \(limit)
-            """))
+        try await decode(
+            tx.query(
+                """
+                SELECT \(unescaped: columns), NULL::text
+                FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id = \(parentId) AND code > \(after ?? "")
+                ORDER BY code LIMIT \(limit)
+                """))
     }
 
     /// A unit's subtree (itself included), in path order after `after`, optionally of one kind.
     public static func subtree(_ tx: Tx, of path: ScopePath, kind: OrgUnitKind?, after: String?, limit: Int) async throws -> [OrgUnitRecord] {
-        try await decode(tx.query(
-            """
-            SELECT \(unescaped: columns), NULL::text
-            FROM org_units
-            WHERE tenant_id = \(tx.tenant) AND path >= \(path.raw) AND path < \(path.upperBound) AND path > \(after ?? "")
-              AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))
-            ORDER BY path LIMIT \(limit)
-            """))
+        try await decode(
+            tx.query(
+                """
+                SELECT \(unescaped: columns), NULL::text
+                FROM org_units
+                WHERE tenant_id = \(tx.tenant) AND path >= \(path.raw) AND path < \(path.upperBound) AND path > \(after ?? "")
+                  AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))
+                ORDER BY path LIMIT \(limit)
+                """))
     }
 
     /// The deepest grid of `tenantId` containing the point, through the definer function: one
@@ -259,7 +271,9 @@ public enum OrgUnitStore {
     }
 
     /// Moves a unit and rewrites its subtree's paths; the caller has checked kinds and cycles.
-    public static func move(_ tx: Tx, id: Int64, from oldPath: ScopePath, toParent parentId: Int64, newPath: ScopePath, expectedVersion: Int64?) async throws -> Int64? {
+    public static func move(_ tx: Tx, id: Int64, from oldPath: ScopePath, toParent parentId: Int64, newPath: ScopePath, expectedVersion: Int64?) async throws
+        -> Int64?
+    {
         let depthShift = newPath.depth - oldPath.depth
         let rows = try await tx.query(
             """
@@ -300,7 +314,8 @@ public enum OrgUnitStore {
     public static func existingCodes(_ tx: Tx, _ codes: [String]) async throws -> [String] {
         var result: [String] = []
         for try await code in try await tx.query(
-            "SELECT code FROM org_units WHERE tenant_id = \(tx.tenant) AND code = ANY(\(codes)::text[])").decode(String.self) { result.append(code) }
+            "SELECT code FROM org_units WHERE tenant_id = \(tx.tenant) AND code = ANY(\(codes)::text[])"
+        ).decode(String.self) { result.append(code) }
         return result
     }
 
@@ -313,8 +328,8 @@ public enum OrgUnitStore {
                                  WHERE a.tenant_id = u.tenant_id AND a.id = ANY(string_to_array(rtrim(u.path, '.'), '.')::bigint[])
                                  ORDER BY a.depth)
             FROM org_units u WHERE u.tenant_id = \(tx.tenant) AND u.code = ANY(\(codes)::text[])
-            """).decode((String, [String]).self)
-        {
+            """
+        ).decode((String, [String]).self) {
             result[code] = chain
         }
         return result

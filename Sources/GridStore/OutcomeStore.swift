@@ -25,12 +25,13 @@ public enum OutcomeStore {
             """
             SELECT outcome, explanation, to_char(planned_date, 'YYYY-MM-DD'), referred_to, reply_by, reply_channel, reply_at, reply_content
             FROM case_outcomes WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId)
-            """).decode((String, String?, String?, String?, String?, String?, Date?, String?).self)
-        {
+            """
+        ).decode((String, String?, String?, String?, String?, String?, Date?, String?).self) {
             var reply: ReporterReply?
             if let by, let channel = channel.flatMap(ReplyChannel.init), let at { reply = ReporterReply(by: by, channel: channel, at: at, content: content) }
-            return CaseClosing(outcome: DemandOutcome(rawValue: outcome) ?? .resolved, explanation: explanation, plannedDate: planned.flatMap(LocalDate.init),
-                               referredTo: referred, reply: reply)
+            return CaseClosing(
+                outcome: DemandOutcome(rawValue: outcome) ?? .resolved, explanation: explanation, plannedDate: planned.flatMap(LocalDate.init),
+                referredTo: referred, reply: reply)
         }
         return nil
     }
@@ -60,10 +61,14 @@ public enum OutcomeStore {
             """
             SELECT id, at, by_user, contacted, resolved, satisfaction, note FROM case_callbacks
             WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) ORDER BY id
-            """).decode((Int64, Date, Int64?, Bool, Bool?, String?, String?).self)
-        {
-            result.append(Callback(id: id, at: at, byUser: by, callback: CaseCallback(contacted: contacted, resolved: resolved,
-                                                                                     satisfaction: satisfaction.flatMap(CaseRating.init), note: note)))
+            """
+        ).decode((Int64, Date, Int64?, Bool, Bool?, String?, String?).self) {
+            result.append(
+                Callback(
+                    id: id, at: at, byUser: by,
+                    callback: CaseCallback(
+                        contacted: contacted, resolved: resolved,
+                        satisfaction: satisfaction.flatMap(CaseRating.init), note: note)))
         }
         return result
     }
@@ -102,8 +107,8 @@ public enum OutcomeStore {
             WHERE c.tenant_id = \(tx.tenant) AND c.source IN ('resident', 'hotline')
               AND c.reported_at >= \(from) AND c.reported_at < \(to)
               AND EXISTS (SELECT 1 FROM unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) WHERE c.grid_path >= s.lo AND c.grid_path < s.hi)
-            """).decode((Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self)
-        {
+            """
+        ).decode((Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self) {
             (f.received, f.open, f.closed, f.resolved, f.explained, f.referred, f.replied) =
                 (Int(row.0), Int(row.1), Int(row.2), Int(row.3), Int(row.4), Int(row.5), Int(row.6))
             (f.calledBack, f.contacted, f.confirmedResolved, f.satisfied, f.basicallySatisfied, f.dissatisfied) =

@@ -49,9 +49,10 @@ public enum RuleSetStore {
 
     /// The newest set of a status without its document: what routing asks for every report.
     struct HeaderStatement: PostgresPreparedStatement {
-        static let sql = "SELECT " + columns(withDocument: false) + """
-             FROM rule_sets WHERE tenant_id = $1 AND status = $2 ORDER BY number DESC LIMIT 1
-            """
+        static let sql =
+            "SELECT " + columns(withDocument: false) + """
+                 FROM rule_sets WHERE tenant_id = $1 AND status = $2 ORDER BY number DESC LIMIT 1
+                """
         let tenantId: Int64
         let status: String
 
@@ -67,19 +68,23 @@ public enum RuleSetStore {
 
     public static func find(_ tx: Tx, status: RuleSetRecord.Status, withDocument: Bool = true) async throws -> RuleSetRecord? {
         if !withDocument { return try await tx.execute(HeaderStatement(tenantId: tx.tenant, status: status.rawValue)).first }
-        return try await decode(tx.query(
-            """
-            SELECT \(unescaped: columns(withDocument: true)) FROM rule_sets
-            WHERE tenant_id = \(tx.tenant) AND status = \(status.rawValue) ORDER BY number DESC LIMIT 1
-            """)).first
+        return try await decode(
+            tx.query(
+                """
+                SELECT \(unescaped: columns(withDocument: true)) FROM rule_sets
+                WHERE tenant_id = \(tx.tenant) AND status = \(status.rawValue) ORDER BY number DESC LIMIT 1
+                """)
+        ).first
     }
 
     public static func find(_ tx: Tx, number: Int, withDocument: Bool = true) async throws -> RuleSetRecord? {
-        try await decode(tx.query(
-            """
-            SELECT \(unescaped: columns(withDocument: withDocument)) FROM rule_sets
-            WHERE tenant_id = \(tx.tenant) AND number = \(Int32(clamping: number))
-            """)).first
+        try await decode(
+            tx.query(
+                """
+                SELECT \(unescaped: columns(withDocument: withDocument)) FROM rule_sets
+                WHERE tenant_id = \(tx.tenant) AND number = \(Int32(clamping: number))
+                """)
+        ).first
     }
 
     /// The document of version `id`.
@@ -92,12 +97,13 @@ public enum RuleSetStore {
 
     /// All versions, newest first, before `beforeNumber` when paging.
     public static func list(_ tx: Tx, before beforeNumber: Int?, limit: Int) async throws -> [RuleSetRecord] {
-        try await decode(tx.query(
-            """
-            SELECT \(unescaped: columns(withDocument: false)) FROM rule_sets
-            WHERE tenant_id = \(tx.tenant) AND number < \(Int32(clamping: beforeNumber ?? Int(Int32.max)))
-            ORDER BY number DESC LIMIT \(limit)
-            """))
+        try await decode(
+            tx.query(
+                """
+                SELECT \(unescaped: columns(withDocument: false)) FROM rule_sets
+                WHERE tenant_id = \(tx.tenant) AND number < \(Int32(clamping: beforeNumber ?? Int(Int32.max)))
+                ORDER BY number DESC LIMIT \(limit)
+                """))
     }
 
     /// Serialises draft edits and publishing within a district.
@@ -146,8 +152,8 @@ public enum RuleSetStore {
 public enum CalendarStore {
     public static func find(_ tx: Tx) async throws -> (document: String, version: Int64)? {
         for try await (document, version) in try await tx.query(
-            "SELECT document::text, version FROM work_calendars WHERE tenant_id = \(tx.tenant)").decode((String, Int64).self)
-        {
+            "SELECT document::text, version FROM work_calendars WHERE tenant_id = \(tx.tenant)"
+        ).decode((String, Int64).self) {
             return (document, version)
         }
         return nil
@@ -182,8 +188,8 @@ public enum CalendarStore {
             SELECT to_char(day, 'YYYY-MM-DD'), kind, name FROM ref_calendar_days
             WHERE day >= make_date(\(Int32(clamping: years.lowerBound)), 1, 1) AND day < make_date(\(Int32(clamping: years.upperBound + 1)), 1, 1)
             ORDER BY day
-            """).decode((String, String, String).self)
-        {
+            """
+        ).decode((String, String, String).self) {
             result.append(row)
         }
         return result
@@ -191,11 +197,13 @@ public enum CalendarStore {
 
     /// The years within `years` for which the national reference table holds holiday data (read outside any district).
     public static func nationalYears(_ db: Database, years: ClosedRange<Int>) async throws -> Set<Int> {
-        Set(try await db.query(
-            """
-            SELECT DISTINCT extract(year FROM day)::int FROM ref_calendar_days
-            WHERE day >= make_date(\(Int32(clamping: years.lowerBound)), 1, 1) AND day < make_date(\(Int32(clamping: years.upperBound + 1)), 1, 1)
-            """) { row in Int(try row.decode(Int32.self)) })
+        Set(
+            try await db.query(
+                """
+                SELECT DISTINCT extract(year FROM day)::int FROM ref_calendar_days
+                WHERE day >= make_date(\(Int32(clamping: years.lowerBound)), 1, 1) AND day < make_date(\(Int32(clamping: years.upperBound + 1)), 1, 1)
+                """
+            ) { row in Int(try row.decode(Int32.self)) })
     }
 }
 
@@ -212,8 +220,10 @@ public enum AuditStore {
         public var after: String?
     }
 
-    public static func record(_ tx: Tx, actor: String, userId: Int64?, action: String, entity: String, key: String,
-                              before: String?, after: String?) async throws {
+    public static func record(
+        _ tx: Tx, actor: String, userId: Int64?, action: String, entity: String, key: String,
+        before: String?, after: String?
+    ) async throws {
         try await tx.query(
             """
             INSERT INTO audit_log (tenant_id, actor, user_id, action, entity, entity_key, before, after)
@@ -222,8 +232,10 @@ public enum AuditStore {
     }
 
     /// Several entries of one actor in one statement (an import's changes).
-    public static func recordMany(_ tx: Tx, actor: String, userId: Int64?, entity: String,
-                                  changes: [(action: String, key: String, before: String?, after: String?)]) async throws {
+    public static func recordMany(
+        _ tx: Tx, actor: String, userId: Int64?, entity: String,
+        changes: [(action: String, key: String, before: String?, after: String?)]
+    ) async throws {
         guard !changes.isEmpty else { return }
         try await tx.query(
             """
@@ -242,8 +254,8 @@ public enum AuditStore {
             SELECT id, at, actor, action, entity, entity_key, before::text, after::text FROM audit_log
             WHERE tenant_id = \(tx.tenant) AND (\(entity)::text IS NULL OR entity = \(entity)) AND id < \(before ?? Int64.max)
             ORDER BY id DESC LIMIT \(limit)
-            """).decode((Int64, Date, String, String, String, String, String?, String?).self)
-        {
+            """
+        ).decode((Int64, Date, String, String, String, String, String?, String?).self) {
             result.append(Entry(id: id, at: at, actor: actor, action: action, entity: entity, entityKey: key, before: before, after: after))
         }
         return result

@@ -17,20 +17,34 @@ enum SQLScript {
             let c = chars[i]
             let next: Unicode.Scalar? = i + 1 < chars.count ? chars[i + 1] : nil
             if c == "-" && next == "-" {
-                while i < chars.count && chars[i] != "\n" { current.append(chars[i]); i += 1 }
+                while i < chars.count && chars[i] != "\n" {
+                    current.append(chars[i])
+                    i += 1
+                }
                 continue
             }
             if c == "/" && next == "*" {
-                while i < chars.count && !(chars[i] == "*" && i + 1 < chars.count && chars[i + 1] == "/") { current.append(chars[i]); i += 1 }
-                if i < chars.count { current.append(contentsOf: chars[i...i + 1]); i += 2 }
+                while i < chars.count && !(chars[i] == "*" && i + 1 < chars.count && chars[i + 1] == "/") {
+                    current.append(chars[i])
+                    i += 1
+                }
+                if i < chars.count {
+                    current.append(contentsOf: chars[i...i + 1])
+                    i += 2
+                }
                 continue
             }
             if c == "'" || c == "\"" {
-                current.append(c); i += 1
+                current.append(c)
+                i += 1
                 while i < chars.count {
                     current.append(chars[i])
                     if chars[i] == c {
-                        if i + 1 < chars.count && chars[i + 1] == c { current.append(chars[i + 1]); i += 2; continue }
+                        if i + 1 < chars.count && chars[i + 1] == c {
+                            current.append(chars[i + 1])
+                            i += 2
+                            continue
+                        }
                         i += 1
                         break
                     }
@@ -40,18 +54,26 @@ enum SQLScript {
             }
             if c == "$", let tagEnd = dollarTagEnd(chars, from: i) {
                 let tag = Array(chars[i...tagEnd])
-                current.append(contentsOf: tag); i = tagEnd + 1
+                current.append(contentsOf: tag)
+                i = tagEnd + 1
                 while i < chars.count {
                     if chars[i] == "$" && i + tag.count <= chars.count && Array(chars[i..<i + tag.count]) == tag {
-                        current.append(contentsOf: tag); i += tag.count
+                        current.append(contentsOf: tag)
+                        i += tag.count
                         break
                     }
-                    current.append(chars[i]); i += 1
+                    current.append(chars[i])
+                    i += 1
                 }
                 continue
             }
-            if c == ";" { flush(); i += 1; continue }
-            current.append(c); i += 1
+            if c == ";" {
+                flush()
+                i += 1
+                continue
+            }
+            current.append(c)
+            i += 1
         }
         flush()
         return statements

@@ -9,12 +9,17 @@ import _ConnectionPoolModule
 public enum StoreErrors {
     /// Seconds a client is asked to wait before sending a request again after a 503.
     public static let retryAfter = 2
-    static let unavailable = GridError(.unavailable, "db.unavailable", Text(zh: "数据库连接中断，请稍后重试", en: "the database connection was lost; retry the request"),
-                                       retryAfter: retryAfter)
+    static let unavailable = GridError(
+        .unavailable, "db.unavailable", Text(zh: "数据库连接中断，请稍后重试", en: "the database connection was lost; retry the request"),
+        retryAfter: retryAfter)
     /// COMMIT was sent and no answer came back: the transaction may or may not have committed.
-    static let commitUnknown = GridError(.unavailable, "db.unavailable", Text(
-        zh: "提交时数据库连接中断，结果未知：请用相同的 Idempotency-Key 重试（重复提交不会产生重复数据）",
-        en: "the database connection was lost during the commit, so the outcome is unknown: retry with the same Idempotency-Key (a replay does not write twice)"),
+    static let commitUnknown = GridError(
+        .unavailable, "db.unavailable",
+        Text(
+            zh: "提交时数据库连接中断，结果未知：请用相同的 Idempotency-Key 重试（重复提交不会产生重复数据）",
+            en:
+                "the database connection was lost during the commit, so the outcome is unknown: retry with the same Idempotency-Key (a replay does not write twice)"
+        ),
         retryAfter: retryAfter)
 
     /// The code of a case number already in use (intake numbers the case again).
@@ -24,11 +29,16 @@ public enum StoreErrors {
         let seconds = limit.components.seconds
         return switch stage {
         case .lease:
-            GridError(.unavailable, "db.unavailable", Text(zh: "数据库 \(seconds) 秒内未能提供连接，请稍后重试", en: "the database gave no connection within \(seconds) s; retry the request"),
-                      retryAfter: retryAfter)
+            GridError(
+                .unavailable, "db.unavailable",
+                Text(zh: "数据库 \(seconds) 秒内未能提供连接，请稍后重试", en: "the database gave no connection within \(seconds) s; retry the request"),
+                retryAfter: retryAfter)
         case .statement:
-            GridError(.unavailable, "db.unavailable", Text(
-                zh: "数据库 \(seconds) 秒内未完成请求，已放弃（未提交）；请稍后重试", en: "the database did not finish within \(seconds) s; the request was abandoned (not committed): retry it"),
+            GridError(
+                .unavailable, "db.unavailable",
+                Text(
+                    zh: "数据库 \(seconds) 秒内未完成请求，已放弃（未提交）；请稍后重试",
+                    en: "the database did not finish within \(seconds) s; the request was abandoned (not committed): retry it"),
                 retryAfter: retryAfter)
         }
     }
@@ -66,16 +76,20 @@ public enum StoreErrors {
         case "23505":
             return GridError(.conflict, "db.duplicate", Text(zh: "数据重复（\(constraint)）：\(detail)", en: "duplicate value (\(constraint)): \(detail)"))
         case "23503":
-            return GridError(.conflict, "db.reference", Text(zh: "引用的数据不存在或仍被引用（\(constraint)）", en: "a referenced row is missing or still referenced (\(constraint)): \(detail)"))
+            return GridError(
+                .conflict, "db.reference",
+                Text(zh: "引用的数据不存在或仍被引用（\(constraint)）", en: "a referenced row is missing or still referenced (\(constraint)): \(detail)"))
         case "22021", "22P05":
-            return GridError(.badRequest, "request.badCharacter", Text(zh: "输入含有无法存储的字符（如 NUL）", en: "the input contains a character that cannot be stored (such as NUL)"))
+            return GridError(
+                .badRequest, "request.badCharacter", Text(zh: "输入含有无法存储的字符（如 NUL）", en: "the input contains a character that cannot be stored (such as NUL)"))
         case "23514", "23502", "22P02", "22023", "22001", "22003":
             return GridError(.badRequest, "db.invalid", Text(zh: "数据不符合约束（\(constraint)）：\(detail)", en: "value violates a rule (\(constraint)): \(detail)"))
         case _ where state.hasPrefix("57P") || state.hasPrefix("08") || state == "53300":
             return unavailable  // shutting down, connection failure, too many connections
         case "57014":
-            return GridError(.unavailable, "db.unavailable", Text(zh: "数据库语句超时，已回滚；请稍后重试", en: "a database statement timed out and was rolled back; retry the request"),
-                             retryAfter: retryAfter)
+            return GridError(
+                .unavailable, "db.unavailable", Text(zh: "数据库语句超时，已回滚；请稍后重试", en: "a database statement timed out and was rolled back; retry the request"),
+                retryAfter: retryAfter)
         case "40001", "40P01":
             return GridError(.conflict, "db.retry", Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request"))
         default:

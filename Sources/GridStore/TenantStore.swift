@@ -46,7 +46,6 @@ public enum TenantStore {
     /// The columns `decode` reads. A constant.
     static let columns = "id, code, name, division_code, time_zone, status, settings::text, version, created_at"
 
-
     static func decode(_ rows: PostgresRowSequence) async throws -> [TenantRecord] {
         var result: [TenantRecord] = []
         for try await row in rows { result.append(try record(row)) }
@@ -99,8 +98,10 @@ public enum TenantStore {
     }
 
     public static func find(_ tx: Tx, code: String) async throws -> TenantRecord? {
-        try await decode(tx.query(
-            "SELECT \(unescaped: columns) FROM tenants WHERE code = \(code.uppercased())")).first
+        try await decode(
+            tx.query(
+                "SELECT \(unescaped: columns) FROM tenants WHERE code = \(code.uppercased())")
+        ).first
     }
 
     /// Resolves a code to an id and status without a tenant set (definer function).

@@ -32,13 +32,17 @@ public enum UserStore {
         for try await (id, login, name, phone, status, mustChange, version, created) in rows.decode(
             (Int64, String, String, String?, String, Bool, Int64, Date).self)
         {
-            result.append(UserRecord(id: id, login: login, displayName: name, phone: phone, status: status,
-                                     mustChangePassword: mustChange, version: version, createdAt: created))
+            result.append(
+                UserRecord(
+                    id: id, login: login, displayName: name, phone: phone, status: status,
+                    mustChangePassword: mustChange, version: version, createdAt: created))
         }
         return result
     }
 
-    public static func insert(_ tx: Tx, login: String, displayName: String, phone: String?, passwordHash: String, mustChangePassword: Bool) async throws -> Int64 {
+    public static func insert(_ tx: Tx, login: String, displayName: String, phone: String?, passwordHash: String, mustChangePassword: Bool) async throws
+        -> Int64
+    {
         let rows = try await tx.query(
             """
             INSERT INTO users (tenant_id, login, display_name, phone, password_hash, must_change_password)
@@ -49,34 +53,39 @@ public enum UserStore {
     }
 
     public static func find(_ tx: Tx, id: Int64) async throws -> UserRecord? {
-        try await decode(tx.query(
-            """
-            SELECT \(unescaped: columns) FROM users WHERE tenant_id = \(tx.tenant) AND id = \(id)
-            """)).first
+        try await decode(
+            tx.query(
+                """
+                SELECT \(unescaped: columns) FROM users WHERE tenant_id = \(tx.tenant) AND id = \(id)
+                """)
+        ).first
     }
 
     public static func find(_ tx: Tx, login: String) async throws -> UserRecord? {
-        try await decode(tx.query(
-            """
-            SELECT \(unescaped: columns) FROM users WHERE tenant_id = \(tx.tenant) AND login = \(login)
-            """)).first
+        try await decode(
+            tx.query(
+                """
+                SELECT \(unescaped: columns) FROM users WHERE tenant_id = \(tx.tenant) AND login = \(login)
+                """)
+        ).first
     }
 
     /// Users holding at least one binding inside one of `scopes`, in id order after `after`.
     public static func list(_ tx: Tx, scopes: [ScopePath], after: Int64?, limit: Int) async throws -> [UserRecord] {
         let lows = scopes.map(\.raw), highs = scopes.map(\.upperBound)
-        return try await decode(tx.query(
-            """
-            SELECT u.id, u.login, u.display_name, u.phone, u.status, u.must_change_password, u.version, u.created_at
-            FROM users u
-            WHERE u.tenant_id = \(tx.tenant) AND u.id > \(after ?? 0)
-              AND u.id = ANY(ARRAY(
-                SELECT b.user_id FROM role_bindings b
-                JOIN org_units o ON o.tenant_id = b.tenant_id AND o.id = b.scope_org_unit_id
-                JOIN unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) ON o.path >= s.lo AND o.path < s.hi
-                WHERE b.tenant_id = \(tx.tenant)))
-            ORDER BY u.id LIMIT \(limit)
-            """))
+        return try await decode(
+            tx.query(
+                """
+                SELECT u.id, u.login, u.display_name, u.phone, u.status, u.must_change_password, u.version, u.created_at
+                FROM users u
+                WHERE u.tenant_id = \(tx.tenant) AND u.id > \(after ?? 0)
+                  AND u.id = ANY(ARRAY(
+                    SELECT b.user_id FROM role_bindings b
+                    JOIN org_units o ON o.tenant_id = b.tenant_id AND o.id = b.scope_org_unit_id
+                    JOIN unnest(\(lows)::text[], \(highs)::text[]) s(lo, hi) ON o.path >= s.lo AND o.path < s.hi
+                    WHERE b.tenant_id = \(tx.tenant)))
+                ORDER BY u.id LIMIT \(limit)
+                """))
     }
 
     public static func credentials(_ tx: Tx, login: String) async throws -> Credentials? {

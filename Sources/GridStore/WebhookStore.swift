@@ -26,8 +26,10 @@ public enum WebhookStore {
         for try await (id, url, secret, types, departmentId, code, active, createdBy, createdAt) in rows.decode(
             (Int64, String, String, [String], Int64?, String?, Bool, String, Date).self)
         {
-            result.append(Subscription(id: id, url: url, secret: secret, eventTypes: types, departmentId: departmentId, departmentCode: code,
-                                       active: active, createdBy: createdBy, createdAt: createdAt))
+            result.append(
+                Subscription(
+                    id: id, url: url, secret: secret, eventTypes: types, departmentId: departmentId, departmentCode: code,
+                    active: active, createdBy: createdBy, createdAt: createdAt))
         }
         return result
     }
@@ -37,8 +39,8 @@ public enum WebhookStore {
             """
             INSERT INTO webhook_subscriptions (tenant_id, url, secret, event_types, department_id, created_by)
             VALUES (\(tx.tenant), \(url), \(secret), \(eventTypes)::text[], \(departmentId), \(createdBy)) RETURNING id
-            """).decode(Int64.self)
-        {
+            """
+        ).decode(Int64.self) {
             return id
         }
         preconditionFailure("INSERT … RETURNING returned no row")
@@ -55,8 +57,8 @@ public enum WebhookStore {
     /// Ends a subscription; false when there is no active one with that id.
     public static func deactivate(_ tx: Tx, id: Int64) async throws -> Bool {
         for try await _ in try await tx.query(
-            "UPDATE webhook_subscriptions SET active = false WHERE tenant_id = \(tx.tenant) AND id = \(id) AND active RETURNING 1").decode(Int32.self)
-        {
+            "UPDATE webhook_subscriptions SET active = false WHERE tenant_id = \(tx.tenant) AND id = \(id) AND active RETURNING 1"
+        ).decode(Int32.self) {
             return true
         }
         return false
@@ -64,12 +66,13 @@ public enum WebhookStore {
 
     /// The active subscriptions that want `eventType` about a case led by `departmentId`.
     public static func matching(_ tx: Tx, eventType: String, departmentId: Int64?) async throws -> [Subscription] {
-        try await decode(tx.query(
-            """
-            \(unescaped: select)
-            WHERE w.tenant_id = \(tx.tenant) AND w.active AND (\(eventType) = ANY(w.event_types) OR '*' = ANY(w.event_types))
-              AND (w.department_id IS NULL OR w.department_id = \(departmentId))
-            """))
+        try await decode(
+            tx.query(
+                """
+                \(unescaped: select)
+                WHERE w.tenant_id = \(tx.tenant) AND w.active AND (\(eventType) = ANY(w.event_types) OR '*' = ANY(w.event_types))
+                  AND (w.department_id IS NULL OR w.department_id = \(departmentId))
+                """))
     }
 
     /// The district's webhook allow-list: hosts, addresses and networks inside its own network
@@ -77,8 +80,8 @@ public enum WebhookStore {
     public static func allowList(_ tx: Tx) async throws -> [String] {
         var entries: [String] = []
         for try await entry in try await tx.query(
-            "SELECT entry FROM webhook_allowed_targets WHERE tenant_id = \(tx.tenant) ORDER BY entry").decode(String.self)
-        {
+            "SELECT entry FROM webhook_allowed_targets WHERE tenant_id = \(tx.tenant) ORDER BY entry"
+        ).decode(String.self) {
             entries.append(entry)
         }
         return entries

@@ -30,7 +30,9 @@ struct CalendarCommand: AsyncParsableCommand {
     struct Load: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Replace the calendar with a JSON document.",
-            discussion: #"{"weekdays":[1,2,3,4,5],"hours":[{"start":"08:30","end":"12:00"},{"start":"13:30","end":"17:30"}],"days":[{"date":"2026-02-15","type":"holiday","name":"春节"},{"date":"2026-02-14","type":"workday","name":"春节调休"}],"trafficLight":{"yellow":0.8,"red":1.0}}"#)
+            discussion:
+                #"{"weekdays":[1,2,3,4,5],"hours":[{"start":"08:30","end":"12:00"},{"start":"13:30","end":"17:30"}],"days":[{"date":"2026-02-15","type":"holiday","name":"春节"},{"date":"2026-02-14","type":"workday","name":"春节调休"}],"trafficLight":{"yellow":0.8,"red":1.0}}"#
+        )
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Tenant code.") var tenant: String
         @Argument(help: "Calendar JSON file ('-' for standard input).") var file: String

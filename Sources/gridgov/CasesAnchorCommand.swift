@@ -63,8 +63,9 @@ extension CasesCommand {
             } else {
                 print(text, terminator: "")
             }
-            let summary = CLI.say("已锚定 \(anchor.districts.count) 个区，\(anchor.cases) 件案件，\(anchor.events) 个事件",
-                                  "anchored \(anchor.districts.count) district(s), \(anchor.cases) cases, \(anchor.events) events")
+            let summary = CLI.say(
+                "已锚定 \(anchor.districts.count) 个区，\(anchor.cases) 件案件，\(anchor.events) 个事件",
+                "anchored \(anchor.districts.count) district(s), \(anchor.cases) cases, \(anchor.events) events")
             FileHandle.standardError.write(Data("\(summary)\nroot \(anchor.districts.count) \(anchor.cases) \(anchor.events) \(anchor.rootHex)\n".utf8))
         }
     }

@@ -5,8 +5,9 @@ import GridService
 import GridStore
 
 struct CasesCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cases", abstract: "Cases: checks an operator runs.",
-                                                    subcommands: [VerifyHistory.self, Anchor.self])
+    static let configuration = CommandConfiguration(
+        commandName: "cases", abstract: "Cases: checks an operator runs.",
+        subcommands: [VerifyHistory.self, Anchor.self])
 
     struct VerifyHistory: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -34,7 +35,11 @@ struct CasesCommand: AsyncParsableCommand {
             let anchored = files.flatMap(\.1.districts)
             let reports = try await CLI.withService(connection) { service in
                 var districts: [(id: Int64, code: String)] = []
-                if let tenant { districts = [(try await service.tenantId(code: tenant), tenant)] } else { districts = try await service.listTenants().map { ($0.id, $0.code) } }
+                if let tenant {
+                    districts = [(try await service.tenantId(code: tenant), tenant)]
+                } else {
+                    districts = try await service.listTenants().map { ($0.id, $0.code) }
+                }
                 var reports: [HistoryReport] = []
                 for district in districts {
                     reports.append(try await service.verifyHistory(tenantId: district.id, anchors: anchored.filter { $0.code == district.code }))
@@ -45,8 +50,10 @@ struct CasesCommand: AsyncParsableCommand {
             let say = CLI.say
             for (path, anchor) in files {
                 let problems = anchor.inconsistencies(digest: GridService.historyDigest, expectedRoot: root)
-                print(say("锚点 \(path)：\(anchor.districts.count) 个区，\(anchor.cases) 件案件，\(anchor.events) 个事件，根哈希 \(anchor.rootHex)",
-                          "anchor \(path): \(anchor.districts.count) district(s), \(anchor.cases) cases, \(anchor.events) events, root \(anchor.rootHex)"))
+                print(
+                    say(
+                        "锚点 \(path)：\(anchor.districts.count) 个区，\(anchor.cases) 件案件，\(anchor.events) 个事件，根哈希 \(anchor.rootHex)",
+                        "anchor \(path): \(anchor.districts.count) district(s), \(anchor.cases) cases, \(anchor.events) events, root \(anchor.rootHex)"))
                 for problem in problems { print("  " + problem.text.localized(CLI.language)) }
                 findings += problems.count
             }
@@ -64,14 +71,18 @@ struct CasesCommand: AsyncParsableCommand {
             findings += missing.count
             for report in reports {
                 let state = report.breaks.isEmpty ? say("历史完好", "history intact") : say("\(report.breaks.count) 处断裂", "\(report.breaks.count) break(s)")
-                print(say("\(report.tenantCode)：\(report.cases) 件案件，\(report.events) 个事件，\(state)",
-                          "\(report.tenantCode): \(report.cases) cases, \(report.events) events, \(state)"))
+                print(
+                    say(
+                        "\(report.tenantCode)：\(report.cases) 件案件，\(report.events) 个事件，\(state)",
+                        "\(report.tenantCode): \(report.cases) cases, \(report.events) events, \(state)"))
                 for item in report.breaks { print("  \(item.number) (case \(item.caseId)): \(item.problem.localized(CLI.language))") }
                 for check in report.anchorChecks {
                     let taken = CLI.localTime(check.taken)
                     let state = check.findings.isEmpty ? say("均未改变", "all unchanged") : say("\(check.findings.count) 处不符", "\(check.findings.count) finding(s)")
-                    print(say("  锚点（\(taken)）：锚定 \(check.cases) 件、\(check.events) 个事件，\(state)",
-                              "  anchor taken \(taken): \(check.cases) cases, \(check.events) events anchored, \(state)"))
+                    print(
+                        say(
+                            "  锚点（\(taken)）：锚定 \(check.cases) 件、\(check.events) 个事件，\(state)",
+                            "  anchor taken \(taken): \(check.cases) cases, \(check.events) events anchored, \(state)"))
                     for finding in check.findings { print("    " + finding.text.localized(CLI.language)) }
                     findings += check.findings.count
                 }

@@ -13,8 +13,9 @@ struct DemoSize: ParsableArguments {
     @Option(name: .customLong("unit-grids"), help: "Unit grids per basic grid.") var unitGrids = 25
 
     var district: DemoDistrict {
-        DemoDistrict(divisionCode: division, streets: streets, communitiesPerStreet: communities,
-                     basicGridsPerCommunity: basicGrids, unitGridsPerBasicGrid: unitGrids)
+        DemoDistrict(
+            divisionCode: division, streets: streets, communitiesPerStreet: communities,
+            basicGridsPerCommunity: basicGrids, unitGridsPerBasicGrid: unitGrids)
     }
 }
 
@@ -50,7 +51,8 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     struct GeoJSON: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "geojson", abstract: "Write a generated district's units as GeoJSON (for import tests and benchmarks).")
+        static let configuration = CommandConfiguration(
+            commandName: "geojson", abstract: "Write a generated district's units as GeoJSON (for import tests and benchmarks).")
         @OptionGroup var size: DemoSize
         @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
 

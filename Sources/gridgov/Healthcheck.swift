@@ -86,7 +86,8 @@ struct Healthcheck: AsyncParsableCommand {
     /// The part of an answer worth a health log line: a problem's detail and code, else the start of the body.
     static func summary(_ body: ByteBuffer) -> String {
         if let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-           let code = object["code"] as? String {
+            let code = object["code"] as? String
+        {
             return ": \(object["detail"] as? String ?? object["title"] as? String ?? "") [\(code)]"
         }
         let text = String(buffer: body).split(whereSeparator: \.isNewline).joined(separator: " ")

@@ -48,7 +48,7 @@ struct ExportCommand: AsyncParsableCommand {
             let (tenant, output) = (tenant, output)
             let handle: FileHandle
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: nil) , let file = FileHandle(forWritingAtPath: output) else {
+                guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
                     throw ValidationError("cannot write \(output)")
                 }
                 handle = file

@@ -251,9 +251,11 @@ struct RulesCommand: AsyncParsableCommand {
             let page = try await CLI.withService(connection) { service in
                 try await service.ruleSets(.operator, tenantId: try await service.tenantId(code: tenant), page: try PageRequest.parse(cursor: nil, limit: 200))
             }
-            CLI.printTable([["number", "status", "by", "published", "note"]] + page.items.map {
-                [String($0.number), $0.status.rawValue, $0.publishedBy ?? $0.createdBy, $0.publishedAt.map(CLI.localTime) ?? "", $0.note ?? ""]
-            })
+            CLI.printTable(
+                [["number", "status", "by", "published", "note"]]
+                    + page.items.map {
+                        [String($0.number), $0.status.rawValue, $0.publishedBy ?? $0.createdBy, $0.publishedAt.map(CLI.localTime) ?? "", $0.note ?? ""]
+                    })
         }
     }
 
@@ -274,9 +276,13 @@ struct RulesCommand: AsyncParsableCommand {
         func run() async throws {
             guard let caseSource = CaseSource(rawValue: source) else { throw ValidationError("source '\(source)' is not one of: \(CaseSource.allowedList)") }
             var time = Date()
-            if let at { guard let parsed = ListFormats.parseTime(at) else { throw ValidationError("time '\(at)' must be RFC 3339 or YYYY-MM-DD HH:MM") }; time = parsed }
-            let question = RoutingQuestion(categoryCode: category, grade: grade, source: caseSource, lat: lat, lng: lng, description: description, at: time,
-                                           allRules: allRules)
+            if let at {
+                guard let parsed = ListFormats.parseTime(at) else { throw ValidationError("time '\(at)' must be RFC 3339 or YYYY-MM-DD HH:MM") }
+                time = parsed
+            }
+            let question = RoutingQuestion(
+                categoryCode: category, grade: grade, source: caseSource, lat: lat, lng: lng, description: description, at: time,
+                allRules: allRules)
             let (tenant, choice) = (tenant, draft ? RuleSetChoice.draft : .published)
             let answer = try await CLI.withService(connection) { service in
                 try await service.explain(.operator, tenantId: try await service.tenantId(code: tenant), question, ruleSet: choice)
@@ -299,11 +305,15 @@ struct RulesCommand: AsyncParsableCommand {
             case .item: Swift.print("  → \(zh ? "问题清单主办部门" : "the item's lead department")")
             case .territorial: Swift.print("  → \(zh ? "属地兜底" : "territorial fallback")")
             }
-            let lead = answer.leadDepartment.map { "\($0.name)(\($0.code))" } ?? (d.lead == .territorialStreet ? answer.street.map { "\($0.name)(\($0.code))" } : nil) ?? "-"
+            let lead =
+                answer.leadDepartment.map { "\($0.name)(\($0.code))" } ?? (d.lead == .territorialStreet ? answer.street.map { "\($0.name)(\($0.code))" } : nil)
+                ?? "-"
             Swift.print("level     \(d.level.label.localized(CLI.language))\(d.whistle ? (zh ? "，吹哨" : ", whistle") : "")")
             Swift.print("lead      \(lead)\(d.assisting.isEmpty ? "" : ", assisting \(d.assisting.joined(separator: ", "))")")
             for deadline in answer.deadlines {
-                Swift.print("deadline  \(deadline.stage.label.localized(CLI.language)): \(deadline.limit.amount) \(deadline.limit.unit.label.localized(CLI.language)) → \(CLI.localTime(deadline.due))")
+                Swift.print(
+                    "deadline  \(deadline.stage.label.localized(CLI.language)): \(deadline.limit.amount) \(deadline.limit.unit.label.localized(CLI.language)) → \(CLI.localTime(deadline.due))"
+                )
             }
         }
     }
@@ -311,7 +321,8 @@ struct RulesCommand: AsyncParsableCommand {
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a table of expected routings against the draft (or --published); exits 1 on any difference.",
-            discussion: "CSV columns: category, grade, source, lat, lng, description, at, expectRule (rule id | duty | item | territorial), expectLead, expectLevel.")
+            discussion:
+                "CSV columns: category, grade, source, lat, lng, description, at, expectRule (rule id | duty | item | territorial), expectLead, expectLevel.")
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Tenant code.") var tenant: String
         @Flag(help: "Test the published rule set instead of the draft.") var published = false

@@ -53,8 +53,9 @@ struct Serve: AsyncParsableCommand {
             port: port ?? environment["GRIDGOV_PORT"].flatMap(Int.init) ?? 8080,
             maxBodyBytes: maxBodyBytes ?? environment["GRIDGOV_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20,
             idleTimeout: environment["GRIDGOV_IDLE_SECONDS"].flatMap(Int.init).map { .seconds(max(1, $0)) } ?? ServerSettings().idleTimeout)
-        let client = PostgresClient(configuration: try Self.poolConfiguration(try connection.url, environment: environment),
-                                    eventLoopGroup: SpreadingEventLoopGroup(base: MultiThreadedEventLoopGroup.singleton), backgroundLogger: logger)
+        let client = PostgresClient(
+            configuration: try Self.poolConfiguration(try connection.url, environment: environment),
+            eventLoopGroup: SpreadingEventLoopGroup(base: MultiThreadedEventLoopGroup.singleton), backgroundLogger: logger)
         let waitLimit = Duration.seconds(environment["GRIDGOV_DB_WAIT_SECONDS"].flatMap(Int.init).map { max(1, $0) } ?? 10)
         let service = GridService(db: Database(client: client, logger: logger, waitLimit: waitLimit), configuration: .fromEnvironment())
         var services: [any Service] = [client]
@@ -99,16 +100,18 @@ struct Worker: AsyncParsableCommand {
         var logger = Logger(label: "gridgov-worker")
         logger.logLevel = .info
         if once {
-            let (jobs, deliveries) = try await CLI.withService(connection) { service in (try await service.runDueJobs(), try await service.deliverDueWebhooks()) }
+            let (jobs, deliveries) = try await CLI.withService(connection) { service in (try await service.runDueJobs(), try await service.deliverDueWebhooks())
+            }
             print("jobs: \(jobs.claimed) claimed, \(jobs.done) done, \(jobs.failed) failed")
             print("webhooks: \(deliveries.claimed) claimed, \(deliveries.done) done, \(deliveries.failed) failed, \(deliveries.postponed) postponed")
             return
         }
         let client = PostgresClient(configuration: try DatabaseURL.configuration(try connection.url), backgroundLogger: logger)
         let service = GridService(db: Database(client: client, logger: logger), configuration: .fromEnvironment())
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: client), .init(service: JobWorker(service: service, interval: .seconds(interval), logger: logger))],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: client), .init(service: JobWorker(service: service, interval: .seconds(interval), logger: logger))],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await CLI.report { try await group.run() }
     }
 }

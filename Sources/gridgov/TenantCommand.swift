@@ -45,7 +45,9 @@ struct TenantCommand: AsyncParsableCommand {
             let code = code
             let tenant = try await CLI.withService(connection) { service in try await service.tenant(code: code) }
             print("id:        \(tenant.id)\ncode:      \(tenant.code)\nname:      \(tenant.name)\ndivision:  \(tenant.divisionCode)")
-            print("time zone: \(tenant.timeZone)\nstatus:    \(tenant.status)\ngrid levels: \(tenant.settings.gridLevels.map { "\($0.key) (\($0.name))" }.joined(separator: " → "))")
+            print(
+                "time zone: \(tenant.timeZone)\nstatus:    \(tenant.status)\ngrid levels: \(tenant.settings.gridLevels.map { "\($0.key) (\($0.name))" }.joined(separator: " → "))"
+            )
         }
     }
 

@@ -39,7 +39,8 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let (tenant, login, role, scope, department) = (tenant, login, role, scope, department)
             let result = try await CLI.withService(connection) { service in
-                try await service.grant(.operator, tenantId: try await service.tenantId(code: tenant), login: login, role: role, scopeCode: scope, departmentCode: department)
+                try await service.grant(
+                    .operator, tenantId: try await service.tenantId(code: tenant), login: login, role: role, scopeCode: scope, departmentCode: department)
             }
             UserCommand.printBindings(result)
         }
@@ -96,10 +97,14 @@ struct UserCommand: AsyncParsableCommand {
                 }
                 return all
             }
-            CLI.printTable([["LOGIN", "NAME", "STATUS", "BINDINGS"]] + users.map { entry in
-                [entry.user.login, entry.user.displayName, entry.user.status,
-                 entry.bindings.map { "\($0.role.rawValue)@\($0.scopeUnitId)" }.joined(separator: " ")]
-            })
+            CLI.printTable(
+                [["LOGIN", "NAME", "STATUS", "BINDINGS"]]
+                    + users.map { entry in
+                        [
+                            entry.user.login, entry.user.displayName, entry.user.status,
+                            entry.bindings.map { "\($0.role.rawValue)@\($0.scopeUnitId)" }.joined(separator: " "),
+                        ]
+                    })
         }
     }
 
@@ -126,8 +131,9 @@ struct DepartmentCommand: AsyncParsableCommand {
         func run() async throws {
             let (tenant, code, name, street) = (tenant, code, name, street)
             let department = try await CLI.withService(connection) { service in
-                try await service.createDepartment(.operator, tenantId: try await service.tenantId(code: tenant), code: code, name: name,
-                                                   kind: street == nil ? .district : .streetOffice, unitCode: street)
+                try await service.createDepartment(
+                    .operator, tenantId: try await service.tenantId(code: tenant), code: code, name: name,
+                    kind: street == nil ? .district : .streetOffice, unitCode: street)
             }
             print("created \(department.kind.rawValue) \(department.code) \(department.name) (id \(department.id))")
         }
@@ -143,9 +149,11 @@ struct DepartmentCommand: AsyncParsableCommand {
             let page = try await CLI.withService(connection) { service in
                 try await service.departments(.operator, tenantId: try await service.tenantId(code: tenant), page: PageRequest(limit: PageRequest.maxLimit))
             }
-            CLI.printTable([["ID", "CODE", "NAME", "KIND", "RECEIVES"]] + page.items.map {
-                [String($0.id), $0.code, $0.name, $0.kind.rawValue, $0.receivesTerritorial ? "territorial" : ""]
-            })
+            CLI.printTable(
+                [["ID", "CODE", "NAME", "KIND", "RECEIVES"]]
+                    + page.items.map {
+                        [String($0.id), $0.code, $0.name, $0.kind.rawValue, $0.receivesTerritorial ? "territorial" : ""]
+                    })
         }
     }
 

@@ -60,9 +60,11 @@ import Testing
     }
 
     @Test func columnsAreMatchedByAnyAcceptedNameIgnoringCase() throws {
-        let specs = [CSVColumn(key: "code", names: ["code", "编码"], required: true),
-                     CSVColumn(key: "name", names: ["name", "名称"], required: true),
-                     CSVColumn(key: "note", names: ["note", "备注"], required: false)]
+        let specs = [
+            CSVColumn(key: "code", names: ["code", "编码"], required: true),
+            CSVColumn(key: "name", names: ["name", "名称"], required: true),
+            CSVColumn(key: "note", names: ["note", "备注"], required: false),
+        ]
         let table = try parse("名称, CODE \n私搭乱建,E0101\n")
         let columns = try table.columns(specs)
         #expect(columns.value("code", in: table.rows[0]) == "E0101")
@@ -71,8 +73,10 @@ import Testing
     }
 
     @Test func missingAndUnknownColumnsAreNamed() throws {
-        let specs = [CSVColumn(key: "code", names: ["code", "编码"], required: true),
-                     CSVColumn(key: "name", names: ["name", "名称"], required: true)]
+        let specs = [
+            CSVColumn(key: "code", names: ["code", "编码"], required: true),
+            CSVColumn(key: "name", names: ["name", "名称"], required: true),
+        ]
         let table = try parse("编码,颜色\nE01,红\n")
         let error = thrownError { () throws(GridError) in try table.columns(specs) }
         #expect(codes(error) == ["csv.column.unknown", "csv.column.missing"])

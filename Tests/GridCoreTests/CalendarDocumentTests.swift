@@ -19,16 +19,19 @@ import Testing
     /// The field errors of a document that must be rejected.
     func problems(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [FieldError] {
         let document = try document(text)
-        let error = try #require(thrownError { () throws(GridError) in try document.calendar() }, "expected \(text) to be rejected",
-                                 sourceLocation: sourceLocation)
+        let error = try #require(
+            thrownError { () throws(GridError) in try document.calendar() }, "expected \(text) to be rejected",
+            sourceLocation: sourceLocation)
         #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
         #expect(error.kind == .badRequest, sourceLocation: sourceLocation)
         return error.fieldErrors
     }
 
     /// The single problem of a rejected document, checked to be at `field` with `code` and to name `value` (if any) in both languages.
-    func problem(_ text: String, at field: String, _ code: String, naming value: String?,
-                 sourceLocation: SourceLocation = #_sourceLocation) throws -> FieldError {
+    func problem(
+        _ text: String, at field: String, _ code: String, naming value: String?,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> FieldError {
         let all = try problems(text, sourceLocation: sourceLocation)
         #expect(all.count == 1, "\(all)", sourceLocation: sourceLocation)
         let first = try #require(all.first, sourceLocation: sourceLocation)
@@ -70,8 +73,9 @@ import Testing
     @Test func aHolidayOnADayNotWorkedAnywayIsAccepted() throws {
         let calendar = try document(#"{"days":[{"date":"2026-02-15","type":"holiday"},{"date":"2026-02-21","type":"holiday"}]}"#).calendar()
         #expect(calendar.holidays == [T.day("2026-02-15"), T.day("2026-02-21")])
-        #expect(try document(#"{"weekdays":[7],"days":[{"date":"2026-02-16","type":"workday"}]}"#).calendar().makeUpDays == [T.day("2026-02-16")],
-                "a make-up day is checked against the weekdays given, not the standard ones")
+        #expect(
+            try document(#"{"weekdays":[7],"days":[{"date":"2026-02-16","type":"workday"}]}"#).calendar().makeUpDays == [T.day("2026-02-16")],
+            "a make-up day is checked against the weekdays given, not the standard ones")
     }
 
     // MARK: writing
@@ -112,8 +116,9 @@ import Testing
                 #expect(read == calendar)
             } else {
                 let window = T.windowStart - 12..<T.windowStart + 122
-                #expect(window.allSatisfy { read.isWorkingDay(LocalDate(dayNumber: $0)) == calendar.isWorkingDay(LocalDate(dayNumber: $0)) },
-                        "redundant and conflicting days are written as what they mean")
+                #expect(
+                    window.allSatisfy { read.isWorkingDay(LocalDate(dayNumber: $0)) == calendar.isWorkingDay(LocalDate(dayNumber: $0)) },
+                    "redundant and conflicting days are written as what they mean")
             }
         }
     }
@@ -121,18 +126,21 @@ import Testing
     // MARK: one problem each
 
     @Test func aDateListedTwiceNamesTheDateAndItsFirstListing() throws {
-        let field = try problem(#"""
+        let field = try problem(
+            #"""
             {"days":[{"date":"2026-02-15","type":"holiday"},{"date":"2026-02-16","type":"holiday"},{"date":"2026-02-15","type":"workday"}]}
             """#, at: "days[2].date", "calendar.day.duplicate", naming: "2026-02-15")
         #expect(field.message.en.contains("days[0]"))
     }
 
     @Test func aMakeUpDayOnAWorkingWeekdayIsRejected() throws {
-        let field = try problem(#"{"days":[{"date":"2026-02-16","type":"workday","name":"调休"}]}"#,
-                                at: "days[0].type", "calendar.day.makeUpOnWorkingDay", naming: "2026-02-16")
+        let field = try problem(
+            #"{"days":[{"date":"2026-02-16","type":"workday","name":"调休"}]}"#,
+            at: "days[0].type", "calendar.day.makeUpOnWorkingDay", naming: "2026-02-16")
         #expect(field.message.en.contains("Monday") && field.message.zh.contains("周一"))
-        let saturday = try problem(#"{"weekdays":[1,2,3,4,5,6],"days":[{"date":"2026-02-14","type":"workday"}]}"#,
-                                   at: "days[0].type", "calendar.day.makeUpOnWorkingDay", naming: "2026-02-14")
+        let saturday = try problem(
+            #"{"weekdays":[1,2,3,4,5,6],"days":[{"date":"2026-02-14","type":"workday"}]}"#,
+            at: "days[0].type", "calendar.day.makeUpOnWorkingDay", naming: "2026-02-14")
         #expect(saturday.message.en.contains("Saturday") && saturday.message.zh.contains("周六"))
     }
 
@@ -149,16 +157,19 @@ import Testing
     }
 
     @Test func overlappingHoursAreRejected() throws {
-        let field = try problem(#"{"hours":[{"start":"08:30","end":"12:00"},{"start":"11:00","end":"14:00"}]}"#,
-                                at: "hours[1]", "calendar.hours.overlap", naming: "11:00–14:00")
+        let field = try problem(
+            #"{"hours":[{"start":"08:30","end":"12:00"},{"start":"11:00","end":"14:00"}]}"#,
+            at: "hours[1]", "calendar.hours.overlap", naming: "11:00–14:00")
         #expect(field.message.en.contains("hours[0] 08:30–12:00"))
         let covered = try problems(#"{"hours":[{"start":"11:00","end":"11:30"},{"start":"08:00","end":"18:00"},{"start":"12:00","end":"13:00"}]}"#)
         #expect(covered.map(\.field) == ["hours[0]", "hours[2]"], "each period inside a longer one is reported against it")
         #expect(covered.allSatisfy { $0.code == "calendar.hours.overlap" && $0.message.en.contains("hours[1]") })
     }
 
-    @Test(arguments: [("8:30", "start"), ("24:00", "start"), ("12:60", "start"), ("ab:cd", "start"), ("08.30", "start"), ("", "start"),
-                      ("24:01", "end"), ("00:00", "end"), ("17:3", "end"), ("25:00", "end"), ("１７:30", "end")])
+    @Test(arguments: [
+        ("8:30", "start"), ("24:00", "start"), ("12:60", "start"), ("ab:cd", "start"), ("08.30", "start"), ("", "start"),
+        ("24:01", "end"), ("00:00", "end"), ("17:3", "end"), ("25:00", "end"), ("１７:30", "end"),
+    ])
     func aTimeThatIsNotHHMMIsRejected(time: String, key: String) throws {
         let hours = key == "start" ? #"{"start":"\#(time)","end":"12:00"}"# : #"{"start":"08:30","end":"\#(time)"}"#
         _ = try problem(#"{"hours":[\#(hours)]}"#, at: "hours[0].\(key)", "calendar.hours.badTime", naming: time.isEmpty ? nil : time)
@@ -174,8 +185,10 @@ import Testing
         _ = try problem(#"{"weekdays":[]}"#, at: "weekdays", "calendar.weekdays.none", naming: nil)
     }
 
-    @Test(arguments: [("[1,2,8]", 2, "calendar.weekday.invalid", "8"), ("[0,1]", 0, "calendar.weekday.invalid", "0"),
-                      ("[1,2,1]", 2, "calendar.weekday.duplicate", "1"), ("[-7,1]", 0, "calendar.weekday.invalid", "-7")])
+    @Test(arguments: [
+        ("[1,2,8]", 2, "calendar.weekday.invalid", "8"), ("[0,1]", 0, "calendar.weekday.invalid", "0"),
+        ("[1,2,1]", 2, "calendar.weekday.duplicate", "1"), ("[-7,1]", 0, "calendar.weekday.invalid", "-7"),
+    ])
     func badWeekdaysAreRejected(list: String, index: Int, code: String, value: String) throws {
         _ = try problem(#"{"weekdays":\#(list)}"#, at: "weekdays[\(index)]", code, naming: value)
     }
@@ -189,17 +202,24 @@ import Testing
     // MARK: several at once
 
     @Test func everyProblemIsReportedAtOnce() throws {
-        let all = try problems(#"""
+        let all = try problems(
+            #"""
             {"weekdays":[1,2,3,4,5,9],
              "hours":[{"start":"08:30","end":"12:00"},{"start":"7:00","end":"09:00"},{"start":"11:00","end":"13:00"}],
              "days":[{"date":"2026-02-15","type":"holiday"},{"date":"2026-02-31","type":"holiday"},{"date":"2026-02-16","type":"workday"},
                      {"date":"2026-02-15","type":"off"}],
              "trafficLight":{"yellow":1.0,"red":1.0}}
             """#)
-        #expect(all.map(\.field) == ["weekdays[5]", "hours[1].start", "hours[2]", "days[1].date", "days[2].type", "days[3].type", "days[3].date",
-                                     "trafficLight.red"])
-        #expect(all.map(\.code) == ["calendar.weekday.invalid", "calendar.hours.badTime", "calendar.hours.overlap", "calendar.day.badDate",
-                                    "calendar.day.makeUpOnWorkingDay", "calendar.day.unknownType", "calendar.day.duplicate", "trafficLight.invalid"])
+        #expect(
+            all.map(\.field) == [
+                "weekdays[5]", "hours[1].start", "hours[2]", "days[1].date", "days[2].type", "days[3].type", "days[3].date",
+                "trafficLight.red",
+            ])
+        #expect(
+            all.map(\.code) == [
+                "calendar.weekday.invalid", "calendar.hours.badTime", "calendar.hours.overlap", "calendar.day.badDate",
+                "calendar.day.makeUpOnWorkingDay", "calendar.day.unknownType", "calendar.day.duplicate", "trafficLight.invalid",
+            ])
     }
 
     @Test func theNumberOfProblemsIsCapped() throws {

@@ -61,7 +61,10 @@ import Testing
         for state in CaseState.allCases {
             var seen: Set<CaseState> = [state], queue = [state], ends = false
             while let current = queue.popLast() {
-                if current.isFinal { ends = true; break }
+                if current.isFinal {
+                    ends = true
+                    break
+                }
                 for action in CaseWorkflow.actions(from: current) {
                     let next = CaseWorkflow.transition(from: current, action)!.to
                     if seen.insert(next).inserted { queue.append(next) }
@@ -105,7 +108,9 @@ import Testing
         #expect(error?.kind == .badRequest)
         #expect(error?.fieldErrors.map(\.field) == ["reason", "extensionLimit"])
         #expect(error?.fieldErrors.allSatisfy { $0.code == "field.required" } == true)
-        #expect(throws: Never.self) { try CaseWorkflow.check(.requestExtension, in: .handling, roles: [.departmentLiaison], fields: [.reason, .extensionLimit]) }
+        #expect(throws: Never.self) {
+            try CaseWorkflow.check(.requestExtension, in: .handling, roles: [.departmentLiaison], fields: [.reason, .extensionLimit])
+        }
     }
 
     @Test func everyStateAndActionHasAChineseAndAnEnglishLabel() {
@@ -164,8 +169,11 @@ import Testing
         bad.reporterPhone = "138-0013-800a"
         bad.category = nil
         bad.grade = "urgent"
-        #expect(codes { try bad.validated() } == ["description field.required", "address field.tooLong", "reporterPhone field.badPhone",
-                                                   "grade field.withoutCategory"])
+        #expect(
+            codes { try bad.validated() } == [
+                "description field.required", "address field.tooLong", "reporterPhone field.badPhone",
+                "grade field.withoutCategory",
+            ])
     }
 }
 

@@ -13,19 +13,23 @@ import Testing
         CategoryEntry(code: code, parentCode: parent, name: name, kind: kind)
     }
 
-    static func item(_ code: String, _ name: String, under parent: String?, kind: CategoryKind = .event, grades: [Grade] = [normal],
-                     lead: String? = "CGW", assisting: [String] = []) -> CategoryEntry {
-        CategoryEntry(code: code, parentCode: parent, name: name, kind: kind, grades: grades, leadDepartment: lead,
-                      assistingDepartments: assisting)
+    static func item(
+        _ code: String, _ name: String, under parent: String?, kind: CategoryKind = .event, grades: [Grade] = [normal],
+        lead: String? = "CGW", assisting: [String] = []
+    ) -> CategoryEntry {
+        CategoryEntry(
+            code: code, parentCode: parent, name: name, kind: kind, grades: grades, leadDepartment: lead,
+            assistingDepartments: assisting)
     }
 
     /// The stored list: 市容环境 → 环境卫生 → {暴露垃圾, 积存垃圾渣土}; 设施管理 → 井盖.
     static let existing: [CategoryEntry] = [
         group("SR", "市容环境"),
         group("SR01", "环境卫生", under: "SR"),
-        CategoryEntry(code: "SR0101", parentCode: "SR01", name: "暴露垃圾", kind: .event, isPublic: true, filingStandard: "垃圾暴露在外",
-                      closingStandard: "清理干净", grades: [normal, urgent], leadDepartment: "CGW", assistingDepartments: ["ZJW"],
-                      defaultLevel: .community),
+        CategoryEntry(
+            code: "SR0101", parentCode: "SR01", name: "暴露垃圾", kind: .event, isPublic: true, filingStandard: "垃圾暴露在外",
+            closingStandard: "清理干净", grades: [normal, urgent], leadDepartment: "CGW", assistingDepartments: ["ZJW"],
+            defaultLevel: .community),
         item("SR0102", "积存垃圾渣土", under: "SR01"),
         group("SS", "设施管理", kind: .component),
         item("SS01", "井盖", under: "SS", kind: .component, grades: [urgent], lead: "SWJ"),
@@ -39,11 +43,14 @@ import Testing
     }
 
     /// The field errors of a plan that must fail.
-    func planErrors(_ entries: [CategoryEntry], existing: [CategoryEntry] = existing,
-                    sourceLocation: SourceLocation = #_sourceLocation) throws -> [FieldError] {
-        let error = try #require(thrownError { () throws(GridError) in
-            try CatalogPlanner.plan(entries, existing: existing, departmentCodes: Self.departments)
-        }, "expected the plan to be rejected", sourceLocation: sourceLocation)
+    func planErrors(
+        _ entries: [CategoryEntry], existing: [CategoryEntry] = existing,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [FieldError] {
+        let error = try #require(
+            thrownError { () throws(GridError) in
+                try CatalogPlanner.plan(entries, existing: existing, departmentCodes: Self.departments)
+            }, "expected the plan to be rejected", sourceLocation: sourceLocation)
         #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
         #expect(error.kind == .badRequest, sourceLocation: sourceLocation)
         return error.fieldErrors
@@ -52,8 +59,9 @@ import Testing
     /// The field errors of a document that must not be read.
     func readErrors(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [FieldError] {
         let document = try json(text)
-        let error = try #require(thrownError { () throws(GridError) in try CatalogPlanner.read(document) },
-                                 "expected the document to be rejected", sourceLocation: sourceLocation)
+        let error = try #require(
+            thrownError { () throws(GridError) in try CatalogPlanner.read(document) },
+            "expected the document to be rejected", sourceLocation: sourceLocation)
         #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
         #expect(error.fieldErrors.count <= OrgPlanner.maxErrors, sourceLocation: sourceLocation)
         return error.fieldErrors
@@ -64,7 +72,8 @@ import Testing
     // MARK: reading
 
     @Test func readsEveryFieldOfAnItemAndAClass() throws {
-        let document = try json("""
+        let document = try json(
+            """
             {"profile": "beijing-2026", "name": "朝阳区问题清单",
              "categories": [
                {"code": "SR", "name": "市容环境", "kind": "event"},
@@ -78,18 +87,22 @@ import Testing
         let read = try CatalogPlanner.read(document)
         #expect(read.profile == "beijing-2026")
         #expect(read.name == "朝阳区问题清单")
-        #expect(read.categories == [
-            CategoryEntry(code: "SR", name: "市容环境", kind: .event),
-            CategoryEntry(code: "SR0101", parentCode: "SR", name: "暴露垃圾", kind: .event, isPublic: true, filingStandard: "垃圾暴露在外",
-                          closingStandard: "清理干净", grades: [Self.normal, Self.urgent], leadDepartment: "CGW",
-                          assistingDepartments: ["ZJW", "JTW"], defaultLevel: .community),
-        ])
+        #expect(
+            read.categories == [
+                CategoryEntry(code: "SR", name: "市容环境", kind: .event),
+                CategoryEntry(
+                    code: "SR0101", parentCode: "SR", name: "暴露垃圾", kind: .event, isPublic: true, filingStandard: "垃圾暴露在外",
+                    closingStandard: "清理干净", grades: [Self.normal, Self.urgent], leadDepartment: "CGW",
+                    assistingDepartments: ["ZJW", "JTW"], defaultLevel: .community),
+            ])
     }
 
     @Test func defaultsAndNumericCodes() throws {
-        let read = try CatalogPlanner.read(try json("""
-            {"categories": [{"code": 1201, "parentCode": null, "name": "井盖", "kind": "component", "public": null, "grades": null}]}
-            """))
+        let read = try CatalogPlanner.read(
+            try json(
+                """
+                {"categories": [{"code": 1201, "parentCode": null, "name": "井盖", "kind": "component", "public": null, "grades": null}]}
+                """))
         let entry = try #require(read.categories.first)
         #expect(entry.code == "1201")
         #expect(entry.parentCode == nil)
@@ -107,23 +120,26 @@ import Testing
     }
 
     @Test func unknownKeysAreNamedAtEveryLevel() throws {
-        let errors = try readErrors("""
+        let errors = try readErrors(
+            """
             {"categories": [{"code": "SR0101", "name": "暴露垃圾", "kind": "event", "colour": "red",
                              "grades": [{"key": "normal", "name": "一般", "time": 1, "limit": {"amount": 2, "unit": "workDays", "hours": 3}}]}],
              "version": 2}
             """)
-        #expect(places(errors) == [
-            "$.version field.unknown",
-            "categories[0].colour field.unknown",
-            "categories[0].grades[0].time field.unknown",
-            "categories[0].grades[0].limit.hours field.unknown",
-        ])
+        #expect(
+            places(errors) == [
+                "$.version field.unknown",
+                "categories[0].colour field.unknown",
+                "categories[0].grades[0].time field.unknown",
+                "categories[0].grades[0].limit.hours field.unknown",
+            ])
         let entryError = try #require(errors.first { $0.field == "categories[0].colour" })
         #expect(entryError.message.en.contains("leadDepartment"), "the message lists the known fields")
     }
 
     @Test func aLimitWithoutAUnitIsNamed() throws {
-        let errors = try readErrors("""
+        let errors = try readErrors(
+            """
             {"categories": [
               {"code": "A", "name": "暴露垃圾", "kind": "event", "grades": [{"key": "normal", "name": "一般", "limit": {"amount": 2}}]},
               {"code": "B", "name": "积存垃圾", "kind": "event", "grades": [{"key": "normal", "name": "一般", "limit": {"amount": 2, "unit": null}}]},
@@ -131,17 +147,19 @@ import Testing
               {"code": "D", "name": "占道经营", "kind": "event", "grades": [{"key": "normal", "name": "一般", "limit": {"amount": 2, "unit": "hours"}}]}
             ]}
             """)
-        try #require(places(errors) == [
-            "categories[0].grades[0].limit.unit limit.unitMissing",
-            "categories[1].grades[0].limit.unit limit.unitMissing",
-            "categories[2].grades[0].limit.unit field.required",
-            "categories[3].grades[0].limit.unit field.unknownValue",
-        ])
+        try #require(
+            places(errors) == [
+                "categories[0].grades[0].limit.unit limit.unitMissing",
+                "categories[1].grades[0].limit.unit limit.unitMissing",
+                "categories[2].grades[0].limit.unit field.required",
+                "categories[3].grades[0].limit.unit field.unknownValue",
+            ])
         #expect(errors[3].message.en.contains("workHours"), "the allowed units are listed")
     }
 
     @Test func limitAmountsAndShapesAreChecked() throws {
-        let errors = try readErrors("""
+        let errors = try readErrors(
+            """
             {"categories": [
               {"code": "A", "name": "暴露垃圾", "kind": "event", "grades": [{"key": "normal", "name": "一般", "limit": {"amount": -1, "unit": "workDays"}}]},
               {"code": "B", "name": "积存垃圾", "kind": "event", "grades": [{"key": "normal", "name": "一般", "limit": {"amount": 1.5, "unit": "workDays"}}]},
@@ -150,17 +168,19 @@ import Testing
               {"code": "E", "name": "乱贴广告", "kind": "event", "grades": [{"key": "normal", "name": "一般"}]}
             ]}
             """)
-        #expect(places(errors) == [
-            "categories[0].grades[0].limit.amount field.range",
-            "categories[1].grades[0].limit.amount field.range",
-            "categories[2].grades[0].limit.amount field.required",
-            "categories[3].grades[0].limit field.notObject",
-            "categories[4].grades[0].limit field.required",
-        ])
+        #expect(
+            places(errors) == [
+                "categories[0].grades[0].limit.amount field.range",
+                "categories[1].grades[0].limit.amount field.range",
+                "categories[2].grades[0].limit.amount field.required",
+                "categories[3].grades[0].limit field.notObject",
+                "categories[4].grades[0].limit field.required",
+            ])
     }
 
     @Test func requiredFieldsTypesAndValuesAreNamed() throws {
-        let errors = try readErrors("""
+        let errors = try readErrors(
+            """
             {"categories": [
               {"name": "暴露垃圾", "kind": "incident"},
               {"code": "SR", "name": "  ", "kind": "event", "public": "yes", "grades": {"key": "normal"}},
@@ -169,24 +189,26 @@ import Testing
               {"code": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", "name": "过长编码", "kind": "event", "grades": ["normal"]}
             ]}
             """)
-        #expect(places(errors) == [
-            "categories[0].code field.required",
-            "categories[0].kind field.unknownValue",
-            "categories[1].name field.required",
-            "categories[1].public field.type",
-            "categories[1].grades field.type",
-            "categories[2].kind field.required",
-            "categories[2].assistingDepartments[1] field.type",
-            "categories[2].assistingDepartments[2] field.type",
-            "categories[2].defaultLevel field.unknownValue",
-            "categories[3] field.notObject",
-            "categories[4].code field.tooLong",
-            "categories[4].grades[0] field.notObject",
-        ])
+        #expect(
+            places(errors) == [
+                "categories[0].code field.required",
+                "categories[0].kind field.unknownValue",
+                "categories[1].name field.required",
+                "categories[1].public field.type",
+                "categories[1].grades field.type",
+                "categories[2].kind field.required",
+                "categories[2].assistingDepartments[1] field.type",
+                "categories[2].assistingDepartments[2] field.type",
+                "categories[2].defaultLevel field.unknownValue",
+                "categories[3] field.notObject",
+                "categories[4].code field.tooLong",
+                "categories[4].grades[0] field.notObject",
+            ])
     }
 
     @Test func gradeFieldsAreRequired() throws {
-        let errors = try readErrors("""
+        let errors = try readErrors(
+            """
             {"categories": [{"code": "A", "name": "暴露垃圾", "kind": "event",
                              "grades": [{"name": "一般", "limit": {"amount": 2, "unit": "workDays"}}, {"key": "urgent", "limit": {"amount": 4, "unit": "workHours"}}]}]}
             """)
@@ -198,9 +220,10 @@ import Testing
         #expect(places(try readErrors(#"{"name": "清单"}"#)) == ["categories catalog.noCategories"])
         #expect(places(try readErrors(#"{"categories": {"code": "SR"}}"#)) == ["categories catalog.noCategories"])
         // Top-level problems are reported together with the missing list.
-        #expect(places(try readErrors(#"{"name": 3.5, "extra": 1}"#)) == [
-            "$.extra field.unknown", "$.name field.type", "categories catalog.noCategories",
-        ])
+        #expect(
+            places(try readErrors(#"{"name": 3.5, "extra": 1}"#)) == [
+                "$.extra field.unknown", "$.name field.type", "categories catalog.noCategories",
+            ])
     }
 
     @Test func errorsAreCappedAtTheMaximum() throws {
@@ -239,12 +262,23 @@ import Testing
     @Test func anyFieldChangeIsAnUpdate() throws {
         var changes: [CategoryEntry] = []
         var e = Self.existing[2]
-        e.isPublic = false; changes.append(e)
-        e = Self.existing[2]; e.grades = [Self.urgent, Self.normal]; changes.append(e)
-        e = Self.existing[2]; e.assistingDepartments = []; changes.append(e)
-        e = Self.existing[2]; e.defaultLevel = .street; changes.append(e)
-        e = Self.existing[2]; e.closingStandard = nil; changes.append(e)
-        e = Self.existing[2]; e.parentCode = "SR"; changes.append(e)
+        e.isPublic = false
+        changes.append(e)
+        e = Self.existing[2]
+        e.grades = [Self.urgent, Self.normal]
+        changes.append(e)
+        e = Self.existing[2]
+        e.assistingDepartments = []
+        changes.append(e)
+        e = Self.existing[2]
+        e.defaultLevel = .street
+        changes.append(e)
+        e = Self.existing[2]
+        e.closingStandard = nil
+        changes.append(e)
+        e = Self.existing[2]
+        e.parentCode = "SR"
+        changes.append(e)
         for change in changes {
             let plan = try plan([change])
             #expect(plan.upserts == [change])
@@ -328,11 +362,12 @@ import Testing
             Self.group("C", "丙类", under: "A"),
             Self.item("A01", "甲项", under: "A"),
         ])
-        #expect(places(errors) == [
-            "categories[0].parentCode catalog.cycle",
-            "categories[1].parentCode catalog.cycle",
-            "categories[2].parentCode catalog.cycle",
-        ])
+        #expect(
+            places(errors) == [
+                "categories[0].parentCode catalog.cycle",
+                "categories[1].parentCode catalog.cycle",
+                "categories[2].parentCode catalog.cycle",
+            ])
     }
 
     @Test func gradesBelongOnItemsNotClasses() throws {
@@ -379,11 +414,12 @@ import Testing
             Self.item("SR0103", "道路不洁", under: "SR01", lead: "XXX"),
             Self.item("SR0104", "乱堆物料", under: "SR01", lead: "CGW", assisting: ["ZJW", "YYY", "JTW", "ZZZ"]),
         ])
-        try #require(places(errors) == [
-            "categories[0].leadDepartment department.unknown",
-            "categories[1].assistingDepartments[1] department.unknown",
-            "categories[1].assistingDepartments[3] department.unknown",
-        ])
+        try #require(
+            places(errors) == [
+                "categories[0].leadDepartment department.unknown",
+                "categories[1].assistingDepartments[1] department.unknown",
+                "categories[1].assistingDepartments[3] department.unknown",
+            ])
         #expect(errors[0].message.zh.contains("XXX"))
         #expect(errors[2].message.en.contains("ZZZ"))
     }
@@ -399,9 +435,10 @@ import Testing
             Self.item("-SR", "横线开头", under: "SR01"),
             Self.item("SR 01", "含空格", under: "SR01"),
         ])
-        #expect(places(errors) == [
-            "categories[0].code catalog.badCode", "categories[1].code catalog.badCode", "categories[2].code catalog.badCode",
-        ])
+        #expect(
+            places(errors) == [
+                "categories[0].code catalog.badCode", "categories[1].code catalog.badCode", "categories[2].code catalog.badCode",
+            ])
         // Letters, digits, _ and -, up to 32 characters, are fine.
         _ = try plan([Self.item("SR_01-" + String(repeating: "9", count: 26), "长编码", under: "SR01")])
     }
@@ -412,35 +449,40 @@ import Testing
             Self.item("SR0104", "乱堆物料", under: "SR01", grades: []),
             Self.item("SR0103", "重复", under: "SR01"),
         ])
-        #expect(Set(places(errors)) == [
-            "categories[0].leadDepartment department.unknown",
-            "categories[0].parentCode catalog.unknownParent",
-            "categories[1].grades catalog.itemWithoutGrades",
-            "categories[2].code catalog.duplicateCode",
-        ])
+        #expect(
+            Set(places(errors)) == [
+                "categories[0].leadDepartment department.unknown",
+                "categories[0].parentCode catalog.unknownParent",
+                "categories[1].grades catalog.itemWithoutGrades",
+                "categories[2].code catalog.duplicateCode",
+            ])
         #expect(errors.count == 4)
     }
 
     @Test func errorPlacesFollowTheCallersSource() throws {
-        let error = try #require(thrownError { () throws(GridError) in
-            try CatalogPlanner.plan([Self.item("SR0103", "道路不洁", under: "NOPE")], existing: Self.existing,
-                                    departmentCodes: Self.departments, source: { "第\($0 + 2)行" })
-        })
+        let error = try #require(
+            thrownError { () throws(GridError) in
+                try CatalogPlanner.plan(
+                    [Self.item("SR0103", "道路不洁", under: "NOPE")], existing: Self.existing,
+                    departmentCodes: Self.departments, source: { "第\($0 + 2)行" })
+            })
         #expect(places(error.fieldErrors) == ["第2行.parentCode catalog.unknownParent"])
     }
 
     @Test func readThenPlanEndToEnd() throws {
-        let document = try CatalogPlanner.read(try json("""
-            {"categories": [
-              {"code": "SR0103", "parentCode": "SR01", "name": "道路不洁", "kind": "event", "leadDepartment": "CGW",
-               "grades": [{"key": "normal", "name": "一般", "limit": {"amount": 1, "unit": "workDays"}}]},
-              {"code": "SR0101", "parentCode": "SR01", "name": "暴露垃圾", "kind": "event", "public": true,
-               "filingStandard": "垃圾暴露在外", "closingStandard": "清理干净", "leadDepartment": "CGW", "assistingDepartments": ["ZJW"],
-               "defaultLevel": "community",
-               "grades": [{"key": "normal", "name": "一般", "limit": {"amount": 2, "unit": "workDays"}},
-                          {"key": "urgent", "name": "紧急", "limit": {"amount": 4, "unit": "workHours"}}]}
-            ]}
-            """))
+        let document = try CatalogPlanner.read(
+            try json(
+                """
+                {"categories": [
+                  {"code": "SR0103", "parentCode": "SR01", "name": "道路不洁", "kind": "event", "leadDepartment": "CGW",
+                   "grades": [{"key": "normal", "name": "一般", "limit": {"amount": 1, "unit": "workDays"}}]},
+                  {"code": "SR0101", "parentCode": "SR01", "name": "暴露垃圾", "kind": "event", "public": true,
+                   "filingStandard": "垃圾暴露在外", "closingStandard": "清理干净", "leadDepartment": "CGW", "assistingDepartments": ["ZJW"],
+                   "defaultLevel": "community",
+                   "grades": [{"key": "normal", "name": "一般", "limit": {"amount": 2, "unit": "workDays"}},
+                              {"key": "urgent", "name": "紧急", "limit": {"amount": 4, "unit": "workHours"}}]}
+                ]}
+                """))
         let plan = try plan(document.categories)
         #expect(plan.upserts.map(\.code) == ["SR0103"])
         #expect(plan.inserted == 1 && plan.updated == 0 && plan.unchanged == 1)

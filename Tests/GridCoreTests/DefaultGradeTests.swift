@@ -42,7 +42,8 @@ import Testing
     }
 
     @Test func anImportReadsTheMarkAndRefusesTwo() throws {
-        let document = try json(#"""
+        let document = try json(
+            #"""
             {"categories": [{"code": "E01", "name": "市容", "kind": "event"},
               {"code": "E0101", "parentCode": "E01", "name": "私搭乱建", "kind": "event",
                "grades": [{"key": "urgent", "name": "紧急", "limit": {"amount": 4, "unit": "workHours"}, "default": true},
@@ -52,7 +53,11 @@ import Testing
         #expect(read.categories[1].grades.filter(\.isDefault).map(\.key) == ["urgent"])
         #expect(read.categories[1].grade(nil)?.key == "urgent")
         var twice = read.categories
-        twice[1].grades = twice[1].grades.map { var g = $0; g.isDefault = true; return g }
+        twice[1].grades = twice[1].grades.map {
+            var g = $0
+            g.isDefault = true
+            return g
+        }
         let error = try #require(thrownError { () throws(GridError) in try CatalogPlanner.plan(twice, existing: [], departmentCodes: []) })
         #expect(error.fieldErrors.map(\.code) == ["catalog.twoDefaultGrades"], "\(error.fieldErrors)")
         #expect(error.fieldErrors.first?.message.zh.contains("urgent、general") == true)
@@ -65,38 +70,68 @@ import Testing
     var reply: ReporterReply { ReporterReply(by: "王敏", channel: .phone, at: now.addingTimeInterval(-600), content: "已清理完毕") }
 
     func codes(_ body: () throws -> CaseClosing) -> [String] {
-        do { _ = try body(); return [] } catch let error as GridError { return error.fieldErrors.map { "\($0.field) \($0.code)" } } catch { return ["?"] }
+        do {
+            _ = try body()
+            return []
+        } catch let error as GridError { return error.fieldErrors.map { "\($0.field) \($0.code)" } } catch { return ["?"] }
     }
 
     @Test func aDemandNeedsItsOutcomeAndTheReply() {
-        #expect(codes { try CaseClosing.checked(outcome: nil, explanation: nil, plannedDate: nil, referredTo: nil, reply: nil,
-                                                source: .hotline, state: .checkPassed, now: now) } == ["outcome field.required", "reply field.required"])
-        let closed = try? CaseClosing.checked(outcome: .resolved, explanation: nil, plannedDate: nil, referredTo: nil, reply: reply,
-                                              source: .resident, state: .checkPassed, now: now)
+        #expect(
+            codes {
+                try CaseClosing.checked(
+                    outcome: nil, explanation: nil, plannedDate: nil, referredTo: nil, reply: nil,
+                    source: .hotline, state: .checkPassed, now: now)
+            } == ["outcome field.required", "reply field.required"])
+        let closed = try? CaseClosing.checked(
+            outcome: .resolved, explanation: nil, plannedDate: nil, referredTo: nil, reply: reply,
+            source: .resident, state: .checkPassed, now: now)
         #expect(closed?.outcome == .resolved && closed?.reply == reply)
-        let own = try? CaseClosing.checked(outcome: nil, explanation: nil, plannedDate: nil, referredTo: nil, reply: nil, source: .gridWorker,
-                                           state: .checkPassed, now: now)
+        let own = try? CaseClosing.checked(
+            outcome: nil, explanation: nil, plannedDate: nil, referredTo: nil, reply: nil, source: .gridWorker,
+            state: .checkPassed, now: now)
         #expect(own?.outcome == .resolved, "a grid worker's own find closes as resolved")
     }
 
     @Test func anExplanationNeedsItsReasonAndPlannedDateAndAReferralWhom() {
-        #expect(codes { try CaseClosing.checked(outcome: .explained, explanation: " ", plannedDate: nil, referredTo: nil, reply: reply,
-                                                source: .resident, state: .handled, now: now) } == ["reason field.required", "plannedDate field.required"])
-        #expect(codes { try CaseClosing.checked(outcome: .explained, explanation: "资金未到位", plannedDate: "2027-13-01", referredTo: nil, reply: reply,
-                                                source: .resident, state: .handled, now: now) } == ["plannedDate field.format"])
-        let explained = try? CaseClosing.checked(outcome: .explained, explanation: "资金未到位", plannedDate: "2027-03-01", referredTo: "区住建委",
-                                                 reply: reply, source: .resident, state: .handled, now: now)
+        #expect(
+            codes {
+                try CaseClosing.checked(
+                    outcome: .explained, explanation: " ", plannedDate: nil, referredTo: nil, reply: reply,
+                    source: .resident, state: .handled, now: now)
+            } == ["reason field.required", "plannedDate field.required"])
+        #expect(
+            codes {
+                try CaseClosing.checked(
+                    outcome: .explained, explanation: "资金未到位", plannedDate: "2027-13-01", referredTo: nil, reply: reply,
+                    source: .resident, state: .handled, now: now)
+            } == ["plannedDate field.format"])
+        let explained = try? CaseClosing.checked(
+            outcome: .explained, explanation: "资金未到位", plannedDate: "2027-03-01", referredTo: "区住建委",
+            reply: reply, source: .resident, state: .handled, now: now)
         #expect(explained?.plannedDate?.description == "2027-03-01" && explained?.referredTo == nil)
-        #expect(codes { try CaseClosing.checked(outcome: .referred, explanation: nil, plannedDate: nil, referredTo: nil, reply: reply,
-                                                source: .hotline, state: .checkPassed, now: now) } == ["referredTo field.required"])
+        #expect(
+            codes {
+                try CaseClosing.checked(
+                    outcome: .referred, explanation: nil, plannedDate: nil, referredTo: nil, reply: reply,
+                    source: .hotline, state: .checkPassed, now: now)
+            } == ["referredTo field.required"])
     }
 
     @Test func aResolvedCaseIsCheckedFirstAndARepliesTimeIsNotAhead() {
-        #expect(codes { try CaseClosing.checked(outcome: .resolved, explanation: nil, plannedDate: nil, referredTo: nil, reply: reply,
-                                                source: .hotline, state: .handled, now: now) } == ["outcome case.close.notChecked"])
+        #expect(
+            codes {
+                try CaseClosing.checked(
+                    outcome: .resolved, explanation: nil, plannedDate: nil, referredTo: nil, reply: reply,
+                    source: .hotline, state: .handled, now: now)
+            } == ["outcome case.close.notChecked"])
         let ahead = ReporterReply(by: "王敏", channel: .sms, at: now.addingTimeInterval(3600))
-        #expect(codes { try CaseClosing.checked(outcome: .resolved, explanation: nil, plannedDate: nil, referredTo: nil, reply: ahead,
-                                                source: .hotline, state: .checkPassed, now: now) } == ["reply.at field.future"])
+        #expect(
+            codes {
+                try CaseClosing.checked(
+                    outcome: .resolved, explanation: nil, plannedDate: nil, referredTo: nil, reply: ahead,
+                    source: .hotline, state: .checkPassed, now: now)
+            } == ["reply.at field.future"])
     }
 
     @Test func aCallBackThatReachedNobodyRecordsNothingElse() throws {

@@ -6,11 +6,14 @@ import Testing
     let hole = "[[116.302,39.902],[116.304,39.902],[116.304,39.904],[116.302,39.902]]"
 
     /// The single field error of a failed parse, checked to be a validation error at `location`.
-    func parseError(_ text: String, at location: String = "features[3].geometry",
-                    sourceLocation: SourceLocation = #_sourceLocation) throws -> FieldError {
+    func parseError(
+        _ text: String, at location: String = "features[3].geometry",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> FieldError {
         let value = try json(text)
-        let error = try #require(thrownError { () throws(GridError) in try Area.parse(geoJSON: value, at: location) },
-                                 "expected \(text) to be rejected", sourceLocation: sourceLocation)
+        let error = try #require(
+            thrownError { () throws(GridError) in try Area.parse(geoJSON: value, at: location) },
+            "expected \(text) to be rejected", sourceLocation: sourceLocation)
         #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
         #expect(error.kind == .badRequest, sourceLocation: sourceLocation)
         #expect(error.fieldErrors.count == 1, sourceLocation: sourceLocation)
@@ -37,9 +40,11 @@ import Testing
     }
 
     @Test func extraMembersAndAltitudesAreIgnored() throws {
-        let area = try Area.parse(geoJSON: json(#"""
-            {"type":"Polygon","bbox":[0,0,1,1],"coordinates":[[[0,0,12.5],[1,0,3],[1,1,0],[0,0,12.5]]]}
-            """#), at: "geometry")
+        let area = try Area.parse(
+            geoJSON: json(
+                #"""
+                {"type":"Polygon","bbox":[0,0,1,1],"coordinates":[[[0,0,12.5],[1,0,3],[1,1,0],[0,0,12.5]]]}
+                """#), at: "geometry")
         #expect(area.polygons == [[[point(0, 0), point(1, 0), point(1, 1), point(0, 0)]]])
     }
 
@@ -58,7 +63,10 @@ import Testing
         let ring2 = [point(0.5, 0.5), point(1, 0.5), point(1, 1), point(0.5, 0.5)]
         let ring3 = [point(-1.25, -1), point(-1, -1), point(-1, -0.75), point(-1.25, -1)]
         let area = Area(polygons: [[ring1, ring2], [ring3]])
-        #expect(area.ewkt == "SRID=4326;MULTIPOLYGON(((0.0 0.0,2.0 0.0,2.0 2.0,0.0 0.0),(0.5 0.5,1.0 0.5,1.0 1.0,0.5 0.5)),((-1.25 -1.0,-1.0 -1.0,-1.0 -0.75,-1.25 -1.0)))")
+        #expect(
+            area.ewkt
+                == "SRID=4326;MULTIPOLYGON(((0.0 0.0,2.0 0.0,2.0 2.0,0.0 0.0),(0.5 0.5,1.0 0.5,1.0 1.0,0.5 0.5)),((-1.25 -1.0,-1.0 -1.0,-1.0 -0.75,-1.25 -1.0)))"
+        )
     }
 
     @Test(arguments: ["Point", "LineString", "MultiLineString", "GeometryCollection", "polygon"])

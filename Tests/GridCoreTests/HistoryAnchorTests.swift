@@ -55,11 +55,13 @@ let sha256: DigestFunction = { Array(SHA256.hash(data: $0)) }
 
     /// A district with three cases on two days.
     static func district(code: String = "HD", tenantId: Int64 = 7) -> DistrictAnchor {
-        DistrictAnchor(code: code, tenantId: tenantId, taken: Date(timeIntervalSince1970: 1_795_000_000.75), heads: [
-            (day2, ChainHead(caseId: 12, number: "\(code)-20261123-000001", seq: 1, hash: hash("12/1"))),
-            (day1, ChainHead(caseId: 11, number: "\(code)-20261122-000002", seq: 3, hash: hash("11/3"))),
-            (day1, ChainHead(caseId: 10, number: "\(code)-20261122-000001", seq: 5, hash: hash("10/5"))),
-        ], digest: sha256)
+        DistrictAnchor(
+            code: code, tenantId: tenantId, taken: Date(timeIntervalSince1970: 1_795_000_000.75),
+            heads: [
+                (day2, ChainHead(caseId: 12, number: "\(code)-20261123-000001", seq: 1, hash: hash("12/1"))),
+                (day1, ChainHead(caseId: 11, number: "\(code)-20261122-000002", seq: 3, hash: hash("11/3"))),
+                (day1, ChainHead(caseId: 10, number: "\(code)-20261122-000001", seq: 5, hash: hash("10/5"))),
+            ], digest: sha256)
     }
 
     /// What the database holds when nothing changed since the anchor.
@@ -110,8 +112,12 @@ let sha256: DigestFunction = { Array(SHA256.hash(data: $0)) }
         let edited = text.replacingOccurrences(of: Hex.encode(Self.hash("12/1")), with: Hex.encode(Self.hash("12/x")))
         #expect(try HistoryAnchor.parse(edited).inconsistencies(digest: sha256).first?.text.en.contains("HD 2026-11-23") == true)
         // The whole file consistently recomputed is still not the root kept elsewhere.
-        let forged = HistoryAnchor(districts: [DistrictAnchor(code: "HD", tenantId: 7, taken: Date(timeIntervalSince1970: 1_795_000_000),
-                                                              heads: Array(Self.district().heads.dropLast()), digest: sha256)], digest: sha256)
+        let forged = HistoryAnchor(
+            districts: [
+                DistrictAnchor(
+                    code: "HD", tenantId: 7, taken: Date(timeIntervalSince1970: 1_795_000_000),
+                    heads: Array(Self.district().heads.dropLast()), digest: sha256)
+            ], digest: sha256)
         let refused = forged.inconsistencies(digest: sha256, expectedRoot: anchor.rootHex)
         #expect(refused == [.rootNotExpected(expected: anchor.rootHex, found: forged.rootHex)])
     }
@@ -173,10 +179,11 @@ let sha256: DigestFunction = { Array(SHA256.hash(data: $0)) }
         var found = Self.unchanged(d)
         found[12] = FoundHead(lastSeq: 1, hashAtAnchoredSeq: Self.hash("12/1 edited"))
         let findings = d.compare(with: found, digest: sha256)
-        #expect(findings == [
-            .dayChanged(district: "HD", day: Self.day2, anchoredCases: 1, anchoredEvents: 1, intactCases: 0, intactEvents: 0),
-            .caseRehashed(district: "HD", day: Self.day2, d.days[1].heads[0]),
-        ])
+        #expect(
+            findings == [
+                .dayChanged(district: "HD", day: Self.day2, anchoredCases: 1, anchoredEvents: 1, intactCases: 0, intactEvents: 0),
+                .caseRehashed(district: "HD", day: Self.day2, d.days[1].heads[0]),
+            ])
         #expect(findings.map(\.day) == [Self.day2, Self.day2])
     }
 }

@@ -27,8 +27,9 @@ import Testing
         #expect(read(TestImages.webpExtended) == ImageHeader(format: .webp, width: 1, height: 1))
         #expect(read(TestImages.webp([("VP8 ", TestImages.vp8Header(width: 640, height: 480))])) == ImageHeader(format: .webp, width: 640, height: 480))
         #expect(read(TestImages.webp([("VP8L", TestImages.vp8lHeader(width: 16_384, height: 3))])) == ImageHeader(format: .webp, width: 16_384, height: 3))
-        #expect(read(TestImages.webp([("VP8X", TestImages.vp8xData(width: 30_000, height: 2)), ("VP8L", TestImages.vp8lHeader(width: 1, height: 1))]))
-            == ImageHeader(format: .webp, width: 30_000, height: 2))
+        #expect(
+            read(TestImages.webp([("VP8X", TestImages.vp8xData(width: 30_000, height: 2)), ("VP8L", TestImages.vp8lHeader(width: 1, height: 1))]))
+                == ImageHeader(format: .webp, width: 30_000, height: 2))
         #expect(read(Array("%PDF-1.7".utf8)) == nil, "not an image format at all")
     }
 

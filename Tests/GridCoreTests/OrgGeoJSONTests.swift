@@ -15,23 +15,30 @@ import Testing
         #"{"type":"Feature","properties":{\#(properties)},"geometry":\#(geometry)}"#
     }
 
-    func errors(_ value: JSONValue, gridLevels: [GridLevel] = GridLevel.defaults,
-                sourceLocation: SourceLocation = #_sourceLocation) throws -> [FieldError] {
-        let error = try #require(thrownError { () throws(GridError) in try OrgGeoJSON.drafts(from: value, gridLevels: gridLevels) },
-                                 sourceLocation: sourceLocation)
+    func errors(
+        _ value: JSONValue, gridLevels: [GridLevel] = GridLevel.defaults,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [FieldError] {
+        let error = try #require(
+            thrownError { () throws(GridError) in try OrgGeoJSON.drafts(from: value, gridLevels: gridLevels) },
+            sourceLocation: sourceLocation)
         #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
         #expect(error.kind == .badRequest, sourceLocation: sourceLocation)
         return error.fieldErrors
     }
 
     @Test func readsEveryFeatureAsADraft() throws {
-        let drafts = try OrgGeoJSON.drafts(from: collection(
-            feature(#""code":"110105001","name":"  朝外街道 ","kind":"street","parentCode":"110105""#),
-            feature(#""code":"110105001001001","name":"网格一","kind":"grid","parentCode":"110105001001","gridLevel":1"#, geometry: Self.polygon)
-        ), gridLevels: GridLevel.defaults)
+        let drafts = try OrgGeoJSON.drafts(
+            from: collection(
+                feature(#""code":"110105001","name":"  朝外街道 ","kind":"street","parentCode":"110105""#),
+                feature(#""code":"110105001001001","name":"网格一","kind":"grid","parentCode":"110105001001","gridLevel":1"#, geometry: Self.polygon)
+            ), gridLevels: GridLevel.defaults)
         #expect(drafts.count == 2)
-        #expect(drafts[0] == UnitDraft(source: "features[0]", code: "110105001", name: "朝外街道", kind: .street,
-                                       gridLevel: nil, parentCode: "110105", area: nil))
+        #expect(
+            drafts[0]
+                == UnitDraft(
+                    source: "features[0]", code: "110105001", name: "朝外街道", kind: .street,
+                    gridLevel: nil, parentCode: "110105", area: nil))
         #expect(drafts[1].source == "features[1]")
         #expect(drafts[1].kind == .grid)
         #expect(drafts[1].gridLevel == 1)
@@ -60,37 +67,41 @@ import Testing
     }
 
     @Test func featureWithoutPropertiesIsNamedByIndex() throws {
-        let errors = try errors(collection(
-            feature(#""code":"110105001","name":"a","kind":"street","parentCode":"110105""#),
-            #"{"type":"Feature","geometry":null}"#,
-            #"{"type":"Point","properties":{}}"#,
-            "42"
-        ))
+        let errors = try errors(
+            collection(
+                feature(#""code":"110105001","name":"a","kind":"street","parentCode":"110105""#),
+                #"{"type":"Feature","geometry":null}"#,
+                #"{"type":"Point","properties":{}}"#,
+                "42"
+            ))
         #expect(errors.map(\.field) == ["features[1]", "features[2]", "features[3]"])
         #expect(errors.allSatisfy { $0.code == "geojson.notFeature" })
     }
 
     @Test func everyMissingPropertyIsReported() throws {
         let errors = try errors(collection(feature("")))
-        #expect(Set(errors.map(\.field)) == [
-            "features[0].properties.code", "features[0].properties.name",
-            "features[0].properties.kind", "features[0].properties.parentCode",
-        ])
+        #expect(
+            Set(errors.map(\.field)) == [
+                "features[0].properties.code", "features[0].properties.name",
+                "features[0].properties.kind", "features[0].properties.parentCode",
+            ])
         #expect(errors.count == 4)
         #expect(errors.allSatisfy { $0.code == "geojson.property.invalid" })
     }
 
     @Test func blankOrWrongTypedPropertiesCountAsMissing() throws {
-        let errors = try errors(collection(
-            feature(#""code":"   ","name":true,"kind":"street","parentCode":null"#),
-            feature(#""code":-5,"name":"n","kind":"street","parentCode":1.5"#),
-            feature(#""code":["1"],"name":"n","kind":{},"parentCode":"110105""#)
-        ))
-        #expect(errors.map(\.field) == [
-            "features[0].properties.code", "features[0].properties.name", "features[0].properties.parentCode",
-            "features[1].properties.code", "features[1].properties.parentCode",
-            "features[2].properties.code", "features[2].properties.kind",
-        ])
+        let errors = try errors(
+            collection(
+                feature(#""code":"   ","name":true,"kind":"street","parentCode":null"#),
+                feature(#""code":-5,"name":"n","kind":"street","parentCode":1.5"#),
+                feature(#""code":["1"],"name":"n","kind":{},"parentCode":"110105""#)
+            ))
+        #expect(
+            errors.map(\.field) == [
+                "features[0].properties.code", "features[0].properties.name", "features[0].properties.parentCode",
+                "features[1].properties.code", "features[1].properties.parentCode",
+                "features[2].properties.code", "features[2].properties.kind",
+            ])
         let name = try #require(errors.first { $0.field == "features[0].properties.name" })
         #expect(name.message.en.contains("got true"))
     }
@@ -100,8 +111,9 @@ import Testing
         #expect(errors.map(\.field) == ["features[0].properties.kind"])
         #expect(errors.first?.code == "org.unit.unknownKind")
         #expect(errors.first?.message.en.contains("unknown kind 'hamlet'") == true)
-        #expect(errors.first?.message.en.hasSuffix(
-            "allowed: district, street, township, zone, community, village, grid, basicGrid, unitGrid") == true)
+        #expect(
+            errors.first?.message.en.hasSuffix(
+                "allowed: district, street, township, zone, community, village, grid, basicGrid, unitGrid") == true)
 
         let custom = [GridLevel(key: "block", name: "街区"), GridLevel(key: "cell", name: "单元"), GridLevel(key: "micro", name: "微网格")]
         let customErrors = try self.errors(collection(feature(#""code":"1","name":"n","kind":"unitGrid","parentCode":"2""#)), gridLevels: custom)
@@ -115,35 +127,39 @@ import Testing
 
     @Test(arguments: [("basicGrid", 1), ("unitGrid", 2), ("基础网格", 1), ("单元网格", 2)])
     func aGridLevelKeyOrNameAsKindMeansAGridOfThatLevel(kind: String, level: Int) throws {
-        let drafts = try OrgGeoJSON.drafts(from: collection(
-            feature(#""code":"110105001001001","name":"g","kind":"\#(kind)","parentCode":"110105001001""#, geometry: Self.polygon)
-        ), gridLevels: GridLevel.defaults)
+        let drafts = try OrgGeoJSON.drafts(
+            from: collection(
+                feature(#""code":"110105001001001","name":"g","kind":"\#(kind)","parentCode":"110105001001""#, geometry: Self.polygon)
+            ), gridLevels: GridLevel.defaults)
         #expect(drafts.first?.kind == .grid)
         #expect(drafts.first?.gridLevel == level)
     }
 
     @Test func tenantGridLevelKeysFollowTheTenantsOrder() throws {
         let levels = [GridLevel(key: "block", name: "街区"), GridLevel(key: "cell", name: "单元"), GridLevel(key: "micro", name: "微网格")]
-        let drafts = try OrgGeoJSON.drafts(from: collection(
-            feature(#""code":"1","name":"g","kind":"micro","parentCode":"2""#, geometry: Self.polygon),
-            feature(#""code":"3","name":"g","kind":"单元","parentCode":"2""#, geometry: Self.polygon)
-        ), gridLevels: levels)
+        let drafts = try OrgGeoJSON.drafts(
+            from: collection(
+                feature(#""code":"1","name":"g","kind":"micro","parentCode":"2""#, geometry: Self.polygon),
+                feature(#""code":"3","name":"g","kind":"单元","parentCode":"2""#, geometry: Self.polygon)
+            ), gridLevels: levels)
         #expect(drafts.map(\.gridLevel) == [3, 2])
         #expect(drafts.allSatisfy { $0.kind == .grid })
     }
 
     @Test func plainGridKindLeavesTheLevelToThePlanner() throws {
-        let drafts = try OrgGeoJSON.drafts(from: collection(
-            feature(#""code":"1","name":"g","kind":"grid","parentCode":"2""#, geometry: Self.polygon)
-        ), gridLevels: GridLevel.defaults)
+        let drafts = try OrgGeoJSON.drafts(
+            from: collection(
+                feature(#""code":"1","name":"g","kind":"grid","parentCode":"2""#, geometry: Self.polygon)
+            ), gridLevels: GridLevel.defaults)
         #expect(drafts.first?.gridLevel == nil)
     }
 
     @Test func numericCodesAreReadAsDigitStrings() throws {
-        let drafts = try OrgGeoJSON.drafts(from: collection(
-            feature(#""code":110105001001001,"name":"g","kind":"grid","parentCode":110105001001"#, geometry: Self.polygon),
-            feature(#""code":110105001,"name":2024,"kind":"street","parentCode":110105.0"#)
-        ), gridLevels: GridLevel.defaults)
+        let drafts = try OrgGeoJSON.drafts(
+            from: collection(
+                feature(#""code":110105001001001,"name":"g","kind":"grid","parentCode":110105001001"#, geometry: Self.polygon),
+                feature(#""code":110105001,"name":2024,"kind":"street","parentCode":110105.0"#)
+            ), gridLevels: GridLevel.defaults)
         #expect(drafts.map(\.code) == ["110105001001001", "110105001"])
         #expect(drafts.map(\.parentCode) == ["110105001001", "110105"])
         #expect(drafts[1].name == "2024")
@@ -152,45 +168,52 @@ import Testing
     @Test func aHugeNumericCodeIsAValidationErrorNotACrash() async {
         // A whole number beyond Int64 once trapped when read as a code.
         await #expect(processExitsWith: .success) {
-            let value = try! JSONDecoder().decode(JSONValue.self, from: Data(#"""
-                {"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,
-                 "properties":{"code":1e20,"name":"n","kind":"street","parentCode":"110105"}}]}
-                """#.utf8))
+            let value = try! JSONDecoder().decode(
+                JSONValue.self,
+                from: Data(
+                    #"""
+                    {"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,
+                     "properties":{"code":1e20,"name":"n","kind":"street","parentCode":"110105"}}]}
+                    """#.utf8))
             _ = try? OrgGeoJSON.drafts(from: value, gridLevels: GridLevel.defaults)
         }
     }
 
     @Test func explicitGridLevelIsRead() throws {
-        let drafts = try OrgGeoJSON.drafts(from: collection(
-            feature(#""code":"1","name":"g","kind":"grid","parentCode":"2","gridLevel":2"#, geometry: Self.polygon),
-            feature(#""code":"3","name":"g","kind":"grid","parentCode":"2","gridLevel":null"#, geometry: Self.polygon)
-        ), gridLevels: GridLevel.defaults)
+        let drafts = try OrgGeoJSON.drafts(
+            from: collection(
+                feature(#""code":"1","name":"g","kind":"grid","parentCode":"2","gridLevel":2"#, geometry: Self.polygon),
+                feature(#""code":"3","name":"g","kind":"grid","parentCode":"2","gridLevel":null"#, geometry: Self.polygon)
+            ), gridLevels: GridLevel.defaults)
         #expect(drafts.map(\.gridLevel) == [2, nil])
     }
 
     @Test(arguments: ["0", "-1", "1.5", "10", #""2""#, "true"])
     func invalidGridLevelIsReported(value: String) throws {
-        let errors = try errors(collection(
-            feature(#""code":"1","name":"g","kind":"grid","parentCode":"2","gridLevel":\#(value)"#, geometry: Self.polygon)))
+        let errors = try errors(
+            collection(
+                feature(#""code":"1","name":"g","kind":"grid","parentCode":"2","gridLevel":\#(value)"#, geometry: Self.polygon)))
         #expect(errors.map(\.field) == ["features[0].properties.gridLevel"])
         #expect(errors.first?.code == "geojson.property.invalid")
     }
 
     @Test func geometryErrorsAreNamedByFeature() throws {
-        let errors = try errors(collection(
-            feature(#""code":"1","name":"g","kind":"grid","parentCode":"2""#, geometry: Self.polygon),
-            feature(#""code":"3","name":"g","kind":"grid","parentCode":"2""#, geometry: #"{"type":"Point","coordinates":[1,2]}"#)
-        ))
+        let errors = try errors(
+            collection(
+                feature(#""code":"1","name":"g","kind":"grid","parentCode":"2""#, geometry: Self.polygon),
+                feature(#""code":"3","name":"g","kind":"grid","parentCode":"2""#, geometry: #"{"type":"Point","coordinates":[1,2]}"#)
+            ))
         #expect(errors.map(\.field) == ["features[1].geometry"])
         #expect(errors.first?.code == "geojson.geometry.invalid")
     }
 
     @Test func problemsFromAllFeaturesAreCollected() throws {
-        let errors = try errors(collection(
-            feature(#""name":"a","kind":"street","parentCode":"110105""#),
-            feature(#""code":"110105002","name":"b","kind":"street","parentCode":"110105""#),
-            feature(#""code":"110105003","name":"c","kind":"lane","parentCode":"110105""#, geometry: #"{"type":"Polygon","coordinates":[]}"#)
-        ))
+        let errors = try errors(
+            collection(
+                feature(#""name":"a","kind":"street","parentCode":"110105""#),
+                feature(#""code":"110105002","name":"b","kind":"street","parentCode":"110105""#),
+                feature(#""code":"110105003","name":"c","kind":"lane","parentCode":"110105""#, geometry: #"{"type":"Polygon","coordinates":[]}"#)
+            ))
         #expect(errors.map(\.field) == ["features[0].properties.code", "features[2].properties.kind", "features[2].geometry"])
     }
 

@@ -13,10 +13,13 @@ import Testing
     static let zoneCommunity = TreeNode(id: 7, code: "110105001002", kind: .community, gridLevel: nil, path: ScopePath("1.2.3.7.")!, parentId: 3)
     static let existing = [district, street, zone, community, grid1, grid2, zoneCommunity]
 
-    func draft(_ index: Int, _ code: String, _ kind: OrgUnitKind, under parent: String, level: Int? = nil,
-               name: String = "单元", area: Area? = nil) -> UnitDraft {
-        UnitDraft(source: "features[\(index)]", code: code, name: name, kind: kind, gridLevel: level, parentCode: parent,
-                  area: area ?? (kind == .grid ? square() : nil))
+    func draft(
+        _ index: Int, _ code: String, _ kind: OrgUnitKind, under parent: String, level: Int? = nil,
+        name: String = "单元", area: Area? = nil
+    ) -> UnitDraft {
+        UnitDraft(
+            source: "features[\(index)]", code: code, name: name, kind: kind, gridLevel: level, parentCode: parent,
+            area: area ?? (kind == .grid ? square() : nil))
     }
 
     func plan(_ drafts: [UnitDraft], existing: [TreeNode] = existing, maxGridLevels: Int = 2) throws(GridError) -> [PlannedUnit] {
@@ -24,11 +27,14 @@ import Testing
     }
 
     /// The field errors of a plan that must fail.
-    func errors(_ drafts: [UnitDraft], existing: [TreeNode] = existing, maxGridLevels: Int = 2,
-                sourceLocation: SourceLocation = #_sourceLocation) throws -> [FieldError] {
-        let error = try #require(thrownError { () throws(GridError) in
-            try OrgPlanner.plan(drafts, existing: existing, maxGridLevels: maxGridLevels)
-        }, "expected the plan to be rejected", sourceLocation: sourceLocation)
+    func errors(
+        _ drafts: [UnitDraft], existing: [TreeNode] = existing, maxGridLevels: Int = 2,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [FieldError] {
+        let error = try #require(
+            thrownError { () throws(GridError) in
+                try OrgPlanner.plan(drafts, existing: existing, maxGridLevels: maxGridLevels)
+            }, "expected the plan to be rejected", sourceLocation: sourceLocation)
         #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
         #expect(error.kind == .badRequest, sourceLocation: sourceLocation)
         #expect(!error.fieldErrors.isEmpty, sourceLocation: sourceLocation)
@@ -184,13 +190,13 @@ import Testing
     // MARK: kinds
 
     @Test(arguments: [
-        (OrgUnitKind.community, "110105001", "110105"),       // community directly under the district
-        (.street, "110105001005", "110105001"),               // street under a street
-        (.zone, "Z2", "Z1"),                                  // zone under a zone
-        (.village, "110105001001200", "110105001001"),        // village under a community
-        (.grid, "110105001001", "110105001"),                 // grid under a street
-        (.district, "110106", "110105"),                      // a second district
-        (.street, "110105001001050", "110105001001001"),      // street under a grid
+        (OrgUnitKind.community, "110105001", "110105"),  // community directly under the district
+        (.street, "110105001005", "110105001"),  // street under a street
+        (.zone, "Z2", "Z1"),  // zone under a zone
+        (.village, "110105001001200", "110105001001"),  // village under a community
+        (.grid, "110105001001", "110105001"),  // grid under a street
+        (.district, "110106", "110105"),  // a second district
+        (.street, "110105001001050", "110105001001001"),  // street under a grid
     ])
     func kindThatCannotHangThereIsReportedOnKind(kind: OrgUnitKind, code: String, parent: String) throws {
         let errors = try errors([draft(0, code, kind, under: parent)])
@@ -231,11 +237,13 @@ import Testing
     @Test func explicitGridLevelMustFollowTheParent() throws {
         // A level-2 grid straight under a community, and a level-1 grid under a level-1 grid.
         let underCommunity = try errors([draft(0, "110105001001003", .grid, under: "110105001001", level: 2)])
-        #expect(underCommunity.first { $0.field == "features[0].kind" }?.message.en
-            .contains("a grid (level 2) cannot be placed under the community") == true)
+        #expect(
+            underCommunity.first { $0.field == "features[0].kind" }?.message.en
+                .contains("a grid (level 2) cannot be placed under the community") == true)
         let underGrid = try errors([draft(0, "110105001001003", .grid, under: "110105001001001", level: 1)])
-        #expect(underGrid.first { $0.field == "features[0].kind" }?.message.en
-            .contains("a grid (level 1) cannot be placed under the grid (level 1)") == true)
+        #expect(
+            underGrid.first { $0.field == "features[0].kind" }?.message.en
+                .contains("a grid (level 1) cannot be placed under the grid (level 1)") == true)
     }
 
     @Test func explicitLevelOneUnderACommunityIsKept() throws {
@@ -313,10 +321,13 @@ import Testing
     // MARK: geometry and name
 
     @Test func aGridNeedsAGeometry() throws {
-        let noArea = UnitDraft(source: "features[3]", code: "110105001001009", name: "g", kind: .grid, gridLevel: nil,
-                               parentCode: "110105001001", area: nil)
-        let errors = try errors([draft(0, "110105001006", .community, under: "110105001"), draft(1, "110105001007", .community, under: "110105001"),
-                                 draft(2, "110105001008", .community, under: "110105001"), noArea])
+        let noArea = UnitDraft(
+            source: "features[3]", code: "110105001001009", name: "g", kind: .grid, gridLevel: nil,
+            parentCode: "110105001001", area: nil)
+        let errors = try errors([
+            draft(0, "110105001006", .community, under: "110105001"), draft(1, "110105001007", .community, under: "110105001"),
+            draft(2, "110105001008", .community, under: "110105001"), noArea,
+        ])
         #expect(errors.map(\.field) == ["features[3].geometry"])
         #expect(errors.first?.code == "org.unit.gridNeedsGeometry")
     }
@@ -365,7 +376,8 @@ import Testing
 
     @Test func aGeoJSONImportInAnyOrderPlansCleanly() throws {
         let polygon = #"{"type":"Polygon","coordinates":[[[116.3,39.9],[116.31,39.9],[116.31,39.91],[116.3,39.9]]]}"#
-        let value = try json(#"""
+        let value = try json(
+            #"""
             {"type":"FeatureCollection","features":[
               {"type":"Feature","properties":{"code":"110105300250001","name":"一网格","kind":"basicGrid","parentCode":"110105300250"},"geometry":\#(polygon)},
               {"type":"Feature","properties":{"code":"110105300250","name":"某村","kind":"village","parentCode":"north"},"geometry":null},
@@ -387,8 +399,9 @@ import Testing
         let community = TreeNode(id: 2, code: "110105001001", kind: .community, gridLevel: nil, path: ScopePath("1.3.2.")!, parentId: 3)
         let street = TreeNode(id: 3, code: "110105001", kind: .street, gridLevel: nil, path: ScopePath("1.3.")!, parentId: 1)
         let ring = [(116.3, 39.9), (116.31, 39.9), (116.31, 39.91), (116.3, 39.9)].map { Coordinate(lng: $0.0, lat: $0.1)! }
-        let draft = UnitDraft(source: "body", code: "110105001001001", name: "网格", kind: .grid, gridLevel: nil, parentCode: "110105001001",
-                              area: Area(polygons: [[ring]]))
+        let draft = UnitDraft(
+            source: "body", code: "110105001001001", name: "网格", kind: .grid, gridLevel: nil, parentCode: "110105001001",
+            area: Area(polygons: [[ring]]))
         do {
             _ = try OrgPlanner.plan([draft], existing: [root, street, community], maxGridLevels: 0)
             Issue.record("a grid was planned in a district without grid levels")

@@ -7,9 +7,11 @@ import Testing
     func path(_ raw: String) -> ScopePath { ScopePath(raw)! }
 
     func principal(_ bindings: (Role, String)...) -> Principal {
-        Principal(tenantId: 1, userId: 42, login: "u", bindings: bindings.enumerated().map { i, b in
-            RoleBinding(id: Int64(i + 1), role: b.0, scopeUnitId: path(b.1).ids.last!, scope: path(b.1))
-        })
+        Principal(
+            tenantId: 1, userId: 42, login: "u",
+            bindings: bindings.enumerated().map { i, b in
+                RoleBinding(id: Int64(i + 1), role: b.0, scopeUnitId: path(b.1).ids.last!, scope: path(b.1))
+            })
     }
 
     // MARK: the table

@@ -31,19 +31,25 @@ enum RoutingFixtures {
     static let vocabulary = RoutingVocabulary(categoryChains: categoryChains, areaChains: areaChains, departments: departments, grades: grades)
 
     /// A report of 暴露垃圾 in the 永安里 grid, on Wednesday 10:00 in working time, by a grid worker.
-    static func request(item: String = "SR0101", grade: String? = "normal", source: CaseSource = .gridWorker, area: String = grid,
-                        street: String? = jianwai, weekday: Int = 3, minute: Int = 600, working: Bool = true,
-                        description: String = "小区门口有暴露垃圾", itemLead: String? = "CGW", itemAssisting: [String] = ["ZJW"],
-                        itemLevel: HandlingLevel? = .community) -> RoutingRequest {
-        RoutingRequest(categoryChain: categoryChains[item] ?? [item], grade: grade, source: source, areaChain: areaChains[area] ?? [area],
-                       streetCode: street, weekday: weekday, minuteOfDay: minute, isWorkingTime: working, description: description,
-                       itemLead: itemLead, itemAssisting: itemAssisting, itemLevel: itemLevel)
+    static func request(
+        item: String = "SR0101", grade: String? = "normal", source: CaseSource = .gridWorker, area: String = grid,
+        street: String? = jianwai, weekday: Int = 3, minute: Int = 600, working: Bool = true,
+        description: String = "小区门口有暴露垃圾", itemLead: String? = "CGW", itemAssisting: [String] = ["ZJW"],
+        itemLevel: HandlingLevel? = .community
+    ) -> RoutingRequest {
+        RoutingRequest(
+            categoryChain: categoryChains[item] ?? [item], grade: grade, source: source, areaChain: areaChains[area] ?? [area],
+            streetCode: street, weekday: weekday, minuteOfDay: minute, isWorkingTime: working, description: description,
+            itemLead: itemLead, itemAssisting: itemAssisting, itemLevel: itemLevel)
     }
 
-    static func rule(_ id: String, _ when: RuleCondition = RuleCondition(), level: HandlingLevel = .street, lead: LeadTarget? = .department("CGW"),
-                     assisting: [String] = [], profile: String? = nil, whistle: Bool = false, priority: Int = 0) -> Rule {
-        Rule(id: id, name: "规则\(id)", when: when,
-             then: RuleAction(level: level, lead: lead, assisting: assisting, deadlineProfile: profile, whistle: whistle, priority: priority))
+    static func rule(
+        _ id: String, _ when: RuleCondition = RuleCondition(), level: HandlingLevel = .street, lead: LeadTarget? = .department("CGW"),
+        assisting: [String] = [], profile: String? = nil, whistle: Bool = false, priority: Int = 0
+    ) -> Rule {
+        Rule(
+            id: id, name: "规则\(id)", when: when,
+            then: RuleAction(level: level, lead: lead, assisting: assisting, deadlineProfile: profile, whistle: whistle, priority: priority))
     }
 
     typealias SplitMix64 = GridCore.SplitMix64
@@ -60,9 +66,11 @@ enum RoutingFixtures {
     }
 
     /// Checks every field of a decision (its memberwise initialiser is internal to GridCore).
-    func expectDecision(_ d: RoutingDecision, basis: RoutingBasis, level: HandlingLevel, lead: LeadTarget?, assisting: [String],
-                        whistle: Bool = false, priority: Int = 0, deadlineProfile: String? = nil,
-                        sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectDecision(
+        _ d: RoutingDecision, basis: RoutingBasis, level: HandlingLevel, lead: LeadTarget?, assisting: [String],
+        whistle: Bool = false, priority: Int = 0, deadlineProfile: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(d.basis == basis, sourceLocation: sourceLocation)
         #expect(d.level == level, sourceLocation: sourceLocation)
         #expect(d.lead == lead, sourceLocation: sourceLocation)
@@ -228,29 +236,48 @@ enum RoutingFixtures {
     }
 
     @Test func everyConditionMustHold() {
-        let when = RuleCondition(categories: ["SR01"], areas: [F.jianwai], grades: ["urgent"], sources: [.hotline],
-                                 timeWindow: TimeWindow(weekdays: [3], from: 540, to: 660), workingTime: true, keywords: ["垃圾"])
+        let when = RuleCondition(
+            categories: ["SR01"], areas: [F.jianwai], grades: ["urgent"], sources: [.hotline],
+            timeWindow: TimeWindow(weekdays: [3], from: 540, to: 660), workingTime: true, keywords: ["垃圾"])
         let hit = F.request(grade: "urgent", source: .hotline, weekday: 3, minute: 600, working: true)
         #expect(matches(when, hit))
         var misses: [RoutingRequest] = []
-        var r = hit; r.categoryChain = F.categoryChains["SR0201"]!; misses.append(r)
-        r = hit; r.areaChain = F.areaChains[F.jishikou]!; misses.append(r)
-        r = hit; r.grade = "normal"; misses.append(r)
-        r = hit; r.source = .camera; misses.append(r)
-        r = hit; r.weekday = 4; misses.append(r)
-        r = hit; r.minuteOfDay = 700; misses.append(r)
-        r = hit; r.isWorkingTime = false; misses.append(r)
-        r = hit; r.description = "井盖缺失"; misses.append(r)
+        var r = hit
+        r.categoryChain = F.categoryChains["SR0201"]!
+        misses.append(r)
+        r = hit
+        r.areaChain = F.areaChains[F.jishikou]!
+        misses.append(r)
+        r = hit
+        r.grade = "normal"
+        misses.append(r)
+        r = hit
+        r.source = .camera
+        misses.append(r)
+        r = hit
+        r.weekday = 4
+        misses.append(r)
+        r = hit
+        r.minuteOfDay = 700
+        misses.append(r)
+        r = hit
+        r.isWorkingTime = false
+        misses.append(r)
+        r = hit
+        r.description = "井盖缺失"
+        misses.append(r)
         for (k, miss) in misses.enumerated() { #expect(!matches(when, miss), "variant \(k)") }
     }
 
     // MARK: the decision
 
     @Test func aRuleDecidesEverythingItNames() {
-        let rule = F.rule("night", RuleCondition(categories: ["SR"]), level: .district, lead: .department("ZJW"), assisting: ["JTW", "SJJ"],
-                          profile: "urgent", whistle: true, priority: 7)
-        expectDecision(route([rule]), basis: .rule(index: 0, id: "night"), level: .district, lead: .department("ZJW"),
-                       assisting: ["JTW", "SJJ"], whistle: true, priority: 7, deadlineProfile: "urgent")
+        let rule = F.rule(
+            "night", RuleCondition(categories: ["SR"]), level: .district, lead: .department("ZJW"), assisting: ["JTW", "SJJ"],
+            profile: "urgent", whistle: true, priority: 7)
+        expectDecision(
+            route([rule]), basis: .rule(index: 0, id: "night"), level: .district, lead: .department("ZJW"),
+            assisting: ["JTW", "SJJ"], whistle: true, priority: 7, deadlineProfile: "urgent")
     }
 
     @Test func assistingDefaultsToTheItems() {
@@ -288,8 +315,9 @@ enum RoutingFixtures {
 
     @Test func theDutyListDecidesWhenNoRuleMatches() {
         let row = DutyEntry(categoryCode: "SR0101", areaCode: F.jianwai, department: "SWJ", note: "建外街道环卫")
-        let decision = route([F.rule("manhole", RuleCondition(categories: ["SS01"]))], F.request(itemLead: "CGW", itemLevel: .community),
-                             duties: [row])
+        let decision = route(
+            [F.rule("manhole", RuleCondition(categories: ["SS01"]))], F.request(itemLead: "CGW", itemLevel: .community),
+            duties: [row])
         expectDecision(decision, basis: .duty(row), level: .community, lead: .department("SWJ"), assisting: ["ZJW"])
         #expect(decision.basis.kind == "duty")
         #expect(route([], F.request(itemLevel: nil), duties: [row]).level == .street, "the level defaults to the street")
@@ -356,8 +384,11 @@ enum RoutingFixtures {
     @Test func explainListsEveryEarlierRuleWithEveryFailedCondition() throws {
         let rules = [
             F.rule("manhole", RuleCondition(categories: ["SS01"], sources: [.camera])),
-            F.rule("night", RuleCondition(grades: ["urgent"], timeWindow: TimeWindow(from: 1320, to: 360), workingTime: false,
-                                          keywords: ["恶臭"])),
+            F.rule(
+                "night",
+                RuleCondition(
+                    grades: ["urgent"], timeWindow: TimeWindow(from: 1320, to: 360), workingTime: false,
+                    keywords: ["恶臭"])),
             F.rule("chaowai", RuleCondition(areas: [F.chaowai])),
             F.rule("sanitation", RuleCondition(categories: ["SR01"]), level: .community),
             F.rule("all"),
@@ -371,9 +402,10 @@ enum RoutingFixtures {
         try #require(explanation.tried.map(\.index) == [0, 1, 2])
         #expect(explanation.tried.map(\.id) == ["manhole", "night", "chaowai"])
         #expect(explanation.tried.map(\.name) == ["规则manhole", "规则night", "规则chaowai"])
-        #expect(explanation.tried.map { $0.misses.map(\.condition) } == [
-            ["categories", "sources"], ["grades", "workingTime", "timeWindow", "keywords"], ["areas"],
-        ])
+        #expect(
+            explanation.tried.map { $0.misses.map(\.condition) } == [
+                ["categories", "sources"], ["grades", "workingTime", "timeWindow", "keywords"], ["areas"],
+            ])
         let categoryMiss = try #require(explanation.tried.first?.misses.first)
         #expect(categoryMiss.reason.zh.contains("SR0101") && categoryMiss.reason.zh.contains("SS01"))
         #expect(categoryMiss.reason.en == "category SR0101 is not under SS01")
@@ -482,9 +514,10 @@ enum RoutingFixtures {
         if maybe(20) { c.workingTime = Bool.random(using: &g) }
         if maybe(20) { c.keywords = some(["垃圾", "恶臭", "井盖", "占道", "积水"]) }
         let leads: [LeadTarget?] = [nil, .territorialStreet, .department("CGW"), .department("SWJ")]
-        return F.rule("r\(id)", c, level: HandlingLevel.allCases.randomElement(using: &g)!, lead: leads.randomElement(using: &g)!,
-                      assisting: maybe(50) ? [] : ["JTW"], profile: maybe(30) ? "urgent" : nil, whistle: maybe(20),
-                      priority: Int.random(in: 0...9, using: &g))
+        return F.rule(
+            "r\(id)", c, level: HandlingLevel.allCases.randomElement(using: &g)!, lead: leads.randomElement(using: &g)!,
+            assisting: maybe(50) ? [] : ["JTW"], profile: maybe(30) ? "urgent" : nil, whistle: maybe(20),
+            priority: Int.random(in: 0...9, using: &g))
     }
 
     static func randomRequest(_ g: inout F.SplitMix64) -> RoutingRequest {
@@ -508,8 +541,9 @@ enum RoutingFixtures {
         for _ in 0..<300 {
             let rules = (0..<Int.random(in: 0...14, using: &g)).map { Self.randomRule($0, &g) }
             let duties = (0..<Int.random(in: 0...3, using: &g)).map { _ in
-                DutyEntry(categoryCode: ["SR", "SR01", "SR0101", "SS01"].randomElement(using: &g)!,
-                          areaCode: Array(F.areaChains.keys).sorted().randomElement(using: &g)!, department: "SJJ")
+                DutyEntry(
+                    categoryCode: ["SR", "SR01", "SR0101", "SS01"].randomElement(using: &g)!,
+                    areaCode: Array(F.areaChains.keys).sorted().randomElement(using: &g)!, department: "SJJ")
             }
             let router = Router(ruleSet: RuleSet(rules: rules), duties: DutyIndex(duties))
             for _ in 0..<200 {
@@ -524,15 +558,17 @@ enum RoutingFixtures {
                     return
                 }
                 let owner = Self.naiveOwner(duties, request)
-                let fallbackLead = owner.map { LeadTarget.department($0.department) } ?? request.itemLead.map(LeadTarget.department)
+                let fallbackLead =
+                    owner.map { LeadTarget.department($0.department) } ?? request.itemLead.map(LeadTarget.department)
                     ?? request.streetCode.map { _ in LeadTarget.territorialStreet }
                 if let expected {
                     ruleDecisions += 1
                     let then = rules[expected].then
                     guard decision.basis == .rule(index: expected, id: rules[expected].id), decision.level == then.level,
-                          decision.lead == (then.lead ?? fallbackLead), decision.whistle == then.whistle, decision.priority == then.priority,
-                          decision.deadlineProfile == then.deadlineProfile,
-                          decision.assisting == (then.assisting.isEmpty ? request.itemAssisting : then.assisting) else {
+                        decision.lead == (then.lead ?? fallbackLead), decision.whistle == then.whistle, decision.priority == then.priority,
+                        decision.deadlineProfile == then.deadlineProfile,
+                        decision.assisting == (then.assisting.isEmpty ? request.itemAssisting : then.assisting)
+                    else {
                         Issue.record("expected rule \(expected), got \(decision) for \(request) with \(rules)")
                         return
                     }
@@ -540,8 +576,9 @@ enum RoutingFixtures {
                     fallbacks += 1
                     let basis: RoutingBasis = owner.map { .duty($0) } ?? (request.itemLead == nil ? .territorial : .item)
                     guard decision.basis == basis, decision.lead == fallbackLead, decision.assisting == request.itemAssisting,
-                          decision.level == (basis == .territorial ? .street : request.itemLevel ?? .street),
-                          !decision.whistle, decision.priority == 0, decision.deadlineProfile == nil else {
+                        decision.level == (basis == .territorial ? .street : request.itemLevel ?? .street),
+                        !decision.whistle, decision.priority == 0, decision.deadlineProfile == nil
+                    else {
                         Issue.record("expected fallback \(basis), got \(decision) for \(request) with \(rules) and \(duties)")
                         return
                     }
@@ -558,7 +595,8 @@ enum RoutingFixtures {
                 // By default only rules about the report's category (or none) are listed; the rest are counted.
                 let relevant = (0..<before).filter { !naiveMisses[$0].contains("categories") }
                 guard brief.decision == decision, brief.tried.map(\.index) == relevant, brief.otherCategories == before - relevant.count,
-                      brief.tried.map({ $0.misses.map(\.condition) }) == relevant.map({ naiveMisses[$0] }) else {
+                    brief.tried.map({ $0.misses.map(\.condition) }) == relevant.map({ naiveMisses[$0] })
+                else {
                     Issue.record("brief explain tried \(brief.tried.map(\.index)), expected \(relevant) for \(request)")
                     return
                 }

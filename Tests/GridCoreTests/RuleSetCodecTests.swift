@@ -7,8 +7,9 @@ import Testing
     /// The field errors of a document that must not be read.
     func readErrors(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [FieldError] {
         let document = try json(text)
-        let error = try #require(thrownError { () throws(GridError) in try RuleSetCodec.read(document) },
-                                 "expected the rule document to be rejected", sourceLocation: sourceLocation)
+        let error = try #require(
+            thrownError { () throws(GridError) in try RuleSetCodec.read(document) },
+            "expected the rule document to be rejected", sourceLocation: sourceLocation)
         #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
         #expect(error.kind == .badRequest, sourceLocation: sourceLocation)
         return error.fieldErrors
@@ -18,10 +19,12 @@ import Testing
 
     /// The errors of a document holding one rule with `when` and a valid `then`.
     func whenErrors(_ when: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
-        places(try readErrors("""
-            {"rules": [{"id": "ok", "name": "正常", "then": {"level": "street"}},
-                       {"id": "r1", "name": "待查", "when": \(when), "then": {"level": "street"}}]}
-            """, sourceLocation: sourceLocation))
+        places(
+            try readErrors(
+                """
+                {"rules": [{"id": "ok", "name": "正常", "then": {"level": "street"}},
+                           {"id": "r1", "name": "待查", "when": \(when), "then": {"level": "street"}}]}
+                """, sourceLocation: sourceLocation))
     }
 
     /// The one rule of a document holding one rule with `when` and a valid `then`.
@@ -54,15 +57,22 @@ import Testing
     @Test func readsEveryConditionAndAction() throws {
         let set = try RuleSetCodec.read(try json(Self.fullDocument))
         #expect(set.rules.count == 3)
-        #expect(set.rules[0] == Rule(
-            id: "night-garbage", name: "夜间暴露垃圾",
-            when: RuleCondition(categories: ["SR0101"], areas: ["110105001"], grades: ["urgent", "normal"], sources: [.hotline, .gridWorker],
-                                timeWindow: TimeWindow(weekdays: [6, 7], from: 22 * 60, to: 6 * 60 + 30), workingTime: false,
-                                keywords: ["垃圾", "恶臭"]),
-            then: RuleAction(level: .street, lead: .territorialStreet, assisting: ["CGW", "ZJW"], deadlineProfile: "urgent", whistle: true,
-                             priority: 9)))
-        #expect(set.rules[1] == Rule(id: "manhole", name: "井盖", when: RuleCondition(categories: ["SS01"]),
-                                     then: RuleAction(level: .district, lead: .department("SWJ"))))
+        #expect(
+            set.rules[0]
+                == Rule(
+                    id: "night-garbage", name: "夜间暴露垃圾",
+                    when: RuleCondition(
+                        categories: ["SR0101"], areas: ["110105001"], grades: ["urgent", "normal"], sources: [.hotline, .gridWorker],
+                        timeWindow: TimeWindow(weekdays: [6, 7], from: 22 * 60, to: 6 * 60 + 30), workingTime: false,
+                        keywords: ["垃圾", "恶臭"]),
+                    then: RuleAction(
+                        level: .street, lead: .territorialStreet, assisting: ["CGW", "ZJW"], deadlineProfile: "urgent", whistle: true,
+                        priority: 9)))
+        #expect(
+            set.rules[1]
+                == Rule(
+                    id: "manhole", name: "井盖", when: RuleCondition(categories: ["SS01"]),
+                    then: RuleAction(level: .district, lead: .department("SWJ"))))
         #expect(set.rules[2] == Rule(id: "catch-all", name: "兜底", when: RuleCondition(), then: RuleAction(level: .community)))
         #expect(set.profiles["default"] == DeadlineProfile(limits: [.dispatch: TimeLimit(amount: 30, unit: .minutes)]))
         #expect(set.profiles["urgent"]?.limits.count == 4)
@@ -94,8 +104,11 @@ import Testing
     }
 
     @Test func writeLeavesDefaultsOut() throws {
-        let set = RuleSet(rules: [Rule(id: "a", name: "甲", when: RuleCondition(timeWindow: TimeWindow(weekdays: [1])),
-                                       then: RuleAction(level: .street))])
+        let set = RuleSet(rules: [
+            Rule(
+                id: "a", name: "甲", when: RuleCondition(timeWindow: TimeWindow(weekdays: [1])),
+                then: RuleAction(level: .street))
+        ])
         let rule = try #require(RuleSetCodec.write(set)["rules"]?.array?.first)
         #expect(rule["then"] == .object(["level": .string("street")]))
         #expect(rule["when"] == .object(["timeWindow": .object(["weekdays": .array([.number(1)])])]))
@@ -111,11 +124,13 @@ import Testing
     }
 
     @Test func readsTheTerritorialLeadAndDepartments() throws {
-        let set = try RuleSetCodec.read(try json("""
-            {"rules": [{"id": "a", "name": "属地", "then": {"level": "street", "lead": "@territorial"}},
-                       {"id": "b", "name": "城管委", "then": {"level": "district", "lead": "CGW"}},
-                       {"id": "c", "name": "不指定", "then": {"level": "community", "lead": null}}]}
-            """))
+        let set = try RuleSetCodec.read(
+            try json(
+                """
+                {"rules": [{"id": "a", "name": "属地", "then": {"level": "street", "lead": "@territorial"}},
+                           {"id": "b", "name": "城管委", "then": {"level": "district", "lead": "CGW"}},
+                           {"id": "c", "name": "不指定", "then": {"level": "community", "lead": null}}]}
+                """))
         #expect(set.rules.map(\.then.lead) == [.territorialStreet, .department("CGW"), nil])
         #expect(LeadTarget.territorialStreet.token == "@territorial")
         #expect(LeadTarget.department("CGW").token == "CGW")
@@ -157,10 +172,11 @@ import Testing
     }
 
     @Test func timeWindowErrorsNameTheirPlace() throws {
-        #expect(try whenErrors(#"{"timeWindow": {"weekdays": [1, 8, 0, "6", 2.5]}}"#) == [
-            "rules[1].when.timeWindow.weekdays[1] rules.weekday", "rules[1].when.timeWindow.weekdays[2] rules.weekday",
-            "rules[1].when.timeWindow.weekdays[3] rules.weekday", "rules[1].when.timeWindow.weekdays[4] rules.weekday",
-        ])
+        #expect(
+            try whenErrors(#"{"timeWindow": {"weekdays": [1, 8, 0, "6", 2.5]}}"#) == [
+                "rules[1].when.timeWindow.weekdays[1] rules.weekday", "rules[1].when.timeWindow.weekdays[2] rules.weekday",
+                "rules[1].when.timeWindow.weekdays[3] rules.weekday", "rules[1].when.timeWindow.weekdays[4] rules.weekday",
+            ])
         #expect(try whenErrors(#"{"timeWindow": {"weekdays": "6,7"}}"#) == ["rules[1].when.timeWindow.weekdays field.type"])
         #expect(try whenErrors(#"{"timeWindow": {"from": "8:00", "to": "18:00"}}"#) == ["rules[1].when.timeWindow.from rules.time"])
         #expect(try whenErrors(#"{"timeWindow": {"from": "08:00", "to": "24:01"}}"#) == ["rules[1].when.timeWindow.to rules.time"])
@@ -175,7 +191,8 @@ import Testing
     }
 
     @Test func ruleAndActionErrorsNameTheirPlace() throws {
-        let errors = try readErrors("""
+        let errors = try readErrors(
+            """
             {"rules": [
               {"id": "ok", "name": "正常", "then": {"level": "street"}},
               {"id": "bad id!", "name": "坏编号", "then": {"level": "street"}},
@@ -185,35 +202,38 @@ import Testing
               "规则"
             ]}
             """)
-        #expect(places(errors) == [
-            "rules[1].id rules.badId",
-            "rules[2].id field.required",
-            "rules[2].then.colour field.unknown",
-            "rules[2].then.level field.unknownValue",
-            "rules[2].then.assisting[1] field.type",
-            "rules[2].then.whistle field.type",
-            "rules[2].then.priority field.range",
-            "rules[3].then field.notObject",
-            "rules[4].else field.unknown",
-            "rules[4].name field.required",
-            "rules[4].then.level field.required",
-            "rules[5] field.notObject",
-        ])
+        #expect(
+            places(errors) == [
+                "rules[1].id rules.badId",
+                "rules[2].id field.required",
+                "rules[2].then.colour field.unknown",
+                "rules[2].then.level field.unknownValue",
+                "rules[2].then.assisting[1] field.type",
+                "rules[2].then.whistle field.type",
+                "rules[2].then.priority field.range",
+                "rules[3].then field.notObject",
+                "rules[4].else field.unknown",
+                "rules[4].name field.required",
+                "rules[4].then.level field.required",
+                "rules[5] field.notObject",
+            ])
     }
 
     @Test func profileErrorsNameTheirPlace() throws {
-        let errors = try readErrors("""
+        let errors = try readErrors(
+            """
             {"profiles": {"urgent": {"handle": {"amount": 2}, "review": {"amount": 1, "unit": "workDays"}},
                           "slow": "3 days",
                           "night": {"sign": {"amount": 1, "unit": "fortnights"}}},
              "rules": []}
             """)
-        #expect(places(errors) == [
-            "profiles.night.sign.unit field.unknownValue",
-            "profiles.slow field.notObject",
-            "profiles.urgent.review field.unknown",
-            "profiles.urgent.handle.unit limit.unitMissing",
-        ])
+        #expect(
+            places(errors) == [
+                "profiles.night.sign.unit field.unknownValue",
+                "profiles.slow field.notObject",
+                "profiles.urgent.review field.unknown",
+                "profiles.urgent.handle.unit limit.unitMissing",
+            ])
         #expect(places(try readErrors(#"{"profiles": [], "rules": []}"#)) == ["$.profiles field.type"])
     }
 
@@ -240,7 +260,8 @@ import Testing
         let set = try RuleSetCodec.read(try json(#"{"rules": [{"id": "v2.night_garbage-1", "name": "甲", "then": {"level": "street"}}]}"#))
         #expect(set.rules.first?.id == "v2.night_garbage-1")
         let tooLong = String(repeating: "a", count: 65)
-        #expect(places(try readErrors("{\"rules\": [{\"id\": \"\(tooLong)\", \"name\": \"甲\", \"then\": {\"level\": \"street\"}}]}"))
-            == ["rules[0].id field.tooLong"])
+        #expect(
+            places(try readErrors("{\"rules\": [{\"id\": \"\(tooLong)\", \"name\": \"甲\", \"then\": {\"level\": \"street\"}}]}"))
+                == ["rules[0].id field.tooLong"])
     }
 }

@@ -23,12 +23,14 @@ import Testing
     // MARK: errors
 
     @Test func aSoundRuleSetHasNoErrorsOrWarnings() {
-        let report = validate([
-            F.rule("manhole", RuleCondition(categories: ["SS01"], grades: ["urgent"]), level: .district, lead: .department("SWJ"),
-                   assisting: ["CGW"], profile: "urgent"),
-            F.rule("night", RuleCondition(categories: ["SR01"], areas: [F.jianwai], workingTime: false), lead: .territorialStreet),
-            F.rule("hotline", RuleCondition(categories: ["SR02"], sources: [.hotline]), lead: .department("SJJ")),
-        ], profiles: ["urgent": DeadlineProfile(limits: [.dispatch: TimeLimit(amount: 10, unit: .minutes)])])
+        let report = validate(
+            [
+                F.rule(
+                    "manhole", RuleCondition(categories: ["SS01"], grades: ["urgent"]), level: .district, lead: .department("SWJ"),
+                    assisting: ["CGW"], profile: "urgent"),
+                F.rule("night", RuleCondition(categories: ["SR01"], areas: [F.jianwai], workingTime: false), lead: .territorialStreet),
+                F.rule("hotline", RuleCondition(categories: ["SR02"], sources: [.hotline]), lead: .department("SJJ")),
+            ], profiles: ["urgent": DeadlineProfile(limits: [.dispatch: TimeLimit(amount: 10, unit: .minutes)])])
         #expect(report.errors.isEmpty)
         #expect(report.warnings.isEmpty)
         #expect(report.isPublishable)
@@ -36,7 +38,7 @@ import Testing
 
     @Test func unknownCategoriesAndAreasAreNamedByPosition() throws {
         let report = validate([
-            F.rule("a", RuleCondition(categories: ["SR01", "XX99"], areas: [F.jianwai, "110105009", F.grid])),
+            F.rule("a", RuleCondition(categories: ["SR01", "XX99"], areas: [F.jianwai, "110105009", F.grid]))
         ])
         try #require(places(report.errors) == ["rules[0].when.categories[1] category.unknown", "rules[0].when.areas[1] org.unit.unknown"])
         #expect(report.errors[0].message.zh.contains("XX99"))
@@ -54,16 +56,20 @@ import Testing
 
     @Test func unknownProfilesAreErrors() throws {
         let profiles = ["urgent": DeadlineProfile(limits: [.sign: TimeLimit(amount: 15, unit: .minutes)])]
-        let report = validate([F.rule("a", RuleCondition(categories: ["SS01"]), profile: "urgnet"),
-                               F.rule("b", RuleCondition(categories: ["SR"]), profile: "urgent")], profiles: profiles)
+        let report = validate(
+            [
+                F.rule("a", RuleCondition(categories: ["SS01"]), profile: "urgnet"),
+                F.rule("b", RuleCondition(categories: ["SR"]), profile: "urgent"),
+            ], profiles: profiles)
         try #require(places(report.errors) == ["rules[0].then.deadlineProfile rules.unknownProfile"])
         #expect(report.errors[0].message.en.contains("urgent"), "the defined profiles are listed")
     }
 
     @Test func gradesMustBeGradesOfTheRulesItems() {
         // 井盖 offers only "urgent".
-        #expect(places(validate([F.rule("a", RuleCondition(categories: ["SS01"], grades: ["normal", "urgent"]))]).errors)
-            == ["rules[0].when.grades grade.unknown"])
+        #expect(
+            places(validate([F.rule("a", RuleCondition(categories: ["SS01"], grades: ["normal", "urgent"]))]).errors)
+                == ["rules[0].when.grades grade.unknown"])
         // 市容环境 offers the grades of all its items.
         #expect(validate([F.rule("a", RuleCondition(categories: ["SR"], grades: ["normal", "urgent", "severe"]))]).errors.isEmpty)
         // 环境卫生 does not offer "severe" (only 占道经营 under 街面秩序 does).
@@ -76,8 +82,10 @@ import Testing
     }
 
     @Test func duplicateIdsAreErrors() throws {
-        let report = validate([F.rule("a", RuleCondition(categories: ["SS01"])), F.rule("b", RuleCondition(categories: ["SR02"])),
-                               F.rule("a", RuleCondition(categories: ["SR01"]))])
+        let report = validate([
+            F.rule("a", RuleCondition(categories: ["SS01"])), F.rule("b", RuleCondition(categories: ["SR02"])),
+            F.rule("a", RuleCondition(categories: ["SR01"])),
+        ])
         try #require(places(report.errors) == ["rules[2].id rules.duplicateId"])
         #expect(report.errors[0].message.en.contains("rules[0]"))
     }
@@ -135,8 +143,10 @@ import Testing
     }
 
     @Test func aShadowedRuleIsReportedOnceAgainstTheFirstRuleThatCoversIt() throws {
-        let report = validate([F.rule("sr", RuleCondition(categories: ["SR"])), F.rule("sr01", RuleCondition(categories: ["SR01"])),
-                               F.rule("sr0101", RuleCondition(categories: ["SR0101"]))])
+        let report = validate([
+            F.rule("sr", RuleCondition(categories: ["SR"])), F.rule("sr01", RuleCondition(categories: ["SR01"])),
+            F.rule("sr0101", RuleCondition(categories: ["SR0101"])),
+        ])
         try #require(places(report.warnings) == ["rules[1] rules.rule.shadowed", "rules[2] rules.rule.shadowed"])
         #expect(report.warnings[1].message.en.contains("'sr' (rules[0])"))
     }
@@ -187,8 +197,9 @@ import Testing
         for (k, (specific, general)) in specificFirst.enumerated() {
             #expect(warnings([F.rule("specific", specific, level: .district, whistle: true), F.rule("general", general)]) == [], "case \(k)")
             // The other way round, the specific rule can never apply.
-            #expect(warnings([F.rule("general", general), F.rule("specific", specific, level: .district, whistle: true)])
-                == ["rules[1] rules.rule.shadowed"], "case \(k) reversed")
+            #expect(
+                warnings([F.rule("general", general), F.rule("specific", specific, level: .district, whistle: true)])
+                    == ["rules[1] rules.rule.shadowed"], "case \(k) reversed")
         }
     }
 
@@ -205,16 +216,18 @@ import Testing
     }
 
     @Test func validatesADecodedDocument() throws {
-        let set = try RuleSetCodec.read(try json("""
-            {"profiles": {"urgent": {"dispatch": {"amount": 10, "unit": "minutes"}}},
-             "rules": [
-               {"id": "manhole", "name": "井盖紧急", "when": {"categories": ["SS01"], "grades": ["urgent"]},
-                "then": {"level": "district", "lead": "SWJ", "deadlineProfile": "urgent", "whistle": true}},
-               {"id": "garbage", "name": "暴露垃圾", "when": {"categories": ["SR0101"]}, "then": {"level": "community", "lead": "@territorial"}},
-               {"id": "garbage-night", "name": "夜间暴露垃圾", "when": {"categories": ["SR0101"], "workingTime": false},
-                "then": {"level": "street", "lead": "CGW"}}
-             ]}
-            """))
+        let set = try RuleSetCodec.read(
+            try json(
+                """
+                {"profiles": {"urgent": {"dispatch": {"amount": 10, "unit": "minutes"}}},
+                 "rules": [
+                   {"id": "manhole", "name": "井盖紧急", "when": {"categories": ["SS01"], "grades": ["urgent"]},
+                    "then": {"level": "district", "lead": "SWJ", "deadlineProfile": "urgent", "whistle": true}},
+                   {"id": "garbage", "name": "暴露垃圾", "when": {"categories": ["SR0101"]}, "then": {"level": "community", "lead": "@territorial"}},
+                   {"id": "garbage-night", "name": "夜间暴露垃圾", "when": {"categories": ["SR0101"], "workingTime": false},
+                    "then": {"level": "street", "lead": "CGW"}}
+                 ]}
+                """))
         let report = RuleValidator.validate(set, against: F.vocabulary)
         #expect(report.errors.isEmpty)
         #expect(places(report.warnings) == ["rules[2] rules.rule.shadowed"])

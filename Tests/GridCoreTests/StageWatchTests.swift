@@ -43,8 +43,9 @@ import Testing
         let due = Date(timeIntervalSince1970: 1_796_376_600)
         #expect(calendar.readable(due) == "2026-12-04 17:30")
         #expect(CaseStageClocks.lateSeconds(due: due, stoppedAt: due.addingTimeInterval(-60), on: calendar) == 0)
-        #expect(CaseStageClocks.lateSeconds(due: due, stoppedAt: due.addingTimeInterval(3 * 3600), on: calendar) == 0,
-                "20:30 on Friday is the same work instant as 08:30 on Monday")
+        #expect(
+            CaseStageClocks.lateSeconds(due: due, stoppedAt: due.addingTimeInterval(3 * 3600), on: calendar) == 0,
+            "20:30 on Friday is the same work instant as 08:30 on Monday")
         let mondayNine = due.addingTimeInterval(3 * 86400 - 8.5 * 3600)
         #expect(calendar.readable(mondayNine) == "2026-12-07 09:00")
         #expect(CaseStageClocks.lateSeconds(due: due, stoppedAt: mondayNine, on: calendar) == 1800)
@@ -52,16 +53,19 @@ import Testing
 
     @Test func aStageClocksLightFollowsTheHandlingRuleAndFreezesWhenItStops() {
         let start = Date(timeIntervalSince1970: 0)
-        var clock = StageClock(id: 1, stage: .sign, startedAt: start, due: start.addingTimeInterval(100), warnAt: start.addingTimeInterval(80),
-                               redAt: start.addingTimeInterval(100))
+        var clock = StageClock(
+            id: 1, stage: .sign, startedAt: start, due: start.addingTimeInterval(100), warnAt: start.addingTimeInterval(80),
+            redAt: start.addingTimeInterval(100))
         #expect(clock.light(at: start.addingTimeInterval(79)) == .green)
         #expect(clock.light(at: start.addingTimeInterval(80)) == .yellow)
         #expect(clock.isOverdue(at: start.addingTimeInterval(100)))
         clock.stoppedAt = start.addingTimeInterval(90)
         #expect(clock.light(at: start.addingTimeInterval(500)) == .yellow, "read when it stopped")
         #expect(!clock.isOverdue(at: start.addingTimeInterval(500)))
-        #expect(CaseStageClocks.isOverdue(state: .reported, warnAt: nil, redAt: nil, recorded: .green,
-                                          clocks: [StageClock(id: 2, stage: .dispatch, startedAt: start, due: start, warnAt: start, redAt: start)], at: start))
+        #expect(
+            CaseStageClocks.isOverdue(
+                state: .reported, warnAt: nil, redAt: nil, recorded: .green,
+                clocks: [StageClock(id: 2, stage: .dispatch, startedAt: start, due: start, warnAt: start, redAt: start)], at: start))
     }
 
     @Test func timesPeopleReadAreLocalAndMachineFieldsCarryTheOffset() {
@@ -104,10 +108,11 @@ import Testing
         let coverage = HolidayCoverage(document)
         #expect(coverage.years == [2026])
         let calendar = WorkCalendar.standard
-        let lateDecember = Date(timeIntervalSince1970: 1_798_100_000)   // 2026-12-25 Beijing
+        let lateDecember = Date(timeIntervalSince1970: 1_798_100_000)  // 2026-12-25 Beijing
         #expect(calendar.localDate(lateDecember).year == 2026)
         #expect(!coverage.lacks(from: lateDecember, to: lateDecember.addingTimeInterval(86400), on: calendar))
-        #expect(coverage.missingYears(from: lateDecember, to: lateDecember.addingTimeInterval(10 * 86400), on: calendar) == [2027],
-                "a deadline from late December reaches into a year without New Year")
+        #expect(
+            coverage.missingYears(from: lateDecember, to: lateDecember.addingTimeInterval(10 * 86400), on: calendar) == [2027],
+            "a deadline from late December reaches into a year without New Year")
     }
 }

@@ -57,19 +57,40 @@ import Testing
         var breaker = CircuitBreaker()
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         for i in 0..<CircuitBreaker.threshold {
-            do { let admitted = breaker.admit(at: start); #expect(admitted, "closed before failure \(i + 1)") }
+            do {
+                let admitted = breaker.admit(at: start)
+                #expect(admitted, "closed before failure \(i + 1)")
+            }
             breaker.record(success: false, at: start)
         }
-        do { let admitted = breaker.admit(at: start.addingTimeInterval(29)); #expect(!admitted, "open for its cool-off") }
-        do { let admitted = breaker.admit(at: start.addingTimeInterval(30)); #expect(admitted, "one trial after the cool-off") }
-        do { let admitted = breaker.admit(at: start.addingTimeInterval(31)); #expect(!admitted, "the others wait for the trial") }
+        do {
+            let admitted = breaker.admit(at: start.addingTimeInterval(29))
+            #expect(!admitted, "open for its cool-off")
+        }
+        do {
+            let admitted = breaker.admit(at: start.addingTimeInterval(30))
+            #expect(admitted, "one trial after the cool-off")
+        }
+        do {
+            let admitted = breaker.admit(at: start.addingTimeInterval(31))
+            #expect(!admitted, "the others wait for the trial")
+        }
         breaker.record(success: false, at: start.addingTimeInterval(31))
         #expect(breaker.coolOff == 60, "each failure past the threshold doubles the cool-off")
-        do { let admitted = breaker.admit(at: start.addingTimeInterval(90)); #expect(!admitted) }
-        do { let admitted = breaker.admit(at: start.addingTimeInterval(91)); #expect(admitted) }
+        do {
+            let admitted = breaker.admit(at: start.addingTimeInterval(90))
+            #expect(!admitted)
+        }
+        do {
+            let admitted = breaker.admit(at: start.addingTimeInterval(91))
+            #expect(admitted)
+        }
         breaker.record(success: true, at: start.addingTimeInterval(91))
         #expect(breaker.openUntil == nil && breaker.failures == 0)
-        do { let admitted = breaker.admit(at: start.addingTimeInterval(92)); #expect(admitted) }
+        do {
+            let admitted = breaker.admit(at: start.addingTimeInterval(92))
+            #expect(admitted)
+        }
         for _ in 0..<30 { breaker.record(success: false, at: start) }
         #expect(breaker.coolOff == 600, "at most ten minutes")
     }

@@ -61,8 +61,9 @@ enum CalendarTesting {
         let holidays = days(Int.random(in: 0...25, using: &random))
         var makeUpDays = days(Int.random(in: 0...10, using: &random))
         if clean { makeUpDays = makeUpDays.filter { !weekdays.contains($0.weekday) }.subtracting(holidays) }
-        return WorkCalendar(workingWeekdays: weekdays, periods: periods, holidays: holidays, makeUpDays: makeUpDays,
-                            utcOffsetSeconds: [28800, 28800, 0, -18000, 19800].randomElement(using: &random)!)
+        return WorkCalendar(
+            workingWeekdays: weekdays, periods: periods, holidays: holidays, makeUpDays: makeUpDays,
+            utcOffsetSeconds: [28800, 28800, 0, -18000, 19800].randomElement(using: &random)!)
     }
 
     /// Whether the calendar works on `date`, from its definition rather than through `isWorkingDay`.
@@ -106,8 +107,10 @@ enum CalendarTesting {
         #expect(LocalDate(year: 2026, month: 2, day: 15) == date)
     }
 
-    @Test(arguments: ["2026-02-30", "2025-02-29", "1900-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-01-00", "2026-2-15",
-                      "2026-02-15 ", " 2026-02-15", "2026/02/15", "20260215", "+026-02-15", "2026-0a-15", "２０２６-02-15", ""])
+    @Test(arguments: [
+        "2026-02-30", "2025-02-29", "1900-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-01-00", "2026-2-15",
+        "2026-02-15 ", " 2026-02-15", "2026/02/15", "20260215", "+026-02-15", "2026-0a-15", "２０２６-02-15", "",
+    ])
     func rejectsWhatIsNotARealDateInISOForm(text: String) {
         #expect(LocalDate(text) == nil)
     }
@@ -315,18 +318,21 @@ enum CalendarTesting {
 
     @Test func aPauseMovesAWorkHoursDeadlineByThePausedWorkTime() {
         #expect(due(standard, "2026-03-02 09:00", 8, .workHours) == "2026-03-03 09:30")
-        #expect(due(standard, "2026-03-02 09:00", 8, .workHours, pauses: [("2026-03-03 00:00", "2026-03-04 00:00")]) == "2026-03-04 09:30",
-                "a whole working day suspended")
-        #expect(due(standard, "2026-03-02 09:00", 8, .workHours, pauses: [("2026-03-02 12:00", "2026-03-02 13:30")]) == "2026-03-03 09:30",
-                "a pause over lunch stops no working time")
+        #expect(
+            due(standard, "2026-03-02 09:00", 8, .workHours, pauses: [("2026-03-03 00:00", "2026-03-04 00:00")]) == "2026-03-04 09:30",
+            "a whole working day suspended")
+        #expect(
+            due(standard, "2026-03-02 09:00", 8, .workHours, pauses: [("2026-03-02 12:00", "2026-03-02 13:30")]) == "2026-03-03 09:30",
+            "a pause over lunch stops no working time")
         #expect(due(standard, "2026-03-02 09:00", 8, .workHours, pauses: [("2026-03-02 10:00", "2026-03-02 11:00")]) == "2026-03-03 10:30")
     }
 
     @Test func pausesOutsideTheWindowChangeNothing() {
         let before = [("2026-03-01 10:00", "2026-03-02 08:59"), ("2026-03-02 08:00", "2026-03-02 09:00")]
         #expect(due(standard, "2026-03-02 09:00", 8, .workHours, pauses: before) == "2026-03-03 09:30")
-        #expect(due(standard, "2026-03-02 09:00", 8, .workHours, pauses: [("2026-03-03 09:30", "2026-03-05 00:00")]) == "2026-03-03 09:30",
-                "a pause from the deadline on")
+        #expect(
+            due(standard, "2026-03-02 09:00", 8, .workHours, pauses: [("2026-03-03 09:30", "2026-03-05 00:00")]) == "2026-03-03 09:30",
+            "a pause from the deadline on")
         #expect(due(standard, "2026-03-02 09:00", 60, .minutes, pauses: before) == "2026-03-02 10:00")
     }
 
@@ -334,15 +340,21 @@ enum CalendarTesting {
         let overlapping = [("2026-03-03 10:00", "2026-03-03 14:00"), ("2026-03-03 08:00", "2026-03-03 12:00")]
         #expect(due(standard, "2026-03-02 09:00", 8, .workHours, pauses: overlapping) == "2026-03-03 15:00")
         #expect(due(standard, "2026-03-02 09:00", 8, .workHours, pauses: overlapping + overlapping) == "2026-03-03 15:00")
-        #expect(due(standard, "2026-03-02 10:00", 60, .minutes, pauses: [("2026-03-02 10:10", "2026-03-02 10:40"),
-                                                                            ("2026-03-02 10:20", "2026-03-02 10:30")]) == "2026-03-02 11:30")
+        #expect(
+            due(
+                standard, "2026-03-02 10:00", 60, .minutes,
+                pauses: [
+                    ("2026-03-02 10:10", "2026-03-02 10:40"),
+                    ("2026-03-02 10:20", "2026-03-02 10:30"),
+                ]) == "2026-03-02 11:30")
     }
 
     @Test func aPauseReachedOnlyBecauseOfAnEarlierOneStillCounts() {
         let pauses = [("2026-03-02 11:15", "2026-03-02 11:45"), ("2026-03-02 10:30", "2026-03-02 11:00")]
         #expect(due(standard, "2026-03-02 10:00", 60, .minutes, pauses: pauses) == "2026-03-02 12:00")
-        #expect(due(standard, "2026-03-02 10:00", 60, .minutes, pauses: [("2026-03-02 09:00", "2026-03-02 10:30")]) == "2026-03-02 11:30",
-                "only the part after the start counts")
+        #expect(
+            due(standard, "2026-03-02 10:00", 60, .minutes, pauses: [("2026-03-02 09:00", "2026-03-02 10:30")]) == "2026-03-02 11:30",
+            "only the part after the start counts")
         #expect(due(standard, "2026-03-02 10:00", 1, .calendarDays, pauses: [("2026-03-02 20:00", "2026-03-03 02:00")]) == "2026-03-03 16:00")
     }
 
@@ -440,8 +452,9 @@ enum CalendarTesting {
         for _ in 0..<Self.cases {
             let calendar = T.randomCalendar(&random)
             let from = T.randomInstant(&random, calendar), to = from + Int.random(in: -600...(3 * 86400), using: &random)
-            #expect(calendar.workSeconds(from: T.date(from), to: T.date(to)) == (to > from ? scannedWork(from, to, calendar) : 0),
-                    "\(calendar) \(from) \(to)")
+            #expect(
+                calendar.workSeconds(from: T.date(from), to: T.date(to)) == (to > from ? scannedWork(from, to, calendar) : 0),
+                "\(calendar) \(from) \(to)")
         }
     }
 
@@ -466,7 +479,8 @@ enum CalendarTesting {
             let calendar = T.randomCalendar(&random)
             let dayWork = Int64(calendar.periods.reduce(0) { $0 + $1.end - $1.start } * 60)
             let start = T.randomInstant(&random, calendar)
-            let amount = Int.random(in: 0..<4, using: &random) == 0 ? Int64.random(in: 0...3, using: &random) : Int64.random(in: 0...(4 * dayWork), using: &random)
+            let amount =
+                Int.random(in: 0..<4, using: &random) == 0 ? Int64.random(in: 0...3, using: &random) : Int64.random(in: 0...(4 * dayWork), using: &random)
             let due = calendar.addingWorkSeconds(amount, to: T.date(start))
             #expect(calendar.workSeconds(from: T.date(start), to: due) == amount)
             guard amount > 0 else {
@@ -489,7 +503,8 @@ enum CalendarTesting {
             let ends = [T.randomInstant(&random, calendar), T.randomInstant(&random, calendar)].sorted().map(T.date)
             #expect(calendar.workSeconds(from: start, to: ends[0]) <= calendar.workSeconds(from: start, to: ends[1]))
             #expect(calendar.workSeconds(from: ends[0], to: start) >= calendar.workSeconds(from: ends[1], to: start))
-            let laterStart = calendar.addingWorkSeconds(amounts[0], to: ends[0]), earlierStart = calendar.addingWorkSeconds(amounts[0], to: ends[0].addingTimeInterval(-7))
+            let laterStart = calendar.addingWorkSeconds(amounts[0], to: ends[0]),
+                earlierStart = calendar.addingWorkSeconds(amounts[0], to: ends[0].addingTimeInterval(-7))
             #expect(earlierStart <= laterStart, "a later start never falls due earlier")
         }
     }
@@ -553,12 +568,13 @@ enum CalendarTesting {
             let calendar = T.randomCalendar(&random)
             let start = T.randomInstant(&random, calendar)
             let unit = units.randomElement(using: &random)!
-            let amount = switch unit {
-            case .minutes: Int.random(in: 0...900, using: &random)
-            case .workHours: Int.random(in: 0...30, using: &random)
-            case .workDays: Int.random(in: 0...4, using: &random)
-            case .calendarDays: Int.random(in: 0...3, using: &random)
-            }
+            let amount =
+                switch unit {
+                case .minutes: Int.random(in: 0...900, using: &random)
+                case .workHours: Int.random(in: 0...30, using: &random)
+                case .workDays: Int.random(in: 0...4, using: &random)
+                case .calendarDays: Int.random(in: 0...3, using: &random)
+                }
             let limit = TimeLimit(amount: amount, unit: unit)
             let pauses = (0..<Int.random(in: 0...4, using: &random)).map { _ in
                 let from = start + Int.random(in: -86400...(4 * 86400), using: &random)
@@ -568,7 +584,9 @@ enum CalendarTesting {
             let due = calendar.deadline(from: T.date(start), limit: limit, pauses: intervals)
             let unpaused = calendar.deadline(from: T.date(start), limit: limit)
             #expect(due >= unpaused)
-            let split = intervals.flatMap { [DateInterval(start: $0.start, duration: $0.duration / 2), DateInterval(start: $0.start + $0.duration / 3, end: $0.end)] }
+            let split = intervals.flatMap {
+                [DateInterval(start: $0.start, duration: $0.duration / 2), DateInterval(start: $0.start + $0.duration / 3, end: $0.end)]
+            }
             #expect(calendar.deadline(from: T.date(start), limit: limit, pauses: split.shuffled(using: &random)) == due, "order and overlaps do not matter")
 
             let measure = calendar.elapsed(from: T.date(start), to: unpaused, limit: limit)
@@ -579,7 +597,8 @@ enum CalendarTesting {
             }
             if measure > 0 { #expect(calendar.fractionUsed(from: T.date(start), to: due, limit: limit, pauses: intervals) == 1) }
             let now = start + Int.random(in: -3600...(2 * 86400), using: &random)
-            #expect(calendar.elapsed(from: T.date(start), to: T.date(now), limit: limit, pauses: intervals)
+            #expect(
+                calendar.elapsed(from: T.date(start), to: T.date(now), limit: limit, pauses: intervals)
                     == (now > start ? scannedUnpausedWork(start, now, pauses, calendar, natural: unit == .minutes || unit == .calendarDays) : 0))
         }
     }

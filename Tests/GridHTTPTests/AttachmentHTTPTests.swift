@@ -11,11 +11,14 @@ import Testing
 /// Photos of a case: added by the people who work it while it is open, and only when the image's
 /// header can be read and gives sane dimensions; the history records them.
 @Suite struct AttachmentHTTPTests {
-    static func upload(_ desk: CaseHTTPTests.Desk, _ token: String, _ caseId: Int64, _ bytes: [UInt8], type: String, kind: String = "before",
-                       language: String = "zh-CN") async throws -> TestResponse {
-        try await desk.api.client.execute(uri: "/v1/cases/\(caseId)/attachments?kind=\(kind)", method: .post,
-                                          headers: [.authorization: "Bearer \(token)", .contentType: type, .acceptLanguage: language],
-                                          body: ByteBuffer(bytes: bytes))
+    static func upload(
+        _ desk: CaseHTTPTests.Desk, _ token: String, _ caseId: Int64, _ bytes: [UInt8], type: String, kind: String = "before",
+        language: String = "zh-CN"
+    ) async throws -> TestResponse {
+        try await desk.api.client.execute(
+            uri: "/v1/cases/\(caseId)/attachments?kind=\(kind)", method: .post,
+            headers: [.authorization: "Bearer \(token)", .contentType: type, .acceptLanguage: language],
+            body: ByteBuffer(bytes: bytes))
     }
 
     static func caseId(_ response: TestResponse) throws -> Int64 {
@@ -26,7 +29,8 @@ import Testing
         try await CaseHTTPTests().withDesk { desk, db in
             let photo = TestImages.png(width: 8, height: 6)
             // A liaison of a department that neither leads nor assists the case may report anywhere, and read it.
-            let password = try await db.makeUser(tenantId: desk.tenantId, login: "liaison.scjgj", role: .departmentLiaison, scope: "110199", department: "SCJGJ")
+            let password = try await db.makeUser(
+                tenantId: desk.tenantId, login: "liaison.scjgj", role: .departmentLiaison, scope: "110199", department: "SCJGJ")
             let outsider = try await desk.api.login(tenant: "DEMO", login: "liaison.scjgj", password: password)
 
             let led = try Self.caseId(try await desk.report("gridworker", CaseHTTPTests.intake()))

@@ -151,17 +151,20 @@ import Testing
             let d = try await db.seedSmallDistrict()
             try await withAPI(db) { api in
                 let token = try await api.adminToken(d)
-                let weak = try await api.send(.post, "/v1/auth/password", token: token,
-                                              json: jsonString(["currentPassword": d.adminPassword, "newPassword": "short"]))
+                let weak = try await api.send(
+                    .post, "/v1/auth/password", token: token,
+                    json: jsonString(["currentPassword": d.adminPassword, "newPassword": "short"]))
                 expectProblem(weak, .badRequest, "validation.failed")
                 #expect(weak.fieldErrorCodes == ["user.weakPassword"], "\(weak.text)")
 
-                let wrongCurrent = try await api.send(.post, "/v1/auth/password", token: token,
-                                                      json: jsonString(["currentPassword": "not-the-password", "newPassword": "a-much-better-password"]))
+                let wrongCurrent = try await api.send(
+                    .post, "/v1/auth/password", token: token,
+                    json: jsonString(["currentPassword": "not-the-password", "newPassword": "a-much-better-password"]))
                 expectProblem(wrongCurrent, .forbidden, "auth.badCurrentPassword")
 
-                let changed = try await api.send(.post, "/v1/auth/password", token: token,
-                                                 json: jsonString(["currentPassword": d.adminPassword, "newPassword": "a-much-better-password"]))
+                let changed = try await api.send(
+                    .post, "/v1/auth/password", token: token,
+                    json: jsonString(["currentPassword": d.adminPassword, "newPassword": "a-much-better-password"]))
                 #expect(changed.status == .noContent, "\(changed.text)")
                 expectProblem(try await api.loginResponse(tenant: d.code, login: "admin", password: d.adminPassword), .unauthorized, "auth.badCredentials")
                 let login = try await api.loginResponse(tenant: d.code, login: "admin", password: "a-much-better-password")
@@ -201,13 +204,15 @@ import Testing
                     expectProblem(chinese, .forbidden, "auth.passwordChangeRequired")
                     #expect(containsCJK((try chinese.json())["detail"] as? String ?? ""), "\(chinese.text)")
                 }
-                #expect(try await db.service.cases(.operator, tenantId: d.tenantId, CaseListFilter(), page: PageRequest(after: nil, limit: 10)).items.isEmpty,
-                        "the refused report was not taken in")
+                #expect(
+                    try await db.service.cases(.operator, tenantId: d.tenantId, CaseListFilter(), page: PageRequest(after: nil, limit: 10)).items.isEmpty,
+                    "the refused report was not taken in")
                 #expect(try await api.get("/v1/me", token: token).status == .ok)
                 #expect(try await api.send(.post, "/v1/auth/logout", token: elsewhere).status == .noContent)
 
-                let changed = try await api.send(.post, "/v1/auth/password", token: token,
-                                                 json: jsonString(["currentPassword": password, "newPassword": "my-own-password"]))
+                let changed = try await api.send(
+                    .post, "/v1/auth/password", token: token,
+                    json: jsonString(["currentPassword": password, "newPassword": "my-own-password"]))
                 #expect(changed.status == .noContent, "\(changed.text)")
                 #expect(try await api.get("/v1/tenant", token: token).status == .ok, "the same session goes on")
                 #expect(try await api.get("/v1/org-units/by-code/\(d.street1)", token: token).status == .ok)
@@ -227,9 +232,10 @@ import Testing
             try await withAPI(db) { api in
                 let token = try await api.adminToken(d)
                 for (password, named) in [("Z\u{0}bcdefghijk", "NUL"), (String(repeating: "网", count: 25), "75")] {
-                    let refused = try await api.send(.post, "/v1/auth/password", token: token,
-                                                     json: jsonString(["currentPassword": d.adminPassword, "newPassword": password]),
-                                                     headers: [.acceptLanguage: "en"])
+                    let refused = try await api.send(
+                        .post, "/v1/auth/password", token: token,
+                        json: jsonString(["currentPassword": d.adminPassword, "newPassword": password]),
+                        headers: [.acceptLanguage: "en"])
                     expectProblem(refused, .badRequest, "validation.failed")
                     #expect(refused.fieldErrorFields == ["newPassword"] && refused.fieldErrorCodes == ["user.weakPassword"], "\(refused.text)")
                     #expect(refused.text.contains(named), "\(refused.text)")
@@ -248,8 +254,9 @@ import Testing
             try await withAPI(db) { api in
                 let token = try await api.adminToken(d)
                 let elsewhere = try await api.adminToken(d)
-                let changed = try await api.send(.post, "/v1/auth/password", token: token,
-                                                 json: jsonString(["currentPassword": d.adminPassword, "newPassword": "a-much-better-password"]))
+                let changed = try await api.send(
+                    .post, "/v1/auth/password", token: token,
+                    json: jsonString(["currentPassword": d.adminPassword, "newPassword": "a-much-better-password"]))
                 #expect(changed.status == .noContent, "\(changed.text)")
                 expectProblem(try await api.get("/v1/me", token: elsewhere), .unauthorized, "auth.invalidToken")
             }

@@ -13,8 +13,9 @@ import Testing
 /// Cases through the REST API on the demo district: intake, the workflow with its roles and
 /// versions, the history and its hash chain.
 @Suite struct CaseHTTPTests {
-    static let district = DemoDistrict(divisionCode: "110199", streets: 2, communitiesPerStreet: 2, basicGridsPerCommunity: 1, unitGridsPerBasicGrid: 2,
-                                       origin: (116.20, 39.90))
+    static let district = DemoDistrict(
+        divisionCode: "110199", streets: 2, communitiesPerStreet: 2, basicGridsPerCommunity: 1, unitGridsPerBasicGrid: 2,
+        origin: (116.20, 39.90))
 
     /// The demo district and a token per demo login.
     struct Desk: Sendable {
@@ -38,8 +39,10 @@ import Testing
 
         /// Acts and expects the case to end in `state`; returns the case.
         @discardableResult
-        func step(_ login: String, _ id: Int64, _ action: String, _ body: [String: Any] = [:], to state: String,
-                  sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
+        func step(
+            _ login: String, _ id: Int64, _ action: String, _ body: [String: Any] = [:], to state: String,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) async throws -> [String: Any] {
             let response = try await act(login, id, action, body)
             #expect(response.status == .ok, "\(login) \(action): \(response.text)", sourceLocation: sourceLocation)
             let json = try response.json()
@@ -132,10 +135,11 @@ import Testing
             let history = try await desk.api.get("/v1/cases/\(id)/events", token: desk.token("leader"))
             #expect(history.status == .ok, "\(history.text)")
             let events = try history.json()["items"] as? [[String: Any]] ?? []
-            #expect(events.compactMap { $0["action"] as? String } == [
-                "report", "file", "dispatch", "sign", "reportHandled", "requestCheck", "failCheck", "reportHandled", "requestCheck", "passCheck",
-                "close", "evaluate",
-            ])
+            #expect(
+                events.compactMap { $0["action"] as? String } == [
+                    "report", "file", "dispatch", "sign", "reportHandled", "requestCheck", "failCheck", "reportHandled", "requestCheck", "passCheck",
+                    "close", "evaluate",
+                ])
             #expect(events.compactMap { int64($0["seq"]) } == Array(1...12))
             #expect(int64(rated["version"]) == 12)
             #expect((events[6]["payload"] as? [String: Any])?["reason"] as? String == "井盖尺寸不符")
@@ -203,9 +207,11 @@ import Testing
             #expect(far != mine)
 
             let nowhere: [String: Any] = ["description": "热线来电：小区门口井盖缺失", "category": "E0201"]
-            for (body, field, code) in [(nowhere, "lat,lng", "case.placeRequired"), (nowhere.merging(["address": "演示路 8 号"]) { $1 }, "lat,lng", "case.placeRequired"),
-                                        (nowhere.merging(["lat": 39.9]) { $1 }, "lat,lng", "geo.badCoordinate"),
-                                        (nowhere.merging(["address": "演示路 8 号", "grid": "999999999"]) { $1 }, "grid", "case.gridUnknown")] {
+            for (body, field, code) in [
+                (nowhere, "lat,lng", "case.placeRequired"), (nowhere.merging(["address": "演示路 8 号"]) { $1 }, "lat,lng", "case.placeRequired"),
+                (nowhere.merging(["lat": 39.9]) { $1 }, "lat,lng", "geo.badCoordinate"),
+                (nowhere.merging(["address": "演示路 8 号", "grid": "999999999"]) { $1 }, "grid", "case.gridUnknown"),
+            ] {
                 let refused = try await desk.report("dispatcher", body)
                 expectProblem(refused, .badRequest, "validation.failed")
                 #expect(refused.text.contains(field) && refused.text.contains(code), "\(refused.text)")
@@ -297,7 +303,8 @@ import Testing
             #expect(dispatched["routeOverridden"] as? Bool == false)
 
             // The assisting department's liaison reads the case, signs for its task and reports it handled.
-            let password = try await db.makeUser(tenantId: desk.tenantId, login: "liaison.scjgj", role: .departmentLiaison, scope: "110199", department: "SCJGJ")
+            let password = try await db.makeUser(
+                tenantId: desk.tenantId, login: "liaison.scjgj", role: .departmentLiaison, scope: "110199", department: "SCJGJ")
             let assistant = try await desk.api.login(tenant: "DEMO", login: "liaison.scjgj", password: password)
             expectProblem(try await desk.api.send(.post, "/v1/cases/\(id)/assist/handled", token: assistant, json: "{}"), .conflict, "case.task.notAllowed")
             let signed = try await desk.api.send(.post, "/v1/cases/\(id)/assist/sign", token: assistant, json: "{}")
@@ -305,8 +312,9 @@ import Testing
             let handled = try await desk.api.send(.post, "/v1/cases/\(id)/assist/handled", token: assistant, json: jsonString(["note": "已配合查处"]))
             #expect((try handled.json()["tasks"] as? [[String: Any]])?.compactMap { $0["state"] as? String }.last == "handled")
             #expect(try handled.json()["state"] as? String == "dispatched", "the case follows its lead")
-            expectProblem(try await desk.api.send(.post, "/v1/cases/\(id)/assist/sign", token: desk.token("liaison.cgw"), json: "{}"), .forbidden,
-                          "case.task.notYours")
+            expectProblem(
+                try await desk.api.send(.post, "/v1/cases/\(id)/assist/sign", token: desk.token("liaison.cgw"), json: "{}"), .forbidden,
+                "case.task.notYours")
         }
     }
 
@@ -371,8 +379,11 @@ import Testing
             // The merged case's reporter is told in the app; a caller who left a number gets a call-back request at the command centre.
             let firstNumber = try #require((try first.json()["case"] as? [String: Any])?["number"] as? String)
             let reporterTold = try await desk.api.get("/v1/notifications", token: desk.token("gridworker")).json()["items"] as? [[String: Any]] ?? []
-            #expect(reporterTold.contains { $0["kind"] as? String == "caseMerged" && int64($0["caseId"]) == secondId
-                && ($0["message"] as? String ?? "").contains(firstNumber) }, "\(reporterTold)")
+            #expect(
+                reporterTold.contains {
+                    $0["kind"] as? String == "caseMerged" && int64($0["caseId"]) == secondId
+                        && ($0["message"] as? String ?? "").contains(firstNumber)
+                }, "\(reporterTold)")
             var call = Self.intake("热线：同一处井盖缺失")
             call["reporterName"] = "张先生"
             call["reporterPhone"] = "13800138000"
@@ -396,8 +407,9 @@ import Testing
             #expect((redispatched["tasks"] as? [[String: Any]])?.compactMap { $0["state"] as? String } == ["returned", "dispatched"])
             try await desk.step("liaison.cgw", id, "sign", to: "handling")
             let handleDue = try #require(try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()["handleDue"] as? String)
-            try await desk.step("liaison.cgw", id, "requestExtension", ["reason": "需采购配件", "extensionLimit": ["amount": 2, "unit": "workDays"]],
-                                to: "extensionRequested")
+            try await desk.step(
+                "liaison.cgw", id, "requestExtension", ["reason": "需采购配件", "extensionLimit": ["amount": 2, "unit": "workDays"]],
+                to: "extensionRequested")
             let extended = try await desk.step("dispatcher", id, "approveExtension", to: "handling")
             #expect(extended["extensionCount"] as? Int == 1)
             #expect((extended["handleDue"] as? String ?? "") > handleDue, "the deadline moved")
@@ -480,8 +492,9 @@ import Testing
             let events = try await desk.api.get("/v1/cases/\(id)/events", token: desk.token("dispatcher")).json()["items"] as? [[String: Any]] ?? []
             #expect(events.suffix(2).compactMap { $0["action"] as? String } == ["warnYellow", "markOverdue"])
             #expect(events.last?["actor"] as? String == "system")
-            let listed = try await db.service.cases(.operator, tenantId: desk.tenantId, CaseListFilter(queue: .overdue), page: PageRequest(after: nil, limit: 10),
-                                                    now: redAt.addingTimeInterval(1))
+            let listed = try await db.service.cases(
+                .operator, tenantId: desk.tenantId, CaseListFilter(queue: .overdue), page: PageRequest(after: nil, limit: 10),
+                now: redAt.addingTimeInterval(1))
             #expect(listed.items.map(\.id) == [id])
             // The district's shift leader is told once, though the case lies in their scope twice over.
             let districtTold = try await desk.api.get("/v1/notifications", token: desk.token("shift.leader")).json()["items"] as? [[String: Any]] ?? []
@@ -524,11 +537,13 @@ import Testing
             for (label, (was, now)) in zip(["yellow", "red", "deadline"], zip(old, new)) {
                 let left = calendar.workSeconds(from: stopped, to: was)
                 #expect(left > 0)
-                let earliest = calendar.addingWorkSeconds(left, to: t0).addingTimeInterval(-2), latest = calendar.addingWorkSeconds(left, to: t1).addingTimeInterval(2)
+                let earliest = calendar.addingWorkSeconds(left, to: t0).addingTimeInterval(-2),
+                    latest = calendar.addingWorkSeconds(left, to: t1).addingTimeInterval(2)
                 #expect(now >= earliest && now <= latest, "\(label): \(now) not within [\(earliest), \(latest)] (\(left) work seconds after resumption)")
             }
-            #expect(abs(calendar.workSeconds(from: new[0], to: new[2]) - calendar.workSeconds(from: old[0], to: old[2])) <= 2,
-                    "yellow stays as far from the deadline in work time")
+            #expect(
+                abs(calendar.workSeconds(from: new[0], to: new[2]) - calendar.workSeconds(from: old[0], to: old[2])) <= 2,
+                "yellow stays as far from the deadline in work time")
             #expect(resumed["light"] as? String == "green")
             let jobs = try await db.db.withTenant(desk.tenantId) { tx in try await JobStore.caseJobs(tx, caseId: id) }
             #expect(jobs.filter { !$0.done }.map(\.kind) == [.caseYellow, .caseRed])
@@ -542,8 +557,9 @@ import Testing
             try await desk.step("dispatcher", id, "file", to: "filed")
             let dispatched = try await desk.step("dispatcher", id, "dispatch", to: "dispatched")
             try await desk.step("liaison.cgw", id, "sign", to: "handling")
-            try await desk.step("liaison.cgw", id, "requestExtension", ["reason": "配件", "extensionLimit": ["amount": 3, "unit": "workDays"]],
-                                to: "extensionRequested")
+            try await desk.step(
+                "liaison.cgw", id, "requestExtension", ["reason": "配件", "extensionLimit": ["amount": 3, "unit": "workDays"]],
+                to: "extensionRequested")
             let extended = try await desk.step("dispatcher", id, "approveExtension", to: "handling")
             let oldRed = try #require(Self.date(dispatched["redAt"])), newRed = try #require(Self.date(extended["redAt"]))
             #expect(newRed > oldRed)
@@ -574,8 +590,9 @@ import Testing
             let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
             let jpeg = TestImages.jpeg(width: 64, height: 48)
             func upload(_ login: String, _ bytes: [UInt8], type: String, kind: String = "before") async throws -> TestResponse {
-                try await desk.api.client.execute(uri: "/v1/cases/\(id)/attachments?kind=\(kind)", method: .post,
-                                                  headers: [.authorization: "Bearer \(desk.token(login))", .contentType: type], body: ByteBuffer(bytes: bytes))
+                try await desk.api.client.execute(
+                    uri: "/v1/cases/\(id)/attachments?kind=\(kind)", method: .post,
+                    headers: [.authorization: "Bearer \(desk.token(login))", .contentType: type], body: ByteBuffer(bytes: bytes))
             }
             let stored = try await upload("gridworker", jpeg, type: "image/jpeg")
             #expect(stored.status == .created, "\(stored.text)")
@@ -588,8 +605,9 @@ import Testing
             expectProblem(try await upload("gridworker", jpeg, type: "image/png"), .unsupportedMediaType, "attachment.typeMismatch")
             let pdf = try await upload("gridworker", Array("%PDF-1.7".utf8), type: "application/pdf")
             #expect(pdf.status.code >= 400 && pdf.status.code < 500, "\(pdf.status): \(pdf.text)")
-            expectProblem(try await upload("gridworker", jpeg + Array(repeating: 0, count: AttachmentRules.maxBytes), type: "image/jpeg"), .contentTooLarge,
-                          "request.tooLarge")
+            expectProblem(
+                try await upload("gridworker", jpeg + Array(repeating: 0, count: AttachmentRules.maxBytes), type: "image/jpeg"), .contentTooLarge,
+                "request.tooLarge")
             expectProblem(try await upload("leader", jpeg, type: "image/jpeg"), .forbidden, "attachment.notAllowed")
 
             let listed = try await desk.api.get("/v1/cases/\(id)/attachments", token: desk.token("viewer"))
@@ -599,7 +617,8 @@ import Testing
             #expect(photo.headers[.contentType] == "image/jpeg")
             #expect(Array(photo.body.readableBytesView) == jpeg)
             let other = try await db.seedSmallDistrict(code: "HD", division: "110108")
-            expectProblem(try await desk.api.get("/v1/cases/\(id)/attachments/\(photoId)", token: try await desk.api.adminToken(other)), .notFound, "case.notFound")
+            expectProblem(
+                try await desk.api.get("/v1/cases/\(id)/attachments/\(photoId)", token: try await desk.api.adminToken(other)), .notFound, "case.notFound")
 
             let events = try await desk.api.get("/v1/cases/\(id)/events", token: desk.token("dispatcher")).json()["items"] as? [[String: Any]] ?? []
             #expect(events.last?["action"] as? String == "attach")

@@ -152,7 +152,9 @@ extension API {
                 func count() async throws -> Int { try #require(try await api.get("/v1/catalog", token: admin).json()["categories"] as? [Any]).count }
                 let before = try await count()
 
-                let unknownParent = try await api.sendCSV(.post, "/v1/catalog", token: admin, """
+                let unknownParent = try await api.sendCSV(
+                    .post, "/v1/catalog", token: admin,
+                    """
                     编码,上级编码,名称,类型,等级时限,主办部门
                     E0108,E01,新事项,事件,general:一般:3工作日,CGW
                     E0109,E99,无上级,事件,general:一般:3工作日,CGW
@@ -164,7 +166,9 @@ extension API {
                 #expect(fields.contains { $0.hasPrefix("line 4") && $0.contains("leadDepartment") }, "\(unknownParent.text)")
                 #expect(unknownParent.text.contains("E99") && unknownParent.text.contains("NOPE"))
                 // A limit without a unit, and a kind that is not one.
-                let noUnit = try await api.sendCSV(.post, "/v1/catalog", token: admin, """
+                let noUnit = try await api.sendCSV(
+                    .post, "/v1/catalog", token: admin,
+                    """
                     编码,上级编码,名称,类型,等级时限
                     E0108,E01,新事项,事件,general:一般:3工作日
                     E0111,E01,缺单位,事件,general:一般:3
@@ -175,14 +179,19 @@ extension API {
                 expectProblem(try await api.get("/v1/catalog/categories/E0108", token: admin), .notFound, "category.notFound")
 
                 // A parent cycle through stored entries.
-                let cycle = try await api.send(.post, "/v1/catalog", token: admin, json: jsonString(["categories": [
-                    ["code": "E01", "parentCode": "E0101", "name": "市容环境", "kind": "event"],
-                ]]))
+                let cycle = try await api.send(
+                    .post, "/v1/catalog", token: admin,
+                    json: jsonString([
+                        "categories": [
+                            ["code": "E01", "parentCode": "E0101", "name": "市容环境", "kind": "event"]
+                        ]
+                    ]))
                 expectProblem(cycle, .badRequest, "validation.failed")
                 #expect(cycle.fieldErrorCodes.contains { $0.contains("cycle") }, "\(cycle.text)")
 
                 // Not UTF-8 (GBK), a missing column, a header only.
-                let gbk = try await api.sendCSV(.post, "/v1/catalog", token: admin, bytes: Array("code,name,kind\nE0112,".utf8) + [0xB4, 0xEE, 0x2C] + Array("event\n".utf8))
+                let gbk = try await api.sendCSV(
+                    .post, "/v1/catalog", token: admin, bytes: Array("code,name,kind\nE0112,".utf8) + [0xB4, 0xEE, 0x2C] + Array("event\n".utf8))
                 expectProblem(gbk, .badRequest, "validation.failed")
                 #expect(gbk.fieldErrorCodes == ["csv.encoding"])
                 #expect(gbk.fieldErrorFields == ["line 2"])
@@ -207,7 +216,8 @@ extension API {
                 #expect(try await api.get("/v1/catalog", token: token).status == .ok)
                 expectProblem(try await api.sendCSV(.post, "/v1/catalog", token: token, "编码,名称,类型\nE0112,x,事件\n"), .forbidden, "auth.actionNotAllowed")
                 expectProblem(try await api.send(.put, "/v1/duties", token: token, json: #"{"duties": []}"#), .forbidden, "auth.actionNotAllowed")
-                expectProblem(try await api.send(.put, "/v1/routing/draft", token: token, json: #"{"document": {"rules": []}}"#), .forbidden, "auth.actionNotAllowed")
+                expectProblem(
+                    try await api.send(.put, "/v1/routing/draft", token: token, json: #"{"document": {"rules": []}}"#), .forbidden, "auth.actionNotAllowed")
                 expectProblem(try await api.send(.put, "/v1/calendar", token: token, json: "{}"), .forbidden, "auth.actionNotAllowed")
                 expectProblem(try await api.get("/v1/catalog"), .unauthorized, "auth.required")
             }
@@ -247,12 +257,16 @@ extension API {
                 #expect((try await api.get("/v1/duties", token: admin).json()["duties"] as? [[String: Any]])?.count == 3)
 
                 // Unknown codes and a duplicate row: every problem named, the list unchanged.
-                let bad = try await api.send(.put, "/v1/duties", token: admin, json: jsonString(["duties": [
-                    ["categoryCode": "E02", "areaCode": d.division, "department": "CGW"],
-                    ["categoryCode": "E99", "areaCode": d.division, "department": "CGW"],
-                    ["categoryCode": "E02", "areaCode": "110108999", "department": "NOPE"],
-                    ["categoryCode": "E02", "areaCode": d.division, "department": "ZJW"],
-                ]]))
+                let bad = try await api.send(
+                    .put, "/v1/duties", token: admin,
+                    json: jsonString([
+                        "duties": [
+                            ["categoryCode": "E02", "areaCode": d.division, "department": "CGW"],
+                            ["categoryCode": "E99", "areaCode": d.division, "department": "CGW"],
+                            ["categoryCode": "E02", "areaCode": "110108999", "department": "NOPE"],
+                            ["categoryCode": "E02", "areaCode": d.division, "department": "ZJW"],
+                        ]
+                    ]))
                 expectProblem(bad, .badRequest, "validation.failed")
                 let fields = bad.fieldErrorFields
                 #expect(fields.contains("duties[1].categoryCode"), "\(fields)")
@@ -280,18 +294,22 @@ extension API {
                 #expect(days.contains { $0["date"] as? String == "2026-02-17" && $0["type"] as? String == "holiday" }, "春节 2026 is in the default calendar")
                 #expect(days.contains { $0["date"] as? String == "2026-02-14" && $0["type"] as? String == "workday" }, "调休 Saturday 2026-02-14")
 
-                let twice = try await api.send(.put, "/v1/calendar", token: admin, json: """
-                    {"days": [{"date": "2027-01-01", "type": "holiday"}, {"date": "2027-01-01", "type": "workday"}]}
-                    """)
+                let twice = try await api.send(
+                    .put, "/v1/calendar", token: admin,
+                    json: """
+                        {"days": [{"date": "2027-01-01", "type": "holiday"}, {"date": "2027-01-01", "type": "workday"}]}
+                        """)
                 expectProblem(twice, .badRequest, "validation.failed")
                 #expect(twice.text.contains("2027-01-01"))
                 #expect(twice.fieldErrorFields.contains { $0.hasPrefix("days[1]") }, "\(twice.text)")
                 let makeUpOnAWeekday = try await api.send(.put, "/v1/calendar", token: admin, json: #"{"days": [{"date": "2027-01-04", "type": "workday"}]}"#)
                 expectProblem(makeUpOnAWeekday, .badRequest, "validation.failed")
-                expectProblem(try await api.send(.put, "/v1/calendar", token: admin, json: "{}", headers: [.ifMatch: "\"7\""]),
-                              .preconditionFailed, "version.mismatch")
+                expectProblem(
+                    try await api.send(.put, "/v1/calendar", token: admin, json: "{}", headers: [.ifMatch: "\"7\""]),
+                    .preconditionFailed, "version.mismatch")
 
-                let document = #"{"weekdays": [1,2,3,4,5], "hours": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}], "trafficLight": {"yellow": 0.7, "red": 1.0}, "days": [{"date": "2027-01-01", "type": "holiday", "name": "元旦"}]}"#
+                let document =
+                    #"{"weekdays": [1,2,3,4,5], "hours": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}], "trafficLight": {"yellow": 0.7, "red": 1.0}, "days": [{"date": "2027-01-01", "type": "holiday", "name": "元旦"}]}"#
                 let saved = try await api.send(.put, "/v1/calendar", token: admin, json: document, headers: [.ifMatch: "\"0\""])
                 #expect(saved.status == .ok, "\(saved.text)")
                 let version = try #require(eTagVersion(saved))
@@ -299,8 +317,9 @@ extension API {
                 let read = try await api.get("/v1/calendar", token: admin)
                 #expect(eTagVersion(read) == version)
                 #expect((try read.json()["hours"] as? [[String: Any]])?.first?["start"] as? String == "09:00")
-                expectProblem(try await api.send(.put, "/v1/calendar", token: admin, json: document, headers: [.ifMatch: "\"0\""]),
-                              .preconditionFailed, "version.mismatch")
+                expectProblem(
+                    try await api.send(.put, "/v1/calendar", token: admin, json: document, headers: [.ifMatch: "\"0\""]),
+                    .preconditionFailed, "version.mismatch")
 
                 let national = try await api.send(.post, "/v1/calendar/national/2026", token: admin)
                 #expect(national.status == .ok, "\(national.text)")

@@ -62,8 +62,9 @@ import Testing
 
     @Test func anHTTP10RequestWithoutKeepAliveIsAnsweredThenClosed() async throws {
         try await withServer { port in
-            let received = try #require(try await Self.exchange(port: port, sending: "GET /readyz HTTP/1.0\r\n\r\n"),
-                                        "the server kept the connection open after answering")
+            let received = try #require(
+                try await Self.exchange(port: port, sending: "GET /readyz HTTP/1.0\r\n\r\n"),
+                "the server kept the connection open after answering")
             #expect(Self.statusLines(received) == ["HTTP/1.0 200 OK"], "\(received)")
             #expect(received.lowercased().contains("\r\nconnection: close\r\n"), "\(received)")
             #expect(received.contains(#"{"status":"ready""#) && received.hasSuffix("}"), "\(received)")
@@ -73,8 +74,9 @@ import Testing
     @Test func connectionCloseEndsAnHTTP11ConnectionWhateverItsCase() async throws {
         try await withServer { port in
             let request = "GET /healthz HTTP/1.1\r\nHost: gridgov\r\nConnection: Close\r\n\r\n"
-            let received = try #require(try await Self.exchange(port: port, sending: request),
-                                        "the server kept the connection open after answering")
+            let received = try #require(
+                try await Self.exchange(port: port, sending: request),
+                "the server kept the connection open after answering")
             #expect(Self.statusLines(received) == ["HTTP/1.1 200 OK"], "\(received)")
             #expect(received.lowercased().contains("\r\nconnection: close\r\n"), "\(received)")
         }
@@ -83,8 +85,9 @@ import Testing
     @Test func anHTTP10ClientThatAsksForKeepAliveGetsItsNextRequestAnswered() async throws {
         try await withServer { port in
             let requests = "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /readyz HTTP/1.0\r\n\r\n"
-            let received = try #require(try await Self.exchange(port: port, sending: requests),
-                                        "the server kept the connection open after the second answer")
+            let received = try #require(
+                try await Self.exchange(port: port, sending: requests),
+                "the server kept the connection open after the second answer")
             #expect(Self.statusLines(received) == ["HTTP/1.0 200 OK", "HTTP/1.0 200 OK"], "\(received)")
             let answers = received.lowercased().components(separatedBy: "http/1.0 200 ok")
             try #require(answers.count == 3, "\(received)")
@@ -95,8 +98,9 @@ import Testing
 
     @Test func anIdleKeepAliveConnectionIsClosed() async throws {
         try await withServer(idleTimeout: .milliseconds(300)) { port in
-            let received = try #require(try await Self.exchange(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: gridgov\r\n\r\n"),
-                                        "the server kept an idle connection open")
+            let received = try #require(
+                try await Self.exchange(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: gridgov\r\n\r\n"),
+                "the server kept an idle connection open")
             #expect(Self.statusLines(received) == ["HTTP/1.1 200 OK"], "\(received)")
             #expect(!received.lowercased().contains("connection: close"), "\(received)")
         }

@@ -13,8 +13,9 @@ import Testing
 @Suite struct DemoHTTPTests {
     @Test func theDemoDistrictRoutesByItsPublishedRulesAndDutyList() async throws {
         try await TestDatabase.with { db in
-            let district = DemoDistrict(divisionCode: "110199", streets: 2, communitiesPerStreet: 2, basicGridsPerCommunity: 1, unitGridsPerBasicGrid: 2,
-                                        origin: (116.20, 39.90))
+            let district = DemoDistrict(
+                divisionCode: "110199", streets: 2, communitiesPerStreet: 2, basicGridsPerCommunity: 1, unitGridsPerBasicGrid: 2,
+                origin: (116.20, 39.90))
             let seeded = try await db.service.seedDemo(code: "DEMO", name: "演示区", district: district)
             #expect(seeded.created)
             let again = try await db.service.seedDemo(code: "DEMO", name: "演示区", district: district)
@@ -26,16 +27,21 @@ import Testing
                 // The printed password is one-time: the first session changes it before anything else (README's "try it").
                 let token = try await api.login(tenant: "DEMO", login: "dispatcher", password: dispatcher.password)
                 expectProblem(try await api.get("/v1/routing/published", token: token), .forbidden, "auth.passwordChangeRequired")
-                let changed = try await api.send(.post, "/v1/auth/password", token: token,
-                                                 json: jsonString(["currentPassword": dispatcher.password, "newPassword": "my-own-password"]))
+                let changed = try await api.send(
+                    .post, "/v1/auth/password", token: token,
+                    json: jsonString(["currentPassword": dispatcher.password, "newPassword": "my-own-password"]))
                 #expect(changed.status == .noContent, "\(changed.text)")
                 let published = try await api.get("/v1/routing/published", token: token)
                 #expect(published.status == .ok, "\(published.text)")
                 #expect(int64((try published.json()["summary"] as? [String: Any])?["ruleCount"]) == 6)
 
-                func explain(_ category: String, _ grade: String?, _ point: Coordinate, source: String = "gridWorker", description: String = "") async throws -> [String: Any] {
-                    var body: [String: Any] = ["category": category, "lat": point.lat, "lng": point.lng, "source": source, "description": description,
-                                               "at": "2026-11-23T10:00:00+08:00"]
+                func explain(_ category: String, _ grade: String?, _ point: Coordinate, source: String = "gridWorker", description: String = "") async throws
+                    -> [String: Any]
+                {
+                    var body: [String: Any] = [
+                        "category": category, "lat": point.lat, "lng": point.lng, "source": source, "description": description,
+                        "at": "2026-11-23T10:00:00+08:00",
+                    ]
                     if let grade { body["grade"] = grade }
                     let response = try await api.send(.post, "/v1/routing/explain", token: token, json: jsonString(body))
                     #expect(response.status == .ok, "\(category): \(response.text)")

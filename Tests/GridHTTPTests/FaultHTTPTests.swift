@@ -21,8 +21,10 @@ import Testing
                 try await app.test(.router) { client in
                     let api = API(client: client)
                     let token = "gg_1_" + String(repeating: "A", count: 43)
-                    for response in [try await api.get("/v1/me", token: token), try await api.get("/readyz"),
-                                     try await api.loginResponse(tenant: "HD", login: "admin", password: "whatever-it-is")] {
+                    for response in [
+                        try await api.get("/v1/me", token: token), try await api.get("/readyz"),
+                        try await api.loginResponse(tenant: "HD", login: "admin", password: "whatever-it-is"),
+                    ] {
                         expectProblem(response, .serviceUnavailable, "db.unavailable")
                         #expect(response.headers[.retryAfter].flatMap(Int.init) != nil, "Retry-After: \(response.headers[.retryAfter] ?? "none")")
                     }

@@ -24,8 +24,10 @@ struct API: Sendable {
     let client: any TestClientProtocol
 
     @discardableResult
-    func send(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil,
-              headers extra: HTTPFields = [:]) async throws -> TestResponse {
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
         var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         if json != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
@@ -82,8 +84,10 @@ extension TestResponse {
 }
 
 /// Expects a problem+json answer with this status and code.
-func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, _ code: String,
-                   sourceLocation: SourceLocation = #_sourceLocation) {
+func expectProblem(
+    _ response: TestResponse, _ status: HTTPResponse.Status, _ code: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(response.status == status, "expected \(status.code) \(code), got \(response.status.code): \(response.text)", sourceLocation: sourceLocation)
     #expect(response.problemCode == code, "expected code \(code) in \(response.text)", sourceLocation: sourceLocation)
     #expect(response.isProblemJSON, "content type \(response.headers[.contentType] ?? "none")", sourceLocation: sourceLocation)

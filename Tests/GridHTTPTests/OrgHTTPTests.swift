@@ -167,7 +167,8 @@ import Testing
             try await withAPI(db) { api in
                 let admin = try await api.adminToken(d)
                 let code = d.community1 + "010"
-                let created = try await api.send(.post, "/v1/org-units", token: admin, json: gridBody(parentId: basicGrid.id, code: code, polygon: Self.smallSquare))
+                let created = try await api.send(
+                    .post, "/v1/org-units", token: admin, json: gridBody(parentId: basicGrid.id, code: code, polygon: Self.smallSquare))
                 #expect(created.status == .created, "\(created.text)")
                 let body = try created.json()
                 #expect(body["code"] as? String == code)
@@ -185,14 +186,16 @@ import Testing
                 #expect((try read.json()["geometry"] as? [String: Any]) != nil)
                 #expect(try await api.get("/v1/org-units/by-code/\(code)", token: admin).status == .ok)
                 // The same code again is refused.
-                let again = try await api.send(.post, "/v1/org-units", token: admin, json: gridBody(parentId: basicGrid.id, code: code, polygon: Self.smallSquare))
+                let again = try await api.send(
+                    .post, "/v1/org-units", token: admin, json: gridBody(parentId: basicGrid.id, code: code, polygon: Self.smallSquare))
                 expectProblem(again, .badRequest, "validation.failed")
                 #expect(again.fieldErrorCodes.contains("org.unit.duplicateCode"), "\(again.text)")
 
                 // A dispatcher may read but not write.
                 let dispatcher = try await api.login(tenant: d.code, login: "dispatcher", password: password)
-                let refused = try await api.send(.post, "/v1/org-units", token: dispatcher,
-                                                 json: gridBody(parentId: basicGrid.id, code: d.community1 + "011", polygon: Self.smallSquare))
+                let refused = try await api.send(
+                    .post, "/v1/org-units", token: dispatcher,
+                    json: gridBody(parentId: basicGrid.id, code: d.community1 + "011", polygon: Self.smallSquare))
                 #expect(refused.status == .forbidden, "\(refused.text)")
                 #expect(refused.problemCode == "auth.actionNotAllowed")
                 expectProblem(try await api.get("/v1/org-units/by-code/\(d.community1)011", token: admin), .notFound, "org.unit.notFound")
@@ -206,30 +209,37 @@ import Testing
             let basicGrid = try await db.unit(d, code: d.basicGrid1)
             try await withAPI(db) { api in
                 let admin = try await api.adminToken(d)
-                let bowTie = try await api.send(.post, "/v1/org-units", token: admin,
-                                                json: gridBody(parentId: basicGrid.id, code: d.community1 + "010", polygon: Self.bowTie))
+                let bowTie = try await api.send(
+                    .post, "/v1/org-units", token: admin,
+                    json: gridBody(parentId: basicGrid.id, code: d.community1 + "010", polygon: Self.bowTie))
                 expectProblem(bowTie, .badRequest, "validation.failed")
                 #expect(bowTie.fieldErrorCodes == ["geojson.geometry.invalid"], "\(bowTie.text)")
                 #expect(bowTie.fieldErrorFields.allSatisfy { $0.hasSuffix("geometry") }, "\(bowTie.text)")
 
-                let badCode = try await api.send(.post, "/v1/org-units", token: admin,
-                                                 json: gridBody(parentId: basicGrid.id, code: d.community2 + "010", polygon: Self.smallSquare))
+                let badCode = try await api.send(
+                    .post, "/v1/org-units", token: admin,
+                    json: gridBody(parentId: basicGrid.id, code: d.community2 + "010", polygon: Self.smallSquare))
                 expectProblem(badCode, .badRequest, "validation.failed")
                 #expect(badCode.fieldErrorCodes.contains("org.unit.badCode"), "\(badCode.text)")
 
-                let unknownParent = try await api.send(.post, "/v1/org-units", token: admin,
-                                                       json: gridBody(parentId: 987_654_321, code: d.community1 + "010", polygon: Self.smallSquare))
+                let unknownParent = try await api.send(
+                    .post, "/v1/org-units", token: admin,
+                    json: gridBody(parentId: 987_654_321, code: d.community1 + "010", polygon: Self.smallSquare))
                 expectProblem(unknownParent, .notFound, "org.unit.notFound")
 
-                let noGeometry = try await api.send(.post, "/v1/org-units", token: admin, json: jsonString([
-                    "parentId": basicGrid.id, "kind": "grid", "code": d.community1 + "010", "name": "无边界",
-                ]))
+                let noGeometry = try await api.send(
+                    .post, "/v1/org-units", token: admin,
+                    json: jsonString([
+                        "parentId": basicGrid.id, "kind": "grid", "code": d.community1 + "010", "name": "无边界",
+                    ]))
                 expectProblem(noGeometry, .badRequest, "validation.failed")
                 #expect(noGeometry.fieldErrorCodes.contains("org.unit.gridNeedsGeometry"), "\(noGeometry.text)")
 
-                let badKind = try await api.send(.post, "/v1/org-units", token: admin, json: jsonString([
-                    "parentId": basicGrid.id, "kind": "planet", "code": d.community1 + "010", "name": "x",
-                ]))
+                let badKind = try await api.send(
+                    .post, "/v1/org-units", token: admin,
+                    json: jsonString([
+                        "parentId": basicGrid.id, "kind": "planet", "code": d.community1 + "010", "name": "x",
+                    ]))
                 #expect(badKind.status == .badRequest, "\(badKind.text)")
 
                 // Nothing was written.
@@ -252,8 +262,9 @@ import Testing
                 #expect(oldVersion == int64(try before.json()["version"]))
 
                 // The ETag as received goes back in If-Match.
-                let renamed = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"新名字"}"#,
-                                                 headers: [.ifMatch: oldTag])
+                let renamed = try await api.send(
+                    .patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"新名字"}"#,
+                    headers: [.ifMatch: oldTag])
                 #expect(renamed.status == .ok, "\(renamed.text)")
                 #expect(try renamed.json()["name"] as? String == "新名字")
                 let newTag = try #require(renamed.headers[.eTag])
@@ -262,24 +273,28 @@ import Testing
                 #expect(newVersion == int64(try renamed.json()["version"]))
                 #expect(newVersion > oldVersion)
 
-                let stale = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"新名字"}"#,
-                                               headers: [.ifMatch: oldTag])
+                let stale = try await api.send(
+                    .patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"新名字"}"#,
+                    headers: [.ifMatch: oldTag])
                 expectProblem(stale, .preconditionFailed, "version.mismatch")
                 // Also when the client writes the entity-tag the RFC 9110 way.
-                let staleQuoted = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"新名字"}"#,
-                                                     headers: [.ifMatch: "\"\(oldVersion)\""])
+                let staleQuoted = try await api.send(
+                    .patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"新名字"}"#,
+                    headers: [.ifMatch: "\"\(oldVersion)\""])
                 expectProblem(staleQuoted, .preconditionFailed, "version.mismatch")
 
                 // The current version, as a weak RFC 9110 tag, works again.
-                let again = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"再改"}"#,
-                                               headers: [.ifMatch: "W/\"\(newVersion)\""])
+                let again = try await api.send(
+                    .patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"再改"}"#,
+                    headers: [.ifMatch: "W/\"\(newVersion)\""])
                 #expect(again.status == .ok, "\(again.text)")
                 // And without If-Match the write is unconditional.
                 let unconditional = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"再改"}"#)
                 #expect(unconditional.status == .ok, "\(unconditional.text)")
 
-                let garbage = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"x"}"#,
-                                                 headers: [.ifMatch: "\"abc\""])
+                let garbage = try await api.send(
+                    .patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"x"}"#,
+                    headers: [.ifMatch: "\"abc\""])
                 expectProblem(garbage, .badRequest, "validation.failed")
                 #expect(garbage.fieldErrorFields == ["If-Match"])
 
@@ -341,8 +356,9 @@ import Testing
                 let renamed = try await api.send(.patch, "/v1/org-units/\(id)", token: admin, json: #"{"name":"新名字"}"#)
                 #expect(renamed.headers[.eTag] == "\"\(version + 1)\"", "PATCH")
 
-                let created = try await api.send(.post, "/v1/org-units", token: admin,
-                                                 json: gridBody(parentId: basicGrid.id, code: d.community1 + "010", polygon: Self.smallSquare))
+                let created = try await api.send(
+                    .post, "/v1/org-units", token: admin,
+                    json: gridBody(parentId: basicGrid.id, code: d.community1 + "010", polygon: Self.smallSquare))
                 #expect(created.status == .created)
                 #expect(created.headers[.eTag] == "\"1\"", "POST")
             }
@@ -357,8 +373,9 @@ import Testing
             let community1 = try await db.unit(d, code: d.community1)
             try await withAPI(db) { api in
                 let admin = try await api.adminToken(d)
-                let refused = try await api.send(.patch, "/v1/org-units/\(street1.id)", token: admin,
-                                                 json: jsonString(["name": "半途改名", "parentId": community1.id]))
+                let refused = try await api.send(
+                    .patch, "/v1/org-units/\(street1.id)", token: admin,
+                    json: jsonString(["name": "半途改名", "parentId": community1.id]))
                 expectProblem(refused, .badRequest, "validation.failed")
                 #expect(refused.fieldErrorCodes == ["org.unit.moveCycle"], "\(refused.text)")
                 let after = try await db.unit(d, code: d.street1)
@@ -366,9 +383,10 @@ import Testing
                 #expect(after.version == street1.version, "the refused PATCH still bumped the version")
 
                 // With a stale If-Match neither happens either.
-                let stale = try await api.send(.patch, "/v1/org-units/\(street1.id)", token: admin,
-                                               json: jsonString(["name": "过期", "parentId": community1.id]),
-                                               headers: [.ifMatch: "\"\(street1.version + 5)\""])
+                let stale = try await api.send(
+                    .patch, "/v1/org-units/\(street1.id)", token: admin,
+                    json: jsonString(["name": "过期", "parentId": community1.id]),
+                    headers: [.ifMatch: "\"\(street1.version + 5)\""])
                 expectProblem(stale, .preconditionFailed, "version.mismatch")
                 #expect(try await db.unit(d, code: d.street1).name == street1.name)
             }

@@ -25,8 +25,9 @@ import Testing
                 let before = service.passwords.done.checkedCosts.count
                 let result = try? await service.login(tenantCode: attempt.tenant, login: attempt.login, password: attempt.password)
                 #expect((result != nil) == (attempt.password == password && attempt.login == "known" && attempt.tenant == d.code))
-                #expect(Array(service.passwords.done.checkedCosts.dropFirst(before)) == [cost],
-                        "\(attempt.login)@\(attempt.tenant): one check at cost \(cost), got \(service.passwords.done.checkedCosts.dropFirst(before))")
+                #expect(
+                    Array(service.passwords.done.checkedCosts.dropFirst(before)) == [cost],
+                    "\(attempt.login)@\(attempt.tenant): one check at cost \(cost), got \(service.passwords.done.checkedCosts.dropFirst(before))")
             }
         }
     }
@@ -48,8 +49,9 @@ import Testing
                 expectProblem(try await api.send(.post, "/v1/users/nobody/password-reset", token: admin), .notFound, "user.notFound")
                 let wrongCurrent = jsonString(["currentPassword": "not-the-password", "newPassword": "a-new-password"])
                 expectProblem(try await api.send(.post, "/v1/auth/password", token: viewer, json: wrongCurrent), .forbidden, "auth.badCurrentPassword")
-                let unchanged = try await api.send(.post, "/v1/auth/password", token: viewer,
-                                                   json: jsonString(["currentPassword": viewerPassword, "newPassword": viewerPassword]))
+                let unchanged = try await api.send(
+                    .post, "/v1/auth/password", token: viewer,
+                    json: jsonString(["currentPassword": viewerPassword, "newPassword": viewerPassword]))
                 expectProblem(unchanged, .badRequest, "validation.failed")
                 #expect(unchanged.fieldErrorCodes == ["user.passwordUnchanged"], "\(unchanged.text)")
                 await #expect(throws: GridError.self) {

@@ -22,8 +22,9 @@ import Testing
                 let notAnObject = try await api.send(.post, "/v1/auth/login", json: "[1, 2]")
                 expectProblem(notAnObject, .badRequest, "validation.failed")
 
-                let wrongType = try await api.send(.post, "/v1/auth/login",
-                                                   json: jsonString(["tenant": d.code, "login": 1, "password": d.adminPassword]))
+                let wrongType = try await api.send(
+                    .post, "/v1/auth/login",
+                    json: jsonString(["tenant": d.code, "login": 1, "password": d.adminPassword]))
                 expectProblem(wrongType, .badRequest, "validation.failed")
                 #expect(wrongType.fieldErrorFields == ["login"], "\(wrongType.text)")
                 #expect(wrongType.fieldErrorCodes == ["field.type"])
@@ -39,8 +40,9 @@ import Testing
 
                 // Nested: a binding with a role that does not exist names the field.
                 let token = try await api.adminToken(d)
-                let badRole = try await api.send(.post, "/v1/users/admin/bindings", token: token,
-                                                 json: jsonString(["role": "emperor", "scopeCode": d.street1]))
+                let badRole = try await api.send(
+                    .post, "/v1/users/admin/bindings", token: token,
+                    json: jsonString(["role": "emperor", "scopeCode": d.street1]))
                 #expect(badRole.status == .badRequest, "\(badRole.text)")
                 #expect(badRole.fieldErrorFields == ["role"], "\(badRole.text)")
 
@@ -65,9 +67,11 @@ import Testing
                 #expect(response.headers[.requestId] != nil)
 
                 let token = try await api.adminToken(d)
-                let hugeUnit = try await api.send(.post, "/v1/org-units", token: token, json: jsonString([
-                    "parentId": 1, "kind": "grid", "code": "x", "name": padding,
-                ]))
+                let hugeUnit = try await api.send(
+                    .post, "/v1/org-units", token: token,
+                    json: jsonString([
+                        "parentId": 1, "kind": "grid", "code": "x", "name": padding,
+                    ]))
                 expectProblem(hugeUnit, .contentTooLarge, "request.tooLarge")
 
                 // Just under the limit is read (and then judged on its merits).

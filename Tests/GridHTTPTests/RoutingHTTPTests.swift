@@ -48,8 +48,11 @@ import Testing
                 let report = try #require(try draft.json()["report"] as? [String: Any])
                 #expect(report["publishable"] as? Bool == false)
                 let errors = try #require(report["errors"] as? [[String: Any]])
-                #expect(errors.contains { ($0["field"] as? String)?.hasPrefix("rules[0].then.lead") == true && ($0["detail"] as? String)?.contains("NOPE") == true },
-                        "\(errors)")
+                #expect(
+                    errors.contains {
+                        ($0["field"] as? String)?.hasPrefix("rules[0].then.lead") == true && ($0["detail"] as? String)?.contains("NOPE") == true
+                    },
+                    "\(errors)")
                 let summary = try #require(try draft.json()["summary"] as? [String: Any])
                 #expect(summary["status"] as? String == "draft")
                 #expect(int64(summary["number"]) == 1)
@@ -59,8 +62,9 @@ import Testing
                 #expect(refused.fieldErrorFields.contains { $0.hasPrefix("rules[0].then.lead") })
 
                 // A syntax error is a 400 and leaves the draft as it was.
-                let syntax = try await api.send(.put, "/v1/routing/draft", token: admin,
-                                                json: #"{"document": {"rules": [{"id": "x", "name": "坏", "when": {"grades": "urgent"}, "then": {"level": "city"}}]}}"#)
+                let syntax = try await api.send(
+                    .put, "/v1/routing/draft", token: admin,
+                    json: #"{"document": {"rules": [{"id": "x", "name": "坏", "when": {"grades": "urgent"}, "then": {"level": "city"}}]}}"#)
                 expectProblem(syntax, .badRequest, "validation.failed")
                 #expect(syntax.fieldErrorFields.contains("rules[0].when.grades"), "\(syntax.text)")
                 #expect(syntax.fieldErrorFields.contains("rules[0].then.level"), "\(syntax.text)")
@@ -72,8 +76,9 @@ import Testing
                 let fixed = try await api.send(.put, "/v1/routing/draft", token: admin, json: Self.rules(d), headers: [.ifMatch: "\"\(etag)\""])
                 #expect(fixed.status == .ok, "\(fixed.text)")
                 #expect((try fixed.json()["report"] as? [String: Any])?["publishable"] as? Bool == true)
-                expectProblem(try await api.send(.put, "/v1/routing/draft", token: admin, json: Self.rules(d), headers: [.ifMatch: "\"\(etag)\""]),
-                              .preconditionFailed, "version.mismatch")
+                expectProblem(
+                    try await api.send(.put, "/v1/routing/draft", token: admin, json: Self.rules(d), headers: [.ifMatch: "\"\(etag)\""]),
+                    .preconditionFailed, "version.mismatch")
                 let published = try await api.send(.post, "/v1/routing/draft/publish", token: admin)
                 #expect(published.status == .ok, "\(published.text)")
                 #expect((try published.json()["summary"] as? [String: Any])?["status"] as? String == "published")
@@ -95,13 +100,17 @@ import Testing
                 expectProblem(try await api.get("/v1/routing/rule-sets/9", token: admin), .notFound, "rules.notFound")
 
                 // Validation without saving: warnings for a shadowed rule.
-                let shadow = try await api.send(.post, "/v1/routing/validate", token: admin, json: """
-                    {"rules": [{"id": "all-e01", "name": "市容", "when": {"categories": ["E01"]}, "then": {"level": "street"}},
-                               {"id": "e0102", "name": "垃圾", "when": {"categories": ["E0102"]}, "then": {"level": "community"}}]}
-                    """)
+                let shadow = try await api.send(
+                    .post, "/v1/routing/validate", token: admin,
+                    json: """
+                        {"rules": [{"id": "all-e01", "name": "市容", "when": {"categories": ["E01"]}, "then": {"level": "street"}},
+                                   {"id": "e0102", "name": "垃圾", "when": {"categories": ["E0102"]}, "then": {"level": "community"}}]}
+                        """)
                 #expect(shadow.status == .ok, "\(shadow.text)")
                 let warnings = try #require(try shadow.json()["warnings"] as? [[String: Any]])
-                #expect(warnings.contains { $0["code"] as? String == "rules.rule.shadowed" && ($0["field"] as? String)?.hasPrefix("rules[1]") == true }, "\(warnings)")
+                #expect(
+                    warnings.contains { $0["code"] as? String == "rules.rule.shadowed" && ($0["field"] as? String)?.hasPrefix("rules[1]") == true },
+                    "\(warnings)")
                 #expect(try shadow.json()["publishable"] as? Bool == true, "warnings do not block publishing")
             }
         }
@@ -113,14 +122,24 @@ import Testing
             let street2Point = try #require(d.district.cellCentre(2, 0))
             try await withAPI(db) { api in
                 let admin = try await api.adminToken(d)
-                #expect(try await api.send(.put, "/v1/duties", token: admin, json: jsonString(["duties": [
-                    ["categoryCode": "E01", "areaCode": d.division, "department": "CGW"],
-                    ["categoryCode": "E01", "areaCode": d.street1, "department": "S1-CGK"],
-                ]])).status == .ok)
+                #expect(
+                    try await api.send(
+                        .put, "/v1/duties", token: admin,
+                        json: jsonString([
+                            "duties": [
+                                ["categoryCode": "E01", "areaCode": d.division, "department": "CGW"],
+                                ["categoryCode": "E01", "areaCode": d.street1, "department": "S1-CGK"],
+                            ]
+                        ])
+                    ).status == .ok)
 
                 // No rule set yet: the fallbacks decide.
-                let early = try await explain(api, admin, ["category": "E0102", "grade": "general", "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng,
-                                                           "at": Self.mondayMorning])
+                let early = try await explain(
+                    api, admin,
+                    [
+                        "category": "E0102", "grade": "general", "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng,
+                        "at": Self.mondayMorning,
+                    ])
                 #expect(early.status == .ok, "\(early.text)")
                 #expect(try early.json()["basis"] as? String == "duty")
                 #expect((try early.json()["lead"] as? [String: Any])?["code"] as? String == "S1-CGK", "the smaller area's row wins")
@@ -130,8 +149,12 @@ import Testing
                 #expect(try await api.send(.post, "/v1/routing/draft/publish", token: admin).status == .ok)
 
                 // The first rule matches: nothing tried before it.
-                let manhole = try await explain(api, admin, ["category": "C0101", "grade": "urgent", "source": "gridWorker",
-                                                             "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng, "at": Self.mondayMorning])
+                let manhole = try await explain(
+                    api, admin,
+                    [
+                        "category": "C0101", "grade": "urgent", "source": "gridWorker",
+                        "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng, "at": Self.mondayMorning,
+                    ])
                 #expect(manhole.status == .ok, "\(manhole.text)")
                 let m = try manhole.json()
                 #expect(m["basis"] as? String == "rule")
@@ -155,8 +178,10 @@ import Testing
                 #expect((handle["limit"] as? [String: Any])?["unit"] as? String == "minutes", "the item's urgent limit: 360 minutes")
 
                 // A later rule: the earlier one is about another item, so it is only counted …
-                let question: [String: Any] = ["category": "E0102", "grade": "general", "source": "hotline",
-                                               "lat": street2Point.lat, "lng": street2Point.lng, "at": Self.mondayMorning]
+                let question: [String: Any] = [
+                    "category": "E0102", "grade": "general", "source": "hotline",
+                    "lat": street2Point.lat, "lng": street2Point.lng, "at": Self.mondayMorning,
+                ]
                 let brief = try await explain(api, admin, question).json()
                 #expect((brief["matched"] as? [String: Any])?["id"] as? String == "garbage-hotline")
                 #expect((brief["tried"] as? [Any])?.isEmpty == true)
@@ -179,16 +204,19 @@ import Testing
                 #expect(g["assisting"] as? [String] == ["CGW"])
 
                 // English on request.
-                let english = try await api.send(.post, "/v1/routing/explain", token: admin, json: jsonString([
-                    "category": "E0102", "grade": "general", "source": "resident", "lat": street2Point.lat, "lng": street2Point.lng,
-                ]), headers: [.acceptLanguage: "en"])
+                let english = try await api.send(
+                    .post, "/v1/routing/explain", token: admin,
+                    json: jsonString([
+                        "category": "E0102", "grade": "general", "source": "resident", "lat": street2Point.lat, "lng": street2Point.lng,
+                    ]), headers: [.acceptLanguage: "en"])
                 let englishTried = try #require(try english.json()["tried"] as? [[String: Any]])
                 let hotlineRule = englishTried.first { $0["id"] as? String == "garbage-hotline" }
                 let reason = (hotlineRule?["misses"] as? [[String: Any]])?.first?["reason"] as? String ?? ""
                 #expect(reason.contains("source resident"), "\(english.text)")
 
                 // Keywords and areas: only in street 2, only with the words.
-                let building = ["category": "E0101", "grade": "general", "lat": street2Point.lat, "lng": street2Point.lng, "at": Self.mondayMorning] as [String: Any]
+                let building =
+                    ["category": "E0101", "grade": "general", "lat": street2Point.lat, "lng": street2Point.lng, "at": Self.mondayMorning] as [String: Any]
                 var withWords = building
                 withWords["description"] = "楼顶违建正在施工"
                 #expect((try await explain(api, admin, withWords).json()["matched"] as? [String: Any])?["id"] as? String == "street2-buildings")
@@ -205,9 +233,13 @@ import Testing
                 #expect((try lamp.json()["lead"] as? [String: Any])?["code"] as? String == d.street2)
 
                 // The draft can be asked before it is published; a retired version by number.
-                expectProblem(try await explain(api, admin, ["category": "C0101", "grade": "urgent", "lat": street2Point.lat, "lng": street2Point.lng, "ruleSet": "draft"]),
-                              .notFound, "rules.notFound")
-                #expect(try await explain(api, admin, ["category": "C0101", "grade": "urgent", "lat": street2Point.lat, "lng": street2Point.lng, "ruleSet": "1"]).status == .ok)
+                expectProblem(
+                    try await explain(
+                        api, admin, ["category": "C0101", "grade": "urgent", "lat": street2Point.lat, "lng": street2Point.lng, "ruleSet": "draft"]),
+                    .notFound, "rules.notFound")
+                #expect(
+                    try await explain(api, admin, ["category": "C0101", "grade": "urgent", "lat": street2Point.lat, "lng": street2Point.lng, "ruleSet": "1"])
+                        .status == .ok)
 
                 // Bad questions.
                 let far = try await explain(api, admin, ["category": "C0101", "lat": 31.2, "lng": 121.5])
@@ -221,10 +253,12 @@ import Testing
                 let badGrade = try await explain(api, admin, ["category": "C0101", "grade": "huge", "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng])
                 #expect(badGrade.fieldErrorCodes == ["grade.unknown"], "\(badGrade.text)")
                 #expect(badGrade.text.contains("urgent"))
-                let badSource = try await explain(api, admin, ["category": "C0101", "source": "pigeon", "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng])
+                let badSource = try await explain(
+                    api, admin, ["category": "C0101", "source": "pigeon", "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng])
                 #expect(badSource.status == .badRequest, "\(badSource.text)")
                 #expect(badSource.text.contains("pigeon"))
-                let badChoice = try await explain(api, admin, ["category": "C0101", "ruleSet": "latest", "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng])
+                let badChoice = try await explain(
+                    api, admin, ["category": "C0101", "ruleSet": "latest", "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng])
                 #expect(badChoice.fieldErrorFields == ["ruleSet"], "\(badChoice.text)")
             }
         }
@@ -240,7 +274,8 @@ import Testing
                 let inside = try await explain(api, token, ["category": "E0102", "lat": d.pointInStreet1.lat, "lng": d.pointInStreet1.lng])
                 #expect(inside.status == .ok, "\(inside.text)")
                 #expect(try inside.json()["basis"] as? String == "territorial")
-                expectProblem(try await explain(api, token, ["category": "E0102", "lat": street2Point.lat, "lng": street2Point.lng]), .forbidden, "auth.outOfScope")
+                expectProblem(
+                    try await explain(api, token, ["category": "E0102", "lat": street2Point.lat, "lng": street2Point.lng]), .forbidden, "auth.outOfScope")
             }
         }
     }
@@ -276,8 +311,9 @@ import Testing
                 // Against the published set (none yet) only the fallbacks decide: the one line expecting
                 // the territorial street passes.
                 let published = try await api.sendCSV(.post, "/v1/routing/test?ruleSet=published", token: admin, table)
-                #expect((try published.json()["results"] as? [[String: Any]])?.map { $0["passed"] as? Bool } == [false, false, false, true, false, false],
-                        "\(published.text)")
+                #expect(
+                    (try published.json()["results"] as? [[String: Any]])?.map { $0["passed"] as? Bool } == [false, false, false, true, false, false],
+                    "\(published.text)")
                 let missing = try await api.sendCSV(.post, "/v1/routing/test", token: admin, "事项编码,纬度\nC0101,39.9\n")
                 #expect(missing.fieldErrorCodes == ["csv.column.missing"], "\(missing.text)")
             }
@@ -292,7 +328,10 @@ import Testing
                 #expect(try await api.send(.put, "/v1/routing/draft", token: admin, json: Self.rules(d)).status == .ok)
                 #expect(try await api.send(.post, "/v1/routing/draft/publish", token: admin).status == .ok)
                 #expect(try await api.sendCSV(.post, "/v1/catalog", token: admin, "编码,上级编码,名称,类型,等级时限\nE0102,E01,暴露垃圾（改）,事件,general:一般:4工作小时\n").status == .ok)
-                #expect(try await api.send(.put, "/v1/duties", token: admin, json: jsonString(["duties": [["categoryCode": "E01", "areaCode": d.division, "department": "CGW"]]])).status == .ok)
+                #expect(
+                    try await api.send(
+                        .put, "/v1/duties", token: admin, json: jsonString(["duties": [["categoryCode": "E01", "areaCode": d.division, "department": "CGW"]]])
+                    ).status == .ok)
 
                 let rules = try await api.get("/v1/audit?entity=ruleSet", token: admin)
                 #expect(rules.status == .ok, "\(rules.text)")

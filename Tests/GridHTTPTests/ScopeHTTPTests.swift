@@ -38,12 +38,15 @@ import Testing
     }
 
     /// Expects an answer that gives nothing of the case away: neither its number nor its state.
-    static func expectNothingOf(_ number: String, _ states: [CaseState], in response: TestResponse, _ what: String,
-                                sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectNothingOf(
+        _ number: String, _ states: [CaseState], in response: TestResponse, _ what: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(!response.text.contains(number), "\(what) names the hidden case: \(response.text)", sourceLocation: sourceLocation)
         for state in states {
-            #expect(!response.text.contains(state.label.zh) && !response.text.contains("\"\(state.rawValue)\""),
-                    "\(what) tells the hidden case's state: \(response.text)", sourceLocation: sourceLocation)
+            #expect(
+                !response.text.contains(state.label.zh) && !response.text.contains("\"\(state.rawValue)\""),
+                "\(what) tells the hidden case's state: \(response.text)", sourceLocation: sourceLocation)
         }
     }
 
@@ -59,8 +62,9 @@ import Testing
             expectProblem(try await desk.api.get("/v1/cases/\(other.id)", token: desk.token("street.dispatcher")), .notFound, "case.notFound")
             for language in ["zh-CN", "en"] {
                 func merge(into target: Int64) async throws -> TestResponse {
-                    try await desk.api.send(.post, "/v1/cases/\(ownId)/actions/merge", token: desk.token("street.dispatcher"),
-                                            json: jsonString(["mergeInto": target]), headers: [.acceptLanguage: language])
+                    try await desk.api.send(
+                        .post, "/v1/cases/\(ownId)/actions/merge", token: desk.token("street.dispatcher"),
+                        json: jsonString(["mergeInto": target]), headers: [.acceptLanguage: language])
                 }
                 let missing = try await merge(into: Self.missingId)
                 expectProblem(missing, .badRequest, "validation.failed")
@@ -125,7 +129,8 @@ import Testing
             let other = try await Self.streetTwoCase(desk)
             let photo = try await desk.api.client.execute(
                 uri: "/v1/cases/\(other.id)/attachments?kind=before", method: .post,
-                headers: [.authorization: "Bearer \(desk.token("dispatcher"))", .contentType: "image/png"], body: ByteBuffer(bytes: TestImages.png(width: 4, height: 3)))
+                headers: [.authorization: "Bearer \(desk.token("dispatcher"))", .contentType: "image/png"],
+                body: ByteBuffer(bytes: TestImages.png(width: 4, height: 3)))
             #expect(photo.status == .created, "\(photo.text)")
             let photoId = try #require(int64(try photo.json()["id"]))
             try await desk.step("dispatcher", other.id, "file", to: "filed")
@@ -139,18 +144,29 @@ import Testing
                     ("events", try await desk.api.get("/v1/cases/\(other.id)/events", token: token)),
                     ("photos", try await desk.api.get("/v1/cases/\(other.id)/attachments", token: token)),
                     ("photo", try await desk.api.get("/v1/cases/\(other.id)/attachments/\(photoId)", token: token)),
-                    ("upload", try await desk.api.client.execute(
-                        uri: "/v1/cases/\(other.id)/attachments?kind=after", method: .post,
-                        headers: [.authorization: "Bearer \(token)", .contentType: "image/png"], body: ByteBuffer(bytes: TestImages.png(width: 2, height: 2)))),
+                    (
+                        "upload",
+                        try await desk.api.client.execute(
+                            uri: "/v1/cases/\(other.id)/attachments?kind=after", method: .post,
+                            headers: [.authorization: "Bearer \(token)", .contentType: "image/png"],
+                            body: ByteBuffer(bytes: TestImages.png(width: 2, height: 2)))
+                    ),
                 ]
                 for step in ["sign", "handled"] {
                     answers.append(("assist \(step)", try await desk.api.send(.post, "/v1/cases/\(other.id)/assist/\(step)", token: token, json: "{}")))
                 }
                 for action in CaseAction.allCases {
-                    let body: [String: Any] = ["reason": "理由", "note": "说明", "mergeInto": ownId, "rating": "satisfied",
-                                               "extensionLimit": ["amount": 1, "unit": "workDays"]]
-                    answers.append(("\(action.rawValue)", try await desk.api.send(.post, "/v1/cases/\(other.id)/actions/\(action.rawValue)", token: token,
-                                                                                   json: jsonString(body), headers: [.ifMatch: "\"1\""])))
+                    let body: [String: Any] = [
+                        "reason": "理由", "note": "说明", "mergeInto": ownId, "rating": "satisfied",
+                        "extensionLimit": ["amount": 1, "unit": "workDays"],
+                    ]
+                    answers.append(
+                        (
+                            "\(action.rawValue)",
+                            try await desk.api.send(
+                                .post, "/v1/cases/\(other.id)/actions/\(action.rawValue)", token: token,
+                                json: jsonString(body), headers: [.ifMatch: "\"1\""])
+                        ))
                 }
                 for (what, answer) in answers {
                     expectProblem(answer, .notFound, "case.notFound")
@@ -172,8 +188,9 @@ import Testing
                 Self.expectNothingOf(other.number, [], in: try await desk.api.get("/v1/notifications", token: token), "\(login)'s notifications")
             }
             let after = try await desk.api.get("/v1/cases/\(other.id)/events", token: desk.token("dispatcher")).json()
-            #expect((after["items"] as? [[String: Any]])?.compactMap { $0["action"] as? String } == ["report", "attach", "file", "dispatch"],
-                    "nothing a street-1 user tried was written")
+            #expect(
+                (after["items"] as? [[String: Any]])?.compactMap { $0["action"] as? String } == ["report", "attach", "file", "dispatch"],
+                "nothing a street-1 user tried was written")
         }
     }
 }

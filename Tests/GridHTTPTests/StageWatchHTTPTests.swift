@@ -42,8 +42,9 @@ extension CaseHTTPTests {
             #expect(try await kinds(desk, "dispatcher") == ["dispatchRed", "dispatchYellow"], "each told once")
             for login in ["liaison.cgw", "leader", "admin"] { #expect(try await kinds(desk, login).isEmpty, "\(login)") }
             #expect(try await db.service.runDueJobs(now: red.addingTimeInterval(3600)).claimed == 0, "each light fires once")
-            let overdue = try await db.service.cases(.operator, tenantId: desk.tenantId, CaseListFilter(queue: .overdue),
-                                                     page: PageRequest(after: nil, limit: 10), now: red.addingTimeInterval(1))
+            let overdue = try await db.service.cases(
+                .operator, tenantId: desk.tenantId, CaseListFilter(queue: .overdue),
+                page: PageRequest(after: nil, limit: 10), now: red.addingTimeInterval(1))
             #expect(overdue.items.map(\.id) == [id], "a case late to dispatch is overdue")
             let events = try await desk.api.get("/v1/cases/\(id)/events", token: desk.token("dispatcher")).json()["items"] as? [[String: Any]] ?? []
             #expect(events.suffix(2).compactMap { $0["action"] as? String } == ["stageYellow", "stageOverdue"])
@@ -58,7 +59,8 @@ extension CaseHTTPTests {
             #expect(dispatchClock["light"] as? String == "red", "it keeps the light its jobs gave it")
             #expect(afterDispatch[1]["stoppedAt"] == nil && afterDispatch[1]["lateSeconds"] == nil)
             let signRed = try #require(Self.date(afterDispatch[1]["redAt"]))
-            #expect(Self.date(afterDispatch[1]["due"]) == Self.date(try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()["signDue"]))
+            #expect(
+                Self.date(afterDispatch[1]["due"]) == Self.date(try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()["signDue"]))
 
             #expect(try await db.service.runDueJobs(now: signRed.addingTimeInterval(1)).done == 2, "signing's yellow and red")
             #expect(try await kinds(desk, "liaison.cgw") == ["signRed", "signYellow"])
@@ -134,26 +136,32 @@ extension CaseHTTPTests {
             // A manual order from the leader, with its own deadline, answered by the department.
             let bad = try await desk.api.send(.post, "/v1/cases/\(id)/orders", token: desk.token("gridworker"), json: #"{"reason": "快办"}"#)
             expectProblem(bad, .forbidden, "case.order.notAllowed")
-            expectProblem(try await desk.api.send(.post, "/v1/cases/\(id)/orders", token: desk.token("leader"), json: #"{"reason": "  "}"#),
-                          .badRequest, "validation.failed")
-            let raised = try await desk.api.send(.post, "/v1/cases/\(id)/orders", token: desk.token("leader"),
-                                                 json: #"{"reason": "群众反映强烈，请加快处置", "limit": {"amount": 2, "unit": "workHours"}}"#)
+            expectProblem(
+                try await desk.api.send(.post, "/v1/cases/\(id)/orders", token: desk.token("leader"), json: #"{"reason": "  "}"#),
+                .badRequest, "validation.failed")
+            let raised = try await desk.api.send(
+                .post, "/v1/cases/\(id)/orders", token: desk.token("leader"),
+                json: #"{"reason": "群众反映强烈，请加快处置", "limit": {"amount": 2, "unit": "workHours"}}"#)
             #expect(raised.status == .created, "\(raised.text)")
             let manual = try #require((try raised.json()["supervisionOrders"] as? [[String: Any]])?.last)
             #expect(manual["manual"] as? Bool == true && manual["card"] as? String == "yellow")
             #expect(try await kinds(desk, "liaison.cgw").first == "orderRaised")
             let orderId = try #require(int64(manual["id"]))
-            expectProblem(try await desk.api.send(.post, "/v1/cases/\(id)/orders/\(orderId)/reply", token: desk.token("dispatcher"), json: #"{"reply": "好"}"#),
-                          .forbidden, "case.order.notYours")
-            expectProblem(try await desk.api.send(.post, "/v1/cases/\(id)/orders/999999/reply", token: desk.token("liaison.cgw"), json: #"{"reply": "好"}"#),
-                          .notFound, "case.order.notFound")
-            let replied = try await desk.api.send(.post, "/v1/cases/\(id)/orders/\(orderId)/reply", token: desk.token("liaison.cgw"),
-                                                  json: #"{"reply": "已增派人手，今日办结"}"#)
+            expectProblem(
+                try await desk.api.send(.post, "/v1/cases/\(id)/orders/\(orderId)/reply", token: desk.token("dispatcher"), json: #"{"reply": "好"}"#),
+                .forbidden, "case.order.notYours")
+            expectProblem(
+                try await desk.api.send(.post, "/v1/cases/\(id)/orders/999999/reply", token: desk.token("liaison.cgw"), json: #"{"reply": "好"}"#),
+                .notFound, "case.order.notFound")
+            let replied = try await desk.api.send(
+                .post, "/v1/cases/\(id)/orders/\(orderId)/reply", token: desk.token("liaison.cgw"),
+                json: #"{"reply": "已增派人手，今日办结"}"#)
             #expect(replied.status == .ok, "\(replied.text)")
             #expect((try replied.json()["supervisionOrders"] as? [[String: Any]])?.last?["reply"] as? String == "已增派人手，今日办结")
             #expect(try await kinds(desk, "leader").first == "orderReplied", "whoever raised it hears the answer")
-            expectProblem(try await desk.api.send(.post, "/v1/cases/\(id)/orders/\(orderId)/reply", token: desk.token("liaison.cgw"), json: #"{"reply": "再答"}"#),
-                          .conflict, "case.order.alreadyAnswered")
+            expectProblem(
+                try await desk.api.send(.post, "/v1/cases/\(id)/orders/\(orderId)/reply", token: desk.token("liaison.cgw"), json: #"{"reply": "再答"}"#),
+                .conflict, "case.order.alreadyAnswered")
             let manualDue = try #require(Self.date(manual["due"]))
             _ = try await db.service.runDueJobs(now: manualDue.addingTimeInterval(1))
             orders = try await desk.api.get("/v1/cases/\(id)", token: desk.token("leader")).json()["supervisionOrders"] as? [[String: Any]] ?? []
@@ -172,8 +180,9 @@ extension CaseHTTPTests {
             try await desk.step("dispatcher", id, "file", to: "filed")
             try await desk.step("dispatcher", id, "dispatch", to: "dispatched")
             try await desk.step("liaison.cgw", id, "sign", to: "handling")
-            try await desk.step("liaison.cgw", id, "requestExtension", ["reason": "需采购配件", "extensionLimit": ["amount": 1, "unit": "workDays"]],
-                                to: "extensionRequested")
+            try await desk.step(
+                "liaison.cgw", id, "requestExtension", ["reason": "需采购配件", "extensionLimit": ["amount": 1, "unit": "workDays"]],
+                to: "extensionRequested")
             for login in ["dispatcher", "street.dispatcher", "shift.leader"] {
                 #expect(try await kinds(desk, login) == ["waitingForCentre"], "\(login) is told once")
             }
@@ -182,11 +191,14 @@ extension CaseHTTPTests {
             let unread = try await desk.api.get("/v1/notifications?unread=true", token: desk.token("dispatcher")).json()["items"] as? [[String: Any]] ?? []
             let noticeId = try #require(int64(unread.first?["id"]))
             #expect(unread.first?["readAt"] == nil)
-            expectProblem(try await desk.api.send(.post, "/v1/notifications/\(noticeId)/read", token: desk.token("shift.leader")),
-                          .notFound, "notification.notFound")
+            expectProblem(
+                try await desk.api.send(.post, "/v1/notifications/\(noticeId)/read", token: desk.token("shift.leader")),
+                .notFound, "notification.notFound")
             #expect(try await desk.api.send(.post, "/v1/notifications/\(noticeId)/read", token: desk.token("dispatcher")).status == .noContent)
-            #expect(try await desk.api.send(.post, "/v1/notifications/\(noticeId)/read", token: desk.token("dispatcher")).status == .noContent, "again is harmless")
-            #expect((try await desk.api.get("/v1/notifications?unread=true", token: desk.token("dispatcher")).json()["items"] as? [[String: Any]])?.isEmpty == true)
+            #expect(
+                try await desk.api.send(.post, "/v1/notifications/\(noticeId)/read", token: desk.token("dispatcher")).status == .noContent, "again is harmless")
+            #expect(
+                (try await desk.api.get("/v1/notifications?unread=true", token: desk.token("dispatcher")).json()["items"] as? [[String: Any]])?.isEmpty == true)
             let all = try await desk.api.get("/v1/notifications", token: desk.token("dispatcher")).json()["items"] as? [[String: Any]] ?? []
             #expect(all.first?["readAt"] != nil)
             let marked = try await desk.api.send(.post, "/v1/notifications/read-all", token: desk.token("shift.leader"))
@@ -230,7 +242,7 @@ extension CaseHTTPTests {
         try await withDesk { desk, db in
             let farFuture = try #require(ISO8601DateFormatter().date(from: "2150-06-01T00:00:00Z"))
             let warnings = try await db.service.nationalCalendarWarnings(now: farFuture)
-            #expect(warnings.map(\.en) .count == 2 && warnings[0].en.contains("2150") && warnings[1].en.contains("2151"), "\(warnings)")
+            #expect(warnings.map(\.en).count == 2 && warnings[0].en.contains("2150") && warnings[1].en.contains("2151"), "\(warnings)")
             let known = try #require(ISO8601DateFormatter().date(from: "2025-06-01T00:00:00Z"))
             #expect(try await db.service.nationalCalendarWarnings(now: known).isEmpty, "2025 and 2026 are in the table")
             let ready = try await desk.api.get("/readyz")

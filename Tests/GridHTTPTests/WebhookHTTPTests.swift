@@ -46,8 +46,10 @@ import Testing
         let router = Router()
         @Sendable func receive(_ request: Request, _ path: String) async throws {
             let bytes = try await request.body.collect(upTo: 1 << 20)
-            await inbox.record(.init(path: path, event: request.headers[HTTPField.Name("X-Gridgov-Event")!],
-                                     signature: request.headers[HTTPField.Name("X-Gridgov-Signature")!], body: String(buffer: bytes)))
+            await inbox.record(
+                .init(
+                    path: path, event: request.headers[HTTPField.Name("X-Gridgov-Event")!],
+                    signature: request.headers[HTTPField.Name("X-Gridgov-Signature")!], body: String(buffer: bytes)))
         }
         router.post("/hook") { request, _ -> HTTPResponse.Status in
             try await receive(request, "/hook")
@@ -89,8 +91,9 @@ import Testing
                     let bad = try await subscribe(["url": "ftp://example.org/x", "eventTypes": ["case.nothing"]])
                     expectProblem(bad, .badRequest, "validation.failed")
                     #expect(bad.fieldErrorCodes == ["webhook.badURL", "webhook.badEventType"], "\(bad.text)")
-                    expectProblem(try await api.send(.post, "/v1/webhooks", token: dispatcher, json: jsonString(["url": "http://127.0.0.1/x", "eventTypes": ["*"]])),
-                                  .forbidden, "auth.actionNotAllowed")
+                    expectProblem(
+                        try await api.send(.post, "/v1/webhooks", token: dispatcher, json: jsonString(["url": "http://127.0.0.1/x", "eventTypes": ["*"]])),
+                        .forbidden, "auth.actionNotAllowed")
 
                     let created = try await subscribe(["url": "http://127.0.0.1:\(port)/hook", "eventTypes": ["case.report", "case.dispatch"]])
                     #expect(created.status == .created, "\(created.text)")
@@ -121,8 +124,10 @@ import Testing
                     // A flaky endpoint: the first attempt fails and is retried after its back-off.
                     let flaky = try await subscribe(["url": "http://127.0.0.1:\(port)/flaky", "eventTypes": ["*"], "department": "CGW"])
                     let flakyId = try #require(int64((try flaky.json()["webhook"] as? [String: Any])?["id"]))
-                    _ = try await api.send(.post, "/v1/cases/\(id)/actions/void", token: try await api.login(
-                        tenant: "DEMO", login: "shift.leader", password: password("shift.leader")), json: jsonString(["reason": "测试"]))
+                    _ = try await api.send(
+                        .post, "/v1/cases/\(id)/actions/void",
+                        token: try await api.login(
+                            tenant: "DEMO", login: "shift.leader", password: password("shift.leader")), json: jsonString(["reason": "测试"]))
                     let first = try await db.service.deliverDueWebhooks()
                     #expect(first == JobRunSummary(claimed: 1, done: 0, failed: 1))
                     #expect(try await db.service.deliverDueWebhooks().claimed == 0, "not before its back-off")
@@ -159,8 +164,9 @@ import Testing
                     let admin = try await api.login(tenant: "DEMO", login: "admin", password: passwords["admin"]!)
                     let dispatcher = try await api.login(tenant: "DEMO", login: "dispatcher", password: passwords["dispatcher"]!)
                     try await allowLoopback(api, admin)
-                    let created = try await api.send(.post, "/v1/webhooks", token: admin,
-                                                     json: jsonString(["url": "http://127.0.0.1:\(port)/watch", "eventTypes": ["case.report"]]))
+                    let created = try await api.send(
+                        .post, "/v1/webhooks", token: admin,
+                        json: jsonString(["url": "http://127.0.0.1:\(port)/watch", "eventTypes": ["case.report"]]))
                     #expect(created.status == .created, "\(created.text)")
                     let report = try await api.send(.post, "/v1/cases", token: dispatcher, json: jsonString(CaseHTTPTests.intake()))
                     #expect(report.status == .created)

@@ -44,14 +44,16 @@ import Testing
             #expect(bad.fieldErrorCodes == ["webhook.allowList.badEntry"])
             let dispatcherPassword = seeded.users.first { $0.login == "dispatcher" }!.password
             let dispatcher = try await api.login(tenant: "DEMO", login: "dispatcher", password: dispatcherPassword)
-            expectProblem(try await api.send(.put, "/v1/webhooks/allowed-targets", token: dispatcher, json: jsonString(["entries": ["10.0.0.0/8"]])),
-                          .forbidden, "auth.actionNotAllowed")
+            expectProblem(
+                try await api.send(.put, "/v1/webhooks/allowed-targets", token: dispatcher, json: jsonString(["entries": ["10.0.0.0/8"]])),
+                .forbidden, "auth.actionNotAllowed")
 
             let set = try await api.send(.put, "/v1/webhooks/allowed-targets", token: admin, json: jsonString(["entries": ["127.0.0.0/8", "10.20.0.0/16"]]))
             #expect(set.status == .ok, "\(set.text)")
             #expect(try await api.get("/v1/webhooks/allowed-targets", token: admin).json()["entries"] as? [String] == ["10.20.0.0/16", "127.0.0.0/8"])
             // Port 9 (discard): nothing listens, and the allow-list lets the service try.
-            let created = try await api.send(.post, "/v1/webhooks", token: admin, json: jsonString(["url": "http://127.0.0.1:9/hook", "eventTypes": ["case.report"]]))
+            let created = try await api.send(
+                .post, "/v1/webhooks", token: admin, json: jsonString(["url": "http://127.0.0.1:9/hook", "eventTypes": ["case.report"]]))
             #expect(created.status == .created, "\(created.text)")
 
             // The district takes the entry back: the queued delivery is refused when it is due, not sent.
@@ -63,7 +65,8 @@ import Testing
             #expect(jobs.count == 1 && jobs[0].done, "refused for good, not retried")
             let outcome = try await db.db.withTenant(seeded.tenant.id) { tx in
                 var text = ""
-                for try await value in try await tx.query("SELECT outcome FROM jobs WHERE tenant_id = \(tx.tenant) AND id = \(jobs[0].id)").decode(String.self) {
+                for try await value in try await tx.query("SELECT outcome FROM jobs WHERE tenant_id = \(tx.tenant) AND id = \(jobs[0].id)").decode(String.self)
+                {
                     text = value
                 }
                 return text
@@ -75,7 +78,8 @@ import Testing
     @Test func aDeadEndpointWaitsBehindItsBreakerAndEscalationsNeverWaitForIt() async throws {
         try await withAdmin { api, admin, db, seeded in
             _ = try await api.send(.put, "/v1/webhooks/allowed-targets", token: admin, json: jsonString(["entries": ["127.0.0.1"]]))
-            let created = try await api.send(.post, "/v1/webhooks", token: admin, json: jsonString(["url": "http://127.0.0.1:9/dead", "eventTypes": ["case.report"]]))
+            let created = try await api.send(
+                .post, "/v1/webhooks", token: admin, json: jsonString(["url": "http://127.0.0.1:9/dead", "eventTypes": ["case.report"]]))
             #expect(created.status == .created, "\(created.text)")
             let dispatcherPassword = seeded.users.first { $0.login == "dispatcher" }!.password
             let dispatcher = try await api.login(tenant: "DEMO", login: "dispatcher", password: dispatcherPassword)

@@ -170,8 +170,9 @@ extension CaseHTTPTests {
     @Test func aStreetsDesignatedOfficeReceivesItsTerritorialCases() async throws {
         try await withDesk { desk, _ in
             let admin = desk.token("admin")
-            let created = try await desk.api.send(.post, "/v1/departments", token: admin,
-                                                  json: #"{"code": "110199001-WGB", "name": "示范街道网格化服务管理中心", "streetCode": "110199001"}"#)
+            let created = try await desk.api.send(
+                .post, "/v1/departments", token: admin,
+                json: #"{"code": "110199001-WGB", "name": "示范街道网格化服务管理中心", "streetCode": "110199001"}"#)
             #expect(created.status == .created, "\(created.text)")
             let office = try created.json()
             #expect(office["receivesTerritorial"] as? Bool == false)
@@ -199,10 +200,12 @@ extension CaseHTTPTests {
             #expect(try await leadOfFiledIllegalBuilding() == "110199001-CGK")
 
             let district = try #require(offices.first { $0["code"] as? String == "CGW" })
-            expectProblem(try await desk.api.send(.put, "/v1/departments/\(try #require(int64(district["id"])))/receiving", token: admin),
-                          .conflict, "department.notStreetOffice")
-            expectProblem(try await desk.api.send(.put, "/v1/departments/\(officeId)/receiving", token: desk.token("liaison.cgw")),
-                          .forbidden, "auth.actionNotAllowed")
+            expectProblem(
+                try await desk.api.send(.put, "/v1/departments/\(try #require(int64(district["id"])))/receiving", token: admin),
+                .conflict, "department.notStreetOffice")
+            expectProblem(
+                try await desk.api.send(.put, "/v1/departments/\(officeId)/receiving", token: desk.token("liaison.cgw")),
+                .forbidden, "auth.actionNotAllowed")
             expectProblem(try await desk.api.send(.put, "/v1/departments/999999/receiving", token: admin), .notFound, "department.notFound")
         }
     }
@@ -284,14 +287,19 @@ extension CaseHTTPTests {
             #expect(closing["outcome"] as? String == "resolved")
             #expect((closing["reply"] as? [String: Any])?["by"] as? String == "王敏")
 
-            expectProblem(try await desk.api.send(.post, "/v1/cases/\(id)/callbacks", token: desk.token("gridworker"), json: #"{"contacted": true}"#),
-                          .forbidden, "case.callback.notAllowed")
-            expectProblem(try await desk.api.send(.post, "/v1/cases/\(id)/callbacks", token: desk.token("dispatcher"),
-                                                  json: #"{"contacted": false, "satisfaction": "satisfied"}"#), .badRequest, "validation.failed")
-            let missed = try await desk.api.send(.post, "/v1/cases/\(id)/callbacks", token: desk.token("dispatcher"), json: #"{"contacted": false, "note": "无人接听"}"#)
+            expectProblem(
+                try await desk.api.send(.post, "/v1/cases/\(id)/callbacks", token: desk.token("gridworker"), json: #"{"contacted": true}"#),
+                .forbidden, "case.callback.notAllowed")
+            expectProblem(
+                try await desk.api.send(
+                    .post, "/v1/cases/\(id)/callbacks", token: desk.token("dispatcher"),
+                    json: #"{"contacted": false, "satisfaction": "satisfied"}"#), .badRequest, "validation.failed")
+            let missed = try await desk.api.send(
+                .post, "/v1/cases/\(id)/callbacks", token: desk.token("dispatcher"), json: #"{"contacted": false, "note": "无人接听"}"#)
             #expect(missed.status == .created, "\(missed.text)")
-            let reached = try await desk.api.send(.post, "/v1/cases/\(id)/callbacks", token: desk.token("dispatcher"),
-                                                  json: #"{"contacted": true, "resolved": true, "satisfaction": "satisfied"}"#)
+            let reached = try await desk.api.send(
+                .post, "/v1/cases/\(id)/callbacks", token: desk.token("dispatcher"),
+                json: #"{"contacted": true, "resolved": true, "satisfaction": "satisfied"}"#)
             let callbacks = try reached.json()["callbacks"] as? [[String: Any]] ?? []
             #expect(callbacks.map { $0["contacted"] as? Bool } == [false, true])
             #expect(callbacks.last?["satisfaction"] as? String == "satisfied")
@@ -299,13 +307,16 @@ extension CaseHTTPTests {
             #expect(events.suffix(2).compactMap { $0["action"] as? String } == ["callback", "callback"])
 
             let open = try await handledDemand(desk, "路灯不亮")
-            expectProblem(try await desk.api.send(.post, "/v1/cases/\(open)/callbacks", token: desk.token("dispatcher"), json: #"{"contacted": true}"#),
-                          .conflict, "case.callback.notClosed")
+            expectProblem(
+                try await desk.api.send(.post, "/v1/cases/\(open)/callbacks", token: desk.token("dispatcher"), json: #"{"contacted": true}"#),
+                .conflict, "case.callback.notClosed")
             // Not feasible now: closed from handled with the reason and a planned date, no check.
             expectProblem(try await desk.act("shift.leader", open, "close", ["outcome": "resolved", "reply": Self.reply()]), .badRequest, "validation.failed")
-            let explained = try await desk.step("shift.leader", open, "close", [
-                "outcome": "explained", "reason": "需整体更换线路，已列入明年计划", "plannedDate": "2027-04-30", "reply": Self.reply(),
-            ], to: "closed")
+            let explained = try await desk.step(
+                "shift.leader", open, "close",
+                [
+                    "outcome": "explained", "reason": "需整体更换线路，已列入明年计划", "plannedDate": "2027-04-30", "reply": Self.reply(),
+                ], to: "closed")
             #expect((explained["closing"] as? [String: Any])?["plannedDate"] as? String == "2027-04-30")
         }
     }
@@ -321,12 +332,15 @@ extension CaseHTTPTests {
                 for lane in 0..<4 {
                     group.addTask {
                         for n in stride(from: lane, to: 1046, by: 4) {
-                            let intake = CaseIntake(category: "E0201", description: "诉求 \(n)", lat: point.lat, lng: point.lng,
-                                                    source: n % 2 == 0 ? .hotline : .resident, reporterPhone: "1380000\(String(format: "%04d", n))")
+                            let intake = CaseIntake(
+                                category: "E0201", description: "诉求 \(n)", lat: point.lat, lng: point.lng,
+                                source: n % 2 == 0 ? .hotline : .resident, reporterPhone: "1380000\(String(format: "%04d", n))")
                             let view = try await db.service.takeIn(.operator, tenantId: desk.tenantId, intake, idempotencyKey: nil).view
-                            _ = try await db.service.act(.operator, tenantId: desk.tenantId, caseId: view.record.id, .selfHandle,
-                                                         CaseActionInput(note: "现场处置"), ifVersion: nil)
-                            let closing = n < 995
+                            _ = try await db.service.act(
+                                .operator, tenantId: desk.tenantId, caseId: view.record.id, .selfHandle,
+                                CaseActionInput(note: "现场处置"), ifVersion: nil)
+                            let closing =
+                                n < 995
                                 ? CaseActionInput(outcome: .resolved, reply: reply)
                                 : CaseActionInput(reason: "涉及产权单位，暂不具备条件", outcome: .explained, plannedDate: "2027-06-30", reply: reply)
                             _ = try await db.service.act(.operator, tenantId: desk.tenantId, caseId: view.record.id, .close, closing, ifVersion: nil)
@@ -341,12 +355,14 @@ extension CaseHTTPTests {
             #expect(figures.resolved == 995)
             #expect(figures.explained == 51 && figures.referred == 0, "the rest each answered with an explanation")
             #expect(figures.replied == 1046)
-            let http = try await desk.api.get("/v1/stats/demands?from=\(ISO8601DateFormatter().string(from: start))&to=\(ISO8601DateFormatter().string(from: Date().addingTimeInterval(60)))",
-                                              token: desk.token("leader"))
+            let http = try await desk.api.get(
+                "/v1/stats/demands?from=\(ISO8601DateFormatter().string(from: start))&to=\(ISO8601DateFormatter().string(from: Date().addingTimeInterval(60)))",
+                token: desk.token("leader"))
             #expect(http.status == .ok, "\(http.text)")
             #expect(try http.json()["resolved"] as? Int == 995)
-            expectProblem(try await desk.api.get("/v1/stats/demands?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z", token: desk.token("leader")),
-                          .badRequest, "validation.failed")
+            expectProblem(
+                try await desk.api.get("/v1/stats/demands?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z", token: desk.token("leader")),
+                .badRequest, "validation.failed")
         }
     }
 }

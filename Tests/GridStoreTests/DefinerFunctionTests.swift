@@ -29,11 +29,12 @@ import Testing
         let intake = CaseIntake(category: "E0101", description: "占道经营", lat: point.lat, lng: point.lng, source: .hotline)
         let caseA = try await db.service.takeIn(.operator, tenantId: a.tenantId, intake, idempotencyKey: nil)
         let caseB = try await db.service.takeIn(.operator, tenantId: b.tenantId, intake, idempotencyKey: nil)
-        return Pair(a: a, b: b,
-                    tokenA: try await db.service.login(tenantCode: "HD", login: "admin", password: a.adminPassword).token,
-                    tokenB: try await db.service.login(tenantCode: "CY", login: "admin", password: b.adminPassword).token,
-                    caseA: caseA, caseB: caseB,
-                    categoryA: try #require(caseA.view.record.categoryId), categoryB: try #require(caseB.view.record.categoryId))
+        return Pair(
+            a: a, b: b,
+            tokenA: try await db.service.login(tenantCode: "HD", login: "admin", password: a.adminPassword).token,
+            tokenB: try await db.service.login(tenantCode: "CY", login: "admin", password: b.adminPassword).token,
+            caseA: caseA, caseB: caseB,
+            categoryA: try #require(caseA.view.record.categoryId), categoryB: try #require(caseB.view.record.categoryId))
     }
 
     /// Each lookup as the service role names the district `tenant`: its rows come back as text, one per row.
@@ -43,7 +44,10 @@ import Testing
         return [
             ("locate_grid", "SELECT id::text FROM locate_grid(\(tenant), \(point.lng), \(point.lat))"),
             ("locate_chain", "SELECT code FROM locate_chain(\(tenant), \(point.lng), \(point.lat))"),
-            ("nearby_open_cases", "SELECT number FROM nearby_open_cases(\(tenant), \(categoryId), \(point.lng), \(point.lat), 500, now() - interval '1 day', 5)"),
+            (
+                "nearby_open_cases",
+                "SELECT number FROM nearby_open_cases(\(tenant), \(categoryId), \(point.lng), \(point.lat), 500, now() - interval '1 day', 5)"
+            ),
             ("session_principal", "SELECT tenant_code || ' ' || login FROM session_principal(\(tenant), \(hash))"),
             ("tenant_by_code", "SELECT id::text FROM tenant_by_code(\(code))"),
         ]
@@ -95,8 +99,9 @@ import Testing
                 let grid = try await db.db.withTenant(district.tenantId) { tx in try #require(try await OrgUnitStore.find(tx, code: district.unitGrid1)) }
                 #expect(try await OrgUnitStore.locate(db.db, tenantId: district.tenantId, point)?.id == grid.id)
                 #expect(try await OrgUnitStore.locateChain(db.db, tenantId: district.tenantId, point).last?.id == grid.id)
-                let nearby = try await CaseStore.nearbyOpen(db.db, tenantId: district.tenantId, categoryId: category, lat: point.lat, lng: point.lng,
-                                                            meters: 500, since: Date().addingTimeInterval(-3600), limit: 5)
+                let nearby = try await CaseStore.nearbyOpen(
+                    db.db, tenantId: district.tenantId, categoryId: category, lat: point.lat, lng: point.lng,
+                    meters: 500, since: Date().addingTimeInterval(-3600), limit: 5)
                 #expect(nearby.map(\.id) == [found.view.record.id])
                 #expect(try await db.service.authenticate(token: token).tenantId == district.tenantId)
                 #expect(try await db.service.tenantId(code: district.code) == district.tenantId)

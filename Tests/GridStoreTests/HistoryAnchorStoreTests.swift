@@ -33,22 +33,27 @@ import Testing
         let service = db.service
         let point = district.pointInStreet1
         var cases: [CaseRecord] = []
-        for n in 1...4 { cases.append(try await service.takeIn(.operator, tenantId: district.tenantId, intake(point, "占道经营 \(n)"), idempotencyKey: nil).view.record) }
+        for n in 1...4 {
+            cases.append(try await service.takeIn(.operator, tenantId: district.tenantId, intake(point, "占道经营 \(n)"), idempotencyKey: nil).view.record)
+        }
         _ = try await service.act(.operator, tenantId: district.tenantId, caseId: cases[0].id, .requestVerify, CaseActionInput(), ifVersion: nil)
         _ = try await service.act(.operator, tenantId: district.tenantId, caseId: cases[0].id, .confirm, CaseActionInput(), ifVersion: nil)
         _ = try await service.act(.operator, tenantId: district.tenantId, caseId: cases[1].id, .requestVerify, CaseActionInput(), ifVersion: nil)
-        try await db.owner.query("UPDATE cases SET reported_at = reported_at - interval '1 day' WHERE id IN (\(cases[0].id), \(cases[1].id))",
-                                 logger: db.logger)
+        try await db.owner.query(
+            "UPDATE cases SET reported_at = reported_at - interval '1 day' WHERE id IN (\(cases[0].id), \(cases[1].id))",
+            logger: db.logger)
         var days: [LocalDate] = []
         for try await day in try await db.owner.query(
-            "SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date - d, 'YYYY-MM-DD') FROM unnest(ARRAY[1, 0]) d", logger: db.logger)
-            .decode(String.self) { days.append(try #require(LocalDate(day))) }
+            "SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date - d, 'YYYY-MM-DD') FROM unnest(ARRAY[1, 0]) d", logger: db.logger
+        )
+        .decode(String.self) { days.append(try #require(LocalDate(day))) }
         let taken = try await service.anchorHistory(tenantId: district.tenantId)
         let file = HistoryAnchor(districts: [taken], digest: GridService.historyDigest).rendered
         let anchor = try #require(try HistoryAnchor.parse(file).districts.first)
         #expect(anchor == taken)
-        return Anchored(district: district, worked: cases[0], verifying: cases[1], fresh: Array(cases[2...]), yesterday: days[0], today: days[1],
-                        anchor: anchor)
+        return Anchored(
+            district: district, worked: cases[0], verifying: cases[1], fresh: Array(cases[2...]), yesterday: days[0], today: days[1],
+            anchor: anchor)
     }
 
     static func owner(_ db: TestDatabase, _ sql: String) async throws {
@@ -67,7 +72,8 @@ import Testing
             // The head is the hash the database chained last.
             var last: [UInt8] = []
             for try await hash in try await db.owner.query("SELECT hash FROM case_events WHERE case_id = \(a.worked.id) AND seq = 3", logger: db.logger)
-                .decode(ByteBuffer.self) { last = Array(hash.readableBytesView) }
+                .decode(ByteBuffer.self)
+            { last = Array(hash.readableBytesView) }
             #expect(a.anchor.days[0].heads[0].hash == last)
             let report = try await db.service.verifyHistory(tenantId: a.district.tenantId, anchors: [a.anchor])
             #expect(report.breaks.isEmpty && report.anchorChecks.count == 1)
@@ -100,10 +106,11 @@ import Testing
             let report = try await db.service.verifyHistory(tenantId: a.district.tenantId, anchors: [a.anchor])
             let findings = try #require(report.anchorChecks.first?.findings)
             let head = a.anchor.days[0].heads[0]
-            #expect(findings == [
-                .dayChanged(district: "HD", day: a.yesterday, anchoredCases: 2, anchoredEvents: 5, intactCases: 1, intactEvents: 2),
-                .caseRewound(district: "HD", day: a.yesterday, head, lastSeq: 1),
-            ])
+            #expect(
+                findings == [
+                    .dayChanged(district: "HD", day: a.yesterday, anchoredCases: 2, anchoredEvents: 5, intactCases: 1, intactEvents: 2),
+                    .caseRewound(district: "HD", day: a.yesterday, head, lastSeq: 1),
+                ])
             #expect(findings[1].text.en.contains("case \(a.worked.number) (id \(a.worked.id))"))
         }
     }
@@ -115,7 +122,9 @@ import Testing
             let t = a.district.tenantId, c = a.worked.id
             try await Self.owner(db, "UPDATE case_events SET actor = 'someone else' WHERE tenant_id = \(t) AND case_id = \(c) AND seq = 2")
             for seq in 2...3 {
-                try await Self.owner(db, """
+                try await Self.owner(
+                    db,
+                    """
                     UPDATE case_events e SET hash = case_event_hash(
                         (SELECT p.hash FROM case_events p WHERE p.tenant_id = e.tenant_id AND p.case_id = e.case_id AND p.seq = e.seq - 1),
                         e.tenant_id, e.case_id, e.seq, e.at, e.actor_id, e.actor, e.role, e.action, e.from_state, e.to_state, e.payload)
@@ -125,10 +134,11 @@ import Testing
             let plain = try await db.service.verifyHistory(tenantId: t)
             #expect(plain.breaks.isEmpty, "the chains alone show the edit: \(plain.breaks)")
             let findings = try #require(try await db.service.verifyHistory(tenantId: t, anchors: [a.anchor]).anchorChecks.first?.findings)
-            #expect(findings == [
-                .dayChanged(district: "HD", day: a.yesterday, anchoredCases: 2, anchoredEvents: 5, intactCases: 1, intactEvents: 2),
-                .caseRehashed(district: "HD", day: a.yesterday, a.anchor.days[0].heads[0]),
-            ])
+            #expect(
+                findings == [
+                    .dayChanged(district: "HD", day: a.yesterday, anchoredCases: 2, anchoredEvents: 5, intactCases: 1, intactEvents: 2),
+                    .caseRehashed(district: "HD", day: a.yesterday, a.anchor.days[0].heads[0]),
+                ])
             #expect(findings[1].text.en.contains("event 3 no longer has its anchored hash"))
         }
     }
@@ -138,7 +148,9 @@ import Testing
         try await TestDatabase.with { db in
             let a = try await Self.anchored(db)
             let t = a.district.tenantId, c = a.fresh[1].id
-            try await Self.owner(db, """
+            try await Self.owner(
+                db,
+                """
                 DO $$
                 DECLARE r regclass;
                 BEGIN
@@ -151,10 +163,11 @@ import Testing
             let plain = try await db.service.verifyHistory(tenantId: t)
             #expect(plain.breaks.isEmpty && plain.cases == 3, "the chains alone show the deletion: \(plain.breaks)")
             let findings = try #require(try await db.service.verifyHistory(tenantId: t, anchors: [a.anchor]).anchorChecks.first?.findings)
-            #expect(findings == [
-                .dayChanged(district: "HD", day: a.today, anchoredCases: 2, anchoredEvents: 2, intactCases: 1, intactEvents: 1),
-                .caseDeleted(district: "HD", day: a.today, a.anchor.days[1].heads[1]),
-            ])
+            #expect(
+                findings == [
+                    .dayChanged(district: "HD", day: a.today, anchoredCases: 2, anchoredEvents: 2, intactCases: 1, intactEvents: 1),
+                    .caseDeleted(district: "HD", day: a.today, a.anchor.days[1].heads[1]),
+                ])
             #expect(findings[1].text.en.contains("\(a.today): case \(a.fresh[1].number) (id \(c))"))
             #expect(findings[0].text.zh.contains("\(a.today)"))
         }

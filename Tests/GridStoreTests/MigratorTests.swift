@@ -31,7 +31,8 @@ import Testing
                 .write(to: copy.appendingPathComponent("9000_probe.sql"), atomically: true, encoding: .utf8)
             try (try String(contentsOf: source.appendingPathComponent(first), encoding: .utf8)).write(to: file, atomically: true, encoding: .utf8)
             #expect(try await migrator.migrate(db.owner) == ["9000_probe.sql"])
-            try "CREATE TABLE half_done (id bigint); SELECT no_such_function();".write(to: copy.appendingPathComponent("9001_broken.sql"), atomically: true, encoding: .utf8)
+            try "CREATE TABLE half_done (id bigint); SELECT no_such_function();".write(
+                to: copy.appendingPathComponent("9001_broken.sql"), atomically: true, encoding: .utf8)
             await #expect(throws: StoreError.self) { try await migrator.migrate(db.owner) }
             var exists = true
             for try await found in try await db.owner.query("SELECT to_regclass('half_done') IS NOT NULL").decode(Bool.self) { exists = found }

@@ -10,7 +10,8 @@ import Testing
 @Suite struct OrgImportTests {
     static func feature(_ code: String, _ name: String, _ kind: String, _ parent: String, ring: [[Double]]? = nil) -> String {
         let geometry = ring.map { r in #"{"type":"Polygon","coordinates":[\#(r.map { "[\($0[0]),\($0[1])]" }.joined(separator: ","))]}"# }
-        return #"{"type":"Feature","properties":{"code":"\#(code)","name":"\#(name)","kind":"\#(kind)","parentCode":"\#(parent)"},"geometry":\#(geometry ?? "null")}"#
+        return
+            #"{"type":"Feature","properties":{"code":"\#(code)","name":"\#(name)","kind":"\#(kind)","parentCode":"\#(parent)"},"geometry":\#(geometry ?? "null")}"#
     }
 
     static func collection(_ features: [String]) -> Data { Data(#"{"type":"FeatureCollection","features":[\#(features.joined(separator: ","))]}"#.utf8) }
@@ -24,14 +25,29 @@ import Testing
         try await TestDatabase.with { db in
             let t = try await db.service.createTenant(code: "HD", name: "海淀区", divisionCode: "110108", adminLogin: "admin").tenant.id
             let cases: [(features: [String], field: String, code: String)] = [
-                ([Self.feature("110108001", "学院路街道", "street", "110108"), Self.feature("110108001001", "x", "community", "110108001"),
-                  Self.feature("110108002001", "错社区", "community", "110108001")], "features[2].code", "org.unit.badCode"),
-                ([Self.feature("110108001", "学院路街道", "street", "110108"), Self.feature("110108001", "重复", "street", "110108")], "features[1].code", "org.unit.duplicateCode"),
+                (
+                    [
+                        Self.feature("110108001", "学院路街道", "street", "110108"), Self.feature("110108001001", "x", "community", "110108001"),
+                        Self.feature("110108002001", "错社区", "community", "110108001"),
+                    ], "features[2].code", "org.unit.badCode"
+                ),
+                (
+                    [Self.feature("110108001", "学院路街道", "street", "110108"), Self.feature("110108001", "重复", "street", "110108")], "features[1].code",
+                    "org.unit.duplicateCode"
+                ),
                 ([Self.feature("110108001", "学院路街道", "street", "999999")], "features[0].parentCode", "org.unit.unknownParent"),
-                ([Self.feature("110108001", "学院路街道", "street", "110108"), Self.feature("110108001001", "社区", "community", "110108001"),
-                  Self.feature("110108001001001", "网格", "grid", "110108001001", ring: Self.bowTie)], "features[2].geometry", "geojson.geometry.invalid"),
-                ([Self.feature("110108001", "学院路街道", "street", "110108"), Self.feature("110108001001", "社区", "community", "110108001"),
-                  Self.feature("110108001001001", "网格", "grid", "110108001001")], "features[2].geometry", "org.unit.gridNeedsGeometry"),
+                (
+                    [
+                        Self.feature("110108001", "学院路街道", "street", "110108"), Self.feature("110108001001", "社区", "community", "110108001"),
+                        Self.feature("110108001001001", "网格", "grid", "110108001001", ring: Self.bowTie),
+                    ], "features[2].geometry", "geojson.geometry.invalid"
+                ),
+                (
+                    [
+                        Self.feature("110108001", "学院路街道", "street", "110108"), Self.feature("110108001001", "社区", "community", "110108001"),
+                        Self.feature("110108001001001", "网格", "grid", "110108001001"),
+                    ], "features[2].geometry", "org.unit.gridNeedsGeometry"
+                ),
                 ([Self.feature("110108101", "镇", "street", "110108")], "features[0].code", "org.unit.badCode"),
                 ([Self.feature("110108001", "街道", "plaza", "110108")], "features[0].properties.kind", "org.unit.unknownKind"),
                 ([Self.feature("110108001001", "社区", "community", "110108")], "features[0].kind", "org.unit.kindNotAllowed"),
@@ -62,7 +78,9 @@ import Testing
             let t = try await db.service.createTenant(code: "HD", name: "海淀区", divisionCode: "110108", adminLogin: "admin").tenant.id
             let error = try await #require(throws: GridError.self) { try await db.service.importOrg(tenantId: t, geoJSON: Data("{\"type\":".utf8)) }
             #expect(error.kind == .badRequest && error.fieldErrors.first?.code == "geojson.malformed")
-            let notCollection = try await #require(throws: GridError.self) { try await db.service.importOrg(tenantId: t, geoJSON: Data(#"{"type":"Feature"}"#.utf8)) }
+            let notCollection = try await #require(throws: GridError.self) {
+                try await db.service.importOrg(tenantId: t, geoJSON: Data(#"{"type":"Feature"}"#.utf8))
+            }
             #expect(notCollection.fieldErrors.first?.code == "geojson.notFeatureCollection")
         }
     }

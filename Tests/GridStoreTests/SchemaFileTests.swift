@@ -16,7 +16,10 @@ import Testing
         var lines: [Substring] = []
         for line in dump.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("--") || line.hasPrefix("SET ") || line.hasPrefix("SELECT pg_catalog.set_config") || line.hasPrefix("\\restrict")
-                || line.hasPrefix("\\unrestrict") || line == "CREATE EXTENSION IF NOT EXISTS pgtap WITH SCHEMA public;" { continue }
+                || line.hasPrefix("\\unrestrict") || line == "CREATE EXTENSION IF NOT EXISTS pgtap WITH SCHEMA public;"
+            {
+                continue
+            }
             if line.trimmingCharacters(in: .whitespaces).isEmpty, lines.last?.isEmpty ?? true { continue }
             lines.append(line.trimmingCharacters(in: .whitespaces).isEmpty ? "" : line)
         }

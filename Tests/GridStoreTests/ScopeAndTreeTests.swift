@@ -31,7 +31,9 @@ import Testing
                 #expect(error.code == "auth.outOfScope")
             }
             let root = try await db.service.unit(.operator, tenantId: d.tenantId, code: d.division)
-            let children = try await #require(throws: GridError.self) { try await db.service.children(caller, tenantId: d.tenantId, id: root.id, page: PageRequest()) }
+            let children = try await #require(throws: GridError.self) {
+                try await db.service.children(caller, tenantId: d.tenantId, id: root.id, page: PageRequest())
+            }
             #expect(children.kind == .forbidden)
             // A viewer may read but not write, even inside its scope.
             let viewer = try await principal(db, tenant: d.tenantId, login: "viewer", role: .viewer, scope: d.street1)
@@ -81,8 +83,10 @@ import Testing
             #expect(code.fieldErrors.first?.code == "org.unit.badCode")
 
             // Through a zone: create a zone in street 1 and move community 1 into it.
-            let zone = try await db.service.createUnit(.operator, tenantId: d.tenantId, parentId: street1.id, kind: .zone, code: "Z-NORTH", name: "北片区", gridLevel: nil, geometry: nil)
-            let moved = try await db.service.updateUnit(.operator, tenantId: d.tenantId, id: community1.id, name: nil, newParentId: zone.id, ifVersion: community1.version)
+            let zone = try await db.service.createUnit(
+                .operator, tenantId: d.tenantId, parentId: street1.id, kind: .zone, code: "Z-NORTH", name: "北片区", gridLevel: nil, geometry: nil)
+            let moved = try await db.service.updateUnit(
+                .operator, tenantId: d.tenantId, id: community1.id, name: nil, newParentId: zone.id, ifVersion: community1.version)
             #expect(moved.path == zone.path.child(community1.id))
             #expect(moved.version == community1.version + 1)
             let grid = try await db.service.unit(.operator, tenantId: d.tenantId, code: d.unitGrid1)

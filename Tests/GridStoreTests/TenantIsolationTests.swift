@@ -28,7 +28,9 @@ import Testing
                 #expect(try await count(tx, "SELECT count(*) FROM users WHERE id = \(bAdmin.id)") == 0)
                 #expect(try await count(tx, "SELECT count(*) FROM tenants WHERE id = \(b.tenantId)") == 0)
                 #expect(try await count(tx, "SELECT count(*) FROM role_bindings WHERE tenant_id = \(b.tenantId)") == 0)
-                #expect(try await count(tx, "SELECT count(*) FROM org_units") == (try await count(tx, "SELECT count(*) FROM org_units WHERE tenant_id = \(a.tenantId)")))
+                #expect(
+                    try await count(tx, "SELECT count(*) FROM org_units")
+                        == (try await count(tx, "SELECT count(*) FROM org_units WHERE tenant_id = \(a.tenantId)")))
                 // Writes by id change nothing.
                 #expect(try await count(tx, "WITH u AS (UPDATE org_units SET name = 'x' WHERE id = \(bUnit.id) RETURNING 1) SELECT count(*) FROM u") == 0)
                 #expect(try await count(tx, "WITH u AS (UPDATE users SET display_name = 'x' WHERE id = \(bAdmin.id) RETURNING 1) SELECT count(*) FROM u") == 0)
@@ -37,7 +39,10 @@ import Testing
             // Writing a row into tenant B from tenant A's transaction is refused by the policy.
             await #expect(throws: (any Error).self) {
                 try await db.db.withTenant(a.tenantId) { (tx: Tx) async throws in
-                    try await tx.query(PostgresQuery(unsafeSQL: "INSERT INTO departments (tenant_id, code, name, kind, org_unit_id) VALUES (\(b.tenantId), 'X', 'x', 'district', \(bUnit.id))"))
+                    try await tx.query(
+                        PostgresQuery(
+                            unsafeSQL:
+                                "INSERT INTO departments (tenant_id, code, name, kind, org_unit_id) VALUES (\(b.tenantId), 'X', 'x', 'district', \(bUnit.id))"))
                 }
             }
             // Tenant B is untouched.
@@ -76,7 +81,8 @@ import Testing
     static func tenantSetting(_ connection: PostgresConnection, _ db: TestDatabase) async throws -> String? {
         var setting: String?
         for try await value in try await connection.query("SELECT coalesce(current_setting('app.tenant_id', true), '')", logger: db.logger)
-            .decode(String.self) { setting = value }
+            .decode(String.self)
+        { setting = value }
         return setting
     }
 
@@ -95,8 +101,10 @@ import Testing
             // The call's tenant does not stay on the pooled connection.
             try await db.app.withConnection { connection in
                 var seen: String?
-                for try await value in try await connection.query("SELECT take_case_number(\(a.tenantId), '2026-11-23')::text || ':' || coalesce(current_setting('app.tenant_id', true), '')",
-                                                                   logger: db.logger).decode(String.self) { seen = value }
+                for try await value in try await connection.query(
+                    "SELECT take_case_number(\(a.tenantId), '2026-11-23')::text || ':' || coalesce(current_setting('app.tenant_id', true), '')",
+                    logger: db.logger
+                ).decode(String.self) { seen = value }
                 #expect(seen == "3:\(a.tenantId)")
                 #expect(try await Self.tenantSetting(connection, db) == "")
             }
@@ -161,8 +169,11 @@ import Testing
     @Test func theServiceRoleCannotRewriteOrBypass() async throws {
         try await TestDatabase.with { db in
             let a = try await db.seedSmallDistrict()
-            for statement in ["DELETE FROM org_units", "DELETE FROM users", "SET LOCAL row_security = off; SELECT count(*) FROM org_units", "ALTER TABLE org_units DISABLE ROW LEVEL SECURITY",
-                              "SELECT count(*) FROM schema_migrations"] {
+            for statement in [
+                "DELETE FROM org_units", "DELETE FROM users", "SET LOCAL row_security = off; SELECT count(*) FROM org_units",
+                "ALTER TABLE org_units DISABLE ROW LEVEL SECURITY",
+                "SELECT count(*) FROM schema_migrations",
+            ] {
                 await #expect(throws: (any Error).self, "\(statement) should be refused") {
                     try await db.db.withTenant(a.tenantId) { (tx: Tx) async throws in
                         for part in statement.split(separator: ";") { try await tx.query(PostgresQuery(unsafeSQL: String(part))) }

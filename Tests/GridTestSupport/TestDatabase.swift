@@ -65,7 +65,9 @@ public struct TestDatabase: Sendable {
 
         return try await withThrowingTaskGroup(of: Void.self) { outer in
             outer.addTask { await admin.run() }
-            try await described { try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE gridgov_template OWNER gridgov_owner"), logger: logger) }
+            try await described {
+                try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE gridgov_template OWNER gridgov_owner"), logger: logger)
+            }
             // The test's pools run in a group of their own, which ends only when they have shut down: the database is
             // dropped after that, never under a pool still closing its connections (a pool whose connections were
             // killed by DROP … WITH (FORCE) while it shut down was seen never to finish).
@@ -75,10 +77,14 @@ public struct TestDatabase: Sendable {
                 defer { pools.cancelAll() }
                 do {
                     try await Migrator(directory: repositoryRoot.appendingPathComponent("sql/migrations"), logger: logger).migrate(owner)
-                    let service = GridService(db: Database(client: app, logger: logger),
-                                              configuration: .init(bcryptCost: 4, loginFailuresAllowed: 3, loginLockSeconds: 60))
-                    return .success(try await body(TestDatabase(name: name, owner: owner, app: app, service: service, logger: logger,
-                                                                  appConfiguration: appConfiguration)))
+                    let service = GridService(
+                        db: Database(client: app, logger: logger),
+                        configuration: .init(bcryptCost: 4, loginFailuresAllowed: 3, loginLockSeconds: 60))
+                    return .success(
+                        try await body(
+                            TestDatabase(
+                                name: name, owner: owner, app: app, service: service, logger: logger,
+                                appConfiguration: appConfiguration)))
                 } catch let error as PSQLError {
                     // PSQLError describes itself vaguely on purpose; a failing test needs the server's message.
                     return .failure(DatabaseTestError(detail: String(reflecting: error)))
@@ -114,8 +120,10 @@ public struct TestDatabase: Sendable {
 
     /// Runs `body` with a `Database` of its own that waits at most `waitLimit`, over a pool of at
     /// most `connections` to this database, or (`reachable: false`) to a port where nothing listens.
-    public func withOwnPool<T: Sendable>(connections: Int = 2, waitLimit: Duration?, reachable: Bool = true,
-                                         _ body: @Sendable (Database) async throws -> T) async throws -> T {
+    public func withOwnPool<T: Sendable>(
+        connections: Int = 2, waitLimit: Duration?, reachable: Bool = true,
+        _ body: @Sendable (Database) async throws -> T
+    ) async throws -> T {
         var configuration = appConfiguration
         if !reachable {
             // Port 9 (discard): nothing listens.
@@ -135,8 +143,9 @@ public struct TestDatabase: Sendable {
     /// need to refer to.
     public func seedSmallDistrict(code: String = "HD", division: String = "110108") async throws -> SmallDistrict {
         let provisioned = try await service.createTenant(code: code, name: "\(code)测试区", divisionCode: division, adminLogin: "admin")
-        let district = DemoDistrict(divisionCode: division, streets: 2, communitiesPerStreet: 1, basicGridsPerCommunity: 1, unitGridsPerBasicGrid: 2,
-                                    origin: (116.30, 39.95))
+        let district = DemoDistrict(
+            divisionCode: division, streets: 2, communitiesPerStreet: 1, basicGridsPerCommunity: 1, unitGridsPerBasicGrid: 2,
+            origin: (116.30, 39.95))
         _ = try await service.importOrg(tenantId: provisioned.tenant.id, geoJSON: try JSONEncoder().encode(district.featureCollection()))
         let password = try await settlePassword(tenant: provisioned.tenant.code, login: provisioned.adminLogin, oneTimePassword: provisioned.adminPassword)
         return SmallDistrict(tenantId: provisioned.tenant.id, code: provisioned.tenant.code, division: division, district: district, adminPassword: password)

@@ -63,7 +63,8 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
     /// make-up day on a weekday already worked is left out.
     public init(_ calendar: WorkCalendar, names: [LocalDate: String] = [:], trafficLight: TrafficLightThresholds? = nil) {
         let worked = calendar.workingWeekdays
-        let listed = calendar.holidays.subtracting(calendar.makeUpDays).map { ($0, DayType.holiday) }
+        let listed =
+            calendar.holidays.subtracting(calendar.makeUpDays).map { ($0, DayType.holiday) }
             + calendar.makeUpDays.filter { !worked.contains($0.weekday) }.map { ($0, DayType.workday) }
         self.init(
             weekdays: worked.filter((1...7).contains).sorted(),
@@ -84,8 +85,9 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
         let (holidays, makeUpDays) = checkedDays(workingWeekdays: workingWeekdays, &errors)
         errors += thresholds.problems(at: "trafficLight")
         if !errors.isEmpty { throw GridError.invalid(Array(errors.prefix(OrgPlanner.maxErrors))) }
-        return WorkCalendar(workingWeekdays: workingWeekdays, periods: periods, holidays: holidays, makeUpDays: makeUpDays,
-                            utcOffsetSeconds: utcOffsetSeconds)
+        return WorkCalendar(
+            workingWeekdays: workingWeekdays, periods: periods, holidays: holidays, makeUpDays: makeUpDays,
+            utcOffsetSeconds: utcOffsetSeconds)
     }
 
     /// The valid weekdays listed, or the standard ones when the key is missing.
@@ -95,8 +97,9 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
         var valid = Set<Int>()
         for (index, weekday) in weekdays.enumerated() {
             if !(1...7).contains(weekday) {
-                errors.add("weekdays[\(index)]", "calendar.weekday.invalid",
-                           zh: "星期应为 1（周一）到 7（周日），实际为 \(weekday)", en: "a weekday must be 1 (Monday) to 7 (Sunday), got \(weekday)")
+                errors.add(
+                    "weekdays[\(index)]", "calendar.weekday.invalid",
+                    zh: "星期应为 1（周一）到 7（周日），实际为 \(weekday)", en: "a weekday must be 1 (Monday) to 7 (Sunday), got \(weekday)")
             } else if !valid.insert(weekday).inserted {
                 errors.add("weekdays[\(index)]", "calendar.weekday.duplicate", zh: "星期 \(weekday) 重复", en: "weekday \(weekday) is listed twice")
             }
@@ -113,17 +116,20 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
             let field = "hours[\(index)]"
             let start = Self.minutes(entry.start, endOfDay: false), end = Self.minutes(entry.end, endOfDay: true)
             if start == nil {
-                errors.add("\(field).start", "calendar.hours.badTime",
-                           zh: "开始时间“\(entry.start)”应为 00:00–23:59 的 HH:MM", en: "start '\(entry.start)' must be HH:MM within 00:00–23:59")
+                errors.add(
+                    "\(field).start", "calendar.hours.badTime",
+                    zh: "开始时间“\(entry.start)”应为 00:00–23:59 的 HH:MM", en: "start '\(entry.start)' must be HH:MM within 00:00–23:59")
             }
             if end == nil {
-                errors.add("\(field).end", "calendar.hours.badTime",
-                           zh: "结束时间“\(entry.end)”应为 00:01–24:00 的 HH:MM", en: "end '\(entry.end)' must be HH:MM within 00:01–24:00")
+                errors.add(
+                    "\(field).end", "calendar.hours.badTime",
+                    zh: "结束时间“\(entry.end)”应为 00:01–24:00 的 HH:MM", en: "end '\(entry.end)' must be HH:MM within 00:01–24:00")
             }
             guard let start, let end else { continue }
             if end <= start {
-                errors.add("\(field).end", "calendar.hours.endNotAfterStart",
-                           zh: "结束时间 \(entry.end) 应晚于开始时间 \(entry.start)", en: "end \(entry.end) must be after start \(entry.start)")
+                errors.add(
+                    "\(field).end", "calendar.hours.endNotAfterStart",
+                    zh: "结束时间 \(entry.end) 应晚于开始时间 \(entry.start)", en: "end \(entry.end) must be after start \(entry.start)")
             } else {
                 periods.append((index, WorkPeriod(start: start, end: end)))
             }
@@ -133,9 +139,10 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
         for entry in periods {
             if let latest, entry.period.start < latest.period.end {
                 let this = hours[entry.index], other = hours[latest.index]
-                errors.add("hours[\(entry.index)]", "calendar.hours.overlap",
-                           zh: "时段 \(this.start)–\(this.end) 与 hours[\(latest.index)] 的 \(other.start)–\(other.end) 重叠",
-                           en: "hours \(this.start)–\(this.end) overlap hours[\(latest.index)] \(other.start)–\(other.end)")
+                errors.add(
+                    "hours[\(entry.index)]", "calendar.hours.overlap",
+                    zh: "时段 \(this.start)–\(this.end) 与 hours[\(latest.index)] 的 \(other.start)–\(other.end) 重叠",
+                    en: "hours \(this.start)–\(this.end) overlap hours[\(latest.index)] \(other.start)–\(other.end)")
             }
             if entry.period.end > latest?.period.end ?? -1 { latest = entry }
         }
@@ -151,17 +158,20 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
             let type = DayType(rawValue: day.type)
             if type == nil {
                 let allowed = DayType.allCases.map(\.rawValue).joined(separator: ", ")
-                errors.add("\(field).type", "calendar.day.unknownType",
-                           zh: "未知日期类型“\(day.type)”，可选：\(allowed)", en: "unknown day type '\(day.type)'; allowed: \(allowed)")
+                errors.add(
+                    "\(field).type", "calendar.day.unknownType",
+                    zh: "未知日期类型“\(day.type)”，可选：\(allowed)", en: "unknown day type '\(day.type)'; allowed: \(allowed)")
             }
             guard let date = LocalDate(day.date) else {
-                errors.add("\(field).date", "calendar.day.badDate",
-                           zh: "“\(day.date)”不是有效日期（格式 YYYY-MM-DD）", en: "'\(day.date)' is not a real date in the form YYYY-MM-DD")
+                errors.add(
+                    "\(field).date", "calendar.day.badDate",
+                    zh: "“\(day.date)”不是有效日期（格式 YYYY-MM-DD）", en: "'\(day.date)' is not a real date in the form YYYY-MM-DD")
                 continue
             }
             if let first = firstListing[date] {
-                errors.add("\(field).date", "calendar.day.duplicate",
-                           zh: "日期 \(date) 重复，已在 days[\(first)] 列出", en: "date \(date) is listed twice, first as days[\(first)]")
+                errors.add(
+                    "\(field).date", "calendar.day.duplicate",
+                    zh: "日期 \(date) 重复，已在 days[\(first)] 列出", en: "date \(date) is listed twice, first as days[\(first)]")
                 continue
             }
             firstListing[date] = index
@@ -169,9 +179,10 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
             case .holiday?: holidays.insert(date)
             case .workday? where workingWeekdays.contains(date.weekday):
                 let (zh, en) = Self.weekdayNames[date.weekday - 1]
-                errors.add("\(field).type", "calendar.day.makeUpOnWorkingDay",
-                           zh: "\(date) 是\(zh)，本就是工作日，不能设为调休上班日",
-                           en: "\(date) is a \(en), already a working day; a make-up working day must be a rest day")
+                errors.add(
+                    "\(field).type", "calendar.day.makeUpOnWorkingDay",
+                    zh: "\(date) 是\(zh)，本就是工作日，不能设为调休上班日",
+                    en: "\(date) is a \(en), already a working day; a make-up working day must be a rest day")
             case .workday?: makeUpDays.insert(date)
             case nil: break
             }
@@ -179,14 +190,16 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
         return (holidays, makeUpDays)
     }
 
-    private static let weekdayNames = [("周一", "Monday"), ("周二", "Tuesday"), ("周三", "Wednesday"), ("周四", "Thursday"),
-                                       ("周五", "Friday"), ("周六", "Saturday"), ("周日", "Sunday")]
+    private static let weekdayNames = [
+        ("周一", "Monday"), ("周二", "Tuesday"), ("周三", "Wednesday"), ("周四", "Thursday"),
+        ("周五", "Friday"), ("周六", "Saturday"), ("周日", "Sunday"),
+    ]
 
     /// Minutes since midnight of exactly "HH:MM", 00:00–23:59, or 00:01–24:00 for the end of a period.
     private static func minutes(_ clock: String, endOfDay: Bool) -> Int? {
         let bytes = Array(clock.utf8)
         guard bytes.count == 5, bytes[2] == UInt8(ascii: ":"),
-              bytes.indices.allSatisfy({ $0 == 2 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[$0]) })
+            bytes.indices.allSatisfy({ $0 == 2 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[$0]) })
         else { return nil }
         let digit = { (index: Int) in Int(bytes[index] - UInt8(ascii: "0")) }
         let hour = digit(0) * 10 + digit(1), minute = digit(3) * 10 + digit(4)

@@ -54,8 +54,10 @@ public struct WorkCalendar: Sendable, Equatable {
     public var utcOffsetSeconds: Int
     private var rules: Rules
 
-    public init(workingWeekdays: Set<Int>, periods: [WorkPeriod], holidays: Set<LocalDate> = [], makeUpDays: Set<LocalDate> = [],
-                utcOffsetSeconds: Int = 28800) {
+    public init(
+        workingWeekdays: Set<Int>, periods: [WorkPeriod], holidays: Set<LocalDate> = [], makeUpDays: Set<LocalDate> = [],
+        utcOffsetSeconds: Int = 28800
+    ) {
         self.workingWeekdays = workingWeekdays
         self.periods = WorkPeriod.normalised(periods)
         self.holidays = holidays

@@ -16,13 +16,19 @@ public enum AttachmentRules {
     /// it, a department with a task on it), and only while the case is still open.
     public static func checkUploader(participates: Bool, state: CaseState) throws(GridError) {
         guard participates else {
-            throw GridError(.forbidden, "attachment.notAllowed", Text(
-                zh: "只有案件的上报人、辖区内的指挥中心人员、承办或协办部门的联络员和所在网格的网格员可以上传照片",
-                en: "only the case's reporter, the command centre in its scope, its lead or assisting departments' liaisons and its grid's workers may add photos"))
+            throw GridError(
+                .forbidden, "attachment.notAllowed",
+                Text(
+                    zh: "只有案件的上报人、辖区内的指挥中心人员、承办或协办部门的联络员和所在网格的网格员可以上传照片",
+                    en:
+                        "only the case's reporter, the command centre in its scope, its lead or assisting departments' liaisons and its grid's workers may add photos"
+                ))
         }
         guard state.isOpen else {
-            throw GridError(.conflict, "attachment.caseNotOpen", Text(
-                zh: "案件已\(state.label.zh)，不能再上传照片", en: "the case is \(state.label.en); photos are added only while it is open"))
+            throw GridError(
+                .conflict, "attachment.caseNotOpen",
+                Text(
+                    zh: "案件已\(state.label.zh)，不能再上传照片", en: "the case is \(state.label.en); photos are added only while it is open"))
         }
     }
 
@@ -32,30 +38,41 @@ public enum AttachmentRules {
             throw GridError(.badRequest, "attachment.empty", Text(zh: "照片内容为空", en: "the photo is empty"))
         }
         guard bytes.count <= maxBytes else {
-            throw GridError(.payloadTooLarge, "attachment.tooLarge", Text(
-                zh: "照片 \(bytes.count) 字节，超过 \(maxBytes) 字节的上限", en: "the photo has \(bytes.count) bytes, over the limit of \(maxBytes)"))
+            throw GridError(
+                .payloadTooLarge, "attachment.tooLarge",
+                Text(
+                    zh: "照片 \(bytes.count) 字节，超过 \(maxBytes) 字节的上限", en: "the photo has \(bytes.count) bytes, over the limit of \(maxBytes)"))
         }
         guard let format = ImageHeader.format(of: bytes) else {
-            throw GridError(.unsupportedMediaType, "attachment.notImage", Text(
-                zh: "上传内容不是 JPEG、PNG 或 WebP 图片（声明类型 \(declaredType)）",
-                en: "the upload is not a JPEG, PNG or WebP image (declared as \(declaredType))"))
+            throw GridError(
+                .unsupportedMediaType, "attachment.notImage",
+                Text(
+                    zh: "上传内容不是 JPEG、PNG 或 WebP 图片（声明类型 \(declaredType)）",
+                    en: "the upload is not a JPEG, PNG or WebP image (declared as \(declaredType))"))
         }
         guard format.contentType == declaredType else {
-            throw GridError(.unsupportedMediaType, "attachment.typeMismatch", Text(
-                zh: "声明类型为 \(declaredType)，内容却是 \(format.contentType)", en: "declared as \(declaredType) but the bytes are \(format.contentType)"))
+            throw GridError(
+                .unsupportedMediaType, "attachment.typeMismatch",
+                Text(
+                    zh: "声明类型为 \(declaredType)，内容却是 \(format.contentType)", en: "declared as \(declaredType) but the bytes are \(format.contentType)"))
         }
         let header: ImageHeader
         do {
             guard let read = try ImageHeader.read(bytes) else { preconditionFailure("a recognised format reads to a header or an error") }
             header = read
         } catch {
-            throw GridError(.unsupportedMediaType, "attachment.unreadable", Text(
-                zh: "无法读取 \(error.format.rawValue) 图片的头部：\(error.reason.zh)", en: "the \(error.format.rawValue) image's header cannot be read: \(error.reason.en)"))
+            throw GridError(
+                .unsupportedMediaType, "attachment.unreadable",
+                Text(
+                    zh: "无法读取 \(error.format.rawValue) 图片的头部：\(error.reason.zh)",
+                    en: "the \(error.format.rawValue) image's header cannot be read: \(error.reason.en)"))
         }
         try checkDimensions(header)
         guard existing < maxPerCase else {
-            throw GridError(.conflict, "attachment.tooMany", Text(
-                zh: "每个案件最多 \(maxPerCase) 张照片", en: "a case has at most \(maxPerCase) photos"))
+            throw GridError(
+                .conflict, "attachment.tooMany",
+                Text(
+                    zh: "每个案件最多 \(maxPerCase) 张照片", en: "a case has at most \(maxPerCase) photos"))
         }
         return header
     }
@@ -65,17 +82,23 @@ public enum AttachmentRules {
         let (width, height) = (header.width, header.height)
         let size = "\(width)×\(height)"
         guard width > 0, height > 0 else {
-            throw GridError(.badRequest, "attachment.badDimensions", Text(
-                zh: "图片尺寸为 \(size) 像素，宽和高都应大于 0", en: "the image is \(size) pixels; width and height must be above 0"))
+            throw GridError(
+                .badRequest, "attachment.badDimensions",
+                Text(
+                    zh: "图片尺寸为 \(size) 像素，宽和高都应大于 0", en: "the image is \(size) pixels; width and height must be above 0"))
         }
         guard width <= maxSide, height <= maxSide else {
-            throw GridError(.badRequest, "attachment.badDimensions", Text(
-                zh: "图片尺寸为 \(size) 像素，每边最多 \(maxSide) 像素", en: "the image is \(size) pixels; a side is at most \(maxSide)"))
+            throw GridError(
+                .badRequest, "attachment.badDimensions",
+                Text(
+                    zh: "图片尺寸为 \(size) 像素，每边最多 \(maxSide) 像素", en: "the image is \(size) pixels; a side is at most \(maxSide)"))
         }
         guard width * height <= maxPixels else {
-            throw GridError(.badRequest, "attachment.badDimensions", Text(
-                zh: "图片尺寸为 \(size) 像素（\(width * height) 像素），最多 \(maxPixels) 像素",
-                en: "the image is \(size) pixels (\(width * height) in all); at most \(maxPixels) are allowed"))
+            throw GridError(
+                .badRequest, "attachment.badDimensions",
+                Text(
+                    zh: "图片尺寸为 \(size) 像素（\(width * height) 像素），最多 \(maxPixels) 像素",
+                    en: "the image is \(size) pixels (\(width * height) in all); at most \(maxPixels) are allowed"))
         }
     }
 }

@@ -22,8 +22,10 @@ public struct CaseIntake: Sendable, Equatable, Codable {
     public static let maxReporterName = 50
     public static let maxReporterPhone = 30
 
-    public init(category: String?, grade: String? = nil, description: String, lat: Double?, lng: Double?, address: String? = nil, grid: String? = nil,
-                source: CaseSource, reporterName: String? = nil, reporterPhone: String? = nil) {
+    public init(
+        category: String?, grade: String? = nil, description: String, lat: Double?, lng: Double?, address: String? = nil, grid: String? = nil,
+        source: CaseSource, reporterName: String? = nil, reporterPhone: String? = nil
+    ) {
         self.category = category
         self.grade = grade
         self.description = description
@@ -54,30 +56,46 @@ public struct CaseIntake: Sendable, Equatable, Codable {
         if copy.description.isEmpty {
             errors.append(FieldError("description", "field.required", Text(zh: "请描述问题", en: "describe the problem")))
         }
-        for (field, value, limit) in [("description", Optional(copy.description), Self.maxDescription), ("address", copy.address, Self.maxAddress),
-                                      ("reporterName", copy.reporterName, Self.maxReporterName),
-                                      ("reporterPhone", copy.reporterPhone, Self.maxReporterPhone)]
-        {
+        for (field, value, limit) in [
+            ("description", Optional(copy.description), Self.maxDescription), ("address", copy.address, Self.maxAddress),
+            ("reporterName", copy.reporterName, Self.maxReporterName),
+            ("reporterPhone", copy.reporterPhone, Self.maxReporterPhone),
+        ] {
             if let value, value.count > limit {
-                errors.append(FieldError(field, "field.tooLong", Text(zh: "\(field) 最多 \(limit) 个字符，实际 \(value.count) 个",
-                                                                     en: "\(field) is at most \(limit) characters, got \(value.count)")))
+                errors.append(
+                    FieldError(
+                        field, "field.tooLong",
+                        Text(
+                            zh: "\(field) 最多 \(limit) 个字符，实际 \(value.count) 个",
+                            en: "\(field) is at most \(limit) characters, got \(value.count)")))
             }
         }
         if let phone = copy.reporterPhone, !phone.allSatisfy({ $0.isASCII && ($0.isNumber || "+- ".contains($0)) }) {
-            errors.append(FieldError("reporterPhone", "field.badPhone", Text(zh: "联系电话只能含数字、空格、+ 和 -，实际为“\(phone)”",
-                                                                           en: "a phone number has only digits, spaces, + and -, got '\(phone)'")))
+            errors.append(
+                FieldError(
+                    "reporterPhone", "field.badPhone",
+                    Text(
+                        zh: "联系电话只能含数字、空格、+ 和 -，实际为“\(phone)”",
+                        en: "a phone number has only digits, spaces, + and -, got '\(phone)'")))
         }
         switch (lat, lng) {
         case let (lat?, lng?):
             if Coordinate(lng: lng, lat: lat) == nil {
-                errors.append(FieldError("lat,lng", "geo.badCoordinate", Text(zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度",
-                                                                            en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")))
+                errors.append(
+                    FieldError(
+                        "lat,lng", "geo.badCoordinate",
+                        Text(
+                            zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度",
+                            en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")))
             }
         case (nil, nil):
             if copy.address == nil || copy.grid == nil {
-                errors.append(FieldError("lat,lng", "case.placeRequired", Text(
-                    zh: "请给出上报位置（lat、lng），或给出地址（address）及其所在网格的编码（grid）",
-                    en: "give the point (lat, lng), or an address with the code of its grid (grid)")))
+                errors.append(
+                    FieldError(
+                        "lat,lng", "case.placeRequired",
+                        Text(
+                            zh: "请给出上报位置（lat、lng），或给出地址（address）及其所在网格的编码（grid）",
+                            en: "give the point (lat, lng), or an address with the code of its grid (grid)")))
             }
         default:
             errors.append(FieldError("lat,lng", "geo.badCoordinate", Text(zh: "lat 与 lng 须同时给出", en: "lat and lng go together")))

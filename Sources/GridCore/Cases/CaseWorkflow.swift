@@ -222,21 +222,28 @@ public enum CaseWorkflow {
     public static func check(_ action: CaseAction, in state: CaseState, roles: Set<Role>, fields: Set<CaseField>) throws -> CaseTransition {
         guard let transition = transition(from: state, action) else {
             let allowed = actions(from: state).map(\.rawValue).joined(separator: ", ")
-            throw GridError(.conflict, "case.transition.notAllowed", Text(
-                zh: "案件处于“\(state.label.zh)”状态，不能“\(action.label.zh)”（可执行：\(allowed.isEmpty ? "无" : allowed)）",
-                en: "a case that is \(state.label.en) cannot be '\(action.rawValue)' (allowed: \(allowed.isEmpty ? "none" : allowed))"))
+            throw GridError(
+                .conflict, "case.transition.notAllowed",
+                Text(
+                    zh: "案件处于“\(state.label.zh)”状态，不能“\(action.label.zh)”（可执行：\(allowed.isEmpty ? "无" : allowed)）",
+                    en: "a case that is \(state.label.en) cannot be '\(action.rawValue)' (allowed: \(allowed.isEmpty ? "none" : allowed))"))
         }
         guard !transition.roles.isDisjoint(with: roles) else {
             let needed = transition.roles.map(\.rawValue).sorted().joined(separator: ", ")
-            throw GridError(.forbidden, "case.transition.roleNotAllowed", Text(
-                zh: "“\(action.label.zh)”需要以下角色之一：\(needed)", en: "'\(action.rawValue)' needs one of the roles: \(needed)"))
+            throw GridError(
+                .forbidden, "case.transition.roleNotAllowed",
+                Text(
+                    zh: "“\(action.label.zh)”需要以下角色之一：\(needed)", en: "'\(action.rawValue)' needs one of the roles: \(needed)"))
         }
         let missing = CaseField.allCases.filter { transition.required.contains($0) && !fields.contains($0) }
         guard missing.isEmpty else {
-            throw GridError.invalid(missing.map { field in
-                FieldError(field.rawValue, "field.required", Text(
-                    zh: "“\(action.label.zh)”需要填写 \(field.rawValue)", en: "'\(action.rawValue)' needs \(field.rawValue)"))
-            })
+            throw GridError.invalid(
+                missing.map { field in
+                    FieldError(
+                        field.rawValue, "field.required",
+                        Text(
+                            zh: "“\(action.label.zh)”需要填写 \(field.rawValue)", en: "'\(action.rawValue)' needs \(field.rawValue)"))
+                })
         }
         return transition
     }

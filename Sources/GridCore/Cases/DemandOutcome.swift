@@ -69,18 +69,26 @@ public struct CaseClosing: Sendable, Equatable, Codable {
     /// outcome and the reply (not in the future); an explanation needs its reason and planned
     /// date; a referral whom to; a case closed before its check (from `handled`) cannot be resolved.
     /// A case that is not a demand closes as resolved unless told otherwise.
-    public static func checked(outcome: DemandOutcome?, explanation: String?, plannedDate: String?, referredTo: String?, reply: ReporterReply?,
-                               source: CaseSource, state: CaseState, now: Date) throws -> CaseClosing {
+    public static func checked(
+        outcome: DemandOutcome?, explanation: String?, plannedDate: String?, referredTo: String?, reply: ReporterReply?,
+        source: CaseSource, state: CaseState, now: Date
+    ) throws -> CaseClosing {
         var errors: [FieldError] = []
         func blank(_ text: String?) -> Bool { text?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true }
         if source.isDemand && outcome == nil {
-            errors.append(FieldError("outcome", "field.required", Text(
-                zh: "群众诉求结案须说明结果（\(DemandOutcome.allCases.map(\.rawValue).joined(separator: "、"))）",
-                en: "closing a resident's demand needs its outcome (\(DemandOutcome.allCases.map(\.rawValue).joined(separator: ", ")))")))
+            errors.append(
+                FieldError(
+                    "outcome", "field.required",
+                    Text(
+                        zh: "群众诉求结案须说明结果（\(DemandOutcome.allCases.map(\.rawValue).joined(separator: "、"))）",
+                        en: "closing a resident's demand needs its outcome (\(DemandOutcome.allCases.map(\.rawValue).joined(separator: ", ")))")))
         }
         if source.isDemand && reply == nil {
-            errors.append(FieldError("reply", "field.required", Text(
-                zh: "群众诉求结案须记录对诉求人的答复（答复人、方式、时间）", en: "closing a resident's demand needs the reply given to them (who, how, when)")))
+            errors.append(
+                FieldError(
+                    "reply", "field.required",
+                    Text(
+                        zh: "群众诉求结案须记录对诉求人的答复（答复人、方式、时间）", en: "closing a resident's demand needs the reply given to them (who, how, when)")))
         }
         let outcome = outcome ?? .resolved
         var date: LocalDate?
@@ -93,8 +101,12 @@ public struct CaseClosing: Sendable, Equatable, Codable {
             if let plannedDate {
                 date = LocalDate(plannedDate)
                 if date == nil {
-                    errors.append(FieldError("plannedDate", "field.format", Text(zh: "计划日期应为 YYYY-MM-DD，实际为“\(plannedDate)”",
-                                                                                en: "plannedDate is YYYY-MM-DD, got '\(plannedDate)'")))
+                    errors.append(
+                        FieldError(
+                            "plannedDate", "field.format",
+                            Text(
+                                zh: "计划日期应为 YYYY-MM-DD，实际为“\(plannedDate)”",
+                                en: "plannedDate is YYYY-MM-DD, got '\(plannedDate)'")))
                 }
             } else {
                 errors.append(FieldError("plannedDate", "field.required", Text(zh: "解释说明须给出计划解决日期", en: "an explanation needs the planned date")))
@@ -105,9 +117,12 @@ public struct CaseClosing: Sendable, Equatable, Codable {
             }
         }
         if state == .handled && outcome == .resolved {
-            errors.append(FieldError("outcome", "case.close.notChecked", Text(
-                zh: "已解决的案件须先经核查再结案；未核查即结案只适用于解释说明或转办",
-                en: "a resolved case is checked before it closes; closing without a check is for an explanation or a referral")))
+            errors.append(
+                FieldError(
+                    "outcome", "case.close.notChecked",
+                    Text(
+                        zh: "已解决的案件须先经核查再结案；未核查即结案只适用于解释说明或转办",
+                        en: "a resolved case is checked before it closes; closing without a check is for an explanation or a referral")))
         }
         if let reply {
             if reply.by.trimmingCharacters(in: .whitespaces).isEmpty || reply.by.count > 50 {
@@ -117,15 +132,17 @@ public struct CaseClosing: Sendable, Equatable, Codable {
                 errors.append(FieldError("reply.at", "field.future", Text(zh: "答复时间不能晚于现在", en: "reply.at cannot be in the future")))
             }
             if let content = reply.content, content.count > maxText {
-                errors.append(FieldError("reply.content", "field.tooLong", Text(zh: "答复内容最多 \(maxText) 个字符", en: "reply.content is at most \(maxText) characters")))
+                errors.append(
+                    FieldError("reply.content", "field.tooLong", Text(zh: "答复内容最多 \(maxText) 个字符", en: "reply.content is at most \(maxText) characters")))
             }
         }
         for (field, text) in [("reason", explanation), ("referredTo", referredTo)] where (text?.count ?? 0) > maxText {
             errors.append(FieldError(field, "field.tooLong", Text(zh: "\(field) 最多 \(maxText) 个字符", en: "\(field) is at most \(maxText) characters")))
         }
         guard errors.isEmpty else { throw GridError.invalid(errors) }
-        return CaseClosing(outcome: outcome, explanation: outcome == .explained ? explanation : nil, plannedDate: date,
-                           referredTo: outcome == .referred ? referredTo : nil, reply: reply)
+        return CaseClosing(
+            outcome: outcome, explanation: outcome == .explained ? explanation : nil, plannedDate: date,
+            referredTo: outcome == .referred ? referredTo : nil, reply: reply)
     }
 }
 
@@ -147,11 +164,15 @@ public struct CaseCallback: Sendable, Equatable, Codable {
     public func checked() throws -> CaseCallback {
         var errors: [FieldError] = []
         if !contacted && (resolved != nil || satisfaction != nil) {
-            errors.append(FieldError("contacted", "callback.notContacted", Text(
-                zh: "未联系上诉求人时不能记录解决情况或满意度", en: "a call-back that did not reach the reporter records no resolution or satisfaction")))
+            errors.append(
+                FieldError(
+                    "contacted", "callback.notContacted",
+                    Text(
+                        zh: "未联系上诉求人时不能记录解决情况或满意度", en: "a call-back that did not reach the reporter records no resolution or satisfaction")))
         }
         if let note, note.count > CaseClosing.maxText {
-            errors.append(FieldError("note", "field.tooLong", Text(zh: "备注最多 \(CaseClosing.maxText) 个字符", en: "note is at most \(CaseClosing.maxText) characters")))
+            errors.append(
+                FieldError("note", "field.tooLong", Text(zh: "备注最多 \(CaseClosing.maxText) 个字符", en: "note is at most \(CaseClosing.maxText) characters")))
         }
         guard errors.isEmpty else { throw GridError.invalid(errors) }
         return self

@@ -47,8 +47,9 @@ public struct AnchoredDay: Sendable, Equatable {
 
     public init(day: LocalDate, heads: [ChainHead], digest: DigestFunction) {
         let sorted = heads.sorted { $0.caseId < $1.caseId }
-        self.init(day: day, heads: sorted, cases: sorted.count, events: sorted.reduce(0) { $0 + $1.seq },
-                  root: MerkleTree.root(texts: sorted.map(\.leaf), digest: digest))
+        self.init(
+            day: day, heads: sorted, cases: sorted.count, events: sorted.reduce(0) { $0 + $1.seq },
+            root: MerkleTree.root(texts: sorted.map(\.leaf), digest: digest))
     }
 
     /// A day as an anchor file states it.
@@ -81,9 +82,10 @@ public struct DistrictAnchor: Sendable, Equatable {
     public init(code: String, tenantId: Int64, taken: Date, heads: [(day: LocalDate, head: ChainHead)], digest: DigestFunction) {
         let byDay = Dictionary(grouping: heads, by: \.day)
         let days = byDay.keys.sorted().map { AnchoredDay(day: $0, heads: byDay[$0]!.map(\.head), digest: digest) }
-        self.init(code: code, tenantId: tenantId, taken: Date(timeIntervalSince1970: taken.timeIntervalSince1970.rounded(.down)), days: days,
-                  cases: days.reduce(0) { $0 + $1.cases }, events: days.reduce(0) { $0 + $1.events },
-                  root: MerkleTree.root(texts: days.map(\.leaf), digest: digest))
+        self.init(
+            code: code, tenantId: tenantId, taken: Date(timeIntervalSince1970: taken.timeIntervalSince1970.rounded(.down)), days: days,
+            cases: days.reduce(0) { $0 + $1.cases }, events: days.reduce(0) { $0 + $1.events },
+            root: MerkleTree.root(texts: days.map(\.leaf), digest: digest))
     }
 
     /// A district as an anchor file states it.
@@ -133,8 +135,10 @@ public struct DistrictAnchor: Sendable, Equatable {
                 }
             }
             if MerkleTree.root(texts: leaves, digest: digest) != day.root || intactCases != day.cases {
-                findings.append(.dayChanged(district: code, day: day.day, anchoredCases: day.cases, anchoredEvents: day.events,
-                                            intactCases: intactCases, intactEvents: intactEvents))
+                findings.append(
+                    .dayChanged(
+                        district: code, day: day.day, anchoredCases: day.cases, anchoredEvents: day.events,
+                        intactCases: intactCases, intactEvents: intactEvents))
             }
             findings += cases
         }
@@ -180,29 +184,43 @@ public enum AnchorFinding: Sendable, Equatable {
     public var text: Text {
         switch self {
         case .caseDeleted(let district, let day, let head):
-            Text(zh: "\(district) \(day)：案件 \(head.number)（id \(head.caseId)）在锚点中（至事件 \(head.seq)），数据库中已没有：案件被删除",
-                 en: "\(district) \(day): case \(head.number) (id \(head.caseId)) is in the anchor (up to event \(head.seq)) but not in the database: the case was deleted")
+            Text(
+                zh: "\(district) \(day)：案件 \(head.number)（id \(head.caseId)）在锚点中（至事件 \(head.seq)），数据库中已没有：案件被删除",
+                en:
+                    "\(district) \(day): case \(head.number) (id \(head.caseId)) is in the anchor (up to event \(head.seq)) but not in the database: the case was deleted"
+            )
         case .caseRewound(let district, let day, let head, let lastSeq):
-            Text(zh: "\(district) \(day)：案件 \(head.number)（id \(head.caseId)）锚定时历史至事件 \(head.seq)，现在只到事件 \(lastSeq)：事件被删除，案件被回退",
-                 en: "\(district) \(day): case \(head.number) (id \(head.caseId)) was anchored with its history up to event \(head.seq), which now ends at event \(lastSeq): events were deleted and the case rewound")
+            Text(
+                zh: "\(district) \(day)：案件 \(head.number)（id \(head.caseId)）锚定时历史至事件 \(head.seq)，现在只到事件 \(lastSeq)：事件被删除，案件被回退",
+                en:
+                    "\(district) \(day): case \(head.number) (id \(head.caseId)) was anchored with its history up to event \(head.seq), which now ends at event \(lastSeq): events were deleted and the case rewound"
+            )
         case .caseRehashed(let district, let day, let head):
-            Text(zh: "\(district) \(day)：案件 \(head.number)（id \(head.caseId)）的事件 \(head.seq) 与锚定的哈希不同：历史被修改后重新计算了哈希链",
-                 en: "\(district) \(day): case \(head.number) (id \(head.caseId)) event \(head.seq) no longer has its anchored hash: the history was edited and its chain re-hashed")
+            Text(
+                zh: "\(district) \(day)：案件 \(head.number)（id \(head.caseId)）的事件 \(head.seq) 与锚定的哈希不同：历史被修改后重新计算了哈希链",
+                en:
+                    "\(district) \(day): case \(head.number) (id \(head.caseId)) event \(head.seq) no longer has its anchored hash: the history was edited and its chain re-hashed"
+            )
         case .dayChanged(let district, let day, let anchoredCases, let anchoredEvents, let intactCases, let intactEvents):
-            Text(zh: "\(district) \(day)：当天锚定的案件与锚点的根哈希不符（锚定 \(anchoredCases) 件、\(anchoredEvents) 个事件，完好 \(intactCases) 件、\(intactEvents) 个事件）",
-                 en: "\(district) \(day): the day's anchored cases no longer hash to its root (anchored \(anchoredCases) cases, \(anchoredEvents) events; intact \(intactCases) cases, \(intactEvents) events)")
+            Text(
+                zh: "\(district) \(day)：当天锚定的案件与锚点的根哈希不符（锚定 \(anchoredCases) 件、\(anchoredEvents) 个事件，完好 \(intactCases) 件、\(intactEvents) 个事件）",
+                en:
+                    "\(district) \(day): the day's anchored cases no longer hash to its root (anchored \(anchoredCases) cases, \(anchoredEvents) events; intact \(intactCases) cases, \(intactEvents) events)"
+            )
         case .districtMissing(let district, let tenantId):
             Text(zh: "区 \(district)（租户 \(tenantId)）在锚点中，数据库中已没有", en: "district \(district) (tenant \(tenantId)) is in the anchor but not in the database")
         case .districtReplaced(let district, let anchoredId, let currentId):
-            Text(zh: "区 \(district) 锚定时是租户 \(anchoredId)，现在是租户 \(currentId)：原来的区被删除后重建",
-                 en: "district \(district) was tenant \(anchoredId) when anchored and is tenant \(currentId) now: the district was deleted and created again")
+            Text(
+                zh: "区 \(district) 锚定时是租户 \(anchoredId)，现在是租户 \(currentId)：原来的区被删除后重建",
+                en: "district \(district) was tenant \(anchoredId) when anchored and is tenant \(currentId) now: the district was deleted and created again")
         case .districtNotAnchored(let district):
             Text(zh: "锚点中没有区 \(district)", en: "the anchor has no district \(district)")
         case .fileInconsistent(let what):
             Text(zh: "锚点文件本身对不上：\(what.zh)（文件被改动或损坏）", en: "the anchor file does not add up: \(what.en) (it was altered or damaged)")
         case .rootNotExpected(let expected, let found):
-            Text(zh: "锚点文件的根哈希是 \(found)，不是另行保存的 \(expected)：这不是当初写下的那份锚点",
-                 en: "the anchor file's root is \(found), not the \(expected) kept elsewhere: this is not the anchor that was written")
+            Text(
+                zh: "锚点文件的根哈希是 \(found)，不是另行保存的 \(expected)：这不是当初写下的那份锚点",
+                en: "the anchor file's root is \(found), not the \(expected) kept elsewhere: this is not the anchor that was written")
         }
     }
 }
@@ -235,8 +253,9 @@ public struct HistoryAnchor: Sendable, Equatable {
 
     public init(districts: [DistrictAnchor], digest: DigestFunction) {
         let sorted = districts.sorted { $0.code < $1.code }
-        self.init(districts: sorted, cases: sorted.reduce(0) { $0 + $1.cases }, events: sorted.reduce(0) { $0 + $1.events },
-                  root: MerkleTree.root(texts: sorted.map(\.leaf), digest: digest))
+        self.init(
+            districts: sorted, cases: sorted.reduce(0) { $0 + $1.cases }, events: sorted.reduce(0) { $0 + $1.events },
+            root: MerkleTree.root(texts: sorted.map(\.leaf), digest: digest))
     }
 
     init(districts: [DistrictAnchor], cases: Int, events: Int64, root: [UInt8]) {
@@ -320,35 +339,50 @@ public struct HistoryAnchor: Sendable, Equatable {
                 open = (fields[1], try field(2, "tenant id", { Int64($0) }), try field(3, "time", { try? Date.ISO8601FormatStyle().parse($0) }))
             case "case":
                 guard open != nil else { throw bad("case 行应在 district 行之后", "a case line comes after a district line") }
-                let head = ChainHead(caseId: try field(2, "case id", { Int64($0) }), number: fields[5], seq: try field(3, "seq", { Int64($0) }),
-                                     hash: try field(4, "hash", hash))
+                let head = ChainHead(
+                    caseId: try field(2, "case id", { Int64($0) }), number: fields[5], seq: try field(3, "seq", { Int64($0) }),
+                    hash: try field(4, "hash", hash))
                 pending[try field(1, "day", date), default: []].append(head)
             case "day":
                 guard open != nil else { throw bad("day 行应在 district 行之后", "a day line comes after a district line") }
                 let day = try field(1, "day", date)
-                days.append(AnchoredDay(day: day, heads: pending.removeValue(forKey: day) ?? [], cases: try field(2, "cases", { Int($0) }),
-                                        events: try field(3, "events", { Int64($0) }), root: try field(4, "root", hash)))
+                days.append(
+                    AnchoredDay(
+                        day: day, heads: pending.removeValue(forKey: day) ?? [], cases: try field(2, "cases", { Int($0) }),
+                        events: try field(3, "events", { Int64($0) }), root: try field(4, "root", hash)))
             case "total":
-                guard let district = open, district.code == fields[1] else { throw bad("total 行与 district 行的区不一致", "the total line names another district than its district line") }
+                guard let district = open, district.code == fields[1] else {
+                    throw bad("total 行与 district 行的区不一致", "the total line names another district than its district line")
+                }
                 if let day = pending.keys.min() { throw bad("\(day) 的案件没有 day 行", "the cases of \(day) have no day line") }
-                districts.append(DistrictAnchor(code: district.code, tenantId: district.tenantId, taken: district.taken, days: days,
-                                                cases: try field(2, "cases", { Int($0) }), events: try field(3, "events", { Int64($0) }),
-                                                root: try field(4, "root", hash)))
+                districts.append(
+                    DistrictAnchor(
+                        code: district.code, tenantId: district.tenantId, taken: district.taken, days: days,
+                        cases: try field(2, "cases", { Int($0) }), events: try field(3, "events", { Int64($0) }),
+                        root: try field(4, "root", hash)))
                 open = nil
                 days = []
             default:
                 guard open == nil else { throw bad("root 行之前的区没有 total 行", "the district before the root line has no total line") }
-                total = (try field(1, "districts", { Int($0) }), try field(2, "cases", { Int($0) }), try field(3, "events", { Int64($0) }),
-                         try field(4, "root", hash))
+                total = (
+                    try field(1, "districts", { Int($0) }), try field(2, "cases", { Int($0) }), try field(3, "events", { Int64($0) }),
+                    try field(4, "root", hash)
+                )
             }
         }
         guard let total else {
-            throw GridError(.badRequest, "anchor.incomplete", Text(zh: "锚点文件不完整：没有 root 行（文件被截断？）",
-                                                                   en: "the anchor file is incomplete: it has no root line (was it cut short?)"))
+            throw GridError(
+                .badRequest, "anchor.incomplete",
+                Text(
+                    zh: "锚点文件不完整：没有 root 行（文件被截断？）",
+                    en: "the anchor file is incomplete: it has no root line (was it cut short?)"))
         }
         if total.districts != districts.count {
-            throw GridError(.badRequest, "anchor.incomplete", Text(zh: "锚点文件的 root 行说有 \(total.districts) 个区，文件中有 \(districts.count) 个",
-                                                                   en: "the anchor's root line counts \(total.districts) districts, the file holds \(districts.count)"))
+            throw GridError(
+                .badRequest, "anchor.incomplete",
+                Text(
+                    zh: "锚点文件的 root 行说有 \(total.districts) 个区，文件中有 \(districts.count) 个",
+                    en: "the anchor's root line counts \(total.districts) districts, the file holds \(districts.count)"))
         }
         return HistoryAnchor(districts: districts, cases: total.cases, events: total.events, root: total.root)
     }
@@ -362,18 +396,23 @@ public struct HistoryAnchor: Sendable, Equatable {
         for (stated, computed) in zip(districts, rebuilt) where stated != computed {
             let statedDays = Dictionary(stated.days.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
             for day in computed.days where statedDays[day.day].map({ ($0.cases, $0.events, $0.root) != (day.cases, day.events, day.root) }) ?? true {
-                differs("\(stated.code) \(day.day) 的 case 行合计 \(day.cases) 件、\(day.events) 个事件，根哈希 \(Self.hex(day.root))，与 day 行不符",
-                        "\(stated.code) \(day.day): its case lines add up to \(day.cases) cases, \(day.events) events, root \(Self.hex(day.root)), not what its day line says")
+                differs(
+                    "\(stated.code) \(day.day) 的 case 行合计 \(day.cases) 件、\(day.events) 个事件，根哈希 \(Self.hex(day.root))，与 day 行不符",
+                    "\(stated.code) \(day.day): its case lines add up to \(day.cases) cases, \(day.events) events, root \(Self.hex(day.root)), not what its day line says"
+                )
             }
             if (stated.cases, stated.events, stated.root) != (computed.cases, computed.events, computed.root) {
-                differs("\(stated.code) 的各天合计 \(computed.cases) 件、\(computed.events) 个事件，根哈希 \(Self.hex(computed.root))，与 total 行不符",
-                        "\(stated.code): its days add up to \(computed.cases) cases, \(computed.events) events, root \(Self.hex(computed.root)), not what its total line says")
+                differs(
+                    "\(stated.code) 的各天合计 \(computed.cases) 件、\(computed.events) 个事件，根哈希 \(Self.hex(computed.root))，与 total 行不符",
+                    "\(stated.code): its days add up to \(computed.cases) cases, \(computed.events) events, root \(Self.hex(computed.root)), not what its total line says"
+                )
             }
         }
         let whole = HistoryAnchor(districts: rebuilt, digest: digest)
         if (whole.cases, whole.events, whole.root) != (cases, events, root) {
-            differs("各区合计 \(whole.cases) 件、\(whole.events) 个事件，根哈希 \(whole.rootHex)，与 root 行不符",
-                    "its districts add up to \(whole.cases) cases, \(whole.events) events, root \(whole.rootHex), not what its root line says")
+            differs(
+                "各区合计 \(whole.cases) 件、\(whole.events) 个事件，根哈希 \(whole.rootHex)，与 root 行不符",
+                "its districts add up to \(whole.cases) cases, \(whole.events) events, root \(whole.rootHex), not what its root line says")
         }
         if let expectedRoot, expectedRoot.lowercased() != rootHex {
             findings.append(.rootNotExpected(expected: expectedRoot.lowercased(), found: rootHex))

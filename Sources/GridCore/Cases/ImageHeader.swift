@@ -4,7 +4,9 @@
 /// its first bytes say; every read is bounds-checked, so a cut or hostile file only fails to decode.
 public struct ImageHeader: Sendable, Equatable {
     public enum Format: String, Sendable, CaseIterable {
-        case png = "PNG", jpeg = "JPEG", webp = "WebP"
+        case png = "PNG"
+        case jpeg = "JPEG"
+        case webp = "WebP"
 
         public var contentType: String {
             switch self {
@@ -112,8 +114,9 @@ public struct ImageHeader: Sendable, Equatable {
                 throw Unreadable(.jpeg, zh: "标记 0x\(hex(marker)) 的段长度 \(length) 无效", en: "marker 0x\(hex(marker)) has an invalid segment length \(length)")
             }
             if otherFrames.contains(marker) {
-                throw Unreadable(.jpeg, zh: "编码方式 SOF 0x\(hex(marker)) 不受支持（仅支持基线、扩展和渐进式）",
-                                 en: "coding process SOF 0x\(hex(marker)) is not supported (baseline, extended and progressive are)")
+                throw Unreadable(
+                    .jpeg, zh: "编码方式 SOF 0x\(hex(marker)) 不受支持（仅支持基线、扩展和渐进式）",
+                    en: "coding process SOF 0x\(hex(marker)) is not supported (baseline, extended and progressive are)")
             }
             if readableFrames.contains(marker) {
                 // Precision, height, width, component count, three bytes per component.
@@ -134,8 +137,9 @@ public struct ImageHeader: Sendable, Equatable {
             throw Unreadable(.webp, zh: "文件在第一个块头之前就截断了", en: "the file ends before its first chunk header")
         }
         guard riffSize + 8 <= bytes.count, 20 + chunkSize <= bytes.count else {
-            throw Unreadable(.webp, zh: "RIFF 容器声明 \(riffSize + 8) 字节、首块 \(chunkSize) 字节，文件只有 \(bytes.count) 字节",
-                             en: "the RIFF container claims \(riffSize + 8) bytes and its first chunk \(chunkSize), but the file has \(bytes.count)")
+            throw Unreadable(
+                .webp, zh: "RIFF 容器声明 \(riffSize + 8) 字节、首块 \(chunkSize) 字节，文件只有 \(bytes.count) 字节",
+                en: "the RIFF container claims \(riffSize + 8) bytes and its first chunk \(chunkSize), but the file has \(bytes.count)")
         }
         let data = Array(bytes[20..<(20 + chunkSize)])
         let fourCC = String(decoding: bytes[12..<16], as: UTF8.self)

@@ -17,8 +17,10 @@ public struct StageClock: Sendable, Equatable {
     /// Work seconds past the deadline when it stopped: 0 on time, nil while it runs.
     public var lateSeconds: Int64?
 
-    public init(id: Int64, stage: Stage, startedAt: Date, due: Date, warnAt: Date, redAt: Date, light: TrafficLight = .green,
-                stoppedAt: Date? = nil, lateSeconds: Int64? = nil) {
+    public init(
+        id: Int64, stage: Stage, startedAt: Date, due: Date, warnAt: Date, redAt: Date, light: TrafficLight = .green,
+        stoppedAt: Date? = nil, lateSeconds: Int64? = nil
+    ) {
         self.id = id
         self.stage = stage
         self.startedAt = startedAt

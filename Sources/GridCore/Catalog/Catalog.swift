@@ -98,9 +98,11 @@ public struct CategoryEntry: Sendable, Equatable, Codable {
     public var assistingDepartments: [String]
     public var defaultLevel: HandlingLevel?
 
-    public init(code: String, parentCode: String? = nil, name: String, kind: CategoryKind, isPublic: Bool = false,
-                filingStandard: String? = nil, closingStandard: String? = nil, grades: [Grade] = [], leadDepartment: String? = nil,
-                assistingDepartments: [String] = [], defaultLevel: HandlingLevel? = nil) {
+    public init(
+        code: String, parentCode: String? = nil, name: String, kind: CategoryKind, isPublic: Bool = false,
+        filingStandard: String? = nil, closingStandard: String? = nil, grades: [Grade] = [], leadDepartment: String? = nil,
+        assistingDepartments: [String] = [], defaultLevel: HandlingLevel? = nil
+    ) {
         self.code = code
         self.parentCode = parentCode
         self.name = name
@@ -142,7 +144,6 @@ public struct CategoryEntry: Sendable, Equatable, Codable {
 
     /// The grade the list marks default, else the least urgent (never simply the first listed).
     public var defaultGrade: Grade? { grades.first(where: \.isDefault) ?? Grade.leastUrgent(grades) }
-
 
 }
 

@@ -17,7 +17,8 @@ public enum CatalogPlanner {
         top.rejectUnknownKeys(["profile", "name", "categories"])
         let profile = top.string("profile"), name = top.string("name")
         guard let items = document["categories"]?.array else {
-            throw GridError.invalid(top.errors + [FieldError("categories", "catalog.noCategories", Text(zh: "缺少 categories 数组", en: "categories must be an array"))])
+            throw GridError.invalid(
+                top.errors + [FieldError("categories", "catalog.noCategories", Text(zh: "缺少 categories 数组", en: "categories must be an array"))])
         }
         errors = top.errors
         var entries: [CategoryEntry] = []
@@ -63,8 +64,9 @@ public enum CatalogPlanner {
         }
         errors.append(contentsOf: r.errors)
         guard r.errors.isEmpty, let code, let name, let kind else { return nil }
-        return CategoryEntry(code: code, parentCode: parentCode, name: name, kind: kind, isPublic: isPublic, filingStandard: filing,
-                             closingStandard: closing, grades: grades, leadDepartment: lead, assistingDepartments: assisting, defaultLevel: level)
+        return CategoryEntry(
+            code: code, parentCode: parentCode, name: name, kind: kind, isPublic: isPublic, filingStandard: filing,
+            closingStandard: closing, grades: grades, leadDepartment: lead, assistingDepartments: assisting, defaultLevel: level)
     }
 
     /// What an import will do: the entries to write, parents before children.
@@ -77,48 +79,66 @@ public enum CatalogPlanner {
 
     /// Checks `entries` merged over `existing` (by code): codes, parents, cycles, grades and
     /// departments. Entries equal to what is stored are left out of the plan.
-    public static func plan(_ entries: [CategoryEntry], existing: [CategoryEntry], departmentCodes: Set<String>,
-                            source: (Int) -> String = { "categories[\($0)]" }) throws(GridError) -> Plan {
+    public static func plan(
+        _ entries: [CategoryEntry], existing: [CategoryEntry], departmentCodes: Set<String>,
+        source: (Int) -> String = { "categories[\($0)]" }
+    ) throws(GridError) -> Plan {
         var errors: [FieldError] = []
         var merged: [String: CategoryEntry] = Dictionary(existing.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var firstIndex: [String: Int] = [:]
         for (i, entry) in entries.enumerated() {
             let at = source(i)
             if let earlier = firstIndex[entry.code] {
-                errors.append(FieldError("\(at).code", "catalog.duplicateCode",
-                    Text(zh: "编码“\(entry.code)”重复（已在 \(source(earlier)) 出现）", en: "code '\(entry.code)' appears twice (first at \(source(earlier)))")))
+                errors.append(
+                    FieldError(
+                        "\(at).code", "catalog.duplicateCode",
+                        Text(zh: "编码“\(entry.code)”重复（已在 \(source(earlier)) 出现）", en: "code '\(entry.code)' appears twice (first at \(source(earlier)))")))
                 continue
             }
             firstIndex[entry.code] = i
             if entry.code.range(of: codePattern, options: .regularExpression) == nil {
-                errors.append(FieldError("\(at).code", "catalog.badCode",
-                    Text(zh: "编码“\(entry.code)”只能含字母、数字、_ 和 -，且不超过 32 位", en: "code '\(entry.code)' may hold letters, digits, _ and - only (≤ 32)")))
+                errors.append(
+                    FieldError(
+                        "\(at).code", "catalog.badCode",
+                        Text(zh: "编码“\(entry.code)”只能含字母、数字、_ 和 -，且不超过 32 位", en: "code '\(entry.code)' may hold letters, digits, _ and - only (≤ 32)")))
             }
             if entry.parentCode == entry.code {
-                errors.append(FieldError("\(at).parentCode", "catalog.selfParent", Text(zh: "“\(entry.code)”不能是自己的上级", en: "'\(entry.code)' cannot be its own parent")))
+                errors.append(
+                    FieldError("\(at).parentCode", "catalog.selfParent", Text(zh: "“\(entry.code)”不能是自己的上级", en: "'\(entry.code)' cannot be its own parent")))
             }
             var seen = Set<String>()
             for (g, grade) in entry.grades.enumerated() where !seen.insert(grade.key).inserted {
-                errors.append(FieldError("\(at).grades[\(g)].key", "catalog.duplicateGrade",
-                    Text(zh: "等级“\(grade.key)”重复", en: "grade '\(grade.key)' appears twice")))
+                errors.append(
+                    FieldError(
+                        "\(at).grades[\(g)].key", "catalog.duplicateGrade",
+                        Text(zh: "等级“\(grade.key)”重复", en: "grade '\(grade.key)' appears twice")))
             }
             let defaults = entry.grades.filter(\.isDefault).map(\.key)
             if defaults.count > 1 {
-                errors.append(FieldError("\(at).grades", "catalog.twoDefaultGrades", Text(
-                    zh: "事项“\(entry.code)”只能有一个默认等级，实际有 \(defaults.joined(separator: "、"))",
-                    en: "item '\(entry.code)' may have one default grade, got \(defaults.joined(separator: ", "))")))
+                errors.append(
+                    FieldError(
+                        "\(at).grades", "catalog.twoDefaultGrades",
+                        Text(
+                            zh: "事项“\(entry.code)”只能有一个默认等级，实际有 \(defaults.joined(separator: "、"))",
+                            en: "item '\(entry.code)' may have one default grade, got \(defaults.joined(separator: ", "))")))
             }
             if let lead = entry.leadDepartment, !departmentCodes.contains(lead) {
-                errors.append(FieldError("\(at).leadDepartment", "department.unknown",
-                    Text(zh: "部门“\(lead)”不存在", en: "department '\(lead)' does not exist")))
+                errors.append(
+                    FieldError(
+                        "\(at).leadDepartment", "department.unknown",
+                        Text(zh: "部门“\(lead)”不存在", en: "department '\(lead)' does not exist")))
             }
             for (k, department) in entry.assistingDepartments.enumerated() where !departmentCodes.contains(department) {
-                errors.append(FieldError("\(at).assistingDepartments[\(k)]", "department.unknown",
-                    Text(zh: "部门“\(department)”不存在", en: "department '\(department)' does not exist")))
+                errors.append(
+                    FieldError(
+                        "\(at).assistingDepartments[\(k)]", "department.unknown",
+                        Text(zh: "部门“\(department)”不存在", en: "department '\(department)' does not exist")))
             }
             if let lead = entry.leadDepartment, entry.assistingDepartments.contains(lead) {
-                errors.append(FieldError("\(at).assistingDepartments", "catalog.leadAssists",
-                    Text(zh: "主办部门“\(lead)”不应同时是协办部门", en: "lead department '\(lead)' cannot also assist")))
+                errors.append(
+                    FieldError(
+                        "\(at).assistingDepartments", "catalog.leadAssists",
+                        Text(zh: "主办部门“\(lead)”不应同时是协办部门", en: "lead department '\(lead)' cannot also assist")))
             }
             merged[entry.code] = entry
         }
@@ -129,21 +149,29 @@ public enum CatalogPlanner {
             guard let entry = merged[code] else { continue }
             let at = source(i)
             if let parent = entry.parentCode, parent != code, merged[parent] == nil {
-                errors.append(FieldError("\(at).parentCode", "catalog.unknownParent",
-                    Text(zh: "上级编码“\(parent)”不存在", en: "parent code '\(parent)' does not exist")))
+                errors.append(
+                    FieldError(
+                        "\(at).parentCode", "catalog.unknownParent",
+                        Text(zh: "上级编码“\(parent)”不存在", en: "parent code '\(parent)' does not exist")))
             }
             // A new child under a stored item that keeps its grades would turn that item into a class with grades.
             if let parent = entry.parentCode, firstIndex[parent] == nil, let stored = merged[parent], !stored.grades.isEmpty {
-                errors.append(FieldError("\(at).parentCode", "catalog.gradesOnClass",
-                    Text(zh: "上级“\(parent)”是带等级时限的事项，不能再有子项", en: "parent '\(parent)' is an item with grades and cannot have sub-items")))
+                errors.append(
+                    FieldError(
+                        "\(at).parentCode", "catalog.gradesOnClass",
+                        Text(zh: "上级“\(parent)”是带等级时限的事项，不能再有子项", en: "parent '\(parent)' is an item with grades and cannot have sub-items")))
             }
             if hasChildren.contains(code), !entry.grades.isEmpty {
-                errors.append(FieldError("\(at).grades", "catalog.gradesOnClass",
-                    Text(zh: "“\(code)”下有子项，等级时限应定义在子项上", en: "'\(code)' has sub-items; grades and limits belong on its items")))
+                errors.append(
+                    FieldError(
+                        "\(at).grades", "catalog.gradesOnClass",
+                        Text(zh: "“\(code)”下有子项，等级时限应定义在子项上", en: "'\(code)' has sub-items; grades and limits belong on its items")))
             }
             if !hasChildren.contains(code), entry.grades.isEmpty {
-                errors.append(FieldError("\(at).grades", "catalog.itemWithoutGrades",
-                    Text(zh: "事项“\(code)”至少需要一个带处置时限的等级", en: "item '\(code)' needs at least one grade with a time limit")))
+                errors.append(
+                    FieldError(
+                        "\(at).grades", "catalog.itemWithoutGrades",
+                        Text(zh: "事项“\(code)”至少需要一个带处置时限的等级", en: "item '\(code)' needs at least one grade with a time limit")))
             }
         }
         // Cycles: walk up from every entry of the document; a walk longer than the tree is a loop.
@@ -152,8 +180,10 @@ public enum CatalogPlanner {
             var current = merged[code]?.parentCode, steps = 0
             while let step = current, steps <= merged.count {
                 if step == code {
-                    errors.append(FieldError("\(source(i)).parentCode", "catalog.cycle",
-                        Text(zh: "“\(code)”的上级链回到了自身", en: "the parent chain of '\(code)' leads back to itself")))
+                    errors.append(
+                        FieldError(
+                            "\(source(i)).parentCode", "catalog.cycle",
+                            Text(zh: "“\(code)”的上级链回到了自身", en: "the parent chain of '\(code)' leads back to itself")))
                     break
                 }
                 current = merged[step]?.parentCode
@@ -166,7 +196,10 @@ public enum CatalogPlanner {
         var changed = entries.filter { stored[$0.code] != $0 }
         let depth: (CategoryEntry) -> Int = { entry in
             var d = 0, current = entry.parentCode
-            while let step = current { d += 1; current = merged[step]?.parentCode }
+            while let step = current {
+                d += 1
+                current = merged[step]?.parentCode
+            }
             return d
         }
         changed.sort { depth($0) < depth($1) }

@@ -21,9 +21,11 @@ public struct RoutingRequest: Sendable, Equatable {
     public var itemAssisting: [String]
     public var itemLevel: HandlingLevel?
 
-    public init(categoryChain: [String], grade: String?, source: CaseSource, areaChain: [String], streetCode: String?, weekday: Int,
-                minuteOfDay: Int, isWorkingTime: Bool, description: String, itemLead: String? = nil, itemAssisting: [String] = [],
-                itemLevel: HandlingLevel? = nil) {
+    public init(
+        categoryChain: [String], grade: String?, source: CaseSource, areaChain: [String], streetCode: String?, weekday: Int,
+        minuteOfDay: Int, isWorkingTime: Bool, description: String, itemLead: String? = nil, itemAssisting: [String] = [],
+        itemLevel: HandlingLevel? = nil
+    ) {
         self.categoryChain = categoryChain
         self.grade = grade
         self.source = source
@@ -165,8 +167,9 @@ public struct Router: Sendable {
             miss("sources", "来源 \(r.source.rawValue) 不属于 \(list)", "source \(r.source.rawValue) is not one of \(list)")
         }
         if let working = c.workingTime, working != r.isWorkingTime {
-            miss("workingTime", working ? "上报时间不在工作时间内" : "上报时间在工作时间内",
-                 working ? "reported outside working time" : "reported during working time")
+            miss(
+                "workingTime", working ? "上报时间不在工作时间内" : "上报时间在工作时间内",
+                working ? "reported outside working time" : "reported during working time")
         }
         if let window = c.timeWindow, !window.contains(weekday: r.weekday, minute: r.minuteOfDay) {
             let at = "\(r.weekday) \(TimeWindow.text(r.minuteOfDay))"
@@ -182,7 +185,8 @@ public struct Router: Sendable {
     private func decision(rule i: Int, _ r: RoutingRequest) -> RoutingDecision {
         let rule = ruleSet.rules[i]
         // A rule that names no lead leaves it to the fallbacks, in their order: duty list, item, street.
-        let lead = rule.then.lead
+        let lead =
+            rule.then.lead
             ?? duties.owner(categoryChain: r.categoryChain, areaChain: r.areaChain).map { LeadTarget.department($0.department) }
             ?? r.itemLead.map(LeadTarget.department) ?? r.streetCode.map { _ in .territorialStreet }
         return RoutingDecision(
@@ -193,15 +197,18 @@ public struct Router: Sendable {
 
     private func fallback(_ r: RoutingRequest) -> RoutingDecision {
         if let duty = duties.owner(categoryChain: r.categoryChain, areaChain: r.areaChain) {
-            return RoutingDecision(basis: .duty(duty), level: r.itemLevel ?? .street, lead: .department(duty.department),
-                                   assisting: r.itemAssisting, whistle: false, priority: 0, deadlineProfile: nil)
+            return RoutingDecision(
+                basis: .duty(duty), level: r.itemLevel ?? .street, lead: .department(duty.department),
+                assisting: r.itemAssisting, whistle: false, priority: 0, deadlineProfile: nil)
         }
         if let lead = r.itemLead {
-            return RoutingDecision(basis: .item, level: r.itemLevel ?? .street, lead: .department(lead), assisting: r.itemAssisting,
-                                   whistle: false, priority: 0, deadlineProfile: nil)
+            return RoutingDecision(
+                basis: .item, level: r.itemLevel ?? .street, lead: .department(lead), assisting: r.itemAssisting,
+                whistle: false, priority: 0, deadlineProfile: nil)
         }
-        return RoutingDecision(basis: .territorial, level: .street, lead: r.streetCode.map { _ in .territorialStreet },
-                               assisting: r.itemAssisting, whistle: false, priority: 0, deadlineProfile: nil)
+        return RoutingDecision(
+            basis: .territorial, level: .street, lead: r.streetCode.map { _ in .territorialStreet },
+            assisting: r.itemAssisting, whistle: false, priority: 0, deadlineProfile: nil)
     }
 }
 
@@ -248,11 +255,12 @@ private struct CompiledRules: Sendable {
             } else {
                 anyCategory.append(i)
             }
-            matchers.append(Matcher(
-                areas: c.areas.map { $0.map { number($0, &areaNumbers) } },
-                grades: c.grades.map { $0.sorted().map { number($0, &gradeNumbers) } },
-                sources: c.sources.map { $0.reduce(0) { $0 | Self.sourceBit($1) } } ?? .max,
-                workingTime: c.workingTime, timeWindow: c.timeWindow, keywords: c.keywords))
+            matchers.append(
+                Matcher(
+                    areas: c.areas.map { $0.map { number($0, &areaNumbers) } },
+                    grades: c.grades.map { $0.sorted().map { number($0, &gradeNumbers) } },
+                    sources: c.sources.map { $0.reduce(0) { $0 | Self.sourceBit($1) } } ?? .max,
+                    workingTime: c.workingTime, timeWindow: c.timeWindow, keywords: c.keywords))
         }
         self.matchers = matchers
         self.byCategory = byCategory

@@ -68,8 +68,9 @@ public struct TimeWindow: Sendable, Equatable, Codable {
     static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":")
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, text.allSatisfy({ $0 == ":" || ("0"..."9").contains($0) }),
-              let h = Int(parts[0]), let m = Int(parts[1]),
-              (0...24).contains(h), (0..<60).contains(m), h * 60 + m <= 1440 else { return nil }
+            let h = Int(parts[0]), let m = Int(parts[1]),
+            (0...24).contains(h), (0..<60).contains(m), h * 60 + m <= 1440
+        else { return nil }
         return h * 60 + m
     }
 
@@ -93,8 +94,10 @@ public struct RuleCondition: Sendable, Equatable {
     /// Matches when the description contains any of these.
     public var keywords: [String]?
 
-    public init(categories: [String]? = nil, areas: [String]? = nil, grades: Set<String>? = nil, sources: Set<CaseSource>? = nil,
-                timeWindow: TimeWindow? = nil, workingTime: Bool? = nil, keywords: [String]? = nil) {
+    public init(
+        categories: [String]? = nil, areas: [String]? = nil, grades: Set<String>? = nil, sources: Set<CaseSource>? = nil,
+        timeWindow: TimeWindow? = nil, workingTime: Bool? = nil, keywords: [String]? = nil
+    ) {
         self.categories = categories
         self.areas = areas
         self.grades = grades
@@ -130,8 +133,10 @@ public struct RuleAction: Sendable, Equatable {
     public var whistle: Bool
     public var priority: Int
 
-    public init(level: HandlingLevel, lead: LeadTarget? = nil, assisting: [String] = [], deadlineProfile: String? = nil,
-                whistle: Bool = false, priority: Int = 0) {
+    public init(
+        level: HandlingLevel, lead: LeadTarget? = nil, assisting: [String] = [], deadlineProfile: String? = nil,
+        whistle: Bool = false, priority: Int = 0
+    ) {
         self.level = level
         self.lead = lead
         self.assisting = assisting

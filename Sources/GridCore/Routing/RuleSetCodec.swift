@@ -32,7 +32,9 @@ public enum RuleSetCodec {
             throw GridError.invalid(errors)
         }
         if items.count > maxRules {
-            errors.append(FieldError("rules", "rules.tooMany", Text(zh: "规则数 \(items.count) 超过上限 \(maxRules)", en: "\(items.count) rules exceed the limit of \(maxRules)")))
+            errors.append(
+                FieldError(
+                    "rules", "rules.tooMany", Text(zh: "规则数 \(items.count) 超过上限 \(maxRules)", en: "\(items.count) rules exceed the limit of \(maxRules)")))
             throw GridError.invalid(errors)
         }
         var rules: [Rule] = []
@@ -64,9 +66,12 @@ public enum RuleSetCodec {
                 if let raw = w.strings("sources") {
                     var sources = Set<CaseSource>()
                     for (i, text) in raw.enumerated() {
-                        if let source = CaseSource(rawValue: text) { sources.insert(source) } else {
-                            w.fail("sources[\(i)]", "field.unknownValue", zh: "来源“\(text)”无效，可选：\(CaseSource.allowedList)",
-                                   en: "source '\(text)' is not one of: \(CaseSource.allowedList)")
+                        if let source = CaseSource(rawValue: text) {
+                            sources.insert(source)
+                        } else {
+                            w.fail(
+                                "sources[\(i)]", "field.unknownValue", zh: "来源“\(text)”无效，可选：\(CaseSource.allowedList)",
+                                en: "source '\(text)' is not one of: \(CaseSource.allowedList)")
                         }
                     }
                     condition.sources = sources
@@ -75,8 +80,9 @@ public enum RuleSetCodec {
                 condition.keywords = w.strings("keywords", maxLength: 50)
                 if value["when"]?["timeWindow"] != nil { condition.timeWindow = readWindow(value["when"]?["timeWindow"], reader: &w) }
                 for key in ["categories", "areas", "grades", "sources", "keywords"] where value["when"]?[key]?.array?.isEmpty == true {
-                    w.fail(key, "rules.emptyList", zh: "\(key) 为空列表，规则永远不会匹配；不限制请删去该条件",
-                           en: "\(key) is an empty list, so the rule can never match; leave the condition out to match anything")
+                    w.fail(
+                        key, "rules.emptyList", zh: "\(key) 为空列表，规则永远不会匹配；不限制请删去该条件",
+                        en: "\(key) is an empty list, so the rule can never match; leave the condition out to match anything")
                 }
                 nested.append(contentsOf: w.errors)
             }
@@ -115,8 +121,12 @@ public enum RuleSetCodec {
         case nil, .null?: break
         case .array(let days)?:
             for (i, day) in days.enumerated() {
-                if let n = day.number, n == n.rounded(), (1...7).contains(n) { window.weekdays.insert(Int(n)) } else {
-                    t.fail("weekdays[\(i)]", "rules.weekday", zh: "星期应为 1（周一）到 7（周日），实际为 \(day.brief)", en: "a weekday is 1 (Monday) to 7 (Sunday), got \(day.brief)")
+                if let n = day.number, n == n.rounded(), (1...7).contains(n) {
+                    window.weekdays.insert(Int(n))
+                } else {
+                    t.fail(
+                        "weekdays[\(i)]", "rules.weekday", zh: "星期应为 1（周一）到 7（周日），实际为 \(day.brief)",
+                        en: "a weekday is 1 (Monday) to 7 (Sunday), got \(day.brief)")
                 }
             }
         case let other?:

@@ -56,21 +56,24 @@ public enum RuleValidator {
             if let grades = rule.when.grades {
                 let offered = offeredGrades(rule.when.categories, vocabulary) ?? allGrades
                 for grade in grades.sorted() where !offered.contains(grade) {
-                    error("when.grades", "grade.unknown", "等级“\(grade)”不是所选事项的等级（可选：\(offered.sorted().joined(separator: ", "))）",
-                          "grade '\(grade)' is not a grade of the rule's items (known: \(offered.sorted().joined(separator: ", ")))")
+                    error(
+                        "when.grades", "grade.unknown", "等级“\(grade)”不是所选事项的等级（可选：\(offered.sorted().joined(separator: ", "))）",
+                        "grade '\(grade)' is not a grade of the rule's items (known: \(offered.sorted().joined(separator: ", ")))")
                 }
             }
             if case .department(let code)? = rule.then.lead, !vocabulary.departments.contains(code) {
-                error("then.lead", "department.unknown", "部门“\(code)”不存在（属地街道请写 \(LeadTarget.territorialToken)）",
-                      "department '\(code)' does not exist (write \(LeadTarget.territorialToken) for the territorial street)")
+                error(
+                    "then.lead", "department.unknown", "部门“\(code)”不存在（属地街道请写 \(LeadTarget.territorialToken)）",
+                    "department '\(code)' does not exist (write \(LeadTarget.territorialToken) for the territorial street)")
             }
             for (k, code) in rule.then.assisting.enumerated() where !vocabulary.departments.contains(code) {
                 error("then.assisting[\(k)]", "department.unknown", "部门“\(code)”不存在", "department '\(code)' does not exist")
             }
             if let profile = rule.then.deadlineProfile, set.profiles[profile] == nil {
                 let known = set.profiles.keys.sorted().joined(separator: ", ")
-                error("then.deadlineProfile", "rules.unknownProfile", "时限方案“\(profile)”未在 profiles 中定义（已有：\(known)）",
-                      "deadline profile '\(profile)' is not defined in profiles (defined: \(known))")
+                error(
+                    "then.deadlineProfile", "rules.unknownProfile", "时限方案“\(profile)”未在 profiles 中定义（已有：\(known)）",
+                    "deadline profile '\(profile)' is not defined in profiles (defined: \(known))")
             }
         }
         guard errors.isEmpty else { return RuleSetReport(errors: errors, warnings: []) }
@@ -80,15 +83,23 @@ public enum RuleValidator {
             for i in 0..<j {
                 let earlier = set.rules[i]
                 if covers(earlier.when, later.when, vocabulary) {
-                    warnings.append(FieldError("rules[\(j)]", "rules.rule.shadowed", Text(
-                        zh: "规则“\(later.id)”永远不会生效：前面的规则“\(earlier.id)”（rules[\(i)]）已匹配它能匹配的全部上报",
-                        en: "rule '\(later.id)' is unreachable: the earlier rule '\(earlier.id)' (rules[\(i)]) matches everything it matches")))
+                    warnings.append(
+                        FieldError(
+                            "rules[\(j)]", "rules.rule.shadowed",
+                            Text(
+                                zh: "规则“\(later.id)”永远不会生效：前面的规则“\(earlier.id)”（rules[\(i)]）已匹配它能匹配的全部上报",
+                                en: "rule '\(later.id)' is unreachable: the earlier rule '\(earlier.id)' (rules[\(i)]) matches everything it matches")))
                     break
                 }
                 if earlier.then != later.then, intersects(earlier.when, later.when, vocabulary), !covers(later.when, earlier.when, vocabulary) {
-                    warnings.append(FieldError("rules[\(j)]", "rules.rule.overlaps", Text(
-                        zh: "规则“\(later.id)”与前面的规则“\(earlier.id)”（rules[\(i)]）部分重叠且处置不同：两者都匹配时以“\(earlier.id)”为准",
-                        en: "rule '\(later.id)' overlaps the earlier rule '\(earlier.id)' (rules[\(i)]) with a different action; where both match, '\(earlier.id)' wins")))
+                    warnings.append(
+                        FieldError(
+                            "rules[\(j)]", "rules.rule.overlaps",
+                            Text(
+                                zh: "规则“\(later.id)”与前面的规则“\(earlier.id)”（rules[\(i)]）部分重叠且处置不同：两者都匹配时以“\(earlier.id)”为准",
+                                en:
+                                    "rule '\(later.id)' overlaps the earlier rule '\(earlier.id)' (rules[\(i)]) with a different action; where both match, '\(earlier.id)' wins"
+                            )))
                 }
             }
         }

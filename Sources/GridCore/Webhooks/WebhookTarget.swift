@@ -144,8 +144,11 @@ public enum WebhookTarget {
         }
         for address in addresses {
             guard let what = refusedRange(of: address), !allowed(host: host, address: address, allowList: allowList) else { continue }
-            return Text(zh: "回调地址“\(host)”指向内部地址 \(address)（\(what)），不允许；如为本区内网系统，请先由区管理员加入回调白名单",
-                        en: "the URL's host '\(host)' is the internal address \(address) (\(what)), which is refused; a tenant admin may add it to the webhook allow-list for an on-premises system")
+            return Text(
+                zh: "回调地址“\(host)”指向内部地址 \(address)（\(what)），不允许；如为本区内网系统，请先由区管理员加入回调白名单",
+                en:
+                    "the URL's host '\(host)' is the internal address \(address) (\(what)), which is refused; a tenant admin may add it to the webhook allow-list for an on-premises system"
+            )
         }
         return nil
     }
@@ -155,7 +158,8 @@ public enum WebhookTarget {
         if entry.contains("/") || IPAddress(entry) != nil {
             return IPNetwork(entry) == nil ? Text(zh: "白名单条目“\(entry)”不是有效的网段", en: "allow-list entry '\(entry)' is not a valid network") : nil
         }
-        let valid = (1...253).contains(entry.count)
+        let valid =
+            (1...253).contains(entry.count)
             && entry.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
                 (1...63).contains(label.count) && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
                     && label.first != "-" && label.last != "-"

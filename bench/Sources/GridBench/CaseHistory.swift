@@ -47,8 +47,8 @@ struct CaseHistory {
         for try await row in try await owner.query(
             """
             SELECT coalesce(max(id), 0), (date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') - interval '365 days')::text FROM cases
-            """, logger: logger).decode((Int64, String).self)
-        {
+            """, logger: logger
+        ).decode((Int64, String).self) {
             start = (row.0, row.1)
         }
         let origin = start
@@ -120,8 +120,9 @@ struct CaseHistory {
             FROM cases WHERE tenant_id = \(tenantId)
             """, logger: logger)
         for try await (cases, events, open, closed, red, casesBytes, eventsBytes) in rows.decode((Int64, Int64, Int64, Int64, Int64, Int64, Int64).self) {
-            print("history: \(cases) cases, \(events) events; \(open) open (\(red) of them red), \(closed) closed awaiting evaluation; "
-                + "cases \(casesBytes >> 20) MiB, case_events \(eventsBytes >> 20) MiB with indexes")
+            print(
+                "history: \(cases) cases, \(events) events; \(open) open (\(red) of them red), \(closed) closed awaiting evaluation; "
+                    + "cases \(casesBytes >> 20) MiB, case_events \(eventsBytes >> 20) MiB with indexes")
         }
     }
 }

@@ -44,8 +44,8 @@ struct CasesBench {
             """
             SELECT t.id, t.code, (SELECT count(*) FROM cases c WHERE c.tenant_id = t.id)::int8 FROM tenants t
             WHERE t.name = '基准区' ORDER BY t.id DESC LIMIT 1
-            """, logger: logger).decode((Int64, String, Int64).self) where cases >= bench.historyCases
-        {
+            """, logger: logger
+        ).decode((Int64, String, Int64).self) where cases >= bench.historyCases {
             return (id, code)
         }
         print("no earlier benchmark district with \(bench.historyCases) cases: making one")
@@ -68,8 +68,9 @@ struct CasesBench {
             let seeded = try await service.seedDemo(code: code, name: "基准区", district: district)
             tenantId = seeded.tenant.id
             for user in seeded.users { demoPasswords[user.login] = user.password }
-            print("district: \(seeded.units?.created ?? 0) units (\(district.unitGridCount) unit grids), demo departments, duties, rules and users "
-                + "in \(format((ContinuousClock.now - t0).seconds)) s")
+            print(
+                "district: \(seeded.units?.created ?? 0) units (\(district.unitGridCount) unit grids), demo departments, duties, rules and users "
+                    + "in \(format((ContinuousClock.now - t0).seconds)) s")
         }
 
         // The people: grid workers of one basic grid each, district dispatchers, a dispatcher per street.
@@ -83,8 +84,11 @@ struct CasesBench {
             let st = k % district.streets, co = (k * 7) % district.communitiesPerStreet
             let basic = lattice.communityCode(st, co) + "001"
             let login = String(format: "bench.gw%02d", k + 1)
-            accounts.append((login, try await person(tenantId, login, "基准网格员\(k + 1)", .gridWorker, scope: basic, again: earlier != nil),
-                             cellsByBasicGrid[basic] ?? []))
+            accounts.append(
+                (
+                    login, try await person(tenantId, login, "基准网格员\(k + 1)", .gridWorker, scope: basic, again: earlier != nil),
+                    cellsByBasicGrid[basic] ?? []
+                ))
         }
         for k in 0..<Self.intakeDispatchers {
             let login = String(format: "bench.dsp%02d", k + 1)
@@ -114,7 +118,8 @@ struct CasesBench {
         // Grid workers and dispatchers alternate.
         var intakeDesks: [Desk] = []
         for k in 0..<bench.intakeClients {
-            let login = k % 2 == 0 ? String(format: "bench.gw%02d", k / 2 % Self.gridWorkers + 1) : String(format: "bench.dsp%02d", k / 2 % Self.intakeDispatchers + 1)
+            let login =
+                k % 2 == 0 ? String(format: "bench.gw%02d", k / 2 % Self.gridWorkers + 1) : String(format: "bench.dsp%02d", k / 2 % Self.intakeDispatchers + 1)
             intakeDesks.append(desks[login]!)
         }
 
@@ -150,10 +155,13 @@ struct CasesBench {
     /// An intake body at a random place of the desk's area (a grid worker's basic grid, else the district).
     func intakeBody(_ desk: Desk, category: String, _ rng: inout SplitMix64) throws -> Data {
         let (columns, rows) = district.latticeSize
-        let cell = desk.cells.isEmpty ? (Int(rng.next() % UInt64(columns)), Int(rng.next() % UInt64(rows))) : desk.cells[Int(rng.next() % UInt64(desk.cells.count))]
+        let cell =
+            desk.cells.isEmpty ? (Int(rng.next() % UInt64(columns)), Int(rng.next() % UInt64(rows))) : desk.cells[Int(rng.next() % UInt64(desk.cells.count))]
         let at = point(cell, &rng)
-        var json: [String: Any] = ["category": category, "description": Self.descriptions[Int(rng.next() % UInt64(Self.descriptions.count))],
-                                   "lat": at.lat, "lng": at.lng]
+        var json: [String: Any] = [
+            "category": category, "description": Self.descriptions[Int(rng.next() % UInt64(Self.descriptions.count))],
+            "lat": at.lat, "lng": at.lng,
+        ]
         if rng.next() % 3 != 0 { json["address"] = "基准路 \(rng.next() % 300 + 1) 号" }
         return try JSONSerialization.data(withJSONObject: json)
     }
@@ -224,10 +232,11 @@ struct CasesBench {
         let latencies = Percentiles(all.latencies)
         let perSecond = Double(all.latencies.count) / seconds
         let pace = rate.map { "paced at \(Int($0)) requests/s in all, latency from when each was due" } ?? "each sending on as soon as answered"
-        print("case intake via HTTP (\(desks.count) keep-alive clients, \(pace): \(Self.gridWorkers) grid workers, \(Self.intakeDispatchers) dispatchers; "
-            + "\(Self.keyedPercent) % with an Idempotency-Key, \(Self.retryPercent) % retries under the previous one): \(Int(perSecond)) requests/s over \(format(seconds)) s; n=\(latencies.sorted.count) "
-            + "p50=\(format(latencies.p50)) ms p90=\(format(latencies.p90)) ms p99=\(format(latencies.p99)) ms max=\(format(latencies.max)) ms  "
-            + "(aim p99 ≤ \(Self.intakeAimP99) ms: \(format(Self.intakeAimP99 / latencies.p99))× headroom)")
+        print(
+            "case intake via HTTP (\(desks.count) keep-alive clients, \(pace): \(Self.gridWorkers) grid workers, \(Self.intakeDispatchers) dispatchers; "
+                + "\(Self.keyedPercent) % with an Idempotency-Key, \(Self.retryPercent) % retries under the previous one): \(Int(perSecond)) requests/s over \(format(seconds)) s; n=\(latencies.sorted.count) "
+                + "p50=\(format(latencies.p50)) ms p90=\(format(latencies.p90)) ms p99=\(format(latencies.p99)) ms max=\(format(latencies.max)) ms  "
+                + "(aim p99 ≤ \(Self.intakeAimP99) ms: \(format(Self.intakeAimP99 / latencies.p99))× headroom)")
         print("case intake via HTTP: \(all.statusSummary); \(all.replays) retries under an earlier key answered replayed")
         if let failure = all.firstFailure {
             print("first failed intake answered \(failure)")
@@ -258,18 +267,19 @@ struct CasesBench {
         for try await (code, grade) in try await owner.query(
             """
             SELECT code, grades -> 0 ->> 'key' FROM categories WHERE tenant_id = \(tenantId) AND code = ANY(\(Self.itemCodes)::text[]) ORDER BY code
-            """, logger: logger).decode((String, String).self)
-        {
+            """, logger: logger
+        ).decode((String, String).self) {
             categories.append((code, grade))
         }
         let settings = TenantSettings()
         let (columns, rows) = district.latticeSize
         let hash = Secrets.tokenHash(dispatcher.token).map { String(format: "%02x", $0) }.joined()
         let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gridgov-bench-cases-\(getpid())")
-        let ceiling = IntakeCeiling(inputs: .init(
-            pgbench: bench.pgbench, url: bench.databaseURL, tenantId: tenantId, tenantCode: code, tokenHash: hash, day: day, categories: categories,
-            origin: district.origin, extent: (Double(columns) * district.cell.lng, Double(rows) * district.cell.lat),
-            duplicateRadiusMeters: settings.duplicateRadiusMeters, duplicateWindowHours: settings.duplicateWindowHours, directory: directory))
+        let ceiling = IntakeCeiling(
+            inputs: .init(
+                pgbench: bench.pgbench, url: bench.databaseURL, tenantId: tenantId, tenantCode: code, tokenHash: hash, day: day, categories: categories,
+                origin: district.origin, extent: (Double(columns) * district.cell.lng, Double(rows) * district.cell.lat),
+                duplicateRadiusMeters: settings.duplicateRadiusMeters, duplicateWindowHours: settings.duplicateWindowHours, directory: directory))
         defer { try? FileManager.default.removeItem(at: directory) }
         let clients = bench.intakeClients, seconds = bench.intakeSeconds / 2
         var rounds: [(http: IntakeFigures, sql: IntakeCeiling.Outcome)] = []
@@ -282,20 +292,25 @@ struct CasesBench {
         }
         let ratios = rounds.map { $0.http.perSecond / max($0.sql.tps, 1) }.sorted()
         let ratio = ratios[ratios.count / 2]
-        let http = IntakeFigures(perSecond: rounds.map(\.http.perSecond).reduce(0, +) / Double(rounds.count), count: rounds.map(\.http.count).reduce(0, +),
-                                 latencies: Percentiles(rounds.flatMap(\.http.latencies.sorted)))
+        let http = IntakeFigures(
+            perSecond: rounds.map(\.http.perSecond).reduce(0, +) / Double(rounds.count), count: rounds.map(\.http.count).reduce(0, +),
+            latencies: Percentiles(rounds.flatMap(\.http.latencies.sorted)))
         let sql = Percentiles(rounds.flatMap(\.sql.latencies.sorted)), sqlRate = rounds.map(\.sql.tps).reduce(0, +) / Double(rounds.count)
         let l = http.latencies
-        print("case intake via HTTP, \(Self.intakeRounds) rounds of \(format(seconds)) s, \(clients) clients each sending on as soon as answered: "
-            + "\(Int(http.perSecond)) requests/s; n=\(http.count) p50=\(format(l.p50)) ms p90=\(format(l.p90)) ms p99=\(format(l.p99)) ms max=\(format(l.max)) ms  "
-            + "(aim p99 ≤ \(Self.intakeAimP99) ms: \(format(Self.intakeAimP99 / l.p99))× headroom)")
-        print("intake SQL via pgbench -M prepared -c \(clients) in the same rounds (the ceiling): \(Int(sqlRate)) intakes/s; "
-            + "p50=\(format(sql.p50)) ms p90=\(format(sql.p90)) ms p99=\(format(sql.p99)) ms max=\(format(sql.max)) ms")
-        print("HTTP / ceiling by round: \(ratios.map { String(format: "%.2f", $0) }.joined(separator: ", ")); median \(String(format: "%.2f", ratio))  "
-            + "(aim ≥ \(String(format: "%.2f", Self.intakeAimRatio)): ratio \(String(format: "%.2f", ratio / Self.intakeAimRatio)))")
+        print(
+            "case intake via HTTP, \(Self.intakeRounds) rounds of \(format(seconds)) s, \(clients) clients each sending on as soon as answered: "
+                + "\(Int(http.perSecond)) requests/s; n=\(http.count) p50=\(format(l.p50)) ms p90=\(format(l.p90)) ms p99=\(format(l.p99)) ms max=\(format(l.max)) ms  "
+                + "(aim p99 ≤ \(Self.intakeAimP99) ms: \(format(Self.intakeAimP99 / l.p99))× headroom)")
+        print(
+            "intake SQL via pgbench -M prepared -c \(clients) in the same rounds (the ceiling): \(Int(sqlRate)) intakes/s; "
+                + "p50=\(format(sql.p50)) ms p90=\(format(sql.p90)) ms p99=\(format(sql.p99)) ms max=\(format(sql.max)) ms")
+        print(
+            "HTTP / ceiling by round: \(ratios.map { String(format: "%.2f", $0) }.joined(separator: ", ")); median \(String(format: "%.2f", ratio))  "
+                + "(aim ≥ \(String(format: "%.2f", Self.intakeAimRatio)): ratio \(String(format: "%.2f", ratio / Self.intakeAimRatio)))")
         let extended = try ceiling.run(mode: "extended", clients: clients, transactions: max(50, rounds.last!.http.count / clients))
-        print(ceilingLine(extended, mode: "extended") + " (every statement planned anew); HTTP / this = "
-            + String(format: "%.2f", rounds.last!.http.perSecond / max(extended.tps, 1)))
+        print(
+            ceilingLine(extended, mode: "extended") + " (every statement planned anew); HTTP / this = "
+                + String(format: "%.2f", rounds.last!.http.perSecond / max(extended.tps, 1)))
         return http
     }
 
@@ -310,7 +325,9 @@ struct CasesBench {
     /// A street dispatcher's dispatch queue and the street's scope list, first pages, one client.
     func workLists(_ http: MiniHTTPClient, streets: [(code: String, desk: Desk)]) throws {
         let requests = bench.listRequests
-        for (label, path) in [("queue=dispatch", { (_: String) in "/v1/cases?queue=dispatch" }), ("scope=<street>", { (code: String) in "/v1/cases?scope=\(code)" })] {
+        for (label, path) in [
+            ("queue=dispatch", { (_: String) in "/v1/cases?queue=dispatch" }), ("scope=<street>", { (code: String) in "/v1/cases?scope=\(code)" }),
+        ] {
             for street in streets.prefix(5) { _ = try http.request("GET", path(street.code), headers: street.desk.headers) }
             var latencies: [Double] = [], items = 0, bytes = 0
             for r in 0..<requests {
@@ -318,12 +335,17 @@ struct CasesBench {
                 let t0 = monotonicSeconds()
                 let (status, body) = try http.request("GET", path(street.code), headers: street.desk.headers)
                 latencies.append((monotonicSeconds() - t0) * 1000)
-                guard status == 200 else { throw BenchError("GET \(path(street.code)) as \(street.desk.login) answered \(status): \(String(decoding: body.prefix(1500), as: UTF8.self))") }
+                guard status == 200 else {
+                    throw BenchError(
+                        "GET \(path(street.code)) as \(street.desk.login) answered \(status): \(String(decoding: body.prefix(1500), as: UTF8.self))")
+                }
                 bytes += body.count
                 if r < streets.count { items += ((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["items"] as? [Any])?.count ?? 0 }
             }
             bench.report("work list \(label) via HTTP (a street dispatcher, 1 client, \(streets.count) streets)", latencies, aimP99: Self.listAimP99)
-            print("  \(format(Double(items) / Double(min(requests, streets.count)))) cases on a first page, \(format(Double(bytes) / Double(requests) / 1024)) KiB a response")
+            print(
+                "  \(format(Double(items) / Double(min(requests, streets.count)))) cases on a first page, \(format(Double(bytes) / Double(requests) / 1024)) KiB a response"
+            )
         }
     }
 
@@ -354,7 +376,8 @@ struct CasesBench {
             let worker = desks[String(format: "bench.gw%02d", c % Self.gridWorkers + 1)]!
             return try bodies[c].map { body in
                 let (status, answer) = try http.request("POST", "/v1/cases", headers: worker.headers, body: body)
-                guard status == 201, let id = ((try JSONSerialization.jsonObject(with: answer) as? [String: Any])?["case"] as? [String: Any])?["id"] as? NSNumber
+                guard status == 201,
+                    let id = ((try JSONSerialization.jsonObject(with: answer) as? [String: Any])?["case"] as? [String: Any])?["id"] as? NSNumber
                 else { throw BenchError("intake for the life cycle answered \(status): \(String(decoding: answer.prefix(1500), as: UTF8.self))") }
                 return id.int64Value
             }
@@ -363,8 +386,10 @@ struct CasesBench {
         let started = monotonicSeconds()
         let tallies = try await runClients(clients) { c in
             let http = try MiniHTTPClient(port: UInt16(port))
-            let actors = ["dispatcher": desks[String(format: "bench.dsp%02d", c % Self.intakeDispatchers + 1)]!, "liaison": liaison, "leader": leader,
-                          "gridworker": desks[String(format: "bench.gw%02d", c % Self.gridWorkers + 1)]!]
+            let actors = [
+                "dispatcher": desks[String(format: "bench.dsp%02d", c % Self.intakeDispatchers + 1)]!, "liaison": liaison, "leader": leader,
+                "gridworker": desks[String(format: "bench.gw%02d", c % Self.gridWorkers + 1)]!,
+            ]
             var tally = ClientTally()
             for id in cases[c] {
                 for (index, step) in Self.path.enumerated() {
@@ -374,7 +399,8 @@ struct CasesBench {
                     tally.record((monotonicSeconds() - t0) * 1000, status: status)
                     if status != 200 { tally.fail("\(step.action) on case \(id) answered \(status): \(String(decoding: answer.prefix(1500), as: UTF8.self))") }
                     if index == Self.path.count - 1, status == 200,
-                       (try JSONSerialization.jsonObject(with: answer) as? [String: Any])?["state"] as? String != "evaluated" {
+                        (try JSONSerialization.jsonObject(with: answer) as? [String: Any])?["state"] as? String != "evaluated"
+                    {
                         tally.fail("case \(id) did not end evaluated")
                     }
                 }
@@ -384,9 +410,10 @@ struct CasesBench {
         let elapsed = monotonicSeconds() - started
         let all = ClientTally.merged(tallies)
         let l = Percentiles(all.latencies)
-        print("case life cycle via HTTP (\(clients) client\(clients == 1 ? "" : "s"), \(clients * perClient) cases × \(Self.path.count) actions): "
-            + "\(Int(Double(all.latencies.count) / elapsed)) actions/s, \(format(Double(clients * perClient) / elapsed)) cases/s; "
-            + "per action p50=\(format(l.p50)) ms p90=\(format(l.p90)) ms p99=\(format(l.p99)) ms max=\(format(l.max)) ms; \(all.statusSummary)")
+        print(
+            "case life cycle via HTTP (\(clients) client\(clients == 1 ? "" : "s"), \(clients * perClient) cases × \(Self.path.count) actions): "
+                + "\(Int(Double(all.latencies.count) / elapsed)) actions/s, \(format(Double(clients * perClient) / elapsed)) cases/s; "
+                + "per action p50=\(format(l.p50)) ms p90=\(format(l.p90)) ms p99=\(format(l.p99)) ms max=\(format(l.max)) ms; \(all.statusSummary)")
         if clients == 1 {
             // Which actions cost what, from the single client (no queueing).
             var byAction: [String: [Double]] = [:]

@@ -4,10 +4,9 @@ import GridCore
 import GridService
 import GridStore
 import Logging
-import PostgresNIO
-
 import NIOCore
 import NIOPosix
+import PostgresNIO
 
 @main
 enum Entry {
@@ -56,7 +55,8 @@ struct GridBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let district = DemoDistrict(divisionCode: "110108", streets: streets, communitiesPerStreet: communities, basicGridsPerCommunity: 4, unitGridsPerBasicGrid: 25)
+        let district = DemoDistrict(
+            divisionCode: "110108", streets: streets, communitiesPerStreet: communities, basicGridsPerCommunity: 4, unitGridsPerBasicGrid: 25)
         let client = PostgresClient(configuration: try DatabaseURL.configuration(databaseURL), backgroundLogger: logger)
         let (lookups, port, databaseURL, suite) = (lookups, port, databaseURL, suite)
         if suite == .cases {
@@ -81,7 +81,9 @@ struct GridBench: AsyncParsableCommand {
             let summary = try await service.importOrg(tenantId: tenant.tenant.id, geoJSON: data)
             let importSeconds = (ContinuousClock.now - started).seconds
             let grids = summary.byKind["grid"] ?? 0
-            print("import: \(summary.created) units (\(district.unitGridCount) unit grids, \(grids) grids in all, \(data.count / 1024) KiB GeoJSON) in \(format(importSeconds)) s  (aim ≤ 10 s: \(format(10 / importSeconds))× headroom)")
+            print(
+                "import: \(summary.created) units (\(district.unitGridCount) unit grids, \(grids) grids in all, \(data.count / 1024) KiB GeoJSON) in \(format(importSeconds)) s  (aim ≤ 10 s: \(format(10 / importSeconds))× headroom)"
+            )
 
             var server: ServerUnderTest?
             defer { server?.process.terminate() }
@@ -91,11 +93,15 @@ struct GridBench: AsyncParsableCommand {
                 let sqlLatencies = try await client.withConnection { connection in
                     var latencies: [Double] = []
                     latencies.reserveCapacity(points.count)
-                    for _ in 0..<200 { try await connection.query("SELECT id FROM locate_grid(\(tenant.tenant.id), \(points[0].lng), \(points[0].lat))", logger: logger) }
+                    for _ in 0..<200 {
+                        try await connection.query("SELECT id FROM locate_grid(\(tenant.tenant.id), \(points[0].lng), \(points[0].lat))", logger: logger)
+                    }
                     var found = 0
                     for point in points {
                         let t0 = ContinuousClock.now
-                        for try await _ in try await connection.query("SELECT id FROM locate_grid(\(tenant.tenant.id), \(point.lng), \(point.lat))", logger: logger).decode(Int64.self) { found += 1 }
+                        for try await _ in try await connection.query(
+                            "SELECT id FROM locate_grid(\(tenant.tenant.id), \(point.lng), \(point.lat))", logger: logger
+                        ).decode(Int64.self) { found += 1 }
                         latencies.append((ContinuousClock.now - t0).milliseconds)
                     }
                     guard found == points.count else { throw BenchError("only \(found) of \(points.count) points were located") }
@@ -104,8 +110,9 @@ struct GridBench: AsyncParsableCommand {
                 report("locate via SQL function", sqlLatencies, aimP99: 0.5)
 
                 // Through the service, in process: what HTTP adds is the difference to the next figure.
-                let principal = Principal(tenantId: tenant.tenant.id, userId: 0, login: "bench",
-                                          bindings: [RoleBinding(id: 0, role: .dispatcher, scopeUnitId: tenant.rootUnitId, scope: .root(tenant.rootUnitId))])
+                let principal = Principal(
+                    tenantId: tenant.tenant.id, userId: 0, login: "bench",
+                    bindings: [RoleBinding(id: 0, role: .dispatcher, scopeUnitId: tenant.rootUnitId, scope: .root(tenant.rootUnitId))])
                 var serviceLatencies: [Double] = []
                 for point in points {
                     let t0 = ContinuousClock.now
@@ -131,8 +138,9 @@ struct GridBench: AsyncParsableCommand {
             }
 
             if suite != .locate {
-                let routing = RoutingBench(workload: RoutingWorkload(district: district), service: service, tenantId: tenant.tenant.id,
-                                           rootUnitId: tenant.rootUnitId)
+                let routing = RoutingBench(
+                    workload: RoutingWorkload(district: district), service: service, tenantId: tenant.tenant.id,
+                    rootUnitId: tenant.rootUnitId)
                 try await routing.load()
                 try await routing.settleStatistics(client, logger: logger)
                 routing.matcher(requests: routingRequests, rounds: routingRounds)
@@ -162,7 +170,9 @@ struct GridBench: AsyncParsableCommand {
         let sorted = latencies.sorted()
         func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         let p99 = percentile(0.99)
-        print("\(label): n=\(sorted.count) p50=\(format(percentile(0.5))) ms p90=\(format(percentile(0.9))) ms p99=\(format(p99)) ms max=\(format(sorted.last ?? 0)) ms  (aim p99 ≤ \(aimP99) ms: \(format(aimP99 / p99))× headroom)")
+        print(
+            "\(label): n=\(sorted.count) p50=\(format(percentile(0.5))) ms p90=\(format(percentile(0.9))) ms p99=\(format(p99)) ms max=\(format(sorted.last ?? 0)) ms  (aim p99 ≤ \(aimP99) ms: \(format(aimP99 / p99))× headroom)"
+        )
     }
 
     func startServer(port: Int, databaseURL: String) throws -> Process {
@@ -188,8 +198,8 @@ struct GridBench: AsyncParsableCommand {
 
     func residentMegabytes(pid: Int32) -> String {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return "?" }
         return format(kb / 1024)
     }
@@ -217,7 +227,8 @@ extension MiniHTTPClient {
     /// Logs in and returns the bearer token; a one-time password (what the bench's users are given)
     /// is changed first, as the server asks of a first session before anything else.
     func logIn(tenant: String, login: String, password: String) throws -> String {
-        let (status, body) = try request("POST", "/v1/auth/login", body: try JSONSerialization.data(withJSONObject: ["tenant": tenant, "login": login, "password": password]))
+        let (status, body) = try request(
+            "POST", "/v1/auth/login", body: try JSONSerialization.data(withJSONObject: ["tenant": tenant, "login": login, "password": password]))
         let answer = try JSONSerialization.jsonObject(with: body) as? [String: Any]
         guard status == 200, let token = answer?["token"] as? String else {
             throw BenchError("login of \(login) failed with \(status): \(String(decoding: body, as: UTF8.self))")
@@ -225,7 +236,9 @@ extension MiniHTTPClient {
         if answer?["mustChangePassword"] as? Bool == true {
             let change = try JSONSerialization.data(withJSONObject: ["currentPassword": password, "newPassword": "bench-\(password)"])
             let (changed, reply) = try request("POST", "/v1/auth/password", headers: ["Authorization": "Bearer \(token)"], body: change)
-            guard changed == 204 else { throw BenchError("changing the one-time password of \(login) failed with \(changed): \(String(decoding: reply, as: UTF8.self))") }
+            guard changed == 204 else {
+                throw BenchError("changing the one-time password of \(login) failed with \(changed): \(String(decoding: reply, as: UTF8.self))")
+            }
         }
         return token
     }

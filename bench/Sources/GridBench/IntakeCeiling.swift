@@ -60,19 +60,23 @@ struct IntakeCeiling {
     /// The service's insert of a case with its first event and the key's claim, its parameters as
     /// pgbench variables (the case's id comes back as `:k_id`).
     static func insert(grade: String) -> String {
-        substitute(CaseStore.insertSQL, [
-            1: ":tenant", 2: ":code || '-' || :daycompact || '-' || lpad(:n_last::text, 6, '0')", 3: "'hotline'", 4: ":c_c_id", 5: grade,
-            6: ":descr", 7: ":address", 8: ":lng", 9: ":lat", 10: ":g_id", 11: ":g_path", 12: "NULL", 13: "NULL", 14: ":s_user_id",
-            15: "now() + interval '2 hours'", 16: ":s_login", 17: "'dispatcher'", 18: ":payload",
-            19: "CASE WHEN :keyed THEN :keyn::text END", 20: "decode(:reqhash, 'hex')",
-        ]) + " \\gset k_"  // every column as a k_ variable (the first, the id, is :k_id)
+        substitute(
+            CaseStore.insertSQL,
+            [
+                1: ":tenant", 2: ":code || '-' || :daycompact || '-' || lpad(:n_last::text, 6, '0')", 3: "'hotline'", 4: ":c_c_id", 5: grade,
+                6: ":descr", 7: ":address", 8: ":lng", 9: ":lat", 10: ":g_id", 11: ":g_path", 12: "NULL", 13: "NULL", 14: ":s_user_id",
+                15: "now() + interval '2 hours'", 16: ":s_login", 17: "'dispatcher'", 18: ":payload",
+                19: "CASE WHEN :keyed THEN :keyn::text END", 20: "decode(:reqhash, 'hex')",
+            ]) + " \\gset k_"  // every column as a k_ variable (the first, the id, is :k_id)
     }
 
     /// The service's opening of the case's filing-and-dispatch clock with its two light jobs.
-    static let startClock = substitute(ClockStore.startSQL, [
-        1: ":tenant", 2: ":k_id", 3: "'dispatch'", 4: "now()", 5: "now() + interval '2 hours'", 6: "now() + interval '96 minutes'",
-        7: "now() + interval '2 hours'", 8: "'green'", 9: "false", 10: "now()",
-    ])
+    static let startClock = substitute(
+        ClockStore.startSQL,
+        [
+            1: ":tenant", 2: ":k_id", 3: "'dispatch'", 4: "now()", 5: "now() + interval '2 hours'", 6: "now() + interval '96 minutes'",
+            7: "now() + interval '2 hours'", 8: "'green'", 9: "false", 10: "now()",
+        ])
 
     /// One script for every category, so that each statement is prepared once per connection as the
     /// service's are: pgbench has no string arrays, so the categories and their grades are `-D`
@@ -111,11 +115,15 @@ struct IntakeCeiling {
         let dir = inputs.directory.appendingPathComponent(mode)
         try? fm.removeItem(at: dir)
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
-        var arguments = ["-n", "-M", mode, "-c", String(clients), "-j", "2", "-t", String(transactions), "-l", "--log-prefix", dir.appendingPathComponent("tx").path]
+        var arguments = [
+            "-n", "-M", mode, "-c", String(clients), "-j", "2", "-t", String(transactions), "-l", "--log-prefix", dir.appendingPathComponent("tx").path,
+        ]
         let file = dir.appendingPathComponent("intake.sql")
         try script().write(to: file, atomically: true, encoding: .utf8)
-        arguments += ["-f", file.path, "-D", "cats={\(inputs.categories.map(\.code).joined(separator: ","))}",
-                      "-D", "grades={\(inputs.categories.map(\.grade).joined(separator: ","))}"]
+        arguments += [
+            "-f", file.path, "-D", "cats={\(inputs.categories.map(\.code).joined(separator: ","))}",
+            "-D", "grades={\(inputs.categories.map(\.grade).joined(separator: ","))}",
+        ]
         let day = inputs.day
         let payload = #"{"category":"\#(inputs.categories[0].code)","description":"基准压测：沿街发现问题","lat":39.95,"lng":116.45,"source":"hotline"}"#
         let variables = [

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A keep-alive HTTP/1.1 client over one loopback socket: requests with headers and a JSON body,
@@ -67,15 +68,22 @@ final class MiniHTTPClient {
         var body = Data()
         while true {
             var lineEnd = find([13, 10])
-            while lineEnd == nil { try fill(); lineEnd = find([13, 10]) }
-            let sizeText = (String(decoding: buffer[..<lineEnd!], as: UTF8.self).split(separator: ";").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
+            while lineEnd == nil {
+                try fill()
+                lineEnd = find([13, 10])
+            }
+            let sizeText = (String(decoding: buffer[..<lineEnd!], as: UTF8.self).split(separator: ";").first.map(String.init) ?? "").trimmingCharacters(
+                in: .whitespaces)
             guard let size = Int(sizeText, radix: 16) else { throw BenchError("bad chunk size '\(sizeText)'") }
             buffer.removeFirst(lineEnd! + 2)
             if size == 0 {
                 // Trailer lines, then an empty line.
                 while true {
                     var end = find([13, 10])
-                    while end == nil { try fill(); end = find([13, 10]) }
+                    while end == nil {
+                        try fill()
+                        end = find([13, 10])
+                    }
                     buffer.removeFirst(end! + 2)
                     if end == 0 { return body }
                 }

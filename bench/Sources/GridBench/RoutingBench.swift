@@ -24,13 +24,16 @@ struct RoutingBench {
     func matcher(requests: Int, rounds: Int) {
         print("routing workload: \(workload.catalog.count) categories (\(workload.items.count) items), \(workload.duties.count) duty rows, \(workload.ruleMix)")
         let r = MatcherBenchmark.run(workload, requests: requests, rounds: rounds, seed: 7)
-        print("routing matcher: \(Int(r.best)) decisions/s (aim ≥ \(Int(Self.matcherAim)): ratio \(String(format: "%.2f", r.best / Self.matcherAim)))  "
-            + "[best of \(rounds) rounds × \(requests) requests on one thread; median \(Int(r.median))/s, ratio \(String(format: "%.2f", r.median / Self.matcherAim))]")
+        print(
+            "routing matcher: \(Int(r.best)) decisions/s (aim ≥ \(Int(Self.matcherAim)): ratio \(String(format: "%.2f", r.best / Self.matcherAim)))  "
+                + "[best of \(rounds) rounds × \(requests) requests on one thread; median \(Int(r.median))/s, ratio \(String(format: "%.2f", r.median / Self.matcherAim))]"
+        )
         let total = Double(r.shares.values.reduce(0, +))
         let shares = ["rule", "duty", "item", "territorial"].map { "\($0) \(String(format: "%.1f", Double(r.shares[$0] ?? 0) * 100 / total)) %" }
         print("routing decisions: \(shares.joined(separator: ", ")) (checksum \(r.checksum))")
-        print("routing explain, pure (Router.explain, as the service runs it): \(Int(r.explainPerSecond)) explanations/s, "
-            + "\(String(format: "%.1f", r.meanTried)) of \(workload.ruleSet.rules.count) rules tried on average")
+        print(
+            "routing explain, pure (Router.explain, as the service runs it): \(Int(r.explainPerSecond)) explanations/s, "
+                + "\(String(format: "%.1f", r.meanTried)) of \(workload.ruleSet.rules.count) rules tried on average")
     }
 
     // MARK: the district's lists and rules through the service
@@ -42,22 +45,26 @@ struct RoutingBench {
             _ = try await service.createDepartment(.operator, tenantId: tenantId, code: code, name: name, kind: .district, unitCode: nil)
         }
         for office in workload.streetOffices {
-            _ = try await service.createDepartment(.operator, tenantId: tenantId, code: office.code, name: office.name, kind: .streetOffice, unitCode: office.street)
+            _ = try await service.createDepartment(
+                .operator, tenantId: tenantId, code: office.code, name: office.name, kind: .streetOffice, unitCode: office.street)
         }
-        let catalog = try await service.importCatalog(.operator, tenantId: tenantId,
-                                                      document: CatalogDocument(name: "基准问题清单", categories: workload.catalog))
+        let catalog = try await service.importCatalog(
+            .operator, tenantId: tenantId,
+            document: CatalogDocument(name: "基准问题清单", categories: workload.catalog))
         let duties = try await service.importDuties(.operator, tenantId: tenantId, entries: workload.duties)
-        let draft = try await service.saveDraft(.operator, tenantId: tenantId, document: RuleSetCodec.write(workload.ruleSet),
-                                                note: "routing benchmark", ifVersion: nil)
+        let draft = try await service.saveDraft(
+            .operator, tenantId: tenantId, document: RuleSetCodec.write(workload.ruleSet),
+            note: "routing benchmark", ifVersion: nil)
         if let report = draft.report, !report.errors.isEmpty {
             for error in report.errors.prefix(10) { print("  rule error: \(error.field) \(error.code): \(error.message.en)") }
             throw BenchError("the generated rule set has \(report.errors.count) validation error(s)")
         }
         let published = try await service.publishDraft(.operator, tenantId: tenantId, ifVersion: nil)
         let seconds = (ContinuousClock.now - t0).seconds
-        print("routing setup: \(RoutingWorkload.departments.count + workload.streetOffices.count) departments, \(catalog.inserted) categories inserted "
-            + "(\(catalog.updated) updated), \(duties) duty rows, rule set \(published.record.number) published with \(published.ruleSet.rules.count) rules "
-            + "(\(draft.report?.warnings.count ?? 0) validation warnings) in \(format(seconds)) s")
+        print(
+            "routing setup: \(RoutingWorkload.departments.count + workload.streetOffices.count) departments, \(catalog.inserted) categories inserted "
+                + "(\(catalog.updated) updated), \(duties) duty rows, rule set \(published.record.number) published with \(published.ruleSet.rules.count) rules "
+                + "(\(draft.report?.warnings.count ?? 0) validation warnings) in \(format(seconds)) s")
         if published.ruleSet != workload.ruleSet {
             print("WARNING: the published rule set differs from the generated one: the pure matcher and the server route different rules")
         }
@@ -108,29 +115,35 @@ struct RoutingBench {
         var rng = SplitMix64(seed: seed ^ 0x5EED)
         return try workload.reports(count: count, seed: seed).map { report in
             let item = workload.items[report.item], point = workload.point(report, rng: &rng)
-            let question = RoutingQuestion(categoryCode: item.code, grade: report.grade, source: report.source, lat: point.lat, lng: point.lng,
-                                           description: report.description, at: report.at)
-            var json: [String: Any] = ["category": item.code, "source": report.source.rawValue, "lat": point.lat, "lng": point.lng,
-                                       "description": report.description, "at": stamp.string(from: report.at)]
+            let question = RoutingQuestion(
+                categoryCode: item.code, grade: report.grade, source: report.source, lat: point.lat, lng: point.lng,
+                description: report.description, at: report.at)
+            var json: [String: Any] = [
+                "category": item.code, "source": report.source.rawValue, "lat": point.lat, "lng": point.lng,
+                "description": report.description, "at": stamp.string(from: report.at),
+            ]
             if let grade = report.grade { json["grade"] = grade }
             let request = workload.request(report)
             let decision = router.route(request)
             let basis: String
             if case .rule(_, let id) = decision.basis { basis = id } else { basis = decision.basis.kind }
-            let lead: String? = switch decision.lead {
-            case .department(let code)?: code
-            case .territorialStreet?: request.streetCode
-            case nil: nil
-            }
-            return Probe(question: question, body: try JSONSerialization.data(withJSONObject: json), gridCode: request.areaChain.last!,
-                         basis: basis, lead: lead, level: decision.level)
+            let lead: String? =
+                switch decision.lead {
+                case .department(let code)?: code
+                case .territorialStreet?: request.streetCode
+                case nil: nil
+                }
+            return Probe(
+                question: question, body: try JSONSerialization.data(withJSONObject: json), gridCode: request.areaChain.last!,
+                basis: basis, lead: lead, level: decision.level)
         }
     }
 
     /// Explain through GridService in this process: what HTTP adds is the difference to the HTTP figure.
     func explainInProcess(_ probes: [Probe], bench: GridBench) async throws {
-        let principal = Principal(tenantId: tenantId, userId: 0, login: "bench",
-                                  bindings: [RoleBinding(id: 0, role: .dispatcher, scopeUnitId: rootUnitId, scope: .root(rootUnitId))])
+        let principal = Principal(
+            tenantId: tenantId, userId: 0, login: "bench",
+            bindings: [RoleBinding(id: 0, role: .dispatcher, scopeUnitId: rootUnitId, scope: .root(rootUnitId))])
         for probe in probes.prefix(100) { _ = try await service.explain(.user(principal), tenantId: tenantId, probe.question) }
         var latencies: [Double] = [], agree = 0
         latencies.reserveCapacity(probes.count)
@@ -177,14 +190,16 @@ struct RoutingBench {
             if basis == probe.basis && lead == probe.lead && grid == probe.gridCode && level == probe.level.rawValue {
                 agree += 1
             } else if disagreements.count < 5 {
-                disagreements.append("\(probe.question.categoryCode) at \(probe.gridCode): server \(basis)/\(lead ?? "-")/\(level ?? "-") in \(grid ?? "-"), "
-                    + "matcher \(probe.basis)/\(probe.lead ?? "-")/\(probe.level.rawValue)")
+                disagreements.append(
+                    "\(probe.question.categoryCode) at \(probe.gridCode): server \(basis)/\(lead ?? "-")/\(level ?? "-") in \(grid ?? "-"), "
+                        + "matcher \(probe.basis)/\(probe.lead ?? "-")/\(probe.level.rawValue)")
             }
         }
         bench.report("routing explain via HTTP (1 client)", latencies, aimP99: Self.explainAimP99)
         let ok = probes.count - failures
-        print("routing explain via HTTP: \(ok) × 200, \(failures) failed; mean response \(format(Double(bytes) / Double(max(ok, 1)) / 1024)) KiB, "
-            + "\(format(Double(tried) / Double(max(ok, 1)))) rules tried on average; decision agrees with the pure matcher for \(agree) of \(ok)")
+        print(
+            "routing explain via HTTP: \(ok) × 200, \(failures) failed; mean response \(format(Double(bytes) / Double(max(ok, 1)) / 1024)) KiB, "
+                + "\(format(Double(tried) / Double(max(ok, 1)))) rules tried on average; decision agrees with the pure matcher for \(agree) of \(ok)")
         for line in disagreements { print("  disagreement: \(line)") }
         if let (status, body) = firstFailure {
             print("first failed explain answered \(status): \(body.prefix(2000))")

@@ -91,13 +91,19 @@ struct RoutingWorkload {
         ("SWJ", "区水务局"), ("YLLHJ", "区园林绿化局"),
     ]
     static let departmentCodes = departments.map(\.code)
-    static let classNames = ["市容环境", "宣传广告", "施工管理", "突发事件", "街面秩序", "其他事件",
-                             "公用设施", "道路交通", "市容环卫", "园林绿化", "房屋土地", "扩展部件"]
+    static let classNames = [
+        "市容环境", "宣传广告", "施工管理", "突发事件", "街面秩序", "其他事件",
+        "公用设施", "道路交通", "市容环卫", "园林绿化", "房屋土地", "扩展部件",
+    ]
     /// Words that rules look for; descriptions are made of these and of `fillerWords`.
-    static let keywordWords = ["食品", "熟食", "水果", "噪音", "油烟", "井盖", "积水", "明火", "冒烟", "漏水",
-                               "占道", "广告", "渣土", "夜间", "倒伏", "路灯", "电线", "污水", "异味", "老人"]
-    static let fillerWords = ["小区门口", "路口", "人行道上", "公园旁", "学校附近", "地铁站出口", "菜市场", "楼下", "桥下", "停车场",
-                              "有人反映", "现场发现", "居民投诉", "较严重", "持续多日", "影响通行", "已拍照", "请尽快处理"]
+    static let keywordWords = [
+        "食品", "熟食", "水果", "噪音", "油烟", "井盖", "积水", "明火", "冒烟", "漏水",
+        "占道", "广告", "渣土", "夜间", "倒伏", "路灯", "电线", "污水", "异味", "老人",
+    ]
+    static let fillerWords = [
+        "小区门口", "路口", "人行道上", "公园旁", "学校附近", "地铁站出口", "菜市场", "楼下", "桥下", "停车场",
+        "有人反映", "现场发现", "居民投诉", "较严重", "持续多日", "影响通行", "已拍照", "请尽快处理",
+    ]
     /// The first day of four working weeks without public holidays or make-up days (2026-03-02, a Monday,
     /// 00:00 Beijing time): the default calendar and `WorkCalendar.standard` agree on it.
     static let firstDay = Date(timeIntervalSince1970: 1_772_380_800)
@@ -147,21 +153,26 @@ struct RoutingWorkload {
                 switch Int.random(in: 0..<10, using: &rng) {
                 case 0..<5: grades = [Grade(key: "general", name: "一般", limit: TimeLimit(amount: Int.random(in: 2...16, using: &rng), unit: .workHours))]
                 case 5..<8:
-                    grades = [Grade(key: "general", name: "一般", limit: TimeLimit(amount: Int.random(in: 1...5, using: &rng), unit: .workDays)),
-                              Grade(key: "urgent", name: "紧急", limit: TimeLimit(amount: [30, 60, 120, 240].randomElement(using: &rng)!, unit: .minutes))]
+                    grades = [
+                        Grade(key: "general", name: "一般", limit: TimeLimit(amount: Int.random(in: 1...5, using: &rng), unit: .workDays)),
+                        Grade(key: "urgent", name: "紧急", limit: TimeLimit(amount: [30, 60, 120, 240].randomElement(using: &rng)!, unit: .minutes)),
+                    ]
                 default:
-                    grades = [Grade(key: "minor", name: "轻微", limit: TimeLimit(amount: 5, unit: .workDays)),
-                              Grade(key: "general", name: "一般", limit: TimeLimit(amount: 2, unit: .workDays)),
-                              Grade(key: "serious", name: "严重", limit: TimeLimit(amount: 4, unit: .workHours))]
+                    grades = [
+                        Grade(key: "minor", name: "轻微", limit: TimeLimit(amount: 5, unit: .workDays)),
+                        Grade(key: "general", name: "一般", limit: TimeLimit(amount: 2, unit: .workDays)),
+                        Grade(key: "serious", name: "严重", limit: TimeLimit(amount: 4, unit: .workHours)),
+                    ]
                 }
                 let lead = Int.random(in: 0..<10, using: &rng) < 7 ? departments.randomElement(using: &rng) : nil
                 let assisting = Array(Set((0..<Int.random(in: 0...2, using: &rng)).map { _ in departments.randomElement(using: &rng)! }))
                     .filter { $0 != lead }.sorted()
                 let level: HandlingLevel? = Int.random(in: 0..<10, using: &rng) == 0 ? nil : HandlingLevel.allCases.randomElement(using: &rng)
-                catalog.append(CategoryEntry(
-                    code: code, parentCode: sub.code, name: "\(sub.name)事项\(n + 1)", kind: sub.kind, isPublic: Bool.random(using: &rng),
-                    filingStandard: "\(sub.name)事项\(n + 1)的立案标准", closingStandard: "\(sub.name)事项\(n + 1)的结案标准", grades: grades,
-                    leadDepartment: lead, assistingDepartments: assisting, defaultLevel: level))
+                catalog.append(
+                    CategoryEntry(
+                        code: code, parentCode: sub.code, name: "\(sub.name)事项\(n + 1)", kind: sub.kind, isPublic: Bool.random(using: &rng),
+                        filingStandard: "\(sub.name)事项\(n + 1)的立案标准", closingStandard: "\(sub.name)事项\(n + 1)的结案标准", grades: grades,
+                        leadDepartment: lead, assistingDepartments: assisting, defaultLevel: level))
                 items.append(BenchItem(code: code, chain: sub.chain + [code], grades: grades.map(\.key), lead: lead, assisting: assisting, level: level))
             }
         }
@@ -190,8 +201,9 @@ struct RoutingWorkload {
         for _ in 0..<40 { duty(items.randomElement(using: &rng)!.code, communities.randomElement(using: &rng)!, departments.randomElement(using: &rng)!) }
         self.duties = duties
 
-        ruleSet = Self.rules(count: ruleCount, classes: classes, subclasses: subclasses.map(\.code), items: items, streets: streets,
-                             communities: communities, offices: streetOffices.map(\.code), rng: &rng)
+        ruleSet = Self.rules(
+            count: ruleCount, classes: classes, subclasses: subclasses.map(\.code), items: items, streets: streets,
+            communities: communities, offices: streetOffices.map(\.code), rng: &rng)
     }
 
     /// How many rules name each kind of condition, for the report.
@@ -208,8 +220,10 @@ struct RoutingWorkload {
 
     /// `count` rules: item, sub-class, class, root, multi-category and category-free rules, each with further
     /// conditions drawn so that a report passes most of the rules it is tried against.
-    static func rules(count: Int, classes: [String], subclasses: [String], items: [BenchItem], streets: [String], communities: [String],
-                      offices: [String], rng: inout SplitMix64) -> RuleSet {
+    static func rules(
+        count: Int, classes: [String], subclasses: [String], items: [BenchItem], streets: [String], communities: [String],
+        offices: [String], rng: inout SplitMix64
+    ) -> RuleSet {
         let departments = departmentCodes
         var gradesUnder: [String: Set<String>] = [:]
         for item in items { for code in item.chain { gradesUnder[code, default: []].formUnion(item.grades) } }
@@ -235,10 +249,12 @@ struct RoutingWorkload {
             default: kind = .none
             }
             switch kind {
-            case .item: // one item, or two of the same sub-class
+            case .item:  // one item, or two of the same sub-class
                 let item = items.randomElement(using: &rng)!
                 var codes = [item.code]
-                if Int.random(in: 0..<4, using: &rng) == 0, let other = items.filter({ $0.chain[2] == item.chain[2] && $0.code != item.code }).randomElement(using: &rng) {
+                if Int.random(in: 0..<4, using: &rng) == 0,
+                    let other = items.filter({ $0.chain[2] == item.chain[2] && $0.code != item.code }).randomElement(using: &rng)
+                {
                     codes.append(other.code)
                 }
                 c.categories = codes
@@ -265,19 +281,25 @@ struct RoutingWorkload {
                 kinds.insert([2, 3, 5].randomElement(using: &rng)!)
                 if Bool.random(using: &rng) { kinds.insert([1, 4, 5].randomElement(using: &rng)!) }
             }
-            if kinds.contains(1), offered.count < 2 { kinds.remove(1); kinds.insert(2) }
+            if kinds.contains(1), offered.count < 2 {
+                kinds.remove(1)
+                kinds.insert(2)
+            }
             if kinds.contains(3) && kinds.contains(4) { kinds.remove(4) }
             let broad = kind == .root || kind == .none
             for k in kinds.sorted() {
                 switch k {
                 case 0:
-                    c.areas = !broad && Bool.random(using: &rng)
+                    c.areas =
+                        !broad && Bool.random(using: &rng)
                         ? Array(Set((0..<Int.random(in: 1...3, using: &rng)).map { _ in streets.randomElement(using: &rng)! })).sorted()
                         : Array(Set((0..<Int.random(in: 1...4, using: &rng)).map { _ in communities.randomElement(using: &rng)! })).sorted()
                 case 1: c.grades = [offered.sorted().randomElement(using: &rng)!]
                 case 2:
                     // Grid workers report most cases: a rule for them is the exception.
-                    let picks: [CaseSource] = broad ? [.hotline, .resident, .camera, .department, .leader]
+                    let picks: [CaseSource] =
+                        broad
+                        ? [.hotline, .resident, .camera, .department, .leader]
                         : [.hotline, .resident, .camera, .department, .leader, .gridWorker]
                     c.sources = Set((0..<Int.random(in: 1...2, using: &rng)).map { _ in picks.randomElement(using: &rng)! })
                 case 3: c.timeWindow = windows.randomElement(using: &rng)!
@@ -298,15 +320,22 @@ struct RoutingWorkload {
             let profile: String? = Int.random(in: 0..<5, using: &rng) == 0 ? ["urgent", "relaxed", "night"].randomElement(using: &rng)! : nil
             let whistle = level == .district && Bool.random(using: &rng)
             let what = c.categories?.joined(separator: "、") ?? "不限类别"
-            rules.append(Rule(id: "r\(DistrictLattice.code3(n + 1))", name: "基准规则\(n + 1)：\(what)", when: c,
-                              then: RuleAction(level: level, lead: lead, assisting: assisting, deadlineProfile: profile, whistle: whistle,
-                                               priority: Int.random(in: 0...9, using: &rng))))
+            rules.append(
+                Rule(
+                    id: "r\(DistrictLattice.code3(n + 1))", name: "基准规则\(n + 1)：\(what)", when: c,
+                    then: RuleAction(
+                        level: level, lead: lead, assisting: assisting, deadlineProfile: profile, whistle: whistle,
+                        priority: Int.random(in: 0...9, using: &rng))))
         }
         let profiles: [String: DeadlineProfile] = [
-            "urgent": DeadlineProfile(limits: [.dispatch: TimeLimit(amount: 10, unit: .minutes), .sign: TimeLimit(amount: 30, unit: .minutes),
-                                              .check: TimeLimit(amount: 2, unit: .workHours)]),
-            "relaxed": DeadlineProfile(limits: [.dispatch: TimeLimit(amount: 4, unit: .workHours), .sign: TimeLimit(amount: 4, unit: .workHours),
-                                               .check: TimeLimit(amount: 2, unit: .workDays)]),
+            "urgent": DeadlineProfile(limits: [
+                .dispatch: TimeLimit(amount: 10, unit: .minutes), .sign: TimeLimit(amount: 30, unit: .minutes),
+                .check: TimeLimit(amount: 2, unit: .workHours),
+            ]),
+            "relaxed": DeadlineProfile(limits: [
+                .dispatch: TimeLimit(amount: 4, unit: .workHours), .sign: TimeLimit(amount: 4, unit: .workHours),
+                .check: TimeLimit(amount: 2, unit: .workDays),
+            ]),
             "night": DeadlineProfile(limits: [.dispatch: TimeLimit(amount: 30, unit: .minutes), .sign: TimeLimit(amount: 60, unit: .minutes)]),
         ]
         return RuleSet(rules: rules, profiles: profiles)
@@ -323,18 +352,23 @@ struct RoutingWorkload {
             let grade = Int.random(in: 0..<100, using: &rng) < 15 ? nil : items[item].grades.randomElement(using: &rng)
             var pick = Int.random(in: 0..<100, using: &rng), source = CaseSource.gridWorker
             for (s, weight) in sources {
-                if pick < weight { source = s; break }
+                if pick < weight {
+                    source = s
+                    break
+                }
                 pick -= weight
             }
             let day = Int.random(in: 0..<28, using: &rng)
             let minute = Int.random(in: 0..<10, using: &rng) < 7 ? Int.random(in: 480..<1200, using: &rng) : Int.random(in: 0..<1440, using: &rng)
             var words: [String] = []
             for _ in 0..<Int.random(in: 2...5, using: &rng) {
-                words.append(Int.random(in: 0..<3, using: &rng) == 0 ? Self.keywordWords.randomElement(using: &rng)! : Self.fillerWords.randomElement(using: &rng)!)
+                words.append(
+                    Int.random(in: 0..<3, using: &rng) == 0 ? Self.keywordWords.randomElement(using: &rng)! : Self.fillerWords.randomElement(using: &rng)!)
             }
-            return BenchReport(item: item, grade: grade, source: source, column: Int.random(in: 0..<columns, using: &rng),
-                               row: Int.random(in: 0..<rows, using: &rng), at: Self.firstDay.addingTimeInterval(Double(day * 86_400 + minute * 60)),
-                               description: words.joined(separator: "，"))
+            return BenchReport(
+                item: item, grade: grade, source: source, column: Int.random(in: 0..<columns, using: &rng),
+                row: Int.random(in: 0..<rows, using: &rng), at: Self.firstDay.addingTimeInterval(Double(day * 86_400 + minute * 60)),
+                description: words.joined(separator: "，"))
         }
     }
 
@@ -352,8 +386,9 @@ struct RoutingWorkload {
     /// A point in the middle 40 % of the report's unit cell: surely inside its jittered polygon.
     func point(_ report: BenchReport, rng: inout SplitMix64) -> Coordinate {
         let c = district.cellCentre(report.column, report.row)!
-        return Coordinate(lng: c.lng + Double.random(in: -0.2...0.2, using: &rng) * district.cell.lng,
-                          lat: c.lat + Double.random(in: -0.2...0.2, using: &rng) * district.cell.lat)!
+        return Coordinate(
+            lng: c.lng + Double.random(in: -0.2...0.2, using: &rng) * district.cell.lng,
+            lat: c.lat + Double.random(in: -0.2...0.2, using: &rng) * district.cell.lat)!
     }
 }
 
@@ -389,8 +424,9 @@ struct MatcherBenchmark {
         let t0 = ContinuousClock.now
         for request in sample { tried += router.explain(request).tried.count }
         let explainSeconds = (ContinuousClock.now - t0).seconds
-        return Result(best: rates.last ?? 0, median: rates[rates.count / 2], checksum: checksum, shares: shares,
-                      explainPerSecond: Double(sample.count) / explainSeconds, meanTried: Double(tried) / Double(sample.count))
+        return Result(
+            best: rates.last ?? 0, median: rates[rates.count / 2], checksum: checksum, shares: shares,
+            explainPerSecond: Double(sample.count) / explainSeconds, meanTried: Double(tried) / Double(sample.count))
     }
 
     /// Something of every decision, so that the optimiser must make them all.

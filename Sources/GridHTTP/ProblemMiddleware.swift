@@ -38,6 +38,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         let underlying = error.underlyingError
         if let grid = underlying as? GridError { return grid }
         if let decoding = underlying as? DecodingError ?? Mirror(reflecting: underlying).children.first?.value as? DecodingError {
+            if let segment = misfitPathParameter(decoding, parameters: error.requestMetadata.pathParameters) {
+                // `/v1/cases/abc` or `/v1/cases/1/actions/fly` names no endpoint: not found, not a malformed request.
+                return GridError(
+                    .notFound, "route.notFound",
+                    Text(zh: "没有这个接口（路径中的“\(segment)”不是有效的取值）", en: "no such endpoint ('\(segment)' is not a valid value in the path)"))
+            }
             var field = decodingFieldError(decoding)
             if field.field == "body", let name = misfitQueryParameter(decoding, path: error.request.path) {
                 field = FieldError(name, "field.type", Text(zh: "查询参数 \(name) 的值类型错误", en: "query parameter \(name) has a value of the wrong type"))
@@ -56,6 +62,36 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         default:
             logger.error("unhandled error", metadata: ["operation": "\(error.operationID)", "error": "\(String(reflecting: underlying))"])
             return GridError(.internal, "internal", Text(zh: "服务器内部错误，请联系管理员并提供请求编号", en: "internal error; report the request id to the administrators"))
+        }
+    }
+
+    /// The path parameter a path-less decoding error is about: one whose value is named in the
+    /// error (an enum's raw value) or that does not read as the integer expected.
+    static func misfitPathParameter(_ error: DecodingError, parameters: [String: Substring]) -> String? {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            let text = context.debugDescription + (context.underlyingError.map { "\($0)" } ?? "")
+            return parameters.values.map(String.init).first { text.hasSuffix("value \($0)") || text.contains("value \($0) ") }
+        case .typeMismatch(let type, let context) where context.codingPath.isEmpty:
+            guard type is Int64.Type || type is Int.Type || type is Int32.Type else { return nil }
+            return parameters.values.map(String.init).first { Int64($0) == nil }
+        default:
+            return nil
+        }
+    }
+
+    /// The JSON name of the type a value should have had, never a Swift type's name.
+    static func jsonType(_ type: Any.Type) -> Text {
+        switch type {
+        case is String.Type, is Substring.Type: return Text(zh: "字符串", en: "a string")
+        case is Int.Type, is Int64.Type, is Int32.Type, is UInt.Type: return Text(zh: "整数", en: "an integer")
+        case is Double.Type, is Float.Type: return Text(zh: "数字", en: "a number")
+        case is Bool.Type: return Text(zh: "布尔值", en: "a boolean")
+        case is Date.Type: return Text(zh: "RFC 3339 时间", en: "an RFC 3339 date-time")
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return Text(zh: "数组", en: "an array") }
+            return Text(zh: "对象", en: "an object")
         }
     }
 
@@ -90,14 +126,29 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             let field = path(context).isEmpty || path(context) == "body" ? key.stringValue : path(context) + "." + key.stringValue
             return FieldError(field, "field.required", Text(zh: "缺少必填字段 \(field)", en: "required field \(field) is missing"))
         case .typeMismatch(let type, let context):
+            let expected = jsonType(type)
             return FieldError(
-                path(context), "field.type", Text(zh: "字段 \(path(context)) 类型错误，应为 \(type)", en: "field \(path(context)) has the wrong type; expected \(type)"))
+                path(context), "field.type",
+                Text(zh: "字段 \(path(context)) 类型错误，应为\(expected.zh)", en: "field \(path(context)) has the wrong type; expected \(expected.en)"))
         case .valueNotFound(let type, let context):
+            let expected = jsonType(type)
             return FieldError(
-                path(context), "field.null", Text(zh: "字段 \(path(context)) 不能为 null", en: "field \(path(context)) must not be null; expected \(type)"))
+                path(context), "field.null",
+                Text(zh: "字段 \(path(context)) 不能为 null，应为\(expected.zh)", en: "field \(path(context)) must not be null; expected \(expected.en)"))
         case .dataCorrupted(let context):
-            let detail = context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
-            return FieldError(path(context), "field.invalid", Text(zh: "\(path(context)) 无效：\(detail)", en: "\(path(context)) is invalid: \(detail)"))
+            let text = context.debugDescription + (context.underlyingError.map { " \($0)" } ?? "")
+            // "Cannot initialize CaseRating from invalid String value great": a value outside the allowed set.
+            if let range = text.range(of: "invalid String value ") {
+                let value = text[range.upperBound...].prefix { $0 != "\n" }
+                return FieldError(
+                    path(context), "field.notAllowed",
+                    Text(
+                        zh: "\(path(context)) 的取值“\(value)”不在允许的取值中（见接口文档）",
+                        en: "\(path(context)) cannot be '\(value)' (see the API contract for the allowed values)"))
+            }
+            return FieldError(
+                path(context), "field.invalid",
+                Text(zh: "\(path(context)) 的值无效（格式不符合接口文档）", en: "\(path(context)) is invalid (its format does not match the API contract)"))
         @unknown default:
             return FieldError("body", "field.invalid", Text(zh: "请求体无效", en: "the request body is invalid"))
         }

@@ -30,3 +30,25 @@ public enum Caller: Sendable {
         return nil
     }
 }
+
+extension Caller {
+    /// Who the operator at the CLI is, as the audit log names them: what they said (`--as`), else
+    /// their OS user; `cli` where nobody said.
+    @TaskLocal public static var operatorName: String = "cli"
+
+    /// The name the audit log records: the user's login, or the operator's name.
+    public var actorName: String {
+        switch self {
+        case .operator: Caller.operatorName
+        case .user(let principal): principal.login
+        }
+    }
+}
+
+/// What the audit log (`GET /v1/audit`) records changes of.
+public enum AuditEntity: String, Sendable, CaseIterable, Codable {
+    case category, dutyList, calendar, ruleSet
+    case user, roleBinding, department, tenant, webhook, webhookAllowList, orgUnit
+
+    public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}

@@ -10,14 +10,6 @@ public struct CatalogImportSummary: Sendable, Equatable {
 }
 
 extension Caller {
-    /// The name the audit log records: the user's login, or "cli" for the operator.
-    var actorName: String {
-        switch self {
-        case .operator: "cli"
-        case .user(let principal): principal.login
-        }
-    }
-
     var userId: Int64? { principal?.userId }
 }
 

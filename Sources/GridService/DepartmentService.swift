@@ -43,6 +43,7 @@ extension GridService {
             }
             let id = try await DepartmentStore.insert(tx, code: code, name: name, kind: kind, orgUnitId: unit.id)
             guard let created = try await DepartmentStore.find(tx, id: id) else { throw Errors.departmentNotFound(code) }
+            try await Self.audit(tx, caller, "create", .department, key: code, before: nil, after: Self.auditFields(created, unitCode: unit.code))
             return created
         }
     }
@@ -89,7 +90,16 @@ extension GridService {
             }
             try await DepartmentStore.designateReceiver(tx, office: office)
             guard let updated = try await DepartmentStore.find(tx, id: office.id) else { throw Errors.departmentNotFound(code) }
+            if !office.receivesTerritorial {
+                try await Self.audit(
+                    tx, caller, "designateReceiving", .department, key: office.code, before: ["receivesTerritorial": false],
+                    after: ["receivesTerritorial": true])
+            }
             return updated
         }
+    }
+
+    static func auditFields(_ d: DepartmentRecord, unitCode: String) -> [String: Any] {
+        ["code": d.code, "name": d.name, "kind": d.kind.rawValue, "unit": unitCode, "receivesTerritorial": d.receivesTerritorial]
     }
 }

@@ -31,6 +31,7 @@ extension GridService {
             _ = try await OrgUnitStore.insert(tx, plan: plan, progress: progress)
             var byKind: [String: Int] = [:]
             for unit in plan { byKind[unit.draft.kind.rawValue, default: 0] += 1 }
+            try await Self.audit(tx, .operator, "import", .orgUnit, key: "import", before: nil, after: ["created": plan.count, "byKind": byKind])
             return ImportSummary(created: plan.count, byKind: byKind)
         }
     }
@@ -107,6 +108,9 @@ extension GridService {
             let plan = try OrgPlanner.plan([draft], existing: try await OrgUnitStore.treeNodes(tx), maxGridLevels: tenant.settings.gridLevels.count)
             let placed = try await OrgUnitStore.insert(tx, plan: plan)
             guard let created = try await OrgUnitStore.find(tx, id: placed[0].id, geometry: true) else { throw Errors.unitNotFound(code) }
+            try await Self.audit(
+                tx, caller, "create", .orgUnit, key: created.code, before: nil,
+                after: ["code": created.code, "name": created.name, "kind": created.kind.rawValue, "parent": parent.code])
             return created
         }
     }
@@ -139,7 +143,11 @@ extension GridService {
             if let name {
                 _ = try await OrgUnitStore.rename(tx, id: id, name: name, expectedVersion: nil)
             }
-            return try await OrgUnitStore.find(tx, id: id) ?? unit
+            let updated = try await OrgUnitStore.find(tx, id: id) ?? unit
+            try await Self.audit(
+                tx, caller, "update", .orgUnit, key: unit.code, before: ["name": unit.name, "parentPath": unit.path.raw],
+                after: ["name": updated.name, "parentPath": updated.path.raw])
+            return updated
         }
     }
 

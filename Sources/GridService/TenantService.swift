@@ -43,6 +43,8 @@ extension GridService {
             _ = try await UserStore.grant(tx, userId: userId, role: .tenantAdmin, scopeUnitId: root, departmentId: nil)
             _ = try await Self.loadProfile(tx, Self.standardProfile, caller: .operator)
             guard let tenant = try await TenantStore.find(tx, id: id) else { throw Errors.tenantNotFound(code) }
+            try await Self.audit(
+                tx, .operator, "create", .tenant, key: code, before: nil, after: ["code": code, "name": name, "division": divisionCode, "admin": adminLogin])
             return ProvisionedTenant(tenant: tenant, rootUnitId: root, adminLogin: adminLogin, adminPassword: password)
         }
     }
@@ -101,8 +103,12 @@ extension GridService {
                     "gridLevels", "tenant.gridLevels.inUse", zh: "本区已有第 \(deepest) 级网格，层级数不能少于 \(deepest)",
                     en: "the district already has grids of level \(deepest); it needs at least \(deepest) levels")
             }
+            let before = tenant.settings.gridLevels.map { ["key": $0.key, "name": $0.name] }
             tenant.settings.gridLevels = levels
             try await TenantStore.setSettings(tx, id: tenant.id, settings: tenant.settings)
+            try await Self.audit(
+                tx, .operator, "setGridLevels", .tenant, key: tenant.code, before: ["gridLevels": before],
+                after: ["gridLevels": levels.map { ["key": $0.key, "name": $0.name] }])
             return try await TenantStore.find(tx, id: tenant.id) ?? tenant
         }
     }
@@ -110,8 +116,12 @@ extension GridService {
     /// Suspends or resumes a district; its users get 403 `tenant.suspended` while suspended.
     public func setTenantStatus(code: String, active: Bool) async throws -> TenantRecord {
         try await db.withPlatform { tx in
+            var tx = tx
             guard let tenant = try await TenantStore.find(tx, code: code) else { throw Errors.tenantNotFound(code) }
             _ = try await TenantStore.setStatus(tx, id: tenant.id, status: active ? "active" : "suspended")
+            try await tx.enter(tenant: tenant.id)
+            try await Self.audit(
+                tx, .operator, "setStatus", .tenant, key: tenant.code, before: ["status": tenant.status], after: ["status": active ? "active" : "suspended"])
             return try await TenantStore.find(tx, id: tenant.id) ?? tenant
         }
     }

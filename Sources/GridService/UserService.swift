@@ -40,6 +40,8 @@ extension GridService {
             if try await UserStore.find(tx, login: login) != nil { throw taken }
             let id = try await UserStore.insert(tx, login: login, displayName: name, phone: phone, passwordHash: hash, mustChangePassword: true)
             guard let user = try await UserStore.find(tx, id: id) else { throw Errors.userNotFound(login) }
+            try await Self.audit(
+                tx, caller, "create", .user, key: login, before: nil, after: ["login": login, "displayName": name, "phone": phone as Any])
             return user
         }
         return (user, password)
@@ -105,6 +107,9 @@ extension GridService {
                 departmentId = department.id
             }
             _ = try await UserStore.grant(tx, userId: user.id, role: role, scopeUnitId: scope.id, departmentId: departmentId)
+            try await Self.audit(
+                tx, caller, "grant", .roleBinding, key: login, before: nil,
+                after: ["login": login, "role": role.rawValue, "scope": scopeCode, "department": departmentCode as Any])
             return UserWithBindings(user: user, bindings: try await UserStore.bindings(tx, userId: user.id))
         }
     }
@@ -119,6 +124,8 @@ extension GridService {
                     .notFound, "binding.notFound",
                     Text(zh: "“\(login)”没有在“\(scopeCode)”的\(role.label.zh)角色", en: "'\(login)' holds no \(role.rawValue) binding at '\(scopeCode)'"))
             }
+            try await Self.audit(
+                tx, caller, "revoke", .roleBinding, key: login, before: ["login": login, "role": role.rawValue, "scope": scopeCode], after: nil)
             return UserWithBindings(user: user, bindings: try await UserStore.bindings(tx, userId: user.id))
         }
     }
@@ -134,6 +141,7 @@ extension GridService {
             let user = try await Self.userToReset(tx, caller, login: login)
             try await UserStore.setPassword(tx, userId: user.id, hash: hash, mustChange: true)
             try await SessionStore.revokeAll(tx, userId: user.id)
+            try await Self.audit(tx, caller, "resetPassword", .user, key: user.login, before: nil, after: ["mustChangePassword": true])
         }
         return password
     }

@@ -73,7 +73,10 @@ extension GridService {
             }
             let id = try await WebhookStore.insert(
                 tx, url: url, secret: secret, eventTypes: Array(Set(eventTypes)).sorted(), departmentId: departmentId,
-                createdBy: caller.principal?.login ?? "cli")
+                createdBy: caller.actorName)
+            try await Self.audit(
+                tx, caller, "create", .webhook, key: String(id), before: nil,
+                after: ["url": url, "eventTypes": Array(Set(eventTypes)).sorted(), "department": department as Any])
             return CreatedWebhook(subscription: try await WebhookStore.find(tx, id: id)!, secret: secret)
         }
     }
@@ -111,8 +114,13 @@ extension GridService {
         guard errors.isEmpty else { throw GridError.invalid(errors) }
         return try await withActiveTenant(tenantId) { tx, _ in
             try caller.authorize(.tenantWrite, at: try await Self.rootPath(tx))
-            try await WebhookStore.replaceAllowList(tx, entries: entries, createdBy: caller.principal?.login ?? "cli")
-            return try await WebhookStore.allowList(tx)
+            let before = try await WebhookStore.allowList(tx)
+            try await WebhookStore.replaceAllowList(tx, entries: entries, createdBy: caller.actorName)
+            let after = try await WebhookStore.allowList(tx)
+            if before != after {
+                try await Self.audit(tx, caller, "replace", .webhookAllowList, key: "all", before: ["entries": before], after: ["entries": after])
+            }
+            return after
         }
     }
 
@@ -126,9 +134,12 @@ extension GridService {
     public func deleteWebhook(_ caller: Caller, tenantId: Int64, id: Int64) async throws {
         try await withActiveTenant(tenantId) { tx, _ in
             try caller.authorize(.tenantWrite, at: try await Self.rootPath(tx))
+            let before = try await WebhookStore.find(tx, id: id)
             guard try await WebhookStore.deactivate(tx, id: id) else {
                 throw GridError(.notFound, "webhook.notFound", Text(zh: "订阅 \(id) 不存在", en: "subscription \(id) does not exist"))
             }
+            try await Self.audit(
+                tx, caller, "delete", .webhook, key: String(id), before: before.map { ["url": $0.url, "eventTypes": $0.eventTypes] }, after: nil)
         }
     }
 

@@ -11,6 +11,15 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "PostgreSQL URL of the service role (default: $DATABASE_URL).")
     var databaseURL: String?
 
+    @Option(name: .customLong("as"), help: "Who you are, as the audit log records your changes (default: your OS user).")
+    var actingAs: String?
+
+    /// The operator the audit log names.
+    var operatorName: String {
+        let given = actingAs?.trimmingCharacters(in: .whitespaces) ?? ""
+        return given.isEmpty ? ProcessInfo.processInfo.userName : String(given.prefix(100))
+    }
+
     var url: String {
         get throws {
             guard let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] else {
@@ -59,8 +68,10 @@ enum CLI {
     static func withService<T: Sendable>(_ connection: ConnectionOptions, _ body: @Sendable @escaping (GridService) async throws -> T) async throws -> T {
         let logger = logger()
         return try await report {
-            try await withClient(url: try connection.url, logger: logger) { client in
-                try await body(GridService(db: Database(client: client, logger: logger), configuration: .fromEnvironment()))
+            try await Caller.$operatorName.withValue(connection.operatorName) {
+                try await withClient(url: try connection.url, logger: logger) { client in
+                    try await body(GridService(db: Database(client: client, logger: logger), configuration: .fromEnvironment()))
+                }
             }
         }
     }

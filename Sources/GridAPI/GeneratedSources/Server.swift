@@ -4127,7 +4127,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// Changes to the lists, the calendar and the rules, newest first (tenant admin).
+    /// Changes to the lists, the calendar and the rules, users and their grants, departments, the district, webhooks and org units, with who made them (a user, or the operator named by the CLI's --as) and before and after, newest first (tenant admin).
     ///
     /// - Remark: HTTP `GET /v1/audit`.
     /// - Remark: Generated from `#/paths//v1/audit/get(listAudit)`.

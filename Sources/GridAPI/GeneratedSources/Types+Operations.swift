@@ -6677,7 +6677,7 @@ public enum Operations {
             }
         }
     }
-    /// Changes to the lists, the calendar and the rules, newest first (tenant admin).
+    /// Changes to the lists, the calendar and the rules, users and their grants, departments, the district, webhooks and org units, with who made them (a user, or the operator named by the CLI's --as) and before and after, newest first (tenant admin).
     ///
     /// - Remark: HTTP `GET /v1/audit`.
     /// - Remark: Generated from `#/paths//v1/audit/get(listAudit)`.
@@ -6692,6 +6692,13 @@ public enum Operations {
                     case dutyList = "dutyList"
                     case calendar = "calendar"
                     case ruleSet = "ruleSet"
+                    case user = "user"
+                    case roleBinding = "roleBinding"
+                    case department = "department"
+                    case tenant = "tenant"
+                    case webhook = "webhook"
+                    case webhookAllowList = "webhookAllowList"
+                    case orgUnit = "orgUnit"
                 }
                 /// - Remark: Generated from `#/paths/v1/audit/GET/query/entity`.
                 public var entity: Operations.ListAudit.Input.Query.EntityPayload?

@@ -223,7 +223,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/routing/test`.
     /// - Remark: Generated from `#/paths//v1/routing/test/post(testRouting)`.
     func testRouting(_ input: Operations.TestRouting.Input) async throws -> Operations.TestRouting.Output
-    /// Changes to the lists, the calendar and the rules, newest first (tenant admin).
+    /// Changes to the lists, the calendar and the rules, users and their grants, departments, the district, webhooks and org units, with who made them (a user, or the operator named by the CLI's --as) and before and after, newest first (tenant admin).
     ///
     /// - Remark: HTTP `GET /v1/audit`.
     /// - Remark: Generated from `#/paths//v1/audit/get(listAudit)`.
@@ -847,7 +847,7 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Changes to the lists, the calendar and the rules, newest first (tenant admin).
+    /// Changes to the lists, the calendar and the rules, users and their grants, departments, the district, webhooks and org units, with who made them (a user, or the operator named by the CLI's --as) and before and after, newest first (tenant admin).
     ///
     /// - Remark: HTTP `GET /v1/audit`.
     /// - Remark: Generated from `#/paths//v1/audit/get(listAudit)`.

@@ -52,7 +52,7 @@ struct APIHandler: APIProtocol {
                 body: .json(
                     .init(
                         id: tenant.id, code: tenant.code, name: tenant.name, divisionCode: tenant.divisionCode, timeZone: tenant.timeZone,
-                        status: tenant.status == "active" ? .active : .suspended,
+                        status: tenant.status == .active ? .active : .suspended,
                         gridLevels: tenant.settings.gridLevels.map { .init(key: $0.key, name: $0.name) }))))
     }
 

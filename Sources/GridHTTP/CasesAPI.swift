@@ -205,7 +205,7 @@ enum CaseMapping {
     static func task(_ task: CaseStore.Task) -> Components.Schemas.CaseTask {
         .init(
             id: task.id, department: .init(id: task.departmentId, code: task.departmentCode, name: task.departmentName), lead: task.lead,
-            state: Components.Schemas.CaseTask.StatePayload(rawValue: task.state) ?? .cancelled, dispatchedAt: task.dispatchedAt,
+            state: Components.Schemas.CaseTask.StatePayload(rawValue: task.state.rawValue) ?? .cancelled, dispatchedAt: task.dispatchedAt,
             signedAt: task.signedAt, handledAt: task.handledAt)
     }
 

@@ -33,11 +33,11 @@ public enum AssistStep: String, Sendable, CaseIterable {
     case sign, handled
 
     /// The step a task in `state` waits for (none once handled, returned or cancelled).
-    public static func next(forTaskIn state: String) -> AssistStep? {
+    public static func next(forTaskIn state: TaskState) -> AssistStep? {
         switch state {
-        case "dispatched": .sign
-        case "signed": .handled
-        default: nil
+        case .dispatched: .sign
+        case .signed: .handled
+        case .handled, .returned, .cancelled: nil
         }
     }
 }
@@ -135,7 +135,7 @@ extension GridService {
         guard let context = try await CaseStore.intakeContext(db, tenantId: tenantId, userId: userId, key: key, categoryCode: intake.category)
         else { throw Errors.tenantNotFound("\(tenantId)") }
         let tenant = context.tenant
-        guard tenant.status == "active" else { throw Errors.tenantSuspended(tenant.code) }
+        guard tenant.status == .active else { throw Errors.tenantSuspended(tenant.code) }
         if let key, let userId, let earlier = context.earlier {
             guard earlier.requestHash == requestHash else { throw Errors.idempotencyKeyReused(key) }
             if let replayed = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash) { return replayed }

@@ -124,7 +124,7 @@ extension GridService {
             guard let department = departments.sorted().first else {
                 throw GridError(.forbidden, "case.task.notYours", Text(zh: "您的部门在该案件中没有协办任务", en: "your department has no assisting task on this case"))
             }
-            guard try await CaseStore.advanceAssistingTask(tx, caseId: caseId, departmentId: department, to: handled ? "handled" : "signed", note: note) else {
+            guard try await CaseStore.advanceAssistingTask(tx, caseId: caseId, departmentId: department, to: handled ? .handled : .signed, note: note) else {
                 throw GridError(
                     .conflict, "case.task.notAllowed",
                     Text(
@@ -225,10 +225,10 @@ extension GridService {
         case .dispatch:
             try await dispatch(&next, input, at: now, calendar: calendar, tx)
         case .sign:
-            try await CaseStore.setLeadTask(tx, caseId: record.id, state: "signed")
+            try await CaseStore.setLeadTask(tx, caseId: record.id, state: .signed)
         case .returnCase:
             next.returnCount += 1
-            try await CaseStore.setLeadTask(tx, caseId: record.id, state: "returned")
+            try await CaseStore.setLeadTask(tx, caseId: record.id, state: .returned)
         case .approveExtension:
             guard let text = try await CaseStore.lastPayload(tx, caseId: record.id, action: CaseAction.requestExtension.rawValue),
                 let asked = try JSONDecoder().decode(CaseActionInput.self, from: Data(text.utf8)).extensionLimit
@@ -251,7 +251,7 @@ extension GridService {
             next.suspendedAt = nil
         case .reportHandled, .handleLocally, .selfHandle:
             next.handledAt = now
-            if action == .reportHandled { try await CaseStore.setLeadTask(tx, caseId: record.id, state: "handled") }
+            if action == .reportHandled { try await CaseStore.setLeadTask(tx, caseId: record.id, state: .handled) }
             try await EscalationStore.resolveOrders(tx, caseId: record.id)
         case .requestCheck:
             let limit = try await routedLimits(record, tx)[.check] ?? DeadlineProfile.builtIn.limits[.check]!
@@ -260,7 +260,7 @@ extension GridService {
             next.reworkCount += 1
             next.handledAt = nil
             next.checkDue = nil
-            try await CaseStore.setLeadTask(tx, caseId: record.id, state: "signed")
+            try await CaseStore.setLeadTask(tx, caseId: record.id, state: .signed)
         case .close:
             next.closedAt = now
             let closing = try CaseClosing.checked(

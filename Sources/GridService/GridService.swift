@@ -47,7 +47,7 @@ public struct GridService: Sendable {
     func withActiveTenant<T: Sendable>(_ tenantId: Int64, _ body: (Tx, TenantRecord) async throws -> T) async throws -> T {
         try await db.withTenant(tenantId) { tx in
             guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
-            guard tenant.status == "active" else { throw Errors.tenantSuspended(tenant.code) }
+            guard tenant.status == .active else { throw Errors.tenantSuspended(tenant.code) }
             return try await body(tx, tenant)
         }
     }

@@ -118,10 +118,11 @@ extension GridService {
         try await db.withPlatform { tx in
             var tx = tx
             guard let tenant = try await TenantStore.find(tx, code: code) else { throw Errors.tenantNotFound(code) }
-            _ = try await TenantStore.setStatus(tx, id: tenant.id, status: active ? "active" : "suspended")
+            _ = try await TenantStore.setStatus(tx, id: tenant.id, status: active ? .active : .suspended)
             try await tx.enter(tenant: tenant.id)
             try await Self.audit(
-                tx, .operator, "setStatus", .tenant, key: tenant.code, before: ["status": tenant.status], after: ["status": active ? "active" : "suspended"])
+                tx, .operator, "setStatus", .tenant, key: tenant.code, before: ["status": tenant.status.rawValue],
+                after: ["status": (active ? TenantStatus.active : .suspended).rawValue])
             return try await TenantStore.find(tx, id: tenant.id) ?? tenant
         }
     }

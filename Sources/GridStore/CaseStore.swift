@@ -606,7 +606,7 @@ public enum CaseStore {
         public var departmentCode: String
         public var departmentName: String
         public var lead: Bool
-        public var state: String
+        public var state: TaskState
         public var dispatchedAt: Date
         public var signedAt: Date?
         public var handledAt: Date?
@@ -627,8 +627,9 @@ public enum CaseStore {
             """)
     }
 
-    /// Moves the open lead task to `state` ('signed', 'handled', 'returned'), stamping the time.
-    public static func setLeadTask(_ tx: Tx, caseId: Int64, state: String) async throws {
+    /// Moves the open lead task to `next` (signed, handled, returned), stamping the time.
+    public static func setLeadTask(_ tx: Tx, caseId: Int64, state next: TaskState) async throws {
+        let state = next.rawValue
         try await tx.query(
             """
             UPDATE case_tasks SET state = \(state),
@@ -649,7 +650,7 @@ public enum CaseStore {
         ).decode((Int64, Int64, String, String, Bool, String, Date, Date?, Date?).self) {
             result.append(
                 Task(
-                    id: id, departmentId: departmentId, departmentCode: code, departmentName: name, lead: lead, state: state,
+                    id: id, departmentId: departmentId, departmentCode: code, departmentName: name, lead: lead, state: TaskState(rawValue: state) ?? .cancelled,
                     dispatchedAt: dispatchedAt, signedAt: signedAt, handledAt: handledAt))
         }
         return result
@@ -657,8 +658,8 @@ public enum CaseStore {
 
     /// Moves an assisting department's open task on (`signed` from dispatched, `handled` from signed);
     /// false when the department has no task in the state before.
-    public static func advanceAssistingTask(_ tx: Tx, caseId: Int64, departmentId: Int64, to state: String, note: String?) async throws -> Bool {
-        let from = state == "signed" ? "dispatched" : "signed"
+    public static func advanceAssistingTask(_ tx: Tx, caseId: Int64, departmentId: Int64, to next: TaskState, note: String?) async throws -> Bool {
+        let state = next.rawValue, from = (next == .signed ? TaskState.dispatched : .signed).rawValue
         for try await _ in try await tx.query(
             """
             UPDATE case_tasks SET state = \(state), note = coalesce(\(note), note),

@@ -9,7 +9,7 @@ public struct TenantRecord: Sendable, Equatable {
     public var name: String
     public var divisionCode: String
     public var timeZone: String
-    public var status: String
+    public var status: TenantStatus
     public var settings: TenantSettings
     public var version: Int64
     public var createdAt: Date
@@ -63,7 +63,7 @@ public enum TenantStore {
         return TenantRecord(
             id: try row[start].decode(Int64.self), code: try row[start + 1].decode(String.self), name: try row[start + 2].decode(String.self),
             divisionCode: try row[start + 3].decode(String.self), timeZone: try row[start + 4].decode(String.self),
-            status: try row[start + 5].decode(String.self), settings: try decodedSettings.decode(settings),
+            status: TenantStatus(rawValue: try row[start + 5].decode(String.self)) ?? .suspended, settings: try decodedSettings.decode(settings),
             version: try row[start + 7].decode(Int64.self), createdAt: try row[start + 8].decode(Date.self))
     }
 
@@ -118,7 +118,8 @@ public enum TenantStore {
             "UPDATE tenants SET settings = \(json)::jsonb, version = version + 1, updated_at = now() WHERE id = \(id)")
     }
 
-    public static func setStatus(_ tx: Tx, id: Int64, status: String) async throws -> Bool {
+    public static func setStatus(_ tx: Tx, id: Int64, status next: TenantStatus) async throws -> Bool {
+        let status = next.rawValue
         let rows = try await tx.query(
             "UPDATE tenants SET status = \(status), version = version + 1, updated_at = now() WHERE id = \(id) RETURNING id")
         for try await _ in rows { return true }

@@ -32,7 +32,8 @@ struct TenantCommand: AsyncParsableCommand {
 
         func run() async throws {
             let tenants = try await CLI.withService(connection) { service in try await service.listTenants() }
-            CLI.printTable([["ID", "CODE", "NAME", "DIVISION", "STATUS"]] + tenants.map { [String($0.id), $0.code, $0.name, $0.divisionCode, $0.status] })
+            CLI.printTable(
+                [["ID", "CODE", "NAME", "DIVISION", "STATUS"]] + tenants.map { [String($0.id), $0.code, $0.name, $0.divisionCode, $0.status.rawValue] })
         }
     }
 

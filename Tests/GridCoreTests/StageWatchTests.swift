@@ -116,3 +116,14 @@ import Testing
             "a deadline from late December reaches into a year without New Year")
     }
 }
+
+@Suite struct ClosedSetTests {
+    /// A task's state says whether it is still work, and which assisting step it waits for; every
+    /// state is handled by both (the switches are exhaustive, so a new state must be placed).
+    @Test func everyTaskStateIsOpenOrNotAndWaitsForAtMostOneStep() {
+        #expect(TaskState.allCases.filter(\.isOpen) == [.dispatched, .signed])
+        #expect(TaskState(rawValue: "signed") == .signed && TaskState(rawValue: "lost") == nil)
+        #expect(TenantStatus.allCases.map(\.rawValue) == ["active", "suspended"])
+        #expect(AuditEntity(rawValue: "roleBinding") == .roleBinding && AuditEntity.allCases.count == 11)
+    }
+}

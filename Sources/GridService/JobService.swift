@@ -78,13 +78,8 @@ extension GridService {
         var next = record
         next.light = light
         let action = light == .red ? "markOverdue" : "warnYellow"
-        guard
-            try await CaseStore.update(
-                tx, next, expectedVersion: record.version,
-                event: (
-                    actorId: nil, actor: "system", role: nil, action: action, from: record.state, payload: "{\"light\": \"\(light.rawValue)\"}"
-                ))
-        else { throw GridError(.conflict, "db.retry", Text(zh: "案件已变化", en: "the case changed meanwhile")) }
+        struct Light: Encodable { var light: String }
+        try await Self.recordEvent(tx, on: record, writing: next, action, by: .system, payload: Light(light: light.rawValue))
         try await ClockStore.setHandlingLight(tx, caseId: record.id, light: light)
         if let written = try await CaseStore.find(tx, id: record.id) { try await Self.enqueueWebhooks(tx, written, event: action, at: now) }
         let calendar = try await calendarCache.calendar(tx).calendar
@@ -119,14 +114,7 @@ extension GridService {
             var card: String
             var due: Date
         }
-        guard
-            try await CaseStore.update(
-                tx, record, expectedVersion: record.version,
-                event: (
-                    actorId: nil, actor: "system", role: nil, action: "orderRed", from: record.state,
-                    payload: CaseStore.canonicalJSON(Event(order: order.id, card: "red", due: order.due))
-                ))
-        else { throw GridError(.conflict, "db.retry", Text(zh: "案件已变化", en: "the case changed meanwhile")) }
+        try await Self.recordEvent(tx, on: record, "orderRed", by: .system, payload: Event(order: order.id, card: "red", due: order.due))
         let calendar = try await calendarCache.calendar(tx).calendar
         try await Self.tell(
             tx, .orderRed, about: record,

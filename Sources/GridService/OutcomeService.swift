@@ -31,18 +31,9 @@ extension GridService {
                 var resolved: Bool?
                 var satisfaction: String?
             }
-            guard
-                try await CaseStore.update(
-                    tx, record, expectedVersion: record.version,
-                    event: (
-                        actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: role?.rawValue, action: "callback",
-                        from: record.state,
-                        payload: CaseStore.canonicalJSON(
-                            Event(
-                                callback: id, contacted: callback.contacted, resolved: callback.resolved,
-                                satisfaction: callback.satisfaction?.rawValue))
-                    ))
-            else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
+            try await Self.recordEvent(
+                tx, on: record, "callback", by: .person(caller, role: role),
+                payload: Event(callback: id, contacted: callback.contacted, resolved: callback.resolved, satisfaction: callback.satisfaction?.rawValue))
             let written = try await CaseStore.find(tx, id: caseId)!
             try await Self.enqueueWebhooks(tx, written, event: "callback", at: now)
             return try await Self.view(tx, caller, written)

@@ -157,14 +157,7 @@ extension GridService {
             var light: String
             var due: Date
         }
-        guard
-            try await CaseStore.update(
-                tx, record, expectedVersion: record.version,
-                event: (
-                    actorId: nil, actor: "system", role: nil, action: action, from: record.state,
-                    payload: CaseStore.canonicalJSON(Event(stage: clock.stage.rawValue, light: light.rawValue, due: clock.due))
-                ))
-        else { throw GridError(.conflict, "db.retry", Text(zh: "案件已变化", en: "the case changed meanwhile")) }
+        try await Self.recordEvent(tx, on: record, action, by: .system, payload: Event(stage: clock.stage.rawValue, light: light.rawValue, due: clock.due))
         let calendar = try await calendarCache.calendar(tx).calendar
         let what = light == .red ? "已超过时限（\(calendar.readable(clock.due))）" : "时限将至（\(calendar.readable(clock.due))）"
         if let event = NoticeEvent.stageEvent(clock.stage, light) {
@@ -223,15 +216,8 @@ extension GridService {
                 var reason: String
                 var due: Date
             }
-            guard
-                try await CaseStore.update(
-                    tx, record, expectedVersion: record.version,
-                    event: (
-                        actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli",
-                        role: caller.principal?.bindings.first { Self.orderRaisers.contains($0.role) && $0.scope.covers(record.gridPath) }?.role.rawValue,
-                        action: "raiseOrder", from: record.state, payload: CaseStore.canonicalJSON(Event(order: orderId, reason: reason, due: due))
-                    ))
-            else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
+            let role = caller.principal?.bindings.first { Self.orderRaisers.contains($0.role) && $0.scope.covers(record.gridPath) }?.role
+            try await Self.recordEvent(tx, on: record, "raiseOrder", by: .person(caller, role: role), payload: Event(order: orderId, reason: reason, due: due))
             try await Self.tell(tx, .orderRaised, about: record, "案件 \(record.number) 被督办（\(reason)），请于 \(calendar.readable(due)) 前办理并答复")
             let written = try await CaseStore.find(tx, id: caseId)!
             try await Self.enqueueWebhooks(tx, written, event: "raiseOrder", at: now)
@@ -269,14 +255,8 @@ extension GridService {
                 var order: Int64
                 var reply: String
             }
-            guard
-                try await CaseStore.update(
-                    tx, record, expectedVersion: record.version,
-                    event: (
-                        actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: Role.departmentLiaison.rawValue,
-                        action: "replyOrder", from: record.state, payload: CaseStore.canonicalJSON(Event(order: order.id, reply: reply))
-                    ))
-            else { throw try await Self.lostRace(record, caller, ifVersion: nil, tx) }
+            try await Self.recordEvent(
+                tx, on: record, "replyOrder", by: .person(caller, role: .departmentLiaison), payload: Event(order: order.id, reply: reply))
             try await Self.tell(tx, .orderReplied, about: record, "案件 \(record.number) 的督办已答复：\(reply)", raiser: order.raisedBy)
             let written = try await CaseStore.find(tx, id: caseId)!
             try await Self.enqueueWebhooks(tx, written, event: "replyOrder", at: now)
@@ -299,5 +279,35 @@ extension GridService {
     public func markAllNotificationsRead(_ caller: Caller, tenantId: Int64, upTo: Int64?) async throws -> Int {
         guard let userId = caller.principal?.userId else { return 0 }
         return try await withTenant(for: caller, tenantId) { tx in try await EscalationStore.markRead(tx, userId: userId, upTo: upTo, at: Date()) }
+    }
+}
+
+extension GridService {
+    /// Who an event of a case records: the system (a job) or a person in one of their roles.
+    enum EventActor {
+        case system
+        case person(Caller, role: Role?)
+    }
+
+    /// Appends an event to `record`'s history (a light, an order, an answer, a call-back), writing
+    /// `next` (the record itself when the event changes nothing else) and moving its version on.
+    /// When the case moved meanwhile, a job is retried later and a person is told what it is now.
+    static func recordEvent(
+        _ tx: Tx, on record: CaseRecord, writing next: CaseRecord? = nil, _ action: String, by actor: EventActor,
+        payload: some Encodable
+    ) async throws {
+        let (userId, name, role): (Int64?, String, String?) =
+            switch actor {
+            case .system: (nil, "system", nil)
+            case .person(let caller, let role): (caller.principal?.userId, caller.actorName, role?.rawValue)
+            }
+        let written = try await CaseStore.update(
+            tx, next ?? record, expectedVersion: record.version,
+            event: (actorId: userId, actor: name, role: role, action: action, from: record.state, payload: CaseStore.canonicalJSON(payload)))
+        guard !written else { return }
+        switch actor {
+        case .system: throw GridError(.conflict, "db.retry", Text(zh: "案件已变化", en: "the case changed meanwhile"))
+        case .person(let caller, _): throw try await lostRace(record, caller, ifVersion: nil, tx)
+        }
     }
 }

@@ -108,6 +108,8 @@ extension GridService {
         guard order.escalatedAt == nil else { return "moot: already red" }
         guard order.due <= now else { return "moot: not yet due" }
         guard let record = try await CaseStore.find(tx, id: order.caseId) else { return "no case" }
+        // A case that ended meanwhile (voided, merged, closed) has nobody left to chase.
+        guard record.state.isOpen else { return "moot: the case is \(record.state.rawValue)" }
         try await EscalationStore.escalate(tx, orderId: order.id, at: now)
         struct Event: Encodable {
             var order: Int64

@@ -252,3 +252,22 @@ extension CaseHTTPTests {
         }
     }
 }
+
+extension CaseHTTPTests {
+    /// An order on a case that ended before its deadline (voided here) does not turn red.
+    @Test func anOrderOnACaseThatEndedDoesNotTurnRed() async throws {
+        try await withDesk { desk, db in
+            let report = try await desk.report("gridworker", Self.intake())
+            let id = try #require(int64((try report.json()["case"] as? [String: Any])?["id"]))
+            try await desk.step("dispatcher", id, "file", to: "filed")
+            let raised = try await desk.api.send(.post, "/v1/cases/\(id)/orders", token: desk.token("shift.leader"), json: #"{"reason": "尽快派遣"}"#)
+            #expect(raised.status == .created, "\(raised.text)")
+            let due = try #require(Self.date((try raised.json()["supervisionOrders"] as? [[String: Any]])?.first?["due"]))
+            try await desk.step("shift.leader", id, "void", ["reason": "重复上报"], to: "voided")
+            _ = try await db.service.runDueJobs(now: due.addingTimeInterval(1))
+            let orders = try await desk.api.get("/v1/cases/\(id)", token: desk.token("leader")).json()["supervisionOrders"] as? [[String: Any]] ?? []
+            #expect(orders.first?["card"] as? String == "yellow" && orders.first?["escalatedAt"] == nil, "\(orders)")
+            #expect(!(try await kinds(desk, "leader")).contains("orderRed"))
+        }
+    }
+}

@@ -68,6 +68,30 @@ import Testing
                 clocks: [StageClock(id: 2, stage: .dispatch, startedAt: start, due: start, warnAt: start, redAt: start)], at: start))
     }
 
+    /// A limit in natural minutes counted at night holds no work time: its lights turn in elapsed
+    /// time (yellow at 8 of 10 minutes), never yellow after red at the next morning's start.
+    @Test func lightsOfASpanWithoutWorkTimeTurnInElapsedTime() {
+        let fridayNight = Date(timeIntervalSince1970: 1_796_376_600 + 4.5 * 3600)  // 2026-12-04 22:00 Beijing
+        #expect(WorkCalendar.standard.readable(fridayNight) == "2026-12-04 22:00")
+        let due = fridayNight.addingTimeInterval(600)
+        let times = WorkCalendar.standard.lightTimes(start: fridayNight, due: due, thresholds: TrafficLightThresholds())
+        #expect(times.yellow == fridayNight.addingTimeInterval(480) && times.red == due, "\(times)")
+        let tolerant = WorkCalendar.standard.lightTimes(start: fridayNight, due: due, thresholds: TrafficLightThresholds(yellow: 0.8, red: 1.2))
+        #expect(tolerant.red == fridayNight.addingTimeInterval(720))
+        // In work time, as before: 1 work hour from Friday 17:00 (30 minutes left that day) turns yellow at 48 work minutes, Monday 08:48, and red at 09:00.
+        let fridayFive = Date(timeIntervalSince1970: 1_796_376_600 - 1800)
+        let workDue = WorkCalendar.standard.deadline(from: fridayFive, limit: TimeLimit(amount: 1, unit: .workHours))
+        let work = WorkCalendar.standard.lightTimes(start: fridayFive, due: workDue, thresholds: TrafficLightThresholds())
+        #expect(WorkCalendar.standard.readable(work.yellow) == "2026-12-07 08:48" && WorkCalendar.standard.readable(work.red) == "2026-12-07 09:00")
+        for minutes in [1, 10, 45, 360, 1440] {
+            for start in stride(from: fridayFive, through: fridayFive.addingTimeInterval(3 * 86400), by: 3700) {
+                let end = WorkCalendar.standard.deadline(from: start, limit: TimeLimit(amount: minutes, unit: .minutes))
+                let lights = WorkCalendar.standard.lightTimes(start: start, due: end, thresholds: TrafficLightThresholds())
+                #expect(lights.yellow <= lights.red, "\(minutes) minutes from \(start)")
+            }
+        }
+    }
+
     @Test func timesPeopleReadAreLocalAndMachineFieldsCarryTheOffset() {
         let instant = Date(timeIntervalSince1970: 1_796_376_600)
         #expect(WorkCalendar.standard.readable(instant) == "2026-12-04 17:30")

@@ -11,7 +11,7 @@ extension CaseHTTPTests {
     /// The rule that routed a case sets its stage deadlines: the demo's fire rule names the
     /// `urgent` profile (sign within 30 minutes, check within 2 work hours), and the case shows it.
     @Test func theRoutingRulesDeadlineProfileSetsTheStageDeadlinesAtDispatch() async throws {
-        try await withDesk { desk, _ in
+        try await withDesk { desk, db in
             let formatter = ISO8601DateFormatter()
             func date(_ value: Any?) -> Date? { (value as? String).flatMap(formatter.date(from:)) }
 
@@ -21,6 +21,14 @@ extension CaseHTTPTests {
             let filed = try await desk.step("dispatcher", fireId, "file", to: "filed")
             #expect(filed["routingBasis"] as? String == "rule")
             #expect(filed["deadlineProfile"] as? String == "urgent", "\(filed)")
+            // Routing named the urgent profile: the running filing-and-dispatch clock now counts its
+            // 10 minutes from the report, not the built-in work hour, and its jobs moved with it.
+            let filing = try #require((filed["stages"] as? [[String: Any]])?.first)
+            let reportedAt = try #require(date(filed["reportedAt"])), filingDue = try #require(date(filing["due"]))
+            #expect(filing["stage"] as? String == "dispatch" && abs(filingDue.timeIntervalSince(reportedAt) - 600) < 2, "\(filing)")
+            #expect(date(filed["dispatchDue"]) == filingDue)
+            let jobs = try await db.db.withTenant(desk.tenantId) { tx in try await JobStore.caseJobs(tx, caseId: fireId) }
+            #expect(jobs.filter { !$0.done }.map(\.runAt).allSatisfy { $0 <= filingDue }, "no job of the old deadline is left")
             let dispatched = try await desk.step("dispatcher", fireId, "dispatch", to: "dispatched")
             let at = try #require(date(dispatched["dispatchedAt"]))
             let signDue = try #require(date(dispatched["signDue"]))

@@ -66,13 +66,23 @@ extension WorkCalendar {
     /// When a stage started at `start` and due at `due` turns yellow and red: the instants at which
     /// the fraction of its work time used first exceeds each threshold. A threshold of the whole
     /// limit (1) is the deadline itself; one above it counts the excess work time from the deadline.
+    ///
+    /// A span that holds no work time at all (a limit in natural minutes counted at night, as a
+    /// missing manhole cover's) turns its lights in elapsed time instead: in work time both would
+    /// fall at the next work period's start, yellow after the deadline. Yellow never comes after red.
     public func lightTimes(start: Date, due: Date, thresholds: TrafficLightThresholds) -> (yellow: Date, red: Date) {
         let total = Double(workSeconds(from: start, to: due))
+        if total == 0 {
+            let span = max(0, due.timeIntervalSince(start))
+            func elapsed(_ fraction: Double) -> Date { start.addingTimeInterval((span * fraction).rounded()) }
+            return (elapsed(thresholds.yellow), elapsed(thresholds.red))
+        }
         func moment(_ fraction: Double) -> Date {
             if fraction >= 1 { return addingWorkSeconds(Int64(((fraction - 1) * total).rounded()), to: due) }
             // One work second past the threshold, less that second: a threshold reached as a period ends turns at the next period's start.
             return addingWorkSeconds(Int64((fraction * total).rounded()) + 1, to: start).addingTimeInterval(-1)
         }
-        return (moment(thresholds.yellow), moment(thresholds.red))
+        let red = moment(thresholds.red)
+        return (min(moment(thresholds.yellow), red), red)
     }
 }

@@ -74,7 +74,9 @@ extension WorkCalendar {
         let total = Double(workSeconds(from: start, to: due))
         if total == 0 {
             let span = max(0, due.timeIntervalSince(start))
-            func elapsed(_ fraction: Double) -> Date { start.addingTimeInterval((span * fraction).rounded()) }
+            func elapsed(_ fraction: Double) -> Date {
+                fraction >= 1 ? due.addingTimeInterval(span * (fraction - 1)) : start.addingTimeInterval(span * fraction)
+            }
             return (elapsed(thresholds.yellow), elapsed(thresholds.red))
         }
         func moment(_ fraction: Double) -> Date {

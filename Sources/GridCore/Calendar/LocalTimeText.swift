@@ -20,6 +20,7 @@ extension WorkCalendar {
             + "\(sign)\(Self.two(offset / 3600)):\(Self.two(offset % 3600 / 60))"
     }
 
+    /// A local instant in seconds as its day number and the second of that day (floor division, also before 1970).
     static func localSplit(_ local: Int64) -> (day: Int64, second: Int64) {
         let day = local >= 0 ? local / 86400 : (local - 86399) / 86400
         return (day, local - day * 86400)

@@ -290,11 +290,6 @@ private struct Rules: Sendable {
         return rule(day) != (index < exceptions.count && exceptions[index] == day)
     }
 
-    static func split(_ local: Int64) -> (day: Int64, second: Int64) {
-        let day = local >= 0 ? local / 86400 : (local - 86399) / 86400
-        return (day, local - day * 86400)
-    }
-
     /// Working seconds of a working day before `second`.
     func workBefore(_ second: Int64) -> Int64 {
         var total: Int64 = 0
@@ -331,7 +326,7 @@ private struct Rules: Sendable {
 
     func work(_ from: Int64, _ to: Int64) -> Int64 {
         guard to > from else { return 0 }
-        let (firstDay, firstSecond) = Self.split(from), (lastDay, lastSecond) = Self.split(to)
+        let (firstDay, firstSecond) = WorkCalendar.localSplit(from), (lastDay, lastSecond) = WorkCalendar.localSplit(to)
         if firstDay == lastDay { return isWorking(firstDay) ? workBefore(lastSecond) - workBefore(firstSecond) : 0 }
         var total = workingDays(from: firstDay + 1, to: lastDay) * dayWork
         if isWorking(firstDay) { total += dayWork - workBefore(firstSecond) }
@@ -342,7 +337,7 @@ private struct Rules: Sendable {
     /// The earliest local second t with work(from, t) == amount; nil when the calendar runs out of working time.
     func add(_ amount: Int64, to from: Int64) -> Int64? {
         guard amount > 0 else { return from }
-        let (day, second) = Self.split(from)
+        let (day, second) = WorkCalendar.localSplit(from)
         var left = amount
         if isWorking(day) {
             let used = workBefore(second)
@@ -357,7 +352,7 @@ private struct Rules: Sendable {
 
     /// The deadline `count` work days after `from` (the rule is documented on `WorkCalendar.deadline`).
     func workDays(_ count: Int64, after from: Int64) -> Int64? {
-        let (day, second) = Self.split(from)
+        let (day, second) = WorkCalendar.localSplit(from)
         var startDay = day, time: Int64
         if isWorking(day), let span = spans.first(where: { second < $0.end }) {
             time = max(second, span.start)

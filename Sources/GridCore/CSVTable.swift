@@ -52,7 +52,7 @@ public struct CSVTable: Sendable, Equatable {
             let (line, offset) = firstInvalidUTF8(bytes)
             throw GridError.invalid([
                 FieldError(
-                    "line \(line)", "csv.encoding",
+                    "line \(line)", .csvEncoding,
                     Text(
                         zh: "文件不是 UTF-8 编码（第 \(line) 行，字节 \(offset) 处）；请在 Excel/WPS 中另存为“CSV UTF-8”",
                         en: "the file is not UTF-8 (line \(line), byte \(offset)); save it as \"CSV UTF-8\" in Excel or WPS"))
@@ -94,7 +94,7 @@ public struct CSVTable: Sendable, Equatable {
                 guard field.isEmpty && !quotedField else {
                     throw GridError.invalid([
                         FieldError(
-                            "line \(line), column \(fields.count + 1)", "csv.quote",
+                            "line \(line), column \(fields.count + 1)", .csvQuote,
                             Text(
                                 zh: "第 \(line) 行第 \(fields.count + 1) 列：未加引号的字段中出现了引号；含引号的字段应整体加引号，内部引号写成两个",
                                 en: "line \(line), column \(fields.count + 1): a quote inside an unquoted field; quote the whole field and double inner quotes")
@@ -115,7 +115,7 @@ public struct CSVTable: Sendable, Equatable {
                 if quotedField {
                     throw GridError.invalid([
                         FieldError(
-                            "line \(line), column \(fields.count + 1)", "csv.quote",
+                            "line \(line), column \(fields.count + 1)", .csvQuote,
                             Text(
                                 zh: "第 \(line) 行第 \(fields.count + 1) 列：引号结束后还有字符", en: "line \(line), column \(fields.count + 1): text after a closing quote"))
                     ])
@@ -127,25 +127,25 @@ public struct CSVTable: Sendable, Equatable {
         if inQuotes {
             throw GridError.invalid([
                 FieldError(
-                    "line \(quoteLine)", "csv.quote",
+                    "line \(quoteLine)", .csvQuote,
                     Text(
                         zh: "第 \(quoteLine) 行开始的引号没有结束", en: "the quoted field starting on line \(quoteLine) is never closed"))
             ])
         }
         if !field.isEmpty || !fields.isEmpty || quotedField { endRecord() }
         guard let first = records.first else {
-            throw GridError.invalid([FieldError("line 1", "csv.empty", Text(zh: "文件为空，缺少表头行", en: "the file is empty: a header line is required"))])
+            throw GridError.invalid([FieldError("line 1", .csvEmpty, Text(zh: "文件为空，缺少表头行", en: "the file is empty: a header line is required"))])
         }
         let header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         var seen = Set<String>(), errors: [FieldError] = []
         for name in header where !seen.insert(name.lowercased()).inserted {
-            errors.append(FieldError("line \(first.line)", "csv.header.duplicate", Text(zh: "表头“\(name)”重复", en: "header '\(name)' appears twice")))
+            errors.append(FieldError("line \(first.line)", .csvHeaderDuplicate, Text(zh: "表头“\(name)”重复", en: "header '\(name)' appears twice")))
         }
         let rows = Array(records.dropFirst())
         for row in rows where row.fields.count != header.count {
             errors.append(
                 FieldError(
-                    "line \(row.line)", "csv.columns",
+                    "line \(row.line)", .csvColumns,
                     Text(
                         zh: "第 \(row.line) 行有 \(row.fields.count) 列，表头有 \(header.count) 列",
                         en: "line \(row.line) has \(row.fields.count) fields; the header has \(header.count)")))
@@ -179,7 +179,7 @@ public struct CSVTable: Sendable, Equatable {
                 let accepted = specs.map(\.key).joined(separator: ", ")
                 errors.append(
                     FieldError(
-                        "line 1, column \(i + 1)", "csv.column.unknown",
+                        "line 1, column \(i + 1)", .csvColumnUnknown,
                         Text(
                             zh: "未知的列“\(header[i])”；可用列：\(accepted)", en: "unknown column '\(header[i])'; known columns: \(accepted)")))
             }
@@ -187,7 +187,7 @@ public struct CSVTable: Sendable, Equatable {
         for spec in specs where spec.required && index[spec.key] == nil {
             errors.append(
                 FieldError(
-                    "line 1", "csv.column.missing",
+                    "line 1", .csvColumnMissing,
                     Text(
                         zh: "缺少列“\(spec.key)”（可写作：\(spec.names.joined(separator: "、"))）",
                         en: "column '\(spec.key)' is missing (accepted headers: \(spec.names.joined(separator: ", ")))")))

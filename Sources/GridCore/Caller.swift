@@ -12,7 +12,7 @@ public enum Caller: Sendable {
     public func authorizeSomewhere(_ action: Action) throws(GridError) {
         if case .user(let principal) = self, principal.scopes(for: action).isEmpty {
             throw GridError(
-                .forbidden, "auth.actionNotAllowed",
+                .authActionNotAllowed,
                 Text(zh: "您的角色无权执行“\(action.rawValue)”", en: "none of your roles may perform '\(action.rawValue)'"))
         }
     }

@@ -13,7 +13,7 @@ public struct FieldReader {
         guard let object = value?.object else {
             errors.append(
                 FieldError(
-                    source, "field.notObject",
+                    source, .fieldNotObject,
                     Text(zh: "应为 JSON 对象，实际为 \(value?.brief ?? "缺失")", en: "expected a JSON object, got \(value?.brief ?? "nothing")")))
             return nil
         }
@@ -23,7 +23,7 @@ public struct FieldReader {
 
     public func path(_ key: String) -> String { "\(source).\(key)" }
 
-    public mutating func fail(_ key: String, _ code: String, zh: String, en: String) {
+    public mutating func fail(_ key: String, _ code: ErrorCode, zh: String, en: String) {
         errors.append(FieldError(path(key), code, Text(zh: zh, en: en)))
     }
 
@@ -34,7 +34,7 @@ public struct FieldReader {
     public mutating func rejectUnknownKeys(_ known: Set<String>) {
         for key in object.keys.sorted() where !known.contains(key) {
             let allowed = known.sorted().joined(separator: ", ")
-            fail(key, "field.unknown", zh: "未知字段“\(key)”，可用字段：\(allowed)", en: "unknown field '\(key)'; known fields: \(allowed)")
+            fail(key, .fieldUnknown, zh: "未知字段“\(key)”，可用字段：\(allowed)", en: "unknown field '\(key)'; known fields: \(allowed)")
         }
     }
 
@@ -42,23 +42,23 @@ public struct FieldReader {
     public mutating func string(_ key: String, required: Bool = false, maxLength: Int = 200) -> String? {
         switch object[key] {
         case nil, .null?:
-            if required { fail(key, "field.required", zh: "缺少必填字段 \(key)", en: "\(key) is required") }
+            if required { fail(key, .fieldRequired, zh: "缺少必填字段 \(key)", en: "\(key) is required") }
             return nil
         case .string(let raw)?:
             let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty {
-                if required { fail(key, "field.required", zh: "字段 \(key) 不能为空", en: "\(key) must not be empty") }
+                if required { fail(key, .fieldRequired, zh: "字段 \(key) 不能为空", en: "\(key) must not be empty") }
                 return nil
             }
             if text.count > maxLength {
-                fail(key, "field.tooLong", zh: "字段 \(key) 超过 \(maxLength) 个字符", en: "\(key) is longer than \(maxLength) characters")
+                fail(key, .fieldTooLong, zh: "字段 \(key) 超过 \(maxLength) 个字符", en: "\(key) is longer than \(maxLength) characters")
                 return nil
             }
             return text
         case .number(let n)? where n == n.rounded() && n >= 0 && n < 1e15:
             return String(Int64(n))
         case let other?:
-            fail(key, "field.type", zh: "字段 \(key) 应为字符串，实际为 \(other.brief)", en: "\(key) must be a string, got \(other.brief)")
+            fail(key, .fieldType, zh: "字段 \(key) 应为字符串，实际为 \(other.brief)", en: "\(key) must be a string, got \(other.brief)")
             return nil
         }
     }
@@ -68,7 +68,7 @@ public struct FieldReader {
         case nil, .null?: return nil
         case .bool(let b)?: return b
         case let other?:
-            fail(key, "field.type", zh: "字段 \(key) 应为 true 或 false，实际为 \(other.brief)", en: "\(key) must be true or false, got \(other.brief)")
+            fail(key, .fieldType, zh: "字段 \(key) 应为 true 或 false，实际为 \(other.brief)", en: "\(key) must be true or false, got \(other.brief)")
             return nil
         }
     }
@@ -77,13 +77,13 @@ public struct FieldReader {
     public mutating func int(_ key: String, in range: ClosedRange<Int>, required: Bool = false) -> Int? {
         switch object[key] {
         case nil, .null?:
-            if required { fail(key, "field.required", zh: "缺少必填字段 \(key)", en: "\(key) is required") }
+            if required { fail(key, .fieldRequired, zh: "缺少必填字段 \(key)", en: "\(key) is required") }
             return nil
         case .number(let n)? where n == n.rounded() && n >= Double(range.lowerBound) && n <= Double(range.upperBound):
             return Int(n)
         case let other?:
             fail(
-                key, "field.range", zh: "字段 \(key) 应为 \(range.lowerBound)–\(range.upperBound) 的整数，实际为 \(other.brief)",
+                key, .fieldRange, zh: "字段 \(key) 应为 \(range.lowerBound)–\(range.upperBound) 的整数，实际为 \(other.brief)",
                 en: "\(key) must be a whole number within \(range.lowerBound)–\(range.upperBound), got \(other.brief)")
             return nil
         }
@@ -99,12 +99,12 @@ public struct FieldReader {
                 if let text = item.string?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= maxLength {
                     result.append(text)
                 } else {
-                    fail("\(key)[\(i)]", "field.type", zh: "应为非空字符串，实际为 \(item.brief)", en: "must be a non-empty string, got \(item.brief)")
+                    fail("\(key)[\(i)]", .fieldType, zh: "应为非空字符串，实际为 \(item.brief)", en: "must be a non-empty string, got \(item.brief)")
                 }
             }
             return result
         case let other?:
-            fail(key, "field.type", zh: "字段 \(key) 应为字符串数组，实际为 \(other.brief)", en: "\(key) must be an array of strings, got \(other.brief)")
+            fail(key, .fieldType, zh: "字段 \(key) 应为字符串数组，实际为 \(other.brief)", en: "\(key) must be an array of strings, got \(other.brief)")
             return nil
         }
     }
@@ -115,7 +115,7 @@ public struct FieldReader {
         guard let raw = string(key, required: required) else { return nil }
         if let value = E(rawValue: raw) { return value }
         let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
-        fail(key, "field.unknownValue", zh: "字段 \(key) 的值“\(raw)”无效，可选：\(allowed)", en: "\(key) '\(raw)' is not one of: \(allowed)")
+        fail(key, .fieldUnknownValue, zh: "字段 \(key) 的值“\(raw)”无效，可选：\(allowed)", en: "\(key) '\(raw)' is not one of: \(allowed)")
         return nil
     }
 
@@ -123,7 +123,7 @@ public struct FieldReader {
     public mutating func limit(_ key: String, required: Bool = false) -> TimeLimit? {
         switch object[key] {
         case nil, .null?:
-            if required { fail(key, "field.required", zh: "缺少时限 \(key)", en: "\(key) is required") }
+            if required { fail(key, .fieldRequired, zh: "缺少时限 \(key)", en: "\(key) is required") }
             return nil
         case let value?:
             var errors: [FieldError] = []
@@ -137,7 +137,7 @@ public struct FieldReader {
             switch nested.object["unit"] {
             case nil, .null?:
                 nested.fail(
-                    "unit", "limit.unitMissing", zh: "时限缺少单位（\(LimitUnit.allowedList)）",
+                    "unit", .limitUnitMissing, zh: "时限缺少单位（\(LimitUnit.allowedList)）",
                     en: "a time limit needs a unit (\(LimitUnit.allowedList))")
             default:
                 // Required: an empty string must be an error, not a limit silently dropped.

@@ -32,7 +32,7 @@ public struct Area: Sendable, Equatable {
     /// the error messages.
     public static func parse(geoJSON value: JSONValue, at location: String) throws(GridError) -> Area {
         func fail(_ zh: String, _ en: String) -> GridError {
-            GridError.invalid([FieldError(location, "geojson.geometry.invalid", Text(zh: zh, en: en))])
+            GridError.invalid([FieldError(location, .geojsonGeometryInvalid, Text(zh: zh, en: en))])
         }
         guard let object = value.object else { throw fail("几何应为对象", "geometry must be an object") }
         guard let type = object["type"]?.string else { throw fail("几何缺少 type", "geometry has no type") }

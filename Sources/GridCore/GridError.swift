@@ -12,16 +12,15 @@ public struct GridError: Error, Sendable, Equatable, CustomStringConvertible {
         case `internal`
     }
 
-    public var kind: Kind
-    /// Stable machine code, e.g. `org.unit.notFound`.
-    public var code: String
+    /// Stable machine code, e.g. `org.unit.notFound`; it decides the kind (the HTTP status).
+    public var code: ErrorCode
+    public var kind: Kind { code.kind }
     public var message: Text
     public var fieldErrors: [FieldError]
     /// Seconds a client should wait before trying again (throttling, an unavailable database).
     public var retryAfter: Int?
 
-    public init(_ kind: Kind, _ code: String, _ message: Text, fieldErrors: [FieldError] = [], retryAfter: Int? = nil) {
-        self.kind = kind
+    public init(_ code: ErrorCode, _ message: Text, fieldErrors: [FieldError] = [], retryAfter: Int? = nil) {
         self.code = code
         self.message = message
         self.fieldErrors = fieldErrors
@@ -36,23 +35,20 @@ public struct GridError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func invalid(_ fieldErrors: [FieldError]) -> GridError {
         let count = fieldErrors.count
         return GridError(
-            .badRequest, "validation.failed",
+            .validationFailed,
             Text(zh: "请求有 \(count) 处错误", en: "The request has \(count) invalid field(s)"),
             fieldErrors: fieldErrors)
     }
 
-    public static func notFound(_ what: Text, _ code: String) -> GridError {
-        GridError(.notFound, code, what)
-    }
 }
 
 /// One problem with one input field: where (a JSON pointer-like path or a column name), what.
 public struct FieldError: Sendable, Equatable {
     public var field: String
-    public var code: String
+    public var code: ErrorCode
     public var message: Text
 
-    public init(_ field: String, _ code: String, _ message: Text) {
+    public init(_ field: String, _ code: ErrorCode, _ message: Text) {
         self.field = field
         self.code = code
         self.message = message

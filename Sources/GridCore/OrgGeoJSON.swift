@@ -7,14 +7,14 @@ public enum OrgGeoJSON {
         guard collection["type"]?.string == "FeatureCollection" else {
             throw GridError.invalid([
                 FieldError(
-                    "type", "geojson.notFeatureCollection",
+                    "type", .geojsonNotFeatureCollection,
                     Text(
                         zh: "应为 GeoJSON FeatureCollection，实际 type 为 \(collection["type"]?.brief ?? "缺失")",
                         en: "expected a GeoJSON FeatureCollection, got type \(collection["type"]?.brief ?? "missing")"))
             ])
         }
         guard let features = collection["features"]?.array else {
-            throw GridError.invalid([FieldError("features", "geojson.noFeatures", Text(zh: "缺少 features 数组", en: "features must be an array"))])
+            throw GridError.invalid([FieldError("features", .geojsonNoFeatures, Text(zh: "缺少 features 数组", en: "features must be an array"))])
         }
         var drafts: [UnitDraft] = []
         drafts.reserveCapacity(features.count)
@@ -37,13 +37,13 @@ public enum OrgGeoJSON {
         func missing(_ field: String, _ value: JSONValue?) {
             errors.append(
                 FieldError(
-                    "\(source).properties.\(field)", "geojson.property.invalid",
+                    "\(source).properties.\(field)", .geojsonPropertyInvalid,
                     Text(
                         zh: "属性 \(field) 应为非空字符串，实际为 \(value?.brief ?? "缺失")",
                         en: "property \(field) must be a non-empty string, got \(value?.brief ?? "nothing")")))
         }
         guard feature["type"]?.string == "Feature", let properties = feature["properties"]?.object else {
-            throw GridError.invalid([FieldError(source, "geojson.notFeature", Text(zh: "应为带 properties 的 Feature", en: "expected a Feature with properties"))])
+            throw GridError.invalid([FieldError(source, .geojsonNotFeature, Text(zh: "应为带 properties 的 Feature", en: "expected a Feature with properties"))])
         }
         func text(_ key: String) -> String? {
             switch properties[key] {
@@ -70,7 +70,7 @@ public enum OrgGeoJSON {
                 let allowed = OrgUnitKind.allowedList + gridLevels.map { ", \($0.key)" }.joined()
                 errors.append(
                     FieldError(
-                        "\(source).properties.kind", "org.unit.unknownKind",
+                        "\(source).properties.kind", .orgUnitUnknownKind,
                         Text(zh: "未知类型“\(kindText)”，可选：\(allowed)", en: "unknown kind '\(kindText)'; allowed: \(allowed)")))
             }
         } else {
@@ -82,7 +82,7 @@ public enum OrgGeoJSON {
         case let other?:
             errors.append(
                 FieldError(
-                    "\(source).properties.gridLevel", "geojson.property.invalid",
+                    "\(source).properties.gridLevel", .geojsonPropertyInvalid,
                     Text(zh: "gridLevel 应为正整数，实际为 \(other.brief)", en: "gridLevel must be a positive integer, got \(other.brief)")))
         }
         var area: Area?

@@ -60,7 +60,7 @@ public enum OrgPlanner {
 
     public static func plan(_ drafts: [UnitDraft], existing: [TreeNode], maxGridLevels: Int) throws(GridError) -> [PlannedUnit] {
         var errors: [FieldError] = []
-        func add(_ source: String, _ field: String, _ code: String, _ text: Text) {
+        func add(_ source: String, _ field: String, _ code: ErrorCode, _ text: Text) {
             if errors.count < maxErrors { errors.append(FieldError("\(source).\(field)", code, text)) }
         }
         var existingByCode: [String: TreeNode] = [:]
@@ -72,10 +72,10 @@ public enum OrgPlanner {
         var draftIndexByCode: [String: Int] = [:]
         for (i, draft) in drafts.enumerated() {
             if existingByCode[draft.code] != nil {
-                add(draft.source, "code", "org.unit.duplicateCode", Text(zh: "编码“\(draft.code)”已存在", en: "code '\(draft.code)' already exists"))
+                add(draft.source, "code", .orgUnitDuplicateCode, Text(zh: "编码“\(draft.code)”已存在", en: "code '\(draft.code)' already exists"))
             } else if let first = draftIndexByCode[draft.code] {
                 add(
-                    draft.source, "code", "org.unit.duplicateCode",
+                    draft.source, "code", .orgUnitDuplicateCode,
                     Text(zh: "编码“\(draft.code)”与 \(drafts[first].source) 重复", en: "code '\(draft.code)' repeats \(drafts[first].source)"))
             } else {
                 draftIndexByCode[draft.code] = i
@@ -98,7 +98,7 @@ public enum OrgPlanner {
                 if state[current] == 1 {
                     let cycle = drafts[current].code
                     add(
-                        drafts[current].source, "parentCode", "org.unit.cycle",
+                        drafts[current].source, "parentCode", .orgUnitCycle,
                         Text(zh: "上级编码形成循环（经过“\(cycle)”）", en: "parent codes form a cycle through '\(cycle)'"))
                     broken = true
                     break
@@ -109,14 +109,14 @@ public enum OrgPlanner {
                 if existingByCode[parentCode] != nil { break }
                 if parentCode == drafts[current].code {
                     add(
-                        drafts[current].source, "parentCode", "org.unit.cycle",
+                        drafts[current].source, "parentCode", .orgUnitCycle,
                         Text(zh: "“\(parentCode)”不能是自己的上级", en: "'\(parentCode)' cannot be its own parent"))
                     broken = true
                     break
                 }
                 guard let next = draftIndexByCode[parentCode] else {
                     add(
-                        drafts[current].source, "parentCode", "org.unit.unknownParent",
+                        drafts[current].source, "parentCode", .orgUnitUnknownParent,
                         Text(zh: "上级编码“\(parentCode)”不存在", en: "parent code '\(parentCode)' does not exist"))
                     broken = true
                     break
@@ -168,34 +168,34 @@ public enum OrgPlanner {
             }
             var ok = true
             if draft.kind != .grid && draft.gridLevel != nil {
-                add(draft.source, "gridLevel", "org.unit.gridLevelNotGrid", Text(zh: "只有网格才有网格层级", en: "only grids have a grid level"))
+                add(draft.source, "gridLevel", .orgUnitGridLevelNotGrid, Text(zh: "只有网格才有网格层级", en: "only grids have a grid level"))
                 ok = false
             }
             if let level, level < 1 || level > maxGridLevels {
                 add(
-                    draft.source, "gridLevel", "org.unit.gridLevelOutOfRange",
+                    draft.source, "gridLevel", .orgUnitGridLevelOutOfRange,
                     Text(zh: "网格层级 \(level) 超出本区设置的 1–\(maxGridLevels) 级", en: "grid level \(level) is outside this district's levels 1–\(maxGridLevels)"))
                 ok = false
             } else if !draft.kind.canHang(gridLevel: level, under: parentKind, parentGridLevel: parentLevel) {
                 let what = draft.kind == .grid ? "\(draft.kind.rawValue) (level \(level ?? 0))" : draft.kind.rawValue
                 let parentWhat = parentKind == .grid ? "grid (level \(parentLevel ?? 0))" : parentKind.rawValue
                 add(
-                    draft.source, "kind", "org.unit.kindNotAllowed",
+                    draft.source, "kind", .orgUnitKindNotAllowed,
                     Text(
                         zh: "\(draft.kind.label.zh)不能位于\(parentKind.label.zh)“\(draft.parentCode)”之下",
                         en: "a \(what) cannot be placed under the \(parentWhat) '\(draft.parentCode)'"))
                 ok = false
             }
             if let problem = UnitCode.problem(kind: draft.kind, code: draft.code, ancestorCode: ancestorCode) {
-                add(draft.source, "code", "org.unit.badCode", problem)
+                add(draft.source, "code", .orgUnitBadCode, problem)
                 ok = false
             }
             if draft.kind == .grid && draft.area == nil {
-                add(draft.source, "geometry", "org.unit.gridNeedsGeometry", Text(zh: "网格必须有多边形边界", en: "a grid needs a polygon geometry"))
+                add(draft.source, "geometry", .orgUnitGridNeedsGeometry, Text(zh: "网格必须有多边形边界", en: "a grid needs a polygon geometry"))
                 ok = false
             }
             if draft.name.isEmpty || draft.name.count > 100 {
-                add(draft.source, "name", "org.unit.badName", Text(zh: "名称应为 1–100 个字符", en: "name must be 1–100 characters"))
+                add(draft.source, "name", .orgUnitBadName, Text(zh: "名称应为 1–100 个字符", en: "name must be 1–100 characters"))
                 ok = false
             }
             guard ok else { continue }

@@ -27,7 +27,7 @@ public struct PageRequest: Sendable, Equatable {
             } else {
                 problems.append(
                     FieldError(
-                        "cursor", "pagination.badCursor",
+                        "cursor", .paginationBadCursor,
                         Text(zh: "分页游标“\(cursor.prefix(40))”无效", en: "cursor '\(cursor.prefix(40))' is not one this server issued")))
             }
         }
@@ -35,7 +35,7 @@ public struct PageRequest: Sendable, Equatable {
         if !(1...maxLimit).contains(size) {
             problems.append(
                 FieldError(
-                    "limit", "pagination.badLimit", Text(zh: "limit 应在 1–\(maxLimit) 之间，实际为 \(size)", en: "limit must be within 1–\(maxLimit), got \(size)")))
+                    "limit", .paginationBadLimit, Text(zh: "limit 应在 1–\(maxLimit) 之间，实际为 \(size)", en: "limit must be within 1–\(maxLimit), got \(size)")))
         }
         if !problems.isEmpty { throw GridError.invalid(problems) }
         return PageRequest(after: after, limit: size)

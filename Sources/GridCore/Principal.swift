@@ -48,11 +48,11 @@ public struct Principal: Sendable, Equatable {
         guard can(action, at: path) else {
             if scopes(for: action).isEmpty {
                 throw GridError(
-                    .forbidden, "auth.actionNotAllowed",
+                    .authActionNotAllowed,
                     Text(zh: "您的角色无权执行“\(action.rawValue)”", en: "none of your roles may perform '\(action.rawValue)'"))
             }
             throw GridError(
-                .forbidden, "auth.outOfScope",
+                .authOutOfScope,
                 Text(zh: "该对象不在您的管辖范围内", en: "the target is outside the scope of your role bindings"))
         }
     }

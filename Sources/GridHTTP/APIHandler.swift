@@ -108,7 +108,7 @@ struct APIHandler: APIProtocol {
     func locate(_ input: Operations.Locate.Input) async throws -> Operations.Locate.Output {
         var missing: [FieldError] = []
         for (name, value) in [("lat", input.query.lat), ("lng", input.query.lng)] where value == nil {
-            missing.append(FieldError(name, "field.required", Text(zh: "缺少查询参数 \(name)", en: "query parameter \(name) is required")))
+            missing.append(FieldError(name, .fieldRequired, Text(zh: "缺少查询参数 \(name)", en: "query parameter \(name) is required")))
         }
         guard missing.isEmpty, let lat = input.query.lat, let lng = input.query.lng else { throw GridError.invalid(missing) }
         let location = try await service.locate(try caller, tenantId: try tenantId, lat: lat, lng: lng)
@@ -178,6 +178,5 @@ struct APIHandler: APIProtocol {
         return .ok(.init(body: .json(.init(login: input.path.login.lowercased(), password: password))))
     }
 
-    static let jsonRequired = GridError(
-        .unsupportedMediaType, "request.contentType", Text(zh: "请求体应为 application/json", en: "the request body must be application/json"))
+    static let jsonRequired = GridError(.requestContentType, Text(zh: "请求体应为 application/json", en: "the request body must be application/json"))
 }

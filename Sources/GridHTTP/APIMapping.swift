@@ -7,6 +7,11 @@ import OpenAPIRuntime
 
 /// Translations between the service's records and the generated API types.
 enum APIMapping {
+    /// The contract's twin of a code (`ErrorCodeTests` keeps the two lists equal).
+    static func code(_ code: ErrorCode) -> Components.Schemas.ErrorCode {
+        Components.Schemas.ErrorCode(rawValue: code.rawValue) ?? ._internal
+    }
+
     static func unit(_ record: OrgUnitRecord) throws -> Components.Schemas.OrgUnit {
         Components.Schemas.OrgUnit(
             id: record.id, parentId: record.parentId, kind: Components.Schemas.OrgUnitKind(rawValue: record.kind.rawValue) ?? .grid,
@@ -55,7 +60,7 @@ enum APIMapping {
         guard let version = Int64(tag) else {
             throw GridError.invalid([
                 FieldError(
-                    "If-Match", "header.ifMatch", Text(zh: "If-Match 值“\(raw)”不是本服务签发的 ETag", en: "If-Match '\(raw)' is not an ETag this service issued"))
+                    "If-Match", .headerIfMatch, Text(zh: "If-Match 值“\(raw)”不是本服务签发的 ETag", en: "If-Match '\(raw)' is not an ETag this service issued"))
             ])
         }
         return version

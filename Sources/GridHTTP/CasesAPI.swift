@@ -271,7 +271,7 @@ extension APIHandler {
         let bytes: [UInt8]
         do { bytes = Array(try await Data(collecting: body, upTo: AttachmentRules.maxBytes + 1)) } catch {
             throw GridError(
-                .payloadTooLarge, "attachment.tooLarge",
+                .attachmentTooLarge,
                 Text(
                     zh: "照片超过 \(AttachmentRules.maxBytes) 字节的上限", en: "the photo is over the limit of \(AttachmentRules.maxBytes) bytes"))
         }

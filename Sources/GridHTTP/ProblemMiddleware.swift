@@ -29,7 +29,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return httpProblem(error.status, nil)
         default:
             logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
-            return GridError(.internal, "internal", Text(zh: "服务器内部错误，请联系管理员并提供请求编号", en: "internal error; report the request id to the administrators"))
+            return GridError(.internal, Text(zh: "服务器内部错误，请联系管理员并提供请求编号", en: "internal error; report the request id to the administrators"))
         }
     }
 
@@ -41,12 +41,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             if let segment = misfitPathParameter(decoding, parameters: error.requestMetadata.pathParameters) {
                 // `/v1/cases/abc` or `/v1/cases/1/actions/fly` names no endpoint: not found, not a malformed request.
                 return GridError(
-                    .notFound, "route.notFound",
+                    .routeNotFound,
                     Text(zh: "没有这个接口（路径中的“\(segment)”不是有效的取值）", en: "no such endpoint ('\(segment)' is not a valid value in the path)"))
             }
             var field = decodingFieldError(decoding)
             if field.field == "body", let name = misfitQueryParameter(decoding, path: error.request.path) {
-                field = FieldError(name, "field.type", Text(zh: "查询参数 \(name) 的值类型错误", en: "query parameter \(name) has a value of the wrong type"))
+                field = FieldError(name, .fieldType, Text(zh: "查询参数 \(name) 的值类型错误", en: "query parameter \(name) has a value of the wrong type"))
             }
             return GridError.invalid([field])
         }
@@ -54,14 +54,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error.httpStatus.code {
         case 415:
             return GridError(
-                .unsupportedMediaType, "request.contentType",
+                .requestContentType,
                 Text(zh: "不支持的内容类型：\(error.causeDescription)", en: "unsupported content type: \(error.causeDescription)"))
         case 400..<500:
             let detail = "\(underlying)"
-            return GridError(.badRequest, "request.malformed", Text(zh: "请求格式错误：\(detail)", en: "malformed request: \(detail)"))
+            return GridError(.requestMalformed, Text(zh: "请求格式错误：\(detail)", en: "malformed request: \(detail)"))
         default:
             logger.error("unhandled error", metadata: ["operation": "\(error.operationID)", "error": "\(String(reflecting: underlying))"])
-            return GridError(.internal, "internal", Text(zh: "服务器内部错误，请联系管理员并提供请求编号", en: "internal error; report the request id to the administrators"))
+            return GridError(.internal, Text(zh: "服务器内部错误，请联系管理员并提供请求编号", en: "internal error; report the request id to the administrators"))
         }
     }
 
@@ -124,16 +124,16 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error {
         case .keyNotFound(let key, let context):
             let field = path(context).isEmpty || path(context) == "body" ? key.stringValue : path(context) + "." + key.stringValue
-            return FieldError(field, "field.required", Text(zh: "缺少必填字段 \(field)", en: "required field \(field) is missing"))
+            return FieldError(field, .fieldRequired, Text(zh: "缺少必填字段 \(field)", en: "required field \(field) is missing"))
         case .typeMismatch(let type, let context):
             let expected = jsonType(type)
             return FieldError(
-                path(context), "field.type",
+                path(context), .fieldType,
                 Text(zh: "字段 \(path(context)) 类型错误，应为\(expected.zh)", en: "field \(path(context)) has the wrong type; expected \(expected.en)"))
         case .valueNotFound(let type, let context):
             let expected = jsonType(type)
             return FieldError(
-                path(context), "field.null",
+                path(context), .fieldNull,
                 Text(zh: "字段 \(path(context)) 不能为 null，应为\(expected.zh)", en: "field \(path(context)) must not be null; expected \(expected.en)"))
         case .dataCorrupted(let context):
             let text = context.debugDescription + (context.underlyingError.map { " \($0)" } ?? "")
@@ -141,30 +141,30 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             if let range = text.range(of: "invalid String value ") {
                 let value = text[range.upperBound...].prefix { $0 != "\n" }
                 return FieldError(
-                    path(context), "field.notAllowed",
+                    path(context), .fieldNotAllowed,
                     Text(
                         zh: "\(path(context)) 的取值“\(value)”不在允许的取值中（见接口文档）",
                         en: "\(path(context)) cannot be '\(value)' (see the API contract for the allowed values)"))
             }
             return FieldError(
-                path(context), "field.invalid",
+                path(context), .fieldInvalid,
                 Text(zh: "\(path(context)) 的值无效（格式不符合接口文档）", en: "\(path(context)) is invalid (its format does not match the API contract)"))
         @unknown default:
-            return FieldError("body", "field.invalid", Text(zh: "请求体无效", en: "the request body is invalid"))
+            return FieldError("body", .fieldInvalid, Text(zh: "请求体无效", en: "the request body is invalid"))
         }
     }
 
     static func httpProblem(_ status: HTTPResponse.Status, _ message: String?) -> GridError {
         switch status.code {
         case 404:
-            return GridError(.notFound, "route.notFound", Text(zh: "没有这个接口", en: "no such endpoint"))
+            return GridError(.routeNotFound, Text(zh: "没有这个接口", en: "no such endpoint"))
         case 405:
-            return GridError(.notFound, "route.methodNotAllowed", Text(zh: "该接口不支持此方法", en: "method not allowed on this endpoint"))
+            return GridError(.routeMethodNotAllowed, Text(zh: "该接口不支持此方法", en: "method not allowed on this endpoint"))
         case 413:
-            return GridError(.payloadTooLarge, "request.tooLarge", Text(zh: "请求体过大", en: "request body too large"))
+            return GridError(.requestTooLarge, Text(zh: "请求体过大", en: "request body too large"))
         default:
             let text = message ?? status.reasonPhrase
-            return GridError(status.code < 500 ? .badRequest : status.code == 503 ? .unavailable : .internal, "http.\(status.code)", Text(zh: text, en: text))
+            return GridError(status.code < 500 ? .requestInvalid : .internal, Text(zh: text, en: text))
         }
     }
 
@@ -189,16 +189,16 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         let language = RequestScope.language
         let status = status(error.kind)
         var body: [String: Any] = [
-            "type": "https://gridgov.dev/problems/\(error.code)",
+            "type": "https://gridgov.dev/problems/\(error.code.rawValue)",
             "title": status.reasonPhrase,
             "status": status.code,
             "detail": error.message.localized(language),
-            "code": error.code,
+            "code": error.code.rawValue,
             "instance": path,
             "requestId": RequestScope.requestId,
         ]
         if !error.fieldErrors.isEmpty {
-            body["errors"] = error.fieldErrors.map { ["field": $0.field, "code": $0.code, "message": $0.message.localized(language)] }
+            body["errors"] = error.fieldErrors.map { ["field": $0.field, "code": $0.code.rawValue, "message": $0.message.localized(language)] }
         }
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
         var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8", .contentLanguage: language == .zh ? "zh-CN" : "en"]

@@ -78,7 +78,7 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func tooLarge(_ max: Int) -> GridError {
-        GridError(.payloadTooLarge, "request.tooLarge", Text(zh: "请求体超过 \(max) 字节的上限", en: "request body exceeds the limit of \(max) bytes"))
+        GridError(.requestTooLarge, Text(zh: "请求体超过 \(max) 字节的上限", en: "request body exceeds the limit of \(max) bytes"))
     }
 }
 
@@ -95,7 +95,7 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard path.hasPrefix("/v1/"), !Self.openPaths.contains(path) else { return try await next(request, context) }
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw GridError(
-                .unauthorized, "auth.required",
+                .authRequired,
                 Text(zh: "请先登录（Authorization: Bearer <token>）", en: "authentication required: send Authorization: Bearer <token>"))
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)

@@ -11,7 +11,7 @@ public enum RequestScope {
     /// The authenticated principal; the auth middleware guarantees one on protected routes.
     static func requirePrincipal() throws -> Principal {
         guard let principal else {
-            throw GridError(.unauthorized, "auth.required", Text(zh: "请先登录", en: "authentication required: send Authorization: Bearer <token>"))
+            throw GridError(.authRequired, Text(zh: "请先登录", en: "authentication required: send Authorization: Bearer <token>"))
         }
         return principal
     }

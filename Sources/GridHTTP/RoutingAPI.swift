@@ -80,7 +80,7 @@ extension APIHandler {
         do {
             document = try JSONDecoder().decode(CalendarDocument.self, from: JSONEncoder().encode(body))
         } catch {
-            throw GridError.invalid([FieldError("$", "calendar.syntax", Text(zh: "日历文档格式错误：\(error)", en: "the calendar document is malformed: \(error)"))])
+            throw GridError.invalid([FieldError("$", .calendarSyntax, Text(zh: "日历文档格式错误：\(error)", en: "the calendar document is malformed: \(error)"))])
         }
         let calendar = try await service.setCalendar(
             try caller, tenantId: try tenantId, document: document,
@@ -146,7 +146,7 @@ extension APIHandler {
             guard let number = Int(text), number > 0 else {
                 throw GridError.invalid([
                     FieldError(
-                        "ruleSet", "field.unknownValue",
+                        "ruleSet", .fieldUnknownValue,
                         Text(
                             zh: "ruleSet 应为 published、draft 或版本号，实际为“\(text)”",
                             en: "ruleSet must be published, draft or a version number, got '\(text)'"))

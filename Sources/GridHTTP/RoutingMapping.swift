@@ -49,7 +49,7 @@ extension APIMapping {
 
     static func report(_ report: RuleSetReport) -> Components.Schemas.ValidationReport {
         let language = RequestScope.language
-        func issue(_ e: FieldError) -> Components.Schemas.Issue { .init(field: e.field, code: e.code, detail: e.message.localized(language)) }
+        func issue(_ e: FieldError) -> Components.Schemas.Issue { .init(field: e.field, code: APIMapping.code(e.code), detail: e.message.localized(language)) }
         return .init(publishable: report.isPublishable, errors: report.errors.map(issue), warnings: report.warnings.map(issue))
     }
 

@@ -11,7 +11,7 @@ extension GridService {
         -> AttachmentStore.Meta
     {
         guard ["before", "after"].contains(kind) else {
-            throw Errors.field("kind", "field.unknownValue", zh: "照片类别应为 before 或 after，实际为“\(kind)”", en: "kind must be before or after, got '\(kind)'")
+            throw Errors.field("kind", .fieldUnknownValue, zh: "照片类别应为 before 或 after，实际为“\(kind)”", en: "kind must be before or after, got '\(kind)'")
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             let record = try await Self.readableCase(tx, caller, id: caseId)
@@ -69,7 +69,7 @@ extension GridService {
         try await withTenant(for: caller, tenantId) { tx in
             _ = try await Self.readableCase(tx, caller, id: caseId)
             guard let meta = try await AttachmentStore.find(tx, caseId: caseId, id: id), let data = try await AttachmentStore.data(tx, caseId: caseId, id: id)
-            else { throw GridError(.notFound, "attachment.notFound", Text(zh: "照片 \(id) 不存在", en: "photo \(id) does not exist")) }
+            else { throw GridError(.attachmentNotFound, Text(zh: "照片 \(id) 不存在", en: "photo \(id) does not exist")) }
             return (meta, data)
         }
     }

@@ -18,7 +18,7 @@ extension GridService {
     public func login(tenantCode: String, login rawLogin: String, password: String) async throws -> LoginResult {
         let login = rawLogin.lowercased()
         let badCredentials = GridError(
-            .unauthorized, "auth.badCredentials",
+            .authBadCredentials,
             Text(zh: "区代码、登录名或密码错误", en: "wrong district, login or password"))
         guard let tenant = try await db.withoutTenant({ tx in try await TenantStore.lookup(tx, code: tenantCode) }) else {
             try await passwords.verifyAgainstStandIn(password)
@@ -35,7 +35,7 @@ extension GridService {
             let wait = Int(last.addingTimeInterval(TimeInterval(configuration.loginLockSeconds)).timeIntervalSinceNow.rounded(.up))
             if wait > 0 {
                 throw GridError(
-                    .tooManyRequests, "auth.throttled",
+                    .authThrottled,
                     Text(zh: "登录失败次数过多，请 \(wait) 秒后再试", en: "too many failed logins; try again in \(wait) seconds"),
                     retryAfter: wait)
             }
@@ -68,7 +68,7 @@ extension GridService {
     /// the password is changed.
     public func authenticate(token: String, allowingOneTimePassword: Bool = false) async throws -> Principal {
         let invalid = GridError(
-            .unauthorized, "auth.invalidToken",
+            .authInvalidToken,
             Text(zh: "登录凭证无效、已过期或已注销，请重新登录", en: "the bearer token is unknown, expired or revoked; log in again"))
         guard let tenantId = Secrets.tenant(ofToken: token) else { throw invalid }
         guard let found = try await SessionStore.authenticate(db, tenantId: tenantId, tokenHash: Secrets.tokenHash(token))
@@ -77,7 +77,7 @@ extension GridService {
         guard !found.mustChangePassword || allowingOneTimePassword else {
             let login = found.principal.login
             throw GridError(
-                .forbidden, "auth.passwordChangeRequired",
+                .authPasswordChangeRequired,
                 Text(
                     zh: "用户“\(login)”仍在使用一次性密码：请先修改密码（POST /v1/auth/password），再进行其他操作",
                     en: "user '\(login)' still has a one-time password: change it first (POST /v1/auth/password), then try again"))
@@ -93,11 +93,11 @@ extension GridService {
     /// Changes one's own password (clears the must-change flag); every session but the one
     /// making the change (`token`) ends. The new password is hashed only once the current one checked.
     public func changePassword(_ principal: Principal, token: String?, current: String, new: String) async throws {
-        if let problem = Users.passwordProblem(new) { throw GridError.invalid([FieldError("newPassword", "user.weakPassword", problem)]) }
+        if let problem = Users.passwordProblem(new) { throw GridError.invalid([FieldError("newPassword", .userWeakPassword, problem)]) }
         guard new != current else {
-            throw Errors.field("newPassword", "user.passwordUnchanged", zh: "新密码与当前密码相同，请换一个", en: "the new password is the current one; choose another")
+            throw Errors.field("newPassword", .userPasswordUnchanged, zh: "新密码与当前密码相同，请换一个", en: "the new password is the current one; choose another")
         }
-        let wrong = GridError(.forbidden, "auth.badCurrentPassword", Text(zh: "当前密码不正确", en: "the current password is wrong"))
+        let wrong = GridError(.authBadCurrentPassword, Text(zh: "当前密码不正确", en: "the current password is wrong"))
         let stored = try await withActiveTenant(principal.tenantId) { tx, _ in try await UserStore.credentials(tx, login: principal.login)?.passwordHash }
         guard let stored, try await passwords.verify(current, hash: stored) else { throw wrong }
         let hash = try await passwords.hash(new)

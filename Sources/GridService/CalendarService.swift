@@ -106,14 +106,14 @@ extension GridService {
     /// replacing whatever days of that year it had.
     public func loadNationalHolidays(_ caller: Caller, tenantId: Int64, year: Int) async throws -> DistrictCalendar {
         guard (1949...2199).contains(year) else {
-            throw Errors.field("year", "field.outOfRange", zh: "年份应在 1949–2199 之间，实际为 \(year)", en: "year must be within 1949–2199, got \(year)")
+            throw Errors.field("year", .fieldOutOfRange, zh: "年份应在 1949–2199 之间，实际为 \(year)", en: "year must be within 1949–2199, got \(year)")
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             try caller.authorize(.catalogWrite, at: try await Self.rootPath(tx))
             let national = try await CalendarStore.nationalDays(tx, years: year...year)
             guard !national.isEmpty else {
                 throw GridError(
-                    .notFound, "calendar.national.unknownYear",
+                    .calendarNationalUnknownYear,
                     Text(zh: "没有 \(year) 年的全国节假日安排", en: "the national holiday arrangement of \(year) is not known"))
             }
             let current = try await Self.workCalendar(tx)

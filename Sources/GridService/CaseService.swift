@@ -102,7 +102,7 @@ extension GridService {
         let intake = try raw.validated()
         if let key = idempotencyKey, !(1...200).contains(key.count) {
             throw Errors.field(
-                "Idempotency-Key", "idempotency.badKey", zh: "Idempotency-Key 长度应为 1–200，实际为 \(key.count)",
+                "Idempotency-Key", .idempotencyBadKey, zh: "Idempotency-Key 长度应为 1–200，实际为 \(key.count)",
                 en: "an Idempotency-Key has 1–200 characters, got \(key.count)")
         }
         let userId = caller.principal?.userId
@@ -115,14 +115,14 @@ extension GridService {
             let chain = try await OrgUnitStore.locateChain(db, tenantId: tenantId, point)
             guard let grid = chain.last else {
                 throw GridError(
-                    .unprocessable, "case.outsideDistrict",
+                    .caseOutsideDistrict,
                     Text(
                         zh: "上报位置 (\(point.lat), \(point.lng)) 不在本区任何网格内",
                         en: "the reported point (\(point.lat), \(point.lng)) is not inside any grid of this district"))
             }
             if let code = intake.grid, !chain.contains(where: { $0.kind == .grid && $0.code == code }) {
                 throw GridError(
-                    .unprocessable, "case.gridMismatch",
+                    .caseGridMismatch,
                     Text(
                         zh: "上报位置 (\(point.lat), \(point.lng)) 在网格 \(grid.code)，不在网格 \(code) 内",
                         en: "the reported point (\(point.lat), \(point.lng)) lies in grid \(grid.code), not in grid \(code)"))
@@ -190,7 +190,7 @@ extension GridService {
                             orders: [], light: Self.light(of: record, at: now), stages: stages)
                         return CaseIntakeResult(view: view, duplicates: Self.readable(duplicates, by: caller), replayed: false)
                     }
-                } catch let error as GridError where error.code == StoreErrors.numberInUse && attempt < Self.numberAttempts {
+                } catch let error as GridError where error.code == .caseNumberInUse && attempt < Self.numberAttempts {
                     // The day's counter fell behind the numbers in use (a database crash): number the case again.
                     number = try await CaseStore.takeNumberPastUsed(db, tenantId: tenantId, tenantCode: tenant.code, day: day)
                 }
@@ -198,7 +198,7 @@ extension GridService {
             preconditionFailure("the numbering loop returns or throws")
         } catch is IdempotencyRace {
             guard let key, let userId, let earlier = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash)
-            else { throw GridError(.conflict, "db.retry", Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request")) }
+            else { throw GridError(.dbRetry, Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request")) }
             return earlier
         }
     }
@@ -230,7 +230,7 @@ extension GridService {
     /// The grid a report by address names by its code.
     static func namedGrid(_ tx: Tx, code: String) async throws -> OrgUnitRecord {
         guard let unit = try await OrgUnitStore.find(tx, code: code), unit.kind == .grid else {
-            throw Errors.field("grid", "case.gridUnknown", zh: "网格“\(code)”不存在", en: "grid '\(code)' does not exist")
+            throw Errors.field("grid", .caseGridUnknown, zh: "网格“\(code)”不存在", en: "grid '\(code)' does not exist")
         }
         return unit
     }
@@ -253,15 +253,15 @@ extension GridService {
     /// The item `code` whose chain (root first) is `chain`, with the grade asked for.
     static func item(_ chain: [CategoryRecord], code: String, grade key: String?) throws -> (chain: [CategoryRecord], record: CategoryRecord, grade: Grade) {
         guard let record = chain.last else {
-            throw Errors.field("category", "category.unknown", zh: "问题类别“\(code)”不存在", en: "category '\(code)' does not exist")
+            throw Errors.field("category", .categoryUnknown, zh: "问题类别“\(code)”不存在", en: "category '\(code)' does not exist")
         }
         guard !record.entry.grades.isEmpty else {
-            throw Errors.field("category", "category.notItem", zh: "“\(code)”是大类，请选择其下的具体事项", en: "'\(code)' is a class; choose one of its items")
+            throw Errors.field("category", .categoryNotItem, zh: "“\(code)”是大类，请选择其下的具体事项", en: "'\(code)' is a class; choose one of its items")
         }
         guard let grade = record.entry.grade(key) else {
             let known = record.entry.grades.map(\.key).joined(separator: ", ")
             throw Errors.field(
-                "grade", "grade.unknown", zh: "事项“\(code)”没有等级“\(key ?? "")”（可选：\(known)）",
+                "grade", .gradeUnknown, zh: "事项“\(code)”没有等级“\(key ?? "")”（可选：\(known)）",
                 en: "item '\(code)' has no grade '\(key ?? "")' (known: \(known))")
         }
         return (chain, record, grade)
@@ -320,7 +320,7 @@ extension GridService {
                     let own = bindings.filter { queue.roles.contains($0.role) }
                     guard !own.isEmpty else {
                         throw GridError(
-                            .forbidden, "case.queue.notYours",
+                            .caseQueueNotYours,
                             Text(
                                 zh: "您没有“\(queue.rawValue)”工作队列对应的角色", en: "none of your roles works the '\(queue.rawValue)' queue"))
                     }
@@ -337,13 +337,13 @@ extension GridService {
             query.grade = filter.grade
             if let code = filter.department {
                 guard let department = try await DepartmentStore.find(tx, code: code) else {
-                    throw Errors.field("department", "department.unknown", zh: "部门“\(code)”不存在", en: "department '\(code)' does not exist")
+                    throw Errors.field("department", .departmentUnknown, zh: "部门“\(code)”不存在", en: "department '\(code)' does not exist")
                 }
                 query.leadDepartment = department.id
             }
             if let code = filter.scope {
                 guard let unit = try await OrgUnitStore.find(tx, code: code) else {
-                    throw Errors.field("scope", "org.unit.notFound", zh: "单元“\(code)”不存在", en: "org unit '\(code)' does not exist")
+                    throw Errors.field("scope", .orgUnitNotFound, zh: "单元“\(code)”不存在", en: "org unit '\(code)' does not exist")
                 }
                 query.within = unit.path
             }
@@ -359,7 +359,7 @@ extension GridService {
     /// The id a page continues before (lists newest first by id).
     static func cursorId(_ page: PageRequest) throws -> Int64? {
         try page.after.map { text in
-            guard let id = Int64(text) else { throw GridError(.badRequest, "page.badCursor", Text(zh: "分页游标无效", en: "invalid page cursor")) }
+            guard let id = Int64(text) else { throw GridError(.pageBadCursor, Text(zh: "分页游标无效", en: "invalid page cursor")) }
             return id
         }
     }
@@ -387,7 +387,7 @@ extension GridService {
 
     static func readableCase(_ tx: Tx, _ caller: Caller, id: Int64) async throws -> CaseRecord {
         guard let record = try await CaseStore.find(tx, id: id), canRead(caller, record) else {
-            throw GridError(.notFound, "case.notFound", Text(zh: "案件 \(id) 不存在", en: "case \(id) does not exist"))
+            throw GridError(.caseNotFound, Text(zh: "案件 \(id) 不存在", en: "case \(id) does not exist"))
         }
         return record
     }

@@ -60,7 +60,7 @@ public struct CaseActionInput: Sendable, Equatable, Codable {
             if let value, value.count > Self.maxText {
                 errors.append(
                     FieldError(
-                        field, "field.tooLong",
+                        field, .fieldTooLong,
                         Text(
                             zh: "\(field) 最多 \(Self.maxText) 个字符，实际 \(value.count) 个",
                             en: "\(field) is at most \(Self.maxText) characters, got \(value.count)")))
@@ -69,7 +69,7 @@ public struct CaseActionInput: Sendable, Equatable, Codable {
         if let limit = extensionLimit, !(1...TimeLimit.maxAmount).contains(limit.amount) {
             errors.append(
                 FieldError(
-                    "extensionLimit.amount", "field.outOfRange",
+                    "extensionLimit.amount", .fieldOutOfRange,
                     Text(
                         zh: "延期时长应在 1–\(TimeLimit.maxAmount) 之间，实际为 \(limit.amount)", en: "an extension is 1–\(TimeLimit.maxAmount) long, got \(limit.amount)"))
             )
@@ -115,18 +115,18 @@ extension GridService {
     public func advanceAssistingTask(_ caller: Caller, tenantId: Int64, caseId: Int64, handled: Bool, note: String?) async throws -> CaseView {
         if let note, note.count > CaseActionInput.maxText {
             throw Errors.field(
-                "note", "field.tooLong", zh: "note 最多 \(CaseActionInput.maxText) 个字符", en: "note is at most \(CaseActionInput.maxText) characters")
+                "note", .fieldTooLong, zh: "note 最多 \(CaseActionInput.maxText) 个字符", en: "note is at most \(CaseActionInput.maxText) characters")
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             let record = try await Self.readableCase(tx, caller, id: caseId)
             let departments = Set(caller.principal?.bindings.filter { $0.role == .departmentLiaison }.compactMap(\.departmentId) ?? [])
                 .intersection(record.taskDepartments).subtracting([record.leadDepartmentId].compactMap { $0 })
             guard let department = departments.sorted().first else {
-                throw GridError(.forbidden, "case.task.notYours", Text(zh: "您的部门在该案件中没有协办任务", en: "your department has no assisting task on this case"))
+                throw GridError(.caseTaskNotYours, Text(zh: "您的部门在该案件中没有协办任务", en: "your department has no assisting task on this case"))
             }
             guard try await CaseStore.advanceAssistingTask(tx, caseId: caseId, departmentId: department, to: handled ? .handled : .signed, note: note) else {
                 throw GridError(
-                    .conflict, "case.task.notAllowed",
+                    .caseTaskNotAllowed,
                     Text(
                         zh: handled ? "协办任务尚未签收或已办结" : "协办任务已签收", en: handled ? "the task is not signed, or already handled" : "the task is already signed"))
             }
@@ -154,7 +154,7 @@ extension GridService {
         guard ifVersion == nil, let current = try await CaseStore.find(tx, id: record.id) else { return stale(record) }
         let allowed = CaseWorkflow.actions(from: current.state, roles: roles(caller, at: current)).map(\.rawValue).joined(separator: ", ")
         return GridError(
-            .conflict, "case.changedMeanwhile",
+            .caseChangedMeanwhile,
             Text(
                 zh: "案件 \(current.number) 刚被他人处理，现为“\(current.state.label.zh)”状态（您可执行：\(allowed.isEmpty ? "无" : allowed)）",
                 en:
@@ -164,7 +164,7 @@ extension GridService {
 
     static func stale(_ record: CaseRecord) -> GridError {
         GridError(
-            .preconditionFailed, "case.versionMismatch",
+            .caseVersionMismatch,
             Text(
                 zh: "案件 \(record.number) 已被他人处理（当前版本不是您看到的版本），请刷新后重试",
                 en: "case \(record.number) was changed by someone else (it is no longer the version you saw); reload and retry"))
@@ -232,7 +232,7 @@ extension GridService {
         case .approveExtension:
             guard let text = try await CaseStore.lastPayload(tx, caseId: record.id, action: CaseAction.requestExtension.rawValue),
                 let asked = try JSONDecoder().decode(CaseActionInput.self, from: Data(text.utf8)).extensionLimit
-            else { throw GridError(.conflict, "case.extension.missing", Text(zh: "找不到延期申请", en: "the extension request is missing")) }
+            else { throw GridError(.caseExtensionMissing, Text(zh: "找不到延期申请", en: "the extension request is missing")) }
             next.handleDue = calendar.deadline(from: record.handleDue ?? now, limit: asked)
             next.extensionCount += 1
         case .approveSuspension:
@@ -306,7 +306,7 @@ extension GridService {
     /// rules propose level and lead department; the proposal and the rule that made it are kept.
     func file(_ next: inout CaseRecord, _ input: CaseActionInput, at now: Date, _ tx: Tx) async throws {
         guard let code = input.category ?? next.categoryCode else {
-            throw Errors.field("category", "field.required", zh: "立案前请先为案件选择问题类别", en: "choose the case's category before filing it")
+            throw Errors.field("category", .fieldRequired, zh: "立案前请先为案件选择问题类别", en: "choose the case's category before filing it")
         }
         let item = try await Self.item(tx, code: code, grade: input.category == nil ? (input.grade ?? next.grade) : input.grade)
         let chain = try await OrgUnitStore.chain(tx, ids: next.gridPath.ids)
@@ -334,17 +334,17 @@ extension GridService {
     func dispatch(_ next: inout CaseRecord, _ input: CaseActionInput, at now: Date, calendar: WorkCalendar, _ tx: Tx) async throws {
         if let code = input.department {
             guard let department = try await DepartmentStore.find(tx, code: code) else {
-                throw Errors.field("department", "department.unknown", zh: "部门“\(code)”不存在", en: "department '\(code)' does not exist")
+                throw Errors.field("department", .departmentUnknown, zh: "部门“\(code)”不存在", en: "department '\(code)' does not exist")
             }
             if department.id != next.leadDepartmentId { next.routeOverridden = true }
             next.leadDepartmentId = department.id
         }
         guard let lead = next.leadDepartmentId else {
             throw Errors.field(
-                "department", "field.required", zh: "规则未给出主办部门，请指定派遣部门", en: "routing proposed no lead department; name the department to dispatch to")
+                "department", .fieldRequired, zh: "规则未给出主办部门，请指定派遣部门", en: "routing proposed no lead department; name the department to dispatch to")
         }
         guard let code = next.categoryCode else {
-            throw Errors.field("category", "field.required", zh: "派遣前请先立案并选择问题类别", en: "file the case with a category before dispatching it")
+            throw Errors.field("category", .fieldRequired, zh: "派遣前请先立案并选择问题类别", en: "file the case with a category before dispatching it")
         }
         let item = try await Self.item(tx, code: code, grade: next.grade)
         var limits = try await routedLimits(next, tx)
@@ -363,14 +363,14 @@ extension GridService {
     /// is answered as naming a missing case, with nothing of it (its number, its state).
     func merge(_ next: inout CaseRecord, into targetId: Int64, by caller: Caller, _ tx: Tx) async throws {
         guard targetId != next.id else {
-            throw Errors.field("mergeInto", "case.merge.self", zh: "案件不能并入自身", en: "a case cannot be merged into itself")
+            throw Errors.field("mergeInto", .caseMergeSelf, zh: "案件不能并入自身", en: "a case cannot be merged into itself")
         }
         guard let target = try await CaseStore.find(tx, id: targetId), Self.canRead(caller, target) else {
-            throw Errors.field("mergeInto", "case.notFound", zh: "要并入的案件 \(targetId) 不存在", en: "the case to merge into (\(targetId)) does not exist")
+            throw Errors.field("mergeInto", .caseNotFound, zh: "要并入的案件 \(targetId) 不存在", en: "the case to merge into (\(targetId)) does not exist")
         }
         guard target.state.isOpen else {
             throw Errors.field(
-                "mergeInto", "case.merge.targetClosed", zh: "案件 \(target.number) 已\(target.state.label.zh)，不能并入",
+                "mergeInto", .caseMergeTargetClosed, zh: "案件 \(target.number) 已\(target.state.label.zh)，不能并入",
                 en: "case \(target.number) is \(target.state.label.en) and cannot take a merge")
         }
         next.mergedInto = target.id

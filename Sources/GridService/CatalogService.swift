@@ -76,7 +76,7 @@ extension GridService {
         guard let text = try await CatalogStore.profile(tx, name: profile) else {
             let known = try await CatalogStore.profileNames(tx).joined(separator: ", ")
             throw GridError(
-                .notFound, "catalog.profile.notFound", Text(zh: "标准清单“\(profile)”不存在（可选：\(known)）", en: "profile '\(profile)' does not exist (known: \(known))")
+                .catalogProfileNotFound, Text(zh: "标准清单“\(profile)”不存在（可选：\(known)）", en: "profile '\(profile)' does not exist (known: \(known))")
             )
         }
         let document = try CatalogPlanner.read(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))
@@ -136,24 +136,24 @@ extension GridService {
                 if !categories.contains(entry.categoryCode) {
                     errors.append(
                         FieldError(
-                            "\(at).categoryCode", "category.unknown",
+                            "\(at).categoryCode", .categoryUnknown,
                             Text(zh: "问题类别“\(entry.categoryCode)”不存在", en: "category '\(entry.categoryCode)' does not exist")))
                 }
                 if !units.contains(entry.areaCode) {
                     errors.append(
                         FieldError(
-                            "\(at).areaCode", "org.unit.unknown", Text(zh: "区域“\(entry.areaCode)”不存在", en: "org unit '\(entry.areaCode)' does not exist")))
+                            "\(at).areaCode", .orgUnitUnknown, Text(zh: "区域“\(entry.areaCode)”不存在", en: "org unit '\(entry.areaCode)' does not exist")))
                 }
                 if !departments.contains(entry.department) {
                     errors.append(
                         FieldError(
-                            "\(at).department", "department.unknown",
+                            "\(at).department", .departmentUnknown,
                             Text(zh: "部门“\(entry.department)”不存在", en: "department '\(entry.department)' does not exist")))
                 }
                 if let earlier = seen["\(entry.categoryCode)|\(entry.areaCode)"] {
                     errors.append(
                         FieldError(
-                            at, "duty.duplicate",
+                            at, .dutyDuplicate,
                             Text(
                                 zh: "“\(entry.categoryCode)”在“\(entry.areaCode)”的责任已在 \(source(earlier)) 定义",
                                 en: "'\(entry.categoryCode)' in '\(entry.areaCode)' is already assigned at \(source(earlier))")))

@@ -21,7 +21,7 @@ extension GridService {
     /// with only its root (an earlier seed that failed) is filled in.
     public func seedDemo(code: String, name: String, district: DemoDistrict, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> DemoSeedResult {
         if let problem = district.problem {
-            throw GridError.invalid([FieldError("size", "demo.badSize", Text(zh: problem, en: problem))])
+            throw GridError.invalid([FieldError("size", .demoBadSize, Text(zh: problem, en: problem))])
         }
         let tenant: TenantRecord, adminPassword: String
         if let existing = try? await self.tenant(code: code) {

@@ -12,13 +12,13 @@ extension GridService {
         let code = rawCode.trimmingCharacters(in: .whitespaces), name = rawName.trimmingCharacters(in: .whitespaces)
         var problems: [FieldError] = []
         if code.isEmpty || code.count > 32 {
-            problems.append(FieldError("code", "department.badCode", Text(zh: "部门编码应为 1–32 个字符", en: "department code must be 1–32 characters")))
+            problems.append(FieldError("code", .departmentBadCode, Text(zh: "部门编码应为 1–32 个字符", en: "department code must be 1–32 characters")))
         }
         if name.isEmpty || name.count > 100 {
-            problems.append(FieldError("name", "department.badName", Text(zh: "部门名称应为 1–100 个字符", en: "department name must be 1–100 characters")))
+            problems.append(FieldError("name", .departmentBadName, Text(zh: "部门名称应为 1–100 个字符", en: "department name must be 1–100 characters")))
         }
         if kind == .streetOffice && unitCode == nil {
-            problems.append(FieldError("orgUnitCode", "department.unitRequired", Text(zh: "街道科室须指定所属街道", en: "a street office needs the code of its street")))
+            problems.append(FieldError("orgUnitCode", .departmentUnitRequired, Text(zh: "街道科室须指定所属街道", en: "a street office needs the code of its street")))
         }
         if !problems.isEmpty { throw GridError.invalid(problems) }
         return try await withActiveTenant(tenantId) { tx, _ in
@@ -33,13 +33,13 @@ extension GridService {
             let fits = kind == .district ? unit.kind == .district : (unit.kind == .street || unit.kind == .township)
             guard fits else {
                 throw Errors.field(
-                    "orgUnitCode", "department.unitKind",
+                    "orgUnitCode", .departmentUnitKind,
                     zh: kind == .district ? "区级部门应属于区" : "街道科室应属于街道或乡镇",
                     en: kind == .district ? "a district department belongs to the district itself" : "a street office belongs to a street or township")
             }
             try caller.authorize(.departmentWrite, at: unit.path)
             if try await DepartmentStore.find(tx, code: code) != nil {
-                throw GridError(.conflict, "department.duplicateCode", Text(zh: "部门编码“\(code)”已存在", en: "department code '\(code)' already exists"))
+                throw GridError(.departmentDuplicateCode, Text(zh: "部门编码“\(code)”已存在", en: "department code '\(code)' already exists"))
             }
             let id = try await DepartmentStore.insert(tx, code: code, name: name, kind: kind, orgUnitId: unit.id)
             guard let created = try await DepartmentStore.find(tx, id: id) else { throw Errors.departmentNotFound(code) }
@@ -83,7 +83,7 @@ extension GridService {
             try caller.authorize(.departmentWrite, at: office.orgUnitPath)
             guard office.kind == .streetOffice else {
                 throw GridError(
-                    .conflict, "department.notStreetOffice",
+                    .departmentNotStreetOffice,
                     Text(
                         zh: "“\(office.name)”（\(code)）是区级部门；只有街道科室可以接收属地兜底案件",
                         en: "'\(code)' is a district department; only a street office can receive its street's territorial cases"))

@@ -71,43 +71,43 @@ public struct GridService: Sendable {
 /// Errors several use cases raise.
 enum Errors {
     static func tenantNotFound(_ code: String) -> GridError {
-        GridError(.notFound, "tenant.notFound", Text(zh: "区“\(code)”不存在", en: "district '\(code)' does not exist"))
+        GridError(.tenantNotFound, Text(zh: "区“\(code)”不存在", en: "district '\(code)' does not exist"))
     }
 
     static func tenantSuspended(_ code: String) -> GridError {
-        GridError(.forbidden, "tenant.suspended", Text(zh: "区“\(code)”已停用，请联系平台管理员", en: "district '\(code)' is suspended; contact the platform administrator"))
+        GridError(.tenantSuspended, Text(zh: "区“\(code)”已停用，请联系平台管理员", en: "district '\(code)' is suspended; contact the platform administrator"))
     }
 
     static func idempotencyKeyReused(_ key: String) -> GridError {
         GridError(
-            .unprocessable, "idempotency.keyReused",
+            .idempotencyKeyReused,
             Text(
                 zh: "Idempotency-Key“\(key)”已用于另一个不同内容的请求", en: "Idempotency-Key '\(key)' was already used for a request with another body"))
     }
 
     static func unitNotFound(_ what: String) -> GridError {
-        GridError(.notFound, "org.unit.notFound", Text(zh: "组织单元“\(what)”不存在", en: "org unit '\(what)' does not exist"))
+        GridError(.orgUnitNotFound, Text(zh: "组织单元“\(what)”不存在", en: "org unit '\(what)' does not exist"))
     }
 
     static func userNotFound(_ what: String) -> GridError {
-        GridError(.notFound, "user.notFound", Text(zh: "用户“\(what)”不存在", en: "user '\(what)' does not exist"))
+        GridError(.userNotFound, Text(zh: "用户“\(what)”不存在", en: "user '\(what)' does not exist"))
     }
 
     static func departmentNotFound(_ what: String) -> GridError {
-        GridError(.notFound, "department.notFound", Text(zh: "部门“\(what)”不存在", en: "department '\(what)' does not exist"))
+        GridError(.departmentNotFound, Text(zh: "部门“\(what)”不存在", en: "department '\(what)' does not exist"))
     }
 
     static func categoryNotFound(_ code: String) -> GridError {
-        GridError(.notFound, "category.notFound", Text(zh: "问题类别“\(code)”不存在", en: "category '\(code)' does not exist"))
+        GridError(.categoryNotFound, Text(zh: "问题类别“\(code)”不存在", en: "category '\(code)' does not exist"))
     }
 
     static func versionMismatch(_ what: String) -> GridError {
         GridError(
-            .preconditionFailed, "version.mismatch",
+            .versionMismatch,
             Text(zh: "\(what) 已被他人修改，请刷新后重试", en: "\(what) was changed by someone else; reload it and try again"))
     }
 
-    static func field(_ field: String, _ code: String, zh: String, en: String) -> GridError {
+    static func field(_ field: String, _ code: ErrorCode, zh: String, en: String) -> GridError {
         GridError.invalid([FieldError(field, code, Text(zh: zh, en: en))])
     }
 }

@@ -33,25 +33,25 @@ public enum ListFormats {
         var entries: [CategoryEntry] = [], sources: [String] = [], errors: [FieldError] = []
         for row in table.rows {
             let at = "line \(row.line)"
-            func fail(_ column: String, _ code: String, _ zh: String, _ en: String) {
+            func fail(_ column: String, _ code: ErrorCode, _ zh: String, _ en: String) {
                 errors.append(FieldError("\(at), \(column)", code, Text(zh: zh, en: en)))
             }
             let code = columns.value("code", in: row), name = columns.value("name", in: row)
-            if code == nil { fail("code", "field.required", "缺少编码", "code is required") }
-            if name == nil { fail("name", "field.required", "缺少名称", "name is required") }
+            if code == nil { fail("code", .fieldRequired, "缺少编码", "code is required") }
+            if name == nil { fail("name", .fieldRequired, "缺少名称", "name is required") }
             var kind: CategoryKind?
             if let text = columns.value("kind", in: row) {
                 kind = CategoryKind(rawValue: text) ?? kindNames[text]
-                if kind == nil { fail("kind", "field.unknownValue", "类型“\(text)”无效，可选：事件、部件、事项", "kind '\(text)' is not one of: \(CategoryKind.allowedList)") }
+                if kind == nil { fail("kind", .fieldUnknownValue, "类型“\(text)”无效，可选：事件、部件、事项", "kind '\(text)' is not one of: \(CategoryKind.allowedList)") }
             } else {
-                fail("kind", "field.required", "缺少类型", "kind is required")
+                fail("kind", .fieldRequired, "缺少类型", "kind is required")
             }
             var isPublic = false
             if let text = columns.value("public", in: row) {
                 switch text.lowercased() {
                 case "true", "yes", "y", "1", "是": isPublic = true
                 case "false", "no", "n", "0", "否": isPublic = false
-                default: fail("public", "field.type", "“公开”应为 是/否，实际为“\(text)”", "public must be true/false (是/否), got '\(text)'")
+                default: fail("public", .fieldType, "“公开”应为 是/否，实际为“\(text)”", "public must be true/false (是/否), got '\(text)'")
                 }
             }
             var level: HandlingLevel?
@@ -59,7 +59,7 @@ public enum ListFormats {
                 level = HandlingLevel(rawValue: text) ?? levelNames[text]
                 if level == nil {
                     fail(
-                        "defaultLevel", "field.unknownValue", "处置层级“\(text)”无效，可选：社区、街道、区级",
+                        "defaultLevel", .fieldUnknownValue, "处置层级“\(text)”无效，可选：社区、街道、区级",
                         "defaultLevel '\(text)' is not one of: \(HandlingLevel.allowedList)")
                 }
             }
@@ -90,24 +90,24 @@ public enum ListFormats {
         let parts = text.split(whereSeparator: { $0 == ":" || $0 == "：" }).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw GridError(
-                .badRequest, "catalog.grade",
+                .catalogGrade,
                 Text(zh: "等级“\(text)”应写成 键:名称:时限，如 general:一般:7 workDays", en: "grade '\(text)' must read key:name:limit, e.g. general:一般:7 workDays"))
         }
         let digits = parts[2].prefix { $0.isASCII && $0.isNumber }
         let unitText = parts[2].dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
         guard let amount = Int(digits), amount <= TimeLimit.maxAmount else {
             throw GridError(
-                .badRequest, "catalog.grade",
+                .catalogGrade,
                 Text(zh: "等级“\(text)”的时限“\(parts[2])”应以数字开头", en: "the limit '\(parts[2])' of grade '\(text)' must start with a number"))
         }
         guard !unitText.isEmpty else {
             throw GridError(
-                .badRequest, "catalog.grade",
+                .catalogGrade,
                 Text(zh: "等级“\(text)”的时限缺少单位（分钟、工作小时、工作日、自然日）", en: "the limit of grade '\(text)' has no unit (\(LimitUnit.allowedList))"))
         }
         guard let unit = LimitUnit(rawValue: unitText) ?? unitNames[unitText] else {
             throw GridError(
-                .badRequest, "catalog.grade",
+                .catalogGrade,
                 Text(zh: "时限单位“\(unitText)”无效，可选：分钟、工作小时、工作日、自然日", en: "limit unit '\(unitText)' is not one of: \(LimitUnit.allowedList)"))
         }
         return Grade(key: parts[0], name: parts[1], limit: TimeLimit(amount: amount, unit: unit))
@@ -177,7 +177,7 @@ public enum ListFormats {
                     values[column.key] = value
                 } else {
                     errors.append(
-                        FieldError("line \(row.line), \(column.key)", "field.required", Text(zh: "缺少 \(column.names[1])", en: "\(column.key) is required")))
+                        FieldError("line \(row.line), \(column.key)", .fieldRequired, Text(zh: "缺少 \(column.names[1])", en: "\(column.key) is required")))
                 }
             }
             if let category = values["categoryCode"], let area = values["areaCode"], let department = values["department"] {
@@ -192,7 +192,7 @@ public enum ListFormats {
     /// `{"duties": [{"categoryCode", "areaCode", "department", "note"}]}`.
     public static func readDutyJSON(_ document: JSONValue) throws(GridError) -> [DutyEntry] {
         guard let items = document["duties"]?.array else {
-            throw GridError.invalid([FieldError("duties", "duty.noDuties", Text(zh: "缺少 duties 数组", en: "duties must be an array"))])
+            throw GridError.invalid([FieldError("duties", .dutyNoDuties, Text(zh: "缺少 duties 数组", en: "duties must be an array"))])
         }
         var entries: [DutyEntry] = [], errors: [FieldError] = []
         for (i, item) in items.enumerated() {
@@ -241,7 +241,7 @@ public enum ListFormats {
         for row in table.rows {
             let at = "line \(row.line)"
             func fail(_ column: String, _ zh: String, _ en: String) {
-                errors.append(FieldError("\(at), \(column)", "routing.test.invalid", Text(zh: zh, en: en)))
+                errors.append(FieldError("\(at), \(column)", .routingTestInvalid, Text(zh: zh, en: en)))
             }
             let lat = columns.value("lat", in: row).flatMap(Double.init), lng = columns.value("lng", in: row).flatMap(Double.init)
             if lat == nil { fail("lat", "纬度应为数字", "lat must be a number") }

@@ -21,7 +21,7 @@ extension GridService {
         do {
             collection = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw Errors.field("body", "geojson.malformed", zh: "不是有效的 JSON：\(Self.describe(error))", en: "not valid JSON: \(Self.describe(error))")
+            throw Errors.field("body", .geojsonMalformed, zh: "不是有效的 JSON：\(Self.describe(error))", en: "not valid JSON: \(Self.describe(error))")
         }
         return try await withActiveTenant(tenantId) { tx, tenant in
             let drafts = try OrgGeoJSON.drafts(from: collection, gridLevels: tenant.settings.gridLevels)
@@ -124,10 +124,10 @@ extension GridService {
     ) async throws -> OrgUnitRecord {
         let name = rawName?.trimmingCharacters(in: .whitespaces)
         if let name, name.isEmpty || name.count > 100 {
-            throw Errors.field("name", "org.unit.badName", zh: "名称应为 1–100 个字符", en: "name must be 1–100 characters")
+            throw Errors.field("name", .orgUnitBadName, zh: "名称应为 1–100 个字符", en: "name must be 1–100 characters")
         }
         guard name != nil || newParentId != nil else {
-            throw Errors.field("body", "field.required", zh: "请提供 name 或 parentId", en: "give name and/or parentId")
+            throw Errors.field("body", .fieldRequired, zh: "请提供 name 或 parentId", en: "give name and/or parentId")
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             try await OrgUnitStore.lockTree(tx)
@@ -154,19 +154,19 @@ extension GridService {
     static func checkMove(_ tx: Tx, _ unit: OrgUnitRecord, under parent: OrgUnitRecord) async throws {
         if unit.path.covers(parent.path) {
             throw Errors.field(
-                "parentId", "org.unit.moveCycle", zh: "不能把“\(unit.name)”移到它自己或其下级“\(parent.name)”之下",
+                "parentId", .orgUnitMoveCycle, zh: "不能把“\(unit.name)”移到它自己或其下级“\(parent.name)”之下",
                 en: "cannot move '\(unit.code)' under itself or its descendant '\(parent.code)'")
         }
         guard unit.kind.canHang(gridLevel: unit.gridLevel, under: parent.kind, parentGridLevel: parent.gridLevel) else {
             throw Errors.field(
-                "parentId", "org.unit.kindNotAllowed", zh: "\(unit.kind.label.zh)不能位于\(parent.kind.label.zh)之下",
+                "parentId", .orgUnitKindNotAllowed, zh: "\(unit.kind.label.zh)不能位于\(parent.kind.label.zh)之下",
                 en: "a \(unit.kind.rawValue) cannot be placed under a \(parent.kind.rawValue)")
         }
         if UnitCode.isNational(unit.kind) {
             let chain = try await OrgUnitStore.chain(tx, ids: parent.path.ids)
             let ancestorCode = chain.last { UnitCode.isNational($0.kind) && UnitCode.digits(for: $0.kind) == UnitCode.digits(for: unit.kind) - 3 }?.code
             if let problem = UnitCode.problem(kind: unit.kind, code: unit.code, ancestorCode: ancestorCode) {
-                throw GridError.invalid([FieldError("parentId", "org.unit.badCode", problem)])
+                throw GridError.invalid([FieldError("parentId", .orgUnitBadCode, problem)])
             }
         }
     }
@@ -175,13 +175,13 @@ extension GridService {
     public func locate(_ caller: Caller, tenantId: Int64, lat: Double, lng: Double) async throws -> Location {
         guard let point = Coordinate(lng: lng, lat: lat) else {
             throw Errors.field(
-                "lat,lng", "geo.badCoordinate", zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度", en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")
+                "lat,lng", .geoBadCoordinate, zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度", en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")
         }
         if case .operator = caller { _ = try await withActiveTenant(tenantId) { _, tenant in tenant } }
         let chain = try await OrgUnitStore.locateChain(db, tenantId: tenantId, point)
         guard let grid = chain.last else {
             throw GridError(
-                .notFound, "locate.outsideDistrict",
+                .locateOutsideDistrict,
                 Text(zh: "点 (\(lat), \(lng)) 不在本区任何网格内", en: "point (\(lat), \(lng)) is not inside any grid of this district"))
         }
         try caller.authorize(.locate, at: grid.path)

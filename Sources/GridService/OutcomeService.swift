@@ -12,13 +12,13 @@ extension GridService {
             let role = caller.principal?.bindings.first { [.dispatcher, .shiftLeader].contains($0.role) && $0.scope.covers(record.gridPath) }?.role
             if caller.principal != nil && role == nil {
                 throw GridError(
-                    .forbidden, "case.callback.notAllowed",
+                    .caseCallbackNotAllowed,
                     Text(
                         zh: "只有辖区内的派遣员或值班长可以记录回访", en: "only a dispatcher or shift leader whose scope holds the case records a call-back"))
             }
             guard record.state == .closed || record.state == .evaluated else {
                 throw GridError(
-                    .conflict, "case.callback.notClosed",
+                    .caseCallbackNotClosed,
                     Text(
                         zh: "案件 \(record.number) 尚未结案（\(record.state.label.zh)），结案后回访",
                         en: "case \(record.number) is \(record.state.label.en); call back once it is closed"))
@@ -44,10 +44,10 @@ extension GridService {
     /// received, open, closed by outcome, replied, and the call-backs' results.
     public func demandFigures(_ caller: Caller, tenantId: Int64, from: Date, to: Date) async throws -> OutcomeStore.DemandFigures {
         guard from < to else {
-            throw Errors.field("to", "period.reversed", zh: "统计区间的结束应晚于开始", en: "the period's end must come after its start")
+            throw Errors.field("to", .periodReversed, zh: "统计区间的结束应晚于开始", en: "the period's end must come after its start")
         }
         guard to.timeIntervalSince(from) <= 366 * 86400 * 2 else {
-            throw Errors.field("to", "period.tooLong", zh: "统计区间最长两年", en: "a period is at most two years long")
+            throw Errors.field("to", .periodTooLong, zh: "统计区间最长两年", en: "a period is at most two years long")
         }
         return try await withTenant(for: caller, tenantId) { tx in
             guard let root = try await OrgUnitStore.root(tx) else { throw Errors.tenantNotFound("\(tenantId)") }

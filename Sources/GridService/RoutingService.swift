@@ -96,7 +96,7 @@ extension GridService {
         if let text = record.document { return try parseRuleSet(text) }
         guard let text = try await RuleSetStore.document(tx, id: record.id) else {
             throw GridError(
-                .notFound, "rules.notFound",
+                .rulesNotFound,
                 Text(
                     zh: "规则集 \(record.number) 不存在", en: "rule set \(record.number) does not exist"))
         }
@@ -109,7 +109,7 @@ extension GridService {
         try await withTenant(for: caller, tenantId) { tx in
             try caller.authorizeSomewhere(.catalogRead)
             let before = try page.after.map { text -> Int in
-                guard let n = Int(text) else { throw GridError(.badRequest, "page.badCursor", Text(zh: "分页游标无效", en: "invalid page cursor")) }
+                guard let n = Int(text) else { throw GridError(.pageBadCursor, Text(zh: "分页游标无效", en: "invalid page cursor")) }
                 return n
             }
             let rows = try await RuleSetStore.list(tx, before: before, limit: page.limit + 1)
@@ -142,7 +142,7 @@ extension GridService {
                 case .draft: "draft"
                 case .number(let n): "\(n)"
                 }
-            throw GridError(.notFound, "rules.notFound", Text(zh: "规则集“\(what)”不存在", en: "rule set '\(what)' does not exist"))
+            throw GridError(.rulesNotFound, Text(zh: "规则集“\(what)”不存在", en: "rule set '\(what)' does not exist"))
         }
         return found
     }
@@ -152,7 +152,7 @@ extension GridService {
     public func saveDraft(_ caller: Caller, tenantId: Int64, document: JSONValue, note: String?, ifVersion: Int64?) async throws -> RuleSetView {
         let set = try RuleSetCodec.read(document)
         let text = try Self.json(RuleSetCodec.write(set))
-        if let note, note.count > 500 { throw Errors.field("note", "field.tooLong", zh: "备注超过 500 个字符", en: "note is longer than 500 characters") }
+        if let note, note.count > 500 { throw Errors.field("note", .fieldTooLong, zh: "备注超过 500 个字符", en: "note is longer than 500 characters") }
         return try await withActiveTenant(tenantId) { tx, _ in
             try caller.authorize(.catalogWrite, at: try await Self.rootPath(tx))
             try await RuleSetStore.lock(tx)
@@ -193,7 +193,7 @@ extension GridService {
             let report = try await Self.validate(tx, set)
             guard report.isPublishable else {
                 throw GridError(
-                    .unprocessable, "rules.notPublishable",
+                    .rulesNotPublishable,
                     Text(zh: "草稿有 \(report.errors.count) 处错误，不能发布", en: "the draft has \(report.errors.count) error(s) and cannot be published"),
                     fieldErrors: report.errors)
             }

@@ -181,12 +181,12 @@ extension GridService {
         let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...CaseActionInput.maxText).contains(reason.count) else {
             throw Errors.field(
-                "reason", "field.required", zh: "督办事由应为 1–\(CaseActionInput.maxText) 个字符，实际 \(reason.count) 个",
+                "reason", .fieldRequired, zh: "督办事由应为 1–\(CaseActionInput.maxText) 个字符，实际 \(reason.count) 个",
                 en: "an order's reason has 1–\(CaseActionInput.maxText) characters, got \(reason.count)")
         }
         if let limit, !(1...TimeLimit.maxAmount).contains(limit.amount) {
             throw Errors.field(
-                "limit.amount", "field.outOfRange", zh: "督办时限应在 1–\(TimeLimit.maxAmount) 之间，实际为 \(limit.amount)",
+                "limit.amount", .fieldOutOfRange, zh: "督办时限应在 1–\(TimeLimit.maxAmount) 之间，实际为 \(limit.amount)",
                 en: "an order's limit is 1–\(TimeLimit.maxAmount) long, got \(limit.amount)")
         }
         return try await withActiveTenant(tenantId) { tx, _ in
@@ -195,13 +195,13 @@ extension GridService {
                 !principal.bindings.contains(where: { Self.orderRaisers.contains($0.role) && $0.scope.covers(record.gridPath) })
             {
                 throw GridError(
-                    .forbidden, "case.order.notAllowed",
+                    .caseOrderNotAllowed,
                     Text(
                         zh: "只有辖区内的领导或值班长可以督办", en: "only a leader or shift leader whose scope holds the case may raise an order"))
             }
             guard record.state.isOpen else {
                 throw GridError(
-                    .conflict, "case.order.caseNotOpen",
+                    .caseOrderCaseNotOpen,
                     Text(
                         zh: "案件 \(record.number) 已\(record.state.label.zh)，不能督办",
                         en: "case \(record.number) is \(record.state.label.en) and cannot take an order"))
@@ -231,23 +231,23 @@ extension GridService {
         let reply = rawReply.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...CaseActionInput.maxText).contains(reply.count) else {
             throw Errors.field(
-                "reply", "field.required", zh: "答复应为 1–\(CaseActionInput.maxText) 个字符，实际 \(reply.count) 个",
+                "reply", .fieldRequired, zh: "答复应为 1–\(CaseActionInput.maxText) 个字符，实际 \(reply.count) 个",
                 en: "a reply has 1–\(CaseActionInput.maxText) characters, got \(reply.count)")
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             let record = try await Self.readableCase(tx, caller, id: caseId)
             guard let order = try await EscalationStore.lockOrder(tx, id: orderId), order.caseId == record.id else {
                 throw GridError(
-                    .notFound, "case.order.notFound",
+                    .caseOrderNotFound,
                     Text(
                         zh: "案件 \(record.number) 没有督办单 \(orderId)",
                         en: "case \(record.number) has no supervision order \(orderId)"))
             }
             guard Self.roles(caller, at: record).contains(.departmentLiaison) else {
-                throw GridError(.forbidden, "case.order.notYours", Text(zh: "只有主办部门可以答复督办", en: "only the lead department answers an order"))
+                throw GridError(.caseOrderNotYours, Text(zh: "只有主办部门可以答复督办", en: "only the lead department answers an order"))
             }
             guard order.repliedAt == nil else {
-                throw GridError(.conflict, "case.order.alreadyAnswered", Text(zh: "督办单 \(orderId) 已答复", en: "order \(orderId) was answered already"))
+                throw GridError(.caseOrderAlreadyAnswered, Text(zh: "督办单 \(orderId) 已答复", en: "order \(orderId) was answered already"))
             }
             let now = Date()
             try await EscalationStore.reply(tx, orderId: order.id, reply: reply, by: caller.principal?.userId, at: now, resolves: false)
@@ -269,7 +269,7 @@ extension GridService {
         guard let userId = caller.principal?.userId else { return }
         try await withTenant(for: caller, tenantId) { tx in
             guard try await EscalationStore.owns(tx, userId: userId, id: id) else {
-                throw GridError(.notFound, "notification.notFound", Text(zh: "通知 \(id) 不存在", en: "notification \(id) does not exist"))
+                throw GridError(.notificationNotFound, Text(zh: "通知 \(id) 不存在", en: "notification \(id) does not exist"))
             }
             try await EscalationStore.markRead(tx, userId: userId, id: id, at: Date())
         }
@@ -306,7 +306,7 @@ extension GridService {
             event: (actorId: userId, actor: name, role: role, action: action, from: record.state, payload: CaseStore.canonicalJSON(payload)))
         guard !written else { return }
         switch actor {
-        case .system: throw GridError(.conflict, "db.retry", Text(zh: "案件已变化", en: "the case changed meanwhile"))
+        case .system: throw GridError(.dbRetry, Text(zh: "案件已变化", en: "the case changed meanwhile"))
         case .person(let caller, _): throw try await lostRace(record, caller, ifVersion: nil, tx)
         }
     }

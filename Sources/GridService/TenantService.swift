@@ -18,19 +18,19 @@ extension GridService {
         if code.range(of: "^[A-Z][A-Z0-9]{1,15}$", options: .regularExpression) == nil {
             problems.append(
                 FieldError(
-                    "code", "tenant.badCode",
+                    "code", .tenantBadCode,
                     Text(zh: "区代码“\(rawCode)”应为 2–16 个字母数字，以字母开头", en: "tenant code '\(rawCode)' must be 2–16 letters or digits, starting with a letter")))
         }
         if name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 100 {
-            problems.append(FieldError("name", "tenant.badName", Text(zh: "名称应为 1–100 个字符", en: "name must be 1–100 characters")))
+            problems.append(FieldError("name", .tenantBadName, Text(zh: "名称应为 1–100 个字符", en: "name must be 1–100 characters")))
         }
         if let problem = UnitCode.problem(kind: .district, code: divisionCode, ancestorCode: nil) {
-            problems.append(FieldError("division", "tenant.badDivision", problem))
+            problems.append(FieldError("division", .tenantBadDivision, problem))
         }
-        if let problem = Users.loginProblem(adminLogin) { problems.append(FieldError("admin", "user.badLogin", problem)) }
+        if let problem = Users.loginProblem(adminLogin) { problems.append(FieldError("admin", .userBadLogin, problem)) }
         if !problems.isEmpty { throw GridError.invalid(problems) }
         if try await db.withoutTenant({ tx in try await TenantStore.lookup(tx, code: code) }) != nil {
-            throw GridError(.conflict, "tenant.duplicateCode", Text(zh: "区代码“\(code)”已被使用", en: "tenant code '\(code)' is already taken"))
+            throw GridError(.tenantDuplicateCode, Text(zh: "区代码“\(code)”已被使用", en: "tenant code '\(code)' is already taken"))
         }
         let password = Secrets.randomPassword()
         let hash = try await passwords.hash(password)
@@ -72,25 +72,25 @@ extension GridService {
         if !(1...5).contains(levels.count) {
             problems.append(
                 FieldError(
-                    "gridLevels", "tenant.gridLevels.count",
+                    "gridLevels", .tenantGridLevelsCount,
                     Text(zh: "网格层级应为 1–5 级，实际 \(levels.count) 级", en: "a district has 1–5 grid levels, not \(levels.count)")))
         }
         for (i, level) in levels.enumerated() {
             if level.key.range(of: "^[a-zA-Z][a-zA-Z0-9]{0,31}$", options: .regularExpression) == nil || OrgUnitKind(rawValue: level.key) != nil {
                 problems.append(
                     FieldError(
-                        "gridLevels[\(i)].key", "tenant.gridLevels.key",
+                        "gridLevels[\(i)].key", .tenantGridLevelsKey,
                         Text(
                             zh: "层级键“\(level.key)”应为字母开头的字母数字，且不能与单元类型同名",
                             en: "level key '\(level.key)' must be letters and digits, starting with a letter, and not a unit kind")))
             }
             if level.name.isEmpty || level.name.count > 50 {
                 problems.append(
-                    FieldError("gridLevels[\(i)].name", "tenant.gridLevels.name", Text(zh: "层级名称应为 1–50 个字符", en: "a level name must be 1–50 characters")))
+                    FieldError("gridLevels[\(i)].name", .tenantGridLevelsName, Text(zh: "层级名称应为 1–50 个字符", en: "a level name must be 1–50 characters")))
             }
         }
         if Set(levels.map(\.key)).count != levels.count {
-            problems.append(FieldError("gridLevels", "tenant.gridLevels.duplicate", Text(zh: "层级键重复", en: "level keys must be distinct")))
+            problems.append(FieldError("gridLevels", .tenantGridLevelsDuplicate, Text(zh: "层级键重复", en: "level keys must be distinct")))
         }
         if !problems.isEmpty { throw GridError.invalid(problems) }
         return try await db.withPlatform { tx in
@@ -100,7 +100,7 @@ extension GridService {
             let deepest = try await OrgUnitStore.deepestGridLevel(tx)
             guard levels.count >= deepest else {
                 throw Errors.field(
-                    "gridLevels", "tenant.gridLevels.inUse", zh: "本区已有第 \(deepest) 级网格，层级数不能少于 \(deepest)",
+                    "gridLevels", .tenantGridLevelsInUse, zh: "本区已有第 \(deepest) 级网格，层级数不能少于 \(deepest)",
                     en: "the district already has grids of level \(deepest); it needs at least \(deepest) levels")
             }
             let before = tenant.settings.gridLevels.map { ["key": $0.key, "name": $0.name] }

@@ -22,16 +22,16 @@ extension GridService {
         try caller.authorizeSomewhere(.userWrite)
         let login = rawLogin.lowercased()
         var problems: [FieldError] = []
-        if let problem = Users.loginProblem(login) { problems.append(FieldError("login", "user.badLogin", problem)) }
+        if let problem = Users.loginProblem(login) { problems.append(FieldError("login", .userBadLogin, problem)) }
         let name = displayName.trimmingCharacters(in: .whitespaces)
         if name.isEmpty || name.count > 100 {
-            problems.append(FieldError("displayName", "user.badName", Text(zh: "姓名应为 1–100 个字符", en: "display name must be 1–100 characters")))
+            problems.append(FieldError("displayName", .userBadName, Text(zh: "姓名应为 1–100 个字符", en: "display name must be 1–100 characters")))
         }
         if let phone, phone.count > 32 {
-            problems.append(FieldError("phone", "user.badPhone", Text(zh: "电话号码过长", en: "phone number is longer than 32 characters")))
+            problems.append(FieldError("phone", .userBadPhone, Text(zh: "电话号码过长", en: "phone number is longer than 32 characters")))
         }
         if !problems.isEmpty { throw GridError.invalid(problems) }
-        let taken = GridError(.conflict, "user.duplicateLogin", Text(zh: "登录名“\(login)”已存在", en: "login '\(login)' is already taken"))
+        let taken = GridError(.userDuplicateLogin, Text(zh: "登录名“\(login)”已存在", en: "login '\(login)' is already taken"))
         guard try await withActiveTenant(tenantId, { tx, _ in try await UserStore.find(tx, login: login) }) == nil else { throw taken }
         let password = Secrets.randomPassword()
         let hash = try await passwords.hash(password)
@@ -64,7 +64,7 @@ extension GridService {
     public func users(_ caller: Caller, tenantId: Int64, page: PageRequest) async throws -> Page<UserWithBindings> {
         let after: Int64?
         if let key = page.after {
-            guard let id = Int64(key) else { throw GridError.invalid([FieldError("cursor", "pagination.badCursor", Text(zh: "分页游标无效", en: "bad cursor"))]) }
+            guard let id = Int64(key) else { throw GridError.invalid([FieldError("cursor", .paginationBadCursor, Text(zh: "分页游标无效", en: "bad cursor"))]) }
             after = id
         } else {
             after = nil
@@ -92,10 +92,10 @@ extension GridService {
     public func grant(_ caller: Caller, tenantId: Int64, login: String, role: Role, scopeCode: String, departmentCode: String?) async throws -> UserWithBindings
     {
         if role == .departmentLiaison && departmentCode == nil {
-            throw Errors.field("department", "binding.departmentRequired", zh: "部门联络员必须指定部门", en: "a departmentLiaison binding needs a department")
+            throw Errors.field("department", .bindingDepartmentRequired, zh: "部门联络员必须指定部门", en: "a departmentLiaison binding needs a department")
         }
         if role != .departmentLiaison && departmentCode != nil {
-            throw Errors.field("department", "binding.departmentNotAllowed", zh: "只有部门联络员绑定部门", en: "only departmentLiaison bindings name a department")
+            throw Errors.field("department", .bindingDepartmentNotAllowed, zh: "只有部门联络员绑定部门", en: "only departmentLiaison bindings name a department")
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             guard let user = try await UserStore.find(tx, login: login.lowercased()) else { throw Errors.userNotFound(login) }
@@ -121,7 +121,7 @@ extension GridService {
             try caller.authorize(.userWrite, at: scope.path)
             guard try await UserStore.revoke(tx, userId: user.id, role: role, scopeUnitId: scope.id) > 0 else {
                 throw GridError(
-                    .notFound, "binding.notFound",
+                    .bindingNotFound,
                     Text(zh: "“\(login)”没有在“\(scopeCode)”的\(role.label.zh)角色", en: "'\(login)' holds no \(role.rawValue) binding at '\(scopeCode)'"))
             }
             try await Self.audit(

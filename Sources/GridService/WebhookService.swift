@@ -36,7 +36,7 @@ extension GridService {
         } else {
             errors.append(
                 FieldError(
-                    "url", "webhook.badURL",
+                    "url", .webhookBadURL,
                     Text(
                         zh: "回调地址应为 http(s) 网址（≤ 500 字符），实际为“\(url)”",
                         en: "the URL must be an http(s) address of at most 500 characters, got '\(url)'")))
@@ -45,7 +45,7 @@ extension GridService {
         if eventTypes.isEmpty || !unknown.isEmpty {
             errors.append(
                 FieldError(
-                    "eventTypes", "webhook.badEventType",
+                    "eventTypes", .webhookBadEventType,
                     Text(
                         zh: "事件类型无效：\(unknown.joined(separator: ", "))（可选：*, \(Self.webhookEventTypes.joined(separator: ", "))）",
                         en:
@@ -59,7 +59,7 @@ extension GridService {
             return try await WebhookStore.allowList(tx)
         }
         if let host = URL(string: url)?.host, let problem = try await Self.targetProblem(host: host, allowList: allowList) {
-            throw GridError.invalid([FieldError("url", "webhook.internalTarget", problem)])
+            throw GridError.invalid([FieldError("url", .webhookInternalTarget, problem)])
         }
         let secret = Secrets.randomHex(bytes: 32)
         return try await withActiveTenant(tenantId) { tx, _ in
@@ -67,7 +67,7 @@ extension GridService {
             var departmentId: Int64?
             if let code = department {
                 guard let found = try await DepartmentStore.find(tx, code: code) else {
-                    throw Errors.field("department", "department.unknown", zh: "部门“\(code)”不存在", en: "department '\(code)' does not exist")
+                    throw Errors.field("department", .departmentUnknown, zh: "部门“\(code)”不存在", en: "department '\(code)' does not exist")
                 }
                 departmentId = found.id
             }
@@ -103,13 +103,13 @@ extension GridService {
         if entries.count > Self.allowListLimit {
             errors.append(
                 FieldError(
-                    "entries", "webhook.allowList.tooLong",
+                    "entries", .webhookAllowListTooLong,
                     Text(
                         zh: "白名单最多 \(Self.allowListLimit) 条，实际 \(entries.count) 条",
                         en: "an allow-list has at most \(Self.allowListLimit) entries, got \(entries.count)")))
         }
         for (i, entry) in entries.enumerated() {
-            if let problem = WebhookTarget.allowListProblem(entry) { errors.append(FieldError("entries[\(i)]", "webhook.allowList.badEntry", problem)) }
+            if let problem = WebhookTarget.allowListProblem(entry) { errors.append(FieldError("entries[\(i)]", .webhookAllowListBadEntry, problem)) }
         }
         guard errors.isEmpty else { throw GridError.invalid(errors) }
         return try await withActiveTenant(tenantId) { tx, _ in
@@ -136,7 +136,7 @@ extension GridService {
             try caller.authorize(.tenantWrite, at: try await Self.rootPath(tx))
             let before = try await WebhookStore.find(tx, id: id)
             guard try await WebhookStore.deactivate(tx, id: id) else {
-                throw GridError(.notFound, "webhook.notFound", Text(zh: "订阅 \(id) 不存在", en: "subscription \(id) does not exist"))
+                throw GridError(.webhookNotFound, Text(zh: "订阅 \(id) 不存在", en: "subscription \(id) does not exist"))
             }
             try await Self.audit(
                 tx, caller, "delete", .webhook, key: String(id), before: before.map { ["url": $0.url, "eventTypes": $0.eventTypes] }, after: nil)
@@ -229,7 +229,7 @@ extension GridService {
             }
             webhookBreakers.record(endpoint, success: (200..<300).contains(status), at: now)
             guard (200..<300).contains(status) else {
-                throw GridError(.unavailable, "webhook.failed", Text(zh: "回调返回 \(status)", en: "the endpoint answered \(status)"))
+                throw GridError(.webhookFailed, Text(zh: "回调返回 \(status)", en: "the endpoint answered \(status)"))
             }
             try await db.withTenant(claimed.tenantId) { tx in try await JobStore.finish(tx, id: claimed.id, outcome: "delivered: \(status)") }
             return .delivered

@@ -133,7 +133,7 @@ public enum OrgUnitStore {
         for try await (n, reason) in rows.decode((Int, String).self) {
             invalid.append(
                 FieldError(
-                    "\(plan[n].draft.source).geometry", "geojson.geometry.invalid",
+                    "\(plan[n].draft.source).geometry", .geojsonGeometryInvalid,
                     Text(zh: "多边形无效：\(reason)", en: "invalid polygon: \(reason)")))
         }
         if !invalid.isEmpty { throw GridError.invalid(invalid) }

@@ -10,11 +10,11 @@ public enum StoreErrors {
     /// Seconds a client is asked to wait before sending a request again after a 503.
     public static let retryAfter = 2
     static let unavailable = GridError(
-        .unavailable, "db.unavailable", Text(zh: "数据库连接中断，请稍后重试", en: "the database connection was lost; retry the request"),
+        .dbUnavailable, Text(zh: "数据库连接中断，请稍后重试", en: "the database connection was lost; retry the request"),
         retryAfter: retryAfter)
     /// COMMIT was sent and no answer came back: the transaction may or may not have committed.
     static let commitUnknown = GridError(
-        .unavailable, "db.unavailable",
+        .dbUnavailable,
         Text(
             zh: "提交时数据库连接中断，结果未知：请用相同的 Idempotency-Key 重试（重复提交不会产生重复数据）",
             en:
@@ -22,20 +22,17 @@ public enum StoreErrors {
         ),
         retryAfter: retryAfter)
 
-    /// The code of a case number already in use (intake numbers the case again).
-    public static let numberInUse = "case.numberInUse"
-
     static func waitExpired(_ limit: Duration, stage: DatabaseWaitExpired.Stage) -> GridError {
         let seconds = limit.components.seconds
         return switch stage {
         case .lease:
             GridError(
-                .unavailable, "db.unavailable",
+                .dbUnavailable,
                 Text(zh: "数据库 \(seconds) 秒内未能提供连接，请稍后重试", en: "the database gave no connection within \(seconds) s; retry the request"),
                 retryAfter: retryAfter)
         case .statement:
             GridError(
-                .unavailable, "db.unavailable",
+                .dbUnavailable,
                 Text(
                     zh: "数据库 \(seconds) 秒内未完成请求，已放弃（未提交）；请稍后重试",
                     en: "the database did not finish within \(seconds) s; the request was abandoned (not committed): retry it"),
@@ -72,26 +69,25 @@ public enum StoreErrors {
         case "23505" where constraint == "cases_tenant_id_number_key":
             // The day's counter was behind the numbers in use (a crash lost its last increments):
             // intake takes a number again (`CaseStore.takeNumber(resync:)`).
-            return GridError(.conflict, numberInUse, Text(zh: "案件编号已被占用", en: "the case number is in use"))
+            return GridError(.caseNumberInUse, Text(zh: "案件编号已被占用", en: "the case number is in use"))
         case "23505":
-            return GridError(.conflict, "db.duplicate", Text(zh: "数据重复（\(constraint)）：\(detail)", en: "duplicate value (\(constraint)): \(detail)"))
+            return GridError(.dbDuplicate, Text(zh: "数据重复（\(constraint)）：\(detail)", en: "duplicate value (\(constraint)): \(detail)"))
         case "23503":
             return GridError(
-                .conflict, "db.reference",
+                .dbReference,
                 Text(zh: "引用的数据不存在或仍被引用（\(constraint)）", en: "a referenced row is missing or still referenced (\(constraint)): \(detail)"))
         case "22021", "22P05":
-            return GridError(
-                .badRequest, "request.badCharacter", Text(zh: "输入含有无法存储的字符（如 NUL）", en: "the input contains a character that cannot be stored (such as NUL)"))
+            return GridError(.requestBadCharacter, Text(zh: "输入含有无法存储的字符（如 NUL）", en: "the input contains a character that cannot be stored (such as NUL)"))
         case "23514", "23502", "22P02", "22023", "22001", "22003":
-            return GridError(.badRequest, "db.invalid", Text(zh: "数据不符合约束（\(constraint)）：\(detail)", en: "value violates a rule (\(constraint)): \(detail)"))
+            return GridError(.dbInvalid, Text(zh: "数据不符合约束（\(constraint)）：\(detail)", en: "value violates a rule (\(constraint)): \(detail)"))
         case _ where state.hasPrefix("57P") || state.hasPrefix("08") || state == "53300":
             return unavailable  // shutting down, connection failure, too many connections
         case "57014":
             return GridError(
-                .unavailable, "db.unavailable", Text(zh: "数据库语句超时，已回滚；请稍后重试", en: "a database statement timed out and was rolled back; retry the request"),
+                .dbUnavailable, Text(zh: "数据库语句超时，已回滚；请稍后重试", en: "a database statement timed out and was rolled back; retry the request"),
                 retryAfter: retryAfter)
         case "40001", "40P01":
-            return GridError(.conflict, "db.retry", Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request"))
+            return GridError(.dbRetry, Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request"))
         default:
             return error
         }

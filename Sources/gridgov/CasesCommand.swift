@@ -105,7 +105,7 @@ enum AnchorFile {
         do {
             return try HistoryAnchor.parse(text)
         } catch {
-            throw GridError(error.kind, error.code, Text(zh: "\(path)：\(error.message.zh)", en: "\(path): \(error.message.en)"))
+            throw GridError(error.code, Text(zh: "\(path)：\(error.message.zh)", en: "\(path): \(error.message.en)"))
         }
     }
 }

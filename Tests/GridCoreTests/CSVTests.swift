@@ -5,7 +5,7 @@ import Testing
 @Suite struct CSVTests {
     private func parse(_ text: String) throws(GridError) -> CSVTable { try CSVTable.parse(Data(text.utf8)) }
 
-    private func codes(_ error: GridError?) -> [String] { error?.fieldErrors.map(\.code) ?? [] }
+    private func codes(_ error: GridError?) -> [String] { error?.fieldErrors.map(\.code.rawValue) ?? [] }
 
     @Test func readsHeaderAndRowsWithTheirLines() throws {
         let table = try parse("编码,名称\r\nE01,市容环境\r\nE0101,私搭乱建\r\n")

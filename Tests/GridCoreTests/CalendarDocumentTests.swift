@@ -22,7 +22,7 @@ import Testing
         let error = try #require(
             thrownError { () throws(GridError) in try document.calendar() }, "expected \(text) to be rejected",
             sourceLocation: sourceLocation)
-        #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
+        #expect(error.code == .validationFailed, sourceLocation: sourceLocation)
         #expect(error.kind == .badRequest, sourceLocation: sourceLocation)
         return error.fieldErrors
     }
@@ -36,7 +36,7 @@ import Testing
         #expect(all.count == 1, "\(all)", sourceLocation: sourceLocation)
         let first = try #require(all.first, sourceLocation: sourceLocation)
         #expect(first.field == field, sourceLocation: sourceLocation)
-        #expect(first.code == code, sourceLocation: sourceLocation)
+        #expect(first.code.rawValue == code, sourceLocation: sourceLocation)
         if let value {
             #expect(first.message.zh.contains(value) && first.message.en.contains(value), "\(first.message)", sourceLocation: sourceLocation)
         }
@@ -163,7 +163,7 @@ import Testing
         #expect(field.message.en.contains("hours[0] 08:30–12:00"))
         let covered = try problems(#"{"hours":[{"start":"11:00","end":"11:30"},{"start":"08:00","end":"18:00"},{"start":"12:00","end":"13:00"}]}"#)
         #expect(covered.map(\.field) == ["hours[0]", "hours[2]"], "each period inside a longer one is reported against it")
-        #expect(covered.allSatisfy { $0.code == "calendar.hours.overlap" && $0.message.en.contains("hours[1]") })
+        #expect(covered.allSatisfy { $0.code == .calendarHoursOverlap && $0.message.en.contains("hours[1]") })
     }
 
     @Test(arguments: [
@@ -216,7 +216,7 @@ import Testing
                 "trafficLight.red",
             ])
         #expect(
-            all.map(\.code) == [
+            all.map(\.code.rawValue) == [
                 "calendar.weekday.invalid", "calendar.hours.badTime", "calendar.hours.overlap", "calendar.day.badDate",
                 "calendar.day.makeUpOnWorkingDay", "calendar.day.unknownType", "calendar.day.duplicate", "trafficLight.invalid",
             ])

@@ -30,7 +30,7 @@ import Testing
                 } else {
                     let error = #expect(throws: GridError.self) { try CaseWorkflow.check(action, in: state, roles: allRoles, fields: allFields) }
                     #expect(error?.kind == .conflict)
-                    #expect(error?.code == "case.transition.notAllowed")
+                    #expect(error?.code == .caseTransitionNotAllowed)
                     let allowed = CaseWorkflow.actions(from: state).map(\.rawValue).joined(separator: ", ")
                     #expect(error?.message.en.contains("(allowed: \(allowed.isEmpty ? "none" : allowed))") == true, "\(state) \(action)")
                 }
@@ -93,7 +93,7 @@ import Testing
     @Test func aRoleOutsideTheRowIsRefusedWithTheRolesItNeeds() {
         let error = #expect(throws: GridError.self) { try CaseWorkflow.check(.sign, in: .dispatched, roles: [.dispatcher, .gridWorker], fields: []) }
         #expect(error?.kind == .forbidden)
-        #expect(error?.code == "case.transition.roleNotAllowed")
+        #expect(error?.code == .caseTransitionRoleNotAllowed)
         #expect(error?.message.en.contains("departmentLiaison") == true)
         #expect(error?.message.zh.contains("签收") == true)
         // Closing is the shift leader's, not the dispatcher's.
@@ -107,7 +107,7 @@ import Testing
         }
         #expect(error?.kind == .badRequest)
         #expect(error?.fieldErrors.map(\.field) == ["reason", "extensionLimit"])
-        #expect(error?.fieldErrors.allSatisfy { $0.code == "field.required" } == true)
+        #expect(error?.fieldErrors.allSatisfy { $0.code == .fieldRequired } == true)
         #expect(throws: Never.self) {
             try CaseWorkflow.check(.requestExtension, in: .handling, roles: [.departmentLiaison], fields: [.reason, .extensionLimit])
         }

@@ -51,7 +51,7 @@ import Testing
             thrownError { () throws(GridError) in
                 try CatalogPlanner.plan(entries, existing: existing, departmentCodes: Self.departments)
             }, "expected the plan to be rejected", sourceLocation: sourceLocation)
-        #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
+        #expect(error.code == .validationFailed, sourceLocation: sourceLocation)
         #expect(error.kind == .badRequest, sourceLocation: sourceLocation)
         return error.fieldErrors
     }
@@ -62,7 +62,7 @@ import Testing
         let error = try #require(
             thrownError { () throws(GridError) in try CatalogPlanner.read(document) },
             "expected the document to be rejected", sourceLocation: sourceLocation)
-        #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
+        #expect(error.code == .validationFailed, sourceLocation: sourceLocation)
         #expect(error.fieldErrors.count <= OrgPlanner.maxErrors, sourceLocation: sourceLocation)
         return error.fieldErrors
     }
@@ -230,7 +230,7 @@ import Testing
         let bad = Array(repeating: #"{"name": "暴露垃圾", "kind": "event"}"#, count: 150).joined(separator: ",")
         let errors = try readErrors("{\"categories\": [\(bad)]}")
         #expect(errors.count == OrgPlanner.maxErrors)
-        #expect(errors.allSatisfy { $0.code == "field.required" && $0.field.hasSuffix(".code") })
+        #expect(errors.allSatisfy { $0.code == .fieldRequired && $0.field.hasSuffix(".code") })
     }
 
     // MARK: planning: changes

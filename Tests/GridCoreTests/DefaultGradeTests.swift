@@ -59,7 +59,7 @@ import Testing
             return g
         }
         let error = try #require(thrownError { () throws(GridError) in try CatalogPlanner.plan(twice, existing: [], departmentCodes: []) })
-        #expect(error.fieldErrors.map(\.code) == ["catalog.twoDefaultGrades"], "\(error.fieldErrors)")
+        #expect(error.fieldErrors.map(\.code.rawValue) == ["catalog.twoDefaultGrades"], "\(error.fieldErrors)")
         #expect(error.fieldErrors.first?.message.zh.contains("urgent、general") == true)
     }
 }

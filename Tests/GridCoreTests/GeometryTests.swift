@@ -14,12 +14,12 @@ import Testing
         let error = try #require(
             thrownError { () throws(GridError) in try Area.parse(geoJSON: value, at: location) },
             "expected \(text) to be rejected", sourceLocation: sourceLocation)
-        #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
+        #expect(error.code == .validationFailed, sourceLocation: sourceLocation)
         #expect(error.kind == .badRequest, sourceLocation: sourceLocation)
         #expect(error.fieldErrors.count == 1, sourceLocation: sourceLocation)
         let field = try #require(error.fieldErrors.first, sourceLocation: sourceLocation)
         #expect(field.field == location, sourceLocation: sourceLocation)
-        #expect(field.code == "geojson.geometry.invalid", sourceLocation: sourceLocation)
+        #expect(field.code == .geojsonGeometryInvalid, sourceLocation: sourceLocation)
         return field
     }
 

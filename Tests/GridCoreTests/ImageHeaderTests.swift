@@ -93,7 +93,7 @@ import Testing
             try body()
             return nil
         } catch {
-            return (error as? GridError)?.code ?? "\(error)"
+            return (error as? GridError)?.code.rawValue ?? "\(error)"
         }
     }
 
@@ -120,15 +120,15 @@ import Testing
                 return error
             }
         }
-        #expect(refusal("image/jpeg", png)?.code == "attachment.typeMismatch")
+        #expect(refusal("image/jpeg", png)?.code == .attachmentTypeMismatch)
         #expect(refusal("image/jpeg", Array("hello".utf8))?.kind == .unsupportedMediaType)
-        #expect(refusal("image/jpeg", [])?.code == "attachment.empty")
+        #expect(refusal("image/jpeg", [])?.code == .attachmentEmpty)
         let huge = TestImages.jpeg(width: 8, height: 8) + Array(repeating: 0, count: AttachmentRules.maxBytes)
-        #expect(refusal("image/jpeg", huge)?.code == "attachment.tooLarge")
-        #expect(refusal("image/png", png, existing: AttachmentRules.maxPerCase)?.code == "attachment.tooMany")
+        #expect(refusal("image/jpeg", huge)?.code == .attachmentTooLarge)
+        #expect(refusal("image/png", png, existing: AttachmentRules.maxPerCase)?.code == .attachmentTooMany)
 
         let unreadable = try #require(refusal("image/png", Array(png.prefix(20))))
-        #expect(unreadable.code == "attachment.unreadable" && unreadable.kind == .unsupportedMediaType)
+        #expect(unreadable.code == .attachmentUnreadable && unreadable.kind == .unsupportedMediaType)
         #expect(unreadable.message.en.contains("PNG") && unreadable.message.zh.contains("PNG"))
 
         let sizes: [(Int, Int, Bool)] = [
@@ -139,7 +139,7 @@ import Testing
             let error = refusal("image/png", TestImages.pngHeader(width: width, height: height))
             #expect((error == nil) == accepted, "\(width)×\(height): \(String(describing: error))")
             if let error {
-                #expect(error.code == "attachment.badDimensions" && error.kind == .badRequest)
+                #expect(error.code == .attachmentBadDimensions && error.kind == .badRequest)
                 #expect(error.message.en.contains("\(width)×\(height)") && error.message.zh.contains("\(width)×\(height)"), "\(error)")
             }
         }

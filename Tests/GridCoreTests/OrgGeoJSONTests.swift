@@ -22,7 +22,7 @@ import Testing
         let error = try #require(
             thrownError { () throws(GridError) in try OrgGeoJSON.drafts(from: value, gridLevels: gridLevels) },
             sourceLocation: sourceLocation)
-        #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
+        #expect(error.code == .validationFailed, sourceLocation: sourceLocation)
         #expect(error.kind == .badRequest, sourceLocation: sourceLocation)
         return error.fieldErrors
     }
@@ -48,7 +48,7 @@ import Testing
     @Test func rejectsAnythingButAFeatureCollection() throws {
         let errors = try errors(json(#"{"type":"Feature","features":[]}"#))
         #expect(errors.map(\.field) == ["type"])
-        #expect(errors.first?.code == "geojson.notFeatureCollection")
+        #expect(errors.first?.code == .geojsonNotFeatureCollection)
         #expect(errors.first?.message.en.contains(#"got type "Feature""#) == true)
         let missing = try self.errors(json("[]"))
         #expect(missing.first?.message.en.contains("got type missing") == true)
@@ -58,7 +58,7 @@ import Testing
         for text in [#"{"type":"FeatureCollection"}"#, #"{"type":"FeatureCollection","features":{}}"#] {
             let errors = try errors(json(text))
             #expect(errors.map(\.field) == ["features"])
-            #expect(errors.first?.code == "geojson.noFeatures")
+            #expect(errors.first?.code == .geojsonNoFeatures)
         }
     }
 
@@ -75,7 +75,7 @@ import Testing
                 "42"
             ))
         #expect(errors.map(\.field) == ["features[1]", "features[2]", "features[3]"])
-        #expect(errors.allSatisfy { $0.code == "geojson.notFeature" })
+        #expect(errors.allSatisfy { $0.code == .geojsonNotFeature })
     }
 
     @Test func everyMissingPropertyIsReported() throws {
@@ -86,7 +86,7 @@ import Testing
                 "features[0].properties.kind", "features[0].properties.parentCode",
             ])
         #expect(errors.count == 4)
-        #expect(errors.allSatisfy { $0.code == "geojson.property.invalid" })
+        #expect(errors.allSatisfy { $0.code == .geojsonPropertyInvalid })
     }
 
     @Test func blankOrWrongTypedPropertiesCountAsMissing() throws {
@@ -109,7 +109,7 @@ import Testing
     @Test func unknownKindListsTheAllowedKindsAndTheTenantsGridLevels() throws {
         let errors = try errors(collection(feature(#""code":"1","name":"n","kind":"hamlet","parentCode":"2""#)))
         #expect(errors.map(\.field) == ["features[0].properties.kind"])
-        #expect(errors.first?.code == "org.unit.unknownKind")
+        #expect(errors.first?.code == .orgUnitUnknownKind)
         #expect(errors.first?.message.en.contains("unknown kind 'hamlet'") == true)
         #expect(
             errors.first?.message.en.hasSuffix(
@@ -122,7 +122,7 @@ import Testing
 
     @Test func kindsAreCaseSensitive() throws {
         let errors = try errors(collection(feature(#""code":"1","name":"n","kind":"Street","parentCode":"2""#)))
-        #expect(errors.first?.code == "org.unit.unknownKind")
+        #expect(errors.first?.code == .orgUnitUnknownKind)
     }
 
     @Test(arguments: [("basicGrid", 1), ("unitGrid", 2), ("基础网格", 1), ("单元网格", 2)])
@@ -194,7 +194,7 @@ import Testing
             collection(
                 feature(#""code":"1","name":"g","kind":"grid","parentCode":"2","gridLevel":\#(value)"#, geometry: Self.polygon)))
         #expect(errors.map(\.field) == ["features[0].properties.gridLevel"])
-        #expect(errors.first?.code == "geojson.property.invalid")
+        #expect(errors.first?.code == .geojsonPropertyInvalid)
     }
 
     @Test func geometryErrorsAreNamedByFeature() throws {
@@ -204,7 +204,7 @@ import Testing
                 feature(#""code":"3","name":"g","kind":"grid","parentCode":"2""#, geometry: #"{"type":"Point","coordinates":[1,2]}"#)
             ))
         #expect(errors.map(\.field) == ["features[1].geometry"])
-        #expect(errors.first?.code == "geojson.geometry.invalid")
+        #expect(errors.first?.code == .geojsonGeometryInvalid)
     }
 
     @Test func problemsFromAllFeaturesAreCollected() throws {

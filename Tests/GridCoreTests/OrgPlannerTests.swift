@@ -35,7 +35,7 @@ import Testing
             thrownError { () throws(GridError) in
                 try OrgPlanner.plan(drafts, existing: existing, maxGridLevels: maxGridLevels)
             }, "expected the plan to be rejected", sourceLocation: sourceLocation)
-        #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
+        #expect(error.code == .validationFailed, sourceLocation: sourceLocation)
         #expect(error.kind == .badRequest, sourceLocation: sourceLocation)
         #expect(!error.fieldErrors.isEmpty, sourceLocation: sourceLocation)
         return error.fieldErrors
@@ -119,7 +119,7 @@ import Testing
             draft(1, "110105009", .street, under: "110109"),
         ])
         #expect(errors.map(\.field) == ["features[1].parentCode"])
-        #expect(errors.first?.code == "org.unit.unknownParent")
+        #expect(errors.first?.code == .orgUnitUnknownParent)
         #expect(errors.first?.message.en.contains("'110109' does not exist") == true)
     }
 
@@ -128,7 +128,7 @@ import Testing
             draft(0, "110105009001", .community, under: "110105009"),
             draft(1, "110105009", .street, under: "999999"),
         ])
-        #expect(errors.map(\.code) == ["org.unit.unknownParent"])
+        #expect(errors.map(\.code.rawValue) == ["org.unit.unknownParent"])
         #expect(errors.map(\.field) == ["features[1].parentCode"])
     }
 
@@ -141,7 +141,7 @@ import Testing
             draft(2, "110105005", .street, under: "110105", name: "again"),
         ])
         #expect(errors.map(\.field) == ["features[2].code"])
-        #expect(errors.first?.code == "org.unit.duplicateCode")
+        #expect(errors.first?.code == .orgUnitDuplicateCode)
         #expect(errors.first?.message.en.contains("repeats features[0]") == true)
     }
 
@@ -152,7 +152,7 @@ import Testing
             draft(2, "Z1", .zone, under: "110105001"),
         ])
         #expect(errors.map(\.field) == ["features[1].code", "features[2].code"])
-        #expect(errors.allSatisfy { $0.code == "org.unit.duplicateCode" })
+        #expect(errors.allSatisfy { $0.code == .orgUnitDuplicateCode })
         #expect(errors.first?.message.en.contains("already exists") == true)
     }
 
@@ -164,7 +164,7 @@ import Testing
             draft(1, "ZB", .zone, under: "ZA"),
         ])
         #expect(errors.count == 1)
-        #expect(errors.first?.code == "org.unit.cycle")
+        #expect(errors.first?.code == .orgUnitCycle)
         #expect(["features[0].parentCode", "features[1].parentCode"].contains(errors.first?.field ?? ""))
     }
 
@@ -176,7 +176,7 @@ import Testing
             draft(3, "ZC", .zone, under: "ZB"),
             draft(4, "110105007", .street, under: "110105"),
         ])
-        #expect(errors.map(\.code) == ["org.unit.cycle"])
+        #expect(errors.map(\.code.rawValue) == ["org.unit.cycle"])
         #expect(["features[1].parentCode", "features[2].parentCode", "features[3].parentCode"].contains(errors.first?.field ?? ""))
     }
 
@@ -184,7 +184,7 @@ import Testing
         // A self-parent is a cycle of one, not an unknown parent: Z5 exists, it is the unit itself.
         let errors = try errors([draft(0, "Z5", .zone, under: "Z5")])
         #expect(errors.map(\.field) == ["features[0].parentCode"])
-        #expect(errors.map(\.code) == ["org.unit.cycle"])
+        #expect(errors.map(\.code.rawValue) == ["org.unit.cycle"])
     }
 
     // MARK: kinds
@@ -201,7 +201,7 @@ import Testing
     func kindThatCannotHangThereIsReportedOnKind(kind: OrgUnitKind, code: String, parent: String) throws {
         let errors = try errors([draft(0, code, kind, under: parent)])
         let kindError = try #require(errors.first { $0.field == "features[0].kind" })
-        #expect(kindError.code == "org.unit.kindNotAllowed")
+        #expect(kindError.code == .orgUnitKindNotAllowed)
         #expect(kindError.message.en.contains("a \(kind.rawValue)"))
         #expect(kindError.message.en.contains("'\(parent)'"))
     }
@@ -218,7 +218,7 @@ import Testing
         // Under the existing level-2 grid the inferred level is 3: out of range for a 2-level tenant.
         let errors = try errors([draft(0, "110105001001003", .grid, under: "110105001001002")])
         let levelError = try #require(errors.first { $0.field == "features[0].gridLevel" })
-        #expect(levelError.code == "org.unit.gridLevelOutOfRange")
+        #expect(levelError.code == .orgUnitGridLevelOutOfRange)
         #expect(levelError.message.en.contains("grid level 3 is outside this district's levels 1–2"))
     }
 
@@ -231,7 +231,7 @@ import Testing
     @Test func explicitGridLevelBeyondTheTenantsLevelsIsRejected() throws {
         let errors = try errors([draft(0, "110105001001003", .grid, under: "110105001001", level: 3)])
         #expect(errors.map(\.field) == ["features[0].gridLevel"])
-        #expect(errors.first?.code == "org.unit.gridLevelOutOfRange")
+        #expect(errors.first?.code == .orgUnitGridLevelOutOfRange)
     }
 
     @Test func explicitGridLevelMustFollowTheParent() throws {
@@ -254,7 +254,7 @@ import Testing
     @Test func onlyGridsHaveAGridLevel() throws {
         let errors = try errors([draft(0, "110105001005", .community, under: "110105001", level: 1)])
         #expect(errors.map(\.field) == ["features[0].gridLevel"])
-        #expect(errors.first?.code == "org.unit.gridLevelNotGrid")
+        #expect(errors.first?.code == .orgUnitGridLevelNotGrid)
     }
 
     @Test func aNestedGridIsCodedFromItsCommunity() throws {
@@ -262,7 +262,7 @@ import Testing
         let planned = try plan([draft(0, "110105001001101", .grid, under: "110105001001001")])
         #expect(planned.first?.gridLevel == 2)
         let errors = try errors([draft(0, "110105001001001001", .grid, under: "110105001001001")])
-        #expect(errors.map(\.code) == ["org.unit.badCode"])
+        #expect(errors.map(\.code.rawValue) == ["org.unit.badCode"])
     }
 
     // MARK: codes
@@ -270,7 +270,7 @@ import Testing
     @Test func codeMustExtendTheParentsCode() throws {
         let errors = try errors([draft(0, "110106009", .street, under: "110105")])
         #expect(errors.map(\.field) == ["features[0].code"])
-        #expect(errors.first?.code == "org.unit.badCode")
+        #expect(errors.first?.code == .orgUnitBadCode)
         #expect(errors.first?.message.en.contains("must start with its parent's code '110105'") == true)
     }
 
@@ -281,7 +281,7 @@ import Testing
             draft(2, "110105001001000", .grid, under: "110105001001"),
         ])
         #expect(errors.map(\.field) == ["features[0].code", "features[1].code", "features[2].code"])
-        #expect(errors.allSatisfy { $0.code == "org.unit.badCode" })
+        #expect(errors.allSatisfy { $0.code == .orgUnitBadCode })
         #expect(errors[0].message.en.contains("within 100–399"))
         #expect(errors[1].message.en.contains("within 001–199"))
     }
@@ -329,7 +329,7 @@ import Testing
             draft(2, "110105001008", .community, under: "110105001"), noArea,
         ])
         #expect(errors.map(\.field) == ["features[3].geometry"])
-        #expect(errors.first?.code == "org.unit.gridNeedsGeometry")
+        #expect(errors.first?.code == .orgUnitGridNeedsGeometry)
     }
 
     @Test func otherKindsMayHaveAGeometry() throws {
@@ -344,7 +344,7 @@ import Testing
             draft(1, "110105001007", .community, under: "110105001", name: String(repeating: "名", count: 101)),
         ])
         #expect(errors.map(\.field) == ["features[0].name", "features[1].name"])
-        #expect(errors.allSatisfy { $0.code == "org.unit.badName" })
+        #expect(errors.allSatisfy { $0.code == .orgUnitBadName })
     }
 
     // MARK: error collection
@@ -363,7 +363,7 @@ import Testing
         let drafts = (0..<(OrgPlanner.maxErrors + 30)).map { draft($0, "loose-\($0)", .zone, under: "nowhere") }
         let errors = try errors(drafts)
         #expect(errors.count == OrgPlanner.maxErrors)
-        #expect(errors.allSatisfy { $0.code == "org.unit.unknownParent" })
+        #expect(errors.allSatisfy { $0.code == .orgUnitUnknownParent })
     }
 
     @Test func apiBodySourceNamesBodyFields() throws {
@@ -406,7 +406,7 @@ import Testing
             _ = try OrgPlanner.plan([draft], existing: [root, street, community], maxGridLevels: 0)
             Issue.record("a grid was planned in a district without grid levels")
         } catch {
-            #expect(error.fieldErrors.map(\.code) == ["org.unit.gridLevelOutOfRange"])
+            #expect(error.fieldErrors.map(\.code.rawValue) == ["org.unit.gridLevelOutOfRange"])
         }
     }
 }

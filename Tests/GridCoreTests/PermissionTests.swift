@@ -88,7 +88,7 @@ import Testing
     @Test func authorizeReportsActionNotAllowedWhenNoRoleHasTheAction() throws {
         let p = principal((.viewer, "1."), (.gridWorker, "1.12."))
         let error = try #require(thrownError { () throws(GridError) in try p.authorize(.orgWrite, at: path("1.12.")) })
-        #expect(error.code == "auth.actionNotAllowed")
+        #expect(error.code == .authActionNotAllowed)
         #expect(error.kind == .forbidden)
         #expect(error.message.en.contains("orgWrite"))
     }
@@ -96,16 +96,16 @@ import Testing
     @Test func authorizeReportsOutOfScopeWhenTheActionIsAllowedElsewhere() throws {
         let p = principal((.viewer, "1."), (.tenantAdmin, "1.12."))
         let error = try #require(thrownError { () throws(GridError) in try p.authorize(.orgWrite, at: path("1.13.5.")) })
-        #expect(error.code == "auth.outOfScope")
+        #expect(error.code == .authOutOfScope)
         #expect(error.kind == .forbidden)
         // Above the binding is out of scope too, not allowed "upwards".
         let above = try #require(thrownError { () throws(GridError) in try p.authorize(.orgWrite, at: path("1.")) })
-        #expect(above.code == "auth.outOfScope")
+        #expect(above.code == .authOutOfScope)
     }
 
     @Test func authorizeWithNoBindingsIsActionNotAllowed() throws {
         let error = try #require(thrownError { () throws(GridError) in try principal().authorize(.orgRead, at: path("1.")) })
-        #expect(error.code == "auth.actionNotAllowed")
+        #expect(error.code == .authActionNotAllowed)
     }
 
     // MARK: Caller
@@ -126,6 +126,6 @@ import Testing
         #expect(caller.scopes(for: .orgRead, root: .root(1)).map(\.raw) == ["1.12."])
         #expect(caller.scopes(for: .orgWrite, root: .root(1)).isEmpty)
         let error = try #require(thrownError { () throws(GridError) in try caller.authorize(.orgRead, at: path("1.13.")) })
-        #expect(error.code == "auth.outOfScope")
+        #expect(error.code == .authOutOfScope)
     }
 }

@@ -10,7 +10,7 @@ import Testing
         let error = try #require(
             thrownError { () throws(GridError) in try RuleSetCodec.read(document) },
             "expected the rule document to be rejected", sourceLocation: sourceLocation)
-        #expect(error.code == "validation.failed", sourceLocation: sourceLocation)
+        #expect(error.code == .validationFailed, sourceLocation: sourceLocation)
         #expect(error.kind == .badRequest, sourceLocation: sourceLocation)
         return error.fieldErrors
     }

@@ -12,7 +12,7 @@ import Testing
 @Suite struct DatabaseFaultTests {
     func expectUnavailable(_ error: (any Error)?, sourceLocation: SourceLocation = #_sourceLocation) -> GridError? {
         let grid = error as? GridError
-        #expect(grid?.code == "db.unavailable", "got \(String(describing: error))", sourceLocation: sourceLocation)
+        #expect(grid?.code == .dbUnavailable, "got \(String(describing: error))", sourceLocation: sourceLocation)
         #expect(grid?.kind == .unavailable, sourceLocation: sourceLocation)
         #expect(grid?.retryAfter != nil, sourceLocation: sourceLocation)
         return grid

@@ -57,7 +57,8 @@ import Testing
                     _ = try await db.service.importOrg(tenantId: t, geoJSON: Self.collection(features))
                     Issue.record("import of \(field) problem succeeded")
                 } catch let error as GridError {
-                    #expect(error.fieldErrors.contains { $0.field == field && $0.code == code }, "expected \(code) at \(field), got \(error.fieldErrors)")
+                    #expect(
+                        error.fieldErrors.contains { $0.field == field && $0.code.rawValue == code }, "expected \(code) at \(field), got \(error.fieldErrors)")
                 }
                 #expect(try await units(db, t) == 1, "a failed import left rows behind")
             }
@@ -69,7 +70,7 @@ import Testing
             let t = try await db.service.createTenant(code: "HD", name: "海淀区", divisionCode: "110108", adminLogin: "admin").tenant.id
             let features = [Self.feature("110108001001", "甲", "community", "110108001002"), Self.feature("110108001002", "乙", "community", "110108001001")]
             let error = try await #require(throws: GridError.self) { try await db.service.importOrg(tenantId: t, geoJSON: Self.collection(features)) }
-            #expect(error.fieldErrors.contains { $0.code == "org.unit.cycle" })
+            #expect(error.fieldErrors.contains { $0.code == .orgUnitCycle })
         }
     }
 
@@ -77,11 +78,11 @@ import Testing
         try await TestDatabase.with { db in
             let t = try await db.service.createTenant(code: "HD", name: "海淀区", divisionCode: "110108", adminLogin: "admin").tenant.id
             let error = try await #require(throws: GridError.self) { try await db.service.importOrg(tenantId: t, geoJSON: Data("{\"type\":".utf8)) }
-            #expect(error.kind == .badRequest && error.fieldErrors.first?.code == "geojson.malformed")
+            #expect(error.kind == .badRequest && error.fieldErrors.first?.code == .geojsonMalformed)
             let notCollection = try await #require(throws: GridError.self) {
                 try await db.service.importOrg(tenantId: t, geoJSON: Data(#"{"type":"Feature"}"#.utf8))
             }
-            #expect(notCollection.fieldErrors.first?.code == "geojson.notFeatureCollection")
+            #expect(notCollection.fieldErrors.first?.code == .geojsonNotFeatureCollection)
         }
     }
 

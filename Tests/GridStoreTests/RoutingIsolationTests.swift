@@ -69,7 +69,7 @@ import Testing
                                    (SELECT id FROM departments WHERE code = 'SWJ')
                             """))
                 for try await row in rows.decode((Int64, Int64, Int64).self) { return row }
-                throw GridError(.notFound, "test", Text(zh: "无", en: "none"))
+                throw GridError(.internal, Text(zh: "无", en: "none"))
             }
             await #expect(throws: (any Error).self) {
                 try await db.db.withTenant(a.tenantId) { (tx: Tx) async throws in

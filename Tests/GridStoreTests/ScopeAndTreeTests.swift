@@ -28,7 +28,7 @@ import Testing
             #expect(subtree.items.allSatisfy { street1.path.covers($0.path) })
             for code in [d.street2, d.community2, d.division] {
                 let error = try await #require(throws: GridError.self) { try await db.service.unit(caller, tenantId: d.tenantId, code: code) }
-                #expect(error.code == "auth.outOfScope")
+                #expect(error.code == .authOutOfScope)
             }
             let root = try await db.service.unit(.operator, tenantId: d.tenantId, code: d.division)
             let children = try await #require(throws: GridError.self) {
@@ -40,7 +40,7 @@ import Testing
             let write = try await #require(throws: GridError.self) {
                 try await db.service.updateUnit(viewer, tenantId: d.tenantId, id: street1.id, name: "改名", newParentId: nil, ifVersion: nil)
             }
-            #expect(write.code == "auth.actionNotAllowed")
+            #expect(write.code == .authActionNotAllowed)
         }
     }
 
@@ -75,12 +75,12 @@ import Testing
             let cycle = try await #require(throws: GridError.self) {
                 try await db.service.updateUnit(.operator, tenantId: d.tenantId, id: street1.id, name: nil, newParentId: community1.id, ifVersion: nil)
             }
-            #expect(cycle.fieldErrors.first?.code == "org.unit.moveCycle")
+            #expect(cycle.fieldErrors.first?.code == .orgUnitMoveCycle)
             // A basic grid of community 1 cannot join community 2: its code names community 1.
             let code = try await #require(throws: GridError.self) {
                 try await db.service.updateUnit(.operator, tenantId: d.tenantId, id: basic.id, name: nil, newParentId: community2.id, ifVersion: nil)
             }
-            #expect(code.fieldErrors.first?.code == "org.unit.badCode")
+            #expect(code.fieldErrors.first?.code == .orgUnitBadCode)
 
             // Through a zone: create a zone in street 1 and move community 1 into it.
             let zone = try await db.service.createUnit(
@@ -108,7 +108,7 @@ import Testing
             let d = try await db.seedSmallDistrict()
             _ = try await db.service.setTenantStatus(code: d.code, active: false)
             let error = try await #require(throws: GridError.self) { try await db.service.unit(.operator, tenantId: d.tenantId, code: d.street1) }
-            #expect(error.code == "tenant.suspended")
+            #expect(error.code == .tenantSuspended)
             _ = try await db.service.setTenantStatus(code: d.code, active: true)
             #expect(try await db.service.unit(.operator, tenantId: d.tenantId, code: d.street1).code == d.street1)
         }

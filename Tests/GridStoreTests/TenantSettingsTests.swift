@@ -19,7 +19,7 @@ import Testing
             let cut = try await #require(throws: GridError.self) {
                 try await db.service.setGridLevels(code: d.code, levels: [GridLevel(key: "grid1", name: "网格")])
             }
-            #expect(cut.fieldErrors.map(\.code) == ["tenant.gridLevels.inUse"])
+            #expect(cut.fieldErrors.map(\.code.rawValue) == ["tenant.gridLevels.inUse"])
 
             let bad = try await #require(throws: GridError.self) {
                 try await db.service.setGridLevels(code: d.code, levels: [GridLevel(key: "grid", name: "网格"), GridLevel(key: "a", name: "")])

@@ -28,10 +28,8 @@ extension Components {
             public var status: Swift.Int
             /// - Remark: Generated from `#/components/schemas/Problem/detail`.
             public var detail: Swift.String?
-            /// Stable machine code, e.g. org.unit.notFound.
-            ///
             /// - Remark: Generated from `#/components/schemas/Problem/code`.
-            public var code: Swift.String
+            public var code: Components.Schemas.ErrorCode
             /// - Remark: Generated from `#/components/schemas/Problem/instance`.
             public var instance: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Problem/requestId`.
@@ -41,7 +39,7 @@ extension Components {
                 /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/field`.
                 public var field: Swift.String
                 /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/code`.
-                public var code: Swift.String
+                public var code: Components.Schemas.ErrorCode
                 /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/message`.
                 public var message: Swift.String
                 /// Creates a new `ErrorsPayloadPayload`.
@@ -52,7 +50,7 @@ extension Components {
                 ///   - message:
                 public init(
                     field: Swift.String,
-                    code: Swift.String,
+                    code: Components.Schemas.ErrorCode,
                     message: Swift.String
                 ) {
                     self.field = field
@@ -76,7 +74,7 @@ extension Components {
             ///   - title:
             ///   - status:
             ///   - detail:
-            ///   - code: Stable machine code, e.g. org.unit.notFound.
+            ///   - code:
             ///   - instance:
             ///   - requestId:
             ///   - errors:
@@ -85,7 +83,7 @@ extension Components {
                 title: Swift.String,
                 status: Swift.Int,
                 detail: Swift.String? = nil,
-                code: Swift.String,
+                code: Components.Schemas.ErrorCode,
                 instance: Swift.String? = nil,
                 requestId: Swift.String? = nil,
                 errors: Components.Schemas.Problem.ErrorsPayload? = nil
@@ -109,6 +107,411 @@ extension Components {
                 case requestId
                 case errors
             }
+        }
+        /// Every machine code an error (`code`) or one of its field errors (`errors[].code`) can carry,
+        /// with the HTTP status the error has when the code is its own (a field code sits inside a 400
+        /// `validation.failed`). The list is `ErrorCode` in GridCore; a test keeps the two equal.
+        ///
+        /// - `anchor.badLine` 400
+        /// - `anchor.incomplete` 400
+        /// - `attachment.badDimensions` 400
+        /// - `attachment.caseNotOpen` 409
+        /// - `attachment.empty` 400
+        /// - `attachment.notAllowed` 403
+        /// - `attachment.notFound` 404
+        /// - `attachment.notImage` 415
+        /// - `attachment.tooLarge` 413
+        /// - `attachment.tooMany` 409
+        /// - `attachment.typeMismatch` 415
+        /// - `attachment.unreadable` 415
+        /// - `auth.actionNotAllowed` 403
+        /// - `auth.badCredentials` 401
+        /// - `auth.badCurrentPassword` 403
+        /// - `auth.invalidToken` 401
+        /// - `auth.outOfScope` 403
+        /// - `auth.passwordChangeRequired` 403
+        /// - `auth.required` 401
+        /// - `auth.throttled` 429
+        /// - `binding.departmentNotAllowed` 400
+        /// - `binding.departmentRequired` 400
+        /// - `binding.notFound` 404
+        /// - `calendar.day.badDate` 400
+        /// - `calendar.day.duplicate` 400
+        /// - `calendar.day.makeUpOnWorkingDay` 400
+        /// - `calendar.day.unknownType` 400
+        /// - `calendar.hours.badTime` 400
+        /// - `calendar.hours.endNotAfterStart` 400
+        /// - `calendar.hours.none` 400
+        /// - `calendar.hours.overlap` 400
+        /// - `calendar.national.unknownYear` 404
+        /// - `calendar.syntax` 400
+        /// - `calendar.weekday.duplicate` 400
+        /// - `calendar.weekday.invalid` 400
+        /// - `calendar.weekdays.none` 400
+        /// - `callback.notContacted` 400
+        /// - `case.callback.notAllowed` 403
+        /// - `case.callback.notClosed` 409
+        /// - `case.changedMeanwhile` 409
+        /// - `case.close.notChecked` 400
+        /// - `case.extension.missing` 409
+        /// - `case.gridMismatch` 422
+        /// - `case.gridUnknown` 400
+        /// - `case.merge.self` 400
+        /// - `case.merge.targetClosed` 400
+        /// - `case.notFound` 404
+        /// - `case.numberInUse` 409
+        /// - `case.order.alreadyAnswered` 409
+        /// - `case.order.caseNotOpen` 409
+        /// - `case.order.notAllowed` 403
+        /// - `case.order.notFound` 404
+        /// - `case.order.notYours` 403
+        /// - `case.outsideDistrict` 422
+        /// - `case.placeRequired` 400
+        /// - `case.queue.notYours` 403
+        /// - `case.task.notAllowed` 409
+        /// - `case.task.notYours` 403
+        /// - `case.transition.notAllowed` 409
+        /// - `case.transition.roleNotAllowed` 403
+        /// - `case.versionMismatch` 412
+        /// - `catalog.badCode` 400
+        /// - `catalog.cycle` 400
+        /// - `catalog.duplicateCode` 400
+        /// - `catalog.duplicateGrade` 400
+        /// - `catalog.grade` 400
+        /// - `catalog.gradesOnClass` 400
+        /// - `catalog.itemWithoutGrades` 400
+        /// - `catalog.leadAssists` 400
+        /// - `catalog.noCategories` 400
+        /// - `catalog.profile.notFound` 404
+        /// - `catalog.selfParent` 400
+        /// - `catalog.twoDefaultGrades` 400
+        /// - `catalog.unknownParent` 400
+        /// - `category.notFound` 404
+        /// - `category.notItem` 400
+        /// - `category.unknown` 400
+        /// - `csv.column.missing` 400
+        /// - `csv.column.unknown` 400
+        /// - `csv.columns` 400
+        /// - `csv.empty` 400
+        /// - `csv.encoding` 400
+        /// - `csv.header.duplicate` 400
+        /// - `csv.quote` 400
+        /// - `db.duplicate` 409
+        /// - `db.invalid` 400
+        /// - `db.reference` 409
+        /// - `db.retry` 409
+        /// - `db.unavailable` 503
+        /// - `demo.badSize` 400
+        /// - `department.badCode` 400
+        /// - `department.badName` 400
+        /// - `department.duplicateCode` 409
+        /// - `department.notFound` 404
+        /// - `department.notStreetOffice` 409
+        /// - `department.unitKind` 400
+        /// - `department.unitRequired` 400
+        /// - `department.unknown` 400
+        /// - `duty.duplicate` 400
+        /// - `duty.noDuties` 400
+        /// - `field.badPhone` 400
+        /// - `field.format` 400
+        /// - `field.future` 400
+        /// - `field.invalid` 400
+        /// - `field.notAllowed` 400
+        /// - `field.notObject` 400
+        /// - `field.null` 400
+        /// - `field.outOfRange` 400
+        /// - `field.range` 400
+        /// - `field.required` 400
+        /// - `field.tooLong` 400
+        /// - `field.type` 400
+        /// - `field.unknown` 400
+        /// - `field.unknownValue` 400
+        /// - `field.withoutCategory` 400
+        /// - `geo.badCoordinate` 400
+        /// - `geojson.geometry.invalid` 400
+        /// - `geojson.malformed` 400
+        /// - `geojson.noFeatures` 400
+        /// - `geojson.notFeature` 400
+        /// - `geojson.notFeatureCollection` 400
+        /// - `geojson.property.invalid` 400
+        /// - `grade.unknown` 400
+        /// - `header.ifMatch` 400
+        /// - `idempotency.badKey` 400
+        /// - `idempotency.keyReused` 422
+        /// - `internal` 500
+        /// - `limit.unitMissing` 400
+        /// - `locate.outsideDistrict` 404
+        /// - `notification.notFound` 404
+        /// - `org.unit.badCode` 400
+        /// - `org.unit.badName` 400
+        /// - `org.unit.cycle` 400
+        /// - `org.unit.duplicateCode` 400
+        /// - `org.unit.gridLevelNotGrid` 400
+        /// - `org.unit.gridLevelOutOfRange` 400
+        /// - `org.unit.gridNeedsGeometry` 400
+        /// - `org.unit.kindNotAllowed` 400
+        /// - `org.unit.moveCycle` 400
+        /// - `org.unit.notFound` 404
+        /// - `org.unit.unknown` 400
+        /// - `org.unit.unknownKind` 400
+        /// - `org.unit.unknownParent` 400
+        /// - `page.badCursor` 400
+        /// - `pagination.badCursor` 400
+        /// - `pagination.badLimit` 400
+        /// - `period.reversed` 400
+        /// - `period.tooLong` 400
+        /// - `request.badCharacter` 400
+        /// - `request.contentType` 415
+        /// - `request.invalid` 400
+        /// - `request.malformed` 400
+        /// - `request.tooLarge` 413
+        /// - `route.methodNotAllowed` 404
+        /// - `route.notFound` 404
+        /// - `routing.test.invalid` 400
+        /// - `rules.badId` 400
+        /// - `rules.duplicateId` 400
+        /// - `rules.emptyList` 400
+        /// - `rules.noRules` 400
+        /// - `rules.notFound` 404
+        /// - `rules.notPublishable` 422
+        /// - `rules.rule.overlaps` 400
+        /// - `rules.rule.shadowed` 400
+        /// - `rules.time` 400
+        /// - `rules.timeWindow.empty` 400
+        /// - `rules.timeWindow.half` 400
+        /// - `rules.tooMany` 400
+        /// - `rules.unknownProfile` 400
+        /// - `rules.weekday` 400
+        /// - `tenant.badCode` 400
+        /// - `tenant.badDivision` 400
+        /// - `tenant.badName` 400
+        /// - `tenant.duplicateCode` 409
+        /// - `tenant.gridLevels.count` 400
+        /// - `tenant.gridLevels.duplicate` 400
+        /// - `tenant.gridLevels.inUse` 400
+        /// - `tenant.gridLevels.key` 400
+        /// - `tenant.gridLevels.name` 400
+        /// - `tenant.notFound` 404
+        /// - `tenant.suspended` 403
+        /// - `trafficLight.invalid` 400
+        /// - `user.badLogin` 400
+        /// - `user.badName` 400
+        /// - `user.badPhone` 400
+        /// - `user.duplicateLogin` 409
+        /// - `user.notFound` 404
+        /// - `user.passwordUnchanged` 400
+        /// - `user.weakPassword` 400
+        /// - `validation.failed` 400
+        /// - `version.mismatch` 412
+        /// - `webhook.allowList.badEntry` 400
+        /// - `webhook.allowList.tooLong` 400
+        /// - `webhook.badEventType` 400
+        /// - `webhook.badURL` 400
+        /// - `webhook.failed` 503
+        /// - `webhook.internalTarget` 400
+        /// - `webhook.notFound` 404
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/ErrorCode`.
+        @frozen public enum ErrorCode: String, Codable, Hashable, Sendable, CaseIterable {
+            case anchor_badLine = "anchor.badLine"
+            case anchor_incomplete = "anchor.incomplete"
+            case attachment_badDimensions = "attachment.badDimensions"
+            case attachment_caseNotOpen = "attachment.caseNotOpen"
+            case attachment_empty = "attachment.empty"
+            case attachment_notAllowed = "attachment.notAllowed"
+            case attachment_notFound = "attachment.notFound"
+            case attachment_notImage = "attachment.notImage"
+            case attachment_tooLarge = "attachment.tooLarge"
+            case attachment_tooMany = "attachment.tooMany"
+            case attachment_typeMismatch = "attachment.typeMismatch"
+            case attachment_unreadable = "attachment.unreadable"
+            case auth_actionNotAllowed = "auth.actionNotAllowed"
+            case auth_badCredentials = "auth.badCredentials"
+            case auth_badCurrentPassword = "auth.badCurrentPassword"
+            case auth_invalidToken = "auth.invalidToken"
+            case auth_outOfScope = "auth.outOfScope"
+            case auth_passwordChangeRequired = "auth.passwordChangeRequired"
+            case auth_required = "auth.required"
+            case auth_throttled = "auth.throttled"
+            case binding_departmentNotAllowed = "binding.departmentNotAllowed"
+            case binding_departmentRequired = "binding.departmentRequired"
+            case binding_notFound = "binding.notFound"
+            case calendar_day_badDate = "calendar.day.badDate"
+            case calendar_day_duplicate = "calendar.day.duplicate"
+            case calendar_day_makeUpOnWorkingDay = "calendar.day.makeUpOnWorkingDay"
+            case calendar_day_unknownType = "calendar.day.unknownType"
+            case calendar_hours_badTime = "calendar.hours.badTime"
+            case calendar_hours_endNotAfterStart = "calendar.hours.endNotAfterStart"
+            case calendar_hours_none = "calendar.hours.none"
+            case calendar_hours_overlap = "calendar.hours.overlap"
+            case calendar_national_unknownYear = "calendar.national.unknownYear"
+            case calendar_syntax = "calendar.syntax"
+            case calendar_weekday_duplicate = "calendar.weekday.duplicate"
+            case calendar_weekday_invalid = "calendar.weekday.invalid"
+            case calendar_weekdays_none = "calendar.weekdays.none"
+            case callback_notContacted = "callback.notContacted"
+            case case_callback_notAllowed = "case.callback.notAllowed"
+            case case_callback_notClosed = "case.callback.notClosed"
+            case case_changedMeanwhile = "case.changedMeanwhile"
+            case case_close_notChecked = "case.close.notChecked"
+            case case_extension_missing = "case.extension.missing"
+            case case_gridMismatch = "case.gridMismatch"
+            case case_gridUnknown = "case.gridUnknown"
+            case case_merge_self = "case.merge.self"
+            case case_merge_targetClosed = "case.merge.targetClosed"
+            case case_notFound = "case.notFound"
+            case case_numberInUse = "case.numberInUse"
+            case case_order_alreadyAnswered = "case.order.alreadyAnswered"
+            case case_order_caseNotOpen = "case.order.caseNotOpen"
+            case case_order_notAllowed = "case.order.notAllowed"
+            case case_order_notFound = "case.order.notFound"
+            case case_order_notYours = "case.order.notYours"
+            case case_outsideDistrict = "case.outsideDistrict"
+            case case_placeRequired = "case.placeRequired"
+            case case_queue_notYours = "case.queue.notYours"
+            case case_task_notAllowed = "case.task.notAllowed"
+            case case_task_notYours = "case.task.notYours"
+            case case_transition_notAllowed = "case.transition.notAllowed"
+            case case_transition_roleNotAllowed = "case.transition.roleNotAllowed"
+            case case_versionMismatch = "case.versionMismatch"
+            case catalog_badCode = "catalog.badCode"
+            case catalog_cycle = "catalog.cycle"
+            case catalog_duplicateCode = "catalog.duplicateCode"
+            case catalog_duplicateGrade = "catalog.duplicateGrade"
+            case catalog_grade = "catalog.grade"
+            case catalog_gradesOnClass = "catalog.gradesOnClass"
+            case catalog_itemWithoutGrades = "catalog.itemWithoutGrades"
+            case catalog_leadAssists = "catalog.leadAssists"
+            case catalog_noCategories = "catalog.noCategories"
+            case catalog_profile_notFound = "catalog.profile.notFound"
+            case catalog_selfParent = "catalog.selfParent"
+            case catalog_twoDefaultGrades = "catalog.twoDefaultGrades"
+            case catalog_unknownParent = "catalog.unknownParent"
+            case category_notFound = "category.notFound"
+            case category_notItem = "category.notItem"
+            case category_unknown = "category.unknown"
+            case csv_column_missing = "csv.column.missing"
+            case csv_column_unknown = "csv.column.unknown"
+            case csv_columns = "csv.columns"
+            case csv_empty = "csv.empty"
+            case csv_encoding = "csv.encoding"
+            case csv_header_duplicate = "csv.header.duplicate"
+            case csv_quote = "csv.quote"
+            case db_duplicate = "db.duplicate"
+            case db_invalid = "db.invalid"
+            case db_reference = "db.reference"
+            case db_retry = "db.retry"
+            case db_unavailable = "db.unavailable"
+            case demo_badSize = "demo.badSize"
+            case department_badCode = "department.badCode"
+            case department_badName = "department.badName"
+            case department_duplicateCode = "department.duplicateCode"
+            case department_notFound = "department.notFound"
+            case department_notStreetOffice = "department.notStreetOffice"
+            case department_unitKind = "department.unitKind"
+            case department_unitRequired = "department.unitRequired"
+            case department_unknown = "department.unknown"
+            case duty_duplicate = "duty.duplicate"
+            case duty_noDuties = "duty.noDuties"
+            case field_badPhone = "field.badPhone"
+            case field_format = "field.format"
+            case field_future = "field.future"
+            case field_invalid = "field.invalid"
+            case field_notAllowed = "field.notAllowed"
+            case field_notObject = "field.notObject"
+            case field_null = "field.null"
+            case field_outOfRange = "field.outOfRange"
+            case field_range = "field.range"
+            case field_required = "field.required"
+            case field_tooLong = "field.tooLong"
+            case field_type = "field.type"
+            case field_unknown = "field.unknown"
+            case field_unknownValue = "field.unknownValue"
+            case field_withoutCategory = "field.withoutCategory"
+            case geo_badCoordinate = "geo.badCoordinate"
+            case geojson_geometry_invalid = "geojson.geometry.invalid"
+            case geojson_malformed = "geojson.malformed"
+            case geojson_noFeatures = "geojson.noFeatures"
+            case geojson_notFeature = "geojson.notFeature"
+            case geojson_notFeatureCollection = "geojson.notFeatureCollection"
+            case geojson_property_invalid = "geojson.property.invalid"
+            case grade_unknown = "grade.unknown"
+            case header_ifMatch = "header.ifMatch"
+            case idempotency_badKey = "idempotency.badKey"
+            case idempotency_keyReused = "idempotency.keyReused"
+            case _internal = "internal"
+            case limit_unitMissing = "limit.unitMissing"
+            case locate_outsideDistrict = "locate.outsideDistrict"
+            case notification_notFound = "notification.notFound"
+            case org_unit_badCode = "org.unit.badCode"
+            case org_unit_badName = "org.unit.badName"
+            case org_unit_cycle = "org.unit.cycle"
+            case org_unit_duplicateCode = "org.unit.duplicateCode"
+            case org_unit_gridLevelNotGrid = "org.unit.gridLevelNotGrid"
+            case org_unit_gridLevelOutOfRange = "org.unit.gridLevelOutOfRange"
+            case org_unit_gridNeedsGeometry = "org.unit.gridNeedsGeometry"
+            case org_unit_kindNotAllowed = "org.unit.kindNotAllowed"
+            case org_unit_moveCycle = "org.unit.moveCycle"
+            case org_unit_notFound = "org.unit.notFound"
+            case org_unit_unknown = "org.unit.unknown"
+            case org_unit_unknownKind = "org.unit.unknownKind"
+            case org_unit_unknownParent = "org.unit.unknownParent"
+            case page_badCursor = "page.badCursor"
+            case pagination_badCursor = "pagination.badCursor"
+            case pagination_badLimit = "pagination.badLimit"
+            case period_reversed = "period.reversed"
+            case period_tooLong = "period.tooLong"
+            case request_badCharacter = "request.badCharacter"
+            case request_contentType = "request.contentType"
+            case request_invalid = "request.invalid"
+            case request_malformed = "request.malformed"
+            case request_tooLarge = "request.tooLarge"
+            case route_methodNotAllowed = "route.methodNotAllowed"
+            case route_notFound = "route.notFound"
+            case routing_test_invalid = "routing.test.invalid"
+            case rules_badId = "rules.badId"
+            case rules_duplicateId = "rules.duplicateId"
+            case rules_emptyList = "rules.emptyList"
+            case rules_noRules = "rules.noRules"
+            case rules_notFound = "rules.notFound"
+            case rules_notPublishable = "rules.notPublishable"
+            case rules_rule_overlaps = "rules.rule.overlaps"
+            case rules_rule_shadowed = "rules.rule.shadowed"
+            case rules_time = "rules.time"
+            case rules_timeWindow_empty = "rules.timeWindow.empty"
+            case rules_timeWindow_half = "rules.timeWindow.half"
+            case rules_tooMany = "rules.tooMany"
+            case rules_unknownProfile = "rules.unknownProfile"
+            case rules_weekday = "rules.weekday"
+            case tenant_badCode = "tenant.badCode"
+            case tenant_badDivision = "tenant.badDivision"
+            case tenant_badName = "tenant.badName"
+            case tenant_duplicateCode = "tenant.duplicateCode"
+            case tenant_gridLevels_count = "tenant.gridLevels.count"
+            case tenant_gridLevels_duplicate = "tenant.gridLevels.duplicate"
+            case tenant_gridLevels_inUse = "tenant.gridLevels.inUse"
+            case tenant_gridLevels_key = "tenant.gridLevels.key"
+            case tenant_gridLevels_name = "tenant.gridLevels.name"
+            case tenant_notFound = "tenant.notFound"
+            case tenant_suspended = "tenant.suspended"
+            case trafficLight_invalid = "trafficLight.invalid"
+            case user_badLogin = "user.badLogin"
+            case user_badName = "user.badName"
+            case user_badPhone = "user.badPhone"
+            case user_duplicateLogin = "user.duplicateLogin"
+            case user_notFound = "user.notFound"
+            case user_passwordUnchanged = "user.passwordUnchanged"
+            case user_weakPassword = "user.weakPassword"
+            case validation_failed = "validation.failed"
+            case version_mismatch = "version.mismatch"
+            case webhook_allowList_badEntry = "webhook.allowList.badEntry"
+            case webhook_allowList_tooLong = "webhook.allowList.tooLong"
+            case webhook_badEventType = "webhook.badEventType"
+            case webhook_badURL = "webhook.badURL"
+            case webhook_failed = "webhook.failed"
+            case webhook_internalTarget = "webhook.internalTarget"
+            case webhook_notFound = "webhook.notFound"
         }
         /// - Remark: Generated from `#/components/schemas/LoginRequest`.
         public struct LoginRequest: Codable, Hashable, Sendable {
@@ -1278,7 +1681,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Issue/field`.
             public var field: Swift.String
             /// - Remark: Generated from `#/components/schemas/Issue/code`.
-            public var code: Swift.String
+            public var code: Components.Schemas.ErrorCode
             /// - Remark: Generated from `#/components/schemas/Issue/detail`.
             public var detail: Swift.String
             /// Creates a new `Issue`.
@@ -1289,7 +1692,7 @@ extension Components {
             ///   - detail:
             public init(
                 field: Swift.String,
-                code: Swift.String,
+                code: Components.Schemas.ErrorCode,
                 detail: Swift.String
             ) {
                 self.field = field

@@ -93,15 +93,15 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
     /// The valid weekdays listed, or the standard ones when the key is missing.
     private func checkedWeekdays(_ errors: inout [FieldError]) -> Set<Int> {
         guard let weekdays else { return WorkCalendar.standard.workingWeekdays }
-        if weekdays.isEmpty { errors.add("weekdays", "calendar.weekdays.none", zh: "至少要有一个工作日", en: "at least one weekday must be worked") }
+        if weekdays.isEmpty { errors.add("weekdays", .calendarWeekdaysNone, zh: "至少要有一个工作日", en: "at least one weekday must be worked") }
         var valid = Set<Int>()
         for (index, weekday) in weekdays.enumerated() {
             if !(1...7).contains(weekday) {
                 errors.add(
-                    "weekdays[\(index)]", "calendar.weekday.invalid",
+                    "weekdays[\(index)]", .calendarWeekdayInvalid,
                     zh: "星期应为 1（周一）到 7（周日），实际为 \(weekday)", en: "a weekday must be 1 (Monday) to 7 (Sunday), got \(weekday)")
             } else if !valid.insert(weekday).inserted {
-                errors.add("weekdays[\(index)]", "calendar.weekday.duplicate", zh: "星期 \(weekday) 重复", en: "weekday \(weekday) is listed twice")
+                errors.add("weekdays[\(index)]", .calendarWeekdayDuplicate, zh: "星期 \(weekday) 重复", en: "weekday \(weekday) is listed twice")
             }
         }
         return valid
@@ -110,25 +110,25 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
     /// The valid periods listed, or the standard ones when the key is missing.
     private func checkedPeriods(_ errors: inout [FieldError]) -> [WorkPeriod] {
         guard let hours else { return WorkCalendar.standard.periods }
-        if hours.isEmpty { errors.add("hours", "calendar.hours.none", zh: "没有任何工作时段", en: "there are no working hours") }
+        if hours.isEmpty { errors.add("hours", .calendarHoursNone, zh: "没有任何工作时段", en: "there are no working hours") }
         var periods: [(index: Int, period: WorkPeriod)] = []
         for (index, entry) in hours.enumerated() {
             let field = "hours[\(index)]"
             let start = Self.minutes(entry.start, endOfDay: false), end = Self.minutes(entry.end, endOfDay: true)
             if start == nil {
                 errors.add(
-                    "\(field).start", "calendar.hours.badTime",
+                    "\(field).start", .calendarHoursBadTime,
                     zh: "开始时间“\(entry.start)”应为 00:00–23:59 的 HH:MM", en: "start '\(entry.start)' must be HH:MM within 00:00–23:59")
             }
             if end == nil {
                 errors.add(
-                    "\(field).end", "calendar.hours.badTime",
+                    "\(field).end", .calendarHoursBadTime,
                     zh: "结束时间“\(entry.end)”应为 00:01–24:00 的 HH:MM", en: "end '\(entry.end)' must be HH:MM within 00:01–24:00")
             }
             guard let start, let end else { continue }
             if end <= start {
                 errors.add(
-                    "\(field).end", "calendar.hours.endNotAfterStart",
+                    "\(field).end", .calendarHoursEndNotAfterStart,
                     zh: "结束时间 \(entry.end) 应晚于开始时间 \(entry.start)", en: "end \(entry.end) must be after start \(entry.start)")
             } else {
                 periods.append((index, WorkPeriod(start: start, end: end)))
@@ -140,7 +140,7 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
             if let latest, entry.period.start < latest.period.end {
                 let this = hours[entry.index], other = hours[latest.index]
                 errors.add(
-                    "hours[\(entry.index)]", "calendar.hours.overlap",
+                    "hours[\(entry.index)]", .calendarHoursOverlap,
                     zh: "时段 \(this.start)–\(this.end) 与 hours[\(latest.index)] 的 \(other.start)–\(other.end) 重叠",
                     en: "hours \(this.start)–\(this.end) overlap hours[\(latest.index)] \(other.start)–\(other.end)")
             }
@@ -159,18 +159,18 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
             if type == nil {
                 let allowed = DayType.allCases.map(\.rawValue).joined(separator: ", ")
                 errors.add(
-                    "\(field).type", "calendar.day.unknownType",
+                    "\(field).type", .calendarDayUnknownType,
                     zh: "未知日期类型“\(day.type)”，可选：\(allowed)", en: "unknown day type '\(day.type)'; allowed: \(allowed)")
             }
             guard let date = LocalDate(day.date) else {
                 errors.add(
-                    "\(field).date", "calendar.day.badDate",
+                    "\(field).date", .calendarDayBadDate,
                     zh: "“\(day.date)”不是有效日期（格式 YYYY-MM-DD）", en: "'\(day.date)' is not a real date in the form YYYY-MM-DD")
                 continue
             }
             if let first = firstListing[date] {
                 errors.add(
-                    "\(field).date", "calendar.day.duplicate",
+                    "\(field).date", .calendarDayDuplicate,
                     zh: "日期 \(date) 重复，已在 days[\(first)] 列出", en: "date \(date) is listed twice, first as days[\(first)]")
                 continue
             }
@@ -180,7 +180,7 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
             case .workday? where workingWeekdays.contains(date.weekday):
                 let (zh, en) = Self.weekdayNames[date.weekday - 1]
                 errors.add(
-                    "\(field).type", "calendar.day.makeUpOnWorkingDay",
+                    "\(field).type", .calendarDayMakeUpOnWorkingDay,
                     zh: "\(date) 是\(zh)，本就是工作日，不能设为调休上班日",
                     en: "\(date) is a \(en), already a working day; a make-up working day must be a rest day")
             case .workday?: makeUpDays.insert(date)
@@ -215,7 +215,7 @@ public struct CalendarDocument: Codable, Sendable, Equatable {
 }
 
 private extension [FieldError] {
-    mutating func add(_ field: String, _ code: String, zh: String, en: String) {
+    mutating func add(_ field: String, _ code: ErrorCode, zh: String, en: String) {
         append(FieldError(field, code, Text(zh: zh, en: en)))
     }
 }

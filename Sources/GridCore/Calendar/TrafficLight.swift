@@ -43,19 +43,19 @@ public struct TrafficLightThresholds: Sendable, Equatable, Codable {
         if !(yellow > 0) {
             problems.append(
                 FieldError(
-                    "\(path).yellow", "trafficLight.invalid",
+                    "\(path).yellow", .trafficLightInvalid,
                     Text(zh: "黄灯阈值应大于 0，实际为 \(yellow)", en: "the yellow threshold must be above 0, got \(yellow)")))
         }
         if !(red <= 10) {
             problems.append(
                 FieldError(
-                    "\(path).red", "trafficLight.invalid",
+                    "\(path).red", .trafficLightInvalid,
                     Text(zh: "红灯阈值不能超过 10，实际为 \(red)", en: "the red threshold must be at most 10, got \(red)")))
         }
         if !(yellow < red) {
             problems.append(
                 FieldError(
-                    "\(path).red", "trafficLight.invalid",
+                    "\(path).red", .trafficLightInvalid,
                     Text(zh: "红灯阈值 \(red) 应大于黄灯阈值 \(yellow)", en: "the red threshold \(red) must be above the yellow threshold \(yellow)")))
         }
         return problems

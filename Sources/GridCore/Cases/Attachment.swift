@@ -17,7 +17,7 @@ public enum AttachmentRules {
     public static func checkUploader(participates: Bool, state: CaseState) throws(GridError) {
         guard participates else {
             throw GridError(
-                .forbidden, "attachment.notAllowed",
+                .attachmentNotAllowed,
                 Text(
                     zh: "只有案件的上报人、辖区内的指挥中心人员、承办或协办部门的联络员和所在网格的网格员可以上传照片",
                     en:
@@ -26,7 +26,7 @@ public enum AttachmentRules {
         }
         guard state.isOpen else {
             throw GridError(
-                .conflict, "attachment.caseNotOpen",
+                .attachmentCaseNotOpen,
                 Text(
                     zh: "案件已\(state.label.zh)，不能再上传照片", en: "the case is \(state.label.en); photos are added only while it is open"))
         }
@@ -35,24 +35,24 @@ public enum AttachmentRules {
     /// Checks an upload and reads its header; the error names the problem and the value.
     public static func check(declaredType: String, bytes: [UInt8], existing: Int) throws(GridError) -> ImageHeader {
         guard !bytes.isEmpty else {
-            throw GridError(.badRequest, "attachment.empty", Text(zh: "照片内容为空", en: "the photo is empty"))
+            throw GridError(.attachmentEmpty, Text(zh: "照片内容为空", en: "the photo is empty"))
         }
         guard bytes.count <= maxBytes else {
             throw GridError(
-                .payloadTooLarge, "attachment.tooLarge",
+                .attachmentTooLarge,
                 Text(
                     zh: "照片 \(bytes.count) 字节，超过 \(maxBytes) 字节的上限", en: "the photo has \(bytes.count) bytes, over the limit of \(maxBytes)"))
         }
         guard let format = ImageHeader.format(of: bytes) else {
             throw GridError(
-                .unsupportedMediaType, "attachment.notImage",
+                .attachmentNotImage,
                 Text(
                     zh: "上传内容不是 JPEG、PNG 或 WebP 图片（声明类型 \(declaredType)）",
                     en: "the upload is not a JPEG, PNG or WebP image (declared as \(declaredType))"))
         }
         guard format.contentType == declaredType else {
             throw GridError(
-                .unsupportedMediaType, "attachment.typeMismatch",
+                .attachmentTypeMismatch,
                 Text(
                     zh: "声明类型为 \(declaredType)，内容却是 \(format.contentType)", en: "declared as \(declaredType) but the bytes are \(format.contentType)"))
         }
@@ -62,7 +62,7 @@ public enum AttachmentRules {
             header = read
         } catch {
             throw GridError(
-                .unsupportedMediaType, "attachment.unreadable",
+                .attachmentUnreadable,
                 Text(
                     zh: "无法读取 \(error.format.rawValue) 图片的头部：\(error.reason.zh)",
                     en: "the \(error.format.rawValue) image's header cannot be read: \(error.reason.en)"))
@@ -70,7 +70,7 @@ public enum AttachmentRules {
         try checkDimensions(header)
         guard existing < maxPerCase else {
             throw GridError(
-                .conflict, "attachment.tooMany",
+                .attachmentTooMany,
                 Text(
                     zh: "每个案件最多 \(maxPerCase) 张照片", en: "a case has at most \(maxPerCase) photos"))
         }
@@ -83,19 +83,19 @@ public enum AttachmentRules {
         let size = "\(width)×\(height)"
         guard width > 0, height > 0 else {
             throw GridError(
-                .badRequest, "attachment.badDimensions",
+                .attachmentBadDimensions,
                 Text(
                     zh: "图片尺寸为 \(size) 像素，宽和高都应大于 0", en: "the image is \(size) pixels; width and height must be above 0"))
         }
         guard width <= maxSide, height <= maxSide else {
             throw GridError(
-                .badRequest, "attachment.badDimensions",
+                .attachmentBadDimensions,
                 Text(
                     zh: "图片尺寸为 \(size) 像素，每边最多 \(maxSide) 像素", en: "the image is \(size) pixels; a side is at most \(maxSide)"))
         }
         guard width * height <= maxPixels else {
             throw GridError(
-                .badRequest, "attachment.badDimensions",
+                .attachmentBadDimensions,
                 Text(
                     zh: "图片尺寸为 \(size) 像素（\(width * height) 像素），最多 \(maxPixels) 像素",
                     en: "the image is \(size) pixels (\(width * height) in all); at most \(maxPixels) are allowed"))

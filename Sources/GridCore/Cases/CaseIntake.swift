@@ -54,7 +54,7 @@ public struct CaseIntake: Sendable, Equatable, Codable {
         copy.reporterPhone = trimmed(reporterPhone)
         var errors: [FieldError] = []
         if copy.description.isEmpty {
-            errors.append(FieldError("description", "field.required", Text(zh: "请描述问题", en: "describe the problem")))
+            errors.append(FieldError("description", .fieldRequired, Text(zh: "请描述问题", en: "describe the problem")))
         }
         for (field, value, limit) in [
             ("description", Optional(copy.description), Self.maxDescription), ("address", copy.address, Self.maxAddress),
@@ -64,7 +64,7 @@ public struct CaseIntake: Sendable, Equatable, Codable {
             if let value, value.count > limit {
                 errors.append(
                     FieldError(
-                        field, "field.tooLong",
+                        field, .fieldTooLong,
                         Text(
                             zh: "\(field) 最多 \(limit) 个字符，实际 \(value.count) 个",
                             en: "\(field) is at most \(limit) characters, got \(value.count)")))
@@ -73,7 +73,7 @@ public struct CaseIntake: Sendable, Equatable, Codable {
         if let phone = copy.reporterPhone, !phone.allSatisfy({ $0.isASCII && ($0.isNumber || "+- ".contains($0)) }) {
             errors.append(
                 FieldError(
-                    "reporterPhone", "field.badPhone",
+                    "reporterPhone", .fieldBadPhone,
                     Text(
                         zh: "联系电话只能含数字、空格、+ 和 -，实际为“\(phone)”",
                         en: "a phone number has only digits, spaces, + and -, got '\(phone)'")))
@@ -83,7 +83,7 @@ public struct CaseIntake: Sendable, Equatable, Codable {
             if Coordinate(lng: lng, lat: lat) == nil {
                 errors.append(
                     FieldError(
-                        "lat,lng", "geo.badCoordinate",
+                        "lat,lng", .geoBadCoordinate,
                         Text(
                             zh: "坐标 (\(lat), \(lng)) 不是有效的 WGS84 经纬度",
                             en: "(\(lat), \(lng)) is not a valid WGS84 latitude/longitude")))
@@ -92,16 +92,16 @@ public struct CaseIntake: Sendable, Equatable, Codable {
             if copy.address == nil || copy.grid == nil {
                 errors.append(
                     FieldError(
-                        "lat,lng", "case.placeRequired",
+                        "lat,lng", .casePlaceRequired,
                         Text(
                             zh: "请给出上报位置（lat、lng），或给出地址（address）及其所在网格的编码（grid）",
                             en: "give the point (lat, lng), or an address with the code of its grid (grid)")))
             }
         default:
-            errors.append(FieldError("lat,lng", "geo.badCoordinate", Text(zh: "lat 与 lng 须同时给出", en: "lat and lng go together")))
+            errors.append(FieldError("lat,lng", .geoBadCoordinate, Text(zh: "lat 与 lng 须同时给出", en: "lat and lng go together")))
         }
         if copy.grade != nil && copy.category == nil {
-            errors.append(FieldError("grade", "field.withoutCategory", Text(zh: "未选事项时不能指定等级", en: "a grade needs a category")))
+            errors.append(FieldError("grade", .fieldWithoutCategory, Text(zh: "未选事项时不能指定等级", en: "a grade needs a category")))
         }
         guard errors.isEmpty else { throw GridError.invalid(errors) }
         return copy

@@ -223,7 +223,7 @@ public enum CaseWorkflow {
         guard let transition = transition(from: state, action) else {
             let allowed = actions(from: state).map(\.rawValue).joined(separator: ", ")
             throw GridError(
-                .conflict, "case.transition.notAllowed",
+                .caseTransitionNotAllowed,
                 Text(
                     zh: "案件处于“\(state.label.zh)”状态，不能“\(action.label.zh)”（可执行：\(allowed.isEmpty ? "无" : allowed)）",
                     en: "a case that is \(state.label.en) cannot be '\(action.rawValue)' (allowed: \(allowed.isEmpty ? "none" : allowed))"))
@@ -231,7 +231,7 @@ public enum CaseWorkflow {
         guard !transition.roles.isDisjoint(with: roles) else {
             let needed = transition.roles.map(\.rawValue).sorted().joined(separator: ", ")
             throw GridError(
-                .forbidden, "case.transition.roleNotAllowed",
+                .caseTransitionRoleNotAllowed,
                 Text(
                     zh: "“\(action.label.zh)”需要以下角色之一：\(needed)", en: "'\(action.rawValue)' needs one of the roles: \(needed)"))
         }
@@ -240,7 +240,7 @@ public enum CaseWorkflow {
             throw GridError.invalid(
                 missing.map { field in
                     FieldError(
-                        field.rawValue, "field.required",
+                        field.rawValue, .fieldRequired,
                         Text(
                             zh: "“\(action.label.zh)”需要填写 \(field.rawValue)", en: "'\(action.rawValue)' needs \(field.rawValue)"))
                 })

@@ -78,7 +78,7 @@ public struct CaseClosing: Sendable, Equatable, Codable {
         if source.isDemand && outcome == nil {
             errors.append(
                 FieldError(
-                    "outcome", "field.required",
+                    "outcome", .fieldRequired,
                     Text(
                         zh: "群众诉求结案须说明结果（\(DemandOutcome.allCases.map(\.rawValue).joined(separator: "、"))）",
                         en: "closing a resident's demand needs its outcome (\(DemandOutcome.allCases.map(\.rawValue).joined(separator: ", ")))")))
@@ -86,7 +86,7 @@ public struct CaseClosing: Sendable, Equatable, Codable {
         if source.isDemand && reply == nil {
             errors.append(
                 FieldError(
-                    "reply", "field.required",
+                    "reply", .fieldRequired,
                     Text(
                         zh: "群众诉求结案须记录对诉求人的答复（答复人、方式、时间）", en: "closing a resident's demand needs the reply given to them (who, how, when)")))
         }
@@ -96,48 +96,48 @@ public struct CaseClosing: Sendable, Equatable, Codable {
         case .resolved: break
         case .explained:
             if blank(explanation) {
-                errors.append(FieldError("reason", "field.required", Text(zh: "解释说明须写明暂不能解决的原因", en: "an explanation needs the reason it cannot be done now")))
+                errors.append(FieldError("reason", .fieldRequired, Text(zh: "解释说明须写明暂不能解决的原因", en: "an explanation needs the reason it cannot be done now")))
             }
             if let plannedDate {
                 date = LocalDate(plannedDate)
                 if date == nil {
                     errors.append(
                         FieldError(
-                            "plannedDate", "field.format",
+                            "plannedDate", .fieldFormat,
                             Text(
                                 zh: "计划日期应为 YYYY-MM-DD，实际为“\(plannedDate)”",
                                 en: "plannedDate is YYYY-MM-DD, got '\(plannedDate)'")))
                 }
             } else {
-                errors.append(FieldError("plannedDate", "field.required", Text(zh: "解释说明须给出计划解决日期", en: "an explanation needs the planned date")))
+                errors.append(FieldError("plannedDate", .fieldRequired, Text(zh: "解释说明须给出计划解决日期", en: "an explanation needs the planned date")))
             }
         case .referred:
             if blank(referredTo) {
-                errors.append(FieldError("referredTo", "field.required", Text(zh: "转办须写明转给谁", en: "a referral needs whom it was referred to")))
+                errors.append(FieldError("referredTo", .fieldRequired, Text(zh: "转办须写明转给谁", en: "a referral needs whom it was referred to")))
             }
         }
         if state == .handled && outcome == .resolved {
             errors.append(
                 FieldError(
-                    "outcome", "case.close.notChecked",
+                    "outcome", .caseCloseNotChecked,
                     Text(
                         zh: "已解决的案件须先经核查再结案；未核查即结案只适用于解释说明或转办",
                         en: "a resolved case is checked before it closes; closing without a check is for an explanation or a referral")))
         }
         if let reply {
             if reply.by.trimmingCharacters(in: .whitespaces).isEmpty || reply.by.count > 50 {
-                errors.append(FieldError("reply.by", "field.required", Text(zh: "答复人应为 1–50 个字符", en: "reply.by has 1–50 characters")))
+                errors.append(FieldError("reply.by", .fieldRequired, Text(zh: "答复人应为 1–50 个字符", en: "reply.by has 1–50 characters")))
             }
             if reply.at > now.addingTimeInterval(300) {
-                errors.append(FieldError("reply.at", "field.future", Text(zh: "答复时间不能晚于现在", en: "reply.at cannot be in the future")))
+                errors.append(FieldError("reply.at", .fieldFuture, Text(zh: "答复时间不能晚于现在", en: "reply.at cannot be in the future")))
             }
             if let content = reply.content, content.count > maxText {
                 errors.append(
-                    FieldError("reply.content", "field.tooLong", Text(zh: "答复内容最多 \(maxText) 个字符", en: "reply.content is at most \(maxText) characters")))
+                    FieldError("reply.content", .fieldTooLong, Text(zh: "答复内容最多 \(maxText) 个字符", en: "reply.content is at most \(maxText) characters")))
             }
         }
         for (field, text) in [("reason", explanation), ("referredTo", referredTo)] where (text?.count ?? 0) > maxText {
-            errors.append(FieldError(field, "field.tooLong", Text(zh: "\(field) 最多 \(maxText) 个字符", en: "\(field) is at most \(maxText) characters")))
+            errors.append(FieldError(field, .fieldTooLong, Text(zh: "\(field) 最多 \(maxText) 个字符", en: "\(field) is at most \(maxText) characters")))
         }
         guard errors.isEmpty else { throw GridError.invalid(errors) }
         return CaseClosing(
@@ -166,13 +166,13 @@ public struct CaseCallback: Sendable, Equatable, Codable {
         if !contacted && (resolved != nil || satisfaction != nil) {
             errors.append(
                 FieldError(
-                    "contacted", "callback.notContacted",
+                    "contacted", .callbackNotContacted,
                     Text(
                         zh: "未联系上诉求人时不能记录解决情况或满意度", en: "a call-back that did not reach the reporter records no resolution or satisfaction")))
         }
         if let note, note.count > CaseClosing.maxText {
             errors.append(
-                FieldError("note", "field.tooLong", Text(zh: "备注最多 \(CaseClosing.maxText) 个字符", en: "note is at most \(CaseClosing.maxText) characters")))
+                FieldError("note", .fieldTooLong, Text(zh: "备注最多 \(CaseClosing.maxText) 个字符", en: "note is at most \(CaseClosing.maxText) characters")))
         }
         guard errors.isEmpty else { throw GridError.invalid(errors) }
         return self

@@ -314,7 +314,7 @@ public struct HistoryAnchor: Sendable, Equatable {
             let number = index + 1
             if line.isEmpty || line.hasPrefix("#") { continue }
             func bad(_ zh: String, _ en: String) -> GridError {
-                GridError(.badRequest, "anchor.badLine", Text(zh: "锚点文件第 \(number) 行：\(zh)", en: "anchor line \(number): \(en)"))
+                GridError(.anchorBadLine, Text(zh: "锚点文件第 \(number) 行：\(zh)", en: "anchor line \(number): \(en)"))
             }
             guard sawFormat else {
                 guard line == formatLine else { throw bad("应为“\(formatLine)”", "expected '\(formatLine)', the first line of an anchor") }
@@ -372,14 +372,14 @@ public struct HistoryAnchor: Sendable, Equatable {
         }
         guard let total else {
             throw GridError(
-                .badRequest, "anchor.incomplete",
+                .anchorIncomplete,
                 Text(
                     zh: "锚点文件不完整：没有 root 行（文件被截断？）",
                     en: "the anchor file is incomplete: it has no root line (was it cut short?)"))
         }
         if total.districts != districts.count {
             throw GridError(
-                .badRequest, "anchor.incomplete",
+                .anchorIncomplete,
                 Text(
                     zh: "锚点文件的 root 行说有 \(total.districts) 个区，文件中有 \(districts.count) 个",
                     en: "the anchor's root line counts \(total.districts) districts, the file holds \(districts.count)"))

@@ -18,7 +18,7 @@ public enum CatalogPlanner {
         let profile = top.string("profile"), name = top.string("name")
         guard let items = document["categories"]?.array else {
             throw GridError.invalid(
-                top.errors + [FieldError("categories", "catalog.noCategories", Text(zh: "缺少 categories 数组", en: "categories must be an array"))])
+                top.errors + [FieldError("categories", .catalogNoCategories, Text(zh: "缺少 categories 数组", en: "categories must be an array"))])
         }
         errors = top.errors
         var entries: [CategoryEntry] = []
@@ -60,7 +60,7 @@ public enum CatalogPlanner {
                 if let key, let gradeName, let limit { grades.append(Grade(key: key, name: gradeName, limit: limit, isDefault: isDefault)) }
             }
         case let other?:
-            r.fail("grades", "field.type", zh: "grades 应为数组，实际为 \(other.brief)", en: "grades must be an array, got \(other.brief)")
+            r.fail("grades", .fieldType, zh: "grades 应为数组，实际为 \(other.brief)", en: "grades must be an array, got \(other.brief)")
         }
         errors.append(contentsOf: r.errors)
         guard r.errors.isEmpty, let code, let name, let kind else { return nil }
@@ -91,7 +91,7 @@ public enum CatalogPlanner {
             if let earlier = firstIndex[entry.code] {
                 errors.append(
                     FieldError(
-                        "\(at).code", "catalog.duplicateCode",
+                        "\(at).code", .catalogDuplicateCode,
                         Text(zh: "编码“\(entry.code)”重复（已在 \(source(earlier)) 出现）", en: "code '\(entry.code)' appears twice (first at \(source(earlier)))")))
                 continue
             }
@@ -99,25 +99,25 @@ public enum CatalogPlanner {
             if entry.code.range(of: codePattern, options: .regularExpression) == nil {
                 errors.append(
                     FieldError(
-                        "\(at).code", "catalog.badCode",
+                        "\(at).code", .catalogBadCode,
                         Text(zh: "编码“\(entry.code)”只能含字母、数字、_ 和 -，且不超过 32 位", en: "code '\(entry.code)' may hold letters, digits, _ and - only (≤ 32)")))
             }
             if entry.parentCode == entry.code {
                 errors.append(
-                    FieldError("\(at).parentCode", "catalog.selfParent", Text(zh: "“\(entry.code)”不能是自己的上级", en: "'\(entry.code)' cannot be its own parent")))
+                    FieldError("\(at).parentCode", .catalogSelfParent, Text(zh: "“\(entry.code)”不能是自己的上级", en: "'\(entry.code)' cannot be its own parent")))
             }
             var seen = Set<String>()
             for (g, grade) in entry.grades.enumerated() where !seen.insert(grade.key).inserted {
                 errors.append(
                     FieldError(
-                        "\(at).grades[\(g)].key", "catalog.duplicateGrade",
+                        "\(at).grades[\(g)].key", .catalogDuplicateGrade,
                         Text(zh: "等级“\(grade.key)”重复", en: "grade '\(grade.key)' appears twice")))
             }
             let defaults = entry.grades.filter(\.isDefault).map(\.key)
             if defaults.count > 1 {
                 errors.append(
                     FieldError(
-                        "\(at).grades", "catalog.twoDefaultGrades",
+                        "\(at).grades", .catalogTwoDefaultGrades,
                         Text(
                             zh: "事项“\(entry.code)”只能有一个默认等级，实际有 \(defaults.joined(separator: "、"))",
                             en: "item '\(entry.code)' may have one default grade, got \(defaults.joined(separator: ", "))")))
@@ -125,19 +125,19 @@ public enum CatalogPlanner {
             if let lead = entry.leadDepartment, !departmentCodes.contains(lead) {
                 errors.append(
                     FieldError(
-                        "\(at).leadDepartment", "department.unknown",
+                        "\(at).leadDepartment", .departmentUnknown,
                         Text(zh: "部门“\(lead)”不存在", en: "department '\(lead)' does not exist")))
             }
             for (k, department) in entry.assistingDepartments.enumerated() where !departmentCodes.contains(department) {
                 errors.append(
                     FieldError(
-                        "\(at).assistingDepartments[\(k)]", "department.unknown",
+                        "\(at).assistingDepartments[\(k)]", .departmentUnknown,
                         Text(zh: "部门“\(department)”不存在", en: "department '\(department)' does not exist")))
             }
             if let lead = entry.leadDepartment, entry.assistingDepartments.contains(lead) {
                 errors.append(
                     FieldError(
-                        "\(at).assistingDepartments", "catalog.leadAssists",
+                        "\(at).assistingDepartments", .catalogLeadAssists,
                         Text(zh: "主办部门“\(lead)”不应同时是协办部门", en: "lead department '\(lead)' cannot also assist")))
             }
             merged[entry.code] = entry
@@ -151,26 +151,26 @@ public enum CatalogPlanner {
             if let parent = entry.parentCode, parent != code, merged[parent] == nil {
                 errors.append(
                     FieldError(
-                        "\(at).parentCode", "catalog.unknownParent",
+                        "\(at).parentCode", .catalogUnknownParent,
                         Text(zh: "上级编码“\(parent)”不存在", en: "parent code '\(parent)' does not exist")))
             }
             // A new child under a stored item that keeps its grades would turn that item into a class with grades.
             if let parent = entry.parentCode, firstIndex[parent] == nil, let stored = merged[parent], !stored.grades.isEmpty {
                 errors.append(
                     FieldError(
-                        "\(at).parentCode", "catalog.gradesOnClass",
+                        "\(at).parentCode", .catalogGradesOnClass,
                         Text(zh: "上级“\(parent)”是带等级时限的事项，不能再有子项", en: "parent '\(parent)' is an item with grades and cannot have sub-items")))
             }
             if hasChildren.contains(code), !entry.grades.isEmpty {
                 errors.append(
                     FieldError(
-                        "\(at).grades", "catalog.gradesOnClass",
+                        "\(at).grades", .catalogGradesOnClass,
                         Text(zh: "“\(code)”下有子项，等级时限应定义在子项上", en: "'\(code)' has sub-items; grades and limits belong on its items")))
             }
             if !hasChildren.contains(code), entry.grades.isEmpty {
                 errors.append(
                     FieldError(
-                        "\(at).grades", "catalog.itemWithoutGrades",
+                        "\(at).grades", .catalogItemWithoutGrades,
                         Text(zh: "事项“\(code)”至少需要一个带处置时限的等级", en: "item '\(code)' needs at least one grade with a time limit")))
             }
         }
@@ -182,7 +182,7 @@ public enum CatalogPlanner {
                 if step == code {
                     errors.append(
                         FieldError(
-                            "\(source(i)).parentCode", "catalog.cycle",
+                            "\(source(i)).parentCode", .catalogCycle,
                             Text(zh: "“\(code)”的上级链回到了自身", en: "the parent chain of '\(code)' leads back to itself")))
                     break
                 }

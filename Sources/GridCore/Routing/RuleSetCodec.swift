@@ -24,17 +24,17 @@ public enum RuleSetCodec {
                 profiles[name] = DeadlineProfile(limits: limits)
             }
         case let other?:
-            top.fail("profiles", "field.type", zh: "profiles 应为对象，实际为 \(other.brief)", en: "profiles must be an object, got \(other.brief)")
+            top.fail("profiles", .fieldType, zh: "profiles 应为对象，实际为 \(other.brief)", en: "profiles must be an object, got \(other.brief)")
         }
         errors.append(contentsOf: top.errors)
         guard let items = document["rules"]?.array else {
-            errors.append(FieldError("rules", "rules.noRules", Text(zh: "缺少 rules 数组", en: "rules must be an array")))
+            errors.append(FieldError("rules", .rulesNoRules, Text(zh: "缺少 rules 数组", en: "rules must be an array")))
             throw GridError.invalid(errors)
         }
         if items.count > maxRules {
             errors.append(
                 FieldError(
-                    "rules", "rules.tooMany", Text(zh: "规则数 \(items.count) 超过上限 \(maxRules)", en: "\(items.count) rules exceed the limit of \(maxRules)")))
+                    "rules", .rulesTooMany, Text(zh: "规则数 \(items.count) 超过上限 \(maxRules)", en: "\(items.count) rules exceed the limit of \(maxRules)")))
             throw GridError.invalid(errors)
         }
         var rules: [Rule] = []
@@ -51,7 +51,7 @@ public enum RuleSetCodec {
         r.rejectUnknownKeys(["id", "name", "when", "then", "note"])
         let id = r.string("id", required: true, maxLength: 64)
         if let id, id.range(of: idPattern, options: .regularExpression) == nil {
-            r.fail("id", "rules.badId", zh: "规则编号“\(id)”只能含字母、数字、_ . -", en: "rule id '\(id)' may hold letters, digits, _ . - only")
+            r.fail("id", .rulesBadId, zh: "规则编号“\(id)”只能含字母、数字、_ . -", en: "rule id '\(id)' may hold letters, digits, _ . - only")
         }
         let name = r.string("name", required: true, maxLength: 100)
         _ = r.string("note", maxLength: 1000)
@@ -70,7 +70,7 @@ public enum RuleSetCodec {
                             sources.insert(source)
                         } else {
                             w.fail(
-                                "sources[\(i)]", "field.unknownValue", zh: "来源“\(text)”无效，可选：\(CaseSource.allowedList)",
+                                "sources[\(i)]", .fieldUnknownValue, zh: "来源“\(text)”无效，可选：\(CaseSource.allowedList)",
                                 en: "source '\(text)' is not one of: \(CaseSource.allowedList)")
                         }
                     }
@@ -81,7 +81,7 @@ public enum RuleSetCodec {
                 if value["when"]?["timeWindow"] != nil { condition.timeWindow = readWindow(value["when"]?["timeWindow"], reader: &w) }
                 for key in ["categories", "areas", "grades", "sources", "keywords"] where value["when"]?[key]?.array?.isEmpty == true {
                     w.fail(
-                        key, "rules.emptyList", zh: "\(key) 为空列表，规则永远不会匹配；不限制请删去该条件",
+                        key, .rulesEmptyList, zh: "\(key) 为空列表，规则永远不会匹配；不限制请删去该条件",
                         en: "\(key) is an empty list, so the rule can never match; leave the condition out to match anything")
                 }
                 nested.append(contentsOf: w.errors)
@@ -125,27 +125,27 @@ public enum RuleSetCodec {
                     window.weekdays.insert(Int(n))
                 } else {
                     t.fail(
-                        "weekdays[\(i)]", "rules.weekday", zh: "星期应为 1（周一）到 7（周日），实际为 \(day.brief)",
+                        "weekdays[\(i)]", .rulesWeekday, zh: "星期应为 1（周一）到 7（周日），实际为 \(day.brief)",
                         en: "a weekday is 1 (Monday) to 7 (Sunday), got \(day.brief)")
                 }
             }
         case let other?:
             // Not silently "every day": a misspelt list would widen the window to the whole week.
-            t.fail("weekdays", "field.type", zh: "weekdays 应为 1–7 的数组，实际为 \(other.brief)", en: "weekdays must be an array of 1–7, got \(other.brief)")
+            t.fail("weekdays", .fieldType, zh: "weekdays 应为 1–7 的数组，实际为 \(other.brief)", en: "weekdays must be an array of 1–7, got \(other.brief)")
         }
         let from = t.string("from", maxLength: 5), to = t.string("to", maxLength: 5)
         for (key, text) in [("from", from), ("to", to)] {
             if let text, TimeWindow.minutes(text) == nil {
-                t.fail(key, "rules.time", zh: "时间“\(text)”应为 HH:MM", en: "time '\(text)' must be HH:MM")
+                t.fail(key, .rulesTime, zh: "时间“\(text)”应为 HH:MM", en: "time '\(text)' must be HH:MM")
             }
         }
         if (from == nil) != (to == nil) {
-            t.fail(from == nil ? "from" : "to", "rules.timeWindow.half", zh: "时间窗需同时给出 from 和 to", en: "a time window needs both from and to")
+            t.fail(from == nil ? "from" : "to", .rulesTimeWindowHalf, zh: "时间窗需同时给出 from 和 to", en: "a time window needs both from and to")
         }
         window.from = from.flatMap(TimeWindow.minutes)
         window.to = to.flatMap(TimeWindow.minutes)
         if let a = window.from, let b = window.to, a == b {
-            t.fail("to", "rules.timeWindow.empty", zh: "时间窗起止相同，永远不会匹配", en: "the window starts where it ends and can never match")
+            t.fail("to", .rulesTimeWindowEmpty, zh: "时间窗起止相同，永远不会匹配", en: "the window starts where it ends and can never match")
         }
         w.absorb(t.errors)
         return window

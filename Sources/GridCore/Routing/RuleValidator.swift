@@ -39,40 +39,40 @@ public enum RuleValidator {
         let allGrades = vocabulary.grades.values.reduce(into: Set<String>()) { $0.formUnion($1) }
         for (i, rule) in set.rules.enumerated() {
             let at = "rules[\(i)]"
-            func error(_ field: String, _ code: String, _ zh: String, _ en: String) {
+            func error(_ field: String, _ code: ErrorCode, _ zh: String, _ en: String) {
                 errors.append(FieldError("\(at).\(field)", code, Text(zh: zh, en: en)))
             }
             if let earlier = ids[rule.id] {
-                error("id", "rules.duplicateId", "规则编号“\(rule.id)”重复（rules[\(earlier)]）", "rule id '\(rule.id)' is used twice (rules[\(earlier)])")
+                error("id", .rulesDuplicateId, "规则编号“\(rule.id)”重复（rules[\(earlier)]）", "rule id '\(rule.id)' is used twice (rules[\(earlier)])")
             } else {
                 ids[rule.id] = i
             }
             for (k, code) in (rule.when.categories ?? []).enumerated() where vocabulary.categoryChains[code] == nil {
-                error("when.categories[\(k)]", "category.unknown", "问题类别“\(code)”不存在", "category '\(code)' does not exist")
+                error("when.categories[\(k)]", .categoryUnknown, "问题类别“\(code)”不存在", "category '\(code)' does not exist")
             }
             for (k, code) in (rule.when.areas ?? []).enumerated() where vocabulary.areaChains[code] == nil {
-                error("when.areas[\(k)]", "org.unit.unknown", "区域“\(code)”不存在", "org unit '\(code)' does not exist")
+                error("when.areas[\(k)]", .orgUnitUnknown, "区域“\(code)”不存在", "org unit '\(code)' does not exist")
             }
             if let grades = rule.when.grades {
                 let offered = offeredGrades(rule.when.categories, vocabulary) ?? allGrades
                 for grade in grades.sorted() where !offered.contains(grade) {
                     error(
-                        "when.grades", "grade.unknown", "等级“\(grade)”不是所选事项的等级（可选：\(offered.sorted().joined(separator: ", "))）",
+                        "when.grades", .gradeUnknown, "等级“\(grade)”不是所选事项的等级（可选：\(offered.sorted().joined(separator: ", "))）",
                         "grade '\(grade)' is not a grade of the rule's items (known: \(offered.sorted().joined(separator: ", ")))")
                 }
             }
             if case .department(let code)? = rule.then.lead, !vocabulary.departments.contains(code) {
                 error(
-                    "then.lead", "department.unknown", "部门“\(code)”不存在（属地街道请写 \(LeadTarget.territorialToken)）",
+                    "then.lead", .departmentUnknown, "部门“\(code)”不存在（属地街道请写 \(LeadTarget.territorialToken)）",
                     "department '\(code)' does not exist (write \(LeadTarget.territorialToken) for the territorial street)")
             }
             for (k, code) in rule.then.assisting.enumerated() where !vocabulary.departments.contains(code) {
-                error("then.assisting[\(k)]", "department.unknown", "部门“\(code)”不存在", "department '\(code)' does not exist")
+                error("then.assisting[\(k)]", .departmentUnknown, "部门“\(code)”不存在", "department '\(code)' does not exist")
             }
             if let profile = rule.then.deadlineProfile, set.profiles[profile] == nil {
                 let known = set.profiles.keys.sorted().joined(separator: ", ")
                 error(
-                    "then.deadlineProfile", "rules.unknownProfile", "时限方案“\(profile)”未在 profiles 中定义（已有：\(known)）",
+                    "then.deadlineProfile", .rulesUnknownProfile, "时限方案“\(profile)”未在 profiles 中定义（已有：\(known)）",
                     "deadline profile '\(profile)' is not defined in profiles (defined: \(known))")
             }
         }
@@ -85,7 +85,7 @@ public enum RuleValidator {
                 if covers(earlier.when, later.when, vocabulary) {
                     warnings.append(
                         FieldError(
-                            "rules[\(j)]", "rules.rule.shadowed",
+                            "rules[\(j)]", .rulesRuleShadowed,
                             Text(
                                 zh: "规则“\(later.id)”永远不会生效：前面的规则“\(earlier.id)”（rules[\(i)]）已匹配它能匹配的全部上报",
                                 en: "rule '\(later.id)' is unreachable: the earlier rule '\(earlier.id)' (rules[\(i)]) matches everything it matches")))
@@ -94,7 +94,7 @@ public enum RuleValidator {
                 if earlier.then != later.then, intersects(earlier.when, later.when, vocabulary), !covers(later.when, earlier.when, vocabulary) {
                     warnings.append(
                         FieldError(
-                            "rules[\(j)]", "rules.rule.overlaps",
+                            "rules[\(j)]", .rulesRuleOverlaps,
                             Text(
                                 zh: "规则“\(later.id)”与前面的规则“\(earlier.id)”（rules[\(i)]）部分重叠且处置不同：两者都匹配时以“\(earlier.id)”为准",
                                 en:

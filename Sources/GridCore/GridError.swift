@@ -27,6 +27,9 @@ public struct GridError: Error, Sendable, Equatable, CustomStringConvertible {
         self.retryAfter = retryAfter
     }
 
+    /// Seconds a client is asked to wait before sending a request again after a 503.
+    public static let unavailableRetryAfter = 2
+
     public var description: String {
         ([message.en] + fieldErrors.map { "\($0.field): \($0.message.en)" }).joined(separator: "; ")
     }

@@ -2,7 +2,6 @@ import Foundation
 import GridAPI
 import GridCore
 import GridService
-import GridStore
 import OpenAPIRuntime
 
 /// The /v1 operations of openapi.yaml: each translates its typed input into one service call

@@ -2,7 +2,6 @@ import Foundation
 import GridAPI
 import GridCore
 import GridService
-import GridStore
 import OpenAPIRuntime
 
 /// Translations between the service's records and the generated API types.

@@ -2,7 +2,6 @@ import Foundation
 import GridAPI
 import GridCore
 import GridService
-import GridStore
 import Hummingbird
 import Logging
 import OpenAPIHummingbird
@@ -52,7 +51,7 @@ public func buildRouter(service: GridService, settings: ServerSettings, metrics:
             let json = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
         } catch {
-            throw GridError(.dbUnavailable, Text(zh: "数据库不可用", en: "the database is not reachable"), retryAfter: StoreErrors.retryAfter)
+            throw GridError(.dbUnavailable, Text(zh: "数据库不可用", en: "the database is not reachable"), retryAfter: GridError.unavailableRetryAfter)
         }
     }
     router.get("/metrics") { _, _ -> Response in

@@ -2,7 +2,6 @@ import Foundation
 import GridAPI
 import GridCore
 import GridService
-import GridStore
 import NIOCore
 import OpenAPIRuntime
 
@@ -164,7 +163,7 @@ enum CaseMapping {
 
     static func light(_ light: TrafficLight) -> Components.Schemas.Light { Components.Schemas.Light(rawValue: light.rawValue)! }
 
-    static func order(_ order: EscalationStore.Order) -> Components.Schemas.SupervisionOrder {
+    static func order(_ order: SupervisionOrder) -> Components.Schemas.SupervisionOrder {
         .init(
             id: order.id, card: Components.Schemas.SupervisionOrder.CardPayload(rawValue: order.card) ?? .yellow, reason: order.reason,
             issuedAt: order.issuedAt, due: order.due, resolvedAt: order.resolvedAt, manual: order.manual, raisedBy: order.raisedBy,
@@ -180,7 +179,7 @@ enum CaseMapping {
             })
     }
 
-    static func callback(_ c: OutcomeStore.Callback) -> Components.Schemas.CaseCallbackRecord {
+    static func callback(_ c: CallbackRecord) -> Components.Schemas.CaseCallbackRecord {
         .init(
             id: c.id, at: c.at, byUser: c.byUser, contacted: c.callback.contacted, resolved: c.callback.resolved,
             satisfaction: c.callback.satisfaction.flatMap { Components.Schemas.CaseRating(rawValue: $0.rawValue) }, note: c.callback.note)
@@ -202,14 +201,14 @@ enum CaseMapping {
             light: light(GridService.light(of: r, at: Date())), handleDue: r.handleDue, reportedAt: r.reportedAt)
     }
 
-    static func task(_ task: CaseStore.Task) -> Components.Schemas.CaseTask {
+    static func task(_ task: CaseTask) -> Components.Schemas.CaseTask {
         .init(
             id: task.id, department: .init(id: task.departmentId, code: task.departmentCode, name: task.departmentName), lead: task.lead,
             state: Components.Schemas.CaseTask.StatePayload(rawValue: task.state.rawValue) ?? .cancelled, dispatchedAt: task.dispatchedAt,
             signedAt: task.signedAt, handledAt: task.handledAt)
     }
 
-    static func nearby(_ nearby: CaseStore.Nearby) -> Components.Schemas.NearbyCase {
+    static func nearby(_ nearby: NearbyCase) -> Components.Schemas.NearbyCase {
         .init(id: nearby.id, number: nearby.number, state: state(nearby.state), meters: (nearby.meters * 10).rounded() / 10, reportedAt: nearby.reportedAt)
     }
 
@@ -252,7 +251,7 @@ extension APIHandler {
 }
 
 extension CaseMapping {
-    static func webhook(_ subscription: WebhookStore.Subscription) -> Components.Schemas.Webhook {
+    static func webhook(_ subscription: WebhookSubscription) -> Components.Schemas.Webhook {
         .init(
             id: subscription.id, url: subscription.url, eventTypes: subscription.eventTypes, department: subscription.departmentCode,
             createdBy: subscription.createdBy, createdAt: subscription.createdAt)
@@ -300,7 +299,7 @@ extension APIHandler {
 }
 
 extension CaseMapping {
-    static func attachment(_ meta: AttachmentStore.Meta) -> Components.Schemas.Attachment {
+    static func attachment(_ meta: AttachmentMeta) -> Components.Schemas.Attachment {
         .init(
             id: meta.id, kind: Components.Schemas.Attachment.KindPayload(rawValue: meta.kind) ?? .before, contentType: meta.contentType,
             size: meta.size, sha256: meta.sha256, uploadedBy: meta.uploadedBy, createdAt: meta.createdAt)

@@ -2,7 +2,6 @@ import Foundation
 import GridAPI
 import GridCore
 import GridService
-import GridStore
 import OpenAPIRuntime
 
 /// The problem list, duty list, calendar, routing and audit operations of openapi.yaml.

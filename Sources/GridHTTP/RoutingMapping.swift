@@ -2,7 +2,6 @@ import Foundation
 import GridAPI
 import GridCore
 import GridService
-import GridStore
 import OpenAPIRuntime
 
 /// Translations of the problem list, rule sets, explanations and audit entries to the API types.
@@ -95,7 +94,7 @@ extension APIMapping {
             deadlines: answer.deadlines.map { .init(stage: .init(rawValue: $0.stage.rawValue) ?? .handle, limit: limit($0.limit), due: $0.due) })
     }
 
-    static func audit(_ entry: AuditStore.Entry) throws -> Components.Schemas.AuditEntry {
+    static func audit(_ entry: AuditEntry) throws -> Components.Schemas.AuditEntry {
         func value(_ text: String?) throws -> OpenAPIValueContainer? {
             guard let text else { return nil }
             return try JSONDecoder().decode(OpenAPIValueContainer.self, from: Data(text.utf8))

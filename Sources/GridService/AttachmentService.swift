@@ -8,7 +8,7 @@ extension GridService {
     /// takes part in it; the image's header is read first (format, dimensions). The upload is an
     /// event of the case's history, with the photo's SHA-256 and dimensions.
     public func uploadAttachment(_ caller: Caller, tenantId: Int64, caseId: Int64, kind: String, declaredType: String, bytes: [UInt8]) async throws
-        -> AttachmentStore.Meta
+        -> AttachmentMeta
     {
         guard ["before", "after"].contains(kind) else {
             throw Errors.field("kind", .fieldUnknownValue, zh: "照片类别应为 before 或 after，实际为“\(kind)”", en: "kind must be before or after, got '\(kind)'")
@@ -58,14 +58,14 @@ extension GridService {
         }
     }
 
-    public func attachments(_ caller: Caller, tenantId: Int64, caseId: Int64) async throws -> [AttachmentStore.Meta] {
+    public func attachments(_ caller: Caller, tenantId: Int64, caseId: Int64) async throws -> [AttachmentMeta] {
         try await withTenant(for: caller, tenantId) { tx in
             _ = try await Self.readableCase(tx, caller, id: caseId)
             return try await AttachmentStore.list(tx, caseId: caseId)
         }
     }
 
-    public func attachment(_ caller: Caller, tenantId: Int64, caseId: Int64, id: Int64) async throws -> (meta: AttachmentStore.Meta, data: ByteBuffer) {
+    public func attachment(_ caller: Caller, tenantId: Int64, caseId: Int64, id: Int64) async throws -> (meta: AttachmentMeta, data: ByteBuffer) {
         try await withTenant(for: caller, tenantId) { tx in
             _ = try await Self.readableCase(tx, caller, id: caseId)
             guard let meta = try await AttachmentStore.find(tx, caseId: caseId, id: id), let data = try await AttachmentStore.data(tx, caseId: caseId, id: id)

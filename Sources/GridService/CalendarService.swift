@@ -142,7 +142,7 @@ extension GridService {
     }
 
     /// The audit log of list, calendar and rule changes, newest first.
-    public func audit(_ caller: Caller, tenantId: Int64, entity: String?, page: PageRequest) async throws -> Page<AuditStore.Entry> {
+    public func audit(_ caller: Caller, tenantId: Int64, entity: String?, page: PageRequest) async throws -> Page<AuditEntry> {
         try await withTenant(for: caller, tenantId) { tx in
             try caller.authorize(.catalogWrite, at: try await Self.rootPath(tx))
             let before = page.after.flatMap(Int64.init)

@@ -7,16 +7,16 @@ import GridStore
 /// whether this was a replay of an earlier request under the same idempotency key.
 public struct CaseIntakeResult: Sendable {
     public var view: CaseView
-    public var duplicates: [CaseStore.Nearby]
+    public var duplicates: [NearbyCase]
     public var replayed: Bool
 }
 
 /// A case as its readers see it: the record, its department tasks, and what the reader may do now.
 public struct CaseView: Sendable {
     public var record: CaseRecord
-    public var tasks: [CaseStore.Task]
+    public var tasks: [CaseTask]
     public var allowedActions: [CaseAction]
-    public var orders: [EscalationStore.Order]
+    public var orders: [SupervisionOrder]
     /// The light now (the stored one lags until the worker's job fires).
     public var light: TrafficLight
     /// The steps (`/assist/{step}`) the reader's departments may take on their assisting tasks now.
@@ -25,7 +25,7 @@ public struct CaseView: Sendable {
     public var stages: [(clock: StageClock, calendarGap: Bool)] = []
     /// How it ended for whoever raised it, and the call-backs since (closed and evaluated cases).
     public var closing: CaseClosing?
-    public var callbacks: [OutcomeStore.Callback] = []
+    public var callbacks: [CallbackRecord] = []
 }
 
 /// An assisting department's steps on its task (协办): sign for it, then report it handled.
@@ -157,7 +157,7 @@ extension GridService {
         let (calendar, router) = try await calendarAndRouter(tenantId, calendarVersion: context.calendarVersion, published: context.published)
         let now = Date()
         let dispatchLimit = (router?.ruleSet.limits(profile: nil) ?? DeadlineProfile.builtIn.limits)[.dispatch]
-        var duplicates: [CaseStore.Nearby] = []
+        var duplicates: [NearbyCase] = []
         if let categoryId, let lat = intake.lat, let lng = intake.lng {
             duplicates = try await CaseStore.nearbyOpen(
                 db, tenantId: tenantId, categoryId: categoryId, lat: lat, lng: lng, meters: tenant.settings.duplicateRadiusMeters,
@@ -209,7 +209,7 @@ extension GridService {
     /// The suggested duplicates the caller may read, by the rule of reading a case (its grid in a
     /// binding's scope, or a department of the caller's on it): one across the border of their
     /// scope is not shown, its number and state being the case's.
-    static func readable(_ found: [CaseStore.Nearby], by caller: Caller) -> [CaseStore.Nearby] {
+    static func readable(_ found: [NearbyCase], by caller: Caller) -> [NearbyCase] {
         found.filter { canRead(caller, gridPath: $0.gridPath, departments: $0.departments) }
     }
 
@@ -294,7 +294,7 @@ extension GridService {
     }
 
     /// What the caller's departments may do on their assisting tasks (a liaison's binding to the department).
-    static func assistSteps(_ caller: Caller, tasks: [CaseStore.Task]) -> [AssistStep] {
+    static func assistSteps(_ caller: Caller, tasks: [CaseTask]) -> [AssistStep] {
         let mine = Set(caller.principal?.bindings.filter { $0.role == .departmentLiaison }.compactMap(\.departmentId) ?? [])
         let steps = Set(tasks.filter { !$0.lead && mine.contains($0.departmentId) }.compactMap { AssistStep.next(forTaskIn: $0.state) })
         return AssistStep.allCases.filter(steps.contains)
@@ -365,7 +365,7 @@ extension GridService {
     }
 
     /// What the caller, their scopes and their departments were told, newest first.
-    public func notifications(_ caller: Caller, tenantId: Int64, unread: Bool = false, page: PageRequest) async throws -> Page<EscalationStore.Notification> {
+    public func notifications(_ caller: Caller, tenantId: Int64, unread: Bool = false, page: PageRequest) async throws -> Page<NoticeRecord> {
         try await withTenant(for: caller, tenantId) { tx in
             guard let root = try await OrgUnitStore.root(tx) else { throw Errors.tenantNotFound("\(tenantId)") }
             let departments = caller.principal?.bindings.compactMap(\.departmentId) ?? []

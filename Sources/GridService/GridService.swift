@@ -18,12 +18,6 @@ public struct GridService: Sendable {
             self.loginFailuresAllowed = loginFailuresAllowed
             self.loginLockSeconds = loginLockSeconds
         }
-
-        public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Configuration {
-            var configuration = Configuration()
-            if let cost = environment["GRIDGOV_BCRYPT_COST"].flatMap(Int.init), (4...31).contains(cost) { configuration.bcryptCost = cost }
-            return configuration
-        }
     }
 
     public let db: Database

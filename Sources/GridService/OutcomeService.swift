@@ -42,7 +42,7 @@ extension GridService {
 
     /// The demand figures (群众诉求) of the caller's scopes for the cases reported in [from, to):
     /// received, open, closed by outcome, replied, and the call-backs' results.
-    public func demandFigures(_ caller: Caller, tenantId: Int64, from: Date, to: Date) async throws -> OutcomeStore.DemandFigures {
+    public func demandFigures(_ caller: Caller, tenantId: Int64, from: Date, to: Date) async throws -> DemandFigures {
         guard from < to else {
             throw Errors.field("to", .periodReversed, zh: "统计区间的结束应晚于开始", en: "the period's end must come after its start")
         }

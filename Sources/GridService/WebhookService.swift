@@ -10,7 +10,7 @@ import Synchronization
 
 /// A new subscription and its signing secret, shown this once.
 public struct CreatedWebhook: Sendable {
-    public var subscription: WebhookStore.Subscription
+    public var subscription: WebhookSubscription
     public var secret: String
 }
 
@@ -124,7 +124,7 @@ extension GridService {
         }
     }
 
-    public func webhooks(_ caller: Caller, tenantId: Int64) async throws -> [WebhookStore.Subscription] {
+    public func webhooks(_ caller: Caller, tenantId: Int64) async throws -> [WebhookSubscription] {
         try await withTenant(for: caller, tenantId) { tx in
             try caller.authorize(.tenantWrite, at: try await Self.rootPath(tx))
             return try await WebhookStore.list(tx)

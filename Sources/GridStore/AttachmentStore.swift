@@ -5,25 +5,16 @@ import PostgresNIO
 
 /// The photos of cases.
 public enum AttachmentStore {
-    public struct Meta: Sendable, Equatable {
-        public var id: Int64
-        public var kind: String
-        public var contentType: String
-        public var size: Int
-        public var sha256: String
-        public var uploadedBy: String?
-        public var createdAt: Date
-    }
 
     static let select = """
         SELECT a.id, a.kind, a.content_type, a.size, encode(a.sha256, 'hex'), u.login, a.created_at
         FROM case_attachments a LEFT JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.uploaded_by
         """
 
-    static func decode(_ rows: PostgresRowSequence) async throws -> [Meta] {
-        var result: [Meta] = []
+    static func decode(_ rows: PostgresRowSequence) async throws -> [AttachmentMeta] {
+        var result: [AttachmentMeta] = []
         for try await (id, kind, type, size, sha, login, createdAt) in rows.decode((Int64, String, String, Int32, String, String?, Date).self) {
-            result.append(Meta(id: id, kind: kind, contentType: type, size: Int(size), sha256: sha, uploadedBy: login, createdAt: createdAt))
+            result.append(AttachmentMeta(id: id, kind: kind, contentType: type, size: Int(size), sha256: sha, uploadedBy: login, createdAt: createdAt))
         }
         return result
     }
@@ -42,11 +33,11 @@ public enum AttachmentStore {
         preconditionFailure("INSERT … RETURNING returned no row")
     }
 
-    public static func list(_ tx: Tx, caseId: Int64) async throws -> [Meta] {
+    public static func list(_ tx: Tx, caseId: Int64) async throws -> [AttachmentMeta] {
         try await decode(tx.query("\(unescaped: select) WHERE a.tenant_id = \(tx.tenant) AND a.case_id = \(caseId) ORDER BY a.id"))
     }
 
-    public static func find(_ tx: Tx, caseId: Int64, id: Int64) async throws -> Meta? {
+    public static func find(_ tx: Tx, caseId: Int64, id: Int64) async throws -> AttachmentMeta? {
         try await decode(tx.query("\(unescaped: select) WHERE a.tenant_id = \(tx.tenant) AND a.case_id = \(caseId) AND a.id = \(id)")).first
     }
 

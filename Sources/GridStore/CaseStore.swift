@@ -3,80 +3,6 @@ import GridCore
 import Logging
 import PostgresNIO
 
-/// A case as stored, with the codes and names of what it points at.
-public struct CaseRecord: Sendable, Equatable {
-    public var id: Int64
-    public var number: String
-    public var state: CaseState
-    public var version: Int64
-    public var source: CaseSource
-    public var categoryId: Int64?
-    public var categoryCode: String?
-    public var categoryName: String?
-    public var grade: String?
-    public var description: String
-    public var address: String?
-    /// Where it was reported; nil for a report by address only.
-    public var lat: Double?
-    public var lng: Double?
-    public var gridId: Int64
-    public var gridCode: String
-    public var gridName: String
-    public var gridPath: ScopePath
-    public var reporterName: String?
-    public var reporterPhone: String?
-    public var reportedBy: String?
-    public var level: HandlingLevel?
-    public var leadDepartmentId: Int64?
-    public var leadDepartmentCode: String?
-    public var leadDepartmentName: String?
-    public var ruleSetNumber: Int?
-    public var ruleKey: String?
-    public var routingBasis: String?
-    public var routeOverridden: Bool
-    /// Routing's proposal at filing beside the lead: the assisting departments and the whistle flag.
-    public var assisting: [String]
-    public var whistle: Bool
-    /// The deadline profile of the rule that routed the case (its stage limits apply at dispatch).
-    public var deadlineProfile: String?
-    public var dispatchDue: Date?
-    public var signDue: Date?
-    public var handleDue: Date?
-    public var checkDue: Date?
-    /// When handling turns yellow and red on the district's thresholds, and the light shown now.
-    public var warnAt: Date?
-    public var redAt: Date?
-    public var light: TrafficLight
-    /// The departments with a live task on the case (lead and assisting).
-    public var taskDepartments: [Int64]
-    public var suspendedAt: Date?
-    public var mergedInto: Int64?
-    public var rating: CaseRating?
-    public var returnCount: Int
-    public var reworkCount: Int
-    public var extensionCount: Int
-    public var reportedAt: Date
-    public var filedAt: Date?
-    public var dispatchedAt: Date?
-    public var handledAt: Date?
-    public var closedAt: Date?
-    public var updatedAt: Date
-}
-
-/// One entry of a case's history.
-public struct CaseEventRecord: Sendable, Equatable {
-    public var seq: Int64
-    public var at: Date
-    public var actorId: Int64?
-    public var actor: String
-    public var role: String?
-    public var action: String
-    public var from: CaseState?
-    public var to: CaseState
-    /// The event's details as JSON text.
-    public var payload: String
-}
-
 /// A new case before it has an id and number.
 public struct NewCase: Sendable {
     /// The number `CaseStore.takeNumber` gave it.
@@ -97,14 +23,6 @@ public struct NewCase: Sendable {
         self.reportedBy = reportedBy
         self.dispatchDue = dispatchDue
     }
-}
-
-/// A break in a case's history found by `verifyHistory`.
-public struct HistoryBreak: Sendable, Equatable {
-    public var caseId: Int64
-    public var number: String
-    public var seq: Int64?
-    public var problem: Text
 }
 
 /// Cases, their history and the idempotency keys of their intake.
@@ -599,19 +517,6 @@ public enum CaseStore {
 
     // MARK: tasks
 
-    /// A department's part of a case.
-    public struct Task: Sendable, Equatable {
-        public var id: Int64
-        public var departmentId: Int64
-        public var departmentCode: String
-        public var departmentName: String
-        public var lead: Bool
-        public var state: TaskState
-        public var dispatchedAt: Date
-        public var signedAt: Date?
-        public var handledAt: Date?
-    }
-
     /// Dispatches the case to departments: earlier open tasks are cancelled (a re-dispatch), then
     /// the lead task and the assisting ones are created.
     public static func dispatchTasks(_ tx: Tx, caseId: Int64, lead: Int64, assisting: [Int64]) async throws {
@@ -639,8 +544,8 @@ public enum CaseStore {
             """)
     }
 
-    public static func tasks(_ tx: Tx, caseId: Int64) async throws -> [Task] {
-        var result: [Task] = []
+    public static func tasks(_ tx: Tx, caseId: Int64) async throws -> [CaseTask] {
+        var result: [CaseTask] = []
         for try await (id, departmentId, code, name, lead, state, dispatchedAt, signedAt, handledAt) in try await tx.query(
             """
             SELECT t.id, t.department_id, d.code, d.name, t.lead, t.state, t.dispatched_at, t.signed_at, t.handled_at
@@ -649,7 +554,7 @@ public enum CaseStore {
             """
         ).decode((Int64, Int64, String, String, Bool, String, Date, Date?, Date?).self) {
             result.append(
-                Task(
+                CaseTask(
                     id: id, departmentId: departmentId, departmentCode: code, departmentName: name, lead: lead, state: TaskState(rawValue: state) ?? .cancelled,
                     dispatchedAt: dispatchedAt, signedAt: signedAt, handledAt: handledAt))
         }
@@ -701,23 +606,11 @@ public enum CaseStore {
 
     // MARK: duplicates
 
-    /// A nearby open case of the same category.
-    public struct Nearby: Sendable, Equatable {
-        public var id: Int64
-        public var number: String
-        public var state: CaseState
-        public var meters: Double
-        public var reportedAt: Date
-        /// Where it lies and the departments it is with (lead and tasks): who may read it.
-        public var gridPath: ScopePath
-        public var departments: [Int64]
-    }
-
     /// A call outside any transaction (`nearby_open_cases` applies the district itself).
     public static func nearbyOpen(
         _ db: Database, tenantId: Int64, categoryId: Int64, lat: Double, lng: Double, meters: Double, since: Date,
         limit: Int
-    ) async throws -> [Nearby] {
+    ) async throws -> [NearbyCase] {
         let found = try await db.execute(
             NearbyStatement(
                 tenantId: tenantId, categoryId: categoryId, lng: lng, lat: lat, meters: meters,
@@ -751,9 +644,9 @@ public enum CaseStore {
             return bindings
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> Nearby {
+        func decodeRow(_ row: PostgresRow) throws -> NearbyCase {
             let (id, number, state, distance, reportedAt, path, departments) = try row.decode((Int64, String, String, Double, Date, String, [Int64]).self)
-            return Nearby(
+            return NearbyCase(
                 id: id, number: number, state: CaseState(rawValue: state) ?? .reported, meters: distance, reportedAt: reportedAt,
                 gridPath: ScopePath(path) ?? .root(id), departments: departments)
         }

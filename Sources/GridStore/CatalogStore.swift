@@ -2,15 +2,6 @@ import Foundation
 import GridCore
 import PostgresNIO
 
-/// A problem-list node as stored: its entry (departments by code) plus id, path and version.
-public struct CategoryRecord: Sendable, Equatable {
-    public var id: Int64
-    public var path: ScopePath
-    public var entry: CategoryEntry
-    public var version: Int64
-    public var updatedAt: Date
-}
-
 /// The problem list (问题清单) of a district and the national profiles it starts from.
 public enum CatalogStore {
     /// The columns and joins `decode` reads. A constant (public for the benchmark's pgbench ceiling).

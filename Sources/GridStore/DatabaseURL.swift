@@ -3,7 +3,7 @@ import PostgresNIO
 
 /// Reads `postgres://user:password@host:port/database?sslmode=…` into a client configuration.
 public enum DatabaseURL {
-    public static func configuration(_ url: String) throws -> PostgresClient.Configuration {
+    public static func configuration(_ url: String, maximumConnections: Int = 20) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, let user = components.user
         else {
@@ -20,7 +20,7 @@ public enum DatabaseURL {
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: user,
             password: components.password?.removingPercentEncoding, database: database?.isEmpty == false ? database : nil, tls: tls)
-        configuration.options.maximumConnections = Int(ProcessInfo.processInfo.environment["GRIDGOV_DB_POOL"] ?? "") ?? 20
+        configuration.options.maximumConnections = maximumConnections
         return configuration
     }
 }

@@ -5,31 +5,6 @@ import PostgresNIO
 /// What escalation leaves behind: supervision orders (督办) on cases and notifications to the
 /// people of a scope.
 public enum EscalationStore {
-    public struct Order: Sendable, Equatable {
-        public var id: Int64
-        public var caseId: Int64
-        public var card: String
-        public var reason: String
-        public var issuedAt: Date
-        public var due: Date
-        public var resolvedAt: Date?
-        /// Raised by a person (a leader or shift leader), not by an overdue handling stage.
-        public var manual: Bool = false
-        public var raisedBy: Int64?
-        public var reply: String?
-        public var repliedAt: Date?
-        /// When it lapsed unanswered and turned red (the red card).
-        public var escalatedAt: Date?
-    }
-
-    public struct Notification: Sendable, Equatable {
-        public var id: Int64
-        public var caseId: Int64?
-        public var kind: String
-        public var message: String
-        public var createdAt: Date
-        public var readAt: Date?
-    }
 
     /// Raises an order and plans the job that turns it red if it lapses; returns its id.
     @discardableResult
@@ -54,27 +29,27 @@ public enum EscalationStore {
 
     static let orderColumns = "id, case_id, card, reason, issued_at, due, resolved_at, manual, raised_by, reply, replied_at, escalated_at"
 
-    static func orders(_ rows: PostgresRowSequence) async throws -> [Order] {
-        var result: [Order] = []
+    static func orders(_ rows: PostgresRowSequence) async throws -> [SupervisionOrder] {
+        var result: [SupervisionOrder] = []
         for try await (id, caseId, card, reason, issuedAt, due, resolvedAt, manual, raisedBy, reply, repliedAt, escalatedAt) in rows.decode(
             (Int64, Int64, String, String, Date, Date, Date?, Bool, Int64?, String?, Date?, Date?).self)
         {
             result.append(
-                Order(
+                SupervisionOrder(
                     id: id, caseId: caseId, card: card, reason: reason, issuedAt: issuedAt, due: due, resolvedAt: resolvedAt,
                     manual: manual, raisedBy: raisedBy, reply: reply, repliedAt: repliedAt, escalatedAt: escalatedAt))
         }
         return result
     }
 
-    public static func orders(_ tx: Tx, caseId: Int64) async throws -> [Order] {
+    public static func orders(_ tx: Tx, caseId: Int64) async throws -> [SupervisionOrder] {
         try await orders(
             tx.query(
                 "SELECT \(unescaped: orderColumns) FROM supervision_orders WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) ORDER BY id"))
     }
 
     /// One order, locked for the transaction.
-    public static func lockOrder(_ tx: Tx, id: Int64) async throws -> Order? {
+    public static func lockOrder(_ tx: Tx, id: Int64) async throws -> SupervisionOrder? {
         try await orders(
             tx.query(
                 "SELECT \(unescaped: orderColumns) FROM supervision_orders WHERE tenant_id = \(tx.tenant) AND id = \(id) FOR UPDATE")
@@ -162,9 +137,9 @@ public enum EscalationStore {
     public static func notifications(
         _ tx: Tx, scopes: [ScopePath], roles: [Role], departments: [Int64], userId: Int64?, unread: Bool = false,
         beforeId: Int64?, limit: Int
-    ) async throws -> [Notification] {
+    ) async throws -> [NoticeRecord] {
         let lows = scopes.map(\.raw), highs = scopes.map(\.upperBound), roleNames = roles.map(\.rawValue)
-        var result: [Notification] = []
+        var result: [NoticeRecord] = []
         for try await (id, caseId, kind, message, createdAt, readAt) in try await tx.query(
             """
             SELECT n.id, n.case_id, n.kind, n.message, n.created_at, n.read_at FROM notifications n
@@ -177,7 +152,7 @@ public enum EscalationStore {
             ORDER BY n.id DESC LIMIT \(Int32(limit))
             """
         ).decode((Int64, Int64?, String, String, Date, Date?).self) {
-            result.append(Notification(id: id, caseId: caseId, kind: kind, message: message, createdAt: createdAt, readAt: readAt))
+            result.append(NoticeRecord(id: id, caseId: caseId, kind: kind, message: message, createdAt: createdAt, readAt: readAt))
         }
         return result
     }

@@ -24,11 +24,10 @@ public struct Migrator: Sendable {
         self.logger = logger
     }
 
-    /// The migrations directory: `$GRIDGOV_MIGRATIONS`, else `sql/migrations` under the working
+    /// The migrations directory: `configured` when given, else `sql/migrations` under the working
     /// directory or next to the executable's package checkout.
-    public static func defaultDirectory() -> URL {
-        let environment = ProcessInfo.processInfo.environment
-        if let path = environment["GRIDGOV_MIGRATIONS"] { return URL(fileURLWithPath: path) }
+    public static func defaultDirectory(configured: String? = nil) -> URL {
+        if let configured { return URL(fileURLWithPath: configured) }
         var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
         var executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {

@@ -3,20 +3,6 @@ import GridCore
 import Logging
 import PostgresNIO
 
-/// An org unit as stored; `geometry` is GeoJSON text, filled only when asked for.
-public struct OrgUnitRecord: Sendable, Equatable {
-    public var id: Int64
-    public var parentId: Int64?
-    public var kind: OrgUnitKind
-    public var gridLevel: Int?
-    public var code: String
-    public var name: String
-    public var path: ScopePath
-    public var version: Int64
-    public var updatedAt: Date
-    public var geometry: String?
-}
-
 /// The org-unit tree: reads by id, code, children, subtree and ancestors; bulk creation through
 /// COPY into a staging table (COPY FROM cannot target a table under RLS); renames and moves.
 public enum OrgUnitStore {

@@ -36,13 +36,6 @@ public enum OutcomeStore {
         return nil
     }
 
-    public struct Callback: Sendable, Equatable {
-        public var id: Int64
-        public var at: Date
-        public var byUser: Int64?
-        public var callback: CaseCallback
-    }
-
     @discardableResult
     public static func addCallback(_ tx: Tx, caseId: Int64, _ c: CaseCallback, at now: Date, by userId: Int64?) async throws -> Int64 {
         let rows = try await tx.query(
@@ -55,8 +48,8 @@ public enum OutcomeStore {
         preconditionFailure("INSERT … RETURNING returned no row")
     }
 
-    public static func callbacks(_ tx: Tx, caseId: Int64) async throws -> [Callback] {
-        var result: [Callback] = []
+    public static func callbacks(_ tx: Tx, caseId: Int64) async throws -> [CallbackRecord] {
+        var result: [CallbackRecord] = []
         for try await (id, at, by, contacted, resolved, satisfaction, note) in try await tx.query(
             """
             SELECT id, at, by_user, contacted, resolved, satisfaction, note FROM case_callbacks
@@ -64,22 +57,13 @@ public enum OutcomeStore {
             """
         ).decode((Int64, Date, Int64?, Bool, Bool?, String?, String?).self) {
             result.append(
-                Callback(
+                CallbackRecord(
                     id: id, at: at, byUser: by,
                     callback: CaseCallback(
                         contacted: contacted, resolved: resolved,
                         satisfaction: satisfaction.flatMap(CaseRating.init), note: note)))
         }
         return result
-    }
-
-    /// The demand figures of the cases reported by residents or the hotline in [from, to) within
-    /// any of `scopes`: received, still open, closed by outcome, replied to; and of the latest
-    /// call-back of each: reached, solved in the reporter's eyes, satisfaction.
-    public struct DemandFigures: Sendable, Equatable {
-        public var received = 0, open = 0, closed = 0, resolved = 0, explained = 0, referred = 0, replied = 0
-        public var calledBack = 0, contacted = 0, confirmedResolved = 0, satisfied = 0, basicallySatisfied = 0, dissatisfied = 0
-        public init() {}
     }
 
     public static func demandFigures(_ tx: Tx, scopes: [ScopePath], from: Date, to: Date) async throws -> DemandFigures {

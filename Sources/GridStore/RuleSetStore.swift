@@ -2,25 +2,6 @@ import Foundation
 import GridCore
 import PostgresNIO
 
-/// A routing rule set as stored: its number (the version cases record), status and document.
-public struct RuleSetRecord: Sendable, Equatable {
-    public enum Status: String, Sendable, CaseIterable { case draft, published, retired }
-
-    public var id: Int64
-    public var number: Int
-    public var status: Status
-    /// The rule set document as JSON text; nil when only the header was read (`withDocument: false`).
-    public var document: String?
-    /// The number of rules in the document.
-    public var ruleCount: Int
-    public var note: String?
-    public var createdBy: String
-    public var publishedBy: String?
-    public var publishedAt: Date?
-    public var version: Int64
-    public var updatedAt: Date
-}
-
 /// Versioned routing rule sets: one draft and one published set at most per district.
 public enum RuleSetStore {
     static func columns(withDocument: Bool) -> String {
@@ -209,16 +190,6 @@ public enum CalendarStore {
 
 /// The audit log: who changed a list, the calendar or the rules, with the before and after.
 public enum AuditStore {
-    public struct Entry: Sendable, Equatable {
-        public var id: Int64
-        public var at: Date
-        public var actor: String
-        public var action: String
-        public var entity: String
-        public var entityKey: String
-        public var before: String?
-        public var after: String?
-    }
 
     public static func record(
         _ tx: Tx, actor: String, userId: Int64?, action: String, entity: String, key: String,
@@ -247,8 +218,8 @@ public enum AuditStore {
     }
 
     /// Entries newest first, of one entity kind when given, before id `before` when paging.
-    public static func list(_ tx: Tx, entity: String?, before: Int64?, limit: Int) async throws -> [Entry] {
-        var result: [Entry] = []
+    public static func list(_ tx: Tx, entity: String?, before: Int64?, limit: Int) async throws -> [AuditEntry] {
+        var result: [AuditEntry] = []
         for try await (id, at, actor, action, entity, key, before, after) in try await tx.query(
             """
             SELECT id, at, actor, action, entity, entity_key, before::text, after::text FROM audit_log
@@ -256,7 +227,7 @@ public enum AuditStore {
             ORDER BY id DESC LIMIT \(limit)
             """
         ).decode((Int64, Date, String, String, String, String, String?, String?).self) {
-            result.append(Entry(id: id, at: at, actor: actor, action: action, entity: entity, entityKey: key, before: before, after: after))
+            result.append(AuditEntry(id: id, at: at, actor: actor, action: action, entity: entity, entityKey: key, before: before, after: after))
         }
         return result
     }

@@ -8,7 +8,7 @@ import _ConnectionPoolModule
 /// service could not see coming (two imports of one code) is a clear 409, not a 500.
 public enum StoreErrors {
     /// Seconds a client is asked to wait before sending a request again after a 503.
-    public static let retryAfter = 2
+    static let retryAfter = GridError.unavailableRetryAfter
     static let unavailable = GridError(
         .dbUnavailable, Text(zh: "数据库连接中断，请稍后重试", en: "the database connection was lost; retry the request"),
         retryAfter: retryAfter)

@@ -2,18 +2,6 @@ import Foundation
 import GridCore
 import PostgresNIO
 
-/// A user as stored (without the password hash, which only `credentials` reads).
-public struct UserRecord: Sendable, Equatable {
-    public var id: Int64
-    public var login: String
-    public var displayName: String
-    public var phone: String?
-    public var status: String
-    public var mustChangePassword: Bool
-    public var version: Int64
-    public var createdAt: Date
-}
-
 /// What login needs: the hash and the throttling counters.
 public struct Credentials: Sendable {
     public var userId: Int64

@@ -4,30 +4,19 @@ import PostgresNIO
 
 /// A district's outbound event subscriptions.
 public enum WebhookStore {
-    public struct Subscription: Sendable, Equatable {
-        public var id: Int64
-        public var url: String
-        public var secret: String
-        public var eventTypes: [String]
-        public var departmentId: Int64?
-        public var departmentCode: String?
-        public var active: Bool
-        public var createdBy: String
-        public var createdAt: Date
-    }
 
     static let select = """
         SELECT w.id, w.url, w.secret, w.event_types, w.department_id, d.code, w.active, w.created_by, w.created_at
         FROM webhook_subscriptions w LEFT JOIN departments d ON d.tenant_id = w.tenant_id AND d.id = w.department_id
         """
 
-    static func decode(_ rows: PostgresRowSequence) async throws -> [Subscription] {
-        var result: [Subscription] = []
+    static func decode(_ rows: PostgresRowSequence) async throws -> [WebhookSubscription] {
+        var result: [WebhookSubscription] = []
         for try await (id, url, secret, types, departmentId, code, active, createdBy, createdAt) in rows.decode(
             (Int64, String, String, [String], Int64?, String?, Bool, String, Date).self)
         {
             result.append(
-                Subscription(
+                WebhookSubscription(
                     id: id, url: url, secret: secret, eventTypes: types, departmentId: departmentId, departmentCode: code,
                     active: active, createdBy: createdBy, createdAt: createdAt))
         }
@@ -46,11 +35,11 @@ public enum WebhookStore {
         preconditionFailure("INSERT … RETURNING returned no row")
     }
 
-    public static func find(_ tx: Tx, id: Int64) async throws -> Subscription? {
+    public static func find(_ tx: Tx, id: Int64) async throws -> WebhookSubscription? {
         try await decode(tx.query("\(unescaped: select) WHERE w.tenant_id = \(tx.tenant) AND w.id = \(id)")).first
     }
 
-    public static func list(_ tx: Tx) async throws -> [Subscription] {
+    public static func list(_ tx: Tx) async throws -> [WebhookSubscription] {
         try await decode(tx.query("\(unescaped: select) WHERE w.tenant_id = \(tx.tenant) AND w.active ORDER BY w.id"))
     }
 
@@ -65,7 +54,7 @@ public enum WebhookStore {
     }
 
     /// The active subscriptions that want `eventType` about a case led by `departmentId`.
-    public static func matching(_ tx: Tx, eventType: String, departmentId: Int64?) async throws -> [Subscription] {
+    public static func matching(_ tx: Tx, eventType: String, departmentId: Int64?) async throws -> [WebhookSubscription] {
         try await decode(
             tx.query(
                 """

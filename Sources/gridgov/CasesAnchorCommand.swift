@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GridCore
 import GridService
-import GridStore
 
 extension CasesCommand {
     /// Writes what `verify-history --anchor` compares the database with.

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GridCore
 import GridService
-import GridStore
 
 struct CasesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GridCore
 import GridService
-import GridStore
 
 /// Sizes of a generated district.
 struct DemoSize: ParsableArguments {

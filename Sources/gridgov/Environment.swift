@@ -22,7 +22,7 @@ struct ConnectionOptions: ParsableArguments {
 
     var url: String {
         get throws {
-            guard let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] else {
+            guard let url = databaseURL ?? Settings.current.databaseURL else {
                 throw ValidationError("no database: set DATABASE_URL or pass --database-url (eval \"$(scripts/db.sh env)\" for the local cluster)")
             }
             return url
@@ -32,8 +32,7 @@ struct ConnectionOptions: ParsableArguments {
 
 enum CLI {
     static var language: Language {
-        let lang = ProcessInfo.processInfo.environment["LANG"] ?? ""
-        return lang.lowercased().hasPrefix("zh") ? .zh : .en
+        Settings.current.language
     }
 
     /// The text in the CLI's language.
@@ -41,13 +40,13 @@ enum CLI {
 
     static func logger(_ label: String = "gridgov") -> Logger {
         var logger = Logger(label: label)
-        logger.logLevel = .init(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .error
+        logger.logLevel = Settings.current.logLevel ?? .error
         return logger
     }
 
     /// Runs `body` with a connected client, then shuts the pool down.
     static func withClient<T: Sendable>(url: String, logger: Logger, _ body: @Sendable @escaping (PostgresClient) async throws -> T) async throws -> T {
-        let client = PostgresClient(configuration: try DatabaseURL.configuration(url), backgroundLogger: logger)
+        let client = PostgresClient(configuration: try DatabaseURL.configuration(url, maximumConnections: Settings.current.poolSize), backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 await client.run()
@@ -70,7 +69,7 @@ enum CLI {
         return try await report {
             try await Caller.$operatorName.withValue(connection.operatorName) {
                 try await withClient(url: try connection.url, logger: logger) { client in
-                    try await body(GridService(db: Database(client: client, logger: logger), configuration: .fromEnvironment()))
+                    try await body(GridService(db: Database(client: client, logger: logger), configuration: Settings.current.service))
                 }
             }
         }

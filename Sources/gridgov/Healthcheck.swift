@@ -27,7 +27,7 @@ struct Healthcheck: AsyncParsableCommand {
 
     var target: String {
         if let url { return url }
-        let port = port ?? ProcessInfo.processInfo.environment["GRIDGOV_PORT"].flatMap(Int.init) ?? 8080
+        let port = port ?? Settings.current.port
         let bracketed = host.contains(":") ? "[\(host)]" : host
         return "http://\(bracketed):\(port)\(live ? "/healthz" : "/readyz")"
     }

@@ -17,12 +17,13 @@ struct Migrate: AsyncParsableCommand {
     }
 
     static func migrate(ownerURL: String?, directory: String?) async throws -> [String] {
-        let environment = ProcessInfo.processInfo.environment
-        guard let url = ownerURL ?? environment["GRIDGOV_OWNER_URL"] ?? environment["DATABASE_URL"] else {
+        let settings = Settings.current
+        guard let url = ownerURL ?? settings.ownerURL else {
             throw ValidationError("no owner database URL: set GRIDGOV_OWNER_URL or pass --owner-url")
         }
         let logger = CLI.logger()
-        let migrator = Migrator(directory: directory.map { URL(fileURLWithPath: $0) } ?? Migrator.defaultDirectory(), logger: logger)
+        let migrator = Migrator(
+            directory: directory.map { URL(fileURLWithPath: $0) } ?? Migrator.defaultDirectory(configured: settings.migrationsDirectory), logger: logger)
         return try await CLI.report {
             try await CLI.withClient(url: url, logger: logger) { client in try await migrator.migrate(client) }
         }

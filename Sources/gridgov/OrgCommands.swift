@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GridCore
 import GridService
-import GridStore
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import", abstract: "Load data into a district.", subcommands: [Org.self])

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GridCore
 import GridService
-import GridStore
 
 /// A list file's format, from `--format` or the file's extension.
 enum ListFormat: String, ExpressibleByArgument, CaseIterable {

@@ -32,8 +32,8 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("no-worker"), help: "Do not run the job worker (deadline lights, escalation) in this process.") var noWorker = false
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let level = Logger.Level(rawValue: environment["LOG_LEVEL"] ?? "") ?? .info
+        let environment = Settings.current
+        let level = environment.logLevel ?? .info
         LoggingSystem.bootstrap { label in
             var handler = JSONLogHandler(label: label)
             handler.logLevel = level
@@ -44,20 +44,20 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "gridgov")
         logger.logLevel = level
 
-        if migrate || environment["GRIDGOV_MIGRATE"] == "1" {
+        if migrate || environment.migrateOnStart {
             let applied = try await Migrate.migrate(ownerURL: nil, directory: nil)
             logger.info("migrations", metadata: ["applied": "\(applied.joined(separator: ","))"])
         }
         let settings = ServerSettings(
-            host: host ?? environment["GRIDGOV_HOST"] ?? "127.0.0.1",
-            port: port ?? environment["GRIDGOV_PORT"].flatMap(Int.init) ?? 8080,
-            maxBodyBytes: maxBodyBytes ?? environment["GRIDGOV_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20,
-            idleTimeout: environment["GRIDGOV_IDLE_SECONDS"].flatMap(Int.init).map { .seconds(max(1, $0)) } ?? ServerSettings().idleTimeout)
+            host: host ?? environment.host,
+            port: port ?? environment.port,
+            maxBodyBytes: maxBodyBytes ?? environment.maxBodyBytes,
+            idleTimeout: environment.idleSeconds.map { .seconds($0) } ?? ServerSettings().idleTimeout)
         let client = PostgresClient(
             configuration: try Self.poolConfiguration(try connection.url, environment: environment),
             eventLoopGroup: SpreadingEventLoopGroup(base: MultiThreadedEventLoopGroup.singleton), backgroundLogger: logger)
-        let waitLimit = Duration.seconds(environment["GRIDGOV_DB_WAIT_SECONDS"].flatMap(Int.init).map { max(1, $0) } ?? 10)
-        let service = GridService(db: Database(client: client, logger: logger, waitLimit: waitLimit), configuration: .fromEnvironment())
+        let waitLimit = Duration.seconds(environment.databaseWaitSeconds)
+        let service = GridService(db: Database(client: client, logger: logger, waitLimit: waitLimit), configuration: environment.service)
         var services: [any Service] = [client]
         if !noWorker { services.append(JobWorker(service: service, logger: logger)) }
         let app = try buildApplication(service: service, settings: settings, logger: logger, metrics: registry)
@@ -78,12 +78,12 @@ struct Serve: AsyncParsableCommand {
     /// while idle for half an hour instead (a fresh backend spends some 40 ms loading PostGIS and
     /// planning the hot statements again), and a statement timeout so that no statement outlives the
     /// request that waits for it by much.
-    static func poolConfiguration(_ url: String, environment: [String: String]) throws -> PostgresClient.Configuration {
-        var configuration = try DatabaseURL.configuration(url)
+    static func poolConfiguration(_ url: String, environment: Settings) throws -> PostgresClient.Configuration {
+        var configuration = try DatabaseURL.configuration(url, maximumConnections: environment.poolSize)
         configuration.options.minimumConnections = 0
         configuration.options.connectionIdleTimeout = .seconds(30 * 60)
         configuration.options.connectTimeout = .seconds(5)
-        let statementTimeout = environment["GRIDGOV_STATEMENT_TIMEOUT"] ?? "30s"
+        let statementTimeout = environment.statementTimeout
         configuration.options.additionalStartupParameters += [("statement_timeout", statementTimeout), ("idle_in_transaction_session_timeout", "60s")]
         return configuration
     }
@@ -106,8 +106,9 @@ struct Worker: AsyncParsableCommand {
             print("webhooks: \(deliveries.claimed) claimed, \(deliveries.done) done, \(deliveries.failed) failed, \(deliveries.postponed) postponed")
             return
         }
-        let client = PostgresClient(configuration: try DatabaseURL.configuration(try connection.url), backgroundLogger: logger)
-        let service = GridService(db: Database(client: client, logger: logger), configuration: .fromEnvironment())
+        let client = PostgresClient(
+            configuration: try DatabaseURL.configuration(try connection.url, maximumConnections: Settings.current.poolSize), backgroundLogger: logger)
+        let service = GridService(db: Database(client: client, logger: logger), configuration: Settings.current.service)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: client), .init(service: JobWorker(service: service, interval: .seconds(interval), logger: logger))],

@@ -1,7 +1,6 @@
 import ArgumentParser
 import GridCore
 import GridService
-import GridStore
 
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

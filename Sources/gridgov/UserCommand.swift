@@ -1,7 +1,6 @@
 import ArgumentParser
 import GridCore
 import GridService
-import GridStore
 
 extension Role: ExpressibleByArgument {}
 

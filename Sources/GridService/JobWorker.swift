@@ -1,5 +1,4 @@
 import Foundation
-import GridService
 import Logging
 import ServiceLifecycle
 

@@ -30,21 +30,126 @@ public enum CaseStore {
     /// The columns and joins `record` reads (public for the benchmark's pgbench ceiling, which sends the same SQL).
     public static let select = "SELECT \(columns) FROM cases c\n\(joins)"
 
+    /// The case row's select list, named: each column's place is its case's position, so a decoder
+    /// reads `row[.handleDue]`, never a number, and the list is written once (`columns`).
+    enum Column: Int, CaseIterable {
+        case id
+        case number
+        case state
+        case version
+        case source
+        case categoryId
+        case categoryCode
+        case categoryName
+        case grade
+        case description
+        case address
+        case lat
+        case lng
+        case gridId
+        case gridCode
+        case gridName
+        case gridPath
+        case reporterName
+        case reporterPhone
+        case reportedBy
+        case level
+        case leadDepartmentId
+        case leadDepartmentCode
+        case leadDepartmentName
+        case ruleSetNumber
+        case ruleKey
+        case routingBasis
+        case routeOverridden
+        case dispatchDue
+        case signDue
+        case handleDue
+        case checkDue
+        case suspendedAt
+        case mergedInto
+        case rating
+        case returnCount
+        case reworkCount
+        case extensionCount
+        case reportedAt
+        case filedAt
+        case dispatchedAt
+        case handledAt
+        case closedAt
+        case updatedAt
+        case assisting
+        case whistle
+        case warnAt
+        case redAt
+        case light
+        case taskDepartments
+        case deadlineProfile
+
+        /// The SQL expression of the column, over `cases c` and the `joins`.
+        var sql: String {
+            switch self {
+            case .id: "c.id"
+            case .number: "c.number"
+            case .state: "c.state"
+            case .version: "c.version"
+            case .source: "c.source"
+            case .categoryId: "c.category_id"
+            case .categoryCode: "cat.code"
+            case .categoryName: "cat.name"
+            case .grade: "c.grade"
+            case .description: "c.description"
+            case .address: "c.address"
+            case .lat: "ST_Y(c.location)"
+            case .lng: "ST_X(c.location)"
+            case .gridId: "c.grid_id"
+            case .gridCode: "g.code"
+            case .gridName: "g.name"
+            case .gridPath: "c.grid_path"
+            case .reporterName: "c.reporter_name"
+            case .reporterPhone: "c.reporter_phone"
+            case .reportedBy: "u.login"
+            case .level: "c.level"
+            case .leadDepartmentId: "c.lead_department_id"
+            case .leadDepartmentCode: "d.code"
+            case .leadDepartmentName: "d.name"
+            case .ruleSetNumber: "c.rule_set_number"
+            case .ruleKey: "c.rule_key"
+            case .routingBasis: "c.routing_basis"
+            case .routeOverridden: "c.route_overridden"
+            case .dispatchDue: "c.dispatch_due"
+            case .signDue: "c.sign_due"
+            case .handleDue: "c.handle_due"
+            case .checkDue: "c.check_due"
+            case .suspendedAt: "c.suspended_at"
+            case .mergedInto: "c.merged_into"
+            case .rating: "c.rating"
+            case .returnCount: "c.return_count"
+            case .reworkCount: "c.rework_count"
+            case .extensionCount: "c.extension_count"
+            case .reportedAt: "c.reported_at"
+            case .filedAt: "c.filed_at"
+            case .dispatchedAt: "c.dispatched_at"
+            case .handledAt: "c.handled_at"
+            case .closedAt: "c.closed_at"
+            case .updatedAt: "c.updated_at"
+            case .assisting: "coalesce(ARRAY(SELECT jsonb_array_elements_text(c.routing -> 'assisting')), '{}'::text[])"
+            case .whistle: "coalesce((c.routing ->> 'whistle')::boolean, false)"
+            case .warnAt: "c.warn_at"
+            case .redAt: "c.red_at"
+            case .light: "c.light"
+            case .taskDepartments:
+                "ARRAY(SELECT t.department_id FROM case_tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.state <> 'cancelled')"
+            case .deadlineProfile: "c.routing ->> 'deadlineProfile'"
+            }
+        }
+    }
+
     /// How many columns `columns` has (what a statement selects after them starts there).
-    static let columnCount = 51
+    static let columnCount = Column.allCases.count
 
     /// What `record` reads of a case `c`, and the joins that name what it points at.
-    static let columns = """
-        c.id, c.number, c.state, c.version, c.source, c.category_id, cat.code, cat.name, c.grade, c.description, c.address,
-               ST_Y(c.location), ST_X(c.location), c.grid_id, g.code, g.name, c.grid_path, c.reporter_name, c.reporter_phone, u.login,
-               c.level, c.lead_department_id, d.code, d.name, c.rule_set_number, c.rule_key, c.routing_basis, c.route_overridden,
-               c.dispatch_due, c.sign_due, c.handle_due, c.check_due, c.suspended_at, c.merged_into, c.rating,
-               c.return_count, c.rework_count, c.extension_count, c.reported_at, c.filed_at, c.dispatched_at, c.handled_at, c.closed_at,
-               c.updated_at, coalesce(ARRAY(SELECT jsonb_array_elements_text(c.routing -> 'assisting')), '{}'::text[]),
-               coalesce((c.routing ->> 'whistle')::boolean, false), c.warn_at, c.red_at, c.light,
-               ARRAY(SELECT t.department_id FROM case_tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.state <> 'cancelled'),
-               c.routing ->> 'deadlineProfile' AS deadline_profile
-        """
+    static let columns = Column.allCases.map(\.sql).joined(separator: ", ")
+
     static let joins = """
         JOIN org_units g ON g.tenant_id = c.tenant_id AND g.id = c.grid_id
         LEFT JOIN categories cat ON cat.tenant_id = c.tenant_id AND cat.id = c.category_id
@@ -54,27 +159,29 @@ public enum CaseStore {
 
     static func record(_ row: PostgresRow) throws -> CaseRecord {
         let r = row.makeRandomAccess()
-        func text(_ i: Int) throws -> String? { try r[i].decode(String?.self) }
-        func date(_ i: Int) throws -> Date? { try r[i].decode(Date?.self) }
-        let state = try r[2].decode(String.self), source = try r[4].decode(String.self), path = try r[16].decode(String.self)
-        let gridId = try r[13].decode(Int64.self)
+        func cell(_ column: Column) -> PostgresCell { r[column.rawValue] }
+        func value<T: PostgresDecodable>(_ column: Column, as type: T.Type = T.self) throws -> T { try cell(column).decode(T.self) }
+        let gridId: Int64 = try value(.gridId)
         return CaseRecord(
-            id: try r[0].decode(Int64.self), number: try r[1].decode(String.self), state: CaseState(rawValue: state) ?? .reported,
-            version: try r[3].decode(Int64.self), source: CaseSource(rawValue: source) ?? .gridWorker, categoryId: try r[5].decode(Int64?.self),
-            categoryCode: try text(6), categoryName: try text(7), grade: try text(8), description: try r[9].decode(String.self), address: try text(10),
-            lat: try r[11].decode(Double?.self), lng: try r[12].decode(Double?.self), gridId: gridId, gridCode: try r[14].decode(String.self),
-            gridName: try r[15].decode(String.self), gridPath: ScopePath(path) ?? .root(gridId), reporterName: try text(17),
-            reporterPhone: try text(18), reportedBy: try text(19), level: try text(20).flatMap(HandlingLevel.init),
-            leadDepartmentId: try r[21].decode(Int64?.self), leadDepartmentCode: try text(22), leadDepartmentName: try text(23),
-            ruleSetNumber: try r[24].decode(Int32?.self).map(Int.init), ruleKey: try text(25), routingBasis: try text(26),
-            routeOverridden: try r[27].decode(Bool.self), assisting: try r[44].decode([String].self), whistle: try r[45].decode(Bool.self),
-            deadlineProfile: try text(50), dispatchDue: try date(28), signDue: try date(29), handleDue: try date(30),
-            checkDue: try date(31), warnAt: try date(46), redAt: try date(47), light: TrafficLight(rawValue: try r[48].decode(String.self)) ?? .green,
-            taskDepartments: try r[49].decode([Int64].self),
-            suspendedAt: try date(32), mergedInto: try r[33].decode(Int64?.self), rating: try text(34).flatMap(CaseRating.init),
-            returnCount: Int(try r[35].decode(Int32.self)), reworkCount: Int(try r[36].decode(Int32.self)),
-            extensionCount: Int(try r[37].decode(Int32.self)), reportedAt: try r[38].decode(Date.self), filedAt: try date(39),
-            dispatchedAt: try date(40), handledAt: try date(41), closedAt: try date(42), updatedAt: try r[43].decode(Date.self))
+            id: try value(.id), number: try value(.number), state: CaseState(rawValue: try value(.state)) ?? .reported,
+            version: try value(.version), source: CaseSource(rawValue: try value(.source)) ?? .gridWorker, categoryId: try value(.categoryId),
+            categoryCode: try value(.categoryCode), categoryName: try value(.categoryName), grade: try value(.grade),
+            description: try value(.description), address: try value(.address), lat: try value(.lat), lng: try value(.lng), gridId: gridId,
+            gridCode: try value(.gridCode), gridName: try value(.gridName), gridPath: ScopePath(try value(.gridPath)) ?? .root(gridId),
+            reporterName: try value(.reporterName), reporterPhone: try value(.reporterPhone), reportedBy: try value(.reportedBy),
+            level: try value(.level, as: String?.self).flatMap(HandlingLevel.init), leadDepartmentId: try value(.leadDepartmentId),
+            leadDepartmentCode: try value(.leadDepartmentCode), leadDepartmentName: try value(.leadDepartmentName),
+            ruleSetNumber: try value(.ruleSetNumber, as: Int32?.self).map(Int.init), ruleKey: try value(.ruleKey),
+            routingBasis: try value(.routingBasis), routeOverridden: try value(.routeOverridden), assisting: try value(.assisting),
+            whistle: try value(.whistle), deadlineProfile: try value(.deadlineProfile), dispatchDue: try value(.dispatchDue),
+            signDue: try value(.signDue), handleDue: try value(.handleDue), checkDue: try value(.checkDue), warnAt: try value(.warnAt),
+            redAt: try value(.redAt), light: TrafficLight(rawValue: try value(.light)) ?? .green, taskDepartments: try value(.taskDepartments),
+            suspendedAt: try value(.suspendedAt), mergedInto: try value(.mergedInto),
+            rating: try value(.rating, as: String?.self).flatMap(CaseRating.init),
+            returnCount: Int(try value(.returnCount, as: Int32.self)), reworkCount: Int(try value(.reworkCount, as: Int32.self)),
+            extensionCount: Int(try value(.extensionCount, as: Int32.self)), reportedAt: try value(.reportedAt), filedAt: try value(.filedAt),
+            dispatchedAt: try value(.dispatchedAt), handledAt: try value(.handledAt), closedAt: try value(.closedAt),
+            updatedAt: try value(.updatedAt))
     }
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [CaseRecord] {

@@ -100,38 +100,13 @@ extension GridService {
     /// case the first request made; the same key with another body is refused.
     public func takeIn(_ caller: Caller, tenantId: Int64, _ raw: CaseIntake, idempotencyKey: String?) async throws -> CaseIntakeResult {
         let intake = try raw.validated()
-        if let key = idempotencyKey, !(1...200).contains(key.count) {
-            throw Errors.field(
-                "Idempotency-Key", .idempotencyBadKey, zh: "Idempotency-Key 长度应为 1–200，实际为 \(key.count)",
-                en: "an Idempotency-Key has 1–200 characters, got \(key.count)")
-        }
+        let key = try Self.intakeKey(idempotencyKey, of: caller)
         let userId = caller.principal?.userId
         let requestHash = Array(SHA256.hash(data: Data(CaseStore.canonicalJSON(intake).utf8)))
-        // A key counts for a signed-in user only (it is theirs); the operator's CLI has none.
-        let key = userId == nil ? nil : idempotencyKey
-        // A point is located before any transaction (the grid is named by code when there is none).
-        var located: OrgUnitRecord?
-        if let point = intake.point {
-            let chain = try await OrgUnitStore.locateChain(db, tenantId: tenantId, point)
-            guard let grid = chain.last else {
-                throw GridError(
-                    .caseOutsideDistrict,
-                    Text(
-                        zh: "上报位置 (\(point.lat), \(point.lng)) 不在本区任何网格内",
-                        en: "the reported point (\(point.lat), \(point.lng)) is not inside any grid of this district"))
-            }
-            if let code = intake.grid, !chain.contains(where: { $0.kind == .grid && $0.code == code }) {
-                throw GridError(
-                    .caseGridMismatch,
-                    Text(
-                        zh: "上报位置 (\(point.lat), \(point.lng)) 在网格 \(grid.code)，不在网格 \(code) 内",
-                        en: "the reported point (\(point.lat), \(point.lng)) lies in grid \(grid.code), not in grid \(code)"))
-            }
-            try caller.authorize(.caseReport, at: grid.path)
-            located = grid
-        }
-        // First what the case needs, read in one call and checked (or the answer of an earlier request
-        // under the key); then its number (a call of its own); then the case in a transaction of its own.
+        // First the point's grid (before any transaction), then what the case needs, read in one call
+        // and checked (or the answer of an earlier request under the key); then its number (a call of
+        // its own); then the case in a transaction of its own.
+        let located = try await locate(intake, caller, tenantId: tenantId)
         guard let context = try await CaseStore.intakeContext(db, tenantId: tenantId, userId: userId, key: key, categoryCode: intake.category)
         else { throw Errors.tenantNotFound("\(tenantId)") }
         let tenant = context.tenant
@@ -141,30 +116,15 @@ extension GridService {
             if let replayed = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash) { return replayed }
         }
         let grid: OrgUnitRecord
-        if let located {
-            grid = located
-        } else {
-            grid = try await db.withTenant(tenantId) { tx in try await Self.namedGrid(tx, code: intake.grid!) }
-            try caller.authorize(.caseReport, at: grid.path)
-        }
-        var categoryId: Int64?
-        var checked = intake
-        if let code = intake.category {
-            let item = try Self.item(context.categoryChain, code: code, grade: intake.grade)
-            categoryId = item.record.id
-            checked.grade = item.grade.key
-        }
+        if let located { grid = located } else { grid = try await namedGrid(intake, caller, tenantId: tenantId) }
+        let (checked, categoryId) = try Self.checkItem(intake, chain: context.categoryChain)
         let (calendar, router) = try await calendarAndRouter(tenantId, calendarVersion: context.calendarVersion, published: context.published)
         let now = Date()
-        let dispatchLimit = (router?.ruleSet.limits(profile: nil) ?? DeadlineProfile.builtIn.limits)[.dispatch]
-        var duplicates: [NearbyCase] = []
-        if let categoryId, let lat = intake.lat, let lng = intake.lng {
-            duplicates = try await CaseStore.nearbyOpen(
-                db, tenantId: tenantId, categoryId: categoryId, lat: lat, lng: lng, meters: tenant.settings.duplicateRadiusMeters,
-                since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), limit: Self.maxDuplicates)
+        let duplicates = try await nearbyDuplicates(checked, categoryId: categoryId, tenant: tenant, at: now)
+        let dispatchDue = (router?.ruleSet.limits(profile: nil) ?? DeadlineProfile.builtIn.limits)[.dispatch].map {
+            calendar.calendar.deadline(from: now, limit: $0)
         }
         let day = calendar.calendar.localDate(now)
-        let dispatchDue = dispatchLimit.map { calendar.calendar.deadline(from: now, limit: $0) }
         var number = try await CaseStore.takeNumber(db, tenantId: tenantId, tenantCode: tenant.code, day: day)
         do {
             for attempt in 1... {
@@ -172,24 +132,9 @@ extension GridService {
                     number: number, intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
                     dispatchDue: dispatchDue)
                 do {
-                    return try await db.withTenant(tenantId) { [duplicates] tx in
-                        let inserted = try await CaseStore.insert(
-                            tx, new, actor: caller.principal?.login ?? "cli",
-                            role: Self.reportingRole(caller, at: grid.path)?.rawValue,
-                            key: key.map { ($0, requestHash) })
-                        if key != nil, !inserted.claimed { throw IdempotencyRace() }
-                        let record = inserted.record
-                        var stages: [(clock: StageClock, calendarGap: Bool)] = []
-                        if let due = record.dispatchDue {
-                            stages.append(try await Self.startDispatchClock(tx, caseId: record.id, due: due, at: now, district: calendar))
-                        }
-                        if inserted.heard { try await Self.enqueueWebhooks(tx, record, event: "report", at: now) }
-                        // A new case has no tasks or supervision orders yet.
-                        let view = CaseView(
-                            record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
-                            orders: [], light: Self.light(of: record, at: now), stages: stages)
-                        return CaseIntakeResult(view: view, duplicates: Self.readable(duplicates, by: caller), replayed: false)
-                    }
+                    return try await insert(
+                        new, caller, tenantId: tenantId, key: key.map { ($0, requestHash) }, calendar: calendar, at: now,
+                        duplicates: duplicates)
                 } catch let error as GridError where error.code == .caseNumberInUse && attempt < Self.numberAttempts {
                     // The day's counter fell behind the numbers in use (a database crash): number the case again.
                     number = try await CaseStore.takeNumberPastUsed(db, tenantId: tenantId, tenantCode: tenant.code, day: day)
@@ -200,6 +145,89 @@ extension GridService {
             guard let key, let userId, let earlier = try await replay(caller, tenantId: tenantId, userId: userId, key: key, hash: requestHash)
             else { throw GridError(.dbRetry, Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request")) }
             return earlier
+        }
+    }
+
+    /// The request's idempotency key, when it counts: for a signed-in user only (it is theirs; the
+    /// operator's CLI has none), and 1–200 characters long.
+    static func intakeKey(_ key: String?, of caller: Caller) throws -> String? {
+        if let key, !(1...200).contains(key.count) {
+            throw Errors.field(
+                "Idempotency-Key", .idempotencyBadKey, zh: "Idempotency-Key 长度应为 1–200，实际为 \(key.count)",
+                en: "an Idempotency-Key has 1–200 characters, got \(key.count)")
+        }
+        return caller.principal?.userId == nil ? nil : key
+    }
+
+    /// The grid a reported point lies in, checked against the grid the report names and the caller's
+    /// right to report there; nil for a report by address (its grid is named by code).
+    func locate(_ intake: CaseIntake, _ caller: Caller, tenantId: Int64) async throws -> OrgUnitRecord? {
+        guard let point = intake.point else { return nil }
+        let chain = try await OrgUnitStore.locateChain(db, tenantId: tenantId, point)
+        guard let grid = chain.last else {
+            throw GridError(
+                .caseOutsideDistrict,
+                Text(
+                    zh: "上报位置 (\(point.lat), \(point.lng)) 不在本区任何网格内",
+                    en: "the reported point (\(point.lat), \(point.lng)) is not inside any grid of this district"))
+        }
+        if let code = intake.grid, !chain.contains(where: { $0.kind == .grid && $0.code == code }) {
+            throw GridError(
+                .caseGridMismatch,
+                Text(
+                    zh: "上报位置 (\(point.lat), \(point.lng)) 在网格 \(grid.code)，不在网格 \(code) 内",
+                    en: "the reported point (\(point.lat), \(point.lng)) lies in grid \(grid.code), not in grid \(code)"))
+        }
+        try caller.authorize(.caseReport, at: grid.path)
+        return grid
+    }
+
+    /// The grid a report by address names by its code, where the caller may report.
+    func namedGrid(_ intake: CaseIntake, _ caller: Caller, tenantId: Int64) async throws -> OrgUnitRecord {
+        let grid = try await db.withTenant(tenantId) { tx in try await Self.namedGrid(tx, code: intake.grid!) }
+        try caller.authorize(.caseReport, at: grid.path)
+        return grid
+    }
+
+    /// The intake with its item checked against the category chain and its grade settled (the
+    /// item's default when none was given), and the item's id; the intake as it is without a category.
+    static func checkItem(_ intake: CaseIntake, chain: [CategoryRecord]) throws -> (CaseIntake, Int64?) {
+        guard let code = intake.category else { return (intake, nil) }
+        let item = try Self.item(chain, code: code, grade: intake.grade)
+        var checked = intake
+        checked.grade = item.grade.key
+        return (checked, item.record.id)
+    }
+
+    /// Open cases of the same item near the point in the district's window, to suggest as duplicates.
+    func nearbyDuplicates(_ intake: CaseIntake, categoryId: Int64?, tenant: TenantRecord, at now: Date) async throws -> [NearbyCase] {
+        guard let categoryId, let lat = intake.lat, let lng = intake.lng else { return [] }
+        return try await CaseStore.nearbyOpen(
+            db, tenantId: tenant.id, categoryId: categoryId, lat: lat, lng: lng, meters: tenant.settings.duplicateRadiusMeters,
+            since: now.addingTimeInterval(-Double(tenant.settings.duplicateWindowHours) * 3600), limit: Self.maxDuplicates)
+    }
+
+    /// Writes the numbered case in one transaction: the case with its first event and the key's claim,
+    /// the filing clock, the webhooks; answers the case as the reporter sees it.
+    func insert(
+        _ new: NewCase, _ caller: Caller, tenantId: Int64, key: (key: String, requestHash: [UInt8])?, calendar: DistrictCalendar, at now: Date,
+        duplicates: [NearbyCase]
+    ) async throws -> CaseIntakeResult {
+        try await db.withTenant(tenantId) { tx in
+            let inserted = try await CaseStore.insert(
+                tx, new, actor: caller.principal?.login ?? "cli", role: Self.reportingRole(caller, at: new.gridPath)?.rawValue, key: key)
+            if key != nil, !inserted.claimed { throw IdempotencyRace() }
+            let record = inserted.record
+            var stages: [(clock: StageClock, calendarGap: Bool)] = []
+            if let due = record.dispatchDue {
+                stages.append(try await Self.startDispatchClock(tx, caseId: record.id, due: due, at: now, district: calendar))
+            }
+            if inserted.heard { try await Self.enqueueWebhooks(tx, record, event: "report", at: now) }
+            // A new case has no tasks or supervision orders yet.
+            let view = CaseView(
+                record: record, tasks: [], allowedActions: CaseWorkflow.actions(from: record.state, roles: Self.roles(caller, at: record)),
+                orders: [], light: Self.light(of: record, at: now), stages: stages)
+            return CaseIntakeResult(view: view, duplicates: Self.readable(duplicates, by: caller), replayed: false)
         }
     }
 

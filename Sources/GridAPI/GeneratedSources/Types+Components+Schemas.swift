@@ -1085,6 +1085,10 @@ extension Components {
             public var assistingDepartments: [Swift.String]
             /// - Remark: Generated from `#/components/schemas/Category/defaultLevel`.
             public var defaultLevel: Components.Schemas.HandlingLevel?
+            /// The filing and closing standards are still the national profile's template; the district should write its own (editing them clears this).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Category/standardsArePlaceholders`.
+            public var standardsArePlaceholders: Swift.Bool
             /// - Remark: Generated from `#/components/schemas/Category/path`.
             public var path: Swift.String
             /// - Remark: Generated from `#/components/schemas/Category/version`.
@@ -1105,6 +1109,7 @@ extension Components {
             ///   - leadDepartment:
             ///   - assistingDepartments:
             ///   - defaultLevel:
+            ///   - standardsArePlaceholders: The filing and closing standards are still the national profile's template; the district should write its own (editing them clears this).
             ///   - path:
             ///   - version:
             ///   - updatedAt:
@@ -1120,6 +1125,7 @@ extension Components {
                 leadDepartment: Swift.String? = nil,
                 assistingDepartments: [Swift.String],
                 defaultLevel: Components.Schemas.HandlingLevel? = nil,
+                standardsArePlaceholders: Swift.Bool,
                 path: Swift.String,
                 version: Swift.Int64,
                 updatedAt: Foundation.Date
@@ -1135,6 +1141,7 @@ extension Components {
                 self.leadDepartment = leadDepartment
                 self.assistingDepartments = assistingDepartments
                 self.defaultLevel = defaultLevel
+                self.standardsArePlaceholders = standardsArePlaceholders
                 self.path = path
                 self.version = version
                 self.updatedAt = updatedAt
@@ -1151,6 +1158,7 @@ extension Components {
                 case leadDepartment
                 case assistingDepartments
                 case defaultLevel
+                case standardsArePlaceholders
                 case path
                 case version
                 case updatedAt

@@ -250,6 +250,111 @@ $$;
 
 ALTER FUNCTION public.session_principal(p_tenant bigint, p_token_hash bytea) OWNER TO gridgov_owner;
 
+CREATE FUNCTION public.standard_component_codes(p_tenant bigint) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    actor CONSTANT text := 'migration 0022';
+    skipped record;
+    moved integer;
+BEGIN
+    CREATE TEMP TABLE code_moves ON COMMIT DROP AS
+    SELECT c.id, m.old_code, m.new_code, c.parent_id AS old_parent_id,
+           -- 工地 changes major class; an item a district put under a class of its own stays there.
+           CASE WHEN left(m.old_code, 3) <> left(m.new_code, 3) AND p.code = left(m.old_code, 3) THEN np.id ELSE c.parent_id END AS parent_id,
+           jsonb_build_object('id', c.id, 'code', c.code, 'parentCode', p.code, 'name', c.name, 'path', c.path) AS before
+    FROM (VALUES
+        ('C0108', 'C0110', '热力井盖'), ('C0109', 'C0111', '燃气井盖'), ('C0110', 'C0113', '消防设施'), ('C0111', 'C0118', '路灯'),
+        ('C0112', 'C0121', '报刊亭'), ('C0113', 'C0122', '电话亭'), ('C0114', 'C0126', '健身设施'), ('C0202', 'C0203', '公交站亭'),
+        ('C0203', 'C0205', '过街天桥'), ('C0204', 'C0209', '交通标志牌'), ('C0205', 'C0210', '交通信号灯'), ('C0206', 'C0211', '交通护栏'),
+        ('C0207', 'C0213', '路名牌'), ('C0302', 'C0305', '垃圾箱'), ('C0303', 'C0307', '广告牌匾'), ('C0403', 'C0405', '绿地'),
+        ('C0404', 'C0406', '雕塑'), ('C0405', 'C0407', '街头坐椅'), ('C0503', 'C0602', '工地'), ('C0601', 'C0699', '其他设施')
+    ) AS m(old_code, new_code, name)
+    JOIN categories c ON c.tenant_id = p_tenant AND c.code = m.old_code AND c.name = m.name AND c.kind = 'component'
+    LEFT JOIN categories p ON p.tenant_id = p_tenant AND p.id = c.parent_id
+    LEFT JOIN categories np ON np.tenant_id = p_tenant AND np.code = left(m.new_code, 3);
+
+    FOR skipped IN DELETE FROM code_moves WHERE parent_id IS NULL AND old_parent_id IS NOT NULL RETURNING old_code, new_code LOOP
+        RAISE NOTICE 'tenant %: % stays, the district has no class %', p_tenant, skipped.old_code, left(skipped.new_code, 3);
+    END LOOP;
+    -- Until nothing changes: leaving a move out keeps its old code taken.
+    LOOP
+        FOR skipped IN
+            DELETE FROM code_moves m USING categories c
+            WHERE c.tenant_id = p_tenant AND c.code = m.new_code AND c.id NOT IN (SELECT id FROM code_moves)
+            RETURNING m.old_code, m.new_code, c.name
+        LOOP
+            RAISE NOTICE 'tenant %: % stays, its standard code % is the district''s own item %', p_tenant, skipped.old_code, skipped.new_code, skipped.name;
+        END LOOP;
+        EXIT WHEN NOT FOUND;
+    END LOOP;
+
+    -- Codes are unique per district and items swap codes: every mover steps aside first.
+    UPDATE categories c SET code = 'recode-' || c.id FROM code_moves m WHERE c.tenant_id = p_tenant AND c.id = m.id;
+    UPDATE categories c SET code = m.new_code, parent_id = m.parent_id, version = c.version + 1, updated_at = now()
+    FROM code_moves m WHERE c.tenant_id = p_tenant AND c.id = m.id;
+    GET DIAGNOSTICS moved = ROW_COUNT;
+
+    WITH RECURSIVE tree AS (
+        SELECT id, id::text || '.' AS path FROM categories WHERE tenant_id = p_tenant AND parent_id IS NULL
+        UNION ALL
+        SELECT c.id, tree.path || c.id::text || '.' FROM categories c JOIN tree ON c.parent_id = tree.id
+        WHERE c.tenant_id = p_tenant
+    )
+    UPDATE categories c SET path = tree.path FROM tree
+    WHERE c.tenant_id = p_tenant AND c.id = tree.id AND c.path IS DISTINCT FROM tree.path;
+
+    INSERT INTO audit_log (tenant_id, actor, action, entity, entity_key, before, after)
+    SELECT p_tenant, actor, 'recode', 'category', c.code, m.before,
+           jsonb_build_object('id', c.id, 'code', c.code, 'parentCode', p.code, 'name', c.name, 'path', c.path)
+    FROM code_moves m
+    JOIN categories c ON c.tenant_id = p_tenant AND c.id = m.id
+    LEFT JOIN categories p ON p.tenant_id = p_tenant AND p.id = c.parent_id
+    ORDER BY m.new_code;
+
+    -- Routing names items by code (`rules[].when.categories`), in drafts and old versions too.
+    WITH map AS (SELECT coalesce(jsonb_object_agg(old_code, new_code), '{}') AS codes FROM code_moves),
+    rewritten AS (
+        SELECT s.id, s.number, s.document AS before,
+               jsonb_set(s.document, '{rules}', (
+                   SELECT jsonb_agg(
+                              CASE WHEN jsonb_typeof(r -> 'when' -> 'categories') = 'array' THEN
+                                  jsonb_set(r, '{when,categories}', (
+                                      SELECT jsonb_agg(coalesce(map.codes ->> x, x) ORDER BY i)
+                                      FROM jsonb_array_elements_text(r -> 'when' -> 'categories') WITH ORDINALITY AS e(x, i)))
+                              ELSE r END
+                              ORDER BY n)
+                   FROM jsonb_array_elements(s.document -> 'rules') WITH ORDINALITY AS q(r, n))) AS after
+        FROM rule_sets s, map
+        WHERE s.tenant_id = p_tenant AND jsonb_typeof(s.document -> 'rules') = 'array'
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements(s.document -> 'rules') r
+                      WHERE jsonb_typeof(r -> 'when' -> 'categories') = 'array'
+                        AND (r -> 'when' -> 'categories') ?| ARRAY(SELECT old_code FROM code_moves))
+    ),
+    updated AS (
+        UPDATE rule_sets s SET document = w.after, version = s.version + 1, updated_at = now()
+        FROM rewritten w WHERE s.tenant_id = p_tenant AND s.id = w.id
+        RETURNING s.id
+    )
+    INSERT INTO audit_log (tenant_id, actor, action, entity, entity_key, before, after)
+    SELECT p_tenant, actor, 'recode', 'ruleSet', w.number::text, w.before, w.after
+    FROM rewritten w JOIN updated u ON u.id = w.id
+    ORDER BY w.number;
+
+    UPDATE categories c SET placeholder_standards = true, version = c.version + 1, updated_at = now()
+    FROM ref_catalog_profiles r, jsonb_array_elements(r.document -> 'categories') e
+    WHERE r.name = 'national-standard' AND (e ->> 'placeholderStandards')::boolean
+      AND c.tenant_id = p_tenant AND NOT c.placeholder_standards AND c.code = e ->> 'code' AND c.name = e ->> 'name'
+      AND c.filing_standard IS NOT DISTINCT FROM e ->> 'filingStandard' AND c.closing_standard IS NOT DISTINCT FROM e ->> 'closingStandard';
+
+    DROP TABLE code_moves;
+    RETURN moved;
+END
+$$;
+
+ALTER FUNCTION public.standard_component_codes(p_tenant bigint) OWNER TO gridgov_owner;
+
 CREATE FUNCTION public.take_case_number(p_tenant bigint, p_day date) RETURNS integer
     LANGUAGE plpgsql
     AS $$
@@ -579,6 +684,7 @@ CREATE TABLE public.categories (
     version bigint DEFAULT 1 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    placeholder_standards boolean DEFAULT false NOT NULL,
     CONSTRAINT categories_check CHECK ((parent_id IS DISTINCT FROM id)),
     CONSTRAINT categories_closing_standard_check CHECK ((char_length(closing_standard) <= 2000)),
     CONSTRAINT categories_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$'::text)),
@@ -1556,6 +1662,8 @@ GRANT ALL ON FUNCTION public.resync_case_number(p_tenant bigint, p_day date, p_p
 
 REVOKE ALL ON FUNCTION public.session_principal(p_tenant bigint, p_token_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.session_principal(p_tenant bigint, p_token_hash bytea) TO gridgov_app;
+
+REVOKE ALL ON FUNCTION public.standard_component_codes(p_tenant bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION public.take_case_number(p_tenant bigint, p_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.take_case_number(p_tenant bigint, p_day date) TO gridgov_app;

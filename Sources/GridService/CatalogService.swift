@@ -80,13 +80,15 @@ extension GridService {
             )
         }
         let document = try CatalogPlanner.read(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))
-        return try await mergeCatalog(tx, document.categories, caller: caller, source: { "\(profile).categories[\($0)]" })
+        return try await mergeCatalog(tx, document.categories, caller: caller, source: { "\(profile).categories[\($0)]" }, fromProfile: true)
     }
 
-    static func mergeCatalog(_ tx: Tx, _ entries: [CategoryEntry], caller: Caller, source: (Int) -> String) async throws -> CatalogImportSummary {
+    static func mergeCatalog(
+        _ tx: Tx, _ entries: [CategoryEntry], caller: Caller, source: (Int) -> String, fromProfile: Bool = false
+    ) async throws -> CatalogImportSummary {
         let existing = try await CatalogStore.all(tx).map(\.entry)
         let departments = Set(try await DepartmentStore.codes(tx))
-        let plan = try CatalogPlanner.plan(entries, existing: existing, departmentCodes: departments, source: source)
+        let plan = try CatalogPlanner.plan(entries, existing: existing, departmentCodes: departments, source: source, fromProfile: fromProfile)
         try await CatalogStore.upsert(tx, plan.upserts)
         let before = Dictionary(existing.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         let changes = try plan.upserts.map { entry in

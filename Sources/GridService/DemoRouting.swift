@@ -18,11 +18,12 @@ extension GridService {
             DutyEntry(categoryCode: "E05", areaCode: division, department: "CGW"),
             DutyEntry(categoryCode: "E0505", areaCode: division, department: "GAFJ", note: "《道路交通安全法》"),
             DutyEntry(categoryCode: "C01", areaCode: division, department: "SWJ"),
-            DutyEntry(categoryCode: "C0111", areaCode: division, department: "CGW"),
+            DutyEntry(categoryCode: "C0118", areaCode: division, department: "CGW"),
             DutyEntry(categoryCode: "C02", areaCode: division, department: "JTW"),
             DutyEntry(categoryCode: "C03", areaCode: division, department: "CGW"),
             DutyEntry(categoryCode: "C04", areaCode: division, department: "YLLHJ"),
             DutyEntry(categoryCode: "C05", areaCode: division, department: "ZJW"),
+            DutyEntry(categoryCode: "C0602", areaCode: division, department: "ZJW"),
         ]
     }
 

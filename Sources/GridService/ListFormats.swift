@@ -19,6 +19,7 @@ public enum ListFormats {
         CSVColumn(key: "leadDepartment", names: ["leadDepartment", "主办部门", "责任部门"], required: false),
         CSVColumn(key: "assistingDepartments", names: ["assistingDepartments", "协办部门"], required: false),
         CSVColumn(key: "defaultLevel", names: ["defaultLevel", "处置层级", "默认层级"], required: false),
+        CSVColumn(key: "placeholderStandards", names: ["placeholderStandards", "标准待定"], required: false),
     ]
 
     static let kindNames: [String: CategoryKind] = ["事件": .event, "部件": .component, "事项": .matter]
@@ -48,10 +49,20 @@ public enum ListFormats {
             }
             var isPublic = false
             if let text = columns.value("public", in: row) {
-                switch text.lowercased() {
-                case "true", "yes", "y", "1", "是": isPublic = true
-                case "false", "no", "n", "0", "否": isPublic = false
-                default: fail("public", .fieldType, "“公开”应为 是/否，实际为“\(text)”", "public must be true/false (是/否), got '\(text)'")
+                if let value = yesNo(text) {
+                    isPublic = value
+                } else {
+                    fail("public", .fieldType, "“公开”应为 是/否，实际为“\(text)”", "public must be true/false (是/否), got '\(text)'")
+                }
+            }
+            var placeholders = false
+            if let text = columns.value("placeholderStandards", in: row) {
+                if let value = yesNo(text) {
+                    placeholders = value
+                } else {
+                    fail(
+                        "placeholderStandards", .fieldType, "“标准待定”应为 是/否，实际为“\(text)”",
+                        "placeholderStandards must be true/false (是/否), got '\(text)'")
                 }
             }
             var level: HandlingLevel?
@@ -77,12 +88,22 @@ public enum ListFormats {
                     code: code, parentCode: columns.value("parentCode", in: row), name: name, kind: kind, isPublic: isPublic,
                     filingStandard: columns.value("filingStandard", in: row), closingStandard: columns.value("closingStandard", in: row),
                     grades: grades, leadDepartment: columns.value("leadDepartment", in: row),
-                    assistingDepartments: list(columns.value("assistingDepartments", in: row)), defaultLevel: level))
+                    assistingDepartments: list(columns.value("assistingDepartments", in: row)), defaultLevel: level,
+                    placeholderStandards: placeholders))
             sources.append(at)
             if errors.count >= OrgPlanner.maxErrors { break }
         }
         if !errors.isEmpty { throw GridError.invalid(Array(errors.prefix(OrgPlanner.maxErrors))) }
         return (entries, sources)
+    }
+
+    /// A yes/no cell in English or Chinese; nil for anything else.
+    static func yesNo(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "y", "1", "是": true
+        case "false", "no", "n", "0", "否": false
+        default: nil
+        }
     }
 
     /// A grade cell part: `key:名称:amount unit`, e.g. `general:一般:7 workDays` or `urgent:紧急:4工作小时`.
@@ -129,6 +150,7 @@ public enum ListFormats {
                 e.code, e.parentCode ?? "", e.name, chinese(e.kind), e.isPublic ? "是" : "否", e.filingStandard ?? "", e.closingStandard ?? "",
                 e.grades.map { "\($0.key):\($0.name):\($0.limit.amount)\(chinese($0.limit.unit))" }.joined(separator: "；"),
                 e.leadDepartment ?? "", e.assistingDepartments.joined(separator: "、"), e.defaultLevel?.label.zh ?? "",
+                e.placeholderStandards ? "是" : "",
             ]
         }
         return CSVTable.render(header: catalogColumns.map(chineseHeader), rows: rows)

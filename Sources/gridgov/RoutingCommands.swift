@@ -71,7 +71,8 @@ struct CatalogCommand: AsyncParsableCommand {
             discussion: """
                 CSV columns (English or Chinese): code/编码, parentCode/上级编码, name/名称, kind/类型 (event 事件 | component 部件 | matter 事项),
                 public/公开, filingStandard/立案标准, closingStandard/结案标准, grades/等级时限 (e.g. "general:一般:7 workDays; urgent:紧急:4工作小时"),
-                leadDepartment/主办部门, assistingDepartments/协办部门 (separated by ;), defaultLevel/处置层级 (community | street | district).
+                leadDepartment/主办部门, assistingDepartments/协办部门 (separated by ;), defaultLevel/处置层级 (community | street | district),
+                placeholderStandards/标准待定 (exported; an item keeps it while its standards are unchanged).
                 """)
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Tenant code.") var tenant: String
@@ -99,7 +100,9 @@ struct CatalogCommand: AsyncParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write the problem list as CSV (with BOM, for Excel/WPS) or JSON.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write the problem list as CSV (with BOM, for Excel/WPS) or JSON.",
+            discussion: "Items whose filing and closing standards are still the national profile's template are marked 标准待定 (placeholderStandards).")
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Tenant code.") var tenant: String
         @Option(help: "csv or json.") var format: ListFormat = .csv

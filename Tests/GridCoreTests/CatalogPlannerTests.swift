@@ -487,4 +487,29 @@ import Testing
         #expect(plan.upserts.map(\.code) == ["SR0103"])
         #expect(plan.inserted == 1 && plan.updated == 0 && plan.unchanged == 1)
     }
+
+    // MARK: placeholder standards
+
+    @Test func onlyAProfileMarksStandardsAsPlaceholders() throws {
+        var marked = Self.existing[2]
+        marked.placeholderStandards = true
+        let stored = Self.existing.filter { $0.code != marked.code } + [marked]
+
+        var unmarked = marked
+        unmarked.placeholderStandards = false
+        let same = try CatalogPlanner.plan([unmarked], existing: stored, departmentCodes: Self.departments)
+        #expect(same.upserts.isEmpty && same.unchanged == 1, "the same standards keep the stored mark")
+
+        var edited = unmarked
+        edited.closingStandard = "垃圾清运完毕，地面无残留"
+        let written = try CatalogPlanner.plan([edited], existing: stored, departmentCodes: Self.departments)
+        #expect(written.upserts.map(\.placeholderStandards) == [false], "new standards clear the mark")
+
+        var own = Self.item("SR0199", "自定事项", under: "SR01")
+        own.placeholderStandards = true
+        let imported = try CatalogPlanner.plan([own], existing: Self.existing, departmentCodes: Self.departments)
+        #expect(imported.upserts.map(\.placeholderStandards) == [false], "a district's own document cannot set it")
+        let profile = try CatalogPlanner.plan([own], existing: Self.existing, departmentCodes: Self.departments, fromProfile: true)
+        #expect(profile.upserts.map(\.placeholderStandards) == [true])
+    }
 }

@@ -56,6 +56,11 @@ extension API {
                 #expect(grades.map { $0["key"] as? String } == ["urgent", "general"])
                 #expect((grades[0]["limit"] as? [String: Any])?["unit"] as? String == "workHours")
 
+                #expect(body["standardsArePlaceholders"] as? Bool == false)
+                let lamp = try await api.get("/v1/catalog/categories/C0118", token: token).json()
+                #expect(lamp["name"] as? String == "路灯")
+                #expect(lamp["standardsArePlaceholders"] as? Bool == true, "the template standards of a component item are marked")
+
                 let children = try await api.get("/v1/catalog/categories?parent=C01&limit=3", token: token)
                 #expect(children.status == .ok, "\(children.text)")
                 let page = try children.json()

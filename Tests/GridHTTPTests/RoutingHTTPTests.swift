@@ -228,7 +228,7 @@ import Testing
                 #expect(((withoutWords["tried"] as? [[String: Any]])?.last?["misses"] as? [[String: Any]])?.map { $0["condition"] as? String } == ["keywords"])
 
                 // No duty row and no item lead: the street that owns the location.
-                let lamp = try await explain(api, admin, ["category": "C0111", "grade": "general", "lat": street2Point.lat, "lng": street2Point.lng])
+                let lamp = try await explain(api, admin, ["category": "C0118", "grade": "general", "lat": street2Point.lat, "lng": street2Point.lng])
                 #expect(try lamp.json()["basis"] as? String == "territorial", "\(lamp.text)")
                 #expect((try lamp.json()["lead"] as? [String: Any])?["code"] as? String == d.street2)
 
@@ -293,7 +293,7 @@ import Testing
                     C0101,urgent,gridWorker,\(p1.lat),\(p1.lng),,\(Self.mondayMorning),manhole-urgent,SWJ,district
                     E0102,general,hotline,\(p2.lat),\(p2.lng),,,garbage-hotline,@territorial,street
                     E0101,general,gridWorker,\(p2.lat),\(p2.lng),违建,,street2-buildings,ZJW,
-                    C0111,general,,\(p1.lat),\(p1.lng),,,territorial,@territorial,street
+                    C0118,general,,\(p1.lat),\(p1.lng),,,territorial,@territorial,street
                     C0101,general,gridWorker,\(p1.lat),\(p1.lng),,,manhole-urgent,SWJ,district
                     E9999,,,\(p1.lat),\(p1.lng),,,,,
                     """

@@ -1488,6 +1488,10 @@ extension Components {
             public var assistingDepartments: [Swift.String]
             /// - Remark: Generated from `#/components/schemas/Category/defaultLevel`.
             public var defaultLevel: Components.Schemas.HandlingLevel?
+            /// The filing and closing standards are still the national profile's template; the district should write its own (editing them clears this).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Category/standardsArePlaceholders`.
+            public var standardsArePlaceholders: Swift.Bool
             /// - Remark: Generated from `#/components/schemas/Category/path`.
             public var path: Swift.String
             /// - Remark: Generated from `#/components/schemas/Category/version`.
@@ -1508,6 +1512,7 @@ extension Components {
             ///   - leadDepartment:
             ///   - assistingDepartments:
             ///   - defaultLevel:
+            ///   - standardsArePlaceholders: The filing and closing standards are still the national profile's template; the district should write its own (editing them clears this).
             ///   - path:
             ///   - version:
             ///   - updatedAt:
@@ -1523,6 +1528,7 @@ extension Components {
                 leadDepartment: Swift.String? = nil,
                 assistingDepartments: [Swift.String],
                 defaultLevel: Components.Schemas.HandlingLevel? = nil,
+                standardsArePlaceholders: Swift.Bool,
                 path: Swift.String,
                 version: Swift.Int64,
                 updatedAt: Foundation.Date
@@ -1538,6 +1544,7 @@ extension Components {
                 self.leadDepartment = leadDepartment
                 self.assistingDepartments = assistingDepartments
                 self.defaultLevel = defaultLevel
+                self.standardsArePlaceholders = standardsArePlaceholders
                 self.path = path
                 self.version = version
                 self.updatedAt = updatedAt
@@ -1554,6 +1561,7 @@ extension Components {
                 case leadDepartment
                 case assistingDepartments
                 case defaultLevel
+                case standardsArePlaceholders
                 case path
                 case version
                 case updatedAt

@@ -84,7 +84,9 @@ extension TimeLimit {
 
 /// One node of a district's problem list (问题清单) as it is imported, exported and stored:
 /// classes and sub-classes carry a name; items (the leaves) carry standards, grades with time
-/// limits, departments, a default level and whether residents may report them.
+/// limits, departments, a default level and whether residents may report them. An item loaded
+/// from a national profile whose standards are only a template says so (`placeholderStandards`)
+/// until the district writes its own.
 public struct CategoryEntry: Sendable, Equatable, Codable {
     public var code: String
     public var parentCode: String?
@@ -97,11 +99,12 @@ public struct CategoryEntry: Sendable, Equatable, Codable {
     public var leadDepartment: String?
     public var assistingDepartments: [String]
     public var defaultLevel: HandlingLevel?
+    public var placeholderStandards: Bool
 
     public init(
         code: String, parentCode: String? = nil, name: String, kind: CategoryKind, isPublic: Bool = false,
         filingStandard: String? = nil, closingStandard: String? = nil, grades: [Grade] = [], leadDepartment: String? = nil,
-        assistingDepartments: [String] = [], defaultLevel: HandlingLevel? = nil
+        assistingDepartments: [String] = [], defaultLevel: HandlingLevel? = nil, placeholderStandards: Bool = false
     ) {
         self.code = code
         self.parentCode = parentCode
@@ -114,10 +117,12 @@ public struct CategoryEntry: Sendable, Equatable, Codable {
         self.leadDepartment = leadDepartment
         self.assistingDepartments = assistingDepartments
         self.defaultLevel = defaultLevel
+        self.placeholderStandards = placeholderStandards
     }
 
     enum CodingKeys: String, CodingKey {
         case code, parentCode, name, kind, filingStandard, closingStandard, grades, leadDepartment, assistingDepartments, defaultLevel
+        case placeholderStandards
         case isPublic = "public"
     }
 
@@ -134,6 +139,7 @@ public struct CategoryEntry: Sendable, Equatable, Codable {
         try c.encodeIfPresent(leadDepartment, forKey: .leadDepartment)
         if !assistingDepartments.isEmpty { try c.encode(assistingDepartments, forKey: .assistingDepartments) }
         try c.encodeIfPresent(defaultLevel, forKey: .defaultLevel)
+        if placeholderStandards { try c.encode(true, forKey: .placeholderStandards) }
     }
 
     /// The grade by key, or the item's default grade when none is named.

@@ -7,7 +7,7 @@ public enum CatalogPlanner {
     static let maxStandardLength = 2000
     static let entryKeys: Set<String> = [
         "code", "parentCode", "name", "kind", "public", "filingStandard", "closingStandard", "grades", "leadDepartment",
-        "assistingDepartments", "defaultLevel",
+        "assistingDepartments", "defaultLevel", "placeholderStandards", "localExtension",
     ]
 
     /// The entries of a `{"categories": [...]}` document.
@@ -43,6 +43,9 @@ public enum CatalogPlanner {
         let lead = r.string("leadDepartment", maxLength: 32)
         let assisting = r.strings("assistingDepartments", maxLength: 32) ?? []
         let level = r.enumValue("defaultLevel", HandlingLevel.self)
+        let placeholders = r.bool("placeholderStandards") ?? false
+        // A profile marks the codes that are not the standard's own; nothing is kept of it.
+        _ = r.bool("localExtension")
         var grades: [Grade] = []
         switch value["grades"] {
         case nil, .null?: break
@@ -66,7 +69,18 @@ public enum CatalogPlanner {
         guard r.errors.isEmpty, let code, let name, let kind else { return nil }
         return CategoryEntry(
             code: code, parentCode: parentCode, name: name, kind: kind, isPublic: isPublic, filingStandard: filing,
-            closingStandard: closing, grades: grades, leadDepartment: lead, assistingDepartments: assisting, defaultLevel: level)
+            closingStandard: closing, grades: grades, leadDepartment: lead, assistingDepartments: assisting, defaultLevel: level,
+            placeholderStandards: placeholders)
+    }
+
+    /// `entry` of a district's own document, marked as placeholder standards only while they are
+    /// the ones stored under the mark.
+    static func keepingStoredMark(_ entry: CategoryEntry, _ stored: CategoryEntry?) -> CategoryEntry {
+        var entry = entry
+        entry.placeholderStandards =
+            stored?.placeholderStandards == true && stored?.filingStandard == entry.filingStandard
+            && stored?.closingStandard == entry.closingStandard
+        return entry
     }
 
     /// What an import will do: the entries to write, parents before children.
@@ -79,10 +93,16 @@ public enum CatalogPlanner {
 
     /// Checks `entries` merged over `existing` (by code): codes, parents, cycles, grades and
     /// departments. Entries equal to what is stored are left out of the plan.
+    ///
+    /// Only a national profile (`fromProfile`) says which standards are placeholders. A district's
+    /// own document cannot: its entry keeps the stored mark while its standards stay as they are,
+    /// and loses it when they change, so editing the standards is what clears it.
     public static func plan(
         _ entries: [CategoryEntry], existing: [CategoryEntry], departmentCodes: Set<String>,
-        source: (Int) -> String = { "categories[\($0)]" }
+        source: (Int) -> String = { "categories[\($0)]" }, fromProfile: Bool = false
     ) throws(GridError) -> Plan {
+        let stored = Dictionary(existing.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let entries = fromProfile ? entries : entries.map { keepingStoredMark($0, stored[$0.code]) }
         var errors: [FieldError] = []
         var merged: [String: CategoryEntry] = Dictionary(existing.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var firstIndex: [String: Int] = [:]
@@ -192,7 +212,6 @@ public enum CatalogPlanner {
         }
         if !errors.isEmpty { throw GridError.invalid(Array(errors.prefix(OrgPlanner.maxErrors))) }
 
-        let stored = Dictionary(existing.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var changed = entries.filter { stored[$0.code] != $0 }
         let depth: (CategoryEntry) -> Int = { entry in
             var d = 0, current = entry.parentCode

@@ -2,82 +2,6 @@ import Foundation
 import GridCore
 import GridStore
 
-/// What a workflow action may carry; the workflow table says which fields an action needs.
-public struct CaseActionInput: Sendable, Equatable, Codable {
-    public var reason: String?
-    public var note: String?
-    public var extensionLimit: TimeLimit?
-    public var rating: CaseRating?
-    /// The id of the case this one merges into.
-    public var mergeInto: Int64?
-    /// Filing: the item (when the report came without one or is reclassified) and its grade.
-    public var category: String?
-    public var grade: String?
-    /// Dispatch: a department other than the one routing proposed (an override, counted).
-    public var department: String?
-    /// Closing: how it ended for whoever raised it (`reason` is the explanation), the planned date
-    /// of an explanation, whom it was referred to, and the reply given to the reporter.
-    public var outcome: DemandOutcome?
-    public var plannedDate: String?
-    public var referredTo: String?
-    public var reply: ReporterReply?
-
-    public static let maxText = 2000
-
-    public init(
-        reason: String? = nil, note: String? = nil, extensionLimit: TimeLimit? = nil, rating: CaseRating? = nil, mergeInto: Int64? = nil,
-        category: String? = nil, grade: String? = nil, department: String? = nil, outcome: DemandOutcome? = nil, plannedDate: String? = nil,
-        referredTo: String? = nil, reply: ReporterReply? = nil
-    ) {
-        self.outcome = outcome
-        self.plannedDate = plannedDate
-        self.referredTo = referredTo
-        self.reply = reply
-        self.reason = reason
-        self.note = note
-        self.extensionLimit = extensionLimit
-        self.rating = rating
-        self.mergeInto = mergeInto
-        self.category = category
-        self.grade = grade
-        self.department = department
-    }
-
-    /// The fields given (non-empty), for the workflow table's check.
-    public var fields: Set<CaseField> {
-        var given: Set<CaseField> = []
-        if reason?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == false { given.insert(.reason) }
-        if note?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == false { given.insert(.note) }
-        if extensionLimit != nil { given.insert(.extensionLimit) }
-        if rating != nil { given.insert(.rating) }
-        if mergeInto != nil { given.insert(.mergeInto) }
-        return given
-    }
-
-    func validate() throws {
-        var errors: [FieldError] = []
-        for (field, value) in [("reason", reason), ("note", note)] {
-            if let value, value.count > Self.maxText {
-                errors.append(
-                    FieldError(
-                        field, .fieldTooLong,
-                        Text(
-                            zh: "\(field) 最多 \(Self.maxText) 个字符，实际 \(value.count) 个",
-                            en: "\(field) is at most \(Self.maxText) characters, got \(value.count)")))
-            }
-        }
-        if let limit = extensionLimit, !(1...TimeLimit.maxAmount).contains(limit.amount) {
-            errors.append(
-                FieldError(
-                    "extensionLimit.amount", .fieldOutOfRange,
-                    Text(
-                        zh: "延期时长应在 1–\(TimeLimit.maxAmount) 之间，实际为 \(limit.amount)", en: "an extension is 1–\(TimeLimit.maxAmount) long, got \(limit.amount)"))
-            )
-        }
-        guard errors.isEmpty else { throw GridError.invalid(errors) }
-    }
-}
-
 extension GridService {
     /// Takes one workflow action on a case: the workflow table decides whether the state and the
     /// caller's roles at this case allow it and what it needs; the action's effects (routing at
@@ -182,109 +106,69 @@ extension GridService {
             }.map(\.role))
     }
 
+    /// The action's effects: the facts it needs are read, GridCore plans the case after it and what
+    /// else happens (`CaseActionEffects`, `HandlingWatch`), and the plan is carried out here, in the
+    /// action's transaction; then the stage clocks follow the state and the people concerned are told.
     func apply(_ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, by caller: Caller, _ tx: Tx) async throws {
         let now = Date()
         let district = try await calendarCache.calendar(tx)
-        try await applyEffects(action, input, to: &next, from: record, by: caller, at: now, calendar: district.calendar, tx)
-        try await Self.watchDeadline(&next, from: record, at: now, district: district, tx)
+        let facts = try await gather(CaseActionEffects.needs(action), for: action, input, record, by: caller, at: now, tx)
+        let (planned, effects) = try CaseActionEffects.plan(
+            action, input, case: record, to: next.state, facts: facts, at: now, calendar: district.calendar)
+        let (watched, jobs) = HandlingWatch.plan(
+            planned, from: record, at: now, calendar: district.calendar, thresholds: district.document.trafficLight ?? .init())
+        next = watched
+        try await perform(effects + jobs, on: next, by: caller, at: now, tx)
         try await syncClocks(&next, from: record, action: action, at: now, district: district, tx)
         try await Self.tellOfAction(tx, action, next, from: record, calendar: district.calendar)
     }
 
-    /// Keeps the light times and the jobs that fire them in step with the handling deadline: when
-    /// the clock starts, stops or the deadline moves, pending jobs are cancelled and new ones
-    /// planned for the thresholds still ahead.
-    static func watchDeadline(_ next: inout CaseRecord, from record: CaseRecord, at now: Date, district: DistrictCalendar, _ tx: Tx) async throws {
-        let running = HandlingClock.runs(in: next.state) && next.handleDue != nil
-        // A resumption moves the light times itself (the clock stood still in between); otherwise a new
-        // or moved deadline places them at the calendar's thresholds of the span from dispatch.
-        let placed = next.warnAt != nil && (next.warnAt != record.warnAt || next.redAt != record.redAt)
-        if running, !placed, let due = next.handleDue, due != record.handleDue || next.dispatchedAt != record.dispatchedAt || next.warnAt == nil {
-            let times = district.calendar.lightTimes(start: next.dispatchedAt ?? now, due: due, thresholds: district.document.trafficLight ?? .init())
-            next.warnAt = times.yellow
-            next.redAt = times.red
+    /// Reads what `needs` names, checking it as it goes (an unknown department, a case not filed).
+    func gather(
+        _ needs: Set<CaseActionNeed>, for action: CaseAction, _ input: CaseActionInput, _ record: CaseRecord, by caller: Caller, at now: Date,
+        _ tx: Tx
+    ) async throws -> CaseActionFacts {
+        var facts = CaseActionFacts()
+        for need in needs {
+            switch need {
+            case .filing:
+                facts.filing = try await filingDecision(record, input, at: now, tx)
+            case .dispatch:
+                // Reopening goes back to the same department.
+                facts.dispatch = try await dispatchPlan(record, department: action == .reopen ? nil : input.department, tx)
+            case .askedExtension:
+                guard let text = try await CaseStore.lastPayload(tx, caseId: record.id, action: CaseAction.requestExtension.rawValue),
+                    let asked = try JSONDecoder().decode(CaseActionInput.self, from: Data(text.utf8)).extensionLimit
+                else { throw GridError(.caseExtensionMissing, Text(zh: "找不到延期申请", en: "the extension request is missing")) }
+                facts.askedExtension = asked
+            case .checkLimit:
+                facts.checkLimit = try await routedLimits(record, tx)[.check] ?? DeadlineProfile.builtIn.limits[.check]!
+            case .mergeTarget:
+                facts.mergeTarget = try await mergeTarget(record, into: input.mergeInto, by: caller, tx)
+            }
         }
-        if running, let warn = next.warnAt, let red = next.redAt, next.warnAt != record.warnAt || next.redAt != record.redAt {
-            next.light = now >= red ? .red : now >= warn ? .yellow : .green
-        }
-        let wasRunning = HandlingClock.runs(in: record.state) && record.handleDue != nil
-        guard running != wasRunning || next.warnAt != record.warnAt || next.redAt != record.redAt else { return }
-        try await JobStore.cancelCaseJobs(tx, caseId: next.id)
-        guard running else { return }
-        if let warn = next.warnAt, warn > now, next.light == .green { try await JobStore.schedule(tx, .caseYellow, caseId: next.id, at: warn) }
-        if let red = next.redAt, red > now, next.light != .red { try await JobStore.schedule(tx, .caseRed, caseId: next.id, at: red) }
+        return facts
     }
 
-    func applyEffects(
-        _ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, by caller: Caller,
-        at now: Date, calendar: WorkCalendar, _ tx: Tx
-    ) async throws {
-        switch action {
-        case .file:
-            try await file(&next, input, at: now, tx)
-        case .dispatch:
-            try await dispatch(&next, input, at: now, calendar: calendar, tx)
-        case .sign:
-            try await CaseStore.setLeadTask(tx, caseId: record.id, state: .signed)
-        case .returnCase:
-            next.returnCount += 1
-            try await CaseStore.setLeadTask(tx, caseId: record.id, state: .returned)
-        case .approveExtension:
-            guard let text = try await CaseStore.lastPayload(tx, caseId: record.id, action: CaseAction.requestExtension.rawValue),
-                let asked = try JSONDecoder().decode(CaseActionInput.self, from: Data(text.utf8)).extensionLimit
-            else { throw GridError(.caseExtensionMissing, Text(zh: "找不到延期申请", en: "the extension request is missing")) }
-            next.handleDue = calendar.deadline(from: record.handleDue ?? now, limit: asked)
-            next.extensionCount += 1
-        case .approveSuspension:
-            next.suspendedAt = now
-        case .resume:
-            // The clock stopped while suspended: the work time that was left to the deadline and to
-            // each light is counted again from now (a light already passed stays where it was).
-            if let since = record.suspendedAt {
-                func moved(_ moment: Date?) -> Date? {
-                    moment.map { $0 > since ? calendar.addingWorkSeconds(calendar.workSeconds(from: since, to: $0), to: now) : $0 }
-                }
-                next.handleDue = moved(record.handleDue)
-                next.warnAt = moved(record.warnAt)
-                next.redAt = moved(record.redAt)
+    /// Carries out the planned effects, in order.
+    func perform(_ effects: [CaseEffect], on next: CaseRecord, by caller: Caller, at now: Date, _ tx: Tx) async throws {
+        for effect in effects {
+            switch effect {
+            case .setLeadTask(let state):
+                try await CaseStore.setLeadTask(tx, caseId: next.id, state: state)
+            case .dispatchTasks(let lead, let assisting):
+                try await CaseStore.dispatchTasks(tx, caseId: next.id, lead: lead, assisting: assisting)
+            case .resolveOrders:
+                try await EscalationStore.resolveOrders(tx, caseId: next.id)
+            case .recordClosing(let closing):
+                try await OutcomeStore.record(tx, caseId: next.id, closing, at: now, by: caller.principal?.userId)
+            case .tellReporterOfMerge(let target):
+                try await tellReporterOfMerge(next, into: target, tx)
+            case .cancelHandlingJobs:
+                try await JobStore.cancelCaseJobs(tx, caseId: next.id)
+            case .scheduleJob(let kind, let at):
+                try await JobStore.schedule(tx, kind, caseId: next.id, at: at)
             }
-            next.suspendedAt = nil
-        case .reportHandled, .handleLocally, .selfHandle:
-            next.handledAt = now
-            if action == .reportHandled { try await CaseStore.setLeadTask(tx, caseId: record.id, state: .handled) }
-            try await EscalationStore.resolveOrders(tx, caseId: record.id)
-        case .requestCheck:
-            let limit = try await routedLimits(record, tx)[.check] ?? DeadlineProfile.builtIn.limits[.check]!
-            next.checkDue = calendar.deadline(from: now, limit: limit)
-        case .failCheck:
-            next.reworkCount += 1
-            next.handledAt = nil
-            next.checkDue = nil
-            try await CaseStore.setLeadTask(tx, caseId: record.id, state: .signed)
-        case .close:
-            next.closedAt = now
-            let closing = try CaseClosing.checked(
-                outcome: input.outcome, explanation: input.reason, plannedDate: input.plannedDate,
-                referredTo: input.referredTo, reply: input.reply, source: record.source, state: record.state, now: now)
-            try await OutcomeStore.record(tx, caseId: record.id, closing, at: now, by: caller.principal?.userId)
-        case .evaluate:
-            next.rating = input.rating
-        case .reopen:
-            // 重办: the same department, new deadlines from now, counted as rework; the case's
-            // earlier handling, closing and rating stay in its history.
-            var same = input
-            same.department = nil
-            try await dispatch(&next, same, at: now, calendar: calendar, tx)
-            next.reworkCount += 1
-            next.handledAt = nil
-            next.checkDue = nil
-            next.closedAt = nil
-            next.rating = nil
-        case .merge:
-            try await merge(&next, into: input.mergeInto!, by: caller, tx)
-        case .requestVerify, .confirm, .markInvalid, .notFile, .void, .requestExtension, .refuseExtension, .requestSuspension,
-            .refuseSuspension, .passCheck:
-            break
         }
     }
 
@@ -304,77 +188,62 @@ extension GridService {
 
     /// Filing (立案): the item is fixed (classified now if the report had none) and the published
     /// rules propose level and lead department; the proposal and the rule that made it are kept.
-    func file(_ next: inout CaseRecord, _ input: CaseActionInput, at now: Date, _ tx: Tx) async throws {
-        guard let code = input.category ?? next.categoryCode else {
+    func filingDecision(_ record: CaseRecord, _ input: CaseActionInput, at now: Date, _ tx: Tx) async throws -> FilingDecision {
+        guard let code = input.category ?? record.categoryCode else {
             throw Errors.field("category", .fieldRequired, zh: "立案前请先为案件选择问题类别", en: "choose the case's category before filing it")
         }
-        let item = try await Self.item(tx, code: code, grade: input.category == nil ? (input.grade ?? next.grade) : input.grade)
-        let chain = try await OrgUnitStore.chain(tx, ids: next.gridPath.ids)
+        let item = try await Self.item(tx, code: code, grade: input.category == nil ? (input.grade ?? record.grade) : input.grade)
+        let chain = try await OrgUnitStore.chain(tx, ids: record.gridPath.ids)
         let published = try await RuleSetStore.find(tx, status: .published, withDocument: false)
-        let answer = try await route(tx, item: item, chain: chain, source: next.source, description: next.description, at: now, ruleSet: published)
-        next.categoryId = item.record.id
-        next.grade = item.grade.key
-        next.level = answer.explanation.decision.level
-        next.assisting = answer.explanation.decision.assisting
-        next.whistle = answer.explanation.decision.whistle
-        next.deadlineProfile = answer.explanation.decision.deadlineProfile
-        next.ruleSetNumber = published?.number
-        next.routingBasis = answer.explanation.decision.basis.kind
-        if case .rule(_, let id) = answer.explanation.decision.basis { next.ruleKey = id } else { next.ruleKey = nil }
+        let answer = try await route(tx, item: item, chain: chain, source: record.source, description: record.description, at: now, ruleSet: published)
+        let decision = answer.explanation.decision
         var lead = answer.leadDepartment
-        if lead == nil, case .territorialStreet? = answer.explanation.decision.lead, let street = answer.street {
+        if lead == nil, case .territorialStreet? = decision.lead, let street = answer.street {
             lead = try await DepartmentStore.streetOffice(tx, unitId: street.id)
         }
-        next.leadDepartmentId = lead?.id
-        next.filedAt = now
+        var ruleKey: String?
+        if case .rule(_, let id) = decision.basis { ruleKey = id }
+        return FilingDecision(
+            categoryId: item.record.id, grade: item.grade.key, level: decision.level, assisting: decision.assisting, whistle: decision.whistle,
+            deadlineProfile: decision.deadlineProfile, ruleSetNumber: published?.number, basis: decision.basis.kind, ruleKey: ruleKey,
+            leadDepartmentId: lead?.id)
     }
 
-    /// Dispatch (派遣): to the proposed lead department or the one the dispatcher names instead,
-    /// with the signing and handling deadlines from now.
-    func dispatch(_ next: inout CaseRecord, _ input: CaseActionInput, at now: Date, calendar: WorkCalendar, _ tx: Tx) async throws {
-        if let code = input.department {
-            guard let department = try await DepartmentStore.find(tx, code: code) else {
+    /// Dispatch (派遣): to the proposed lead department or the one the dispatcher names instead
+    /// (an override), with the limits of the rule that routed the case (else the item's grade).
+    func dispatchPlan(_ record: CaseRecord, department: String?, _ tx: Tx) async throws -> DispatchPlan {
+        var lead = record.leadDepartmentId
+        var overridden = false
+        if let code = department {
+            guard let named = try await DepartmentStore.find(tx, code: code) else {
                 throw Errors.field("department", .departmentUnknown, zh: "部门“\(code)”不存在", en: "department '\(code)' does not exist")
             }
-            if department.id != next.leadDepartmentId { next.routeOverridden = true }
-            next.leadDepartmentId = department.id
+            overridden = named.id != record.leadDepartmentId
+            lead = named.id
         }
-        guard let lead = next.leadDepartmentId else {
+        guard let lead else {
             throw Errors.field(
                 "department", .fieldRequired, zh: "规则未给出主办部门，请指定派遣部门", en: "routing proposed no lead department; name the department to dispatch to")
         }
-        guard let code = next.categoryCode else {
+        guard let code = record.categoryCode else {
             throw Errors.field("category", .fieldRequired, zh: "派遣前请先立案并选择问题类别", en: "file the case with a category before dispatching it")
         }
-        let item = try await Self.item(tx, code: code, grade: next.grade)
-        var limits = try await routedLimits(next, tx)
-        if limits[.handle] == nil { limits[.handle] = item.grade.limit }
-        next.signDue = limits[.sign].map { calendar.deadline(from: now, limit: $0) }
-        next.handleDue = calendar.deadline(from: now, limit: limits[.handle] ?? item.grade.limit)
-        next.dispatchedAt = now
-        next.suspendedAt = nil
-        next.warnAt = nil
-        let assisting = try await DepartmentStore.ids(tx, codes: next.assisting)
-        try await CaseStore.dispatchTasks(tx, caseId: next.id, lead: lead, assisting: assisting)
+        let item = try await Self.item(tx, code: code, grade: record.grade)
+        let limits = try await routedLimits(record, tx)
+        return DispatchPlan(
+            lead: lead, overridden: overridden, assisting: try await DepartmentStore.ids(tx, codes: record.assisting), signLimit: limits[.sign],
+            handleLimit: limits[.handle] ?? item.grade.limit)
     }
 
-    /// Merging (并案): the case follows an open case of the same district that is not itself merged,
-    /// and that the caller may read: to them a case they may not read does not exist, so naming one
-    /// is answered as naming a missing case, with nothing of it (its number, its state).
-    func merge(_ next: inout CaseRecord, into targetId: Int64, by caller: Caller, _ tx: Tx) async throws {
-        guard targetId != next.id else {
-            throw Errors.field("mergeInto", .caseMergeSelf, zh: "案件不能并入自身", en: "a case cannot be merged into itself")
-        }
+    /// Merging (并案): the case merged into, from the district, and one the caller may read: to them
+    /// a case they may not read does not exist, so naming one is answered as naming a missing case,
+    /// with nothing of it (its number, its state). Nil when the case names itself (the plan says so).
+    func mergeTarget(_ record: CaseRecord, into targetId: Int64?, by caller: Caller, _ tx: Tx) async throws -> CaseRecord? {
+        guard let targetId, targetId != record.id else { return nil }
         guard let target = try await CaseStore.find(tx, id: targetId), Self.canRead(caller, target) else {
             throw Errors.field("mergeInto", .caseNotFound, zh: "要并入的案件 \(targetId) 不存在", en: "the case to merge into (\(targetId)) does not exist")
         }
-        guard target.state.isOpen else {
-            throw Errors.field(
-                "mergeInto", .caseMergeTargetClosed, zh: "案件 \(target.number) 已\(target.state.label.zh)，不能并入",
-                en: "case \(target.number) is \(target.state.label.en) and cannot take a merge")
-        }
-        next.mergedInto = target.id
-        try await tellReporterOfMerge(next, into: target, tx)
+        return target
     }
 
     /// The reporter of a merged case is told that it follows the surviving one: in the app when a

@@ -31,7 +31,7 @@ extension GridService {
     /// (`deliverDueWebhooks`). `now` is a parameter so that tests (and a catch-up run) control the clock.
     public func runDueJobs(now: Date = Date(), limit: Int = 100) async throws -> JobRunSummary {
         var summary = JobRunSummary()
-        let claimed = try await JobStore.claim(db, kinds: JobStore.Kind.escalations, now: now, limit: limit, lease: Self.jobLease)
+        let claimed = try await JobStore.claim(db, kinds: JobKind.escalations, now: now, limit: limit, lease: Self.jobLease)
         summary.claimed = claimed.count
         for job in claimed {
             do {

@@ -171,7 +171,7 @@ extension GridService {
     /// their own: a dead endpoint costs its own deliveries their timeout and, once its breaker is
     /// open, nothing at all; it never delays the escalation jobs.
     public func deliverDueWebhooks(now: Date = Date(), limit: Int = 100) async throws -> JobRunSummary {
-        let claimed = try await JobStore.claim(db, kinds: JobStore.Kind.deliveries, now: now, limit: limit, lease: Self.jobLease)
+        let claimed = try await JobStore.claim(db, kinds: JobKind.deliveries, now: now, limit: limit, lease: Self.jobLease)
         var summary = JobRunSummary(claimed: claimed.count)
         await withTaskGroup(of: DeliveryOutcome.self) { group in
             func count(_ outcome: DeliveryOutcome?) {

@@ -6,31 +6,17 @@ import PostgresNIO
 /// The job table: work that happens later (deadline lights, escalation, webhooks), claimed by
 /// workers with SKIP LOCKED and finished in the district's transaction together with its effect.
 public enum JobStore {
-    public enum Kind: String, Sendable, CaseIterable {
-        /// The handling stage's lights (the case's own light times).
-        case caseYellow, caseRed
-        case webhook
-        /// Another stage's lights (payload: the clock).
-        case stageYellow, stageRed
-        /// A supervision order's deadline (payload: the order): unanswered, it turns red.
-        case orderLapse
-
-        /// The lanes the workers claim from: escalations never wait on deliveries.
-        public static let escalations: [Kind] = [.caseYellow, .caseRed, .stageYellow, .stageRed, .orderLapse]
-        public static let deliveries: [Kind] = [.webhook]
-    }
-
     /// A job a worker holds for its lease.
     public struct Claimed: Sendable, Equatable {
         public var tenantId: Int64
         public var id: Int64
-        public var kind: Kind
+        public var kind: JobKind
         public var attempts: Int
     }
 
     public struct Job: Sendable, Equatable {
         public var id: Int64
-        public var kind: Kind
+        public var kind: JobKind
         public var caseId: Int64?
         public var runAt: Date
         public var attempts: Int
@@ -39,14 +25,14 @@ public enum JobStore {
     }
 
     /// Claims up to `limit` due jobs of `kinds` of every district for `lease` seconds.
-    public static func claim(_ db: Database, kinds: [Kind], now: Date, limit: Int, lease: Int) async throws -> [Claimed] {
+    public static func claim(_ db: Database, kinds: [JobKind], now: Date, limit: Int, lease: Int) async throws -> [Claimed] {
         try await db.query(
             """
             SELECT tenant_id, id, kind, attempts FROM claim_jobs(\(now), \(Int32(limit)), make_interval(secs => \(Double(lease))), \(kinds.map(\.rawValue))::text[])
             """
         ) { row in try row.decode((Int64, Int64, String, Int32).self) }
         .compactMap { tenantId, id, kind, attempts in
-            Kind(rawValue: kind).map { Claimed(tenantId: tenantId, id: id, kind: $0, attempts: Int(attempts)) }
+            JobKind(rawValue: kind).map { Claimed(tenantId: tenantId, id: id, kind: $0, attempts: Int(attempts)) }
         }
     }
 
@@ -58,13 +44,13 @@ public enum JobStore {
             WHERE tenant_id = \(tx.tenant) AND id = \(id) FOR UPDATE
             """
         ).decode((Int64, String, Int64?, Date, Int32, String, Bool).self) {
-            guard let kind = Kind(rawValue: kind) else { return nil }
+            guard let kind = JobKind(rawValue: kind) else { return nil }
             return Job(id: id, kind: kind, caseId: caseId, runAt: runAt, attempts: Int(attempts), payload: payload, done: done)
         }
         return nil
     }
 
-    public static func schedule(_ tx: Tx, _ kind: Kind, caseId: Int64?, at runAt: Date, payload: String = "{}") async throws {
+    public static func schedule(_ tx: Tx, _ kind: JobKind, caseId: Int64?, at runAt: Date, payload: String = "{}") async throws {
         try await tx.query(
             "INSERT INTO jobs (tenant_id, kind, case_id, run_at, payload) VALUES (\(tx.tenant), \(kind.rawValue), \(caseId), \(runAt), \(payload)::jsonb)")
     }
@@ -110,7 +96,7 @@ public enum JobStore {
             WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) ORDER BY id
             """
         ).decode((Int64, String, Int64?, Date, Int32, String, Bool).self) {
-            if let kind = Kind(rawValue: kind) {
+            if let kind = JobKind(rawValue: kind) {
                 result.append(Job(id: id, kind: kind, caseId: caseId, runAt: runAt, attempts: Int(attempts), payload: payload, done: done))
             }
         }

@@ -575,9 +575,9 @@ import Testing
 
             // A worker that claimed a job and died: the job is claimed again once the lease ends.
             let at = newRed.addingTimeInterval(1)
-            let claimed = try await JobStore.claim(db.db, kinds: JobStore.Kind.escalations, now: at, limit: 10, lease: 60)
+            let claimed = try await JobStore.claim(db.db, kinds: JobKind.escalations, now: at, limit: 10, lease: 60)
             #expect(claimed.map(\.kind) == [.caseRed])
-            #expect(try await JobStore.claim(db.db, kinds: JobStore.Kind.escalations, now: at.addingTimeInterval(30), limit: 10, lease: 60).isEmpty)
+            #expect(try await JobStore.claim(db.db, kinds: JobKind.escalations, now: at.addingTimeInterval(30), limit: 10, lease: 60).isEmpty)
             #expect(try await db.service.runDueJobs(now: at.addingTimeInterval(61)).done == 1)
             let overdue = try await desk.api.get("/v1/cases/\(id)", token: desk.token("dispatcher")).json()
             #expect(overdue["light"] as? String == "red")

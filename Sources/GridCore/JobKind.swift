@@ -1,0 +1,14 @@
+/// The kinds of work the job table holds; each has its handler in the worker (an exhaustive switch).
+public enum JobKind: String, Sendable, CaseIterable {
+    /// The handling stage's lights (the case's own light times).
+    case caseYellow, caseRed
+    case webhook
+    /// Another stage's lights (payload: the clock).
+    case stageYellow, stageRed
+    /// A supervision order's deadline (payload: the order): unanswered, it turns red.
+    case orderLapse
+
+    /// The lanes the workers claim from: escalations never wait on deliveries.
+    public static let escalations: [JobKind] = [.caseYellow, .caseRed, .stageYellow, .stageRed, .orderLapse]
+    public static let deliveries: [JobKind] = [.webhook]
+}

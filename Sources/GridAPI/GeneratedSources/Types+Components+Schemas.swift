@@ -496,6 +496,10 @@ extension Components {
             public var version: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/OrgUnit/updatedAt`.
             public var updatedAt: Foundation.Date
+            /// When a later import of the tree left this unit out. A retired unit stays readable (cases keep it) but takes no new reports and is left out of children and subtree lists.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OrgUnit/retiredAt`.
+            public var retiredAt: Foundation.Date?
             /// - Remark: Generated from `#/components/schemas/OrgUnit/geometry`.
             public var geometry: Components.Schemas.Geometry?
             /// Creates a new `OrgUnit`.
@@ -510,6 +514,7 @@ extension Components {
             ///   - path: Materialized path of ids, e.g. 1.12.130.
             ///   - version:
             ///   - updatedAt:
+            ///   - retiredAt: When a later import of the tree left this unit out. A retired unit stays readable (cases keep it) but takes no new reports and is left out of children and subtree lists.
             ///   - geometry:
             public init(
                 id: Swift.Int64,
@@ -521,6 +526,7 @@ extension Components {
                 path: Swift.String,
                 version: Swift.Int64,
                 updatedAt: Foundation.Date,
+                retiredAt: Foundation.Date? = nil,
                 geometry: Components.Schemas.Geometry? = nil
             ) {
                 self.id = id
@@ -532,6 +538,7 @@ extension Components {
                 self.path = path
                 self.version = version
                 self.updatedAt = updatedAt
+                self.retiredAt = retiredAt
                 self.geometry = geometry
             }
             public enum CodingKeys: String, CodingKey {
@@ -544,6 +551,7 @@ extension Components {
                 case path
                 case version
                 case updatedAt
+                case retiredAt
                 case geometry
             }
         }

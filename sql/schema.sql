@@ -152,6 +152,7 @@ BEGIN
     FROM org_units u
     WHERE u.tenant_id = p_tenant
       AND u.kind = 'grid'
+      AND u.retired_at IS NULL
       AND u.geom && point
       AND ST_Intersects(u.geom, point)
     ORDER BY u.grid_level DESC, u.id
@@ -860,6 +861,7 @@ CREATE TABLE public.org_units (
     version bigint DEFAULT 1 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    retired_at timestamp with time zone,
     CONSTRAINT org_units_check CHECK (((kind = 'grid'::text) = (grid_level IS NOT NULL))),
     CONSTRAINT org_units_check1 CHECK (((parent_id IS NULL) = (kind = 'district'::text))),
     CONSTRAINT org_units_code_check CHECK (((char_length(code) >= 1) AND (char_length(code) <= 32))),
@@ -1308,7 +1310,7 @@ CREATE INDEX notifications_user_unread ON public.notifications USING btree (tena
 
 CREATE INDEX org_units_children ON public.org_units USING btree (tenant_id, parent_id, id);
 
-CREATE INDEX org_units_grid_geom ON public.org_units USING gist (geom) WHERE (kind = 'grid'::text);
+CREATE INDEX org_units_grid_geom ON public.org_units USING gist (geom) WHERE ((kind = 'grid'::text) AND (retired_at IS NULL));
 
 CREATE UNIQUE INDEX org_units_one_root ON public.org_units USING btree (tenant_id) WHERE (parent_id IS NULL);
 

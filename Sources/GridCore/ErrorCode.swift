@@ -29,6 +29,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case bindingDepartmentNotAllowed = "binding.departmentNotAllowed"
     case bindingDepartmentRequired = "binding.departmentRequired"
     case bindingNotFound = "binding.notFound"
+    case bindingRoleAndScope = "binding.roleAndScope"
     case calendarDayBadDate = "calendar.day.badDate"
     case calendarDayDuplicate = "calendar.day.duplicate"
     case calendarDayMakeUpOnWorkingDay = "calendar.day.makeUpOnWorkingDay"
@@ -86,10 +87,12 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case csvColumnMissing = "csv.column.missing"
     case csvColumnUnknown = "csv.column.unknown"
     case csvColumns = "csv.columns"
+    case csvDuplicate = "csv.duplicate"
     case csvEmpty = "csv.empty"
     case csvEncoding = "csv.encoding"
     case csvHeaderDuplicate = "csv.header.duplicate"
     case csvQuote = "csv.quote"
+    case csvSpreadsheetNumber = "csv.spreadsheetNumber"
     case dbDuplicate = "db.duplicate"
     case dbInvalid = "db.invalid"
     case dbReference = "db.reference"
@@ -101,6 +104,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case departmentDuplicateCode = "department.duplicateCode"
     case departmentNotFound = "department.notFound"
     case departmentNotStreetOffice = "department.notStreetOffice"
+    case departmentUnitChanged = "department.unitChanged"
     case departmentUnitKind = "department.unitKind"
     case departmentUnitRequired = "department.unitRequired"
     case departmentUnknown = "department.unknown"
@@ -122,6 +126,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case fieldUnknownValue = "field.unknownValue"
     case fieldWithoutCategory = "field.withoutCategory"
     case geoBadCoordinate = "geo.badCoordinate"
+    case geojsonCodeSpreadsheetNumber = "geojson.code.spreadsheetNumber"
     case geojsonGeometryInvalid = "geojson.geometry.invalid"
     case geojsonMalformed = "geojson.malformed"
     case geojsonNoFeatures = "geojson.noFeatures"
@@ -140,12 +145,18 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case orgUnitBadName = "org.unit.badName"
     case orgUnitCycle = "org.unit.cycle"
     case orgUnitDuplicateCode = "org.unit.duplicateCode"
+    case orgUnitGridLevelChanged = "org.unit.gridLevelChanged"
     case orgUnitGridLevelNotGrid = "org.unit.gridLevelNotGrid"
     case orgUnitGridLevelOutOfRange = "org.unit.gridLevelOutOfRange"
     case orgUnitGridNeedsGeometry = "org.unit.gridNeedsGeometry"
+    case orgUnitKindChanged = "org.unit.kindChanged"
     case orgUnitKindNotAllowed = "org.unit.kindNotAllowed"
     case orgUnitMoveCycle = "org.unit.moveCycle"
+    case orgUnitMoveHasCases = "org.unit.moveHasCases"
     case orgUnitNotFound = "org.unit.notFound"
+    case orgUnitNotThisDistrict = "org.unit.notThisDistrict"
+    case orgUnitParentRetired = "org.unit.parentRetired"
+    case orgUnitRetired = "org.unit.retired"
     case orgUnitUnknown = "org.unit.unknown"
     case orgUnitUnknownKind = "org.unit.unknownKind"
     case orgUnitUnknownParent = "org.unit.unknownParent"
@@ -190,6 +201,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case trafficLightInvalid = "trafficLight.invalid"
     case userBadLogin = "user.badLogin"
     case userBadName = "user.badName"
+    case userBadPassword = "user.badPassword"
     case userBadPhone = "user.badPhone"
     case userDuplicateLogin = "user.duplicateLogin"
     case userNotFound = "user.notFound"
@@ -213,24 +225,26 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     public var kind: GridError.Kind {
         switch self {
         case .anchorBadLine, .anchorIncomplete, .attachmentBadDimensions, .attachmentEmpty, .bindingDepartmentNotAllowed, .bindingDepartmentRequired,
-            .calendarDayBadDate, .calendarDayDuplicate, .calendarDayMakeUpOnWorkingDay, .calendarDayUnknownType, .calendarHoursBadTime,
-            .calendarHoursEndNotAfterStart, .calendarHoursNone, .calendarHoursOverlap, .calendarSyntax, .calendarWeekdayDuplicate,
-            .calendarWeekdayInvalid, .calendarWeekdaysNone, .callbackNotContacted, .caseCloseNotChecked, .caseGridUnknown, .caseMergeSelf,
-            .caseMergeTargetClosed, .casePlaceRequired, .catalogBadCode, .catalogCycle, .catalogDuplicateCode, .catalogDuplicateGrade, .catalogGrade,
-            .catalogGradesOnClass, .catalogItemWithoutGrades, .catalogLeadAssists, .catalogNoCategories, .catalogSelfParent,
-            .catalogTwoDefaultGrades, .catalogUnknownParent, .categoryNotItem, .categoryUnknown, .csvColumnMissing, .csvColumnUnknown, .csvColumns,
-            .csvEmpty, .csvEncoding, .csvHeaderDuplicate, .csvQuote, .dbInvalid, .demoBadSize, .departmentBadCode, .departmentBadName,
-            .departmentUnitKind, .departmentUnitRequired, .departmentUnknown, .dutyDuplicate, .dutyNoDuties, .fieldBadPhone, .fieldFormat,
-            .fieldFuture, .fieldInvalid, .fieldNotAllowed, .fieldNotObject, .fieldNull, .fieldOutOfRange, .fieldRange, .fieldRequired, .fieldTooLong,
-            .fieldType, .fieldUnknown, .fieldUnknownValue, .fieldWithoutCategory, .geoBadCoordinate, .geojsonGeometryInvalid, .geojsonMalformed,
-            .geojsonNoFeatures, .geojsonNotFeature, .geojsonNotFeatureCollection, .geojsonPropertyInvalid, .gradeUnknown, .headerIfMatch,
-            .idempotencyBadKey, .limitUnitMissing, .orgUnitBadCode, .orgUnitBadName, .orgUnitCycle, .orgUnitDuplicateCode, .orgUnitGridLevelNotGrid,
-            .orgUnitGridLevelOutOfRange, .orgUnitGridNeedsGeometry, .orgUnitKindNotAllowed, .orgUnitMoveCycle, .orgUnitUnknown, .orgUnitUnknownKind,
-            .orgUnitUnknownParent, .pageBadCursor, .paginationBadCursor, .paginationBadLimit, .periodReversed, .periodTooLong, .requestBadCharacter,
-            .requestInvalid, .requestMalformed, .routingTestInvalid, .rulesBadId, .rulesDuplicateId, .rulesEmptyList, .rulesNoRules,
-            .rulesRuleOverlaps, .rulesRuleShadowed, .rulesTime, .rulesTimeWindowEmpty, .rulesTimeWindowHalf, .rulesTooMany, .rulesUnknownProfile,
-            .rulesWeekday, .tenantBadCode, .tenantBadDivision, .tenantBadName, .tenantGridLevelsCount, .tenantGridLevelsDuplicate,
-            .tenantGridLevelsInUse, .tenantGridLevelsKey, .tenantGridLevelsName, .trafficLightInvalid, .userBadLogin, .userBadName, .userBadPhone,
+            .bindingRoleAndScope, .calendarDayBadDate, .calendarDayDuplicate, .calendarDayMakeUpOnWorkingDay, .calendarDayUnknownType,
+            .calendarHoursBadTime, .calendarHoursEndNotAfterStart, .calendarHoursNone, .calendarHoursOverlap, .calendarSyntax,
+            .calendarWeekdayDuplicate, .calendarWeekdayInvalid, .calendarWeekdaysNone, .callbackNotContacted, .caseCloseNotChecked, .caseGridUnknown,
+            .caseMergeSelf, .caseMergeTargetClosed, .casePlaceRequired, .catalogBadCode, .catalogCycle, .catalogDuplicateCode,
+            .catalogDuplicateGrade, .catalogGrade, .catalogGradesOnClass, .catalogItemWithoutGrades, .catalogLeadAssists, .catalogNoCategories,
+            .catalogSelfParent, .catalogTwoDefaultGrades, .catalogUnknownParent, .categoryNotItem, .categoryUnknown, .csvColumnMissing,
+            .csvColumnUnknown, .csvColumns, .csvDuplicate, .csvEmpty, .csvEncoding, .csvHeaderDuplicate, .csvQuote, .csvSpreadsheetNumber,
+            .dbInvalid, .demoBadSize, .departmentBadCode, .departmentBadName, .departmentUnitChanged, .departmentUnitKind, .departmentUnitRequired,
+            .departmentUnknown, .dutyDuplicate, .dutyNoDuties, .fieldBadPhone, .fieldFormat, .fieldFuture, .fieldInvalid, .fieldNotAllowed,
+            .fieldNotObject, .fieldNull, .fieldOutOfRange, .fieldRange, .fieldRequired, .fieldTooLong, .fieldType, .fieldUnknown, .fieldUnknownValue,
+            .fieldWithoutCategory, .geoBadCoordinate, .geojsonCodeSpreadsheetNumber, .geojsonGeometryInvalid, .geojsonMalformed, .geojsonNoFeatures,
+            .geojsonNotFeature, .geojsonNotFeatureCollection, .geojsonPropertyInvalid, .gradeUnknown, .headerIfMatch, .idempotencyBadKey,
+            .limitUnitMissing, .orgUnitBadCode, .orgUnitBadName, .orgUnitCycle, .orgUnitDuplicateCode, .orgUnitGridLevelChanged,
+            .orgUnitGridLevelNotGrid, .orgUnitGridLevelOutOfRange, .orgUnitGridNeedsGeometry, .orgUnitKindChanged, .orgUnitKindNotAllowed,
+            .orgUnitMoveCycle, .orgUnitNotThisDistrict, .orgUnitParentRetired, .orgUnitUnknown, .orgUnitUnknownKind, .orgUnitUnknownParent,
+            .pageBadCursor, .paginationBadCursor, .paginationBadLimit, .periodReversed, .periodTooLong, .requestBadCharacter, .requestInvalid,
+            .requestMalformed, .routingTestInvalid, .rulesBadId, .rulesDuplicateId, .rulesEmptyList, .rulesNoRules, .rulesRuleOverlaps,
+            .rulesRuleShadowed, .rulesTime, .rulesTimeWindowEmpty, .rulesTimeWindowHalf, .rulesTooMany, .rulesUnknownProfile, .rulesWeekday,
+            .tenantBadCode, .tenantBadDivision, .tenantBadName, .tenantGridLevelsCount, .tenantGridLevelsDuplicate, .tenantGridLevelsInUse,
+            .tenantGridLevelsKey, .tenantGridLevelsName, .trafficLightInvalid, .userBadLogin, .userBadName, .userBadPassword, .userBadPhone,
             .userPasswordUnchanged, .userWeakPassword, .validationFailed, .webhookAllowListBadEntry, .webhookAllowListTooLong, .webhookBadEventType,
             .webhookBadURL, .webhookInternalTarget:
             .badRequest
@@ -246,7 +260,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .notFound
         case .attachmentCaseNotOpen, .attachmentTooMany, .caseCallbackNotClosed, .caseChangedMeanwhile, .caseExtensionMissing, .caseNumberInUse,
             .caseOrderAlreadyAnswered, .caseOrderCaseNotOpen, .caseTaskNotAllowed, .caseTransitionNotAllowed, .dbDuplicate, .dbReference, .dbRetry,
-            .departmentDuplicateCode, .departmentNotStreetOffice, .tenantDuplicateCode, .userDuplicateLogin:
+            .departmentDuplicateCode, .departmentNotStreetOffice, .orgUnitMoveHasCases, .orgUnitRetired, .tenantDuplicateCode, .userDuplicateLogin:
             .conflict
         case .caseVersionMismatch, .versionMismatch:
             .preconditionFailed

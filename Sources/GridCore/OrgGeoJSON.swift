@@ -1,7 +1,9 @@
 import Foundation
 
 /// Reads org units from a GeoJSON FeatureCollection (properties: code, name, kind, parentCode,
-/// optional gridLevel) and writes them back. Every problem names the feature index and field.
+/// optional gridLevel) as districts' GIS exports write them: kinds in English or Chinese, no
+/// parent code (null) for units under the district itself. Every problem names the feature index
+/// and field; a code a spreadsheet turned into a number is refused with the fix.
 public enum OrgGeoJSON {
     public static func drafts(from collection: JSONValue, gridLevels: [GridLevel]) throws(GridError) -> [UnitDraft] {
         guard collection["type"]?.string == "FeatureCollection" else {
@@ -54,14 +56,36 @@ public enum OrgGeoJSON {
             default: return nil
             }
         }
-        let code = text("code"), name = text("name"), kindText = text("kind"), parentCode = text("parentCode")
-        if code == nil { missing("code", properties["code"]) }
+        var reported: Set<String> = []
+        /// A code as text; a number a spreadsheet made of it is reported, not read.
+        func codeText(_ key: String) -> String? {
+            let mangled: String? =
+                switch properties[key] {
+                case .string(let s) where SpreadsheetText.isMangledNumber(s.trimmingCharacters(in: .whitespaces)): s
+                case .number(let n) where n > 0 && (n != n.rounded() || n >= 1e18): "\(n)"
+                case .number(let n) where n > 0 && SpreadsheetText.looksRounded(String(Int64(n))): String(Int64(n))
+                default: nil
+                }
+            guard let mangled else { return text(key) }
+            reported.insert(key)
+            errors.append(FieldError("\(source).properties.\(key)", .geojsonCodeSpreadsheetNumber, SpreadsheetText.problem(key, mangled)))
+            return nil
+        }
+        let code = codeText("code")
+        if code == nil && !reported.contains("code") { missing("code", properties["code"]) }
+        let name = text("name"), kindText = text("kind")
         if name == nil { missing("name", properties["name"]) }
-        if parentCode == nil { missing("parentCode", properties["parentCode"]) }
+        let parentCode = codeText("parentCode")
+        switch properties["parentCode"] {
+        case nil, .null?: break
+        case .string(let s)? where s.trimmingCharacters(in: .whitespaces).isEmpty: break
+        case let value? where parentCode == nil && !reported.contains("parentCode"): missing("parentCode", value)
+        default: break
+        }
         var kind: OrgUnitKind?
         var gridLevel: Int?
         if let kindText {
-            if let known = OrgUnitKind(rawValue: kindText) {
+            if let known = OrgUnitKind(name: kindText) {
                 kind = known
             } else if let level = gridLevels.firstIndex(where: { $0.key == kindText || $0.name == kindText }) {
                 kind = .grid
@@ -71,7 +95,8 @@ public enum OrgGeoJSON {
                 errors.append(
                     FieldError(
                         "\(source).properties.kind", .orgUnitUnknownKind,
-                        Text(zh: "未知类型“\(kindText)”，可选：\(allowed)", en: "unknown kind '\(kindText)'; allowed: \(allowed)")))
+                        Text(
+                            zh: "未知类型“\(kindText)”，可选：\(OrgUnitKind.chineseList), \(allowed)", en: "unknown kind '\(kindText)'; allowed: \(allowed)")))
             }
         } else {
             missing("kind", properties["kind"])
@@ -91,7 +116,7 @@ public enum OrgGeoJSON {
         case let geometry?:
             do throws(GridError) { area = try Area.parse(geoJSON: geometry, at: "\(source).geometry") } catch { errors.append(contentsOf: error.fieldErrors) }
         }
-        guard errors.isEmpty, let code, let name, let kind, let parentCode else { throw GridError.invalid(errors) }
+        guard errors.isEmpty, let code, let name, let kind else { throw GridError.invalid(errors) }
         return UnitDraft(source: source, code: code, name: name, kind: kind, gridLevel: gridLevel, parentCode: parentCode, area: area)
     }
 }

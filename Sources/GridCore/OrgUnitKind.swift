@@ -14,6 +14,21 @@ public enum OrgUnitKind: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The kind a district's GIS export names: the English key or a Chinese name (区, 街道, 乡镇, 镇,
+    /// 乡, 片区, 社区, 居委会, 村, 行政村, 网格).
+    public init?(name: String) {
+        guard let kind = OrgUnitKind(rawValue: name) ?? Self.chineseNames[name] else { return nil }
+        self = kind
+    }
+
+    static let chineseNames: [String: OrgUnitKind] = [
+        "区": .district, "街道": .street, "乡镇": .township, "镇": .township, "乡": .township, "片区": .zone,
+        "社区": .community, "居委会": .community, "村": .village, "行政村": .village, "网格": .grid,
+    ]
+
+    /// The Chinese names accepted, for error messages.
+    public static var chineseList: String { "区, 街道, 乡镇, 镇, 乡, 片区, 社区, 居委会, 村, 行政村, 网格" }
+
     /// Whether a unit of this kind (and grid level, for grids) may be a child of `parent`.
     public func canHang(gridLevel: Int?, under parent: OrgUnitKind, parentGridLevel: Int?) -> Bool {
         switch self {

@@ -15,7 +15,7 @@ enum APIMapping {
         Components.Schemas.OrgUnit(
             id: record.id, parentId: record.parentId, kind: Components.Schemas.OrgUnitKind(rawValue: record.kind.rawValue) ?? .grid,
             gridLevel: record.gridLevel, code: record.code, name: record.name, path: record.path.raw, version: record.version,
-            updatedAt: record.updatedAt,
+            updatedAt: record.updatedAt, retiredAt: record.retiredAt,
             geometry: try record.geometry.map { try JSONDecoder().decode(Components.Schemas.Geometry.self, from: Data($0.utf8)) })
     }
 

@@ -30,13 +30,7 @@ extension GridService {
                 guard let root = try await OrgUnitStore.root(tx) else { throw Errors.unitNotFound("root") }
                 unit = root
             }
-            let fits = kind == .district ? unit.kind == .district : (unit.kind == .street || unit.kind == .township)
-            guard fits else {
-                throw Errors.field(
-                    "orgUnitCode", .departmentUnitKind,
-                    zh: kind == .district ? "区级部门应属于区" : "街道科室应属于街道或乡镇",
-                    en: kind == .district ? "a district department belongs to the district itself" : "a street office belongs to a street or township")
-            }
+            if let problem = Self.departmentUnitProblem(kind, unit) { throw GridError.invalid([FieldError("orgUnitCode", .departmentUnitKind, problem)]) }
             try caller.authorize(.departmentWrite, at: unit.path)
             if try await DepartmentStore.find(tx, code: code) != nil {
                 throw GridError(.departmentDuplicateCode, Text(zh: "部门编码“\(code)”已存在", en: "department code '\(code)' already exists"))

@@ -2,10 +2,13 @@ import Foundation
 import GridCore
 import GridStore
 
-/// What an import created.
+/// What an import did (or, dry, would do): the diff, and the units created by kind.
 public struct ImportSummary: Sendable, Equatable {
     public var created: Int
     public var byKind: [String: Int]
+    public var diff: OrgImportDiff
+    /// Nothing was written: the diff says what the import would do.
+    public var dryRun: Bool
 }
 
 /// A located point: the grid and its chain of ancestors, root first.
@@ -15,8 +18,13 @@ public struct Location: Sendable {
 }
 
 extension GridService {
-    /// Loads a GeoJSON FeatureCollection of org units: all of it, or nothing and every problem.
-    public func importOrg(tenantId: Int64, geoJSON data: Data, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportSummary {
+    /// Loads a GeoJSON FeatureCollection of org units, matched to the tree by code: new codes are
+    /// added, known ones renamed, redrawn, moved or brought back from retirement, and units under
+    /// the file's top units that it no longer names are retired (never deleted). All of it, or
+    /// nothing and every problem; `dryRun` checks everything and writes nothing.
+    public func importOrg(tenantId: Int64, geoJSON data: Data, dryRun: Bool = false, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws
+        -> ImportSummary
+    {
         let collection: JSONValue
         do {
             collection = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -27,13 +35,65 @@ extension GridService {
             let drafts = try OrgGeoJSON.drafts(from: collection, gridLevels: tenant.settings.gridLevels)
             try await OrgUnitStore.lockTree(tx)
             let existing = try await OrgUnitStore.treeNodes(tx)
-            let plan = try OrgPlanner.plan(drafts, existing: existing, maxGridLevels: tenant.settings.gridLevels.count)
-            _ = try await OrgUnitStore.insert(tx, plan: plan, progress: progress)
+            try await OrgUnitStore.stage(tx, drafts, progress: progress)
+            let plan = try OrgPlanner.reconcile(
+                drafts, existing: existing, maxGridLevels: tenant.settings.gridLevels.count,
+                geometryChanged: try await OrgUnitStore.changedGeometries(tx))
+            try await Self.refuseMovesWithCases(tx, plan.updated.filter(\.isMove).map(\.node))
+            let openCases = try await CaseStore.countUnder(tx, plan.retired.map(\.path), openOnly: true)
+            let diff = OrgImportDiff(plan, openCases: openCases)
             var byKind: [String: Int] = [:]
-            for unit in plan { byKind[unit.draft.kind.rawValue, default: 0] += 1 }
-            try await Self.audit(tx, .operator, "import", .orgUnit, key: "import", before: nil, after: ["created": plan.count, "byKind": byKind])
-            return ImportSummary(created: plan.count, byKind: byKind)
+            for unit in plan.added { byKind[unit.draft.kind.rawValue, default: 0] += 1 }
+            let summary = ImportSummary(created: plan.added.count, byKind: byKind, diff: diff, dryRun: dryRun)
+            if dryRun { return summary }
+            try await Self.write(tx, plan)
+            try await Self.audit(
+                tx, .operator, "import", .orgUnit, key: "import", before: nil,
+                after: [
+                    "created": plan.added.count, "byKind": byKind, "changed": diff.changed.map(\.unit.code),
+                    "moved": diff.moved.map { "\($0.unit.code): \($0.from ?? "-") → \($0.to ?? "-")" },
+                    "retired": diff.retired.map(\.unit.code), "openCasesInRetired": diff.openCasesInRetired, "unchanged": diff.unchanged,
+                ])
+            return summary
         }
+    }
+
+    /// Carries out a checked import plan whose drafts are staged: additions first (under parents
+    /// as they stand), then names, polygons and returns from retirement, then moves parent-first
+    /// (each under its parent's path of the moment, its subtree's paths rewritten), then retirements.
+    static func write(_ tx: Tx, _ plan: OrgImportPlan) async throws {
+        let added = try await OrgUnitStore.insertStaged(tx, plan: plan.added)
+        let edits = plan.updated.filter { $0.fields.contains { $0 != .parent } }
+        try await OrgUnitStore.update(
+            tx, ids: edits.map(\.node.id), names: edits.map(\.draft.name), redraw: edits.map { $0.fields.contains(.geometry) })
+        for update in plan.updated where update.isMove {
+            let parentId: Int64? =
+                switch update.parent {
+                case .existing(let node)?: node.id
+                case .planned(let position)?: added[position].id
+                case nil: nil
+                }
+            guard let parentId, let parent = try await OrgUnitStore.find(tx, id: parentId),
+                let unit = try await OrgUnitStore.find(tx, id: update.node.id)
+            else { throw Errors.unitNotFound(update.node.code) }
+            _ = try await OrgUnitStore.move(tx, id: unit.id, from: unit.path, toParent: parent.id, newPath: parent.path.child(unit.id), expectedVersion: nil)
+        }
+        try await OrgUnitStore.retire(tx, ids: plan.retired.map(\.id))
+    }
+
+    /// A case keeps the path of its grid (`grid_path`, what scopes and work lists read), so a
+    /// unit with cases in its area does not move: 409 naming the unit and how many.
+    static func refuseMovesWithCases(_ tx: Tx, _ units: [TreeNode]) async throws {
+        let counts = try await CaseStore.countUnder(tx, units.map(\.path), openOnly: false)
+        guard let i = counts.firstIndex(where: { $0 > 0 }) else { return }
+        let unit = units[i]
+        throw GridError(
+            .orgUnitMoveHasCases,
+            Text(
+                zh: "“\(unit.code) \(unit.name)”范围内已有 \(counts[i]) 件案件，案件记录着它的位置，不能移动：请保留原位置，或为新位置编新码并让原单元撤销",
+                en:
+                    "'\(unit.code) \(unit.name)' cannot move: \(counts[i]) cases lie in its area and keep its place; leave it where it is, or give the new place a new code and let this unit retire"
+            ))
     }
 
     /// Writes the tenant's tree (below the root) as a GeoJSON FeatureCollection.
@@ -100,6 +160,7 @@ extension GridService {
         try await withActiveTenant(tenantId) { tx, tenant in
             guard let parent = try await OrgUnitStore.find(tx, id: parentId) else { throw Errors.unitNotFound("\(parentId)") }
             try caller.authorize(.orgWrite, at: parent.path)
+            try Self.refuseRetired(parent)
             let area = try geometry.map { value throws(GridError) in try Area.parse(geoJSON: value, at: "geometry") }
             let draft = UnitDraft(
                 source: "body", code: code.trimmingCharacters(in: .whitespaces), name: name.trimmingCharacters(in: .whitespaces),
@@ -137,7 +198,14 @@ extension GridService {
             if let newParentId {
                 guard let parent = try await OrgUnitStore.find(tx, id: newParentId) else { throw Errors.unitNotFound("\(newParentId)") }
                 try caller.authorize(.orgWrite, at: parent.path)
+                try Self.refuseRetired(parent)
                 try await Self.checkMove(tx, unit, under: parent)
+                try await Self.refuseMovesWithCases(
+                    tx,
+                    [
+                        TreeNode(
+                            id: unit.id, code: unit.code, kind: unit.kind, gridLevel: unit.gridLevel, path: unit.path, parentId: unit.parentId, name: unit.name)
+                    ])
                 _ = try await OrgUnitStore.move(tx, id: id, from: unit.path, toParent: parent.id, newPath: parent.path.child(id), expectedVersion: unit.version)
             }
             if let name {
@@ -149,6 +217,16 @@ extension GridService {
                 after: ["name": updated.name, "parentPath": updated.path.raw])
             return updated
         }
+    }
+
+    /// Nothing new hangs under a retired unit.
+    static func refuseRetired(_ parent: OrgUnitRecord) throws(GridError) {
+        guard parent.retiredAt != nil else { return }
+        throw GridError(
+            .orgUnitRetired,
+            Text(
+                zh: "“\(parent.code) \(parent.name)”已撤销，不能在其下添加或移入单元", en: "'\(parent.code) \(parent.name)' is retired: nothing may be added or moved under it")
+        )
     }
 
     static func checkMove(_ tx: Tx, _ unit: OrgUnitRecord, under parent: OrgUnitRecord) async throws {

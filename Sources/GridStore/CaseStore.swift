@@ -758,4 +758,21 @@ public enum CaseStore {
                 gridPath: ScopePath(path) ?? .root(id), departments: departments)
         }
     }
+
+    /// How many cases (only open ones when `openOnly`) lie under each of `scopes`, in order.
+    public static func countUnder(_ tx: Tx, _ scopes: [ScopePath], openOnly: Bool) async throws -> [Int] {
+        guard !scopes.isEmpty else { return [] }
+        let open = CaseState.allCases.filter(\.isOpen).map(\.rawValue)
+        var counts: [Int] = []
+        for try await n in try await tx.query(
+            """
+            SELECT (SELECT count(*) FROM cases c
+                    WHERE c.tenant_id = \(tx.tenant) AND c.grid_path >= s.lo AND c.grid_path < s.hi
+                      AND (NOT \(openOnly) OR c.state = ANY(\(open)::text[])))
+            FROM unnest(\(scopes.map(\.raw))::text[], \(scopes.map(\.upperBound))::text[]) WITH ORDINALITY AS s(lo, hi, n)
+            ORDER BY s.n
+            """
+        ).decode(Int64.self) { counts.append(Int(n)) }
+        return counts
+    }
 }

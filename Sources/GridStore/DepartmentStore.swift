@@ -48,6 +48,11 @@ public enum DepartmentStore {
         preconditionFailure("INSERT … RETURNING returned no row")
     }
 
+    public static func rename(_ tx: Tx, id: Int64, name: String) async throws {
+        try await tx.query(
+            "UPDATE departments SET name = \(name), version = version + 1, updated_at = now() WHERE tenant_id = \(tx.tenant) AND id = \(id)")
+    }
+
     public static func find(_ tx: Tx, id: Int64) async throws -> DepartmentRecord? {
         try await decode(
             tx.query(

@@ -6,7 +6,8 @@ import PostgresNIO
 /// The org-unit tree: reads by id, code, children, subtree and ancestors; bulk creation through
 /// COPY into a staging table (COPY FROM cannot target a table under RLS); renames and moves.
 public enum OrgUnitStore {
-    /// The columns `decode` reads, before the geometry column each query chooses. A constant.
+    /// The columns `decode` reads, before the geometry and `retired_at` columns each query
+    /// chooses (the definer lookups return no retired unit). A constant.
     static let columns = "id, parent_id, kind, grid_level, code, name, path, version, updated_at"
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [OrgUnitRecord] {
@@ -15,13 +16,13 @@ public enum OrgUnitStore {
         return result
     }
 
-    /// One row of `columns` and the geometry (or NULL).
+    /// One row of `columns`, the geometry (or NULL) and `retired_at`.
     static func record(_ row: PostgresRow) throws -> OrgUnitRecord {
-        let (id, parent, kind, level, code, name, path, version, updated, geometry) = try row.decode(
-            (Int64, Int64?, String, Int16?, String, String, String, Int64, Date, String?).self)
+        let (id, parent, kind, level, code, name, path, version, updated, geometry, retired) = try row.decode(
+            (Int64, Int64?, String, Int16?, String, String, String, Int64, Date, String?, Date?).self)
         return OrgUnitRecord(
             id: id, parentId: parent, kind: OrgUnitKind(rawValue: kind) ?? .grid, gridLevel: level.map(Int.init), code: code,
-            name: name, path: ScopePath(path) ?? .root(id), version: version, updatedAt: updated, geometry: geometry)
+            name: name, path: ScopePath(path) ?? .root(id), version: version, updatedAt: updated, geometry: geometry, retiredAt: retired)
     }
 
     /// Serializes writes to one tenant's tree (imports, creates, moves) until the transaction ends.
@@ -51,12 +52,13 @@ public enum OrgUnitStore {
     /// Every unit of the tenant, as the planner needs them.
     public static func treeNodes(_ tx: Tx) async throws -> [TreeNode] {
         var nodes: [TreeNode] = []
-        let rows = try await tx.query("SELECT id, code, kind, grid_level, path, parent_id FROM org_units WHERE tenant_id = \(tx.tenant)")
-        for try await (id, code, kind, level, path, parent) in rows.decode((Int64, String, String, Int16?, String, Int64?).self) {
+        let rows = try await tx.query(
+            "SELECT id, code, kind, grid_level, path, parent_id, name, retired_at IS NOT NULL FROM org_units WHERE tenant_id = \(tx.tenant)")
+        for try await (id, code, kind, level, path, parent, name, retired) in rows.decode((Int64, String, String, Int16?, String, Int64?, String, Bool).self) {
             nodes.append(
                 TreeNode(
                     id: id, code: code, kind: OrgUnitKind(rawValue: kind) ?? .grid, gridLevel: level.map(Int.init),
-                    path: ScopePath(path) ?? .root(id), parentId: parent))
+                    path: ScopePath(path) ?? .root(id), parentId: parent, name: name, retired: retired))
         }
         return nodes
     }
@@ -65,50 +67,28 @@ public enum OrgUnitStore {
     /// paths. Invalid polygons are reported per source and nothing is written.
     public static func insert(_ tx: Tx, plan: [PlannedUnit], progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> [(id: Int64, path: ScopePath)] {
         guard !plan.isEmpty else { return [] }
-        let ids = try await reserveIds(tx, count: plan.count)
-        var placed: [(id: Int64, path: ScopePath)] = []
-        placed.reserveCapacity(plan.count)
-        for (i, unit) in plan.enumerated() {
-            let parentPath: ScopePath
-            switch unit.parent {
-            case .existing(let node): parentPath = node.path
-            case .planned(let position): parentPath = placed[position].path
-            }
-            placed.append((ids[i], parentPath.child(ids[i])))
-        }
-        try await tx.query(
-            """
-            CREATE TEMP TABLE org_import (
-                n integer, id bigint, parent_id bigint, kind text, grid_level smallint, code text, name text,
-                path text COLLATE "C", depth smallint, geom geometry) ON COMMIT DROP
-            """)
+        try await stage(tx, plan.map(\.draft), progress: progress)
+        return try await insertStaged(tx, plan: plan)
+    }
+
+    /// Copies the drafts' codes and polygons into the transaction's staging table `org_import`
+    /// and has PostGIS check the polygons: an invalid or empty one is reported per source.
+    public static func stage(_ tx: Tx, _ drafts: [UnitDraft], progress: (@Sendable (Int, Int) -> Void)? = nil) async throws {
+        try await tx.query("CREATE TEMP TABLE org_import (n integer, code text, geom geometry) ON COMMIT DROP")
         let chunk = 2_000
-        try await tx.connection.copyFrom(
-            table: "org_import", columns: ["n", "id", "parent_id", "kind", "grid_level", "code", "name", "path", "depth", "geom"],
-            logger: tx.logger
-        ) { writer in
+        try await tx.connection.copyFrom(table: "org_import", columns: ["n", "code", "geom"], logger: tx.logger) { writer in
             var buffer = ByteBuffer()
-            for (i, unit) in plan.enumerated() {
-                let parentId: Int64 =
-                    switch unit.parent {
-                    case .existing(let node): node.id
-                    case .planned(let position): placed[position].id
-                    }
-                let fields: [String] = [
-                    String(i), String(placed[i].id), String(parentId), unit.draft.kind.rawValue,
-                    unit.gridLevel.map(String.init) ?? "\\N", copyEscape(unit.draft.code), copyEscape(unit.draft.name),
-                    placed[i].path.raw, String(placed[i].path.depth), unit.draft.area?.ewkt ?? "\\N",
-                ]
-                buffer.writeString(fields.joined(separator: "\t"))
+            for (i, draft) in drafts.enumerated() {
+                buffer.writeString([String(i), copyEscape(draft.code), draft.area?.ewkt ?? "\\N"].joined(separator: "\t"))
                 buffer.writeString("\n")
                 if (i + 1) % chunk == 0 {
                     try await writer.write(buffer)
                     buffer.clear()
-                    progress?(i + 1, plan.count)
+                    progress?(i + 1, drafts.count)
                 }
             }
             if buffer.readableBytes > 0 { try await writer.write(buffer) }
-            progress?(plan.count, plan.count)
+            progress?(drafts.count, drafts.count)
         }
         var invalid: [FieldError] = []
         let rows = try await tx.query(
@@ -119,17 +99,77 @@ public enum OrgUnitStore {
         for try await (n, reason) in rows.decode((Int, String).self) {
             invalid.append(
                 FieldError(
-                    "\(plan[n].draft.source).geometry", .geojsonGeometryInvalid,
+                    "\(drafts[n].source).geometry", .geojsonGeometryInvalid,
                     Text(zh: "多边形无效：\(reason)", en: "invalid polygon: \(reason)")))
         }
         if !invalid.isEmpty { throw GridError.invalid(invalid) }
+    }
+
+    /// The codes of staged units whose stored geometry differs from the staged one, compared as
+    /// an export writes them (7 decimals), so that exporting and importing again changes nothing.
+    public static func changedGeometries(_ tx: Tx) async throws -> Set<String> {
+        var codes: Set<String> = []
+        for try await code in try await tx.query(
+            """
+            SELECT s.code FROM org_import s JOIN org_units u ON u.tenant_id = \(tx.tenant) AND u.code = s.code
+            WHERE ST_AsGeoJSON(u.geom, 7) IS DISTINCT FROM ST_AsGeoJSON(ST_Multi(s.geom), 7)
+            """
+        ).decode(String.self) { codes.insert(code) }
+        return codes
+    }
+
+    /// Inserts planned units whose drafts are staged, taking their polygons from the staging table.
+    public static func insertStaged(_ tx: Tx, plan: [PlannedUnit]) async throws -> [(id: Int64, path: ScopePath)] {
+        guard !plan.isEmpty else { return [] }
+        let ids = try await reserveIds(tx, count: plan.count)
+        var placed: [(id: Int64, path: ScopePath)] = []
+        var parentIds: [Int64] = []
+        placed.reserveCapacity(plan.count)
+        for (i, unit) in plan.enumerated() {
+            let parent: (id: Int64, path: ScopePath) =
+                switch unit.parent {
+                case .existing(let node): (node.id, node.path)
+                case .planned(let position): placed[position]
+                }
+            parentIds.append(parent.id)
+            placed.append((ids[i], parent.path.child(ids[i])))
+        }
         try await tx.query(
             """
             INSERT INTO org_units (tenant_id, id, parent_id, kind, grid_level, code, name, path, depth, geom)
-            SELECT \(tx.tenant), id, parent_id, kind, grid_level, code, name, path, depth, ST_Multi(geom)
-            FROM org_import ORDER BY n
+            SELECT \(tx.tenant), x.id, x.parent_id, x.kind, nullif(x.grid_level, 0), x.code, x.name, x.path, x.depth, ST_Multi(s.geom)
+            FROM unnest(\(ids)::bigint[], \(parentIds)::bigint[], \(plan.map(\.draft.kind.rawValue))::text[],
+                        \(plan.map { Int16($0.gridLevel ?? 0) })::smallint[], \(plan.map(\.draft.code))::text[], \(plan.map(\.draft.name))::text[],
+                        \(placed.map(\.path.raw))::text[], \(placed.map { Int16($0.path.depth) })::smallint[])
+                 WITH ORDINALITY AS x(id, parent_id, kind, grid_level, code, name, path, depth, n)
+            LEFT JOIN org_import s ON s.code = x.code
+            ORDER BY x.n
             """)
         return placed
+    }
+
+    /// Gives staged units their file's name and (where `redraw`) polygon, and brings retired ones
+    /// back; parents are changed by `move`.
+    public static func update(_ tx: Tx, ids: [Int64], names: [String], redraw: [Bool]) async throws {
+        guard !ids.isEmpty else { return }
+        try await tx.query(
+            """
+            UPDATE org_units u
+            SET name = x.name, retired_at = NULL, version = u.version + 1, updated_at = now(),
+                geom = CASE WHEN x.redraw THEN (SELECT ST_Multi(s.geom) FROM org_import s WHERE s.code = u.code) ELSE u.geom END
+            FROM unnest(\(ids)::bigint[], \(names)::text[], \(redraw)::boolean[]) AS x(id, name, redraw)
+            WHERE u.tenant_id = \(tx.tenant) AND u.id = x.id
+            """)
+    }
+
+    /// Retires units: they stay, with everything that points at them, but take no new reports.
+    public static func retire(_ tx: Tx, ids: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        try await tx.query(
+            """
+            UPDATE org_units SET retired_at = now(), version = version + 1, updated_at = now()
+            WHERE tenant_id = \(tx.tenant) AND id = ANY(\(ids)::bigint[]) AND retired_at IS NULL
+            """)
     }
 
     static func copyEscape(_ value: String) -> String {
@@ -151,7 +191,7 @@ public enum OrgUnitStore {
         try await decode(
             tx.query(
                 """
-                SELECT \(unescaped: columns), CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END
+                SELECT \(unescaped: columns), CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END, retired_at
                 FROM org_units WHERE tenant_id = \(tx.tenant) AND id = \(id)
                 """)
         ).first
@@ -161,7 +201,7 @@ public enum OrgUnitStore {
         try await decode(
             tx.query(
                 """
-                SELECT \(unescaped: columns), CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END
+                SELECT \(unescaped: columns), CASE WHEN \(geometry) THEN ST_AsGeoJSON(geom, 7) END, retired_at
                 FROM org_units WHERE tenant_id = \(tx.tenant) AND code = \(code)
                 """)
         ).first
@@ -171,7 +211,7 @@ public enum OrgUnitStore {
         try await decode(
             tx.query(
                 """
-                SELECT \(unescaped: columns), NULL::text
+                SELECT \(unescaped: columns), NULL::text, retired_at
                 FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id IS NULL
                 """)
         ).first
@@ -182,31 +222,32 @@ public enum OrgUnitStore {
         try await decode(
             tx.query(
                 """
-                SELECT \(unescaped: columns), NULL::text
+                SELECT \(unescaped: columns), NULL::text, retired_at
                 FROM org_units WHERE tenant_id = \(tx.tenant) AND id = ANY(\(ids)) ORDER BY depth
                 """))
     }
 
-    /// Direct children of a unit, in code order after `after`.
+    /// Direct children of a unit that are not retired, in code order after `after`.
     public static func children(_ tx: Tx, of parentId: Int64, after: String?, limit: Int) async throws -> [OrgUnitRecord] {
         try await decode(
             tx.query(
                 """
-                SELECT \(unescaped: columns), NULL::text
-                FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id = \(parentId) AND code > \(after ?? "")
+                SELECT \(unescaped: columns), NULL::text, retired_at
+                FROM org_units WHERE tenant_id = \(tx.tenant) AND parent_id = \(parentId) AND code > \(after ?? "") AND retired_at IS NULL
                 ORDER BY code LIMIT \(limit)
                 """))
     }
 
-    /// A unit's subtree (itself included), in path order after `after`, optionally of one kind.
+    /// A unit's subtree (itself included) without retired units, in path order after `after`,
+    /// optionally of one kind.
     public static func subtree(_ tx: Tx, of path: ScopePath, kind: OrgUnitKind?, after: String?, limit: Int) async throws -> [OrgUnitRecord] {
         try await decode(
             tx.query(
                 """
-                SELECT \(unescaped: columns), NULL::text
+                SELECT \(unescaped: columns), NULL::text, retired_at
                 FROM org_units
                 WHERE tenant_id = \(tx.tenant) AND path >= \(path.raw) AND path < \(path.upperBound) AND path > \(after ?? "")
-                  AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))
+                  AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue)) AND retired_at IS NULL
                 ORDER BY path LIMIT \(limit)
                 """))
     }
@@ -228,7 +269,7 @@ public enum OrgUnitStore {
 
     /// Prepared once per connection: intake and the apps locate on every report.
     struct LocateChainStatement: PostgresPreparedStatement {
-        static let sql = "SELECT \(columns), NULL::text FROM locate_chain($1, $2, $3)"
+        static let sql = "SELECT \(columns), NULL::text, NULL::timestamptz FROM locate_chain($1, $2, $3)"
         let tenantId: Int64
         let lng: Double
         let lat: Double
@@ -290,22 +331,22 @@ public enum OrgUnitStore {
                 'geometry', ST_AsGeoJSON(u.geom, 7)::json)::text
             FROM org_units u
             LEFT JOIN org_units p ON p.tenant_id = u.tenant_id AND p.id = u.parent_id
-            WHERE u.tenant_id = \(tx.tenant) AND u.parent_id IS NOT NULL
+            WHERE u.tenant_id = \(tx.tenant) AND u.parent_id IS NOT NULL AND u.retired_at IS NULL
             ORDER BY u.depth, u.path
             """)
         for try await line in rows.decode(String.self) { try await write(line) }
     }
 
-    /// Which of `codes` name units of the district.
+    /// Which of `codes` name units of the district that are not retired.
     public static func existingCodes(_ tx: Tx, _ codes: [String]) async throws -> [String] {
         var result: [String] = []
         for try await code in try await tx.query(
-            "SELECT code FROM org_units WHERE tenant_id = \(tx.tenant) AND code = ANY(\(codes)::text[])"
+            "SELECT code FROM org_units WHERE tenant_id = \(tx.tenant) AND code = ANY(\(codes)::text[]) AND retired_at IS NULL"
         ).decode(String.self) { result.append(code) }
         return result
     }
 
-    /// Each of `codes` that exists, with the codes of its chain from the district down.
+    /// Each of `codes` that exists and is not retired, with the codes of its chain from the district down.
     public static func codeChains(_ tx: Tx, _ codes: [String]) async throws -> [String: [String]] {
         var result: [String: [String]] = [:]
         for try await (code, chain) in try await tx.query(
@@ -313,7 +354,7 @@ public enum OrgUnitStore {
             SELECT u.code, ARRAY(SELECT a.code FROM org_units a
                                  WHERE a.tenant_id = u.tenant_id AND a.id = ANY(string_to_array(rtrim(u.path, '.'), '.')::bigint[])
                                  ORDER BY a.depth)
-            FROM org_units u WHERE u.tenant_id = \(tx.tenant) AND u.code = ANY(\(codes)::text[])
+            FROM org_units u WHERE u.tenant_id = \(tx.tenant) AND u.code = ANY(\(codes)::text[]) AND u.retired_at IS NULL
             """
         ).decode((String, [String]).self) {
             result[code] = chain

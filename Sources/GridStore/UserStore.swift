@@ -40,6 +40,15 @@ public enum UserStore {
         preconditionFailure("INSERT … RETURNING returned no row")
     }
 
+    /// Gives a user a new display name and phone number.
+    public static func update(_ tx: Tx, id: Int64, displayName: String, phone: String?) async throws {
+        try await tx.query(
+            """
+            UPDATE users SET display_name = \(displayName), phone = \(phone), version = version + 1, updated_at = now()
+            WHERE tenant_id = \(tx.tenant) AND id = \(id)
+            """)
+    }
+
     public static func find(_ tx: Tx, id: Int64) async throws -> UserRecord? {
         try await decode(
             tx.query(

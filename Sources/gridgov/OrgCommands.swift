@@ -9,13 +9,20 @@ struct ImportCommand: AsyncParsableCommand {
     struct Org: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Load org units from a GeoJSON FeatureCollection (properties: code, name, kind, parentCode[, gridLevel]).",
-            discussion: "All or nothing: any bad feature is reported by index and field, and nothing is written.")
+            discussion: """
+                Matched to the tree by code: new codes are added, known ones renamed, redrawn or moved, and units \
+                under the file's top units that it no longer lists are retired (never deleted). kind may be English \
+                or Chinese (区, 街道, 乡镇, 镇, 片区, 社区, 居委会, 村, 行政村, 网格, or a grid level); parentCode null \
+                means under the district. All or nothing: any bad feature is reported by index and field, and \
+                nothing is written. --dry-run prints what would change and writes nothing.
+                """)
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Tenant code.") var tenant: String
+        @Flag(help: "Print what the import would change; write nothing.") var dryRun = false
         @Argument(help: "GeoJSON file ('-' for standard input).") var file: String
 
         func run() async throws {
-            let (tenant, file) = (tenant, file)
+            let (tenant, file, dryRun) = (tenant, file, dryRun)
             let data: Data
             do {
                 data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
@@ -26,10 +33,23 @@ struct ImportCommand: AsyncParsableCommand {
             let summary = try await CLI.withService(connection) { service in
                 let id = try await service.tenantId(code: tenant)
                 let bar = ProgressBar(label: "importing")
-                return try await service.importOrg(tenantId: id, geoJSON: data) { done, total in bar.update(done, total) }
+                return try await service.importOrg(tenantId: id, geoJSON: data, dryRun: dryRun) { done, total in bar.update(done, total) }
             }
-            let kinds = summary.byKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            print("imported \(summary.created) units (\(kinds)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+            let chinese = CLI.language == .zh
+            if dryRun {
+                print(CLI.say("试运行，未写入任何内容：", "dry run, nothing written:"))
+                for line in summary.diff.lines(chinese: chinese) { print(line) }
+                return
+            }
+            print(summary.diff.lines(chinese: chinese)[0])
+            if summary.diff.openCasesInRetired > 0 {
+                print(
+                    CLI.say(
+                        "撤销的单元中有 \(summary.diff.openCasesInRetired) 件未办结案件，仍需办结",
+                        "\(summary.diff.openCasesInRetired) open cases lie in retired units and still need finishing"))
+            }
+            let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
+            print(CLI.say("用时 \(seconds) 秒", "in \(seconds) s"))
         }
     }
 }

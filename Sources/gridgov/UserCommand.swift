@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GridCore
 import GridService
 
@@ -7,7 +8,7 @@ extension Role: ExpressibleByArgument {}
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage a district's users and their role bindings.",
-        subcommands: [Create.self, Grant.self, Revoke.self, ResetPassword.self, List.self])
+        subcommands: [Create.self, Import.self, Grant.self, Revoke.self, ResetPassword.self, List.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user; prints a one-time password.")
@@ -23,6 +24,35 @@ struct UserCommand: AsyncParsableCommand {
                 try await service.createUser(.operator, tenantId: try await service.tenantId(code: tenant), login: login, displayName: name, phone: phone)
             }
             print("created user \(user.login) (\(user.displayName))  one-time password: \(password)  (the first login must change it)")
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or update users from CSV (用户名/username, 姓名/name, 手机/phone, 角色/role, 范围/scope, 部门/department, 初始密码/password).",
+            discussion: """
+                Matched by login: new users get the file's password or a generated one, printed once, and must change it \
+                at their first login; known users get the file's name and phone. A role over a scope unit is granted \
+                unless held already. All or nothing: every bad row is named by line, column and value.
+                """)
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(help: "CSV file (UTF-8, with or without BOM).") var file: String
+        @Flag(help: "Print what the import would change; write nothing.") var dryRun = false
+
+        func run() async throws {
+            let (tenant, dryRun) = (tenant, dryRun)
+            let data = try CLI.read(file)
+            let result = try await CLI.withService(connection) { service in
+                try await service.importUsers(.operator, tenantId: try await service.tenantId(code: tenant), csv: data, dryRun: dryRun)
+            }
+            CLI.printSheetImport(result, noun: CLI.say("用户", "users"))
+            for entry in result.passwords {
+                print(
+                    CLI.say(
+                        "\(entry.login) 初始密码：\(entry.password)（首次登录须修改）",
+                        "\(entry.login) one-time password: \(entry.password)  (the first login must change it)"))
+            }
         }
     }
 
@@ -117,7 +147,7 @@ struct UserCommand: AsyncParsableCommand {
 
 struct DepartmentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "department", abstract: "Manage departments and street offices.", subcommands: [Create.self, List.self, Receive.self])
+        commandName: "department", abstract: "Manage departments and street offices.", subcommands: [Create.self, Import.self, List.self, Receive.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a district department or a street office (科室).")
@@ -135,6 +165,28 @@ struct DepartmentCommand: AsyncParsableCommand {
                     kind: street == nil ? .district : .streetOffice, unitCode: street)
             }
             print("created \(department.kind.rawValue) \(department.code) \(department.name) (id \(department.id))")
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or rename departments from CSV (部门编码/code, 部门名称/name, 类型/kind, 所属单位/unit).",
+            discussion: """
+                Matched by code. kind is district (区级部门) or streetOffice (街道科室), else taken from the unit: the \
+                district (left empty) or a street or township. All or nothing: every bad row is named by line, column and value.
+                """)
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(help: "CSV file (UTF-8, with or without BOM).") var file: String
+        @Flag(help: "Print what the import would change; write nothing.") var dryRun = false
+
+        func run() async throws {
+            let (tenant, dryRun) = (tenant, dryRun)
+            let data = try CLI.read(file)
+            let result = try await CLI.withService(connection) { service in
+                try await service.importDepartments(.operator, tenantId: try await service.tenantId(code: tenant), csv: data, dryRun: dryRun)
+            }
+            CLI.printSheetImport(result, noun: CLI.say("部门", "departments"))
         }
     }
 
@@ -170,5 +222,27 @@ struct DepartmentCommand: AsyncParsableCommand {
             }
             print("\(office.code) \(office.name) now receives its street's territorial cases")
         }
+    }
+}
+
+extension CLI {
+    /// The bytes of `file` ('-' for standard input).
+    static func read(_ file: String) throws -> Data {
+        do {
+            return file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw ValidationError("cannot read \(file): \(error.localizedDescription)")
+        }
+    }
+
+    static func printSheetImport(_ result: SheetImportResult, noun: String) {
+        if result.dryRun { print(say("试运行，未写入任何内容：", "dry run, nothing written:")) }
+        print(
+            say(
+                "\(noun)：新增 \(result.created.count)，修改 \(result.updated.count)，授权 \(result.granted.count)，不变 \(result.unchanged)",
+                "\(noun): created \(result.created.count), updated \(result.updated.count), granted \(result.granted.count), unchanged \(result.unchanged)"))
+        for code in result.created { print("+ \(code)") }
+        for code in result.updated { print("~ \(code)") }
+        for grant in result.granted { print("> \(grant)") }
     }
 }

@@ -79,13 +79,13 @@ import Testing
     }
 
     @Test func everyMissingPropertyIsReported() throws {
+        // parentCode may be missing: the unit hangs under the district.
         let errors = try errors(collection(feature("")))
         #expect(
             Set(errors.map(\.field)) == [
-                "features[0].properties.code", "features[0].properties.name",
-                "features[0].properties.kind", "features[0].properties.parentCode",
+                "features[0].properties.code", "features[0].properties.name", "features[0].properties.kind",
             ])
-        #expect(errors.count == 4)
+        #expect(errors.count == 3)
         #expect(errors.allSatisfy { $0.code == .geojsonPropertyInvalid })
     }
 
@@ -96,12 +96,14 @@ import Testing
                 feature(#""code":-5,"name":"n","kind":"street","parentCode":1.5"#),
                 feature(#""code":["1"],"name":"n","kind":{},"parentCode":"110105""#)
             ))
+        // A null parentCode means the district; 1.5 is a number a spreadsheet made.
         #expect(
             errors.map(\.field) == [
-                "features[0].properties.code", "features[0].properties.name", "features[0].properties.parentCode",
+                "features[0].properties.code", "features[0].properties.name",
                 "features[1].properties.code", "features[1].properties.parentCode",
                 "features[2].properties.code", "features[2].properties.kind",
             ])
+        #expect(errors.first { $0.field == "features[1].properties.parentCode" }?.code == .geojsonCodeSpreadsheetNumber)
         let name = try #require(errors.first { $0.field == "features[0].properties.name" })
         #expect(name.message.en.contains("got true"))
     }
@@ -223,5 +225,54 @@ import Testing
         let errors = try errors(value)
         #expect(errors.count == OrgPlanner.maxErrors)
         #expect(errors.last?.field == "features[\(OrgPlanner.maxErrors - 1)].properties.kind")
+    }
+
+    // MARK: as districts' GIS exports have it
+
+    @Test(arguments: [
+        ("区", OrgUnitKind.district), ("街道", .street), ("乡镇", .township), ("镇", .township), ("片区", .zone), ("社区", .community),
+        ("居委会", .community), ("村", .village), ("行政村", .village), ("网格", .grid), ("community", .community),
+    ])
+    func chineseKindsMapToTheKinds(name: String, kind: OrgUnitKind) throws {
+        let drafts = try OrgGeoJSON.drafts(
+            from: collection(feature(#""code":"1","name":"n","kind":"\#(name)","parentCode":"2""#, geometry: Self.polygon)), gridLevels: GridLevel.defaults)
+        #expect(drafts.first?.kind == kind)
+        #expect(kind.rawValue == OrgUnitKind(name: kind.rawValue)?.rawValue, "raw values stay English")
+    }
+
+    @Test func anUnknownKindListsTheChineseNamesInChinese() throws {
+        let errors = try errors(collection(feature(#""code":"1","name":"n","kind":"小区","parentCode":"2""#)))
+        #expect(errors.first?.message.zh.contains("街道, 乡镇") == true)
+    }
+
+    @Test func aNullEmptyOrMissingParentCodeMeansTheDistrict() throws {
+        let drafts = try OrgGeoJSON.drafts(
+            from: collection(
+                feature(#""code":"110105001","name":"a","kind":"街道","parentCode":null"#),
+                feature(#""code":"110105002","name":"b","kind":"街道""#),
+                feature(#""code":"110105003","name":"c","kind":"街道","parentCode":"  ""#)
+            ), gridLevels: GridLevel.defaults)
+        #expect(drafts.map(\.parentCode) == [nil, nil, nil])
+    }
+
+    @Test(arguments: [
+        (#""1.10102E+14""#, "1.10102E+14"), (#""110102000000.0""#, "110102000000.0"), (#""1.10102e14""#, "1.10102e14"),
+        ("110102000000", "110102000000"), ("110102001000001", "110102001000001"), ("110102.5", "110102.5"),
+    ])
+    func aCodeASpreadsheetMadeANumberOfIsRefusedWithTheFix(code: String, shown: String) throws {
+        let errors = try errors(collection(feature(#""code":\#(code),"name":"n","kind":"街道","parentCode":\#(code)"#)))
+        #expect(errors.map(\.field) == ["features[0].properties.code", "features[0].properties.parentCode"])
+        let error = try #require(errors.first)
+        #expect(error.code == .geojsonCodeSpreadsheetNumber)
+        #expect(error.message.en.contains("'\(shown)'"), "\(error.message.en)")
+        #expect(error.message.en.contains("format the column as text"))
+        #expect(error.message.zh.contains("将该列设为文本格式"))
+    }
+
+    @Test func wholeCodesGivenAsNumbersStillRead() throws {
+        let drafts = try OrgGeoJSON.drafts(
+            from: collection(feature(#""code":110102001,"name":"n","kind":"街道","parentCode":110102"#)), gridLevels: GridLevel.defaults)
+        #expect(drafts.map(\.code) == ["110102001"])
+        #expect(drafts.map(\.parentCode) == ["110102"])
     }
 }

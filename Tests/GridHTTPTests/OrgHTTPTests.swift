@@ -38,6 +38,37 @@ import Testing
         }
     }
 
+    @Test func aRetiredGridStaysReadableButLeavesLocateAndLists() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            // The district's next export no longer has the first unit grid.
+            let collection = d.district.featureCollection()
+            let kept = (collection["features"]?.array ?? []).filter { $0["properties"]?["code"]?.string != d.unitGrid1 }
+            let data = try JSONEncoder().encode(JSONValue.object(["type": .string("FeatureCollection"), "features": .array(kept)]))
+            let summary = try await db.service.importOrg(tenantId: d.tenantId, geoJSON: data)
+            #expect(summary.diff.retired.map(\.unit.code) == [d.unitGrid1])
+            try await withAPI(db) { api in
+                let token = try await api.adminToken(d)
+                let retired = try await api.get("/v1/org-units/by-code/\(d.unitGrid1)", token: token)
+                #expect(retired.status == .ok, "\(retired.text)")
+                #expect(try retired.json()["retiredAt"] as? String != nil)
+                let live = try await api.get("/v1/org-units/by-code/\(d.basicGrid1)", token: token)
+                #expect(try live.json()["retiredAt"] == nil)
+                let located = try await api.get(locateURI(d.pointInStreet1), token: token)
+                #expect((try located.json()["grid"] as? [String: Any])?["code"] as? String == d.basicGrid1, "the point falls to the grid above")
+                let basicId = try #require(int64(try live.json()["id"]))
+                let children = try await api.get("/v1/org-units/\(basicId)/children", token: token)
+                let codes = (try children.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+                #expect(!codes.contains(d.unitGrid1) && !codes.isEmpty, "\(codes)")
+                let retiredId = try #require(int64(try retired.json()["id"]))
+                let create = try await api.send(
+                    .post, "/v1/org-units", token: token,
+                    json: jsonString(["parentId": retiredId, "kind": "grid", "code": d.unitGrid1 + "1", "name": "微网格"]))
+                expectProblem(create, .conflict, "org.unit.retired")
+            }
+        }
+    }
+
     @Test func locateRefusesPointsOutsideAndBadCoordinates() async throws {
         try await TestDatabase.with { db in
             let d = try await db.seedSmallDistrict()

@@ -9,7 +9,7 @@ import Testing
 /// Imports are all or nothing and say what is wrong where; exports read back the same tree.
 @Suite struct OrgImportTests {
     static func feature(_ code: String, _ name: String, _ kind: String, _ parent: String, ring: [[Double]]? = nil) -> String {
-        let geometry = ring.map { r in #"{"type":"Polygon","coordinates":[\#(r.map { "[\($0[0]),\($0[1])]" }.joined(separator: ","))]}"# }
+        let geometry = ring.map { r in #"{"type":"Polygon","coordinates":[[\#(r.map { "[\($0[0]),\($0[1])]" }.joined(separator: ","))]]}"# }
         return
             #"{"type":"Feature","properties":{"code":"\#(code)","name":"\#(name)","kind":"\#(kind)","parentCode":"\#(parent)"},"geometry":\#(geometry ?? "null")}"#
     }

@@ -1254,7 +1254,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// Rename a unit and/or move it under another parent (tenant admin). Honours If-Match.
+    /// Rename a unit and/or move it under another parent (tenant admin). Honours If-Match. A unit whose area holds cases does not move (409 org.unit.moveHasCases), nor does anything move under a retired unit (409 org.unit.retired).
     ///
     /// - Remark: HTTP `PATCH /v1/org-units/{id}`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/patch(updateOrgUnit)`.

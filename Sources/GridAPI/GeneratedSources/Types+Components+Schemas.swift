@@ -135,6 +135,7 @@ extension Components {
         /// - `binding.departmentNotAllowed` 400
         /// - `binding.departmentRequired` 400
         /// - `binding.notFound` 404
+        /// - `binding.roleAndScope` 400
         /// - `calendar.day.badDate` 400
         /// - `calendar.day.duplicate` 400
         /// - `calendar.day.makeUpOnWorkingDay` 400
@@ -192,10 +193,12 @@ extension Components {
         /// - `csv.column.missing` 400
         /// - `csv.column.unknown` 400
         /// - `csv.columns` 400
+        /// - `csv.duplicate` 400
         /// - `csv.empty` 400
         /// - `csv.encoding` 400
         /// - `csv.header.duplicate` 400
         /// - `csv.quote` 400
+        /// - `csv.spreadsheetNumber` 400
         /// - `db.duplicate` 409
         /// - `db.invalid` 400
         /// - `db.reference` 409
@@ -207,6 +210,7 @@ extension Components {
         /// - `department.duplicateCode` 409
         /// - `department.notFound` 404
         /// - `department.notStreetOffice` 409
+        /// - `department.unitChanged` 400
         /// - `department.unitKind` 400
         /// - `department.unitRequired` 400
         /// - `department.unknown` 400
@@ -228,6 +232,7 @@ extension Components {
         /// - `field.unknownValue` 400
         /// - `field.withoutCategory` 400
         /// - `geo.badCoordinate` 400
+        /// - `geojson.code.spreadsheetNumber` 400
         /// - `geojson.geometry.invalid` 400
         /// - `geojson.malformed` 400
         /// - `geojson.noFeatures` 400
@@ -246,12 +251,18 @@ extension Components {
         /// - `org.unit.badName` 400
         /// - `org.unit.cycle` 400
         /// - `org.unit.duplicateCode` 400
+        /// - `org.unit.gridLevelChanged` 400
         /// - `org.unit.gridLevelNotGrid` 400
         /// - `org.unit.gridLevelOutOfRange` 400
         /// - `org.unit.gridNeedsGeometry` 400
+        /// - `org.unit.kindChanged` 400
         /// - `org.unit.kindNotAllowed` 400
         /// - `org.unit.moveCycle` 400
+        /// - `org.unit.moveHasCases` 409
         /// - `org.unit.notFound` 404
+        /// - `org.unit.notThisDistrict` 400
+        /// - `org.unit.parentRetired` 400
+        /// - `org.unit.retired` 409
         /// - `org.unit.unknown` 400
         /// - `org.unit.unknownKind` 400
         /// - `org.unit.unknownParent` 400
@@ -296,6 +307,7 @@ extension Components {
         /// - `trafficLight.invalid` 400
         /// - `user.badLogin` 400
         /// - `user.badName` 400
+        /// - `user.badPassword` 400
         /// - `user.badPhone` 400
         /// - `user.duplicateLogin` 409
         /// - `user.notFound` 404
@@ -337,6 +349,7 @@ extension Components {
             case binding_departmentNotAllowed = "binding.departmentNotAllowed"
             case binding_departmentRequired = "binding.departmentRequired"
             case binding_notFound = "binding.notFound"
+            case binding_roleAndScope = "binding.roleAndScope"
             case calendar_day_badDate = "calendar.day.badDate"
             case calendar_day_duplicate = "calendar.day.duplicate"
             case calendar_day_makeUpOnWorkingDay = "calendar.day.makeUpOnWorkingDay"
@@ -394,10 +407,12 @@ extension Components {
             case csv_column_missing = "csv.column.missing"
             case csv_column_unknown = "csv.column.unknown"
             case csv_columns = "csv.columns"
+            case csv_duplicate = "csv.duplicate"
             case csv_empty = "csv.empty"
             case csv_encoding = "csv.encoding"
             case csv_header_duplicate = "csv.header.duplicate"
             case csv_quote = "csv.quote"
+            case csv_spreadsheetNumber = "csv.spreadsheetNumber"
             case db_duplicate = "db.duplicate"
             case db_invalid = "db.invalid"
             case db_reference = "db.reference"
@@ -409,6 +424,7 @@ extension Components {
             case department_duplicateCode = "department.duplicateCode"
             case department_notFound = "department.notFound"
             case department_notStreetOffice = "department.notStreetOffice"
+            case department_unitChanged = "department.unitChanged"
             case department_unitKind = "department.unitKind"
             case department_unitRequired = "department.unitRequired"
             case department_unknown = "department.unknown"
@@ -430,6 +446,7 @@ extension Components {
             case field_unknownValue = "field.unknownValue"
             case field_withoutCategory = "field.withoutCategory"
             case geo_badCoordinate = "geo.badCoordinate"
+            case geojson_code_spreadsheetNumber = "geojson.code.spreadsheetNumber"
             case geojson_geometry_invalid = "geojson.geometry.invalid"
             case geojson_malformed = "geojson.malformed"
             case geojson_noFeatures = "geojson.noFeatures"
@@ -448,12 +465,18 @@ extension Components {
             case org_unit_badName = "org.unit.badName"
             case org_unit_cycle = "org.unit.cycle"
             case org_unit_duplicateCode = "org.unit.duplicateCode"
+            case org_unit_gridLevelChanged = "org.unit.gridLevelChanged"
             case org_unit_gridLevelNotGrid = "org.unit.gridLevelNotGrid"
             case org_unit_gridLevelOutOfRange = "org.unit.gridLevelOutOfRange"
             case org_unit_gridNeedsGeometry = "org.unit.gridNeedsGeometry"
+            case org_unit_kindChanged = "org.unit.kindChanged"
             case org_unit_kindNotAllowed = "org.unit.kindNotAllowed"
             case org_unit_moveCycle = "org.unit.moveCycle"
+            case org_unit_moveHasCases = "org.unit.moveHasCases"
             case org_unit_notFound = "org.unit.notFound"
+            case org_unit_notThisDistrict = "org.unit.notThisDistrict"
+            case org_unit_parentRetired = "org.unit.parentRetired"
+            case org_unit_retired = "org.unit.retired"
             case org_unit_unknown = "org.unit.unknown"
             case org_unit_unknownKind = "org.unit.unknownKind"
             case org_unit_unknownParent = "org.unit.unknownParent"
@@ -498,6 +521,7 @@ extension Components {
             case trafficLight_invalid = "trafficLight.invalid"
             case user_badLogin = "user.badLogin"
             case user_badName = "user.badName"
+            case user_badPassword = "user.badPassword"
             case user_badPhone = "user.badPhone"
             case user_duplicateLogin = "user.duplicateLogin"
             case user_notFound = "user.notFound"
@@ -899,6 +923,10 @@ extension Components {
             public var version: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/OrgUnit/updatedAt`.
             public var updatedAt: Foundation.Date
+            /// When a later import of the tree left this unit out. A retired unit stays readable (cases keep it) but takes no new reports and is left out of children and subtree lists.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OrgUnit/retiredAt`.
+            public var retiredAt: Foundation.Date?
             /// - Remark: Generated from `#/components/schemas/OrgUnit/geometry`.
             public var geometry: Components.Schemas.Geometry?
             /// Creates a new `OrgUnit`.
@@ -913,6 +941,7 @@ extension Components {
             ///   - path: Materialized path of ids, e.g. 1.12.130.
             ///   - version:
             ///   - updatedAt:
+            ///   - retiredAt: When a later import of the tree left this unit out. A retired unit stays readable (cases keep it) but takes no new reports and is left out of children and subtree lists.
             ///   - geometry:
             public init(
                 id: Swift.Int64,
@@ -924,6 +953,7 @@ extension Components {
                 path: Swift.String,
                 version: Swift.Int64,
                 updatedAt: Foundation.Date,
+                retiredAt: Foundation.Date? = nil,
                 geometry: Components.Schemas.Geometry? = nil
             ) {
                 self.id = id
@@ -935,6 +965,7 @@ extension Components {
                 self.path = path
                 self.version = version
                 self.updatedAt = updatedAt
+                self.retiredAt = retiredAt
                 self.geometry = geometry
             }
             public enum CodingKeys: String, CodingKey {
@@ -947,6 +978,7 @@ extension Components {
                 case path
                 case version
                 case updatedAt
+                case retiredAt
                 case geometry
             }
         }

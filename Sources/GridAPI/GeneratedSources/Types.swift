@@ -52,7 +52,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/org-units/{id}`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/get(getOrgUnit)`.
     func getOrgUnit(_ input: Operations.GetOrgUnit.Input) async throws -> Operations.GetOrgUnit.Output
-    /// Rename a unit and/or move it under another parent (tenant admin). Honours If-Match.
+    /// Rename a unit and/or move it under another parent (tenant admin). Honours If-Match. A unit whose area holds cases does not move (409 org.unit.moveHasCases), nor does anything move under a retired unit (409 org.unit.retired).
     ///
     /// - Remark: HTTP `PATCH /v1/org-units/{id}`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/patch(updateOrgUnit)`.
@@ -412,7 +412,7 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Rename a unit and/or move it under another parent (tenant admin). Honours If-Match.
+    /// Rename a unit and/or move it under another parent (tenant admin). Honours If-Match. A unit whose area holds cases does not move (409 org.unit.moveHasCases), nor does anything move under a retired unit (409 org.unit.retired).
     ///
     /// - Remark: HTTP `PATCH /v1/org-units/{id}`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/patch(updateOrgUnit)`.

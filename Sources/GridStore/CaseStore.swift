@@ -342,19 +342,38 @@ public enum CaseStore {
 
         func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 
+        /// The columns `intake_context` returns, in its order (`IntakeContextColumnsTests` compares
+        /// them with the function's result): the district's (`t_`), the calendar's version, the
+        /// published rule set's (`r_`), the idempotency key's (`k_`) and one node of the category
+        /// chain (`c_`). Each record's decoder starts at its first column.
+        enum Column: Int, CaseIterable {
+            case tId, tCode, tName, tDivisionCode, tTimeZone, tStatus, tSettings, tVersion, tCreatedAt, calendarVersion, rDocument, rId, rNumber, rStatus,
+                rRuleCount, rNote, rCreatedBy, rPublishedBy, rPublishedAt, rVersion, rUpdatedAt, kRequestHash, kCaseId, cId, cCode, cParentCode, cName, cKind,
+                cPath, cIsPublic, cFilingStandard, cClosingStandard, cGrades, cLeadDepartment, cDefaultLevel, cVersion, cUpdatedAt, cAssisting
+
+            /// The column's name in the function's result (`tDivisionCode` is `t_division_code`).
+            var sqlName: String {
+                String(describing: self).reduce(into: "") { name, c in name += c.isUppercase ? "_" + c.lowercased() : String(c) }
+            }
+        }
+
         /// What the district's columns of a row say (the chain left empty).
         static func context(_ row: PostgresRow) throws -> IntakeContext {
             let r = row.makeRandomAccess()
-            let earlier = try r[21].decode(ByteBuffer?.self).map { hash in (Array(hash.readableBytesView), try r[22].decode(Int64.self)) }
+            func cell(_ column: Column) -> PostgresCell { r[column.rawValue] }
+            let earlier = try cell(.kRequestHash).decode(ByteBuffer?.self).map { hash in
+                (Array(hash.readableBytesView), try cell(.kCaseId).decode(Int64.self))
+            }
             return IntakeContext(
-                tenant: try TenantStore.record(r, from: 0), calendarVersion: try r[9].decode(Int64?.self),
-                published: try r[11].decode(Int64?.self) == nil ? nil : try RuleSetStore.record(r, from: 10), earlier: earlier, categoryChain: [])
+                tenant: try TenantStore.record(r, from: Column.tId.rawValue), calendarVersion: try cell(.calendarVersion).decode(Int64?.self),
+                published: try cell(.rId).decode(Int64?.self) == nil ? nil : try RuleSetStore.record(r, from: Column.rDocument.rawValue),
+                earlier: earlier, categoryChain: [])
         }
 
         /// The node of the category chain in a row, nil when the row has none.
         static func category(_ row: PostgresRow) throws -> CategoryRecord? {
             let r = row.makeRandomAccess()
-            return try r[23].decode(Int64?.self) == nil ? nil : try CatalogStore.record(r, from: 23)
+            return try r[Column.cId.rawValue].decode(Int64?.self) == nil ? nil : try CatalogStore.record(r, from: Column.cId.rawValue)
         }
     }
 

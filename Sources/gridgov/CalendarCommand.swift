@@ -23,7 +23,7 @@ struct CalendarCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(calendar.document), as: UTF8.self))
             // The document goes to stdout (it can be loaded back); what it lacks to stderr.
-            for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning.zh) / \(warning.en)\n".utf8)) }
+            for warning in warnings { FileHandle.standardError.write(Data(CLI.say("警告：\(warning.zh)\n", "warning: \(warning.en)\n").utf8)) }
         }
     }
 
@@ -47,7 +47,8 @@ struct CalendarCommand: AsyncParsableCommand {
             let calendar = try await CLI.withService(connection) { service in
                 try await service.setCalendar(.operator, tenantId: try await service.tenantId(code: tenant), document: document, ifVersion: nil)
             }
-            print("calendar saved (version \(calendar.version ?? 0)): \(calendar.document.days?.count ?? 0) special days")
+            let (version, special) = (calendar.version ?? 0, calendar.document.days?.count ?? 0)
+            print(CLI.say("工作日历已保存（版本 \(version)）：\(special) 个特殊日期", "calendar saved (version \(version)): \(special) special days"))
         }
     }
 
@@ -63,7 +64,8 @@ struct CalendarCommand: AsyncParsableCommand {
                 try await service.loadNationalHolidays(.operator, tenantId: try await service.tenantId(code: tenant), year: year)
             }
             let days = (calendar.document.days ?? []).filter { $0.date.hasPrefix("\(year)-") }
-            print("\(year): \(days.filter { $0.type == "holiday" }.count) holidays, \(days.filter { $0.type == "workday" }.count) make-up working days")
+            let (holidays, workdays) = (days.filter { $0.type == "holiday" }.count, days.filter { $0.type == "workday" }.count)
+            print(CLI.say("\(year) 年：\(holidays) 天节假日，\(workdays) 天调休上班", "\(year): \(holidays) holidays, \(workdays) make-up working days"))
         }
     }
 }

@@ -74,7 +74,10 @@ struct CasesCommand: AsyncParsableCommand {
                     say(
                         "\(report.tenantCode)：\(report.cases) 件案件，\(report.events) 个事件，\(state)",
                         "\(report.tenantCode): \(report.cases) cases, \(report.events) events, \(state)"))
-                for item in report.breaks { print("  \(item.number) (case \(item.caseId)): \(item.problem.localized(CLI.language))") }
+                for item in report.breaks {
+                    let problem = item.problem.localized(CLI.language)
+                    print(say("  \(item.number)（案件 \(item.caseId)）：\(problem)", "  \(item.number) (case \(item.caseId)): \(problem)"))
+                }
                 for check in report.anchorChecks {
                     let taken = CLI.localTime(check.taken)
                     let state = check.findings.isEmpty ? say("均未改变", "all unchanged") : say("\(check.findings.count) 处不符", "\(check.findings.count) finding(s)")

@@ -34,18 +34,31 @@ struct DemoCommand: AsyncParsableCommand {
         func run() async throws {
             let (code, name, district) = (code, name, size.district)
             let result = try await CLI.withService(connection) { service in
-                let bar = ProgressBar(label: "grids")
+                let bar = ProgressBar(label: CLI.say("网格", "grids"))
                 return try await service.seedDemo(code: code, name: name, district: district) { done, total in bar.update(done, total) }
             }
+            let (tenantCode, tenantName) = (result.tenant.code, result.tenant.name)
             guard result.created else {
-                print("demo district \(result.tenant.code) \(result.tenant.name) exists already; unchanged.")
-                print("new password for a demo user: gridgov user reset-password --tenant \(result.tenant.code) --login admin")
+                print(CLI.say("示范区 \(tenantCode) \(tenantName) 已存在，未作改动。", "demo district \(tenantCode) \(tenantName) exists already; unchanged."))
+                let reset = "gridgov user reset-password --tenant \(tenantCode) --login admin"
+                print(CLI.say("为示范用户设置新密码：\(reset)", "new password for a demo user: \(reset)"))
                 return
             }
-            let kinds = result.units?.byKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") ?? ""
-            print("demo district \(result.tenant.code) \(result.tenant.name): \(kinds)")
-            CLI.printTable([["LOGIN", "ROLE", "SCOPE", "PASSWORD"]] + result.users.map { [$0.login, $0.role.rawValue, $0.scope, $0.password] })
-            print("the passwords are one-time: a first session may only change its password (POST /v1/auth/password), read /v1/me and log out")
+            let kinds = (result.units?.byKind ?? [:]).sorted { $0.key < $1.key }.map { key, count in
+                let label = OrgUnitKind(rawValue: key)?.label.localized(CLI.language) ?? key
+                return CLI.say("\(count) 个\(label)", "\(count) \(key)")
+            }
+            print(
+                CLI.say(
+                    "示范区 \(tenantCode) \(tenantName)：\(kinds.joined(separator: "，"))",
+                    "demo district \(tenantCode) \(tenantName): \(kinds.joined(separator: ", "))"))
+            // The columns stay in this order in either language: scripts/faults.sh reads the password as the fourth.
+            let header = CLI.language == .zh ? ["登录名", "角色", "范围", "密码"] : ["LOGIN", "ROLE", "SCOPE", "PASSWORD"]
+            CLI.printTable([header] + result.users.map { [$0.login, $0.role.rawValue, $0.scope, $0.password] })
+            print(
+                CLI.say(
+                    "以上均为一次性密码：首次登录的会话只能修改密码（POST /v1/auth/password）、查看 /v1/me 和退出登录",
+                    "the passwords are one-time: a first session may only change its password (POST /v1/auth/password), read /v1/me and log out"))
         }
     }
 

@@ -13,7 +13,8 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let applied = try await Self.migrate(ownerURL: ownerURL, directory: directory)
-        print(applied.isEmpty ? "schema is up to date" : "applied: \(applied.joined(separator: ", "))")
+        let names = applied.joined(separator: ", ")
+        print(applied.isEmpty ? CLI.say("数据库结构已是最新", "schema is up to date") : CLI.say("已执行迁移：\(names)", "applied: \(names)"))
     }
 
     static func migrate(ownerURL: String?, directory: String?) async throws -> [String] {

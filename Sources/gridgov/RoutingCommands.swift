@@ -61,7 +61,7 @@ struct CatalogCommand: AsyncParsableCommand {
             let summary = try await CLI.withService(connection) { service in
                 try await service.loadStandardCatalog(.operator, tenantId: try await service.tenantId(code: tenant), profile: profile)
             }
-            print("\(profile): \(summary.inserted) added, \(summary.updated) updated, \(summary.unchanged) unchanged")
+            print("\(profile): \(CatalogCommand.describe(summary))")
         }
     }
 
@@ -95,7 +95,7 @@ struct CatalogCommand: AsyncParsableCommand {
                     sources[$0]
                 }
             }
-            print("\(summary.inserted) added, \(summary.updated) updated, \(summary.unchanged) unchanged")
+            print(CatalogCommand.describe(summary))
         }
     }
 
@@ -115,6 +115,12 @@ struct CatalogCommand: AsyncParsableCommand {
             }
             try Files.write(format == .csv ? Data(ListFormats.catalogCSV(entries).utf8) : try ListFormats.catalogJSON(entries), to: output)
         }
+    }
+
+    /// What a merge changed, in the CLI's language.
+    static func describe(_ summary: CatalogImportSummary) -> String {
+        let (added, updated, unchanged) = (summary.inserted, summary.updated, summary.unchanged)
+        return CLI.say("新增 \(added) 项，更新 \(updated) 项，未变 \(unchanged) 项", "\(added) added, \(updated) updated, \(unchanged) unchanged")
     }
 }
 
@@ -145,7 +151,7 @@ struct DutiesCommand: AsyncParsableCommand {
             let written = try await CLI.withService(connection) { service in
                 try await service.importDuties(.operator, tenantId: try await service.tenantId(code: tenant), entries: entries) { sources[$0] }
             }
-            print("duty list replaced: \(written) rows")
+            print(CLI.say("职责清单已替换：\(written) 行", "duty list replaced: \(written) rows"))
         }
     }
 
@@ -185,7 +191,8 @@ struct RulesCommand: AsyncParsableCommand {
             let view = try await CLI.withService(connection) { service in
                 try await service.saveDraft(.operator, tenantId: try await service.tenantId(code: tenant), document: json, note: note, ifVersion: nil)
             }
-            print("draft \(view.record.number) saved: \(view.ruleSet.rules.count) rules")
+            let (number, rules) = (view.record.number, view.ruleSet.rules.count)
+            print(CLI.say("草稿 \(number) 已保存：\(rules) 条规则", "draft \(number) saved: \(rules) rules"))
             RulesCommand.printReport(view.report)
         }
     }
@@ -219,7 +226,8 @@ struct RulesCommand: AsyncParsableCommand {
             let view = try await CLI.withService(connection) { service in
                 try await service.publishDraft(.operator, tenantId: try await service.tenantId(code: tenant), ifVersion: nil)
             }
-            print("rule set \(view.record.number) published: \(view.ruleSet.rules.count) rules")
+            let (number, rules) = (view.record.number, view.ruleSet.rules.count)
+            print(CLI.say("规则集 \(number) 已发布：\(rules) 条规则", "rule set \(number) published: \(rules) rules"))
             RulesCommand.printReport(view.report)
         }
     }
@@ -253,10 +261,14 @@ struct RulesCommand: AsyncParsableCommand {
             let page = try await CLI.withService(connection) { service in
                 try await service.ruleSets(.operator, tenantId: try await service.tenantId(code: tenant), page: try PageRequest.parse(cursor: nil, limit: 200))
             }
+            let header = CLI.language == .zh ? ["版本", "状态", "操作人", "发布时间", "备注"] : ["number", "status", "by", "published", "note"]
             CLI.printTable(
-                [["number", "status", "by", "published", "note"]]
+                [header]
                     + page.items.map {
-                        [String($0.number), $0.status.rawValue, $0.publishedBy ?? $0.createdBy, $0.publishedAt.map(CLI.localTime) ?? "", $0.note ?? ""]
+                        [
+                            String($0.number), RulesCommand.status($0.status), $0.publishedBy ?? $0.createdBy, $0.publishedAt.map(CLI.localTime) ?? "",
+                            $0.note ?? "",
+                        ]
                     })
         }
     }
@@ -290,9 +302,11 @@ struct RulesCommand: AsyncParsableCommand {
                 try await service.explain(.operator, tenantId: try await service.tenantId(code: tenant), question, ruleSet: choice)
             }
             let zh = CLI.language == .zh
-            Swift.print("grid      \(answer.chain.map { "\($0.name)(\($0.code))" }.joined(separator: " › "))")
-            Swift.print("category  \(answer.categoryChain.map { "\($0.entry.name)(\($0.entry.code))" }.joined(separator: " › ")), grade \(answer.grade.name)")
-            Swift.print("rule set  \(answer.ruleSet.map { "\($0.number) (\($0.status.rawValue))" } ?? "none published")")
+            Swift.print("\(zh ? "网格    " : "grid      ")\(answer.chain.map { "\($0.name)(\($0.code))" }.joined(separator: " › "))")
+            let categories = answer.categoryChain.map { "\($0.entry.name)(\($0.entry.code))" }.joined(separator: " › ")
+            Swift.print(zh ? "类别    \(categories)，等级 \(answer.grade.name)" : "category  \(categories), grade \(answer.grade.name)")
+            let ruleSet = answer.ruleSet.map { "\($0.number) (\(RulesCommand.status($0.status)))" } ?? (zh ? "尚未发布" : "none published")
+            Swift.print("\(zh ? "规则集  " : "rule set  ")\(ruleSet)")
             for tried in answer.explanation.tried {
                 Swift.print("  ✗ \(tried.id) \(tried.name): \(tried.misses.map { $0.reason.localized(CLI.language) }.joined(separator: "; "))")
             }
@@ -310,12 +324,16 @@ struct RulesCommand: AsyncParsableCommand {
             let lead =
                 answer.leadDepartment.map { "\($0.name)(\($0.code))" } ?? (d.lead == .territorialStreet ? answer.street.map { "\($0.name)(\($0.code))" } : nil)
                 ?? "-"
-            Swift.print("level     \(d.level.label.localized(CLI.language))\(d.whistle ? (zh ? "，吹哨" : ", whistle") : "")")
-            Swift.print("lead      \(lead)\(d.assisting.isEmpty ? "" : ", assisting \(d.assisting.joined(separator: ", "))")")
+            Swift.print("\(zh ? "层级    " : "level     ")\(d.level.label.localized(CLI.language))\(d.whistle ? (zh ? "，吹哨" : ", whistle") : "")")
+            let assisting = d.assisting.joined(separator: zh ? "、" : ", ")
+            Swift.print(
+                zh
+                    ? "主办    \(lead)\(d.assisting.isEmpty ? "" : "，协办 \(assisting)")"
+                    : "lead      \(lead)\(d.assisting.isEmpty ? "" : ", assisting \(assisting)")")
             for deadline in answer.deadlines {
-                Swift.print(
-                    "deadline  \(deadline.stage.label.localized(CLI.language)): \(deadline.limit.amount) \(deadline.limit.unit.label.localized(CLI.language)) → \(CLI.localTime(deadline.due))"
-                )
+                let stage = deadline.stage.label.localized(CLI.language)
+                let limit = "\(deadline.limit.amount) \(deadline.limit.unit.label.localized(CLI.language))"
+                Swift.print("\(zh ? "时限    " : "deadline  ")\(stage)\(zh ? "：" : ": ")\(limit) → \(CLI.localTime(deadline.due))")
             }
         }
     }
@@ -341,15 +359,27 @@ struct RulesCommand: AsyncParsableCommand {
                 Swift.print("✗ \(result.testCase.source) \(result.testCase.question.categoryCode): \(result.differences.joined(separator: "; "))")
             }
             let failed = results.filter { !$0.passed }.count
-            Swift.print("\(results.count - failed) passed, \(failed) failed")
+            let passed = results.count - failed
+            Swift.print(CLI.say("通过 \(passed) 条，未通过 \(failed) 条", "\(passed) passed, \(failed) failed"))
             if failed > 0 { throw ExitCode(1) }
         }
     }
 
     static func printReport(_ report: RuleSetReport?) {
         guard let report else { return }
-        for error in report.errors { Swift.print("error   \(error.field): \(error.message.localized(CLI.language)) [\(error.code)]") }
-        for warning in report.warnings { Swift.print("warning \(warning.field): \(warning.message.localized(CLI.language)) [\(warning.code)]") }
-        Swift.print("\(report.errors.count) error(s), \(report.warnings.count) warning(s)")
+        let (errorLabel, warningLabel) = CLI.language == .zh ? ("错误", "警告") : ("error  ", "warning")
+        for error in report.errors { Swift.print("\(errorLabel) \(error.field): \(error.message.localized(CLI.language)) [\(error.code)]") }
+        for warning in report.warnings { Swift.print("\(warningLabel) \(warning.field): \(warning.message.localized(CLI.language)) [\(warning.code)]") }
+        let (errors, warnings) = (report.errors.count, report.warnings.count)
+        Swift.print(CLI.say("\(errors) 个错误，\(warnings) 个警告", "\(errors) error(s), \(warnings) warning(s)"))
+    }
+
+    /// A rule set's status in the CLI's language.
+    static func status(_ status: RuleSetRecord.Status) -> String {
+        switch status {
+        case .draft: CLI.say("草稿", "draft")
+        case .published: CLI.say("已发布", "published")
+        case .retired: CLI.say("已停用", "retired")
+        }
     }
 }

@@ -102,8 +102,15 @@ struct Worker: AsyncParsableCommand {
         if once {
             let (jobs, deliveries) = try await CLI.withService(connection) { service in (try await service.runDueJobs(), try await service.deliverDueWebhooks())
             }
-            print("jobs: \(jobs.claimed) claimed, \(jobs.done) done, \(jobs.failed) failed")
-            print("webhooks: \(deliveries.claimed) claimed, \(deliveries.done) done, \(deliveries.failed) failed, \(deliveries.postponed) postponed")
+            print(
+                CLI.say(
+                    "任务：领取 \(jobs.claimed) 个，完成 \(jobs.done) 个，失败 \(jobs.failed) 个",
+                    "jobs: \(jobs.claimed) claimed, \(jobs.done) done, \(jobs.failed) failed"))
+            let d = deliveries
+            print(
+                CLI.say(
+                    "回调：领取 \(d.claimed) 个，送达 \(d.done) 个，失败 \(d.failed) 个，推迟 \(d.postponed) 个",
+                    "webhooks: \(d.claimed) claimed, \(d.done) done, \(d.failed) failed, \(d.postponed) postponed"))
             return
         }
         let client = PostgresClient(

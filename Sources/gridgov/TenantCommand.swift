@@ -20,8 +20,15 @@ struct TenantCommand: AsyncParsableCommand {
             let result = try await CLI.withService(connection) { service in
                 try await service.createTenant(code: code, name: name, divisionCode: division, adminLogin: admin)
             }
-            print("created district \(result.tenant.code) \(result.tenant.name) (id \(result.tenant.id), division \(result.tenant.divisionCode))")
-            print("tenant admin: \(result.adminLogin)  one-time password: \(result.adminPassword)  (shown once; the first login must change it)")
+            let t = result.tenant
+            print(
+                CLI.say(
+                    "已创建区 \(t.code) \(t.name)（编号 \(t.id)，行政区划代码 \(t.divisionCode)）",
+                    "created district \(t.code) \(t.name) (id \(t.id), division \(t.divisionCode))"))
+            print(
+                CLI.say(
+                    "区管理员：\(result.adminLogin)  一次性密码：\(result.adminPassword)  （仅显示这一次；首次登录须修改）",
+                    "tenant admin: \(result.adminLogin)  one-time password: \(result.adminPassword)  (shown once; the first login must change it)"))
         }
     }
 
@@ -31,8 +38,8 @@ struct TenantCommand: AsyncParsableCommand {
 
         func run() async throws {
             let tenants = try await CLI.withService(connection) { service in try await service.listTenants() }
-            CLI.printTable(
-                [["ID", "CODE", "NAME", "DIVISION", "STATUS"]] + tenants.map { [String($0.id), $0.code, $0.name, $0.divisionCode, $0.status.rawValue] })
+            let header = CLI.language == .zh ? ["编号", "代码", "名称", "行政区划", "状态"] : ["ID", "CODE", "NAME", "DIVISION", "STATUS"]
+            CLI.printTable([header] + tenants.map { [String($0.id), $0.code, $0.name, $0.divisionCode, TenantCommand.status($0.status)] })
         }
     }
 
@@ -44,10 +51,15 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let code = code
             let tenant = try await CLI.withService(connection) { service in try await service.tenant(code: code) }
-            print("id:        \(tenant.id)\ncode:      \(tenant.code)\nname:      \(tenant.name)\ndivision:  \(tenant.divisionCode)")
-            print(
-                "time zone: \(tenant.timeZone)\nstatus:    \(tenant.status)\ngrid levels: \(tenant.settings.gridLevels.map { "\($0.key) (\($0.name))" }.joined(separator: " → "))"
-            )
+            let levels = TenantCommand.gridLevels(tenant)
+            let rows: [(zh: String, en: String, value: String)] = [
+                ("编号", "id", String(tenant.id)), ("代码", "code", tenant.code), ("名称", "name", tenant.name),
+                ("行政区划", "division", tenant.divisionCode), ("时区", "time zone", tenant.timeZone),
+                ("状态", "status", TenantCommand.status(tenant.status)), ("网格层级", "grid levels", levels),
+            ]
+            let labels = rows.map { CLI.say("\($0.zh)：", "\($0.en):") }
+            let width = labels.map(CLI.displayWidth).max() ?? 0
+            for (label, row) in zip(labels, rows) { print(label + String(repeating: " ", count: width - CLI.displayWidth(label) + 1) + row.value) }
         }
     }
 
@@ -85,12 +97,26 @@ struct TenantCommand: AsyncParsableCommand {
             }
             let levels = parsed
             let tenant = try await CLI.withService(connection) { service in try await service.setGridLevels(code: code, levels: levels) }
-            print("\(tenant.code) grid levels: \(tenant.settings.gridLevels.map { "\($0.key) (\($0.name))" }.joined(separator: " → "))")
+            let named = TenantCommand.gridLevels(tenant)
+            print(CLI.say("\(tenant.code) 的网格层级：\(named)", "\(tenant.code) grid levels: \(named)"))
         }
     }
 
     static func setStatus(_ code: String, active: Bool, _ connection: ConnectionOptions) async throws {
         let tenant = try await CLI.withService(connection) { service in try await service.setTenantStatus(code: code, active: active) }
-        print("\(tenant.code) is \(tenant.status)")
+        print(CLI.say("\(tenant.code) 已\(status(tenant.status))", "\(tenant.code) is \(status(tenant.status))"))
+    }
+
+    /// A district's status in the CLI's language.
+    static func status(_ status: TenantStatus) -> String {
+        switch status {
+        case .active: CLI.say("启用", "active")
+        case .suspended: CLI.say("停用", "suspended")
+        }
+    }
+
+    /// A district's grid levels, outermost first.
+    static func gridLevels(_ tenant: TenantRecord) -> String {
+        tenant.settings.gridLevels.map { "\($0.key) (\($0.name))" }.joined(separator: " → ")
     }
 }

@@ -18,9 +18,17 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/headers` section of the OpenAPI document.
     public enum Headers {
-        /// The version of the resource, for If-Match.
+        /// 资源的版本，供 If-Match 使用 · The version of the resource, for If-Match.
         ///
         /// - Remark: Generated from `#/components/headers/ETag`.
         public typealias ETag = Swift.String
+        /// 建议多少秒后重试 · Seconds to wait before retrying.
+        ///
+        /// - Remark: Generated from `#/components/headers/RetryAfter`.
+        public typealias RetryAfter = Swift.Int
+        /// 认证方式 · The scheme to authenticate with.
+        ///
+        /// - Remark: Generated from `#/components/headers/WWWAuthenticate`.
+        public typealias WWWAuthenticate = Swift.String
     }
 }

@@ -3949,6 +3949,225 @@ extension Components {
                 case nextCursor
             }
         }
+        /// GET /healthz 的回答 · What GET /healthz answers.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Health`.
+        public struct Health: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Health/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case ok = "ok"
+            }
+            /// - Remark: Generated from `#/components/schemas/Health/status`.
+            public var status: Components.Schemas.Health.StatusPayload
+            /// Creates a new `Health`.
+            ///
+            /// - Parameters:
+            ///   - status:
+            public init(status: Components.Schemas.Health.StatusPayload) {
+                self.status = status
+            }
+            public enum CodingKeys: String, CodingKey {
+                case status
+            }
+        }
+        /// GET /readyz 的回答：数据库可达即就绪；日历缺少全国节假日时仍就绪，但给出警告 · What GET /readyz answers; a calendar without the national holidays is a warning, not a failure.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Readiness`.
+        public struct Readiness: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Readiness/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case ready = "ready"
+            }
+            /// - Remark: Generated from `#/components/schemas/Readiness/status`.
+            public var status: Components.Schemas.Readiness.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Readiness/WarningsPayload`.
+            public struct WarningsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Readiness/WarningsPayload/zh`.
+                public var zh: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Readiness/WarningsPayload/en`.
+                public var en: Swift.String
+                /// Creates a new `WarningsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - zh:
+                ///   - en:
+                public init(
+                    zh: Swift.String,
+                    en: Swift.String
+                ) {
+                    self.zh = zh
+                    self.en = en
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case zh
+                    case en
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Readiness/warnings`.
+            public typealias WarningsPayload = [Components.Schemas.Readiness.WarningsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Readiness/warnings`.
+            public var warnings: Components.Schemas.Readiness.WarningsPayload?
+            /// Creates a new `Readiness`.
+            ///
+            /// - Parameters:
+            ///   - status:
+            ///   - warnings:
+            public init(
+                status: Components.Schemas.Readiness.StatusPayload,
+                warnings: Components.Schemas.Readiness.WarningsPayload? = nil
+            ) {
+                self.status = status
+                self.warnings = warnings
+            }
+            public enum CodingKeys: String, CodingKey {
+                case status
+                case warnings
+            }
+        }
+        /// 可订阅的案件事件：上报、每个流转操作（case.<action>）、亮灯与超时、督办、回访 · The case events a subscription can name besides `*`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/WebhookEventType`.
+        @frozen public enum WebhookEventType: String, Codable, Hashable, Sendable, CaseIterable {
+            case case_report = "case.report"
+            case case_requestVerify = "case.requestVerify"
+            case case_confirm = "case.confirm"
+            case case_markInvalid = "case.markInvalid"
+            case case_file = "case.file"
+            case case_notFile = "case.notFile"
+            case case_void = "case.void"
+            case case_merge = "case.merge"
+            case case_dispatch = "case.dispatch"
+            case case_sign = "case.sign"
+            case case_return = "case.return"
+            case case_requestExtension = "case.requestExtension"
+            case case_approveExtension = "case.approveExtension"
+            case case_refuseExtension = "case.refuseExtension"
+            case case_requestSuspension = "case.requestSuspension"
+            case case_approveSuspension = "case.approveSuspension"
+            case case_refuseSuspension = "case.refuseSuspension"
+            case case_resume = "case.resume"
+            case case_reportHandled = "case.reportHandled"
+            case case_selfHandle = "case.selfHandle"
+            case case_handleLocally = "case.handleLocally"
+            case case_requestCheck = "case.requestCheck"
+            case case_passCheck = "case.passCheck"
+            case case_failCheck = "case.failCheck"
+            case case_close = "case.close"
+            case case_evaluate = "case.evaluate"
+            case case_reopen = "case.reopen"
+            case case_warnYellow = "case.warnYellow"
+            case case_markOverdue = "case.markOverdue"
+            case case_stageYellow = "case.stageYellow"
+            case case_stageOverdue = "case.stageOverdue"
+            case case_raiseOrder = "case.raiseOrder"
+            case case_replyOrder = "case.replyOrder"
+            case case_orderRed = "case.orderRed"
+            case case_callback = "case.callback"
+        }
+        /// 回调请求体：事件、发生时间和事件之后的案件概要 · The body of a webhook delivery: the event, when it happened, and the case as it stands after it.
+        /// Headers: X-Gridgov-Event, X-Gridgov-Delivery, X-Gridgov-Signature (sha256=<hex HMAC-SHA256 of the body>), User-Agent: gridgov-webhooks.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/WebhookDelivery`.
+        public struct WebhookDelivery: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/event`.
+            public var event: Components.Schemas.WebhookEventType
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/case`.
+            public struct CasePayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/case/id`.
+                public var id: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/case/number`.
+                public var number: Swift.String
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/case/state`.
+                public var state: Components.Schemas.CaseState
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/case/version`.
+                public var version: Swift.Int64
+                /// 事项编码 · Item code.
+                ///
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/case/category`.
+                public var category: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/case/grade`.
+                public var grade: Swift.String?
+                /// 主办部门编码 · Code of the lead department.
+                ///
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/case/leadDepartment`.
+                public var leadDepartment: Swift.String?
+                /// 网格编码 · Code of the grid.
+                ///
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/case/grid`.
+                public var grid: Swift.String
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/case/handleDue`.
+                public var handleDue: Foundation.Date?
+                /// Creates a new `CasePayload`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                ///   - number:
+                ///   - state:
+                ///   - version:
+                ///   - category: 事项编码 · Item code.
+                ///   - grade:
+                ///   - leadDepartment: 主办部门编码 · Code of the lead department.
+                ///   - grid: 网格编码 · Code of the grid.
+                ///   - handleDue:
+                public init(
+                    id: Swift.Int64,
+                    number: Swift.String,
+                    state: Components.Schemas.CaseState,
+                    version: Swift.Int64,
+                    category: Swift.String? = nil,
+                    grade: Swift.String? = nil,
+                    leadDepartment: Swift.String? = nil,
+                    grid: Swift.String,
+                    handleDue: Foundation.Date? = nil
+                ) {
+                    self.id = id
+                    self.number = number
+                    self.state = state
+                    self.version = version
+                    self.category = category
+                    self.grade = grade
+                    self.leadDepartment = leadDepartment
+                    self.grid = grid
+                    self.handleDue = handleDue
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case id
+                    case number
+                    case state
+                    case version
+                    case category
+                    case grade
+                    case leadDepartment
+                    case grid
+                    case handleDue
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/case`.
+            public var _case: Components.Schemas.WebhookDelivery.CasePayload
+            /// Creates a new `WebhookDelivery`.
+            ///
+            /// - Parameters:
+            ///   - event:
+            ///   - at:
+            ///   - _case:
+            public init(
+                event: Components.Schemas.WebhookEventType,
+                at: Foundation.Date,
+                _case: Components.Schemas.WebhookDelivery.CasePayload
+            ) {
+                self.event = event
+                self.at = at
+                self._case = _case
+            }
+            public enum CodingKeys: String, CodingKey {
+                case event
+                case at
+                case _case = "case"
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Webhook`.
         public struct Webhook: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Webhook/id`.

@@ -17,318 +17,642 @@ public import struct Foundation.Data
 public import struct Foundation.Date
 /// A type that performs HTTP operations defined by the OpenAPI document.
 public protocol APIProtocol: Sendable {
-    /// Log in with district code, login and password; returns a bearer token.
+    /// 登录 · Log in
+    ///
+    /// 凭区代码、登录名和密码登录，返回持有者令牌（bearer token）。无需认证。连续失败多次后该用户被暂时限制登录（429，Retry-After 给出秒数）。一次性密码登录后 `mustChangePassword` 为 true：该会话只能修改密码、读取 /v1/me 和退出。
+    ///
+    /// Log in with district code, login and password; returns a bearer token. No authentication. Repeated failures throttle the user for a while (429 with Retry-After). After a one-time password `mustChangePassword` is true: that session may only change its password, read /v1/me and log out.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/auth/login`.
     /// - Remark: Generated from `#/paths//v1/auth/login/post(login)`.
     func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output
-    /// Revoke the token of this request.
+    /// 退出登录 · Log out
+    ///
+    /// 注销本次请求所用的令牌；一次性密码会话也可调用。
+    ///
+    /// Revokes the token of this request; a one-time-password session may call it too.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/auth/logout`.
     /// - Remark: Generated from `#/paths//v1/auth/logout/post(logout)`.
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output
-    /// Change one's own password; the only call besides GET /v1/me and logout that a session with a one-time password may make (others answer 403 auth.passwordChangeRequired).
+    /// 修改本人密码 · Change one's own password
+    ///
+    /// 修改本人密码，清除“须修改密码”标记；除本会话外该用户的其他会话全部失效。一次性密码会话只能调用本接口、GET /v1/me 和退出（其他接口返回 403 auth.passwordChangeRequired）。新密码 8–72 字节、不含 NUL，且不同于当前密码。
+    ///
+    /// Changes one's own password and clears the must-change flag; every other session of the user ends. The only call besides GET /v1/me and logout that a session with a one-time password may make (others answer 403 auth.passwordChangeRequired). The new password has 8–72 bytes of UTF-8 without NUL and differs from the current one.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/auth/password`.
     /// - Remark: Generated from `#/paths//v1/auth/password/post(changePassword)`.
     func changePassword(_ input: Operations.ChangePassword.Input) async throws -> Operations.ChangePassword.Output
-    /// The authenticated user, their district and role bindings.
+    /// 当前用户 · The signed-in user
+    ///
+    /// 当前登录的用户、所在区及其全部角色绑定；一次性密码会话也可调用。
+    ///
+    /// The authenticated user, their district and role bindings; a one-time-password session may call it too.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/me`.
     /// - Remark: Generated from `#/paths//v1/me/get(getMe)`.
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output
-    /// The caller's district.
+    /// 本区信息 · The caller's district
+    ///
+    /// 调用者所在的区：代码、名称、行政区划代码、时区、状态和网格层级。任何已登录用户均可读取。
+    ///
+    /// The caller's district: code, name, division code, time zone, status and grid levels. Any signed-in user may read it.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/tenant`.
     /// - Remark: Generated from `#/paths//v1/tenant/get(getTenant)`.
     func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output
-    /// Create a unit under a parent (tenant admin).
+    /// 新建组织单元 · Create an org unit
+    ///
+    /// 在上级单元下新建街道、社区、网格等（区网格办管理员，在其范围内）。编码须延伸上级编码（街道 9 位、社区 12 位、网格 15 位），类型须能挂在上级之下，网格须带多边形。
+    ///
+    /// Creates a street, community, grid … under a parent (tenant admin, within their scope). The code extends the parent's (street 9 digits, community 12, grid 15), the kind must be allowed under the parent's, a grid needs its polygon.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/org-units`.
     /// - Remark: Generated from `#/paths//v1/org-units/post(createOrgUnit)`.
     func createOrgUnit(_ input: Operations.CreateOrgUnit.Input) async throws -> Operations.CreateOrgUnit.Output
-    /// One unit; `geometry=true` adds its polygon.
+    /// 读取组织单元 · One org unit
+    ///
+    /// 按编号读取一个单元（调用者范围内，可读组织的角色均可）；`geometry=true` 时附带其多边形。ETag 为其版本。
+    ///
+    /// One unit by id (any role that reads the hierarchy, within its scope); `geometry=true` adds its polygon. The ETag is its version.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/org-units/{id}`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/get(getOrgUnit)`.
     func getOrgUnit(_ input: Operations.GetOrgUnit.Input) async throws -> Operations.GetOrgUnit.Output
-    /// Rename a unit and/or move it under another parent (tenant admin). Honours If-Match. A unit whose area holds cases does not move (409 org.unit.moveHasCases), nor does anything move under a retired unit (409 org.unit.retired).
+    /// 修改组织单元 · Rename or move an org unit
+    ///
+    /// 改名和/或移到另一个上级之下（区网格办管理员，新旧位置都须在其范围内）。带 If-Match（ETag）时，单元已被他人修改则返回 412。移动不能成环，新上级须允许该类型，编码须仍延伸上级编码。辖区内已有案件的单元不能移动（409 org.unit.moveHasCases），也不能移到已撤销的单元之下（409 org.unit.retired）。
+    ///
+    /// Renames a unit and/or moves it under another parent (tenant admin, in scope at both places). With If-Match (the ETag) a unit changed meanwhile answers 412. A move may not make a cycle, the new parent must take the kind, and the code must still extend the parent's. A unit whose area holds cases does not move (409 org.unit.moveHasCases), nor does anything move under a retired unit (409 org.unit.retired).
+    ///
     ///
     /// - Remark: HTTP `PATCH /v1/org-units/{id}`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/patch(updateOrgUnit)`.
     func updateOrgUnit(_ input: Operations.UpdateOrgUnit.Input) async throws -> Operations.UpdateOrgUnit.Output
-    /// One unit by its code.
+    /// 按编码读取组织单元 · One org unit by code
+    ///
+    /// 按国家编码（区 6 位、街道 9 位、社区 12 位、网格 15 位）读取一个单元，范围与权限同按编号读取。
+    ///
+    /// One unit by its national code (district 6 digits, street 9, community 12, grid 15), with the same scope and roles as by id.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/org-units/by-code/{code}`.
     /// - Remark: Generated from `#/paths//v1/org-units/by-code/{code}/get(getOrgUnitByCode)`.
     func getOrgUnitByCode(_ input: Operations.GetOrgUnitByCode.Input) async throws -> Operations.GetOrgUnitByCode.Output
-    /// Direct children of a unit, in code order.
+    /// 下级单元 · Direct children of a unit
+    ///
+    /// 一个单元的直接下级，按编码排序，键集分页（调用者范围内）。
+    ///
+    /// A unit's direct children in code order, keyset-paged (within the caller's scope).
+    ///
     ///
     /// - Remark: HTTP `GET /v1/org-units/{id}/children`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/children/get(listChildren)`.
     func listChildren(_ input: Operations.ListChildren.Input) async throws -> Operations.ListChildren.Output
-    /// A unit and everything under it, in tree order; `kind` filters.
+    /// 单元及其全部下级 · A unit and its subtree
+    ///
+    /// 一个单元及其下全部单元，按树序排列；`kind` 只取某类单元（如 grid）。
+    ///
+    /// A unit and everything under it, in tree order; `kind` keeps one kind (e.g. grid).
+    ///
     ///
     /// - Remark: HTTP `GET /v1/org-units/{id}/subtree`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/subtree/get(listSubtree)`.
     func listSubtree(_ input: Operations.ListSubtree.Input) async throws -> Operations.ListSubtree.Output
-    /// The chain from the district root down to the unit.
+    /// 上级链 · The chain up to the district
+    ///
+    /// 从区（根）到该单元的整条链，根在前、单元在后。
+    ///
+    /// The chain from the district root down to the unit: root first, the unit last.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/org-units/{id}/ancestors`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/ancestors/get(listAncestors)`.
     func listAncestors(_ input: Operations.ListAncestors.Input) async throws -> Operations.ListAncestors.Output
-    /// The grid containing a WGS84 point and its ancestor chain.
+    /// 坐标定位网格 · Locate a point
+    ///
+    /// 返回包含某 WGS84 坐标点的网格及其上级链（可读组织的角色，网格须在调用者范围内）。lat、lng 均为必填。
+    ///
+    /// The grid containing a WGS84 point and its ancestor chain (roles that read the hierarchy; the grid must be in the caller's scope). lat and lng are both required.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/locate`.
     /// - Remark: Generated from `#/paths//v1/locate/get(locate)`.
     func locate(_ input: Operations.Locate.Input) async throws -> Operations.Locate.Output
-    /// District departments and the street offices in the caller's scope.
+    /// 部门列表 · Departments
+    ///
+    /// 区级职能部门，以及调用者范围内各街道的科室，按编码排序。
+    ///
+    /// District departments and the street offices in the caller's scope, in code order.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/departments`.
     /// - Remark: Generated from `#/paths//v1/departments/get(listDepartments)`.
     func listDepartments(_ input: Operations.ListDepartments.Input) async throws -> Operations.ListDepartments.Output
-    /// Create a district department or a street office (tenant admin).
+    /// 新建部门或街道科室 · Create a department or street office
+    ///
+    /// 新建区级职能部门，或给出 `streetCode` 时新建该街道（乡镇）的科室（区网格办管理员）。编码在区内唯一。
+    ///
+    /// Creates a district department, or with `streetCode` an office of that street or township (tenant admin). Codes are unique in the district.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/departments`.
     /// - Remark: Generated from `#/paths//v1/departments/post(createDepartment)`.
     func createDepartment(_ input: Operations.CreateDepartment.Input) async throws -> Operations.CreateDepartment.Output
+    /// 读取部门 · One department
+    ///
+    /// 按编号读取一个部门或科室（科室须在调用者范围内）。
+    ///
+    /// One department or street office by id (an office must be in the caller's scope).
+    ///
+    ///
     /// - Remark: HTTP `GET /v1/departments/{id}`.
     /// - Remark: Generated from `#/paths//v1/departments/{id}/get(getDepartment)`.
     func getDepartment(_ input: Operations.GetDepartment.Input) async throws -> Operations.GetDepartment.Output
-    /// Make this street office its street's receiving office (属地兜底接收科室): the cases routing leaves to the territory (@territorial) go to it. One per street; designating another moves it.
+    /// 指定属地兜底接收科室 · Designate the receiving office
+    ///
+    /// 把该街道科室设为其街道的属地兜底接收科室：路由落到属地（@territorial）的案件派给它。每个街道一个，指定另一个即转移（区网格办管理员）。
+    ///
+    /// Makes this street office its street's receiving office (属地兜底接收科室): the cases routing leaves to the territory (@territorial) go to it. One per street; designating another moves it (tenant admin).
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/departments/{id}/receiving`.
     /// - Remark: Generated from `#/paths//v1/departments/{id}/receiving/put(designateReceivingOffice)`.
     func designateReceivingOffice(_ input: Operations.DesignateReceivingOffice.Input) async throws -> Operations.DesignateReceivingOffice.Output
-    /// Users holding a binding in the caller's scope.
+    /// 用户列表 · Users
+    ///
+    /// 在调用者范围内持有角色绑定的用户（可读用户的角色：区网格办管理员、派遣员、值班长、社区大格长、领导）。
+    ///
+    /// Users holding a binding in the caller's scope (roles that read users: tenant admin, dispatcher, shift leader, community chief, leader).
+    ///
     ///
     /// - Remark: HTTP `GET /v1/users`.
     /// - Remark: Generated from `#/paths//v1/users/get(listUsers)`.
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output
-    /// Create a user; the answer carries a one-time password, shown once.
+    /// 新建用户 · Create a user
+    ///
+    /// 新建用户（区网格办管理员）；响应中的一次性密码只显示这一次，首次登录须修改。角色用 POST /v1/users/{login}/bindings 授予。
+    ///
+    /// Creates a user (tenant admin); the answer carries a one-time password, shown once, which the first login must change. Roles are granted with POST /v1/users/{login}/bindings.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/users`.
     /// - Remark: Generated from `#/paths//v1/users/post(createUser)`.
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output
+    /// 读取用户 · One user
+    ///
+    /// 按登录名读取用户及其角色绑定；调用者须能在该用户的某个绑定范围内读用户，否则同不存在（404）。
+    ///
+    /// A user with their bindings by login; a user the caller may not read in any of their scopes answers as absent (404).
+    ///
+    ///
     /// - Remark: HTTP `GET /v1/users/{login}`.
     /// - Remark: Generated from `#/paths//v1/users/{login}/get(getUser)`.
     func getUser(_ input: Operations.GetUser.Input) async throws -> Operations.GetUser.Output
-    /// Bind a role over an org unit's subtree.
+    /// 授予角色 · Grant a role
+    ///
+    /// 在某组织单元及其下级范围内授予角色（区网格办管理员，在其范围内）。部门联络员须带 departmentCode，其他角色不得带。
+    ///
+    /// Binds a role over an org unit's subtree (tenant admin, within their scope). A department liaison needs departmentCode; other roles take none.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/users/{login}/bindings`.
     /// - Remark: Generated from `#/paths//v1/users/{login}/bindings/post(grantRole)`.
     func grantRole(_ input: Operations.GrantRole.Input) async throws -> Operations.GrantRole.Output
-    /// Remove a role binding.
+    /// 撤销角色 · Revoke a role
+    ///
+    /// 撤销用户在某单元上的某个角色绑定（区网格办管理员）。
+    ///
+    /// Removes one of a user's role bindings (tenant admin).
+    ///
     ///
     /// - Remark: HTTP `DELETE /v1/users/{login}/bindings`.
     /// - Remark: Generated from `#/paths//v1/users/{login}/bindings/delete(revokeRole)`.
     func revokeRole(_ input: Operations.RevokeRole.Input) async throws -> Operations.RevokeRole.Output
-    /// Set a one-time password and end the user's sessions.
+    /// 重置密码 · Reset a password
+    ///
+    /// 为用户设置新的一次性密码并结束其全部会话（区网格办管理员）；密码只显示这一次。
+    ///
+    /// Sets a one-time password and ends the user's sessions (tenant admin); the password is shown this once.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/users/{login}/password-reset`.
     /// - Remark: Generated from `#/paths//v1/users/{login}/password-reset/post(resetPassword)`.
     func resetPassword(_ input: Operations.ResetPassword.Input) async throws -> Operations.ResetPassword.Output
-    /// The whole problem list as a JSON document or CSV (with BOM, for Excel/WPS).
+    /// 导出问题清单 · Export the problem list
+    ///
+    /// 整个问题清单，JSON 文档或 CSV（带 BOM、中文表头，供 Excel/WPS 打开）。可读清单的角色均可。
+    ///
+    /// The whole problem list as a JSON document or CSV (with BOM and Chinese headers, for Excel/WPS). Any role that reads the lists.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/catalog`.
     /// - Remark: Generated from `#/paths//v1/catalog/get(exportCatalog)`.
     func exportCatalog(_ input: Operations.ExportCatalog.Input) async throws -> Operations.ExportCatalog.Output
-    /// Merge a problem list (JSON `{"categories":[…]}` or CSV) by code, all or nothing (tenant admin).
+    /// 导入问题清单 · Import the problem list
+    ///
+    /// 按编码合并问题清单（JSON `{"categories":[…]}` 或 CSV），全部成功或全部不写（区网格办管理员）。CSV 表头可用英文键或中文名（编码、上级编码、名称、类型、立案标准、结案标准、等级时限、主办部门、协办部门、处置层级）。
+    ///
+    /// Merges a problem list (JSON `{"categories":[…]}` or CSV) by code, all or nothing (tenant admin). CSV headers may be the English keys or the Chinese names.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/catalog`.
     /// - Remark: Generated from `#/paths//v1/catalog/post(importCatalog)`.
     func importCatalog(_ input: Operations.ImportCatalog.Input) async throws -> Operations.ImportCatalog.Output
-    /// Merge the national standard event and component classes (tenant admin).
+    /// 载入国家标准清单 · Load the national standard list
+    ///
+    /// 按编码合并国家标准（CJ/T 214）的事件和部件类别及其事项（区网格办管理员）；已有的事项保持不变，缺的补上。
+    ///
+    /// Merges the national standard (CJ/T 214) event and component classes and their items (tenant admin); what exists stays, what is missing is added.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/catalog/load-standard`.
     /// - Remark: Generated from `#/paths//v1/catalog/load-standard/post(loadStandardCatalog)`.
     func loadStandardCatalog(_ input: Operations.LoadStandardCatalog.Input) async throws -> Operations.LoadStandardCatalog.Output
+    /// 问题类别 · Categories
+    ///
+    /// 问题清单某节点的下级（不给 `parent` 时为顶层大类），按编码排序。
+    ///
     /// The children of a problem-list node (the top classes without `parent`), in code order.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/catalog/categories`.
     /// - Remark: Generated from `#/paths//v1/catalog/categories/get(listCategories)`.
     func listCategories(_ input: Operations.ListCategories.Input) async throws -> Operations.ListCategories.Output
-    /// One problem-list node by code.
+    /// 读取问题类别 · One category
+    ///
+    /// 按编码读取问题清单的一个节点（大类或事项），含立案、结案标准和各等级时限。
+    ///
+    /// One problem-list node (class or item) by code, with its filing and closing standards and grade limits.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/catalog/categories/{code}`.
     /// - Remark: Generated from `#/paths//v1/catalog/categories/{code}/get(getCategory)`.
     func getCategory(_ input: Operations.GetCategory.Input) async throws -> Operations.GetCategory.Output
-    /// The duty list, or one department's part of it ("what we own").
+    /// 职责清单 · The duty list
+    ///
+    /// 职责清单（哪个部门在哪个区域负责哪些事项），或某个部门的部分（“我们负责什么”）；JSON 或 CSV。
+    ///
+    /// The duty list (which department owns which items where), or one department's part of it ("what we own"); JSON or CSV.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/duties`.
     /// - Remark: Generated from `#/paths//v1/duties/get(listDuties)`.
     func listDuties(_ input: Operations.ListDuties.Input) async throws -> Operations.ListDuties.Output
-    /// Replace the duty list (JSON or CSV), all or nothing (tenant admin).
+    /// 替换职责清单 · Replace the duty list
+    ///
+    /// 用 JSON 或 CSV（事项编码,区域编码,责任部门,备注）替换整个职责清单，全部成功或全部不写（区网格办管理员）。
+    ///
+    /// Replaces the duty list with JSON or CSV (categoryCode, areaCode, department, note), all or nothing (tenant admin).
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/duties`.
     /// - Remark: Generated from `#/paths//v1/duties/put(replaceDuties)`.
     func replaceDuties(_ input: Operations.ReplaceDuties.Input) async throws -> Operations.ReplaceDuties.Output
-    /// The work calendar (weekdays, hours, holidays, make-up days, traffic-light thresholds).
+    /// 工作日历 · The work calendar
+    ///
+    /// 本区工作日历：工作日、上下班时间、节假日、调休上班日和红黄灯阈值。ETag 为其版本。
+    ///
+    /// The work calendar: weekdays, working hours, holidays, make-up working days (调休) and traffic-light thresholds. The ETag is its version.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/calendar`.
     /// - Remark: Generated from `#/paths//v1/calendar/get(getCalendar)`.
     func getCalendar(_ input: Operations.GetCalendar.Input) async throws -> Operations.GetCalendar.Output
-    /// Replace the work calendar (tenant admin).
+    /// 替换工作日历 · Replace the work calendar
+    ///
+    /// 替换整个工作日历（区网格办管理员）。带 If-Match 时，日历已被他人修改则返回 412。期限按工作时、工作日计算时以此为准。
+    ///
+    /// Replaces the work calendar (tenant admin). With If-Match a calendar changed meanwhile answers 412. Work-hour and work-day deadlines are computed on it.
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/calendar`.
     /// - Remark: Generated from `#/paths//v1/calendar/put(putCalendar)`.
     func putCalendar(_ input: Operations.PutCalendar.Input) async throws -> Operations.PutCalendar.Output
-    /// Put a year's national holidays and make-up working days into the calendar (tenant admin).
+    /// 载入全国节假日 · Load the national holidays
+    ///
+    /// 把国务院公布的某年节假日和调休上班日写入日历（区网格办管理员）。
+    ///
+    /// Puts a year's national holidays and make-up working days into the calendar (tenant admin).
+    ///
     ///
     /// - Remark: HTTP `POST /v1/calendar/national/{year}`.
     /// - Remark: Generated from `#/paths//v1/calendar/national/{year}/post(loadNationalHolidays)`.
     func loadNationalHolidays(_ input: Operations.LoadNationalHolidays.Input) async throws -> Operations.LoadNationalHolidays.Output
-    /// Rule set versions, newest first.
+    /// 规则集版本 · Rule set versions
+    ///
+    /// 派遣规则集的各个版本（草稿、已发布、已停用），新的在前。可读清单的角色均可。
+    ///
+    /// Rule set versions (draft, published, retired), newest first. Any role that reads the lists.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/routing/rule-sets`.
     /// - Remark: Generated from `#/paths//v1/routing/rule-sets/get(listRuleSets)`.
     func listRuleSets(_ input: Operations.ListRuleSets.Input) async throws -> Operations.ListRuleSets.Output
-    /// One rule set version (a draft with its validation report).
+    /// 读取规则集版本 · One rule set version
+    ///
+    /// 读取规则集的一个版本；草稿附带校验报告。
+    ///
+    /// One rule set version; a draft comes with its validation report.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/routing/rule-sets/{number}`.
     /// - Remark: Generated from `#/paths//v1/routing/rule-sets/{number}/get(getRuleSet)`.
     func getRuleSet(_ input: Operations.GetRuleSet.Input) async throws -> Operations.GetRuleSet.Output
+    /// 已发布的规则集 · The published rule set
+    ///
+    /// 当前用于新案件派遣的规则集。
+    ///
     /// The rule set that routes new cases.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/routing/published`.
     /// - Remark: Generated from `#/paths//v1/routing/published/get(getPublishedRuleSet)`.
     func getPublishedRuleSet(_ input: Operations.GetPublishedRuleSet.Input) async throws -> Operations.GetPublishedRuleSet.Output
-    /// The draft with its validation report.
+    /// 规则集草稿 · The draft
+    ///
+    /// 规则集草稿及其校验报告（错误、警告：被遮蔽、重叠的规则）。ETag 为其版本。
+    ///
+    /// The draft with its validation report (errors; warnings such as shadowed or overlapping rules). The ETag is its version.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/routing/draft`.
     /// - Remark: Generated from `#/paths//v1/routing/draft/get(getDraftRuleSet)`.
     func getDraftRuleSet(_ input: Operations.GetDraftRuleSet.Input) async throws -> Operations.GetDraftRuleSet.Output
-    /// Create or replace the draft (tenant admin); syntax errors are 400, unknown codes come back in the report.
+    /// 保存规则集草稿 · Save the draft
+    ///
+    /// 新建或替换草稿（区网格办管理员）；语法错误返回 400，未知的编码写入校验报告。带 If-Match 时草稿已被他人修改则返回 412。
+    ///
+    /// Creates or replaces the draft (tenant admin); syntax errors are 400, unknown codes come back in the report. With If-Match a draft changed meanwhile answers 412.
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/routing/draft`.
     /// - Remark: Generated from `#/paths//v1/routing/draft/put(saveDraftRuleSet)`.
     func saveDraftRuleSet(_ input: Operations.SaveDraftRuleSet.Input) async throws -> Operations.SaveDraftRuleSet.Output
-    /// Publish the draft (tenant admin); 422 while validation finds errors.
+    /// 发布规则集草稿 · Publish the draft
+    ///
+    /// 发布草稿，此前发布的版本停用但仍可查阅（区网格办管理员）。校验仍有错误时返回 422。
+    ///
+    /// Publishes the draft; the previous set is retired, still readable (tenant admin). 422 while validation finds errors.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/routing/draft/publish`.
     /// - Remark: Generated from `#/paths//v1/routing/draft/publish/post(publishDraftRuleSet)`.
     func publishDraftRuleSet(_ input: Operations.PublishDraftRuleSet.Input) async throws -> Operations.PublishDraftRuleSet.Output
-    /// Validate a rule set document without saving it.
+    /// 校验规则集 · Validate a rule set
+    ///
+    /// 校验一份规则集文档但不保存：错误和警告逐条列出。可读清单的角色均可。
+    ///
+    /// Validates a rule set document without saving it: errors and warnings, each named. Any role that reads the lists.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/routing/validate`.
     /// - Remark: Generated from `#/paths//v1/routing/validate/post(validateRuleSet)`.
     func validateRuleSet(_ input: Operations.ValidateRuleSet.Input) async throws -> Operations.ValidateRuleSet.Output
-    /// Route a hypothetical report and say why.
+    /// 解释派遣 · Explain a routing
+    ///
+    /// 对一条假设的上报走一遍派遣：落在哪个网格、命中哪条规则（或职责清单、事项主办部门、属地兜底）、为何前面的规则未命中、各环节期限。可读清单的角色，在该网格的范围内。
+    ///
+    /// Routes a hypothetical report and says why: the grid, the rule that matched (or the duty list, the item's lead, the territory), why earlier rules missed, and each stage's deadline. Roles that read the lists, in scope at the grid.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/routing/explain`.
     /// - Remark: Generated from `#/paths//v1/routing/explain/post(explainRouting)`.
     func explainRouting(_ input: Operations.ExplainRouting.Input) async throws -> Operations.ExplainRouting.Output
-    /// Run a CSV table of expected routings against the draft (or the published set).
+    /// 批量测试派遣 · Test routings
+    ///
+    /// 用一张 CSV 期望表（category, grade, source, lat, lng, description, at, expectRule, expectLead, expectLevel）测试草稿（或已发布的规则集），逐行给出差异。
+    ///
+    /// Runs a CSV table of expected routings (category, grade, source, lat, lng, description, at, expectRule, expectLead, expectLevel) against the draft (or the published set) and names each difference.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/routing/test`.
     /// - Remark: Generated from `#/paths//v1/routing/test/post(testRouting)`.
     func testRouting(_ input: Operations.TestRouting.Input) async throws -> Operations.TestRouting.Output
+    /// 变更记录 · Audit log
+    ///
+    /// 问题清单、日历、规则、用户及授权、部门、区、回调和组织单元的变更，含操作人（用户，或 CLI 的 --as 所指的运维人员）及前后内容，新的在前（区网格办管理员）。
+    ///
     /// Changes to the lists, the calendar and the rules, users and their grants, departments, the district, webhooks and org units, with who made them (a user, or the operator named by the CLI's --as) and before and after, newest first (tenant admin).
+    ///
     ///
     /// - Remark: HTTP `GET /v1/audit`.
     /// - Remark: Generated from `#/paths//v1/audit/get(listAudit)`.
     func listAudit(_ input: Operations.ListAudit.Input) async throws -> Operations.ListAudit.Output
-    /// A work list, newest first. `queue` picks the list a role works from (dispatch desk, my department, my grids' verifications and checks, overdue); the other parameters narrow it.
+    /// 案件工作列表 · Work lists of cases
+    ///
+    /// 案件工作列表，新的在前。`queue` 选择角色的工作台：dispatch（指挥中心待立案派遣）、department（本部门的任务）、check（本人网格的核实、核查）、overdue（已超时：所在环节红灯）；其余参数进一步筛选。只含调用者可读范围内的案件。
+    ///
+    /// A work list, newest first. `queue` picks the list a role works from: dispatch (the command centre's desk), department (my department's tasks), check (my grids' verifications and checks), overdue (a stage it waits in is red); the other parameters narrow it. Only cases the caller may read.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/cases`.
     /// - Remark: Generated from `#/paths//v1/cases/get(listCases)`.
     func listCases(_ input: Operations.ListCases.Input) async throws -> Operations.ListCases.Output
-    /// Report a problem. The point is located to its grid; open cases of the same category nearby come back as possible duplicates. An Idempotency-Key makes retries safe.
+    /// 上报案件 · Report a case
+    ///
+    /// 上报一个问题（可上报的角色：网格员、派遣员、值班长、部门联络员、社区大格长、区网格办管理员，网格须在其范围内）。坐标点定位到网格；没有坐标时（热线来电）给出地址和网格编码。同类别附近未结案件作为疑似重复一并返回。带 Idempotency-Key 时重试安全：同键同内容返回同一案件（replayed=true），同键不同内容返回 422。
+    ///
+    /// Reports a problem (roles that report: grid worker, dispatcher, shift leader, department liaison, community chief, tenant admin; the grid must be in their scope). The point is located to its grid; without one (a caller on the hotline) give the address and the grid code. Open cases of the same category nearby come back as possible duplicates. An Idempotency-Key makes retries safe: the same key and body answer the same case (replayed=true), the same key with another body 422.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases`.
     /// - Remark: Generated from `#/paths//v1/cases/post(createCase)`.
     func createCase(_ input: Operations.CreateCase.Input) async throws -> Operations.CreateCase.Output
-    /// One case, with its tasks and the actions the caller may take now.
+    /// 读取案件 · One case
+    ///
+    /// 一个案件，含其任务、各环节计时和调用者此刻可做的操作（allowedActions、assistSteps）。ETag 为案件版本，供 If-Match 使用。
+    ///
+    /// One case, with its tasks, stage clocks and the actions the caller may take now (allowedActions, assistSteps). The ETag is the case version, for If-Match.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/cases/{caseId}`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/get(getCase)`.
     func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output
-    /// The case's history, oldest first.
+    /// 案件历史 · Case history
+    ///
+    /// 案件的全部事件，旧的在前；事件只增不改，按哈希链相连。
+    ///
+    /// The case's history, oldest first; events are appended only and hash-chained.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/cases/{caseId}/events`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/events/get(listCaseEvents)`.
     func listCaseEvents(_ input: Operations.ListCaseEvents.Input) async throws -> Operations.ListCaseEvents.Output
-    /// The case's photos (metadata).
+    /// 案件照片列表 · The case's photos
+    ///
+    /// 案件照片的元数据（处置前、处置后）。能读案件者均可。
+    ///
+    /// The case's photos (metadata, before and after handling). Whoever may read the case.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/cases/{caseId}/attachments`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/get(listAttachments)`.
     func listAttachments(_ input: Operations.ListAttachments.Input) async throws -> Operations.ListAttachments.Output
-    /// Add a photo (JPEG, PNG or WebP, checked by its bytes; at most 8 MiB and 20 per case), before or after handling.
+    /// 上传案件照片 · Add a photo
+    ///
+    /// 上传一张照片（JPEG、PNG 或 WebP，按内容字节校验；最大 8 MiB，每案最多 20 张），处置前或处置后。只有上报人、辖区指挥中心人员、承办或协办部门联络员和所在网格的网格员可上传，且案件须未结。
+    ///
+    /// Adds a photo (JPEG, PNG or WebP, checked by its bytes; at most 8 MiB and 20 per case), before or after handling. Only the reporter, the command centre in scope, the liaisons of the lead and assisting departments and the grid's worker, and only while the case is open.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/attachments`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/post(uploadAttachment)`.
     func uploadAttachment(_ input: Operations.UploadAttachment.Input) async throws -> Operations.UploadAttachment.Output
+    /// 下载案件照片 · The photo itself
+    ///
+    /// 照片本身，能读案件者均可。
+    ///
     /// The photo itself, for those who may read the case.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/cases/{caseId}/attachments/{attachmentId}`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/{attachmentId}/get(getAttachment)`.
     func getAttachment(_ input: Operations.GetAttachment.Input) async throws -> Operations.GetAttachment.Output
-    /// An assisting department's liaison signs for its task, then reports it handled (the case's state is the lead's).
+    /// 协办签收与办结 · Assisting department's step
+    ///
+    /// 协办部门联络员先签收（sign）本部门的协办任务，再报告办结（handled）；案件状态由主办部门推进。
+    ///
+    /// An assisting department's liaison signs for its task (sign), then reports it handled (handled); the case's state is the lead's.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/assist/{step}`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/assist/{step}/post(assistCase)`.
     func assistCase(_ input: Operations.AssistCase.Input) async throws -> Operations.AssistCase.Output
-    /// Take a workflow action. 409 lists what the state allows, 403 the roles the action needs; If-Match (the case version) gives 412 when someone acted first.
+    /// 案件流转操作 · Take a workflow action
+    ///
+    /// 对案件执行一个流转操作（立案、派遣、签收、回退、申请延期、办结、核查、结案、评价、重办……），由 CaseWorkflow 表决定当前状态允许哪些操作、哪些角色可做、需要哪些字段。状态不允许返回 409 并列出允许的操作；角色不符返回 403 并列出所需角色；缺字段返回 400。带 If-Match（案件版本）时他人已先操作返回 412，否则返回 409 case.changedMeanwhile。
+    ///
+    /// Takes a workflow action (file, dispatch, sign, return, request an extension, report handled, check, close, evaluate, reopen …); the CaseWorkflow table decides which actions the state allows, which roles may take them and which fields they need. A wrong action for the state is 409 listing what it allows, a role outside the row 403 naming the roles, a missing field 400. With If-Match (the case version) someone acting first gives 412, without it 409 case.changedMeanwhile.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/actions/{action}`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/actions/{action}/post(actOnCase)`.
     func actOnCase(_ input: Operations.ActOnCase.Input) async throws -> Operations.ActOnCase.Output
+    /// 回调订阅列表 · Webhook subscriptions
+    ///
+    /// 本区有效的出站事件订阅（区网格办管理员）；不显示签名密钥。
+    ///
     /// The district's active outbound event subscriptions (tenant admin); secrets are not shown.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/webhooks`.
     /// - Remark: Generated from `#/paths//v1/webhooks/get(listWebhooks)`.
     func listWebhooks(_ input: Operations.ListWebhooks.Input) async throws -> Operations.ListWebhooks.Output
-    /// Subscribe a URL to case events (tenant admin). Deliveries are POSTs signed with X-Gridgov-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret returned here once, retried with back-off. A URL whose host is or resolves to an internal address (loopback, private, link-local, cloud metadata) is refused (400 webhook.internalTarget) unless /v1/webhooks/allowed-targets names it; it is checked again at every delivery.
+    /// 订阅案件事件 · Subscribe to case events
+    ///
+    /// 订阅案件事件回调（区网格办管理员）。投递为 POST，请求头 X-Gridgov-Signature: sha256=<以此处一次性返回的密钥对请求体计算的 HMAC-SHA256 十六进制>，失败按退避重试；请求体见 webhooks 部分。主机为或解析到内部地址（回环、私有、链路本地、云元数据）的 URL 被拒绝（400 webhook.internalTarget），除非 /v1/webhooks/allowed-targets 列出；每次投递时再次检查。
+    ///
+    /// Subscribes a URL to case events (tenant admin). Deliveries are POSTs signed with X-Gridgov-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret returned here once, retried with back-off; the bodies are under webhooks. A URL whose host is or resolves to an internal address (loopback, private, link-local, cloud metadata) is refused (400 webhook.internalTarget) unless /v1/webhooks/allowed-targets names it; it is checked again at every delivery.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/webhooks`.
     /// - Remark: Generated from `#/paths//v1/webhooks/post(createWebhook)`.
     func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output
+    /// 回调白名单 · Webhook allow-list
+    ///
+    /// 本区回调白名单（区网格办管理员）。投递到回环、私有、链路本地（云元数据）等内部地址会被拒绝，除非某条目列出该主机、地址或其所在网段。
+    ///
     /// The district's webhook allow-list (tenant admin). Deliveries to loopback, private, link-local (cloud metadata) and other internal addresses are refused unless an entry names the host, the address or a network around it.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/webhooks/allowed-targets`.
     /// - Remark: Generated from `#/paths//v1/webhooks/allowed-targets/get(getWebhookAllowList)`.
     func getWebhookAllowList(_ input: Operations.GetWebhookAllowList.Input) async throws -> Operations.GetWebhookAllowList.Output
-    /// Replace the district's webhook allow-list (tenant admin), for its departments' systems on premises.
+    /// 替换回调白名单 · Replace the webhook allow-list
+    ///
+    /// 替换本区回调白名单（区网格办管理员），供其部门在内网的系统接收回调；最多 50 条。
+    ///
+    /// Replaces the district's webhook allow-list (tenant admin), for its departments' systems on premises; at most 50 entries.
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/webhooks/allowed-targets`.
     /// - Remark: Generated from `#/paths//v1/webhooks/allowed-targets/put(setWebhookAllowList)`.
     func setWebhookAllowList(_ input: Operations.SetWebhookAllowList.Input) async throws -> Operations.SetWebhookAllowList.Output
-    /// End a subscription (tenant admin).
+    /// 取消订阅 · End a subscription
+    ///
+    /// 结束一个回调订阅（区网格办管理员）；尚未投递的事件不再发送。
+    ///
+    /// Ends a subscription (tenant admin); deliveries not yet made are dropped.
+    ///
     ///
     /// - Remark: HTTP `DELETE /v1/webhooks/{webhookId}`.
     /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/delete(deleteWebhook)`.
     func deleteWebhook(_ input: Operations.DeleteWebhook.Input) async throws -> Operations.DeleteWebhook.Output
+    /// 督办 · Raise a supervision order
+    ///
+    /// 领导或值班长对其范围内的未结案件发出督办（黄牌），可自定期限（默认一个工作日）。主办部门须答复；到期未答复转为红牌，并上报街道和区领导。
+    ///
     /// A leader or shift leader raises a supervision order (督办, a yellow card) on an open case in their scope, with its own deadline (default one work day). The lead department answers it; unanswered by its deadline it turns red and goes up to the street's and the district's leaders.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/orders`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/post(raiseOrder)`.
     func raiseOrder(_ input: Operations.RaiseOrder.Input) async throws -> Operations.RaiseOrder.Output
+    /// 答复督办 · Answer a supervision order
+    ///
+    /// 主办部门联络员答复督办（一次）；督办人和值班长会收到通知。
+    ///
     /// The lead department's liaison answers a supervision order (once); whoever raised it and the shift leaders are told.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/orders/{orderId}/reply`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/{orderId}/reply/post(replyToOrder)`.
     func replyToOrder(_ input: Operations.ReplyToOrder.Input) async throws -> Operations.ReplyToOrder.Output
+    /// 回访 · Record a call-back
+    ///
+    /// 指挥中心记录对已结案件诉求人的回访：是否联系上、是否认为已解决、满意度。
+    ///
     /// The command centre records a call-back (回访) to the reporter of a closed case: reached or not, solved in their eyes, how satisfied.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/callbacks`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/callbacks/post(recordCallback)`.
     func recordCallback(_ input: Operations.RecordCallback.Input) async throws -> Operations.RecordCallback.Output
-    /// Residents' demands (诉求: reported by residents or the hotline) in the caller's scopes, reported in [from, to): received, open, closed by outcome, replied, and the latest call-back of each.
+    /// 诉求统计 · Demand figures
+    ///
+    /// 调用者范围内、在 [from, to) 期间上报的居民诉求（来源为居民或热线）：受理、未结、按结果分的结案数、已答复数，以及各案最新一次回访的结果。可读案件的角色均可。
+    ///
+    /// Residents' demands (诉求: reported by residents or the hotline) in the caller's scopes, reported in [from, to): received, open, closed by outcome, replied, and the latest call-back of each. Any role that reads cases.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/stats/demands`.
     /// - Remark: Generated from `#/paths//v1/stats/demands/get(demandFigures)`.
     func demandFigures(_ input: Operations.DemandFigures.Input) async throws -> Operations.DemandFigures.Output
+    /// 标记通知已读 · Mark a notification read
+    ///
+    /// 把调用者的一条通知标为已读（重复调用无害）。
+    ///
     /// Marks one of the caller's notifications read (again is harmless).
+    ///
     ///
     /// - Remark: HTTP `POST /v1/notifications/{id}/read`.
     /// - Remark: Generated from `#/paths//v1/notifications/{id}/read/post(markNotificationRead)`.
     func markNotificationRead(_ input: Operations.MarkNotificationRead.Input) async throws -> Operations.MarkNotificationRead.Output
-    /// Marks all the caller's notifications read, or those up to and including `upTo`.
+    /// 全部标记已读 · Mark all notifications read
+    ///
+    /// 把调用者的全部通知（或编号不大于 `upTo` 的）标为已读，返回改变的条数。
+    ///
+    /// Marks all the caller's notifications read, or those up to and including `upTo`; says how many changed.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/notifications/read-all`.
     /// - Remark: Generated from `#/paths//v1/notifications/read-all/post(markAllNotificationsRead)`.
     func markAllNotificationsRead(_ input: Operations.MarkAllNotificationsRead.Input) async throws -> Operations.MarkAllNotificationsRead.Output
+    /// 我的通知 · Notifications
+    ///
+    /// 调用者收到的通知，新的在前：每条通知按通知表（README：谁被告知什么）对每人只发一次。
+    ///
     /// What the caller was told, newest first: each notice reaches each person once, as the notice table says (README: who is told of what).
+    ///
     ///
     /// - Remark: HTTP `GET /v1/notifications`.
     /// - Remark: Generated from `#/paths//v1/notifications/get(listNotifications)`.
@@ -337,7 +661,12 @@ public protocol APIProtocol: Sendable {
 
 /// Convenience overloads for operation inputs.
 extension APIProtocol {
-    /// Log in with district code, login and password; returns a bearer token.
+    /// 登录 · Log in
+    ///
+    /// 凭区代码、登录名和密码登录，返回持有者令牌（bearer token）。无需认证。连续失败多次后该用户被暂时限制登录（429，Retry-After 给出秒数）。一次性密码登录后 `mustChangePassword` 为 true：该会话只能修改密码、读取 /v1/me 和退出。
+    ///
+    /// Log in with district code, login and password; returns a bearer token. No authentication. Repeated failures throttle the user for a while (429 with Retry-After). After a one-time password `mustChangePassword` is true: that session may only change its password, read /v1/me and log out.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/auth/login`.
     /// - Remark: Generated from `#/paths//v1/auth/login/post(login)`.
@@ -350,14 +679,24 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Revoke the token of this request.
+    /// 退出登录 · Log out
+    ///
+    /// 注销本次请求所用的令牌；一次性密码会话也可调用。
+    ///
+    /// Revokes the token of this request; a one-time-password session may call it too.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/auth/logout`.
     /// - Remark: Generated from `#/paths//v1/auth/logout/post(logout)`.
     public func logout(headers: Operations.Logout.Input.Headers = .init()) async throws -> Operations.Logout.Output {
         try await logout(Operations.Logout.Input(headers: headers))
     }
-    /// Change one's own password; the only call besides GET /v1/me and logout that a session with a one-time password may make (others answer 403 auth.passwordChangeRequired).
+    /// 修改本人密码 · Change one's own password
+    ///
+    /// 修改本人密码，清除“须修改密码”标记；除本会话外该用户的其他会话全部失效。一次性密码会话只能调用本接口、GET /v1/me 和退出（其他接口返回 403 auth.passwordChangeRequired）。新密码 8–72 字节、不含 NUL，且不同于当前密码。
+    ///
+    /// Changes one's own password and clears the must-change flag; every other session of the user ends. The only call besides GET /v1/me and logout that a session with a one-time password may make (others answer 403 auth.passwordChangeRequired). The new password has 8–72 bytes of UTF-8 without NUL and differs from the current one.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/auth/password`.
     /// - Remark: Generated from `#/paths//v1/auth/password/post(changePassword)`.
@@ -370,21 +709,36 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// The authenticated user, their district and role bindings.
+    /// 当前用户 · The signed-in user
+    ///
+    /// 当前登录的用户、所在区及其全部角色绑定；一次性密码会话也可调用。
+    ///
+    /// The authenticated user, their district and role bindings; a one-time-password session may call it too.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/me`.
     /// - Remark: Generated from `#/paths//v1/me/get(getMe)`.
     public func getMe(headers: Operations.GetMe.Input.Headers = .init()) async throws -> Operations.GetMe.Output {
         try await getMe(Operations.GetMe.Input(headers: headers))
     }
-    /// The caller's district.
+    /// 本区信息 · The caller's district
+    ///
+    /// 调用者所在的区：代码、名称、行政区划代码、时区、状态和网格层级。任何已登录用户均可读取。
+    ///
+    /// The caller's district: code, name, division code, time zone, status and grid levels. Any signed-in user may read it.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/tenant`.
     /// - Remark: Generated from `#/paths//v1/tenant/get(getTenant)`.
     public func getTenant(headers: Operations.GetTenant.Input.Headers = .init()) async throws -> Operations.GetTenant.Output {
         try await getTenant(Operations.GetTenant.Input(headers: headers))
     }
-    /// Create a unit under a parent (tenant admin).
+    /// 新建组织单元 · Create an org unit
+    ///
+    /// 在上级单元下新建街道、社区、网格等（区网格办管理员，在其范围内）。编码须延伸上级编码（街道 9 位、社区 12 位、网格 15 位），类型须能挂在上级之下，网格须带多边形。
+    ///
+    /// Creates a street, community, grid … under a parent (tenant admin, within their scope). The code extends the parent's (street 9 digits, community 12, grid 15), the kind must be allowed under the parent's, a grid needs its polygon.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/org-units`.
     /// - Remark: Generated from `#/paths//v1/org-units/post(createOrgUnit)`.
@@ -397,7 +751,12 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// One unit; `geometry=true` adds its polygon.
+    /// 读取组织单元 · One org unit
+    ///
+    /// 按编号读取一个单元（调用者范围内，可读组织的角色均可）；`geometry=true` 时附带其多边形。ETag 为其版本。
+    ///
+    /// One unit by id (any role that reads the hierarchy, within its scope); `geometry=true` adds its polygon. The ETag is its version.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/org-units/{id}`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/get(getOrgUnit)`.
@@ -412,7 +771,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Rename a unit and/or move it under another parent (tenant admin). Honours If-Match. A unit whose area holds cases does not move (409 org.unit.moveHasCases), nor does anything move under a retired unit (409 org.unit.retired).
+    /// 修改组织单元 · Rename or move an org unit
+    ///
+    /// 改名和/或移到另一个上级之下（区网格办管理员，新旧位置都须在其范围内）。带 If-Match（ETag）时，单元已被他人修改则返回 412。移动不能成环，新上级须允许该类型，编码须仍延伸上级编码。辖区内已有案件的单元不能移动（409 org.unit.moveHasCases），也不能移到已撤销的单元之下（409 org.unit.retired）。
+    ///
+    /// Renames a unit and/or moves it under another parent (tenant admin, in scope at both places). With If-Match (the ETag) a unit changed meanwhile answers 412. A move may not make a cycle, the new parent must take the kind, and the code must still extend the parent's. A unit whose area holds cases does not move (409 org.unit.moveHasCases), nor does anything move under a retired unit (409 org.unit.retired).
+    ///
     ///
     /// - Remark: HTTP `PATCH /v1/org-units/{id}`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/patch(updateOrgUnit)`.
@@ -427,7 +791,12 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// One unit by its code.
+    /// 按编码读取组织单元 · One org unit by code
+    ///
+    /// 按国家编码（区 6 位、街道 9 位、社区 12 位、网格 15 位）读取一个单元，范围与权限同按编号读取。
+    ///
+    /// One unit by its national code (district 6 digits, street 9, community 12, grid 15), with the same scope and roles as by id.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/org-units/by-code/{code}`.
     /// - Remark: Generated from `#/paths//v1/org-units/by-code/{code}/get(getOrgUnitByCode)`.
@@ -442,7 +811,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Direct children of a unit, in code order.
+    /// 下级单元 · Direct children of a unit
+    ///
+    /// 一个单元的直接下级，按编码排序，键集分页（调用者范围内）。
+    ///
+    /// A unit's direct children in code order, keyset-paged (within the caller's scope).
+    ///
     ///
     /// - Remark: HTTP `GET /v1/org-units/{id}/children`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/children/get(listChildren)`.
@@ -457,7 +831,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// A unit and everything under it, in tree order; `kind` filters.
+    /// 单元及其全部下级 · A unit and its subtree
+    ///
+    /// 一个单元及其下全部单元，按树序排列；`kind` 只取某类单元（如 grid）。
+    ///
+    /// A unit and everything under it, in tree order; `kind` keeps one kind (e.g. grid).
+    ///
     ///
     /// - Remark: HTTP `GET /v1/org-units/{id}/subtree`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/subtree/get(listSubtree)`.
@@ -472,7 +851,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// The chain from the district root down to the unit.
+    /// 上级链 · The chain up to the district
+    ///
+    /// 从区（根）到该单元的整条链，根在前、单元在后。
+    ///
+    /// The chain from the district root down to the unit: root first, the unit last.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/org-units/{id}/ancestors`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/ancestors/get(listAncestors)`.
@@ -485,7 +869,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// The grid containing a WGS84 point and its ancestor chain.
+    /// 坐标定位网格 · Locate a point
+    ///
+    /// 返回包含某 WGS84 坐标点的网格及其上级链（可读组织的角色，网格须在调用者范围内）。lat、lng 均为必填。
+    ///
+    /// The grid containing a WGS84 point and its ancestor chain (roles that read the hierarchy; the grid must be in the caller's scope). lat and lng are both required.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/locate`.
     /// - Remark: Generated from `#/paths//v1/locate/get(locate)`.
@@ -498,7 +887,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// District departments and the street offices in the caller's scope.
+    /// 部门列表 · Departments
+    ///
+    /// 区级职能部门，以及调用者范围内各街道的科室，按编码排序。
+    ///
+    /// District departments and the street offices in the caller's scope, in code order.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/departments`.
     /// - Remark: Generated from `#/paths//v1/departments/get(listDepartments)`.
@@ -511,7 +905,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Create a district department or a street office (tenant admin).
+    /// 新建部门或街道科室 · Create a department or street office
+    ///
+    /// 新建区级职能部门，或给出 `streetCode` 时新建该街道（乡镇）的科室（区网格办管理员）。编码在区内唯一。
+    ///
+    /// Creates a district department, or with `streetCode` an office of that street or township (tenant admin). Codes are unique in the district.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/departments`.
     /// - Remark: Generated from `#/paths//v1/departments/post(createDepartment)`.
@@ -524,6 +923,13 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// 读取部门 · One department
+    ///
+    /// 按编号读取一个部门或科室（科室须在调用者范围内）。
+    ///
+    /// One department or street office by id (an office must be in the caller's scope).
+    ///
+    ///
     /// - Remark: HTTP `GET /v1/departments/{id}`.
     /// - Remark: Generated from `#/paths//v1/departments/{id}/get(getDepartment)`.
     public func getDepartment(
@@ -535,7 +941,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Make this street office its street's receiving office (属地兜底接收科室): the cases routing leaves to the territory (@territorial) go to it. One per street; designating another moves it.
+    /// 指定属地兜底接收科室 · Designate the receiving office
+    ///
+    /// 把该街道科室设为其街道的属地兜底接收科室：路由落到属地（@territorial）的案件派给它。每个街道一个，指定另一个即转移（区网格办管理员）。
+    ///
+    /// Makes this street office its street's receiving office (属地兜底接收科室): the cases routing leaves to the territory (@territorial) go to it. One per street; designating another moves it (tenant admin).
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/departments/{id}/receiving`.
     /// - Remark: Generated from `#/paths//v1/departments/{id}/receiving/put(designateReceivingOffice)`.
@@ -548,7 +959,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Users holding a binding in the caller's scope.
+    /// 用户列表 · Users
+    ///
+    /// 在调用者范围内持有角色绑定的用户（可读用户的角色：区网格办管理员、派遣员、值班长、社区大格长、领导）。
+    ///
+    /// Users holding a binding in the caller's scope (roles that read users: tenant admin, dispatcher, shift leader, community chief, leader).
+    ///
     ///
     /// - Remark: HTTP `GET /v1/users`.
     /// - Remark: Generated from `#/paths//v1/users/get(listUsers)`.
@@ -561,7 +977,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Create a user; the answer carries a one-time password, shown once.
+    /// 新建用户 · Create a user
+    ///
+    /// 新建用户（区网格办管理员）；响应中的一次性密码只显示这一次，首次登录须修改。角色用 POST /v1/users/{login}/bindings 授予。
+    ///
+    /// Creates a user (tenant admin); the answer carries a one-time password, shown once, which the first login must change. Roles are granted with POST /v1/users/{login}/bindings.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/users`.
     /// - Remark: Generated from `#/paths//v1/users/post(createUser)`.
@@ -574,6 +995,13 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// 读取用户 · One user
+    ///
+    /// 按登录名读取用户及其角色绑定；调用者须能在该用户的某个绑定范围内读用户，否则同不存在（404）。
+    ///
+    /// A user with their bindings by login; a user the caller may not read in any of their scopes answers as absent (404).
+    ///
+    ///
     /// - Remark: HTTP `GET /v1/users/{login}`.
     /// - Remark: Generated from `#/paths//v1/users/{login}/get(getUser)`.
     public func getUser(
@@ -585,7 +1013,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Bind a role over an org unit's subtree.
+    /// 授予角色 · Grant a role
+    ///
+    /// 在某组织单元及其下级范围内授予角色（区网格办管理员，在其范围内）。部门联络员须带 departmentCode，其他角色不得带。
+    ///
+    /// Binds a role over an org unit's subtree (tenant admin, within their scope). A department liaison needs departmentCode; other roles take none.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/users/{login}/bindings`.
     /// - Remark: Generated from `#/paths//v1/users/{login}/bindings/post(grantRole)`.
@@ -600,7 +1033,12 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Remove a role binding.
+    /// 撤销角色 · Revoke a role
+    ///
+    /// 撤销用户在某单元上的某个角色绑定（区网格办管理员）。
+    ///
+    /// Removes one of a user's role bindings (tenant admin).
+    ///
     ///
     /// - Remark: HTTP `DELETE /v1/users/{login}/bindings`.
     /// - Remark: Generated from `#/paths//v1/users/{login}/bindings/delete(revokeRole)`.
@@ -615,7 +1053,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Set a one-time password and end the user's sessions.
+    /// 重置密码 · Reset a password
+    ///
+    /// 为用户设置新的一次性密码并结束其全部会话（区网格办管理员）；密码只显示这一次。
+    ///
+    /// Sets a one-time password and ends the user's sessions (tenant admin); the password is shown this once.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/users/{login}/password-reset`.
     /// - Remark: Generated from `#/paths//v1/users/{login}/password-reset/post(resetPassword)`.
@@ -628,7 +1071,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// The whole problem list as a JSON document or CSV (with BOM, for Excel/WPS).
+    /// 导出问题清单 · Export the problem list
+    ///
+    /// 整个问题清单，JSON 文档或 CSV（带 BOM、中文表头，供 Excel/WPS 打开）。可读清单的角色均可。
+    ///
+    /// The whole problem list as a JSON document or CSV (with BOM and Chinese headers, for Excel/WPS). Any role that reads the lists.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/catalog`.
     /// - Remark: Generated from `#/paths//v1/catalog/get(exportCatalog)`.
@@ -641,7 +1089,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Merge a problem list (JSON `{"categories":[…]}` or CSV) by code, all or nothing (tenant admin).
+    /// 导入问题清单 · Import the problem list
+    ///
+    /// 按编码合并问题清单（JSON `{"categories":[…]}` 或 CSV），全部成功或全部不写（区网格办管理员）。CSV 表头可用英文键或中文名（编码、上级编码、名称、类型、立案标准、结案标准、等级时限、主办部门、协办部门、处置层级）。
+    ///
+    /// Merges a problem list (JSON `{"categories":[…]}` or CSV) by code, all or nothing (tenant admin). CSV headers may be the English keys or the Chinese names.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/catalog`.
     /// - Remark: Generated from `#/paths//v1/catalog/post(importCatalog)`.
@@ -654,14 +1107,24 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Merge the national standard event and component classes (tenant admin).
+    /// 载入国家标准清单 · Load the national standard list
+    ///
+    /// 按编码合并国家标准（CJ/T 214）的事件和部件类别及其事项（区网格办管理员）；已有的事项保持不变，缺的补上。
+    ///
+    /// Merges the national standard (CJ/T 214) event and component classes and their items (tenant admin); what exists stays, what is missing is added.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/catalog/load-standard`.
     /// - Remark: Generated from `#/paths//v1/catalog/load-standard/post(loadStandardCatalog)`.
     public func loadStandardCatalog(headers: Operations.LoadStandardCatalog.Input.Headers = .init()) async throws -> Operations.LoadStandardCatalog.Output {
         try await loadStandardCatalog(Operations.LoadStandardCatalog.Input(headers: headers))
     }
+    /// 问题类别 · Categories
+    ///
+    /// 问题清单某节点的下级（不给 `parent` 时为顶层大类），按编码排序。
+    ///
     /// The children of a problem-list node (the top classes without `parent`), in code order.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/catalog/categories`.
     /// - Remark: Generated from `#/paths//v1/catalog/categories/get(listCategories)`.
@@ -674,7 +1137,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// One problem-list node by code.
+    /// 读取问题类别 · One category
+    ///
+    /// 按编码读取问题清单的一个节点（大类或事项），含立案、结案标准和各等级时限。
+    ///
+    /// One problem-list node (class or item) by code, with its filing and closing standards and grade limits.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/catalog/categories/{code}`.
     /// - Remark: Generated from `#/paths//v1/catalog/categories/{code}/get(getCategory)`.
@@ -687,7 +1155,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// The duty list, or one department's part of it ("what we own").
+    /// 职责清单 · The duty list
+    ///
+    /// 职责清单（哪个部门在哪个区域负责哪些事项），或某个部门的部分（“我们负责什么”）；JSON 或 CSV。
+    ///
+    /// The duty list (which department owns which items where), or one department's part of it ("what we own"); JSON or CSV.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/duties`.
     /// - Remark: Generated from `#/paths//v1/duties/get(listDuties)`.
@@ -700,7 +1173,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Replace the duty list (JSON or CSV), all or nothing (tenant admin).
+    /// 替换职责清单 · Replace the duty list
+    ///
+    /// 用 JSON 或 CSV（事项编码,区域编码,责任部门,备注）替换整个职责清单，全部成功或全部不写（区网格办管理员）。
+    ///
+    /// Replaces the duty list with JSON or CSV (categoryCode, areaCode, department, note), all or nothing (tenant admin).
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/duties`.
     /// - Remark: Generated from `#/paths//v1/duties/put(replaceDuties)`.
@@ -713,14 +1191,24 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// The work calendar (weekdays, hours, holidays, make-up days, traffic-light thresholds).
+    /// 工作日历 · The work calendar
+    ///
+    /// 本区工作日历：工作日、上下班时间、节假日、调休上班日和红黄灯阈值。ETag 为其版本。
+    ///
+    /// The work calendar: weekdays, working hours, holidays, make-up working days (调休) and traffic-light thresholds. The ETag is its version.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/calendar`.
     /// - Remark: Generated from `#/paths//v1/calendar/get(getCalendar)`.
     public func getCalendar(headers: Operations.GetCalendar.Input.Headers = .init()) async throws -> Operations.GetCalendar.Output {
         try await getCalendar(Operations.GetCalendar.Input(headers: headers))
     }
-    /// Replace the work calendar (tenant admin).
+    /// 替换工作日历 · Replace the work calendar
+    ///
+    /// 替换整个工作日历（区网格办管理员）。带 If-Match 时，日历已被他人修改则返回 412。期限按工作时、工作日计算时以此为准。
+    ///
+    /// Replaces the work calendar (tenant admin). With If-Match a calendar changed meanwhile answers 412. Work-hour and work-day deadlines are computed on it.
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/calendar`.
     /// - Remark: Generated from `#/paths//v1/calendar/put(putCalendar)`.
@@ -733,7 +1221,12 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Put a year's national holidays and make-up working days into the calendar (tenant admin).
+    /// 载入全国节假日 · Load the national holidays
+    ///
+    /// 把国务院公布的某年节假日和调休上班日写入日历（区网格办管理员）。
+    ///
+    /// Puts a year's national holidays and make-up working days into the calendar (tenant admin).
+    ///
     ///
     /// - Remark: HTTP `POST /v1/calendar/national/{year}`.
     /// - Remark: Generated from `#/paths//v1/calendar/national/{year}/post(loadNationalHolidays)`.
@@ -746,7 +1239,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Rule set versions, newest first.
+    /// 规则集版本 · Rule set versions
+    ///
+    /// 派遣规则集的各个版本（草稿、已发布、已停用），新的在前。可读清单的角色均可。
+    ///
+    /// Rule set versions (draft, published, retired), newest first. Any role that reads the lists.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/routing/rule-sets`.
     /// - Remark: Generated from `#/paths//v1/routing/rule-sets/get(listRuleSets)`.
@@ -759,7 +1257,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// One rule set version (a draft with its validation report).
+    /// 读取规则集版本 · One rule set version
+    ///
+    /// 读取规则集的一个版本；草稿附带校验报告。
+    ///
+    /// One rule set version; a draft comes with its validation report.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/routing/rule-sets/{number}`.
     /// - Remark: Generated from `#/paths//v1/routing/rule-sets/{number}/get(getRuleSet)`.
@@ -772,21 +1275,36 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// 已发布的规则集 · The published rule set
+    ///
+    /// 当前用于新案件派遣的规则集。
+    ///
     /// The rule set that routes new cases.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/routing/published`.
     /// - Remark: Generated from `#/paths//v1/routing/published/get(getPublishedRuleSet)`.
     public func getPublishedRuleSet(headers: Operations.GetPublishedRuleSet.Input.Headers = .init()) async throws -> Operations.GetPublishedRuleSet.Output {
         try await getPublishedRuleSet(Operations.GetPublishedRuleSet.Input(headers: headers))
     }
-    /// The draft with its validation report.
+    /// 规则集草稿 · The draft
+    ///
+    /// 规则集草稿及其校验报告（错误、警告：被遮蔽、重叠的规则）。ETag 为其版本。
+    ///
+    /// The draft with its validation report (errors; warnings such as shadowed or overlapping rules). The ETag is its version.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/routing/draft`.
     /// - Remark: Generated from `#/paths//v1/routing/draft/get(getDraftRuleSet)`.
     public func getDraftRuleSet(headers: Operations.GetDraftRuleSet.Input.Headers = .init()) async throws -> Operations.GetDraftRuleSet.Output {
         try await getDraftRuleSet(Operations.GetDraftRuleSet.Input(headers: headers))
     }
-    /// Create or replace the draft (tenant admin); syntax errors are 400, unknown codes come back in the report.
+    /// 保存规则集草稿 · Save the draft
+    ///
+    /// 新建或替换草稿（区网格办管理员）；语法错误返回 400，未知的编码写入校验报告。带 If-Match 时草稿已被他人修改则返回 412。
+    ///
+    /// Creates or replaces the draft (tenant admin); syntax errors are 400, unknown codes come back in the report. With If-Match a draft changed meanwhile answers 412.
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/routing/draft`.
     /// - Remark: Generated from `#/paths//v1/routing/draft/put(saveDraftRuleSet)`.
@@ -799,14 +1317,24 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Publish the draft (tenant admin); 422 while validation finds errors.
+    /// 发布规则集草稿 · Publish the draft
+    ///
+    /// 发布草稿，此前发布的版本停用但仍可查阅（区网格办管理员）。校验仍有错误时返回 422。
+    ///
+    /// Publishes the draft; the previous set is retired, still readable (tenant admin). 422 while validation finds errors.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/routing/draft/publish`.
     /// - Remark: Generated from `#/paths//v1/routing/draft/publish/post(publishDraftRuleSet)`.
     public func publishDraftRuleSet(headers: Operations.PublishDraftRuleSet.Input.Headers = .init()) async throws -> Operations.PublishDraftRuleSet.Output {
         try await publishDraftRuleSet(Operations.PublishDraftRuleSet.Input(headers: headers))
     }
-    /// Validate a rule set document without saving it.
+    /// 校验规则集 · Validate a rule set
+    ///
+    /// 校验一份规则集文档但不保存：错误和警告逐条列出。可读清单的角色均可。
+    ///
+    /// Validates a rule set document without saving it: errors and warnings, each named. Any role that reads the lists.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/routing/validate`.
     /// - Remark: Generated from `#/paths//v1/routing/validate/post(validateRuleSet)`.
@@ -819,7 +1347,12 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Route a hypothetical report and say why.
+    /// 解释派遣 · Explain a routing
+    ///
+    /// 对一条假设的上报走一遍派遣：落在哪个网格、命中哪条规则（或职责清单、事项主办部门、属地兜底）、为何前面的规则未命中、各环节期限。可读清单的角色，在该网格的范围内。
+    ///
+    /// Routes a hypothetical report and says why: the grid, the rule that matched (or the duty list, the item's lead, the territory), why earlier rules missed, and each stage's deadline. Roles that read the lists, in scope at the grid.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/routing/explain`.
     /// - Remark: Generated from `#/paths//v1/routing/explain/post(explainRouting)`.
@@ -832,7 +1365,12 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Run a CSV table of expected routings against the draft (or the published set).
+    /// 批量测试派遣 · Test routings
+    ///
+    /// 用一张 CSV 期望表（category, grade, source, lat, lng, description, at, expectRule, expectLead, expectLevel）测试草稿（或已发布的规则集），逐行给出差异。
+    ///
+    /// Runs a CSV table of expected routings (category, grade, source, lat, lng, description, at, expectRule, expectLead, expectLevel) against the draft (or the published set) and names each difference.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/routing/test`.
     /// - Remark: Generated from `#/paths//v1/routing/test/post(testRouting)`.
@@ -847,7 +1385,12 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// 变更记录 · Audit log
+    ///
+    /// 问题清单、日历、规则、用户及授权、部门、区、回调和组织单元的变更，含操作人（用户，或 CLI 的 --as 所指的运维人员）及前后内容，新的在前（区网格办管理员）。
+    ///
     /// Changes to the lists, the calendar and the rules, users and their grants, departments, the district, webhooks and org units, with who made them (a user, or the operator named by the CLI's --as) and before and after, newest first (tenant admin).
+    ///
     ///
     /// - Remark: HTTP `GET /v1/audit`.
     /// - Remark: Generated from `#/paths//v1/audit/get(listAudit)`.
@@ -860,7 +1403,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// A work list, newest first. `queue` picks the list a role works from (dispatch desk, my department, my grids' verifications and checks, overdue); the other parameters narrow it.
+    /// 案件工作列表 · Work lists of cases
+    ///
+    /// 案件工作列表，新的在前。`queue` 选择角色的工作台：dispatch（指挥中心待立案派遣）、department（本部门的任务）、check（本人网格的核实、核查）、overdue（已超时：所在环节红灯）；其余参数进一步筛选。只含调用者可读范围内的案件。
+    ///
+    /// A work list, newest first. `queue` picks the list a role works from: dispatch (the command centre's desk), department (my department's tasks), check (my grids' verifications and checks), overdue (a stage it waits in is red); the other parameters narrow it. Only cases the caller may read.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/cases`.
     /// - Remark: Generated from `#/paths//v1/cases/get(listCases)`.
@@ -873,7 +1421,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Report a problem. The point is located to its grid; open cases of the same category nearby come back as possible duplicates. An Idempotency-Key makes retries safe.
+    /// 上报案件 · Report a case
+    ///
+    /// 上报一个问题（可上报的角色：网格员、派遣员、值班长、部门联络员、社区大格长、区网格办管理员，网格须在其范围内）。坐标点定位到网格；没有坐标时（热线来电）给出地址和网格编码。同类别附近未结案件作为疑似重复一并返回。带 Idempotency-Key 时重试安全：同键同内容返回同一案件（replayed=true），同键不同内容返回 422。
+    ///
+    /// Reports a problem (roles that report: grid worker, dispatcher, shift leader, department liaison, community chief, tenant admin; the grid must be in their scope). The point is located to its grid; without one (a caller on the hotline) give the address and the grid code. Open cases of the same category nearby come back as possible duplicates. An Idempotency-Key makes retries safe: the same key and body answer the same case (replayed=true), the same key with another body 422.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases`.
     /// - Remark: Generated from `#/paths//v1/cases/post(createCase)`.
@@ -886,7 +1439,12 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// One case, with its tasks and the actions the caller may take now.
+    /// 读取案件 · One case
+    ///
+    /// 一个案件，含其任务、各环节计时和调用者此刻可做的操作（allowedActions、assistSteps）。ETag 为案件版本，供 If-Match 使用。
+    ///
+    /// One case, with its tasks, stage clocks and the actions the caller may take now (allowedActions, assistSteps). The ETag is the case version, for If-Match.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/cases/{caseId}`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/get(getCase)`.
@@ -899,7 +1457,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// The case's history, oldest first.
+    /// 案件历史 · Case history
+    ///
+    /// 案件的全部事件，旧的在前；事件只增不改，按哈希链相连。
+    ///
+    /// The case's history, oldest first; events are appended only and hash-chained.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/cases/{caseId}/events`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/events/get(listCaseEvents)`.
@@ -912,7 +1475,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// The case's photos (metadata).
+    /// 案件照片列表 · The case's photos
+    ///
+    /// 案件照片的元数据（处置前、处置后）。能读案件者均可。
+    ///
+    /// The case's photos (metadata, before and after handling). Whoever may read the case.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/cases/{caseId}/attachments`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/get(listAttachments)`.
@@ -925,7 +1493,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Add a photo (JPEG, PNG or WebP, checked by its bytes; at most 8 MiB and 20 per case), before or after handling.
+    /// 上传案件照片 · Add a photo
+    ///
+    /// 上传一张照片（JPEG、PNG 或 WebP，按内容字节校验；最大 8 MiB，每案最多 20 张），处置前或处置后。只有上报人、辖区指挥中心人员、承办或协办部门联络员和所在网格的网格员可上传，且案件须未结。
+    ///
+    /// Adds a photo (JPEG, PNG or WebP, checked by its bytes; at most 8 MiB and 20 per case), before or after handling. Only the reporter, the command centre in scope, the liaisons of the lead and assisting departments and the grid's worker, and only while the case is open.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/attachments`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/post(uploadAttachment)`.
@@ -942,7 +1515,12 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// 下载案件照片 · The photo itself
+    ///
+    /// 照片本身，能读案件者均可。
+    ///
     /// The photo itself, for those who may read the case.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/cases/{caseId}/attachments/{attachmentId}`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/attachments/{attachmentId}/get(getAttachment)`.
@@ -955,7 +1533,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// An assisting department's liaison signs for its task, then reports it handled (the case's state is the lead's).
+    /// 协办签收与办结 · Assisting department's step
+    ///
+    /// 协办部门联络员先签收（sign）本部门的协办任务，再报告办结（handled）；案件状态由主办部门推进。
+    ///
+    /// An assisting department's liaison signs for its task (sign), then reports it handled (handled); the case's state is the lead's.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/assist/{step}`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/assist/{step}/post(assistCase)`.
@@ -970,7 +1553,12 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Take a workflow action. 409 lists what the state allows, 403 the roles the action needs; If-Match (the case version) gives 412 when someone acted first.
+    /// 案件流转操作 · Take a workflow action
+    ///
+    /// 对案件执行一个流转操作（立案、派遣、签收、回退、申请延期、办结、核查、结案、评价、重办……），由 CaseWorkflow 表决定当前状态允许哪些操作、哪些角色可做、需要哪些字段。状态不允许返回 409 并列出允许的操作；角色不符返回 403 并列出所需角色；缺字段返回 400。带 If-Match（案件版本）时他人已先操作返回 412，否则返回 409 case.changedMeanwhile。
+    ///
+    /// Takes a workflow action (file, dispatch, sign, return, request an extension, report handled, check, close, evaluate, reopen …); the CaseWorkflow table decides which actions the state allows, which roles may take them and which fields they need. A wrong action for the state is 409 listing what it allows, a role outside the row 403 naming the roles, a missing field 400. With If-Match (the case version) someone acting first gives 412, without it 409 case.changedMeanwhile.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/actions/{action}`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/actions/{action}/post(actOnCase)`.
@@ -985,14 +1573,24 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// 回调订阅列表 · Webhook subscriptions
+    ///
+    /// 本区有效的出站事件订阅（区网格办管理员）；不显示签名密钥。
+    ///
     /// The district's active outbound event subscriptions (tenant admin); secrets are not shown.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/webhooks`.
     /// - Remark: Generated from `#/paths//v1/webhooks/get(listWebhooks)`.
     public func listWebhooks(headers: Operations.ListWebhooks.Input.Headers = .init()) async throws -> Operations.ListWebhooks.Output {
         try await listWebhooks(Operations.ListWebhooks.Input(headers: headers))
     }
-    /// Subscribe a URL to case events (tenant admin). Deliveries are POSTs signed with X-Gridgov-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret returned here once, retried with back-off. A URL whose host is or resolves to an internal address (loopback, private, link-local, cloud metadata) is refused (400 webhook.internalTarget) unless /v1/webhooks/allowed-targets names it; it is checked again at every delivery.
+    /// 订阅案件事件 · Subscribe to case events
+    ///
+    /// 订阅案件事件回调（区网格办管理员）。投递为 POST，请求头 X-Gridgov-Signature: sha256=<以此处一次性返回的密钥对请求体计算的 HMAC-SHA256 十六进制>，失败按退避重试；请求体见 webhooks 部分。主机为或解析到内部地址（回环、私有、链路本地、云元数据）的 URL 被拒绝（400 webhook.internalTarget），除非 /v1/webhooks/allowed-targets 列出；每次投递时再次检查。
+    ///
+    /// Subscribes a URL to case events (tenant admin). Deliveries are POSTs signed with X-Gridgov-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret returned here once, retried with back-off; the bodies are under webhooks. A URL whose host is or resolves to an internal address (loopback, private, link-local, cloud metadata) is refused (400 webhook.internalTarget) unless /v1/webhooks/allowed-targets names it; it is checked again at every delivery.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/webhooks`.
     /// - Remark: Generated from `#/paths//v1/webhooks/post(createWebhook)`.
@@ -1005,14 +1603,24 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// 回调白名单 · Webhook allow-list
+    ///
+    /// 本区回调白名单（区网格办管理员）。投递到回环、私有、链路本地（云元数据）等内部地址会被拒绝，除非某条目列出该主机、地址或其所在网段。
+    ///
     /// The district's webhook allow-list (tenant admin). Deliveries to loopback, private, link-local (cloud metadata) and other internal addresses are refused unless an entry names the host, the address or a network around it.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/webhooks/allowed-targets`.
     /// - Remark: Generated from `#/paths//v1/webhooks/allowed-targets/get(getWebhookAllowList)`.
     public func getWebhookAllowList(headers: Operations.GetWebhookAllowList.Input.Headers = .init()) async throws -> Operations.GetWebhookAllowList.Output {
         try await getWebhookAllowList(Operations.GetWebhookAllowList.Input(headers: headers))
     }
-    /// Replace the district's webhook allow-list (tenant admin), for its departments' systems on premises.
+    /// 替换回调白名单 · Replace the webhook allow-list
+    ///
+    /// 替换本区回调白名单（区网格办管理员），供其部门在内网的系统接收回调；最多 50 条。
+    ///
+    /// Replaces the district's webhook allow-list (tenant admin), for its departments' systems on premises; at most 50 entries.
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/webhooks/allowed-targets`.
     /// - Remark: Generated from `#/paths//v1/webhooks/allowed-targets/put(setWebhookAllowList)`.
@@ -1025,7 +1633,12 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// End a subscription (tenant admin).
+    /// 取消订阅 · End a subscription
+    ///
+    /// 结束一个回调订阅（区网格办管理员）；尚未投递的事件不再发送。
+    ///
+    /// Ends a subscription (tenant admin); deliveries not yet made are dropped.
+    ///
     ///
     /// - Remark: HTTP `DELETE /v1/webhooks/{webhookId}`.
     /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/delete(deleteWebhook)`.
@@ -1038,7 +1651,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// 督办 · Raise a supervision order
+    ///
+    /// 领导或值班长对其范围内的未结案件发出督办（黄牌），可自定期限（默认一个工作日）。主办部门须答复；到期未答复转为红牌，并上报街道和区领导。
+    ///
     /// A leader or shift leader raises a supervision order (督办, a yellow card) on an open case in their scope, with its own deadline (default one work day). The lead department answers it; unanswered by its deadline it turns red and goes up to the street's and the district's leaders.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/orders`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/post(raiseOrder)`.
@@ -1053,7 +1671,12 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// 答复督办 · Answer a supervision order
+    ///
+    /// 主办部门联络员答复督办（一次）；督办人和值班长会收到通知。
+    ///
     /// The lead department's liaison answers a supervision order (once); whoever raised it and the shift leaders are told.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/orders/{orderId}/reply`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/orders/{orderId}/reply/post(replyToOrder)`.
@@ -1068,7 +1691,12 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// 回访 · Record a call-back
+    ///
+    /// 指挥中心记录对已结案件诉求人的回访：是否联系上、是否认为已解决、满意度。
+    ///
     /// The command centre records a call-back (回访) to the reporter of a closed case: reached or not, solved in their eyes, how satisfied.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/callbacks`.
     /// - Remark: Generated from `#/paths//v1/cases/{caseId}/callbacks/post(recordCallback)`.
@@ -1083,7 +1711,12 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Residents' demands (诉求: reported by residents or the hotline) in the caller's scopes, reported in [from, to): received, open, closed by outcome, replied, and the latest call-back of each.
+    /// 诉求统计 · Demand figures
+    ///
+    /// 调用者范围内、在 [from, to) 期间上报的居民诉求（来源为居民或热线）：受理、未结、按结果分的结案数、已答复数，以及各案最新一次回访的结果。可读案件的角色均可。
+    ///
+    /// Residents' demands (诉求: reported by residents or the hotline) in the caller's scopes, reported in [from, to): received, open, closed by outcome, replied, and the latest call-back of each. Any role that reads cases.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/stats/demands`.
     /// - Remark: Generated from `#/paths//v1/stats/demands/get(demandFigures)`.
@@ -1096,7 +1729,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// 标记通知已读 · Mark a notification read
+    ///
+    /// 把调用者的一条通知标为已读（重复调用无害）。
+    ///
     /// Marks one of the caller's notifications read (again is harmless).
+    ///
     ///
     /// - Remark: HTTP `POST /v1/notifications/{id}/read`.
     /// - Remark: Generated from `#/paths//v1/notifications/{id}/read/post(markNotificationRead)`.
@@ -1109,7 +1747,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Marks all the caller's notifications read, or those up to and including `upTo`.
+    /// 全部标记已读 · Mark all notifications read
+    ///
+    /// 把调用者的全部通知（或编号不大于 `upTo` 的）标为已读，返回改变的条数。
+    ///
+    /// Marks all the caller's notifications read, or those up to and including `upTo`; says how many changed.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/notifications/read-all`.
     /// - Remark: Generated from `#/paths//v1/notifications/read-all/post(markAllNotificationsRead)`.
@@ -1122,7 +1765,12 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// 我的通知 · Notifications
+    ///
+    /// 调用者收到的通知，新的在前：每条通知按通知表（README：谁被告知什么）对每人只发一次。
+    ///
     /// What the caller was told, newest first: each notice reaches each person once, as the notice table says (README: who is told of what).
+    ///
     ///
     /// - Remark: HTTP `GET /v1/notifications`.
     /// - Remark: Generated from `#/paths//v1/notifications/get(listNotifications)`.

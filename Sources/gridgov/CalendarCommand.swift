@@ -11,10 +11,10 @@ struct CalendarCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the calendar document (JSON).")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
 
         func run() async throws {
-            let tenant = tenant
+            let tenant = tenant.code
             let (calendar, warnings) = try await CLI.withService(connection) { service in
                 let tenantId = try await service.tenantId(code: tenant)
                 return (try await service.calendar(.operator, tenantId: tenantId), try await service.calendarWarnings(.operator, tenantId: tenantId))
@@ -34,11 +34,11 @@ struct CalendarCommand: AsyncParsableCommand {
                 #"{"weekdays":[1,2,3,4,5],"hours":[{"start":"08:30","end":"12:00"},{"start":"13:30","end":"17:30"}],"days":[{"date":"2026-02-15","type":"holiday","name":"春节"},{"date":"2026-02-14","type":"workday","name":"春节调休"}],"trafficLight":{"yellow":0.8,"red":1.0}}"#
         )
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Argument(help: "Calendar JSON file ('-' for standard input).") var file: String
 
         func run() async throws {
-            let (tenant, file) = (tenant, file)
+            let (tenant, file) = (tenant.code, file)
             let data = try Files.read(file)
             let document: CalendarDocument
             do { document = try JSONDecoder().decode(CalendarDocument.self, from: data) } catch {
@@ -55,11 +55,11 @@ struct CalendarCommand: AsyncParsableCommand {
     struct National: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Load the national holidays and make-up days of a year.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "Year, e.g. 2026.") var year: Int
 
         func run() async throws {
-            let (tenant, year) = (tenant, year)
+            let (tenant, year) = (tenant.code, year)
             let calendar = try await CLI.withService(connection) { service in
                 try await service.loadNationalHolidays(.operator, tenantId: try await service.tenantId(code: tenant), year: year)
             }

@@ -30,6 +30,11 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
+/// The district a command works on: `--tenant HD`.
+struct TenantOption: ParsableArguments {
+    @Option(name: .customLong("tenant"), help: "District (tenant) code, e.g. HD.") var code: String
+}
+
 enum CLI {
     static var language: Language {
         Settings.current.language

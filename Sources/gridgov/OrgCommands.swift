@@ -17,12 +17,12 @@ struct ImportCommand: AsyncParsableCommand {
                 nothing is written. --dry-run prints what would change and writes nothing.
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Flag(help: "Print what the import would change; write nothing.") var dryRun = false
         @Argument(help: "GeoJSON file ('-' for standard input).") var file: String
 
         func run() async throws {
-            let (tenant, file, dryRun) = (tenant, file, dryRun)
+            let (tenant, file, dryRun) = (tenant.code, file, dryRun)
             let data: Data
             do {
                 data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
@@ -60,11 +60,11 @@ struct ExportCommand: AsyncParsableCommand {
     struct Org: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the org units below the root as a GeoJSON FeatureCollection.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
 
         func run() async throws {
-            let (tenant, output) = (tenant, output)
+            let (tenant, output) = (tenant.code, output)
             let handle: FileHandle
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {

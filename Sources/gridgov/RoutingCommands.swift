@@ -53,11 +53,11 @@ struct CatalogCommand: AsyncParsableCommand {
     struct LoadStandard: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "load-standard", abstract: "Merge the national standard event and component classes.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "Profile name.") var profile = GridService.standardProfile
 
         func run() async throws {
-            let (tenant, profile) = (tenant, profile)
+            let (tenant, profile) = (tenant.code, profile)
             let summary = try await CLI.withService(connection) { service in
                 try await service.loadStandardCatalog(.operator, tenantId: try await service.tenantId(code: tenant), profile: profile)
             }
@@ -75,12 +75,12 @@ struct CatalogCommand: AsyncParsableCommand {
                 placeholderStandards/标准待定 (exported; an item keeps it while its standards are unchanged).
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "csv or json (default: by the file's extension).") var format: ListFormat?
         @Argument(help: "File ('-' for standard input).") var file: String
 
         func run() async throws {
-            let (tenant, file) = (tenant, file)
+            let (tenant, file) = (tenant.code, file)
             let data = try Files.read(file)
             let entries: [CategoryEntry], sources: [String]
             switch ListFormat.of(file, format) {
@@ -104,12 +104,12 @@ struct CatalogCommand: AsyncParsableCommand {
             abstract: "Write the problem list as CSV (with BOM, for Excel/WPS) or JSON.",
             discussion: "Items whose filing and closing standards are still the national profile's template are marked 标准待定 (placeholderStandards).")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "csv or json.") var format: ListFormat = .csv
         @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
 
         func run() async throws {
-            let tenant = tenant
+            let tenant = tenant.code
             let entries = try await CLI.withService(connection) { service in
                 try await service.catalog(.operator, tenantId: try await service.tenantId(code: tenant)).map(\.entry)
             }
@@ -133,12 +133,12 @@ struct DutiesCommand: AsyncParsableCommand {
             abstract: "Replace the duty list (CSV or JSON), all or nothing.",
             discussion: "CSV columns: categoryCode/事项编码, areaCode/区域编码, department/责任部门, note/备注.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "csv or json (default: by the file's extension).") var format: ListFormat?
         @Argument(help: "File ('-' for standard input).") var file: String
 
         func run() async throws {
-            let (tenant, file) = (tenant, file)
+            let (tenant, file) = (tenant.code, file)
             let data = try Files.read(file)
             let entries: [DutyEntry], sources: [String]
             switch ListFormat.of(file, format) {
@@ -158,13 +158,13 @@ struct DutiesCommand: AsyncParsableCommand {
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the duty list, or one department's part of it (\"what we own\").")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "Only this department's rows.") var department: String?
         @Option(help: "csv or json.") var format: ListFormat = .csv
         @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
 
         func run() async throws {
-            let (tenant, department) = (tenant, department)
+            let (tenant, department) = (tenant.code, department)
             let entries = try await CLI.withService(connection) { service in
                 try await service.duties(.operator, tenantId: try await service.tenantId(code: tenant), department: department)
             }
@@ -181,12 +181,12 @@ struct RulesCommand: AsyncParsableCommand {
     struct Draft: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Save a rule set document (JSON) as the draft and print its validation.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "A note on what changed.") var note: String?
         @Argument(help: "Rule set JSON file ('-' for standard input).") var file: String
 
         func run() async throws {
-            let (tenant, note, file) = (tenant, note, file)
+            let (tenant, note, file) = (tenant.code, note, file)
             let json = try await CLI.report { try Files.json(try Files.read(file), file: file) }
             let view = try await CLI.withService(connection) { service in
                 try await service.saveDraft(.operator, tenantId: try await service.tenantId(code: tenant), document: json, note: note, ifVersion: nil)
@@ -200,11 +200,11 @@ struct RulesCommand: AsyncParsableCommand {
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Validate a rule set file, or the draft; exits 1 on errors.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Argument(help: "Rule set JSON file (default: the saved draft).") var file: String?
 
         func run() async throws {
-            let (tenant, file) = (tenant, file)
+            let (tenant, file) = (tenant.code, file)
             let json = try await CLI.report { try file.map { try Files.json(try Files.read($0), file: $0) } }
             let report = try await CLI.withService(connection) { service in
                 let id = try await service.tenantId(code: tenant)
@@ -219,10 +219,10 @@ struct RulesCommand: AsyncParsableCommand {
     struct Publish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Publish the draft (refused while it has errors).")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
 
         func run() async throws {
-            let tenant = tenant
+            let tenant = tenant.code
             let view = try await CLI.withService(connection) { service in
                 try await service.publishDraft(.operator, tenantId: try await service.tenantId(code: tenant), ifVersion: nil)
             }
@@ -235,12 +235,12 @@ struct RulesCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a rule set document (the published one by default).")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "Version number.") var number: Int?
         @Flag(help: "The draft.") var draft = false
 
         func run() async throws {
-            let tenant = tenant
+            let tenant = tenant.code
             let choice: RuleSetChoice = draft ? .draft : number.map(RuleSetChoice.number) ?? .published
             let view = try await CLI.withService(connection) { service in
                 try await service.ruleSet(.operator, tenantId: try await service.tenantId(code: tenant), choice)
@@ -254,10 +254,10 @@ struct RulesCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List rule set versions, newest first.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
 
         func run() async throws {
-            let tenant = tenant
+            let tenant = tenant.code
             let page = try await CLI.withService(connection) { service in
                 try await service.ruleSets(.operator, tenantId: try await service.tenantId(code: tenant), page: try PageRequest.parse(cursor: nil, limit: 200))
             }
@@ -276,7 +276,7 @@ struct RulesCommand: AsyncParsableCommand {
     struct Explain: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Route a hypothetical report and say why.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "Item code of the problem list.") var category: String
         @Option(help: "Grade key (default: the item's first grade).") var grade: String?
         @Option(help: "Source: \(CaseSource.allowedList).") var source = "gridWorker"
@@ -297,7 +297,7 @@ struct RulesCommand: AsyncParsableCommand {
             let question = RoutingQuestion(
                 categoryCode: category, grade: grade, source: caseSource, lat: lat, lng: lng, description: description, at: time,
                 allRules: allRules)
-            let (tenant, choice) = (tenant, draft ? RuleSetChoice.draft : .published)
+            let (tenant, choice) = (tenant.code, draft ? RuleSetChoice.draft : .published)
             let answer = try await CLI.withService(connection) { service in
                 try await service.explain(.operator, tenantId: try await service.tenantId(code: tenant), question, ruleSet: choice)
             }
@@ -344,14 +344,14 @@ struct RulesCommand: AsyncParsableCommand {
             discussion:
                 "CSV columns: category, grade, source, lat, lng, description, at, expectRule (rule id | duty | item | territorial), expectLead, expectLevel.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Flag(help: "Test the published rule set instead of the draft.") var published = false
         @Argument(help: "CSV file.") var file: String
 
         func run() async throws {
             let data = try Files.read(file)
             let cases = try await CLI.report { try ListFormats.readRoutingTests(data) }
-            let (tenant, choice) = (tenant, published ? RuleSetChoice.published : .draft)
+            let (tenant, choice) = (tenant.code, published ? RuleSetChoice.published : .draft)
             let results = try await CLI.withService(connection) { service in
                 try await service.testRouting(.operator, tenantId: try await service.tenantId(code: tenant), cases: cases, ruleSet: choice)
             }

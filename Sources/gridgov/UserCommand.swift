@@ -13,13 +13,13 @@ struct UserCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user; prints a one-time password.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "Login (lower-case).") var login: String
         @Option(help: "Display name, e.g. 张三.") var name: String
         @Option(help: "Phone number.") var phone: String?
 
         func run() async throws {
-            let (tenant, login, name, phone) = (tenant, login, name, phone)
+            let (tenant, login, name, phone) = (tenant.code, login, name, phone)
             let (user, password) = try await CLI.withService(connection) { service in
                 try await service.createUser(.operator, tenantId: try await service.tenantId(code: tenant), login: login, displayName: name, phone: phone)
             }
@@ -36,12 +36,12 @@ struct UserCommand: AsyncParsableCommand {
                 unless held already. All or nothing: every bad row is named by line, column and value.
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "CSV file (UTF-8, with or without BOM).") var file: String
         @Flag(help: "Print what the import would change; write nothing.") var dryRun = false
 
         func run() async throws {
-            let (tenant, dryRun) = (tenant, dryRun)
+            let (tenant, dryRun) = (tenant.code, dryRun)
             let data = try CLI.read(file)
             let result = try await CLI.withService(connection) { service in
                 try await service.importUsers(.operator, tenantId: try await service.tenantId(code: tenant), csv: data, dryRun: dryRun)
@@ -59,14 +59,14 @@ struct UserCommand: AsyncParsableCommand {
     struct Grant: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Bind a role over an org unit's subtree.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "Login.") var login: String
         @Option(help: "Role: \(Role.allowedList).") var role: Role
         @Option(help: "Code of the org unit the role covers.") var scope: String
         @Option(help: "Department code (departmentLiaison only).") var department: String?
 
         func run() async throws {
-            let (tenant, login, role, scope, department) = (tenant, login, role, scope, department)
+            let (tenant, login, role, scope, department) = (tenant.code, login, role, scope, department)
             let result = try await CLI.withService(connection) { service in
                 try await service.grant(
                     .operator, tenantId: try await service.tenantId(code: tenant), login: login, role: role, scopeCode: scope, departmentCode: department)
@@ -78,13 +78,13 @@ struct UserCommand: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a role binding.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "Login.") var login: String
         @Option(help: "Role.") var role: Role
         @Option(help: "Code of the org unit.") var scope: String
 
         func run() async throws {
-            let (tenant, login, role, scope) = (tenant, login, role, scope)
+            let (tenant, login, role, scope) = (tenant.code, login, role, scope)
             let result = try await CLI.withService(connection) { service in
                 try await service.revoke(.operator, tenantId: try await service.tenantId(code: tenant), login: login, role: role, scopeCode: scope)
             }
@@ -95,11 +95,11 @@ struct UserCommand: AsyncParsableCommand {
     struct ResetPassword: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "reset-password", abstract: "Set a new one-time password and end the user's sessions.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "Login.") var login: String
 
         func run() async throws {
-            let (tenant, login) = (tenant, login)
+            let (tenant, login) = (tenant.code, login)
             let password = try await CLI.withService(connection) { service in
                 try await service.resetPassword(.operator, tenantId: try await service.tenantId(code: tenant), login: login)
             }
@@ -110,10 +110,10 @@ struct UserCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users with their bindings.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
 
         func run() async throws {
-            let tenant = tenant
+            let tenant = tenant.code
             let users = try await CLI.withService(connection) { service in
                 let id = try await service.tenantId(code: tenant)
                 var all: [UserWithBindings] = []
@@ -152,13 +152,13 @@ struct DepartmentCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a district department or a street office (科室).")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "Department code.") var code: String
         @Option(help: "Name, e.g. 区城市管理委员会.") var name: String
         @Option(help: "Code of the street, for a street office.") var street: String?
 
         func run() async throws {
-            let (tenant, code, name, street) = (tenant, code, name, street)
+            let (tenant, code, name, street) = (tenant.code, code, name, street)
             let department = try await CLI.withService(connection) { service in
                 try await service.createDepartment(
                     .operator, tenantId: try await service.tenantId(code: tenant), code: code, name: name,
@@ -176,12 +176,12 @@ struct DepartmentCommand: AsyncParsableCommand {
                 district (left empty) or a street or township. All or nothing: every bad row is named by line, column and value.
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "CSV file (UTF-8, with or without BOM).") var file: String
         @Flag(help: "Print what the import would change; write nothing.") var dryRun = false
 
         func run() async throws {
-            let (tenant, dryRun) = (tenant, dryRun)
+            let (tenant, dryRun) = (tenant.code, dryRun)
             let data = try CLI.read(file)
             let result = try await CLI.withService(connection) { service in
                 try await service.importDepartments(.operator, tenantId: try await service.tenantId(code: tenant), csv: data, dryRun: dryRun)
@@ -193,10 +193,10 @@ struct DepartmentCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List departments.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
 
         func run() async throws {
-            let tenant = tenant
+            let tenant = tenant.code
             let page = try await CLI.withService(connection) { service in
                 try await service.departments(.operator, tenantId: try await service.tenantId(code: tenant), page: PageRequest(limit: PageRequest.maxLimit))
             }
@@ -212,11 +212,11 @@ struct DepartmentCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make a street office its street's receiving office (属地兜底接收科室): cases routed to the territory go to it.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var tenant: TenantOption
         @Option(help: "The street office's code, e.g. its 网格办 or command centre.") var code: String
 
         func run() async throws {
-            let (tenant, code) = (tenant, code)
+            let (tenant, code) = (tenant.code, code)
             let office = try await CLI.withService(connection) { service in
                 try await service.designateReceivingOffice(.operator, tenantId: try await service.tenantId(code: tenant), code: code)
             }

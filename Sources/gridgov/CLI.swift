@@ -51,6 +51,14 @@ enum CLI {
         }
     }
 
+    /// `withService` for a command on one district: the `--tenant` code resolved to its id first.
+    static func withDistrict<T: Sendable>(
+        _ connection: ConnectionOptions, _ tenant: TenantOption, _ body: @Sendable @escaping (GridService, Int64) async throws -> T
+    ) async throws -> T {
+        let code = tenant.code
+        return try await withService(connection) { service in try await body(service, try await service.tenantId(code: code)) }
+    }
+
     /// Turns domain errors into a readable message on stderr and exit code 1.
     static func report<T>(_ body: () async throws -> T) async throws -> T {
         do {

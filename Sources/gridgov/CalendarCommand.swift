@@ -14,9 +14,8 @@ struct CalendarCommand: AsyncParsableCommand {
         @OptionGroup var tenant: TenantOption
 
         func run() async throws {
-            let tenant = tenant.code
-            let (calendar, warnings) = try await CLI.withService(connection) { service in
-                let tenantId = try await service.tenantId(code: tenant)
+            let (calendar, warnings) = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                let tenantId = tenantId
                 return (try await service.calendar(.operator, tenantId: tenantId), try await service.calendarWarnings(.operator, tenantId: tenantId))
             }
             let encoder = JSONEncoder()
@@ -38,14 +37,14 @@ struct CalendarCommand: AsyncParsableCommand {
         @Argument(help: "Calendar JSON file ('-' for standard input).") var file: String
 
         func run() async throws {
-            let (tenant, file) = (tenant.code, file)
+            let file = file
             let data = try Files.read(file)
             let document: CalendarDocument
             do { document = try JSONDecoder().decode(CalendarDocument.self, from: data) } catch {
                 throw CLIError(message: "\(file) is not a calendar document: \(Files.describe(error))")
             }
-            let calendar = try await CLI.withService(connection) { service in
-                try await service.setCalendar(.operator, tenantId: try await service.tenantId(code: tenant), document: document, ifVersion: nil)
+            let calendar = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.setCalendar(.operator, tenantId: tenantId, document: document, ifVersion: nil)
             }
             let (version, special) = (calendar.version ?? 0, calendar.document.days?.count ?? 0)
             print(CLI.say("工作日历已保存（版本 \(version)）：\(special) 个特殊日期", "calendar saved (version \(version)): \(special) special days"))
@@ -59,9 +58,9 @@ struct CalendarCommand: AsyncParsableCommand {
         @Option(help: "Year, e.g. 2026.") var year: Int
 
         func run() async throws {
-            let (tenant, year) = (tenant.code, year)
-            let calendar = try await CLI.withService(connection) { service in
-                try await service.loadNationalHolidays(.operator, tenantId: try await service.tenantId(code: tenant), year: year)
+            let year = year
+            let calendar = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.loadNationalHolidays(.operator, tenantId: tenantId, year: year)
             }
             let days = (calendar.document.days ?? []).filter { $0.date.hasPrefix("\(year)-") }
             let (holidays, workdays) = (days.filter { $0.type == "holiday" }.count, days.filter { $0.type == "workday" }.count)

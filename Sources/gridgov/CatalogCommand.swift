@@ -15,9 +15,9 @@ struct CatalogCommand: AsyncParsableCommand {
         @Option(help: "Profile name.") var profile = GridService.standardProfile
 
         func run() async throws {
-            let (tenant, profile) = (tenant.code, profile)
-            let summary = try await CLI.withService(connection) { service in
-                try await service.loadStandardCatalog(.operator, tenantId: try await service.tenantId(code: tenant), profile: profile)
+            let profile = profile
+            let summary = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.loadStandardCatalog(.operator, tenantId: tenantId, profile: profile)
             }
             print("\(profile): \(CatalogCommand.describe(summary))")
         }
@@ -38,7 +38,7 @@ struct CatalogCommand: AsyncParsableCommand {
         @Argument(help: "File ('-' for standard input).") var file: String
 
         func run() async throws {
-            let (tenant, file) = (tenant.code, file)
+            let file = file
             let data = try Files.read(file)
             let entries: [CategoryEntry], sources: [String]
             switch ListFormat.of(file, format) {
@@ -48,8 +48,8 @@ struct CatalogCommand: AsyncParsableCommand {
                 entries = try await CLI.report { try CatalogPlanner.read(json).categories }
                 sources = entries.indices.map { "categories[\($0)]" }
             }
-            let summary = try await CLI.withService(connection) { service in
-                try await service.importCatalog(.operator, tenantId: try await service.tenantId(code: tenant), document: CatalogDocument(categories: entries)) {
+            let summary = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.importCatalog(.operator, tenantId: tenantId, document: CatalogDocument(categories: entries)) {
                     sources[$0]
                 }
             }
@@ -67,9 +67,8 @@ struct CatalogCommand: AsyncParsableCommand {
         @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
 
         func run() async throws {
-            let tenant = tenant.code
-            let entries = try await CLI.withService(connection) { service in
-                try await service.catalog(.operator, tenantId: try await service.tenantId(code: tenant)).map(\.entry)
+            let entries = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.catalog(.operator, tenantId: tenantId).map(\.entry)
             }
             try Files.write(format == .csv ? Data(ListFormats.catalogCSV(entries).utf8) : try ListFormats.catalogJSON(entries), to: output)
         }

@@ -16,10 +16,10 @@ struct DepartmentCommand: AsyncParsableCommand {
         @Option(help: "Code of the street, for a street office.") var street: String?
 
         func run() async throws {
-            let (tenant, code, name, street) = (tenant.code, code, name, street)
-            let department = try await CLI.withService(connection) { service in
+            let (code, name, street) = (code, name, street)
+            let department = try await CLI.withDistrict(connection, tenant) { service, tenantId in
                 try await service.createDepartment(
-                    .operator, tenantId: try await service.tenantId(code: tenant), code: code, name: name,
+                    .operator, tenantId: tenantId, code: code, name: name,
                     kind: street == nil ? .district : .streetOffice, unitCode: street)
             }
             print("created \(department.kind.rawValue) \(department.code) \(department.name) (id \(department.id))")
@@ -39,10 +39,10 @@ struct DepartmentCommand: AsyncParsableCommand {
         @Flag(help: "Print what the import would change; write nothing.") var dryRun = false
 
         func run() async throws {
-            let (tenant, dryRun) = (tenant.code, dryRun)
+            let dryRun = dryRun
             let data = try CLI.read(file)
-            let result = try await CLI.withService(connection) { service in
-                try await service.importDepartments(.operator, tenantId: try await service.tenantId(code: tenant), csv: data, dryRun: dryRun)
+            let result = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.importDepartments(.operator, tenantId: tenantId, csv: data, dryRun: dryRun)
             }
             CLI.printSheetImport(result, noun: CLI.say("部门", "departments"))
         }
@@ -54,9 +54,8 @@ struct DepartmentCommand: AsyncParsableCommand {
         @OptionGroup var tenant: TenantOption
 
         func run() async throws {
-            let tenant = tenant.code
-            let page = try await CLI.withService(connection) { service in
-                try await service.departments(.operator, tenantId: try await service.tenantId(code: tenant), page: PageRequest(limit: PageRequest.maxLimit))
+            let page = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.departments(.operator, tenantId: tenantId, page: PageRequest(limit: PageRequest.maxLimit))
             }
             CLI.printTable(
                 [["ID", "CODE", "NAME", "KIND", "RECEIVES"]]
@@ -74,9 +73,9 @@ struct DepartmentCommand: AsyncParsableCommand {
         @Option(help: "The street office's code, e.g. its 网格办 or command centre.") var code: String
 
         func run() async throws {
-            let (tenant, code) = (tenant.code, code)
-            let office = try await CLI.withService(connection) { service in
-                try await service.designateReceivingOffice(.operator, tenantId: try await service.tenantId(code: tenant), code: code)
+            let code = code
+            let office = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.designateReceivingOffice(.operator, tenantId: tenantId, code: code)
             }
             print("\(office.code) \(office.name) now receives its street's territorial cases")
         }

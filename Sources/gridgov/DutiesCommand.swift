@@ -17,7 +17,7 @@ struct DutiesCommand: AsyncParsableCommand {
         @Argument(help: "File ('-' for standard input).") var file: String
 
         func run() async throws {
-            let (tenant, file) = (tenant.code, file)
+            let file = file
             let data = try Files.read(file)
             let entries: [DutyEntry], sources: [String]
             switch ListFormat.of(file, format) {
@@ -27,8 +27,8 @@ struct DutiesCommand: AsyncParsableCommand {
                 entries = try await CLI.report { try ListFormats.readDutyJSON(json) }
                 sources = entries.indices.map { "duties[\($0)]" }
             }
-            let written = try await CLI.withService(connection) { service in
-                try await service.importDuties(.operator, tenantId: try await service.tenantId(code: tenant), entries: entries) { sources[$0] }
+            let written = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.importDuties(.operator, tenantId: tenantId, entries: entries) { sources[$0] }
             }
             print(CLI.say("职责清单已替换：\(written) 行", "duty list replaced: \(written) rows"))
         }
@@ -43,9 +43,9 @@ struct DutiesCommand: AsyncParsableCommand {
         @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
 
         func run() async throws {
-            let (tenant, department) = (tenant.code, department)
-            let entries = try await CLI.withService(connection) { service in
-                try await service.duties(.operator, tenantId: try await service.tenantId(code: tenant), department: department)
+            let department = department
+            let entries = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.duties(.operator, tenantId: tenantId, department: department)
             }
             try Files.write(format == .csv ? Data(ListFormats.dutyCSV(entries).utf8) : try ListFormats.dutyJSON(entries), to: output)
         }

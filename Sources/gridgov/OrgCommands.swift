@@ -22,7 +22,7 @@ struct ImportCommand: AsyncParsableCommand {
         @Argument(help: "GeoJSON file ('-' for standard input).") var file: String
 
         func run() async throws {
-            let (tenant, file, dryRun) = (tenant.code, file, dryRun)
+            let (file, dryRun) = (file, dryRun)
             let data: Data
             do {
                 data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
@@ -30,8 +30,7 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ValidationError("cannot read \(file): \(error.localizedDescription)")
             }
             let started = Date()
-            let summary = try await CLI.withService(connection) { service in
-                let id = try await service.tenantId(code: tenant)
+            let summary = try await CLI.withDistrict(connection, tenant) { service, id in
                 let bar = ProgressBar(label: "importing")
                 return try await service.importOrg(tenantId: id, geoJSON: data, dryRun: dryRun) { done, total in bar.update(done, total) }
             }
@@ -64,7 +63,7 @@ struct ExportCommand: AsyncParsableCommand {
         @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
 
         func run() async throws {
-            let (tenant, output) = (tenant.code, output)
+            let output = output
             let handle: FileHandle
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
@@ -75,8 +74,7 @@ struct ExportCommand: AsyncParsableCommand {
                 handle = FileHandle.standardOutput
             }
             let sink = OutputSink(handle: handle)
-            try await CLI.withService(connection) { service in
-                let id = try await service.tenantId(code: tenant)
+            try await CLI.withDistrict(connection, tenant) { service, id in
                 try await service.exportOrg(tenantId: id) { text in sink.write(text) }
             }
             sink.flush()

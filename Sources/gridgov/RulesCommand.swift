@@ -16,10 +16,10 @@ struct RulesCommand: AsyncParsableCommand {
         @Argument(help: "Rule set JSON file ('-' for standard input).") var file: String
 
         func run() async throws {
-            let (tenant, note, file) = (tenant.code, note, file)
+            let (note, file) = (note, file)
             let json = try await CLI.report { try Files.json(try Files.read(file), file: file) }
-            let view = try await CLI.withService(connection) { service in
-                try await service.saveDraft(.operator, tenantId: try await service.tenantId(code: tenant), document: json, note: note, ifVersion: nil)
+            let view = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.saveDraft(.operator, tenantId: tenantId, document: json, note: note, ifVersion: nil)
             }
             let (number, rules) = (view.record.number, view.ruleSet.rules.count)
             print(CLI.say("草稿 \(number) 已保存：\(rules) 条规则", "draft \(number) saved: \(rules) rules"))
@@ -34,10 +34,9 @@ struct RulesCommand: AsyncParsableCommand {
         @Argument(help: "Rule set JSON file (default: the saved draft).") var file: String?
 
         func run() async throws {
-            let (tenant, file) = (tenant.code, file)
+            let file = file
             let json = try await CLI.report { try file.map { try Files.json(try Files.read($0), file: $0) } }
-            let report = try await CLI.withService(connection) { service in
-                let id = try await service.tenantId(code: tenant)
+            let report = try await CLI.withDistrict(connection, tenant) { service, id in
                 if let json { return try await service.validateRules(.operator, tenantId: id, document: json) }
                 return try await service.ruleSet(.operator, tenantId: id, .draft).report ?? RuleSetReport(errors: [], warnings: [])
             }
@@ -52,9 +51,8 @@ struct RulesCommand: AsyncParsableCommand {
         @OptionGroup var tenant: TenantOption
 
         func run() async throws {
-            let tenant = tenant.code
-            let view = try await CLI.withService(connection) { service in
-                try await service.publishDraft(.operator, tenantId: try await service.tenantId(code: tenant), ifVersion: nil)
+            let view = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.publishDraft(.operator, tenantId: tenantId, ifVersion: nil)
             }
             let (number, rules) = (view.record.number, view.ruleSet.rules.count)
             print(CLI.say("规则集 \(number) 已发布：\(rules) 条规则", "rule set \(number) published: \(rules) rules"))
@@ -70,10 +68,9 @@ struct RulesCommand: AsyncParsableCommand {
         @Flag(help: "The draft.") var draft = false
 
         func run() async throws {
-            let tenant = tenant.code
             let choice: RuleSetChoice = draft ? .draft : number.map(RuleSetChoice.number) ?? .published
-            let view = try await CLI.withService(connection) { service in
-                try await service.ruleSet(.operator, tenantId: try await service.tenantId(code: tenant), choice)
+            let view = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.ruleSet(.operator, tenantId: tenantId, choice)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -87,9 +84,8 @@ struct RulesCommand: AsyncParsableCommand {
         @OptionGroup var tenant: TenantOption
 
         func run() async throws {
-            let tenant = tenant.code
-            let page = try await CLI.withService(connection) { service in
-                try await service.ruleSets(.operator, tenantId: try await service.tenantId(code: tenant), page: try PageRequest.parse(cursor: nil, limit: 200))
+            let page = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.ruleSets(.operator, tenantId: tenantId, page: try PageRequest.parse(cursor: nil, limit: 200))
             }
             let header = CLI.language == .zh ? ["版本", "状态", "操作人", "发布时间", "备注"] : ["number", "status", "by", "published", "note"]
             CLI.printTable(
@@ -127,9 +123,9 @@ struct RulesCommand: AsyncParsableCommand {
             let question = RoutingQuestion(
                 categoryCode: category, grade: grade, source: caseSource, lat: lat, lng: lng, description: description, at: time,
                 allRules: allRules)
-            let (tenant, choice) = (tenant.code, draft ? RuleSetChoice.draft : .published)
-            let answer = try await CLI.withService(connection) { service in
-                try await service.explain(.operator, tenantId: try await service.tenantId(code: tenant), question, ruleSet: choice)
+            let choice = draft ? RuleSetChoice.draft : .published
+            let answer = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.explain(.operator, tenantId: tenantId, question, ruleSet: choice)
             }
             let zh = CLI.language == .zh
             Swift.print("\(zh ? "网格    " : "grid      ")\(answer.chain.map { "\($0.name)(\($0.code))" }.joined(separator: " › "))")
@@ -181,9 +177,9 @@ struct RulesCommand: AsyncParsableCommand {
         func run() async throws {
             let data = try Files.read(file)
             let cases = try await CLI.report { try ListFormats.readRoutingTests(data) }
-            let (tenant, choice) = (tenant.code, published ? RuleSetChoice.published : .draft)
-            let results = try await CLI.withService(connection) { service in
-                try await service.testRouting(.operator, tenantId: try await service.tenantId(code: tenant), cases: cases, ruleSet: choice)
+            let choice = published ? RuleSetChoice.published : .draft
+            let results = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.testRouting(.operator, tenantId: tenantId, cases: cases, ruleSet: choice)
             }
             for result in results where !result.passed {
                 Swift.print("✗ \(result.testCase.source) \(result.testCase.question.categoryCode): \(result.differences.joined(separator: "; "))")

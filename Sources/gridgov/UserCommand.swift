@@ -19,9 +19,9 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Phone number.") var phone: String?
 
         func run() async throws {
-            let (tenant, login, name, phone) = (tenant.code, login, name, phone)
-            let (user, password) = try await CLI.withService(connection) { service in
-                try await service.createUser(.operator, tenantId: try await service.tenantId(code: tenant), login: login, displayName: name, phone: phone)
+            let (login, name, phone) = (login, name, phone)
+            let (user, password) = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.createUser(.operator, tenantId: tenantId, login: login, displayName: name, phone: phone)
             }
             print("created user \(user.login) (\(user.displayName))  one-time password: \(password)  (the first login must change it)")
         }
@@ -41,10 +41,10 @@ struct UserCommand: AsyncParsableCommand {
         @Flag(help: "Print what the import would change; write nothing.") var dryRun = false
 
         func run() async throws {
-            let (tenant, dryRun) = (tenant.code, dryRun)
+            let dryRun = dryRun
             let data = try CLI.read(file)
-            let result = try await CLI.withService(connection) { service in
-                try await service.importUsers(.operator, tenantId: try await service.tenantId(code: tenant), csv: data, dryRun: dryRun)
+            let result = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.importUsers(.operator, tenantId: tenantId, csv: data, dryRun: dryRun)
             }
             CLI.printSheetImport(result, noun: CLI.say("用户", "users"))
             for entry in result.passwords {
@@ -66,10 +66,10 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Department code (departmentLiaison only).") var department: String?
 
         func run() async throws {
-            let (tenant, login, role, scope, department) = (tenant.code, login, role, scope, department)
-            let result = try await CLI.withService(connection) { service in
+            let (login, role, scope, department) = (login, role, scope, department)
+            let result = try await CLI.withDistrict(connection, tenant) { service, tenantId in
                 try await service.grant(
-                    .operator, tenantId: try await service.tenantId(code: tenant), login: login, role: role, scopeCode: scope, departmentCode: department)
+                    .operator, tenantId: tenantId, login: login, role: role, scopeCode: scope, departmentCode: department)
             }
             UserCommand.printBindings(result)
         }
@@ -84,9 +84,9 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Code of the org unit.") var scope: String
 
         func run() async throws {
-            let (tenant, login, role, scope) = (tenant.code, login, role, scope)
-            let result = try await CLI.withService(connection) { service in
-                try await service.revoke(.operator, tenantId: try await service.tenantId(code: tenant), login: login, role: role, scopeCode: scope)
+            let (login, role, scope) = (login, role, scope)
+            let result = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.revoke(.operator, tenantId: tenantId, login: login, role: role, scopeCode: scope)
             }
             UserCommand.printBindings(result)
         }
@@ -99,9 +99,9 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Login.") var login: String
 
         func run() async throws {
-            let (tenant, login) = (tenant.code, login)
-            let password = try await CLI.withService(connection) { service in
-                try await service.resetPassword(.operator, tenantId: try await service.tenantId(code: tenant), login: login)
+            let login = login
+            let password = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+                try await service.resetPassword(.operator, tenantId: tenantId, login: login)
             }
             print("\(login): new one-time password \(password)  (the next login must change it)")
         }
@@ -113,9 +113,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var tenant: TenantOption
 
         func run() async throws {
-            let tenant = tenant.code
-            let users = try await CLI.withService(connection) { service in
-                let id = try await service.tenantId(code: tenant)
+            let users = try await CLI.withDistrict(connection, tenant) { service, id in
                 var all: [UserWithBindings] = []
                 var page = PageRequest(limit: PageRequest.maxLimit)
                 while true {

@@ -38,16 +38,8 @@ struct CatalogCommand: AsyncParsableCommand {
         @Argument(help: "File ('-' for standard input).") var file: String
 
         func run() async throws {
-            let file = file
-            let data = try Files.read(file)
-            let entries: [CategoryEntry], sources: [String]
-            switch ListFormat.of(file, format) {
-            case .csv: (entries, sources) = try await CLI.report { try ListFormats.readCatalogCSV(data) }
-            case .json:
-                let json = try await CLI.report { try Files.json(data, file: file) }
-                entries = try await CLI.report { try CatalogPlanner.read(json).categories }
-                sources = entries.indices.map { "categories[\($0)]" }
-            }
+            let (entries, sources) = try await Files.list(
+                file, format: format, key: "categories", csv: { try ListFormats.readCatalogCSV($0) }, json: { try CatalogPlanner.read($0).categories })
             let summary = try await CLI.withDistrict(connection, tenant) { service, tenantId in
                 try await service.importCatalog(.operator, tenantId: tenantId, document: CatalogDocument(categories: entries)) {
                     sources[$0]

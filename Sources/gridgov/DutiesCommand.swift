@@ -17,16 +17,8 @@ struct DutiesCommand: AsyncParsableCommand {
         @Argument(help: "File ('-' for standard input).") var file: String
 
         func run() async throws {
-            let file = file
-            let data = try Files.read(file)
-            let entries: [DutyEntry], sources: [String]
-            switch ListFormat.of(file, format) {
-            case .csv: (entries, sources) = try await CLI.report { try ListFormats.readDutyCSV(data) }
-            case .json:
-                let json = try await CLI.report { try Files.json(data, file: file) }
-                entries = try await CLI.report { try ListFormats.readDutyJSON(json) }
-                sources = entries.indices.map { "duties[\($0)]" }
-            }
+            let (entries, sources) = try await Files.list(
+                file, format: format, key: "duties", csv: { try ListFormats.readDutyCSV($0) }, json: { try ListFormats.readDutyJSON($0) })
             let written = try await CLI.withDistrict(connection, tenant) { service, tenantId in
                 try await service.importDuties(.operator, tenantId: tenantId, entries: entries) { sources[$0] }
             }

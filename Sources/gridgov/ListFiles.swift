@@ -29,6 +29,23 @@ enum Files {
         }
     }
 
+    /// A list's entries read from `file` as CSV or JSON (by `--format` or the extension), each with
+    /// the place it came from (`line 3`, `duties[2]`), for errors that name it.
+    static func list<Entry: Sendable>(
+        _ file: String, format: ListFormat?, key: String, csv: @escaping @Sendable (Data) throws -> ([Entry], [String]),
+        json: @escaping @Sendable (JSONValue) throws -> [Entry]
+    ) async throws -> (entries: [Entry], sources: [String]) {
+        let data = try read(file)
+        switch ListFormat.of(file, format) {
+        case .csv:
+            return try await CLI.report { try csv(data) }
+        case .json:
+            let document = try await CLI.report { try Files.json(data, file: file) }
+            let entries = try await CLI.report { try json(document) }
+            return (entries, entries.indices.map { "\(key)[\($0)]" })
+        }
+    }
+
     static func describe(_ error: any Error) -> String {
         if case DecodingError.dataCorrupted(let context) = error {
             return context.underlyingError.map { "\($0)" } ?? context.debugDescription

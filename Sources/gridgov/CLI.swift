@@ -35,7 +35,10 @@ enum CLI {
             } catch let error as GridError {
                 throw error
             } catch let error as PSQLError {
-                throw CLIError(message: "database: \(error.serverInfo?[.message] ?? String(reflecting: error))")
+                throw CLIError(
+                    message: CLI.say(
+                        "数据库：\(error.serverInfo?[.message] ?? String(reflecting: error))",
+                        "database: \(error.serverInfo?[.message] ?? String(reflecting: error))"))
             }
         }
     }

@@ -41,7 +41,7 @@ struct CalendarCommand: AsyncParsableCommand {
             let data = try Files.read(file)
             let document: CalendarDocument
             do { document = try JSONDecoder().decode(CalendarDocument.self, from: data) } catch {
-                throw CLIError(message: "\(file) is not a calendar document: \(Files.describe(error))")
+                throw CLIError(message: CLI.say("\(file) 不是日历文档：\(Files.describe(error))", "\(file) is not a calendar document: \(Files.describe(error))"))
             }
             let calendar = try await CLI.withDistrict(connection, tenant) { service, tenantId in
                 try await service.setCalendar(.operator, tenantId: tenantId, document: document, ifVersion: nil)

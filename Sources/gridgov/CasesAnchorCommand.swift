@@ -36,7 +36,8 @@ extension CasesCommand {
 
         func validate() throws {
             if let output, FileManager.default.fileExists(atPath: output) {
-                throw ValidationError("\(output) exists: an anchor is written to a new file, and earlier anchors are kept")
+                throw ValidationError(
+                    CLI.say("\(output) 已存在：锚点只写入新文件，旧锚点保留", "\(output) exists: an anchor is written to a new file, and earlier anchors are kept"))
             }
         }
 
@@ -56,7 +57,8 @@ extension CasesCommand {
                     do {
                         try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .withoutOverwriting)
                     } catch {
-                        throw CLIError(message: "cannot write \(output): \(error.localizedDescription)")
+                        throw CLIError(
+                            message: CLI.say("无法写入 \(output)：\(error.localizedDescription)", "cannot write \(output): \(error.localizedDescription)"))
                     }
                 }
             } else {

@@ -25,7 +25,9 @@ struct CasesCommand: AsyncParsableCommand {
         @Option(help: "The root (hex) of the anchor's last line as kept elsewhere; with one --anchor.") var root: String?
 
         func validate() throws {
-            if root != nil && anchors.count != 1 { throw ValidationError("--root checks one anchor: give exactly one --anchor with it") }
+            if root != nil && anchors.count != 1 {
+                throw ValidationError(CLI.say("--root 只校验一个锚点：请恰好给出一个 --anchor", "--root checks one anchor: give exactly one --anchor with it"))
+            }
         }
 
         func run() async throws {
@@ -102,7 +104,7 @@ enum AnchorFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw CLIError(message: "cannot read \(path): \(error.localizedDescription)")
+            throw CLIError(message: CLI.say("无法读取 \(path)：\(error.localizedDescription)", "cannot read \(path): \(error.localizedDescription)"))
         }
         do {
             return try HistoryAnchor.parse(text)

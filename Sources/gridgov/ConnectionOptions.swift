@@ -23,7 +23,10 @@ struct ConnectionOptions: ParsableArguments {
     var url: String {
         get throws {
             guard let url = databaseURL ?? Settings.current.databaseURL else {
-                throw ValidationError("no database: set DATABASE_URL or pass --database-url (eval \"$(scripts/db.sh env)\" for the local cluster)")
+                throw ValidationError(
+                    CLI.say(
+                        "未指定数据库：请设置 DATABASE_URL 或传 --database-url（本机集群：eval \"$(scripts/db.sh env)\"）",
+                        "no database: set DATABASE_URL or pass --database-url (eval \"$(scripts/db.sh env)\" for the local cluster)"))
             }
             return url
         }

@@ -22,7 +22,7 @@ struct Healthcheck: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the whole answer.") var timeout: Int64 = 3
 
     func validate() throws {
-        guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second, not \(timeout)") }
+        guard timeout > 0 else { throw ValidationError(CLI.say("--timeout 至少为 1 秒，实际为 \(timeout)", "--timeout must be at least 1 second, not \(timeout)")) }
     }
 
     var target: String {

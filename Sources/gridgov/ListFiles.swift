@@ -17,7 +17,7 @@ enum Files {
         do {
             return file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
-            throw ValidationError("cannot read \(file): \(error.localizedDescription)")
+            throw ValidationError(CLI.say("无法读取 \(file)：\(error.localizedDescription)", "cannot read \(file): \(error.localizedDescription)"))
         }
     }
 
@@ -25,7 +25,7 @@ enum Files {
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw CLIError(message: "\(file) is not valid JSON: \(describe(error))")
+            throw CLIError(message: CLI.say("\(file) 不是有效的 JSON：\(describe(error))", "\(file) is not valid JSON: \(describe(error))"))
         }
     }
 
@@ -58,6 +58,6 @@ enum Files {
             FileHandle.standardOutput.write(data)
             return
         }
-        guard FileManager.default.createFile(atPath: output, contents: data) else { throw ValidationError("cannot write \(output)") }
+        guard FileManager.default.createFile(atPath: output, contents: data) else { throw ValidationError(CLI.say("无法写入 \(output)", "cannot write \(output)")) }
     }
 }

@@ -20,7 +20,7 @@ struct Migrate: AsyncParsableCommand {
     static func migrate(ownerURL: String?, directory: String?) async throws -> [String] {
         let settings = Settings.current
         guard let url = ownerURL ?? settings.ownerURL else {
-            throw ValidationError("no owner database URL: set GRIDGOV_OWNER_URL or pass --owner-url")
+            throw ValidationError(CLI.say("未指定属主数据库：请设置 GRIDGOV_OWNER_URL 或传 --owner-url", "no owner database URL: set GRIDGOV_OWNER_URL or pass --owner-url"))
         }
         let logger = CLI.logger()
         let migrator = Migrator(

@@ -27,7 +27,7 @@ struct ImportCommand: AsyncParsableCommand {
             do {
                 data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
             } catch {
-                throw ValidationError("cannot read \(file): \(error.localizedDescription)")
+                throw ValidationError(CLI.say("无法读取 \(file)：\(error.localizedDescription)", "cannot read \(file): \(error.localizedDescription)"))
             }
             let started = Date()
             let summary = try await CLI.withDistrict(connection, tenant) { service, id in
@@ -67,7 +67,7 @@ struct ExportCommand: AsyncParsableCommand {
             let handle: FileHandle
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
-                    throw ValidationError("cannot write \(output)")
+                    throw ValidationError(CLI.say("无法写入 \(output)", "cannot write \(output)"))
                 }
                 handle = file
             } else {

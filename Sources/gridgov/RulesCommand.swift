@@ -114,10 +114,14 @@ struct RulesCommand: AsyncParsableCommand {
         @Flag(help: "List every earlier rule, also those about other categories.") var allRules = false
 
         func run() async throws {
-            guard let caseSource = CaseSource(rawValue: source) else { throw ValidationError("source '\(source)' is not one of: \(CaseSource.allowedList)") }
+            guard let caseSource = CaseSource(rawValue: source) else {
+                throw ValidationError(CLI.say("来源“\(source)”无效，可选：\(CaseSource.allowedList)", "source '\(source)' is not one of: \(CaseSource.allowedList)"))
+            }
             var time = Date()
             if let at {
-                guard let parsed = ListFormats.parseTime(at) else { throw ValidationError("time '\(at)' must be RFC 3339 or YYYY-MM-DD HH:MM") }
+                guard let parsed = ListFormats.parseTime(at) else {
+                    throw ValidationError(CLI.say("时间“\(at)”应为 RFC 3339 或 YYYY-MM-DD HH:MM", "time '\(at)' must be RFC 3339 or YYYY-MM-DD HH:MM"))
+                }
                 time = parsed
             }
             let question = RoutingQuestion(

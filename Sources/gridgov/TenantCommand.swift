@@ -92,7 +92,9 @@ struct TenantCommand: AsyncParsableCommand {
             var parsed: [GridLevel] = []
             for level in levels {
                 let parts = level.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw ValidationError("'\(level)' is not key=name, e.g. unitGrid=单元网格") }
+                guard parts.count == 2 else {
+                    throw ValidationError(CLI.say("“\(level)”不是 key=名称 的格式，例如 unitGrid=单元网格", "'\(level)' is not key=name, e.g. unitGrid=单元网格"))
+                }
                 parsed.append(GridLevel(key: parts[0], name: parts[1]))
             }
             let levels = parsed

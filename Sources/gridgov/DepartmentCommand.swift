@@ -22,7 +22,10 @@ struct DepartmentCommand: AsyncParsableCommand {
                     .operator, tenantId: tenantId, code: code, name: name,
                     kind: street == nil ? .district : .streetOffice, unitCode: street)
             }
-            print("created \(department.kind.rawValue) \(department.code) \(department.name) (id \(department.id))")
+            print(
+                CLI.say(
+                    "已创建 \(department.kind.rawValue) \(department.code) \(department.name)（id \(department.id)）",
+                    "created \(department.kind.rawValue) \(department.code) \(department.name) (id \(department.id))"))
         }
     }
 
@@ -35,12 +38,10 @@ struct DepartmentCommand: AsyncParsableCommand {
                 """)
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var tenant: TenantOption
-        @Option(help: "CSV file (UTF-8, with or without BOM).") var file: String
-        @Flag(help: "Print what the import would change; write nothing.") var dryRun = false
+        @OptionGroup var sheet: SheetImportOptions
 
         func run() async throws {
-            let dryRun = dryRun
-            let data = try CLI.read(file)
+            let (data, dryRun) = (try CLI.read(sheet.file), sheet.dryRun)
             let result = try await CLI.withDistrict(connection, tenant) { service, tenantId in
                 try await service.importDepartments(.operator, tenantId: tenantId, csv: data, dryRun: dryRun)
             }
@@ -58,9 +59,9 @@ struct DepartmentCommand: AsyncParsableCommand {
                 try await service.departments(.operator, tenantId: tenantId, page: PageRequest(limit: PageRequest.maxLimit))
             }
             CLI.printTable(
-                [["ID", "CODE", "NAME", "KIND", "RECEIVES"]]
+                [CLI.say("ID 编码 名称 类型 属地接收", "ID CODE NAME KIND RECEIVES").split(separator: " ").map(String.init)]
                     + page.items.map {
-                        [String($0.id), $0.code, $0.name, $0.kind.rawValue, $0.receivesTerritorial ? "territorial" : ""]
+                        [String($0.id), $0.code, $0.name, $0.kind.rawValue, $0.receivesTerritorial ? CLI.say("属地兜底", "territorial") : ""]
                     })
         }
     }
@@ -77,7 +78,7 @@ struct DepartmentCommand: AsyncParsableCommand {
             let office = try await CLI.withDistrict(connection, tenant) { service, tenantId in
                 try await service.designateReceivingOffice(.operator, tenantId: tenantId, code: code)
             }
-            print("\(office.code) \(office.name) now receives its street's territorial cases")
+            print(CLI.say("\(office.code) \(office.name) 现接收本街道的属地案件", "\(office.code) \(office.name) now receives its street's territorial cases"))
         }
     }
 }

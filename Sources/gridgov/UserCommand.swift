@@ -23,7 +23,10 @@ struct UserCommand: AsyncParsableCommand {
             let (user, password) = try await CLI.withDistrict(connection, tenant) { service, tenantId in
                 try await service.createUser(.operator, tenantId: tenantId, login: login, displayName: name, phone: phone)
             }
-            print("created user \(user.login) (\(user.displayName))  one-time password: \(password)  (the first login must change it)")
+            print(
+                CLI.say(
+                    "已创建用户 \(user.login)（\(user.displayName)），初始密码：\(password)（首次登录须修改）",
+                    "created user \(user.login) (\(user.displayName))  one-time password: \(password)  (the first login must change it)"))
         }
     }
 
@@ -37,12 +40,10 @@ struct UserCommand: AsyncParsableCommand {
                 """)
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var tenant: TenantOption
-        @Option(help: "CSV file (UTF-8, with or without BOM).") var file: String
-        @Flag(help: "Print what the import would change; write nothing.") var dryRun = false
+        @OptionGroup var sheet: SheetImportOptions
 
         func run() async throws {
-            let dryRun = dryRun
-            let data = try CLI.read(file)
+            let (data, dryRun) = (try CLI.read(sheet.file), sheet.dryRun)
             let result = try await CLI.withDistrict(connection, tenant) { service, tenantId in
                 try await service.importUsers(.operator, tenantId: tenantId, csv: data, dryRun: dryRun)
             }
@@ -103,7 +104,9 @@ struct UserCommand: AsyncParsableCommand {
             let password = try await CLI.withDistrict(connection, tenant) { service, tenantId in
                 try await service.resetPassword(.operator, tenantId: tenantId, login: login)
             }
-            print("\(login): new one-time password \(password)  (the next login must change it)")
+            print(
+                CLI.say(
+                    "\(login)：新的一次性密码 \(password)（下次登录须修改）", "\(login): new one-time password \(password)  (the next login must change it)"))
         }
     }
 
@@ -125,7 +128,7 @@ struct UserCommand: AsyncParsableCommand {
                 return all
             }
             CLI.printTable(
-                [["LOGIN", "NAME", "STATUS", "BINDINGS"]]
+                [CLI.say("用户名 姓名 状态 角色授权", "LOGIN NAME STATUS BINDINGS").split(separator: " ").map(String.init)]
                     + users.map { entry in
                         [
                             entry.user.login, entry.user.displayName, entry.user.status,
@@ -136,11 +139,20 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     static func printBindings(_ result: UserWithBindings) {
-        print("\(result.user.login) bindings:")
+        print(CLI.say("\(result.user.login) 的角色授权：", "\(result.user.login) bindings:"))
         for binding in result.bindings {
-            print("  \(binding.role.rawValue) over unit \(binding.scopeUnitId)\(binding.departmentId.map { " department \($0)" } ?? "")")
+            print(
+                CLI.say(
+                    "  \(binding.role.rawValue) 范围单元 \(binding.scopeUnitId)\(binding.departmentId.map { " 部门 \($0)" } ?? "")",
+                    "  \(binding.role.rawValue) over unit \(binding.scopeUnitId)\(binding.departmentId.map { " department \($0)" } ?? "")"))
         }
     }
+}
+
+/// The options of a CSV import: the file and `--dry-run`.
+struct SheetImportOptions: ParsableArguments {
+    @Option(help: "CSV file (UTF-8, with or without BOM).") var file: String
+    @Flag(help: "Print what the import would change; write nothing.") var dryRun = false
 }
 
 extension CLI {

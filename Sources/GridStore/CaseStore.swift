@@ -32,6 +32,7 @@ public enum CaseStore {
 
     /// The case row's select list, named: each column's place is its case's position, so a decoder
     /// reads `row[.handleDue]`, never a number, and the list is written once (`columns`).
+    /// Every column comes out with a name (the benchmark's pgbench ceiling stores them with `\gset`).
     enum Column: Int, CaseIterable {
         case id
         case number
@@ -139,7 +140,7 @@ public enum CaseStore {
             case .light: "c.light"
             case .taskDepartments:
                 "ARRAY(SELECT t.department_id FROM case_tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.state <> 'cancelled')"
-            case .deadlineProfile: "c.routing ->> 'deadlineProfile'"
+            case .deadlineProfile: "c.routing ->> 'deadlineProfile' AS deadline_profile"
             }
         }
     }

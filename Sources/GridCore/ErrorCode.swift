@@ -138,6 +138,14 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case idempotencyBadKey = "idempotency.badKey"
     case idempotencyKeyReused = "idempotency.keyReused"
     case `internal` = "internal"
+    case ladderDelegateNotBelow = "ladder.delegateNotBelow"
+    case ladderLevelNotUsed = "ladder.levelNotUsed"
+    case ladderLevelsInvalid = "ladder.levelsInvalid"
+    case ladderNoSlip = "ladder.noSlip"
+    case ladderNotAllowed = "ladder.notAllowed"
+    case ladderNotNextLevel = "ladder.notNextLevel"
+    case ladderSlipPending = "ladder.slipPending"
+    case ladderTopReached = "ladder.topReached"
     case limitUnitMissing = "limit.unitMissing"
     case locateOutsideDistrict = "locate.outsideDistrict"
     case notificationNotFound = "notification.notFound"
@@ -237,22 +245,22 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .fieldNotObject, .fieldNull, .fieldOutOfRange, .fieldRange, .fieldRequired, .fieldTooLong, .fieldType, .fieldUnknown, .fieldUnknownValue,
             .fieldWithoutCategory, .geoBadCoordinate, .geojsonCodeSpreadsheetNumber, .geojsonGeometryInvalid, .geojsonMalformed, .geojsonNoFeatures,
             .geojsonNotFeature, .geojsonNotFeatureCollection, .geojsonPropertyInvalid, .gradeUnknown, .headerIfMatch, .idempotencyBadKey,
-            .limitUnitMissing, .orgUnitBadCode, .orgUnitBadName, .orgUnitCycle, .orgUnitDuplicateCode, .orgUnitGridLevelChanged,
-            .orgUnitGridLevelNotGrid, .orgUnitGridLevelOutOfRange, .orgUnitGridNeedsGeometry, .orgUnitKindChanged, .orgUnitKindNotAllowed,
-            .orgUnitMoveCycle, .orgUnitNotThisDistrict, .orgUnitParentRetired, .orgUnitUnknown, .orgUnitUnknownKind, .orgUnitUnknownParent,
-            .pageBadCursor, .paginationBadCursor, .paginationBadLimit, .periodReversed, .periodTooLong, .requestBadCharacter, .requestInvalid,
-            .requestMalformed, .routingTestInvalid, .rulesBadId, .rulesDuplicateId, .rulesEmptyList, .rulesNoRules, .rulesRuleOverlaps,
-            .rulesRuleShadowed, .rulesTime, .rulesTimeWindowEmpty, .rulesTimeWindowHalf, .rulesTooMany, .rulesUnknownProfile, .rulesWeekday,
-            .tenantBadCode, .tenantBadDivision, .tenantBadName, .tenantGridLevelsCount, .tenantGridLevelsDuplicate, .tenantGridLevelsInUse,
-            .tenantGridLevelsKey, .tenantGridLevelsName, .trafficLightInvalid, .userBadLogin, .userBadName, .userBadPassword, .userBadPhone,
-            .userPasswordUnchanged, .userWeakPassword, .validationFailed, .webhookAllowListBadEntry, .webhookAllowListTooLong, .webhookBadEventType,
-            .webhookBadURL, .webhookInternalTarget:
+            .ladderDelegateNotBelow, .ladderLevelNotUsed, .ladderLevelsInvalid, .ladderNotNextLevel, .limitUnitMissing, .orgUnitBadCode,
+            .orgUnitBadName, .orgUnitCycle, .orgUnitDuplicateCode, .orgUnitGridLevelChanged, .orgUnitGridLevelNotGrid, .orgUnitGridLevelOutOfRange,
+            .orgUnitGridNeedsGeometry, .orgUnitKindChanged, .orgUnitKindNotAllowed, .orgUnitMoveCycle, .orgUnitNotThisDistrict,
+            .orgUnitParentRetired, .orgUnitUnknown, .orgUnitUnknownKind, .orgUnitUnknownParent, .pageBadCursor, .paginationBadCursor,
+            .paginationBadLimit, .periodReversed, .periodTooLong, .requestBadCharacter, .requestInvalid, .requestMalformed, .routingTestInvalid,
+            .rulesBadId, .rulesDuplicateId, .rulesEmptyList, .rulesNoRules, .rulesRuleOverlaps, .rulesRuleShadowed, .rulesTime,
+            .rulesTimeWindowEmpty, .rulesTimeWindowHalf, .rulesTooMany, .rulesUnknownProfile, .rulesWeekday, .tenantBadCode, .tenantBadDivision,
+            .tenantBadName, .tenantGridLevelsCount, .tenantGridLevelsDuplicate, .tenantGridLevelsInUse, .tenantGridLevelsKey, .tenantGridLevelsName,
+            .trafficLightInvalid, .userBadLogin, .userBadName, .userBadPassword, .userBadPhone, .userPasswordUnchanged, .userWeakPassword,
+            .validationFailed, .webhookAllowListBadEntry, .webhookAllowListTooLong, .webhookBadEventType, .webhookBadURL, .webhookInternalTarget:
             .badRequest
         case .authBadCredentials, .authInvalidToken, .authRequired:
             .unauthorized
         case .attachmentNotAllowed, .authActionNotAllowed, .authBadCurrentPassword, .authOutOfScope, .authPasswordChangeRequired,
             .caseCallbackNotAllowed, .caseOrderNotAllowed, .caseOrderNotYours, .caseQueueNotYours, .caseTaskNotYours, .caseTransitionRoleNotAllowed,
-            .tenantSuspended:
+            .ladderNotAllowed, .tenantSuspended:
             .forbidden
         case .attachmentNotFound, .bindingNotFound, .calendarNationalUnknownYear, .caseNotFound, .caseOrderNotFound, .catalogProfileNotFound,
             .categoryNotFound, .departmentNotFound, .locateOutsideDistrict, .notificationNotFound, .orgUnitNotFound, .routeMethodNotAllowed,
@@ -260,7 +268,8 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .notFound
         case .attachmentCaseNotOpen, .attachmentTooMany, .caseCallbackNotClosed, .caseChangedMeanwhile, .caseExtensionMissing, .caseNumberInUse,
             .caseOrderAlreadyAnswered, .caseOrderCaseNotOpen, .caseTaskNotAllowed, .caseTransitionNotAllowed, .dbDuplicate, .dbReference, .dbRetry,
-            .departmentDuplicateCode, .departmentNotStreetOffice, .orgUnitMoveHasCases, .orgUnitRetired, .tenantDuplicateCode, .userDuplicateLogin:
+            .departmentDuplicateCode, .departmentNotStreetOffice, .ladderNoSlip, .ladderSlipPending, .ladderTopReached, .orgUnitMoveHasCases,
+            .orgUnitRetired, .tenantDuplicateCode, .userDuplicateLogin:
             .conflict
         case .caseVersionMismatch, .versionMismatch:
             .preconditionFailed

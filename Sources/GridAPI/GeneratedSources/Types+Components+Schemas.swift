@@ -244,6 +244,14 @@ extension Components {
         /// - `idempotency.badKey` 400
         /// - `idempotency.keyReused` 422
         /// - `internal` 500
+        /// - `ladder.delegateNotBelow` 400
+        /// - `ladder.levelNotUsed` 400
+        /// - `ladder.levelsInvalid` 400
+        /// - `ladder.noSlip` 409
+        /// - `ladder.notAllowed` 403
+        /// - `ladder.notNextLevel` 400
+        /// - `ladder.slipPending` 409
+        /// - `ladder.topReached` 409
         /// - `limit.unitMissing` 400
         /// - `locate.outsideDistrict` 404
         /// - `notification.notFound` 404
@@ -458,6 +466,14 @@ extension Components {
             case idempotency_badKey = "idempotency.badKey"
             case idempotency_keyReused = "idempotency.keyReused"
             case _internal = "internal"
+            case ladder_delegateNotBelow = "ladder.delegateNotBelow"
+            case ladder_levelNotUsed = "ladder.levelNotUsed"
+            case ladder_levelsInvalid = "ladder.levelsInvalid"
+            case ladder_noSlip = "ladder.noSlip"
+            case ladder_notAllowed = "ladder.notAllowed"
+            case ladder_notNextLevel = "ladder.notNextLevel"
+            case ladder_slipPending = "ladder.slipPending"
+            case ladder_topReached = "ladder.topReached"
             case limit_unitMissing = "limit.unitMissing"
             case locate_outsideDistrict = "locate.outsideDistrict"
             case notification_notFound = "notification.notFound"

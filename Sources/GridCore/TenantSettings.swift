@@ -2,6 +2,8 @@ import Foundation
 
 /// A tenant's configurable facts, kept as jsonb.
 public struct TenantSettings: Sendable, Equatable, Codable {
+    enum CodingKeys: String, CodingKey { case gridLevels, sessionDays, duplicateRadiusMeters, duplicateWindowHours, ladder }
+
     public var gridLevels: [GridLevel]
     /// Days a login token stays valid.
     public var sessionDays: Int
@@ -9,12 +11,19 @@ public struct TenantSettings: Sendable, Equatable, Codable {
     /// before it, come back with the intake as possible duplicates (并案).
     public var duplicateRadiusMeters: Double
     public var duplicateWindowHours: Int
+    /// The levels the district handles cases at, lowest first (`LevelLadder`): the standard ladder
+    /// (grid, community, street, district) unless the district set its own (with zones, say).
+    public var ladder: LevelLadder
 
-    public init(gridLevels: [GridLevel] = GridLevel.defaults, sessionDays: Int = 7, duplicateRadiusMeters: Double = 50, duplicateWindowHours: Int = 72) {
+    public init(
+        gridLevels: [GridLevel] = GridLevel.defaults, sessionDays: Int = 7, duplicateRadiusMeters: Double = 50, duplicateWindowHours: Int = 72,
+        ladder: LevelLadder = .standard
+    ) {
         self.gridLevels = gridLevels
         self.sessionDays = sessionDays
         self.duplicateRadiusMeters = duplicateRadiusMeters
         self.duplicateWindowHours = duplicateWindowHours
+        self.ladder = ladder
     }
 
     public init(from decoder: any Decoder) throws {
@@ -23,5 +32,15 @@ public struct TenantSettings: Sendable, Equatable, Codable {
         sessionDays = try container.decodeIfPresent(Int.self, forKey: .sessionDays) ?? 7
         duplicateRadiusMeters = try container.decodeIfPresent(Double.self, forKey: .duplicateRadiusMeters) ?? 50
         duplicateWindowHours = try container.decodeIfPresent(Int.self, forKey: .duplicateWindowHours) ?? 72
+        ladder = try container.decodeIfPresent([LadderLevel].self, forKey: .ladder).flatMap { try? LevelLadder($0) } ?? .standard
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(gridLevels, forKey: .gridLevels)
+        try container.encode(sessionDays, forKey: .sessionDays)
+        try container.encode(duplicateRadiusMeters, forKey: .duplicateRadiusMeters)
+        try container.encode(duplicateWindowHours, forKey: .duplicateWindowHours)
+        try container.encode(ladder.levels, forKey: .ladder)
     }
 }

@@ -52,7 +52,8 @@ struct APIHandler: APIProtocol {
                     .init(
                         id: tenant.id, code: tenant.code, name: tenant.name, divisionCode: tenant.divisionCode, timeZone: tenant.timeZone,
                         status: tenant.status == .active ? .active : .suspended,
-                        gridLevels: tenant.settings.gridLevels.map { .init(key: $0.key, name: $0.name) }))))
+                        gridLevels: tenant.settings.gridLevels.map { .init(key: $0.key, name: $0.name) },
+                        ladder: tenant.settings.ladder.levels.compactMap { .init(rawValue: $0.rawValue) }))))
     }
 
     // MARK: org

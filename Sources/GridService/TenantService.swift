@@ -113,6 +113,23 @@ extension GridService {
         }
     }
 
+    /// Sets the levels a district handles cases at (its hand-up ladder), in any order; the street
+    /// and the district are always among them.
+    public func setLadder(code: String, levels: [LadderLevel]) async throws -> TenantRecord {
+        let ladder = try LevelLadder(levels)
+        return try await db.withPlatform { tx in
+            var tx = tx
+            guard var tenant = try await TenantStore.find(tx, code: code) else { throw Errors.tenantNotFound(code) }
+            try await tx.enter(tenant: tenant.id)
+            let before = tenant.settings.ladder.levels.map(\.rawValue)
+            tenant.settings.ladder = ladder
+            try await TenantStore.setSettings(tx, id: tenant.id, settings: tenant.settings)
+            try await Self.audit(
+                tx, .operator, "setLadder", .tenant, key: tenant.code, before: ["ladder": before], after: ["ladder": ladder.levels.map(\.rawValue)])
+            return try await TenantStore.find(tx, id: tenant.id) ?? tenant
+        }
+    }
+
     /// Suspends or resumes a district; its users get 403 `tenant.suspended` while suspended.
     public func setTenantStatus(code: String, active: Bool) async throws -> TenantRecord {
         try await db.withPlatform { tx in

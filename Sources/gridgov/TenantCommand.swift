@@ -5,7 +5,7 @@ import GridService
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant", abstract: "Provision and administer districts (tenants).",
-        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, SetGridLevels.self])
+        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, SetGridLevels.self, SetLadder.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a district with its root unit and first administrator.")
@@ -101,6 +101,30 @@ struct TenantCommand: AsyncParsableCommand {
             let tenant = try await CLI.withService(connection) { service in try await service.setGridLevels(code: code, levels: levels) }
             let named = TenantCommand.gridLevels(tenant)
             print(CLI.say("\(tenant.code) 的网格层级：\(named)", "\(tenant.code) grid levels: \(named)"))
+        }
+    }
+
+    struct SetLadder: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-ladder", abstract: "Set the levels a district handles cases at (its hand-up ladder).",
+            discussion:
+                "Levels: \(LadderLevel.allowedList); street and district always. Example: gridgov tenant set-ladder HD grid community zone street district")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Tenant code.") var code: String
+        @Argument(help: "The levels, lowest first.") var levels: [String]
+
+        func run() async throws {
+            let code = code
+            let levels = try self.levels.map { text in
+                guard let level = LadderLevel(rawValue: text) else {
+                    throw ValidationError(
+                        CLI.say("“\(text)”不是层级，可选：\(LadderLevel.allowedList)", "'\(text)' is not a level; allowed: \(LadderLevel.allowedList)"))
+                }
+                return level
+            }
+            let tenant = try await CLI.withService(connection) { service in try await service.setLadder(code: code, levels: levels) }
+            let named = tenant.settings.ladder.levels.map { CLI.say($0.label.zh, $0.rawValue) }.joined(separator: " → ")
+            print(CLI.say("\(tenant.code) 的处置层级：\(named)", "\(tenant.code) handles cases at: \(named)"))
         }
     }
 

@@ -28,4 +28,23 @@ import Testing
             #expect(try await db.service.tenant(code: d.code).settings.gridLevels == three)
         }
     }
+
+    @Test func theHandUpLadderIsTheDistrictsToSetWithTheStreetAndTheDistrictAlwaysOnIt() async throws {
+        try await TestDatabase.with { db in
+            let d = try await db.seedSmallDistrict()
+            #expect(try await db.service.tenant(code: d.code).settings.ladder == .standard, "a district starts on the standard ladder")
+            let zones = try await db.service.setLadder(code: d.code, levels: [.district, .street, .zone, .community, .grid])
+            #expect(zones.settings.ladder.levels == [.grid, .community, .zone, .street, .district])
+            #expect(try await db.service.tenant(code: d.code).settings.ladder.above(.community) == .zone)
+            #expect(try await db.service.tenant(code: d.code).settings.gridLevels == GridLevel.defaults, "the other settings stay")
+
+            let noStreet = try await #require(throws: GridError.self) { try await db.service.setLadder(code: d.code, levels: [.community, .district]) }
+            #expect(noStreet.fieldErrors.map(\.code) == [.ladderLevelsInvalid])
+            #expect(try await db.service.tenant(code: d.code).settings.ladder == zones.settings.ladder, "a refused ladder changes nothing")
+
+            let tenantId = try await db.service.tenantId(code: d.code)
+            let entries = try await db.service.audit(.operator, tenantId: tenantId, entity: "tenant", page: PageRequest(limit: 50)).items
+            #expect(entries.contains { $0.action == "setLadder" && $0.after?.contains("zone") == true })
+        }
+    }
 }

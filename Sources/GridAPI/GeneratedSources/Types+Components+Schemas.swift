@@ -765,6 +765,22 @@ extension Components {
             public typealias GridLevelsPayload = [Components.Schemas.Tenant.GridLevelsPayloadPayload]
             /// - Remark: Generated from `#/components/schemas/Tenant/gridLevels`.
             public var gridLevels: Components.Schemas.Tenant.GridLevelsPayload
+            /// - Remark: Generated from `#/components/schemas/Tenant/LadderPayload`.
+            @frozen public enum LadderPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case grid = "grid"
+                case community = "community"
+                case zone = "zone"
+                case street = "street"
+                case district = "district"
+            }
+            /// 本区处置案件的层级，由低到高（街道和区级必有） · The levels the district handles cases at, lowest first (street and district always).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Tenant/ladder`.
+            public typealias LadderPayload = [Components.Schemas.Tenant.LadderPayloadPayload]
+            /// 本区处置案件的层级，由低到高（街道和区级必有） · The levels the district handles cases at, lowest first (street and district always).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Tenant/ladder`.
+            public var ladder: Components.Schemas.Tenant.LadderPayload?
             /// Creates a new `Tenant`.
             ///
             /// - Parameters:
@@ -775,6 +791,7 @@ extension Components {
             ///   - timeZone:
             ///   - status:
             ///   - gridLevels:
+            ///   - ladder: 本区处置案件的层级，由低到高（街道和区级必有） · The levels the district handles cases at, lowest first (street and district always).
             public init(
                 id: Swift.Int64,
                 code: Swift.String,
@@ -782,7 +799,8 @@ extension Components {
                 divisionCode: Swift.String,
                 timeZone: Swift.String,
                 status: Components.Schemas.Tenant.StatusPayload,
-                gridLevels: Components.Schemas.Tenant.GridLevelsPayload
+                gridLevels: Components.Schemas.Tenant.GridLevelsPayload,
+                ladder: Components.Schemas.Tenant.LadderPayload? = nil
             ) {
                 self.id = id
                 self.code = code
@@ -791,6 +809,7 @@ extension Components {
                 self.timeZone = timeZone
                 self.status = status
                 self.gridLevels = gridLevels
+                self.ladder = ladder
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -800,6 +819,7 @@ extension Components {
                 case timeZone
                 case status
                 case gridLevels
+                case ladder
             }
         }
         /// - Remark: Generated from `#/components/schemas/UserRef`.

@@ -168,7 +168,6 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case orgUnitUnknown = "org.unit.unknown"
     case orgUnitUnknownKind = "org.unit.unknownKind"
     case orgUnitUnknownParent = "org.unit.unknownParent"
-    case pageBadCursor = "page.badCursor"
     case paginationBadCursor = "pagination.badCursor"
     case paginationBadLimit = "pagination.badLimit"
     case periodReversed = "period.reversed"
@@ -248,11 +247,11 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .ladderDelegateNotBelow, .ladderLevelNotUsed, .ladderLevelsInvalid, .ladderNotNextLevel, .limitUnitMissing, .orgUnitBadCode,
             .orgUnitBadName, .orgUnitCycle, .orgUnitDuplicateCode, .orgUnitGridLevelChanged, .orgUnitGridLevelNotGrid, .orgUnitGridLevelOutOfRange,
             .orgUnitGridNeedsGeometry, .orgUnitKindChanged, .orgUnitKindNotAllowed, .orgUnitMoveCycle, .orgUnitNotThisDistrict,
-            .orgUnitParentRetired, .orgUnitUnknown, .orgUnitUnknownKind, .orgUnitUnknownParent, .pageBadCursor, .paginationBadCursor,
-            .paginationBadLimit, .periodReversed, .periodTooLong, .requestBadCharacter, .requestInvalid, .requestMalformed, .routingTestInvalid,
-            .rulesBadId, .rulesDuplicateId, .rulesEmptyList, .rulesNoRules, .rulesRuleOverlaps, .rulesRuleShadowed, .rulesTime,
-            .rulesTimeWindowEmpty, .rulesTimeWindowHalf, .rulesTooMany, .rulesUnknownProfile, .rulesWeekday, .tenantBadCode, .tenantBadDivision,
-            .tenantBadName, .tenantGridLevelsCount, .tenantGridLevelsDuplicate, .tenantGridLevelsInUse, .tenantGridLevelsKey, .tenantGridLevelsName,
+            .orgUnitParentRetired, .orgUnitUnknown, .orgUnitUnknownKind, .orgUnitUnknownParent, .paginationBadCursor, .paginationBadLimit,
+            .periodReversed, .periodTooLong, .requestBadCharacter, .requestInvalid, .requestMalformed, .routingTestInvalid, .rulesBadId,
+            .rulesDuplicateId, .rulesEmptyList, .rulesNoRules, .rulesRuleOverlaps, .rulesRuleShadowed, .rulesTime, .rulesTimeWindowEmpty,
+            .rulesTimeWindowHalf, .rulesTooMany, .rulesUnknownProfile, .rulesWeekday, .tenantBadCode, .tenantBadDivision, .tenantBadName,
+            .tenantGridLevelsCount, .tenantGridLevelsDuplicate, .tenantGridLevelsInUse, .tenantGridLevelsKey, .tenantGridLevelsName,
             .trafficLightInvalid, .userBadLogin, .userBadName, .userBadPassword, .userBadPhone, .userPasswordUnchanged, .userWeakPassword,
             .validationFailed, .webhookAllowListBadEntry, .webhookAllowListTooLong, .webhookBadEventType, .webhookBadURL, .webhookInternalTarget:
             .badRequest

@@ -46,6 +46,16 @@ public struct PageRequest: Sendable, Equatable {
         Data(("k:" + key).utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
+
+    /// The key a page continues after, for lists keyed by a number (an id, a rule set's number);
+    /// a cursor whose key is not one is refused as a cursor this server did not issue.
+    public func afterNumber() throws -> Int64? {
+        guard let after else { return nil }
+        guard let number = Int64(after) else {
+            throw GridError.invalid([FieldError("cursor", .paginationBadCursor, Text(zh: "分页游标无效", en: "the cursor is not one this server issued"))])
+        }
+        return number
+    }
 }
 
 /// One page of results and the cursor of the next, if any.

@@ -378,17 +378,9 @@ extension GridService {
             query.light = filter.light
             query.reportedFrom = filter.from
             query.reportedTo = filter.to
-            let before = try Self.cursorId(page)
+            let before = try page.afterNumber()
             let rows = try await CaseStore.list(tx, query, beforeId: before, limit: page.limit + 1)
             return Page(fetched: rows, limit: page.limit) { String($0.id) }
-        }
-    }
-
-    /// The id a page continues before (lists newest first by id).
-    static func cursorId(_ page: PageRequest) throws -> Int64? {
-        try page.after.map { text in
-            guard let id = Int64(text) else { throw GridError(.pageBadCursor, Text(zh: "分页游标无效", en: "invalid page cursor")) }
-            return id
         }
     }
 
@@ -397,7 +389,7 @@ extension GridService {
         try await withTenant(for: caller, tenantId) { tx in
             guard let root = try await OrgUnitStore.root(tx) else { throw Errors.tenantNotFound("\(tenantId)") }
             let departments = caller.principal?.bindings.compactMap(\.departmentId) ?? []
-            let before = try Self.cursorId(page)
+            let before = try page.afterNumber()
             let rows = try await EscalationStore.notifications(
                 tx, scopes: caller.scopes(for: .caseRead, root: root.path), roles: caller.principal?.bindings.map(\.role) ?? [],
                 departments: departments, userId: caller.principal?.userId, unread: unread, beforeId: before,

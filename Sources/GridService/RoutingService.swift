@@ -108,10 +108,7 @@ extension GridService {
     public func ruleSets(_ caller: Caller, tenantId: Int64, page: PageRequest) async throws -> Page<RuleSetRecord> {
         try await withTenant(for: caller, tenantId) { tx in
             try caller.authorizeSomewhere(.catalogRead)
-            let before = try page.after.map { text -> Int in
-                guard let n = Int(text) else { throw GridError(.pageBadCursor, Text(zh: "分页游标无效", en: "invalid page cursor")) }
-                return n
-            }
+            let before = try page.afterNumber().map { Int($0) }
             let rows = try await RuleSetStore.list(tx, before: before, limit: page.limit + 1)
             return Page(fetched: rows, limit: page.limit) { String($0.number) }
         }

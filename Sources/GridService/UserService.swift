@@ -62,13 +62,7 @@ extension GridService {
 
     /// Users with a binding inside the caller's user-read scopes.
     public func users(_ caller: Caller, tenantId: Int64, page: PageRequest) async throws -> Page<UserWithBindings> {
-        let after: Int64?
-        if let key = page.after {
-            guard let id = Int64(key) else { throw GridError.invalid([FieldError("cursor", .paginationBadCursor, Text(zh: "分页游标无效", en: "bad cursor"))]) }
-            after = id
-        } else {
-            after = nil
-        }
+        let after = try page.afterNumber()
         return try await withActiveTenant(tenantId) { tx, _ in
             let rootPath = try await Self.rootPath(tx)
             let scopes = caller.scopes(for: .userRead, root: rootPath)

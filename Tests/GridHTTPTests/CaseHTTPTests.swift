@@ -456,6 +456,10 @@ import Testing
             let cursor = try #require(try first.json()["nextCursor"] as? String)
             #expect(try await list("leader", "limit=1&cursor=\(cursor)") == [ids[0]])
             expectProblem(try await desk.api.get("/v1/cases?department=NOPE", token: desk.token("leader")), .badRequest, "validation.failed")
+            // A well-formed cursor whose key is not a case id ("k:abc"): the same error as any cursor this server did not issue.
+            let forged = try await desk.api.get("/v1/cases?cursor=azphYmM", token: desk.token("leader"))
+            expectProblem(forged, .badRequest, "validation.failed")
+            #expect(forged.fieldErrorCodes == ["pagination.badCursor"], "\(forged.text)")
         }
     }
 

@@ -274,7 +274,6 @@ extension Components {
         /// - `org.unit.unknown` 400
         /// - `org.unit.unknownKind` 400
         /// - `org.unit.unknownParent` 400
-        /// - `page.badCursor` 400
         /// - `pagination.badCursor` 400
         /// - `pagination.badLimit` 400
         /// - `period.reversed` 400
@@ -496,7 +495,6 @@ extension Components {
             case org_unit_unknown = "org.unit.unknown"
             case org_unit_unknownKind = "org.unit.unknownKind"
             case org_unit_unknownParent = "org.unit.unknownParent"
-            case page_badCursor = "page.badCursor"
             case pagination_badCursor = "pagination.badCursor"
             case pagination_badLimit = "pagination.badLimit"
             case period_reversed = "period.reversed"

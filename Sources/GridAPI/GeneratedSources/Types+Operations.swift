@@ -12729,7 +12729,7 @@ public enum Operations {
                     }
                 }
             }
-            /// 请求无效：筛选或分页参数无效（validation.failed：department.unknown、org.unit.notFound、field.notAllowed；page.badCursor、pagination.badLimit） · Bad request: a bad filter or paging parameter (validation.failed: department.unknown, org.unit.notFound, field.notAllowed; page.badCursor, pagination.badLimit).
+            /// 请求无效：筛选或分页参数无效（validation.failed：department.unknown、org.unit.notFound、field.notAllowed；pagination.badCursor、pagination.badLimit） · Bad request: a bad filter or paging parameter (validation.failed: department.unknown, org.unit.notFound, field.notAllowed; pagination.badCursor, pagination.badLimit).
             ///
             /// - Remark: Generated from `#/paths//v1/cases/get(listCases)/responses/400`.
             ///

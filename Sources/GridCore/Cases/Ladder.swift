@@ -28,7 +28,7 @@ public enum LadderLevel: String, Sendable, Codable, CaseIterable, Comparable {
 /// A district's ladder: the levels it uses, lowest first. The street and the district are always
 /// on it; the grid, the community and the zone are the district's choice (most use the grid and
 /// the community; a district with zone teams adds the zone).
-public struct LevelLadder: Sendable, Equatable, Codable {
+public struct LevelLadder: Sendable, Equatable {
     public let levels: [LadderLevel]
 
     /// The usual ladder: grid → community → street → district.

@@ -197,9 +197,11 @@ public struct CSVTable: Sendable, Equatable {
     }
 
     /// CSV text with CRLF line ends, fields quoted where needed, and a BOM by default so that
-    /// Excel opens Chinese text correctly.
-    public static func render(header: [String], rows: [[String]], bom: Bool = true) -> String {
-        func cell(_ text: String) -> String {
+    /// Excel opens Chinese text correctly. `excelSafe` (an export a person opens) makes a cell that
+    /// a spreadsheet would run as a formula (=, +, -, @ first) text with a leading apostrophe.
+    public static func render(header: [String], rows: [[String]], bom: Bool = true, excelSafe: Bool = false) -> String {
+        func cell(_ raw: String) -> String {
+            let text = excelSafe && raw.first.map({ "=+-@\t\r".contains($0) }) == true ? "'" + raw : raw
             let needsQuotes =
                 text.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
                 || text.first?.isWhitespace == true || text.last?.isWhitespace == true

@@ -159,6 +159,8 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case orgUnitGridNeedsGeometry = "org.unit.gridNeedsGeometry"
     case orgUnitKindChanged = "org.unit.kindChanged"
     case orgUnitKindNotAllowed = "org.unit.kindNotAllowed"
+    case orgUnitMemberDuplicate = "org.unit.memberDuplicate"
+    case orgUnitMemberUnknown = "org.unit.memberUnknown"
     case orgUnitMoveCycle = "org.unit.moveCycle"
     case orgUnitMoveHasCases = "org.unit.moveHasCases"
     case orgUnitNotFound = "org.unit.notFound"
@@ -194,6 +196,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case rulesTooMany = "rules.tooMany"
     case rulesUnknownProfile = "rules.unknownProfile"
     case rulesWeekday = "rules.weekday"
+    case statsBadGroup = "stats.badGroup"
     case tenantBadCode = "tenant.badCode"
     case tenantBadDivision = "tenant.badDivision"
     case tenantBadName = "tenant.badName"
@@ -245,6 +248,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .fieldWithoutCategory, .geoBadCoordinate, .geojsonCodeSpreadsheetNumber, .geojsonGeometryInvalid, .geojsonMalformed, .geojsonNoFeatures,
             .geojsonNotFeature, .geojsonNotFeatureCollection, .geojsonPropertyInvalid, .gradeUnknown, .headerIfMatch, .idempotencyBadKey,
             .ladderDelegateNotBelow, .ladderLevelNotUsed, .ladderLevelsInvalid, .ladderNotNextLevel, .limitUnitMissing, .orgUnitBadCode,
+            .orgUnitMemberDuplicate, .orgUnitMemberUnknown, .statsBadGroup,
             .orgUnitBadName, .orgUnitCycle, .orgUnitDuplicateCode, .orgUnitGridLevelChanged, .orgUnitGridLevelNotGrid, .orgUnitGridLevelOutOfRange,
             .orgUnitGridNeedsGeometry, .orgUnitKindChanged, .orgUnitKindNotAllowed, .orgUnitMoveCycle, .orgUnitNotThisDistrict,
             .orgUnitParentRetired, .orgUnitUnknown, .orgUnitUnknownKind, .orgUnitUnknownParent, .paginationBadCursor, .paginationBadLimit,

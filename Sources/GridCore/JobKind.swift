@@ -7,8 +7,11 @@ public enum JobKind: String, Sendable, CaseIterable {
     case stageYellow, stageRed
     /// A supervision order's deadline (payload: the order): unanswered, it turns red.
     case orderLapse
+    /// A level's local limit on the ladder passed (the case's `levelDue`): not handled nor handed
+    /// up, the case goes up by itself.
+    case ladderLimit
 
     /// The lanes the workers claim from: escalations never wait on deliveries.
-    public static let escalations: [JobKind] = [.caseYellow, .caseRed, .stageYellow, .stageRed, .orderLapse]
+    public static let escalations: [JobKind] = [.caseYellow, .caseRed, .stageYellow, .stageRed, .orderLapse, .ladderLimit]
     public static let deliveries: [JobKind] = [.webhook]
 }

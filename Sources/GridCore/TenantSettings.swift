@@ -2,7 +2,7 @@ import Foundation
 
 /// A tenant's configurable facts, kept as jsonb.
 public struct TenantSettings: Sendable, Equatable, Codable {
-    enum CodingKeys: String, CodingKey { case gridLevels, sessionDays, duplicateRadiusMeters, duplicateWindowHours, ladder }
+    enum CodingKeys: String, CodingKey { case gridLevels, sessionDays, duplicateRadiusMeters, duplicateWindowHours, ladder, ladderLimits }
 
     public var gridLevels: [GridLevel]
     /// Days a login token stays valid.
@@ -14,11 +14,15 @@ public struct TenantSettings: Sendable, Equatable, Codable {
     /// The levels the district handles cases at, lowest first (`LevelLadder`): the standard ladder
     /// (grid, community, street, district) unless the district set its own (with zones, say).
     public var ladder: LevelLadder
+    /// How long each level below the street has a case before it goes up by itself (its local
+    /// limit); the levels not named keep `LadderLimits.defaults`.
+    public var ladderLimits: [LadderLevel: TimeLimit]
 
     public init(
         gridLevels: [GridLevel] = GridLevel.defaults, sessionDays: Int = 7, duplicateRadiusMeters: Double = 50, duplicateWindowHours: Int = 72,
-        ladder: LevelLadder = .standard
+        ladder: LevelLadder = .standard, ladderLimits: [LadderLevel: TimeLimit] = LadderLimits.defaults
     ) {
+        self.ladderLimits = ladderLimits
         self.gridLevels = gridLevels
         self.sessionDays = sessionDays
         self.duplicateRadiusMeters = duplicateRadiusMeters
@@ -33,6 +37,9 @@ public struct TenantSettings: Sendable, Equatable, Codable {
         duplicateRadiusMeters = try container.decodeIfPresent(Double.self, forKey: .duplicateRadiusMeters) ?? 50
         duplicateWindowHours = try container.decodeIfPresent(Int.self, forKey: .duplicateWindowHours) ?? 72
         ladder = try container.decodeIfPresent([LadderLevel].self, forKey: .ladder).flatMap { try? LevelLadder($0) } ?? .standard
+        let limits = try container.decodeIfPresent([String: TimeLimit].self, forKey: .ladderLimits) ?? [:]
+        ladderLimits = LadderLimits.defaults.merging(
+            limits.compactMap { key, limit in LadderLevel(rawValue: key).map { ($0, limit) } }, uniquingKeysWith: { $1 })
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -42,5 +49,7 @@ public struct TenantSettings: Sendable, Equatable, Codable {
         try container.encode(duplicateRadiusMeters, forKey: .duplicateRadiusMeters)
         try container.encode(duplicateWindowHours, forKey: .duplicateWindowHours)
         try container.encode(ladder.levels, forKey: .ladder)
+        try container.encode(
+            Dictionary(uniqueKeysWithValues: ladderLimits.map { ($0.key.rawValue, $0.value) }), forKey: .ladderLimits)
     }
 }

@@ -105,6 +105,22 @@ struct APIHandler: APIProtocol {
         return .ok(.init(body: .json(.init(items: try chain.map(APIMapping.unit)))))
     }
 
+    func listUnitMembers(_ input: Operations.ListUnitMembers.Input) async throws -> Operations.ListUnitMembers.Output {
+        let (unit, members) = try await service.unitMembers(try caller, tenantId: try tenantId, unitId: input.path.id)
+        return .ok(.init(body: .json(APIMapping.members(unit, members))))
+    }
+
+    func setUnitMembers(_ input: Operations.SetUnitMembers.Input) async throws -> Operations.SetUnitMembers.Output {
+        let body =
+            switch input.body {
+            case .json(let body): body
+            }
+        let (unit, members) = try await service.setUnitMembers(
+            try caller, tenantId: try tenantId, unitId: input.path.id,
+            body.members.map { UnitMemberInput(login: $0.login, duty: $0.duty ?? "member", department: $0.department) })
+        return .ok(.init(body: .json(APIMapping.members(unit, members))))
+    }
+
     func locate(_ input: Operations.Locate.Input) async throws -> Operations.Locate.Output {
         var missing: [FieldError] = []
         for (name, value) in [("lat", input.query.lat), ("lng", input.query.lng)] where value == nil {

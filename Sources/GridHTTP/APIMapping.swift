@@ -49,6 +49,16 @@ enum APIMapping {
             bindings: principal.bindings.map(binding))
     }
 
+    static func members(_ unit: OrgUnitRecord, _ members: [UnitMember]) -> Components.Schemas.UnitMembers {
+        .init(
+            unit: .init(id: unit.id, code: unit.code, name: unit.name),
+            members: members.map {
+                .init(
+                    login: $0.login, displayName: $0.displayName, duty: Components.Schemas.UnitMember.DutyPayload(rawValue: $0.duty) ?? .member,
+                    department: $0.departmentCode)
+            })
+    }
+
     static func eTag(_ version: Int64) -> String { "\"\(version)\"" }
 
     /// The version an If-Match header names; nil for none or `*`.

@@ -98,6 +98,25 @@ extension APIHandler {
                         basicallySatisfied: f.basicallySatisfied, dissatisfied: f.dissatisfied))))
     }
 
+    func ladderFigures(_ input: Operations.LadderFigures.Input) async throws -> Operations.LadderFigures.Output {
+        let by = input.query.by ?? LadderGrouping.street.rawValue
+        guard let grouping = LadderGrouping(rawValue: by) else {
+            throw GridError.invalid([
+                FieldError(
+                    "by", .statsBadGroup,
+                    Text(zh: "分组“\(by)”无效（可选：\(LadderGrouping.allowedList)）", en: "grouping '\(by)' is not one of: \(LadderGrouping.allowedList)"))
+            ])
+        }
+        let result = try await service.ladderFigures(
+            try caller, tenantId: try tenantId, grouping: grouping, scopeCode: input.query.scope, from: input.query.from, to: input.query.to)
+        if input.query.format == .csv {
+            let csv = CSVTable.render(
+                header: LadderFigures.csvHeader(result.ladder), rows: result.rows.map { LadderFigures.csvRow($0, result.ladder) }, excelSafe: true)
+            return .ok(.init(body: .csv(HTTPBody(csv))))
+        }
+        return .ok(.init(body: .json(CaseMapping.figures(result))))
+    }
+
     func replyToOrder(_ input: Operations.ReplyToOrder.Input) async throws -> Operations.ReplyToOrder.Output {
         let body =
             switch input.body {
@@ -127,7 +146,9 @@ extension APIHandler {
             rating: body.rating.flatMap { CaseRating(rawValue: $0.rawValue) }, mergeInto: body.mergeInto, category: body.category, grade: body.grade,
             department: body.department, outcome: body.outcome.flatMap { DemandOutcome(rawValue: $0.rawValue) }, plannedDate: body.plannedDate,
             referredTo: body.referredTo,
-            reply: body.reply.map { ReporterReply(by: $0.by, channel: ReplyChannel(rawValue: $0.channel.rawValue)!, at: $0.at, content: $0.content) })
+            reply: body.reply.map { ReporterReply(by: $0.by, channel: ReplyChannel(rawValue: $0.channel.rawValue)!, at: $0.at, content: $0.content) },
+            level: body.level.map { LadderLevel(rawValue: $0.rawValue)! }, reasonKind: body.reasonKind.map { HandUpReason(rawValue: $0.rawValue)! },
+            tried: body.tried, photos: body.photos)
         let view = try await service.act(
             try caller, tenantId: try tenantId, caseId: input.path.caseId, action, actionInput,
             ifVersion: try APIMapping.version(ifMatch: input.headers.ifMatch))
@@ -156,7 +177,55 @@ enum CaseMapping {
             tasks: view.tasks.map(task), allowedActions: view.allowedActions.map { Components.Schemas.CaseAction(rawValue: $0.rawValue)! },
             closing: view.closing.map(closing), callbacks: view.callbacks.map(callback),
             stages: view.stages.map { stage($0, at: Date()) },
-            assistSteps: view.assistSteps.map { Components.Schemas.AssistStep(rawValue: $0.rawValue)! })
+            assistSteps: view.assistSteps.map { Components.Schemas.AssistStep(rawValue: $0.rawValue)! }, ladder: view.ladder.map(ladder))
+    }
+
+    static func ladder(_ ladder: CaseLadderView) -> Components.Schemas.CaseLadder {
+        let now = Date()
+        return .init(
+            level: APIMapping.level(ladder.level), holder: ladder.holder.map(unit), since: ladder.since, due: ladder.due,
+            pendingTo: ladder.pendingTo.map(unit), slips: ladder.slips.map(slip),
+            turns: ladder.turns.map {
+                .init(
+                    unit: unit($0.unit), startedAt: $0.startedAt, startedBy: $0.startedBy, endedAt: $0.endedAt, endedBy: $0.endedBy,
+                    heldSeconds: ($0.heldSeconds(at: now) * 1000).rounded() / 1000)
+            })
+    }
+
+    static func figures(_ result: LadderFiguresResult) -> Components.Schemas.LadderFigures {
+        func counts(_ values: [LadderLevel: Int]) -> Components.Schemas.LevelCounts {
+            .init(
+                grid: values[.grid] ?? 0, community: values[.community] ?? 0, zone: values[.zone] ?? 0, street: values[.street] ?? 0,
+                district: values[.district] ?? 0)
+        }
+        func round(_ value: Double?) -> Double? { value.map { ($0 * 10000).rounded() / 10000 } }
+        let rows = result.rows.map { row in
+            Components.Schemas.LadderFigureRow(
+                unit: row.unit.map(unit), level: row.level.map(APIMapping.level), solved: counts(row.solved), solvedTotal: row.solvedTotal,
+                frontLineShare: round(row.frontLineShare), handUps: row.handUps,
+                handUpsByReason: .init(
+                    beyondAuthority: row.byReason[.beyondAuthority] ?? 0, needsEnforcement: row.byReason[.needsEnforcement] ?? 0,
+                    crossArea: row.byReason[.crossArea] ?? 0, needsFunds: row.byReason[.needsFunds] ?? 0,
+                    partiesDisagree: row.byReason[.partiesDisagree] ?? 0, limitPassed: row.byReason[.limitPassed] ?? 0, other: row.byReason[.other] ?? 0),
+                automaticHandUps: row.automatic, refusals: row.refused, turns: counts(row.turns),
+                meanHoursHeld: .init(
+                    grid: round(row.meanHoursHeld(.grid)), community: round(row.meanHoursHeld(.community)), zone: round(row.meanHoursHeld(.zone)),
+                    street: round(row.meanHoursHeld(.street)), district: round(row.meanHoursHeld(.district))))
+        }
+        return .init(
+            by: Components.Schemas.LadderFigures.ByPayload(rawValue: result.grouping.rawValue)!,
+            scope: .init(id: result.scope.id, code: result.scope.code, name: result.scope.name), from: result.from, to: result.to,
+            levels: result.ladder.levels.map(APIMapping.level), rows: rows)
+    }
+
+    static func unit(_ unit: LadderUnit) -> Components.Schemas.LadderUnit { .init(code: unit.code, name: unit.name, level: APIMapping.level(unit.level)) }
+
+    static func slip(_ slip: HandoverSlip) -> Components.Schemas.HandoverSlip {
+        .init(
+            id: slip.id, from: unit(slip.from), to: unit(slip.to), reasonKind: Components.Schemas.HandUpReason(rawValue: slip.reasonKind.rawValue)!,
+            reason: slip.reason, tried: slip.tried, photos: slip.photos, automatic: slip.automatic, createdBy: slip.createdBy, createdAt: slip.createdAt,
+            status: Components.Schemas.HandoverSlip.StatusPayload(rawValue: slip.status.rawValue)!, decidedBy: slip.decidedBy,
+            decidedAt: slip.decidedAt, decisionReason: slip.decisionReason, newDue: slip.newDue)
     }
 
     static func state(_ state: CaseState) -> Components.Schemas.CaseState { Components.Schemas.CaseState(rawValue: state.rawValue)! }

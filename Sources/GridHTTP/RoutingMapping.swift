@@ -25,7 +25,7 @@ extension APIMapping {
         .init(key: grade.key, name: grade.name, limit: limit(grade.limit), _default: grade.key == item.defaultGrade?.key ? true : nil)
     }
 
-    static func level(_ level: HandlingLevel) -> Components.Schemas.HandlingLevel {
+    static func level(_ level: LadderLevel) -> Components.Schemas.HandlingLevel {
         Components.Schemas.HandlingLevel(rawValue: level.rawValue) ?? .street
     }
 

@@ -26,6 +26,8 @@ public struct CaseView: Sendable {
     /// How it ended for whoever raised it, and the call-backs since (closed and evaluated cases).
     public var closing: CaseClosing?
     public var callbacks: [CallbackRecord] = []
+    /// Where it stands on the ladder, with its slips and turns (filed cases).
+    public var ladder: CaseLadderView?
 }
 
 /// An assisting department's steps on its task (协办): sign for it, then report it handled.
@@ -318,6 +320,14 @@ extension GridService {
             view.closing = try await OutcomeStore.closing(tx, caseId: record.id)
             view.callbacks = try await OutcomeStore.callbacks(tx, caseId: record.id)
         }
+        view.ladder = try await ladderView(tx, record)
+        if CaseWorkflow.actions(from: record.state).contains(where: { CaseWorkflow.transition(from: record.state, $0)?.byLadder == true }),
+            let tenant = try await TenantStore.find(tx, id: tx.tenant)
+        {
+            let facts = try await Self.ladderFacts(tx, caller, record, settings: tenant.settings)
+            let ladderActions = Set(Self.ladderActions(record, facts))
+            view.allowedActions = CaseAction.allCases.filter { view.allowedActions.contains($0) || ladderActions.contains($0) }
+        }
         return view
     }
 
@@ -344,7 +354,9 @@ extension GridService {
             var query = CaseStore.ListQuery(scopes: scopes, departments: departments, now: now)
             if let queue = filter.queue {
                 query.states = queue.states
-                if let bindings = readable, queue != .overdue {
+                if queue == .level {
+                    try await levelQueue(tx, caller, root: root, into: &query)
+                } else if let bindings = readable, queue != .overdue {
                     let own = bindings.filter { queue.roles.contains($0.role) }
                     guard !own.isEmpty else {
                         throw GridError(
@@ -357,6 +369,7 @@ extension GridService {
                     query.scopes = scopes
                     query.departments = departments
                     if queue == .department { query.assistingDepartments = departments }
+                    if queue == .dispatch { query.skipHeldBelowStreet = true }
                 }
                 if queue == .overdue { query.overdue = true }
             }
@@ -384,6 +397,29 @@ extension GridService {
         }
     }
 
+    /// The level queue's filter: the units the caller is a named member of, and each level the
+    /// caller's roles act for (`levelRoles`) within the binding's scope; the operator's is every level.
+    func levelQueue(_ tx: Tx, _ caller: Caller, root: OrgUnitRecord, into query: inout CaseStore.ListQuery) async throws {
+        guard let principal = caller.principal else {
+            query.holderLevels = LadderLevel.allCases.map { ($0, root.path) }
+            return
+        }
+        let named = try await LadderStore.memberUnits(tx, userId: principal.userId)
+        var levels: [(level: LadderLevel, scope: ScopePath)] = []
+        for binding in principal.bindings {
+            for level in LadderLevel.allCases where Self.levelRoles(level).contains(binding.role) { levels.append((level, binding.scope)) }
+        }
+        guard !named.isEmpty || !levels.isEmpty else {
+            throw GridError(
+                .caseQueueNotYours,
+                Text(zh: "您不是任何层级（网格、社区、片区、街道、区）的成员", en: "you act for no level (grid, community, zone, street, district)"))
+        }
+        query.holderUnits = named.map(\.id)
+        query.holderLevels = levels
+        query.scopes = named.map(\.path) + levels.map(\.scope)
+        query.departments = []
+    }
+
     /// What the caller, their scopes and their departments were told, newest first.
     public func notifications(_ caller: Caller, tenantId: Int64, unread: Bool = false, page: PageRequest) async throws -> Page<NoticeRecord> {
         try await withTenant(for: caller, tenantId) { tx in
@@ -406,10 +442,18 @@ extension GridService {
     }
 
     static func readableCase(_ tx: Tx, _ caller: Caller, id: Int64) async throws -> CaseRecord {
-        guard let record = try await CaseStore.find(tx, id: id), canRead(caller, record) else {
+        guard let record = try await CaseStore.find(tx, id: id), try await canRead(tx, caller, record) else {
             throw GridError(.caseNotFound, Text(zh: "案件 \(id) 不存在", en: "case \(id) does not exist"))
         }
         return record
+    }
+
+    /// The reading rule with the ladder's: the named members of a unit (a zone team, a grid head)
+    /// read the cases in its area, whatever their roles.
+    static func canRead(_ tx: Tx, _ caller: Caller, _ record: CaseRecord) async throws -> Bool {
+        if canRead(caller, record) { return true }
+        guard let userId = caller.principal?.userId else { return false }
+        return try await LadderStore.memberUnits(tx, userId: userId).contains { $0.path.covers(record.gridPath) }
     }
 
     static func canRead(_ caller: Caller, _ record: CaseRecord) -> Bool {

@@ -11,27 +11,44 @@ extension GridService {
         -> CaseView
     {
         try input.validate()
-        return try await withActiveTenant(tenantId) { tx, _ in
+        return try await withActiveTenant(tenantId) { tx, tenant in
             let record = try await Self.readableCase(tx, caller, id: caseId)
             if let ifVersion, ifVersion != record.version { throw Self.stale(record) }
-            let roles = Self.roles(caller, at: record)
-            let transition = try CaseWorkflow.check(action, in: record.state, roles: roles, fields: input.fields)
-            var next = record
-            next.state = transition.to
-            try await self.apply(action, input, to: &next, from: record, by: caller, tx)
-            let actingRole = transition.roles.intersection(roles).map(\.rawValue).sorted().first
-            guard
-                try await CaseStore.update(
-                    tx, next, expectedVersion: record.version,
-                    event: (
-                        actorId: caller.principal?.userId, actor: caller.principal?.login ?? "cli", role: actingRole, action: action.rawValue,
-                        from: record.state, payload: CaseStore.canonicalJSON(input)
-                    ))
-            else { throw try await Self.lostRace(record, caller, ifVersion: ifVersion, tx) }
-            guard let written = try await CaseStore.find(tx, id: caseId) else { preconditionFailure("case \(caseId) vanished in its own transaction") }
-            try await Self.enqueueWebhooks(tx, written, event: action.rawValue, at: Date())
+            let written = try await self.act(on: record, caller, action, input, ifVersion: ifVersion, settings: tenant.settings, at: Date(), tx)
             return try await Self.view(tx, caller, written)
         }
+    }
+
+    /// The action on `record` in the caller's transaction (a person's request, or the system's job
+    /// when `system`); answers the case as written.
+    func act(
+        on record: CaseRecord, _ caller: Caller, _ action: CaseAction, _ input: CaseActionInput, ifVersion: Int64?, settings: TenantSettings,
+        system: Bool = false, at now: Date, _ tx: Tx
+    ) async throws -> CaseRecord {
+        let roles = Self.roles(caller, at: record)
+        let transition = try CaseWorkflow.check(action, in: record.state, roles: roles, fields: input.fields)
+        guard try await CaseStore.lock(tx, id: record.id, version: record.version) else {
+            if system { throw GridError(.dbRetry, Text(zh: "案件已变化", en: "the case changed meanwhile")) }
+            throw try await Self.lostRace(record, caller, ifVersion: ifVersion, tx)
+        }
+        var next = record
+        next.state = transition.to
+        try await apply(action, input, to: &next, from: record, by: caller, system: system, settings: settings, at: now, tx)
+        let actingRole = system ? nil : transition.roles.intersection(roles).map(\.rawValue).sorted().first
+        guard
+            try await CaseStore.update(
+                tx, next, expectedVersion: record.version,
+                event: (
+                    actorId: caller.principal?.userId, actor: system ? "system" : caller.principal?.login ?? "cli", role: actingRole,
+                    action: action.rawValue, from: record.state, payload: CaseStore.canonicalJSON(input)
+                ))
+        else {
+            if system { throw GridError(.dbRetry, Text(zh: "案件已变化", en: "the case changed meanwhile")) }
+            throw try await Self.lostRace(record, caller, ifVersion: ifVersion, tx)
+        }
+        guard let written = try await CaseStore.find(tx, id: record.id) else { preconditionFailure("case \(record.id) vanished in its own transaction") }
+        try await Self.enqueueWebhooks(tx, written, event: action.rawValue, at: now)
+        return written
     }
 
     /// An assisting department's part: its liaison signs for the task, then reports it handled.
@@ -109,10 +126,15 @@ extension GridService {
     /// The action's effects: the facts it needs are read, GridCore plans the case after it and what
     /// else happens (`CaseActionEffects`, `HandlingWatch`), and the plan is carried out here, in the
     /// action's transaction; then the stage clocks follow the state and the people concerned are told.
-    func apply(_ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, by caller: Caller, _ tx: Tx) async throws {
-        let now = Date()
+    func apply(
+        _ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, by caller: Caller, system: Bool,
+        settings: TenantSettings, at now: Date, _ tx: Tx
+    ) async throws {
         let district = try await calendarCache.calendar(tx)
-        let facts = try await gather(CaseActionEffects.needs(action), for: action, input, record, by: caller, at: now, tx)
+        var facts = try await gather(CaseActionEffects.needs(action), for: action, input, record, by: caller, at: now, tx)
+        if CaseActionEffects.needs(action).contains(.ladder) {
+            facts.ladder = try await Self.ladderFacts(tx, caller, record, settings: settings, photos: input.photos, system: system)
+        }
         let (planned, effects) = try CaseActionEffects.plan(
             action, input, case: record, to: next.state, facts: facts, at: now, calendar: district.calendar)
         let (watched, jobs) = HandlingWatch.plan(
@@ -145,6 +167,8 @@ extension GridService {
                 facts.checkLimit = try await routedLimits(record, tx)[.check] ?? DeadlineProfile.builtIn.limits[.check]!
             case .mergeTarget:
                 facts.mergeTarget = try await mergeTarget(record, into: input.mergeInto, by: caller, tx)
+            case .ladder:
+                break  // read by `apply`, which knows the district's settings and who acts
             }
         }
         return facts
@@ -168,6 +192,16 @@ extension GridService {
                 try await JobStore.cancelCaseJobs(tx, caseId: next.id)
             case .scheduleJob(let kind, let at):
                 try await JobStore.schedule(tx, kind, caseId: next.id, at: at)
+            case .openSlip(let draft):
+                try await LadderStore.openSlip(tx, caseId: next.id, gridPath: next.gridPath, draft, by: caller.principal?.userId, at: now)
+            case .decideSlip(let status, let reason, let newDue):
+                try await LadderStore.decideSlip(tx, caseId: next.id, status, reason: reason, newDue: newDue, by: caller.principal?.userId, at: now)
+            case .moveCustody(let unit, let action):
+                try await LadderStore.moveCustody(tx, caseId: next.id, gridPath: next.gridPath, to: unit, by: action.rawValue, at: now)
+            case .endCustody(let action):
+                try await LadderStore.endCustody(tx, caseId: next.id, by: action.rawValue, at: now)
+            case .cancelLadderJobs:
+                try await JobStore.cancelCaseJobs(tx, caseId: next.id, kinds: [.ladderLimit])
             }
         }
     }

@@ -62,6 +62,8 @@ extension GridService {
             return try await stageLight(job.kind == .stageRed ? .red : .yellow, job: job, at: now, tx)
         case .orderLapse:
             return try await lapse(job, at: now, tx)
+        case .ladderLimit:
+            return try await ladderLimit(job, at: now, tx)
         case .webhook:
             return "moot: deliveries run in their own lane"
         }

@@ -23,7 +23,7 @@ public enum ListFormats {
     ]
 
     static let kindNames: [String: CategoryKind] = ["事件": .event, "部件": .component, "事项": .matter]
-    static let levelNames: [String: HandlingLevel] = ["社区": .community, "街道": .street, "区级": .district, "区": .district]
+    static let levelNames: [String: LadderLevel] = ["网格": .grid, "社区": .community, "片区": .zone, "街道": .street, "区级": .district, "区": .district]
     static let unitNames: [String: LimitUnit] = ["分钟": .minutes, "工作小时": .workHours, "工作日": .workDays, "自然日": .calendarDays, "天": .calendarDays]
     static let listSeparators = CharacterSet(charactersIn: ";；、|")
 
@@ -65,13 +65,13 @@ public enum ListFormats {
                         "placeholderStandards must be true/false (是/否), got '\(text)'")
                 }
             }
-            var level: HandlingLevel?
+            var level: LadderLevel?
             if let text = columns.value("defaultLevel", in: row) {
-                level = HandlingLevel(rawValue: text) ?? levelNames[text]
+                level = LadderLevel(rawValue: text) ?? levelNames[text]
                 if level == nil {
                     fail(
                         "defaultLevel", .fieldUnknownValue, "处置层级“\(text)”无效，可选：社区、街道、区级",
-                        "defaultLevel '\(text)' is not one of: \(HandlingLevel.allowedList)")
+                        "defaultLevel '\(text)' is not one of: \(LadderLevel.allowedList)")
                 }
             }
             var grades: [Grade] = []
@@ -284,10 +284,10 @@ public enum ListFormats {
                     fail("at", "时间“\(text)”应为 2026-11-23 10:00 或 RFC 3339", "time '\(text)' must be 2026-11-23 10:00 or RFC 3339")
                 }
             }
-            var level: HandlingLevel?
+            var level: LadderLevel?
             if let text = columns.value("expectLevel", in: row) {
-                level = HandlingLevel(rawValue: text) ?? levelNames[text]
-                if level == nil { fail("expectLevel", "层级“\(text)”无效", "level '\(text)' is not one of: \(HandlingLevel.allowedList)") }
+                level = LadderLevel(rawValue: text) ?? levelNames[text]
+                if level == nil { fail("expectLevel", "层级“\(text)”无效", "level '\(text)' is not one of: \(LadderLevel.allowedList)") }
             }
             guard let category = columns.value("category", in: row), let lat, let lng else { continue }
             cases.append(

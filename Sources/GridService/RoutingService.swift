@@ -305,9 +305,9 @@ public struct RoutingTestCase: Sendable {
     public var expectedBasis: String?
     /// A department code or `@territorial`; nil to not check.
     public var expectedLead: String?
-    public var expectedLevel: HandlingLevel?
+    public var expectedLevel: LadderLevel?
 
-    public init(source: String, question: RoutingQuestion, expectedBasis: String?, expectedLead: String?, expectedLevel: HandlingLevel?) {
+    public init(source: String, question: RoutingQuestion, expectedBasis: String?, expectedLead: String?, expectedLevel: LadderLevel?) {
         self.source = source
         self.question = question
         self.expectedBasis = expectedBasis
@@ -321,7 +321,7 @@ public struct RoutingTestResult: Sendable {
     public var testCase: RoutingTestCase
     public var basis: String
     public var lead: String
-    public var level: HandlingLevel?
+    public var level: LadderLevel?
     public var differences: [String]
     public var passed: Bool { differences.isEmpty }
 }
@@ -331,7 +331,7 @@ extension GridService {
     public func testRouting(_ caller: Caller, tenantId: Int64, cases: [RoutingTestCase], ruleSet: RuleSetChoice) async throws -> [RoutingTestResult] {
         var results: [RoutingTestResult] = []
         for testCase in cases {
-            var basis = "error", lead = "", level: HandlingLevel?
+            var basis = "error", lead = "", level: LadderLevel?
             var differences: [String] = []
             do {
                 let answer = try await explain(caller, tenantId: tenantId, testCase.question, ruleSet: ruleSet)

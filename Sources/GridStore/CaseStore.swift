@@ -85,6 +85,13 @@ public enum CaseStore {
         case light
         case taskDepartments
         case deadlineProfile
+        case levelUnitId
+        case levelUnitCode
+        case levelUnitName
+        case levelSince
+        case levelDue
+        case pendingLevel
+        case pendingUnitId
 
         /// The SQL expression of the column, over `cases c` and the `joins`.
         var sql: String {
@@ -141,6 +148,13 @@ public enum CaseStore {
             case .taskDepartments:
                 "ARRAY(SELECT t.department_id FROM case_tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.state <> 'cancelled')"
             case .deadlineProfile: "c.routing ->> 'deadlineProfile' AS deadline_profile"
+            case .levelUnitId: "c.level_unit_id"
+            case .levelUnitCode: "lu.code AS level_unit_code"
+            case .levelUnitName: "lu.name AS level_unit_name"
+            case .levelSince: "c.level_since"
+            case .levelDue: "c.level_due"
+            case .pendingLevel: "c.pending_level"
+            case .pendingUnitId: "c.pending_unit_id"
             }
         }
     }
@@ -156,6 +170,7 @@ public enum CaseStore {
         LEFT JOIN categories cat ON cat.tenant_id = c.tenant_id AND cat.id = c.category_id
         LEFT JOIN departments d ON d.tenant_id = c.tenant_id AND d.id = c.lead_department_id
         LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.reported_by
+        LEFT JOIN org_units lu ON lu.tenant_id = c.tenant_id AND lu.id = c.level_unit_id
         """
 
     static func record(_ row: PostgresRow) throws -> CaseRecord {
@@ -170,7 +185,7 @@ public enum CaseStore {
             description: try value(.description), address: try value(.address), lat: try value(.lat), lng: try value(.lng), gridId: gridId,
             gridCode: try value(.gridCode), gridName: try value(.gridName), gridPath: ScopePath(try value(.gridPath)) ?? .root(gridId),
             reporterName: try value(.reporterName), reporterPhone: try value(.reporterPhone), reportedBy: try value(.reportedBy),
-            level: try value(.level, as: String?.self).flatMap(HandlingLevel.init), leadDepartmentId: try value(.leadDepartmentId),
+            level: try value(.level, as: String?.self).flatMap(LadderLevel.init), leadDepartmentId: try value(.leadDepartmentId),
             leadDepartmentCode: try value(.leadDepartmentCode), leadDepartmentName: try value(.leadDepartmentName),
             ruleSetNumber: try value(.ruleSetNumber, as: Int32?.self).map(Int.init), ruleKey: try value(.ruleKey),
             routingBasis: try value(.routingBasis), routeOverridden: try value(.routeOverridden), assisting: try value(.assisting),
@@ -182,7 +197,9 @@ public enum CaseStore {
             returnCount: Int(try value(.returnCount, as: Int32.self)), reworkCount: Int(try value(.reworkCount, as: Int32.self)),
             extensionCount: Int(try value(.extensionCount, as: Int32.self)), reportedAt: try value(.reportedAt), filedAt: try value(.filedAt),
             dispatchedAt: try value(.dispatchedAt), handledAt: try value(.handledAt), closedAt: try value(.closedAt),
-            updatedAt: try value(.updatedAt))
+            updatedAt: try value(.updatedAt), levelUnitId: try value(.levelUnitId), levelUnitCode: try value(.levelUnitCode),
+            levelUnitName: try value(.levelUnitName), levelSince: try value(.levelSince), levelDue: try value(.levelDue),
+            pendingLevel: try value(.pendingLevel, as: String?.self).flatMap(LadderLevel.init), pendingUnitId: try value(.pendingUnitId))
     }
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [CaseRecord] {
@@ -238,6 +255,13 @@ public enum CaseStore {
         /// Also the cases on which one of these departments has an open assisting task (协办),
         /// whatever the case's state (the department queue).
         public var assistingDepartments: [Int64] = []
+        /// The level queue: only cases held by, or with a slip waiting for, one of these units, or
+        /// at one of these levels within the paired scope.
+        public var holderUnits: [Int64]?
+        public var holderLevels: [(level: LadderLevel, scope: ScopePath)] = []
+        /// Leave out the cases a level below the street holds (theirs, not the centre's, until
+        /// handed up).
+        public var skipHeldBelowStreet = false
         public var now: Date
 
         public init(
@@ -285,6 +309,12 @@ public enum CaseStore {
               AND (NOT \(q.overdue) OR (c.state = ANY(\(running)::text[]) AND (c.light = 'red' OR c.red_at <= \(q.now)))
                    OR EXISTS (SELECT 1 FROM case_clocks k WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id AND k.stopped_at IS NULL
                               AND k.stage <> 'handle' AND (k.light = 'red' OR k.red_at <= \(q.now))))
+              AND (\(q.holderUnits)::bigint[] IS NULL
+                   OR c.level_unit_id = ANY(\(q.holderUnits)::bigint[]) OR c.pending_unit_id = ANY(\(q.holderUnits)::bigint[])
+                   OR EXISTS (SELECT 1 FROM unnest(\(q.holderLevels.map(\.level.rawValue))::text[], \(q.holderLevels.map(\.scope.raw))::text[],
+                                                    \(q.holderLevels.map(\.scope.upperBound))::text[]) h(l, lo, hi)
+                              WHERE (c.level = h.l OR c.pending_level = h.l) AND c.grid_path >= h.lo AND c.grid_path < h.hi))
+              AND (NOT \(q.skipHeldBelowStreet) OR c.level IS NULL OR c.level IN ('street', 'district') OR c.state NOT IN ('filed', 'returned'))
               AND (\(q.reportedFrom)::timestamptz IS NULL OR c.reported_at >= \(q.reportedFrom))
               AND (\(q.reportedTo)::timestamptz IS NULL OR c.reported_at < \(q.reportedTo))
               AND (\(q.light?.rawValue)::text IS NULL OR CASE
@@ -518,6 +548,17 @@ public enum CaseStore {
         return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
+    /// Locks the case's row if it is still at `version`: an action's effects (tasks, slips, turns)
+    /// are written only by the one request that holds the case. False when someone was first.
+    public static func lock(_ tx: Tx, id: Int64, version: Int64) async throws -> Bool {
+        for try await _ in try await tx.query(
+            "SELECT 1 FROM cases WHERE tenant_id = \(tx.tenant) AND id = \(id) AND version = \(version) FOR UPDATE"
+        ).decode(Int32.self) {
+            return true
+        }
+        return false
+    }
+
     /// Writes the mutable fields of `record` if the stored version is still `expectedVersion`, with
     /// the event that explains the change (seq = the new version). False when someone was first.
     public static func update(
@@ -532,7 +573,9 @@ public enum CaseStore {
         let rows = try await tx.query(
             """
             UPDATE cases SET state = \(record.state.rawValue), version = version + 1, category_id = \(record.categoryId), grade = \(record.grade),
-                level = \(record.level?.rawValue), lead_department_id = \(record.leadDepartmentId), rule_set_number = \(record.ruleSetNumber.map(Int32.init)),
+                level = \(record.level?.rawValue), level_unit_id = \(record.levelUnitId), level_since = \(record.levelSince),
+                level_due = \(record.levelDue), pending_level = \(record.pendingLevel?.rawValue), pending_unit_id = \(record.pendingUnitId),
+                lead_department_id = \(record.leadDepartmentId), rule_set_number = \(record.ruleSetNumber.map(Int32.init)),
                 rule_key = \(record.ruleKey), routing_basis = \(record.routingBasis), route_overridden = \(record.routeOverridden),
                 routing = jsonb_strip_nulls(jsonb_build_object('assisting', \(record.assisting)::text[], 'whistle', \(record.whistle),
                                                                'deadlineProfile', \(record.deadlineProfile)::text)),

@@ -38,7 +38,7 @@ public enum CatalogStore {
             code: try column(1), parentCode: try column(2), name: try column(3), kind: CategoryKind(rawValue: kind) ?? .event,
             isPublic: try column(6), filingStandard: try column(7), closingStandard: try column(8),
             grades: try decodedGrades.decode(grades), leadDepartment: try column(10),
-            assistingDepartments: try column(14), defaultLevel: level.flatMap(HandlingLevel.init), placeholderStandards: placeholders)
+            assistingDepartments: try column(14), defaultLevel: level.flatMap(LadderLevel.init), placeholderStandards: placeholders)
         return CategoryRecord(id: id, path: ScopePath(path) ?? .root(id), entry: entry, version: try column(12), updatedAt: try column(13))
     }
 

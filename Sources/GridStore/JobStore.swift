@@ -56,11 +56,11 @@ public enum JobStore {
     }
 
     /// Ends the case's pending deadline jobs (the deadlines moved, or the clock stopped).
-    public static func cancelCaseJobs(_ tx: Tx, caseId: Int64) async throws {
+    public static func cancelCaseJobs(_ tx: Tx, caseId: Int64, kinds: [JobKind] = [.caseYellow, .caseRed]) async throws {
         try await tx.query(
             """
             UPDATE jobs SET done_at = now(), outcome = 'cancelled: the deadline moved'
-            WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND done_at IS NULL AND kind IN ('caseYellow', 'caseRed')
+            WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND done_at IS NULL AND kind = ANY(\(kinds.map(\.rawValue))::text[])
             """)
     }
 

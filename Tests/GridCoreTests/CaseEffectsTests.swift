@@ -28,7 +28,8 @@ import Testing
                 _ = try Self.plan(action, Self.sample(.handling), CaseActionInput(mergeInto: 8))
             }
         }
-        #expect(CaseActionEffects.needs(.file) == [.filing])
+        #expect(CaseActionEffects.needs(.file) == [.filing, .ladder])
+        #expect(CaseActionEffects.needs(.handUp) == [.ladder])
         #expect(CaseActionEffects.needs(.reopen) == [.dispatch])
         #expect(CaseActionEffects.needs(.sign).isEmpty)
     }
@@ -37,7 +38,8 @@ import Testing
         let plan = DispatchPlan(
             lead: 4, overridden: true, assisting: [6], signLimit: TimeLimit(amount: 1, unit: .workHours),
             handleLimit: TimeLimit(amount: 2, unit: .workDays))
-        let (next, effects) = try Self.plan(.dispatch, Self.sample(.dispatched), facts: CaseActionFacts(dispatch: plan))
+        let ladder = LadderFacts(ladder: .standard, holders: [:], membership: LadderMembership())
+        let (next, effects) = try Self.plan(.dispatch, Self.sample(.dispatched), facts: CaseActionFacts(dispatch: plan, ladder: ladder))
         #expect(effects == [.dispatchTasks(lead: 4, assisting: [6])])
         #expect(next.leadDepartmentId == 4 && next.routeOverridden)
         #expect(next.dispatchedAt == Self.monday)
@@ -50,7 +52,10 @@ import Testing
         let (returned, effects) = try Self.plan(.returnCase, Self.sample(.returned))
         #expect(effects == [.setLeadTask(.returned)] && returned.returnCount == 1)
         #expect(try Self.plan(.reportHandled, Self.sample(.handled)).1 == [.setLeadTask(.handled), .resolveOrders])
-        #expect(try Self.plan(.selfHandle, Self.sample(.selfHandled)).1 == [.resolveOrders], "no department task to move")
+        let grid = LadderUnit(id: 5, code: "110199001001001", name: "一号网格", level: .grid)
+        #expect(
+            try Self.plan(.selfHandle, Self.sample(.selfHandled)).1 == [.moveCustody(to: grid, by: .selfHandle), .resolveOrders],
+            "no department task to move; the grid holds what it handled")
         var checking = Self.sample(.handling)
         checking.handledAt = Self.monday
         checking.checkDue = Self.monday

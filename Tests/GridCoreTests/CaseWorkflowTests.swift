@@ -17,6 +17,9 @@ import Testing
         "handling reportHandled handled", "handled requestCheck checking", "checking passCheck checkPassed", "checking failCheck handling",
         "checkPassed close closed", "selfHandled close closed", "closed evaluate evaluated",
         "closed reopen dispatched", "evaluated reopen dispatched", "handled close closed",
+        "filed handUp filed", "returned handUp returned", "filed acceptHandUp filed", "returned acceptHandUp returned",
+        "filed refuseHandUp filed", "returned refuseHandUp returned", "filed delegate filed", "returned delegate returned",
+        "filed autoHandUp filed",
     ]
 
     @Test func everyStateTimesEveryActionIsAllowedExactlyWhenTheTableSaysSo() throws {

@@ -35,7 +35,7 @@ enum RoutingFixtures {
         item: String = "SR0101", grade: String? = "normal", source: CaseSource = .gridWorker, area: String = grid,
         street: String? = jianwai, weekday: Int = 3, minute: Int = 600, working: Bool = true,
         description: String = "小区门口有暴露垃圾", itemLead: String? = "CGW", itemAssisting: [String] = ["ZJW"],
-        itemLevel: HandlingLevel? = .community
+        itemLevel: LadderLevel? = .community
     ) -> RoutingRequest {
         RoutingRequest(
             categoryChain: categoryChains[item] ?? [item], grade: grade, source: source, areaChain: areaChains[area] ?? [area],
@@ -44,7 +44,7 @@ enum RoutingFixtures {
     }
 
     static func rule(
-        _ id: String, _ when: RuleCondition = RuleCondition(), level: HandlingLevel = .street, lead: LeadTarget? = .department("CGW"),
+        _ id: String, _ when: RuleCondition = RuleCondition(), level: LadderLevel = .street, lead: LeadTarget? = .department("CGW"),
         assisting: [String] = [], profile: String? = nil, whistle: Bool = false, priority: Int = 0
     ) -> Rule {
         Rule(
@@ -67,7 +67,7 @@ enum RoutingFixtures {
 
     /// Checks every field of a decision (its memberwise initialiser is internal to GridCore).
     func expectDecision(
-        _ d: RoutingDecision, basis: RoutingBasis, level: HandlingLevel, lead: LeadTarget?, assisting: [String],
+        _ d: RoutingDecision, basis: RoutingBasis, level: LadderLevel, lead: LeadTarget?, assisting: [String],
         whistle: Bool = false, priority: Int = 0, deadlineProfile: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
@@ -515,7 +515,7 @@ enum RoutingFixtures {
         if maybe(20) { c.keywords = some(["垃圾", "恶臭", "井盖", "占道", "积水"]) }
         let leads: [LeadTarget?] = [nil, .territorialStreet, .department("CGW"), .department("SWJ")]
         return F.rule(
-            "r\(id)", c, level: HandlingLevel.allCases.randomElement(using: &g)!, lead: leads.randomElement(using: &g)!,
+            "r\(id)", c, level: LadderLevel.allCases.randomElement(using: &g)!, lead: leads.randomElement(using: &g)!,
             assisting: maybe(50) ? [] : ["JTW"], profile: maybe(30) ? "urgent" : nil, whistle: maybe(20),
             priority: Int.random(in: 0...9, using: &g))
     }
@@ -532,7 +532,7 @@ enum RoutingFixtures {
             minute: Bool.random(using: &g) ? minutes.randomElement(using: &g)! : Int.random(in: 0..<1440, using: &g),
             working: Bool.random(using: &g), description: descriptions.randomElement(using: &g)!,
             itemLead: ["CGW", nil].randomElement(using: &g)!, itemAssisting: Bool.random(using: &g) ? [] : ["ZJW"],
-            itemLevel: [HandlingLevel.community, .district, nil].randomElement(using: &g)!)
+            itemLevel: [LadderLevel.community, .district, nil].randomElement(using: &g)!)
     }
 
     @Test func routeAgreesWithExplainAndWithANaiveMatcher() {

@@ -60,7 +60,7 @@ SELECT is((SELECT count(*)::int FROM app_tables t JOIN pg_class c ON c.oid = t.o
           0, 'the service role owns no table');
 
 SELECT is(
-    (SELECT array_agg(relname ORDER BY 1) FROM tenant_tables WHERE relname NOT IN ('role_bindings', 'category_assists', 'duties', 'webhook_allowed_targets')
+    (SELECT array_agg(relname ORDER BY 1) FROM tenant_tables WHERE relname NOT IN ('role_bindings', 'category_assists', 'duties', 'webhook_allowed_targets', 'unit_members')
        AND has_table_privilege('gridgov_app', oid, 'DELETE')),
     NULL, 'the service role may delete only role bindings and rows of replaceable lists');
 

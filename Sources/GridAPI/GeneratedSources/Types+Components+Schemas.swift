@@ -265,6 +265,8 @@ extension Components {
         /// - `org.unit.gridNeedsGeometry` 400
         /// - `org.unit.kindChanged` 400
         /// - `org.unit.kindNotAllowed` 400
+        /// - `org.unit.memberDuplicate` 400
+        /// - `org.unit.memberUnknown` 400
         /// - `org.unit.moveCycle` 400
         /// - `org.unit.moveHasCases` 409
         /// - `org.unit.notFound` 404
@@ -300,6 +302,7 @@ extension Components {
         /// - `rules.tooMany` 400
         /// - `rules.unknownProfile` 400
         /// - `rules.weekday` 400
+        /// - `stats.badGroup` 400
         /// - `tenant.badCode` 400
         /// - `tenant.badDivision` 400
         /// - `tenant.badName` 400
@@ -486,6 +489,8 @@ extension Components {
             case org_unit_gridNeedsGeometry = "org.unit.gridNeedsGeometry"
             case org_unit_kindChanged = "org.unit.kindChanged"
             case org_unit_kindNotAllowed = "org.unit.kindNotAllowed"
+            case org_unit_memberDuplicate = "org.unit.memberDuplicate"
+            case org_unit_memberUnknown = "org.unit.memberUnknown"
             case org_unit_moveCycle = "org.unit.moveCycle"
             case org_unit_moveHasCases = "org.unit.moveHasCases"
             case org_unit_notFound = "org.unit.notFound"
@@ -521,6 +526,7 @@ extension Components {
             case rules_tooMany = "rules.tooMany"
             case rules_unknownProfile = "rules.unknownProfile"
             case rules_weekday = "rules.weekday"
+            case stats_badGroup = "stats.badGroup"
             case tenant_badCode = "tenant.badCode"
             case tenant_badDivision = "tenant.badDivision"
             case tenant_badName = "tenant.badName"
@@ -1518,9 +1524,13 @@ extension Components {
                 case _default = "default"
             }
         }
+        /// A level of the district's ladder, lowest first: grid (网格), community (社区微循环), zone (片区中微循环), street (街道小循环), district (区级).
+        ///
         /// - Remark: Generated from `#/components/schemas/HandlingLevel`.
         @frozen public enum HandlingLevel: String, Codable, Hashable, Sendable, CaseIterable {
+            case grid = "grid"
             case community = "community"
+            case zone = "zone"
             case street = "street"
             case district = "district"
         }
@@ -2523,6 +2533,11 @@ extension Components {
             case close = "close"
             case evaluate = "evaluate"
             case reopen = "reopen"
+            case handUp = "handUp"
+            case acceptHandUp = "acceptHandUp"
+            case refuseHandUp = "refuseHandUp"
+            case delegate = "delegate"
+            case autoHandUp = "autoHandUp"
         }
         /// - Remark: Generated from `#/components/schemas/CaseRating`.
         @frozen public enum CaseRating: String, Codable, Hashable, Sendable, CaseIterable {
@@ -2832,6 +2847,8 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Case/assistSteps`.
             public var assistSteps: [Components.Schemas.AssistStep]
+            /// - Remark: Generated from `#/components/schemas/Case/ladder`.
+            public var ladder: Components.Schemas.CaseLadder?
             /// Creates a new `Case`.
             ///
             /// - Parameters:
@@ -2886,6 +2903,7 @@ extension Components {
             ///   - callbacks:
             ///   - stages: Every stage clock of the case, oldest first: each stage's deadline, light and, once it ended, how late.
             ///   - assistSteps: The steps (POST /v1/cases/{caseId}/assist/{step}) the caller's departments may take now on their assisting tasks (协办): sign, then handled.
+            ///   - ladder:
             public init(
                 id: Swift.Int64,
                 number: Swift.String,
@@ -2937,7 +2955,8 @@ extension Components {
                 closing: Components.Schemas.CaseClosing? = nil,
                 callbacks: [Components.Schemas.CaseCallbackRecord]? = nil,
                 stages: [Components.Schemas.StageClock],
-                assistSteps: [Components.Schemas.AssistStep]
+                assistSteps: [Components.Schemas.AssistStep],
+                ladder: Components.Schemas.CaseLadder? = nil
             ) {
                 self.id = id
                 self.number = number
@@ -2990,6 +3009,7 @@ extension Components {
                 self.callbacks = callbacks
                 self.stages = stages
                 self.assistSteps = assistSteps
+                self.ladder = ladder
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -3043,6 +3063,7 @@ extension Components {
                 case callbacks
                 case stages
                 case assistSteps
+                case ladder
             }
         }
         /// An assisting department's step on its task: sign for it (签收), then report it handled (协办完成).
@@ -3248,6 +3269,18 @@ extension Components {
             public var referredTo: Swift.String?
             /// - Remark: Generated from `#/components/schemas/CaseActionInput/reply`.
             public var reply: Components.Schemas.ReporterReply?
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/level`.
+            public var level: Components.Schemas.HandlingLevel?
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/reasonKind`.
+            public var reasonKind: Components.Schemas.HandUpReason?
+            /// A handover slip: what the level tried before handing up.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/tried`.
+            public var tried: Swift.String?
+            /// A handover slip: the case's photos (attachment ids) that show the problem.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseActionInput/photos`.
+            public var photos: [Swift.Int64]?
             /// Creates a new `CaseActionInput`.
             ///
             /// - Parameters:
@@ -3263,6 +3296,10 @@ extension Components {
             ///   - plannedDate: Closing as explained: when it is planned, YYYY-MM-DD (the reason goes in reason).
             ///   - referredTo: Closing as referred: to whom.
             ///   - reply:
+            ///   - level:
+            ///   - reasonKind:
+            ///   - tried: A handover slip: what the level tried before handing up.
+            ///   - photos: A handover slip: the case's photos (attachment ids) that show the problem.
             public init(
                 reason: Swift.String? = nil,
                 note: Swift.String? = nil,
@@ -3275,7 +3312,11 @@ extension Components {
                 outcome: Components.Schemas.DemandOutcome? = nil,
                 plannedDate: Swift.String? = nil,
                 referredTo: Swift.String? = nil,
-                reply: Components.Schemas.ReporterReply? = nil
+                reply: Components.Schemas.ReporterReply? = nil,
+                level: Components.Schemas.HandlingLevel? = nil,
+                reasonKind: Components.Schemas.HandUpReason? = nil,
+                tried: Swift.String? = nil,
+                photos: [Swift.Int64]? = nil
             ) {
                 self.reason = reason
                 self.note = note
@@ -3289,6 +3330,10 @@ extension Components {
                 self.plannedDate = plannedDate
                 self.referredTo = referredTo
                 self.reply = reply
+                self.level = level
+                self.reasonKind = reasonKind
+                self.tried = tried
+                self.photos = photos
             }
             public enum CodingKeys: String, CodingKey {
                 case reason
@@ -3303,6 +3348,670 @@ extension Components {
                 case plannedDate
                 case referredTo
                 case reply
+                case level
+                case reasonKind
+                case tried
+                case photos
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/UnitMember`.
+        public struct UnitMember: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/UnitMember/login`.
+            public var login: Swift.String
+            /// - Remark: Generated from `#/components/schemas/UnitMember/displayName`.
+            public var displayName: Swift.String
+            /// head: the grid head (网格长) or team leader (队长).
+            ///
+            /// - Remark: Generated from `#/components/schemas/UnitMember/duty`.
+            @frozen public enum DutyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case head = "head"
+                case member = "member"
+            }
+            /// head: the grid head (网格长) or team leader (队长).
+            ///
+            /// - Remark: Generated from `#/components/schemas/UnitMember/duty`.
+            public var duty: Components.Schemas.UnitMember.DutyPayload
+            /// A zone team member's home department.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UnitMember/department`.
+            public var department: Swift.String?
+            /// Creates a new `UnitMember`.
+            ///
+            /// - Parameters:
+            ///   - login:
+            ///   - displayName:
+            ///   - duty: head: the grid head (网格长) or team leader (队长).
+            ///   - department: A zone team member's home department.
+            public init(
+                login: Swift.String,
+                displayName: Swift.String,
+                duty: Components.Schemas.UnitMember.DutyPayload,
+                department: Swift.String? = nil
+            ) {
+                self.login = login
+                self.displayName = displayName
+                self.duty = duty
+                self.department = department
+            }
+            public enum CodingKeys: String, CodingKey {
+                case login
+                case displayName
+                case duty
+                case department
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/UnitMembers`.
+        public struct UnitMembers: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/UnitMembers/unit`.
+            public var unit: Components.Schemas.NamedRef
+            /// - Remark: Generated from `#/components/schemas/UnitMembers/members`.
+            public var members: [Components.Schemas.UnitMember]
+            /// Creates a new `UnitMembers`.
+            ///
+            /// - Parameters:
+            ///   - unit:
+            ///   - members:
+            public init(
+                unit: Components.Schemas.NamedRef,
+                members: [Components.Schemas.UnitMember]
+            ) {
+                self.unit = unit
+                self.members = members
+            }
+            public enum CodingKeys: String, CodingKey {
+                case unit
+                case members
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/UnitMembersInput`.
+        public struct UnitMembersInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/UnitMembersInput/MembersPayload`.
+            public struct MembersPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/UnitMembersInput/MembersPayload/login`.
+                public var login: Swift.String
+                /// head or member (default).
+                ///
+                /// - Remark: Generated from `#/components/schemas/UnitMembersInput/MembersPayload/duty`.
+                public var duty: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/UnitMembersInput/MembersPayload/department`.
+                public var department: Swift.String?
+                /// Creates a new `MembersPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - login:
+                ///   - duty: head or member (default).
+                ///   - department:
+                public init(
+                    login: Swift.String,
+                    duty: Swift.String? = nil,
+                    department: Swift.String? = nil
+                ) {
+                    self.login = login
+                    self.duty = duty
+                    self.department = department
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case login
+                    case duty
+                    case department
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/UnitMembersInput/members`.
+            public typealias MembersPayload = [Components.Schemas.UnitMembersInput.MembersPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/UnitMembersInput/members`.
+            public var members: Components.Schemas.UnitMembersInput.MembersPayload
+            /// Creates a new `UnitMembersInput`.
+            ///
+            /// - Parameters:
+            ///   - members:
+            public init(members: Components.Schemas.UnitMembersInput.MembersPayload) {
+                self.members = members
+            }
+            public enum CodingKeys: String, CodingKey {
+                case members
+            }
+        }
+        /// A count per ladder level.
+        ///
+        /// - Remark: Generated from `#/components/schemas/LevelCounts`.
+        public struct LevelCounts: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LevelCounts/grid`.
+            public var grid: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LevelCounts/community`.
+            public var community: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LevelCounts/zone`.
+            public var zone: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LevelCounts/street`.
+            public var street: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LevelCounts/district`.
+            public var district: Swift.Int
+            /// Creates a new `LevelCounts`.
+            ///
+            /// - Parameters:
+            ///   - grid:
+            ///   - community:
+            ///   - zone:
+            ///   - street:
+            ///   - district:
+            public init(
+                grid: Swift.Int,
+                community: Swift.Int,
+                zone: Swift.Int,
+                street: Swift.Int,
+                district: Swift.Int
+            ) {
+                self.grid = grid
+                self.community = community
+                self.zone = zone
+                self.street = street
+                self.district = district
+            }
+            public enum CodingKeys: String, CodingKey {
+                case grid
+                case community
+                case zone
+                case street
+                case district
+            }
+        }
+        /// Mean hours per ladder level (absent where no turn began).
+        ///
+        /// - Remark: Generated from `#/components/schemas/LevelHours`.
+        public struct LevelHours: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LevelHours/grid`.
+            public var grid: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/LevelHours/community`.
+            public var community: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/LevelHours/zone`.
+            public var zone: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/LevelHours/street`.
+            public var street: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/LevelHours/district`.
+            public var district: Swift.Double?
+            /// Creates a new `LevelHours`.
+            ///
+            /// - Parameters:
+            ///   - grid:
+            ///   - community:
+            ///   - zone:
+            ///   - street:
+            ///   - district:
+            public init(
+                grid: Swift.Double? = nil,
+                community: Swift.Double? = nil,
+                zone: Swift.Double? = nil,
+                street: Swift.Double? = nil,
+                district: Swift.Double? = nil
+            ) {
+                self.grid = grid
+                self.community = community
+                self.zone = zone
+                self.street = street
+                self.district = district
+            }
+            public enum CodingKeys: String, CodingKey {
+                case grid
+                case community
+                case zone
+                case street
+                case district
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ReasonCounts`.
+        public struct ReasonCounts: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ReasonCounts/beyondAuthority`.
+            public var beyondAuthority: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReasonCounts/needsEnforcement`.
+            public var needsEnforcement: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReasonCounts/crossArea`.
+            public var crossArea: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReasonCounts/needsFunds`.
+            public var needsFunds: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReasonCounts/partiesDisagree`.
+            public var partiesDisagree: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReasonCounts/limitPassed`.
+            public var limitPassed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReasonCounts/other`.
+            public var other: Swift.Int
+            /// Creates a new `ReasonCounts`.
+            ///
+            /// - Parameters:
+            ///   - beyondAuthority:
+            ///   - needsEnforcement:
+            ///   - crossArea:
+            ///   - needsFunds:
+            ///   - partiesDisagree:
+            ///   - limitPassed:
+            ///   - other:
+            public init(
+                beyondAuthority: Swift.Int,
+                needsEnforcement: Swift.Int,
+                crossArea: Swift.Int,
+                needsFunds: Swift.Int,
+                partiesDisagree: Swift.Int,
+                limitPassed: Swift.Int,
+                other: Swift.Int
+            ) {
+                self.beyondAuthority = beyondAuthority
+                self.needsEnforcement = needsEnforcement
+                self.crossArea = crossArea
+                self.needsFunds = needsFunds
+                self.partiesDisagree = partiesDisagree
+                self.limitPassed = limitPassed
+                self.other = other
+            }
+            public enum CodingKeys: String, CodingKey {
+                case beyondAuthority
+                case needsEnforcement
+                case crossArea
+                case needsFunds
+                case partiesDisagree
+                case limitPassed
+                case other
+            }
+        }
+        /// One group's figures; the total row has neither unit nor level.
+        ///
+        /// - Remark: Generated from `#/components/schemas/LadderFigureRow`.
+        public struct LadderFigureRow: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LadderFigureRow/unit`.
+            public var unit: Components.Schemas.LadderUnit?
+            /// - Remark: Generated from `#/components/schemas/LadderFigureRow/level`.
+            public var level: Components.Schemas.HandlingLevel?
+            /// - Remark: Generated from `#/components/schemas/LadderFigureRow/solved`.
+            public var solved: Components.Schemas.LevelCounts
+            /// - Remark: Generated from `#/components/schemas/LadderFigureRow/solvedTotal`.
+            public var solvedTotal: Swift.Int
+            /// Solved below the street over all solved; absent when none was solved.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LadderFigureRow/frontLineShare`.
+            public var frontLineShare: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/LadderFigureRow/handUps`.
+            public var handUps: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LadderFigureRow/handUpsByReason`.
+            public var handUpsByReason: Components.Schemas.ReasonCounts
+            /// - Remark: Generated from `#/components/schemas/LadderFigureRow/automaticHandUps`.
+            public var automaticHandUps: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LadderFigureRow/refusals`.
+            public var refusals: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LadderFigureRow/turns`.
+            public var turns: Components.Schemas.LevelCounts
+            /// - Remark: Generated from `#/components/schemas/LadderFigureRow/meanHoursHeld`.
+            public var meanHoursHeld: Components.Schemas.LevelHours
+            /// Creates a new `LadderFigureRow`.
+            ///
+            /// - Parameters:
+            ///   - unit:
+            ///   - level:
+            ///   - solved:
+            ///   - solvedTotal:
+            ///   - frontLineShare: Solved below the street over all solved; absent when none was solved.
+            ///   - handUps:
+            ///   - handUpsByReason:
+            ///   - automaticHandUps:
+            ///   - refusals:
+            ///   - turns:
+            ///   - meanHoursHeld:
+            public init(
+                unit: Components.Schemas.LadderUnit? = nil,
+                level: Components.Schemas.HandlingLevel? = nil,
+                solved: Components.Schemas.LevelCounts,
+                solvedTotal: Swift.Int,
+                frontLineShare: Swift.Double? = nil,
+                handUps: Swift.Int,
+                handUpsByReason: Components.Schemas.ReasonCounts,
+                automaticHandUps: Swift.Int,
+                refusals: Swift.Int,
+                turns: Components.Schemas.LevelCounts,
+                meanHoursHeld: Components.Schemas.LevelHours
+            ) {
+                self.unit = unit
+                self.level = level
+                self.solved = solved
+                self.solvedTotal = solvedTotal
+                self.frontLineShare = frontLineShare
+                self.handUps = handUps
+                self.handUpsByReason = handUpsByReason
+                self.automaticHandUps = automaticHandUps
+                self.refusals = refusals
+                self.turns = turns
+                self.meanHoursHeld = meanHoursHeld
+            }
+            public enum CodingKeys: String, CodingKey {
+                case unit
+                case level
+                case solved
+                case solvedTotal
+                case frontLineShare
+                case handUps
+                case handUpsByReason
+                case automaticHandUps
+                case refusals
+                case turns
+                case meanHoursHeld
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LadderFigures`.
+        public struct LadderFigures: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LadderFigures/by`.
+            @frozen public enum ByPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case street = "street"
+                case community = "community"
+                case zone = "zone"
+                case level = "level"
+            }
+            /// - Remark: Generated from `#/components/schemas/LadderFigures/by`.
+            public var by: Components.Schemas.LadderFigures.ByPayload
+            /// - Remark: Generated from `#/components/schemas/LadderFigures/scope`.
+            public var scope: Components.Schemas.NamedRef
+            /// - Remark: Generated from `#/components/schemas/LadderFigures/from`.
+            public var from: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/LadderFigures/to`.
+            public var to: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/LadderFigures/levels`.
+            public var levels: [Components.Schemas.HandlingLevel]
+            /// - Remark: Generated from `#/components/schemas/LadderFigures/rows`.
+            public var rows: [Components.Schemas.LadderFigureRow]
+            /// Creates a new `LadderFigures`.
+            ///
+            /// - Parameters:
+            ///   - by:
+            ///   - scope:
+            ///   - from:
+            ///   - to:
+            ///   - levels:
+            ///   - rows:
+            public init(
+                by: Components.Schemas.LadderFigures.ByPayload,
+                scope: Components.Schemas.NamedRef,
+                from: Foundation.Date,
+                to: Foundation.Date,
+                levels: [Components.Schemas.HandlingLevel],
+                rows: [Components.Schemas.LadderFigureRow]
+            ) {
+                self.by = by
+                self.scope = scope
+                self.from = from
+                self.to = to
+                self.levels = levels
+                self.rows = rows
+            }
+            public enum CodingKeys: String, CodingKey {
+                case by
+                case scope
+                case from
+                case to
+                case levels
+                case rows
+            }
+        }
+        /// Why a level hands a case up (the figures count by it): beyondAuthority 超出职权, needsEnforcement 需执法力量, crossArea 跨区域或跨部门, needsFunds 需资金, partiesDisagree 协调不成, other 其他; limitPassed 超时自动上报 is the system's own.
+        ///
+        /// - Remark: Generated from `#/components/schemas/HandUpReason`.
+        @frozen public enum HandUpReason: String, Codable, Hashable, Sendable, CaseIterable {
+            case beyondAuthority = "beyondAuthority"
+            case needsEnforcement = "needsEnforcement"
+            case crossArea = "crossArea"
+            case needsFunds = "needsFunds"
+            case partiesDisagree = "partiesDisagree"
+            case limitPassed = "limitPassed"
+            case other = "other"
+        }
+        /// - Remark: Generated from `#/components/schemas/LadderUnit`.
+        public struct LadderUnit: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LadderUnit/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LadderUnit/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LadderUnit/level`.
+            public var level: Components.Schemas.HandlingLevel
+            /// Creates a new `LadderUnit`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - name:
+            ///   - level:
+            public init(
+                code: Swift.String,
+                name: Swift.String,
+                level: Components.Schemas.HandlingLevel
+            ) {
+                self.code = code
+                self.name = name
+                self.level = level
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case name
+                case level
+            }
+        }
+        /// A handover slip (问题交接单) from the level that held the case to the next level up.
+        ///
+        /// - Remark: Generated from `#/components/schemas/HandoverSlip`.
+        public struct HandoverSlip: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/from`.
+            public var from: Components.Schemas.LadderUnit
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/to`.
+            public var to: Components.Schemas.LadderUnit
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/reasonKind`.
+            public var reasonKind: Components.Schemas.HandUpReason
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/tried`.
+            public var tried: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/photos`.
+            public var photos: [Swift.Int64]
+            /// Written by the system when the local limit passed.
+            ///
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/automatic`.
+            public var automatic: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/createdBy`.
+            public var createdBy: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/createdAt`.
+            public var createdAt: Foundation.Date
+            /// superseded: the centre dispatched the case meanwhile, or it ended.
+            ///
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case accepted = "accepted"
+                case refused = "refused"
+                case superseded = "superseded"
+            }
+            /// superseded: the centre dispatched the case meanwhile, or it ended.
+            ///
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/status`.
+            public var status: Components.Schemas.HandoverSlip.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/decidedBy`.
+            public var decidedBy: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/decidedAt`.
+            public var decidedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/decisionReason`.
+            public var decisionReason: Swift.String?
+            /// A refused slip: the lower level's new deadline.
+            ///
+            /// - Remark: Generated from `#/components/schemas/HandoverSlip/newDue`.
+            public var newDue: Foundation.Date?
+            /// Creates a new `HandoverSlip`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - from:
+            ///   - to:
+            ///   - reasonKind:
+            ///   - reason:
+            ///   - tried:
+            ///   - photos:
+            ///   - automatic: Written by the system when the local limit passed.
+            ///   - createdBy:
+            ///   - createdAt:
+            ///   - status: superseded: the centre dispatched the case meanwhile, or it ended.
+            ///   - decidedBy:
+            ///   - decidedAt:
+            ///   - decisionReason:
+            ///   - newDue: A refused slip: the lower level's new deadline.
+            public init(
+                id: Swift.Int64,
+                from: Components.Schemas.LadderUnit,
+                to: Components.Schemas.LadderUnit,
+                reasonKind: Components.Schemas.HandUpReason,
+                reason: Swift.String,
+                tried: Swift.String? = nil,
+                photos: [Swift.Int64],
+                automatic: Swift.Bool,
+                createdBy: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                status: Components.Schemas.HandoverSlip.StatusPayload,
+                decidedBy: Swift.String? = nil,
+                decidedAt: Foundation.Date? = nil,
+                decisionReason: Swift.String? = nil,
+                newDue: Foundation.Date? = nil
+            ) {
+                self.id = id
+                self.from = from
+                self.to = to
+                self.reasonKind = reasonKind
+                self.reason = reason
+                self.tried = tried
+                self.photos = photos
+                self.automatic = automatic
+                self.createdBy = createdBy
+                self.createdAt = createdAt
+                self.status = status
+                self.decidedBy = decidedBy
+                self.decidedAt = decidedAt
+                self.decisionReason = decisionReason
+                self.newDue = newDue
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case from
+                case to
+                case reasonKind
+                case reason
+                case tried
+                case photos
+                case automatic
+                case createdBy
+                case createdAt
+                case status
+                case decidedBy
+                case decidedAt
+                case decisionReason
+                case newDue
+            }
+        }
+        /// One level's turn with the case.
+        ///
+        /// - Remark: Generated from `#/components/schemas/CustodyTurn`.
+        public struct CustodyTurn: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CustodyTurn/unit`.
+            public var unit: Components.Schemas.LadderUnit
+            /// - Remark: Generated from `#/components/schemas/CustodyTurn/startedAt`.
+            public var startedAt: Foundation.Date
+            /// The action that began the turn (file, acceptHandUp, delegate, dispatch, selfHandle, reopen).
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustodyTurn/startedBy`.
+            public var startedBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CustodyTurn/endedAt`.
+            public var endedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CustodyTurn/endedBy`.
+            public var endedBy: Swift.String?
+            /// Up to now for the open turn.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustodyTurn/heldSeconds`.
+            public var heldSeconds: Swift.Double
+            /// Creates a new `CustodyTurn`.
+            ///
+            /// - Parameters:
+            ///   - unit:
+            ///   - startedAt:
+            ///   - startedBy: The action that began the turn (file, acceptHandUp, delegate, dispatch, selfHandle, reopen).
+            ///   - endedAt:
+            ///   - endedBy:
+            ///   - heldSeconds: Up to now for the open turn.
+            public init(
+                unit: Components.Schemas.LadderUnit,
+                startedAt: Foundation.Date,
+                startedBy: Swift.String,
+                endedAt: Foundation.Date? = nil,
+                endedBy: Swift.String? = nil,
+                heldSeconds: Swift.Double
+            ) {
+                self.unit = unit
+                self.startedAt = startedAt
+                self.startedBy = startedBy
+                self.endedAt = endedAt
+                self.endedBy = endedBy
+                self.heldSeconds = heldSeconds
+            }
+            public enum CodingKeys: String, CodingKey {
+                case unit
+                case startedAt
+                case startedBy
+                case endedAt
+                case endedBy
+                case heldSeconds
+            }
+        }
+        /// Where the case stands on the ladder (grid → community → zone → street → district) and the chain of custody.
+        ///
+        /// - Remark: Generated from `#/components/schemas/CaseLadder`.
+        public struct CaseLadder: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseLadder/level`.
+            public var level: Components.Schemas.HandlingLevel
+            /// - Remark: Generated from `#/components/schemas/CaseLadder/holder`.
+            public var holder: Components.Schemas.LadderUnit?
+            /// - Remark: Generated from `#/components/schemas/CaseLadder/since`.
+            public var since: Foundation.Date?
+            /// The level's local limit (below the street): not handled or handed up by then, the case goes up by itself.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseLadder/due`.
+            public var due: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CaseLadder/pendingTo`.
+            public var pendingTo: Components.Schemas.LadderUnit?
+            /// - Remark: Generated from `#/components/schemas/CaseLadder/slips`.
+            public var slips: [Components.Schemas.HandoverSlip]
+            /// - Remark: Generated from `#/components/schemas/CaseLadder/turns`.
+            public var turns: [Components.Schemas.CustodyTurn]
+            /// Creates a new `CaseLadder`.
+            ///
+            /// - Parameters:
+            ///   - level:
+            ///   - holder:
+            ///   - since:
+            ///   - due: The level's local limit (below the street): not handled or handed up by then, the case goes up by itself.
+            ///   - pendingTo:
+            ///   - slips:
+            ///   - turns:
+            public init(
+                level: Components.Schemas.HandlingLevel,
+                holder: Components.Schemas.LadderUnit? = nil,
+                since: Foundation.Date? = nil,
+                due: Foundation.Date? = nil,
+                pendingTo: Components.Schemas.LadderUnit? = nil,
+                slips: [Components.Schemas.HandoverSlip],
+                turns: [Components.Schemas.CustodyTurn]
+            ) {
+                self.level = level
+                self.holder = holder
+                self.since = since
+                self.due = due
+                self.pendingTo = pendingTo
+                self.slips = slips
+                self.turns = turns
+            }
+            public enum CodingKeys: String, CodingKey {
+                case level
+                case holder
+                case since
+                case due
+                case pendingTo
+                case slips
+                case turns
             }
         }
         /// How a case ended for whoever raised it: resolved; explained (not feasible now, with the reason and a planned date); referred (to whom). Closing a resident's or hotline demand needs it and the reply; other cases close as resolved unless told.
@@ -4089,6 +4798,11 @@ extension Components {
             case case_close = "case.close"
             case case_evaluate = "case.evaluate"
             case case_reopen = "case.reopen"
+            case case_handUp = "case.handUp"
+            case case_acceptHandUp = "case.acceptHandUp"
+            case case_refuseHandUp = "case.refuseHandUp"
+            case case_delegate = "case.delegate"
+            case case_autoHandUp = "case.autoHandUp"
             case case_warnYellow = "case.warnYellow"
             case case_markOverdue = "case.markOverdue"
             case case_stageYellow = "case.stageYellow"

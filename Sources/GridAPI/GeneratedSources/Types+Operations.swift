@@ -3474,6 +3474,615 @@ public enum Operations {
             }
         }
     }
+    /// 单元成员 · The unit's members
+    ///
+    /// 代表该单元在分级处置中行事的实名成员：网格的网格长、社区的工作人员、片区联合执法队（队员来自不同部门）。成员可对本单元持有的案件就地处置、上报，并接收送到本单元的交接单；此外，覆盖该单元的网格员（网格）、社区大格长（社区、片区）、派遣员和值班长（街道、区）也代表本层级。
+    ///
+    /// The real-name members who act for the unit on the ladder: a grid's head, a community's staff, a zone's joint team (members from several departments). They handle the unit's cases locally, hand them up and take the slips addressed to the unit; besides them, the grid workers (grid), community chiefs (community, zone) and dispatchers and shift leaders (street, district) whose bindings cover the unit act for its level.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/org-units/{id}/members`.
+    /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/get(listUnitMembers)`.
+    public enum ListUnitMembers {
+        public static let id: Swift.String = "listUnitMembers"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/org-units/{id}/members/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/org-units/{id}/members/GET/path/id`.
+                public var id: Components.Parameters.UnitId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                public init(id: Components.Parameters.UnitId) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.ListUnitMembers.Input.Path
+            /// - Remark: Generated from `#/paths/v1/org-units/{id}/members/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListUnitMembers.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListUnitMembers.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListUnitMembers.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.ListUnitMembers.Input.Path,
+                headers: Operations.ListUnitMembers.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/org-units/{id}/members/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/org-units/{id}/members/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.UnitMembers)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.UnitMembers {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListUnitMembers.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListUnitMembers.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The unit and its members, heads first.
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/get(listUnitMembers)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListUnitMembers.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListUnitMembers.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/get(listUnitMembers)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 不在调用者角色的范围内（auth.outOfScope、auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · Outside the scope of the caller's roles (auth.outOfScope, auth.actionNotAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/get(listUnitMembers)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 组织单元不存在（org.unit.notFound） · No such org unit (org.unit.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/get(listUnitMembers)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/get(listUnitMembers)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/get(listUnitMembers)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 设置单元成员 · Set the unit's members
+    ///
+    /// 以给出的名单替换该单元的成员（区网格办管理员，单元须在其范围内），并记入审计日志（前后名单）。每个问题都会指出：不存在的用户或部门、重复的用户、职责不是 head 或 member。
+    ///
+    /// Replaces the unit's members with the list given (tenant admin, the unit in scope), audited with the lists before and after. Every problem is named: an unknown user or department, a user listed twice, a duty other than head or member.
+    ///
+    ///
+    /// - Remark: HTTP `PUT /v1/org-units/{id}/members`.
+    /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)`.
+    public enum SetUnitMembers {
+        public static let id: Swift.String = "setUnitMembers"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/org-units/{id}/members/PUT/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/org-units/{id}/members/PUT/path/id`.
+                public var id: Components.Parameters.UnitId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                public init(id: Components.Parameters.UnitId) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.SetUnitMembers.Input.Path
+            /// - Remark: Generated from `#/paths/v1/org-units/{id}/members/PUT/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SetUnitMembers.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SetUnitMembers.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.SetUnitMembers.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/org-units/{id}/members/PUT/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/org-units/{id}/members/PUT/requestBody/content/application\/json`.
+                case json(Components.Schemas.UnitMembersInput)
+            }
+            public var body: Operations.SetUnitMembers.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.SetUnitMembers.Input.Path,
+                headers: Operations.SetUnitMembers.Input.Headers = .init(),
+                body: Operations.SetUnitMembers.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/org-units/{id}/members/PUT/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/org-units/{id}/members/PUT/responses/200/content/application\/json`.
+                    case json(Components.Schemas.UnitMembers)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.UnitMembers {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.SetUnitMembers.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.SetUnitMembers.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The unit and its members now.
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.SetUnitMembers.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.SetUnitMembers.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 名单有误（validation.failed：org.unit.memberUnknown、org.unit.memberDuplicate、department.unknown、field.unknownValue、field.outOfRange） · The list has problems (validation.failed: org.unit.memberUnknown, org.unit.memberDuplicate, department.unknown, field.unknownValue, field.outOfRange).
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 只有范围内的区网格办管理员可设置（auth.outOfScope、auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · Tenant admins in scope only (auth.outOfScope, auth.actionNotAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 组织单元不存在（org.unit.notFound） · No such org unit (org.unit.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 单元已撤销（org.unit.retired） · The unit is retired (org.unit.retired).
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求体超过上限（request.tooLarge） · Body over the limit (request.tooLarge).
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求体不是 application/json（request.contentType） · Body is not application/json (request.contentType).
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
     /// 坐标定位网格 · Locate a point
     ///
     /// 返回包含某 WGS84 坐标点的网格及其上级链（可读组织的角色，网格须在调用者范围内）。lat、lng 均为必填。
@@ -12562,9 +13171,9 @@ public enum Operations {
     }
     /// 案件工作列表 · Work lists of cases
     ///
-    /// 案件工作列表，新的在前。`queue` 选择角色的工作台：dispatch（指挥中心待立案派遣）、department（本部门的任务）、check（本人网格的核实、核查）、overdue（已超时：所在环节红灯）；其余参数进一步筛选。只含调用者可读范围内的案件。
+    /// 案件工作列表，新的在前。`queue` 选择角色的工作台：dispatch（指挥中心待立案派遣；社区、片区、网格持有的案件不在其中，上报后才进入）、department（本部门的任务）、check（本人网格的核实、核查）、overdue（已超时：所在环节红灯）、level（本层级持有的案件和送到本层级待接收的交接单：网格长、社区、片区联合执法队，以及街道、区指挥中心）；其余参数进一步筛选。只含调用者可读范围内的案件。
     ///
-    /// A work list, newest first. `queue` picks the list a role works from: dispatch (the command centre's desk), department (my department's tasks), check (my grids' verifications and checks), overdue (a stage it waits in is red); the other parameters narrow it. Only cases the caller may read.
+    /// A work list, newest first. `queue` picks the list a role works from: dispatch (the command centre's desk; cases a grid, community or zone holds are theirs until handed up), department (my department's tasks), check (my grids' verifications and checks), overdue (a stage it waits in is red), level (the cases my level holds and the handover slips waiting for it: a grid head's, a community's, a zone team's, and the street's and district's centres'); the other parameters narrow it. Only cases the caller may read.
     ///
     ///
     /// - Remark: HTTP `GET /v1/cases`.
@@ -12580,6 +13189,7 @@ public enum Operations {
                     case department = "department"
                     case check = "check"
                     case overdue = "overdue"
+                    case level = "level"
                 }
                 /// - Remark: Generated from `#/paths/v1/cases/GET/query/queue`.
                 public var queue: Operations.ListCases.Input.Query.QueuePayload?
@@ -15129,7 +15739,11 @@ public enum Operations {
     ///
     /// 对案件执行一个流转操作（立案、派遣、签收、回退、申请延期、办结、核查、结案、评价、重办……），由 CaseWorkflow 表决定当前状态允许哪些操作、哪些角色可做、需要哪些字段。状态不允许返回 409 并列出允许的操作；角色不符返回 403 并列出所需角色；缺字段返回 400。带 If-Match（案件版本）时他人已先操作返回 412，否则返回 409 case.changedMeanwhile。
     ///
+    /// 分级处置（网格 → 社区 → 片区 → 街道 → 区）：立案时案件由路由层级（或指挥中心指定的 level，计为改派）的单元持有；持有单元的成员可就地处置（handleLocally），处置不了的用问题交接单逐级上报（handUp：reasonKind、reason、tried、photos），上一级成员接收（acceptHandUp）或说明理由退回（refuseHandUp，重新计时）；街道或区指挥中心可下派（delegate，level）。本级时限到期既未处置也未上报的，系统自动上报（autoHandUp，仅系统可用）。
+    ///
     /// Takes a workflow action (file, dispatch, sign, return, request an extension, report handled, check, close, evaluate, reopen …); the CaseWorkflow table decides which actions the state allows, which roles may take them and which fields they need. A wrong action for the state is 409 listing what it allows, a role outside the row 403 naming the roles, a missing field 400. With If-Match (the case version) someone acting first gives 412, without it 409 case.changedMeanwhile.
+    ///
+    /// Tiered handling (grid → community → zone → street → district): filing gives the case to the unit of routing's level (or of the `level` the centre names, counted as an override); that unit's members handle it locally (handleLocally) or hand it up one level on a handover slip (handUp: reasonKind, reason, tried, photos); the upper level's members accept it (acceptHandUp) or refuse it with a reason (refuseHandUp, a new local deadline); a street or district centre delegates down (delegate, level). A level that neither handles nor hands up by its local limit sees the system hand the case up (autoHandUp, the system's only).
     ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/actions/{action}`.
@@ -15271,7 +15885,7 @@ public enum Operations {
                     }
                 }
             }
-            /// 请求无效：缺少或无效的字段（validation.failed：field.required、field.tooLong、field.outOfRange、department.unknown、category.unknown、case.merge.self、case.merge.targetClosed、case.close.notChecked；header.ifMatch） · Bad request: missing or invalid fields (validation.failed: field.required, field.tooLong, field.outOfRange, department.unknown, category.unknown, case.merge.self, case.merge.targetClosed, case.close.notChecked; header.ifMatch).
+            /// 请求无效：缺少或无效的字段（validation.failed：field.required、field.tooLong、field.outOfRange、department.unknown、category.unknown、case.merge.self、case.merge.targetClosed、case.close.notChecked、ladder.levelNotUsed、ladder.notNextLevel、ladder.delegateNotBelow、attachment.notFound；header.ifMatch） · Bad request: missing or invalid fields (validation.failed: field.required, field.tooLong, field.outOfRange, department.unknown, category.unknown, case.merge.self, case.merge.targetClosed, case.close.notChecked, ladder.levelNotUsed, ladder.notNextLevel, ladder.delegateNotBelow, attachment.notFound; header.ifMatch).
             ///
             /// - Remark: Generated from `#/paths//v1/cases/{caseId}/actions/{action}/post(actOnCase)/responses/400`.
             ///
@@ -15318,7 +15932,7 @@ public enum Operations {
                     }
                 }
             }
-            /// 角色不能做此操作（case.transition.roleNotAllowed），或不在范围内（auth.outOfScope）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · No role of the caller may take it (case.transition.roleNotAllowed), or out of scope (auth.outOfScope); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            /// 角色不能做此操作（case.transition.roleNotAllowed），不是持有层级或交接单所送层级的成员（ladder.notAllowed），或不在范围内（auth.outOfScope）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · No role of the caller may take it (case.transition.roleNotAllowed), the caller is not a member of the level holding the case or addressed by its slip (ladder.notAllowed), or out of scope (auth.outOfScope); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
             ///
             /// - Remark: Generated from `#/paths//v1/cases/{caseId}/actions/{action}/post(actOnCase)/responses/403`.
             ///
@@ -15364,7 +15978,7 @@ public enum Operations {
                     }
                 }
             }
-            /// 当前状态不允许此操作，或他人已先操作（case.transition.notAllowed、case.changedMeanwhile、case.extension.missing） · The state does not allow it, or someone acted first (case.transition.notAllowed, case.changedMeanwhile, case.extension.missing).
+            /// 当前状态不允许此操作，或他人已先操作（case.transition.notAllowed、case.changedMeanwhile、case.extension.missing）；已有待接收的交接单、没有交接单、已到最高层级（ladder.slipPending、ladder.noSlip、ladder.topReached） · The state does not allow it, or someone acted first (case.transition.notAllowed, case.changedMeanwhile, case.extension.missing); a slip already waits, none waits, or the top is reached (ladder.slipPending, ladder.noSlip, ladder.topReached).
             ///
             /// - Remark: Generated from `#/paths//v1/cases/{caseId}/actions/{action}/post(actOnCase)/responses/409`.
             ///
@@ -18110,6 +18724,321 @@ public enum Operations {
             public static var allCases: [Self] {
                 [
                     .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 分级处置统计 · Level figures of the ladder
+    ///
+    /// [from, to) 期间、scope（默认调用者的可读范围）内的分级处置统计，按 by 分组：street（街道）、community（社区）、zone（片区）或 level（层级），末行为合计。各组：按结案时持有层级分的解决数（上报时自处置的算网格）与一线解决率（街道以下解决的占比）；期间开出的交接单数（按上报原因分），其中系统自动上报、被上一级退回的；期间开始的各层级持有轮次及平均持有小时（未结束的算到现在）。案件按其网格所在单元计入。format=csv 返回带 BOM 的中文表头 CSV。
+    ///
+    /// The level figures of [from, to) within scope (default: the caller's scope for reading cases), grouped by street, community, zone or level, with a total row last. Per group: cases closed by the level holding them (a case self-handled at the report counts for the grid) and the front-line share (solved below the street); handover slips written in the period, by reason, of which automatic and refused; the turns begun in the period at each level and their mean hours held (an open turn up to now). A case counts for the unit its grid lies in. format=csv answers CSV with a BOM and Chinese headers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/ladder`.
+    /// - Remark: Generated from `#/paths//v1/stats/ladder/get(ladderFigures)`.
+    public enum LadderFigures {
+        public static let id: Swift.String = "ladderFigures"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/stats/ladder/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stats/ladder/GET/query/from`.
+                public var from: Foundation.Date
+                /// - Remark: Generated from `#/paths/v1/stats/ladder/GET/query/to`.
+                public var to: Foundation.Date
+                /// street (default), community, zone or level.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stats/ladder/GET/query/by`.
+                public var by: Swift.String?
+                /// An org unit code: only cases in its subtree.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stats/ladder/GET/query/scope`.
+                public var scope: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/stats/ladder/GET/query/format`.
+                @frozen public enum FormatPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case json = "json"
+                    case csv = "csv"
+                }
+                /// - Remark: Generated from `#/paths/v1/stats/ladder/GET/query/format`.
+                public var format: Operations.LadderFigures.Input.Query.FormatPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - from:
+                ///   - to:
+                ///   - by: street (default), community, zone or level.
+                ///   - scope: An org unit code: only cases in its subtree.
+                ///   - format:
+                public init(
+                    from: Foundation.Date,
+                    to: Foundation.Date,
+                    by: Swift.String? = nil,
+                    scope: Swift.String? = nil,
+                    format: Operations.LadderFigures.Input.Query.FormatPayload? = nil
+                ) {
+                    self.from = from
+                    self.to = to
+                    self.by = by
+                    self.scope = scope
+                    self.format = format
+                }
+            }
+            public var query: Operations.LadderFigures.Input.Query
+            /// - Remark: Generated from `#/paths/v1/stats/ladder/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LadderFigures.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LadderFigures.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.LadderFigures.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.LadderFigures.Input.Query,
+                headers: Operations.LadderFigures.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stats/ladder/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/stats/ladder/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.LadderFigures)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.LadderFigures {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "application/json",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/stats/ladder/GET/responses/200/content/text\/csv`.
+                    case csv(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.csv`.
+                    ///
+                    /// - Throws: An error if `self` is not `.csv`.
+                    /// - SeeAlso: `.csv`.
+                    public var csv: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .csv(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "text/csv",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.LadderFigures.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.LadderFigures.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The figures.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/ladder/get(ladderFigures)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.LadderFigures.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.LadderFigures.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：缺少时间、区间无效、分组无效或范围不明（validation.failed：field.required、stats.badGroup、org.unit.notFound；period.reversed、period.tooLong） · Bad request: missing or bad period, unknown grouping or no scope named (validation.failed: field.required, stats.badGroup, org.unit.notFound; period.reversed, period.tooLong).
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/ladder/get(ladderFigures)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/ladder/get(ladderFigures)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 范围不在调用者可读案件的范围内（auth.outOfScope、auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The scope is outside the caller's scopes for reading cases (auth.outOfScope, auth.actionNotAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/ladder/get(ladderFigures)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/ladder/get(ladderFigures)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/ladder/get(ladderFigures)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case csv
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "text/csv":
+                    self = .csv
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .csv:
+                    return "text/csv"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .csv,
                     .applicationProblemJson
                 ]
             }

@@ -137,6 +137,26 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/org-units/{id}/ancestors`.
     /// - Remark: Generated from `#/paths//v1/org-units/{id}/ancestors/get(listAncestors)`.
     func listAncestors(_ input: Operations.ListAncestors.Input) async throws -> Operations.ListAncestors.Output
+    /// 单元成员 · The unit's members
+    ///
+    /// 代表该单元在分级处置中行事的实名成员：网格的网格长、社区的工作人员、片区联合执法队（队员来自不同部门）。成员可对本单元持有的案件就地处置、上报，并接收送到本单元的交接单；此外，覆盖该单元的网格员（网格）、社区大格长（社区、片区）、派遣员和值班长（街道、区）也代表本层级。
+    ///
+    /// The real-name members who act for the unit on the ladder: a grid's head, a community's staff, a zone's joint team (members from several departments). They handle the unit's cases locally, hand them up and take the slips addressed to the unit; besides them, the grid workers (grid), community chiefs (community, zone) and dispatchers and shift leaders (street, district) whose bindings cover the unit act for its level.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/org-units/{id}/members`.
+    /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/get(listUnitMembers)`.
+    func listUnitMembers(_ input: Operations.ListUnitMembers.Input) async throws -> Operations.ListUnitMembers.Output
+    /// 设置单元成员 · Set the unit's members
+    ///
+    /// 以给出的名单替换该单元的成员（区网格办管理员，单元须在其范围内），并记入审计日志（前后名单）。每个问题都会指出：不存在的用户或部门、重复的用户、职责不是 head 或 member。
+    ///
+    /// Replaces the unit's members with the list given (tenant admin, the unit in scope), audited with the lists before and after. Every problem is named: an unknown user or department, a user listed twice, a duty other than head or member.
+    ///
+    ///
+    /// - Remark: HTTP `PUT /v1/org-units/{id}/members`.
+    /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)`.
+    func setUnitMembers(_ input: Operations.SetUnitMembers.Input) async throws -> Operations.SetUnitMembers.Output
     /// 坐标定位网格 · Locate a point
     ///
     /// 返回包含某 WGS84 坐标点的网格及其上级链（可读组织的角色，网格须在调用者范围内）。lat、lng 均为必填。
@@ -449,9 +469,9 @@ public protocol APIProtocol: Sendable {
     func listAudit(_ input: Operations.ListAudit.Input) async throws -> Operations.ListAudit.Output
     /// 案件工作列表 · Work lists of cases
     ///
-    /// 案件工作列表，新的在前。`queue` 选择角色的工作台：dispatch（指挥中心待立案派遣）、department（本部门的任务）、check（本人网格的核实、核查）、overdue（已超时：所在环节红灯）；其余参数进一步筛选。只含调用者可读范围内的案件。
+    /// 案件工作列表，新的在前。`queue` 选择角色的工作台：dispatch（指挥中心待立案派遣；社区、片区、网格持有的案件不在其中，上报后才进入）、department（本部门的任务）、check（本人网格的核实、核查）、overdue（已超时：所在环节红灯）、level（本层级持有的案件和送到本层级待接收的交接单：网格长、社区、片区联合执法队，以及街道、区指挥中心）；其余参数进一步筛选。只含调用者可读范围内的案件。
     ///
-    /// A work list, newest first. `queue` picks the list a role works from: dispatch (the command centre's desk), department (my department's tasks), check (my grids' verifications and checks), overdue (a stage it waits in is red); the other parameters narrow it. Only cases the caller may read.
+    /// A work list, newest first. `queue` picks the list a role works from: dispatch (the command centre's desk; cases a grid, community or zone holds are theirs until handed up), department (my department's tasks), check (my grids' verifications and checks), overdue (a stage it waits in is red), level (the cases my level holds and the handover slips waiting for it: a grid head's, a community's, a zone team's, and the street's and district's centres'); the other parameters narrow it. Only cases the caller may read.
     ///
     ///
     /// - Remark: HTTP `GET /v1/cases`.
@@ -531,7 +551,11 @@ public protocol APIProtocol: Sendable {
     ///
     /// 对案件执行一个流转操作（立案、派遣、签收、回退、申请延期、办结、核查、结案、评价、重办……），由 CaseWorkflow 表决定当前状态允许哪些操作、哪些角色可做、需要哪些字段。状态不允许返回 409 并列出允许的操作；角色不符返回 403 并列出所需角色；缺字段返回 400。带 If-Match（案件版本）时他人已先操作返回 412，否则返回 409 case.changedMeanwhile。
     ///
+    /// 分级处置（网格 → 社区 → 片区 → 街道 → 区）：立案时案件由路由层级（或指挥中心指定的 level，计为改派）的单元持有；持有单元的成员可就地处置（handleLocally），处置不了的用问题交接单逐级上报（handUp：reasonKind、reason、tried、photos），上一级成员接收（acceptHandUp）或说明理由退回（refuseHandUp，重新计时）；街道或区指挥中心可下派（delegate，level）。本级时限到期既未处置也未上报的，系统自动上报（autoHandUp，仅系统可用）。
+    ///
     /// Takes a workflow action (file, dispatch, sign, return, request an extension, report handled, check, close, evaluate, reopen …); the CaseWorkflow table decides which actions the state allows, which roles may take them and which fields they need. A wrong action for the state is 409 listing what it allows, a role outside the row 403 naming the roles, a missing field 400. With If-Match (the case version) someone acting first gives 412, without it 409 case.changedMeanwhile.
+    ///
+    /// Tiered handling (grid → community → zone → street → district): filing gives the case to the unit of routing's level (or of the `level` the centre names, counted as an override); that unit's members handle it locally (handleLocally) or hand it up one level on a handover slip (handUp: reasonKind, reason, tried, photos); the upper level's members accept it (acceptHandUp) or refuse it with a reason (refuseHandUp, a new local deadline); a street or district centre delegates down (delegate, level). A level that neither handles nor hands up by its local limit sees the system hand the case up (autoHandUp, the system's only).
     ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/actions/{action}`.
@@ -627,6 +651,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/stats/demands`.
     /// - Remark: Generated from `#/paths//v1/stats/demands/get(demandFigures)`.
     func demandFigures(_ input: Operations.DemandFigures.Input) async throws -> Operations.DemandFigures.Output
+    /// 分级处置统计 · Level figures of the ladder
+    ///
+    /// [from, to) 期间、scope（默认调用者的可读范围）内的分级处置统计，按 by 分组：street（街道）、community（社区）、zone（片区）或 level（层级），末行为合计。各组：按结案时持有层级分的解决数（上报时自处置的算网格）与一线解决率（街道以下解决的占比）；期间开出的交接单数（按上报原因分），其中系统自动上报、被上一级退回的；期间开始的各层级持有轮次及平均持有小时（未结束的算到现在）。案件按其网格所在单元计入。format=csv 返回带 BOM 的中文表头 CSV。
+    ///
+    /// The level figures of [from, to) within scope (default: the caller's scope for reading cases), grouped by street, community, zone or level, with a total row last. Per group: cases closed by the level holding them (a case self-handled at the report counts for the grid) and the front-line share (solved below the street); handover slips written in the period, by reason, of which automatic and refused; the turns begun in the period at each level and their mean hours held (an open turn up to now). A case counts for the unit its grid lies in. format=csv answers CSV with a BOM and Chinese headers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/ladder`.
+    /// - Remark: Generated from `#/paths//v1/stats/ladder/get(ladderFigures)`.
+    func ladderFigures(_ input: Operations.LadderFigures.Input) async throws -> Operations.LadderFigures.Output
     /// 标记通知已读 · Mark a notification read
     ///
     /// 把调用者的一条通知标为已读（重复调用无害）。
@@ -867,6 +901,44 @@ extension APIProtocol {
         try await listAncestors(Operations.ListAncestors.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// 单元成员 · The unit's members
+    ///
+    /// 代表该单元在分级处置中行事的实名成员：网格的网格长、社区的工作人员、片区联合执法队（队员来自不同部门）。成员可对本单元持有的案件就地处置、上报，并接收送到本单元的交接单；此外，覆盖该单元的网格员（网格）、社区大格长（社区、片区）、派遣员和值班长（街道、区）也代表本层级。
+    ///
+    /// The real-name members who act for the unit on the ladder: a grid's head, a community's staff, a zone's joint team (members from several departments). They handle the unit's cases locally, hand them up and take the slips addressed to the unit; besides them, the grid workers (grid), community chiefs (community, zone) and dispatchers and shift leaders (street, district) whose bindings cover the unit act for its level.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/org-units/{id}/members`.
+    /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/get(listUnitMembers)`.
+    public func listUnitMembers(
+        path: Operations.ListUnitMembers.Input.Path,
+        headers: Operations.ListUnitMembers.Input.Headers = .init()
+    ) async throws -> Operations.ListUnitMembers.Output {
+        try await listUnitMembers(Operations.ListUnitMembers.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// 设置单元成员 · Set the unit's members
+    ///
+    /// 以给出的名单替换该单元的成员（区网格办管理员，单元须在其范围内），并记入审计日志（前后名单）。每个问题都会指出：不存在的用户或部门、重复的用户、职责不是 head 或 member。
+    ///
+    /// Replaces the unit's members with the list given (tenant admin, the unit in scope), audited with the lists before and after. Every problem is named: an unknown user or department, a user listed twice, a duty other than head or member.
+    ///
+    ///
+    /// - Remark: HTTP `PUT /v1/org-units/{id}/members`.
+    /// - Remark: Generated from `#/paths//v1/org-units/{id}/members/put(setUnitMembers)`.
+    public func setUnitMembers(
+        path: Operations.SetUnitMembers.Input.Path,
+        headers: Operations.SetUnitMembers.Input.Headers = .init(),
+        body: Operations.SetUnitMembers.Input.Body
+    ) async throws -> Operations.SetUnitMembers.Output {
+        try await setUnitMembers(Operations.SetUnitMembers.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// 坐标定位网格 · Locate a point
@@ -1405,9 +1477,9 @@ extension APIProtocol {
     }
     /// 案件工作列表 · Work lists of cases
     ///
-    /// 案件工作列表，新的在前。`queue` 选择角色的工作台：dispatch（指挥中心待立案派遣）、department（本部门的任务）、check（本人网格的核实、核查）、overdue（已超时：所在环节红灯）；其余参数进一步筛选。只含调用者可读范围内的案件。
+    /// 案件工作列表，新的在前。`queue` 选择角色的工作台：dispatch（指挥中心待立案派遣；社区、片区、网格持有的案件不在其中，上报后才进入）、department（本部门的任务）、check（本人网格的核实、核查）、overdue（已超时：所在环节红灯）、level（本层级持有的案件和送到本层级待接收的交接单：网格长、社区、片区联合执法队，以及街道、区指挥中心）；其余参数进一步筛选。只含调用者可读范围内的案件。
     ///
-    /// A work list, newest first. `queue` picks the list a role works from: dispatch (the command centre's desk), department (my department's tasks), check (my grids' verifications and checks), overdue (a stage it waits in is red); the other parameters narrow it. Only cases the caller may read.
+    /// A work list, newest first. `queue` picks the list a role works from: dispatch (the command centre's desk; cases a grid, community or zone holds are theirs until handed up), department (my department's tasks), check (my grids' verifications and checks), overdue (a stage it waits in is red), level (the cases my level holds and the handover slips waiting for it: a grid head's, a community's, a zone team's, and the street's and district's centres'); the other parameters narrow it. Only cases the caller may read.
     ///
     ///
     /// - Remark: HTTP `GET /v1/cases`.
@@ -1557,7 +1629,11 @@ extension APIProtocol {
     ///
     /// 对案件执行一个流转操作（立案、派遣、签收、回退、申请延期、办结、核查、结案、评价、重办……），由 CaseWorkflow 表决定当前状态允许哪些操作、哪些角色可做、需要哪些字段。状态不允许返回 409 并列出允许的操作；角色不符返回 403 并列出所需角色；缺字段返回 400。带 If-Match（案件版本）时他人已先操作返回 412，否则返回 409 case.changedMeanwhile。
     ///
+    /// 分级处置（网格 → 社区 → 片区 → 街道 → 区）：立案时案件由路由层级（或指挥中心指定的 level，计为改派）的单元持有；持有单元的成员可就地处置（handleLocally），处置不了的用问题交接单逐级上报（handUp：reasonKind、reason、tried、photos），上一级成员接收（acceptHandUp）或说明理由退回（refuseHandUp，重新计时）；街道或区指挥中心可下派（delegate，level）。本级时限到期既未处置也未上报的，系统自动上报（autoHandUp，仅系统可用）。
+    ///
     /// Takes a workflow action (file, dispatch, sign, return, request an extension, report handled, check, close, evaluate, reopen …); the CaseWorkflow table decides which actions the state allows, which roles may take them and which fields they need. A wrong action for the state is 409 listing what it allows, a role outside the row 403 naming the roles, a missing field 400. With If-Match (the case version) someone acting first gives 412, without it 409 case.changedMeanwhile.
+    ///
+    /// Tiered handling (grid → community → zone → street → district): filing gives the case to the unit of routing's level (or of the `level` the centre names, counted as an override); that unit's members handle it locally (handleLocally) or hand it up one level on a handover slip (handUp: reasonKind, reason, tried, photos); the upper level's members accept it (acceptHandUp) or refuse it with a reason (refuseHandUp, a new local deadline); a street or district centre delegates down (delegate, level). A level that neither handles nor hands up by its local limit sees the system hand the case up (autoHandUp, the system's only).
     ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/actions/{action}`.
@@ -1725,6 +1801,24 @@ extension APIProtocol {
         headers: Operations.DemandFigures.Input.Headers = .init()
     ) async throws -> Operations.DemandFigures.Output {
         try await demandFigures(Operations.DemandFigures.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 分级处置统计 · Level figures of the ladder
+    ///
+    /// [from, to) 期间、scope（默认调用者的可读范围）内的分级处置统计，按 by 分组：street（街道）、community（社区）、zone（片区）或 level（层级），末行为合计。各组：按结案时持有层级分的解决数（上报时自处置的算网格）与一线解决率（街道以下解决的占比）；期间开出的交接单数（按上报原因分），其中系统自动上报、被上一级退回的；期间开始的各层级持有轮次及平均持有小时（未结束的算到现在）。案件按其网格所在单元计入。format=csv 返回带 BOM 的中文表头 CSV。
+    ///
+    /// The level figures of [from, to) within scope (default: the caller's scope for reading cases), grouped by street, community, zone or level, with a total row last. Per group: cases closed by the level holding them (a case self-handled at the report counts for the grid) and the front-line share (solved below the street); handover slips written in the period, by reason, of which automatic and refused; the turns begun in the period at each level and their mean hours held (an open turn up to now). A case counts for the unit its grid lies in. format=csv answers CSV with a BOM and Chinese headers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/ladder`.
+    /// - Remark: Generated from `#/paths//v1/stats/ladder/get(ladderFigures)`.
+    public func ladderFigures(
+        query: Operations.LadderFigures.Input.Query,
+        headers: Operations.LadderFigures.Input.Headers = .init()
+    ) async throws -> Operations.LadderFigures.Output {
+        try await ladderFigures(Operations.LadderFigures.Input(
             query: query,
             headers: headers
         ))

@@ -19,8 +19,40 @@ public enum CaseEffect: Sendable, Equatable {
     case tellReporterOfMerge(target: CaseRecord)
     /// The handling stage's pending light jobs are cancelled.
     case cancelHandlingJobs
-    /// A light job of the handling stage at `at`.
+    /// A job of the case at `at`: a light of the handling stage, the ladder's local limit.
     case scheduleJob(JobKind, at: Date)
+    /// A handover slip from the case's holder to the level above.
+    case openSlip(HandoverDraft)
+    /// The waiting slip is accepted or refused (with the reason and the lower level's new deadline).
+    case decideSlip(HandoverSlip.Status, reason: String?, newDue: Date?)
+    /// The holder's turn ends and `unit`'s begins (filing, an accepted slip, a delegation, a
+    /// dispatch that lifts the case to the street, a reopening).
+    case moveCustody(to: LadderUnit, by: CaseAction)
+    /// The open turn ends: the case closed or ended.
+    case endCustody(by: CaseAction)
+    /// The ladder's local-limit job is cancelled (the case left the level or went up).
+    case cancelLadderJobs
+}
+
+/// A handover slip before it is written.
+public struct HandoverDraft: Sendable, Equatable {
+    public var from: LadderUnit
+    public var to: LadderUnit
+    public var reasonKind: HandUpReason
+    public var reason: String
+    public var tried: String?
+    public var photos: [Int64]
+    public var automatic: Bool
+
+    public init(from: LadderUnit, to: LadderUnit, reasonKind: HandUpReason, reason: String, tried: String?, photos: [Int64], automatic: Bool) {
+        self.from = from
+        self.to = to
+        self.reasonKind = reasonKind
+        self.reason = reason
+        self.tried = tried
+        self.photos = photos
+        self.automatic = automatic
+    }
 }
 
 /// What an action needs read before it can be planned: the service gathers exactly these.
@@ -35,13 +67,16 @@ public enum CaseActionNeed: Sendable, Hashable {
     case checkLimit
     /// Merging: the case merged into, readable by the caller.
     case mergeTarget
+    /// The ladder's moves, filing (where the case is held), dispatch (which lifts a case held below
+    /// the street) and local handling: the case's ladder, holders and who the caller is to it.
+    case ladder
 }
 
 /// What filing fixes: the item and grade, and routing's proposal with the rule that made it.
 public struct FilingDecision: Sendable, Equatable {
     public var categoryId: Int64
     public var grade: String
-    public var level: HandlingLevel?
+    public var level: LadderLevel?
     public var assisting: [String]
     public var whistle: Bool
     public var deadlineProfile: String?
@@ -51,7 +86,7 @@ public struct FilingDecision: Sendable, Equatable {
     public var leadDepartmentId: Int64?
 
     public init(
-        categoryId: Int64, grade: String, level: HandlingLevel? = nil, assisting: [String] = [], whistle: Bool = false,
+        categoryId: Int64, grade: String, level: LadderLevel? = nil, assisting: [String] = [], whistle: Bool = false,
         deadlineProfile: String? = nil, ruleSetNumber: Int? = nil, basis: String, ruleKey: String? = nil, leadDepartmentId: Int64? = nil
     ) {
         self.categoryId = categoryId
@@ -92,11 +127,13 @@ public struct CaseActionFacts: Sendable {
     public var askedExtension: TimeLimit?
     public var checkLimit: TimeLimit?
     public var mergeTarget: CaseRecord?
+    public var ladder: LadderFacts?
 
     public init(
         filing: FilingDecision? = nil, dispatch: DispatchPlan? = nil, askedExtension: TimeLimit? = nil, checkLimit: TimeLimit? = nil,
-        mergeTarget: CaseRecord? = nil
+        mergeTarget: CaseRecord? = nil, ladder: LadderFacts? = nil
     ) {
+        self.ladder = ladder
         self.filing = filing
         self.dispatch = dispatch
         self.askedExtension = askedExtension
@@ -111,13 +148,15 @@ public enum CaseActionEffects {
     /// The facts `plan` needs for `action`.
     public static func needs(_ action: CaseAction) -> Set<CaseActionNeed> {
         switch action {
-        case .file: [.filing]
-        case .dispatch, .reopen: [.dispatch]
+        case .file: [.filing, .ladder]
+        case .dispatch: [.dispatch, .ladder]
+        case .reopen: [.dispatch]
+        case .handleLocally, .handUp, .acceptHandUp, .refuseHandUp, .delegate, .autoHandUp: [.ladder]
         case .approveExtension: [.askedExtension]
         case .requestCheck: [.checkLimit]
         case .merge: [.mergeTarget]
         case .requestVerify, .confirm, .markInvalid, .notFile, .void, .sign, .returnCase, .requestExtension, .refuseExtension,
-            .requestSuspension, .approveSuspension, .refuseSuspension, .resume, .reportHandled, .handleLocally, .selfHandle, .failCheck,
+            .requestSuspension, .approveSuspension, .refuseSuspension, .resume, .reportHandled, .selfHandle, .failCheck,
             .passCheck, .close, .evaluate:
             []
         }
@@ -146,7 +185,9 @@ public enum CaseActionEffects {
             next.ruleKey = decision.ruleKey
             next.leadDepartmentId = decision.leadDepartmentId
             next.filedAt = now
+            effects += try LadderPlan.file(&next, routed: decision.level, asked: input.level, try need(facts.ladder, action), at: now, calendar: calendar)
         case .dispatch:
+            effects += try LadderPlan.dispatch(&next, try need(facts.ladder, action), at: now)
             effects += dispatch(&next, try need(facts.dispatch, action), at: now, calendar: calendar)
         case .sign:
             effects.append(.setLeadTask(.signed))
@@ -171,6 +212,8 @@ public enum CaseActionEffects {
             }
             next.suspendedAt = nil
         case .reportHandled, .handleLocally, .selfHandle:
+            if action == .handleLocally { try LadderPlan.checkLocal(record, try need(facts.ladder, action)) }
+            if action == .selfHandle { effects += LadderPlan.selfHandle(&next, at: now) }
             next.handledAt = now
             if action == .reportHandled { effects.append(.setLeadTask(.handled)) }
             effects.append(.resolveOrders)
@@ -199,13 +242,26 @@ public enum CaseActionEffects {
             next.checkDue = nil
             next.closedAt = nil
             next.rating = nil
+            effects += LadderPlan.reopen(&next, at: now)
         case .merge:
             let target = try mergeTarget(record, input, facts)
             next.mergedInto = target.id
             effects.append(.tellReporterOfMerge(target: target))
+        case .handUp, .acceptHandUp, .refuseHandUp, .delegate, .autoHandUp:
+            effects += try LadderPlan.move(action, input, &next, from: record, try need(facts.ladder, action), at: now, calendar: calendar)
         case .requestVerify, .confirm, .markInvalid, .notFile, .void, .requestExtension, .refuseExtension, .requestSuspension,
             .refuseSuspension, .passCheck:
             break
+        }
+        // A case that ends (closed, voided, merged, not filed) ends its level's turn.
+        if record.state.isOpen && !next.state.isOpen {
+            if next.pendingLevel != nil {
+                effects.append(.decideSlip(.superseded, reason: "案件\(next.state.label.zh)", newDue: nil))
+                next.pendingLevel = nil
+                next.pendingUnitId = nil
+            }
+            if next.levelUnitId != nil { effects += [.endCustody(by: action), .cancelLadderJobs] }
+            next.levelDue = nil
         }
         return (next, effects)
     }

@@ -19,14 +19,28 @@ public struct CaseActionInput: Sendable, Equatable, Codable {
     public var plannedDate: String?
     public var referredTo: String?
     public var reply: ReporterReply?
+    /// Filing: the level to hold the case at instead of routing's (an override, counted);
+    /// delegation: the level to delegate to.
+    public var level: LadderLevel?
+    /// A handover slip: why in the list's words (the figures count by it), what was tried, and the
+    /// case's photos (attachment ids) that show it.
+    public var reasonKind: HandUpReason?
+    public var tried: String?
+    public var photos: [Int64]?
 
     public static let maxText = 2000
+    public static let maxPhotos = 20
 
     public init(
         reason: String? = nil, note: String? = nil, extensionLimit: TimeLimit? = nil, rating: CaseRating? = nil, mergeInto: Int64? = nil,
         category: String? = nil, grade: String? = nil, department: String? = nil, outcome: DemandOutcome? = nil, plannedDate: String? = nil,
-        referredTo: String? = nil, reply: ReporterReply? = nil
+        referredTo: String? = nil, reply: ReporterReply? = nil, level: LadderLevel? = nil, reasonKind: HandUpReason? = nil, tried: String? = nil,
+        photos: [Int64]? = nil
     ) {
+        self.level = level
+        self.reasonKind = reasonKind
+        self.tried = tried
+        self.photos = photos
         self.outcome = outcome
         self.plannedDate = plannedDate
         self.referredTo = referredTo
@@ -54,7 +68,7 @@ public struct CaseActionInput: Sendable, Equatable, Codable {
 
     public func validate() throws {
         var errors: [FieldError] = []
-        for (field, value) in [("reason", reason), ("note", note)] {
+        for (field, value) in [("reason", reason), ("note", note), ("tried", tried)] {
             if let value, value.count > Self.maxText {
                 errors.append(
                     FieldError(
@@ -71,6 +85,20 @@ public struct CaseActionInput: Sendable, Equatable, Codable {
                     Text(
                         zh: "延期时长应在 1–\(TimeLimit.maxAmount) 之间，实际为 \(limit.amount)", en: "an extension is 1–\(TimeLimit.maxAmount) long, got \(limit.amount)"))
             )
+        }
+        if let photos, photos.count > Self.maxPhotos {
+            errors.append(
+                FieldError(
+                    "photos", .fieldOutOfRange,
+                    Text(zh: "交接单最多附 \(Self.maxPhotos) 张照片，实际 \(photos.count) 张", en: "a slip carries at most \(Self.maxPhotos) photos, got \(photos.count)")))
+        }
+        if reasonKind == .limitPassed {
+            errors.append(
+                FieldError(
+                    "reasonKind", .fieldInvalid,
+                    Text(
+                        zh: "limitPassed 只用于系统的超时自动上报（可选：\(HandUpReason.allowedList)）",
+                        en: "limitPassed is the system's own hand-up (use one of: \(HandUpReason.allowedList))")))
         }
         guard errors.isEmpty else { throw GridError.invalid(errors) }
     }

@@ -23,7 +23,18 @@ public struct CaseRecord: Sendable, Equatable {
     public var reporterName: String?
     public var reporterPhone: String?
     public var reportedBy: String?
-    public var level: HandlingLevel?
+    /// The ladder level holding the case (routing's level at filing, then where hand-ups, refusals
+    /// and delegations moved it), the unit of that level on the grid's path that holds it, since
+    /// when, and until when its turn lasts (the local limit, below the street).
+    public var level: LadderLevel?
+    public var levelUnitId: Int64?
+    public var levelUnitCode: String?
+    public var levelUnitName: String?
+    public var levelSince: Date?
+    public var levelDue: Date?
+    /// The level and unit a waiting handover slip is addressed to.
+    public var pendingLevel: LadderLevel?
+    public var pendingUnitId: Int64?
     public var leadDepartmentId: Int64?
     public var leadDepartmentCode: String?
     public var leadDepartmentName: String?
@@ -63,13 +74,21 @@ public struct CaseRecord: Sendable, Equatable {
         id: Int64, number: String, state: CaseState, version: Int64, source: CaseSource, categoryId: Int64? = nil, categoryCode: String? = nil,
         categoryName: String? = nil, grade: String? = nil, description: String, address: String? = nil, lat: Double? = nil, lng: Double? = nil, gridId: Int64,
         gridCode: String, gridName: String, gridPath: ScopePath, reporterName: String? = nil, reporterPhone: String? = nil, reportedBy: String? = nil,
-        level: HandlingLevel? = nil, leadDepartmentId: Int64? = nil, leadDepartmentCode: String? = nil, leadDepartmentName: String? = nil,
+        level: LadderLevel? = nil, leadDepartmentId: Int64? = nil, leadDepartmentCode: String? = nil, leadDepartmentName: String? = nil,
         ruleSetNumber: Int? = nil, ruleKey: String? = nil, routingBasis: String? = nil, routeOverridden: Bool, assisting: [String], whistle: Bool,
         deadlineProfile: String? = nil, dispatchDue: Date? = nil, signDue: Date? = nil, handleDue: Date? = nil, checkDue: Date? = nil, warnAt: Date? = nil,
         redAt: Date? = nil, light: TrafficLight, taskDepartments: [Int64], suspendedAt: Date? = nil, mergedInto: Int64? = nil, rating: CaseRating? = nil,
         returnCount: Int, reworkCount: Int, extensionCount: Int, reportedAt: Date, filedAt: Date? = nil, dispatchedAt: Date? = nil, handledAt: Date? = nil,
-        closedAt: Date? = nil, updatedAt: Date
+        closedAt: Date? = nil, updatedAt: Date, levelUnitId: Int64? = nil, levelUnitCode: String? = nil, levelUnitName: String? = nil,
+        levelSince: Date? = nil, levelDue: Date? = nil, pendingLevel: LadderLevel? = nil, pendingUnitId: Int64? = nil
     ) {
+        self.levelUnitId = levelUnitId
+        self.levelUnitCode = levelUnitCode
+        self.levelUnitName = levelUnitName
+        self.levelSince = levelSince
+        self.levelDue = levelDue
+        self.pendingLevel = pendingLevel
+        self.pendingUnitId = pendingUnitId
         self.id = id
         self.number = number
         self.state = state

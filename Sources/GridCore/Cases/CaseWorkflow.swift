@@ -49,6 +49,10 @@ public enum CaseQueue: String, Sendable, CaseIterable {
     case check
     /// Overdue cases: a stage the case waits in is red (`CaseStageClocks.isOverdue`).
     case overdue
+    /// The cases the caller's level holds and the handover slips waiting for it (分级处置): a grid
+    /// head's, a community's, a zone team's (named members or the level's roles over the unit),
+    /// and the street's and district's centres'.
+    case level
 
     /// The states a case waits in for this queue's people (the overdue queue: those where a stage clock is open).
     public var states: [CaseState] {
@@ -57,6 +61,7 @@ public enum CaseQueue: String, Sendable, CaseIterable {
         case .department: [.dispatched, .handling]
         case .check: [.verifying, .checking]
         case .overdue: CaseState.allCases.filter { !CaseStageClocks.open(in: $0).isEmpty }
+        case .level: [.filed, .returned]
         }
     }
 
@@ -66,7 +71,7 @@ public enum CaseQueue: String, Sendable, CaseIterable {
         case .dispatch: [.dispatcher, .shiftLeader]
         case .department: [.departmentLiaison]
         case .check: [.gridWorker]
-        case .overdue: Set(Role.allCases)
+        case .overdue, .level: Set(Role.allCases)
         }
     }
 
@@ -84,6 +89,21 @@ public enum CaseAction: String, Sendable, Codable, CaseIterable {
     case reportHandled, selfHandle, handleLocally
     case requestCheck, passCheck, failCheck, close, evaluate
     case reopen
+    /// The ladder (`LadderRules`): hand a case up on a slip, accept or refuse the slip, delegate it
+    /// down; the system's hand-up when the local limit passed.
+    case handUp, acceptHandUp, refuseHandUp, delegate, autoHandUp
+
+    /// The ladder's move this action is, if it is one.
+    public var ladderMove: LadderMove? {
+        switch self {
+        case .handUp: .handUp
+        case .acceptHandUp: .accept
+        case .refuseHandUp: .refuse
+        case .delegate: .delegate
+        case .autoHandUp: .autoHandUp
+        default: nil
+        }
+    }
 
     public var label: Text {
         switch self {
@@ -113,6 +133,11 @@ public enum CaseAction: String, Sendable, Codable, CaseIterable {
         case .close: Text(zh: "结案", en: "close")
         case .evaluate: Text(zh: "评价", en: "evaluate")
         case .reopen: Text(zh: "重办", en: "reopen")
+        case .handUp: Text(zh: "上报上一级", en: "hand up")
+        case .acceptHandUp: Text(zh: "接收交接单", en: "accept the handover")
+        case .refuseHandUp: Text(zh: "退回交接单", en: "refuse the handover")
+        case .delegate: Text(zh: "下派", en: "delegate")
+        case .autoHandUp: Text(zh: "超时自动上报", en: "hand up automatically")
         }
     }
 
@@ -138,8 +163,12 @@ public struct CaseTransition: Sendable, Equatable {
     public var from: CaseState
     public var action: CaseAction
     public var to: CaseState
+    /// The roles allowed; none when the ladder decides who (the members of the unit holding the
+    /// case or addressed by its slip, `LadderMembership`), whatever their roles.
     public var roles: Set<Role>
     public var required: Set<CaseField>
+
+    public var byLadder: Bool { roles.isEmpty }
 }
 
 /// The case state machine as one table: state × action → next state, the roles allowed and the
@@ -149,6 +178,8 @@ public enum CaseWorkflow {
     static let centre: Set<Role> = [.dispatcher, .shiftLeader]
     static let liaison: Set<Role> = [.departmentLiaison]
     static let gridWorker: Set<Role> = [.gridWorker]
+    /// Who may is the ladder's call (`LadderMembership`), not a role's.
+    static let ladder: Set<Role> = []
 
     /// Every allowed (state, action) pair. Anything not listed is not allowed.
     public static let table: [CaseTransition] = {
@@ -168,7 +199,8 @@ public enum CaseWorkflow {
         add([.reported, .verifying, .verified, .filed], .merge, .merged, centre, [.mergeInto])
         // Dispatch (派遣), re-dispatch after a return (回退), or the community's own micro cycle.
         add([.filed, .returned], .dispatch, .dispatched, centre)
-        add([.filed], .handleLocally, .handled, [.communityChief], [.note])
+        // The level below the street that holds a filed case solves it itself (微循环、中微循环).
+        add([.filed], .handleLocally, .handled, ladder, [.note])
         // Handle (处置): sign, return, extension (延期), suspension (挂账), report back (处置反馈).
         add([.dispatched], .sign, .handling, liaison)
         add([.dispatched, .handling], .returnCase, .returned, liaison, [.reason])
@@ -192,6 +224,15 @@ public enum CaseWorkflow {
         // Reopen (重办): the shift leader sends a closed or evaluated case (a dissatisfied reporter)
         // back to the same department with new deadlines, counted as rework.
         add([.closed, .evaluated], .reopen, .dispatched, [.shiftLeader], [.reason])
+        // The ladder moves custody, not the state: a filed case (or one a department returned) goes
+        // up on a slip, is accepted or refused above, or is delegated down (`LadderRules`).
+        for state in [CaseState.filed, .returned] {
+            add([state], .handUp, state, ladder, [.reason])
+            add([state], .acceptHandUp, state, ladder)
+            add([state], .refuseHandUp, state, ladder, [.reason])
+            add([state], .delegate, state, ladder)
+        }
+        add([.filed], .autoHandUp, .filed, ladder)
         return rows
     }()
 
@@ -211,7 +252,8 @@ public enum CaseWorkflow {
         CaseAction.allCases.filter { index[Key(from: state, action: $0)] != nil }
     }
 
-    /// The actions someone holding `roles` may take in `state`.
+    /// The actions someone holding `roles` may take in `state` (not the ladder's, which its
+    /// membership decides).
     public static func actions(from state: CaseState, roles: Set<Role>) -> [CaseAction] {
         actions(from: state).filter { !(index[Key(from: state, action: $0)]!.roles.isDisjoint(with: roles)) }
     }
@@ -228,7 +270,7 @@ public enum CaseWorkflow {
                     zh: "案件处于“\(state.label.zh)”状态，不能“\(action.label.zh)”（可执行：\(allowed.isEmpty ? "无" : allowed)）",
                     en: "a case that is \(state.label.en) cannot be '\(action.rawValue)' (allowed: \(allowed.isEmpty ? "none" : allowed))"))
         }
-        guard !transition.roles.isDisjoint(with: roles) else {
+        guard transition.byLadder || !transition.roles.isDisjoint(with: roles) else {
             let needed = transition.roles.map(\.rawValue).sorted().joined(separator: ", ")
             throw GridError(
                 .caseTransitionRoleNotAllowed,

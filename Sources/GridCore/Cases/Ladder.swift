@@ -164,6 +164,17 @@ public enum LadderRules {
         }
     }
 
+    /// Whether `move` is open to `actor` where the case stands (what the case's view offers), the
+    /// reason and the target aside.
+    public static func permits(_ move: LadderMove, _ custody: LadderCustody, by actor: LadderActor, on ladder: LevelLadder) -> Bool {
+        switch move {
+        case .handUp: actor == .holder && custody.pendingTo == nil && ladder.above(custody.level) != nil
+        case .autoHandUp: actor == .system && custody.pendingTo == nil && ladder.above(custody.level) != nil
+        case .accept, .refuse: actor == .upper && custody.pendingTo != nil
+        case .delegate: actor == .centre && custody.pendingTo == nil && !ladder.below(custody.level).isEmpty
+        }
+    }
+
     static func noPendingSlip(_ custody: LadderCustody) throws {
         guard let pending = custody.pendingTo else { return }
         throw GridError(

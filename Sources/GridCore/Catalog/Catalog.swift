@@ -6,22 +6,6 @@ public enum CategoryKind: String, Sendable, Codable, CaseIterable {
     public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
-/// The level that handles a case: the community's micro cycle, the street, or the district (a
-/// whistle to the district's departments).
-public enum HandlingLevel: String, Sendable, Codable, CaseIterable {
-    case community, street, district
-
-    public var label: Text {
-        switch self {
-        case .community: Text(zh: "社区", en: "community")
-        case .street: Text(zh: "街道", en: "street")
-        case .district: Text(zh: "区级", en: "district")
-        }
-    }
-
-    public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
-}
-
 /// A grade of a problem-list item (一般/紧急, 轻微/一般/严重) and how long handling may take.
 /// One grade of each item is its default, the grade a report without one takes: the one the
 /// list marks `"default": true`, else the least urgent (`CategoryEntry.defaultGrade`).
@@ -98,13 +82,13 @@ public struct CategoryEntry: Sendable, Equatable, Codable {
     public var grades: [Grade]
     public var leadDepartment: String?
     public var assistingDepartments: [String]
-    public var defaultLevel: HandlingLevel?
+    public var defaultLevel: LadderLevel?
     public var placeholderStandards: Bool
 
     public init(
         code: String, parentCode: String? = nil, name: String, kind: CategoryKind, isPublic: Bool = false,
         filingStandard: String? = nil, closingStandard: String? = nil, grades: [Grade] = [], leadDepartment: String? = nil,
-        assistingDepartments: [String] = [], defaultLevel: HandlingLevel? = nil, placeholderStandards: Bool = false
+        assistingDepartments: [String] = [], defaultLevel: LadderLevel? = nil, placeholderStandards: Bool = false
     ) {
         self.code = code
         self.parentCode = parentCode

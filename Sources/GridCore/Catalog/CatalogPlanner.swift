@@ -42,7 +42,7 @@ public enum CatalogPlanner {
         let closing = r.string("closingStandard", maxLength: maxStandardLength)
         let lead = r.string("leadDepartment", maxLength: 32)
         let assisting = r.strings("assistingDepartments", maxLength: 32) ?? []
-        let level = r.enumValue("defaultLevel", HandlingLevel.self)
+        let level = r.enumValue("defaultLevel", LadderLevel.self)
         let placeholders = r.bool("placeholderStandards") ?? false
         // A profile marks the codes that are not the standard's own; nothing is kept of it.
         _ = r.bool("localExtension")

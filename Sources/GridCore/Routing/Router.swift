@@ -19,12 +19,12 @@ public struct RoutingRequest: Sendable, Equatable {
     /// The item's own lead and assisting departments and default level (problem list).
     public var itemLead: String?
     public var itemAssisting: [String]
-    public var itemLevel: HandlingLevel?
+    public var itemLevel: LadderLevel?
 
     public init(
         categoryChain: [String], grade: String?, source: CaseSource, areaChain: [String], streetCode: String?, weekday: Int,
         minuteOfDay: Int, isWorkingTime: Bool, description: String, itemLead: String? = nil, itemAssisting: [String] = [],
-        itemLevel: HandlingLevel? = nil
+        itemLevel: LadderLevel? = nil
     ) {
         self.categoryChain = categoryChain
         self.grade = grade
@@ -64,7 +64,7 @@ public enum RoutingBasis: Sendable, Equatable {
 /// The outcome of routing a report.
 public struct RoutingDecision: Sendable, Equatable {
     public var basis: RoutingBasis
-    public var level: HandlingLevel
+    public var level: LadderLevel
     /// Nil only when there is no rule, duty or item lead and the location has no street.
     public var lead: LeadTarget?
     public var assisting: [String]

@@ -126,7 +126,7 @@ public enum LeadTarget: Sendable, Equatable, Hashable {
 
 /// What a matching rule decides.
 public struct RuleAction: Sendable, Equatable {
-    public var level: HandlingLevel
+    public var level: LadderLevel
     public var lead: LeadTarget?
     public var assisting: [String]
     public var deadlineProfile: String?
@@ -134,7 +134,7 @@ public struct RuleAction: Sendable, Equatable {
     public var priority: Int
 
     public init(
-        level: HandlingLevel, lead: LeadTarget? = nil, assisting: [String] = [], deadlineProfile: String? = nil,
+        level: LadderLevel, lead: LeadTarget? = nil, assisting: [String] = [], deadlineProfile: String? = nil,
         whistle: Bool = false, priority: Int = 0
     ) {
         self.level = level

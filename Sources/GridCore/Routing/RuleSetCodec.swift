@@ -92,7 +92,7 @@ public enum RuleSetCodec {
         var nested: [FieldError] = []
         if var t = FieldReader(value["then"], source: r.path("then"), errors: &nested) {
             t.rejectUnknownKeys(["level", "lead", "assisting", "deadlineProfile", "whistle", "priority"])
-            let level = t.enumValue("level", HandlingLevel.self, required: true)
+            let level = t.enumValue("level", LadderLevel.self, required: true)
             let lead = t.string("lead", maxLength: 32).map { $0 == LeadTarget.territorialToken ? LeadTarget.territorialStreet : .department($0) }
             let assisting = t.strings("assisting", maxLength: 32) ?? []
             let profile = t.string("deadlineProfile", maxLength: 64)

@@ -104,7 +104,7 @@ struct RoutingBench {
         var gridCode: String
         var basis: String
         var lead: String?
-        var level: HandlingLevel
+        var level: LadderLevel
     }
 
     func probes(count: Int, seed: UInt64) throws -> [Probe] {

@@ -65,7 +65,7 @@ struct BenchItem {
     var grades: [String]
     var lead: String?
     var assisting: [String]
-    var level: HandlingLevel?
+    var level: LadderLevel?
 }
 
 /// A report to route: an item, a place (a unit cell of the lattice), a time, a source and words.
@@ -167,7 +167,7 @@ struct RoutingWorkload {
                 let lead = Int.random(in: 0..<10, using: &rng) < 7 ? departments.randomElement(using: &rng) : nil
                 let assisting = Array(Set((0..<Int.random(in: 0...2, using: &rng)).map { _ in departments.randomElement(using: &rng)! }))
                     .filter { $0 != lead }.sorted()
-                let level: HandlingLevel? = Int.random(in: 0..<10, using: &rng) == 0 ? nil : HandlingLevel.allCases.randomElement(using: &rng)
+                let level: LadderLevel? = Int.random(in: 0..<10, using: &rng) == 0 ? nil : LadderLevel.allCases.randomElement(using: &rng)
                 catalog.append(
                     CategoryEntry(
                         code: code, parentCode: sub.code, name: "\(sub.name)事项\(n + 1)", kind: sub.kind, isPublic: Bool.random(using: &rng),
@@ -307,7 +307,7 @@ struct RoutingWorkload {
                 default: c.keywords = Array(Set((0..<Int.random(in: 1...3, using: &rng)).map { _ in keywordWords.randomElement(using: &rng)! })).sorted()
                 }
             }
-            let level = HandlingLevel.allCases.randomElement(using: &rng)!
+            let level = LadderLevel.allCases.randomElement(using: &rng)!
             let lead: LeadTarget?
             switch Int.random(in: 0..<20, using: &rng) {
             case 0..<12: lead = .department(departments.randomElement(using: &rng)!)

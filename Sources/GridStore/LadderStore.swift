@@ -1,0 +1,247 @@
+import Foundation
+import GridCore
+import PostgresNIO
+
+/// The ladder's tables: the units' members, the handover slips and the turns of custody.
+public enum LadderStore {
+    // MARK: members
+
+    /// Which of `unitIds` the user is a named member of.
+    public static func memberUnits(_ tx: Tx, userId: Int64, among unitIds: [Int64]) async throws -> Set<Int64> {
+        var result: Set<Int64> = []
+        for try await id in try await tx.query(
+            "SELECT unit_id FROM unit_members WHERE tenant_id = \(tx.tenant) AND user_id = \(userId) AND unit_id = ANY(\(unitIds)::bigint[])"
+        ).decode(Int64.self) { result.insert(id) }
+        return result
+    }
+
+    /// Every unit the user is a named member of, with the unit's kind and path.
+    public static func memberUnits(_ tx: Tx, userId: Int64) async throws -> [(id: Int64, kind: OrgUnitKind, path: ScopePath)] {
+        var result: [(Int64, OrgUnitKind, ScopePath)] = []
+        for try await (id, kind, path) in try await tx.query(
+            """
+            SELECT u.id, u.kind, u.path FROM unit_members m JOIN org_units u ON u.tenant_id = m.tenant_id AND u.id = m.unit_id
+            WHERE m.tenant_id = \(tx.tenant) AND m.user_id = \(userId) ORDER BY u.id
+            """
+        ).decode((Int64, String, String).self) {
+            if let kind = OrgUnitKind(rawValue: kind), let path = ScopePath(path) { result.append((id, kind, path)) }
+        }
+        return result
+    }
+
+    public static func members(_ tx: Tx, unitId: Int64) async throws -> [UnitMember] {
+        var result: [UnitMember] = []
+        for try await (userId, login, name, duty, departmentId, departmentCode) in try await tx.query(
+            """
+            SELECT m.user_id, u.login, u.display_name, m.duty, m.department_id, d.code
+            FROM unit_members m JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.user_id
+            LEFT JOIN departments d ON d.tenant_id = m.tenant_id AND d.id = m.department_id
+            WHERE m.tenant_id = \(tx.tenant) AND m.unit_id = \(unitId) ORDER BY m.duty, u.login
+            """
+        ).decode((Int64, String, String, String, Int64?, String?).self) {
+            result.append(UnitMember(userId: userId, login: login, displayName: name, duty: duty, departmentId: departmentId, departmentCode: departmentCode))
+        }
+        return result
+    }
+
+    /// Replaces the unit's members with `members` (user, duty, department).
+    public static func setMembers(_ tx: Tx, unitId: Int64, _ members: [(userId: Int64, duty: String, departmentId: Int64?)]) async throws {
+        try await tx.query("DELETE FROM unit_members WHERE tenant_id = \(tx.tenant) AND unit_id = \(unitId)")
+        guard !members.isEmpty else { return }
+        try await tx.query(
+            """
+            INSERT INTO unit_members (tenant_id, unit_id, user_id, duty, department_id)
+            SELECT \(tx.tenant), \(unitId), m.user_id, m.duty, nullif(m.department_id, 0)
+            FROM unnest(\(members.map(\.userId))::bigint[], \(members.map(\.duty))::text[], \(members.map { $0.departmentId ?? 0 })::bigint[])
+                 AS m(user_id, duty, department_id)
+            """)
+    }
+
+    // MARK: slips
+
+    public static func pendingSlip(_ tx: Tx, caseId: Int64) async throws -> Int64? {
+        for try await id in try await tx.query(
+            "SELECT id FROM case_handovers WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND status = 'pending'"
+        ).decode(Int64.self) { return id }
+        return nil
+    }
+
+    public static func openSlip(_ tx: Tx, caseId: Int64, gridPath: ScopePath, _ draft: HandoverDraft, by userId: Int64?, at now: Date) async throws {
+        try await tx.query(
+            """
+            INSERT INTO case_handovers (tenant_id, case_id, grid_path, from_level, from_unit_id, to_level, to_unit_id, reason_kind, reason, tried,
+                                        photos, automatic, created_by, created_at)
+            VALUES (\(tx.tenant), \(caseId), \(gridPath.raw), \(draft.from.level.rawValue), \(draft.from.id), \(draft.to.level.rawValue), \(draft.to.id),
+                    \(draft.reasonKind.rawValue), \(draft.reason), \(draft.tried), \(draft.photos)::bigint[], \(draft.automatic), \(userId), \(now))
+            """)
+    }
+
+    public static func decideSlip(
+        _ tx: Tx, caseId: Int64, _ status: HandoverSlip.Status, reason: String?, newDue: Date?, by userId: Int64?, at now: Date
+    ) async throws {
+        try await tx.query(
+            """
+            UPDATE case_handovers SET status = \(status.rawValue), decided_by = \(userId), decided_at = \(now), decision_reason = \(reason),
+                   new_due = \(newDue)
+            WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND status = 'pending'
+            """)
+    }
+
+    public static func slips(_ tx: Tx, caseId: Int64) async throws -> [HandoverSlip] {
+        var result: [HandoverSlip] = []
+        let rows = try await tx.query(
+            """
+            SELECT h.id, h.from_level, f.id, f.code, f.name, h.to_level, t.id, t.code, t.name, h.reason_kind, h.reason, h.tried, h.photos,
+                   h.automatic, cu.login, h.created_at, h.status, du.login, h.decided_at, h.decision_reason, h.new_due
+            FROM case_handovers h
+            JOIN org_units f ON f.tenant_id = h.tenant_id AND f.id = h.from_unit_id
+            JOIN org_units t ON t.tenant_id = h.tenant_id AND t.id = h.to_unit_id
+            LEFT JOIN users cu ON cu.tenant_id = h.tenant_id AND cu.id = h.created_by
+            LEFT JOIN users du ON du.tenant_id = h.tenant_id AND du.id = h.decided_by
+            WHERE h.tenant_id = \(tx.tenant) AND h.case_id = \(caseId) ORDER BY h.id
+            """)
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            func unit(_ at: Int) throws -> LadderUnit {
+                LadderUnit(
+                    id: try r[at + 1].decode(Int64.self), code: try r[at + 2].decode(String.self), name: try r[at + 3].decode(String.self),
+                    level: LadderLevel(rawValue: try r[at].decode(String.self)) ?? .street)
+            }
+            result.append(
+                HandoverSlip(
+                    id: try r[0].decode(Int64.self), from: try unit(1), to: try unit(5),
+                    reasonKind: HandUpReason(rawValue: try r[9].decode(String.self)) ?? .other, reason: try r[10].decode(String.self),
+                    tried: try r[11].decode(String?.self), photos: try r[12].decode([Int64].self), automatic: try r[13].decode(Bool.self),
+                    createdBy: try r[14].decode(String?.self), createdAt: try r[15].decode(Date.self),
+                    status: HandoverSlip.Status(rawValue: try r[16].decode(String.self)) ?? .pending, decidedBy: try r[17].decode(String?.self),
+                    decidedAt: try r[18].decode(Date?.self), decisionReason: try r[19].decode(String?.self), newDue: try r[20].decode(Date?.self)))
+        }
+        return result
+    }
+
+    /// The ids among `photos` that are not attachments of the case.
+    public static func foreignPhotos(_ tx: Tx, caseId: Int64, _ photos: [Int64]) async throws -> [Int64] {
+        guard !photos.isEmpty else { return [] }
+        var found: Set<Int64> = []
+        for try await id in try await tx.query(
+            "SELECT id FROM case_attachments WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND id = ANY(\(photos)::bigint[])"
+        ).decode(Int64.self) { found.insert(id) }
+        return photos.filter { !found.contains($0) }
+    }
+
+    // MARK: custody
+
+    /// Ends the open turn (`by` the action that ended it) and begins `unit`'s.
+    public static func moveCustody(_ tx: Tx, caseId: Int64, gridPath: ScopePath, to unit: LadderUnit, by action: String, at now: Date) async throws {
+        try await endCustody(tx, caseId: caseId, by: action, at: now)
+        try await tx.query(
+            """
+            INSERT INTO case_custody (tenant_id, case_id, grid_path, level, unit_id, started_at, started_by)
+            VALUES (\(tx.tenant), \(caseId), \(gridPath.raw), \(unit.level.rawValue), \(unit.id), \(now), \(action))
+            """)
+    }
+
+    public static func endCustody(_ tx: Tx, caseId: Int64, by action: String, at now: Date) async throws {
+        try await tx.query(
+            """
+            UPDATE case_custody SET ended_at = greatest(\(now), started_at), ended_by = \(action)
+            WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND ended_at IS NULL
+            """)
+    }
+
+    public static func turns(_ tx: Tx, caseId: Int64) async throws -> [CustodyTurn] {
+        var result: [CustodyTurn] = []
+        for try await (level, id, code, name, startedAt, startedBy, endedAt, endedBy) in try await tx.query(
+            """
+            SELECT k.level, u.id, u.code, u.name, k.started_at, k.started_by, k.ended_at, k.ended_by
+            FROM case_custody k JOIN org_units u ON u.tenant_id = k.tenant_id AND u.id = k.unit_id
+            WHERE k.tenant_id = \(tx.tenant) AND k.case_id = \(caseId) ORDER BY k.id
+            """
+        ).decode((String, Int64, String, String, Date, String, Date?, String?).self) {
+            result.append(
+                CustodyTurn(
+                    unit: LadderUnit(id: id, code: code, name: name, level: LadderLevel(rawValue: level) ?? .street), startedAt: startedAt,
+                    startedBy: startedBy, endedAt: endedAt, endedBy: endedBy))
+        }
+        return result
+    }
+
+    // MARK: figures
+
+    /// The units of the grouping's kinds within `scope`, in code order (not retired).
+    public static func groupUnits(_ tx: Tx, kinds: [OrgUnitKind], within scope: ScopePath) async throws -> [LadderUnit] {
+        guard !kinds.isEmpty else { return [] }
+        var result: [LadderUnit] = []
+        for try await (id, code, name, kind) in try await tx.query(
+            """
+            SELECT id, code, name, kind FROM org_units
+            WHERE tenant_id = \(tx.tenant) AND kind = ANY(\(kinds.map(\.rawValue))::text[]) AND path >= \(scope.raw) AND path < \(scope.upperBound)
+              AND retired_at IS NULL
+            ORDER BY code
+            """
+        ).decode((Int64, String, String, String).self) {
+            result.append(LadderUnit(id: id, code: code, name: name, level: LadderUnit.level(of: OrgUnitKind(rawValue: kind) ?? .street)))
+        }
+        return result
+    }
+
+    /// The counted facts of the level figures over [from, to) within `scope`: cases closed (by the
+    /// level holding them), slips written (by level, reason, automatic, refused) and turns begun
+    /// (count and seconds held, up to `now`), each summed per unit of `kinds` on the grid's path, or
+    /// per level alone when `kinds` is empty. Each table is read once, summed per grid first.
+    public static func figureFacts(
+        _ tx: Tx, kinds: [OrgUnitKind], within scope: ScopePath, from: Date, to: Date, now: Date
+    ) async throws -> [LadderFact] {
+        let byUnit = !kinds.isEmpty
+        var facts: [LadderFact] = []
+        let rows = try await tx.query(
+            """
+            WITH facts AS (
+                SELECT 'solved' AS kind, c.grid_path, coalesce(c.level, 'street') AS level, NULL::text AS reason, false AS automatic,
+                       false AS refused, count(*) AS n, 0::float8 AS secs
+                FROM cases c
+                WHERE c.tenant_id = \(tx.tenant) AND c.closed_at >= \(from) AND c.closed_at < \(to)
+                  AND c.grid_path >= \(scope.raw) AND c.grid_path < \(scope.upperBound)
+                GROUP BY c.grid_path, c.level
+                UNION ALL
+                SELECT 'slip', h.grid_path, h.from_level, h.reason_kind, h.automatic, h.status = 'refused', count(*), 0
+                FROM case_handovers h
+                WHERE h.tenant_id = \(tx.tenant) AND h.created_at >= \(from) AND h.created_at < \(to)
+                  AND h.grid_path >= \(scope.raw) AND h.grid_path < \(scope.upperBound)
+                GROUP BY 2, 3, 4, 5, 6
+                UNION ALL
+                SELECT 'turn', k.grid_path, k.level, NULL, false, false, count(*),
+                       sum(extract(epoch FROM coalesce(k.ended_at, \(now)) - k.started_at))::float8
+                FROM case_custody k
+                WHERE k.tenant_id = \(tx.tenant) AND k.started_at >= \(from) AND k.started_at < \(to)
+                  AND k.grid_path >= \(scope.raw) AND k.grid_path < \(scope.upperBound)
+                GROUP BY k.grid_path, k.level
+            ), units AS (
+                SELECT id FROM org_units
+                WHERE tenant_id = \(tx.tenant) AND \(byUnit) AND kind = ANY(\(kinds.map(\.rawValue))::text[])
+                  AND path >= \(scope.raw) AND path < \(scope.upperBound)
+            )
+            SELECT u.id, f.kind, f.level, f.reason, f.automatic, f.refused, sum(f.n)::bigint, sum(f.secs)::float8
+            FROM facts f
+            CROSS JOIN LATERAL unnest(string_to_array(rtrim(f.grid_path, '.'), '.')::bigint[]) AS p(id)
+            JOIN units u ON u.id = p.id
+            WHERE \(byUnit)
+            GROUP BY 1, 2, 3, 4, 5, 6
+            UNION ALL
+            SELECT NULL::bigint, f.kind, f.level, f.reason, f.automatic, f.refused, sum(f.n)::bigint, sum(f.secs)::float8
+            FROM facts f
+            WHERE NOT \(byUnit)
+            GROUP BY 2, 3, 4, 5, 6
+            """)
+        for try await (unitId, kind, level, reason, automatic, refused, count, seconds) in rows.decode(
+            (Int64?, String, String, String?, Bool, Bool, Int64, Double).self)
+        {
+            guard let kind = LadderFact.Kind(rawValue: kind), let level = LadderLevel(rawValue: level) else { continue }
+            facts.append(
+                LadderFact(
+                    unitId: unitId, kind: kind, level: level, reason: reason.flatMap(HandUpReason.init), automatic: automatic, refused: refused,
+                    count: Int(count), seconds: seconds))
+        }
+        return facts
+    }
+}

@@ -98,6 +98,15 @@ struct CasesBench {
             let login = String(format: "bench.street%02d", st + 1)
             accounts.append((login, try await person(tenantId, login, "街道派遣员\(st + 1)", .dispatcher, scope: lattice.streetCode(st), again: earlier != nil), []))
         }
+        // The ladder's people: each grid worker's community chief, and a district leader reading the figures.
+        for k in 0..<Self.gridWorkers {
+            let st = k % district.streets, co = (k * 7) % district.communitiesPerStreet
+            let login = String(format: "bench.cc%02d", k + 1)
+            accounts.append(
+                (login, try await person(tenantId, login, "社区大格长\(k + 1)", .communityChief, scope: lattice.communityCode(st, co), again: earlier != nil), [])
+            )
+        }
+        accounts.append(("bench.leader", try await person(tenantId, "bench.leader", "区领导", .leader, scope: district.divisionCode, again: earlier != nil), []))
         for login in ["shift.leader", "liaison.cgw"] { accounts.append((login, demoPasswords[login]!, [])) }
         guard accounts.allSatisfy({ !$0.cells.isEmpty || !$0.login.hasPrefix("bench.gw") }) else { throw BenchError("a grid worker's basic grid has no cells") }
         print("people: \(accounts.count) bench logins made in \(format((ContinuousClock.now - t1).seconds)) s")
@@ -114,6 +123,11 @@ struct CasesBench {
         var desks: [String: Desk] = [:]
         for account in accounts {
             desks[account.login] = Desk(login: account.login, token: try login(server.http, code, account.login, account.password), cells: account.cells)
+        }
+        if bench.ladderOnly {
+            try await LadderBench(cases: self, tenantId: tenantId, code: code, http: server.http, district: district).run(desks: desks)
+            print("server resident memory after the run: \(bench.residentMegabytes(pid: server.process.processIdentifier)) MiB")
+            return
         }
         // Grid workers and dispatchers alternate.
         var intakeDesks: [Desk] = []
@@ -135,7 +149,7 @@ struct CasesBench {
 
     /// Makes a user with one binding (gives an earlier run's user a new password); returns the one-time password.
     func person(_ tenantId: Int64, _ login: String, _ name: String, _ role: Role, scope: String, again: Bool) async throws -> String {
-        if again { return try await service.resetPassword(.operator, tenantId: tenantId, login: login) }
+        if again, let password = try? await service.resetPassword(.operator, tenantId: tenantId, login: login) { return password }
         let (_, password) = try await service.createUser(.operator, tenantId: tenantId, login: login, displayName: name, phone: nil)
         _ = try await service.grant(.operator, tenantId: tenantId, login: login, role: role, scopeCode: scope, departmentCode: nil)
         return password

@@ -51,6 +51,7 @@ struct GridBench: AsyncParsableCommand {
     @Option(help: "Cases: the pgbench binary.") var pgbench = "/usr/lib/postgresql/15/bin/pgbench"
     @Flag(help: "Cases: measure on the district an earlier run left, with its history, when it has one.") var reuseHistory = false
     @Flag(help: "Cases: measure intake only (through HTTP, the pgbench ceilings, the paced runs).") var intakeOnly = false
+    @Flag(help: "Cases: measure the ladder only (its year of slips and turns added once; level figures, hand-ups).") var ladderOnly = false
 
     func run() async throws {
         var logger = Logger(label: "bench")

@@ -407,7 +407,7 @@ extension GridService {
         let named = try await LadderStore.memberUnits(tx, userId: principal.userId)
         var levels: [(level: LadderLevel, scope: ScopePath)] = []
         for binding in principal.bindings {
-            for level in LadderLevel.allCases where Self.levelRoles(level).contains(binding.role) { levels.append((level, binding.scope)) }
+            for level in LadderLevel.allCases where level.actingRoles.contains(binding.role) { levels.append((level, binding.scope)) }
         }
         guard !named.isEmpty || !levels.isEmpty else {
             throw GridError(

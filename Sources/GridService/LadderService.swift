@@ -44,23 +44,12 @@ extension GridService {
         return try await LadderStore.memberUnits(tx, userId: userId, among: unitIds)
     }
 
-    /// The roles that act for a level's unit without being named its members: the grid's workers,
-    /// the community's (and zone's) chiefs, the street's and the district's command centres, each
-    /// by a binding that covers the unit.
-    static func levelRoles(_ level: LadderLevel) -> Set<Role> {
-        switch level {
-        case .grid: [.gridWorker]
-        case .community, .zone: [.communityChief]
-        case .street, .district: [.dispatcher, .shiftLeader]
-        }
-    }
-
     /// Whether the caller acts for the unit `unitId` (at `level`, with `path`): named its member, or
     /// holding one of the level's roles over it. The operator acts for every unit.
     static func isMember(_ caller: Caller, of unitId: Int64, at level: LadderLevel, path: ScopePath, named: Set<Int64>) -> Bool {
         guard let principal = caller.principal else { return true }
         if named.contains(unitId) { return true }
-        let roles = levelRoles(level)
+        let roles = level.actingRoles
         return principal.bindings.contains { roles.contains($0.role) && $0.scope.covers(path) }
     }
 

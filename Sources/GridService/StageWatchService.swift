@@ -7,7 +7,9 @@ extension GridService {
 
     /// Tells the audiences `NoticeTable` names for `event` about `record`, each person once.
     @discardableResult
-    static func tell(_ tx: Tx, _ event: NoticeEvent, about record: CaseRecord, _ message: String, raiser: Int64? = nil) async throws -> Int {
+    static func tell(
+        _ tx: Tx, _ event: NoticeEvent, about record: CaseRecord, _ message: String, raiser: Int64? = nil, unit: (id: Int64, level: LadderLevel)? = nil
+    ) async throws -> Int {
         var to = EscalationStore.Recipients()
         let chain = record.gridPath.ids
         for audience in NoticeTable.audiences(event) {
@@ -28,6 +30,11 @@ extension GridService {
                 to.reporter = true
             case .raiser:
                 if let raiser { to.users.append(raiser) }
+            case .ladderUnit:
+                guard let unit, let through = chain.firstIndex(of: unit.id) else { continue }
+                to.users += try await LadderStore.members(tx, unitId: unit.id).map(\.userId)
+                to.coveringRoles += unit.level.actingRoles.sorted { $0.rawValue < $1.rawValue }
+                to.chain = Array(chain[...through])
             }
         }
         return try await EscalationStore.deliver(tx, caseId: record.id, kind: event.rawValue, message: message, to: to)
@@ -57,6 +64,28 @@ extension GridService {
         }
         if action == .close {
             try await tell(tx, .caseClosed, about: next, "您上报的案件 \(next.number) 已于 \(calendar.readable(next.closedAt ?? Date())) 办结")
+        }
+        try await tellOfLadder(tx, action, next, from: record, calendar: calendar)
+    }
+
+    /// The ladder's people hear of what is theirs now: a slip waiting for their level, a slip
+    /// refused back to them, a case delegated to them.
+    static func tellOfLadder(_ tx: Tx, _ action: CaseAction, _ next: CaseRecord, from record: CaseRecord, calendar: WorkCalendar) async throws {
+        let holder = record.levelUnitName ?? record.level?.label.zh ?? ""
+        let due = next.levelDue.map { "，请于 \(calendar.readable($0)) 前处置或上报" } ?? ""
+        switch action {
+        case .handUp, .autoHandUp:
+            guard let unitId = next.pendingUnitId, let level = next.pendingLevel else { return }
+            let how = action == .autoHandUp ? "超过本级时限，系统自动上报" : "上报"
+            try await tell(tx, .slipArrived, about: next, "案件 \(next.number) 由\(holder)\(how)至本级，请接收或说明理由退回", unit: (unitId, level))
+        case .refuseHandUp:
+            guard let unitId = next.levelUnitId, let level = next.level else { return }
+            try await tell(tx, .slipRefused, about: next, "案件 \(next.number) 的交接单被上级退回\(due)", unit: (unitId, level))
+        case .delegate:
+            guard let unitId = next.levelUnitId, let level = next.level else { return }
+            try await tell(tx, .caseDelegated, about: next, "案件 \(next.number) 已下派至\(next.levelUnitName ?? "本级")\(due)", unit: (unitId, level))
+        default:
+            return
         }
     }
 

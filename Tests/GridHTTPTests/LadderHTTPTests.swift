@@ -110,6 +110,13 @@ extension CaseHTTPTests {
                 ["reasonKind": "needsEnforcement", "reason": "业主拒不配合，社区无执法权", "tried": "三次上门劝导，发放整改告知书"], to: "filed")
             #expect(Self.pendingCode(handed) == zone.zoneCode && Self.holderCode(handed) == Self.community, "\(Self.ladder(handed))")
             expectProblem(try await desk.act("community.chief", id, "handUp", ["reason": "再报"]), .conflict, "ladder.slipPending")
+            // The zone team is told a slip waits for it; the street's desk is not (it is not theirs yet).
+            func kinds(_ login: String) async throws -> [String] {
+                let page = try await desk.api.get("/v1/notifications", token: desk.token(login))
+                return ((try page.json()["items"] as? [[String: Any]]) ?? []).compactMap { $0["kind"] as? String }
+            }
+            #expect(try await kinds("zone.cgw").contains("slipArrived"))
+            #expect(try await !kinds("street.dispatcher").contains("slipArrived"))
             // The zone team sees the slip in its queue; the community chief may not accept its own slip.
             let zoneQueue = try await desk.api.get("/v1/cases?queue=level", token: desk.token("zone.cgw"))
             #expect(((try zoneQueue.json()["items"] as? [[String: Any]]) ?? []).compactMap { int64($0["id"]) } == [id], "\(zoneQueue.text)")
@@ -129,6 +136,8 @@ extension CaseHTTPTests {
             try await desk.step("zone.police", id, "handUp", ["reasonKind": "crossArea", "reason": "涉及两个社区的共用通道"], to: "filed")
             expectProblem(try await desk.act("street.dispatcher", id, "refuseHandUp", [:]), .badRequest, "validation.failed")
             let refused = try await desk.step("street.dispatcher", id, "refuseHandUp", ["reason": "片区联合执法队可先行处置"], to: "filed")
+            #expect(try await kinds("zone.police").contains("slipRefused"))
+            #expect(try await kinds("street.dispatcher").contains("slipArrived"))
             #expect(Self.holderCode(refused) == zone.zoneCode && Self.pendingCode(refused) == nil)
             let slips = Self.ladder(refused)["slips"] as? [[String: Any]] ?? []
             #expect(slips.map { $0["status"] as? String } == ["accepted", "refused"], "\(slips)")

@@ -23,6 +23,17 @@ public enum LadderLevel: String, Sendable, Codable, CaseIterable, Comparable {
     public static func < (lhs: LadderLevel, rhs: LadderLevel) -> Bool { lhs.rank < rhs.rank }
 
     public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The roles that act for a level's unit without being named its members: the grid's workers,
+    /// the community's (and zone's) chiefs, the street's and the district's command centres, each
+    /// by a binding that covers the unit.
+    public var actingRoles: Set<Role> {
+        switch self {
+        case .grid: [.gridWorker]
+        case .community, .zone: [.communityChief]
+        case .street, .district: [.dispatcher, .shiftLeader]
+        }
+    }
 }
 
 /// A district's ladder: the levels it uses, lowest first. The street and the district are always

@@ -19,6 +19,12 @@ public enum NoticeEvent: String, Sendable, CaseIterable, Codable {
     case caseMerged
     /// The command centre should call a reporter back (回访).
     case reporterCallback
+    /// A handover slip waits for the level it is addressed to (上报).
+    case slipArrived
+    /// The level above refused the slip: the case is the lower level's again, with a new deadline.
+    case slipRefused
+    /// The centre delegated the case down to a level (下派).
+    case caseDelegated
 
     /// The event of a stage's light.
     public static func stageEvent(_ stage: Stage, _ light: TrafficLight) -> NoticeEvent? {
@@ -53,6 +59,9 @@ public enum NoticeAudience: Sendable, Hashable {
     case reporter
     /// The user who raised the supervision order the event is about.
     case raiser
+    /// The people who act for the ladder unit the event names: its named members, and the level's
+    /// roles (`LadderLevel.actingRoles`) bound at the unit or above it.
+    case ladderUnit
 }
 
 /// Who is told of what: one table, event × audience. Each person is told once per event, however
@@ -81,6 +90,7 @@ public enum NoticeTable {
         case .caseClosed, .caseMerged: [.reporter]
         case .caseReopened: [.leadDepartment]
         case .reporterCallback: [.district(centre)]
+        case .slipArrived, .slipRefused, .caseDelegated: [.ladderUnit]
         }
     }
 
@@ -89,7 +99,7 @@ public enum NoticeTable {
         switch audience {
         case .leadDepartment: [.departmentLiaison]
         case .covering(let roles), .street(let roles), .district(let roles): roles
-        case .reporter, .raiser: []
+        case .reporter, .raiser, .ladderUnit: []
         }
     }
 }

@@ -211,7 +211,8 @@ struct LadderBench {
         let rate = (unpaced.perSecond / 2).rounded()
         let paced = try await handUpRun(prepared, desks: desks, from: unpaced.used, rate: rate)
         let l = paced.latencies
-        let saturating = "hand-up via HTTP (\(clients) community chiefs): saturating \(Int(unpaced.perSecond)) actions/s (p99 \(format(unpaced.latencies.p99)) ms)"
+        let saturating =
+            "hand-up via HTTP (\(clients) community chiefs): saturating \(Int(unpaced.perSecond)) actions/s (p99 \(format(unpaced.latencies.p99)) ms)"
         let half = "at half of it, \(Int(rate)) actions/s: n=\(l.sorted.count) p50=\(format(l.p50)) ms p99=\(format(l.p99)) ms max=\(format(l.max)) ms"
         let aim = "(aim p99 ≤ \(format(Self.handUpAimP99)) ms: \(format(Self.handUpAimP99 / l.p99))× headroom)"
         print("\(saturating); \(half)  \(aim)")

@@ -53,7 +53,11 @@ struct APIHandler: APIProtocol {
                         id: tenant.id, code: tenant.code, name: tenant.name, divisionCode: tenant.divisionCode, timeZone: tenant.timeZone,
                         status: tenant.status == .active ? .active : .suspended,
                         gridLevels: tenant.settings.gridLevels.map { .init(key: $0.key, name: $0.name) },
-                        ladder: tenant.settings.ladder.levels.compactMap { .init(rawValue: $0.rawValue) }))))
+                        ladder: tenant.settings.ladder.levels.compactMap { .init(rawValue: $0.rawValue) },
+                        ladderLimits: .init(
+                            grid: tenant.settings.ladderLimits[.grid].map(APIMapping.limit),
+                            community: tenant.settings.ladderLimits[.community].map(APIMapping.limit),
+                            zone: tenant.settings.ladderLimits[.zone].map(APIMapping.limit))))))
     }
 
     // MARK: org

@@ -114,18 +114,26 @@ extension GridService {
     }
 
     /// Sets the levels a district handles cases at (its hand-up ladder), in any order; the street
-    /// and the district are always among them.
-    public func setLadder(code: String, levels: [LadderLevel]) async throws -> TenantRecord {
+    /// and the district are always among them. `limits` changes the local limits of the levels it
+    /// names (below the street); the others keep theirs.
+    public func setLadder(code: String, levels: [LadderLevel], limits: [LadderLevel: TimeLimit] = [:]) async throws -> TenantRecord {
         let ladder = try LevelLadder(levels)
+        try LadderLimits.check(limits)
         return try await db.withPlatform { tx in
             var tx = tx
             guard var tenant = try await TenantStore.find(tx, code: code) else { throw Errors.tenantNotFound(code) }
             try await tx.enter(tenant: tenant.id)
-            let before = tenant.settings.ladder.levels.map(\.rawValue)
+            func described(_ settings: TenantSettings) -> [String: Any] {
+                [
+                    "ladder": settings.ladder.levels.map(\.rawValue),
+                    "ladderLimits": Dictionary(uniqueKeysWithValues: settings.ladderLimits.map { ($0.key.rawValue, $0.value.description) }),
+                ]
+            }
+            let before = described(tenant.settings)
             tenant.settings.ladder = ladder
+            tenant.settings.ladderLimits.merge(limits, uniquingKeysWith: { _, new in new })
             try await TenantStore.setSettings(tx, id: tenant.id, settings: tenant.settings)
-            try await Self.audit(
-                tx, .operator, "setLadder", .tenant, key: tenant.code, before: ["ladder": before], after: ["ladder": ladder.levels.map(\.rawValue)])
+            try await Self.audit(tx, .operator, "setLadder", .tenant, key: tenant.code, before: before, after: described(tenant.settings))
             return try await TenantStore.find(tx, id: tenant.id) ?? tenant
         }
     }

@@ -108,10 +108,12 @@ struct TenantCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-ladder", abstract: "Set the levels a district handles cases at (its hand-up ladder).",
             discussion:
-                "Levels: \(LadderLevel.allowedList); street and district always. Example: gridgov tenant set-ladder HD grid community zone street district")
+                "Levels: \(LadderLevel.allowedList); street and district always. The local limit of a level below the street: --limit LEVEL=AMOUNT:UNIT (units: \(LimitUnit.allCases.map(\.rawValue).joined(separator: ", "))). Example: gridgov tenant set-ladder HD grid community zone street district --limit community=2:workDays"
+        )
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Tenant code.") var code: String
         @Argument(help: "The levels, lowest first.") var levels: [String]
+        @Option(name: .customLong("limit"), help: "LEVEL=AMOUNT:UNIT, the local limit of a level below the street; repeat for each.") var limits: [String] = []
 
         func run() async throws {
             let code = code
@@ -122,8 +124,14 @@ struct TenantCommand: AsyncParsableCommand {
                 }
                 return level
             }
-            let tenant = try await CLI.withService(connection) { service in try await service.setLadder(code: code, levels: levels) }
-            let named = tenant.settings.ladder.levels.map { CLI.say($0.label.zh, $0.rawValue) }.joined(separator: " → ")
+            let limits = try Dictionary(self.limits.map(LadderLimits.parse), uniquingKeysWith: { _, last in last })
+            let tenant = try await CLI.withService(connection) { service in try await service.setLadder(code: code, levels: levels, limits: limits) }
+            let named = tenant.settings.ladder.levels.map { level in
+                let limit = LadderLimits.applies(to: level) ? tenant.settings.ladderLimits[level].map { "（\($0.amount)\($0.unit.label.zh)）" } ?? "" : ""
+                return CLI.say(
+                    level.label.zh + limit,
+                    level.rawValue + (tenant.settings.ladderLimits[level].map { LadderLimits.applies(to: level) ? " (\($0))" : "" } ?? ""))
+            }.joined(separator: " → ")
             print(CLI.say("\(tenant.code) 的处置层级：\(named)", "\(tenant.code) handles cases at: \(named)"))
         }
     }

@@ -179,4 +179,20 @@ import Testing
         #expect(csv.contains("110199001001,南社区,社区,2,5,1,0,8,0.8750,4,1,1"), "\(csv)")
         #expect(CSVTable.render(header: ["名称"], rows: [["=HYPERLINK(\"x\")"]], excelSafe: true).contains("'=HYPERLINK"))
     }
+
+    @Test func aLimitIsReadAsLevelAmountAndUnit() throws {
+        let (level, limit) = try LadderLimits.parse("community=2:workDays")
+        #expect(level == .community && limit == TimeLimit(amount: 2, unit: .workDays))
+        for bad in ["community=2", "village=2:workDays", "community=two:workDays", "community=2:weeks", "2:workDays"] {
+            let error = try #require(throws: GridError.self, "\(bad)") { try LadderLimits.parse(bad) }
+            #expect(error.fieldErrors.map(\.code) == [.fieldFormat] && error.fieldErrors.first?.message.en.contains(bad) == true)
+        }
+        // Settings stored before the limits existed read the defaults; a stored limit overrides its level only.
+        let old = try JSONDecoder().decode(TenantSettings.self, from: Data(#"{"ladder": ["grid", "community", "street", "district"]}"#.utf8))
+        #expect(old.ladderLimits == LadderLimits.defaults)
+        let set = try JSONDecoder().decode(TenantSettings.self, from: Data(#"{"ladderLimits": {"grid": {"amount": 2, "unit": "workHours"}}}"#.utf8))
+        #expect(set.ladderLimits[.grid] == TimeLimit(amount: 2, unit: .workHours) && set.ladderLimits[.community] == LadderLimits.defaults[.community])
+        let again = try JSONDecoder().decode(TenantSettings.self, from: try JSONEncoder().encode(set))
+        #expect(again == set, "settings survive their own encoding")
+    }
 }

@@ -99,4 +99,42 @@ import Testing
         let automatic = try LadderRules.apply(.autoHandUp, to: LadderCustody(level: .grid), by: .system, on: ladder)
         #expect(automatic == LadderCustody(level: .grid, pendingTo: .community))
     }
+
+    /// Every place a case can stand (each level of the ladder, with and without a slip waiting for
+    /// the level above) × every move × every actor: what a case's view offers (`permits`) is
+    /// exactly what the rules then allow, given a reason and the nearest level below to delegate to.
+    @Test func whatTheViewOffersIsWhatTheRulesAllowFromEveryPlaceByEveryActor() throws {
+        let actors: [LadderActor] = [.holder, .upper, .centre, .system, .other]
+        var allowed = 0
+        for ladder in [LevelLadder.standard, Self.withZones] {
+            for level in ladder.levels {
+                for pending in ladder.above(level).map({ [nil, $0] }) ?? [nil] {
+                    let custody = LadderCustody(level: level, pendingTo: pending)
+                    for move in LadderMove.allCases {
+                        for actor in actors {
+                            let offered = LadderRules.permits(move, custody, by: actor, on: ladder)
+                            let outcome = Result {
+                                try LadderRules.apply(
+                                    move, to: custody, by: actor, target: move == .delegate ? ladder.below(level).first : nil, reason: "原因", on: ladder)
+                            }
+                            switch outcome {
+                            case .success(let after):
+                                allowed += 1
+                                #expect(offered, "\(move) by \(actor) at \(custody) is allowed but not offered")
+                                switch move {
+                                case .handUp, .autoHandUp: #expect(after == LadderCustody(level: level, pendingTo: ladder.above(level)))
+                                case .accept: #expect(after == LadderCustody(level: pending!))
+                                case .refuse: #expect(after == LadderCustody(level: level))
+                                case .delegate: #expect(after.level < level && after.pendingTo == nil)
+                                }
+                            case .failure:
+                                #expect(!offered, "\(move) by \(actor) at \(custody) is offered but refused")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(allowed > 20, "the sweep allowed \(allowed) moves")
+    }
 }

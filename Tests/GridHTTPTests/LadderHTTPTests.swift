@@ -287,4 +287,36 @@ extension CaseHTTPTests {
                 "auth.outOfScope")
         }
     }
+
+    /// A unit's members: an unknown user or department, a user twice, a duty not known are each
+    /// named and nothing is written; only a tenant admin sets them; the change is audited.
+    @Test func aUnitsMembersAreSetWholeOrNotAtAll() async throws {
+        try await withDesk { desk, db in
+            let unit = try await db.service.unit(.operator, tenantId: desk.tenantId, code: Self.community)
+            let path = "/v1/org-units/\(unit.id)/members"
+            let bad = try await desk.api.send(
+                .put, path, token: desk.token("admin"),
+                json: jsonString([
+                    "members": [
+                        ["login": "community.chief", "duty": "boss"], ["login": "nobody"], ["login": "gridworker", "department": "NOPE"],
+                        ["login": "community.chief"],
+                    ]
+                ]))
+            expectProblem(bad, .badRequest, "validation.failed")
+            #expect(
+                Set(bad.fieldErrorCodes) == ["field.unknownValue", "org.unit.memberUnknown", "department.unknown", "org.unit.memberDuplicate"],
+                "\(bad.text)")
+            #expect(bad.fieldErrorFields.contains("members[1].login") && bad.text.contains("nobody"))
+            let none = try await desk.api.get(path, token: desk.token("community.chief"))
+            #expect((try none.json()["members"] as? [Any])?.isEmpty == true, "nothing written")
+            expectProblem(
+                try await desk.api.send(.put, path, token: desk.token("community.chief"), json: jsonString(["members": [["login": "gridworker"]]])),
+                .forbidden, "auth.actionNotAllowed")
+            let set = try await desk.api.send(
+                .put, path, token: desk.token("admin"), json: jsonString(["members": [["login": "gridworker", "duty": "head"]]]))
+            #expect(set.status == .ok, "\(set.text)")
+            let audit = try await desk.api.get("/v1/audit?entity=orgUnit", token: desk.token("admin"))
+            #expect(audit.text.contains("setMembers") && audit.text.contains("gridworker"), "\(audit.text.prefix(400))")
+        }
+    }
 }

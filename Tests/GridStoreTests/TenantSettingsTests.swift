@@ -45,6 +45,21 @@ import Testing
             let tenantId = try await db.service.tenantId(code: d.code)
             let entries = try await db.service.audit(.operator, tenantId: tenantId, entity: "tenant", page: PageRequest(limit: 50)).items
             #expect(entries.contains { $0.action == "setLadder" && $0.after?.contains("zone") == true })
+
+            // The local limits: defaults, one changed, the others kept; a limit at the street or out of range refused.
+            #expect(zones.settings.ladderLimits == LadderLimits.defaults)
+            let faster = try await db.service.setLadder(
+                code: d.code, levels: zones.settings.ladder.levels, limits: [.community: TimeLimit(amount: 1, unit: .workDays)])
+            #expect(faster.settings.ladderLimits[.community] == TimeLimit(amount: 1, unit: .workDays))
+            #expect(faster.settings.ladderLimits[.zone] == LadderLimits.defaults[.zone])
+            #expect(try await db.service.tenant(code: d.code).settings.ladderLimits == faster.settings.ladderLimits, "stored")
+            let bad = try await #require(throws: GridError.self) {
+                try await db.service.setLadder(
+                    code: d.code, levels: zones.settings.ladder.levels,
+                    limits: [.street: TimeLimit(amount: 1, unit: .workDays), .grid: TimeLimit(amount: 0, unit: .workHours)])
+            }
+            #expect(bad.fieldErrors.map(\.field) == ["limit.grid", "limit.street"])
+            #expect(try await db.service.tenant(code: d.code).settings.ladderLimits == faster.settings.ladderLimits, "a refused change changes nothing")
         }
     }
 }

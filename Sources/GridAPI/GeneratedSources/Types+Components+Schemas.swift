@@ -785,6 +785,41 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Tenant/ladder`.
             public var ladder: Components.Schemas.Tenant.LadderPayload?
+            /// 街道以下各层级的本级时限：到期既未处置也未上报的案件自动上报 · The local limits of the levels below the street; a case neither handled nor handed up by then goes up by itself.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Tenant/ladderLimits`.
+            public struct LadderLimitsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Tenant/ladderLimits/grid`.
+                public var grid: Components.Schemas.TimeLimit?
+                /// - Remark: Generated from `#/components/schemas/Tenant/ladderLimits/community`.
+                public var community: Components.Schemas.TimeLimit?
+                /// - Remark: Generated from `#/components/schemas/Tenant/ladderLimits/zone`.
+                public var zone: Components.Schemas.TimeLimit?
+                /// Creates a new `LadderLimitsPayload`.
+                ///
+                /// - Parameters:
+                ///   - grid:
+                ///   - community:
+                ///   - zone:
+                public init(
+                    grid: Components.Schemas.TimeLimit? = nil,
+                    community: Components.Schemas.TimeLimit? = nil,
+                    zone: Components.Schemas.TimeLimit? = nil
+                ) {
+                    self.grid = grid
+                    self.community = community
+                    self.zone = zone
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case grid
+                    case community
+                    case zone
+                }
+            }
+            /// 街道以下各层级的本级时限：到期既未处置也未上报的案件自动上报 · The local limits of the levels below the street; a case neither handled nor handed up by then goes up by itself.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Tenant/ladderLimits`.
+            public var ladderLimits: Components.Schemas.Tenant.LadderLimitsPayload?
             /// Creates a new `Tenant`.
             ///
             /// - Parameters:
@@ -796,6 +831,7 @@ extension Components {
             ///   - status:
             ///   - gridLevels:
             ///   - ladder: 本区处置案件的层级，由低到高（街道和区级必有） · The levels the district handles cases at, lowest first (street and district always).
+            ///   - ladderLimits: 街道以下各层级的本级时限：到期既未处置也未上报的案件自动上报 · The local limits of the levels below the street; a case neither handled nor handed up by then goes up by itself.
             public init(
                 id: Swift.Int64,
                 code: Swift.String,
@@ -804,7 +840,8 @@ extension Components {
                 timeZone: Swift.String,
                 status: Components.Schemas.Tenant.StatusPayload,
                 gridLevels: Components.Schemas.Tenant.GridLevelsPayload,
-                ladder: Components.Schemas.Tenant.LadderPayload? = nil
+                ladder: Components.Schemas.Tenant.LadderPayload? = nil,
+                ladderLimits: Components.Schemas.Tenant.LadderLimitsPayload? = nil
             ) {
                 self.id = id
                 self.code = code
@@ -814,6 +851,7 @@ extension Components {
                 self.status = status
                 self.gridLevels = gridLevels
                 self.ladder = ladder
+                self.ladderLimits = ladderLimits
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -824,6 +862,7 @@ extension Components {
                 case status
                 case gridLevels
                 case ladder
+                case ladderLimits
             }
         }
         /// - Remark: Generated from `#/components/schemas/UserRef`.

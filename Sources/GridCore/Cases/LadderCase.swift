@@ -13,6 +13,50 @@ public enum LadderLimits {
     /// Whether a level has a local limit at all: the street and the district answer to their own
     /// deadlines (dispatch, handling) and to the whistle, not to the ladder's clock.
     public static func applies(to level: LadderLevel) -> Bool { level < .street }
+
+    /// A limit as the CLI gives it: `LEVEL=AMOUNT:UNIT` (`community=2:workDays`).
+    public static func parse(_ text: String) throws -> (LadderLevel, TimeLimit) {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        let amountUnit = parts.count == 2 ? parts[1].split(separator: ":").map(String.init) : []
+        guard parts.count == 2, let level = LadderLevel(rawValue: parts[0]), amountUnit.count == 2, let amount = Int(amountUnit[0]),
+            let unit = LimitUnit(rawValue: amountUnit[1])
+        else {
+            throw GridError.invalid([
+                FieldError(
+                    "limit", .fieldFormat,
+                    Text(
+                        zh:
+                            "时限“\(text)”应写作 层级=数量:单位，如 community=2:workDays（层级：\(LadderLevel.allowedList)；单位：\(LimitUnit.allCases.map(\.rawValue).joined(separator: ", "))）",
+                        en:
+                            "limit '\(text)' should read LEVEL=AMOUNT:UNIT, e.g. community=2:workDays (levels: \(LadderLevel.allowedList); units: \(LimitUnit.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    ))
+            ])
+        }
+        return (level, TimeLimit(amount: amount, unit: unit))
+    }
+
+    /// Every problem of a district's limits named: a level at or above the street (they have none),
+    /// an amount out of range.
+    public static func check(_ limits: [LadderLevel: TimeLimit]) throws {
+        var errors: [FieldError] = []
+        for (level, limit) in limits.sorted(by: { $0.key < $1.key }) {
+            if !applies(to: level) {
+                errors.append(
+                    FieldError(
+                        "limit.\(level.rawValue)", .fieldNotAllowed,
+                        Text(
+                            zh: "\(level.label.zh)层级没有本级时限（只有网格、社区、片区有）",
+                            en: "the \(level.rawValue) level has no local limit (only grid, community and zone have one)")))
+            }
+            if !(1...TimeLimit.maxAmount).contains(limit.amount) {
+                errors.append(
+                    FieldError(
+                        "limit.\(level.rawValue)", .fieldOutOfRange,
+                        Text(zh: "时限应在 1–\(TimeLimit.maxAmount) 之间，实际为 \(limit.amount)", en: "a limit is 1–\(TimeLimit.maxAmount) long, got \(limit.amount)")))
+            }
+        }
+        guard errors.isEmpty else { throw GridError.invalid(errors) }
+    }
 }
 
 /// Why a level hands a case up: a closed list for the figures (hand-ups per community and reason),

@@ -221,9 +221,10 @@ enum CaseMapping {
     static func unit(_ unit: LadderUnit) -> Components.Schemas.LadderUnit { .init(code: unit.code, name: unit.name, level: APIMapping.level(unit.level)) }
 
     static func slip(_ slip: HandoverSlip) -> Components.Schemas.HandoverSlip {
-        .init(
-            id: slip.id, from: unit(slip.from), to: unit(slip.to), reasonKind: Components.Schemas.HandUpReason(rawValue: slip.reasonKind.rawValue)!,
-            reason: slip.reason, tried: slip.tried, photos: slip.photos, automatic: slip.automatic, createdBy: slip.createdBy, createdAt: slip.createdAt,
+        let c = slip.content
+        return .init(
+            id: slip.id, from: unit(c.from), to: unit(c.to), reasonKind: Components.Schemas.HandUpReason(rawValue: c.reasonKind.rawValue)!,
+            reason: c.reason, tried: c.tried, photos: c.photos, automatic: c.automatic, createdBy: slip.createdBy, createdAt: slip.createdAt,
             status: Components.Schemas.HandoverSlip.StatusPayload(rawValue: slip.status.rawValue)!, decidedBy: slip.decidedBy,
             decidedAt: slip.decidedAt, decisionReason: slip.decisionReason, newDue: slip.newDue)
     }

@@ -109,9 +109,11 @@ public enum LadderStore {
             }
             result.append(
                 HandoverSlip(
-                    id: try r[0].decode(Int64.self), from: try unit(1), to: try unit(5),
-                    reasonKind: HandUpReason(rawValue: try r[9].decode(String.self)) ?? .other, reason: try r[10].decode(String.self),
-                    tried: try r[11].decode(String?.self), photos: try r[12].decode([Int64].self), automatic: try r[13].decode(Bool.self),
+                    id: try r[0].decode(Int64.self),
+                    content: HandoverDraft(
+                        from: try unit(1), to: try unit(5), reasonKind: HandUpReason(rawValue: try r[9].decode(String.self)) ?? .other,
+                        reason: try r[10].decode(String.self), tried: try r[11].decode(String?.self), photos: try r[12].decode([Int64].self),
+                        automatic: try r[13].decode(Bool.self)),
                     createdBy: try r[14].decode(String?.self), createdAt: try r[15].decode(Date.self),
                     status: HandoverSlip.Status(rawValue: try r[16].decode(String.self)) ?? .pending, decidedBy: try r[17].decode(String?.self),
                     decidedAt: try r[18].decode(Date?.self), decisionReason: try r[19].decode(String?.self), newDue: try r[20].decode(Date?.self)))

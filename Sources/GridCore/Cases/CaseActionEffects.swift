@@ -34,7 +34,8 @@ public enum CaseEffect: Sendable, Equatable {
     case cancelLadderJobs
 }
 
-/// A handover slip before it is written.
+/// What a handover slip says: from which unit to which, why (the kind the figures count by, and
+/// the words), what was tried, the case's photos; automatic when the system wrote it at the limit.
 public struct HandoverDraft: Sendable, Equatable {
     public var from: LadderUnit
     public var to: LadderUnit

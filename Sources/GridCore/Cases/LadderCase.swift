@@ -194,18 +194,13 @@ extension LevelLadder {
     }
 }
 
-/// A handover slip (问题交接单) as written and as its case shows it.
+/// A handover slip (问题交接单) as written (`HandoverDraft`: from whom to whom, why, what was tried,
+/// the photos) and as its case shows it: who wrote it when, and what the level above decided.
 public struct HandoverSlip: Sendable, Equatable {
     public enum Status: String, Sendable, Codable, CaseIterable { case pending, accepted, refused, superseded }
 
     public var id: Int64
-    public var from: LadderUnit
-    public var to: LadderUnit
-    public var reasonKind: HandUpReason
-    public var reason: String
-    public var tried: String?
-    public var photos: [Int64]
-    public var automatic: Bool
+    public var content: HandoverDraft
     public var createdBy: String?
     public var createdAt: Date
     public var status: Status
@@ -216,18 +211,11 @@ public struct HandoverSlip: Sendable, Equatable {
     public var newDue: Date?
 
     public init(
-        id: Int64, from: LadderUnit, to: LadderUnit, reasonKind: HandUpReason, reason: String, tried: String? = nil, photos: [Int64] = [],
-        automatic: Bool = false, createdBy: String? = nil, createdAt: Date, status: Status = .pending, decidedBy: String? = nil,
+        id: Int64, content: HandoverDraft, createdBy: String? = nil, createdAt: Date, status: Status = .pending, decidedBy: String? = nil,
         decidedAt: Date? = nil, decisionReason: String? = nil, newDue: Date? = nil
     ) {
         self.id = id
-        self.from = from
-        self.to = to
-        self.reasonKind = reasonKind
-        self.reason = reason
-        self.tried = tried
-        self.photos = photos
-        self.automatic = automatic
+        self.content = content
         self.createdBy = createdBy
         self.createdAt = createdAt
         self.status = status

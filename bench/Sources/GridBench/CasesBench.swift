@@ -125,7 +125,7 @@ struct CasesBench {
             desks[account.login] = Desk(login: account.login, token: try login(server.http, code, account.login, account.password), cells: account.cells)
         }
         if bench.ladderOnly {
-            try await LadderBench(cases: self, tenantId: tenantId, code: code, http: server.http, district: district).run(desks: desks)
+            try await LadderBench(cases: self, tenantId: tenantId, code: code, district: district).run(desks: desks)
             print("server resident memory after the run: \(bench.residentMegabytes(pid: server.process.processIdentifier)) MiB")
             return
         }

@@ -14,7 +14,6 @@ struct LadderBench {
     let cases: CasesBench
     let tenantId: Int64
     let code: String
-    let http: MiniHTTPClient
     let district: DemoDistrict
 
     static let streetMonthAimP99 = 200.0
@@ -45,9 +44,13 @@ struct LadderBench {
         }
         if turns == 0 {
             let text = try String(contentsOfFile: "bench/sql/ladder-history.sql", encoding: .utf8)
-            let steps = text.components(separatedBy: "-- step: ").dropFirst().map { chunk -> (String, String) in
-                let lines = chunk.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-                return (String(lines[0]), String(lines.count > 1 ? lines[1] : "").replacingOccurrences(of: ":tenant", with: String(tenantId)))
+            var steps: [(String, String)] = []
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasPrefix("-- step: ") {
+                    steps.append((String(line.dropFirst("-- step: ".count)), ""))
+                } else if !steps.isEmpty {
+                    steps[steps.count - 1].1 += line.replacingOccurrences(of: ":tenant", with: String(tenantId)) + "\n"
+                }
             }
             let t0 = ContinuousClock.now
             try await owner.withConnection { connection in
@@ -93,6 +96,8 @@ struct LadderBench {
     }
 
     func figures(_ leader: CasesBench.Desk) async throws {
+        // A connection of its own: the server closed the idle one while the history was written.
+        let http = try MiniHTTPClient(port: UInt16(cases.bench.port))
         let lattice = DistrictLattice(district)
         let streets = (0..<district.streets).map { lattice.streetCode($0) }
         let (months, year) = periods()

@@ -310,7 +310,10 @@ extension GridService {
         try await withTenant(for: caller, tenantId) { tx in try await Self.view(tx, caller, try await Self.readableCase(tx, caller, id: id)) }
     }
 
-    static func view(_ tx: Tx, _ caller: Caller, _ record: CaseRecord) async throws -> CaseView {
+    /// `settings` and `context` when the caller already read them (an action), else read here if needed.
+    static func view(
+        _ tx: Tx, _ caller: Caller, _ record: CaseRecord, settings: TenantSettings? = nil, context: LadderContext? = nil
+    ) async throws -> CaseView {
         let tasks = try await CaseStore.tasks(tx, caseId: record.id)
         var view = CaseView(
             record: record, tasks: tasks, allowedActions: CaseWorkflow.actions(from: record.state, roles: roles(caller, at: record)),
@@ -321,10 +324,13 @@ extension GridService {
             view.callbacks = try await OutcomeStore.callbacks(tx, caseId: record.id)
         }
         view.ladder = try await ladderView(tx, record)
-        if CaseWorkflow.actions(from: record.state).contains(where: { CaseWorkflow.transition(from: record.state, $0)?.byLadder == true }),
-            let tenant = try await TenantStore.find(tx, id: tx.tenant)
-        {
-            let facts = try await Self.ladderFacts(tx, caller, record, settings: tenant.settings)
+        if CaseWorkflow.actions(from: record.state).contains(where: { CaseWorkflow.transition(from: record.state, $0)?.byLadder == true }) {
+            var known = settings
+            if known == nil { known = try await TenantStore.find(tx, id: tx.tenant)?.settings }
+            guard let known else { return view }
+            let read: LadderContext
+            if let context { read = context } else { read = try await ladderContext(tx, caller, record) }
+            let facts = try await Self.ladderFacts(tx, caller, record, settings: known, context: read)
             let ladderActions = Set(Self.ladderActions(record, facts))
             view.allowedActions = CaseAction.allCases.filter { view.allowedActions.contains($0) || ladderActions.contains($0) }
         }

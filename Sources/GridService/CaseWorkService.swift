@@ -14,8 +14,10 @@ extension GridService {
         return try await withActiveTenant(tenantId) { tx, tenant in
             let record = try await Self.readableCase(tx, caller, id: caseId)
             if let ifVersion, ifVersion != record.version { throw Self.stale(record) }
-            let written = try await self.act(on: record, caller, action, input, ifVersion: ifVersion, settings: tenant.settings, at: Date(), tx)
-            return try await Self.view(tx, caller, written)
+            var context: LadderContext?
+            let written = try await self.act(
+                on: record, caller, action, input, ifVersion: ifVersion, settings: tenant.settings, at: Date(), context: &context, tx)
+            return try await Self.view(tx, caller, written, settings: tenant.settings, context: context)
         }
     }
 
@@ -23,7 +25,7 @@ extension GridService {
     /// when `system`); answers the case as written.
     func act(
         on record: CaseRecord, _ caller: Caller, _ action: CaseAction, _ input: CaseActionInput, ifVersion: Int64?, settings: TenantSettings,
-        system: Bool = false, at now: Date, _ tx: Tx
+        system: Bool = false, at now: Date, context: inout LadderContext?, _ tx: Tx
     ) async throws -> CaseRecord {
         let roles = Self.roles(caller, at: record)
         let transition = try CaseWorkflow.check(action, in: record.state, roles: roles, fields: input.fields)
@@ -33,7 +35,7 @@ extension GridService {
         }
         var next = record
         next.state = transition.to
-        try await apply(action, input, to: &next, from: record, by: caller, system: system, settings: settings, at: now, tx)
+        try await apply(action, input, to: &next, from: record, by: caller, system: system, settings: settings, at: now, context: &context, tx)
         let actingRole = system ? nil : transition.roles.intersection(roles).map(\.rawValue).sorted().first
         guard
             try await CaseStore.update(
@@ -128,12 +130,14 @@ extension GridService {
     /// action's transaction; then the stage clocks follow the state and the people concerned are told.
     func apply(
         _ action: CaseAction, _ input: CaseActionInput, to next: inout CaseRecord, from record: CaseRecord, by caller: Caller, system: Bool,
-        settings: TenantSettings, at now: Date, _ tx: Tx
+        settings: TenantSettings, at now: Date, context: inout LadderContext?, _ tx: Tx
     ) async throws {
         let district = try await calendarCache.calendar(tx)
         var facts = try await gather(CaseActionEffects.needs(action), for: action, input, record, by: caller, at: now, tx)
         if CaseActionEffects.needs(action).contains(.ladder) {
-            facts.ladder = try await Self.ladderFacts(tx, caller, record, settings: settings, photos: input.photos, system: system)
+            let read = try await Self.ladderContext(tx, caller, record)
+            context = read
+            facts.ladder = try await Self.ladderFacts(tx, caller, record, settings: settings, context: read, photos: input.photos, system: system)
         }
         let (planned, effects) = try CaseActionEffects.plan(
             action, input, case: record, to: next.state, facts: facts, at: now, calendar: district.calendar)

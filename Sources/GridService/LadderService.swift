@@ -14,34 +14,41 @@ public struct CaseLadderView: Sendable {
     public var turns: [CustodyTurn]
 }
 
+/// What the ladder reads once per request about a case and its caller: the units on the grid's
+/// path (root first) and which of them the caller is a named member of. The path does not change
+/// with an action, so the view after it reuses what the action read.
+struct LadderContext: Sendable {
+    var chain: [OrgUnitRecord]
+    var named: Set<Int64>
+}
+
 extension GridService {
+    static func ladderContext(_ tx: Tx, _ caller: Caller, _ record: CaseRecord) async throws -> LadderContext {
+        let chain = try await OrgUnitStore.chain(tx, ids: record.gridPath.ids)
+        guard let userId = caller.principal?.userId else { return LadderContext(chain: chain, named: []) }
+        return LadderContext(chain: chain, named: try await LadderStore.memberUnits(tx, userId: userId, among: chain.map(\.id)))
+    }
+
     /// What the ladder needs about a case and the caller: the case's ladder and its holders (from
     /// the grid's path), whether the caller is a member of the holding unit and of the unit a
     /// waiting slip is addressed to, the local limits, and the slip's photos that are not the case's.
     static func ladderFacts(
-        _ tx: Tx, _ caller: Caller, _ record: CaseRecord, settings: TenantSettings, photos: [Int64]? = nil, system: Bool = false
+        _ tx: Tx, _ caller: Caller, _ record: CaseRecord, settings: TenantSettings, context: LadderContext, photos: [Int64]? = nil,
+        system: Bool = false
     ) async throws -> LadderFacts {
-        let chain = try await OrgUnitStore.chain(tx, ids: record.gridPath.ids)
-        let holders = LadderUnit.holders(onPath: chain)
-        let paths = Dictionary(chain.map { ($0.id, $0.path) }, uniquingKeysWith: { first, _ in first })
+        let holders = LadderUnit.holders(onPath: context.chain)
+        let paths = Dictionary(context.chain.map { ($0.id, $0.path) }, uniquingKeysWith: { first, _ in first })
         let level = record.level ?? .street
         let holding = record.levelUnitId ?? holders[level]?.id
-        let named = try await namedMemberships(tx, caller, among: [holding, record.pendingUnitId].compactMap { $0 })
         func member(_ unitId: Int64?, at level: LadderLevel) -> Bool {
             guard let unitId, let path = paths[unitId] else { return false }
-            return Self.isMember(caller, of: unitId, at: level, path: path, named: named)
+            return Self.isMember(caller, of: unitId, at: level, path: path, named: context.named)
         }
         let membership = LadderMembership(
             holder: member(holding, at: level), upper: member(record.pendingUnitId, at: record.pendingLevel ?? .street), system: system)
         return LadderFacts(
             ladder: settings.ladder, holders: holders, membership: membership, limits: settings.ladderLimits,
-            pendingSlip: record.pendingLevel == nil ? nil : try await LadderStore.pendingSlip(tx, caseId: record.id),
             foreignPhotos: try await LadderStore.foreignPhotos(tx, caseId: record.id, photos ?? []))
-    }
-
-    static func namedMemberships(_ tx: Tx, _ caller: Caller, among unitIds: [Int64]) async throws -> Set<Int64> {
-        guard let userId = caller.principal?.userId, !unitIds.isEmpty else { return [] }
-        return try await LadderStore.memberUnits(tx, userId: userId, among: unitIds)
     }
 
     /// Whether the caller acts for the unit `unitId` (at `level`, with `path`): named its member, or
@@ -90,8 +97,10 @@ extension GridService {
         guard record.pendingLevel == nil else { return "moot: a slip is waiting" }
         guard let due = record.levelDue, due <= now else { return "moot: the deadline moved" }
         guard let tenant = try await TenantStore.find(tx, id: tx.tenant) else { return "no district" }
+        var context: LadderContext?
         let written = try await act(
-            on: record, .operator, .autoHandUp, CaseActionInput(), ifVersion: nil, settings: tenant.settings, system: true, at: now, tx)
+            on: record, .operator, .autoHandUp, CaseActionInput(), ifVersion: nil, settings: tenant.settings, system: true, at: now, context: &context,
+            tx)
         return "handed up to \(written.pendingLevel?.rawValue ?? "?")"
     }
 }
@@ -227,10 +236,14 @@ extension GridService {
                 scope = unit
             }
             let units = try await LadderStore.groupUnits(tx, kinds: grouping.kinds, within: scope.path)
-            let facts = try await LadderStore.figureFacts(tx, kinds: grouping.kinds, within: scope.path, from: from, to: to, now: now)
+            // By level: no unit key. By unit: the depths where the grouping's units lie (none found: nothing to count by).
+            let depths = grouping == .level ? [] : Array(Set(units.map(\.depth)))
+            let facts =
+                grouping != .level && depths.isEmpty
+                ? [] : try await LadderStore.figureFacts(tx, depths: depths, within: scope.path, from: from, to: to, now: now)
             return LadderFiguresResult(
                 grouping: grouping, scope: scope, from: from, to: to, ladder: tenant.settings.ladder,
-                rows: LadderFigures.rows(facts, grouping: grouping, units: units, ladder: tenant.settings.ladder))
+                rows: LadderFigures.rows(facts, grouping: grouping, units: units.map(\.unit), ladder: tenant.settings.ladder))
         }
     }
 }

@@ -31,10 +31,10 @@ extension GridService {
             case .raiser:
                 if let raiser { to.users.append(raiser) }
             case .ladderUnit:
-                guard let unit, let through = chain.firstIndex(of: unit.id) else { continue }
+                guard let unit else { continue }
                 to.users += try await LadderStore.members(tx, unitId: unit.id).map(\.userId)
                 to.coveringRoles += unit.level.actingRoles.sorted { $0.rawValue < $1.rawValue }
-                to.chain = Array(chain[...through])
+                to.chain = try await levelChain(tx, of: unit, on: chain)
             }
         }
         return try await EscalationStore.deliver(tx, caseId: record.id, kind: event.rawValue, message: message, to: to)
@@ -55,6 +55,15 @@ extension GridService {
 
     /// The notices a workflow action sends besides the stage lights: requests that wait on the
     /// command centre, and the reporter's when the case closes.
+    /// The units on the case's path that belong to `unit`'s level: the unit and its ancestors of the
+    /// same level (a unit grid's basic grid), not the levels above (a street's dispatchers hear of
+    /// their street's slips, not the district's of every street's).
+    static func levelChain(_ tx: Tx, of unit: (id: Int64, level: LadderLevel), on chain: [Int64]) async throws -> [Int64] {
+        guard let through = chain.firstIndex(of: unit.id) else { return [] }
+        let units = try await OrgUnitStore.chain(tx, ids: Array(chain[...through]))
+        return units.reversed().prefix { LadderUnit.level(of: $0.kind) == unit.level }.map(\.id)
+    }
+
     static func tellOfAction(_ tx: Tx, _ action: CaseAction, _ next: CaseRecord, from record: CaseRecord, calendar: WorkCalendar) async throws {
         if next.state != record.state, let message = waitingForCentre(next.state, number: next.number) {
             try await tell(tx, .waitingForCentre, about: next, message)

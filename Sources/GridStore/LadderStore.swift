@@ -59,13 +59,6 @@ public enum LadderStore {
 
     // MARK: slips
 
-    public static func pendingSlip(_ tx: Tx, caseId: Int64) async throws -> Int64? {
-        for try await id in try await tx.query(
-            "SELECT id FROM case_handovers WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) AND status = 'pending'"
-        ).decode(Int64.self) { return id }
-        return nil
-    }
-
     public static func openSlip(_ tx: Tx, caseId: Int64, gridPath: ScopePath, _ draft: HandoverDraft, by userId: Int64?, at now: Date) async throws {
         try await tx.query(
             """
@@ -170,79 +163,73 @@ public enum LadderStore {
 
     // MARK: figures
 
-    /// The units of the grouping's kinds within `scope`, in code order (not retired).
-    public static func groupUnits(_ tx: Tx, kinds: [OrgUnitKind], within scope: ScopePath) async throws -> [LadderUnit] {
+    /// The units of the grouping's kinds within `scope`, in code order (not retired), with the depth
+    /// of each in the tree (a street is at 2, a community at 3, or at 4 under a zone).
+    public static func groupUnits(_ tx: Tx, kinds: [OrgUnitKind], within scope: ScopePath) async throws -> [(unit: LadderUnit, depth: Int)] {
         guard !kinds.isEmpty else { return [] }
-        var result: [LadderUnit] = []
-        for try await (id, code, name, kind) in try await tx.query(
+        var result: [(LadderUnit, Int)] = []
+        for try await (id, code, name, kind, path) in try await tx.query(
             """
-            SELECT id, code, name, kind FROM org_units
+            SELECT id, code, name, kind, path FROM org_units
             WHERE tenant_id = \(tx.tenant) AND kind = ANY(\(kinds.map(\.rawValue))::text[]) AND path >= \(scope.raw) AND path < \(scope.upperBound)
               AND retired_at IS NULL
             ORDER BY code
             """
-        ).decode((Int64, String, String, String).self) {
-            result.append(LadderUnit(id: id, code: code, name: name, level: LadderUnit.level(of: OrgUnitKind(rawValue: kind) ?? .street)))
+        ).decode((Int64, String, String, String, String).self) {
+            let unit = LadderUnit(id: id, code: code, name: name, level: LadderUnit.level(of: OrgUnitKind(rawValue: kind) ?? .street))
+            result.append((unit, ScopePath(path)?.depth ?? 0))
         }
         return result
     }
 
     /// The counted facts of the level figures over [from, to) within `scope`: cases closed (by the
     /// level holding them), slips written (by level, reason, automatic, refused) and turns begun
-    /// (count and seconds held, up to `now`), each summed per unit of `kinds` on the grid's path, or
-    /// per level alone when `kinds` is empty. Each table is read once, summed per grid first.
+    /// (count and seconds held, up to `now`). Each table is read once and summed straight into the
+    /// groups: by the ids at `depths` of the grid's path (the depths where the grouping's units
+    /// lie; the caller keeps the ids that are its units), or by level alone when `depths` is empty.
     public static func figureFacts(
-        _ tx: Tx, kinds: [OrgUnitKind], within scope: ScopePath, from: Date, to: Date, now: Date
+        _ tx: Tx, depths: [Int], within scope: ScopePath, from: Date, to: Date, now: Date
     ) async throws -> [LadderFact] {
-        let byUnit = !kinds.isEmpty
+        // The group key: the path's ids at the units' depths (whole numbers this function made, not input).
+        let keys = depths.sorted().map { "split_part(grid_path, '.', \($0))" }
+        let key = keys.isEmpty ? "NULL::text[]" : "ARRAY[\(keys.joined(separator: ", "))]"
         var facts: [LadderFact] = []
         let rows = try await tx.query(
             """
-            WITH facts AS (
-                SELECT 'solved' AS kind, c.grid_path, coalesce(c.level, 'street') AS level, NULL::text AS reason, false AS automatic,
-                       false AS refused, count(*) AS n, 0::float8 AS secs
-                FROM cases c
-                WHERE c.tenant_id = \(tx.tenant) AND c.closed_at >= \(from) AND c.closed_at < \(to)
-                  AND c.grid_path >= \(scope.raw) AND c.grid_path < \(scope.upperBound)
-                GROUP BY c.grid_path, c.level
-                UNION ALL
-                SELECT 'slip', h.grid_path, h.from_level, h.reason_kind, h.automatic, h.status = 'refused', count(*), 0
-                FROM case_handovers h
-                WHERE h.tenant_id = \(tx.tenant) AND h.created_at >= \(from) AND h.created_at < \(to)
-                  AND h.grid_path >= \(scope.raw) AND h.grid_path < \(scope.upperBound)
-                GROUP BY 2, 3, 4, 5, 6
-                UNION ALL
-                SELECT 'turn', k.grid_path, k.level, NULL, false, false, count(*),
-                       sum(extract(epoch FROM coalesce(k.ended_at, \(now)) - k.started_at))::float8
-                FROM case_custody k
-                WHERE k.tenant_id = \(tx.tenant) AND k.started_at >= \(from) AND k.started_at < \(to)
-                  AND k.grid_path >= \(scope.raw) AND k.grid_path < \(scope.upperBound)
-                GROUP BY k.grid_path, k.level
-            ), units AS (
-                SELECT id FROM org_units
-                WHERE tenant_id = \(tx.tenant) AND \(byUnit) AND kind = ANY(\(kinds.map(\.rawValue))::text[])
-                  AND path >= \(scope.raw) AND path < \(scope.upperBound)
-            )
-            SELECT u.id, f.kind, f.level, f.reason, f.automatic, f.refused, sum(f.n)::bigint, sum(f.secs)::float8
-            FROM facts f
-            CROSS JOIN LATERAL unnest(string_to_array(rtrim(f.grid_path, '.'), '.')::bigint[]) AS p(id)
-            JOIN units u ON u.id = p.id
-            WHERE \(byUnit)
-            GROUP BY 1, 2, 3, 4, 5, 6
+            SELECT \(unescaped: key) AS units, 'solved' AS kind, coalesce(level, 'street') AS level, NULL::text AS reason, false AS automatic,
+                   false AS refused, count(*)::int8 AS n, 0::float8 AS secs
+            FROM cases
+            WHERE tenant_id = \(tx.tenant) AND closed_at >= \(from) AND closed_at < \(to) AND grid_path >= \(scope.raw) AND grid_path < \(scope.upperBound)
+            GROUP BY 1, 3
             UNION ALL
-            SELECT NULL::bigint, f.kind, f.level, f.reason, f.automatic, f.refused, sum(f.n)::bigint, sum(f.secs)::float8
-            FROM facts f
-            WHERE NOT \(byUnit)
-            GROUP BY 2, 3, 4, 5, 6
+            SELECT \(unescaped: key), 'slip', from_level, reason_kind, automatic, status = 'refused', count(*)::int8, 0::float8
+            FROM case_handovers
+            WHERE tenant_id = \(tx.tenant) AND created_at >= \(from) AND created_at < \(to) AND grid_path >= \(scope.raw) AND grid_path < \(scope.upperBound)
+            GROUP BY 1, 3, 4, 5, 6
+            UNION ALL
+            SELECT \(unescaped: key), 'turn', level, NULL, false, false, count(*)::int8,
+                   sum(extract(epoch FROM coalesce(ended_at, \(now)) - started_at))::float8
+            FROM case_custody
+            WHERE tenant_id = \(tx.tenant) AND started_at >= \(from) AND started_at < \(to) AND grid_path >= \(scope.raw) AND grid_path < \(scope.upperBound)
+            GROUP BY 1, 3
             """)
-        for try await (unitId, kind, level, reason, automatic, refused, count, seconds) in rows.decode(
-            (Int64?, String, String, String?, Bool, Bool, Int64, Double).self)
+        for try await (units, kind, level, reason, automatic, refused, count, seconds) in rows.decode(
+            ([String]?, String, String, String?, Bool, Bool, Int64, Double).self)
         {
             guard let kind = LadderFact.Kind(rawValue: kind), let level = LadderLevel(rawValue: level) else { continue }
-            facts.append(
-                LadderFact(
-                    unitId: unitId, kind: kind, level: level, reason: reason.flatMap(HandUpReason.init), automatic: automatic, refused: refused,
-                    count: Int(count), seconds: seconds))
+            let fact = LadderFact(
+                kind: kind, level: level, reason: reason.flatMap(HandUpReason.init), automatic: automatic, refused: refused, count: Int(count),
+                seconds: seconds)
+            guard let units else {
+                facts.append(fact)
+                continue
+            }
+            // Each id on the path at a depth the grouping's units lie at; `LadderFigures.rows` keeps those that are its units.
+            for id in Set(units.compactMap { Int64($0) }) {
+                var attributed = fact
+                attributed.unitId = id
+                facts.append(attributed)
+            }
         }
         return facts
     }

@@ -156,25 +156,24 @@ public struct LadderMembership: Sendable, Equatable {
 
 /// What the ladder's actions need read: the district's ladder as it applies to the case (a level
 /// whose unit the case's path lacks, a zone in a street without zones, is skipped), the holder of
-/// each level on the path, who the caller is to the case, the local limits, and the waiting slip.
+/// each level on the path, who the caller is to the case, the local limits, and the slip's photos
+/// that are not the case's.
 public struct LadderFacts: Sendable, Equatable {
     public var ladder: LevelLadder
     public var holders: [LadderLevel: LadderUnit]
     public var membership: LadderMembership
     public var limits: [LadderLevel: TimeLimit]
-    public var pendingSlip: Int64?
     /// The photos the slip names that are not the case's attachments.
     public var foreignPhotos: [Int64]
 
     public init(
         ladder: LevelLadder, holders: [LadderLevel: LadderUnit], membership: LadderMembership, limits: [LadderLevel: TimeLimit] = LadderLimits.defaults,
-        pendingSlip: Int64? = nil, foreignPhotos: [Int64] = []
+        foreignPhotos: [Int64] = []
     ) {
         self.ladder = ladder.restricted(to: Set(holders.keys))
         self.holders = holders
         self.membership = membership
         self.limits = limits
-        self.pendingSlip = pendingSlip
         self.foreignPhotos = foreignPhotos
     }
 

@@ -60,7 +60,7 @@ public enum NoticeAudience: Sendable, Hashable {
     /// The user who raised the supervision order the event is about.
     case raiser
     /// The people who act for the ladder unit the event names: its named members, and the level's
-    /// roles (`LadderLevel.actingRoles`) bound at the unit or above it.
+    /// roles (`LadderLevel.actingRoles`) bound at the unit (for a grid, also at its enclosing grids).
     case ladderUnit
 }
 

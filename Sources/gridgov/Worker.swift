@@ -36,8 +36,8 @@ struct Worker: AsyncParsableCommand {
                     "webhooks: \(d.claimed) claimed, \(d.done) done, \(d.failed) failed, \(d.postponed) postponed"))
             return
         }
-        let client = PostgresClient(
-            configuration: try DatabaseURL.configuration(try connection.url, maximumConnections: Settings.current.poolSize), backgroundLogger: logger)
+        // The server's pool settings: its statement timeout, and no JIT for the jobs' short statements either.
+        let client = PostgresClient(configuration: try Serve.poolConfiguration(try connection.url, environment: Settings.current), backgroundLogger: logger)
         let service = GridService(db: Database(client: client, logger: logger), configuration: Settings.current.service)
         let group = ServiceGroup(
             configuration: .init(

@@ -314,7 +314,8 @@ extension GridService {
     static func view(
         _ tx: Tx, _ caller: Caller, _ record: CaseRecord, settings: TenantSettings? = nil, context: LadderContext? = nil
     ) async throws -> CaseView {
-        let tasks = try await CaseStore.tasks(tx, caseId: record.id)
+        // Tasks exist from the first dispatch on.
+        let tasks = record.dispatchedAt == nil ? [] : try await CaseStore.tasks(tx, caseId: record.id)
         var view = CaseView(
             record: record, tasks: tasks, allowedActions: CaseWorkflow.actions(from: record.state, roles: roles(caller, at: record)),
             orders: try await EscalationStore.orders(tx, caseId: record.id), light: light(of: record, at: Date()),
@@ -323,7 +324,7 @@ extension GridService {
             view.closing = try await OutcomeStore.closing(tx, caseId: record.id)
             view.callbacks = try await OutcomeStore.callbacks(tx, caseId: record.id)
         }
-        view.ladder = try await ladderView(tx, record)
+        view.ladder = try await ladderView(tx, record, path: context?.chain)
         if CaseWorkflow.actions(from: record.state).contains(where: { CaseWorkflow.transition(from: record.state, $0)?.byLadder == true }) {
             var known = settings
             if known == nil { known = try await TenantStore.find(tx, id: tx.tenant)?.settings }

@@ -146,7 +146,7 @@ extension GridService {
         next = watched
         try await perform(effects + jobs, on: next, by: caller, at: now, tx)
         try await syncClocks(&next, from: record, action: action, at: now, district: district, tx)
-        try await Self.tellOfAction(tx, action, next, from: record, calendar: district.calendar)
+        try await Self.tellOfAction(tx, action, next, from: record, calendar: district.calendar, path: context?.chain)
     }
 
     /// Reads what `needs` names, checking it as it goes (an unknown department, a case not filed).

@@ -24,9 +24,8 @@ struct LadderContext: Sendable {
 
 extension GridService {
     static func ladderContext(_ tx: Tx, _ caller: Caller, _ record: CaseRecord) async throws -> LadderContext {
-        let chain = try await OrgUnitStore.chain(tx, ids: record.gridPath.ids)
-        guard let userId = caller.principal?.userId else { return LadderContext(chain: chain, named: []) }
-        return LadderContext(chain: chain, named: try await LadderStore.memberUnits(tx, userId: userId, among: chain.map(\.id)))
+        let (chain, named) = try await LadderStore.path(tx, ids: record.gridPath.ids, memberships: caller.principal?.userId)
+        return LadderContext(chain: chain, named: named)
     }
 
     /// What the ladder needs about a case and the caller: the case's ladder and its holders (from
@@ -75,11 +74,13 @@ extension GridService {
     }
 
     /// The case's ladder for its view: nil before it is filed.
-    static func ladderView(_ tx: Tx, _ record: CaseRecord) async throws -> CaseLadderView? {
+    static func ladderView(_ tx: Tx, _ record: CaseRecord, path: [OrgUnitRecord]? = nil) async throws -> CaseLadderView? {
         guard let level = record.level else { return nil }
         let holder = record.levelUnitId.map { LadderUnit(id: $0, code: record.levelUnitCode ?? "", name: record.levelUnitName ?? "", level: level) }
         var pending: LadderUnit?
-        if let id = record.pendingUnitId, let unit = try await OrgUnitStore.find(tx, id: id) {
+        var known = path?.first { $0.id == record.pendingUnitId }
+        if known == nil, let id = record.pendingUnitId { known = try await OrgUnitStore.find(tx, id: id) }
+        if let unit = known {
             pending = LadderUnit(id: unit.id, code: unit.code, name: unit.name, level: record.pendingLevel ?? LadderUnit.level(of: unit.kind))
         }
         return CaseLadderView(

@@ -7,8 +7,11 @@ extension GridService {
 
     /// Tells the audiences `NoticeTable` names for `event` about `record`, each person once.
     @discardableResult
+    /// `unit` names the ladder unit of a ladder notice, `path` the units of the case's path when the
+    /// caller read them already.
     static func tell(
-        _ tx: Tx, _ event: NoticeEvent, about record: CaseRecord, _ message: String, raiser: Int64? = nil, unit: (id: Int64, level: LadderLevel)? = nil
+        _ tx: Tx, _ event: NoticeEvent, about record: CaseRecord, _ message: String, raiser: Int64? = nil, unit: (id: Int64, level: LadderLevel)? = nil,
+        path: [OrgUnitRecord]? = nil
     ) async throws -> Int {
         var to = EscalationStore.Recipients()
         let chain = record.gridPath.ids
@@ -32,9 +35,11 @@ extension GridService {
                 if let raiser { to.users.append(raiser) }
             case .ladderUnit:
                 guard let unit else { continue }
-                to.users += try await LadderStore.members(tx, unitId: unit.id).map(\.userId)
+                to.unitMembers = unit.id
                 to.coveringRoles += unit.level.actingRoles.sorted { $0.rawValue < $1.rawValue }
-                to.chain = try await levelChain(tx, of: unit, on: chain)
+                var units = path ?? []
+                if units.isEmpty { units = try await OrgUnitStore.chain(tx, ids: chain) }
+                to.chain = Self.levelChain(of: unit, on: units)
             }
         }
         return try await EscalationStore.deliver(tx, caseId: record.id, kind: event.rawValue, message: message, to: to)
@@ -58,13 +63,14 @@ extension GridService {
     /// The units on the case's path that belong to `unit`'s level: the unit and its ancestors of the
     /// same level (a unit grid's basic grid), not the levels above (a street's dispatchers hear of
     /// their street's slips, not the district's of every street's).
-    static func levelChain(_ tx: Tx, of unit: (id: Int64, level: LadderLevel), on chain: [Int64]) async throws -> [Int64] {
-        guard let through = chain.firstIndex(of: unit.id) else { return [] }
-        let units = try await OrgUnitStore.chain(tx, ids: Array(chain[...through]))
-        return units.reversed().prefix { LadderUnit.level(of: $0.kind) == unit.level }.map(\.id)
+    static func levelChain(of unit: (id: Int64, level: LadderLevel), on path: [OrgUnitRecord]) -> [Int64] {
+        guard let through = path.firstIndex(where: { $0.id == unit.id }) else { return [] }
+        return path[...through].reversed().prefix { LadderUnit.level(of: $0.kind) == unit.level }.map(\.id)
     }
 
-    static func tellOfAction(_ tx: Tx, _ action: CaseAction, _ next: CaseRecord, from record: CaseRecord, calendar: WorkCalendar) async throws {
+    static func tellOfAction(
+        _ tx: Tx, _ action: CaseAction, _ next: CaseRecord, from record: CaseRecord, calendar: WorkCalendar, path: [OrgUnitRecord]? = nil
+    ) async throws {
         if next.state != record.state, let message = waitingForCentre(next.state, number: next.number) {
             try await tell(tx, .waitingForCentre, about: next, message)
         }
@@ -74,25 +80,27 @@ extension GridService {
         if action == .close {
             try await tell(tx, .caseClosed, about: next, "您上报的案件 \(next.number) 已于 \(calendar.readable(next.closedAt ?? Date())) 办结")
         }
-        try await tellOfLadder(tx, action, next, from: record, calendar: calendar)
+        try await tellOfLadder(tx, action, next, from: record, calendar: calendar, path: path)
     }
 
     /// The ladder's people hear of what is theirs now: a slip waiting for their level, a slip
     /// refused back to them, a case delegated to them.
-    static func tellOfLadder(_ tx: Tx, _ action: CaseAction, _ next: CaseRecord, from record: CaseRecord, calendar: WorkCalendar) async throws {
+    static func tellOfLadder(
+        _ tx: Tx, _ action: CaseAction, _ next: CaseRecord, from record: CaseRecord, calendar: WorkCalendar, path: [OrgUnitRecord]?
+    ) async throws {
         let holder = record.levelUnitName ?? record.level?.label.zh ?? ""
         let due = next.levelDue.map { "，请于 \(calendar.readable($0)) 前处置或上报" } ?? ""
         switch action {
         case .handUp, .autoHandUp:
             guard let unitId = next.pendingUnitId, let level = next.pendingLevel else { return }
             let how = action == .autoHandUp ? "超过本级时限，系统自动上报" : "上报"
-            try await tell(tx, .slipArrived, about: next, "案件 \(next.number) 由\(holder)\(how)至本级，请接收或说明理由退回", unit: (unitId, level))
+            try await tell(tx, .slipArrived, about: next, "案件 \(next.number) 由\(holder)\(how)至本级，请接收或说明理由退回", unit: (unitId, level), path: path)
         case .refuseHandUp:
             guard let unitId = next.levelUnitId, let level = next.level else { return }
-            try await tell(tx, .slipRefused, about: next, "案件 \(next.number) 的交接单被上级退回\(due)", unit: (unitId, level))
+            try await tell(tx, .slipRefused, about: next, "案件 \(next.number) 的交接单被上级退回\(due)", unit: (unitId, level), path: path)
         case .delegate:
             guard let unitId = next.levelUnitId, let level = next.level else { return }
-            try await tell(tx, .caseDelegated, about: next, "案件 \(next.number) 已下派至\(next.levelUnitName ?? "本级")\(due)", unit: (unitId, level))
+            try await tell(tx, .caseDelegated, about: next, "案件 \(next.number) 已下派至\(next.levelUnitName ?? "本级")\(due)", unit: (unitId, level), path: path)
         default:
             return
         }

@@ -95,6 +95,8 @@ public enum EscalationStore {
         public var users: [Int64] = []
         /// The user who reported the case (none when a caller or the CLI did).
         public var reporter = false
+        /// The named members of this unit (`unit_members`).
+        public var unitMembers: Int64?
 
         public init() {}
     }
@@ -120,6 +122,8 @@ public enum EscalationStore {
                   WHERE b.tenant_id = \(tx.tenant) AND b.role = ANY(\(r.districtRoles.map(\.rawValue))::text[]) AND b.scope_org_unit_id = \(r.root)
                   UNION
                   SELECT c.reported_by FROM cases c WHERE \(r.reporter) AND c.tenant_id = \(tx.tenant) AND c.id = \(caseId)
+                  UNION
+                  SELECT m.user_id FROM unit_members m WHERE m.tenant_id = \(tx.tenant) AND m.unit_id = \(r.unitMembers)
                   UNION
                   SELECT unnest(\(r.users)::bigint[])) r
             JOIN users u ON u.tenant_id = \(tx.tenant) AND u.id = r.user_id AND u.status = 'active'

@@ -16,10 +16,16 @@ public enum OrgUnitStore {
         return result
     }
 
-    /// One row of `columns`, the geometry (or NULL) and `retired_at`.
+    /// One row of `columns`, the geometry (or NULL) and `retired_at` (columns after them are the caller's).
     static func record(_ row: PostgresRow) throws -> OrgUnitRecord {
-        let (id, parent, kind, level, code, name, path, version, updated, geometry, retired) = try row.decode(
-            (Int64, Int64?, String, Int16?, String, String, String, Int64, Date, String?, Date?).self)
+        let r = row.makeRandomAccess()
+        let (id, parent, kind, level, code, name, path) = (
+            try r[0].decode(Int64.self), try r[1].decode(Int64?.self), try r[2].decode(String.self), try r[3].decode(Int16?.self),
+            try r[4].decode(String.self), try r[5].decode(String.self), try r[6].decode(String.self)
+        )
+        let (version, updated, geometry, retired) = (
+            try r[7].decode(Int64.self), try r[8].decode(Date.self), try r[9].decode(String?.self), try r[10].decode(Date?.self)
+        )
         return OrgUnitRecord(
             id: id, parentId: parent, kind: OrgUnitKind(rawValue: kind) ?? .grid, gridLevel: level.map(Int.init), code: code,
             name: name, path: ScopePath(path) ?? .root(id), version: version, updatedAt: updated, geometry: geometry, retiredAt: retired)

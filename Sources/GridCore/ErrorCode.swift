@@ -226,6 +226,8 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case webhookFailed = "webhook.failed"
     case webhookInternalTarget = "webhook.internalTarget"
     case webhookNotFound = "webhook.notFound"
+    case whistlePartyNotAllowed = "whistle.partyNotAllowed"
+    case whistleTransitionNotAllowed = "whistle.transitionNotAllowed"
 
     /// The raw value, as clients see it (also in string interpolation).
     public var description: String { rawValue }
@@ -263,7 +265,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .unauthorized
         case .attachmentNotAllowed, .authActionNotAllowed, .authBadCurrentPassword, .authOutOfScope, .authPasswordChangeRequired,
             .caseCallbackNotAllowed, .caseOrderNotAllowed, .caseOrderNotYours, .caseQueueNotYours, .caseTaskNotYours, .caseTransitionRoleNotAllowed,
-            .ladderNotAllowed, .tenantSuspended:
+            .ladderNotAllowed, .tenantSuspended, .whistlePartyNotAllowed:
             .forbidden
         case .attachmentNotFound, .bindingNotFound, .calendarNationalUnknownYear, .caseNotFound, .caseOrderNotFound, .catalogProfileNotFound,
             .categoryNotFound, .departmentNotFound, .locateOutsideDistrict, .notificationNotFound, .orgUnitNotFound, .routeMethodNotAllowed,
@@ -272,7 +274,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
         case .attachmentCaseNotOpen, .attachmentTooMany, .caseCallbackNotClosed, .caseChangedMeanwhile, .caseExtensionMissing, .caseNumberInUse,
             .caseOrderAlreadyAnswered, .caseOrderCaseNotOpen, .caseTaskNotAllowed, .caseTransitionNotAllowed, .dbDuplicate, .dbReference, .dbRetry,
             .departmentDuplicateCode, .departmentNotStreetOffice, .ladderNoSlip, .ladderSlipPending, .ladderTopReached, .orgUnitMoveHasCases,
-            .orgUnitRetired, .tenantDuplicateCode, .userDuplicateLogin:
+            .orgUnitRetired, .tenantDuplicateCode, .userDuplicateLogin, .whistleTransitionNotAllowed:
             .conflict
         case .caseVersionMismatch, .versionMismatch:
             .preconditionFailed

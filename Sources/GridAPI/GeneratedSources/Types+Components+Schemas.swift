@@ -332,6 +332,8 @@ extension Components {
         /// - `webhook.failed` 503
         /// - `webhook.internalTarget` 400
         /// - `webhook.notFound` 404
+        /// - `whistle.partyNotAllowed` 403
+        /// - `whistle.transitionNotAllowed` 409
         ///
         ///
         /// - Remark: Generated from `#/components/schemas/ErrorCode`.
@@ -556,6 +558,8 @@ extension Components {
             case webhook_failed = "webhook.failed"
             case webhook_internalTarget = "webhook.internalTarget"
             case webhook_notFound = "webhook.notFound"
+            case whistle_partyNotAllowed = "whistle.partyNotAllowed"
+            case whistle_transitionNotAllowed = "whistle.transitionNotAllowed"
         }
         /// - Remark: Generated from `#/components/schemas/LoginRequest`.
         public struct LoginRequest: Codable, Hashable, Sendable {

@@ -121,7 +121,7 @@ struct APIHandler: APIProtocol {
             }
         let (unit, members) = try await service.setUnitMembers(
             try caller, tenantId: try tenantId, unitId: input.path.id,
-            body.members.map { UnitMemberInput(login: $0.login, duty: $0.duty ?? "member", department: $0.department) })
+            body.members.map { UnitMemberInput(login: $0.login, duty: $0.duty ?? UnitDuty.member.rawValue, department: $0.department) })
         return .ok(.init(body: .json(APIMapping.members(unit, members))))
     }
 

@@ -54,7 +54,7 @@ enum APIMapping {
             unit: .init(id: unit.id, code: unit.code, name: unit.name),
             members: members.map {
                 .init(
-                    login: $0.login, displayName: $0.displayName, duty: Components.Schemas.UnitMember.DutyPayload(rawValue: $0.duty) ?? .member,
+                    login: $0.login, displayName: $0.displayName, duty: Components.Schemas.UnitMember.DutyPayload(rawValue: $0.duty.rawValue)!,
                     department: $0.departmentCode)
             })
     }

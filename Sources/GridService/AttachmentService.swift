@@ -15,7 +15,13 @@ extension GridService {
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             let record = try await Self.readableCase(tx, caller, id: caseId)
-            try AttachmentRules.checkUploader(participates: Self.takesPart(caller, in: record), state: record.state)
+            var participates = Self.takesPart(caller, in: record)
+            if !participates, caller.principal != nil, record.levelUnitId != nil || record.pendingUnitId != nil {
+                // A named member of the unit holding the case (a zone team's) or asked to take it photographs it too.
+                let named = try await Self.ladderContext(tx, caller, record).named
+                participates = [record.levelUnitId, record.pendingUnitId].contains { $0.map(named.contains) == true }
+            }
+            try AttachmentRules.checkUploader(participates: participates, state: record.state)
             let existing = try await AttachmentStore.list(tx, caseId: caseId).count
             let image = try AttachmentRules.check(declaredType: declaredType, bytes: bytes, existing: existing)
             let id = try await AttachmentStore.insert(

@@ -389,12 +389,7 @@ extension GridService {
                 }
                 query.leadDepartment = department.id
             }
-            if let code = filter.scope {
-                guard let unit = try await OrgUnitStore.find(tx, code: code) else {
-                    throw Errors.field("scope", .orgUnitNotFound, zh: "单元“\(code)”不存在", en: "org unit '\(code)' does not exist")
-                }
-                query.within = unit.path
-            }
+            if let code = filter.scope { query.within = try await Self.scopeUnit(tx, code: code).path }
             query.light = filter.light
             query.reportedFrom = filter.from
             query.reportedTo = filter.to
@@ -402,6 +397,14 @@ extension GridService {
             let rows = try await CaseStore.list(tx, query, beforeId: before, limit: page.limit + 1)
             return Page(fetched: rows, limit: page.limit) { String($0.id) }
         }
+    }
+
+    /// The unit a `scope` parameter names (a 400 naming the code when there is none).
+    static func scopeUnit(_ tx: Tx, code: String) async throws -> OrgUnitRecord {
+        guard let unit = try await OrgUnitStore.find(tx, code: code) else {
+            throw Errors.field("scope", .orgUnitNotFound, zh: "单元“\(code)”不存在", en: "org unit '\(code)' does not exist")
+        }
+        return unit
     }
 
     /// The level queue's filter: the units the caller is a named member of, and each level the

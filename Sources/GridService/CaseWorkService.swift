@@ -133,12 +133,8 @@ extension GridService {
         settings: TenantSettings, at now: Date, context: inout LadderContext?, _ tx: Tx
     ) async throws {
         let district = try await calendarCache.calendar(tx)
-        var facts = try await gather(CaseActionEffects.needs(action), for: action, input, record, by: caller, at: now, tx)
-        if CaseActionEffects.needs(action).contains(.ladder) {
-            let read = try await Self.ladderContext(tx, caller, record)
-            context = read
-            facts.ladder = try await Self.ladderFacts(tx, caller, record, settings: settings, context: read, photos: input.photos, system: system)
-        }
+        let facts = try await gather(
+            CaseActionEffects.needs(action), for: action, input, record, by: caller, system: system, settings: settings, at: now, context: &context, tx)
         let (planned, effects) = try CaseActionEffects.plan(
             action, input, case: record, to: next.state, facts: facts, at: now, calendar: district.calendar)
         let (watched, jobs) = HandlingWatch.plan(
@@ -150,9 +146,10 @@ extension GridService {
     }
 
     /// Reads what `needs` names, checking it as it goes (an unknown department, a case not filed).
+    /// What it read of the case's path (`context`) is kept for the view after the action.
     func gather(
-        _ needs: Set<CaseActionNeed>, for action: CaseAction, _ input: CaseActionInput, _ record: CaseRecord, by caller: Caller, at now: Date,
-        _ tx: Tx
+        _ needs: Set<CaseActionNeed>, for action: CaseAction, _ input: CaseActionInput, _ record: CaseRecord, by caller: Caller, system: Bool,
+        settings: TenantSettings, at now: Date, context: inout LadderContext?, _ tx: Tx
     ) async throws -> CaseActionFacts {
         var facts = CaseActionFacts()
         for need in needs {
@@ -172,7 +169,9 @@ extension GridService {
             case .mergeTarget:
                 facts.mergeTarget = try await mergeTarget(record, into: input.mergeInto, by: caller, tx)
             case .ladder:
-                break  // read by `apply`, which knows the district's settings and who acts
+                let read = try await Self.ladderContext(tx, caller, record)
+                context = read
+                facts.ladder = try await Self.ladderFacts(tx, caller, record, settings: settings, context: read, photos: input.photos, system: system)
             }
         }
         return facts

@@ -65,9 +65,7 @@ extension GridService {
         let custody = LadderCustody(level: level, pendingTo: record.pendingLevel)
         return CaseWorkflow.actions(from: record.state).filter { action in
             guard CaseWorkflow.transition(from: record.state, action)?.byLadder == true else { return false }
-            if action == .handleLocally {
-                return level < .street && record.pendingLevel == nil && facts.membership.holder
-            }
+            if action == .handleLocally { return (try? LadderPlan.checkLocal(record, facts)) != nil }
             guard let move = action.ladderMove else { return false }
             return LadderRules.permits(move, custody, by: facts.membership.actor(for: move, at: level), on: facts.ladder)
         }
@@ -106,7 +104,8 @@ extension GridService {
     }
 }
 
-/// A member as a request names one: the login, head or member, and (a zone team's) home department.
+/// A member as a request names one: the login, head or member (as given: checked by the service),
+/// and (a zone team's) home department.
 public struct UnitMemberInput: Sendable, Equatable {
     public var login: String
     public var duty: String
@@ -147,7 +146,7 @@ extension GridService {
             try caller.authorize(.orgWrite, at: unit.path)
             try Self.refuseRetired(unit)
             var errors: [FieldError] = []
-            var rows: [(userId: Int64, duty: String, departmentId: Int64?)] = []
+            var rows: [(userId: Int64, duty: UnitDuty, departmentId: Int64?)] = []
             var seen: Set<String> = []
             for (i, member) in members.enumerated() {
                 let field = "members[\(i)]"
@@ -157,11 +156,14 @@ extension GridService {
                             "\(field).login", .orgUnitMemberDuplicate,
                             Text(zh: "用户“\(member.login)”重复列出", en: "user '\(member.login)' is listed twice")))
                 }
-                if member.duty != "head" && member.duty != "member" {
+                let duty = UnitDuty(rawValue: member.duty)
+                if duty == nil {
                     errors.append(
                         FieldError(
                             "\(field).duty", .fieldUnknownValue,
-                            Text(zh: "职责“\(member.duty)”无效（可选：head, member）", en: "duty '\(member.duty)' is not one of: head, member")))
+                            Text(
+                                zh: "职责“\(member.duty)”无效（可选：\(UnitDuty.allowedList)）",
+                                en: "duty '\(member.duty)' is not one of: \(UnitDuty.allowedList)")))
                 }
                 let user = try await UserStore.find(tx, login: member.login)
                 if user == nil {
@@ -176,14 +178,14 @@ extension GridService {
                             FieldError("\(field).department", .departmentUnknown, Text(zh: "部门“\(code)”不存在", en: "department '\(code)' does not exist")))
                     }
                 }
-                if let user { rows.append((user.id, member.duty, departmentId)) }
+                if let user, let duty { rows.append((user.id, duty, departmentId)) }
             }
             guard errors.isEmpty else { throw GridError.invalid(errors) }
             let before = try await LadderStore.members(tx, unitId: unit.id)
             try await LadderStore.setMembers(tx, unitId: unit.id, rows)
             let after = try await LadderStore.members(tx, unitId: unit.id)
             func listed(_ members: [UnitMember]) -> [String: Any] {
-                ["members": members.map { ["login": $0.login, "duty": $0.duty, "department": $0.departmentCode ?? NSNull()] as [String: Any] }]
+                ["members": members.map { ["login": $0.login, "duty": $0.duty.rawValue, "department": $0.departmentCode ?? NSNull()] as [String: Any] }]
             }
             try await Self.audit(tx, caller, "setMembers", .orgUnit, key: unit.code, before: listed(before), after: listed(after))
             return (unit, after)
@@ -208,21 +210,14 @@ extension GridService {
     public func ladderFigures(
         _ caller: Caller, tenantId: Int64, grouping: LadderGrouping, scopeCode: String?, from: Date, to: Date, now: Date = Date()
     ) async throws -> LadderFiguresResult {
-        guard from < to else {
-            throw Errors.field("to", .periodReversed, zh: "统计区间的结束应晚于开始", en: "the period's end must come after its start")
-        }
-        guard to.timeIntervalSince(from) <= 366 * 86400 * 2 else {
-            throw Errors.field("to", .periodTooLong, zh: "统计区间最长两年", en: "a period is at most two years long")
-        }
+        try StatsPeriod.check(from: from, to: to)
         return try await withTenant(for: caller, tenantId) { tx in
             guard let root = try await OrgUnitStore.root(tx), let tenant = try await TenantStore.find(tx, id: tenantId) else {
                 throw Errors.tenantNotFound("\(tenantId)")
             }
             let scope: OrgUnitRecord
             if let code = scopeCode {
-                guard let unit = try await OrgUnitStore.find(tx, code: code) else {
-                    throw Errors.field("scope", .orgUnitNotFound, zh: "单元“\(code)”不存在", en: "org unit '\(code)' does not exist")
-                }
+                let unit = try await Self.scopeUnit(tx, code: code)
                 try caller.authorize(.caseRead, at: unit.path)
                 scope = unit
             } else {

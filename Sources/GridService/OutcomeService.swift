@@ -43,12 +43,7 @@ extension GridService {
     /// The demand figures (群众诉求) of the caller's scopes for the cases reported in [from, to):
     /// received, open, closed by outcome, replied, and the call-backs' results.
     public func demandFigures(_ caller: Caller, tenantId: Int64, from: Date, to: Date) async throws -> DemandFigures {
-        guard from < to else {
-            throw Errors.field("to", .periodReversed, zh: "统计区间的结束应晚于开始", en: "the period's end must come after its start")
-        }
-        guard to.timeIntervalSince(from) <= 366 * 86400 * 2 else {
-            throw Errors.field("to", .periodTooLong, zh: "统计区间最长两年", en: "a period is at most two years long")
-        }
+        try StatsPeriod.check(from: from, to: to)
         return try await withTenant(for: caller, tenantId) { tx in
             guard let root = try await OrgUnitStore.root(tx) else { throw Errors.tenantNotFound("\(tenantId)") }
             let scopes = caller.scopes(for: .caseRead, root: root.path)

@@ -6,15 +6,6 @@ import PostgresNIO
 public enum LadderStore {
     // MARK: members
 
-    /// Which of `unitIds` the user is a named member of.
-    public static func memberUnits(_ tx: Tx, userId: Int64, among unitIds: [Int64]) async throws -> Set<Int64> {
-        var result: Set<Int64> = []
-        for try await id in try await tx.query(
-            "SELECT unit_id FROM unit_members WHERE tenant_id = \(tx.tenant) AND user_id = \(userId) AND unit_id = ANY(\(unitIds)::bigint[])"
-        ).decode(Int64.self) { result.insert(id) }
-        return result
-    }
-
     /// The units of a path (`ids`, root first) and which of them `userId` is a named member of, in
     /// one statement (what every ladder action and every view of a filed case reads).
     public static func path(_ tx: Tx, ids: [Int64], memberships userId: Int64?) async throws -> (units: [OrgUnitRecord], named: Set<Int64>) {
@@ -54,23 +45,26 @@ public enum LadderStore {
             SELECT m.user_id, u.login, u.display_name, m.duty, m.department_id, d.code
             FROM unit_members m JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.user_id
             LEFT JOIN departments d ON d.tenant_id = m.tenant_id AND d.id = m.department_id
-            WHERE m.tenant_id = \(tx.tenant) AND m.unit_id = \(unitId) ORDER BY m.duty, u.login
+            WHERE m.tenant_id = \(tx.tenant) AND m.unit_id = \(unitId) ORDER BY m.duty <> 'head', u.login
             """
         ).decode((Int64, String, String, String, Int64?, String?).self) {
-            result.append(UnitMember(userId: userId, login: login, displayName: name, duty: duty, departmentId: departmentId, departmentCode: departmentCode))
+            result.append(
+                UnitMember(
+                    userId: userId, login: login, displayName: name, duty: UnitDuty(rawValue: duty) ?? .member, departmentId: departmentId,
+                    departmentCode: departmentCode))
         }
         return result
     }
 
     /// Replaces the unit's members with `members` (user, duty, department).
-    public static func setMembers(_ tx: Tx, unitId: Int64, _ members: [(userId: Int64, duty: String, departmentId: Int64?)]) async throws {
+    public static func setMembers(_ tx: Tx, unitId: Int64, _ members: [(userId: Int64, duty: UnitDuty, departmentId: Int64?)]) async throws {
         try await tx.query("DELETE FROM unit_members WHERE tenant_id = \(tx.tenant) AND unit_id = \(unitId)")
         guard !members.isEmpty else { return }
         try await tx.query(
             """
             INSERT INTO unit_members (tenant_id, unit_id, user_id, duty, department_id)
             SELECT \(tx.tenant), \(unitId), m.user_id, m.duty, nullif(m.department_id, 0)
-            FROM unnest(\(members.map(\.userId))::bigint[], \(members.map(\.duty))::text[], \(members.map { $0.departmentId ?? 0 })::bigint[])
+            FROM unnest(\(members.map(\.userId))::bigint[], \(members.map(\.duty.rawValue))::text[], \(members.map { $0.departmentId ?? 0 })::bigint[])
                  AS m(user_id, duty, department_id)
             """)
     }

@@ -29,7 +29,7 @@ struct MembersCommand: AsyncParsableCommand {
         print(CLI.say("\(unit.code) \(unit.name) 的成员：\(members.count) 名", "\(unit.code) \(unit.name): \(members.count) members"))
         CLI.printTable(
             [CLI.say("账号 姓名 职责 部门", "LOGIN NAME DUTY DEPARTMENT").split(separator: " ").map(String.init)]
-                + members.map { [$0.login, $0.displayName, $0.duty == "head" ? CLI.say("负责人", "head") : CLI.say("成员", "member"), $0.departmentCode ?? ""] })
+                + members.map { [$0.login, $0.displayName, CLI.say($0.duty.label.zh, $0.duty.label.en), $0.departmentCode ?? ""] })
     }
 
     /// `login[:head][@DEPT]`.
@@ -43,6 +43,6 @@ struct MembersCommand: AsyncParsableCommand {
         guard let login = parts.first, !login.isEmpty, parts.count <= 2 else {
             throw ValidationError(CLI.say("成员“\(text)”应写作 login[:head][@部门]", "member '\(text)' should read login[:head][@DEPT]"))
         }
-        return UnitMemberInput(login: String(login), duty: parts.count == 2 ? String(parts[1]) : "member", department: department)
+        return UnitMemberInput(login: String(login), duty: parts.count == 2 ? String(parts[1]) : UnitDuty.member.rawValue, department: department)
     }
 }

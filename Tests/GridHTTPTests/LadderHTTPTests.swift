@@ -132,8 +132,13 @@ extension CaseHTTPTests {
             #expect(accepted["level"] as? String == "zone" && Self.holderCode(accepted) == zone.zoneCode, "\(Self.ladder(accepted))")
             expectProblem(try await desk.act("zone.police", id, "acceptHandUp"), .conflict, "ladder.noSlip")
 
-            // The zone hands up to the street; the street refuses with a reason: back to the zone with a new deadline.
-            try await desk.step("zone.police", id, "handUp", ["reasonKind": "crossArea", "reason": "涉及两个社区的共用通道"], to: "filed")
+            // The zone team photographs the place (its named members take part in the case) and hands it up to the
+            // street with the photo; the street refuses with a reason: back to the zone with a new deadline.
+            let photo = try await AttachmentHTTPTests.upload(desk, zone.member, id, TestImages.png(width: 8, height: 6), type: "image/png")
+            #expect(photo.status == .created, "\(photo.text)")
+            let photoId = try #require(int64(try photo.json()["id"]))
+            try await desk.step(
+                "zone.police", id, "handUp", ["reasonKind": "crossArea", "reason": "涉及两个社区的共用通道", "photos": [photoId]], to: "filed")
             expectProblem(try await desk.act("street.dispatcher", id, "refuseHandUp", [:]), .badRequest, "validation.failed")
             let refused = try await desk.step("street.dispatcher", id, "refuseHandUp", ["reason": "片区联合执法队可先行处置"], to: "filed")
             #expect(try await kinds("zone.police").contains("slipRefused"))
@@ -143,6 +148,7 @@ extension CaseHTTPTests {
             #expect(slips.map { $0["status"] as? String } == ["accepted", "refused"], "\(slips)")
             #expect(slips.last?["decisionReason"] as? String == "片区联合执法队可先行处置" && slips.last?["newDue"] as? String != nil)
             #expect(slips.first?["tried"] as? String == "三次上门劝导，发放整改告知书" && slips.first?["reasonKind"] as? String == "needsEnforcement")
+            #expect((slips.last?["photos"] as? [Any])?.compactMap(int64) == [photoId])
 
             // Up again, accepted by the street's centre: the street holds it and dispatches it.
             try await desk.step("zone.police", id, "handUp", ["reasonKind": "needsEnforcement", "reason": "需城管执法"], to: "filed")

@@ -10435,9 +10435,9 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
     }
     /// 上传案件照片 · Add a photo
     ///
-    /// 上传一张照片（JPEG、PNG 或 WebP，按内容字节校验；最大 8 MiB，每案最多 20 张），处置前或处置后。只有上报人、辖区指挥中心人员、承办或协办部门联络员和所在网格的网格员可上传，且案件须未结。
+    /// 上传一张照片（JPEG、PNG 或 WebP，按内容字节校验；最大 8 MiB，每案最多 20 张），处置前或处置后。只有上报人、辖区指挥中心人员、承办或协办部门联络员、所在网格的网格员和持有该案件（或被请求接收）的层级单元的成员可上传，且案件须未结。
     ///
-    /// Adds a photo (JPEG, PNG or WebP, checked by its bytes; at most 8 MiB and 20 per case), before or after handling. Only the reporter, the command centre in scope, the liaisons of the lead and assisting departments and the grid's worker, and only while the case is open.
+    /// Adds a photo (JPEG, PNG or WebP, checked by its bytes; at most 8 MiB and 20 per case), before or after handling. Only the reporter, the command centre in scope, the liaisons of the lead and assisting departments, the grid's worker and the named members of the ladder unit holding the case or asked to take it, and only while the case is open.
     ///
     ///
     /// - Remark: HTTP `POST /v1/cases/{caseId}/attachments`.

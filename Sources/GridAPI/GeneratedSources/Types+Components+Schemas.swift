@@ -3312,6 +3312,8 @@ extension Components {
             public var referredTo: Swift.String?
             /// - Remark: Generated from `#/components/schemas/CaseActionInput/reply`.
             public var reply: Components.Schemas.ReporterReply?
+            /// Filing: the level to hold the case at instead of routing's (an override). Delegation: the level to delegate to. A hand-up: if given, it must be the next level up.
+            ///
             /// - Remark: Generated from `#/components/schemas/CaseActionInput/level`.
             public var level: Components.Schemas.HandlingLevel?
             /// - Remark: Generated from `#/components/schemas/CaseActionInput/reasonKind`.
@@ -3339,7 +3341,7 @@ extension Components {
             ///   - plannedDate: Closing as explained: when it is planned, YYYY-MM-DD (the reason goes in reason).
             ///   - referredTo: Closing as referred: to whom.
             ///   - reply:
-            ///   - level:
+            ///   - level: Filing: the level to hold the case at instead of routing's (an override). Delegation: the level to delegate to. A hand-up: if given, it must be the next level up.
             ///   - reasonKind:
             ///   - tried: A handover slip: what the level tried before handing up.
             ///   - photos: A handover slip: the case's photos (attachment ids) that show the problem.

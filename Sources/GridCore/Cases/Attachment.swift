@@ -19,9 +19,9 @@ public enum AttachmentRules {
             throw GridError(
                 .attachmentNotAllowed,
                 Text(
-                    zh: "只有案件的上报人、辖区内的指挥中心人员、承办或协办部门的联络员和所在网格的网格员可以上传照片",
+                    zh: "只有案件的上报人、辖区内的指挥中心人员、承办或协办部门的联络员、所在网格的网格员和持有该案件的层级成员可以上传照片",
                     en:
-                        "only the case's reporter, the command centre in its scope, its lead or assisting departments' liaisons and its grid's workers may add photos"
+                        "only the case's reporter, the command centre in its scope, its lead or assisting departments' liaisons, its grid's workers and the members of the level holding it may add photos"
                 ))
         }
         guard state.isOpen else {

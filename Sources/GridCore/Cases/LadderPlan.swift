@@ -43,8 +43,8 @@ public enum LadderPlan {
     }
 
     /// Handling in the community's or zone's own cycle (or by the grid head): only by the level
-    /// below the street that holds the case, with no slip waiting.
-    static func checkLocal(_ record: CaseRecord, _ facts: LadderFacts) throws {
+    /// below the street that holds the case, with no slip waiting (what a view offers is what this allows).
+    public static func checkLocal(_ record: CaseRecord, _ facts: LadderFacts) throws {
         let level = record.level ?? .street
         guard level < .street else {
             throw GridError(

@@ -226,8 +226,20 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case webhookFailed = "webhook.failed"
     case webhookInternalTarget = "webhook.internalTarget"
     case webhookNotFound = "webhook.notFound"
+    case whistleAlreadyCheckedIn = "whistle.alreadyCheckedIn"
+    case whistleAlreadyCheckedOut = "whistle.alreadyCheckedOut"
+    case whistleCaseClosed = "whistle.caseClosed"
+    case whistleCaseHasWhistle = "whistle.caseHasWhistle"
+    case whistleDepartmentNotAllowed = "whistle.departmentNotAllowed"
+    case whistleMustStay = "whistle.mustStay"
+    case whistleNotCheckedIn = "whistle.notCheckedIn"
+    case whistleNotFound = "whistle.notFound"
+    case whistleNotSummoned = "whistle.notSummoned"
     case whistlePartyNotAllowed = "whistle.partyNotAllowed"
+    case whistlePointOutside = "whistle.pointOutside"
+    case whistleReleased = "whistle.released"
     case whistleTransitionNotAllowed = "whistle.transitionNotAllowed"
+    case whistleUnitNotAllowed = "whistle.unitNotAllowed"
 
     /// The raw value, as clients see it (also in string interpolation).
     public var description: String { rawValue }
@@ -259,7 +271,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .rulesTimeWindowHalf, .rulesTooMany, .rulesUnknownProfile, .rulesWeekday, .tenantBadCode, .tenantBadDivision, .tenantBadName,
             .tenantGridLevelsCount, .tenantGridLevelsDuplicate, .tenantGridLevelsInUse, .tenantGridLevelsKey, .tenantGridLevelsName,
             .trafficLightInvalid, .userBadLogin, .userBadName, .userBadPassword, .userBadPhone, .userPasswordUnchanged, .userWeakPassword,
-            .validationFailed, .webhookAllowListBadEntry, .webhookAllowListTooLong, .webhookBadEventType, .webhookBadURL, .webhookInternalTarget:
+            .validationFailed, .webhookAllowListBadEntry, .webhookAllowListTooLong, .webhookBadEventType, .webhookBadURL, .webhookInternalTarget, .whistleDepartmentNotAllowed, .whistleUnitNotAllowed:
             .badRequest
         case .authBadCredentials, .authInvalidToken, .authRequired:
             .unauthorized
@@ -269,16 +281,16 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .forbidden
         case .attachmentNotFound, .bindingNotFound, .calendarNationalUnknownYear, .caseNotFound, .caseOrderNotFound, .catalogProfileNotFound,
             .categoryNotFound, .departmentNotFound, .locateOutsideDistrict, .notificationNotFound, .orgUnitNotFound, .routeMethodNotAllowed,
-            .routeNotFound, .rulesNotFound, .tenantNotFound, .userNotFound, .webhookNotFound:
+            .routeNotFound, .rulesNotFound, .tenantNotFound, .userNotFound, .webhookNotFound, .whistleNotFound:
             .notFound
         case .attachmentCaseNotOpen, .attachmentTooMany, .caseCallbackNotClosed, .caseChangedMeanwhile, .caseExtensionMissing, .caseNumberInUse,
             .caseOrderAlreadyAnswered, .caseOrderCaseNotOpen, .caseTaskNotAllowed, .caseTransitionNotAllowed, .dbDuplicate, .dbReference, .dbRetry,
             .departmentDuplicateCode, .departmentNotStreetOffice, .ladderNoSlip, .ladderSlipPending, .ladderTopReached, .orgUnitMoveHasCases,
-            .orgUnitRetired, .tenantDuplicateCode, .userDuplicateLogin, .whistleTransitionNotAllowed:
+            .orgUnitRetired, .tenantDuplicateCode, .userDuplicateLogin, .whistleTransitionNotAllowed, .whistleAlreadyCheckedIn, .whistleAlreadyCheckedOut, .whistleCaseClosed, .whistleCaseHasWhistle, .whistleMustStay, .whistleNotCheckedIn, .whistleNotSummoned, .whistleReleased:
             .conflict
         case .caseVersionMismatch, .versionMismatch:
             .preconditionFailed
-        case .caseGridMismatch, .caseOutsideDistrict, .idempotencyKeyReused, .rulesNotPublishable:
+        case .caseGridMismatch, .caseOutsideDistrict, .idempotencyKeyReused, .rulesNotPublishable, .whistlePointOutside:
             .unprocessable
         case .attachmentTooLarge, .requestTooLarge:
             .payloadTooLarge

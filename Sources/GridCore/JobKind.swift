@@ -10,8 +10,11 @@ public enum JobKind: String, Sendable, CaseIterable {
     /// A level's local limit on the ladder passed (the case's `levelDue`): not handled nor handed
     /// up, the case goes up by itself.
     case ladderLimit
+    /// A summoned department's report-in limit on a whistle passed (payload: the whistle and the
+    /// department): not checked in nor released, it turns red.
+    case whistleLimit
 
     /// The lanes the workers claim from: escalations never wait on deliveries.
-    public static let escalations: [JobKind] = [.caseYellow, .caseRed, .stageYellow, .stageRed, .orderLapse, .ladderLimit]
+    public static let escalations: [JobKind] = [.caseYellow, .caseRed, .stageYellow, .stageRed, .orderLapse, .ladderLimit, .whistleLimit]
     public static let deliveries: [JobKind] = [.webhook]
 }

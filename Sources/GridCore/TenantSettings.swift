@@ -2,7 +2,7 @@ import Foundation
 
 /// A tenant's configurable facts, kept as jsonb.
 public struct TenantSettings: Sendable, Equatable, Codable {
-    enum CodingKeys: String, CodingKey { case gridLevels, sessionDays, duplicateRadiusMeters, duplicateWindowHours, ladder, ladderLimits }
+    enum CodingKeys: String, CodingKey { case gridLevels, sessionDays, duplicateRadiusMeters, duplicateWindowHours, ladder, ladderLimits, whistle }
 
     public var gridLevels: [GridLevel]
     /// Days a login token stays valid.
@@ -17,11 +17,15 @@ public struct TenantSettings: Sendable, Equatable, Codable {
     /// How long each level below the street has a case before it goes up by itself (its local
     /// limit); the levels not named keep `LadderLimits.defaults`.
     public var ladderLimits: [LadderLevel: TimeLimit]
+    /// The whistle's kinds and limits, check-in radius, community whistles and scoring scale.
+    public var whistle: WhistleSettings
 
     public init(
         gridLevels: [GridLevel] = GridLevel.defaults, sessionDays: Int = 7, duplicateRadiusMeters: Double = 50, duplicateWindowHours: Int = 72,
-        ladder: LevelLadder = .standard, ladderLimits: [LadderLevel: TimeLimit] = LadderLimits.defaults
+        ladder: LevelLadder = .standard, ladderLimits: [LadderLevel: TimeLimit] = LadderLimits.defaults,
+        whistle: WhistleSettings = WhistleSettings()
     ) {
+        self.whistle = whistle
         self.ladderLimits = ladderLimits
         self.gridLevels = gridLevels
         self.sessionDays = sessionDays
@@ -40,6 +44,7 @@ public struct TenantSettings: Sendable, Equatable, Codable {
         let limits = try container.decodeIfPresent([String: TimeLimit].self, forKey: .ladderLimits) ?? [:]
         ladderLimits = LadderLimits.defaults.merging(
             limits.compactMap { key, limit in LadderLevel(rawValue: key).map { ($0, limit) } }, uniquingKeysWith: { $1 })
+        whistle = try container.decodeIfPresent(WhistleSettings.self, forKey: .whistle) ?? WhistleSettings()
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -51,5 +56,6 @@ public struct TenantSettings: Sendable, Equatable, Codable {
         try container.encode(ladder.levels, forKey: .ladder)
         try container.encode(
             Dictionary(uniqueKeysWithValues: ladderLimits.map { ($0.key.rawValue, $0.value) }), forKey: .ladderLimits)
+        try container.encode(whistle, forKey: .whistle)
     }
 }

@@ -50,6 +50,7 @@ extension GridService {
         }
         guard let written = try await CaseStore.find(tx, id: record.id) else { preconditionFailure("case \(record.id) vanished in its own transaction") }
         try await Self.enqueueWebhooks(tx, written, event: action.rawValue, at: now)
+        if action == .file && written.whistle { try await Self.proposeWhistle(tx, written, settings: settings, at: now) }
         return written
     }
 

@@ -53,6 +53,9 @@ extension GridService {
         return summary
     }
 
+    /// When the next escalation job falls due (the worker sleeps until then at most).
+    public func nextEscalationDue() async throws -> Date? { try await JobStore.nextDue(db, kinds: JobKind.escalations) }
+
     func run(_ job: JobStore.Job, at now: Date, _ tx: Tx) async throws -> String {
         switch job.kind {
         case .caseYellow, .caseRed:
@@ -64,6 +67,8 @@ extension GridService {
             return try await lapse(job, at: now, tx)
         case .ladderLimit:
             return try await ladderLimit(job, at: now, tx)
+        case .whistleLimit:
+            return try await whistleLimit(job, at: now, tx)
         case .webhook:
             return "moot: deliveries run in their own lane"
         }

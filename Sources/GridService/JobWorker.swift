@@ -19,13 +19,17 @@ public struct JobWorker: Service {
 
     public func run() async throws {
         await withDiscardingTaskGroup { group in
-            group.addTask { await lane("escalations") { try await service.runDueJobs() } }
-            group.addTask { await lane("webhooks") { try await service.deliverDueWebhooks() } }
+            group.addTask {
+                await lane("escalations", next: { try await service.nextEscalationDue() }) { try await service.runDueJobs() }
+            }
+            group.addTask { await lane("webhooks", next: nil) { try await service.deliverDueWebhooks() } }
         }
     }
 
-    /// Runs `pass` until shutdown: at once again while a pass finds a full batch, else after `interval`.
-    func lane(_ name: String, _ pass: @Sendable () async throws -> JobRunSummary) async {
+    /// Runs `pass` until shutdown: at once again while a pass finds a full batch, else after
+    /// `interval`, or sooner when `next` says a job falls due before then (a report-in limit
+    /// passing is told within a second of it, not at the next fixed pass).
+    func lane(_ name: String, next: (@Sendable () async throws -> Date?)?, _ pass: @Sendable () async throws -> JobRunSummary) async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 var summary = try await pass()
@@ -41,8 +45,14 @@ public struct JobWorker: Service {
             } catch {
                 logger.error("job worker pass failed", metadata: ["lane": "\(name)", "error": "\(error)"])
             }
+            var soonest = interval
+            if let next, let due = try? await next() {
+                let seconds = max(0.05, due.timeIntervalSinceNow)
+                if seconds < Double(interval.components.seconds) { soonest = .milliseconds(Int(seconds * 1000)) }
+            }
+            let wait = soonest
             // SIGTERM ends the wait at once, not after it.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
         }
     }
 }

@@ -193,6 +193,27 @@ extension GridService {
     }
 }
 
+extension GridService {
+    /// The unit a figure is counted within: the one `code` names (in the caller's scopes for reading
+    /// cases), else the caller's only such scope.
+    static func statsScope(_ tx: Tx, _ caller: Caller, code: String?) async throws -> OrgUnitRecord {
+        guard let root = try await OrgUnitStore.root(tx) else { throw Errors.unitNotFound("root") }
+        if let code {
+            let unit = try await Self.scopeUnit(tx, code: code)
+            try caller.authorize(.caseRead, at: unit.path)
+            return unit
+        }
+        let scopes = caller.scopes(for: .caseRead, root: root.path)
+        guard scopes.count == 1, let only = scopes.first,
+            let unit = only == root.path ? root : try await OrgUnitStore.find(tx, id: only.ids.last ?? root.id)
+        else {
+            try caller.authorizeSomewhere(.caseRead)
+            throw Errors.field("scope", .fieldRequired, zh: "您可查看多个范围，请用 scope 指定其一", en: "you read cases in several scopes; name one with scope")
+        }
+        return unit
+    }
+}
+
 /// The level figures of a period, grouped, for the district's ladder.
 public struct LadderFiguresResult: Sendable {
     public var grouping: LadderGrouping
@@ -212,25 +233,8 @@ extension GridService {
     ) async throws -> LadderFiguresResult {
         try StatsPeriod.check(from: from, to: to)
         return try await withTenant(for: caller, tenantId) { tx in
-            guard let root = try await OrgUnitStore.root(tx), let tenant = try await TenantStore.find(tx, id: tenantId) else {
-                throw Errors.tenantNotFound("\(tenantId)")
-            }
-            let scope: OrgUnitRecord
-            if let code = scopeCode {
-                let unit = try await Self.scopeUnit(tx, code: code)
-                try caller.authorize(.caseRead, at: unit.path)
-                scope = unit
-            } else {
-                let scopes = caller.scopes(for: .caseRead, root: root.path)
-                guard scopes.count == 1, let only = scopes.first,
-                    let unit = only == root.path ? root : try await OrgUnitStore.find(tx, id: only.ids.last ?? root.id)
-                else {
-                    try caller.authorizeSomewhere(.caseRead)
-                    throw Errors.field(
-                        "scope", .fieldRequired, zh: "您可查看多个范围，请用 scope 指定其一", en: "you read cases in several scopes; name one with scope")
-                }
-                scope = unit
-            }
+            guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
+            let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             let units = try await LadderStore.groupUnits(tx, kinds: grouping.kinds, within: scope.path)
             // By level: no unit key. By unit: the depths where the grouping's units lie (none found: nothing to count by).
             let depths = grouping == .level ? [] : Array(Set(units.map(\.depth)))

@@ -10,7 +10,7 @@ public enum CatalogStore {
                ld.code, c.default_level, c.version, c.updated_at,
                ARRAY(SELECT d.code FROM category_assists a JOIN departments d ON d.tenant_id = a.tenant_id AND d.id = a.department_id
                      WHERE a.tenant_id = c.tenant_id AND a.category_id = c.id ORDER BY a.position),
-               c.placeholder_standards
+               c.placeholder_standards, c.must_report, c.powers
         FROM categories c
         LEFT JOIN categories p ON p.tenant_id = c.tenant_id AND p.id = c.parent_id
         LEFT JOIN departments ld ON ld.tenant_id = c.tenant_id AND ld.id = c.lead_department_id
@@ -32,13 +32,16 @@ public enum CatalogStore {
     static func record(_ row: PostgresRandomAccessRow, from start: Int) throws -> CategoryRecord {
         func column<T: PostgresDecodable>(_ i: Int) throws -> T { try row[start + i].decode(T.self) }
         let placeholders: Bool = row.count > start + 15 ? try column(15) : false
+        let mustReport: [String] = row.count > start + 16 ? try column(16) : []
+        let powers: String? = row.count > start + 17 ? try column(17) : nil
         let id: Int64 = try column(0), path: String = try column(5), grades: String = try column(9)
         let kind: String = try column(4), level: String? = try column(11)
         let entry = CategoryEntry(
             code: try column(1), parentCode: try column(2), name: try column(3), kind: CategoryKind(rawValue: kind) ?? .event,
             isPublic: try column(6), filingStandard: try column(7), closingStandard: try column(8),
             grades: try decodedGrades.decode(grades), leadDepartment: try column(10),
-            assistingDepartments: try column(14), defaultLevel: level.flatMap(LadderLevel.init), placeholderStandards: placeholders)
+            assistingDepartments: try column(14), defaultLevel: level.flatMap(LadderLevel.init), placeholderStandards: placeholders,
+            mustReport: mustReport, powers: powers)
         return CategoryRecord(id: id, path: ScopePath(path) ?? .root(id), entry: entry, version: try column(12), updatedAt: try column(13))
     }
 
@@ -112,19 +115,21 @@ public enum CatalogStore {
             try await tx.query(
                 """
                 INSERT INTO categories AS c (tenant_id, parent_id, code, name, kind, is_public, filing_standard, closing_standard, grades,
-                                             lead_department_id, default_level, placeholder_standards)
+                                             lead_department_id, default_level, placeholder_standards, must_report, powers)
                 SELECT \(tx.tenant), p.id, r.code, r.name, r.kind, coalesce(r.public, false), r."filingStandard", r."closingStandard",
-                       coalesce(r.grades, '[]'::jsonb), d.id, r."defaultLevel", coalesce(r."placeholderStandards", false)
+                       coalesce(r.grades, '[]'::jsonb), d.id, r."defaultLevel", coalesce(r."placeholderStandards", false),
+                       coalesce(r."mustReport", '{}'), r.powers
                 FROM jsonb_to_recordset(\(rows)::jsonb) AS r(code text, "parentCode" text, name text, kind text, public boolean,
                      "filingStandard" text, "closingStandard" text, grades jsonb, "leadDepartment" text, "defaultLevel" text,
-                     "placeholderStandards" boolean)
+                     "placeholderStandards" boolean, "mustReport" text[], powers text)
                 LEFT JOIN categories p ON p.tenant_id = \(tx.tenant) AND p.code = r."parentCode"
                 LEFT JOIN departments d ON d.tenant_id = \(tx.tenant) AND d.code = r."leadDepartment"
                 ON CONFLICT (tenant_id, code) DO UPDATE SET
                     parent_id = EXCLUDED.parent_id, name = EXCLUDED.name, kind = EXCLUDED.kind, is_public = EXCLUDED.is_public,
                     filing_standard = EXCLUDED.filing_standard, closing_standard = EXCLUDED.closing_standard, grades = EXCLUDED.grades,
                     lead_department_id = EXCLUDED.lead_department_id, default_level = EXCLUDED.default_level,
-                    placeholder_standards = EXCLUDED.placeholder_standards, version = c.version + 1, updated_at = now()
+                    placeholder_standards = EXCLUDED.placeholder_standards, must_report = EXCLUDED.must_report, powers = EXCLUDED.powers,
+                    version = c.version + 1, updated_at = now()
                 """)
         }
         let codes = entries.map(\.code)

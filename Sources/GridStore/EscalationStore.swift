@@ -97,6 +97,8 @@ public enum EscalationStore {
         public var reporter = false
         /// The named members of this unit (`unit_members`).
         public var unitMembers: Int64?
+        /// The leaders of `department` too (a leader binding that names it: 部门领导).
+        public var departmentLeaders = false
 
         public init() {}
     }
@@ -104,13 +106,16 @@ public enum EscalationStore {
     /// Delivers one notice to every active person `to` reaches, once each however many of their
     /// bindings match; returns how many were told.
     @discardableResult
-    public static func deliver(_ tx: Tx, caseId: Int64?, kind: String, message: String, to r: Recipients) async throws -> Int {
+    public static func deliver(_ tx: Tx, caseId: Int64?, whistleId: Int64? = nil, kind: String, message: String, to r: Recipients) async throws -> Int {
         let rows = try await tx.query(
             """
-            INSERT INTO notifications (tenant_id, user_id, case_id, kind, message)
-            SELECT \(tx.tenant), r.user_id, \(caseId), \(kind), \(message)
+            INSERT INTO notifications (tenant_id, user_id, case_id, whistle_id, kind, message)
+            SELECT \(tx.tenant), r.user_id, \(caseId), \(whistleId), \(kind), \(message)
             FROM (SELECT b.user_id FROM role_bindings b
                   WHERE b.tenant_id = \(tx.tenant) AND b.role = 'departmentLiaison' AND b.department_id = \(r.department)
+                  UNION
+                  SELECT b.user_id FROM role_bindings b
+                  WHERE \(r.departmentLeaders) AND b.tenant_id = \(tx.tenant) AND b.role = 'leader' AND b.department_id = \(r.department)
                   UNION
                   SELECT b.user_id FROM role_bindings b
                   WHERE b.tenant_id = \(tx.tenant) AND b.role = ANY(\(r.coveringRoles.map(\.rawValue))::text[]) AND b.scope_org_unit_id = ANY(\(r.chain)::bigint[])

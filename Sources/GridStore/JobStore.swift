@@ -24,6 +24,11 @@ public enum JobStore {
         public var done: Bool
     }
 
+    /// When the next unclaimed job of `kinds` falls due in any district (nil: none waits).
+    public static func nextDue(_ db: Database, kinds: [JobKind]) async throws -> Date? {
+        try await db.query("SELECT next_job_at(\(kinds.map(\.rawValue))::text[])") { row in try row.decode(Date?.self) }.first ?? nil
+    }
+
     /// Claims up to `limit` due jobs of `kinds` of every district for `lease` seconds.
     public static func claim(_ db: Database, kinds: [JobKind], now: Date, limit: Int, lease: Int) async throws -> [Claimed] {
         try await db.query(

@@ -84,12 +84,19 @@ public struct CategoryEntry: Sendable, Equatable, Codable {
     public var assistingDepartments: [String]
     public var defaultLevel: LadderLevel?
     public var placeholderStandards: Bool
+    /// The departments that must report in when the item is whistled (应报到部门), by code.
+    public var mustReport: [String]
+    /// The powers the item falls under (职权): the law or mandate that names who acts.
+    public var powers: String?
 
     public init(
         code: String, parentCode: String? = nil, name: String, kind: CategoryKind, isPublic: Bool = false,
         filingStandard: String? = nil, closingStandard: String? = nil, grades: [Grade] = [], leadDepartment: String? = nil,
-        assistingDepartments: [String] = [], defaultLevel: LadderLevel? = nil, placeholderStandards: Bool = false
+        assistingDepartments: [String] = [], defaultLevel: LadderLevel? = nil, placeholderStandards: Bool = false, mustReport: [String] = [],
+        powers: String? = nil
     ) {
+        self.mustReport = mustReport
+        self.powers = powers
         self.code = code
         self.parentCode = parentCode
         self.name = name
@@ -106,7 +113,7 @@ public struct CategoryEntry: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case code, parentCode, name, kind, filingStandard, closingStandard, grades, leadDepartment, assistingDepartments, defaultLevel
-        case placeholderStandards
+        case placeholderStandards, mustReport, powers
         case isPublic = "public"
     }
 
@@ -124,6 +131,8 @@ public struct CategoryEntry: Sendable, Equatable, Codable {
         if !assistingDepartments.isEmpty { try c.encode(assistingDepartments, forKey: .assistingDepartments) }
         try c.encodeIfPresent(defaultLevel, forKey: .defaultLevel)
         if placeholderStandards { try c.encode(true, forKey: .placeholderStandards) }
+        if !mustReport.isEmpty { try c.encode(mustReport, forKey: .mustReport) }
+        try c.encodeIfPresent(powers, forKey: .powers)
     }
 
     /// The grade by key, or the item's default grade when none is named.

@@ -7,7 +7,7 @@ public enum CatalogPlanner {
     static let maxStandardLength = 2000
     static let entryKeys: Set<String> = [
         "code", "parentCode", "name", "kind", "public", "filingStandard", "closingStandard", "grades", "leadDepartment",
-        "assistingDepartments", "defaultLevel", "placeholderStandards", "localExtension",
+        "assistingDepartments", "defaultLevel", "placeholderStandards", "localExtension", "mustReport", "powers",
     ]
 
     /// The entries of a `{"categories": [...]}` document.
@@ -44,6 +44,8 @@ public enum CatalogPlanner {
         let assisting = r.strings("assistingDepartments", maxLength: 32) ?? []
         let level = r.enumValue("defaultLevel", LadderLevel.self)
         let placeholders = r.bool("placeholderStandards") ?? false
+        let mustReport = r.strings("mustReport", maxLength: 32) ?? []
+        let powers = r.string("powers", maxLength: maxStandardLength)
         // A profile marks the codes that are not the standard's own; nothing is kept of it.
         _ = r.bool("localExtension")
         var grades: [Grade] = []
@@ -70,7 +72,7 @@ public enum CatalogPlanner {
         return CategoryEntry(
             code: code, parentCode: parentCode, name: name, kind: kind, isPublic: isPublic, filingStandard: filing,
             closingStandard: closing, grades: grades, leadDepartment: lead, assistingDepartments: assisting, defaultLevel: level,
-            placeholderStandards: placeholders)
+            placeholderStandards: placeholders, mustReport: mustReport, powers: powers)
     }
 
     /// `entry` of a district's own document, marked as placeholder standards only while they are
@@ -152,6 +154,12 @@ public enum CatalogPlanner {
                 errors.append(
                     FieldError(
                         "\(at).assistingDepartments[\(k)]", .departmentUnknown,
+                        Text(zh: "部门“\(department)”不存在", en: "department '\(department)' does not exist")))
+            }
+            for (k, department) in entry.mustReport.enumerated() where !departmentCodes.contains(department) {
+                errors.append(
+                    FieldError(
+                        "\(at).mustReport[\(k)]", .departmentUnknown,
                         Text(zh: "部门“\(department)”不存在", en: "department '\(department)' does not exist")))
             }
             if let lead = entry.leadDepartment, entry.assistingDepartments.contains(lead) {

@@ -57,7 +57,11 @@ struct APIHandler: APIProtocol {
                         ladderLimits: .init(
                             grid: tenant.settings.ladderLimits[.grid].map(APIMapping.limit),
                             community: tenant.settings.ladderLimits[.community].map(APIMapping.limit),
-                            zone: tenant.settings.ladderLimits[.zone].map(APIMapping.limit))))))
+                            zone: tenant.settings.ladderLimits[.zone].map(APIMapping.limit)),
+                        whistle: .init(
+                            kinds: tenant.settings.whistle.kinds.map { .init(code: $0.code, name: $0.name, limitMinutes: $0.limitMinutes) },
+                            radiusMeters: tenant.settings.whistle.radiusMeters, communityWhistles: tenant.settings.whistle.communityWhistles,
+                            scoreMax: tenant.settings.whistle.scoreMax)))))
     }
 
     // MARK: org

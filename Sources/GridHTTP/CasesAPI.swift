@@ -48,7 +48,7 @@ extension APIHandler {
                 body: .json(
                     .init(
                         items: page.items.map {
-                            .init(id: $0.id, caseId: $0.caseId, kind: $0.kind, message: $0.message, createdAt: $0.createdAt, readAt: $0.readAt)
+                            .init(id: $0.id, caseId: $0.caseId, whistleId: $0.whistleId, kind: $0.kind, message: $0.message, createdAt: $0.createdAt, readAt: $0.readAt)
                         }, nextCursor: page.nextCursor))))
     }
 
@@ -337,17 +337,19 @@ extension APIHandler {
             case .png(let body): ("image/png", body)
             case .imageWebp(let body): ("image/webp", body)
             }
-        let bytes: [UInt8]
-        do { bytes = Array(try await Data(collecting: body, upTo: AttachmentRules.maxBytes + 1)) } catch {
-            throw GridError(
-                .attachmentTooLarge,
-                Text(
-                    zh: "照片超过 \(AttachmentRules.maxBytes) 字节的上限", en: "the photo is over the limit of \(AttachmentRules.maxBytes) bytes"))
-        }
         let meta = try await service.uploadAttachment(
             try caller, tenantId: try tenantId, caseId: input.path.caseId, kind: input.query.kind?.rawValue ?? "before",
-            declaredType: type, bytes: bytes)
+            declaredType: type, bytes: try await Self.photoBytes(body))
         return .created(.init(body: .json(CaseMapping.attachment(meta))))
+    }
+
+    /// A photo's bytes, refused past the limit before they are all read.
+    static func photoBytes(_ body: HTTPBody) async throws -> [UInt8] {
+        do { return Array(try await Data(collecting: body, upTo: AttachmentRules.maxBytes + 1)) } catch {
+            throw GridError(
+                .attachmentTooLarge,
+                Text(zh: "照片超过 \(AttachmentRules.maxBytes) 字节的上限", en: "the photo is over the limit of \(AttachmentRules.maxBytes) bytes"))
+        }
     }
 
     func listAttachments(_ input: Operations.ListAttachments.Input) async throws -> Operations.ListAttachments.Output {

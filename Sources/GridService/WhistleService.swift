@@ -101,7 +101,7 @@ public struct WhistleView: Sendable {
     public var allowedActions: [WhistleAction]
     /// The department steps the caller may take now, by department code.
     public var allowedSteps: [String: [SummonsStep]]
-    public var events: [WhistleStore.Event]
+    public var events: [WhistleEventRecord]
     public var photos: [AttachmentMeta]
 }
 

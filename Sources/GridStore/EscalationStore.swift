@@ -149,9 +149,9 @@ public enum EscalationStore {
     ) async throws -> [NoticeRecord] {
         let lows = scopes.map(\.raw), highs = scopes.map(\.upperBound), roleNames = roles.map(\.rawValue)
         var result: [NoticeRecord] = []
-        for try await (id, caseId, kind, message, createdAt, readAt) in try await tx.query(
+        for try await (id, caseId, whistleId, kind, message, createdAt, readAt) in try await tx.query(
             """
-            SELECT n.id, n.case_id, n.kind, n.message, n.created_at, n.read_at FROM notifications n
+            SELECT n.id, n.case_id, n.whistle_id, n.kind, n.message, n.created_at, n.read_at FROM notifications n
             WHERE n.tenant_id = \(tx.tenant) AND n.id < \(beforeId ?? Int64.max) AND (NOT \(unread) OR n.read_at IS NULL)
               AND (n.user_id = \(userId)
                    OR (n.user_id IS NULL
@@ -160,8 +160,8 @@ public enum EscalationStore {
                             OR n.department_id = ANY(\(departments)::bigint[]))))
             ORDER BY n.id DESC LIMIT \(Int32(limit))
             """
-        ).decode((Int64, Int64?, String, String, Date, Date?).self) {
-            result.append(NoticeRecord(id: id, caseId: caseId, kind: kind, message: message, createdAt: createdAt, readAt: readAt))
+        ).decode((Int64, Int64?, Int64?, String, String, Date, Date?).self) {
+            result.append(NoticeRecord(id: id, caseId: caseId, whistleId: whistleId, kind: kind, message: message, createdAt: createdAt, readAt: readAt))
         }
         return result
     }

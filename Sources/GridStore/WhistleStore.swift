@@ -193,25 +193,15 @@ public enum WhistleStore {
             """)
     }
 
-    /// A step of the whistle's history.
-    public struct Event: Sendable, Equatable {
-        public var version: Int64
-        public var action: String
-        public var actor: String
-        public var state: WhistleState
-        public var at: Date
-        public var payload: String
-    }
-
-    public static func events(_ tx: Tx, whistleId: Int64) async throws -> [Event] {
-        var result: [Event] = []
+    public static func events(_ tx: Tx, whistleId: Int64) async throws -> [WhistleEventRecord] {
+        var result: [WhistleEventRecord] = []
         for try await (version, action, actor, state, at, payload) in try await tx.query(
             """
             SELECT version, action, actor, state, at, payload::text FROM whistle_events
             WHERE tenant_id = \(tx.tenant) AND whistle_id = \(whistleId) ORDER BY version
             """
         ).decode((Int64, String, String, String, Date, String).self) {
-            result.append(Event(version: version, action: action, actor: actor, state: WhistleState(rawValue: state) ?? .formed, at: at, payload: payload))
+            result.append(WhistleEventRecord(version: version, action: action, actor: actor, state: WhistleState(rawValue: state) ?? .formed, at: at, payload: payload))
         }
         return result
     }
@@ -352,7 +342,7 @@ public enum WhistleStore {
     }
 
     static let photoSelect = """
-        SELECT p.id, 'photo', p.content_type, p.size, encode(p.sha256, 'hex'), u.login, p.created_at
+        SELECT p.id, 'onSite', p.content_type, p.size, encode(p.sha256, 'hex'), u.login, p.created_at
         FROM whistle_photos p LEFT JOIN users u ON u.tenant_id = p.tenant_id AND u.id = p.uploaded_by
         """
 

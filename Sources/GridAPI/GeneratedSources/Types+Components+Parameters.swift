@@ -20,6 +20,8 @@ extension Components {
     public enum Parameters {
         /// - Remark: Generated from `#/components/parameters/UnitId`.
         public typealias UnitId = Swift.Int64
+        /// - Remark: Generated from `#/components/parameters/WhistleId`.
+        public typealias WhistleId = Swift.Int64
         /// - Remark: Generated from `#/components/parameters/CaseId`.
         public typealias CaseId = Swift.Int64
         /// - Remark: Generated from `#/components/parameters/Login`.

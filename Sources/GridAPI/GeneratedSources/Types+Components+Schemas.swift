@@ -332,8 +332,20 @@ extension Components {
         /// - `webhook.failed` 503
         /// - `webhook.internalTarget` 400
         /// - `webhook.notFound` 404
+        /// - `whistle.alreadyCheckedIn` 409
+        /// - `whistle.alreadyCheckedOut` 409
+        /// - `whistle.caseClosed` 409
+        /// - `whistle.caseHasWhistle` 409
+        /// - `whistle.departmentNotAllowed` 400
+        /// - `whistle.mustStay` 409
+        /// - `whistle.notCheckedIn` 409
+        /// - `whistle.notFound` 404
+        /// - `whistle.notSummoned` 409
         /// - `whistle.partyNotAllowed` 403
+        /// - `whistle.pointOutside` 422
+        /// - `whistle.released` 409
         /// - `whistle.transitionNotAllowed` 409
+        /// - `whistle.unitNotAllowed` 400
         ///
         ///
         /// - Remark: Generated from `#/components/schemas/ErrorCode`.
@@ -558,8 +570,20 @@ extension Components {
             case webhook_failed = "webhook.failed"
             case webhook_internalTarget = "webhook.internalTarget"
             case webhook_notFound = "webhook.notFound"
+            case whistle_alreadyCheckedIn = "whistle.alreadyCheckedIn"
+            case whistle_alreadyCheckedOut = "whistle.alreadyCheckedOut"
+            case whistle_caseClosed = "whistle.caseClosed"
+            case whistle_caseHasWhistle = "whistle.caseHasWhistle"
+            case whistle_departmentNotAllowed = "whistle.departmentNotAllowed"
+            case whistle_mustStay = "whistle.mustStay"
+            case whistle_notCheckedIn = "whistle.notCheckedIn"
+            case whistle_notFound = "whistle.notFound"
+            case whistle_notSummoned = "whistle.notSummoned"
             case whistle_partyNotAllowed = "whistle.partyNotAllowed"
+            case whistle_pointOutside = "whistle.pointOutside"
+            case whistle_released = "whistle.released"
             case whistle_transitionNotAllowed = "whistle.transitionNotAllowed"
+            case whistle_unitNotAllowed = "whistle.unitNotAllowed"
         }
         /// - Remark: Generated from `#/components/schemas/LoginRequest`.
         public struct LoginRequest: Codable, Hashable, Sendable {
@@ -824,6 +848,8 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Tenant/ladderLimits`.
             public var ladderLimits: Components.Schemas.Tenant.LadderLimitsPayload?
+            /// - Remark: Generated from `#/components/schemas/Tenant/whistle`.
+            public var whistle: Components.Schemas.WhistleSettings?
             /// Creates a new `Tenant`.
             ///
             /// - Parameters:
@@ -836,6 +862,7 @@ extension Components {
             ///   - gridLevels:
             ///   - ladder: 本区处置案件的层级，由低到高（街道和区级必有） · The levels the district handles cases at, lowest first (street and district always).
             ///   - ladderLimits: 街道以下各层级的本级时限：到期既未处置也未上报的案件自动上报 · The local limits of the levels below the street; a case neither handled nor handed up by then goes up by itself.
+            ///   - whistle:
             public init(
                 id: Swift.Int64,
                 code: Swift.String,
@@ -845,7 +872,8 @@ extension Components {
                 status: Components.Schemas.Tenant.StatusPayload,
                 gridLevels: Components.Schemas.Tenant.GridLevelsPayload,
                 ladder: Components.Schemas.Tenant.LadderPayload? = nil,
-                ladderLimits: Components.Schemas.Tenant.LadderLimitsPayload? = nil
+                ladderLimits: Components.Schemas.Tenant.LadderLimitsPayload? = nil,
+                whistle: Components.Schemas.WhistleSettings? = nil
             ) {
                 self.id = id
                 self.code = code
@@ -856,6 +884,7 @@ extension Components {
                 self.gridLevels = gridLevels
                 self.ladder = ladder
                 self.ladderLimits = ladderLimits
+                self.whistle = whistle
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -867,6 +896,7 @@ extension Components {
                 case gridLevels
                 case ladder
                 case ladderLimits
+                case whistle
             }
         }
         /// - Remark: Generated from `#/components/schemas/UserRef`.
@@ -1607,6 +1637,14 @@ extension Components {
             public var assistingDepartments: [Swift.String]
             /// - Remark: Generated from `#/components/schemas/Category/defaultLevel`.
             public var defaultLevel: Components.Schemas.HandlingLevel?
+            /// 应报到部门：该事项吹哨时须报到的部门 · The departments that must report in when the item is whistled.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Category/mustReport`.
+            public var mustReport: [Swift.String]?
+            /// 职权：该事项依据的法定职责 · The powers (law or mandate) the item falls under.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Category/powers`.
+            public var powers: Swift.String?
             /// The filing and closing standards are still the national profile's template; the district should write its own (editing them clears this).
             ///
             /// - Remark: Generated from `#/components/schemas/Category/standardsArePlaceholders`.
@@ -1631,6 +1669,8 @@ extension Components {
             ///   - leadDepartment:
             ///   - assistingDepartments:
             ///   - defaultLevel:
+            ///   - mustReport: 应报到部门：该事项吹哨时须报到的部门 · The departments that must report in when the item is whistled.
+            ///   - powers: 职权：该事项依据的法定职责 · The powers (law or mandate) the item falls under.
             ///   - standardsArePlaceholders: The filing and closing standards are still the national profile's template; the district should write its own (editing them clears this).
             ///   - path:
             ///   - version:
@@ -1647,6 +1687,8 @@ extension Components {
                 leadDepartment: Swift.String? = nil,
                 assistingDepartments: [Swift.String],
                 defaultLevel: Components.Schemas.HandlingLevel? = nil,
+                mustReport: [Swift.String]? = nil,
+                powers: Swift.String? = nil,
                 standardsArePlaceholders: Swift.Bool,
                 path: Swift.String,
                 version: Swift.Int64,
@@ -1663,6 +1705,8 @@ extension Components {
                 self.leadDepartment = leadDepartment
                 self.assistingDepartments = assistingDepartments
                 self.defaultLevel = defaultLevel
+                self.mustReport = mustReport
+                self.powers = powers
                 self.standardsArePlaceholders = standardsArePlaceholders
                 self.path = path
                 self.version = version
@@ -1680,6 +1724,8 @@ extension Components {
                 case leadDepartment
                 case assistingDepartments
                 case defaultLevel
+                case mustReport
+                case powers
                 case standardsArePlaceholders
                 case path
                 case version
@@ -4671,7 +4717,9 @@ extension Components {
             public var id: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/Notification/caseId`.
             public var caseId: Swift.Int64?
-            /// The event (NoticeEvent): handleYellow, signRed, orderRed, waitingForCentre, caseClosed …
+            /// - Remark: Generated from `#/components/schemas/Notification/whistleId`.
+            public var whistleId: Swift.Int64?
+            /// The event (NoticeEvent): handleYellow, signRed, orderRed, waitingForCentre, caseClosed …; of a whistle: whistleProposed, whistleBlown, whistleAccepted, whistleDeclined, whistleSummoned, whistleRed, whistleReleased.
             ///
             /// - Remark: Generated from `#/components/schemas/Notification/kind`.
             public var kind: Swift.String
@@ -4686,13 +4734,15 @@ extension Components {
             /// - Parameters:
             ///   - id:
             ///   - caseId:
-            ///   - kind: The event (NoticeEvent): handleYellow, signRed, orderRed, waitingForCentre, caseClosed …
+            ///   - whistleId:
+            ///   - kind: The event (NoticeEvent): handleYellow, signRed, orderRed, waitingForCentre, caseClosed …; of a whistle: whistleProposed, whistleBlown, whistleAccepted, whistleDeclined, whistleSummoned, whistleRed, whistleReleased.
             ///   - message:
             ///   - createdAt:
             ///   - readAt:
             public init(
                 id: Swift.Int64,
                 caseId: Swift.Int64? = nil,
+                whistleId: Swift.Int64? = nil,
                 kind: Swift.String,
                 message: Swift.String,
                 createdAt: Foundation.Date,
@@ -4700,6 +4750,7 @@ extension Components {
             ) {
                 self.id = id
                 self.caseId = caseId
+                self.whistleId = whistleId
                 self.kind = kind
                 self.message = message
                 self.createdAt = createdAt
@@ -4708,6 +4759,7 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case id
                 case caseId
+                case whistleId
                 case kind
                 case message
                 case createdAt
@@ -4735,6 +4787,1106 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case items
                 case nextCursor
+            }
+        }
+        /// The whistle's step (Chaoyang's seven): formed 哨源形成, analysed 已分析研判, whistled 已吹哨, accepted 平台已受理, declined 平台不予受理, onSite 部门已报到, closed 已办结, evaluated 已评价, fedBack 已反馈, withdrawn 已撤回.
+        ///
+        /// - Remark: Generated from `#/components/schemas/WhistleState`.
+        @frozen public enum WhistleState: String, Codable, Hashable, Sendable, CaseIterable {
+            case formed = "formed"
+            case analysed = "analysed"
+            case whistled = "whistled"
+            case accepted = "accepted"
+            case declined = "declined"
+            case onSite = "onSite"
+            case closed = "closed"
+            case evaluated = "evaluated"
+            case fedBack = "fedBack"
+            case withdrawn = "withdrawn"
+        }
+        /// analyse and blow (the street), accept and decline (the platform), close, evaluate, feedBack and withdraw (the street). reportIn is a department's checkIn step.
+        ///
+        /// - Remark: Generated from `#/components/schemas/WhistleAction`.
+        @frozen public enum WhistleAction: String, Codable, Hashable, Sendable, CaseIterable {
+            case analyse = "analyse"
+            case blow = "blow"
+            case accept = "accept"
+            case decline = "decline"
+            case reportIn = "reportIn"
+            case close = "close"
+            case evaluate = "evaluate"
+            case feedBack = "feedBack"
+            case withdraw = "withdraw"
+        }
+        /// A department's steps (checkIn, report, checkOut) and the street's release of it.
+        ///
+        /// - Remark: Generated from `#/components/schemas/SummonsStep`.
+        @frozen public enum SummonsStep: String, Codable, Hashable, Sendable, CaseIterable {
+            case checkIn = "checkIn"
+            case report = "report"
+            case checkOut = "checkOut"
+            case release = "release"
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistleDepartmentInput`.
+        public struct WhistleDepartmentInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleDepartmentInput/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleDepartmentInput/task`.
+            public var task: Swift.String?
+            /// Creates a new `WhistleDepartmentInput`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - task:
+            public init(
+                code: Swift.String,
+                task: Swift.String? = nil
+            ) {
+                self.code = code
+                self.task = task
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case task
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistleRequest`.
+        public struct WhistleRequest: Codable, Hashable, Sendable {
+            /// The case whistled on; none for a planned joint action.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleRequest/caseId`.
+            public var caseId: Swift.Int64?
+            /// The whistling street's (or community's) code; default the case's street or the caller's own.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleRequest/unit`.
+            public var unit: Swift.String?
+            /// One of the district's whistle kinds (GET /v1/tenant: whistle.kinds).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleRequest/kind`.
+            public var kind: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleRequest/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleRequest/departments`.
+            public var departments: [Components.Schemas.WhistleDepartmentInput]?
+            /// The object of a planned joint action.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleRequest/object`.
+            public var object: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WhistleRequest/address`.
+            public var address: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WhistleRequest/lat`.
+            public var lat: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/WhistleRequest/lng`.
+            public var lng: Swift.Double?
+            /// When a planned joint action takes place.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleRequest/scheduledAt`.
+            public var scheduledAt: Foundation.Date?
+            /// Creates a new `WhistleRequest`.
+            ///
+            /// - Parameters:
+            ///   - caseId: The case whistled on; none for a planned joint action.
+            ///   - unit: The whistling street's (or community's) code; default the case's street or the caller's own.
+            ///   - kind: One of the district's whistle kinds (GET /v1/tenant: whistle.kinds).
+            ///   - reason:
+            ///   - departments:
+            ///   - object: The object of a planned joint action.
+            ///   - address:
+            ///   - lat:
+            ///   - lng:
+            ///   - scheduledAt: When a planned joint action takes place.
+            public init(
+                caseId: Swift.Int64? = nil,
+                unit: Swift.String? = nil,
+                kind: Swift.String,
+                reason: Swift.String,
+                departments: [Components.Schemas.WhistleDepartmentInput]? = nil,
+                object: Swift.String? = nil,
+                address: Swift.String? = nil,
+                lat: Swift.Double? = nil,
+                lng: Swift.Double? = nil,
+                scheduledAt: Foundation.Date? = nil
+            ) {
+                self.caseId = caseId
+                self.unit = unit
+                self.kind = kind
+                self.reason = reason
+                self.departments = departments
+                self.object = object
+                self.address = address
+                self.lat = lat
+                self.lng = lng
+                self.scheduledAt = scheduledAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case caseId
+                case unit
+                case kind
+                case reason
+                case departments
+                case object
+                case address
+                case lat
+                case lng
+                case scheduledAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistleScoreInput`.
+        public struct WhistleScoreInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleScoreInput/department`.
+            public var department: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleScoreInput/onTime`.
+            public var onTime: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleScoreInput/attitude`.
+            public var attitude: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleScoreInput/result`.
+            public var result: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleScoreInput/comment`.
+            public var comment: Swift.String?
+            /// Creates a new `WhistleScoreInput`.
+            ///
+            /// - Parameters:
+            ///   - department:
+            ///   - onTime:
+            ///   - attitude:
+            ///   - result:
+            ///   - comment:
+            public init(
+                department: Swift.String,
+                onTime: Swift.Int,
+                attitude: Swift.Int,
+                result: Swift.Int,
+                comment: Swift.String? = nil
+            ) {
+                self.department = department
+                self.onTime = onTime
+                self.attitude = attitude
+                self.result = result
+                self.comment = comment
+            }
+            public enum CodingKeys: String, CodingKey {
+                case department
+                case onTime
+                case attitude
+                case result
+                case comment
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistleActionInput`.
+        public struct WhistleActionInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleActionInput/reason`.
+            public var reason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WhistleActionInput/departments`.
+            public var departments: [Components.Schemas.WhistleDepartmentInput]?
+            /// - Remark: Generated from `#/components/schemas/WhistleActionInput/result`.
+            public var result: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WhistleActionInput/feedback`.
+            public var feedback: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WhistleActionInput/scores`.
+            public var scores: [Components.Schemas.WhistleScoreInput]?
+            /// Creates a new `WhistleActionInput`.
+            ///
+            /// - Parameters:
+            ///   - reason:
+            ///   - departments:
+            ///   - result:
+            ///   - feedback:
+            ///   - scores:
+            public init(
+                reason: Swift.String? = nil,
+                departments: [Components.Schemas.WhistleDepartmentInput]? = nil,
+                result: Swift.String? = nil,
+                feedback: Swift.String? = nil,
+                scores: [Components.Schemas.WhistleScoreInput]? = nil
+            ) {
+                self.reason = reason
+                self.departments = departments
+                self.result = result
+                self.feedback = feedback
+                self.scores = scores
+            }
+            public enum CodingKeys: String, CodingKey {
+                case reason
+                case departments
+                case result
+                case feedback
+                case scores
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistleStepInput`.
+        public struct WhistleStepInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleStepInput/lat`.
+            public var lat: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/WhistleStepInput/lng`.
+            public var lng: Swift.Double?
+            /// A photo uploaded to the whistle (POST /v1/whistles/{whistleId}/photos).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleStepInput/photo`.
+            public var photo: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/WhistleStepInput/report`.
+            public var report: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WhistleStepInput/photos`.
+            public var photos: [Swift.Int64]?
+            /// - Remark: Generated from `#/components/schemas/WhistleStepInput/reason`.
+            public var reason: Swift.String?
+            /// Creates a new `WhistleStepInput`.
+            ///
+            /// - Parameters:
+            ///   - lat:
+            ///   - lng:
+            ///   - photo: A photo uploaded to the whistle (POST /v1/whistles/{whistleId}/photos).
+            ///   - report:
+            ///   - photos:
+            ///   - reason:
+            public init(
+                lat: Swift.Double? = nil,
+                lng: Swift.Double? = nil,
+                photo: Swift.Int64? = nil,
+                report: Swift.String? = nil,
+                photos: [Swift.Int64]? = nil,
+                reason: Swift.String? = nil
+            ) {
+                self.lat = lat
+                self.lng = lng
+                self.photo = photo
+                self.report = report
+                self.photos = photos
+                self.reason = reason
+            }
+            public enum CodingKeys: String, CodingKey {
+                case lat
+                case lng
+                case photo
+                case report
+                case photos
+                case reason
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CheckIn`.
+        public struct CheckIn: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CheckIn/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CheckIn/by`.
+            public var by: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CheckIn/lat`.
+            public var lat: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/CheckIn/lng`.
+            public var lng: Swift.Double
+            /// From the whistle's place.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CheckIn/distanceMeters`.
+            public var distanceMeters: Swift.Double?
+            /// Farther than the district's check-in radius.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CheckIn/far`.
+            public var far: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/CheckIn/photo`.
+            public var photo: Swift.Int64
+            /// 0 on time.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CheckIn/minutesLate`.
+            public var minutesLate: Swift.Int
+            /// Creates a new `CheckIn`.
+            ///
+            /// - Parameters:
+            ///   - at:
+            ///   - by:
+            ///   - lat:
+            ///   - lng:
+            ///   - distanceMeters: From the whistle's place.
+            ///   - far: Farther than the district's check-in radius.
+            ///   - photo:
+            ///   - minutesLate: 0 on time.
+            public init(
+                at: Foundation.Date,
+                by: Swift.String,
+                lat: Swift.Double,
+                lng: Swift.Double,
+                distanceMeters: Swift.Double? = nil,
+                far: Swift.Bool,
+                photo: Swift.Int64,
+                minutesLate: Swift.Int
+            ) {
+                self.at = at
+                self.by = by
+                self.lat = lat
+                self.lng = lng
+                self.distanceMeters = distanceMeters
+                self.far = far
+                self.photo = photo
+                self.minutesLate = minutesLate
+            }
+            public enum CodingKeys: String, CodingKey {
+                case at
+                case by
+                case lat
+                case lng
+                case distanceMeters
+                case far
+                case photo
+                case minutesLate
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistleScore`.
+        public struct WhistleScore: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/onTime`.
+            public var onTime: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/attitude`.
+            public var attitude: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/result`.
+            public var result: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/total`.
+            public var total: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/comment`.
+            public var comment: Swift.String?
+            /// Creates a new `WhistleScore`.
+            ///
+            /// - Parameters:
+            ///   - onTime:
+            ///   - attitude:
+            ///   - result:
+            ///   - total:
+            ///   - comment:
+            public init(
+                onTime: Swift.Int,
+                attitude: Swift.Int,
+                result: Swift.Int,
+                total: Swift.Int,
+                comment: Swift.String? = nil
+            ) {
+                self.onTime = onTime
+                self.attitude = attitude
+                self.result = result
+                self.total = total
+                self.comment = comment
+            }
+            public enum CodingKeys: String, CodingKey {
+                case onTime
+                case attitude
+                case result
+                case total
+                case comment
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Summons`.
+        public struct Summons: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Summons/department`.
+            public var department: Components.Schemas.NamedRef
+            /// - Remark: Generated from `#/components/schemas/Summons/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case proposed = "proposed"
+                case summoned = "summoned"
+                case dropped = "dropped"
+            }
+            /// - Remark: Generated from `#/components/schemas/Summons/status`.
+            public var status: Components.Schemas.Summons.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Summons/task`.
+            public var task: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Summons/summonedAt`.
+            public var summonedAt: Foundation.Date?
+            /// The report-in limit.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Summons/due`.
+            public var due: Foundation.Date?
+            /// Red once the limit passed without a check-in, or when it came late.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Summons/light`.
+            @frozen public enum LightPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case green = "green"
+                case yellow = "yellow"
+                case red = "red"
+            }
+            /// Red once the limit passed without a check-in, or when it came late.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Summons/light`.
+            public var light: Components.Schemas.Summons.LightPayload
+            /// - Remark: Generated from `#/components/schemas/Summons/checkIn`.
+            public var checkIn: Components.Schemas.CheckIn?
+            /// - Remark: Generated from `#/components/schemas/Summons/redAt`.
+            public var redAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Summons/releasedAt`.
+            public var releasedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Summons/releaseReason`.
+            public var releaseReason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Summons/checkedOutAt`.
+            public var checkedOutAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Summons/report`.
+            public var report: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Summons/reportPhotos`.
+            public var reportPhotos: [Swift.Int64]
+            /// - Remark: Generated from `#/components/schemas/Summons/reportedAt`.
+            public var reportedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Summons/score`.
+            public var score: Components.Schemas.WhistleScore?
+            /// Creates a new `Summons`.
+            ///
+            /// - Parameters:
+            ///   - department:
+            ///   - status:
+            ///   - task:
+            ///   - summonedAt:
+            ///   - due: The report-in limit.
+            ///   - light: Red once the limit passed without a check-in, or when it came late.
+            ///   - checkIn:
+            ///   - redAt:
+            ///   - releasedAt:
+            ///   - releaseReason:
+            ///   - checkedOutAt:
+            ///   - report:
+            ///   - reportPhotos:
+            ///   - reportedAt:
+            ///   - score:
+            public init(
+                department: Components.Schemas.NamedRef,
+                status: Components.Schemas.Summons.StatusPayload,
+                task: Swift.String? = nil,
+                summonedAt: Foundation.Date? = nil,
+                due: Foundation.Date? = nil,
+                light: Components.Schemas.Summons.LightPayload,
+                checkIn: Components.Schemas.CheckIn? = nil,
+                redAt: Foundation.Date? = nil,
+                releasedAt: Foundation.Date? = nil,
+                releaseReason: Swift.String? = nil,
+                checkedOutAt: Foundation.Date? = nil,
+                report: Swift.String? = nil,
+                reportPhotos: [Swift.Int64],
+                reportedAt: Foundation.Date? = nil,
+                score: Components.Schemas.WhistleScore? = nil
+            ) {
+                self.department = department
+                self.status = status
+                self.task = task
+                self.summonedAt = summonedAt
+                self.due = due
+                self.light = light
+                self.checkIn = checkIn
+                self.redAt = redAt
+                self.releasedAt = releasedAt
+                self.releaseReason = releaseReason
+                self.checkedOutAt = checkedOutAt
+                self.report = report
+                self.reportPhotos = reportPhotos
+                self.reportedAt = reportedAt
+                self.score = score
+            }
+            public enum CodingKeys: String, CodingKey {
+                case department
+                case status
+                case task
+                case summonedAt
+                case due
+                case light
+                case checkIn
+                case redAt
+                case releasedAt
+                case releaseReason
+                case checkedOutAt
+                case report
+                case reportPhotos
+                case reportedAt
+                case score
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistleEvent`.
+        public struct WhistleEvent: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleEvent/version`.
+            public var version: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/WhistleEvent/action`.
+            public var action: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleEvent/actor`.
+            public var actor: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleEvent/state`.
+            public var state: Components.Schemas.WhistleState
+            /// - Remark: Generated from `#/components/schemas/WhistleEvent/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/WhistleEvent/payload`.
+            public struct PayloadPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `PayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/WhistleEvent/payload`.
+            public var payload: Components.Schemas.WhistleEvent.PayloadPayload?
+            /// Creates a new `WhistleEvent`.
+            ///
+            /// - Parameters:
+            ///   - version:
+            ///   - action:
+            ///   - actor:
+            ///   - state:
+            ///   - at:
+            ///   - payload:
+            public init(
+                version: Swift.Int64,
+                action: Swift.String,
+                actor: Swift.String,
+                state: Components.Schemas.WhistleState,
+                at: Foundation.Date,
+                payload: Components.Schemas.WhistleEvent.PayloadPayload? = nil
+            ) {
+                self.version = version
+                self.action = action
+                self.actor = actor
+                self.state = state
+                self.at = at
+                self.payload = payload
+            }
+            public enum CodingKeys: String, CodingKey {
+                case version
+                case action
+                case actor
+                case state
+                case at
+                case payload
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AllowedSteps`.
+        public struct AllowedSteps: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AllowedSteps/department`.
+            public var department: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AllowedSteps/steps`.
+            public var steps: [Components.Schemas.SummonsStep]
+            /// Creates a new `AllowedSteps`.
+            ///
+            /// - Parameters:
+            ///   - department:
+            ///   - steps:
+            public init(
+                department: Swift.String,
+                steps: [Components.Schemas.SummonsStep]
+            ) {
+                self.department = department
+                self.steps = steps
+            }
+            public enum CodingKeys: String, CodingKey {
+                case department
+                case steps
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Whistle`.
+        public struct Whistle: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Whistle/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Whistle/version`.
+            public var version: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Whistle/state`.
+            public var state: Components.Schemas.WhistleState
+            /// - Remark: Generated from `#/components/schemas/Whistle/stateLabel`.
+            public var stateLabel: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Whistle/caseId`.
+            public var caseId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/Whistle/caseNumber`.
+            public var caseNumber: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Whistle/unit`.
+            public var unit: Components.Schemas.NamedRef
+            /// A street whistles to district departments, a community to its street offices.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Whistle/level`.
+            @frozen public enum LevelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case community = "community"
+                case street = "street"
+            }
+            /// A street whistles to district departments, a community to its street offices.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Whistle/level`.
+            public var level: Components.Schemas.Whistle.LevelPayload
+            /// - Remark: Generated from `#/components/schemas/Whistle/kind`.
+            public var kind: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Whistle/kindName`.
+            public var kindName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Whistle/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Whistle/object`.
+            public var object: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Whistle/address`.
+            public var address: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Whistle/lat`.
+            public var lat: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Whistle/lng`.
+            public var lng: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Whistle/scheduledAt`.
+            public var scheduledAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Whistle/limitMinutes`.
+            public var limitMinutes: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Whistle/radiusMeters`.
+            public var radiusMeters: Swift.Double
+            /// Proposed by a routing rule when its case was filed.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Whistle/proposed`.
+            public var proposed: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Whistle/createdBy`.
+            public var createdBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Whistle/createdAt`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Whistle/whistledAt`.
+            public var whistledAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Whistle/acceptedAt`.
+            public var acceptedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Whistle/declineReason`.
+            public var declineReason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Whistle/withdrawReason`.
+            public var withdrawReason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Whistle/closedAt`.
+            public var closedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Whistle/result`.
+            public var result: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Whistle/evaluatedAt`.
+            public var evaluatedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Whistle/feedback`.
+            public var feedback: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Whistle/fedBackAt`.
+            public var fedBackAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Whistle/departments`.
+            public var departments: [Components.Schemas.Summons]
+            /// - Remark: Generated from `#/components/schemas/Whistle/allowedActions`.
+            public var allowedActions: [Components.Schemas.WhistleAction]
+            /// - Remark: Generated from `#/components/schemas/Whistle/allowedSteps`.
+            public var allowedSteps: [Components.Schemas.AllowedSteps]
+            /// - Remark: Generated from `#/components/schemas/Whistle/events`.
+            public var events: [Components.Schemas.WhistleEvent]?
+            /// - Remark: Generated from `#/components/schemas/Whistle/photos`.
+            public var photos: [Components.Schemas.Attachment]?
+            /// Creates a new `Whistle`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - version:
+            ///   - state:
+            ///   - stateLabel:
+            ///   - caseId:
+            ///   - caseNumber:
+            ///   - unit:
+            ///   - level: A street whistles to district departments, a community to its street offices.
+            ///   - kind:
+            ///   - kindName:
+            ///   - reason:
+            ///   - object:
+            ///   - address:
+            ///   - lat:
+            ///   - lng:
+            ///   - scheduledAt:
+            ///   - limitMinutes:
+            ///   - radiusMeters:
+            ///   - proposed: Proposed by a routing rule when its case was filed.
+            ///   - createdBy:
+            ///   - createdAt:
+            ///   - whistledAt:
+            ///   - acceptedAt:
+            ///   - declineReason:
+            ///   - withdrawReason:
+            ///   - closedAt:
+            ///   - result:
+            ///   - evaluatedAt:
+            ///   - feedback:
+            ///   - fedBackAt:
+            ///   - departments:
+            ///   - allowedActions:
+            ///   - allowedSteps:
+            ///   - events:
+            ///   - photos:
+            public init(
+                id: Swift.Int64,
+                version: Swift.Int64,
+                state: Components.Schemas.WhistleState,
+                stateLabel: Swift.String,
+                caseId: Swift.Int64? = nil,
+                caseNumber: Swift.String? = nil,
+                unit: Components.Schemas.NamedRef,
+                level: Components.Schemas.Whistle.LevelPayload,
+                kind: Swift.String,
+                kindName: Swift.String,
+                reason: Swift.String,
+                object: Swift.String? = nil,
+                address: Swift.String? = nil,
+                lat: Swift.Double? = nil,
+                lng: Swift.Double? = nil,
+                scheduledAt: Foundation.Date? = nil,
+                limitMinutes: Swift.Int,
+                radiusMeters: Swift.Double,
+                proposed: Swift.Bool,
+                createdBy: Swift.String,
+                createdAt: Foundation.Date,
+                whistledAt: Foundation.Date? = nil,
+                acceptedAt: Foundation.Date? = nil,
+                declineReason: Swift.String? = nil,
+                withdrawReason: Swift.String? = nil,
+                closedAt: Foundation.Date? = nil,
+                result: Swift.String? = nil,
+                evaluatedAt: Foundation.Date? = nil,
+                feedback: Swift.String? = nil,
+                fedBackAt: Foundation.Date? = nil,
+                departments: [Components.Schemas.Summons],
+                allowedActions: [Components.Schemas.WhistleAction],
+                allowedSteps: [Components.Schemas.AllowedSteps],
+                events: [Components.Schemas.WhistleEvent]? = nil,
+                photos: [Components.Schemas.Attachment]? = nil
+            ) {
+                self.id = id
+                self.version = version
+                self.state = state
+                self.stateLabel = stateLabel
+                self.caseId = caseId
+                self.caseNumber = caseNumber
+                self.unit = unit
+                self.level = level
+                self.kind = kind
+                self.kindName = kindName
+                self.reason = reason
+                self.object = object
+                self.address = address
+                self.lat = lat
+                self.lng = lng
+                self.scheduledAt = scheduledAt
+                self.limitMinutes = limitMinutes
+                self.radiusMeters = radiusMeters
+                self.proposed = proposed
+                self.createdBy = createdBy
+                self.createdAt = createdAt
+                self.whistledAt = whistledAt
+                self.acceptedAt = acceptedAt
+                self.declineReason = declineReason
+                self.withdrawReason = withdrawReason
+                self.closedAt = closedAt
+                self.result = result
+                self.evaluatedAt = evaluatedAt
+                self.feedback = feedback
+                self.fedBackAt = fedBackAt
+                self.departments = departments
+                self.allowedActions = allowedActions
+                self.allowedSteps = allowedSteps
+                self.events = events
+                self.photos = photos
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case version
+                case state
+                case stateLabel
+                case caseId
+                case caseNumber
+                case unit
+                case level
+                case kind
+                case kindName
+                case reason
+                case object
+                case address
+                case lat
+                case lng
+                case scheduledAt
+                case limitMinutes
+                case radiusMeters
+                case proposed
+                case createdBy
+                case createdAt
+                case whistledAt
+                case acceptedAt
+                case declineReason
+                case withdrawReason
+                case closedAt
+                case result
+                case evaluatedAt
+                case feedback
+                case fedBackAt
+                case departments
+                case allowedActions
+                case allowedSteps
+                case events
+                case photos
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistlePage`.
+        public struct WhistlePage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistlePage/items`.
+            public var items: [Components.Schemas.Whistle]
+            /// - Remark: Generated from `#/components/schemas/WhistlePage/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `WhistlePage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.Whistle],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+        }
+        /// One group's figures; the total row has no code nor name.
+        ///
+        /// - Remark: Generated from `#/components/schemas/WhistleFigureRow`.
+        public struct WhistleFigureRow: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/code`.
+            public var code: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/name`.
+            public var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/whistles`.
+            public var whistles: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/summoned`.
+            public var summoned: Swift.Int
+            /// Summoned and not released before checking in.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/expected`.
+            public var expected: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/checkedIn`.
+            public var checkedIn: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/onTime`.
+            public var onTime: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/late`.
+            public var late: Swift.Int
+            /// Not in by the limit (red) nor released.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/absent`.
+            public var absent: Swift.Int
+            /// Checked in beyond the district's radius.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/far`.
+            public var far: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/onTimeRate`.
+            public var onTimeRate: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/meanArrivalMinutes`.
+            public var meanArrivalMinutes: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/scored`.
+            public var scored: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/meanScores`.
+            public struct MeanScoresPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/meanScores/onTime`.
+                public var onTime: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/meanScores/attitude`.
+                public var attitude: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/meanScores/result`.
+                public var result: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/meanScores/total`.
+                public var total: Swift.Double?
+                /// Creates a new `MeanScoresPayload`.
+                ///
+                /// - Parameters:
+                ///   - onTime:
+                ///   - attitude:
+                ///   - result:
+                ///   - total:
+                public init(
+                    onTime: Swift.Double? = nil,
+                    attitude: Swift.Double? = nil,
+                    result: Swift.Double? = nil,
+                    total: Swift.Double? = nil
+                ) {
+                    self.onTime = onTime
+                    self.attitude = attitude
+                    self.result = result
+                    self.total = total
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case onTime
+                    case attitude
+                    case result
+                    case total
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/WhistleFigureRow/meanScores`.
+            public var meanScores: Components.Schemas.WhistleFigureRow.MeanScoresPayload
+            /// Creates a new `WhistleFigureRow`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - name:
+            ///   - whistles:
+            ///   - summoned:
+            ///   - expected: Summoned and not released before checking in.
+            ///   - checkedIn:
+            ///   - onTime:
+            ///   - late:
+            ///   - absent: Not in by the limit (red) nor released.
+            ///   - far: Checked in beyond the district's radius.
+            ///   - onTimeRate:
+            ///   - meanArrivalMinutes:
+            ///   - scored:
+            ///   - meanScores:
+            public init(
+                code: Swift.String? = nil,
+                name: Swift.String? = nil,
+                whistles: Swift.Int,
+                summoned: Swift.Int,
+                expected: Swift.Int,
+                checkedIn: Swift.Int,
+                onTime: Swift.Int,
+                late: Swift.Int,
+                absent: Swift.Int,
+                far: Swift.Int,
+                onTimeRate: Swift.Double? = nil,
+                meanArrivalMinutes: Swift.Double? = nil,
+                scored: Swift.Int,
+                meanScores: Components.Schemas.WhistleFigureRow.MeanScoresPayload
+            ) {
+                self.code = code
+                self.name = name
+                self.whistles = whistles
+                self.summoned = summoned
+                self.expected = expected
+                self.checkedIn = checkedIn
+                self.onTime = onTime
+                self.late = late
+                self.absent = absent
+                self.far = far
+                self.onTimeRate = onTimeRate
+                self.meanArrivalMinutes = meanArrivalMinutes
+                self.scored = scored
+                self.meanScores = meanScores
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case name
+                case whistles
+                case summoned
+                case expected
+                case checkedIn
+                case onTime
+                case late
+                case absent
+                case far
+                case onTimeRate
+                case meanArrivalMinutes
+                case scored
+                case meanScores
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistleFigures`.
+        public struct WhistleFigures: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleFigures/by`.
+            @frozen public enum ByPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case department = "department"
+                case street = "street"
+                case kind = "kind"
+            }
+            /// - Remark: Generated from `#/components/schemas/WhistleFigures/by`.
+            public var by: Components.Schemas.WhistleFigures.ByPayload
+            /// - Remark: Generated from `#/components/schemas/WhistleFigures/scope`.
+            public var scope: Components.Schemas.NamedRef
+            /// - Remark: Generated from `#/components/schemas/WhistleFigures/from`.
+            public var from: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/WhistleFigures/to`.
+            public var to: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/WhistleFigures/rule`.
+            public var rule: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleFigures/rows`.
+            public var rows: [Components.Schemas.WhistleFigureRow]
+            /// Creates a new `WhistleFigures`.
+            ///
+            /// - Parameters:
+            ///   - by:
+            ///   - scope:
+            ///   - from:
+            ///   - to:
+            ///   - rule:
+            ///   - rows:
+            public init(
+                by: Components.Schemas.WhistleFigures.ByPayload,
+                scope: Components.Schemas.NamedRef,
+                from: Foundation.Date,
+                to: Foundation.Date,
+                rule: Swift.String,
+                rows: [Components.Schemas.WhistleFigureRow]
+            ) {
+                self.by = by
+                self.scope = scope
+                self.from = from
+                self.to = to
+                self.rule = rule
+                self.rows = rows
+            }
+            public enum CodingKeys: String, CodingKey {
+                case by
+                case scope
+                case from
+                case to
+                case rule
+                case rows
+            }
+        }
+        /// 本区的哨种与报到时限、报到半径、是否开放村社吹哨、评分满分 · The district's whistle kinds and report-in limits, check-in radius, community whistles and top score.
+        ///
+        /// - Remark: Generated from `#/components/schemas/WhistleSettings`.
+        public struct WhistleSettings: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleSettings/KindsPayload`.
+            public struct KindsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/WhistleSettings/KindsPayload/code`.
+                public var code: Swift.String
+                /// - Remark: Generated from `#/components/schemas/WhistleSettings/KindsPayload/name`.
+                public var name: Swift.String
+                /// - Remark: Generated from `#/components/schemas/WhistleSettings/KindsPayload/limitMinutes`.
+                public var limitMinutes: Swift.Int
+                /// Creates a new `KindsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - code:
+                ///   - name:
+                ///   - limitMinutes:
+                public init(
+                    code: Swift.String,
+                    name: Swift.String,
+                    limitMinutes: Swift.Int
+                ) {
+                    self.code = code
+                    self.name = name
+                    self.limitMinutes = limitMinutes
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case code
+                    case name
+                    case limitMinutes
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/WhistleSettings/kinds`.
+            public typealias KindsPayload = [Components.Schemas.WhistleSettings.KindsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/WhistleSettings/kinds`.
+            public var kinds: Components.Schemas.WhistleSettings.KindsPayload
+            /// - Remark: Generated from `#/components/schemas/WhistleSettings/radiusMeters`.
+            public var radiusMeters: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/WhistleSettings/communityWhistles`.
+            public var communityWhistles: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/WhistleSettings/scoreMax`.
+            public var scoreMax: Swift.Int
+            /// Creates a new `WhistleSettings`.
+            ///
+            /// - Parameters:
+            ///   - kinds:
+            ///   - radiusMeters:
+            ///   - communityWhistles:
+            ///   - scoreMax:
+            public init(
+                kinds: Components.Schemas.WhistleSettings.KindsPayload,
+                radiusMeters: Swift.Double,
+                communityWhistles: Swift.Bool,
+                scoreMax: Swift.Int
+            ) {
+                self.kinds = kinds
+                self.radiusMeters = radiusMeters
+                self.communityWhistles = communityWhistles
+                self.scoreMax = scoreMax
+            }
+            public enum CodingKeys: String, CodingKey {
+                case kinds
+                case radiusMeters
+                case communityWhistles
+                case scoreMax
             }
         }
         /// GET /healthz 的回答 · What GET /healthz answers.
@@ -5102,11 +6254,16 @@ extension Components {
         public struct Attachment: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Attachment/id`.
             public var id: Swift.Int64
+            /// A case photo before or after handling; onSite: a whistle photo.
+            ///
             /// - Remark: Generated from `#/components/schemas/Attachment/kind`.
             @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case before = "before"
                 case after = "after"
+                case onSite = "onSite"
             }
+            /// A case photo before or after handling; onSite: a whistle photo.
+            ///
             /// - Remark: Generated from `#/components/schemas/Attachment/kind`.
             public var kind: Components.Schemas.Attachment.KindPayload
             /// - Remark: Generated from `#/components/schemas/Attachment/contentType`.
@@ -5123,7 +6280,7 @@ extension Components {
             ///
             /// - Parameters:
             ///   - id:
-            ///   - kind:
+            ///   - kind: A case photo before or after handling; onSite: a whistle photo.
             ///   - contentType:
             ///   - size:
             ///   - sha256:

@@ -19044,6 +19044,2735 @@ public enum Operations {
             }
         }
     }
+    /// 吹哨报到统计 · Whistle and report-in figures
+    ///
+    /// [from, to) 期间受理、scope（默认调用者的可读范围）内的吹哨报到统计，按 by 分组：department（部门，考核用）、street（街道）或 kind（哨种），末行为合计。各组：哨数、召集部门次数、应报到（未在报到前被放行的）、已报到、按时报到、迟到、未到（超时未报到且未被放行）、超出报到半径、按时报到率、平均到场分钟、街道评分（按时、态度、效果）均值。rule 给出北京的表述：相关部门必须在 30 分钟内到点执法。format=csv 返回带 BOM 的中文表头 CSV。
+    ///
+    /// The whistle figures of the whistles accepted in [from, to) within scope (default: the caller's scope for reading cases), grouped by department (for the assessment), street or kind, with a total row last. Per group: whistles, departments summoned, report-ins expected (not released before checking in), in, on time, late, absent (not in by the limit nor released), beyond the check-in radius, the on-time rate, mean minutes to arrive, and the street's mean scores (on time, attitude, result). `rule` states Beijing's rule: departments on site within 30 minutes. format=csv answers CSV with a BOM and Chinese headers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/whistles`.
+    /// - Remark: Generated from `#/paths//v1/stats/whistles/get(whistleFigures)`.
+    public enum WhistleFigures {
+        public static let id: Swift.String = "whistleFigures"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/stats/whistles/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stats/whistles/GET/query/from`.
+                public var from: Foundation.Date
+                /// - Remark: Generated from `#/paths/v1/stats/whistles/GET/query/to`.
+                public var to: Foundation.Date
+                /// department (default), street or kind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stats/whistles/GET/query/by`.
+                public var by: Swift.String?
+                /// An org unit code: only whistles of units in its subtree.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stats/whistles/GET/query/scope`.
+                public var scope: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/stats/whistles/GET/query/format`.
+                @frozen public enum FormatPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case json = "json"
+                    case csv = "csv"
+                }
+                /// - Remark: Generated from `#/paths/v1/stats/whistles/GET/query/format`.
+                public var format: Operations.WhistleFigures.Input.Query.FormatPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - from:
+                ///   - to:
+                ///   - by: department (default), street or kind.
+                ///   - scope: An org unit code: only whistles of units in its subtree.
+                ///   - format:
+                public init(
+                    from: Foundation.Date,
+                    to: Foundation.Date,
+                    by: Swift.String? = nil,
+                    scope: Swift.String? = nil,
+                    format: Operations.WhistleFigures.Input.Query.FormatPayload? = nil
+                ) {
+                    self.from = from
+                    self.to = to
+                    self.by = by
+                    self.scope = scope
+                    self.format = format
+                }
+            }
+            public var query: Operations.WhistleFigures.Input.Query
+            /// - Remark: Generated from `#/paths/v1/stats/whistles/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.WhistleFigures.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.WhistleFigures.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.WhistleFigures.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.WhistleFigures.Input.Query,
+                headers: Operations.WhistleFigures.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stats/whistles/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/stats/whistles/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.WhistleFigures)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.WhistleFigures {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "application/json",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/stats/whistles/GET/responses/200/content/text\/csv`.
+                    case csv(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.csv`.
+                    ///
+                    /// - Throws: An error if `self` is not `.csv`.
+                    /// - SeeAlso: `.csv`.
+                    public var csv: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .csv(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "text/csv",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.WhistleFigures.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.WhistleFigures.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The figures.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/whistles/get(whistleFigures)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.WhistleFigures.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.WhistleFigures.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：缺少时间、区间无效、分组无效或范围不明（validation.failed：field.required、stats.badGroup、org.unit.notFound；period.reversed、period.tooLong） · Bad request: missing or bad period, unknown grouping or no scope named (validation.failed: field.required, stats.badGroup, org.unit.notFound; period.reversed, period.tooLong).
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/whistles/get(whistleFigures)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/whistles/get(whistleFigures)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 范围不在调用者可读案件的范围内（auth.outOfScope、auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The scope is outside the caller's scopes for reading cases (auth.outOfScope, auth.actionNotAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/whistles/get(whistleFigures)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/whistles/get(whistleFigures)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/whistles/get(whistleFigures)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case csv
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "text/csv":
+                    self = .csv
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .csv:
+                    return "text/csv"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .csv,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 哨列表 · Whistles
+    ///
+    /// 调用者可读的哨，新的在前：其可读案件范围内的单元吹的哨，以及召集了其所在部门的哨（部门联络员）。可按状态、案件筛选。
+    ///
+    /// The whistles the caller reads, newest first: those blown by units in their scopes for reading cases, and those summoning their department (a liaison). Filter by state or case.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/whistles`.
+    /// - Remark: Generated from `#/paths//v1/whistles/get(listWhistles)`.
+    public enum ListWhistles {
+        public static let id: Swift.String = "listWhistles"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/whistles/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/GET/query/state`.
+                public var state: Components.Schemas.WhistleState?
+                /// - Remark: Generated from `#/paths/v1/whistles/GET/query/caseId`.
+                public var caseId: Swift.Int64?
+                /// - Remark: Generated from `#/paths/v1/whistles/GET/query/cursor`.
+                public var cursor: Components.Parameters.Cursor?
+                /// - Remark: Generated from `#/paths/v1/whistles/GET/query/limit`.
+                public var limit: Components.Parameters.Limit?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - state:
+                ///   - caseId:
+                ///   - cursor:
+                ///   - limit:
+                public init(
+                    state: Components.Schemas.WhistleState? = nil,
+                    caseId: Swift.Int64? = nil,
+                    cursor: Components.Parameters.Cursor? = nil,
+                    limit: Components.Parameters.Limit? = nil
+                ) {
+                    self.state = state
+                    self.caseId = caseId
+                    self.cursor = cursor
+                    self.limit = limit
+                }
+            }
+            public var query: Operations.ListWhistles.Input.Query
+            /// - Remark: Generated from `#/paths/v1/whistles/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListWhistles.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListWhistles.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListWhistles.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListWhistles.Input.Query = .init(),
+                headers: Operations.ListWhistles.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/whistles/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.WhistlePage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.WhistlePage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListWhistles.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListWhistles.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// One page of whistles.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/get(listWhistles)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListWhistles.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListWhistles.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：状态未知或分页参数无效（validation.failed：field.unknownValue、pagination.badCursor、pagination.badLimit） · Bad request: an unknown state or bad paging (validation.failed: field.unknownValue, pagination.badCursor, pagination.badLimit).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/get(listWhistles)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/get(listWhistles)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 任何已登录用户均可调用；仅在一次性密码会话（auth.passwordChangeRequired）或区已停用（tenant.suspended）时 · Any signed-in user may call it: only auth.passwordChangeRequired (one-time-password session) or tenant.suspended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/get(listWhistles)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/get(listWhistles)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/get(listWhistles)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 吹哨 · Raise a whistle
+    ///
+    /// 街道（乡镇）就一件案件吹哨，或为一次有计划的联合行动吹哨（地点、时间、对象）；本区开放村社吹哨时，社区（村）可向本街道科室吹哨（村社吹哨、科室报到）。哨种取自本区的哨种清单（报到时限按哨种，默认 30 分钟）。不给 departments 时按案件的路由（主办、协办）和问题清单的“应报到部门”提议。新哨处于“哨源形成”，由街道研判（analyse）、吹哨（blow），区级平台受理（accept，可增减部门并分派任务）或说明理由不予受理（decline）。路由规则设了 whistle 的案件立案时系统自动提议一哨，由街道指挥中心确认。
+    ///
+    /// A street or township whistles on a case, or for a planned joint action (a place, a time, an object); where the district allows, a community or village whistles to its street's offices (村社吹哨、科室报到). The kind is one of the district's (each with its report-in limit, 30 minutes by default). Without departments, they are proposed from the case's routing (lead and assisting) and the item's "who must report". A new whistle is formed; the street analyses and blows it, the district platform accepts it (adding or dropping departments, with their tasks) or declines it with a reason. A case filed by a rule with `whistle` gets a proposed whistle that the street's centre confirms.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/whistles`.
+    /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)`.
+    public enum RaiseWhistle {
+        public static let id: Swift.String = "raiseWhistle"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/whistles/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RaiseWhistle.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RaiseWhistle.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.RaiseWhistle.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/whistles/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.WhistleRequest)
+            }
+            public var body: Operations.RaiseWhistle.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.RaiseWhistle.Input.Headers = .init(),
+                body: Operations.RaiseWhistle.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/whistles/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Whistle)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Whistle {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.RaiseWhistle.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.RaiseWhistle.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// The whistle, formed.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.RaiseWhistle.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.RaiseWhistle.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：缺少理由或地点、哨种未知、部门未知或不可召集、单元不能吹哨（validation.failed：field.required、field.unknownValue、department.unknown、whistle.departmentNotAllowed；whistle.unitNotAllowed） · Bad request: no reason or place, an unknown kind, an unknown department or one this whistle cannot summon, a unit that cannot whistle (validation.failed: field.required, field.unknownValue, department.unknown, whistle.departmentNotAllowed; whistle.unitNotAllowed).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 调用者不能代表该单元吹哨（whistle.partyNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The caller cannot whistle for the unit (whistle.partyNotAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 案件或单元不存在（case.notFound、org.unit.notFound） · No such case or unit (case.notFound, org.unit.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 案件已结，或已有进行中的哨（whistle.caseClosed、whistle.caseHasWhistle） · The case is closed or has a whistle under way (whistle.caseClosed, whistle.caseHasWhistle).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求体超过上限（request.tooLarge） · Body over the limit (request.tooLarge).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求体不是 application/json（request.contentType） · Body is not application/json (request.contentType).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 地点不在本区内（whistle.pointOutside） · The place is outside the district (whistle.pointOutside).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 哨详情 · A whistle
+    ///
+    /// 一个哨：各步骤、召集的部门（任务、报到时限与红灯、报到的人、时间、位置、距离与照片、放行、签退、报告、评分）、调用者现在可做的步骤、全部历史和照片。吹哨单元、平台、被召集部门的联络员和可读该范围案件者可读。
+    ///
+    /// A whistle: its steps, the departments summoned (task, report-in limit and red light, who checked in, when, where, how far, with which photo, release, check-out, report, score), what the caller may do now, its whole history and its photos. For the whistling unit, the platform, the summoned departments' liaisons and those who read cases there.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/whistles/{whistleId}`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/get(getWhistle)`.
+    public enum GetWhistle {
+        public static let id: Swift.String = "getWhistle"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/GET/path/whistleId`.
+                public var whistleId: Components.Parameters.WhistleId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - whistleId:
+                public init(whistleId: Components.Parameters.WhistleId) {
+                    self.whistleId = whistleId
+                }
+            }
+            public var path: Operations.GetWhistle.Input.Path
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetWhistle.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetWhistle.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetWhistle.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetWhistle.Input.Path,
+                headers: Operations.GetWhistle.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// 资源的版本，供 If-Match 使用 · The version of the resource, for If-Match.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/GET/responses/200/headers/ETag`.
+                    public var eTag: Components.Headers.ETag?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - eTag: 资源的版本，供 If-Match 使用 · The version of the resource, for If-Match.
+                    public init(eTag: Components.Headers.ETag? = nil) {
+                        self.eTag = eTag
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.GetWhistle.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Whistle)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Whistle {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetWhistle.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.GetWhistle.Output.Ok.Headers = .init(),
+                    body: Operations.GetWhistle.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The whistle.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/get(getWhistle)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetWhistle.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetWhistle.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/get(getWhistle)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 任何已登录用户均可调用；仅在一次性密码会话（auth.passwordChangeRequired）或区已停用（tenant.suspended）时 · Any signed-in user may call it: only auth.passwordChangeRequired (one-time-password session) or tenant.suspended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/get(getWhistle)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 哨不存在，或调用者不可读（whistle.notFound） · No such whistle, or not one the caller reads (whistle.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/get(getWhistle)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/get(getWhistle)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/get(getWhistle)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 哨的流转步骤 · Take a step of the whistle
+    ///
+    /// 按朝阳“七步”执行一步：街道研判（analyse，可改提议的部门）、吹哨（blow）；区级平台受理（accept：联审、立项、派发，departments 为最终召集的部门及任务，报到计时开始）或不予受理（decline，须理由）；街道办结（close，result 为联合处置结果）、评价（evaluate：scores 为每个被召集部门的按时、态度、效果评分，1 至本区满分，可附评语）、结果反馈（feedBack，须 feedback）；受理前街道可撤回（withdraw，须理由）。部门报到用其 checkIn 步骤。带 If-Match（哨的版本）时他人已先操作返回 412。
+    ///
+    /// Takes a step of Chaoyang's seven: the street analyses (analyse, may change the proposed departments) and blows (blow); the district platform accepts (accept: joint review, 立项 and dispatch; departments are the ones summoned, with their tasks, and the report-in clock starts) or declines with a reason (decline); the street closes (close, result: the joint result), evaluates (evaluate: scores for every department summoned on time, attitude and result, 1 to the district's top score, with a comment) and feeds the result back (feedBack, with feedback); before acceptance it may withdraw (withdraw, with a reason). Departments report in with their checkIn step. With If-Match (the whistle's version) someone acting first gives 412.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/whistles/{whistleId}/actions/{action}`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)`.
+    public enum ActOnWhistle {
+        public static let id: Swift.String = "actOnWhistle"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/actions/{action}/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/actions/{action}/POST/path/whistleId`.
+                public var whistleId: Components.Parameters.WhistleId
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/actions/{action}/POST/path/action`.
+                public var action: Components.Schemas.WhistleAction
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - whistleId:
+                ///   - action:
+                public init(
+                    whistleId: Components.Parameters.WhistleId,
+                    action: Components.Schemas.WhistleAction
+                ) {
+                    self.whistleId = whistleId
+                    self.action = action
+                }
+            }
+            public var path: Operations.ActOnWhistle.Input.Path
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/actions/{action}/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/actions/{action}/POST/header/If-Match`.
+                public var ifMatch: Swift.String?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ActOnWhistle.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - ifMatch:
+                ///   - accept:
+                public init(
+                    ifMatch: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ActOnWhistle.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.ifMatch = ifMatch
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ActOnWhistle.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/actions/{action}/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/actions/{action}/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.WhistleActionInput)
+            }
+            public var body: Operations.ActOnWhistle.Input.Body?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.ActOnWhistle.Input.Path,
+                headers: Operations.ActOnWhistle.Input.Headers = .init(),
+                body: Operations.ActOnWhistle.Input.Body? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/actions/{action}/POST/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// 资源的版本，供 If-Match 使用 · The version of the resource, for If-Match.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/actions/{action}/POST/responses/200/headers/ETag`.
+                    public var eTag: Components.Headers.ETag?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - eTag: 资源的版本，供 If-Match 使用 · The version of the resource, for If-Match.
+                    public init(eTag: Components.Headers.ETag? = nil) {
+                        self.eTag = eTag
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.ActOnWhistle.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/actions/{action}/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/actions/{action}/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Whistle)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Whistle {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ActOnWhistle.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.ActOnWhistle.Output.Ok.Headers = .init(),
+                    body: Operations.ActOnWhistle.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The whistle after the step.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ActOnWhistle.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ActOnWhistle.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：缺少理由或反馈、部门未知或不可召集、评分缺漏或越界（validation.failed：field.required、field.outOfRange、department.unknown、whistle.departmentNotAllowed、whistle.notSummoned） · Bad request: no reason or feedback, an unknown department or one it cannot summon, scores missing or out of range (validation.failed: field.required, field.outOfRange, department.unknown, whistle.departmentNotAllowed, whistle.notSummoned).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 该步骤应由另一方执行（whistle.partyNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The step is another party's (whistle.partyNotAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 哨不存在（whistle.notFound） · No such whistle (whistle.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 当前状态不允许该步骤（whistle.transitionNotAllowed） · The state does not allow the step (whistle.transitionNotAllowed).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// If-Match 与当前版本不符（version.mismatch） · If-Match is not the current version (version.mismatch).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)/responses/412`.
+            ///
+            /// HTTP response code: `412 preconditionFailed`.
+            case preconditionFailed(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.preconditionFailed`.
+            ///
+            /// - Throws: An error if `self` is not `.preconditionFailed`.
+            /// - SeeAlso: `.preconditionFailed`.
+            public var preconditionFailed: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .preconditionFailed(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "preconditionFailed",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求体超过上限（request.tooLarge） · Body over the limit (request.tooLarge).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求体不是 application/json（request.contentType） · Body is not application/json (request.contentType).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 部门报到、报告、签退与放行 · A department's check-in, report, check-out or release
+    ///
+    /// 被召集部门的联络员：报到（checkIn：现场位置 lat、lng 与已上传到该哨的照片 photo；记录到哨点的距离，超过本区报到半径的标记 far；超过时限的记迟到分钟）；报告任务（report：report 与 photos）；签退（checkOut：哨办结或街道放行后才可，事不绝、人不撤）。吹哨街道放行一个部门（release，可附 reason）。报到带 Idempotency-Key 时，断网后重发同一请求返回同一结果；同键不同内容返回 422。
+    ///
+    /// A summoned department's liaison checks in on site (checkIn: the point lat, lng and a photo already uploaded to the whistle; the distance to the whistle's place is kept and one beyond the district's radius is flagged far; past the limit, the minutes late), reports the task (report: report and photos) and checks out (checkOut: only once the whistle is closed or the street released the department: it stays until the job is done). The whistling street releases a department (release, with an optional reason). With an Idempotency-Key a check-in sent again after a network drop gets the same answer; the same key with another body gets 422.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/whistles/{whistleId}/departments/{department}/{step}`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)`.
+    public enum WhistleDepartmentStep {
+        public static let id: Swift.String = "whistleDepartmentStep"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/departments/{department}/{step}/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/departments/{department}/{step}/POST/path/whistleId`.
+                public var whistleId: Components.Parameters.WhistleId
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/departments/{department}/{step}/POST/path/department`.
+                public var department: Swift.String
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/departments/{department}/{step}/POST/path/step`.
+                public var step: Components.Schemas.SummonsStep
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - whistleId:
+                ///   - department:
+                ///   - step:
+                public init(
+                    whistleId: Components.Parameters.WhistleId,
+                    department: Swift.String,
+                    step: Components.Schemas.SummonsStep
+                ) {
+                    self.whistleId = whistleId
+                    self.department = department
+                    self.step = step
+                }
+            }
+            public var path: Operations.WhistleDepartmentStep.Input.Path
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/departments/{department}/{step}/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/departments/{department}/{step}/POST/header/Idempotency-Key`.
+                public var idempotencyKey: Swift.String?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.WhistleDepartmentStep.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey:
+                ///   - accept:
+                public init(
+                    idempotencyKey: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.WhistleDepartmentStep.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.WhistleDepartmentStep.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/departments/{department}/{step}/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/departments/{department}/{step}/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.WhistleStepInput)
+            }
+            public var body: Operations.WhistleDepartmentStep.Input.Body?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.WhistleDepartmentStep.Input.Path,
+                headers: Operations.WhistleDepartmentStep.Input.Headers = .init(),
+                body: Operations.WhistleDepartmentStep.Input.Body? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/departments/{department}/{step}/POST/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// 资源的版本，供 If-Match 使用 · The version of the resource, for If-Match.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/departments/{department}/{step}/POST/responses/200/headers/ETag`.
+                    public var eTag: Components.Headers.ETag?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - eTag: 资源的版本，供 If-Match 使用 · The version of the resource, for If-Match.
+                    public init(eTag: Components.Headers.ETag? = nil) {
+                        self.eTag = eTag
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.WhistleDepartmentStep.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/departments/{department}/{step}/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/departments/{department}/{step}/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Whistle)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Whistle {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.WhistleDepartmentStep.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.WhistleDepartmentStep.Output.Ok.Headers = .init(),
+                    body: Operations.WhistleDepartmentStep.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The whistle after the step.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.WhistleDepartmentStep.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.WhistleDepartmentStep.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：缺少位置或照片、照片不属于该哨（validation.failed：field.required、geo.badCoordinate、attachment.notFound、idempotency.badKey） · Bad request: no point or photo, a photo not the whistle's (validation.failed: field.required, geo.badCoordinate, attachment.notFound, idempotency.badKey).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 调用者不是该部门的联络员，或放行者不是吹哨街道（whistle.partyNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The caller is no liaison of the department, or the releaser not the whistling street (whistle.partyNotAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 哨不存在（whistle.notFound） · No such whistle (whistle.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 部门未被召集、已报到、已被放行、尚未报到、已签退，事未办结不能签退，或当前状态不允许（whistle.notSummoned、whistle.alreadyCheckedIn、whistle.released、whistle.notCheckedIn、whistle.alreadyCheckedOut、whistle.mustStay、whistle.transitionNotAllowed） · The department is not summoned, in already, released, not in yet or out already, must stay until it is done, or the state does not allow it (whistle.notSummoned, whistle.alreadyCheckedIn, whistle.released, whistle.notCheckedIn, whistle.alreadyCheckedOut, whistle.mustStay, whistle.transitionNotAllowed).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求体超过上限（request.tooLarge） · Body over the limit (request.tooLarge).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求体不是 application/json（request.contentType） · Body is not application/json (request.contentType).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 位置不在本区内，或 Idempotency-Key 已用于不同内容（whistle.pointOutside、idempotency.keyReused） · The point is outside the district, or the Idempotency-Key was used for another body (whistle.pointOutside, idempotency.keyReused).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 上传哨的照片 · Add a photo to a whistle
+    ///
+    /// 上传一张照片（JPEG、PNG 或 WebP，按内容字节校验；最大 8 MiB，每哨最多 20 张），供报到和报告引用。吹哨单元、平台和被召集部门的联络员可上传，哨结束后不可。
+    ///
+    /// Adds a photo (JPEG, PNG or WebP, checked by its bytes; at most 8 MiB and 20 per whistle) for check-ins and reports to name. The whistling unit, the platform and the summoned departments' liaisons, until the whistle ends.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/whistles/{whistleId}/photos`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)`.
+    public enum UploadWhistlePhoto {
+        public static let id: Swift.String = "uploadWhistlePhoto"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/POST/path/whistleId`.
+                public var whistleId: Components.Parameters.WhistleId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - whistleId:
+                public init(whistleId: Components.Parameters.WhistleId) {
+                    self.whistleId = whistleId
+                }
+            }
+            public var path: Operations.UploadWhistlePhoto.Input.Path
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UploadWhistlePhoto.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UploadWhistlePhoto.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.UploadWhistlePhoto.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/POST/requestBody/content/image\/jpeg`.
+                case jpeg(OpenAPIRuntime.HTTPBody)
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/POST/requestBody/content/image\/png`.
+                case png(OpenAPIRuntime.HTTPBody)
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/POST/requestBody/content/image\/webp`.
+                case imageWebp(OpenAPIRuntime.HTTPBody)
+            }
+            public var body: Operations.UploadWhistlePhoto.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.UploadWhistlePhoto.Input.Path,
+                headers: Operations.UploadWhistlePhoto.Input.Headers = .init(),
+                body: Operations.UploadWhistlePhoto.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Attachment)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Attachment {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UploadWhistlePhoto.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UploadWhistlePhoto.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// Stored.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.UploadWhistlePhoto.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.UploadWhistlePhoto.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：照片为空或尺寸不合（attachment.empty、attachment.badDimensions） · Bad request: an empty photo or bad dimensions (attachment.empty, attachment.badDimensions).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 调用者不是该哨的参与方（attachment.notAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The caller is no party of the whistle (attachment.notAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 哨不存在（whistle.notFound） · No such whistle (whistle.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 哨已结束或照片已满（attachment.caseNotOpen、attachment.tooMany） · The whistle has ended or has its photos (attachment.caseNotOpen, attachment.tooMany).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 照片超过 8 MiB（attachment.tooLarge、request.tooLarge） · The photo is over 8 MiB (attachment.tooLarge, request.tooLarge).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 不是 JPEG/PNG/WebP，或与声明类型不符（attachment.notImage、attachment.typeMismatch、attachment.unreadable、request.contentType） · Not JPEG/PNG/WebP, or not the type declared (attachment.notImage, attachment.typeMismatch, attachment.unreadable, request.contentType).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 下载哨的照片 · A whistle's photo
+    ///
+    /// 照片本身，能读该哨者均可。
+    ///
+    /// The photo itself, for those who read the whistle.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/whistles/{whistleId}/photos/{photoId}`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/{photoId}/get(getWhistlePhoto)`.
+    public enum GetWhistlePhoto {
+        public static let id: Swift.String = "getWhistlePhoto"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/{photoId}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/{photoId}/GET/path/whistleId`.
+                public var whistleId: Components.Parameters.WhistleId
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/{photoId}/GET/path/photoId`.
+                public var photoId: Swift.Int64
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - whistleId:
+                ///   - photoId:
+                public init(
+                    whistleId: Components.Parameters.WhistleId,
+                    photoId: Swift.Int64
+                ) {
+                    self.whistleId = whistleId
+                    self.photoId = photoId
+                }
+            }
+            public var path: Operations.GetWhistlePhoto.Input.Path
+            /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/{photoId}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetWhistlePhoto.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetWhistlePhoto.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetWhistlePhoto.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetWhistlePhoto.Input.Path,
+                headers: Operations.GetWhistlePhoto.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/{photoId}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/{photoId}/GET/responses/200/content/image\/jpeg`.
+                    case jpeg(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.jpeg`.
+                    ///
+                    /// - Throws: An error if `self` is not `.jpeg`.
+                    /// - SeeAlso: `.jpeg`.
+                    public var jpeg: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .jpeg(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "image/jpeg",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/{photoId}/GET/responses/200/content/image\/png`.
+                    case png(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.png`.
+                    ///
+                    /// - Throws: An error if `self` is not `.png`.
+                    /// - SeeAlso: `.png`.
+                    public var png: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .png(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "image/png",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/whistles/{whistleId}/photos/{photoId}/GET/responses/200/content/image\/webp`.
+                    case imageWebp(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.imageWebp`.
+                    ///
+                    /// - Throws: An error if `self` is not `.imageWebp`.
+                    /// - SeeAlso: `.imageWebp`.
+                    public var imageWebp: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .imageWebp(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "image/webp",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetWhistlePhoto.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetWhistlePhoto.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The image.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/{photoId}/get(getWhistlePhoto)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetWhistlePhoto.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetWhistlePhoto.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/{photoId}/get(getWhistlePhoto)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 任何已登录用户均可调用；仅在一次性密码会话（auth.passwordChangeRequired）或区已停用（tenant.suspended）时 · Any signed-in user may call it: only auth.passwordChangeRequired (one-time-password session) or tenant.suspended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/{photoId}/get(getWhistlePhoto)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 哨或照片不存在（whistle.notFound、attachment.notFound） · No such whistle or photo (whistle.notFound, attachment.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/{photoId}/get(getWhistlePhoto)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/{photoId}/get(getWhistlePhoto)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/{photoId}/get(getWhistlePhoto)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case jpeg
+            case png
+            case imageWebp
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "image/jpeg":
+                    self = .jpeg
+                case "image/png":
+                    self = .png
+                case "image/webp":
+                    self = .imageWebp
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .jpeg:
+                    return "image/jpeg"
+                case .png:
+                    return "image/png"
+                case .imageWebp:
+                    return "image/webp"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .jpeg,
+                    .png,
+                    .imageWebp,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
     /// 标记通知已读 · Mark a notification read
     ///
     /// 把调用者的一条通知标为已读（重复调用无害）。

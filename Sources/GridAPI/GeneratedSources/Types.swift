@@ -661,6 +661,86 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/stats/ladder`.
     /// - Remark: Generated from `#/paths//v1/stats/ladder/get(ladderFigures)`.
     func ladderFigures(_ input: Operations.LadderFigures.Input) async throws -> Operations.LadderFigures.Output
+    /// 吹哨报到统计 · Whistle and report-in figures
+    ///
+    /// [from, to) 期间受理、scope（默认调用者的可读范围）内的吹哨报到统计，按 by 分组：department（部门，考核用）、street（街道）或 kind（哨种），末行为合计。各组：哨数、召集部门次数、应报到（未在报到前被放行的）、已报到、按时报到、迟到、未到（超时未报到且未被放行）、超出报到半径、按时报到率、平均到场分钟、街道评分（按时、态度、效果）均值。rule 给出北京的表述：相关部门必须在 30 分钟内到点执法。format=csv 返回带 BOM 的中文表头 CSV。
+    ///
+    /// The whistle figures of the whistles accepted in [from, to) within scope (default: the caller's scope for reading cases), grouped by department (for the assessment), street or kind, with a total row last. Per group: whistles, departments summoned, report-ins expected (not released before checking in), in, on time, late, absent (not in by the limit nor released), beyond the check-in radius, the on-time rate, mean minutes to arrive, and the street's mean scores (on time, attitude, result). `rule` states Beijing's rule: departments on site within 30 minutes. format=csv answers CSV with a BOM and Chinese headers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/whistles`.
+    /// - Remark: Generated from `#/paths//v1/stats/whistles/get(whistleFigures)`.
+    func whistleFigures(_ input: Operations.WhistleFigures.Input) async throws -> Operations.WhistleFigures.Output
+    /// 哨列表 · Whistles
+    ///
+    /// 调用者可读的哨，新的在前：其可读案件范围内的单元吹的哨，以及召集了其所在部门的哨（部门联络员）。可按状态、案件筛选。
+    ///
+    /// The whistles the caller reads, newest first: those blown by units in their scopes for reading cases, and those summoning their department (a liaison). Filter by state or case.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/whistles`.
+    /// - Remark: Generated from `#/paths//v1/whistles/get(listWhistles)`.
+    func listWhistles(_ input: Operations.ListWhistles.Input) async throws -> Operations.ListWhistles.Output
+    /// 吹哨 · Raise a whistle
+    ///
+    /// 街道（乡镇）就一件案件吹哨，或为一次有计划的联合行动吹哨（地点、时间、对象）；本区开放村社吹哨时，社区（村）可向本街道科室吹哨（村社吹哨、科室报到）。哨种取自本区的哨种清单（报到时限按哨种，默认 30 分钟）。不给 departments 时按案件的路由（主办、协办）和问题清单的“应报到部门”提议。新哨处于“哨源形成”，由街道研判（analyse）、吹哨（blow），区级平台受理（accept，可增减部门并分派任务）或说明理由不予受理（decline）。路由规则设了 whistle 的案件立案时系统自动提议一哨，由街道指挥中心确认。
+    ///
+    /// A street or township whistles on a case, or for a planned joint action (a place, a time, an object); where the district allows, a community or village whistles to its street's offices (村社吹哨、科室报到). The kind is one of the district's (each with its report-in limit, 30 minutes by default). Without departments, they are proposed from the case's routing (lead and assisting) and the item's "who must report". A new whistle is formed; the street analyses and blows it, the district platform accepts it (adding or dropping departments, with their tasks) or declines it with a reason. A case filed by a rule with `whistle` gets a proposed whistle that the street's centre confirms.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/whistles`.
+    /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)`.
+    func raiseWhistle(_ input: Operations.RaiseWhistle.Input) async throws -> Operations.RaiseWhistle.Output
+    /// 哨详情 · A whistle
+    ///
+    /// 一个哨：各步骤、召集的部门（任务、报到时限与红灯、报到的人、时间、位置、距离与照片、放行、签退、报告、评分）、调用者现在可做的步骤、全部历史和照片。吹哨单元、平台、被召集部门的联络员和可读该范围案件者可读。
+    ///
+    /// A whistle: its steps, the departments summoned (task, report-in limit and red light, who checked in, when, where, how far, with which photo, release, check-out, report, score), what the caller may do now, its whole history and its photos. For the whistling unit, the platform, the summoned departments' liaisons and those who read cases there.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/whistles/{whistleId}`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/get(getWhistle)`.
+    func getWhistle(_ input: Operations.GetWhistle.Input) async throws -> Operations.GetWhistle.Output
+    /// 哨的流转步骤 · Take a step of the whistle
+    ///
+    /// 按朝阳“七步”执行一步：街道研判（analyse，可改提议的部门）、吹哨（blow）；区级平台受理（accept：联审、立项、派发，departments 为最终召集的部门及任务，报到计时开始）或不予受理（decline，须理由）；街道办结（close，result 为联合处置结果）、评价（evaluate：scores 为每个被召集部门的按时、态度、效果评分，1 至本区满分，可附评语）、结果反馈（feedBack，须 feedback）；受理前街道可撤回（withdraw，须理由）。部门报到用其 checkIn 步骤。带 If-Match（哨的版本）时他人已先操作返回 412。
+    ///
+    /// Takes a step of Chaoyang's seven: the street analyses (analyse, may change the proposed departments) and blows (blow); the district platform accepts (accept: joint review, 立项 and dispatch; departments are the ones summoned, with their tasks, and the report-in clock starts) or declines with a reason (decline); the street closes (close, result: the joint result), evaluates (evaluate: scores for every department summoned on time, attitude and result, 1 to the district's top score, with a comment) and feeds the result back (feedBack, with feedback); before acceptance it may withdraw (withdraw, with a reason). Departments report in with their checkIn step. With If-Match (the whistle's version) someone acting first gives 412.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/whistles/{whistleId}/actions/{action}`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)`.
+    func actOnWhistle(_ input: Operations.ActOnWhistle.Input) async throws -> Operations.ActOnWhistle.Output
+    /// 部门报到、报告、签退与放行 · A department's check-in, report, check-out or release
+    ///
+    /// 被召集部门的联络员：报到（checkIn：现场位置 lat、lng 与已上传到该哨的照片 photo；记录到哨点的距离，超过本区报到半径的标记 far；超过时限的记迟到分钟）；报告任务（report：report 与 photos）；签退（checkOut：哨办结或街道放行后才可，事不绝、人不撤）。吹哨街道放行一个部门（release，可附 reason）。报到带 Idempotency-Key 时，断网后重发同一请求返回同一结果；同键不同内容返回 422。
+    ///
+    /// A summoned department's liaison checks in on site (checkIn: the point lat, lng and a photo already uploaded to the whistle; the distance to the whistle's place is kept and one beyond the district's radius is flagged far; past the limit, the minutes late), reports the task (report: report and photos) and checks out (checkOut: only once the whistle is closed or the street released the department: it stays until the job is done). The whistling street releases a department (release, with an optional reason). With an Idempotency-Key a check-in sent again after a network drop gets the same answer; the same key with another body gets 422.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/whistles/{whistleId}/departments/{department}/{step}`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)`.
+    func whistleDepartmentStep(_ input: Operations.WhistleDepartmentStep.Input) async throws -> Operations.WhistleDepartmentStep.Output
+    /// 上传哨的照片 · Add a photo to a whistle
+    ///
+    /// 上传一张照片（JPEG、PNG 或 WebP，按内容字节校验；最大 8 MiB，每哨最多 20 张），供报到和报告引用。吹哨单元、平台和被召集部门的联络员可上传，哨结束后不可。
+    ///
+    /// Adds a photo (JPEG, PNG or WebP, checked by its bytes; at most 8 MiB and 20 per whistle) for check-ins and reports to name. The whistling unit, the platform and the summoned departments' liaisons, until the whistle ends.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/whistles/{whistleId}/photos`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)`.
+    func uploadWhistlePhoto(_ input: Operations.UploadWhistlePhoto.Input) async throws -> Operations.UploadWhistlePhoto.Output
+    /// 下载哨的照片 · A whistle's photo
+    ///
+    /// 照片本身，能读该哨者均可。
+    ///
+    /// The photo itself, for those who read the whistle.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/whistles/{whistleId}/photos/{photoId}`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/{photoId}/get(getWhistlePhoto)`.
+    func getWhistlePhoto(_ input: Operations.GetWhistlePhoto.Input) async throws -> Operations.GetWhistlePhoto.Output
     /// 标记通知已读 · Mark a notification read
     ///
     /// 把调用者的一条通知标为已读（重复调用无害）。
@@ -1820,6 +1900,156 @@ extension APIProtocol {
     ) async throws -> Operations.LadderFigures.Output {
         try await ladderFigures(Operations.LadderFigures.Input(
             query: query,
+            headers: headers
+        ))
+    }
+    /// 吹哨报到统计 · Whistle and report-in figures
+    ///
+    /// [from, to) 期间受理、scope（默认调用者的可读范围）内的吹哨报到统计，按 by 分组：department（部门，考核用）、street（街道）或 kind（哨种），末行为合计。各组：哨数、召集部门次数、应报到（未在报到前被放行的）、已报到、按时报到、迟到、未到（超时未报到且未被放行）、超出报到半径、按时报到率、平均到场分钟、街道评分（按时、态度、效果）均值。rule 给出北京的表述：相关部门必须在 30 分钟内到点执法。format=csv 返回带 BOM 的中文表头 CSV。
+    ///
+    /// The whistle figures of the whistles accepted in [from, to) within scope (default: the caller's scope for reading cases), grouped by department (for the assessment), street or kind, with a total row last. Per group: whistles, departments summoned, report-ins expected (not released before checking in), in, on time, late, absent (not in by the limit nor released), beyond the check-in radius, the on-time rate, mean minutes to arrive, and the street's mean scores (on time, attitude, result). `rule` states Beijing's rule: departments on site within 30 minutes. format=csv answers CSV with a BOM and Chinese headers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/whistles`.
+    /// - Remark: Generated from `#/paths//v1/stats/whistles/get(whistleFigures)`.
+    public func whistleFigures(
+        query: Operations.WhistleFigures.Input.Query,
+        headers: Operations.WhistleFigures.Input.Headers = .init()
+    ) async throws -> Operations.WhistleFigures.Output {
+        try await whistleFigures(Operations.WhistleFigures.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 哨列表 · Whistles
+    ///
+    /// 调用者可读的哨，新的在前：其可读案件范围内的单元吹的哨，以及召集了其所在部门的哨（部门联络员）。可按状态、案件筛选。
+    ///
+    /// The whistles the caller reads, newest first: those blown by units in their scopes for reading cases, and those summoning their department (a liaison). Filter by state or case.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/whistles`.
+    /// - Remark: Generated from `#/paths//v1/whistles/get(listWhistles)`.
+    public func listWhistles(
+        query: Operations.ListWhistles.Input.Query = .init(),
+        headers: Operations.ListWhistles.Input.Headers = .init()
+    ) async throws -> Operations.ListWhistles.Output {
+        try await listWhistles(Operations.ListWhistles.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 吹哨 · Raise a whistle
+    ///
+    /// 街道（乡镇）就一件案件吹哨，或为一次有计划的联合行动吹哨（地点、时间、对象）；本区开放村社吹哨时，社区（村）可向本街道科室吹哨（村社吹哨、科室报到）。哨种取自本区的哨种清单（报到时限按哨种，默认 30 分钟）。不给 departments 时按案件的路由（主办、协办）和问题清单的“应报到部门”提议。新哨处于“哨源形成”，由街道研判（analyse）、吹哨（blow），区级平台受理（accept，可增减部门并分派任务）或说明理由不予受理（decline）。路由规则设了 whistle 的案件立案时系统自动提议一哨，由街道指挥中心确认。
+    ///
+    /// A street or township whistles on a case, or for a planned joint action (a place, a time, an object); where the district allows, a community or village whistles to its street's offices (村社吹哨、科室报到). The kind is one of the district's (each with its report-in limit, 30 minutes by default). Without departments, they are proposed from the case's routing (lead and assisting) and the item's "who must report". A new whistle is formed; the street analyses and blows it, the district platform accepts it (adding or dropping departments, with their tasks) or declines it with a reason. A case filed by a rule with `whistle` gets a proposed whistle that the street's centre confirms.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/whistles`.
+    /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)`.
+    public func raiseWhistle(
+        headers: Operations.RaiseWhistle.Input.Headers = .init(),
+        body: Operations.RaiseWhistle.Input.Body
+    ) async throws -> Operations.RaiseWhistle.Output {
+        try await raiseWhistle(Operations.RaiseWhistle.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 哨详情 · A whistle
+    ///
+    /// 一个哨：各步骤、召集的部门（任务、报到时限与红灯、报到的人、时间、位置、距离与照片、放行、签退、报告、评分）、调用者现在可做的步骤、全部历史和照片。吹哨单元、平台、被召集部门的联络员和可读该范围案件者可读。
+    ///
+    /// A whistle: its steps, the departments summoned (task, report-in limit and red light, who checked in, when, where, how far, with which photo, release, check-out, report, score), what the caller may do now, its whole history and its photos. For the whistling unit, the platform, the summoned departments' liaisons and those who read cases there.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/whistles/{whistleId}`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/get(getWhistle)`.
+    public func getWhistle(
+        path: Operations.GetWhistle.Input.Path,
+        headers: Operations.GetWhistle.Input.Headers = .init()
+    ) async throws -> Operations.GetWhistle.Output {
+        try await getWhistle(Operations.GetWhistle.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// 哨的流转步骤 · Take a step of the whistle
+    ///
+    /// 按朝阳“七步”执行一步：街道研判（analyse，可改提议的部门）、吹哨（blow）；区级平台受理（accept：联审、立项、派发，departments 为最终召集的部门及任务，报到计时开始）或不予受理（decline，须理由）；街道办结（close，result 为联合处置结果）、评价（evaluate：scores 为每个被召集部门的按时、态度、效果评分，1 至本区满分，可附评语）、结果反馈（feedBack，须 feedback）；受理前街道可撤回（withdraw，须理由）。部门报到用其 checkIn 步骤。带 If-Match（哨的版本）时他人已先操作返回 412。
+    ///
+    /// Takes a step of Chaoyang's seven: the street analyses (analyse, may change the proposed departments) and blows (blow); the district platform accepts (accept: joint review, 立项 and dispatch; departments are the ones summoned, with their tasks, and the report-in clock starts) or declines with a reason (decline); the street closes (close, result: the joint result), evaluates (evaluate: scores for every department summoned on time, attitude and result, 1 to the district's top score, with a comment) and feeds the result back (feedBack, with feedback); before acceptance it may withdraw (withdraw, with a reason). Departments report in with their checkIn step. With If-Match (the whistle's version) someone acting first gives 412.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/whistles/{whistleId}/actions/{action}`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/actions/{action}/post(actOnWhistle)`.
+    public func actOnWhistle(
+        path: Operations.ActOnWhistle.Input.Path,
+        headers: Operations.ActOnWhistle.Input.Headers = .init(),
+        body: Operations.ActOnWhistle.Input.Body? = nil
+    ) async throws -> Operations.ActOnWhistle.Output {
+        try await actOnWhistle(Operations.ActOnWhistle.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 部门报到、报告、签退与放行 · A department's check-in, report, check-out or release
+    ///
+    /// 被召集部门的联络员：报到（checkIn：现场位置 lat、lng 与已上传到该哨的照片 photo；记录到哨点的距离，超过本区报到半径的标记 far；超过时限的记迟到分钟）；报告任务（report：report 与 photos）；签退（checkOut：哨办结或街道放行后才可，事不绝、人不撤）。吹哨街道放行一个部门（release，可附 reason）。报到带 Idempotency-Key 时，断网后重发同一请求返回同一结果；同键不同内容返回 422。
+    ///
+    /// A summoned department's liaison checks in on site (checkIn: the point lat, lng and a photo already uploaded to the whistle; the distance to the whistle's place is kept and one beyond the district's radius is flagged far; past the limit, the minutes late), reports the task (report: report and photos) and checks out (checkOut: only once the whistle is closed or the street released the department: it stays until the job is done). The whistling street releases a department (release, with an optional reason). With an Idempotency-Key a check-in sent again after a network drop gets the same answer; the same key with another body gets 422.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/whistles/{whistleId}/departments/{department}/{step}`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/departments/{department}/{step}/post(whistleDepartmentStep)`.
+    public func whistleDepartmentStep(
+        path: Operations.WhistleDepartmentStep.Input.Path,
+        headers: Operations.WhistleDepartmentStep.Input.Headers = .init(),
+        body: Operations.WhistleDepartmentStep.Input.Body? = nil
+    ) async throws -> Operations.WhistleDepartmentStep.Output {
+        try await whistleDepartmentStep(Operations.WhistleDepartmentStep.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 上传哨的照片 · Add a photo to a whistle
+    ///
+    /// 上传一张照片（JPEG、PNG 或 WebP，按内容字节校验；最大 8 MiB，每哨最多 20 张），供报到和报告引用。吹哨单元、平台和被召集部门的联络员可上传，哨结束后不可。
+    ///
+    /// Adds a photo (JPEG, PNG or WebP, checked by its bytes; at most 8 MiB and 20 per whistle) for check-ins and reports to name. The whistling unit, the platform and the summoned departments' liaisons, until the whistle ends.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/whistles/{whistleId}/photos`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/post(uploadWhistlePhoto)`.
+    public func uploadWhistlePhoto(
+        path: Operations.UploadWhistlePhoto.Input.Path,
+        headers: Operations.UploadWhistlePhoto.Input.Headers = .init(),
+        body: Operations.UploadWhistlePhoto.Input.Body
+    ) async throws -> Operations.UploadWhistlePhoto.Output {
+        try await uploadWhistlePhoto(Operations.UploadWhistlePhoto.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 下载哨的照片 · A whistle's photo
+    ///
+    /// 照片本身，能读该哨者均可。
+    ///
+    /// The photo itself, for those who read the whistle.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/whistles/{whistleId}/photos/{photoId}`.
+    /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/{photoId}/get(getWhistlePhoto)`.
+    public func getWhistlePhoto(
+        path: Operations.GetWhistlePhoto.Input.Path,
+        headers: Operations.GetWhistlePhoto.Input.Headers = .init()
+    ) async throws -> Operations.GetWhistlePhoto.Output {
+        try await getWhistlePhoto(Operations.GetWhistlePhoto.Input(
+            path: path,
             headers: headers
         ))
     }

@@ -187,3 +187,23 @@ public struct WhistleRecord: Sendable, Equatable {
 
     public func summons(for departmentId: Int64) -> Summons? { summons.first { $0.departmentId == departmentId } }
 }
+
+/// A step of the whistle's history: the whistle's version after it, the action, who took it, the
+/// state it led to, when, and what it carried (JSON).
+public struct WhistleEventRecord: Sendable, Equatable {
+    public var version: Int64
+    public var action: String
+    public var actor: String
+    public var state: WhistleState
+    public var at: Date
+    public var payload: String
+
+    public init(version: Int64, action: String, actor: String, state: WhistleState, at: Date, payload: String) {
+        self.version = version
+        self.action = action
+        self.actor = actor
+        self.state = state
+        self.at = at
+        self.payload = payload
+    }
+}

@@ -271,7 +271,8 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .rulesTimeWindowHalf, .rulesTooMany, .rulesUnknownProfile, .rulesWeekday, .tenantBadCode, .tenantBadDivision, .tenantBadName,
             .tenantGridLevelsCount, .tenantGridLevelsDuplicate, .tenantGridLevelsInUse, .tenantGridLevelsKey, .tenantGridLevelsName,
             .trafficLightInvalid, .userBadLogin, .userBadName, .userBadPassword, .userBadPhone, .userPasswordUnchanged, .userWeakPassword,
-            .validationFailed, .webhookAllowListBadEntry, .webhookAllowListTooLong, .webhookBadEventType, .webhookBadURL, .webhookInternalTarget, .whistleDepartmentNotAllowed, .whistleUnitNotAllowed:
+            .validationFailed, .webhookAllowListBadEntry, .webhookAllowListTooLong, .webhookBadEventType, .webhookBadURL, .webhookInternalTarget,
+            .whistleDepartmentNotAllowed, .whistleUnitNotAllowed:
             .badRequest
         case .authBadCredentials, .authInvalidToken, .authRequired:
             .unauthorized
@@ -286,7 +287,8 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
         case .attachmentCaseNotOpen, .attachmentTooMany, .caseCallbackNotClosed, .caseChangedMeanwhile, .caseExtensionMissing, .caseNumberInUse,
             .caseOrderAlreadyAnswered, .caseOrderCaseNotOpen, .caseTaskNotAllowed, .caseTransitionNotAllowed, .dbDuplicate, .dbReference, .dbRetry,
             .departmentDuplicateCode, .departmentNotStreetOffice, .ladderNoSlip, .ladderSlipPending, .ladderTopReached, .orgUnitMoveHasCases,
-            .orgUnitRetired, .tenantDuplicateCode, .userDuplicateLogin, .whistleTransitionNotAllowed, .whistleAlreadyCheckedIn, .whistleAlreadyCheckedOut, .whistleCaseClosed, .whistleCaseHasWhistle, .whistleMustStay, .whistleNotCheckedIn, .whistleNotSummoned, .whistleReleased:
+            .orgUnitRetired, .tenantDuplicateCode, .userDuplicateLogin, .whistleTransitionNotAllowed, .whistleAlreadyCheckedIn, .whistleAlreadyCheckedOut,
+            .whistleCaseClosed, .whistleCaseHasWhistle, .whistleMustStay, .whistleNotCheckedIn, .whistleNotSummoned, .whistleReleased:
             .conflict
         case .caseVersionMismatch, .versionMismatch:
             .preconditionFailed

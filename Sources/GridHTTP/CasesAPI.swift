@@ -48,7 +48,9 @@ extension APIHandler {
                 body: .json(
                     .init(
                         items: page.items.map {
-                            .init(id: $0.id, caseId: $0.caseId, whistleId: $0.whistleId, kind: $0.kind, message: $0.message, createdAt: $0.createdAt, readAt: $0.readAt)
+                            .init(
+                                id: $0.id, caseId: $0.caseId, whistleId: $0.whistleId, kind: $0.kind, message: $0.message, createdAt: $0.createdAt,
+                                readAt: $0.readAt)
                         }, nextCursor: page.nextCursor))))
     }
 

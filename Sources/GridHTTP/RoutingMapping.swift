@@ -35,7 +35,8 @@ extension APIMapping {
             code: e.code, parentCode: e.parentCode, name: e.name, kind: .init(rawValue: e.kind.rawValue) ?? .event, _public: e.isPublic,
             filingStandard: e.filingStandard, closingStandard: e.closingStandard, grades: e.grades.map { grade($0, of: e) }, leadDepartment: e.leadDepartment,
             assistingDepartments: e.assistingDepartments, defaultLevel: e.defaultLevel.map(level),
-            mustReport: e.mustReport.isEmpty ? nil : e.mustReport, powers: e.powers, standardsArePlaceholders: e.placeholderStandards, path: record.path.raw, version: record.version, updatedAt: record.updatedAt)
+            mustReport: e.mustReport.isEmpty ? nil : e.mustReport, powers: e.powers, standardsArePlaceholders: e.placeholderStandards, path: record.path.raw,
+            version: record.version, updatedAt: record.updatedAt)
     }
 
     static func summary(_ summary: CatalogImportSummary) -> Components.Schemas.ImportSummary {

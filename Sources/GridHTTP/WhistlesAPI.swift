@@ -110,7 +110,8 @@ extension APIHandler {
                 body: .json(
                     .init(
                         by: .init(rawValue: grouping.rawValue)!, scope: .init(id: result.scope.id, code: result.scope.code, name: result.scope.name),
-                        from: input.query.from, to: input.query.to, rule: WhistleFigures.rule(limitMinutes: result.limitMinutes).localized(RequestScope.language),
+                        from: input.query.from, to: input.query.to,
+                        rule: WhistleFigures.rule(limitMinutes: result.limitMinutes).localized(RequestScope.language),
                         rows: rows))))
     }
 }

@@ -138,6 +138,35 @@ extension GridService {
         }
     }
 
+    /// Sets a district's whistle settings: its kinds and their report-in limits (any not given stay
+    /// as they are), the check-in radius, community whistles and the top score; audited.
+    public func setWhistleSettings(
+        code: String, kinds: [WhistleKind]? = nil, radiusMeters: Double? = nil, communityWhistles: Bool? = nil, scoreMax: Int? = nil
+    ) async throws -> TenantRecord {
+        try await db.withPlatform { tx in
+            var tx = tx
+            guard var tenant = try await TenantStore.find(tx, code: code) else { throw Errors.tenantNotFound(code) }
+            try await tx.enter(tenant: tenant.id)
+            func described(_ w: WhistleSettings) -> [String: Any] {
+                [
+                    "kinds": w.kinds.map { "\($0.code)=\($0.name):\($0.limitMinutes)" }, "radiusMeters": w.radiusMeters,
+                    "communityWhistles": w.communityWhistles, "scoreMax": w.scoreMax,
+                ]
+            }
+            let before = described(tenant.settings.whistle)
+            var whistle = tenant.settings.whistle
+            if let kinds { whistle.kinds = kinds }
+            if let radiusMeters { whistle.radiusMeters = radiusMeters }
+            if let communityWhistles { whistle.communityWhistles = communityWhistles }
+            if let scoreMax { whistle.scoreMax = scoreMax }
+            try whistle.check()
+            tenant.settings.whistle = whistle
+            try await TenantStore.setSettings(tx, id: tenant.id, settings: tenant.settings)
+            try await Self.audit(tx, .operator, "setWhistle", .tenant, key: tenant.code, before: before, after: described(whistle))
+            return try await TenantStore.find(tx, id: tenant.id) ?? tenant
+        }
+    }
+
     /// Suspends or resumes a district; its users get 403 `tenant.suspended` while suspended.
     public func setTenantStatus(code: String, active: Bool) async throws -> TenantRecord {
         try await db.withPlatform { tx in

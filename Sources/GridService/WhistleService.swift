@@ -448,14 +448,16 @@ extension GridService {
             switch action {
             case .analyse, .blow:
                 if let wanted = input.departments {
-                    let departments = try await Self.whistleDepartments(tx, wanted, level: record.level, streetId: try await Self.streetId(tx, record), proposal: false)
+                    let departments = try await Self.whistleDepartments(
+                        tx, wanted, level: record.level, streetId: try await Self.streetId(tx, record), proposal: false)
                     try await WhistleStore.setDepartments(tx, whistleId: id, departments.map { ($0.id, $0.task) }, status: .proposed)
                     payload["departments"] = departments.map(\.code)
                 }
                 if action == .blow { record.whistledAt = now }
             case .accept:
                 let wanted = input.departments ?? record.active.map { WhistleDepartmentInput(code: $0.departmentCode, task: $0.task) }
-                let departments = try await Self.whistleDepartments(tx, wanted, level: record.level, streetId: try await Self.streetId(tx, record), proposal: false)
+                let departments = try await Self.whistleDepartments(
+                    tx, wanted, level: record.level, streetId: try await Self.streetId(tx, record), proposal: false)
                 guard !departments.isEmpty else {
                     throw Errors.field("departments", .fieldRequired, zh: "受理须召集至少一个部门", en: "accepting summons at least one department")
                 }
@@ -485,8 +487,10 @@ extension GridService {
                 }
                 record.evaluatedAt = now
                 payload["scores"] = input.scores.map {
-                    ["department": $0.department, "onTime": $0.score.onTime, "attitude": $0.score.attitude, "result": $0.score.result,
-                     "comment": $0.score.comment as Any]
+                    [
+                        "department": $0.department, "onTime": $0.score.onTime, "attitude": $0.score.attitude, "result": $0.score.result,
+                        "comment": $0.score.comment as Any,
+                    ]
                 }
             case .feedBack:
                 record.feedback = input.feedback
@@ -511,7 +515,8 @@ extension GridService {
         next.version = before.version
         guard try await WhistleStore.save(tx, next, at: now) else { throw Self.whistleVersionMismatch(before, nil) }
         try await WhistleStore.event(
-            tx, whistleId: before.id, version: before.version + 1, action: action, actorId: caller.principal?.userId, actor: system ? "system" : caller.actorName,
+            tx, whistleId: before.id, version: before.version + 1, action: action, actorId: caller.principal?.userId,
+            actor: system ? "system" : caller.actorName,
             state: after.state, at: now, payload: Self.json(payload))
     }
 
@@ -526,7 +531,9 @@ extension GridService {
             .versionMismatch,
             Text(
                 zh: "哨 \(record.id) 已被修改（当前版本 \(record.version)\(given.map { "，请求基于 \($0)" } ?? "")），请刷新后重试",
-                en: "whistle \(record.id) changed meanwhile (now version \(record.version)\(given.map { ", the request was based on \($0)" } ?? "")); reload and retry"))
+                en:
+                    "whistle \(record.id) changed meanwhile (now version \(record.version)\(given.map { ", the request was based on \($0)" } ?? "")); reload and retry"
+            ))
     }
 
     // MARK: a department's steps
@@ -632,7 +639,8 @@ extension GridService {
             case .checkOut:
                 try await WhistleStore.checkOut(tx, whistleId: id, departmentId: summons.departmentId, at: now)
             case .release:
-                try await WhistleStore.release(tx, whistleId: id, departmentId: summons.departmentId, by: caller.principal?.userId, reason: input.reason, at: now)
+                try await WhistleStore.release(
+                    tx, whistleId: id, departmentId: summons.departmentId, by: caller.principal?.userId, reason: input.reason, at: now)
                 payload["reason"] = input.reason
             }
             try await self.writeStep(tx, caller, record, next, action: step.rawValue, payload: payload, at: now)

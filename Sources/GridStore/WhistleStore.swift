@@ -201,7 +201,8 @@ public enum WhistleStore {
             WHERE tenant_id = \(tx.tenant) AND whistle_id = \(whistleId) ORDER BY version
             """
         ).decode((Int64, String, String, String, Date, String).self) {
-            result.append(WhistleEventRecord(version: version, action: action, actor: actor, state: WhistleState(rawValue: state) ?? .formed, at: at, payload: payload))
+            result.append(
+                WhistleEventRecord(version: version, action: action, actor: actor, state: WhistleState(rawValue: state) ?? .formed, at: at, payload: payload))
         }
         return result
     }

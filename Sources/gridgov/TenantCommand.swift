@@ -5,7 +5,7 @@ import GridService
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant", abstract: "Provision and administer districts (tenants).",
-        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, SetGridLevels.self, SetLadder.self])
+        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, SetGridLevels.self, SetLadder.self, SetWhistle.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a district with its root unit and first administrator.")
@@ -133,6 +133,45 @@ struct TenantCommand: AsyncParsableCommand {
                     level.rawValue + (tenant.settings.ladderLimits[level].map { LadderLimits.applies(to: level) ? " (\($0))" : "" } ?? ""))
             }.joined(separator: " → ")
             print(CLI.say("\(tenant.code) 的处置层级：\(named)", "\(tenant.code) handles cases at: \(named)"))
+        }
+    }
+
+    struct SetWhistle: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-whistle", abstract: "Set a district's whistle kinds and report-in limits, check-in radius, community whistles and scale.",
+            discussion:
+                "Kinds: --kind CODE=NAME[:MINUTES], repeated, replace the list (the first is what a rule proposes). Example: gridgov tenant set-whistle HD --kind enforce=执法哨:30 --kind consult=会商哨:60 --radius 300 --community-whistles on"
+        )
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Tenant code.") var code: String
+        @Option(name: .customLong("kind"), help: "CODE=NAME[:MINUTES], a whistle kind; repeat for each (the list replaces the district's).")
+        var kinds: [String] = []
+        @Option(help: "Metres from the whistle's place beyond which a check-in is flagged.") var radius: Double?
+        @Option(help: "on or off: communities and villages may whistle to their street's offices.") var communityWhistles: String?
+        @Option(help: "The top of the scoring scale (each of on time, attitude, result).") var scoreMax: Int?
+
+        func run() async throws {
+            let code = code, radius = radius, scoreMax = scoreMax
+            let kinds = try self.kinds.isEmpty ? nil : self.kinds.map(WhistleSettings.parseKind)
+            var community: Bool?
+            if let text = communityWhistles {
+                guard ["on", "off"].contains(text) else {
+                    throw ValidationError(CLI.say("--community-whistles 应为 on 或 off，实际为“\(text)”", "--community-whistles is on or off, got '\(text)'"))
+                }
+                community = text == "on"
+            }
+            let communityWhistles = community
+            let tenant = try await CLI.withService(connection) { service in
+                try await service.setWhistleSettings(
+                    code: code, kinds: kinds, radiusMeters: radius, communityWhistles: communityWhistles, scoreMax: scoreMax)
+            }
+            let w = tenant.settings.whistle
+            let listed = w.kinds.map { "\($0.code)=\($0.name):\($0.limitMinutes)" }.joined(separator: ", ")
+            print(
+                CLI.say(
+                    "\(tenant.code) 的哨种：\(listed)；报到半径 \(Int(w.radiusMeters)) 米；村社吹哨\(w.communityWhistles ? "开放" : "未开放")；评分满分 \(w.scoreMax)",
+                    "\(tenant.code) whistle kinds: \(listed); check-in radius \(Int(w.radiusMeters)) m; community whistles \(w.communityWhistles ? "on" : "off"); top score \(w.scoreMax)"
+                ))
         }
     }
 

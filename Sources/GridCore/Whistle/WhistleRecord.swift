@@ -142,7 +142,8 @@ public struct WhistleRecord: Sendable, Equatable {
 
     public init(
         id: Int64, version: Int64, state: WhistleState, caseId: Int64? = nil, caseNumber: String? = nil, unitId: Int64, unitCode: String,
-        unitName: String, unitPath: ScopePath, level: LadderLevel, kind: String, kindName: String, reason: String, object: String? = nil, address: String? = nil,
+        unitName: String, unitPath: ScopePath, level: LadderLevel, kind: String, kindName: String, reason: String, object: String? = nil,
+        address: String? = nil,
         place: Coordinate? = nil, scheduledAt: Date? = nil, limitMinutes: Int, radiusMeters: Double, proposed: Bool = false, createdBy: String,
         createdAt: Date, whistledAt: Date? = nil, acceptedAt: Date? = nil, declineReason: String? = nil, withdrawReason: String? = nil,
         closedAt: Date? = nil, result: String? = nil, evaluatedAt: Date? = nil, feedback: String? = nil, fedBackAt: Date? = nil,

@@ -62,6 +62,12 @@ $$;
 
 ALTER FUNCTION public.claim_jobs(p_now timestamp with time zone, p_limit integer, p_lease interval, p_kinds text[]) OWNER TO gridgov_owner;
 
+CREATE FUNCTION public.division_city(p_division text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT left(p_division, 4) $$;
+
+ALTER FUNCTION public.division_city(p_division text) OWNER TO gridgov_owner;
+
 CREATE FUNCTION public.intake_context(p_tenant bigint, p_user bigint, p_key text, p_category text) RETURNS TABLE(t_id bigint, t_code text, t_name text, t_division_code text, t_time_zone text, t_status text, t_settings text, t_version bigint, t_created_at timestamp with time zone, calendar_version bigint, r_document text, r_id bigint, r_number integer, r_status text, r_rule_count integer, r_note text, r_created_by text, r_published_by text, r_published_at timestamp with time zone, r_version bigint, r_updated_at timestamp with time zone, k_request_hash bytea, k_case_id bigint, c_id bigint, c_code text, c_parent_code text, c_name text, c_kind text, c_path text, c_is_public boolean, c_filing_standard text, c_closing_standard text, c_grades text, c_lead_department text, c_default_level text, c_version bigint, c_updated_at timestamp with time zone, c_assisting text[])
     LANGUAGE plpgsql
     AS $$
@@ -100,6 +106,152 @@ END
 $$;
 
 ALTER FUNCTION public.intake_context(p_tenant bigint, p_user bigint, p_key text, p_category text) OWNER TO gridgov_owner;
+
+CREATE FUNCTION public.joint_answer(p_link bigint, p_accept boolean, p_whistle bigint, p_reason text, p_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    guest bigint := app_tenant_id();
+    l whistle_links%ROWTYPE;
+BEGIN
+    IF guest IS NULL THEN
+        RAISE EXCEPTION 'joint_answer: called outside a district''s transaction' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO l FROM whistle_links WHERE tenant_id = guest AND id = p_link AND role = 'guest' FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'joint_answer: no invitation % to this district', p_link USING ERRCODE = 'no_data_found';
+    END IF;
+    IF l.status <> 'invited' THEN
+        RAISE EXCEPTION 'joint_answer: invitation % was % already', p_link, l.status USING ERRCODE = 'GJ004';
+    END IF;
+    IF p_accept AND NOT EXISTS (SELECT 1 FROM whistles WHERE tenant_id = guest AND id = p_whistle) THEN
+        RAISE EXCEPTION 'joint_answer: no whistle % in this district', p_whistle USING ERRCODE = 'no_data_found';
+    END IF;
+    IF NOT p_accept AND coalesce(btrim(p_reason), '') = '' THEN
+        RAISE EXCEPTION 'joint_answer: a refusal needs its reason' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE whistle_links SET status = CASE WHEN p_accept THEN 'accepted' ELSE 'declined' END, answered_at = p_at,
+                             answer_reason = p_reason, whistle_id = CASE WHEN p_accept THEN p_whistle END
+    WHERE tenant_id = guest AND id = p_link;
+    UPDATE whistle_links SET status = CASE WHEN p_accept THEN 'accepted' ELSE 'declined' END, answered_at = p_at, answer_reason = p_reason
+    WHERE tenant_id = l.partner_tenant_id AND id = l.partner_link_id AND partner_tenant_id = guest AND partner_link_id = p_link;
+END
+$$;
+
+ALTER FUNCTION public.joint_answer(p_link bigint, p_accept boolean, p_whistle bigint, p_reason text, p_at timestamp with time zone) OWNER TO gridgov_owner;
+
+CREATE FUNCTION public.joint_invite(p_whistle bigint, p_partner_code text, p_at timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    host bigint := app_tenant_id();
+    w whistles%ROWTYPE;
+    host_t tenants%ROWTYPE;
+    guest_t tenants%ROWTYPE;
+    unit_name text;
+    host_link bigint;
+    guest_link bigint;
+BEGIN
+    IF host IS NULL THEN
+        RAISE EXCEPTION 'joint_invite: called outside a district''s transaction' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO w FROM whistles WHERE tenant_id = host AND id = p_whistle;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'joint_invite: no whistle % in this district', p_whistle USING ERRCODE = 'no_data_found';
+    END IF;
+    IF w.lat IS NULL THEN
+        RAISE EXCEPTION 'joint_invite: whistle % has no place', p_whistle USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT 1 FROM whistle_links WHERE tenant_id = host AND whistle_id = p_whistle) THEN
+        RAISE EXCEPTION 'joint_invite: whistle % has its link already', p_whistle USING ERRCODE = 'unique_violation';
+    END IF;
+    SELECT * INTO host_t FROM tenants WHERE id = host;
+    SELECT * INTO guest_t FROM tenants WHERE code = upper(p_partner_code);
+    IF NOT FOUND OR guest_t.id = host THEN
+        RAISE EXCEPTION 'joint_invite: no other district %', p_partner_code USING ERRCODE = 'GJ001';
+    END IF;
+    IF division_city(guest_t.division_code) <> division_city(host_t.division_code) THEN
+        RAISE EXCEPTION 'joint_invite: district % is of another city', p_partner_code USING ERRCODE = 'GJ002';
+    END IF;
+    IF guest_t.status <> 'active' THEN
+        RAISE EXCEPTION 'joint_invite: district % is suspended', p_partner_code USING ERRCODE = 'GJ003';
+    END IF;
+    SELECT name INTO unit_name FROM org_units WHERE tenant_id = host AND id = w.unit_id;
+    host_link := nextval(pg_get_serial_sequence('whistle_links', 'id'));
+    guest_link := nextval(pg_get_serial_sequence('whistle_links', 'id'));
+    INSERT INTO whistle_links (tenant_id, id, whistle_id, role, partner_tenant_id, partner_link_id, partner_code, partner_name, host_name,
+                               host_unit_name, kind_name, object, reason, address, lat, lng, scheduled_at, invited_at)
+    VALUES (host, host_link, w.id, 'host', guest_t.id, guest_link, guest_t.code, guest_t.name, host_t.name, unit_name, w.kind_name, w.object,
+            w.reason, w.address, w.lat, w.lng, w.scheduled_at, p_at),
+           (guest_t.id, guest_link, NULL, 'guest', host, host_link, host_t.code, host_t.name, host_t.name, unit_name, w.kind_name, w.object,
+            w.reason, w.address, w.lat, w.lng, w.scheduled_at, p_at);
+    RETURN host_link;
+END
+$$;
+
+ALTER FUNCTION public.joint_invite(p_whistle bigint, p_partner_code text, p_at timestamp with time zone) OWNER TO gridgov_owner;
+
+CREATE FUNCTION public.joint_partner(p_link bigint) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    mine bigint := app_tenant_id();
+    l whistle_links%ROWTYPE;
+    p whistle_links%ROWTYPE;
+    result jsonb;
+BEGIN
+    IF mine IS NULL THEN
+        RAISE EXCEPTION 'joint_partner: called outside a district''s transaction' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO l FROM whistle_links WHERE tenant_id = mine AND id = p_link;
+    IF NOT FOUND OR l.status <> 'accepted' THEN RETURN NULL; END IF;
+    SELECT * INTO p FROM whistle_links
+    WHERE tenant_id = l.partner_tenant_id AND id = l.partner_link_id AND partner_tenant_id = mine AND partner_link_id = p_link
+      AND status = 'accepted';
+    IF NOT FOUND OR p.whistle_id IS NULL THEN RETURN NULL; END IF;
+    SELECT jsonb_build_object(
+               'district', jsonb_build_object('code', t.code, 'name', t.name),
+               'state', w.state, 'unit', u.name, 'scheduledAt', w.scheduled_at, 'acceptedAt', w.accepted_at, 'closedAt', w.closed_at,
+               'result', w.result,
+               'checkIns', coalesce((SELECT jsonb_agg(jsonb_build_object('department', d.name, 'by', s.check_in_login, 'at', s.check_in_at,
+                                                                         'minutesLate', s.minutes_late, 'far', s.far)
+                                                      ORDER BY s.check_in_at)
+                                     FROM whistle_summons s JOIN departments d ON d.tenant_id = s.tenant_id AND d.id = s.department_id
+                                     WHERE s.tenant_id = p.tenant_id AND s.whistle_id = w.id AND s.check_in_at IS NOT NULL), '[]'::jsonb))
+    INTO result
+    FROM whistles w JOIN tenants t ON t.id = w.tenant_id JOIN org_units u ON u.tenant_id = w.tenant_id AND u.id = w.unit_id
+    WHERE w.tenant_id = p.tenant_id AND w.id = p.whistle_id;
+    RETURN result;
+END
+$$;
+
+ALTER FUNCTION public.joint_partner(p_link bigint) OWNER TO gridgov_owner;
+
+CREATE FUNCTION public.joint_whistles_in_city(p_city text) RETURNS TABLE(host_code text, host_name text, guest_code text, guest_name text, kind_name text, object text, scheduled_at timestamp with time zone, status text, host_state text, guest_state text, invited_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF app_tenant_id() IS NOT NULL OR coalesce(current_setting('app.platform', true), '') <> 'on' THEN
+        RAISE EXCEPTION 'joint_whistles_in_city: the platform''s view only' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN QUERY
+    SELECT ht.code, ht.name, gt.code, gt.name, h.kind_name, h.object, h.scheduled_at, h.status, hw.state, gw.state, h.invited_at
+    FROM whistle_links h
+    JOIN tenants ht ON ht.id = h.tenant_id
+    JOIN tenants gt ON gt.id = h.partner_tenant_id
+    JOIN whistles hw ON hw.tenant_id = h.tenant_id AND hw.id = h.whistle_id
+    LEFT JOIN whistle_links g ON g.tenant_id = h.partner_tenant_id AND g.id = h.partner_link_id
+    LEFT JOIN whistles gw ON gw.tenant_id = g.tenant_id AND gw.id = g.whistle_id
+    WHERE h.role = 'host' AND division_city(ht.division_code) = p_city
+    ORDER BY h.invited_at DESC, h.id DESC;
+END
+$$;
+
+ALTER FUNCTION public.joint_whistles_in_city(p_city text) OWNER TO gridgov_owner;
 
 CREATE FUNCTION public.locate_chain(p_tenant bigint, p_lng double precision, p_lat double precision) RETURNS TABLE(id bigint, parent_id bigint, kind text, grid_level smallint, code text, name text, path text, version bigint, updated_at timestamp with time zone)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1275,6 +1427,55 @@ ALTER TABLE public.whistle_events ALTER COLUMN id ADD GENERATED BY DEFAULT AS ID
     CACHE 1
 );
 
+CREATE TABLE public.whistle_links (
+    tenant_id bigint NOT NULL,
+    id bigint NOT NULL,
+    whistle_id bigint,
+    role text NOT NULL,
+    partner_tenant_id bigint NOT NULL,
+    partner_link_id bigint NOT NULL,
+    partner_code text NOT NULL,
+    partner_name text NOT NULL,
+    status text DEFAULT 'invited'::text NOT NULL,
+    host_name text NOT NULL,
+    host_unit_name text NOT NULL,
+    kind_name text NOT NULL,
+    object text,
+    reason text NOT NULL,
+    address text,
+    lat double precision NOT NULL,
+    lng double precision NOT NULL,
+    scheduled_at timestamp with time zone,
+    invited_at timestamp with time zone NOT NULL,
+    answered_at timestamp with time zone,
+    answer_reason text,
+    CONSTRAINT whistle_links_address_check CHECK ((char_length(address) <= 500)),
+    CONSTRAINT whistle_links_answer_reason_check CHECK ((char_length(answer_reason) <= 2000)),
+    CONSTRAINT whistle_links_check CHECK ((partner_tenant_id <> tenant_id)),
+    CONSTRAINT whistle_links_check1 CHECK (((role = 'guest'::text) OR (whistle_id IS NOT NULL))),
+    CONSTRAINT whistle_links_check2 CHECK (((status = 'invited'::text) = (answered_at IS NULL))),
+    CONSTRAINT whistle_links_check3 CHECK (((status <> 'declined'::text) OR (answer_reason IS NOT NULL))),
+    CONSTRAINT whistle_links_lat_check CHECK (((lat >= ('-90'::integer)::double precision) AND (lat <= (90)::double precision))),
+    CONSTRAINT whistle_links_lng_check CHECK (((lng >= ('-180'::integer)::double precision) AND (lng <= (180)::double precision))),
+    CONSTRAINT whistle_links_object_check CHECK ((char_length(object) <= 500)),
+    CONSTRAINT whistle_links_reason_check CHECK (((char_length(reason) >= 1) AND (char_length(reason) <= 2000))),
+    CONSTRAINT whistle_links_role_check CHECK ((role = ANY (ARRAY['host'::text, 'guest'::text]))),
+    CONSTRAINT whistle_links_status_check CHECK ((status = ANY (ARRAY['invited'::text, 'accepted'::text, 'declined'::text])))
+);
+
+ALTER TABLE ONLY public.whistle_links FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE public.whistle_links OWNER TO gridgov_owner;
+
+ALTER TABLE public.whistle_links ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.whistle_links_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.whistle_photos (
     tenant_id bigint NOT NULL,
     id bigint NOT NULL,
@@ -1562,6 +1763,9 @@ ALTER TABLE ONLY public.whistle_events
 ALTER TABLE ONLY public.whistle_events
     ADD CONSTRAINT whistle_events_tenant_id_whistle_id_version_key UNIQUE (tenant_id, whistle_id, version);
 
+ALTER TABLE ONLY public.whistle_links
+    ADD CONSTRAINT whistle_links_pkey PRIMARY KEY (tenant_id, id);
+
 ALTER TABLE ONLY public.whistle_photos
     ADD CONSTRAINT whistle_photos_pkey PRIMARY KEY (tenant_id, id);
 
@@ -1657,6 +1861,10 @@ CREATE INDEX sessions_user ON public.sessions USING btree (tenant_id, user_id) W
 CREATE INDEX supervision_orders_case ON public.supervision_orders USING btree (tenant_id, case_id);
 
 CREATE INDEX unit_members_user ON public.unit_members USING btree (tenant_id, user_id);
+
+CREATE UNIQUE INDEX whistle_links_partner ON public.whistle_links USING btree (partner_tenant_id, partner_link_id);
+
+CREATE UNIQUE INDEX whistle_links_whistle ON public.whistle_links USING btree (tenant_id, whistle_id) WHERE (whistle_id IS NOT NULL);
 
 CREATE INDEX whistle_photos_whistle ON public.whistle_photos USING btree (tenant_id, whistle_id, id);
 
@@ -1917,6 +2125,15 @@ ALTER TABLE ONLY public.whistle_events
 ALTER TABLE ONLY public.whistle_events
     ADD CONSTRAINT whistle_events_tenant_id_whistle_id_fkey FOREIGN KEY (tenant_id, whistle_id) REFERENCES public.whistles(tenant_id, id);
 
+ALTER TABLE ONLY public.whistle_links
+    ADD CONSTRAINT whistle_links_partner_tenant_id_fkey FOREIGN KEY (partner_tenant_id) REFERENCES public.tenants(id);
+
+ALTER TABLE ONLY public.whistle_links
+    ADD CONSTRAINT whistle_links_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+ALTER TABLE ONLY public.whistle_links
+    ADD CONSTRAINT whistle_links_tenant_id_whistle_id_fkey FOREIGN KEY (tenant_id, whistle_id) REFERENCES public.whistles(tenant_id, id);
+
 ALTER TABLE ONLY public.whistle_photos
     ADD CONSTRAINT whistle_photos_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
@@ -2075,6 +2292,8 @@ CREATE POLICY tenant_isolation ON public.webhook_subscriptions USING ((tenant_id
 
 CREATE POLICY tenant_isolation ON public.whistle_events USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
+CREATE POLICY tenant_isolation ON public.whistle_links USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
 CREATE POLICY tenant_isolation ON public.whistle_photos USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
 CREATE POLICY tenant_isolation ON public.whistle_summons USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
@@ -2099,6 +2318,8 @@ ALTER TABLE public.webhook_subscriptions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.whistle_events ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE public.whistle_links ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE public.whistle_photos ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.whistle_summons ENABLE ROW LEVEL SECURITY;
@@ -2120,6 +2341,18 @@ GRANT ALL ON FUNCTION public.claim_jobs(p_now timestamp with time zone, p_limit 
 
 REVOKE ALL ON FUNCTION public.intake_context(p_tenant bigint, p_user bigint, p_key text, p_category text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.intake_context(p_tenant bigint, p_user bigint, p_key text, p_category text) TO gridgov_app;
+
+REVOKE ALL ON FUNCTION public.joint_answer(p_link bigint, p_accept boolean, p_whistle bigint, p_reason text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.joint_answer(p_link bigint, p_accept boolean, p_whistle bigint, p_reason text, p_at timestamp with time zone) TO gridgov_app;
+
+REVOKE ALL ON FUNCTION public.joint_invite(p_whistle bigint, p_partner_code text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.joint_invite(p_whistle bigint, p_partner_code text, p_at timestamp with time zone) TO gridgov_app;
+
+REVOKE ALL ON FUNCTION public.joint_partner(p_link bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.joint_partner(p_link bigint) TO gridgov_app;
+
+REVOKE ALL ON FUNCTION public.joint_whistles_in_city(p_city text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.joint_whistles_in_city(p_city text) TO gridgov_app;
 
 REVOKE ALL ON FUNCTION public.locate_chain(p_tenant bigint, p_lng double precision, p_lat double precision) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.locate_chain(p_tenant bigint, p_lng double precision, p_lat double precision) TO gridgov_app;
@@ -2244,6 +2477,8 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.webhook_subscriptions TO gridgov_app;
 GRANT USAGE ON SEQUENCE public.webhook_subscriptions_id_seq TO gridgov_app;
 
 GRANT SELECT,INSERT ON TABLE public.whistle_events TO gridgov_app;
+
+GRANT SELECT ON TABLE public.whistle_links TO gridgov_app;
 
 GRANT SELECT,INSERT ON TABLE public.whistle_photos TO gridgov_app;
 

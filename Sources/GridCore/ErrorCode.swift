@@ -138,6 +138,11 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case idempotencyBadKey = "idempotency.badKey"
     case idempotencyKeyReused = "idempotency.keyReused"
     case `internal` = "internal"
+    case jointAlreadyAnswered = "joint.alreadyAnswered"
+    case jointNotFound = "joint.notFound"
+    case jointOtherCity = "joint.otherCity"
+    case jointPartnerSuspended = "joint.partnerSuspended"
+    case jointPartnerUnknown = "joint.partnerUnknown"
     case ladderDelegateNotBelow = "ladder.delegateNotBelow"
     case ladderLevelNotUsed = "ladder.levelNotUsed"
     case ladderLevelsInvalid = "ladder.levelsInvalid"
@@ -272,7 +277,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .tenantGridLevelsCount, .tenantGridLevelsDuplicate, .tenantGridLevelsInUse, .tenantGridLevelsKey, .tenantGridLevelsName,
             .trafficLightInvalid, .userBadLogin, .userBadName, .userBadPassword, .userBadPhone, .userPasswordUnchanged, .userWeakPassword,
             .validationFailed, .webhookAllowListBadEntry, .webhookAllowListTooLong, .webhookBadEventType, .webhookBadURL, .webhookInternalTarget,
-            .whistleDepartmentNotAllowed, .whistleUnitNotAllowed:
+            .whistleDepartmentNotAllowed, .whistleUnitNotAllowed, .jointOtherCity, .jointPartnerUnknown:
             .badRequest
         case .authBadCredentials, .authInvalidToken, .authRequired:
             .unauthorized
@@ -282,13 +287,14 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .forbidden
         case .attachmentNotFound, .bindingNotFound, .calendarNationalUnknownYear, .caseNotFound, .caseOrderNotFound, .catalogProfileNotFound,
             .categoryNotFound, .departmentNotFound, .locateOutsideDistrict, .notificationNotFound, .orgUnitNotFound, .routeMethodNotAllowed,
-            .routeNotFound, .rulesNotFound, .tenantNotFound, .userNotFound, .webhookNotFound, .whistleNotFound:
+            .routeNotFound, .rulesNotFound, .tenantNotFound, .userNotFound, .webhookNotFound, .whistleNotFound, .jointNotFound:
             .notFound
         case .attachmentCaseNotOpen, .attachmentTooMany, .caseCallbackNotClosed, .caseChangedMeanwhile, .caseExtensionMissing, .caseNumberInUse,
             .caseOrderAlreadyAnswered, .caseOrderCaseNotOpen, .caseTaskNotAllowed, .caseTransitionNotAllowed, .dbDuplicate, .dbReference, .dbRetry,
             .departmentDuplicateCode, .departmentNotStreetOffice, .ladderNoSlip, .ladderSlipPending, .ladderTopReached, .orgUnitMoveHasCases,
             .orgUnitRetired, .tenantDuplicateCode, .userDuplicateLogin, .whistleTransitionNotAllowed, .whistleAlreadyCheckedIn, .whistleAlreadyCheckedOut,
-            .whistleCaseClosed, .whistleCaseHasWhistle, .whistleMustStay, .whistleNotCheckedIn, .whistleNotSummoned, .whistleReleased:
+            .whistleCaseClosed, .whistleCaseHasWhistle, .whistleMustStay, .whistleNotCheckedIn, .whistleNotSummoned, .whistleReleased, .jointAlreadyAnswered,
+            .jointPartnerSuspended:
             .conflict
         case .caseVersionMismatch, .versionMismatch:
             .preconditionFailed

@@ -13,7 +13,7 @@ extension APIHandler {
             try caller, tenantId: try tenantId,
             WhistleInput(
                 caseId: body.caseId, unit: body.unit, kind: body.kind, reason: body.reason, departments: body.departments.map(WhistleMapping.departments),
-                object: body.object, address: body.address, lat: body.lat, lng: body.lng, scheduledAt: body.scheduledAt))
+                object: body.object, address: body.address, lat: body.lat, lng: body.lng, scheduledAt: body.scheduledAt, partner: body.partner))
         return .created(.init(body: .json(WhistleMapping.view(view))))
     }
 
@@ -80,6 +80,19 @@ extension APIHandler {
         return .ok(.init(body: typed))
     }
 
+    func listJointWhistles(_ input: Operations.ListJointWhistles.Input) async throws -> Operations.ListJointWhistles.Output {
+        let links = try await service.jointWhistles(try caller, tenantId: try tenantId)
+        return .ok(.init(body: .json(.init(items: links.map(WhistleMapping.link)))))
+    }
+
+    func answerJointWhistle(_ input: Operations.AnswerJointWhistle.Input) async throws -> Operations.AnswerJointWhistle.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let link = try await service.answerJointWhistle(
+            try caller, tenantId: try tenantId, linkId: input.path.linkId, accept: body.accept, unit: body.unit, kind: body.kind,
+            departments: body.departments.map(WhistleMapping.departments) ?? [], reason: body.reason)
+        return .ok(.init(body: .json(WhistleMapping.link(link))))
+    }
+
     func whistleFigures(_ input: Operations.WhistleFigures.Input) async throws -> Operations.WhistleFigures.Output {
         let by = input.query.by ?? WhistleGrouping.department.rawValue
         guard let grouping = WhistleGrouping(rawValue: by) else {
@@ -134,6 +147,9 @@ enum WhistleMapping {
                 payload: payload(event.payload))
         }
         whistle.photos = view.photos.map(CaseMapping.attachment)
+        if let joint = view.joint {
+            whistle.joint = .init(link: link(joint.link), partner: joint.partner.map(partner))
+        }
         return whistle
     }
 
@@ -154,6 +170,21 @@ enum WhistleMapping {
             acceptedAt: r.acceptedAt, declineReason: r.declineReason, withdrawReason: r.withdrawReason, closedAt: r.closedAt, result: r.result,
             evaluatedAt: r.evaluatedAt, feedback: r.feedback, fedBackAt: r.fedBackAt, departments: r.summons.map(summons), allowedActions: [],
             allowedSteps: [])
+    }
+
+    static func link(_ l: WhistleLink) -> Components.Schemas.JointWhistle {
+        .init(
+            id: l.id, whistleId: l.whistleId, role: .init(rawValue: l.role.rawValue)!, status: .init(rawValue: l.status.rawValue)!,
+            partner: .init(code: l.partnerCode, name: l.partnerName), hostName: l.hostName, hostUnit: l.hostUnitName, kindName: l.kindName,
+            object: l.object, reason: l.reason, address: l.address, lat: l.place.lat, lng: l.place.lng, scheduledAt: l.scheduledAt,
+            invitedAt: l.invitedAt, answeredAt: l.answeredAt, answerReason: l.answerReason)
+    }
+
+    static func partner(_ p: JointPartnerSide) -> Components.Schemas.JointPartnerSide {
+        .init(
+            district: .init(code: p.district.code, name: p.district.name), state: .init(rawValue: p.state.rawValue)!, unit: p.unit,
+            scheduledAt: p.scheduledAt, acceptedAt: p.acceptedAt, closedAt: p.closedAt, result: p.result,
+            checkIns: p.checkIns.map { .init(department: $0.department, by: $0.by, at: $0.at, minutesLate: $0.minutesLate, far: $0.far) })
     }
 
     static func summons(_ s: Summons) -> Components.Schemas.Summons {

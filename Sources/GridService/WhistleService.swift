@@ -29,11 +29,14 @@ public struct WhistleInput: Sendable {
     public var lat: Double?
     public var lng: Double?
     public var scheduledAt: Date?
+    /// The code of another district of the city invited to act with this one (跨区联合哨).
+    public var partner: String?
 
     public init(
         caseId: Int64? = nil, unit: String? = nil, kind: String, reason: String, departments: [WhistleDepartmentInput]? = nil, object: String? = nil,
-        address: String? = nil, lat: Double? = nil, lng: Double? = nil, scheduledAt: Date? = nil
+        address: String? = nil, lat: Double? = nil, lng: Double? = nil, scheduledAt: Date? = nil, partner: String? = nil
     ) {
+        self.partner = partner
         self.caseId = caseId
         self.unit = unit
         self.kind = kind
@@ -103,6 +106,8 @@ public struct WhistleView: Sendable {
     public var allowedSteps: [String: [SummonsStep]]
     public var events: [WhistleEventRecord]
     public var photos: [AttachmentMeta]
+    /// A joint whistle's link and, once accepted, the partner's shared side.
+    public var joint: (link: WhistleLink, partner: JointPartnerSide?)?
 }
 
 /// Who the caller is to a whistle: the whistling unit's side, the platform that accepts it, the
@@ -204,7 +209,11 @@ extension GridService {
                 tx, whistleId: id, version: 1, action: "form", actorId: caller.principal?.userId, actor: caller.actorName, state: .formed, at: now,
                 payload: Self.json([
                     "kind": kind.code, "reason": input.reason, "case": record?.id, "departments": departments.map(\.code), "object": input.object,
+                    "partner": input.partner,
                 ]))
+            if let partner = input.partner {
+                _ = try await WhistleStore.invite(tx, whistleId: id, partnerCode: partner, at: now)
+            }
             return try await self.whistleView(tx, caller, id: id)
         }
     }
@@ -339,9 +348,13 @@ extension GridService {
         guard let record = found else { throw Self.whistleNotFound(id) }
         let parties = try await Self.parties(tx, caller, record)
         guard Self.canRead(caller, record, parties) else { throw Self.whistleNotFound(id) }
+        var joint: (link: WhistleLink, partner: JointPartnerSide?)?
+        if let link = try await WhistleStore.links(tx, whistleId: id, limit: 1).first {
+            joint = (link, link.status == .accepted ? try await WhistleStore.partner(tx, linkId: link.id) : nil)
+        }
         return WhistleView(
             record: record, allowedActions: Self.allowedActions(record, parties), allowedSteps: Self.allowedSteps(record, parties),
-            events: try await WhistleStore.events(tx, whistleId: id), photos: try await WhistleStore.photos(tx, whistleId: id))
+            events: try await WhistleStore.events(tx, whistleId: id), photos: try await WhistleStore.photos(tx, whistleId: id), joint: joint)
     }
 
     /// The whistles the caller reads: those of units in their scopes for reading cases, and those
@@ -435,75 +448,84 @@ extension GridService {
         Self.checkText("feedback", input.feedback, max: Self.maxWhistleText, required: action == .feedBack, into: &errors)
         guard errors.isEmpty else { throw GridError.invalid(errors) }
         return try await withActiveTenant(tenantId) { tx, tenant in
-            guard var record = try await WhistleStore.find(tx, id: id, lock: true) else { throw Self.whistleNotFound(id) }
-            let parties = try await Self.parties(tx, caller, record)
-            guard Self.canRead(caller, record, parties) else { throw Self.whistleNotFound(id) }
-            if let ifVersion, ifVersion != record.version { throw Self.whistleVersionMismatch(record, ifVersion) }
-            // The caller acts as the party the step needs if they are it; as nobody (refused) otherwise.
-            let needed = WhistleFlow.transition(from: record.state, action)?.party ?? .street
-            let transition = try WhistleFlow.check(action, in: record.state, by: parties.has(needed) ? needed : .system, reason: input.reason)
-            let before = record
-            record.state = transition.to
-            var payload: [String: Any?] = ["reason": input.reason]
-            switch action {
-            case .analyse, .blow:
-                if let wanted = input.departments {
-                    let departments = try await Self.whistleDepartments(
-                        tx, wanted, level: record.level, streetId: try await Self.streetId(tx, record), proposal: false)
-                    try await WhistleStore.setDepartments(tx, whistleId: id, departments.map { ($0.id, $0.task) }, status: .proposed)
-                    payload["departments"] = departments.map(\.code)
-                }
-                if action == .blow { record.whistledAt = now }
-            case .accept:
-                let wanted = input.departments ?? record.active.map { WhistleDepartmentInput(code: $0.departmentCode, task: $0.task) }
-                let departments = try await Self.whistleDepartments(
-                    tx, wanted, level: record.level, streetId: try await Self.streetId(tx, record), proposal: false)
-                guard !departments.isEmpty else {
-                    throw Errors.field("departments", .fieldRequired, zh: "受理须召集至少一个部门", en: "accepting summons at least one department")
-                }
-                let due = now.addingTimeInterval(Double(record.limitMinutes) * 60)
-                try await WhistleStore.setDepartments(tx, whistleId: id, departments.map { ($0.id, $0.task) }, status: .summoned, summonedAt: now, due: due)
-                for department in departments {
-                    try await JobStore.schedule(
-                        tx, .whistleLimit, caseId: nil, at: due, payload: Self.json(["whistle": id, "department": department.id]))
-                }
-                record.acceptedAt = now
-                payload["departments"] = departments.map(\.code)
-                payload["due"] = ISO8601DateFormatter().string(from: due)
-            case .decline:
-                record.declineReason = input.reason
-            case .withdraw:
-                record.withdrawReason = input.reason
-            case .close:
-                record.closedAt = now
-                record.result = input.result
-                payload["result"] = input.result
-            case .evaluate:
-                let summoned = record.summons.filter { $0.status == .summoned }
-                try WhistleRules.checkScores(input.scores, summoned: summoned.map(\.departmentCode), max: tenant.settings.whistle.scoreMax)
-                for entry in input.scores {
-                    guard let summons = summoned.first(where: { $0.departmentCode == entry.department }) else { continue }
-                    try await WhistleStore.score(tx, whistleId: id, departmentId: summons.departmentId, entry.score, by: caller.principal?.userId, at: now)
-                }
-                record.evaluatedAt = now
-                payload["scores"] = input.scores.map {
-                    [
-                        "department": $0.department, "onTime": $0.score.onTime, "attitude": $0.score.attitude, "result": $0.score.result,
-                        "comment": $0.score.comment as Any,
-                    ]
-                }
-            case .feedBack:
-                record.feedback = input.feedback
-                record.fedBackAt = now
-                payload["feedback"] = input.feedback
-            case .reportIn:
-                preconditionFailure("refused above")
-            }
-            try await self.writeStep(tx, caller, before, record, action: action.rawValue, payload: payload, at: now)
-            let written = try await WhistleStore.find(tx, id: id)!
-            try await Self.tellOfWhistle(tx, action, written, timeZone: tenant.timeZone)
+            let written = try await self.step(tx, caller, tenant, id: id, action, input, ifVersion: ifVersion, at: now)
             return try await self.whistleView(tx, caller, id: id, known: written)
         }
+    }
+
+    /// A step of the table in the caller's transaction; answers the whistle as written.
+    func step(
+        _ tx: Tx, _ caller: Caller, _ tenant: TenantRecord, id: Int64, _ action: WhistleAction, _ input: WhistleActionInput, ifVersion: Int64?,
+        at now: Date
+    ) async throws -> WhistleRecord {
+        guard var record = try await WhistleStore.find(tx, id: id, lock: true) else { throw Self.whistleNotFound(id) }
+        let parties = try await Self.parties(tx, caller, record)
+        guard Self.canRead(caller, record, parties) else { throw Self.whistleNotFound(id) }
+        if let ifVersion, ifVersion != record.version { throw Self.whistleVersionMismatch(record, ifVersion) }
+        // The caller acts as the party the step needs if they are it; as nobody (refused) otherwise.
+        let needed = WhistleFlow.transition(from: record.state, action)?.party ?? .street
+        let transition = try WhistleFlow.check(action, in: record.state, by: parties.has(needed) ? needed : .system, reason: input.reason)
+        let before = record
+        record.state = transition.to
+        var payload: [String: Any?] = ["reason": input.reason]
+        switch action {
+        case .analyse, .blow:
+            if let wanted = input.departments {
+                let departments = try await Self.whistleDepartments(
+                    tx, wanted, level: record.level, streetId: try await Self.streetId(tx, record), proposal: false)
+                try await WhistleStore.setDepartments(tx, whistleId: id, departments.map { ($0.id, $0.task) }, status: .proposed)
+                payload["departments"] = departments.map(\.code)
+            }
+            if action == .blow { record.whistledAt = now }
+        case .accept:
+            let wanted = input.departments ?? record.active.map { WhistleDepartmentInput(code: $0.departmentCode, task: $0.task) }
+            let departments = try await Self.whistleDepartments(
+                tx, wanted, level: record.level, streetId: try await Self.streetId(tx, record), proposal: false)
+            guard !departments.isEmpty else {
+                throw Errors.field("departments", .fieldRequired, zh: "受理须召集至少一个部门", en: "accepting summons at least one department")
+            }
+            let due = now.addingTimeInterval(Double(record.limitMinutes) * 60)
+            try await WhistleStore.setDepartments(tx, whistleId: id, departments.map { ($0.id, $0.task) }, status: .summoned, summonedAt: now, due: due)
+            for department in departments {
+                try await JobStore.schedule(
+                    tx, .whistleLimit, caseId: nil, at: due, payload: Self.json(["whistle": id, "department": department.id]))
+            }
+            record.acceptedAt = now
+            payload["departments"] = departments.map(\.code)
+            payload["due"] = ISO8601DateFormatter().string(from: due)
+        case .decline:
+            record.declineReason = input.reason
+        case .withdraw:
+            record.withdrawReason = input.reason
+        case .close:
+            record.closedAt = now
+            record.result = input.result
+            payload["result"] = input.result
+        case .evaluate:
+            let summoned = record.summons.filter { $0.status == .summoned }
+            try WhistleRules.checkScores(input.scores, summoned: summoned.map(\.departmentCode), max: tenant.settings.whistle.scoreMax)
+            for entry in input.scores {
+                guard let summons = summoned.first(where: { $0.departmentCode == entry.department }) else { continue }
+                try await WhistleStore.score(tx, whistleId: id, departmentId: summons.departmentId, entry.score, by: caller.principal?.userId, at: now)
+            }
+            record.evaluatedAt = now
+            payload["scores"] = input.scores.map {
+                [
+                    "department": $0.department, "onTime": $0.score.onTime, "attitude": $0.score.attitude, "result": $0.score.result,
+                    "comment": $0.score.comment as Any,
+                ]
+            }
+        case .feedBack:
+            record.feedback = input.feedback
+            record.fedBackAt = now
+            payload["feedback"] = input.feedback
+        case .reportIn:
+            preconditionFailure("refused above")
+        }
+        try await self.writeStep(tx, caller, before, record, action: action.rawValue, payload: payload, at: now)
+        let written = try await WhistleStore.find(tx, id: id)!
+        try await Self.tellOfWhistle(tx, action, written, timeZone: tenant.timeZone)
+        return written
     }
 
     /// Saves the whistle's own columns at its version and appends the step to its history.
@@ -732,6 +754,101 @@ extension GridService {
             to.streetRoles = [.leader, .shiftLeader]
         }
         return try await EscalationStore.deliver(tx, caseId: record.caseId, whistleId: record.id, kind: kind.rawValue, message: message, to: to)
+    }
+
+    // MARK: joint whistles (跨区联合哨)
+
+    /// The district's joint whistles: the invitations it sent and those it received, newest first.
+    /// For its command centre (and whoever reads cases district-wide).
+    public func jointWhistles(_ caller: Caller, tenantId: Int64) async throws -> [WhistleLink] {
+        try await withTenant(for: caller, tenantId) { tx in
+            guard let root = try await OrgUnitStore.root(tx) else { throw Errors.unitNotFound("root") }
+            try caller.authorize(.caseRead, at: root.path)
+            return try await WhistleStore.links(tx)
+        }
+    }
+
+    /// The district's command centre answers an invitation to a joint whistle: it accepts with a
+    /// whistle of its own (its boundary street, its departments and their tasks, summoned at once:
+    /// analysed, blown and accepted in the one step), or declines with a reason. A second answer is
+    /// refused (`joint.alreadyAnswered`).
+    public func answerJointWhistle(
+        _ caller: Caller, tenantId: Int64, linkId: Int64, accept: Bool, unit: String?, kind: String?, departments: [WhistleDepartmentInput],
+        reason: String?, at now: Date = Date()
+    ) async throws -> WhistleLink {
+        var errors: [FieldError] = []
+        Self.checkText("reason", reason, max: Self.maxWhistleText, required: !accept, into: &errors)
+        if accept && unit == nil {
+            errors.append(FieldError("unit", .fieldRequired, Text(zh: "请用 unit 指明本区出哨的街道（乡镇）", en: "name this district's street or township with unit")))
+        }
+        if accept && departments.isEmpty {
+            errors.append(FieldError("departments", .fieldRequired, Text(zh: "请指明本区召集的部门", en: "name the departments this district summons")))
+        }
+        guard errors.isEmpty else { throw GridError.invalid(errors) }
+        return try await withActiveTenant(tenantId) { tx, tenant in
+            guard let root = try await OrgUnitStore.root(tx) else { throw Errors.unitNotFound("root") }
+            guard Self.isPlatform(caller, rootId: root.id) else {
+                throw GridError(.whistlePartyNotAllowed, Text(zh: "联合哨的邀请由区指挥中心答复", en: "the district's command centre answers an invitation"))
+            }
+            guard let link = try await WhistleStore.links(tx, id: linkId, limit: 1).first, link.role == .guest else {
+                throw GridError(.jointNotFound, Text(zh: "联合哨邀请 \(linkId) 不存在", en: "joint whistle invitation \(linkId) does not exist"))
+            }
+            guard link.status == .invited else {
+                throw GridError(
+                    .jointAlreadyAnswered,
+                    Text(
+                        zh: "联合哨邀请 \(linkId) 已\(link.status == .accepted ? "接受" : "拒绝")",
+                        en: "joint whistle invitation \(linkId) was \(link.status.rawValue) already"))
+            }
+            guard accept, let unitCode = unit else {
+                try await WhistleStore.answer(tx, linkId: linkId, accept: false, whistleId: nil, reason: reason, at: now)
+                return try await WhistleStore.links(tx, id: linkId, limit: 1).first!
+            }
+            let settings = tenant.settings.whistle
+            let whistleKind: WhistleKind
+            if let code = kind {
+                guard let found = settings.kind(code) else {
+                    throw Errors.field(
+                        "kind", .fieldUnknownValue, zh: "哨种“\(code)”无效（可选：\(settings.allowedKinds)）",
+                        en: "whistle kind '\(code)' is not one of: \(settings.allowedKinds)")
+                }
+                whistleKind = found
+            } else {
+                whistleKind = settings.kinds.first { $0.name == link.kindName } ?? settings.kinds[0]
+            }
+            let street = try await Self.whistlingUnit(tx, caller, code: unitCode, record: nil, settings: WhistleSettings(communityWhistles: false))
+            let chosen = try await Self.whistleDepartments(tx, departments, level: .street, streetId: street.id, proposal: false)
+            let reasonText = "\(link.hostName)\(link.hostUnitName)邀请联合吹哨：\(link.reason)"
+            let new = WhistleStore.NewWhistle(
+                caseId: nil, unit: street, streetId: street.id, level: .street, kind: whistleKind, reason: String(reasonText.prefix(Self.maxWhistleText)),
+                object: link.object, address: link.address, place: link.place, scheduledAt: link.scheduledAt, radiusMeters: settings.radiusMeters,
+                proposed: false, createdBy: caller.principal?.userId, createdLogin: caller.actorName, departments: chosen.map { ($0.id, $0.task) })
+            guard let id = try await WhistleStore.insert(tx, new, at: now) else { preconditionFailure("a whistle without a case always inserts") }
+            try await WhistleStore.event(
+                tx, whistleId: id, version: 1, action: "joinInvitation", actorId: caller.principal?.userId, actor: caller.actorName, state: .formed, at: now,
+                payload: Self.json(["link": linkId, "host": link.partnerCode, "departments": chosen.map(\.code)]))
+            for action in [WhistleAction.analyse, .blow, .accept] {
+                _ = try await self.step(tx, caller, tenant, id: id, action, WhistleActionInput(), ifVersion: nil, at: now)
+            }
+            try await WhistleStore.answer(tx, linkId: linkId, accept: true, whistleId: id, reason: reason, at: now)
+            return try await WhistleStore.links(tx, id: linkId, limit: 1).first!
+        }
+    }
+
+    /// The district's command centre: dispatchers and shift leaders bound at its root (the operator too).
+    static func isPlatform(_ caller: Caller, rootId: Int64) -> Bool {
+        guard let principal = caller.principal else { return true }
+        return principal.bindings.contains { [.dispatcher, .shiftLeader].contains($0.role) && $0.scopeUnitId == rootId }
+    }
+
+    /// The joint whistles of a city (its districts' division codes share the first four digits),
+    /// for the platform's operator.
+    public func cityJointWhistles(city: String) async throws -> [WhistleStore.CityJoint] {
+        guard city.range(of: "^[1-9][0-9]{3}$", options: .regularExpression) != nil else {
+            throw Errors.field(
+                "city", .fieldFormat, zh: "城市代码应为行政区划代码的前 4 位，实际为“\(city)”", en: "a city is the first 4 digits of a division code, got '\(city)'")
+        }
+        return try await db.withPlatform { tx in try await WhistleStore.cityJoints(tx, city: city) }
     }
 
     // MARK: photos

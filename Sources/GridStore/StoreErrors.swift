@@ -86,6 +86,15 @@ public enum StoreErrors {
             return GridError(
                 .dbUnavailable, Text(zh: "数据库语句超时，已回滚；请稍后重试", en: "a database statement timed out and was rolled back; retry the request"),
                 retryAfter: retryAfter)
+        // The joint whistle's functions (0026) say what is wrong with an invitation or an answer.
+        case "GJ001":
+            return GridError(.jointPartnerUnknown, Text(zh: "没有这个可邀请的区：\(detail)", en: "no such other district to invite: \(detail)"))
+        case "GJ002":
+            return GridError(.jointOtherCity, Text(zh: "只能邀请同一城市的区：\(detail)", en: "only a district of the same city can be invited: \(detail)"))
+        case "GJ003":
+            return GridError(.jointPartnerSuspended, Text(zh: "被邀请的区已停用：\(detail)", en: "the invited district is suspended: \(detail)"))
+        case "GJ004":
+            return GridError(.jointAlreadyAnswered, Text(zh: "该邀请已答复过：\(detail)", en: "the invitation was answered already: \(detail)"))
         case "40001", "40P01":
             return GridError(.dbRetry, Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request"))
         default:

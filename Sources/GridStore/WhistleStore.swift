@@ -433,3 +433,99 @@ public enum WhistleStore {
         return facts
     }
 }
+
+/// The joint whistle's links: written, answered and read across districts only through the narrow
+/// functions of migration 0026.
+extension WhistleStore {
+    /// Invites the district `partnerCode` to the whistle: both districts' links; the host's id.
+    public static func invite(_ tx: Tx, whistleId: Int64, partnerCode: String, at now: Date) async throws -> Int64 {
+        for try await id in try await tx.query("SELECT joint_invite(\(whistleId), \(partnerCode), \(now))").decode(Int64.self) { return id }
+        preconditionFailure("joint_invite returned no row")
+    }
+
+    /// The guest district answers its invitation: accepted with its own whistle, or declined.
+    public static func answer(_ tx: Tx, linkId: Int64, accept: Bool, whistleId: Int64?, reason: String?, at now: Date) async throws {
+        try await tx.query("SELECT joint_answer(\(linkId), \(accept), \(whistleId), \(reason), \(now))")
+    }
+
+    /// The partner's side of an accepted link (nil when it is not accepted or the links disagree).
+    public static func partner(_ tx: Tx, linkId: Int64) async throws -> JointPartnerSide? {
+        for try await json in try await tx.query("SELECT joint_partner(\(linkId))::text").decode(String?.self) {
+            guard let json else { return nil }
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .custom { decoder in
+                let text = try decoder.singleValueContainer().decode(String.self)
+                guard let date = Self.timestamp(text) else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad time \(text)"))
+                }
+                return date
+            }
+            return try decoder.decode(JointPartnerSide.self, from: Data(json.utf8))
+        }
+        return nil
+    }
+
+    /// A timestamptz as jsonb writes it (`2026-11-23T09:00:00.123+08:00`).
+    static func timestamp(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    static let linkColumns = """
+        id, whistle_id, role, status, partner_code, partner_name, host_name, host_unit_name, kind_name, object, reason, address, lat, lng,
+        scheduled_at, invited_at, answered_at, answer_reason
+        """
+
+    static func link(_ row: PostgresRow) throws -> WhistleLink {
+        let r = row.makeRandomAccess()
+        func c<T: PostgresDecodable>(_ i: Int, _: T.Type = T.self) throws -> T { try r[i].decode(T.self) }
+        return WhistleLink(
+            id: try c(0), whistleId: try c(1), role: WhistleLink.Role(rawValue: try c(2)) ?? .host,
+            status: WhistleLink.Status(rawValue: try c(3)) ?? .invited, partnerCode: try c(4), partnerName: try c(5), hostName: try c(6),
+            hostUnitName: try c(7), kindName: try c(8), object: try c(9), reason: try c(10), address: try c(11),
+            place: Coordinate(lng: try c(13), lat: try c(12)) ?? Coordinate(lng: 0, lat: 0)!, scheduledAt: try c(14), invitedAt: try c(15),
+            answeredAt: try c(16), answerReason: try c(17))
+    }
+
+    /// This district's links, newest first; or the one of `id`, or of the whistle `whistleId`.
+    public static func links(_ tx: Tx, id: Int64? = nil, whistleId: Int64? = nil, limit: Int = 200) async throws -> [WhistleLink] {
+        var result: [WhistleLink] = []
+        for try await row in try await tx.query(
+            """
+            SELECT \(unescaped: linkColumns) FROM whistle_links
+            WHERE tenant_id = \(tx.tenant) AND (\(id)::bigint IS NULL OR id = \(id)) AND (\(whistleId)::bigint IS NULL OR whistle_id = \(whistleId))
+            ORDER BY id DESC LIMIT \(limit)
+            """)
+        {
+            result.append(try link(row))
+        }
+        return result
+    }
+
+    /// A city's joint whistles, for the platform's operator (a platform transaction).
+    public struct CityJoint: Sendable {
+        public var hostCode, hostName, guestCode, guestName, kindName: String
+        public var object: String?
+        public var scheduledAt: Date?
+        public var status: String
+        public var hostState: String
+        public var guestState: String?
+        public var invitedAt: Date
+    }
+
+    public static func cityJoints(_ tx: Tx, city: String) async throws -> [CityJoint] {
+        var result: [CityJoint] = []
+        for try await row in try await tx.query("SELECT * FROM joint_whistles_in_city(\(city))") {
+            let r = row.makeRandomAccess()
+            func c<T: PostgresDecodable>(_ i: Int, _: T.Type = T.self) throws -> T { try r[i].decode(T.self) }
+            result.append(
+                CityJoint(
+                    hostCode: try c(0), hostName: try c(1), guestCode: try c(2), guestName: try c(3), kindName: try c(4), object: try c(5),
+                    scheduledAt: try c(6), status: try c(7), hostState: try c(8), guestState: try c(9), invitedAt: try c(10)))
+        }
+        return result
+    }
+}

@@ -6,6 +6,7 @@ import GridTestSupport
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import PostgresNIO
 import Testing
 
 /// 街乡吹哨、部门报到 through the REST API on the demo district: a whistle proposed by the fire rule,
@@ -287,6 +288,151 @@ extension CaseHTTPTests {
             expectProblem(try await raise(["caseId": id, "kind": "enforce", "reason": "补吹"]), .conflict, "whistle.caseClosed")
             let none = try await desk.api.get("/v1/whistles", token: desk.token("dispatcher"))
             #expect((try none.json()["items"] as? [[String: Any]])?.isEmpty == true, "\(none.text)")
+        }
+    }
+}
+
+/// 跨区联合哨 across two districts of one city, and a third of another city: the invitation, a
+/// refusal answered once, the acceptance with the guest's own whistle, both sides' check-ins and
+/// results seen through the link, and isolation kept by the database from both sides.
+extension CaseHTTPTests {
+    static let west = DemoDistrict(
+        divisionCode: "110198", streets: 1, communitiesPerStreet: 1, basicGridsPerCommunity: 1, unitGridsPerBasicGrid: 1, origin: (116.22, 39.90))
+    static let tianjin = DemoDistrict(
+        divisionCode: "120101", streets: 1, communitiesPerStreet: 1, basicGridsPerCommunity: 1, unitGridsPerBasicGrid: 1, origin: (117.20, 39.10))
+
+    @Test func twoDistrictsOfACityWhistleTogetherAndEachSeesOnlyTheSharedRecord() async throws {
+        try await withDesk { east, db in
+            let west = try await db.seedDemo(code: "WEST", name: "西演示区", district: Self.west)
+            _ = try await db.seedDemo(code: "TJ", name: "津演示区", district: Self.tianjin)
+            var westTokens: [String: String] = [:]
+            for user in west.users { westTokens[user.login] = try await east.api.login(tenant: "WEST", login: user.login, password: user.password) }
+            let westDesk = Desk(api: east.api, tokens: westTokens, tenantId: west.tenant.id)
+            func raise(_ body: [String: Any]) async throws -> TestResponse {
+                try await east.api.send(.post, "/v1/whistles", token: east.token("street.dispatcher"), json: jsonString(body))
+            }
+            // The boundary structure is a case of the east district: the west never reads it.
+            let created = try await east.report("gridworker", Self.intake("两区交界处约2000平方米违建", category: "E0101"))
+            let caseId = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
+            let caseNumber = try #require((try created.json()["case"] as? [String: Any])?["number"] as? String)
+            try await east.step("dispatcher", caseId, "file", to: "filed")
+            var body: [String: Any] = [
+                "caseId": caseId, "kind": "enforce", "reason": "违建跨两区，需两区城管联合拆除", "object": "两区交界处约2000平方米违建",
+                "scheduledAt": "2026-12-10T09:00:00+08:00", "departments": [["code": "CGW", "task": "东侧拆除"]],
+            ]
+            for (partner, code) in [("NOPE", "joint.partnerUnknown"), ("DEMO", "joint.partnerUnknown"), ("TJ", "joint.otherCity")] {
+                body["partner"] = partner
+                expectProblem(try await raise(body), .badRequest, code)
+            }
+            #expect((try await east.api.get("/v1/whistles", token: east.token("dispatcher")).json()["items"] as? [[String: Any]])?.isEmpty == true)
+            body["partner"] = "WEST"
+            let hosted = try await raise(body)
+            #expect(hosted.status == .created, "\(hosted.text)")
+            let eastWhistle = try hosted.json()
+            let eastId = try #require(int64(eastWhistle["id"]))
+            let hostLink = (eastWhistle["joint"] as? [String: Any])?["link"] as? [String: Any] ?? [:]
+            #expect(hostLink["role"] as? String == "host" && hostLink["status"] as? String == "invited", "\(hostLink)")
+            #expect((hostLink["partner"] as? [String: Any])?["name"] as? String == "西演示区")
+
+            // The west's command centre finds the invitation; its street's desk may not answer it.
+            let invitations = try await westDesk.api.get("/v1/joint-whistles", token: westDesk.token("dispatcher")).json()["items"] as? [[String: Any]] ?? []
+            #expect(invitations.count == 1)
+            let invitation = try #require(invitations.first)
+            let linkId = try #require(int64(invitation["id"]))
+            #expect(invitation["role"] as? String == "guest" && invitation["object"] as? String == "两区交界处约2000平方米违建", "\(invitation)")
+            #expect((invitation["partner"] as? [String: Any])?["code"] as? String == "DEMO" && invitation["hostUnit"] as? String != nil)
+            func answer(_ login: String, _ link: Int64, _ body: [String: Any]) async throws -> TestResponse {
+                try await westDesk.api.send(.post, "/v1/joint-whistles/\(link)/answer", token: westDesk.token(login), json: jsonString(body))
+            }
+            let westStreet = Self.west.divisionCode + "001"
+            let accept: [String: Any] = ["accept": true, "unit": westStreet, "departments": [["code": "CGW", "task": "西侧拆除"]]]
+            expectProblem(try await answer("street.dispatcher", linkId, accept), .forbidden, "whistle.partyNotAllowed")
+            expectProblem(try await answer("dispatcher", linkId, ["accept": false]), .badRequest, "validation.failed")
+            // The east's own link id is no invitation to the west.
+            expectProblem(try await answer("dispatcher", try #require(int64(hostLink["id"])), accept), .notFound, "joint.notFound")
+
+            // A second invitation, declined once: a second answer is refused, the host sees the refusal.
+            body["object"] = "另一处交界违建"
+            body.removeValue(forKey: "caseId")
+            body["lat"] = Self.pointInGridWorkersGrid.lat
+            body["lng"] = Self.pointInGridWorkersGrid.lng
+            let second = try await raise(body)
+            #expect(second.status == .created, "\(second.text)")
+            let secondId = try #require(int64(try second.json()["id"]))
+            let secondLink = try #require(
+                (try await westDesk.api.get("/v1/joint-whistles", token: westDesk.token("dispatcher")).json()["items"] as? [[String: Any]])?.first)
+            let declined = try await answer("dispatcher", try #require(int64(secondLink["id"])), ["accept": false, "reason": "该处不在本区管辖范围"])
+            let declinedStatus = try declined.json()["status"] as? String
+            #expect(declined.status == .ok && declinedStatus == "declined", "\(declined.text)")
+            expectProblem(
+                try await answer("dispatcher", try #require(int64(secondLink["id"])), ["accept": false, "reason": "再拒一次"]), .conflict,
+                "joint.alreadyAnswered")
+            let secondSeen = try await east.api.get("/v1/whistles/\(secondId)", token: east.token("street.dispatcher")).json()
+            let secondJoint = (secondSeen["joint"] as? [String: Any])?["link"] as? [String: Any] ?? [:]
+            #expect(secondJoint["status"] as? String == "declined" && secondJoint["answerReason"] as? String == "该处不在本区管辖范围", "\(secondJoint)")
+
+            // The west accepts the first with its own whistle, summoned at once.
+            let accepted = try await answer("dispatcher", linkId, accept)
+            #expect(accepted.status == .ok, "\(accepted.text)")
+            let westId = try #require(int64(try accepted.json()["whistleId"]))
+            expectProblem(try await answer("dispatcher", linkId, accept), .conflict, "joint.alreadyAnswered")
+            let westWhistle = try await westDesk.api.get("/v1/whistles/\(westId)", token: westDesk.token("dispatcher")).json()
+            #expect(westWhistle["state"] as? String == "accepted" && Self.summons(westWhistle, "CGW")["task"] as? String == "西侧拆除", "\(westWhistle)")
+            // The east blows and accepts its own; both sides' departments check in on their own whistles.
+            try await whistleStep(east, "street.dispatcher", eastId, "analyse", to: "analysed")
+            try await whistleStep(east, "street.dispatcher", eastId, "blow", to: "whistled")
+            try await whistleStep(east, "dispatcher", eastId, "accept", to: "accepted")
+            for (desk, id, point) in [(east, eastId, Self.pointInGridWorkersGrid), (westDesk, westId, Self.west.cellCentre(0, 0)!)] {
+                let photo = try await uploadWhistlePhoto(desk, "liaison.cgw", id)
+                let checkIn = try await departmentStep(desk, "liaison.cgw", id, "CGW", "checkIn", ["lat": point.lat, "lng": point.lng, "photo": photo])
+                #expect(checkIn.status == .ok, "\(checkIn.text)")
+            }
+            // A west point is outside the east district: a west officer cannot check in on the east's whistle.
+            let westPoint = Self.west.cellCentre(0, 0)!
+            expectProblem(
+                try await departmentStep(east, "liaison.cgw", eastId, "CGW", "checkIn", ["lat": westPoint.lat, "lng": westPoint.lng, "photo": 1]),
+                .unprocessableContent, "whistle.pointOutside")
+            try await whistleStep(east, "street.dispatcher", eastId, "close", ["result": "东侧违建已拆除"], to: "closed")
+
+            // Each side sees the other's schedule, check-ins and result through the link, nothing of its case.
+            let seenByWest = try await westDesk.api.get("/v1/whistles/\(westId)", token: westDesk.token("street.dispatcher"))
+            let partnerOfWest = ((try seenByWest.json()["joint"] as? [String: Any])?["partner"] as? [String: Any]) ?? [:]
+            #expect(partnerOfWest["state"] as? String == "closed" && partnerOfWest["result"] as? String == "东侧违建已拆除", "\(partnerOfWest)")
+            #expect((partnerOfWest["district"] as? [String: Any])?["code"] as? String == "DEMO")
+            let eastCheckIns = partnerOfWest["checkIns"] as? [[String: Any]] ?? []
+            #expect(eastCheckIns.count == 1 && eastCheckIns.first?["by"] as? String == "liaison.cgw", "\(eastCheckIns)")
+            #expect(!seenByWest.text.contains(caseNumber) && !seenByWest.text.contains("\"caseId\""), "the west sees nothing of the east's case")
+            let seenByEast = try await east.api.get("/v1/whistles/\(eastId)", token: east.token("street.dispatcher")).json()
+            let partnerOfEast = (seenByEast["joint"] as? [String: Any])?["partner"] as? [String: Any] ?? [:]
+            #expect(partnerOfEast["state"] as? String == "onSite" && (partnerOfEast["checkIns"] as? [[String: Any]])?.count == 1, "\(partnerOfEast)")
+
+            // Isolation from both sides: each district's service role sees only its own rows, and the
+            // other's ids are not found.
+            expectProblem(try await westDesk.api.get("/v1/whistles/\(eastId)", token: westDesk.token("dispatcher")), .notFound, "whistle.notFound")
+            expectProblem(try await east.api.get("/v1/whistles/\(westId)", token: east.token("dispatcher")), .notFound, "whistle.notFound")
+            expectProblem(try await westDesk.api.get("/v1/cases/\(caseId)", token: westDesk.token("dispatcher")), .notFound, "case.notFound")
+            for (tenantId, own, other) in [(east.tenantId, eastId, westId), (west.tenant.id, westId, eastId)] {
+                let (whistles, links, otherRows, summons) = try await db.db.withTenant(tenantId) { tx in
+                    let whistles = try await tx.query("SELECT count(*) FROM whistles").decode(Int64.self).first { _ in true } ?? -1
+                    let links = try await tx.query("SELECT count(*) FROM whistle_links").decode(Int64.self).first { _ in true } ?? -1
+                    let otherRows = try await tx.query("SELECT count(*) FROM whistles WHERE id = \(other)").decode(Int64.self).first { _ in true } ?? -1
+                    let summons = try await tx.query("SELECT count(DISTINCT tenant_id) FROM whistle_summons").decode(Int64.self).first { _ in true } ?? -1
+                    return (whistles, links, otherRows, summons)
+                }
+                #expect(whistles == (tenantId == east.tenantId ? 2 : 1) && links == 2 && otherRows == 0 && summons == 1, "district \(tenantId)")
+                _ = own
+            }
+            // The link functions answer only a district's own links.
+            let foreign = try await db.db.withTenant(east.tenantId) { tx in
+                try await tx.query("SELECT joint_partner(\(linkId)) IS NULL").decode(Bool.self).first { _ in true }
+            }
+            #expect(foreign == true, "the east cannot read through the west's link")
+
+            // The platform's city view lists both invitations of the city; the other city has none.
+            let city = try await db.service.cityJointWhistles(city: "1101")
+            #expect(city.count == 2 && Set(city.map(\.status)) == ["accepted", "declined"], "\(city)")
+            #expect(city.allSatisfy { $0.hostCode == "DEMO" && $0.guestCode == "WEST" })
+            #expect(try await db.service.cityJointWhistles(city: "1201").isEmpty)
         }
     }
 }

@@ -244,6 +244,11 @@ extension Components {
         /// - `idempotency.badKey` 400
         /// - `idempotency.keyReused` 422
         /// - `internal` 500
+        /// - `joint.alreadyAnswered` 409
+        /// - `joint.notFound` 404
+        /// - `joint.otherCity` 400
+        /// - `joint.partnerSuspended` 409
+        /// - `joint.partnerUnknown` 400
         /// - `ladder.delegateNotBelow` 400
         /// - `ladder.levelNotUsed` 400
         /// - `ladder.levelsInvalid` 400
@@ -482,6 +487,11 @@ extension Components {
             case idempotency_badKey = "idempotency.badKey"
             case idempotency_keyReused = "idempotency.keyReused"
             case _internal = "internal"
+            case joint_alreadyAnswered = "joint.alreadyAnswered"
+            case joint_notFound = "joint.notFound"
+            case joint_otherCity = "joint.otherCity"
+            case joint_partnerSuspended = "joint.partnerSuspended"
+            case joint_partnerUnknown = "joint.partnerUnknown"
             case ladder_delegateNotBelow = "ladder.delegateNotBelow"
             case ladder_levelNotUsed = "ladder.levelNotUsed"
             case ladder_levelsInvalid = "ladder.levelsInvalid"
@@ -4882,6 +4892,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/WhistleRequest/scheduledAt`.
             public var scheduledAt: Foundation.Date?
+            /// Another district of the city to invite (跨区联合哨), by its code.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleRequest/partner`.
+            public var partner: Swift.String?
             /// Creates a new `WhistleRequest`.
             ///
             /// - Parameters:
@@ -4895,6 +4909,7 @@ extension Components {
             ///   - lat:
             ///   - lng:
             ///   - scheduledAt: When a planned joint action takes place.
+            ///   - partner: Another district of the city to invite (跨区联合哨), by its code.
             public init(
                 caseId: Swift.Int64? = nil,
                 unit: Swift.String? = nil,
@@ -4905,7 +4920,8 @@ extension Components {
                 address: Swift.String? = nil,
                 lat: Swift.Double? = nil,
                 lng: Swift.Double? = nil,
-                scheduledAt: Foundation.Date? = nil
+                scheduledAt: Foundation.Date? = nil,
+                partner: Swift.String? = nil
             ) {
                 self.caseId = caseId
                 self.unit = unit
@@ -4917,6 +4933,7 @@ extension Components {
                 self.lat = lat
                 self.lng = lng
                 self.scheduledAt = scheduledAt
+                self.partner = partner
             }
             public enum CodingKeys: String, CodingKey {
                 case caseId
@@ -4929,6 +4946,7 @@ extension Components {
                 case lat
                 case lng
                 case scheduledAt
+                case partner
             }
         }
         /// - Remark: Generated from `#/components/schemas/WhistleScoreInput`.
@@ -5458,6 +5476,35 @@ extension Components {
             public var events: [Components.Schemas.WhistleEvent]?
             /// - Remark: Generated from `#/components/schemas/Whistle/photos`.
             public var photos: [Components.Schemas.Attachment]?
+            /// A joint whistle's link and, once accepted, the partner's shared side.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Whistle/joint`.
+            public struct JointPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Whistle/joint/link`.
+                public var link: Components.Schemas.JointWhistle
+                /// - Remark: Generated from `#/components/schemas/Whistle/joint/partner`.
+                public var partner: Components.Schemas.JointPartnerSide?
+                /// Creates a new `JointPayload`.
+                ///
+                /// - Parameters:
+                ///   - link:
+                ///   - partner:
+                public init(
+                    link: Components.Schemas.JointWhistle,
+                    partner: Components.Schemas.JointPartnerSide? = nil
+                ) {
+                    self.link = link
+                    self.partner = partner
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case link
+                    case partner
+                }
+            }
+            /// A joint whistle's link and, once accepted, the partner's shared side.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Whistle/joint`.
+            public var joint: Components.Schemas.Whistle.JointPayload?
             /// Creates a new `Whistle`.
             ///
             /// - Parameters:
@@ -5496,6 +5543,7 @@ extension Components {
             ///   - allowedSteps:
             ///   - events:
             ///   - photos:
+            ///   - joint: A joint whistle's link and, once accepted, the partner's shared side.
             public init(
                 id: Swift.Int64,
                 version: Swift.Int64,
@@ -5531,7 +5579,8 @@ extension Components {
                 allowedActions: [Components.Schemas.WhistleAction],
                 allowedSteps: [Components.Schemas.AllowedSteps],
                 events: [Components.Schemas.WhistleEvent]? = nil,
-                photos: [Components.Schemas.Attachment]? = nil
+                photos: [Components.Schemas.Attachment]? = nil,
+                joint: Components.Schemas.Whistle.JointPayload? = nil
             ) {
                 self.id = id
                 self.version = version
@@ -5568,6 +5617,7 @@ extension Components {
                 self.allowedSteps = allowedSteps
                 self.events = events
                 self.photos = photos
+                self.joint = joint
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -5605,6 +5655,7 @@ extension Components {
                 case allowedSteps
                 case events
                 case photos
+                case joint
             }
         }
         /// - Remark: Generated from `#/components/schemas/WhistlePage`.
@@ -5887,6 +5938,321 @@ extension Components {
                 case radiusMeters
                 case communityWhistles
                 case scoreMax
+            }
+        }
+        /// A district's side of a cross-district joint whistle (跨区联合哨): host (its street invited) or guest (it was invited).
+        ///
+        /// - Remark: Generated from `#/components/schemas/JointWhistle`.
+        public struct JointWhistle: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/id`.
+            public var id: Swift.Int64
+            /// This district's whistle (the guest's once it accepted).
+            ///
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/whistleId`.
+            public var whistleId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/role`.
+            @frozen public enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case host = "host"
+                case guest = "guest"
+            }
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/role`.
+            public var role: Components.Schemas.JointWhistle.RolePayload
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case invited = "invited"
+                case accepted = "accepted"
+                case declined = "declined"
+            }
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/status`.
+            public var status: Components.Schemas.JointWhistle.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/partner`.
+            public var partner: Components.Schemas.DistrictRef
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/hostName`.
+            public var hostName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/hostUnit`.
+            public var hostUnit: Swift.String
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/kindName`.
+            public var kindName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/object`.
+            public var object: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/address`.
+            public var address: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/lat`.
+            public var lat: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/lng`.
+            public var lng: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/scheduledAt`.
+            public var scheduledAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/invitedAt`.
+            public var invitedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/answeredAt`.
+            public var answeredAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/JointWhistle/answerReason`.
+            public var answerReason: Swift.String?
+            /// Creates a new `JointWhistle`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - whistleId: This district's whistle (the guest's once it accepted).
+            ///   - role:
+            ///   - status:
+            ///   - partner:
+            ///   - hostName:
+            ///   - hostUnit:
+            ///   - kindName:
+            ///   - object:
+            ///   - reason:
+            ///   - address:
+            ///   - lat:
+            ///   - lng:
+            ///   - scheduledAt:
+            ///   - invitedAt:
+            ///   - answeredAt:
+            ///   - answerReason:
+            public init(
+                id: Swift.Int64,
+                whistleId: Swift.Int64? = nil,
+                role: Components.Schemas.JointWhistle.RolePayload,
+                status: Components.Schemas.JointWhistle.StatusPayload,
+                partner: Components.Schemas.DistrictRef,
+                hostName: Swift.String,
+                hostUnit: Swift.String,
+                kindName: Swift.String,
+                object: Swift.String? = nil,
+                reason: Swift.String,
+                address: Swift.String? = nil,
+                lat: Swift.Double,
+                lng: Swift.Double,
+                scheduledAt: Foundation.Date? = nil,
+                invitedAt: Foundation.Date,
+                answeredAt: Foundation.Date? = nil,
+                answerReason: Swift.String? = nil
+            ) {
+                self.id = id
+                self.whistleId = whistleId
+                self.role = role
+                self.status = status
+                self.partner = partner
+                self.hostName = hostName
+                self.hostUnit = hostUnit
+                self.kindName = kindName
+                self.object = object
+                self.reason = reason
+                self.address = address
+                self.lat = lat
+                self.lng = lng
+                self.scheduledAt = scheduledAt
+                self.invitedAt = invitedAt
+                self.answeredAt = answeredAt
+                self.answerReason = answerReason
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case whistleId
+                case role
+                case status
+                case partner
+                case hostName
+                case hostUnit
+                case kindName
+                case object
+                case reason
+                case address
+                case lat
+                case lng
+                case scheduledAt
+                case invitedAt
+                case answeredAt
+                case answerReason
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DistrictRef`.
+        public struct DistrictRef: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DistrictRef/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DistrictRef/name`.
+            public var name: Swift.String
+            /// Creates a new `DistrictRef`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - name:
+            public init(
+                code: Swift.String,
+                name: Swift.String
+            ) {
+                self.code = code
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case name
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/JointWhistleList`.
+        public struct JointWhistleList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/JointWhistleList/items`.
+            public var items: [Components.Schemas.JointWhistle]
+            /// Creates a new `JointWhistleList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.JointWhistle]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/JointAnswer`.
+        public struct JointAnswer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/JointAnswer/accept`.
+            public var accept: Swift.Bool
+            /// Accepting: this district's street or township that whistles.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JointAnswer/unit`.
+            public var unit: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/JointAnswer/kind`.
+            public var kind: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/JointAnswer/departments`.
+            public var departments: [Components.Schemas.WhistleDepartmentInput]?
+            /// Declining: why.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JointAnswer/reason`.
+            public var reason: Swift.String?
+            /// Creates a new `JointAnswer`.
+            ///
+            /// - Parameters:
+            ///   - accept:
+            ///   - unit: Accepting: this district's street or township that whistles.
+            ///   - kind:
+            ///   - departments:
+            ///   - reason: Declining: why.
+            public init(
+                accept: Swift.Bool,
+                unit: Swift.String? = nil,
+                kind: Swift.String? = nil,
+                departments: [Components.Schemas.WhistleDepartmentInput]? = nil,
+                reason: Swift.String? = nil
+            ) {
+                self.accept = accept
+                self.unit = unit
+                self.kind = kind
+                self.departments = departments
+                self.reason = reason
+            }
+            public enum CodingKeys: String, CodingKey {
+                case accept
+                case unit
+                case kind
+                case departments
+                case reason
+            }
+        }
+        /// The partner district's side as the shared record shows it: never its cases.
+        ///
+        /// - Remark: Generated from `#/components/schemas/JointPartnerSide`.
+        public struct JointPartnerSide: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/JointPartnerSide/district`.
+            public var district: Components.Schemas.DistrictRef
+            /// - Remark: Generated from `#/components/schemas/JointPartnerSide/state`.
+            public var state: Components.Schemas.WhistleState
+            /// - Remark: Generated from `#/components/schemas/JointPartnerSide/unit`.
+            public var unit: Swift.String
+            /// - Remark: Generated from `#/components/schemas/JointPartnerSide/scheduledAt`.
+            public var scheduledAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/JointPartnerSide/acceptedAt`.
+            public var acceptedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/JointPartnerSide/closedAt`.
+            public var closedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/JointPartnerSide/result`.
+            public var result: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/JointPartnerSide/CheckInsPayload`.
+            public struct CheckInsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/JointPartnerSide/CheckInsPayload/department`.
+                public var department: Swift.String
+                /// - Remark: Generated from `#/components/schemas/JointPartnerSide/CheckInsPayload/by`.
+                public var by: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/JointPartnerSide/CheckInsPayload/at`.
+                public var at: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/JointPartnerSide/CheckInsPayload/minutesLate`.
+                public var minutesLate: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/JointPartnerSide/CheckInsPayload/far`.
+                public var far: Swift.Bool?
+                /// Creates a new `CheckInsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - department:
+                ///   - by:
+                ///   - at:
+                ///   - minutesLate:
+                ///   - far:
+                public init(
+                    department: Swift.String,
+                    by: Swift.String? = nil,
+                    at: Foundation.Date,
+                    minutesLate: Swift.Int? = nil,
+                    far: Swift.Bool? = nil
+                ) {
+                    self.department = department
+                    self.by = by
+                    self.at = at
+                    self.minutesLate = minutesLate
+                    self.far = far
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case department
+                    case by
+                    case at
+                    case minutesLate
+                    case far
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/JointPartnerSide/checkIns`.
+            public typealias CheckInsPayload = [Components.Schemas.JointPartnerSide.CheckInsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/JointPartnerSide/checkIns`.
+            public var checkIns: Components.Schemas.JointPartnerSide.CheckInsPayload
+            /// Creates a new `JointPartnerSide`.
+            ///
+            /// - Parameters:
+            ///   - district:
+            ///   - state:
+            ///   - unit:
+            ///   - scheduledAt:
+            ///   - acceptedAt:
+            ///   - closedAt:
+            ///   - result:
+            ///   - checkIns:
+            public init(
+                district: Components.Schemas.DistrictRef,
+                state: Components.Schemas.WhistleState,
+                unit: Swift.String,
+                scheduledAt: Foundation.Date? = nil,
+                acceptedAt: Foundation.Date? = nil,
+                closedAt: Foundation.Date? = nil,
+                result: Swift.String? = nil,
+                checkIns: Components.Schemas.JointPartnerSide.CheckInsPayload
+            ) {
+                self.district = district
+                self.state = state
+                self.unit = unit
+                self.scheduledAt = scheduledAt
+                self.acceptedAt = acceptedAt
+                self.closedAt = closedAt
+                self.result = result
+                self.checkIns = checkIns
+            }
+            public enum CodingKeys: String, CodingKey {
+                case district
+                case state
+                case unit
+                case scheduledAt
+                case acceptedAt
+                case closedAt
+                case result
+                case checkIns
             }
         }
         /// GET /healthz 的回答 · What GET /healthz answers.

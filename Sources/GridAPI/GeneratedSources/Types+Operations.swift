@@ -19725,7 +19725,7 @@ public enum Operations {
                     }
                 }
             }
-            /// 请求无效：缺少理由或地点、哨种未知、部门未知或不可召集、单元不能吹哨（validation.failed：field.required、field.unknownValue、department.unknown、whistle.departmentNotAllowed；whistle.unitNotAllowed） · Bad request: no reason or place, an unknown kind, an unknown department or one this whistle cannot summon, a unit that cannot whistle (validation.failed: field.required, field.unknownValue, department.unknown, whistle.departmentNotAllowed; whistle.unitNotAllowed).
+            /// 请求无效：缺少理由或地点、哨种未知、部门未知或不可召集、单元不能吹哨、被邀请的区不存在或不在同一城市（validation.failed：field.required、field.unknownValue、department.unknown、whistle.departmentNotAllowed；whistle.unitNotAllowed、joint.partnerUnknown、joint.otherCity） · Bad request: no reason or place, an unknown kind, an unknown department or one this whistle cannot summon, a unit that cannot whistle, an invited district that does not exist or is of another city (validation.failed: field.required, field.unknownValue, department.unknown, whistle.departmentNotAllowed; whistle.unitNotAllowed, joint.partnerUnknown, joint.otherCity).
             ///
             /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/400`.
             ///
@@ -19818,7 +19818,7 @@ public enum Operations {
                     }
                 }
             }
-            /// 案件已结，或已有进行中的哨（whistle.caseClosed、whistle.caseHasWhistle） · The case is closed or has a whistle under way (whistle.caseClosed, whistle.caseHasWhistle).
+            /// 案件已结，或已有进行中的哨，或被邀请的区已停用（whistle.caseClosed、whistle.caseHasWhistle、joint.partnerSuspended） · The case is closed or has a whistle under way, or the invited district is suspended (whistle.caseClosed, whistle.caseHasWhistle, joint.partnerSuspended).
             ///
             /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/409`.
             ///
@@ -21768,6 +21768,574 @@ public enum Operations {
                     .jpeg,
                     .png,
                     .imageWebp,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 跨区联合哨 · Joint whistles with other districts
+    ///
+    /// 本区的跨区联合哨：本区街道发出的邀请（host）和其他区发来的邀请（guest），新的在前；各含邀请方、事由、对象、地点、时间和答复。邀请由区指挥中心答复。可读全区案件者可看。
+    ///
+    /// This district's cross-district joint whistles: the invitations its streets sent (host) and those other districts sent it (guest), newest first, each with the inviting side, the reason, the object, the place, the time and the answer. The command centre answers an invitation. For those who read the district's cases.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/joint-whistles`.
+    /// - Remark: Generated from `#/paths//v1/joint-whistles/get(listJointWhistles)`.
+    public enum ListJointWhistles {
+        public static let id: Swift.String = "listJointWhistles"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/joint-whistles/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListJointWhistles.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListJointWhistles.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListJointWhistles.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.ListJointWhistles.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/joint-whistles/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/joint-whistles/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.JointWhistleList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.JointWhistleList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListJointWhistles.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListJointWhistles.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The links.
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/get(listJointWhistles)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListJointWhistles.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListJointWhistles.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/get(listJointWhistles)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 调用者不能读全区案件（auth.outOfScope、auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The caller does not read the district's cases (auth.outOfScope, auth.actionNotAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/get(listJointWhistles)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/get(listJointWhistles)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/get(listJointWhistles)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 答复联合哨邀请 · Answer an invitation to a joint whistle
+    ///
+    /// 区指挥中心答复其他区的联合哨邀请：接受时给出本区出哨的街道（unit）、召集的部门及任务（departments），可选哨种（kind），本区即有一个已受理的哨，部门开始报到计时；拒绝须给理由（reason）。每个邀请只能答复一次（joint.alreadyAnswered）。两区各自的哨只通过这条联系互见：对方的日程、地点、谁何时报到和联合处置结果，看不到对方的案件。
+    ///
+    /// The district's command centre answers another district's invitation: accepting names this district's street (unit), the departments it summons with their tasks (departments) and optionally the kind, and gives this district an accepted whistle of its own whose report-in clock starts now; declining needs a reason. An invitation is answered once (joint.alreadyAnswered). The two whistles see each other only through this link: the partner's schedule, place, who checked in when and the joint result, never its cases.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/joint-whistles/{linkId}/answer`.
+    /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)`.
+    public enum AnswerJointWhistle {
+        public static let id: Swift.String = "answerJointWhistle"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/joint-whistles/{linkId}/answer/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/joint-whistles/{linkId}/answer/POST/path/linkId`.
+                public var linkId: Swift.Int64
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - linkId:
+                public init(linkId: Swift.Int64) {
+                    self.linkId = linkId
+                }
+            }
+            public var path: Operations.AnswerJointWhistle.Input.Path
+            /// - Remark: Generated from `#/paths/v1/joint-whistles/{linkId}/answer/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AnswerJointWhistle.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AnswerJointWhistle.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.AnswerJointWhistle.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/joint-whistles/{linkId}/answer/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/joint-whistles/{linkId}/answer/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.JointAnswer)
+            }
+            public var body: Operations.AnswerJointWhistle.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.AnswerJointWhistle.Input.Path,
+                headers: Operations.AnswerJointWhistle.Input.Headers = .init(),
+                body: Operations.AnswerJointWhistle.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/joint-whistles/{linkId}/answer/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/joint-whistles/{linkId}/answer/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.JointWhistle)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.JointWhistle {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.AnswerJointWhistle.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.AnswerJointWhistle.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The link, answered.
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.AnswerJointWhistle.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.AnswerJointWhistle.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：接受时缺街道或部门、拒绝时缺理由、哨种或部门未知（validation.failed：field.required、field.unknownValue、department.unknown、whistle.departmentNotAllowed；whistle.unitNotAllowed） · Bad request: accepting without a street or departments, declining without a reason, an unknown kind or department (validation.failed: field.required, field.unknownValue, department.unknown, whistle.departmentNotAllowed; whistle.unitNotAllowed).
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 只有区指挥中心可以答复（whistle.partyNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · Only the district's command centre answers (whistle.partyNotAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 本区没有这个邀请（joint.notFound、org.unit.notFound） · No such invitation to this district (joint.notFound, org.unit.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 邀请已答复过（joint.alreadyAnswered） · The invitation was answered already (joint.alreadyAnswered).
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求体超过上限（request.tooLarge） · Body over the limit (request.tooLarge).
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求体不是 application/json（request.contentType） · Body is not application/json (request.contentType).
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
                     .applicationProblemJson
                 ]
             }

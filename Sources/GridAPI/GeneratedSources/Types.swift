@@ -741,6 +741,26 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/whistles/{whistleId}/photos/{photoId}`.
     /// - Remark: Generated from `#/paths//v1/whistles/{whistleId}/photos/{photoId}/get(getWhistlePhoto)`.
     func getWhistlePhoto(_ input: Operations.GetWhistlePhoto.Input) async throws -> Operations.GetWhistlePhoto.Output
+    /// 跨区联合哨 · Joint whistles with other districts
+    ///
+    /// 本区的跨区联合哨：本区街道发出的邀请（host）和其他区发来的邀请（guest），新的在前；各含邀请方、事由、对象、地点、时间和答复。邀请由区指挥中心答复。可读全区案件者可看。
+    ///
+    /// This district's cross-district joint whistles: the invitations its streets sent (host) and those other districts sent it (guest), newest first, each with the inviting side, the reason, the object, the place, the time and the answer. The command centre answers an invitation. For those who read the district's cases.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/joint-whistles`.
+    /// - Remark: Generated from `#/paths//v1/joint-whistles/get(listJointWhistles)`.
+    func listJointWhistles(_ input: Operations.ListJointWhistles.Input) async throws -> Operations.ListJointWhistles.Output
+    /// 答复联合哨邀请 · Answer an invitation to a joint whistle
+    ///
+    /// 区指挥中心答复其他区的联合哨邀请：接受时给出本区出哨的街道（unit）、召集的部门及任务（departments），可选哨种（kind），本区即有一个已受理的哨，部门开始报到计时；拒绝须给理由（reason）。每个邀请只能答复一次（joint.alreadyAnswered）。两区各自的哨只通过这条联系互见：对方的日程、地点、谁何时报到和联合处置结果，看不到对方的案件。
+    ///
+    /// The district's command centre answers another district's invitation: accepting names this district's street (unit), the departments it summons with their tasks (departments) and optionally the kind, and gives this district an accepted whistle of its own whose report-in clock starts now; declining needs a reason. An invitation is answered once (joint.alreadyAnswered). The two whistles see each other only through this link: the partner's schedule, place, who checked in when and the joint result, never its cases.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/joint-whistles/{linkId}/answer`.
+    /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)`.
+    func answerJointWhistle(_ input: Operations.AnswerJointWhistle.Input) async throws -> Operations.AnswerJointWhistle.Output
     /// 标记通知已读 · Mark a notification read
     ///
     /// 把调用者的一条通知标为已读（重复调用无害）。
@@ -2051,6 +2071,38 @@ extension APIProtocol {
         try await getWhistlePhoto(Operations.GetWhistlePhoto.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// 跨区联合哨 · Joint whistles with other districts
+    ///
+    /// 本区的跨区联合哨：本区街道发出的邀请（host）和其他区发来的邀请（guest），新的在前；各含邀请方、事由、对象、地点、时间和答复。邀请由区指挥中心答复。可读全区案件者可看。
+    ///
+    /// This district's cross-district joint whistles: the invitations its streets sent (host) and those other districts sent it (guest), newest first, each with the inviting side, the reason, the object, the place, the time and the answer. The command centre answers an invitation. For those who read the district's cases.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/joint-whistles`.
+    /// - Remark: Generated from `#/paths//v1/joint-whistles/get(listJointWhistles)`.
+    public func listJointWhistles(headers: Operations.ListJointWhistles.Input.Headers = .init()) async throws -> Operations.ListJointWhistles.Output {
+        try await listJointWhistles(Operations.ListJointWhistles.Input(headers: headers))
+    }
+    /// 答复联合哨邀请 · Answer an invitation to a joint whistle
+    ///
+    /// 区指挥中心答复其他区的联合哨邀请：接受时给出本区出哨的街道（unit）、召集的部门及任务（departments），可选哨种（kind），本区即有一个已受理的哨，部门开始报到计时；拒绝须给理由（reason）。每个邀请只能答复一次（joint.alreadyAnswered）。两区各自的哨只通过这条联系互见：对方的日程、地点、谁何时报到和联合处置结果，看不到对方的案件。
+    ///
+    /// The district's command centre answers another district's invitation: accepting names this district's street (unit), the departments it summons with their tasks (departments) and optionally the kind, and gives this district an accepted whistle of its own whose report-in clock starts now; declining needs a reason. An invitation is answered once (joint.alreadyAnswered). The two whistles see each other only through this link: the partner's schedule, place, who checked in when and the joint result, never its cases.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/joint-whistles/{linkId}/answer`.
+    /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)`.
+    public func answerJointWhistle(
+        path: Operations.AnswerJointWhistle.Input.Path,
+        headers: Operations.AnswerJointWhistle.Input.Headers = .init(),
+        body: Operations.AnswerJointWhistle.Input.Body
+    ) async throws -> Operations.AnswerJointWhistle.Output {
+        try await answerJointWhistle(Operations.AnswerJointWhistle.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// 标记通知已读 · Mark a notification read

@@ -208,3 +208,80 @@ public struct WhistleEventRecord: Sendable, Equatable {
         self.payload = payload
     }
 }
+
+/// A district's side of a cross-district joint whistle (跨区联合哨): the host's invitation out, or a
+/// guest's invitation in (its own whistle once it accepts), the partner district and the
+/// invitation's shared content.
+public struct WhistleLink: Sendable, Equatable {
+    public enum Role: String, Sendable, Codable { case host, guest }
+    public enum Status: String, Sendable, Codable { case invited, accepted, declined }
+
+    public var id: Int64
+    public var whistleId: Int64?
+    public var role: Role
+    public var status: Status
+    public var partnerCode: String
+    public var partnerName: String
+    public var hostName: String
+    public var hostUnitName: String
+    public var kindName: String
+    public var object: String?
+    public var reason: String
+    public var address: String?
+    public var place: Coordinate
+    public var scheduledAt: Date?
+    public var invitedAt: Date
+    public var answeredAt: Date?
+    public var answerReason: String?
+
+    public init(
+        id: Int64, whistleId: Int64?, role: Role, status: Status, partnerCode: String, partnerName: String, hostName: String, hostUnitName: String,
+        kindName: String, object: String?, reason: String, address: String?, place: Coordinate, scheduledAt: Date?, invitedAt: Date,
+        answeredAt: Date?, answerReason: String?
+    ) {
+        self.id = id
+        self.whistleId = whistleId
+        self.role = role
+        self.status = status
+        self.partnerCode = partnerCode
+        self.partnerName = partnerName
+        self.hostName = hostName
+        self.hostUnitName = hostUnitName
+        self.kindName = kindName
+        self.object = object
+        self.reason = reason
+        self.address = address
+        self.place = place
+        self.scheduledAt = scheduledAt
+        self.invitedAt = invitedAt
+        self.answeredAt = answeredAt
+        self.answerReason = answerReason
+    }
+}
+
+/// The partner's side of an accepted joint whistle as the shared record shows it: its district,
+/// its whistle's state, unit, schedule, close and result, and who of which department checked in
+/// when. Nothing else of the partner district is read.
+public struct JointPartnerSide: Sendable, Equatable, Decodable {
+    public struct District: Sendable, Equatable, Decodable {
+        public var code: String
+        public var name: String
+    }
+
+    public struct PartnerCheckIn: Sendable, Equatable, Decodable {
+        public var department: String
+        public var by: String?
+        public var at: Date
+        public var minutesLate: Int?
+        public var far: Bool?
+    }
+
+    public var district: District
+    public var state: WhistleState
+    public var unit: String
+    public var scheduledAt: Date?
+    public var acceptedAt: Date?
+    public var closedAt: Date?
+    public var result: String?
+    public var checkIns: [PartnerCheckIn]
+}

@@ -175,10 +175,12 @@ public enum PeopleSheets {
             }
             if role == .departmentLiaison && r.columns.value("department", in: row) == nil {
                 r.fail(row, "department", .bindingDepartmentRequired, Text(zh: "部门联络员必须指定部门", en: "a departmentLiaison needs a department"))
-            } else if let role, role != .departmentLiaison, let department {
+            } else if let role, !role.namesDepartment, let department {
                 r.fail(
                     row, "department", .bindingDepartmentNotAllowed,
-                    Text(zh: "只有部门联络员绑定部门，“\(department)”", en: "only a departmentLiaison names a department, got '\(department)'"))
+                    Text(
+                        zh: "只有部门联络员和部门领导绑定部门，“\(department)”",
+                        en: "only a departmentLiaison or a department's leader names a department, got '\(department)'"))
             }
             let password = r.columns.value("password", in: row)
             if let password, let problem = Users.passwordProblem(password) { r.fail(row, "password", .userBadPassword, problem) }

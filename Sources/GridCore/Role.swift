@@ -16,6 +16,10 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     }
 
     public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// A binding of the role names a department: a liaison always, a leader when they lead one
+    /// (部门领导, told when it turns red on a whistle); no other role does.
+    public var namesDepartment: Bool { self == .departmentLiaison || self == .leader }
 }
 
 /// What a principal may try to do. Each handler names one action and the unit it touches.

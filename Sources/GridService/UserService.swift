@@ -88,8 +88,10 @@ extension GridService {
         if role == .departmentLiaison && departmentCode == nil {
             throw Errors.field("department", .bindingDepartmentRequired, zh: "部门联络员必须指定部门", en: "a departmentLiaison binding needs a department")
         }
-        if role != .departmentLiaison && departmentCode != nil {
-            throw Errors.field("department", .bindingDepartmentNotAllowed, zh: "只有部门联络员绑定部门", en: "only departmentLiaison bindings name a department")
+        if !role.namesDepartment && departmentCode != nil {
+            throw Errors.field(
+                "department", .bindingDepartmentNotAllowed, zh: "只有部门联络员和部门领导绑定部门",
+                en: "only departmentLiaison bindings and a department's leader name a department")
         }
         return try await withActiveTenant(tenantId) { tx, _ in
             guard let user = try await UserStore.find(tx, login: login.lowercased()) else { throw Errors.userNotFound(login) }

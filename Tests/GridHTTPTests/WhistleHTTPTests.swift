@@ -66,22 +66,47 @@ extension CaseHTTPTests {
     }
 
     @Test func aRuleProposesAWhistleThatRunsToTheStreetsScoresAndFigures() async throws {
-        try await withDesk { desk, db in
-            let desk = try await withLiaisons(desk, db)
+        try await withDesk { seeded, db in
+            let withLiaisons = try await withLiaisons(seeded, db)
+            // The police's leader (a leader binding that names the department) hears when it turns red.
+            let leaderPassword = try await db.makeUser(
+                tenantId: withLiaisons.tenantId, login: "leader.gafj", role: .leader, scope: "110199", department: "GAFJ")
+            var tokens = withLiaisons.tokens
+            tokens["leader.gafj"] = try await withLiaisons.api.login(tenant: "DEMO", login: "leader.gafj", password: leaderPassword)
+            let desk = Desk(api: withLiaisons.api, tokens: tokens, tenantId: withLiaisons.tenantId)
+            // The problem list names who must report in on a fire, and the powers it falls under.
+            func fire(_ mustReport: [String]) -> String {
+                jsonString([
+                    "categories": [
+                        [
+                            "code": "E0406", "parentCode": "E04", "name": "火灾", "kind": "event", "public": true,
+                            "grades": [["key": "urgent", "name": "紧急", "limit": ["amount": 15, "unit": "minutes"]]], "defaultLevel": "district",
+                            "mustReport": mustReport, "powers": "《消防法》第四条：县级以上人民政府应急管理部门对消防工作实施监督管理",
+                        ]
+                    ]
+                ])
+            }
+            let unknownMustReport = try await desk.api.send(.post, "/v1/catalog", token: desk.token("admin"), json: fire(["NOPE"]))
+            expectProblem(unknownMustReport, .badRequest, "validation.failed")
+            #expect(unknownMustReport.text.contains("mustReport[0]"), "\(unknownMustReport.text)")
+            let listed = try await desk.api.send(.post, "/v1/catalog", token: desk.token("admin"), json: fire(["ZJW"]))
+            #expect(listed.status == .ok, "\(listed.text)")
+            let item = try await desk.api.get("/v1/catalog/categories/E0406", token: desk.token("dispatcher")).json()
+            #expect(item["mustReport"] as? [String] == ["ZJW"] && (item["powers"] as? String)?.hasPrefix("《消防法》") == true, "\(item)")
             // The fire rule says whistle: filing the case proposes one, from the case's street.
             let created = try await desk.report("gridworker", Self.intake("小区垃圾站起火，火势蔓延", category: "E0406"))
             let caseId = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]), "\(created.text)")
             try await desk.step("dispatcher", caseId, "file", to: "filed")
-            let listed = try await desk.api.get("/v1/whistles?caseId=\(caseId)", token: desk.token("street.dispatcher"))
-            let items = try listed.json()["items"] as? [[String: Any]] ?? []
-            #expect(items.count == 1, "\(listed.text)")
+            let found = try await desk.api.get("/v1/whistles?caseId=\(caseId)", token: desk.token("street.dispatcher"))
+            let items = try found.json()["items"] as? [[String: Any]] ?? []
+            #expect(items.count == 1, "\(found.text)")
             let proposed = try #require(items.first)
             let id = try #require(int64(proposed["id"]))
             #expect(proposed["state"] as? String == "formed" && proposed["proposed"] as? Bool == true, "\(proposed)")
             #expect((proposed["unit"] as? [String: Any])?["code"] as? String == Self.street)
             #expect(
                 (proposed["departments"] as? [[String: Any]] ?? []).compactMap { ($0["department"] as? [String: Any])?["code"] as? String } == [
-                    "XFZD", "GAFJ",
+                    "XFZD", "GAFJ", "ZJW",
                 ])
             #expect(try await notices(desk, "street.dispatcher").contains { $0["kind"] as? String == "whistleProposed" && int64($0["whistleId"]) == id })
             // A second whistle on the same case while this one lives is refused.
@@ -102,7 +127,7 @@ extension CaseHTTPTests {
             #expect(unknown.text.contains("department.unknown"), "\(unknown.text)")
             #expect(try await desk.api.get("/v1/whistles/\(id)", token: desk.token("dispatcher")).json()["state"] as? String == "whistled")
 
-            // The platform accepts, adding the urban management committee: three departments summoned, 30 minutes each.
+            // The platform accepts, dropping housing and adding urban management: three departments summoned, 30 minutes each.
             let accepted = try await whistleStep(
                 desk, "dispatcher", id, "accept",
                 ["departments": [["code": "XFZD", "task": "灭火救援"], ["code": "GAFJ", "task": "现场警戒"], ["code": "CGW", "task": "清理现场"]]],
@@ -111,6 +136,7 @@ extension CaseHTTPTests {
             let acceptedAt = try #require(ISO8601DateFormatter().date(from: accepted["acceptedAt"] as? String ?? ""))
             #expect(abs(due.timeIntervalSince(acceptedAt) - 1800) < 1)
             #expect(Self.summons(accepted, "CGW")["task"] as? String == "清理现场")
+            #expect(Self.summons(accepted, "ZJW")["status"] as? String == "dropped" && Self.summons(accepted, "ZJW")["due"] == nil)
             #expect(try await notices(desk, "liaison.gafj").contains { $0["kind"] as? String == "whistleSummoned" && int64($0["whistleId"]) == id })
 
             // The fire brigade checks in on site with a photo; a resend after a network drop is the same check-in.
@@ -149,10 +175,11 @@ extension CaseHTTPTests {
             _ = try await db.service.runDueJobs(now: due.addingTimeInterval(-5))
             #expect(try await !notices(desk, "liaison.gafj").contains { $0["kind"] as? String == "whistleRed" })
             _ = try await db.service.runDueJobs(now: due.addingTimeInterval(2))
-            for login in ["liaison.gafj", "leader", "shift.leader"] {
+            for login in ["liaison.gafj", "leader.gafj", "leader", "shift.leader"] {
                 #expect(try await notices(desk, login).contains { $0["kind"] as? String == "whistleRed" && int64($0["whistleId"]) == id }, "\(login)")
             }
             #expect(try await !notices(desk, "liaison.xfzd").contains { $0["kind"] as? String == "whistleRed" })
+            #expect(try await !notices(desk, "liaison.cgw").contains { $0["kind"] as? String == "whistleRed" })
             let red = try await desk.api.get("/v1/whistles/\(id)", token: desk.token("street.dispatcher")).json()
             #expect(Self.summons(red, "GAFJ")["light"] as? String == "red" && Self.summons(red, "XFZD")["light"] as? String == "green")
             // They arrive five minutes late.

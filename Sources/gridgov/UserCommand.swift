@@ -64,7 +64,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Login.") var login: String
         @Option(help: "Role: \(Role.allowedList).") var role: Role
         @Option(help: "Code of the org unit the role covers.") var scope: String
-        @Option(help: "Department code (departmentLiaison only).") var department: String?
+        @Option(help: "Department code: a departmentLiaison's, or the department a leader leads.") var department: String?
 
         func run() async throws {
             let (login, role, scope, department) = (login, role, scope, department)

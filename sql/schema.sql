@@ -169,11 +169,9 @@ BEGIN
     END IF;
     SELECT * INTO host_t FROM tenants WHERE id = host;
     SELECT * INTO guest_t FROM tenants WHERE code = upper(p_partner_code);
-    IF NOT FOUND OR guest_t.id = host THEN
-        RAISE EXCEPTION 'joint_invite: no other district %', p_partner_code USING ERRCODE = 'GJ001';
-    END IF;
-    IF division_city(guest_t.division_code) <> division_city(host_t.division_code) THEN
-        RAISE EXCEPTION 'joint_invite: district % is of another city', p_partner_code USING ERRCODE = 'GJ002';
+    -- A district of another city is refused as an unknown one: the refusal tells nothing of other cities.
+    IF NOT FOUND OR guest_t.id = host OR division_city(guest_t.division_code) <> division_city(host_t.division_code) THEN
+        RAISE EXCEPTION 'joint_invite: no other district % in this city', p_partner_code USING ERRCODE = 'GJ001';
     END IF;
     IF guest_t.status <> 'active' THEN
         RAISE EXCEPTION 'joint_invite: district % is suspended', p_partner_code USING ERRCODE = 'GJ003';
@@ -1862,7 +1860,7 @@ CREATE INDEX supervision_orders_case ON public.supervision_orders USING btree (t
 
 CREATE INDEX unit_members_user ON public.unit_members USING btree (tenant_id, user_id);
 
-CREATE UNIQUE INDEX whistle_links_partner ON public.whistle_links USING btree (partner_tenant_id, partner_link_id);
+CREATE UNIQUE INDEX whistle_links_partner ON public.whistle_links USING btree (tenant_id, partner_tenant_id, partner_link_id);
 
 CREATE UNIQUE INDEX whistle_links_whistle ON public.whistle_links USING btree (tenant_id, whistle_id) WHERE (whistle_id IS NOT NULL);
 
@@ -2124,9 +2122,6 @@ ALTER TABLE ONLY public.whistle_events
 
 ALTER TABLE ONLY public.whistle_events
     ADD CONSTRAINT whistle_events_tenant_id_whistle_id_fkey FOREIGN KEY (tenant_id, whistle_id) REFERENCES public.whistles(tenant_id, id);
-
-ALTER TABLE ONLY public.whistle_links
-    ADD CONSTRAINT whistle_links_partner_tenant_id_fkey FOREIGN KEY (partner_tenant_id) REFERENCES public.tenants(id);
 
 ALTER TABLE ONLY public.whistle_links
     ADD CONSTRAINT whistle_links_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);

@@ -140,7 +140,6 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case `internal` = "internal"
     case jointAlreadyAnswered = "joint.alreadyAnswered"
     case jointNotFound = "joint.notFound"
-    case jointOtherCity = "joint.otherCity"
     case jointPartnerSuspended = "joint.partnerSuspended"
     case jointPartnerUnknown = "joint.partnerUnknown"
     case ladderDelegateNotBelow = "ladder.delegateNotBelow"
@@ -277,7 +276,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .tenantGridLevelsCount, .tenantGridLevelsDuplicate, .tenantGridLevelsInUse, .tenantGridLevelsKey, .tenantGridLevelsName,
             .trafficLightInvalid, .userBadLogin, .userBadName, .userBadPassword, .userBadPhone, .userPasswordUnchanged, .userWeakPassword,
             .validationFailed, .webhookAllowListBadEntry, .webhookAllowListTooLong, .webhookBadEventType, .webhookBadURL, .webhookInternalTarget,
-            .whistleDepartmentNotAllowed, .whistleUnitNotAllowed, .jointOtherCity, .jointPartnerUnknown:
+            .whistleDepartmentNotAllowed, .whistleUnitNotAllowed, .jointPartnerUnknown:
             .badRequest
         case .authBadCredentials, .authInvalidToken, .authRequired:
             .unauthorized

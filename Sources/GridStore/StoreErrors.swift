@@ -88,9 +88,8 @@ public enum StoreErrors {
                 retryAfter: retryAfter)
         // The joint whistle's functions (0026) say what is wrong with an invitation or an answer.
         case "GJ001":
-            return GridError(.jointPartnerUnknown, Text(zh: "没有这个可邀请的区：\(detail)", en: "no such other district to invite: \(detail)"))
-        case "GJ002":
-            return GridError(.jointOtherCity, Text(zh: "只能邀请同一城市的区：\(detail)", en: "only a district of the same city can be invited: \(detail)"))
+            return GridError(
+                .jointPartnerUnknown, Text(zh: "本市没有这个可邀请的区：\(detail)", en: "no other district of this city to invite: \(detail)"))
         case "GJ003":
             return GridError(.jointPartnerSuspended, Text(zh: "被邀请的区已停用：\(detail)", en: "the invited district is suspended: \(detail)"))
         case "GJ004":

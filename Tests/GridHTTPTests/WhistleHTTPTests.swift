@@ -347,7 +347,7 @@ extension CaseHTTPTests {
                 "caseId": caseId, "kind": "enforce", "reason": "违建跨两区，需两区城管联合拆除", "object": "两区交界处约2000平方米违建",
                 "scheduledAt": "2026-12-10T09:00:00+08:00", "departments": [["code": "CGW", "task": "东侧拆除"]],
             ]
-            for (partner, code) in [("NOPE", "joint.partnerUnknown"), ("DEMO", "joint.partnerUnknown"), ("TJ", "joint.otherCity")] {
+            for (partner, code) in [("NOPE", "joint.partnerUnknown"), ("DEMO", "joint.partnerUnknown"), ("TJ", "joint.partnerUnknown")] {
                 body["partner"] = partner
                 expectProblem(try await raise(body), .badRequest, code)
             }

@@ -12,7 +12,9 @@ CREATE TABLE whistle_links (
     -- This district's whistle (the guest's, once it accepts).
     whistle_id        bigint,
     role              text NOT NULL CHECK (role IN ('host', 'guest')),
-    partner_tenant_id bigint NOT NULL REFERENCES tenants (id),
+    -- The partner district and its link: checked by the functions that write them (no foreign key
+    -- leaves a district: the table stays distributable by tenant_id).
+    partner_tenant_id bigint NOT NULL,
     partner_link_id   bigint NOT NULL,
     partner_code      text NOT NULL,
     partner_name      text NOT NULL,
@@ -38,7 +40,7 @@ CREATE TABLE whistle_links (
     CHECK (status <> 'declined' OR answer_reason IS NOT NULL)
 );
 CREATE UNIQUE INDEX whistle_links_whistle ON whistle_links (tenant_id, whistle_id) WHERE whistle_id IS NOT NULL;
-CREATE UNIQUE INDEX whistle_links_partner ON whistle_links (partner_tenant_id, partner_link_id);
+CREATE UNIQUE INDEX whistle_links_partner ON whistle_links (tenant_id, partner_tenant_id, partner_link_id);
 
 ALTER TABLE whistle_links ENABLE ROW LEVEL SECURITY;
 ALTER TABLE whistle_links FORCE ROW LEVEL SECURITY;
@@ -54,7 +56,8 @@ CREATE FUNCTION division_city(p_division text) RETURNS text LANGUAGE sql IMMUTAB
 -- Invites `p_partner_code` to the whistle `p_whistle` of the calling district: both links are
 -- written, the host's and the guest's invitation. Refused (with what is wrong, as an SQLSTATE the
 -- service maps) unless called inside the host's transaction, the whistle is the host's and has a
--- place and no link yet, and the partner is another active district of the same city.
+-- place and no link yet, and the partner is another active district of the same city (one of
+-- another city is refused as an unknown code is).
 CREATE FUNCTION joint_invite(p_whistle bigint, p_partner_code text, p_at timestamptz)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
@@ -83,11 +86,9 @@ BEGIN
     END IF;
     SELECT * INTO host_t FROM tenants WHERE id = host;
     SELECT * INTO guest_t FROM tenants WHERE code = upper(p_partner_code);
-    IF NOT FOUND OR guest_t.id = host THEN
-        RAISE EXCEPTION 'joint_invite: no other district %', p_partner_code USING ERRCODE = 'GJ001';
-    END IF;
-    IF division_city(guest_t.division_code) <> division_city(host_t.division_code) THEN
-        RAISE EXCEPTION 'joint_invite: district % is of another city', p_partner_code USING ERRCODE = 'GJ002';
+    -- A district of another city is refused as an unknown one: the refusal tells nothing of other cities.
+    IF NOT FOUND OR guest_t.id = host OR division_city(guest_t.division_code) <> division_city(host_t.division_code) THEN
+        RAISE EXCEPTION 'joint_invite: no other district % in this city', p_partner_code USING ERRCODE = 'GJ001';
     END IF;
     IF guest_t.status <> 'active' THEN
         RAISE EXCEPTION 'joint_invite: district % is suspended', p_partner_code USING ERRCODE = 'GJ003';

@@ -246,7 +246,6 @@ extension Components {
         /// - `internal` 500
         /// - `joint.alreadyAnswered` 409
         /// - `joint.notFound` 404
-        /// - `joint.otherCity` 400
         /// - `joint.partnerSuspended` 409
         /// - `joint.partnerUnknown` 400
         /// - `ladder.delegateNotBelow` 400
@@ -489,7 +488,6 @@ extension Components {
             case _internal = "internal"
             case joint_alreadyAnswered = "joint.alreadyAnswered"
             case joint_notFound = "joint.notFound"
-            case joint_otherCity = "joint.otherCity"
             case joint_partnerSuspended = "joint.partnerSuspended"
             case joint_partnerUnknown = "joint.partnerUnknown"
             case ladder_delegateNotBelow = "ladder.delegateNotBelow"

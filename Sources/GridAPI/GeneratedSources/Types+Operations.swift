@@ -19725,7 +19725,7 @@ public enum Operations {
                     }
                 }
             }
-            /// 请求无效：缺少理由或地点、哨种未知、部门未知或不可召集、单元不能吹哨、被邀请的区不存在或不在同一城市（validation.failed：field.required、field.unknownValue、department.unknown、whistle.departmentNotAllowed；whistle.unitNotAllowed、joint.partnerUnknown、joint.otherCity） · Bad request: no reason or place, an unknown kind, an unknown department or one this whistle cannot summon, a unit that cannot whistle, an invited district that does not exist or is of another city (validation.failed: field.required, field.unknownValue, department.unknown, whistle.departmentNotAllowed; whistle.unitNotAllowed, joint.partnerUnknown, joint.otherCity).
+            /// 请求无效：缺少理由或地点、哨种未知、部门未知或不可召集、单元不能吹哨、被邀请的区不存在或不在同一城市（validation.failed：field.required、field.unknownValue、department.unknown、whistle.departmentNotAllowed；whistle.unitNotAllowed、joint.partnerUnknown） · Bad request: no reason or place, an unknown kind, an unknown department or one this whistle cannot summon, a unit that cannot whistle, an invited district that does not exist or is of another city (validation.failed: field.required, field.unknownValue, department.unknown, whistle.departmentNotAllowed; whistle.unitNotAllowed, joint.partnerUnknown).
             ///
             /// - Remark: Generated from `#/paths//v1/whistles/post(raiseWhistle)/responses/400`.
             ///

@@ -101,14 +101,7 @@ extension APIHandler {
     }
 
     func ladderFigures(_ input: Operations.LadderFigures.Input) async throws -> Operations.LadderFigures.Output {
-        let by = input.query.by ?? LadderGrouping.street.rawValue
-        guard let grouping = LadderGrouping(rawValue: by) else {
-            throw GridError.invalid([
-                FieldError(
-                    "by", .statsBadGroup,
-                    Text(zh: "分组“\(by)”无效（可选：\(LadderGrouping.allowedList)）", en: "grouping '\(by)' is not one of: \(LadderGrouping.allowedList)"))
-            ])
-        }
+        let grouping = try Self.grouping(input.query.by, default: LadderGrouping.street)
         let result = try await service.ladderFigures(
             try caller, tenantId: try tenantId, grouping: grouping, scopeCode: input.query.scope, from: input.query.from, to: input.query.to)
         if input.query.format == .csv {
@@ -117,6 +110,18 @@ extension APIHandler {
             return .ok(.init(body: .csv(HTTPBody(csv))))
         }
         return .ok(.init(body: .json(CaseMapping.figures(result))))
+    }
+
+    /// A figure's grouping (`by`), its default when none is given; an unknown one is 400 naming the allowed.
+    static func grouping<G: RawRepresentable & CaseIterable>(_ by: String?, default fallback: G) throws -> G where G.RawValue == String {
+        guard let by else { return fallback }
+        guard let grouping = G(rawValue: by) else {
+            let allowed = G.allCases.map(\.rawValue).joined(separator: ", ")
+            throw GridError.invalid([
+                FieldError("by", .statsBadGroup, Text(zh: "分组“\(by)”无效（可选：\(allowed)）", en: "grouping '\(by)' is not one of: \(allowed)"))
+            ])
+        }
+        return grouping
     }
 
     func replyToOrder(_ input: Operations.ReplyToOrder.Input) async throws -> Operations.ReplyToOrder.Output {

@@ -94,14 +94,7 @@ extension APIHandler {
     }
 
     func whistleFigures(_ input: Operations.WhistleFigures.Input) async throws -> Operations.WhistleFigures.Output {
-        let by = input.query.by ?? WhistleGrouping.department.rawValue
-        guard let grouping = WhistleGrouping(rawValue: by) else {
-            throw GridError.invalid([
-                FieldError(
-                    "by", .statsBadGroup,
-                    Text(zh: "分组“\(by)”无效（可选：\(WhistleGrouping.allowedList)）", en: "grouping '\(by)' is not one of: \(WhistleGrouping.allowedList)"))
-            ])
-        }
+        let grouping = try Self.grouping(input.query.by, default: WhistleGrouping.department)
         let result = try await service.whistleFigures(
             try caller, tenantId: try tenantId, grouping: grouping, scopeCode: input.query.scope, from: input.query.from, to: input.query.to)
         if input.query.format == .csv {

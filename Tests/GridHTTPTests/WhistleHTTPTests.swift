@@ -250,6 +250,10 @@ extension CaseHTTPTests {
             let csv = try await desk.api.get(
                 "/v1/stats/whistles?from=\(from)&to=\(to)&by=kind&format=csv".replacingOccurrences(of: "+", with: "%2B"), token: desk.token("leader"))
             #expect(csv.text.hasPrefix("\u{FEFF}哨种代码,哨种,吹哨数"), "\(csv.text.prefix(80))")
+            let badGroup = try await desk.api.get(
+                "/v1/stats/whistles?from=\(from)&to=\(to)&by=weather".replacingOccurrences(of: "+", with: "%2B"), token: desk.token("leader"))
+            expectProblem(badGroup, .badRequest, "validation.failed")
+            #expect(badGroup.text.contains("stats.badGroup") && badGroup.text.contains("department, street, kind"), "\(badGroup.text)")
         }
     }
 

@@ -1870,6 +1870,8 @@ CREATE INDEX whistle_summons_department ON public.whistle_summons USING btree (t
 
 CREATE INDEX whistles_accepted ON public.whistles USING btree (tenant_id, accepted_at) INCLUDE (street_id, kind) WHERE (accepted_at IS NOT NULL);
 
+CREATE INDEX whistles_case ON public.whistles USING btree (tenant_id, case_id) WHERE (case_id IS NOT NULL);
+
 CREATE UNIQUE INDEX whistles_one_live ON public.whistles USING btree (tenant_id, case_id) WHERE ((case_id IS NOT NULL) AND (state = ANY (ARRAY['formed'::text, 'analysed'::text, 'whistled'::text, 'accepted'::text, 'onSite'::text])));
 
 CREATE INDEX whistles_unit ON public.whistles USING btree (tenant_id, unit_path, id);

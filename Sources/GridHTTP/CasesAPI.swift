@@ -184,7 +184,9 @@ enum CaseMapping {
             tasks: view.tasks.map(task), allowedActions: view.allowedActions.map { Components.Schemas.CaseAction(rawValue: $0.rawValue)! },
             closing: view.closing.map(closing), callbacks: view.callbacks.map(callback),
             stages: view.stages.map { stage($0, at: Date()) },
-            assistSteps: view.assistSteps.map { Components.Schemas.AssistStep(rawValue: $0.rawValue)! }, ladder: view.ladder.map(ladder))
+            assistSteps: view.assistSteps.map { Components.Schemas.AssistStep(rawValue: $0.rawValue)! }, ladder: view.ladder.map(ladder),
+            whistles: view.whistles.isEmpty
+                ? nil : view.whistles.map { .init(id: $0.id, state: .init(rawValue: $0.state.rawValue)!, kindName: $0.kindName, proposed: $0.proposed) })
     }
 
     static func ladder(_ ladder: CaseLadderView) -> Components.Schemas.CaseLadder {

@@ -28,6 +28,8 @@ public struct CaseView: Sendable {
     public var callbacks: [CallbackRecord] = []
     /// Where it stands on the ladder, with its slips and turns (filed cases).
     public var ladder: CaseLadderView?
+    /// Its whistles, newest first: proposed by a rule at filing or blown by the street.
+    public var whistles: [(id: Int64, state: WhistleState, kindName: String, proposed: Bool)] = []
 }
 
 /// An assisting department's steps on its task (协办): sign for it, then report it handled.
@@ -325,6 +327,7 @@ extension GridService {
             view.callbacks = try await OutcomeStore.callbacks(tx, caseId: record.id)
         }
         view.ladder = try await ladderView(tx, record, path: context?.chain)
+        if record.filedAt != nil { view.whistles = try await WhistleStore.ofCase(tx, caseId: record.id) }
         if CaseWorkflow.actions(from: record.state).contains(where: { CaseWorkflow.transition(from: record.state, $0)?.byLadder == true }) {
             var known = settings
             if known == nil { known = try await TenantStore.find(tx, id: tx.tenant)?.settings }

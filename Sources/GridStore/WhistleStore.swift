@@ -301,6 +301,17 @@ public enum WhistleStore {
             .first { _ in true } ?? []
     }
 
+    /// The whistles of a case, newest first.
+    public static func ofCase(_ tx: Tx, caseId: Int64) async throws -> [(id: Int64, state: WhistleState, kindName: String, proposed: Bool)] {
+        var result: [(id: Int64, state: WhistleState, kindName: String, proposed: Bool)] = []
+        for try await (id, state, kindName, proposed) in try await tx.query(
+            "SELECT id, state, kind_name, proposed FROM whistles WHERE tenant_id = \(tx.tenant) AND case_id = \(caseId) ORDER BY id DESC"
+        ).decode((Int64, String, String, Bool).self) {
+            result.append((id, WhistleState(rawValue: state) ?? .formed, kindName, proposed))
+        }
+        return result
+    }
+
     // MARK: lists
 
     /// Whistles within any of `scopes` (by the whistling unit's path) or summoning one of

@@ -109,6 +109,9 @@ extension CaseHTTPTests {
                     "XFZD", "GAFJ", "ZJW",
                 ])
             #expect(try await notices(desk, "street.dispatcher").contains { $0["kind"] as? String == "whistleProposed" && int64($0["whistleId"]) == id })
+            // The case shows it, for the dispatcher to confirm.
+            let caseWhistles = try await view(desk, "street.dispatcher", caseId)["whistles"] as? [[String: Any]] ?? []
+            #expect(caseWhistles.count == 1 && int64(caseWhistles.first?["id"]) == id && caseWhistles.first?["proposed"] as? Bool == true, "\(caseWhistles)")
             // A second whistle on the same case while this one lives is refused.
             let twice = try await desk.api.send(
                 .post, "/v1/whistles", token: desk.token("street.dispatcher"), json: jsonString(["caseId": caseId, "kind": "enforce", "reason": "再吹"]))

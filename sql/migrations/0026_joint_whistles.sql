@@ -42,6 +42,9 @@ CREATE TABLE whistle_links (
 CREATE UNIQUE INDEX whistle_links_whistle ON whistle_links (tenant_id, whistle_id) WHERE whistle_id IS NOT NULL;
 CREATE UNIQUE INDEX whistle_links_partner ON whistle_links (tenant_id, partner_tenant_id, partner_link_id);
 
+-- A case's view lists its whistles (live or ended).
+CREATE INDEX whistles_case ON whistles (tenant_id, case_id) WHERE case_id IS NOT NULL;
+
 ALTER TABLE whistle_links ENABLE ROW LEVEL SECURITY;
 ALTER TABLE whistle_links FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON whistle_links USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());

@@ -2946,6 +2946,49 @@ extension Components {
             public var assistSteps: [Components.Schemas.AssistStep]
             /// - Remark: Generated from `#/components/schemas/Case/ladder`.
             public var ladder: Components.Schemas.CaseLadder?
+            /// - Remark: Generated from `#/components/schemas/Case/WhistlesPayload`.
+            public struct WhistlesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Case/WhistlesPayload/id`.
+                public var id: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/Case/WhistlesPayload/state`.
+                public var state: Components.Schemas.WhistleState
+                /// - Remark: Generated from `#/components/schemas/Case/WhistlesPayload/kindName`.
+                public var kindName: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Case/WhistlesPayload/proposed`.
+                public var proposed: Swift.Bool
+                /// Creates a new `WhistlesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                ///   - state:
+                ///   - kindName:
+                ///   - proposed:
+                public init(
+                    id: Swift.Int64,
+                    state: Components.Schemas.WhistleState,
+                    kindName: Swift.String,
+                    proposed: Swift.Bool
+                ) {
+                    self.id = id
+                    self.state = state
+                    self.kindName = kindName
+                    self.proposed = proposed
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case id
+                    case state
+                    case kindName
+                    case proposed
+                }
+            }
+            /// 案件的哨（最新在前）：规则提议或街道吹的 · The case's whistles, newest first: proposed by a rule or blown by the street (GET /v1/whistles/{id}).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/whistles`.
+            public typealias WhistlesPayload = [Components.Schemas.Case.WhistlesPayloadPayload]
+            /// 案件的哨（最新在前）：规则提议或街道吹的 · The case's whistles, newest first: proposed by a rule or blown by the street (GET /v1/whistles/{id}).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/whistles`.
+            public var whistles: Components.Schemas.Case.WhistlesPayload?
             /// Creates a new `Case`.
             ///
             /// - Parameters:
@@ -3001,6 +3044,7 @@ extension Components {
             ///   - stages: Every stage clock of the case, oldest first: each stage's deadline, light and, once it ended, how late.
             ///   - assistSteps: The steps (POST /v1/cases/{caseId}/assist/{step}) the caller's departments may take now on their assisting tasks (协办): sign, then handled.
             ///   - ladder:
+            ///   - whistles: 案件的哨（最新在前）：规则提议或街道吹的 · The case's whistles, newest first: proposed by a rule or blown by the street (GET /v1/whistles/{id}).
             public init(
                 id: Swift.Int64,
                 number: Swift.String,
@@ -3053,7 +3097,8 @@ extension Components {
                 callbacks: [Components.Schemas.CaseCallbackRecord]? = nil,
                 stages: [Components.Schemas.StageClock],
                 assistSteps: [Components.Schemas.AssistStep],
-                ladder: Components.Schemas.CaseLadder? = nil
+                ladder: Components.Schemas.CaseLadder? = nil,
+                whistles: Components.Schemas.Case.WhistlesPayload? = nil
             ) {
                 self.id = id
                 self.number = number
@@ -3107,6 +3152,7 @@ extension Components {
                 self.stages = stages
                 self.assistSteps = assistSteps
                 self.ladder = ladder
+                self.whistles = whistles
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -3161,6 +3207,7 @@ extension Components {
                 case stages
                 case assistSteps
                 case ladder
+                case whistles
             }
         }
         /// An assisting department's step on its task: sign for it (签收), then report it handled (协办完成).

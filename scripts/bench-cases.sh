@@ -9,6 +9,11 @@
 # GRIDGOV_BENCH_REUSE=1 to measure again on the database and history an earlier run left. --ladder-only
 # (issue 16) adds the ladder's year once (bench/sql/ladder-history.sql) and measures only the level figures
 # (a street's month, aim p99 ≤ 200 ms; the district's year, aim ≤ 2 s) and the hand-up action (aim p99 ≤ 30 ms).
+# --whistle-only (issue 17) adds the whistles' year once (bench/sql/whistle-history.sql) and measures only the
+# whistle: a department's check-in with 32 liaisons, each on a fresh summons (aim p99 ≤ 30 ms at half the
+# saturating rate), beside the same writes by pgbench; the red notice of a report-in limit passing, with the
+# server's worker running (aim ≤ 5 s); and the district's year of report-in figures by department and by
+# street (aim p99 ≤ 1 s) beside the plain GROUP BY.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/db.sh start

@@ -129,6 +129,12 @@ struct CasesBench {
             print("server resident memory after the run: \(bench.residentMegabytes(pid: server.process.processIdentifier)) MiB")
             return
         }
+        if bench.whistleOnly {
+            try await WhistleBench(cases: self, tenantId: tenantId, code: code, district: district, serverPid: server.process.processIdentifier).run(
+                desks: desks)
+            print("server resident memory after the run: \(bench.residentMegabytes(pid: server.process.processIdentifier)) MiB")
+            return
+        }
         // Grid workers and dispatchers alternate.
         var intakeDesks: [Desk] = []
         for k in 0..<bench.intakeClients {

@@ -26,11 +26,13 @@ final class MiniHTTPClient {
 
     deinit { close(fd) }
 
-    /// Sends a request and returns (status, body).
-    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil) throws -> (Int, Data) {
+    /// Sends a request and returns (status, body); a body is JSON unless `contentType` says otherwise.
+    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil, contentType: String = "application/json") throws -> (
+        Int, Data
+    ) {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if let body { head += "Content-Length: \(body.count)\r\nContent-Type: application/json\r\n" }
+        if let body { head += "Content-Length: \(body.count)\r\nContent-Type: \(contentType)\r\n" }
         head += "\r\n"
         var bytes = Array(head.utf8)
         if let body { bytes += body }

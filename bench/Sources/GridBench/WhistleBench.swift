@@ -203,11 +203,12 @@ struct WhistleBench {
             "SELECT id FROM departments WHERE tenant_id = \(tenantId) AND kind = 'district' ORDER BY id", logger: logger
         ).decode(Int64.self) { departmentIds.append(id) }
         let t0 = ContinuousClock.now
-        let http = try await pool(liaisons, perClient: Self.checkInsPerClient, streets: streets, departmentIds: departmentIds, seed: 17)
-        let ceilingPool = try await pool(liaisons, perClient: Self.ceilingPerClient, streets: streets, departmentIds: departmentIds, seed: 71)
+        let http = try await pool("bench.pool", liaisons, perClient: Self.checkInsPerClient, streets: streets, departmentIds: departmentIds, seed: 17)
+        let ceilingPool = try await pool(
+            "bench.ceiling", liaisons, perClient: Self.ceilingPerClient, streets: streets, departmentIds: departmentIds, seed: 71)
         print(
-            "check-in pool: \(liaisons.count * (Self.checkInsPerClient + Self.ceilingPerClient)) accepted whistles summoning 2–3 departments, "
-                + "each with the liaison's photo, in \(format((ContinuousClock.now - t0).seconds)) s")
+            "check-in pools: \(liaisons.count * (Self.checkInsPerClient + Self.ceilingPerClient)) accepted whistles summoning 2–3 departments, "
+                + "each with the liaison's photo, \(http.made ? "written" : "reset") in \(format((ContinuousClock.now - t0).seconds)) s")
 
         let before = try await cpu()
         let unpaced = try await checkInRun(http.slots, liaisons, from: nil, rate: nil)
@@ -230,20 +231,33 @@ struct WhistleBench {
                 + "p99=\(format(c.p99)) ms; HTTP saturating / ceiling = \(String(format: "%.2f", unpaced.perSecond / max(ceiling.tps, 1)))")
     }
 
-    /// Fresh accepted whistles (kind enforce, 30 minutes, version 4 after form, analyse, blow and
-    /// accept) at random unit cells, `perClient` for each liaison, each summoning the liaison's
-    /// department and one or two others, with a photo the liaison uploaded (its id is the
-    /// whistle's). Written as the schema owner with ids of their own past every earlier one; a
-    /// liaison stands at another point of the same cell.
-    func pool(_ liaisons: [Liaison], perClient: Int, streets: [String: Int64], departmentIds: [Int64], seed: UInt64) async throws -> (
-        base: Int64, slots: [[Slot]]
+    /// Accepted whistles (kind enforce, 30 minutes, version 4 after form, analyse, blow and accept) at
+    /// random unit cells, `perClient` for each liaison, each summoning the liaison's department and
+    /// one or two others, with a photo the liaison uploaded (its id is the whistle's); a liaison
+    /// stands at another point of the same cell. Written once as the schema owner (told by
+    /// `created_login`, with ids of their own past every earlier one), and on each later run set
+    /// back to just accepted (the check-ins and their events undone), so that every run checks in
+    /// on fresh summons and the tables the figures read do not grow.
+    func pool(_ name: String, _ liaisons: [Liaison], perClient: Int, streets: [String: Int64], departmentIds: [Int64], seed: UInt64) async throws -> (
+        base: Int64, slots: [[Slot]], made: Bool
     ) {
-        var base: Int64 = 0
-        for try await value in try await owner.query(
-            """
-            SELECT greatest((SELECT coalesce(max(id), 0) FROM whistles), (SELECT coalesce(max(id), 0) FROM whistle_photos))::int8 + 1000
-            """, logger: logger
-        ).decode(Int64.self) { base = value }
+        var existing: (base: Int64, count: Int64) = (0, 0)
+        for try await row in try await owner.query(
+            "SELECT coalesce(min(id), 0)::int8, count(*)::int8 FROM whistles WHERE tenant_id = \(tenantId) AND created_login = \(name)", logger: logger
+        ).decode((Int64, Int64).self) { existing = row }
+        let size = liaisons.count * perClient
+        guard existing.count == 0 || existing.count == size else {
+            throw BenchError("the pool \(name) has \(existing.count) whistles, not \(size): delete it (and its summons, events and photos) to write it anew")
+        }
+        var base = existing.base
+        if existing.count == 0 {
+            for try await value in try await owner.query(
+                """
+                SELECT greatest((SELECT coalesce(max(id), 0) FROM whistles), (SELECT coalesce(max(id), 0) FROM whistle_photos))::int8 + 1000
+                """, logger: logger
+            ).decode(Int64.self) { base = value }
+        }
+        // The same cells and points for the same base, so that a reset pool's liaisons stand where they did.
         let lattice = DistrictLattice(district)
         let (columns, rows) = district.latticeSize
         var rng = SplitMix64(seed: seed &+ UInt64(base))
@@ -275,12 +289,35 @@ struct WhistleBench {
         let png = ByteBuffer(bytes: Self.png)
         try await owner.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
+            if existing.count > 0 {
+                try await connection.query(
+                    """
+                    DELETE FROM whistle_events e USING whistles w
+                    WHERE e.tenant_id = \(tenantId) AND w.tenant_id = \(tenantId) AND w.created_login = \(name) AND e.whistle_id = w.id AND e.version > 4
+                    """, logger: logger)
+                try await connection.query(
+                    """
+                    UPDATE whistle_summons s SET summoned_at = now(), due_at = now() + interval '30 minutes', check_in_at = NULL, check_in_by = NULL,
+                        check_in_login = NULL, check_in_lat = NULL, check_in_lng = NULL, distance_m = NULL, far = NULL, photo_id = NULL, client_key = NULL,
+                        minutes_late = NULL, red_at = NULL
+                    FROM whistles w
+                    WHERE s.tenant_id = \(tenantId) AND w.tenant_id = \(tenantId) AND w.created_login = \(name) AND s.whistle_id = w.id
+                    """, logger: logger)
+                try await connection.query(
+                    """
+                    UPDATE whistles SET version = 4, state = 'accepted', created_at = now() - interval '20 minutes',
+                        whistled_at = now() - interval '10 minutes', accepted_at = now(), updated_at = now()
+                    WHERE tenant_id = \(tenantId) AND created_login = \(name)
+                    """, logger: logger)
+                try await connection.query("COMMIT", logger: logger)
+                return
+            }
             try await connection.query(
                 """
                 INSERT INTO whistles (tenant_id, id, version, state, unit_id, unit_path, street_id, level, kind, kind_name, reason, address, lat, lng,
                                       limit_minutes, radius_m, proposed, created_login, created_at, whistled_at, accepted_at, updated_at)
                 SELECT \(tenantId), w.id, 4, 'accepted', s.id, s.path, s.id, 'street', 'enforce', '执法哨', '基准报到压测：占道经营联合执法',
-                       s.name || '基准路', w.lat, w.lng, 30, 500, false, 'bench.checkin', now() - interval '20 minutes', now() - interval '10 minutes',
+                       s.name || '基准路', w.lat, w.lng, 30, 500, false, \(name), now() - interval '20 minutes', now() - interval '10 minutes',
                        now(), now()
                 FROM unnest(\(ids)::bigint[], \(streetIds)::bigint[], \(lats)::float8[], \(lngs)::float8[]) AS w(id, street, lat, lng)
                 JOIN org_units s ON s.tenant_id = \(tenantId) AND s.id = w.street
@@ -294,7 +331,7 @@ struct WhistleBench {
             try await connection.query(
                 """
                 INSERT INTO whistle_events (tenant_id, whistle_id, version, action, actor, state, at, payload)
-                SELECT \(tenantId), w.id, v, (ARRAY['form', 'analyse', 'blow', 'accept'])[v], 'bench.checkin',
+                SELECT \(tenantId), w.id, v, (ARRAY['form', 'analyse', 'blow', 'accept'])[v], \(name),
                        (ARRAY['formed', 'analysed', 'whistled', 'accepted'])[v], now() - (5 - v) * interval '5 minutes', '{}'
                 FROM unnest(\(ids)::bigint[]) AS w(id) CROSS JOIN generate_series(1, 4) AS v
                 """, logger: logger)
@@ -311,7 +348,7 @@ struct WhistleBench {
                 """, logger: logger)
             try await connection.query("COMMIT", logger: logger)
         }
-        return (base, slots)
+        return (base, slots, existing.count == 0)
     }
 
     /// `POST /v1/whistles/{id}/departments/{code}/checkIn` from every liaison at once, each on its

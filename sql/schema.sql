@@ -1868,6 +1868,8 @@ CREATE INDEX whistle_photos_whistle ON public.whistle_photos USING btree (tenant
 
 CREATE INDEX whistle_summons_department ON public.whistle_summons USING btree (tenant_id, department_id, whistle_id);
 
+CREATE INDEX whistle_summons_photo ON public.whistle_summons USING btree (tenant_id, photo_id) WHERE (photo_id IS NOT NULL);
+
 CREATE INDEX whistles_accepted ON public.whistles USING btree (tenant_id, accepted_at) INCLUDE (street_id, kind) WHERE (accepted_at IS NOT NULL);
 
 CREATE INDEX whistles_case ON public.whistles USING btree (tenant_id, case_id) WHERE (case_id IS NOT NULL);

@@ -14,7 +14,9 @@ public enum JobKind: String, Sendable, CaseIterable {
     /// department): not checked in nor released, it turns red.
     case whistleLimit
 
-    /// The lanes the workers claim from: escalations never wait on deliveries.
-    public static let escalations: [JobKind] = [.caseYellow, .caseRed, .stageYellow, .stageRed, .orderLapse, .ladderLimit, .whistleLimit]
+    /// The lanes the workers claim from: escalations never wait on deliveries, and a whistle's
+    /// report-in limit (told within seconds) never waits behind a burst of deadline lights.
+    public static let escalations: [JobKind] = [.caseYellow, .caseRed, .stageYellow, .stageRed, .orderLapse, .ladderLimit]
+    public static let reportIns: [JobKind] = [.whistleLimit]
     public static let deliveries: [JobKind] = [.webhook]
 }

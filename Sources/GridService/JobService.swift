@@ -29,9 +29,9 @@ extension GridService {
     /// orders) and runs each in its district's transaction, where the effect and the job's
     /// completion are written together. Webhook deliveries are a lane of their own
     /// (`deliverDueWebhooks`). `now` is a parameter so that tests (and a catch-up run) control the clock.
-    public func runDueJobs(now: Date = Date(), limit: Int = 100) async throws -> JobRunSummary {
+    public func runDueJobs(now: Date = Date(), limit: Int = 100, kinds: [JobKind] = JobKind.escalations + JobKind.reportIns) async throws -> JobRunSummary {
         var summary = JobRunSummary()
-        let claimed = try await JobStore.claim(db, kinds: JobKind.escalations, now: now, limit: limit, lease: Self.jobLease)
+        let claimed = try await JobStore.claim(db, kinds: kinds, now: now, limit: limit, lease: Self.jobLease)
         summary.claimed = claimed.count
         for job in claimed {
             do {
@@ -53,8 +53,8 @@ extension GridService {
         return summary
     }
 
-    /// When the next escalation job falls due (the worker sleeps until then at most).
-    public func nextEscalationDue() async throws -> Date? { try await JobStore.nextDue(db, kinds: JobKind.escalations) }
+    /// When the next job of `kinds` falls due (the worker's lane sleeps until then at most).
+    public func nextDue(_ kinds: [JobKind]) async throws -> Date? { try await JobStore.nextDue(db, kinds: kinds) }
 
     func run(_ job: JobStore.Job, at now: Date, _ tx: Tx) async throws -> String {
         switch job.kind {

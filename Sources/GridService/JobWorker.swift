@@ -1,10 +1,13 @@
 import Foundation
+import GridCore
 import Logging
 import ServiceLifecycle
 
-/// Runs the job table's due work until shutdown, in two lanes that never wait on each other:
-/// escalations (deadline lights, supervision orders) every `interval`, and webhook deliveries
-/// (several at once, a failing endpoint behind its breaker). Inside `gridgov serve`, or on its
+/// Runs the job table's due work until shutdown, in three lanes that never wait on each other:
+/// escalations (deadline lights, supervision orders, the ladder's limits), report-ins (a whistle's
+/// limit, told within a second of it even behind a burst of lights), each woken for its next due
+/// job or every `interval`, and webhook deliveries (several at once, a failing endpoint behind its
+/// breaker). Inside `gridgov serve`, or on its
 /// own as `gridgov worker`; several workers (processes or machines) share the table safely.
 public struct JobWorker: Service {
     let service: GridService
@@ -19,8 +22,10 @@ public struct JobWorker: Service {
 
     public func run() async throws {
         await withDiscardingTaskGroup { group in
-            group.addTask {
-                await lane("escalations", next: { try await service.nextEscalationDue() }) { try await service.runDueJobs() }
+            for (name, kinds) in [("escalations", JobKind.escalations), ("report-ins", JobKind.reportIns)] {
+                group.addTask {
+                    await lane(name, next: { try await service.nextDue(kinds) }) { try await service.runDueJobs(kinds: kinds) }
+                }
             }
             group.addTask { await lane("webhooks", next: nil) { try await service.deliverDueWebhooks() } }
         }

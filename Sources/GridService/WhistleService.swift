@@ -342,11 +342,16 @@ extension GridService {
         try await withTenant(for: caller, tenantId) { tx in try await self.whistleView(tx, caller, id: id) }
     }
 
-    func whistleView(_ tx: Tx, _ caller: Caller, id: Int64, known: WhistleRecord? = nil) async throws -> WhistleView {
+    /// The whistle as the caller sees it; `parties` when the caller's request worked them out already
+    /// (a department's step, which does not change who summons whom).
+    func whistleView(_ tx: Tx, _ caller: Caller, id: Int64, known: WhistleRecord? = nil, parties known2: WhistleParties? = nil) async throws
+        -> WhistleView
+    {
         var found = known
         if found == nil { found = try await WhistleStore.find(tx, id: id) }
         guard let record = found else { throw Self.whistleNotFound(id) }
-        let parties = try await Self.parties(tx, caller, record)
+        let parties: WhistleParties
+        if let known2 { parties = known2 } else { parties = try await Self.parties(tx, caller, record) }
         guard Self.canRead(caller, record, parties) else { throw Self.whistleNotFound(id) }
         var joint: (link: WhistleLink, partner: JointPartnerSide?)?
         if let link = try await WhistleStore.links(tx, whistleId: id, limit: 1).first {
@@ -623,7 +628,7 @@ extension GridService {
             {
                 // The same check-in sent again (a network drop): the same answer; another body under the key is refused.
                 guard stored.lat == point?.lat, stored.lng == point?.lng, stored.photo == input.photo else { throw Errors.idempotencyKeyReused(key) }
-                return try await self.whistleView(tx, caller, id: id, known: record)
+                return try await self.whistleView(tx, caller, id: id, known: record, parties: parties)
             }
             try WhistleRules.check(step, summons, in: record.state)
             var next = record
@@ -671,7 +676,7 @@ extension GridService {
                 try await Self.tellDepartment(
                     tx, written, summons, kind: .released, "\(written.unitName)已放行\(summons.departmentName)（哨 \(id)）", leaders: false)
             }
-            return try await self.whistleView(tx, caller, id: id, known: written)
+            return try await self.whistleView(tx, caller, id: id, known: written, parties: parties)
         }
     }
 

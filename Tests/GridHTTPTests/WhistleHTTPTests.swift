@@ -177,7 +177,11 @@ extension CaseHTTPTests {
             // The police are not in by the limit: the job turns them red and tells them, their side and the district.
             _ = try await db.service.runDueJobs(now: due.addingTimeInterval(-5))
             #expect(try await !notices(desk, "liaison.gafj").contains { $0["kind"] as? String == "whistleRed" })
-            _ = try await db.service.runDueJobs(now: due.addingTimeInterval(2))
+            // The report-in limit is a lane of its own: the deadline lights' lane does not run it.
+            _ = try await db.service.runDueJobs(now: due.addingTimeInterval(2), kinds: JobKind.escalations)
+            #expect(try await !notices(desk, "liaison.gafj").contains { $0["kind"] as? String == "whistleRed" })
+            let reportIns = try await db.service.runDueJobs(now: due.addingTimeInterval(2), kinds: JobKind.reportIns)
+            #expect(reportIns.claimed == 3 && reportIns.done == 3, "one job per department summoned: \(reportIns)")
             for login in ["liaison.gafj", "leader.gafj", "leader", "shift.leader"] {
                 #expect(try await notices(desk, login).contains { $0["kind"] as? String == "whistleRed" && int64($0["whistleId"]) == id }, "\(login)")
             }

@@ -42,8 +42,9 @@ CREATE TABLE whistle_links (
 CREATE UNIQUE INDEX whistle_links_whistle ON whistle_links (tenant_id, whistle_id) WHERE whistle_id IS NOT NULL;
 CREATE UNIQUE INDEX whistle_links_partner ON whistle_links (tenant_id, partner_tenant_id, partner_link_id);
 
--- A case's view lists its whistles (live or ended).
+-- A case's view lists its whistles (live or ended); a check-in's photo is found from the photo.
 CREATE INDEX whistles_case ON whistles (tenant_id, case_id) WHERE case_id IS NOT NULL;
+CREATE INDEX whistle_summons_photo ON whistle_summons (tenant_id, photo_id) WHERE photo_id IS NOT NULL;
 
 ALTER TABLE whistle_links ENABLE ROW LEVEL SECURITY;
 ALTER TABLE whistle_links FORCE ROW LEVEL SECURITY;

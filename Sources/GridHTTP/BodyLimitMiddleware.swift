@@ -5,16 +5,20 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Refuses bodies over the limit with 413 before anything reads them.
+/// Refuses bodies over the limit with 413 before anything reads them. A POST, PUT or PATCH sent
+/// with no body and no Content-Type (an action that needs no fields, `curl -X POST`) reads as the
+/// empty JSON object `{}`, so an optional body may be left out.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let generalLimit: Int
 
     init(maxBytes: Int) { generalLimit = maxBytes }
 
-    /// Photo uploads may be larger than other bodies.
+    /// Photo uploads (a case's, a whistle's) may be larger than other bodies.
     func limit(for request: Request) -> Int {
         let path = request.uri.path
-        if request.method == .post, path.hasPrefix("/v1/cases/"), path.hasSuffix("/attachments") { return max(generalLimit, AttachmentRules.maxBytes) }
+        let photo =
+            (path.hasPrefix("/v1/cases/") && path.hasSuffix("/attachments")) || (path.hasPrefix("/v1/whistles/") && path.hasSuffix("/photos"))
+        if request.method == .post, photo { return max(generalLimit, AttachmentRules.maxBytes) }
         return generalLimit
     }
 
@@ -27,7 +31,13 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         if request.method == .post || request.method == .put || request.method == .patch {
             do {
                 let buffer = try await request.collectBody(upTo: maxBytes)
-                request.body = .init(buffer: buffer)
+                if buffer.readableBytes == 0, request.headers[.contentType] == nil {
+                    var head = request.head
+                    head.headerFields[.contentType] = "application/json"
+                    request = Request(head: head, body: .init(buffer: ByteBuffer(string: "{}")))
+                } else {
+                    request.body = .init(buffer: buffer)
+                }
             } catch let error as HTTPError where error.status == .contentTooLarge {
                 throw Self.tooLarge(maxBytes)
             }

@@ -135,8 +135,20 @@ struct IntakeCeiling {
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) { arguments += ["-D", "\(name)=\(value)"] }
         arguments.append(inputs.url)
 
+        let run = try Pgbench.run(inputs.pgbench, arguments, in: dir, mode: mode)
+        let latencies = run.latencies, tps = run.tps, failed = run.failed
+        return Outcome(transactions: latencies.count, tps: tps, latencies: Percentiles(latencies), failed: failed)
+    }
+}
+
+/// pgbench run as a process: its tps, failed transactions and each transaction's latency.
+enum Pgbench {
+    /// Runs `pgbench` with `arguments` in `dir`, where its per-transaction logs (`--log-prefix` …/tx)
+    /// are read back: tps, failed transactions and every latency in milliseconds. A failed or
+    /// aborted run throws with its output.
+    static func run(_ pgbench: String, _ arguments: [String], in dir: URL, mode: String) throws -> (tps: Double, failed: Int, latencies: [Double]) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: inputs.pgbench)
+        process.executableURL = URL(fileURLWithPath: pgbench)
         process.arguments = arguments
         process.currentDirectoryURL = dir
         let out = Pipe(), err = Pipe()
@@ -153,16 +165,13 @@ struct IntakeCeiling {
             guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return nil }
             return Double(line.dropFirst(label.count).split(separator: " ").first ?? "")
         }
-        let tps = number(after: "tps = ") ?? 0
-        let failed = Int(number(after: "number of failed transactions: ") ?? 0)
         var latencies: [Double] = []
-        for name in try fm.contentsOfDirectory(atPath: dir.path) where name.hasPrefix("tx.") {
-            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
-            for line in text.split(separator: "\n") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasPrefix("tx.") {
+            for line in try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8).split(separator: "\n") {
                 let fields = line.split(separator: " ")
                 if fields.count >= 3, let micros = Double(fields[2]) { latencies.append(micros / 1000) }
             }
         }
-        return Outcome(transactions: latencies.count, tps: tps, latencies: Percentiles(latencies), failed: failed)
+        return (number(after: "tps = ") ?? 0, Int(number(after: "number of failed transactions: ") ?? 0), latencies)
     }
 }

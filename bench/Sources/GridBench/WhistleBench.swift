@@ -446,28 +446,8 @@ struct WhistleBench {
         ]
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) { arguments += ["-D", "\(name)=\(value)"] }
         arguments.append(cases.bench.databaseURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: cases.bench.pgbench)
-        process.arguments = arguments
-        process.currentDirectoryURL = dir
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, !errors.contains("aborted") else {
-            throw BenchError("pgbench (check-ins) failed with \(process.terminationStatus): \(errors.suffix(3000)) \(output.suffix(2000))")
-        }
-        let tps = output.split(separator: "\n").first { $0.hasPrefix("tps = ") }.flatMap { Double($0.dropFirst(6).split(separator: " ").first ?? "") } ?? 0
-        var latencies: [Double] = []
-        for name in try fm.contentsOfDirectory(atPath: dir.path) where name.hasPrefix("tx.") {
-            for line in try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8).split(separator: "\n") {
-                let fields = line.split(separator: " ")
-                if fields.count >= 3, let micros = Double(fields[2]) { latencies.append(micros / 1000) }
-            }
-        }
+        let run = try Pgbench.run(cases.bench.pgbench, arguments, in: dir, mode: "check-ins")
+        let tps = run.tps, latencies = run.latencies
         return (tps, Percentiles(latencies))
     }
 

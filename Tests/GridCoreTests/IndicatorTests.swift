@@ -1,0 +1,85 @@
+import Foundation
+import GridCore
+import Testing
+
+/// The assessment's first indicators on a small hand-computed history (issue 18), with on-time
+/// judged in work time and a past period re-run as of a time.
+@Suite struct IndicatorTests {
+    static let calendar = WorkCalendar.standard
+    /// Beijing time, `2026-11-02 09:00` (a Monday).
+    static func at(_ text: String) -> Date {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.date(from: text)!
+    }
+
+    @Test func aCompletionAt1730AndOneAtTheNextMorningsStartAreTheSameWorkInstant() {
+        let due = Self.at("2026-11-02 17:30")
+        #expect(Indicators.onTime(Self.at("2026-11-02 17:30"), due: due, calendar: Self.calendar))
+        #expect(Indicators.onTime(Self.at("2026-11-02 21:00"), due: due, calendar: Self.calendar))
+        #expect(Indicators.onTime(Self.at("2026-11-03 08:30"), due: due, calendar: Self.calendar))
+        #expect(!Indicators.onTime(Self.at("2026-11-03 08:31"), due: due, calendar: Self.calendar))
+        // A Friday's deadline at 17:30 still holds on Monday at 08:30: the weekend is no work time.
+        #expect(Indicators.onTime(Self.at("2026-11-09 08:30"), due: Self.at("2026-11-06 17:30"), calendar: Self.calendar))
+    }
+
+    /// November 2026, five cases:
+    /// - A: filed 11-02, due 11-03 17:30, handled 11-04 08:30 (the same work instant: on time), closed 11-05;
+    /// - B: filed 11-02, due 11-04 12:00, handled 11-04 14:00 (late), reworked, closed 11-20;
+    /// - C: filed 11-10, due 11-12 17:30, handled 11-12 10:00 (on time), extended before; open;
+    /// - D: filed 11-25, due 11-27 17:30, not handled (open and overdue at the month's end);
+    /// - E: filed 10-30 (October), due 11-02 12:00, handled 12-02 (after the month, late).
+    static let facts = [
+        IndicatorFact(filedAt: at("2026-11-02 09:00"), handleDue: at("2026-11-03 17:30"), handledAt: at("2026-11-04 08:30"), closedAt: at("2026-11-05 10:00")),
+        IndicatorFact(
+            filedAt: at("2026-11-02 10:00"), handleDue: at("2026-11-04 12:00"), handledAt: at("2026-11-04 14:00"), closedAt: at("2026-11-20 10:00"),
+            reworked: true),
+        IndicatorFact(filedAt: at("2026-11-10 09:00"), handleDue: at("2026-11-12 17:30"), handledAt: at("2026-11-12 10:00"), closedAt: nil, extended: true),
+        IndicatorFact(filedAt: at("2026-11-25 09:00"), handleDue: at("2026-11-27 17:30"), handledAt: nil, closedAt: nil),
+        IndicatorFact(filedAt: at("2026-10-30 09:00"), handleDue: at("2026-11-02 12:00"), handledAt: at("2026-12-02 09:00"), closedAt: nil),
+    ]
+
+    @Test func novembersFiguresMatchTheHandCount() {
+        let from = Self.at("2026-11-01 00:00"), to = Self.at("2026-12-01 00:00"), asOf = Self.at("2026-12-04 00:00")
+        func value(_ indicator: Indicator) -> IndicatorValue {
+            Indicators.compute(indicator, Self.facts, from: from, to: to, asOf: asOf, calendar: Self.calendar)
+        }
+        // Filed in November: A, B, C, D.
+        #expect(value(.filed).numerator == 4 && value(.filed).denominator == nil)
+        // Due in November: A, B, C, D, E; on time: A (08:30 next morning), C → 2 / 5.
+        #expect(value(.onTimeHandlingRate).numerator == 2 && value(.onTimeHandlingRate).denominator == 5)
+        // Handled by now of those due: A, B, C, E → 4 / 5.
+        #expect(value(.handlingRate).value == 0.8)
+        // Closed of those filed in November: A, B → 2 / 4.
+        #expect(value(.closureRate).value == 0.5)
+        // Handled in November: A, B, C; reworked B, extended C → 1 / 3 each.
+        #expect(value(.reworkRate).numerator == 1 && value(.reworkRate).denominator == 3)
+        #expect(value(.extensionRate).numerator == 1 && value(.extensionRate).denominator == 3)
+        // Open and overdue at the month's end: D (due 11-27) and E (due 11-02, handled only in December).
+        #expect(value(.openOverdue).numerator == 2)
+    }
+
+    @Test func aPastMonthReRunAsOfItsEndIgnoresWhatCameAfter() {
+        let from = Self.at("2026-11-01 00:00"), to = Self.at("2026-12-01 00:00")
+        // As of 11-15: B's close (11-20) and everything filed after are unseen.
+        let early = Self.at("2026-11-15 00:00")
+        func value(_ indicator: Indicator) -> IndicatorValue {
+            Indicators.compute(indicator, Self.facts, from: from, to: to, asOf: early, calendar: Self.calendar)
+        }
+        #expect(value(.filed).numerator == 3)
+        #expect(value(.closureRate).numerator == 1 && value(.closureRate).denominator == 3)
+        // Open and overdue as of 11-15: E (due 11-02, not handled by then).
+        #expect(value(.openOverdue).numerator == 1)
+        // The same figures again, whenever re-run.
+        #expect(value(.onTimeHandlingRate) == Indicators.compute(.onTimeHandlingRate, Self.facts, from: from, to: to, asOf: early, calendar: Self.calendar))
+    }
+
+    @Test func everyIndicatorIsDefinedInBothLanguages() {
+        for indicator in Indicator.allCases {
+            #expect(!indicator.label.zh.isEmpty && !indicator.definition.zh.isEmpty && !indicator.definition.en.isEmpty, "\(indicator)")
+        }
+        #expect(Indicator.allowedList.contains("onTimeHandlingRate"))
+    }
+}

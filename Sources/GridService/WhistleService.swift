@@ -200,6 +200,12 @@ extension GridService {
                 place: place ?? record.flatMap { r in r.lat.flatMap { lat in r.lng.flatMap { Coordinate(lng: $0, lat: lat) } } },
                 scheduledAt: input.scheduledAt, radiusMeters: settings.radiusMeters, proposed: false, createdBy: caller.principal?.userId,
                 createdLogin: caller.actorName, departments: departments.map { ($0.id, $0.task) })
+            if input.partner != nil && new.place == nil {
+                // The partner district meets on site: a joint whistle on a case reported by address names its place.
+                throw Errors.field(
+                    "lat", .fieldRequired, zh: "跨区联合哨须给出地点（lat, lng）：案件 \(record?.number ?? "") 没有坐标",
+                    en: "a joint whistle needs its place (lat, lng): case \(record?.number ?? "") has none")
+            }
             guard let id = try await WhistleStore.insert(tx, new, at: now) else {
                 throw GridError(
                     .whistleCaseHasWhistle,

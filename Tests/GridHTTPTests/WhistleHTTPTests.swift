@@ -372,6 +372,14 @@ extension CaseHTTPTests {
                 body["partner"] = partner
                 expectProblem(try await raise(body), .badRequest, code)
             }
+            // A case reported by phone has no point: its joint whistle must name the place to meet.
+            let gridCode = try #require(((try created.json()["case"] as? [String: Any])?["grid"] as? [String: Any])?["code"] as? String)
+            let byPhone = try await east.report(
+                "dispatcher", ["description": "热线：交界处违建", "category": "E0101", "address": "交界路 1 号", "grid": gridCode])
+            let phoneCase = try #require(int64((try byPhone.json()["case"] as? [String: Any])?["id"]), "\(byPhone.text)")
+            let noPlace = try await raise(["caseId": phoneCase, "kind": "enforce", "reason": "联合拆除", "partner": "WEST"])
+            expectProblem(noPlace, .badRequest, "validation.failed")
+            #expect(noPlace.text.contains("\"lat\"") && noPlace.text.contains("field.required"), "\(noPlace.text)")
             #expect((try await east.api.get("/v1/whistles", token: east.token("dispatcher")).json()["items"] as? [[String: Any]])?.isEmpty == true)
             body["partner"] = "WEST"
             let hosted = try await raise(body)

@@ -199,7 +199,15 @@ public struct CSVTable: Sendable, Equatable {
     /// CSV text with CRLF line ends, fields quoted where needed, and a BOM by default so that
     /// Excel opens Chinese text correctly. `excelSafe` (an export a person opens) makes a cell that
     /// a spreadsheet would run as a formula (=, +, -, @ first) text with a leading apostrophe.
-    public static func render(header: [String], rows: [[String]], bom: Bool = true, excelSafe: Bool = false) -> String {
+    ///
+    /// `codeColumns` hold codes made of digits (division codes, 12 digits and more): each such cell
+    /// is written `="110199001001"`, which Excel and WPS open as that text instead of a rounded
+    /// number. Only digit strings are written so; anything else in the column is an ordinary cell.
+    public static func render(header: [String], rows: [[String]], bom: Bool = true, excelSafe: Bool = false, codeColumns: Set<Int> = []) -> String {
+        func cell(_ raw: String, _ column: Int) -> String {
+            if codeColumns.contains(column), !raw.isEmpty, raw.allSatisfy({ $0.isASCII && $0.isNumber }) { return "\"=\"\"\(raw)\"\"\"" }
+            return cell(raw)
+        }
         func cell(_ raw: String) -> String {
             let text = excelSafe && raw.first.map({ "=+-@\t\r".contains($0) }) == true ? "'" + raw : raw
             let needsQuotes =
@@ -208,7 +216,7 @@ public struct CSVTable: Sendable, Equatable {
             return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         var out = bom ? "\u{FEFF}" : ""
-        for row in [header] + rows { out += row.map(cell).joined(separator: ",") + "\r\n" }
+        for row in [header] + rows { out += row.enumerated().map { cell($1, $0) }.joined(separator: ",") + "\r\n" }
         return out
     }
 }

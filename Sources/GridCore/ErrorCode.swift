@@ -8,6 +8,10 @@
 public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
     case anchorBadLine = "anchor.badLine"
     case anchorIncomplete = "anchor.incomplete"
+    case assessmentIndicatorUnknown = "assessment.indicatorUnknown"
+    case assessmentSchemeNotFound = "assessment.schemeNotFound"
+    case assessmentVersionInForce = "assessment.versionInForce"
+    case assessmentWeightsSum = "assessment.weightsSum"
     case attachmentBadDimensions = "attachment.badDimensions"
     case attachmentCaseNotOpen = "attachment.caseNotOpen"
     case attachmentEmpty = "attachment.empty"
@@ -252,7 +256,8 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     /// inside a 400 `validation.failed` is always a bad request).
     public var kind: GridError.Kind {
         switch self {
-        case .anchorBadLine, .anchorIncomplete, .attachmentBadDimensions, .attachmentEmpty, .bindingDepartmentNotAllowed, .bindingDepartmentRequired,
+        case .anchorBadLine, .anchorIncomplete, .assessmentIndicatorUnknown, .assessmentWeightsSum, .attachmentBadDimensions, .attachmentEmpty,
+            .bindingDepartmentNotAllowed, .bindingDepartmentRequired,
             .bindingRoleAndScope, .calendarDayBadDate, .calendarDayDuplicate, .calendarDayMakeUpOnWorkingDay, .calendarDayUnknownType,
             .calendarHoursBadTime, .calendarHoursEndNotAfterStart, .calendarHoursNone, .calendarHoursOverlap, .calendarSyntax,
             .calendarWeekdayDuplicate, .calendarWeekdayInvalid, .calendarWeekdaysNone, .callbackNotContacted, .caseCloseNotChecked, .caseGridUnknown,
@@ -284,11 +289,13 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .caseCallbackNotAllowed, .caseOrderNotAllowed, .caseOrderNotYours, .caseQueueNotYours, .caseTaskNotYours, .caseTransitionRoleNotAllowed,
             .ladderNotAllowed, .tenantSuspended, .whistlePartyNotAllowed:
             .forbidden
-        case .attachmentNotFound, .bindingNotFound, .calendarNationalUnknownYear, .caseNotFound, .caseOrderNotFound, .catalogProfileNotFound,
+        case .assessmentSchemeNotFound, .attachmentNotFound, .bindingNotFound, .calendarNationalUnknownYear, .caseNotFound, .caseOrderNotFound,
+            .catalogProfileNotFound,
             .categoryNotFound, .departmentNotFound, .locateOutsideDistrict, .notificationNotFound, .orgUnitNotFound, .routeMethodNotAllowed,
             .routeNotFound, .rulesNotFound, .tenantNotFound, .userNotFound, .webhookNotFound, .whistleNotFound, .jointNotFound:
             .notFound
-        case .attachmentCaseNotOpen, .attachmentTooMany, .caseCallbackNotClosed, .caseChangedMeanwhile, .caseExtensionMissing, .caseNumberInUse,
+        case .assessmentVersionInForce, .attachmentCaseNotOpen, .attachmentTooMany, .caseCallbackNotClosed, .caseChangedMeanwhile, .caseExtensionMissing,
+            .caseNumberInUse,
             .caseOrderAlreadyAnswered, .caseOrderCaseNotOpen, .caseTaskNotAllowed, .caseTransitionNotAllowed, .dbDuplicate, .dbReference, .dbRetry,
             .departmentDuplicateCode, .departmentNotStreetOffice, .ladderNoSlip, .ladderSlipPending, .ladderTopReached, .orgUnitMoveHasCases,
             .orgUnitRetired, .tenantDuplicateCode, .userDuplicateLogin, .whistleTransitionNotAllowed, .whistleAlreadyCheckedIn, .whistleAlreadyCheckedOut,

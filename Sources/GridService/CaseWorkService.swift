@@ -42,7 +42,8 @@ extension GridService {
                 tx, next, expectedVersion: record.version,
                 event: (
                     actorId: caller.principal?.userId, actor: system ? "system" : caller.principal?.login ?? "cli", role: actingRole,
-                    action: action.rawValue, from: record.state, payload: CaseStore.canonicalJSON(input)
+                    action: action.rawValue, from: record.state,
+                    payload: CaseStore.canonicalJSON(CaseEventPayload(input: input, before: record, after: next))
                 ))
         else {
             if system { throw GridError(.dbRetry, Text(zh: "案件已变化", en: "the case changed meanwhile")) }

@@ -82,4 +82,77 @@ import Testing
         }
         #expect(Indicator.allowedList.contains("onTimeHandlingRate"))
     }
+
+    /// The stretches without work time decide on-time as the work-second count does: for a
+    /// thousand deadlines and completions around 08:30, 12:00, 13:30 and 17:30 on working days,
+    /// weekends and a holiday, "not after the deadline, or both in one stretch" agrees with
+    /// `workSeconds == 0` (how the database judges it, `IndicatorStore`).
+    @Test func theIdleStretchesJudgeOnTimeAsTheWorkSecondsDo() {
+        var calendar = WorkCalendar.standard
+        calendar.holidays = [LocalDate(year: 2026, month: 11, day: 11)!]
+        let start = Self.at("2026-11-05 00:00")
+        let spans = calendar.idleSpans(from: start.addingTimeInterval(-86400), to: start.addingTimeInterval(20 * 86400))
+        #expect(spans.contains { $0.start == Self.at("2026-11-06 17:30") && $0.end == Self.at("2026-11-09 08:30") }, "Friday evening to Monday")
+        #expect(spans.contains { $0.start == Self.at("2026-11-10 17:30") && $0.end == Self.at("2026-11-12 08:30") }, "over the holiday")
+        #expect(spans.contains { $0.start == Self.at("2026-11-05 12:00") && $0.end == Self.at("2026-11-05 13:30") }, "lunch")
+        var random = SplitMix64(seed: 18)
+        let marks = [510, 720, 810, 1050].map { $0 * 60 }
+        func instant() -> Date {
+            let day = Int(random.next() % 12)
+            let second = marks[Int(random.next() % 4)] + Int(random.next() % 7) * 30 - 90
+            return start.addingTimeInterval(Double(day * 86400 + second))
+        }
+        for _ in 0..<1000 {
+            let due = instant(), done = instant()
+            let bySpans = done <= due || spans.contains { $0.start <= due && done <= $0.end }
+            #expect(bySpans == Indicators.onTime(done, due: due, calendar: calendar), "due \(due), done \(done)")
+        }
+    }
+
+    /// A suspended case is not overdue (its clock stopped); a closed one is not open.
+    @Test func suspendedAndClosedCasesAreNotOpenAndOverdue() {
+        let from = Self.at("2026-11-01 00:00"), to = Self.at("2026-12-01 00:00")
+        let facts = [
+            IndicatorFact(filedAt: Self.at("2026-11-02 09:00"), handleDue: Self.at("2026-11-03 17:30"), handledAt: nil, closedAt: nil, suspended: true),
+            IndicatorFact(filedAt: Self.at("2026-11-02 09:00"), handleDue: Self.at("2026-11-03 17:30"), handledAt: nil, closedAt: Self.at("2026-11-20 09:00")),
+            IndicatorFact(filedAt: Self.at("2026-11-02 09:00"), handleDue: Self.at("2026-11-03 17:30"), handledAt: nil, closedAt: nil),
+        ]
+        let tally = Indicators.tally(facts, from: from, to: to, asOf: to, calendar: Self.calendar)
+        #expect(tally.openOverdue == 1)
+        #expect(tally.filed == 3 && tally.filedClosed == 1 && tally.due == 3 && tally.dueHandled == 0)
+    }
+
+    /// The 12345 rates, front-line share, whistle score and discovery accuracy from their counts.
+    @Test func theCountedRatesAreTheirRatios() {
+        var tally = IndicatorTally()
+        tally.calledBack = 4
+        tally.contacted = 3
+        tally.resolved = 2
+        tally.satisfied = 1
+        tally.basicallySatisfied = 2
+        tally.summoned = 2
+        tally.scored = 3
+        tally.scoreSum = 14
+        #expect(tally.value(.responseRate).value == 0.75 && tally.value(.resolutionRate).value == 0.5)
+        #expect(abs((tally.value(.satisfactionRate).value ?? 0) - 0.7) < 1e-9, "(1 + 0.9 × 2) / 4")
+        #expect(abs((tally.value(.whistleScore).value ?? 0) - 14.0 / 3) < 1e-9)
+        #expect(tally.value(.reportInOnTimeRate).value == 0, "none on time of two")
+        #expect(tally.value(.discoveryAccuracy).value == nil, "nothing to rate")
+        #expect((tally + tally).scoreSum == 28 && (tally + tally).calledBack == 8)
+        #expect(IndicatorTally.counters.count == 22)
+    }
+
+    /// The sheet: Chinese headers, numerator and denominator beside a rate, the total last, a
+    /// digit code written as text and a formula-like name made harmless.
+    @Test func theSheetIsExcelSafe() {
+        var tally = IndicatorTally()
+        tally.filed = 4
+        tally.due = 4
+        tally.dueOnTime = 3
+        let csv = IndicatorSheet.csv(
+            .street, [.filed, .onTimeHandlingRate], rows: [(code: "110199001", name: "=HYPERLINK(\"x\")", tally: tally)], total: tally)
+        #expect(csv.hasPrefix("\u{FEFF}编码,名称,立案数,按期处置率,按期处置率分子,按期处置率分母\r\n"))
+        #expect(csv.contains("\"=\"\"110199001\"\"\",\"'=HYPERLINK(\"\"x\"\")\",4,0.7500,3,4\r\n"), "\(csv)")
+        #expect(csv.hasSuffix(",合计,4,0.7500,3,4\r\n"))
+    }
 }

@@ -114,6 +114,10 @@ extension Components {
         ///
         /// - `anchor.badLine` 400
         /// - `anchor.incomplete` 400
+        /// - `assessment.indicatorUnknown` 400
+        /// - `assessment.schemeNotFound` 404
+        /// - `assessment.versionInForce` 409
+        /// - `assessment.weightsSum` 400
         /// - `attachment.badDimensions` 400
         /// - `attachment.caseNotOpen` 409
         /// - `attachment.empty` 400
@@ -356,6 +360,10 @@ extension Components {
         @frozen public enum ErrorCode: String, Codable, Hashable, Sendable, CaseIterable {
             case anchor_badLine = "anchor.badLine"
             case anchor_incomplete = "anchor.incomplete"
+            case assessment_indicatorUnknown = "assessment.indicatorUnknown"
+            case assessment_schemeNotFound = "assessment.schemeNotFound"
+            case assessment_versionInForce = "assessment.versionInForce"
+            case assessment_weightsSum = "assessment.weightsSum"
             case attachment_badDimensions = "attachment.badDimensions"
             case attachment_caseNotOpen = "attachment.caseNotOpen"
             case attachment_empty = "attachment.empty"
@@ -5915,6 +5923,225 @@ extension Components {
                 case to
                 case rule
                 case rows
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/IndicatorFigures`.
+        public struct IndicatorFigures: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/IndicatorFigures/by`.
+            @frozen public enum ByPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case street = "street"
+                case zone = "zone"
+                case community = "community"
+                case grid = "grid"
+                case department = "department"
+                case person = "person"
+            }
+            /// - Remark: Generated from `#/components/schemas/IndicatorFigures/by`.
+            public var by: Components.Schemas.IndicatorFigures.ByPayload
+            /// - Remark: Generated from `#/components/schemas/IndicatorFigures/scope`.
+            public var scope: Components.Schemas.NamedRef
+            /// - Remark: Generated from `#/components/schemas/IndicatorFigures/from`.
+            public var from: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/IndicatorFigures/to`.
+            public var to: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/IndicatorFigures/asOf`.
+            public var asOf: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/IndicatorFigures/indicators`.
+            public var indicators: [Components.Schemas.IndicatorDefinition]
+            /// - Remark: Generated from `#/components/schemas/IndicatorFigures/rows`.
+            public var rows: [Components.Schemas.IndicatorRow]
+            /// - Remark: Generated from `#/components/schemas/IndicatorFigures/total`.
+            public var total: Components.Schemas.IndicatorRow
+            /// Creates a new `IndicatorFigures`.
+            ///
+            /// - Parameters:
+            ///   - by:
+            ///   - scope:
+            ///   - from:
+            ///   - to:
+            ///   - asOf:
+            ///   - indicators:
+            ///   - rows:
+            ///   - total:
+            public init(
+                by: Components.Schemas.IndicatorFigures.ByPayload,
+                scope: Components.Schemas.NamedRef,
+                from: Foundation.Date,
+                to: Foundation.Date,
+                asOf: Foundation.Date,
+                indicators: [Components.Schemas.IndicatorDefinition],
+                rows: [Components.Schemas.IndicatorRow],
+                total: Components.Schemas.IndicatorRow
+            ) {
+                self.by = by
+                self.scope = scope
+                self.from = from
+                self.to = to
+                self.asOf = asOf
+                self.indicators = indicators
+                self.rows = rows
+                self.total = total
+            }
+            public enum CodingKeys: String, CodingKey {
+                case by
+                case scope
+                case from
+                case to
+                case asOf
+                case indicators
+                case rows
+                case total
+            }
+        }
+        /// 一个指标：键、名称、单位（count 计数、rate 比率、score 均分）、是否越高越好、定义（分子、分母、计时与排除） · An indicator: key, label, unit, whether higher is better, and its definition (numerator, denominator, times, what is left out).
+        ///
+        /// - Remark: Generated from `#/components/schemas/IndicatorDefinition`.
+        public struct IndicatorDefinition: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/IndicatorDefinition/key`.
+            public var key: Swift.String
+            /// - Remark: Generated from `#/components/schemas/IndicatorDefinition/label`.
+            public var label: Swift.String
+            /// - Remark: Generated from `#/components/schemas/IndicatorDefinition/unit`.
+            @frozen public enum UnitPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case count = "count"
+                case rate = "rate"
+                case score = "score"
+            }
+            /// - Remark: Generated from `#/components/schemas/IndicatorDefinition/unit`.
+            public var unit: Components.Schemas.IndicatorDefinition.UnitPayload
+            /// - Remark: Generated from `#/components/schemas/IndicatorDefinition/higherIsBetter`.
+            public var higherIsBetter: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/IndicatorDefinition/definition`.
+            public var definition: Swift.String
+            /// Creates a new `IndicatorDefinition`.
+            ///
+            /// - Parameters:
+            ///   - key:
+            ///   - label:
+            ///   - unit:
+            ///   - higherIsBetter:
+            ///   - definition:
+            public init(
+                key: Swift.String,
+                label: Swift.String,
+                unit: Components.Schemas.IndicatorDefinition.UnitPayload,
+                higherIsBetter: Swift.Bool,
+                definition: Swift.String
+            ) {
+                self.key = key
+                self.label = label
+                self.unit = unit
+                self.higherIsBetter = higherIsBetter
+                self.definition = definition
+            }
+            public enum CodingKeys: String, CodingKey {
+                case key
+                case label
+                case unit
+                case higherIsBetter
+                case definition
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/IndicatorRow`.
+        public struct IndicatorRow: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/IndicatorRow/subject`.
+            public var subject: Components.Schemas.IndicatorSubject?
+            /// - Remark: Generated from `#/components/schemas/IndicatorRow/values`.
+            public var values: [Components.Schemas.IndicatorValue]
+            /// Creates a new `IndicatorRow`.
+            ///
+            /// - Parameters:
+            ///   - subject:
+            ///   - values:
+            public init(
+                subject: Components.Schemas.IndicatorSubject? = nil,
+                values: [Components.Schemas.IndicatorValue]
+            ) {
+                self.subject = subject
+                self.values = values
+            }
+            public enum CodingKeys: String, CodingKey {
+                case subject
+                case values
+            }
+        }
+        /// 一行统计的对象：单元（编码）、部门（编码）或人员（登录名） · Whom a row is about: a unit (code), a department (code) or a person (login).
+        ///
+        /// - Remark: Generated from `#/components/schemas/IndicatorSubject`.
+        public struct IndicatorSubject: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/IndicatorSubject/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/IndicatorSubject/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/IndicatorSubject/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case street = "street"
+                case zone = "zone"
+                case community = "community"
+                case grid = "grid"
+                case department = "department"
+                case person = "person"
+            }
+            /// - Remark: Generated from `#/components/schemas/IndicatorSubject/kind`.
+            public var kind: Components.Schemas.IndicatorSubject.KindPayload
+            /// Creates a new `IndicatorSubject`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - name:
+            ///   - kind:
+            public init(
+                code: Swift.String,
+                name: Swift.String,
+                kind: Components.Schemas.IndicatorSubject.KindPayload
+            ) {
+                self.code = code
+                self.name = name
+                self.kind = kind
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case name
+                case kind
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/IndicatorValue`.
+        public struct IndicatorValue: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/IndicatorValue/indicator`.
+            public var indicator: Swift.String
+            /// The count, rate or mean score; absent with nothing to rate.
+            ///
+            /// - Remark: Generated from `#/components/schemas/IndicatorValue/value`.
+            public var value: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/IndicatorValue/numerator`.
+            public var numerator: Swift.Double
+            /// Absent for a count.
+            ///
+            /// - Remark: Generated from `#/components/schemas/IndicatorValue/denominator`.
+            public var denominator: Swift.Int?
+            /// Creates a new `IndicatorValue`.
+            ///
+            /// - Parameters:
+            ///   - indicator:
+            ///   - value: The count, rate or mean score; absent with nothing to rate.
+            ///   - numerator:
+            ///   - denominator: Absent for a count.
+            public init(
+                indicator: Swift.String,
+                value: Swift.Double? = nil,
+                numerator: Swift.Double,
+                denominator: Swift.Int? = nil
+            ) {
+                self.indicator = indicator
+                self.value = value
+                self.numerator = numerator
+                self.denominator = denominator
+            }
+            public enum CodingKeys: String, CodingKey {
+                case indicator
+                case value
+                case numerator
+                case denominator
             }
         }
         /// 本区的哨种与报到时限、报到半径、是否开放村社吹哨、评分满分 · The district's whistle kinds and report-in limits, check-in radius, community whistles and top score.

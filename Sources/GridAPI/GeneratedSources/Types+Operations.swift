@@ -19359,6 +19359,335 @@ public enum Operations {
             }
         }
     }
+    /// 考核指标 · Assessment indicators
+    ///
+    /// [from, to) 期间、scope（默认调用者的可读范围）内的考核指标，截至 asOf（默认为期末，期间未结束时为当前；不晚于当前）：按 by 分组，street（街道，默认）、zone（片区）、community（社区）、grid（网格）、department（主办部门）或 person（上报的网格员），另给合计。每个指标给出值、分子与分母，以及中英文定义（indicators）。案件以 asOf 时的状态计：此后有变化的案件从其历史重建，故按同一 asOf 重算过去的月份结果不变。按期在工作时间内判断：17:30 办结与次日 08:30 办结是同一工作时刻。indicators 以逗号分隔选择指标（默认该分组适用的全部）。format=csv 返回带 BOM 的中文表头 CSV（编码按文本，防公式注入）。
+    ///
+    /// The assessment indicators of [from, to) within scope (default: the caller's scope for reading cases), as of asOf (default: the period's end, or now while it runs; never after now), grouped by street (default), zone, community, grid, department (the lead) or person (the reporting grid worker), with the total. Each indicator has its value, numerator and denominator, and its definition in Chinese and English (`indicators`). A case counts as it stood at asOf: one changed since is rebuilt from its history, so re-running a past month with the same asOf gives the same figures. On time is judged in work time: handling at 17:30 and at 08:30 the next working day are the same work instant. `indicators` picks some, comma-separated (default: all that apply to the grouping). format=csv answers CSV with a BOM and Chinese headers (codes as text, no formula injection).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/indicators`.
+    /// - Remark: Generated from `#/paths//v1/stats/indicators/get(indicatorFigures)`.
+    public enum IndicatorFigures {
+        public static let id: Swift.String = "indicatorFigures"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/query/from`.
+                public var from: Foundation.Date
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/query/to`.
+                public var to: Foundation.Date
+                /// The time the figures are as of.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/query/asOf`.
+                public var asOf: Foundation.Date?
+                /// street (default), zone, community, grid, department or person.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/query/by`.
+                public var by: Swift.String?
+                /// An org unit code: only cases in its subtree.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/query/scope`.
+                public var scope: Swift.String?
+                /// Indicator keys, comma-separated.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/query/indicators`.
+                public var indicators: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/query/format`.
+                @frozen public enum FormatPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case json = "json"
+                    case csv = "csv"
+                }
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/query/format`.
+                public var format: Operations.IndicatorFigures.Input.Query.FormatPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - from:
+                ///   - to:
+                ///   - asOf: The time the figures are as of.
+                ///   - by: street (default), zone, community, grid, department or person.
+                ///   - scope: An org unit code: only cases in its subtree.
+                ///   - indicators: Indicator keys, comma-separated.
+                ///   - format:
+                public init(
+                    from: Foundation.Date,
+                    to: Foundation.Date,
+                    asOf: Foundation.Date? = nil,
+                    by: Swift.String? = nil,
+                    scope: Swift.String? = nil,
+                    indicators: Swift.String? = nil,
+                    format: Operations.IndicatorFigures.Input.Query.FormatPayload? = nil
+                ) {
+                    self.from = from
+                    self.to = to
+                    self.asOf = asOf
+                    self.by = by
+                    self.scope = scope
+                    self.indicators = indicators
+                    self.format = format
+                }
+            }
+            public var query: Operations.IndicatorFigures.Input.Query
+            /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.IndicatorFigures.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.IndicatorFigures.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.IndicatorFigures.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.IndicatorFigures.Input.Query,
+                headers: Operations.IndicatorFigures.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.IndicatorFigures)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.IndicatorFigures {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "application/json",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/responses/200/content/text\/csv`.
+                    case csv(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.csv`.
+                    ///
+                    /// - Throws: An error if `self` is not `.csv`.
+                    /// - SeeAlso: `.csv`.
+                    public var csv: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .csv(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "text/csv",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.IndicatorFigures.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.IndicatorFigures.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The figures.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/indicators/get(indicatorFigures)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.IndicatorFigures.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.IndicatorFigures.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：缺少时间、区间无效、分组或指标无效、范围不明（validation.failed：field.required、stats.badGroup、assessment.indicatorUnknown、org.unit.notFound；period.reversed、period.tooLong） · Bad request: missing or bad period, unknown grouping or indicator, or no scope named (validation.failed: field.required, stats.badGroup, assessment.indicatorUnknown, org.unit.notFound; period.reversed, period.tooLong).
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/indicators/get(indicatorFigures)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/indicators/get(indicatorFigures)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 范围不在调用者可读案件的范围内（auth.outOfScope、auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The scope is outside the caller's scopes for reading cases (auth.outOfScope, auth.actionNotAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/indicators/get(indicatorFigures)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/indicators/get(indicatorFigures)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/indicators/get(indicatorFigures)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case csv
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "text/csv":
+                    self = .csv
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .csv:
+                    return "text/csv"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .csv,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
     /// 哨列表 · Whistles
     ///
     /// 调用者可读的哨，新的在前：其可读案件范围内的单元吹的哨，以及召集了其所在部门的哨（部门联络员）。可按状态、案件筛选。

@@ -671,6 +671,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/stats/whistles`.
     /// - Remark: Generated from `#/paths//v1/stats/whistles/get(whistleFigures)`.
     func whistleFigures(_ input: Operations.WhistleFigures.Input) async throws -> Operations.WhistleFigures.Output
+    /// 考核指标 · Assessment indicators
+    ///
+    /// [from, to) 期间、scope（默认调用者的可读范围）内的考核指标，截至 asOf（默认为期末，期间未结束时为当前；不晚于当前）：按 by 分组，street（街道，默认）、zone（片区）、community（社区）、grid（网格）、department（主办部门）或 person（上报的网格员），另给合计。每个指标给出值、分子与分母，以及中英文定义（indicators）。案件以 asOf 时的状态计：此后有变化的案件从其历史重建，故按同一 asOf 重算过去的月份结果不变。按期在工作时间内判断：17:30 办结与次日 08:30 办结是同一工作时刻。indicators 以逗号分隔选择指标（默认该分组适用的全部）。format=csv 返回带 BOM 的中文表头 CSV（编码按文本，防公式注入）。
+    ///
+    /// The assessment indicators of [from, to) within scope (default: the caller's scope for reading cases), as of asOf (default: the period's end, or now while it runs; never after now), grouped by street (default), zone, community, grid, department (the lead) or person (the reporting grid worker), with the total. Each indicator has its value, numerator and denominator, and its definition in Chinese and English (`indicators`). A case counts as it stood at asOf: one changed since is rebuilt from its history, so re-running a past month with the same asOf gives the same figures. On time is judged in work time: handling at 17:30 and at 08:30 the next working day are the same work instant. `indicators` picks some, comma-separated (default: all that apply to the grouping). format=csv answers CSV with a BOM and Chinese headers (codes as text, no formula injection).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/indicators`.
+    /// - Remark: Generated from `#/paths//v1/stats/indicators/get(indicatorFigures)`.
+    func indicatorFigures(_ input: Operations.IndicatorFigures.Input) async throws -> Operations.IndicatorFigures.Output
     /// 哨列表 · Whistles
     ///
     /// 调用者可读的哨，新的在前：其可读案件范围内的单元吹的哨，以及召集了其所在部门的哨（部门联络员）。可按状态、案件筛选。
@@ -1937,6 +1947,24 @@ extension APIProtocol {
         headers: Operations.WhistleFigures.Input.Headers = .init()
     ) async throws -> Operations.WhistleFigures.Output {
         try await whistleFigures(Operations.WhistleFigures.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 考核指标 · Assessment indicators
+    ///
+    /// [from, to) 期间、scope（默认调用者的可读范围）内的考核指标，截至 asOf（默认为期末，期间未结束时为当前；不晚于当前）：按 by 分组，street（街道，默认）、zone（片区）、community（社区）、grid（网格）、department（主办部门）或 person（上报的网格员），另给合计。每个指标给出值、分子与分母，以及中英文定义（indicators）。案件以 asOf 时的状态计：此后有变化的案件从其历史重建，故按同一 asOf 重算过去的月份结果不变。按期在工作时间内判断：17:30 办结与次日 08:30 办结是同一工作时刻。indicators 以逗号分隔选择指标（默认该分组适用的全部）。format=csv 返回带 BOM 的中文表头 CSV（编码按文本，防公式注入）。
+    ///
+    /// The assessment indicators of [from, to) within scope (default: the caller's scope for reading cases), as of asOf (default: the period's end, or now while it runs; never after now), grouped by street (default), zone, community, grid, department (the lead) or person (the reporting grid worker), with the total. Each indicator has its value, numerator and denominator, and its definition in Chinese and English (`indicators`). A case counts as it stood at asOf: one changed since is rebuilt from its history, so re-running a past month with the same asOf gives the same figures. On time is judged in work time: handling at 17:30 and at 08:30 the next working day are the same work instant. `indicators` picks some, comma-separated (default: all that apply to the grouping). format=csv answers CSV with a BOM and Chinese headers (codes as text, no formula injection).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/indicators`.
+    /// - Remark: Generated from `#/paths//v1/stats/indicators/get(indicatorFigures)`.
+    public func indicatorFigures(
+        query: Operations.IndicatorFigures.Input.Query,
+        headers: Operations.IndicatorFigures.Input.Headers = .init()
+    ) async throws -> Operations.IndicatorFigures.Output {
+        try await indicatorFigures(Operations.IndicatorFigures.Input(
             query: query,
             headers: headers
         ))

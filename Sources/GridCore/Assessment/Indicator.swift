@@ -1,14 +1,35 @@
 import Foundation
 
-/// What an indicator counts in: cases, or a share of them.
+/// What an indicator counts in: cases, a share of them, or a mean score.
 public enum IndicatorUnit: String, Sendable, Codable {
-    case count, rate
+    case count, rate, score
+}
+
+/// What assessment figures are grouped by: the units a case lies in (a township is a street, a
+/// village a community), the department leading it, or the grid worker who reported it.
+public enum IndicatorGrouping: String, Sendable, CaseIterable, Codable {
+    case street, zone, community, grid, department, person
+
+    /// The kinds of unit a row stands for; none for a department or a person.
+    public var kinds: [OrgUnitKind] {
+        switch self {
+        case .street: [.street, .township]
+        case .zone: [.zone]
+        case .community: [.community, .village]
+        case .grid: [.grid]
+        case .department, .person: []
+        }
+    }
+
+    public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// The assessment's indicators (issue 18) as named, documented definitions: CJ/T 292's region,
-/// department and post rates, the open overdue cases counted against their holder. Each says
-/// what its numerator and denominator are, which events and times count and what is left out, so
-/// that the figure and its definition are shown together (`definition`).
+/// department and post rates, the open overdue cases counted against their holder, 12345's three
+/// rates from call-backs, the ladder's front-line share, the whistles' report-in and scores, and
+/// the patrollers' discovery accuracy. Each says what its numerator and denominator are, which
+/// events and times count and what is left out, so that the figure and its definition are shown
+/// together (`definition`).
 public enum Indicator: String, Sendable, Codable, CaseIterable {
     /// 立案数: cases filed in the period.
     case filed
@@ -26,11 +47,44 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
     /// 超期未结: cases open at the period's end past their handling deadline (work time), counted
     /// against the department holding them.
     case openOverdue
+    /// 响应率 (12345): of the cases called back in the period, those whose caller was reached.
+    case responseRate
+    /// 解决率 (12345): of the cases called back in the period, those the caller says are solved.
+    case resolutionRate
+    /// 满意率 (12345): satisfied plus 0.9 × basically satisfied, over the cases called back.
+    case satisfactionRate
+    /// 一线解决率: of the cases closed in the period, those solved below the street.
+    case frontLineShare
+    /// 报到及时率: of the departments summoned by whistles due in the period, those in on time.
+    case reportInOnTimeRate
+    /// 吹哨评价: the street's mean score of the departments it summoned (on time, attitude, result).
+    case whistleScore
+    /// 发现准确率 (四率): of a grid worker's reports decided, those filed as real problems.
+    case discoveryAccuracy
 
     public var unit: IndicatorUnit {
         switch self {
         case .filed, .openOverdue: .count
+        case .whistleScore: .score
         default: .rate
+        }
+    }
+
+    /// Whether a higher figure is better (a rework rate or overdue cases count against).
+    public var higherIsBetter: Bool {
+        switch self {
+        case .reworkRate, .extensionRate, .openOverdue: false
+        default: true
+        }
+    }
+
+    /// The groupings it is counted for: case figures by unit and department, front-line share by
+    /// unit, discovery by person and unit, whistle figures by department and unit.
+    public func applies(to grouping: IndicatorGrouping) -> Bool {
+        switch self {
+        case .frontLineShare: grouping.kinds.isEmpty == false
+        case .discoveryAccuracy: grouping != .department
+        default: grouping != .person
         }
     }
 
@@ -43,6 +97,13 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
         case .reworkRate: Text(zh: "返工率", en: "rework rate")
         case .extensionRate: Text(zh: "延期率", en: "extension rate")
         case .openOverdue: Text(zh: "超期未结", en: "open and overdue")
+        case .responseRate: Text(zh: "响应率", en: "response rate")
+        case .resolutionRate: Text(zh: "解决率", en: "resolution rate")
+        case .satisfactionRate: Text(zh: "满意率", en: "satisfaction rate")
+        case .frontLineShare: Text(zh: "一线解决率", en: "front-line share")
+        case .reportInOnTimeRate: Text(zh: "报到及时率", en: "report-in on-time rate")
+        case .whistleScore: Text(zh: "吹哨评价均分", en: "whistle score")
+        case .discoveryAccuracy: Text(zh: "发现准确率", en: "discovery accuracy")
         }
     }
 
@@ -50,12 +111,12 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
     public var definition: Text {
         switch self {
         case .filed:
-            Text(zh: "期间内立案的案件数（不含不予立案、作废）", en: "cases filed in the period (not those refused or voided)")
+            Text(zh: "期间内立案的案件数（不含作废、并案）", en: "cases filed in the period (not those voided or merged)")
         case .onTimeHandlingRate:
             Text(
-                zh: "分子：处置期限在期间内、且在期限内（按工作时间）办结的案件；分母：处置期限在期间内的案件（挂账期间不计时）。17:30 办结与次日 08:30 办结是同一工作时刻",
+                zh: "分子：处置期限在期间内、且在期限内（按工作时间）办结的案件；分母：处置期限在期间内的案件（挂账期间不计时）。17:30 办结与次日 08:30 办结是同一工作时刻；被返工的以最后一次办结为准",
                 en:
-                    "numerator: cases whose handling deadline fell in the period and that were handled by it in work time; denominator: cases whose handling deadline fell in the period (suspensions stop the clock). Handling at 17:30 and at 08:30 the next working day are the same work instant"
+                    "numerator: cases whose handling deadline fell in the period and that were handled by it in work time; denominator: cases whose handling deadline fell in the period (suspensions stop the clock). Handling at 17:30 and at 08:30 the next working day are the same work instant; a reworked case counts by its last handling"
             )
         case .handlingRate:
             Text(zh: "分子：处置期限在期间内、且已办结的案件；分母：处置期限在期间内的案件", en: "numerator: of those due in the period, the handled ones; denominator: cases due in the period")
@@ -71,8 +132,45 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
                 en: "numerator: of the cases handled in the period, those extended; denominator: cases handled in the period")
         case .openOverdue:
             Text(
-                zh: "期末仍未办结、已超过处置期限（按工作时间）的案件数，计入持有部门",
-                en: "cases still open at the period's end and past their handling deadline in work time, counted against their holder")
+                zh: "期末仍未办结、已超过处置期限（按工作时间）的案件数，计入持有部门；挂账中的不计",
+                en: "cases still open at the period's end and past their handling deadline in work time, counted against their holder; suspended cases are not"
+            )
+        case .responseRate:
+            Text(
+                zh: "分子：期间内回访、且联系上诉求人的案件；分母：期间内回访的案件（每案以期间内最后一次回访为准）",
+                en:
+                    "numerator: of the cases called back in the period, those whose caller was reached; denominator: cases called back in the period (each by its last call-back in the period)"
+            )
+        case .resolutionRate:
+            Text(
+                zh: "分子：期间内回访、诉求人表示已解决的案件；分母：期间内回访的案件",
+                en: "numerator: of the cases called back in the period, those the caller says are solved; denominator: cases called back in the period")
+        case .satisfactionRate:
+            Text(
+                zh: "分子：满意数 + 0.9 × 基本满意数；分母：期间内回访的案件",
+                en: "numerator: satisfied + 0.9 × basically satisfied; denominator: cases called back in the period")
+        case .frontLineShare:
+            Text(
+                zh: "分子：期间内结案、由网格、社区（村）或片区解决的案件；分母：期间内结案的案件（按结案时持有层级）",
+                en:
+                    "numerator: of the cases closed in the period, those solved by the grid, community or zone; denominator: cases closed in the period (by the level holding them at the close)"
+            )
+        case .reportInOnTimeRate:
+            Text(
+                zh: "分子：报到时限在期间内、且按时报到的被召部门；分母：报到时限在期间内的被召部门（不含被撤下的）",
+                en:
+                    "numerator: of the departments summoned whose report-in limit fell in the period, those in on time; denominator: those summoned (not those dropped)"
+            )
+        case .whistleScore:
+            Text(
+                zh: "报到时限在期间内的被召部门所得评分（及时、态度、效果）的平均分",
+                en: "the mean of the scores (on time, attitude, result) given to the departments summoned whose limit fell in the period")
+        case .discoveryAccuracy:
+            Text(
+                zh: "分子：期间内网格员上报、已立案（或并入他案）的；分母：期间内网格员上报、已有受理结论的（立案、并案、不予立案、无效）",
+                en:
+                    "numerator: of the grid workers' reports made in the period, those filed (or merged into another case); denominator: those decided (filed, merged, not filed, invalid)"
+            )
         }
     }
 
@@ -80,7 +178,8 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
 }
 
 /// What the indicators read of one case, as of a time: when it was filed, its handling deadline,
-/// when it was handled and closed (nil: not by the time asked), its reworks and extensions.
+/// when it was handled and closed (nil: not by the time asked), its reworks and extensions, and
+/// whether it was suspended then.
 public struct IndicatorFact: Sendable, Equatable {
     public var filedAt: Date
     public var handleDue: Date?
@@ -88,32 +187,96 @@ public struct IndicatorFact: Sendable, Equatable {
     public var closedAt: Date?
     public var reworked: Bool
     public var extended: Bool
+    public var suspended: Bool
 
-    public init(filedAt: Date, handleDue: Date?, handledAt: Date?, closedAt: Date?, reworked: Bool = false, extended: Bool = false) {
+    public init(
+        filedAt: Date, handleDue: Date?, handledAt: Date?, closedAt: Date?, reworked: Bool = false, extended: Bool = false, suspended: Bool = false
+    ) {
         self.filedAt = filedAt
         self.handleDue = handleDue
         self.handledAt = handledAt
         self.closedAt = closedAt
         self.reworked = reworked
         self.extended = extended
+        self.suspended = suspended
+    }
+}
+
+/// The counts every indicator is a ratio of, for one group: what the database sums in one pass
+/// (`IndicatorStore`) and what `Indicators.tally` counts from facts, so both meet in `value`.
+public struct IndicatorTally: Sendable, Equatable {
+    public var filed = 0, filedClosed = 0
+    public var due = 0, dueHandled = 0, dueOnTime = 0
+    public var handled = 0, handledReworked = 0, handledExtended = 0
+    public var openOverdue = 0
+    public var calledBack = 0, contacted = 0, resolved = 0, satisfied = 0, basicallySatisfied = 0
+    public var closed = 0, closedFrontLine = 0
+    public var summoned = 0, summonedOnTime = 0, scored = 0, scoreSum = 0
+    public var reportsDecided = 0, reportsFiled = 0
+
+    public init() {}
+
+    public static func + (a: IndicatorTally, b: IndicatorTally) -> IndicatorTally {
+        var sum = a
+        for path in counters { sum[keyPath: path] += b[keyPath: path] }
+        return sum
+    }
+
+    /// Every counter, in a fixed order (the order the database returns them in).
+    public static var counters: [WritableKeyPath<IndicatorTally, Int>] {
+        [
+            \.filed, \.filedClosed, \.due, \.dueHandled, \.dueOnTime, \.handled, \.handledReworked, \.handledExtended, \.openOverdue,
+            \.calledBack, \.contacted, \.resolved, \.satisfied, \.basicallySatisfied, \.closed, \.closedFrontLine, \.summoned,
+            \.summonedOnTime, \.scored, \.scoreSum, \.reportsDecided, \.reportsFiled,
+        ]
+    }
+
+    public func value(_ indicator: Indicator) -> IndicatorValue {
+        func of(_ numerator: Int, _ denominator: Int?) -> IndicatorValue {
+            IndicatorValue(indicator: indicator, numerator: Double(numerator), denominator: denominator)
+        }
+        return switch indicator {
+        case .filed: of(filed, nil)
+        case .onTimeHandlingRate: of(dueOnTime, due)
+        case .handlingRate: of(dueHandled, due)
+        case .closureRate: of(filedClosed, filed)
+        case .reworkRate: of(handledReworked, handled)
+        case .extensionRate: of(handledExtended, handled)
+        case .openOverdue: of(openOverdue, nil)
+        case .responseRate: of(contacted, calledBack)
+        case .resolutionRate: of(resolved, calledBack)
+        case .satisfactionRate:
+            IndicatorValue(indicator: indicator, numerator: Double(satisfied) + 0.9 * Double(basicallySatisfied), denominator: calledBack)
+        case .frontLineShare: of(closedFrontLine, closed)
+        case .reportInOnTimeRate: of(summonedOnTime, summoned)
+        case .whistleScore: of(scoreSum, scored)
+        case .discoveryAccuracy: of(reportsFiled, reportsDecided)
+        }
     }
 }
 
 /// One indicator's figure: numerator and denominator (a count has no denominator) and the value.
 public struct IndicatorValue: Sendable, Equatable {
     public var indicator: Indicator
-    public var numerator: Int
+    public var numerator: Double
     public var denominator: Int?
 
-    /// The count, or the rate (nil with nothing to rate).
+    public init(indicator: Indicator, numerator: Double, denominator: Int?) {
+        self.indicator = indicator
+        self.numerator = numerator
+        self.denominator = denominator
+    }
+
+    /// The count, the rate or the mean score (nil with nothing to rate).
     public var value: Double? {
-        guard let denominator else { return Double(numerator) }
-        return denominator == 0 ? nil : Double(numerator) / Double(denominator)
+        guard let denominator else { return numerator }
+        return denominator == 0 ? nil : numerator / Double(denominator)
     }
 }
 
-/// The indicators computed from facts, for a period [from, to) as of `asOf` (re-running a past
-/// period with the same `asOf` gives the same figures: what happened after it is not seen).
+/// The case indicators counted from facts, for a period [from, to) as of `asOf` (re-running a past
+/// period with the same `asOf` gives the same figures: what happened after it is not seen). This
+/// is the reference the database's sums are tested against.
 public enum Indicators {
     /// Whether a completion at `done` met `due` in work time: no working time passed between the
     /// deadline and the completion (17:30 and the next working day's 08:30 are the same instant).
@@ -121,35 +284,41 @@ public enum Indicators {
         done <= due || calendar.workSeconds(from: due, to: done) == 0
     }
 
+    /// The case counters of `facts` (call-backs, whistles and reports are counted by the database).
+    public static func tally(_ facts: [IndicatorFact], from: Date, to: Date, asOf: Date, calendar: WorkCalendar) -> IndicatorTally {
+        func seen(_ date: Date?) -> Date? { date.flatMap { $0 <= asOf ? $0 : nil } }
+        func within(_ date: Date?) -> Bool { date.map { $0 >= from && $0 < to } ?? false }
+        let end = min(to, asOf)
+        var tally = IndicatorTally()
+        for fact in facts where fact.filedAt <= asOf {
+            let handled = seen(fact.handledAt)
+            if within(fact.filedAt) {
+                tally.filed += 1
+                if seen(fact.closedAt) != nil { tally.filedClosed += 1 }
+            }
+            if let due = fact.handleDue, within(due) {
+                tally.due += 1
+                if let handled {
+                    tally.dueHandled += 1
+                    if onTime(handled, due: due, calendar: calendar) { tally.dueOnTime += 1 }
+                }
+            }
+            if within(handled) {
+                tally.handled += 1
+                if fact.reworked { tally.handledReworked += 1 }
+                if fact.extended { tally.handledExtended += 1 }
+            }
+            let open = (handled.map { $0 >= end } ?? true) && (seen(fact.closedAt).map { $0 >= end } ?? true)
+            if fact.filedAt < end, open, !fact.suspended, let due = fact.handleDue, !onTime(end, due: due, calendar: calendar) {
+                tally.openOverdue += 1
+            }
+        }
+        return tally
+    }
+
     public static func compute(
         _ indicator: Indicator, _ facts: [IndicatorFact], from: Date, to: Date, asOf: Date, calendar: WorkCalendar
     ) -> IndicatorValue {
-        func seen(_ date: Date?) -> Date? { date.flatMap { $0 <= asOf ? $0 : nil } }
-        func within(_ date: Date?) -> Bool { date.map { $0 >= from && $0 < to } ?? false }
-        let filed = facts.filter { within($0.filedAt) && $0.filedAt <= asOf }
-        let due = facts.filter { within($0.handleDue) && $0.filedAt <= asOf }
-        let handled = facts.filter { within(seen($0.handledAt)) }
-        switch indicator {
-        case .filed:
-            return IndicatorValue(indicator: indicator, numerator: filed.count, denominator: nil)
-        case .onTimeHandlingRate:
-            let met = due.filter { f in seen(f.handledAt).map { onTime($0, due: f.handleDue!, calendar: calendar) } ?? false }
-            return IndicatorValue(indicator: indicator, numerator: met.count, denominator: due.count)
-        case .handlingRate:
-            return IndicatorValue(indicator: indicator, numerator: due.filter { seen($0.handledAt) != nil }.count, denominator: due.count)
-        case .closureRate:
-            return IndicatorValue(indicator: indicator, numerator: filed.filter { seen($0.closedAt) != nil }.count, denominator: filed.count)
-        case .reworkRate:
-            return IndicatorValue(indicator: indicator, numerator: handled.filter(\.reworked).count, denominator: handled.count)
-        case .extensionRate:
-            return IndicatorValue(indicator: indicator, numerator: handled.filter(\.extended).count, denominator: handled.count)
-        case .openOverdue:
-            let end = min(to, asOf)
-            let overdue = facts.filter { f in
-                guard f.filedAt < end, let due = f.handleDue, seen(f.handledAt).map({ $0 >= end }) ?? true else { return false }
-                return !onTime(end, due: due, calendar: calendar)
-            }
-            return IndicatorValue(indicator: indicator, numerator: overdue.count, denominator: nil)
-        }
+        tally(facts, from: from, to: to, asOf: asOf, calendar: calendar).value(indicator)
     }
 }

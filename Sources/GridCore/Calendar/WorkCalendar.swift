@@ -158,6 +158,39 @@ public struct WorkCalendar: Sendable, Equatable {
     private static let earliest = Int64(Date.distantPast.timeIntervalSince1970)
     private static let latest = Int64(Date.distantFuture.timeIntervalSince1970)
 
+    /// The stretches without working time that touch [from, to], as closed intervals from the end
+    /// of one working period to the start of the next (17:30 to the next working day's 08:30), in
+    /// whole seconds; the first and last are cut at `from` and `to`. A completion is on time in work
+    /// time exactly when it is not after its deadline or both lie in one of them (`workSeconds` from
+    /// the deadline to the completion is 0): this is how SQL judges it (`Indicators.onTime`).
+    /// At most 800 days are looked at after `from`.
+    public func idleSpans(from: Date, to: Date) -> [DateInterval] {
+        let low = local(from), high = min(local(to), low + 800 * 86400)
+        guard low <= high else { return [] }
+        var spans: [DateInterval] = []
+        var idleSince: Int64? = low
+        func instant(_ second: Int64) -> Date { Date(timeIntervalSince1970: Double(second - Int64(utcOffsetSeconds))) }
+        func close(at second: Int64) {
+            if let since = idleSince, since <= second { spans.append(DateInterval(start: instant(since), end: instant(second))) }
+            idleSince = nil
+        }
+        var day = low >= 0 ? low / 86400 : (low - 86399) / 86400
+        while day * 86400 <= high {
+            if rules.isWorking(day) {
+                for span in rules.spans {
+                    let start = day * 86400 + span.start, end = day * 86400 + span.end
+                    guard end > low, start <= high else { continue }
+                    // A working second at `low` itself leaves no idle stretch before it.
+                    if start > low { close(at: start) } else { idleSince = nil }
+                    idleSince = end
+                }
+            }
+            day += 1
+        }
+        if let since = idleSince, since <= high { spans.append(DateInterval(start: instant(since), end: instant(high))) }
+        return spans
+    }
+
     private static func clamped(_ limit: TimeLimit) -> Int64 { Int64(min(max(limit.amount, 0), TimeLimit.maxAmount)) }
 
     /// Whole seconds since 1970-01-01 00:00 local time.

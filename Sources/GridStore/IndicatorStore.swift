@@ -1,0 +1,199 @@
+import Foundation
+import GridCore
+import PostgresNIO
+
+/// The assessment's counts (`IndicatorTally`), summed by the database in one statement over the
+/// cases, call-backs and whistle summonses of a scope and period, as of a time.
+///
+/// A case is read as it stood at `asOf`: from its row when the row has not changed since, else
+/// from its history up to `asOf` (the events record every handling, check, close, rework,
+/// extension and suspension, and since migration 0027 the deadline and lead department each
+/// action set; an older event that moved them leaves the row's value). So a past month re-run as
+/// of its end gives the figures it gave then.
+public enum IndicatorStore {
+    /// The key a row's counts are summed under.
+    public enum Key: Sendable {
+        /// The ids on the case's (or whistle's) path at these depths: the caller keeps those that
+        /// are its units (the depths where the grouping's units lie).
+        case units(depths: [Int])
+        case department
+        case person
+    }
+
+    /// One group's counts: the key's ids (unit ids at the depths, or the department or person id;
+    /// empty: a case with none, such as one not yet dispatched) and the tally.
+    public struct Row: Sendable {
+        public var ids: [Int64]
+        public var tally: IndicatorTally
+    }
+
+    /// The states a case has ended in without being worked (it counts in no case figure).
+    static let gone = ["voided", "merged"]
+
+    public static func tallies(
+        _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval]
+    ) async throws -> [Row] {
+        let end = min(to, asOf)
+        // The group keys (SQL this function writes from whole numbers, not input).
+        func unitKey(_ path: String) -> String {
+            guard case .units(let depths) = key, !depths.isEmpty else { return "ARRAY[]::text[]" }
+            return "ARRAY[" + depths.sorted().map { "split_part(\(path), '.', \($0))" }.joined(separator: ", ") + "]"
+        }
+        let caseKey: String, callbackKey: String, summonsKey: String
+        switch key {
+        case .units:
+            (caseKey, callbackKey, summonsKey) = (unitKey("f.grid_path"), unitKey("c.grid_path"), unitKey("w.unit_path"))
+        case .department:
+            (caseKey, callbackKey, summonsKey) = ("ARRAY[f.lead::text]", "ARRAY[c.lead_department_id::text]", "ARRAY[s.department_id::text]")
+        case .person:
+            (caseKey, callbackKey, summonsKey) = ("ARRAY[f.reported_by::text]", "ARRAY[]::text[]", "ARRAY[]::text[]")
+        }
+        // The counters in `IndicatorTally.counters` order, per part; 0 where a part counts nothing.
+        let inPeriod = { (column: String) in "\(column) >= $3 AND \(column) < $4" }
+        let onTime = "(f.handled <= f.due OR tstzrange(date_trunc('second', f.due), date_trunc('second', f.handled), '[]') <@ i.spans)"
+        let caseCounters = [
+            "f.filed IS NOT NULL AND \(inPeriod("f.filed"))",
+            "f.filed IS NOT NULL AND \(inPeriod("f.filed")) AND f.closed IS NOT NULL",
+            "f.filed IS NOT NULL AND \(inPeriod("f.due"))",
+            "f.filed IS NOT NULL AND \(inPeriod("f.due")) AND f.handled IS NOT NULL",
+            "f.filed IS NOT NULL AND \(inPeriod("f.due")) AND f.handled IS NOT NULL AND \(onTime)",
+            "f.filed IS NOT NULL AND \(inPeriod("f.handled"))",
+            "f.filed IS NOT NULL AND \(inPeriod("f.handled")) AND f.reworked",
+            "f.filed IS NOT NULL AND \(inPeriod("f.handled")) AND f.extended",
+            """
+            f.filed < $6 AND NOT f.suspended AND f.due < $6 AND (f.handled IS NULL OR f.handled >= $6) AND (f.closed IS NULL OR f.closed >= $6)
+              AND NOT tstzrange(date_trunc('second', f.due), date_trunc('second', $6::timestamptz), '[]') <@ i.spans
+            """,
+            nil, nil, nil, nil, nil,
+            inPeriod("f.closed"),
+            "\(inPeriod("f.closed")) AND coalesce(f.level, 'street') IN ('grid', 'community', 'zone')",
+            nil, nil, nil, nil,
+            "f.source = 'gridWorker' AND \(inPeriod("f.reported_at")) AND f.decision IS NOT NULL",
+            "f.source = 'gridWorker' AND \(inPeriod("f.reported_at")) AND f.decision",
+        ].map { $0.map { "count(*) FILTER (WHERE \($0))" } ?? "0" }
+        let callbackCounters =
+            [String](repeating: "0", count: 9) + [
+                "count(*)", "count(*) FILTER (WHERE b.contacted)", "count(*) FILTER (WHERE b.resolved)",
+                "count(*) FILTER (WHERE b.satisfaction = 'satisfied')", "count(*) FILTER (WHERE b.satisfaction = 'basicallySatisfied')",
+            ] + [String](repeating: "0", count: 8)
+        let summonsCounters =
+            [String](repeating: "0", count: 16) + [
+                "count(*)", "count(*) FILTER (WHERE s.minutes_late = 0 AND s.check_in_at <= $5)",
+                "3 * count(*) FILTER (WHERE s.scored_at <= $5)",
+                "coalesce(sum(s.score_on_time + s.score_attitude + s.score_result) FILTER (WHERE s.scored_at <= $5), 0)",
+            ] + [String](repeating: "0", count: 2)
+        func sums(_ counters: [String]) -> String { counters.map { "(\($0))::int8" }.joined(separator: ", ") }
+        let gone = "ARRAY['voided', 'merged']"
+        let sql = """
+            WITH i AS (
+                SELECT coalesce(range_agg(tstzrange(s, e, '[]')), '{}'::tstzmultirange) AS spans
+                FROM unnest($7::timestamptz[], $8::timestamptz[]) AS u(s, e)
+            ), f AS (
+                -- Each case in scope that may count, as it stood at $5: from its row when unchanged since, else from its history.
+                SELECT c.grid_path, c.reported_by, c.source, c.level, c.reported_at,
+                       CASE WHEN c.filed_at <= $5 AND NOT coalesce(h.gone, c.state = ANY(\(gone))) THEN c.filed_at END AS filed,
+                       CASE WHEN h.at_seq IS NULL THEN c.handle_due ELSE coalesce(h.due, CASE WHEN h.deadlines THEN c.handle_due END) END AS due,
+                       CASE WHEN h.at_seq IS NULL THEN c.handled_at ELSE h.handled END AS handled,
+                       CASE WHEN h.at_seq IS NULL THEN c.closed_at ELSE h.closed END AS closed,
+                       CASE WHEN h.at_seq IS NULL THEN c.rework_count > 0 ELSE h.reworked END AS reworked,
+                       CASE WHEN h.at_seq IS NULL THEN c.extension_count > 0 ELSE h.extended END AS extended,
+                       CASE WHEN h.at_seq IS NULL THEN c.suspended_at IS NOT NULL ELSE h.suspended END AS suspended,
+                       CASE WHEN h.at_seq IS NULL THEN c.lead_department_id ELSE coalesce(h.lead, CASE WHEN h.dispatches THEN c.lead_department_id END) END
+                           AS lead,
+                       CASE WHEN h.at_seq IS NULL
+                            THEN CASE WHEN c.state IN ('notFiled', 'invalid') THEN false WHEN c.state IN ('reported', 'verifying', 'verified') THEN NULL ELSE true END
+                            ELSE h.decision END AS decision
+                FROM cases c
+                LEFT JOIN LATERAL (
+                    SELECT max(e.seq) AS at_seq,
+                           bool_or(e.action IN ('void', 'merge')) AS gone,
+                           (array_agg(e.at ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('reportHandled', 'selfHandle', 'handleLocally', 'failCheck', 'reopen')))[1]
+                               AS handled_at,
+                           (array_agg(e.action ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('reportHandled', 'selfHandle', 'handleLocally', 'failCheck', 'reopen')))[1]
+                               AS handled_by,
+                           (array_agg(e.at ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('close', 'reopen')))[1] AS closed_at,
+                           (array_agg(e.action ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('close', 'reopen')))[1] AS closed_by,
+                           bool_or(e.action IN ('failCheck', 'reopen')) AS reworked,
+                           bool_or(e.action = 'approveExtension') AS extended,
+                           (array_agg(e.action ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('approveSuspension', 'resume', 'dispatch', 'reopen')))[1]
+                               = 'approveSuspension' AS suspended,
+                           (array_agg((e.payload->>'handleDue')::timestamptz ORDER BY e.seq DESC) FILTER (WHERE e.payload ? 'handleDue'))[1] AS due,
+                           bool_or(e.action IN ('dispatch', 'approveExtension', 'resume', 'reopen')) AS deadlines,
+                           (array_agg((e.payload->>'leadDepartmentId')::int8 ORDER BY e.seq DESC) FILTER (WHERE e.payload ? 'leadDepartmentId'))[1] AS lead,
+                           bool_or(e.action IN ('file', 'dispatch', 'reopen')) AS dispatches,
+                           CASE WHEN bool_or(e.action IN ('notFile', 'markInvalid')) THEN false
+                                WHEN bool_or(e.action IN ('file', 'merge', 'selfHandle')) THEN true END AS decision
+                    FROM case_events e
+                    WHERE c.updated_at > $5 AND e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.at <= $5
+                ) h0 ON true
+                CROSS JOIN LATERAL (
+                    SELECT h0.at_seq, h0.gone, h0.reworked, h0.extended, coalesce(h0.suspended, false) AS suspended, h0.due, h0.deadlines, h0.lead,
+                           h0.dispatches, h0.decision,
+                           CASE WHEN h0.handled_by IN ('failCheck', 'reopen') THEN NULL ELSE h0.handled_at END AS handled,
+                           CASE WHEN h0.closed_by = 'close' THEN h0.closed_at END AS closed
+                ) h
+                WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $9 AND c.reported_at <= $5
+                  AND (c.updated_at > $5
+                       OR c.filed_at >= $3 AND c.filed_at < $4 OR c.handle_due >= $3 AND c.handle_due < $4
+                       OR c.handled_at >= $3 AND c.handled_at < $4 OR c.closed_at >= $3 AND c.closed_at < $4
+                       OR c.reported_at >= $3 AND c.reported_at < $4 OR c.handled_at >= $6 AND c.handle_due < $6
+                       OR c.handle_due < $6 AND c.state <> ALL(ARRAY['invalid', 'notFiled', 'voided', 'merged', 'closed', 'evaluated']))
+            ), b AS (
+                -- Each case's last call-back in the period.
+                SELECT DISTINCT ON (b.case_id) b.case_id, b.contacted, b.resolved, b.satisfaction
+                FROM case_callbacks b
+                WHERE b.tenant_id = $1 AND b.at >= $3 AND b.at < $4 AND b.at <= $5
+                ORDER BY b.case_id, b.at DESC, b.id DESC
+            )
+            SELECT array_remove(\(caseKey), NULL) AS key, \(sums(caseCounters)) FROM f, i GROUP BY 1
+            UNION ALL
+            SELECT array_remove(\(callbackKey), NULL), \(sums(callbackCounters))
+            FROM b JOIN cases c ON c.tenant_id = $1 AND c.id = b.case_id
+            WHERE c.grid_path >= $2 AND c.grid_path < $9 GROUP BY 1
+            UNION ALL
+            SELECT array_remove(\(summonsKey), NULL), \(sums(summonsCounters))
+            FROM whistle_summons s JOIN whistles w ON w.tenant_id = s.tenant_id AND w.id = s.whistle_id
+            WHERE s.tenant_id = $1 AND s.status <> 'dropped' AND s.due_at >= $3 AND s.due_at < $4 AND s.due_at <= $5
+              AND w.unit_path >= $2 AND w.unit_path < $9 GROUP BY 1
+            """
+        var bindings = PostgresBindings()
+        bindings.append(tx.tenant)
+        bindings.append(scope.raw)
+        bindings.append(from)
+        bindings.append(to)
+        bindings.append(asOf)
+        bindings.append(end)
+        bindings.append(idle.map(\.start))
+        bindings.append(idle.map(\.end))
+        bindings.append(scope.upperBound)
+        var rows: [Row] = []
+        for try await row in try await tx.query(PostgresQuery(unsafeSQL: sql, binds: bindings)) {
+            let columns = row.makeRandomAccess()
+            let ids = try columns[0].decode([String].self)
+            var tally = IndicatorTally()
+            for (index, path) in IndicatorTally.counters.enumerated() { tally[keyPath: path] = Int(try columns[index + 1].decode(Int64.self)) }
+            rows.append(Row(ids: ids.compactMap { Int64($0) }, tally: tally))
+        }
+        return rows
+    }
+}
+
+extension IndicatorStore {
+    /// The departments (id, code, name) of `ids`.
+    public static func departments(_ tx: Tx, ids: [Int64]) async throws -> [(id: Int64, code: String, name: String)] {
+        var result: [(Int64, String, String)] = []
+        for try await row in try await tx.query(
+            "SELECT id, code, name FROM departments WHERE tenant_id = \(tx.tenant) AND id = ANY(\(ids)) ORDER BY code"
+        ).decode((Int64, String, String).self) { result.append(row) }
+        return result
+    }
+
+    /// The people (id, login, name) of `ids`.
+    public static func people(_ tx: Tx, ids: [Int64]) async throws -> [(id: Int64, login: String, name: String)] {
+        var result: [(Int64, String, String)] = []
+        for try await row in try await tx.query(
+            "SELECT id, login, display_name FROM users WHERE tenant_id = \(tx.tenant) AND id = ANY(\(ids)) ORDER BY login"
+        ).decode((Int64, String, String).self) { result.append(row) }
+        return result
+    }
+}

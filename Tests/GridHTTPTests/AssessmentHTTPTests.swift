@@ -1,0 +1,222 @@
+import Foundation
+import GridCore
+import GridService
+import GridStore
+import GridTestSupport
+import HTTPTypes
+import HummingbirdTesting
+import PostgresNIO
+import Testing
+
+/// The assessment indicators through the REST API on the demo district (issue 18): a small
+/// history counted by hand, then changed, with the past figures re-run as of their time.
+extension CaseHTTPTests {
+    /// A report by the grid worker in their grid (routed to 城管委, CGW), filed and dispatched.
+    static func dispatchedCase(_ desk: Desk, _ description: String) async throws -> Int64 {
+        let created = try await desk.report("gridworker", intake(description))
+        #expect(created.status == .created, "\(created.text)")
+        let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
+        try await desk.step("dispatcher", id, "file", to: "filed")
+        try await desk.step("dispatcher", id, "dispatch", to: "dispatched")
+        try await desk.step("liaison.cgw", id, "sign", to: "handling")
+        return id
+    }
+
+    /// `indicator → (numerator, denominator)` of one row of `/v1/stats/indicators`.
+    static func counts(_ row: [String: Any]?) -> [String: [Double]] {
+        var result: [String: [Double]] = [:]
+        for value in row?["values"] as? [[String: Any]] ?? [] {
+            let numerator = (value["numerator"] as? NSNumber)?.doubleValue ?? -1
+            let denominator = (value["denominator"] as? NSNumber)?.doubleValue
+            result[value["indicator"] as? String ?? "?"] = denominator.map { [numerator, $0] } ?? [numerator]
+        }
+        return result
+    }
+
+    /// A month of seven reports by the grid worker, counted by hand:
+    /// - A handled, checked and closed; B dispatched and left, its deadline moved eight days back
+    ///   (open and overdue); C extended, then handled; G handled, failed its check (rework) and
+    ///   handled again; D not filed; E filed and voided; F self-handled by the grid worker and closed.
+    /// - A is called back twice (not reached, then reached: solved, basically satisfied), C once
+    ///   (reached: not solved, dissatisfied). 城管委 is summoned to two whistles: in on time and
+    ///   scored 5, 4, 5; late and not scored.
+    /// Then, after the time `t1`, B is handled (late), C fails its check, G is closed: the figures
+    /// as of `t1` stay what they were, and those of now follow the changes.
+    @Test func theIndicatorsOfAHandBuiltHistoryMatchAHandCountAndStayTheSameAsOfTheirTime() async throws {
+        try await withDesk { desk, db in
+            let a = try await Self.dispatchedCase(desk, "A 井盖缺失")
+            try await desk.step("liaison.cgw", a, "reportHandled", ["note": "已补装"], to: "handled")
+            try await desk.step("dispatcher", a, "requestCheck", to: "checking")
+            try await desk.step("gridworker", a, "passCheck", to: "checkPassed")
+            try await desk.step("shift.leader", a, "close", to: "closed")
+
+            let b = try await Self.dispatchedCase(desk, "B 井盖缺失")
+            // B's deadline eight days back, in its row and in the dispatch event that set it.
+            try await db.owner.query(
+                """
+                UPDATE cases SET handle_due = now() - interval '8 days' WHERE id = \(b);
+                """, logger: db.logger)
+            try await db.owner.query(
+                """
+                UPDATE case_events e SET payload = jsonb_set(payload, '{handleDue}', to_jsonb(c.handle_due))
+                FROM cases c WHERE c.id = e.case_id AND e.case_id = \(b) AND e.action = 'dispatch'
+                """, logger: db.logger)
+
+            let c = try await Self.dispatchedCase(desk, "C 井盖缺失")
+            try await desk.step(
+                "liaison.cgw", c, "requestExtension", ["reason": "需采购配件", "extensionLimit": ["amount": 2, "unit": "workDays"]],
+                to: "extensionRequested")
+            try await desk.step("dispatcher", c, "approveExtension", to: "handling")
+            try await desk.step("liaison.cgw", c, "reportHandled", ["note": "已更换"], to: "handled")
+
+            let g = try await Self.dispatchedCase(desk, "G 井盖缺失")
+            try await desk.step("liaison.cgw", g, "reportHandled", ["note": "已补装"], to: "handled")
+            try await desk.step("dispatcher", g, "requestCheck", to: "checking")
+            try await desk.step("gridworker", g, "failCheck", ["reason": "尺寸不符"], to: "handling")
+            try await desk.step("liaison.cgw", g, "reportHandled", ["note": "已更换合格井盖"], to: "handled")
+
+            func reported(_ description: String) async throws -> Int64 {
+                let created = try await desk.report("gridworker", Self.intake(description))
+                return try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
+            }
+            let d = try await reported("D 井盖缺失")
+            try await desk.step("dispatcher", d, "notFile", ["reason": "不属于受理范围"], to: "notFiled")
+            let e = try await reported("E 井盖缺失")
+            try await desk.step("dispatcher", e, "file", to: "filed")
+            try await desk.step("shift.leader", e, "void", ["reason": "重复录入"], to: "voided")
+            let f = try await reported("F 井盖缺失")
+            try await desk.step("gridworker", f, "selfHandle", ["note": "随手盖好"], to: "selfHandled")
+            try await desk.step("shift.leader", f, "close", to: "closed")
+
+            // The events that set a deadline or a lead record them.
+            let events = try await desk.api.get("/v1/cases/\(c)/events", token: desk.token("leader")).json()["items"] as? [[String: Any]] ?? []
+            let approved = events.first { $0["action"] as? String == "approveExtension" }
+            #expect((approved?["payload"] as? [String: Any])?["handleDue"] as? String != nil, "\(approved ?? [:])")
+            let filing = events.first { $0["action"] as? String == "file" }
+            #expect((filing?["payload"] as? [String: Any])?["leadDepartmentId"] != nil, "\(filing ?? [:])")
+
+            try await db.owner.query(
+                """
+                INSERT INTO case_callbacks (tenant_id, id, case_id, at, contacted, resolved, satisfaction)
+                SELECT tenant_id, 9001, \(a), now() - interval '2 minutes', false, NULL, NULL FROM cases WHERE id = \(a);
+                """, logger: db.logger)
+            try await db.owner.query(
+                """
+                INSERT INTO case_callbacks (tenant_id, id, case_id, at, contacted, resolved, satisfaction)
+                SELECT tenant_id, 9002, \(a), now() - interval '1 minute', true, true, 'basicallySatisfied' FROM cases WHERE id = \(a);
+                """, logger: db.logger)
+            try await db.owner.query(
+                """
+                INSERT INTO case_callbacks (tenant_id, id, case_id, at, contacted, resolved, satisfaction)
+                SELECT tenant_id, 9003, \(c), now() - interval '1 minute', true, false, 'dissatisfied' FROM cases WHERE id = \(c);
+                """, logger: db.logger)
+            // Two whistles of the first street summoning 城管委: in on time and scored; late, not scored.
+            try await db.owner.query(
+                """
+                INSERT INTO whistles (tenant_id, id, state, unit_id, unit_path, street_id, level, kind, kind_name, reason, limit_minutes, radius_m,
+                                      created_login, created_at, whistled_at, accepted_at, updated_at)
+                SELECT u.tenant_id, 9000 + n, 'accepted', u.id, u.path, u.id, 'street', 'enforce', '执法哨', '占道经营', 30, 500, 'street.dispatcher',
+                       now() - interval '3 hours', now() - interval '3 hours', now() - interval '3 hours', now()
+                FROM org_units u, generate_series(1, 2) n WHERE u.code = '\(unescaped: Self.street)';
+                """, logger: db.logger)
+            try await db.owner.query(
+                """
+                INSERT INTO whistle_summons (tenant_id, whistle_id, department_id, position, status, summoned_at, due_at, check_in_at,
+                                             check_in_lat, check_in_lng, minutes_late, score_on_time, score_attitude, score_result, scored_at)
+                SELECT d.tenant_id, 9000 + n, d.id, 1, 'summoned', now() - interval '3 hours', now() - interval '150 minutes',
+                       now() - interval '150 minutes' + CASE WHEN n = 1 THEN interval '-5 minutes' ELSE interval '20 minutes' END, 39.9, 116.2,
+                       CASE WHEN n = 1 THEN 0 ELSE 20 END,
+                       CASE WHEN n = 1 THEN 5 END, CASE WHEN n = 1 THEN 4 END, CASE WHEN n = 1 THEN 5 END, CASE WHEN n = 1 THEN now() - interval '1 hour' END
+                FROM departments d, generate_series(1, 2) n WHERE d.code = 'CGW';
+                """, logger: db.logger)
+
+            let formatter = ISO8601DateFormatter()
+            let from = formatter.string(from: Date().addingTimeInterval(-10 * 86400))
+            let to = formatter.string(from: Date().addingTimeInterval(30 * 86400))
+            // t1: a whole second after all of that; the changes come a second later.
+            try await Task.sleep(for: .milliseconds(1100))
+            let t1 = formatter.string(from: Date().addingTimeInterval(-0.05))
+            try await Task.sleep(for: .milliseconds(1100))
+
+            func figures(_ query: String, as login: String = "leader") async throws -> [String: Any] {
+                let response = try await desk.api.get("/v1/stats/indicators?from=\(from)&to=\(to)&\(query)", token: desk.token(login))
+                #expect(response.status == .ok, "\(response.text)")
+                return try response.json()
+            }
+            func row(_ json: [String: Any], _ code: String) -> [String: Any]? {
+                (json["rows"] as? [[String: Any]])?.first { ($0["subject"] as? [String: Any])?["code"] as? String == code }
+            }
+            let streets = try await figures("by=street&asOf=\(t1)")
+            let street = Self.counts(row(streets, Self.street))
+            #expect(street["filed"] == [4], "A, B, C, G (E voided): \(street)")
+            #expect(street["closureRate"] == [1, 4])
+            #expect(street["handlingRate"] == [3, 4], "due: A, B, C, G; handled A, C, G")
+            #expect(street["onTimeHandlingRate"] == [3, 4])
+            #expect(street["reworkRate"] == [1, 3] && street["extensionRate"] == [1, 3], "handled A, C, G; G reworked, C extended")
+            #expect(street["openOverdue"] == [1], "B")
+            #expect(street["frontLineShare"] == [1, 2], "closed A (district's department) and F (the grid)")
+            #expect(street["responseRate"] == [2, 2] && street["resolutionRate"] == [1, 2], "A's last call-back and C's")
+            #expect(street["satisfactionRate"] == [0.9, 2])
+            #expect(street["reportInOnTimeRate"] == [1, 2] && street["whistleScore"] == [14, 3])
+            #expect(street["discoveryAccuracy"] == [6, 7], "seven reports decided, D not filed")
+            let other = Self.counts(row(streets, "110199002"))
+            #expect(other["filed"] == [0] && other["closureRate"] == [0, 0])
+            #expect(Self.counts(streets["total"] as? [String: Any]) == street, "all of it lies in the first street")
+            let definitions = streets["indicators"] as? [[String: Any]] ?? []
+            #expect(definitions.count == Indicator.allCases.filter { $0.applies(to: .street) }.count)
+            #expect((definitions.first { $0["key"] as? String == "onTimeHandlingRate" }?["definition"] as? String)?.contains("17:30") == true)
+
+            let departments = try await figures("by=department&asOf=\(t1)")
+            let cgw = Self.counts(row(departments, "CGW"))
+            #expect(cgw["filed"] == [4] && cgw["openOverdue"] == [1] && cgw["reportInOnTimeRate"] == [1, 2], "\(cgw)")
+            #expect(cgw["frontLineShare"] == nil, "front-line share is a unit's")
+            let people = try await figures("by=person&asOf=\(t1)")
+            #expect(Self.counts(row(people, "gridworker"))["discoveryAccuracy"] == [6, 7])
+
+            // After t1: B handled (late), C fails its check, G checked and closed.
+            try await desk.step("liaison.cgw", b, "reportHandled", ["note": "已补装"], to: "handled")
+            try await desk.step("dispatcher", c, "requestCheck", to: "checking")
+            try await desk.step("gridworker", c, "failCheck", ["reason": "仍有缺口"], to: "handling")
+            try await desk.step("dispatcher", g, "requestCheck", to: "checking")
+            try await desk.step("gridworker", g, "passCheck", to: "checkPassed")
+            try await desk.step("shift.leader", g, "close", to: "closed")
+
+            let again = try await figures("by=street&asOf=\(t1)")
+            #expect(Self.counts(row(again, Self.street)) == street, "re-run as of t1: the same figures")
+            let departmentsAgain = try await figures("by=department&asOf=\(t1)")
+            #expect(Self.counts(row(departmentsAgain, "CGW")) == cgw)
+
+            let now = Self.counts(row(try await figures("by=street"), Self.street))
+            #expect(now["closureRate"] == [2, 4], "A and G")
+            #expect(now["handlingRate"] == [3, 4], "A, G and B (late); C reworked")
+            #expect(now["onTimeHandlingRate"] == [2, 4])
+            #expect(now["reworkRate"] == [1, 3] && now["extensionRate"] == [0, 3], "handled A, G, B")
+            #expect(now["openOverdue"] == [0])
+            #expect(now["frontLineShare"] == [1, 3])
+
+            // CSV: BOM, Chinese headers, codes as text, the total last.
+            let csv = try await desk.api.get(
+                "/v1/stats/indicators?from=\(from)&to=\(to)&asOf=\(t1)&indicators=filed,onTimeHandlingRate&format=csv", token: desk.token("leader"))
+            #expect(csv.status == .ok)
+            #expect(csv.text.hasPrefix("\u{FEFF}编码,名称,立案数,按期处置率,按期处置率分子,按期处置率分母\r\n"), "\(csv.text.prefix(80))")
+            #expect(csv.text.contains("\"=\"\"\(Self.street)\"\"\",学院路街道,4,0.7500,3,4\r\n"), "\(csv.text)")
+            #expect(csv.text.hasSuffix(",合计,4,0.7500,3,4\r\n"), "\(csv.text)")
+
+            // Bad questions: an unknown indicator, one not counted by the grouping, a reversed
+            // period, asOf before the period, a scope outside the caller's.
+            let unknown = try await desk.api.get("/v1/stats/indicators?from=\(from)&to=\(to)&indicators=filed,speed", token: desk.token("leader"))
+            expectProblem(unknown, .badRequest, "validation.failed")
+            #expect(unknown.fieldErrorCodes == ["assessment.indicatorUnknown"] && unknown.text.contains("speed"), "\(unknown.text)")
+            let notByPerson = try await desk.api.get(
+                "/v1/stats/indicators?from=\(from)&to=\(to)&by=person&indicators=closureRate", token: desk.token("leader"))
+            #expect(notByPerson.fieldErrorCodes == ["stats.badGroup"] && notByPerson.text.contains("closureRate"), "\(notByPerson.text)")
+            expectProblem(try await desk.api.get("/v1/stats/indicators?from=\(to)&to=\(from)", token: desk.token("leader")), .badRequest, "validation.failed")
+            let early = try await desk.api.get(
+                "/v1/stats/indicators?from=\(from)&to=\(to)&asOf=2020-01-01T00:00:00Z", token: desk.token("leader"))
+            #expect(early.fieldErrorCodes == ["period.reversed"], "\(early.text)")
+            expectProblem(
+                try await desk.api.get("/v1/stats/indicators?from=\(from)&to=\(to)&scope=110199002", token: desk.token("street.dispatcher")),
+                .forbidden, "auth.outOfScope")
+        }
+    }
+}

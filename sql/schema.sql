@@ -19,6 +19,19 @@ CREATE FUNCTION public.app_tenant_id() RETURNS bigint
 
 ALTER FUNCTION public.app_tenant_id() OWNER TO gridgov_owner;
 
+CREATE FUNCTION public.assessment_scheme_frozen() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF OLD.effective_at <= now() THEN
+        RAISE EXCEPTION 'assessment scheme % of % in force since % cannot change', OLD.version, OLD.subject, OLD.effective_month
+            USING ERRCODE = 'GA001';
+    END IF;
+    RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+
+ALTER FUNCTION public.assessment_scheme_frozen() OWNER TO gridgov_owner;
+
 CREATE FUNCTION public.case_event_hash(p_prev bytea, p_tenant bigint, p_case bigint, p_seq bigint, p_at timestamp with time zone, p_actor_id bigint, p_actor text, p_role text, p_action text, p_from text, p_to text, p_payload jsonb) RETURNS bytea
     LANGUAGE sql STABLE
     AS $$
@@ -566,6 +579,28 @@ END
 $$;
 
 ALTER FUNCTION public.tenant_by_code(p_code text) OWNER TO gridgov_owner;
+
+CREATE TABLE public.assessment_schemes (
+    tenant_id bigint NOT NULL,
+    subject text NOT NULL,
+    effective_month date NOT NULL,
+    effective_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    document jsonb NOT NULL,
+    note text,
+    created_by bigint,
+    created_login text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT assessment_schemes_effective_month_check CHECK ((EXTRACT(day FROM effective_month) = (1)::numeric)),
+    CONSTRAINT assessment_schemes_note_check CHECK ((char_length(note) <= 500)),
+    CONSTRAINT assessment_schemes_subject_check CHECK ((subject = ANY (ARRAY['street'::text, 'community'::text, 'department'::text, 'person'::text]))),
+    CONSTRAINT assessment_schemes_version_check CHECK ((version > 0))
+);
+
+ALTER TABLE ONLY public.assessment_schemes FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE public.assessment_schemes OWNER TO gridgov_owner;
 
 CREATE TABLE public.audit_log (
     tenant_id bigint NOT NULL,
@@ -1629,6 +1664,12 @@ ALTER TABLE ONLY public.work_calendars FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE public.work_calendars OWNER TO gridgov_owner;
 
+ALTER TABLE ONLY public.assessment_schemes
+    ADD CONSTRAINT assessment_schemes_pkey PRIMARY KEY (tenant_id, subject, effective_month);
+
+ALTER TABLE ONLY public.assessment_schemes
+    ADD CONSTRAINT assessment_schemes_tenant_id_subject_version_key UNIQUE (tenant_id, subject, version);
+
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (tenant_id, id);
 
@@ -1780,6 +1821,8 @@ CREATE INDEX audit_log_entity ON public.audit_log USING btree (tenant_id, entity
 
 CREATE INDEX case_attachments_case ON public.case_attachments USING btree (tenant_id, case_id, id);
 
+CREATE INDEX case_callbacks_at ON public.case_callbacks USING btree (tenant_id, at);
+
 CREATE INDEX case_callbacks_case ON public.case_callbacks USING btree (tenant_id, case_id, id);
 
 CREATE INDEX case_clocks_case ON public.case_clocks USING btree (tenant_id, case_id, id);
@@ -1808,6 +1851,12 @@ CREATE INDEX cases_closed ON public.cases USING btree (tenant_id, closed_at) INC
 
 CREATE INDEX cases_department ON public.cases USING btree (tenant_id, lead_department_id, state) WHERE (lead_department_id IS NOT NULL);
 
+CREATE INDEX cases_filed_at ON public.cases USING btree (tenant_id, filed_at) WHERE (filed_at IS NOT NULL);
+
+CREATE INDEX cases_handle_due ON public.cases USING btree (tenant_id, handle_due) WHERE (handle_due IS NOT NULL);
+
+CREATE INDEX cases_handled_at ON public.cases USING btree (tenant_id, handled_at) WHERE (handled_at IS NOT NULL);
+
 CREATE INDEX cases_level_unit ON public.cases USING btree (tenant_id, level_unit_id, state) WHERE (level_unit_id IS NOT NULL);
 
 CREATE INDEX cases_location ON public.cases USING gist (location);
@@ -1818,9 +1867,13 @@ CREATE INDEX cases_open_location ON public.cases USING gist (location) WHERE (st
 
 CREATE INDEX cases_pending_unit ON public.cases USING btree (tenant_id, pending_unit_id) WHERE (pending_unit_id IS NOT NULL);
 
+CREATE INDEX cases_reported_at ON public.cases USING btree (tenant_id, reported_at);
+
 CREATE INDEX cases_scope ON public.cases USING btree (tenant_id, grid_path, id);
 
 CREATE INDEX cases_state ON public.cases USING btree (tenant_id, state, id);
+
+CREATE INDEX cases_updated_at ON public.cases USING btree (tenant_id, updated_at);
 
 CREATE INDEX categories_children ON public.categories USING btree (tenant_id, parent_id);
 
@@ -1868,6 +1921,8 @@ CREATE INDEX whistle_photos_whistle ON public.whistle_photos USING btree (tenant
 
 CREATE INDEX whistle_summons_department ON public.whistle_summons USING btree (tenant_id, department_id, whistle_id);
 
+CREATE INDEX whistle_summons_due ON public.whistle_summons USING btree (tenant_id, due_at) WHERE (due_at IS NOT NULL);
+
 CREATE INDEX whistle_summons_photo ON public.whistle_summons USING btree (tenant_id, photo_id) WHERE (photo_id IS NOT NULL);
 
 CREATE INDEX whistles_accepted ON public.whistles USING btree (tenant_id, accepted_at) INCLUDE (street_id, kind) WHERE (accepted_at IS NOT NULL);
@@ -1877,6 +1932,11 @@ CREATE INDEX whistles_case ON public.whistles USING btree (tenant_id, case_id) W
 CREATE UNIQUE INDEX whistles_one_live ON public.whistles USING btree (tenant_id, case_id) WHERE ((case_id IS NOT NULL) AND (state = ANY (ARRAY['formed'::text, 'analysed'::text, 'whistled'::text, 'accepted'::text, 'onSite'::text])));
 
 CREATE INDEX whistles_unit ON public.whistles USING btree (tenant_id, unit_path, id);
+
+CREATE TRIGGER assessment_scheme_frozen BEFORE DELETE OR UPDATE ON public.assessment_schemes FOR EACH ROW EXECUTE FUNCTION public.assessment_scheme_frozen();
+
+ALTER TABLE ONLY public.assessment_schemes
+    ADD CONSTRAINT assessment_schemes_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
@@ -2181,6 +2241,8 @@ ALTER TABLE ONLY public.whistles
 ALTER TABLE ONLY public.work_calendars
     ADD CONSTRAINT work_calendars_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
+ALTER TABLE public.assessment_schemes ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.case_attachments ENABLE ROW LEVEL SECURITY;
@@ -2234,6 +2296,8 @@ ALTER TABLE public.rule_sets ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.sessions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.supervision_orders ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY tenant_isolation ON public.assessment_schemes USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
 CREATE POLICY tenant_isolation ON public.audit_log USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
@@ -2378,6 +2442,8 @@ GRANT ALL ON FUNCTION public.take_case_number(p_tenant bigint, p_day date) TO gr
 
 REVOKE ALL ON FUNCTION public.tenant_by_code(p_code text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.tenant_by_code(p_code text) TO gridgov_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.assessment_schemes TO gridgov_app;
 
 GRANT SELECT,INSERT ON TABLE public.audit_log TO gridgov_app;
 

@@ -27,9 +27,6 @@ public enum IndicatorStore {
         public var tally: IndicatorTally
     }
 
-    /// The states a case has ended in without being worked (it counts in no case figure).
-    static let gone = ["voided", "merged"]
-
     public static func tallies(
         _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval]
     ) async throws -> [Row] {
@@ -49,20 +46,21 @@ public enum IndicatorStore {
             (caseKey, callbackKey, summonsKey) = ("ARRAY[f.reported_by::text]", "ARRAY[]::text[]", "ARRAY[]::text[]")
         }
         // The counters in `IndicatorTally.counters` order, per part; 0 where a part counts nothing.
+        func sums(_ counters: [String]) -> String { counters.map { "(\($0))::int8" }.joined(separator: ", ") }
         let inPeriod = { (column: String) in "\(column) >= $3 AND \(column) < $4" }
-        let onTime = "(f.handled <= f.due OR tstzrange(date_trunc('second', f.due), date_trunc('second', f.handled), '[]') <@ i.spans)"
+        let onTime = "(f.handled <= f.due OR tstzrange(date_trunc('second', f.due), date_trunc('second', f.handled), '[]') <@ $7::tstzmultirange)"
         let caseCounters = [
-            "f.filed IS NOT NULL AND \(inPeriod("f.filed"))",
-            "f.filed IS NOT NULL AND \(inPeriod("f.filed")) AND f.closed IS NOT NULL",
-            "f.filed IS NOT NULL AND \(inPeriod("f.due"))",
-            "f.filed IS NOT NULL AND \(inPeriod("f.due")) AND f.handled IS NOT NULL",
-            "f.filed IS NOT NULL AND \(inPeriod("f.due")) AND f.handled IS NOT NULL AND \(onTime)",
-            "f.filed IS NOT NULL AND \(inPeriod("f.handled"))",
-            "f.filed IS NOT NULL AND \(inPeriod("f.handled")) AND f.reworked",
-            "f.filed IS NOT NULL AND \(inPeriod("f.handled")) AND f.extended",
+            "f.live AND \(inPeriod("f.filed"))",
+            "f.live AND \(inPeriod("f.filed")) AND f.closed IS NOT NULL",
+            "\(inPeriod("f.due")) AND f.live",
+            "\(inPeriod("f.due")) AND f.live AND f.handled IS NOT NULL",
+            "\(inPeriod("f.due")) AND f.live AND f.handled IS NOT NULL AND \(onTime)",
+            "\(inPeriod("f.handled")) AND f.live",
+            "\(inPeriod("f.handled")) AND f.live AND f.reworked",
+            "\(inPeriod("f.handled")) AND f.live AND f.extended",
             """
-            f.filed < $6 AND NOT f.suspended AND f.due < $6 AND (f.handled IS NULL OR f.handled >= $6) AND (f.closed IS NULL OR f.closed >= $6)
-              AND NOT tstzrange(date_trunc('second', f.due), date_trunc('second', $6::timestamptz), '[]') <@ i.spans
+            f.due < $6 AND f.filed < $6 AND f.live AND NOT f.suspended AND (f.handled IS NULL OR f.handled >= $6) AND (f.closed IS NULL OR f.closed >= $6)
+              AND NOT tstzrange(date_trunc('second', f.due), date_trunc('second', $6::timestamptz), '[]') <@ $7::tstzmultirange
             """,
             nil, nil, nil, nil, nil,
             inPeriod("f.closed"),
@@ -82,31 +80,33 @@ public enum IndicatorStore {
                 "3 * count(*) FILTER (WHERE s.scored_at <= $5)",
                 "coalesce(sum(s.score_on_time + s.score_attitude + s.score_result) FILTER (WHERE s.scored_at <= $5), 0)",
             ] + [String](repeating: "0", count: 2)
-        func sums(_ counters: [String]) -> String { counters.map { "(\($0))::int8" }.joined(separator: ", ") }
-        let gone = "ARRAY['voided', 'merged']"
         let sql = """
-            WITH i AS (
-                SELECT coalesce(range_agg(tstzrange(s, e, '[]')), '{}'::tstzmultirange) AS spans
-                FROM unnest($7::timestamptz[], $8::timestamptz[]) AS u(s, e)
-            ), f AS (
-                -- Each case in scope that may count, as it stood at $5: from its row when unchanged since, else from its history.
+            WITH f AS (
+                -- Each case in scope that may count, as it stood at $5: from its row when unchanged since ...
                 SELECT c.grid_path, c.reported_by, c.source, c.level, c.reported_at,
-                       CASE WHEN c.filed_at <= $5 AND NOT coalesce(h.gone, c.state = ANY(\(gone))) THEN c.filed_at END AS filed,
-                       CASE WHEN h.at_seq IS NULL THEN c.handle_due ELSE coalesce(h.due, CASE WHEN h.deadlines THEN c.handle_due END) END AS due,
-                       CASE WHEN h.at_seq IS NULL THEN c.handled_at ELSE h.handled END AS handled,
-                       CASE WHEN h.at_seq IS NULL THEN c.closed_at ELSE h.closed END AS closed,
-                       CASE WHEN h.at_seq IS NULL THEN c.rework_count > 0 ELSE h.reworked END AS reworked,
-                       CASE WHEN h.at_seq IS NULL THEN c.extension_count > 0 ELSE h.extended END AS extended,
-                       CASE WHEN h.at_seq IS NULL THEN c.suspended_at IS NOT NULL ELSE h.suspended END AS suspended,
-                       CASE WHEN h.at_seq IS NULL THEN c.lead_department_id ELSE coalesce(h.lead, CASE WHEN h.dispatches THEN c.lead_department_id END) END
-                           AS lead,
-                       CASE WHEN h.at_seq IS NULL
-                            THEN CASE WHEN c.state IN ('notFiled', 'invalid') THEN false WHEN c.state IN ('reported', 'verifying', 'verified') THEN NULL ELSE true END
-                            ELSE h.decision END AS decision
+                       c.filed_at AS filed, c.filed_at <= $5 AND c.state <> 'voided' AND c.state <> 'merged' AS live,
+                       c.handle_due AS due, c.handled_at AS handled, c.closed_at AS closed, c.rework_count > 0 AS reworked,
+                       c.extension_count > 0 AS extended, c.suspended_at IS NOT NULL AS suspended, c.lead_department_id AS lead,
+                       CASE WHEN c.state IN ('notFiled', 'invalid') THEN false WHEN c.state IN ('reported', 'verifying', 'verified') THEN NULL ELSE true END
+                           AS decision
                 FROM cases c
-                LEFT JOIN LATERAL (
-                    SELECT max(e.seq) AS at_seq,
-                           bool_or(e.action IN ('void', 'merge')) AS gone,
+                WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.updated_at <= $5
+                  AND (c.filed_at >= $3 AND c.filed_at < $4 OR c.handle_due >= $3 AND c.handle_due < $4
+                       OR c.handled_at >= $3 AND c.handled_at < $4 OR c.closed_at >= $3 AND c.closed_at < $4
+                       OR c.reported_at >= $3 AND c.reported_at < $4 OR c.handled_at >= $6 AND c.handle_due < $6
+                       OR c.handle_due < $6 AND c.state <> ALL(ARRAY['invalid', 'notFiled', 'voided', 'merged', 'closed', 'evaluated']))
+            ), r AS (
+                -- ... else from its history up to $5.
+                SELECT c.grid_path, c.reported_by, c.source, c.level, c.reported_at,
+                       c.filed_at AS filed, c.filed_at <= $5 AND NOT coalesce(h.gone, false) AS live,
+                       coalesce(h.due, CASE WHEN h.deadlines THEN c.handle_due END) AS due,
+                       CASE WHEN h.handled_by IN ('failCheck', 'reopen') THEN NULL ELSE h.handled_at END AS handled,
+                       CASE WHEN h.closed_by = 'close' THEN h.closed_at END AS closed,
+                       coalesce(h.reworked, false) AS reworked, coalesce(h.extended, false) AS extended, coalesce(h.suspended, false) AS suspended,
+                       coalesce(h.lead, CASE WHEN h.dispatches THEN c.lead_department_id END) AS lead, h.decision
+                FROM cases c
+                CROSS JOIN LATERAL (
+                    SELECT bool_or(e.action IN ('void', 'merge')) AS gone,
                            (array_agg(e.at ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('reportHandled', 'selfHandle', 'handleLocally', 'failCheck', 'reopen')))[1]
                                AS handled_at,
                            (array_agg(e.action ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('reportHandled', 'selfHandle', 'handleLocally', 'failCheck', 'reopen')))[1]
@@ -124,20 +124,9 @@ public enum IndicatorStore {
                            CASE WHEN bool_or(e.action IN ('notFile', 'markInvalid')) THEN false
                                 WHEN bool_or(e.action IN ('file', 'merge', 'selfHandle')) THEN true END AS decision
                     FROM case_events e
-                    WHERE c.updated_at > $5 AND e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.at <= $5
-                ) h0 ON true
-                CROSS JOIN LATERAL (
-                    SELECT h0.at_seq, h0.gone, h0.reworked, h0.extended, coalesce(h0.suspended, false) AS suspended, h0.due, h0.deadlines, h0.lead,
-                           h0.dispatches, h0.decision,
-                           CASE WHEN h0.handled_by IN ('failCheck', 'reopen') THEN NULL ELSE h0.handled_at END AS handled,
-                           CASE WHEN h0.closed_by = 'close' THEN h0.closed_at END AS closed
+                    WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.at <= $5
                 ) h
-                WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $9 AND c.reported_at <= $5
-                  AND (c.updated_at > $5
-                       OR c.filed_at >= $3 AND c.filed_at < $4 OR c.handle_due >= $3 AND c.handle_due < $4
-                       OR c.handled_at >= $3 AND c.handled_at < $4 OR c.closed_at >= $3 AND c.closed_at < $4
-                       OR c.reported_at >= $3 AND c.reported_at < $4 OR c.handled_at >= $6 AND c.handle_due < $6
-                       OR c.handle_due < $6 AND c.state <> ALL(ARRAY['invalid', 'notFiled', 'voided', 'merged', 'closed', 'evaluated']))
+                WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.updated_at > $5
             ), b AS (
                 -- Each case's last call-back in the period.
                 SELECT DISTINCT ON (b.case_id) b.case_id, b.contacted, b.resolved, b.satisfaction
@@ -145,17 +134,31 @@ public enum IndicatorStore {
                 WHERE b.tenant_id = $1 AND b.at >= $3 AND b.at < $4 AND b.at <= $5
                 ORDER BY b.case_id, b.at DESC, b.id DESC
             )
-            SELECT array_remove(\(caseKey), NULL) AS key, \(sums(caseCounters)) FROM f, i GROUP BY 1
+            -- The two kinds of case summed apart (so that a parallel scan sums its part); the caller adds rows of one key.
+            SELECT array_remove(\(caseKey), NULL) AS key, \(sums(caseCounters)) FROM f GROUP BY 1
+            UNION ALL
+            SELECT array_remove(\(caseKey), NULL), \(sums(caseCounters)) FROM r AS f GROUP BY 1
             UNION ALL
             SELECT array_remove(\(callbackKey), NULL), \(sums(callbackCounters))
             FROM b JOIN cases c ON c.tenant_id = $1 AND c.id = b.case_id
-            WHERE c.grid_path >= $2 AND c.grid_path < $9 GROUP BY 1
+            WHERE c.grid_path >= $2 AND c.grid_path < $8 GROUP BY 1
             UNION ALL
             SELECT array_remove(\(summonsKey), NULL), \(sums(summonsCounters))
             FROM whistle_summons s JOIN whistles w ON w.tenant_id = s.tenant_id AND w.id = s.whistle_id
             WHERE s.tenant_id = $1 AND s.status <> 'dropped' AND s.due_at >= $3 AND s.due_at < $4 AND s.due_at <= $5
-              AND w.unit_path >= $2 AND w.unit_path < $9 GROUP BY 1
+              AND w.unit_path >= $2 AND w.unit_path < $8 GROUP BY 1
             """
+        // A statistics query reads many rows once: compiling it (JIT) costs more than it saves, and
+        // its sorts and hashes should stay in memory.
+        try await tx.query("SET LOCAL jit = off")
+        try await tx.query("SET LOCAL work_mem = '64MB'")
+        // A month of a district reads some hundred thousand cases, a year a million: let two workers
+        // share the scan and the sums. Up to a quarter, the cases are found through the time indexes
+        // (the planner, adding up the estimates of the seven ways a case may count, would scan the
+        // table); a longer period reads most of the table anyway.
+        try await tx.query("SET LOCAL parallel_setup_cost = 10")
+        try await tx.query("SET LOCAL parallel_tuple_cost = 0.001")
+        if to.timeIntervalSince(from) <= 93 * 86400 { try await tx.query("SET LOCAL enable_seqscan = off") }
         var bindings = PostgresBindings()
         bindings.append(tx.tenant)
         bindings.append(scope.raw)
@@ -163,8 +166,9 @@ public enum IndicatorStore {
         bindings.append(to)
         bindings.append(asOf)
         bindings.append(end)
-        bindings.append(idle.map(\.start))
-        bindings.append(idle.map(\.end))
+        // The idle stretches as one multirange literal: a constant of the statement, so that the
+        // workers of a parallel scan can judge on-time too.
+        bindings.append("{" + idle.map { "[\(CaseEventPayload.microseconds($0.start)),\(CaseEventPayload.microseconds($0.end))]" }.joined(separator: ",") + "}")
         bindings.append(scope.upperBound)
         var rows: [Row] = []
         for try await row in try await tx.query(PostgresQuery(unsafeSQL: sql, binds: bindings)) {

@@ -48,7 +48,7 @@ extension Caller {
 /// What the audit log (`GET /v1/audit`) records changes of.
 public enum AuditEntity: String, Sendable, CaseIterable, Codable {
     case category, dutyList, calendar, ruleSet
-    case user, roleBinding, department, tenant, webhook, webhookAllowList, orgUnit
+    case user, roleBinding, department, tenant, webhook, webhookAllowList, orgUnit, assessmentScheme
 
     public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

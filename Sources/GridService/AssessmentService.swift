@@ -45,36 +45,168 @@ extension GridService {
         return try await withTenant(for: caller, tenantId) { tx in
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             let calendar = try await Self.workCalendar(tx).calendar
-            let idle = calendar.idleSpans(from: from.addingTimeInterval(-40 * 86400), to: asOf.addingTimeInterval(40 * 86400))
-            var subjects: [IndicatorSubject] = []
-            let key: IndicatorStore.Key
-            switch grouping {
-            case .department: key = .department
-            case .person: key = .person
-            default:
-                let units = try await LadderStore.groupUnits(tx, kinds: grouping.kinds, within: scope.path)
-                subjects = units.map { IndicatorSubject(id: $0.unit.id, code: $0.unit.code, name: $0.unit.name, kind: grouping.rawValue) }
-                key = .units(depths: Array(Set(units.map(\.depth))))
+            let (rows, total) = try await Self.tallies(tx, grouping: grouping, scope: scope, from: from, to: to, asOf: asOf, calendar: calendar)
+            return IndicatorFigures(grouping: grouping, scope: scope, from: from, to: to, asOf: asOf, indicators: shown, rows: rows, total: total)
+        }
+    }
+
+    /// The tallies of [from, to) within `scope` as of `asOf`, one per subject of the grouping (every
+    /// unit of its kind in scope; the departments and people that have a figure), and the total.
+    static func tallies(
+        _ tx: Tx, grouping: IndicatorGrouping, scope: OrgUnitRecord, from: Date, to: Date, asOf: Date, calendar: WorkCalendar
+    ) async throws -> (rows: [(subject: IndicatorSubject, tally: IndicatorTally)], total: IndicatorTally) {
+        let idle = calendar.idleSpans(from: from.addingTimeInterval(-40 * 86400), to: asOf.addingTimeInterval(40 * 86400))
+        var subjects: [IndicatorSubject] = []
+        let key: IndicatorStore.Key
+        switch grouping {
+        case .department: key = .department
+        case .person: key = .person
+        default:
+            let units = try await LadderStore.groupUnits(tx, kinds: grouping.kinds, within: scope.path)
+            subjects = units.map { IndicatorSubject(id: $0.unit.id, code: $0.unit.code, name: $0.unit.name, kind: grouping.rawValue) }
+            key = .units(depths: Array(Set(units.map(\.depth))))
+        }
+        let found = try await IndicatorStore.tallies(tx, key: key, within: scope.path, from: from, to: to, asOf: asOf, idle: idle)
+        var tallies: [Int64: IndicatorTally] = [:]
+        var total = IndicatorTally()
+        for row in found {
+            total = total + row.tally
+            for id in Set(row.ids) { tallies[id] = (tallies[id] ?? IndicatorTally()) + row.tally }
+        }
+        switch grouping {
+        case .department:
+            subjects = try await IndicatorStore.departments(tx, ids: Array(tallies.keys))
+                .map { IndicatorSubject(id: $0.id, code: $0.code, name: $0.name, kind: "department") }
+        case .person:
+            subjects = try await IndicatorStore.people(tx, ids: Array(tallies.keys))
+                .map { IndicatorSubject(id: $0.id, code: $0.login, name: $0.name, kind: "person") }
+        default: break
+        }
+        return (subjects.map { ($0, tallies[$0.id] ?? IndicatorTally()) }, total)
+    }
+}
+
+/// A subject's version of the composite score: a stored one, or the standard one (version 0)
+/// while the district has set none.
+public struct SchemeInForce: Sendable, Equatable {
+    public var subject: AssessmentSubject
+    public var version: Int
+    /// Nil for the standard version.
+    public var month: AssessmentMonth?
+    public var scheme: AssessmentScheme
+    public var note: String?
+
+    init(_ stored: AssessmentSchemeVersion?, subject: AssessmentSubject) {
+        self.subject = subject
+        version = stored?.version ?? 0
+        month = stored?.month
+        scheme = stored?.scheme ?? .standard(subject)
+        note = stored?.note ?? (stored == nil ? "默认方案（CJ/T 292 常见权重）" : nil)
+    }
+}
+
+/// A ranking of one period: the version that scored it, and each subject's card, rank and change
+/// from the previous period (scored by the version in force then).
+public struct AssessmentRanking: Sendable {
+    public var subject: AssessmentSubject
+    public var scope: OrgUnitRecord
+    public var from: Date
+    public var to: Date
+    public var asOf: Date
+    public var previousFrom: Date
+    public var previousTo: Date
+    public var scheme: SchemeInForce
+    public var scoreMax: Int
+    public var entries: [Ranking.Entry<IndicatorSubject>]
+    public var tallies: [Int64: IndicatorTally]
+}
+
+extension GridService {
+    /// Every version of the district's composite scores, and the one in force now per subject.
+    public func assessmentSchemes(_ caller: Caller, tenantId: Int64, now: Date = Date()) async throws -> (
+        versions: [AssessmentSchemeVersion], inForce: [SchemeInForce]
+    ) {
+        try await withTenant(for: caller, tenantId) { tx in
+            try caller.authorizeSomewhere(.catalogRead)
+            let versions = try await AssessmentStore.all(tx)
+            let current = AssessmentSubject.allCases.map { subject in
+                SchemeInForce(versions.filter { $0.subject == subject && $0.effectiveAt <= now }.last, subject: subject)
             }
-            let found = try await IndicatorStore.tallies(tx, key: key, within: scope.path, from: from, to: to, asOf: asOf, idle: idle)
-            var tallies: [Int64: IndicatorTally] = [:]
-            var total = IndicatorTally()
-            for row in found {
-                total = total + row.tally
-                for id in Set(row.ids) { tallies[id] = (tallies[id] ?? IndicatorTally()) + row.tally }
+            return (versions, current)
+        }
+    }
+
+    /// Sets the version of `subject` from `month`. A version takes effect on the month's first day
+    /// and is history from then: once any version exists, a month already begun cannot be given
+    /// another (409 `assessment.versionInForce`); the first version may start in the past, scoring
+    /// the months since. Tenant admins at the root, like the lists and rules.
+    public func setAssessmentScheme(
+        _ caller: Caller, tenantId: Int64, subject: AssessmentSubject, month: AssessmentMonth, scheme: AssessmentScheme, note: String?,
+        now: Date = Date()
+    ) async throws -> AssessmentSchemeVersion {
+        try scheme.validate(for: subject)
+        if let note, note.count > 500 { throw Errors.field("note", .fieldTooLong, zh: "note 最多 500 字", en: "note has at most 500 characters") }
+        return try await withActiveTenant(tenantId) { tx, _ in
+            try caller.authorize(.catalogWrite, at: try await Self.rootPath(tx))
+            let offset = try await Self.workCalendar(tx).calendar.utcOffsetSeconds
+            let effectiveAt = month.start(utcOffsetSeconds: offset)
+            let existing = try await AssessmentStore.all(tx).filter { $0.subject == subject }
+            if effectiveAt <= now && !existing.isEmpty {
+                let current = AssessmentMonth(containing: now, utcOffsetSeconds: offset)
+                throw GridError(
+                    .assessmentVersionInForce,
+                    Text(
+                        zh: "\(month) 已开始考核，其方案不能再改；新的权重请从 \(current.next) 起生效",
+                        en: "\(month) has begun and is scored by the version in force: let new weights take effect from \(current.next)"))
             }
-            switch grouping {
-            case .department:
-                subjects = try await IndicatorStore.departments(tx, ids: Array(tallies.keys))
-                    .map { IndicatorSubject(id: $0.id, code: $0.code, name: $0.name, kind: "department") }
-            case .person:
-                subjects = try await IndicatorStore.people(tx, ids: Array(tallies.keys))
-                    .map { IndicatorSubject(id: $0.id, code: $0.login, name: $0.name, kind: "person") }
-            default: break
-            }
-            return IndicatorFigures(
-                grouping: grouping, scope: scope, from: from, to: to, asOf: asOf, indicators: shown,
-                rows: subjects.map { ($0, tallies[$0.id] ?? IndicatorTally()) }, total: total)
+            let document = String(decoding: try JSONEncoder().encode(scheme), as: UTF8.self)
+            let before = existing.first { $0.month == month }
+            let written = try await AssessmentStore.put(
+                tx, subject: subject, month: month, effectiveAt: effectiveAt, document: document, note: note, userId: caller.userId,
+                login: caller.actorName)
+            try await Self.audit(
+                tx, caller, before == nil ? "create" : "update", .assessmentScheme, key: "\(subject.rawValue)/\(month)",
+                before: before.map { ["version": $0.version, "scheme": Self.jsonObject($0.scheme)] },
+                after: ["version": written.version, "scheme": Self.jsonObject(scheme), "note": note as Any])
+            return written
+        }
+    }
+
+    static func jsonObject(_ scheme: AssessmentScheme) -> Any {
+        (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(scheme))) ?? [:]
+    }
+
+    /// The ranking of `subject` over [from, to) within `scopeCode` as of `asOf` (default: the
+    /// period's end, or now), scored by the version in force on the period's first day, with the
+    /// change from the previous period of the same length (the previous month for a month), as of
+    /// its end.
+    public func assessmentRanking(
+        _ caller: Caller, tenantId: Int64, subject: AssessmentSubject, scopeCode: String?, from: Date, to: Date, previousFrom: Date,
+        asOf: Date?, now: Date = Date()
+    ) async throws -> AssessmentRanking {
+        try StatsPeriod.check(from: from, to: to)
+        let asOf = min(asOf ?? to, now)
+        if asOf < from {
+            throw Errors.field("asOf", .periodReversed, zh: "asOf 不能早于统计区间的开始", en: "asOf cannot come before the period's start")
+        }
+        return try await withTenant(for: caller, tenantId) { tx in
+            guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
+            let scope = try await Self.statsScope(tx, caller, code: scopeCode)
+            let calendar = try await Self.workCalendar(tx).calendar
+            let scheme = SchemeInForce(try await AssessmentStore.inForce(tx, subject: subject, at: from), subject: subject)
+            let previousScheme = SchemeInForce(try await AssessmentStore.inForce(tx, subject: subject, at: previousFrom), subject: subject)
+            let scoreMax = tenant.settings.whistle.scoreMax
+            let current = try await Self.tallies(tx, grouping: subject.grouping, scope: scope, from: from, to: to, asOf: asOf, calendar: calendar)
+            let previous = try await Self.tallies(
+                tx, grouping: subject.grouping, scope: scope, from: previousFrom, to: from, asOf: min(from, now), calendar: calendar)
+            let before = Dictionary(
+                previous.rows.map { ($0.subject.code, previousScheme.scheme.score($0.tally, scoreMax: scoreMax)) }, uniquingKeysWith: { a, _ in a })
+            let entries = Ranking.rank(
+                current.rows.map { ($0.subject, scheme.scheme.score($0.tally, scoreMax: scoreMax)) }, key: \.code, previous: before)
+            return AssessmentRanking(
+                subject: subject, scope: scope, from: from, to: to, asOf: asOf, previousFrom: previousFrom, previousTo: from, scheme: scheme,
+                scoreMax: scoreMax, entries: entries,
+                tallies: Dictionary(current.rows.map { ($0.subject.id, $0.tally) }, uniquingKeysWith: { a, _ in a }))
         }
     }
 }

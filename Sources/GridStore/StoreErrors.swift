@@ -94,6 +94,10 @@ public enum StoreErrors {
             return GridError(.jointPartnerSuspended, Text(zh: "被邀请的区已停用：\(detail)", en: "the invited district is suspended: \(detail)"))
         case "GJ004":
             return GridError(.jointAlreadyAnswered, Text(zh: "该邀请已答复过：\(detail)", en: "the invitation was answered already: \(detail)"))
+        // An assessment scheme in force is history (0027's trigger).
+        case "GA001":
+            return GridError(
+                .assessmentVersionInForce, Text(zh: "该考核方案已生效，不能再改：\(detail)", en: "the assessment scheme is in force and cannot change: \(detail)"))
         case "40001", "40P01":
             return GridError(.dbRetry, Text(zh: "并发冲突，请重试", en: "concurrent update conflict; retry the request"))
         default:

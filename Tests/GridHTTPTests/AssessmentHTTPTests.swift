@@ -219,4 +219,95 @@ extension CaseHTTPTests {
                 .forbidden, "auth.outOfScope")
         }
     }
+
+    /// The district sets its weights as versions (the first from a past month, later ones only
+    /// for months to come) and ranks its streets and departments on a small history: the first
+    /// street's A handled on time and closed, B dispatched and open.
+    @Test func aDistrictSetsItsWeightsAsVersionsAndRanksItsStreetsAndDepartments() async throws {
+        try await withDesk { desk, _ in
+            let listed = try await desk.api.get("/v1/assessment/schemes", token: desk.token("leader"))
+            #expect(listed.status == .ok, "\(listed.text)")
+            let standard = try listed.json()["inForce"] as? [[String: Any]] ?? []
+            #expect(standard.map { $0["subject"] as? String } == ["street", "community", "department", "person"])
+            #expect(standard.allSatisfy { $0["version"] as? Int == 0 })
+
+            let offset = 8 * 3600
+            let now = Date()
+            let past = AssessmentMonth(containing: now.addingTimeInterval(-45 * 86400), utcOffsetSeconds: offset)
+            let current = AssessmentMonth(containing: now, utcOffsetSeconds: offset)
+            func put(_ month: AssessmentMonth, _ body: [String: Any], as login: String = "admin", subject: String = "street") async throws -> TestResponse {
+                try await desk.api.send(.put, "/v1/assessment/schemes/\(subject)/\(month)", token: desk.token(login), json: jsonString(body))
+            }
+            let halves: [String: Any] = [
+                "weights": [["indicator": "closureRate", "weight": 50], ["indicator": "onTimeHandlingRate", "weight": 50]],
+                "deductions": [["indicator": "openOverdue", "points": 1, "max": 10]],
+            ]
+            expectProblem(try await put(past, halves, as: "dispatcher"), .forbidden, "auth.actionNotAllowed")
+            let short = try await put(past, ["weights": [["indicator": "closureRate", "weight": 50], ["indicator": "onTimeHandlingRate", "weight": 40]]])
+            #expect(short.fieldErrorCodes == ["assessment.weightsSum"] && short.text.contains("90"), "\(short.text)")
+            let unknown = try await put(past, ["weights": [["indicator": "speed", "weight": 100]]])
+            #expect(unknown.fieldErrorCodes == ["assessment.indicatorUnknown"] && unknown.text.contains("speed"), "\(unknown.text)")
+            expectProblem(try await put(past, halves, subject: "village"), .badRequest, "validation.failed")
+            expectProblem(
+                try await desk.api.send(.put, "/v1/assessment/schemes/street/2026-13", token: desk.token("admin"), json: jsonString(halves)), .badRequest,
+                "validation.failed")
+
+            // The first version may start in the past; after it, a month begun is history.
+            let first = try await put(past, halves)
+            #expect(first.status == .ok, "\(first.text)")
+            #expect(try first.json()["version"] as? Int == 1 && (try first.json()["month"] as? String) == past.description)
+            let late = try await put(current, halves)
+            expectProblem(late, .conflict, "assessment.versionInForce")
+            #expect(late.text.contains(current.next.description), "\(late.text)")
+            expectProblem(try await put(past, halves), .conflict, "assessment.versionInForce")
+            let next = try await put(current.next, ["weights": [["indicator": "closureRate", "weight": 100]], "note": "下月起"])
+            #expect(try next.json()["version"] as? Int == 2)
+            let replaced = try await put(current.next, ["weights": [["indicator": "closureRate", "weight": 100]], "note": "下月起（修订）"])
+            #expect(try replaced.json()["version"] as? Int == 2 && (try replaced.json()["note"] as? String) == "下月起（修订）")
+            let audit = try await desk.api.get("/v1/audit?entity=assessmentScheme", token: desk.token("admin")).json()["items"] as? [[String: Any]] ?? []
+            #expect(audit.map { $0["action"] as? String } == ["update", "create", "create"], "\(audit)")
+            let versions = try await desk.api.get("/v1/assessment/schemes", token: desk.token("leader")).json()
+            #expect((versions["versions"] as? [[String: Any]])?.map { $0["version"] as? Int } == [1, 2])
+            #expect(((versions["inForce"] as? [[String: Any]])?.first)?["version"] as? Int == 1, "the street's version in force now")
+
+            let a = try await Self.dispatchedCase(desk, "A 井盖缺失")
+            try await desk.step("liaison.cgw", a, "reportHandled", ["note": "已补装"], to: "handled")
+            try await desk.step("dispatcher", a, "requestCheck", to: "checking")
+            try await desk.step("gridworker", a, "passCheck", to: "checkPassed")
+            try await desk.step("shift.leader", a, "close", to: "closed")
+            _ = try await Self.dispatchedCase(desk, "B 井盖缺失")
+
+            let formatter = ISO8601DateFormatter()
+            let from = formatter.string(from: now.addingTimeInterval(-10 * 86400))
+            let to = formatter.string(from: now.addingTimeInterval(30 * 86400))
+            let streets = try await desk.api.get("/v1/stats/rankings?subject=street&from=\(from)&to=\(to)", token: desk.token("leader"))
+            #expect(streets.status == .ok, "\(streets.text)")
+            let ranking = try streets.json()
+            #expect((ranking["scheme"] as? [String: Any])?["version"] as? Int == 1)
+            let rows = ranking["rows"] as? [[String: Any]] ?? []
+            #expect(rows.count == 2)
+            // Closure 1/2 × 50 + on time 1/2 × 50 (A of A and B due) = 50, no open overdue case: D.
+            #expect(rows.first?["rank"] as? Int == 1 && (rows.first?["subject"] as? [String: Any])?["code"] as? String == Self.street)
+            #expect(rows.first?["score"] as? Double == 50 && rows.first?["grade"] as? String == "D", "\(rows.first ?? [:])")
+            #expect(rows.last?["rank"] == nil && rows.last?["score"] == nil, "the second street has no figure")
+            #expect(rows.first?["previousRank"] == nil, "nothing the period before")
+
+            // Departments by the standard scheme: closure 35 × 1/2 + on time 35 × 1/2 + (1 − rework 0/1) × 30 = 65: C.
+            let departments = try await desk.api.get("/v1/stats/rankings?subject=department&from=\(from)&to=\(to)", token: desk.token("leader")).json()
+            #expect((departments["scheme"] as? [String: Any])?["version"] as? Int == 0)
+            let cgw = (departments["rows"] as? [[String: Any]])?.first { ($0["subject"] as? [String: Any])?["code"] as? String == "CGW" }
+            #expect(cgw?["rank"] as? Int == 1 && cgw?["score"] as? Double == 65 && cgw?["grade"] as? String == "C", "\(cgw ?? [:])")
+
+            let csv = try await desk.api.get("/v1/stats/rankings?subject=street&from=\(from)&to=\(to)&format=csv", token: desk.token("leader"))
+            #expect(csv.text.hasPrefix("\u{FEFF}名次,编码,名称,综合得分,等级,结案率,按期处置率,扣分,上期名次,名次变化,上期得分\r\n"), "\(csv.text)")
+            #expect(csv.text.contains("1,\"=\"\"\(Self.street)\"\"\",学院路街道,50.00,D,0.5000,0.5000,0.00,,,\r\n"), "\(csv.text)")
+            let monthly = try await desk.api.get("/v1/stats/rankings?month=\(current)", token: desk.token("leader"))
+            #expect(monthly.status == .ok, "\(monthly.text)")
+            #expect((try monthly.json()["previous"] as? [String: Any])?["from"] as? String != nil)
+            let noPeriod = try await desk.api.get("/v1/stats/rankings?subject=street", token: desk.token("leader"))
+            #expect(noPeriod.fieldErrorCodes == ["field.required"], "\(noPeriod.text)")
+            let badMonth = try await desk.api.get("/v1/stats/rankings?month=2026-1", token: desk.token("leader"))
+            #expect(badMonth.fieldErrorCodes == ["field.format"], "\(badMonth.text)")
+        }
+    }
 }

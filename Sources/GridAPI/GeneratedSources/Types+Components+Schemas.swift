@@ -6144,6 +6144,406 @@ extension Components {
                 case denominator
             }
         }
+        /// - Remark: Generated from `#/components/schemas/AssessmentSchemeInput`.
+        public struct AssessmentSchemeInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AssessmentSchemeInput/weights`.
+            public var weights: [Components.Schemas.SchemeWeight]
+            /// - Remark: Generated from `#/components/schemas/AssessmentSchemeInput/deductions`.
+            public var deductions: [Components.Schemas.SchemeDeduction]?
+            /// - Remark: Generated from `#/components/schemas/AssessmentSchemeInput/note`.
+            public var note: Swift.String?
+            /// Creates a new `AssessmentSchemeInput`.
+            ///
+            /// - Parameters:
+            ///   - weights:
+            ///   - deductions:
+            ///   - note:
+            public init(
+                weights: [Components.Schemas.SchemeWeight],
+                deductions: [Components.Schemas.SchemeDeduction]? = nil,
+                note: Swift.String? = nil
+            ) {
+                self.weights = weights
+                self.deductions = deductions
+                self.note = note
+            }
+            public enum CodingKeys: String, CodingKey {
+                case weights
+                case deductions
+                case note
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SchemeWeight`.
+        public struct SchemeWeight: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SchemeWeight/indicator`.
+            public var indicator: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SchemeWeight/weight`.
+            public var weight: Swift.Int
+            /// Creates a new `SchemeWeight`.
+            ///
+            /// - Parameters:
+            ///   - indicator:
+            ///   - weight:
+            public init(
+                indicator: Swift.String,
+                weight: Swift.Int
+            ) {
+                self.indicator = indicator
+                self.weight = weight
+            }
+            public enum CodingKeys: String, CodingKey {
+                case indicator
+                case weight
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SchemeDeduction`.
+        public struct SchemeDeduction: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SchemeDeduction/indicator`.
+            public var indicator: Swift.String
+            /// Points taken per case counted.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SchemeDeduction/points`.
+            public var points: Swift.Double
+            /// At most this many points in all.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SchemeDeduction/max`.
+            public var max: Swift.Double
+            /// Creates a new `SchemeDeduction`.
+            ///
+            /// - Parameters:
+            ///   - indicator:
+            ///   - points: Points taken per case counted.
+            ///   - max: At most this many points in all.
+            public init(
+                indicator: Swift.String,
+                points: Swift.Double,
+                max: Swift.Double
+            ) {
+                self.indicator = indicator
+                self.points = points
+                self.max = max
+            }
+            public enum CodingKeys: String, CodingKey {
+                case indicator
+                case points
+                case max
+            }
+        }
+        /// 一个版本的综合考核方案（版本 0 为默认方案） · One version of a composite scheme (version 0: the standard one).
+        ///
+        /// - Remark: Generated from `#/components/schemas/AssessmentSchemeVersion`.
+        public struct AssessmentSchemeVersion: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AssessmentSchemeVersion/subject`.
+            @frozen public enum SubjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case street = "street"
+                case community = "community"
+                case department = "department"
+                case person = "person"
+            }
+            /// - Remark: Generated from `#/components/schemas/AssessmentSchemeVersion/subject`.
+            public var subject: Components.Schemas.AssessmentSchemeVersion.SubjectPayload
+            /// - Remark: Generated from `#/components/schemas/AssessmentSchemeVersion/version`.
+            public var version: Swift.Int
+            /// YYYY-MM it takes effect from; absent for the standard one.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AssessmentSchemeVersion/month`.
+            public var month: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AssessmentSchemeVersion/weights`.
+            public var weights: [Components.Schemas.SchemeWeight]
+            /// - Remark: Generated from `#/components/schemas/AssessmentSchemeVersion/deductions`.
+            public var deductions: [Components.Schemas.SchemeDeduction]
+            /// - Remark: Generated from `#/components/schemas/AssessmentSchemeVersion/note`.
+            public var note: Swift.String?
+            /// Creates a new `AssessmentSchemeVersion`.
+            ///
+            /// - Parameters:
+            ///   - subject:
+            ///   - version:
+            ///   - month: YYYY-MM it takes effect from; absent for the standard one.
+            ///   - weights:
+            ///   - deductions:
+            ///   - note:
+            public init(
+                subject: Components.Schemas.AssessmentSchemeVersion.SubjectPayload,
+                version: Swift.Int,
+                month: Swift.String? = nil,
+                weights: [Components.Schemas.SchemeWeight],
+                deductions: [Components.Schemas.SchemeDeduction],
+                note: Swift.String? = nil
+            ) {
+                self.subject = subject
+                self.version = version
+                self.month = month
+                self.weights = weights
+                self.deductions = deductions
+                self.note = note
+            }
+            public enum CodingKeys: String, CodingKey {
+                case subject
+                case version
+                case month
+                case weights
+                case deductions
+                case note
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AssessmentSchemes`.
+        public struct AssessmentSchemes: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AssessmentSchemes/inForce`.
+            public var inForce: [Components.Schemas.AssessmentSchemeVersion]
+            /// - Remark: Generated from `#/components/schemas/AssessmentSchemes/versions`.
+            public var versions: [Components.Schemas.AssessmentSchemeVersion]
+            /// Creates a new `AssessmentSchemes`.
+            ///
+            /// - Parameters:
+            ///   - inForce:
+            ///   - versions:
+            public init(
+                inForce: [Components.Schemas.AssessmentSchemeVersion],
+                versions: [Components.Schemas.AssessmentSchemeVersion]
+            ) {
+                self.inForce = inForce
+                self.versions = versions
+            }
+            public enum CodingKeys: String, CodingKey {
+                case inForce
+                case versions
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AssessmentRanking`.
+        public struct AssessmentRanking: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AssessmentRanking/subject`.
+            @frozen public enum SubjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case street = "street"
+                case community = "community"
+                case department = "department"
+                case person = "person"
+            }
+            /// - Remark: Generated from `#/components/schemas/AssessmentRanking/subject`.
+            public var subject: Components.Schemas.AssessmentRanking.SubjectPayload
+            /// - Remark: Generated from `#/components/schemas/AssessmentRanking/scope`.
+            public var scope: Components.Schemas.NamedRef
+            /// - Remark: Generated from `#/components/schemas/AssessmentRanking/from`.
+            public var from: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/AssessmentRanking/to`.
+            public var to: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/AssessmentRanking/asOf`.
+            public var asOf: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/AssessmentRanking/previous`.
+            public struct PreviousPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/AssessmentRanking/previous/from`.
+                public var from: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/AssessmentRanking/previous/to`.
+                public var to: Foundation.Date
+                /// Creates a new `PreviousPayload`.
+                ///
+                /// - Parameters:
+                ///   - from:
+                ///   - to:
+                public init(
+                    from: Foundation.Date,
+                    to: Foundation.Date
+                ) {
+                    self.from = from
+                    self.to = to
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case from
+                    case to
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/AssessmentRanking/previous`.
+            public var previous: Components.Schemas.AssessmentRanking.PreviousPayload
+            /// - Remark: Generated from `#/components/schemas/AssessmentRanking/scheme`.
+            public var scheme: Components.Schemas.AssessmentSchemeVersion
+            /// - Remark: Generated from `#/components/schemas/AssessmentRanking/rows`.
+            public var rows: [Components.Schemas.RankingRow]
+            /// Creates a new `AssessmentRanking`.
+            ///
+            /// - Parameters:
+            ///   - subject:
+            ///   - scope:
+            ///   - from:
+            ///   - to:
+            ///   - asOf:
+            ///   - previous:
+            ///   - scheme:
+            ///   - rows:
+            public init(
+                subject: Components.Schemas.AssessmentRanking.SubjectPayload,
+                scope: Components.Schemas.NamedRef,
+                from: Foundation.Date,
+                to: Foundation.Date,
+                asOf: Foundation.Date,
+                previous: Components.Schemas.AssessmentRanking.PreviousPayload,
+                scheme: Components.Schemas.AssessmentSchemeVersion,
+                rows: [Components.Schemas.RankingRow]
+            ) {
+                self.subject = subject
+                self.scope = scope
+                self.from = from
+                self.to = to
+                self.asOf = asOf
+                self.previous = previous
+                self.scheme = scheme
+                self.rows = rows
+            }
+            public enum CodingKeys: String, CodingKey {
+                case subject
+                case scope
+                case from
+                case to
+                case asOf
+                case previous
+                case scheme
+                case rows
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RankingRow`.
+        public struct RankingRow: Codable, Hashable, Sendable {
+            /// Absent: nothing to score.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RankingRow/rank`.
+            public var rank: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RankingRow/subject`.
+            public var subject: Components.Schemas.IndicatorSubject
+            /// - Remark: Generated from `#/components/schemas/RankingRow/score`.
+            public var score: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/RankingRow/grade`.
+            @frozen public enum GradePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case a = "A"
+                case b = "B"
+                case c = "C"
+                case d = "D"
+                case e = "E"
+            }
+            /// - Remark: Generated from `#/components/schemas/RankingRow/grade`.
+            public var grade: Components.Schemas.RankingRow.GradePayload?
+            /// - Remark: Generated from `#/components/schemas/RankingRow/PartsPayload`.
+            public struct PartsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/RankingRow/PartsPayload/indicator`.
+                public var indicator: Swift.String
+                /// - Remark: Generated from `#/components/schemas/RankingRow/PartsPayload/weight`.
+                public var weight: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/RankingRow/PartsPayload/value`.
+                public var value: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/RankingRow/PartsPayload/points`.
+                public var points: Swift.Double?
+                /// Creates a new `PartsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - indicator:
+                ///   - weight:
+                ///   - value:
+                ///   - points:
+                public init(
+                    indicator: Swift.String,
+                    weight: Swift.Int,
+                    value: Swift.Double? = nil,
+                    points: Swift.Double? = nil
+                ) {
+                    self.indicator = indicator
+                    self.weight = weight
+                    self.value = value
+                    self.points = points
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case indicator
+                    case weight
+                    case value
+                    case points
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/RankingRow/parts`.
+            public typealias PartsPayload = [Components.Schemas.RankingRow.PartsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/RankingRow/parts`.
+            public var parts: Components.Schemas.RankingRow.PartsPayload
+            /// - Remark: Generated from `#/components/schemas/RankingRow/DeductionsPayload`.
+            public struct DeductionsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/RankingRow/DeductionsPayload/indicator`.
+                public var indicator: Swift.String
+                /// - Remark: Generated from `#/components/schemas/RankingRow/DeductionsPayload/points`.
+                public var points: Swift.Double
+                /// Creates a new `DeductionsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - indicator:
+                ///   - points:
+                public init(
+                    indicator: Swift.String,
+                    points: Swift.Double
+                ) {
+                    self.indicator = indicator
+                    self.points = points
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case indicator
+                    case points
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/RankingRow/deductions`.
+            public typealias DeductionsPayload = [Components.Schemas.RankingRow.DeductionsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/RankingRow/deductions`.
+            public var deductions: Components.Schemas.RankingRow.DeductionsPayload
+            /// - Remark: Generated from `#/components/schemas/RankingRow/previousRank`.
+            public var previousRank: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RankingRow/previousScore`.
+            public var previousScore: Swift.Double?
+            /// Places up (positive) or down since the previous period.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RankingRow/rankChange`.
+            public var rankChange: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RankingRow/scoreChange`.
+            public var scoreChange: Swift.Double?
+            /// Creates a new `RankingRow`.
+            ///
+            /// - Parameters:
+            ///   - rank: Absent: nothing to score.
+            ///   - subject:
+            ///   - score:
+            ///   - grade:
+            ///   - parts:
+            ///   - deductions:
+            ///   - previousRank:
+            ///   - previousScore:
+            ///   - rankChange: Places up (positive) or down since the previous period.
+            ///   - scoreChange:
+            public init(
+                rank: Swift.Int? = nil,
+                subject: Components.Schemas.IndicatorSubject,
+                score: Swift.Double? = nil,
+                grade: Components.Schemas.RankingRow.GradePayload? = nil,
+                parts: Components.Schemas.RankingRow.PartsPayload,
+                deductions: Components.Schemas.RankingRow.DeductionsPayload,
+                previousRank: Swift.Int? = nil,
+                previousScore: Swift.Double? = nil,
+                rankChange: Swift.Int? = nil,
+                scoreChange: Swift.Double? = nil
+            ) {
+                self.rank = rank
+                self.subject = subject
+                self.score = score
+                self.grade = grade
+                self.parts = parts
+                self.deductions = deductions
+                self.previousRank = previousRank
+                self.previousScore = previousScore
+                self.rankChange = rankChange
+                self.scoreChange = scoreChange
+            }
+            public enum CodingKeys: String, CodingKey {
+                case rank
+                case subject
+                case score
+                case grade
+                case parts
+                case deductions
+                case previousRank
+                case previousScore
+                case rankChange
+                case scoreChange
+            }
+        }
         /// 本区的哨种与报到时限、报到半径、是否开放村社吹哨、评分满分 · The district's whistle kinds and report-in limits, check-in radius, community whistles and top score.
         ///
         /// - Remark: Generated from `#/components/schemas/WhistleSettings`.

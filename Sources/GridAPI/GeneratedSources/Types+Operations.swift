@@ -12916,6 +12916,7 @@ public enum Operations {
                     case webhook = "webhook"
                     case webhookAllowList = "webhookAllowList"
                     case orgUnit = "orgUnit"
+                    case assessmentScheme = "assessmentScheme"
                 }
                 /// - Remark: Generated from `#/paths/v1/audit/GET/query/entity`.
                 public var entity: Operations.ListAudit.Input.Query.EntityPayload?
@@ -19683,6 +19684,841 @@ public enum Operations {
                 [
                     .json,
                     .csv,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 综合考核排名 · Composite ranking
+    ///
+    /// 按本区综合考核方案（权重与扣分，默认方案见 /v1/assessment/schemes）给 subject 评分排名：street（街道）、community（社区）、department（部门）或 person（网格员）。期间为 month（YYYY-MM）或 [from, to)；方案取期间首日生效的版本；截至 asOf（默认为期末，期间未结束时为当前）。得分满分 100：各加权指标（越低越好的取 1 − 值，均分除以满分）乘权重，只在有数据的指标间按权重折算，减去扣分；无任何数据的对象不参与排名。同分同名次（1、2、2、4）。上期（上个月，或等长的前一期间，按其生效版本、截至其期末）的名次与得分用于给出名次变化（正数为上升）。format=csv 返回带 BOM 的中文表头 CSV。
+    ///
+    /// Scores and ranks the subjects (street, community, department or person: grid workers) by the district's composite scheme (weights and deductions; the standard one until it sets its own, see /v1/assessment/schemes). The period is `month` (YYYY-MM) or [from, to); it is scored by the version in force on its first day, as of asOf (default: its end, or now while it runs). A score is out of 100: each weighted indicator (1 − value where lower is better, a mean score over the top score) times its weight, over the weights of the indicators that have a figure, less the deductions; a subject with no figure at all is not ranked. Equal scores share a rank (1, 2, 2, 4). The previous period (the month before, or the same length before, by its own version, as of its end) gives the change in rank (positive: up) and score. format=csv answers CSV with a BOM and Chinese headers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/rankings`.
+    /// - Remark: Generated from `#/paths//v1/stats/rankings/get(assessmentRanking)`.
+    public enum AssessmentRanking {
+        public static let id: Swift.String = "assessmentRanking"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// street (default), community, department or person.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/query/subject`.
+                public var subject: Swift.String?
+                /// YYYY-MM, instead of from and to.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/query/month`.
+                public var month: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/query/from`.
+                public var from: Foundation.Date?
+                /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/query/to`.
+                public var to: Foundation.Date?
+                /// The time the figures are as of.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/query/asOf`.
+                public var asOf: Foundation.Date?
+                /// An org unit code: only cases in its subtree.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/query/scope`.
+                public var scope: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/query/format`.
+                @frozen public enum FormatPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case json = "json"
+                    case csv = "csv"
+                }
+                /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/query/format`.
+                public var format: Operations.AssessmentRanking.Input.Query.FormatPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - subject: street (default), community, department or person.
+                ///   - month: YYYY-MM, instead of from and to.
+                ///   - from:
+                ///   - to:
+                ///   - asOf: The time the figures are as of.
+                ///   - scope: An org unit code: only cases in its subtree.
+                ///   - format:
+                public init(
+                    subject: Swift.String? = nil,
+                    month: Swift.String? = nil,
+                    from: Foundation.Date? = nil,
+                    to: Foundation.Date? = nil,
+                    asOf: Foundation.Date? = nil,
+                    scope: Swift.String? = nil,
+                    format: Operations.AssessmentRanking.Input.Query.FormatPayload? = nil
+                ) {
+                    self.subject = subject
+                    self.month = month
+                    self.from = from
+                    self.to = to
+                    self.asOf = asOf
+                    self.scope = scope
+                    self.format = format
+                }
+            }
+            public var query: Operations.AssessmentRanking.Input.Query
+            /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AssessmentRanking.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AssessmentRanking.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.AssessmentRanking.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.AssessmentRanking.Input.Query = .init(),
+                headers: Operations.AssessmentRanking.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.AssessmentRanking)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.AssessmentRanking {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "application/json",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/responses/200/content/text\/csv`.
+                    case csv(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.csv`.
+                    ///
+                    /// - Throws: An error if `self` is not `.csv`.
+                    /// - SeeAlso: `.csv`.
+                    public var csv: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .csv(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "text/csv",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.AssessmentRanking.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.AssessmentRanking.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The ranking.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/rankings/get(assessmentRanking)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.AssessmentRanking.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.AssessmentRanking.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：缺少时间、区间无效、分组或指标无效、范围不明（validation.failed：field.required、field.format、stats.badGroup、org.unit.notFound；period.reversed、period.tooLong） · Bad request: missing or bad period, unknown subject, or no scope named (validation.failed: field.required, field.format, stats.badGroup, org.unit.notFound; period.reversed, period.tooLong).
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/rankings/get(assessmentRanking)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/rankings/get(assessmentRanking)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 范围不在调用者可读案件的范围内（auth.outOfScope、auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The scope is outside the caller's scopes for reading cases (auth.outOfScope, auth.actionNotAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/rankings/get(assessmentRanking)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/rankings/get(assessmentRanking)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/rankings/get(assessmentRanking)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case csv
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "text/csv":
+                    self = .csv
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .csv:
+                    return "text/csv"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .csv,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 综合考核方案 · Composite scoring schemes
+    ///
+    /// 本区综合考核方案的全部版本（按对象与生效月份）及各对象当前生效的版本（未设置时为默认方案，版本号 0）。可读清单的角色均可。
+    ///
+    /// Every version of the district's composite schemes (by subject and month it takes effect from) and the one in force now per subject (the standard one, version 0, until the district sets its own). Any role that reads the lists.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/assessment/schemes`.
+    /// - Remark: Generated from `#/paths//v1/assessment/schemes/get(listAssessmentSchemes)`.
+    public enum ListAssessmentSchemes {
+        public static let id: Swift.String = "listAssessmentSchemes"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/assessment/schemes/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListAssessmentSchemes.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListAssessmentSchemes.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListAssessmentSchemes.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.ListAssessmentSchemes.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/assessment/schemes/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/assessment/schemes/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.AssessmentSchemes)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.AssessmentSchemes {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListAssessmentSchemes.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListAssessmentSchemes.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The versions.
+            ///
+            /// - Remark: Generated from `#/paths//v1/assessment/schemes/get(listAssessmentSchemes)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListAssessmentSchemes.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListAssessmentSchemes.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/assessment/schemes/get(listAssessmentSchemes)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/assessment/schemes/get(listAssessmentSchemes)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/assessment/schemes/get(listAssessmentSchemes)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/assessment/schemes/get(listAssessmentSchemes)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 设置综合考核方案 · Set a composite scheme version
+    ///
+    /// 设置 subject（street、community、department、person）自 month（YYYY-MM）首日起生效的方案：加权指标（比率或均分，权重为 1–100 的整数，和为 100）与扣分项（计数指标，每件扣分与上限）。尚未生效的版本可以替换；已开始的月份不能再给新版本（409 assessment.versionInForce），首个版本除外（可从过去某月起）。仅区管理员。记入变更记录。
+    ///
+    /// Sets the version of `subject` taking effect on the first day of `month`: weighted indicators (rates or scores, whole weights 1–100 summing to 100) and deductions (counts, points per case and a cap). A version not yet in force may be replaced; a month already begun cannot get another (409 assessment.versionInForce), except for the first version, which may start in the past. Tenant admins only; audited.
+    ///
+    ///
+    /// - Remark: HTTP `PUT /v1/assessment/schemes/{subject}/{month}`.
+    /// - Remark: Generated from `#/paths//v1/assessment/schemes/{subject}/{month}/put(putAssessmentScheme)`.
+    public enum PutAssessmentScheme {
+        public static let id: Swift.String = "putAssessmentScheme"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/assessment/schemes/{subject}/{month}/PUT/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/assessment/schemes/{subject}/{month}/PUT/path/subject`.
+                public var subject: Swift.String
+                /// - Remark: Generated from `#/paths/v1/assessment/schemes/{subject}/{month}/PUT/path/month`.
+                public var month: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - subject:
+                ///   - month:
+                public init(
+                    subject: Swift.String,
+                    month: Swift.String
+                ) {
+                    self.subject = subject
+                    self.month = month
+                }
+            }
+            public var path: Operations.PutAssessmentScheme.Input.Path
+            /// - Remark: Generated from `#/paths/v1/assessment/schemes/{subject}/{month}/PUT/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutAssessmentScheme.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutAssessmentScheme.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PutAssessmentScheme.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/assessment/schemes/{subject}/{month}/PUT/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/assessment/schemes/{subject}/{month}/PUT/requestBody/content/application\/json`.
+                case json(Components.Schemas.AssessmentSchemeInput)
+            }
+            public var body: Operations.PutAssessmentScheme.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.PutAssessmentScheme.Input.Path,
+                headers: Operations.PutAssessmentScheme.Input.Headers = .init(),
+                body: Operations.PutAssessmentScheme.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/assessment/schemes/{subject}/{month}/PUT/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/assessment/schemes/{subject}/{month}/PUT/responses/200/content/application\/json`.
+                    case json(Components.Schemas.AssessmentSchemeVersion)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.AssessmentSchemeVersion {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PutAssessmentScheme.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PutAssessmentScheme.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The version as stored.
+            ///
+            /// - Remark: Generated from `#/paths//v1/assessment/schemes/{subject}/{month}/put(putAssessmentScheme)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PutAssessmentScheme.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PutAssessmentScheme.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 方案无效：未知对象、月份或指标，权重之和不为 100，权重或扣分越界，指标不适用于该对象（validation.failed：assessment.weightsSum、assessment.indicatorUnknown、stats.badGroup、field.outOfRange、field.notAllowed、field.format） · A bad scheme: unknown subject, month or indicator, weights not summing to 100, a weight or deduction out of range, an indicator not counted for the subject (validation.failed: assessment.weightsSum, assessment.indicatorUnknown, stats.badGroup, field.outOfRange, field.notAllowed, field.format).
+            ///
+            /// - Remark: Generated from `#/paths//v1/assessment/schemes/{subject}/{month}/put(putAssessmentScheme)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/assessment/schemes/{subject}/{month}/put(putAssessmentScheme)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 仅区管理员（auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · Tenant admins only (auth.actionNotAllowed); also auth.passwordChangeRequired, tenant.suspended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/assessment/schemes/{subject}/{month}/put(putAssessmentScheme)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 该月已开始，方案已生效，不能再改（assessment.versionInForce） · The month has begun: its version is in force and cannot change (assessment.versionInForce).
+            ///
+            /// - Remark: Generated from `#/paths//v1/assessment/schemes/{subject}/{month}/put(putAssessmentScheme)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/assessment/schemes/{subject}/{month}/put(putAssessmentScheme)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/assessment/schemes/{subject}/{month}/put(putAssessmentScheme)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
                     .applicationProblemJson
                 ]
             }

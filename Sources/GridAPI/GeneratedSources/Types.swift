@@ -681,6 +681,36 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/stats/indicators`.
     /// - Remark: Generated from `#/paths//v1/stats/indicators/get(indicatorFigures)`.
     func indicatorFigures(_ input: Operations.IndicatorFigures.Input) async throws -> Operations.IndicatorFigures.Output
+    /// 综合考核排名 · Composite ranking
+    ///
+    /// 按本区综合考核方案（权重与扣分，默认方案见 /v1/assessment/schemes）给 subject 评分排名：street（街道）、community（社区）、department（部门）或 person（网格员）。期间为 month（YYYY-MM）或 [from, to)；方案取期间首日生效的版本；截至 asOf（默认为期末，期间未结束时为当前）。得分满分 100：各加权指标（越低越好的取 1 − 值，均分除以满分）乘权重，只在有数据的指标间按权重折算，减去扣分；无任何数据的对象不参与排名。同分同名次（1、2、2、4）。上期（上个月，或等长的前一期间，按其生效版本、截至其期末）的名次与得分用于给出名次变化（正数为上升）。format=csv 返回带 BOM 的中文表头 CSV。
+    ///
+    /// Scores and ranks the subjects (street, community, department or person: grid workers) by the district's composite scheme (weights and deductions; the standard one until it sets its own, see /v1/assessment/schemes). The period is `month` (YYYY-MM) or [from, to); it is scored by the version in force on its first day, as of asOf (default: its end, or now while it runs). A score is out of 100: each weighted indicator (1 − value where lower is better, a mean score over the top score) times its weight, over the weights of the indicators that have a figure, less the deductions; a subject with no figure at all is not ranked. Equal scores share a rank (1, 2, 2, 4). The previous period (the month before, or the same length before, by its own version, as of its end) gives the change in rank (positive: up) and score. format=csv answers CSV with a BOM and Chinese headers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/rankings`.
+    /// - Remark: Generated from `#/paths//v1/stats/rankings/get(assessmentRanking)`.
+    func assessmentRanking(_ input: Operations.AssessmentRanking.Input) async throws -> Operations.AssessmentRanking.Output
+    /// 综合考核方案 · Composite scoring schemes
+    ///
+    /// 本区综合考核方案的全部版本（按对象与生效月份）及各对象当前生效的版本（未设置时为默认方案，版本号 0）。可读清单的角色均可。
+    ///
+    /// Every version of the district's composite schemes (by subject and month it takes effect from) and the one in force now per subject (the standard one, version 0, until the district sets its own). Any role that reads the lists.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/assessment/schemes`.
+    /// - Remark: Generated from `#/paths//v1/assessment/schemes/get(listAssessmentSchemes)`.
+    func listAssessmentSchemes(_ input: Operations.ListAssessmentSchemes.Input) async throws -> Operations.ListAssessmentSchemes.Output
+    /// 设置综合考核方案 · Set a composite scheme version
+    ///
+    /// 设置 subject（street、community、department、person）自 month（YYYY-MM）首日起生效的方案：加权指标（比率或均分，权重为 1–100 的整数，和为 100）与扣分项（计数指标，每件扣分与上限）。尚未生效的版本可以替换；已开始的月份不能再给新版本（409 assessment.versionInForce），首个版本除外（可从过去某月起）。仅区管理员。记入变更记录。
+    ///
+    /// Sets the version of `subject` taking effect on the first day of `month`: weighted indicators (rates or scores, whole weights 1–100 summing to 100) and deductions (counts, points per case and a cap). A version not yet in force may be replaced; a month already begun cannot get another (409 assessment.versionInForce), except for the first version, which may start in the past. Tenant admins only; audited.
+    ///
+    ///
+    /// - Remark: HTTP `PUT /v1/assessment/schemes/{subject}/{month}`.
+    /// - Remark: Generated from `#/paths//v1/assessment/schemes/{subject}/{month}/put(putAssessmentScheme)`.
+    func putAssessmentScheme(_ input: Operations.PutAssessmentScheme.Input) async throws -> Operations.PutAssessmentScheme.Output
     /// 哨列表 · Whistles
     ///
     /// 调用者可读的哨，新的在前：其可读案件范围内的单元吹的哨，以及召集了其所在部门的哨（部门联络员）。可按状态、案件筛选。
@@ -1967,6 +1997,56 @@ extension APIProtocol {
         try await indicatorFigures(Operations.IndicatorFigures.Input(
             query: query,
             headers: headers
+        ))
+    }
+    /// 综合考核排名 · Composite ranking
+    ///
+    /// 按本区综合考核方案（权重与扣分，默认方案见 /v1/assessment/schemes）给 subject 评分排名：street（街道）、community（社区）、department（部门）或 person（网格员）。期间为 month（YYYY-MM）或 [from, to)；方案取期间首日生效的版本；截至 asOf（默认为期末，期间未结束时为当前）。得分满分 100：各加权指标（越低越好的取 1 − 值，均分除以满分）乘权重，只在有数据的指标间按权重折算，减去扣分；无任何数据的对象不参与排名。同分同名次（1、2、2、4）。上期（上个月，或等长的前一期间，按其生效版本、截至其期末）的名次与得分用于给出名次变化（正数为上升）。format=csv 返回带 BOM 的中文表头 CSV。
+    ///
+    /// Scores and ranks the subjects (street, community, department or person: grid workers) by the district's composite scheme (weights and deductions; the standard one until it sets its own, see /v1/assessment/schemes). The period is `month` (YYYY-MM) or [from, to); it is scored by the version in force on its first day, as of asOf (default: its end, or now while it runs). A score is out of 100: each weighted indicator (1 − value where lower is better, a mean score over the top score) times its weight, over the weights of the indicators that have a figure, less the deductions; a subject with no figure at all is not ranked. Equal scores share a rank (1, 2, 2, 4). The previous period (the month before, or the same length before, by its own version, as of its end) gives the change in rank (positive: up) and score. format=csv answers CSV with a BOM and Chinese headers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/rankings`.
+    /// - Remark: Generated from `#/paths//v1/stats/rankings/get(assessmentRanking)`.
+    public func assessmentRanking(
+        query: Operations.AssessmentRanking.Input.Query = .init(),
+        headers: Operations.AssessmentRanking.Input.Headers = .init()
+    ) async throws -> Operations.AssessmentRanking.Output {
+        try await assessmentRanking(Operations.AssessmentRanking.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 综合考核方案 · Composite scoring schemes
+    ///
+    /// 本区综合考核方案的全部版本（按对象与生效月份）及各对象当前生效的版本（未设置时为默认方案，版本号 0）。可读清单的角色均可。
+    ///
+    /// Every version of the district's composite schemes (by subject and month it takes effect from) and the one in force now per subject (the standard one, version 0, until the district sets its own). Any role that reads the lists.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/assessment/schemes`.
+    /// - Remark: Generated from `#/paths//v1/assessment/schemes/get(listAssessmentSchemes)`.
+    public func listAssessmentSchemes(headers: Operations.ListAssessmentSchemes.Input.Headers = .init()) async throws -> Operations.ListAssessmentSchemes.Output {
+        try await listAssessmentSchemes(Operations.ListAssessmentSchemes.Input(headers: headers))
+    }
+    /// 设置综合考核方案 · Set a composite scheme version
+    ///
+    /// 设置 subject（street、community、department、person）自 month（YYYY-MM）首日起生效的方案：加权指标（比率或均分，权重为 1–100 的整数，和为 100）与扣分项（计数指标，每件扣分与上限）。尚未生效的版本可以替换；已开始的月份不能再给新版本（409 assessment.versionInForce），首个版本除外（可从过去某月起）。仅区管理员。记入变更记录。
+    ///
+    /// Sets the version of `subject` taking effect on the first day of `month`: weighted indicators (rates or scores, whole weights 1–100 summing to 100) and deductions (counts, points per case and a cap). A version not yet in force may be replaced; a month already begun cannot get another (409 assessment.versionInForce), except for the first version, which may start in the past. Tenant admins only; audited.
+    ///
+    ///
+    /// - Remark: HTTP `PUT /v1/assessment/schemes/{subject}/{month}`.
+    /// - Remark: Generated from `#/paths//v1/assessment/schemes/{subject}/{month}/put(putAssessmentScheme)`.
+    public func putAssessmentScheme(
+        path: Operations.PutAssessmentScheme.Input.Path,
+        headers: Operations.PutAssessmentScheme.Input.Headers = .init(),
+        body: Operations.PutAssessmentScheme.Input.Body
+    ) async throws -> Operations.PutAssessmentScheme.Output {
+        try await putAssessmentScheme(Operations.PutAssessmentScheme.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// 哨列表 · Whistles

@@ -171,6 +171,32 @@ public struct AssessmentScheme: Sendable, Equatable, Codable {
     }
 }
 
+/// One stored version of a district's composite score for a subject.
+public struct AssessmentSchemeVersion: Sendable, Equatable {
+    public var subject: AssessmentSubject
+    public var month: AssessmentMonth
+    public var effectiveAt: Date
+    public var version: Int
+    public var scheme: AssessmentScheme
+    public var note: String?
+    public var createdLogin: String
+    public var updatedAt: Date
+
+    public init(
+        subject: AssessmentSubject, month: AssessmentMonth, effectiveAt: Date, version: Int, scheme: AssessmentScheme, note: String?,
+        createdLogin: String, updatedAt: Date
+    ) {
+        self.subject = subject
+        self.month = month
+        self.effectiveAt = effectiveAt
+        self.version = version
+        self.scheme = scheme
+        self.note = note
+        self.createdLogin = createdLogin
+        self.updatedAt = updatedAt
+    }
+}
+
 /// A subject's composite score and how it was made.
 public struct ScoreCard: Sendable, Equatable {
     public struct Part: Sendable, Equatable {

@@ -13,7 +13,9 @@
 # whistle: a department's check-in with 32 liaisons, each on a fresh summons (aim p99 ≤ 30 ms at half the
 # saturating rate), beside the same writes by pgbench; the red notice of a report-in limit passing, with the
 # server's worker running (aim ≤ 5 s); and the district's year of report-in figures by department and by
-# street (aim p99 ≤ 1 s) beside the plain GROUP BY.
+# street (aim p99 ≤ 1 s) beside the plain GROUP BY. --assessment-only (issue 18) measures every indicator of a
+# street's month (aim p99 ≤ 200 ms) and the district's rankings of streets and departments for a month (aim
+# p99 ≤ 500 ms) and for 365 days (aim ≤ 2 s), each beside one plain GROUP BY over the cases.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/db.sh start

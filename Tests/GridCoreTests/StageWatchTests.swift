@@ -148,6 +148,6 @@ import Testing
         #expect(TaskState.allCases.filter(\.isOpen) == [.dispatched, .signed])
         #expect(TaskState(rawValue: "signed") == .signed && TaskState(rawValue: "lost") == nil)
         #expect(TenantStatus.allCases.map(\.rawValue) == ["active", "suspended"])
-        #expect(AuditEntity(rawValue: "roleBinding") == .roleBinding && AuditEntity.allCases.count == 11)
+        #expect(AuditEntity(rawValue: "roleBinding") == .roleBinding && AuditEntity.allCases.count == 12)
     }
 }

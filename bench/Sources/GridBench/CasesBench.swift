@@ -129,6 +129,11 @@ struct CasesBench {
             print("server resident memory after the run: \(bench.residentMegabytes(pid: server.process.processIdentifier)) MiB")
             return
         }
+        if bench.assessmentOnly {
+            try await AssessmentBench(cases: self, tenantId: tenantId, district: district).run(desks: desks)
+            print("server resident memory after the run: \(bench.residentMegabytes(pid: server.process.processIdentifier)) MiB")
+            return
+        }
         if bench.whistleOnly {
             try await WhistleBench(cases: self, tenantId: tenantId, code: code, district: district, serverPid: server.process.processIdentifier).run(
                 desks: desks)

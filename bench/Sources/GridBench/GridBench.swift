@@ -52,6 +52,8 @@ struct GridBench: AsyncParsableCommand {
     @Flag(help: "Cases: measure on the district an earlier run left, with its history, when it has one.") var reuseHistory = false
     @Flag(help: "Cases: measure intake only (through HTTP, the pgbench ceilings, the paced runs).") var intakeOnly = false
     @Flag(help: "Cases: measure the ladder only (its year of slips and turns added once; level figures, hand-ups).") var ladderOnly = false
+    @Flag(help: "Cases: measure the assessment only (indicators of a street's month, the district's rankings by month and year).")
+    var assessmentOnly = false
     @Flag(help: "Cases: measure the whistle only (its year of whistles added once; check-ins, red notices, report-in figures).") var whistleOnly = false
 
     func run() async throws {

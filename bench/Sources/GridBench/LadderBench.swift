@@ -130,7 +130,7 @@ struct LadderBench {
             try await plainGroupBy(path: streetPaths[street]!, from: month.from, to: month.to)
             if r >= 10 { sqlMs.append((monotonicSeconds() - t1) * 1000) }
         }
-        report("level figures of one street for one month by community via HTTP", httpMs, sqlMs, aim: Self.streetMonthAimP99)
+        Self.report("level figures of one street for one month by community via HTTP", httpMs, sqlMs, aim: Self.streetMonthAimP99)
         print("  \(solved / min(streets.count, Self.streetMonthRequests + 10)) cases solved in a street's month on average")
 
         // The whole district, a year, by street.
@@ -149,7 +149,7 @@ struct LadderBench {
             try await plainGroupBy(path: root, from: year.from, to: year.to)
             if r >= 1 { sqlMs.append((monotonicSeconds() - t1) * 1000) }
         }
-        report("level figures of the district for a year by street via HTTP", httpMs, sqlMs, aim: Self.districtYearAimP99)
+        Self.report("level figures of the district for a year by street via HTTP", httpMs, sqlMs, aim: Self.districtYearAimP99)
     }
 
     /// The ceiling: the three plain `GROUP BY`s over the raw tables that count what the figures
@@ -174,7 +174,7 @@ struct LadderBench {
         ).decode((String?, Int64).self) {}
     }
 
-    func report(_ label: String, _ http: [Double], _ sql: [Double], aim: Double) {
+    static func report(_ label: String, _ http: [Double], _ sql: [Double], aim: Double) {
         let h = Percentiles(http), s = Percentiles(sql)
         print(
             "\(label): n=\(http.count) p50=\(format(h.p50)) ms p99=\(format(h.p99)) ms max=\(format(h.max)) ms  (aim p99 ≤ \(format(aim)) ms: "

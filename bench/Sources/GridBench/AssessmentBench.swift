@@ -1,0 +1,152 @@
+import Foundation
+import GridCore
+import Logging
+import PostgresNIO
+
+/// The assessment benchmark (issue 18), on the cases benchmark's district and year (about
+/// 1,000,000 cases, with the whistles' year when it was added): through HTTP, one street's month
+/// of every indicator by community (aim p99 ≤ 200 ms); the district's ranking of its streets and
+/// of its departments for a month (aim p99 ≤ 500 ms each) and for the last 365 days (aim ≤ 2 s),
+/// each with the previous period it compares with. Beside each, the same counts by one plain SQL
+/// `GROUP BY` over the raw tables (the ceiling: no work time, no rebuilding as of a time, no
+/// previous period). Run by scripts/bench-cases.sh with --assessment-only.
+struct AssessmentBench {
+    let cases: CasesBench
+    let tenantId: Int64
+    let district: DemoDistrict
+
+    static let streetMonthAimP99 = 200.0
+    static let rankingMonthAimP99 = 500.0
+    static let rankingYearAimP99 = 2000.0
+    static let streetMonthRequests = 200
+    static let rankingMonthRequests = 40
+    static let rankingYearRequests = 10
+
+    var owner: PostgresClient { cases.owner }
+    var logger: Logger { cases.logger }
+
+    func run(desks: [String: CasesBench.Desk]) async throws {
+        let leader = desks["bench.leader"]!
+        let http = try MiniHTTPClient(port: UInt16(cases.bench.port))
+        func get(_ path: String) throws -> Data {
+            let (status, body) = try http.request("GET", path, headers: leader.headers)
+            guard status == 200 else { throw BenchError("GET \(path) answered \(status): \(String(decoding: body.prefix(1500), as: UTF8.self))") }
+            return body
+        }
+        var streetPaths: [String: String] = [:]
+        for try await (code, path) in try await owner.query(
+            "SELECT code, path FROM org_units WHERE tenant_id = \(tenantId) AND kind = 'street' ORDER BY code", logger: logger
+        ).decode((String, String).self) { streetPaths[code] = path }
+        let streets = streetPaths.keys.sorted()
+        let root = String(streetPaths.values.first!.split(separator: ".")[0]) + "."
+        let (months, year) = LadderBench(cases: cases, tenantId: tenantId, code: "", district: district).periods()
+        // The year read once before anything is timed, so that neither side pays for a cold cache.
+        try await plainGroupBy(path: root, depth: 2, from: year.from, to: year.to)
+
+        // One street, one month (as of its end), every indicator by community.
+        var httpMs: [Double] = [], sqlMs: [Double] = []
+        var filed = 0
+        for r in 0..<(Self.streetMonthRequests + 10) {
+            let street = streets[r % streets.count], month = months[(r / streets.count) % months.count]
+            let t0 = monotonicSeconds()
+            let body = try get("/v1/stats/indicators?by=community&scope=\(street)&from=\(month.from)&to=\(month.to)")
+            if r >= 10 { httpMs.append((monotonicSeconds() - t0) * 1000) }
+            if r < streets.count { filed += Self.total(body, "filed") }
+            let t1 = monotonicSeconds()
+            try await plainGroupBy(path: streetPaths[street]!, depth: 3, from: month.from, to: month.to)
+            if r >= 10 { sqlMs.append((monotonicSeconds() - t1) * 1000) }
+        }
+        LadderBench.report(
+            "every indicator of one street for one month by community via HTTP", httpMs, sqlMs, aim: Self.streetMonthAimP99)
+        print("  \(filed / streets.count) cases filed in a street's month on average")
+
+        // The district's rankings: streets and departments, a month (with the month before) and a year (with the year before).
+        for subject in ["street", "department"] {
+            httpMs = []
+            sqlMs = []
+            for r in 0..<(Self.rankingMonthRequests + 2) {
+                let month = months[r % months.count]
+                let label = String(month.from.prefix(7))
+                let t0 = monotonicSeconds()
+                let body = try get("/v1/stats/rankings?subject=\(subject)&month=\(Self.localMonth(month.from))")
+                if r >= 2 { httpMs.append((monotonicSeconds() - t0) * 1000) }
+                if r == 0 { print("  \(subject) ranking of \(label): \(Self.summary(body))") }
+                let t1 = monotonicSeconds()
+                try await plainGroupBy(path: root, depth: subject == "street" ? 2 : nil, from: month.from, to: month.to)
+                if r >= 2 { sqlMs.append((monotonicSeconds() - t1) * 1000) }
+            }
+            LadderBench.report("the district's \(subject) ranking for a month via HTTP", httpMs, sqlMs, aim: Self.rankingMonthAimP99)
+            httpMs = []
+            sqlMs = []
+            for r in 0..<(Self.rankingYearRequests + 1) {
+                let t0 = monotonicSeconds()
+                let body = try get("/v1/stats/rankings?subject=\(subject)&from=\(year.from)&to=\(year.to)")
+                if r >= 1 { httpMs.append((monotonicSeconds() - t0) * 1000) }
+                if r == 0 { print("  \(subject) ranking of the last 365 days: \(Self.summary(body))") }
+                let t1 = monotonicSeconds()
+                try await plainGroupBy(path: root, depth: subject == "street" ? 2 : nil, from: year.from, to: year.to)
+                if r >= 1 { sqlMs.append((monotonicSeconds() - t1) * 1000) }
+            }
+            LadderBench.report("the district's \(subject) ranking for 365 days via HTTP", httpMs, sqlMs, aim: Self.rankingYearAimP99)
+        }
+    }
+
+    /// "2026-11-01T00:00:00Z"-style month start (Beijing midnight) → "2026-11".
+    static func localMonth(_ iso: String) -> String {
+        let date = ISO8601DateFormatter().date(from: iso)!
+        return AssessmentMonth(containing: date, utcOffsetSeconds: 8 * 3600).description
+    }
+
+    static func total(_ body: Data, _ indicator: String) -> Int {
+        let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+        let values = (json?["total"] as? [String: Any])?["values"] as? [[String: Any]] ?? []
+        return (values.first { $0["indicator"] as? String == indicator }?["numerator"] as? NSNumber)?.intValue ?? 0
+    }
+
+    static func summary(_ body: Data) -> String {
+        let rows = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["rows"] as? [[String: Any]] ?? []
+        let ranked = rows.filter { $0["rank"] != nil }
+        let top = ranked.first.map { "\(($0["subject"] as? [String: Any])?["name"] ?? "?") \($0["score"] ?? "-")" } ?? "-"
+        return "\(ranked.count) of \(rows.count) ranked, first \(top)"
+    }
+
+    /// The ceiling: one plain `GROUP BY` over the cases of the period counting the case figures
+    /// (filed, closed of them, due, handled and on time of them by the clock, handled, reworked,
+    /// extended, open past due now, closed and below the street) by the path's id at `depth` (or by
+    /// lead department when nil), with no work time, no history and no rows built.
+    func plainGroupBy(path: String, depth: Int?, from: String, to: String) async throws {
+        let upper = path + "~"
+        let key = depth.map { "split_part(grid_path, '.', \($0))" } ?? "lead_department_id::text"
+        for try await _ in try await owner.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(key),
+                           count(*) FILTER (WHERE filed_at >= $3 AND filed_at < $4),
+                           count(*) FILTER (WHERE filed_at >= $3 AND filed_at < $4 AND closed_at IS NOT NULL),
+                           count(*) FILTER (WHERE handle_due >= $3 AND handle_due < $4),
+                           count(*) FILTER (WHERE handle_due >= $3 AND handle_due < $4 AND handled_at IS NOT NULL),
+                           count(*) FILTER (WHERE handle_due >= $3 AND handle_due < $4 AND handled_at <= handle_due),
+                           count(*) FILTER (WHERE handled_at >= $3 AND handled_at < $4),
+                           count(*) FILTER (WHERE handled_at >= $3 AND handled_at < $4 AND rework_count > 0),
+                           count(*) FILTER (WHERE handled_at >= $3 AND handled_at < $4 AND extension_count > 0),
+                           count(*) FILTER (WHERE handle_due < $4 AND handled_at IS NULL AND closed_at IS NULL),
+                           count(*) FILTER (WHERE closed_at >= $3 AND closed_at < $4),
+                           count(*) FILTER (WHERE closed_at >= $3 AND closed_at < $4 AND level IN ('grid', 'community', 'zone'))
+                    FROM cases
+                    WHERE tenant_id = $1 AND grid_path >= $2 AND grid_path < $5
+                      AND (filed_at >= $3 AND filed_at < $4 OR handle_due >= $3 AND handle_due < $4 OR handled_at >= $3 AND handled_at < $4
+                           OR closed_at >= $3 AND closed_at < $4)
+                    GROUP BY 1
+                    """,
+                binds: {
+                    var b = PostgresBindings()
+                    b.append(tenantId)
+                    b.append(path)
+                    b.append(ISO8601DateFormatter().date(from: from)!)
+                    b.append(ISO8601DateFormatter().date(from: to)!)
+                    b.append(upper)
+                    return b
+                }()), logger: logger
+        ) {}
+    }
+}

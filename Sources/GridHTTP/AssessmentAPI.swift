@@ -17,19 +17,16 @@ extension APIHandler {
             return .ok(.init(body: .csv(HTTPBody(csv))))
         }
         let language = RequestScope.language
+        let links = AssessmentMapping.Links(from: result.from, to: result.to, asOf: result.asOf, scope: result.scope.code)
         return .ok(
             .init(
                 body: .json(
                     .init(
                         by: .init(rawValue: grouping.rawValue)!, scope: .init(id: result.scope.id, code: result.scope.code, name: result.scope.name),
                         from: result.from, to: result.to, asOf: result.asOf,
-                        indicators: result.indicators.map {
-                            .init(
-                                key: $0.rawValue, label: $0.label.localized(language), unit: .init(rawValue: $0.unit.rawValue)!,
-                                higherIsBetter: $0.higherIsBetter, definition: $0.definition.localized(language))
-                        },
-                        rows: result.rows.map { AssessmentMapping.row($0.subject, $0.tally, result.indicators) },
-                        total: AssessmentMapping.row(nil, result.total, result.indicators)))))
+                        indicators: result.indicators.map { AssessmentMapping.definition($0, language) },
+                        rows: result.rows.map { AssessmentMapping.row($0.subject, $0.tally, result.indicators, links: links) },
+                        total: AssessmentMapping.row(nil, result.total, result.indicators, links: links)))))
     }
 }
 
@@ -54,12 +51,49 @@ enum AssessmentMapping {
 
     static func round(_ value: Double) -> Double { (value * 10000).rounded() / 10000 }
 
-    static func row(_ subject: IndicatorSubject?, _ tally: IndicatorTally, _ indicators: [Indicator]) -> Components.Schemas.IndicatorRow {
+    static func definition(_ indicator: Indicator, _ language: Language) -> Components.Schemas.IndicatorDefinition {
+        .init(
+            key: indicator.rawValue, label: indicator.label.localized(language), unit: .init(rawValue: indicator.unit.rawValue)!,
+            higherIsBetter: indicator.higherIsBetter, definition: indicator.definition.localized(language))
+    }
+
+    /// Where the cases behind a figure are listed: the same period, time and scope, and the
+    /// row's unit, department or reporter.
+    struct Links {
+        var from: Date
+        var to: Date
+        var asOf: Date
+        var scope: String
+
+        func cases(_ indicator: Indicator, _ subject: IndicatorSubject?, numerator: Bool) -> String? {
+            guard indicator.countsCases else { return nil }
+            let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+            var query = [
+                ("indicator", indicator.rawValue), ("from", from.formatted(style)), ("to", to.formatted(style)), ("asOf", asOf.formatted(style)),
+            ]
+            switch subject?.kind {
+            case nil: query.append(("scope", scope))
+            case "department": query += [("scope", scope), ("department", subject!.code)]
+            case "person": query += [("scope", scope), ("reporter", subject!.code)]
+            default: query.append(("scope", subject!.code))
+            }
+            if numerator { query.append(("part", "numerator")) }
+            var allowed = CharacterSet.urlQueryAllowed
+            allowed.remove(charactersIn: "+&=")
+            return "/v1/stats/indicators/cases?"
+                + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }.joined(separator: "&")
+        }
+    }
+
+    static func row(_ subject: IndicatorSubject?, _ tally: IndicatorTally, _ indicators: [Indicator], links: Links) -> Components.Schemas.IndicatorRow {
         .init(
             subject: subject.map { .init(code: $0.code, name: $0.name, kind: .init(rawValue: $0.kind)!) },
             values: indicators.map { indicator in
                 let value = tally.value(indicator)
-                return .init(indicator: indicator.rawValue, value: value.value.map(round), numerator: round(value.numerator), denominator: value.denominator)
+                return .init(
+                    indicator: indicator.rawValue, value: value.value.map(round), numerator: round(value.numerator), denominator: value.denominator,
+                    cases: links.cases(indicator, subject, numerator: false),
+                    numeratorCases: value.denominator == nil ? nil : links.cases(indicator, subject, numerator: true))
             })
     }
 }
@@ -208,5 +242,64 @@ extension AssessmentMapping {
                 ]
         }
         return CSVTable.render(header: header, rows: rows, excelSafe: true, codeColumns: [1])
+    }
+}
+
+extension APIHandler {
+    func indicatorCases(_ input: Operations.IndicatorCases.Input) async throws -> Operations.IndicatorCases.Output {
+        let q = input.query
+        guard let indicator = try AssessmentMapping.indicators(q.indicator).first else {
+            throw GridError.invalid([FieldError("indicator", .fieldRequired, Text(zh: "请给出指标", en: "name an indicator"))])
+        }
+        let page = try await service.indicatorCases(
+            try caller, tenantId: try tenantId, indicator: indicator, numerator: q.part == .numerator, scopeCode: q.scope, departmentCode: q.department,
+            reporterLogin: q.reporter, from: q.from, to: q.to, asOf: q.asOf, page: try APIMapping.page(cursor: q.cursor, limit: q.limit))
+        return .ok(.init(body: .json(.init(items: page.items.map(CaseMapping.summary), nextCursor: page.nextCursor))))
+    }
+}
+
+extension APIHandler {
+    func indicatorSeries(_ input: Operations.IndicatorSeries.Input) async throws -> Operations.IndicatorSeries.Output {
+        let q = input.query
+        let interval = SeriesInterval(rawValue: q.interval?.rawValue ?? "week") ?? .week
+        let series = try await service.indicatorSeries(
+            try caller, tenantId: try tenantId, interval: interval, count: q.count ?? (interval == .week ? 8 : 12), scopeCode: q.scope,
+            indicators: try AssessmentMapping.indicators(q.indicators), end: q.end)
+        if q.format == .csv {
+            let style = Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: 8 * 3600)!)
+            let header = ["期间开始", "期间结束", "截至"] + series.indicators.map(\.label.zh)
+            let rows = (series.points + [series.yearBefore]).map { point in
+                [point.from.formatted(style), point.to.formatted(style), point.asOf.formatted(style)]
+                    + series.indicators.map { indicator in
+                        point.tally.value(indicator).value.map { String(format: indicator.unit == .count ? "%.0f" : "%.4f", $0) } ?? ""
+                    }
+            }
+            return .ok(.init(body: .csv(HTTPBody(CSVTable.render(header: header, rows: rows, excelSafe: true)))))
+        }
+        let language = RequestScope.language
+        func point(_ p: IndicatorSeries.Point) -> Components.Schemas.SeriesPoint {
+            let links = AssessmentMapping.Links(from: p.from, to: p.to, asOf: p.asOf, scope: series.scope.code)
+            return .init(from: p.from, to: p.to, asOf: p.asOf, values: AssessmentMapping.row(nil, p.tally, series.indicators, links: links).values)
+        }
+        let last = series.points[series.points.count - 1].tally
+        let previous = series.points.count > 1 ? series.points[series.points.count - 2].tally : nil
+        let changes = series.indicators.map { indicator -> Components.Schemas.SeriesChange in
+            let value = last.value(indicator).value
+            let before = previous?.value(indicator).value, yearBefore = series.yearBefore.tally.value(indicator).value
+            func delta(_ other: Double?) -> Double? { value.flatMap { v in other.map { AssessmentMapping.round(v - $0) } } }
+            func ratio(_ other: Double?) -> Double? { value.flatMap { v in other.flatMap { $0 == 0 ? nil : AssessmentMapping.round(v / $0 - 1) } } }
+            return .init(
+                indicator: indicator.rawValue, value: value.map(AssessmentMapping.round), previous: before.map(AssessmentMapping.round),
+                yearBefore: yearBefore.map(AssessmentMapping.round), vsPrevious: delta(before), vsPreviousRatio: ratio(before),
+                vsYearBefore: delta(yearBefore), vsYearBeforeRatio: ratio(yearBefore))
+        }
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        interval: .init(rawValue: interval.rawValue)!,
+                        scope: .init(id: series.scope.id, code: series.scope.code, name: series.scope.name),
+                        indicators: series.indicators.map { AssessmentMapping.definition($0, language) }, points: series.points.map(point),
+                        yearBefore: point(series.yearBefore), changes: changes))))
     }
 }

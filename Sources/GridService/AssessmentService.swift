@@ -210,3 +210,100 @@ extension GridService {
         }
     }
 }
+
+extension GridService {
+    /// The cases behind one figure of `/v1/stats/indicators` (the drill-down): those its
+    /// denominator counts, or with `numerator` those its numerator counts (a count's own cases),
+    /// by the same conditions, period and time, within `scopeCode` (the caller's scope for reading
+    /// cases), optionally led by the department `departmentCode` or reported by `reporterLogin`;
+    /// newest first, a page at a time.
+    public func indicatorCases(
+        _ caller: Caller, tenantId: Int64, indicator: Indicator, numerator: Bool, scopeCode: String?, departmentCode: String?,
+        reporterLogin: String?, from: Date, to: Date, asOf: Date?, page: PageRequest, now: Date = Date()
+    ) async throws -> Page<CaseRecord> {
+        try StatsPeriod.check(from: from, to: to)
+        guard IndicatorStore.listsCases(indicator) else {
+            throw Errors.field(
+                "indicator", .assessmentIndicatorUnknown, zh: "\(indicator.label.zh)按回访或吹哨统计，没有案件清单",
+                en: "\(indicator.label.en) is counted from call-backs or whistles: it has no list of cases")
+        }
+        let asOf = min(asOf ?? to, now)
+        return try await withTenant(for: caller, tenantId) { tx in
+            let scope = try await Self.statsScope(tx, caller, code: scopeCode)
+            var department: Int64?
+            if let departmentCode {
+                guard let found = try await DepartmentStore.find(tx, code: departmentCode) else {
+                    throw Errors.field(
+                        "department", .departmentUnknown, zh: "部门“\(departmentCode)”不存在", en: "department '\(departmentCode)' does not exist")
+                }
+                department = found.id
+            }
+            var reporter: Int64?
+            if let reporterLogin {
+                guard let found = try await UserStore.find(tx, login: reporterLogin) else {
+                    throw Errors.field("reporter", .userNotFound, zh: "用户“\(reporterLogin)”不存在", en: "user '\(reporterLogin)' does not exist")
+                }
+                reporter = found.id
+            }
+            let calendar = try await Self.workCalendar(tx).calendar
+            let idle = calendar.idleSpans(from: from.addingTimeInterval(-40 * 86400), to: asOf.addingTimeInterval(40 * 86400))
+            let ids = try await IndicatorStore.caseIds(
+                tx, indicator, numerator: numerator, within: scope.path, department: department, reporter: reporter, from: from, to: to, asOf: asOf,
+                idle: idle, beforeId: try page.afterNumber(), limit: page.limit + 1)
+            let records = try await CaseStore.records(tx, ids: ids)
+            return Page(fetched: records, limit: page.limit) { String($0.id) }
+        }
+    }
+}
+
+/// A series of the indicators over consecutive periods of a scope (this week against the last
+/// ones, month on month), with the same period a year before the last (year on year).
+public struct IndicatorSeries: Sendable {
+    public struct Point: Sendable {
+        public var from: Date
+        public var to: Date
+        public var asOf: Date
+        public var tally: IndicatorTally
+    }
+
+    public var interval: SeriesInterval
+    public var scope: OrgUnitRecord
+    public var indicators: [Indicator]
+    /// Oldest first; the last holds the series' end.
+    public var points: [Point]
+    public var yearBefore: Point
+}
+
+extension GridService {
+    /// The series of `count` periods of `interval` ending with the one that holds `end` (default
+    /// now), each as of its end (the running one as of now), within `scopeCode`; and the last
+    /// period's year-before.
+    public func indicatorSeries(
+        _ caller: Caller, tenantId: Int64, interval: SeriesInterval, count: Int, scopeCode: String?, indicators: [Indicator], end: Date?,
+        now: Date = Date()
+    ) async throws -> IndicatorSeries {
+        guard (1...interval.maxCount).contains(count) else {
+            throw Errors.field(
+                "count", .fieldOutOfRange, zh: "期数应为 1–\(interval.maxCount)，收到 \(count)", en: "count is 1–\(interval.maxCount), got \(count)")
+        }
+        let end = min(end ?? now, now)
+        let shown = indicators.isEmpty ? Indicator.allCases.filter { $0.applies(to: .street) } : indicators
+        return try await withTenant(for: caller, tenantId) { tx in
+            let scope = try await Self.statsScope(tx, caller, code: scopeCode)
+            let calendar = try await Self.workCalendar(tx).calendar
+            let offset = calendar.utcOffsetSeconds
+            func point(_ period: (from: Date, to: Date)) async throws -> IndicatorSeries.Point {
+                let asOf = min(period.to, now)
+                let idle = calendar.idleSpans(from: period.from.addingTimeInterval(-40 * 86400), to: asOf.addingTimeInterval(40 * 86400))
+                let rows = try await IndicatorStore.tallies(
+                    tx, key: .units(depths: []), within: scope.path, from: period.from, to: period.to, asOf: asOf, idle: idle)
+                return .init(from: period.from, to: period.to, asOf: asOf, tally: rows.reduce(IndicatorTally()) { $0 + $1.tally })
+            }
+            let periods = interval.periods(ending: end, count: count, utcOffsetSeconds: offset)
+            var points: [IndicatorSeries.Point] = []
+            for period in periods { points.append(try await point(period)) }
+            let yearBefore = try await point(interval.yearBefore(periods[periods.count - 1], utcOffsetSeconds: offset))
+            return IndicatorSeries(interval: interval, scope: scope, indicators: shown, points: points, yearBefore: yearBefore)
+        }
+    }
+}

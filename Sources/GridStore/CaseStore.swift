@@ -214,7 +214,7 @@ public enum CaseStore {
 
     /// The cases `ids`, newest first, by a statement prepared once per connection: planning the
     /// select's joins under row-level security cost more than running it for a page of cases.
-    static func records(_ tx: Tx, ids: [Int64]) async throws -> [CaseRecord] {
+    public static func records(_ tx: Tx, ids: [Int64]) async throws -> [CaseRecord] {
         ids.isEmpty ? [] : try await tx.execute(ByIdsStatement(tenantId: tx.tenant, ids: ids))
     }
 

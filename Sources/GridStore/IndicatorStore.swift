@@ -27,29 +27,13 @@ public enum IndicatorStore {
         public var tally: IndicatorTally
     }
 
-    public static func tallies(
-        _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval]
-    ) async throws -> [Row] {
-        let end = min(to, asOf)
-        // The group keys (SQL this function writes from whole numbers, not input).
-        func unitKey(_ path: String) -> String {
-            guard case .units(let depths) = key, !depths.isEmpty else { return "ARRAY[]::text[]" }
-            return "ARRAY[" + depths.sorted().map { "split_part(\(path), '.', \($0))" }.joined(separator: ", ") + "]"
-        }
-        let caseKey: String, callbackKey: String, summonsKey: String
-        switch key {
-        case .units:
-            (caseKey, callbackKey, summonsKey) = (unitKey("f.grid_path"), unitKey("c.grid_path"), unitKey("w.unit_path"))
-        case .department:
-            (caseKey, callbackKey, summonsKey) = ("ARRAY[f.lead::text]", "ARRAY[c.lead_department_id::text]", "ARRAY[s.department_id::text]")
-        case .person:
-            (caseKey, callbackKey, summonsKey) = ("ARRAY[f.reported_by::text]", "ARRAY[]::text[]", "ARRAY[]::text[]")
-        }
-        // The counters in `IndicatorTally.counters` order, per part; 0 where a part counts nothing.
-        func sums(_ counters: [String]) -> String { counters.map { "(\($0))::int8" }.joined(separator: ", ") }
+    /// The conditions of the case counters, in `IndicatorTally.counters` order (nil: counted from
+    /// call-backs or whistles), over `f`, a case as it stood at $5, for the period [$3, $4) ending
+    /// (open and overdue) at $6, with the idle stretches $7.
+    static let caseConditions: [String?] = {
         let inPeriod = { (column: String) in "\(column) >= $3 AND \(column) < $4" }
         let onTime = "(f.handled <= f.due OR tstzrange(date_trunc('second', f.due), date_trunc('second', f.handled), '[]') <@ $7::tstzmultirange)"
-        let caseCounters = [
+        return [
             "f.live AND \(inPeriod("f.filed"))",
             "f.live AND \(inPeriod("f.filed")) AND f.closed IS NOT NULL",
             "\(inPeriod("f.due")) AND f.live",
@@ -68,7 +52,108 @@ public enum IndicatorStore {
             nil, nil, nil, nil,
             "f.source = 'gridWorker' AND \(inPeriod("f.reported_at")) AND f.decision IS NOT NULL",
             "f.source = 'gridWorker' AND \(inPeriod("f.reported_at")) AND f.decision",
-        ].map { $0.map { "count(*) FILTER (WHERE \($0))" } ?? "0" }
+        ]
+    }()
+
+    /// `f` and `r`: each case in scope ($2 to $8) that may count, as it stood at $5: from its row
+    /// when unchanged since (`f`), else from its history up to $5 (`r`).
+    static let caseFacts = """
+        f AS (
+            -- Each case in scope that may count, as it stood at $5: from its row when unchanged since ...
+            SELECT c.id, c.grid_path, c.reported_by, c.source, c.level, c.reported_at,
+                   c.filed_at AS filed, c.filed_at <= $5 AND c.state <> 'voided' AND c.state <> 'merged' AS live,
+                   c.handle_due AS due, c.handled_at AS handled, c.closed_at AS closed, c.rework_count > 0 AS reworked,
+                   c.extension_count > 0 AS extended, c.suspended_at IS NOT NULL AS suspended, c.lead_department_id AS lead,
+                   CASE WHEN c.state IN ('notFiled', 'invalid') THEN false WHEN c.state IN ('reported', 'verifying', 'verified') THEN NULL ELSE true END
+                       AS decision
+            FROM cases c
+            WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.updated_at <= $5
+              AND (c.filed_at >= $3 AND c.filed_at < $4 OR c.handle_due >= $3 AND c.handle_due < $4
+                   OR c.handled_at >= $3 AND c.handled_at < $4 OR c.closed_at >= $3 AND c.closed_at < $4
+                   OR c.reported_at >= $3 AND c.reported_at < $4 OR c.handled_at >= $6 AND c.handle_due < $6
+                   OR c.handle_due < $6 AND c.state <> ALL(ARRAY['invalid', 'notFiled', 'voided', 'merged', 'closed', 'evaluated']))
+        ), r AS (
+            -- ... else from its history up to $5.
+            SELECT c.id, c.grid_path, c.reported_by, c.source, c.level, c.reported_at,
+                   c.filed_at AS filed, c.filed_at <= $5 AND NOT coalesce(h.gone, false) AS live,
+                   coalesce(h.due, CASE WHEN h.deadlines THEN c.handle_due END) AS due,
+                   CASE WHEN h.handled_by IN ('failCheck', 'reopen') THEN NULL ELSE h.handled_at END AS handled,
+                   CASE WHEN h.closed_by = 'close' THEN h.closed_at END AS closed,
+                   coalesce(h.reworked, false) AS reworked, coalesce(h.extended, false) AS extended, coalesce(h.suspended, false) AS suspended,
+                   coalesce(h.lead, CASE WHEN h.dispatches THEN c.lead_department_id END) AS lead, h.decision
+            FROM cases c
+            CROSS JOIN LATERAL (
+                SELECT bool_or(e.action IN ('void', 'merge')) AS gone,
+                       (array_agg(e.at ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('reportHandled', 'selfHandle', 'handleLocally', 'failCheck', 'reopen')))[1]
+                           AS handled_at,
+                       (array_agg(e.action ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('reportHandled', 'selfHandle', 'handleLocally', 'failCheck', 'reopen')))[1]
+                           AS handled_by,
+                       (array_agg(e.at ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('close', 'reopen')))[1] AS closed_at,
+                       (array_agg(e.action ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('close', 'reopen')))[1] AS closed_by,
+                       bool_or(e.action IN ('failCheck', 'reopen')) AS reworked,
+                       bool_or(e.action = 'approveExtension') AS extended,
+                       (array_agg(e.action ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('approveSuspension', 'resume', 'dispatch', 'reopen')))[1]
+                           = 'approveSuspension' AS suspended,
+                       (array_agg((e.payload->>'handleDue')::timestamptz ORDER BY e.seq DESC) FILTER (WHERE e.payload ? 'handleDue'))[1] AS due,
+                       bool_or(e.action IN ('dispatch', 'approveExtension', 'resume', 'reopen')) AS deadlines,
+                       (array_agg((e.payload->>'leadDepartmentId')::int8 ORDER BY e.seq DESC) FILTER (WHERE e.payload ? 'leadDepartmentId'))[1] AS lead,
+                       bool_or(e.action IN ('file', 'dispatch', 'reopen')) AS dispatches,
+                       CASE WHEN bool_or(e.action IN ('notFile', 'markInvalid')) THEN false
+                            WHEN bool_or(e.action IN ('file', 'merge', 'selfHandle')) THEN true END AS decision
+                FROM case_events e
+                WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.at <= $5
+            ) h
+            WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.updated_at > $5
+        )
+        """
+
+    /// Sets the statement's planner settings and returns its bindings ($1 to $8).
+    static func prepare(_ tx: Tx, scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval]) async throws -> PostgresBindings {
+        // A statistics query reads many rows once: compiling it (JIT) costs more than it saves, and
+        // its sorts and hashes should stay in memory.
+        try await tx.query("SET LOCAL jit = off")
+        try await tx.query("SET LOCAL work_mem = '64MB'")
+        // A month of a district reads some hundred thousand cases, a year a million: let two workers
+        // share the scan and the sums. Up to a quarter, the cases are found through the time indexes
+        // (the planner, adding up the estimates of the seven ways a case may count, would scan the
+        // table); a longer period reads most of the table anyway.
+        try await tx.query("SET LOCAL parallel_setup_cost = 10")
+        try await tx.query("SET LOCAL parallel_tuple_cost = 0.001")
+        if to.timeIntervalSince(from) <= 93 * 86400 { try await tx.query("SET LOCAL enable_seqscan = off") }
+        var bindings = PostgresBindings()
+        bindings.append(tx.tenant)
+        bindings.append(scope.raw)
+        bindings.append(from)
+        bindings.append(to)
+        bindings.append(asOf)
+        bindings.append(min(to, asOf))
+        // The idle stretches as one multirange literal: a constant of the statement, so that the
+        // workers of a parallel scan can judge on-time too.
+        bindings.append("{" + idle.map { "[\(CaseEventPayload.microseconds($0.start)),\(CaseEventPayload.microseconds($0.end))]" }.joined(separator: ",") + "}")
+        bindings.append(scope.upperBound)
+        return bindings
+    }
+
+    public static func tallies(
+        _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval]
+    ) async throws -> [Row] {
+        // The group keys (SQL this function writes from whole numbers, not input).
+        func unitKey(_ path: String) -> String {
+            guard case .units(let depths) = key, !depths.isEmpty else { return "ARRAY[]::text[]" }
+            return "ARRAY[" + depths.sorted().map { "split_part(\(path), '.', \($0))" }.joined(separator: ", ") + "]"
+        }
+        let caseKey: String, callbackKey: String, summonsKey: String
+        switch key {
+        case .units:
+            (caseKey, callbackKey, summonsKey) = (unitKey("f.grid_path"), unitKey("c.grid_path"), unitKey("w.unit_path"))
+        case .department:
+            (caseKey, callbackKey, summonsKey) = ("ARRAY[f.lead::text]", "ARRAY[c.lead_department_id::text]", "ARRAY[s.department_id::text]")
+        case .person:
+            (caseKey, callbackKey, summonsKey) = ("ARRAY[f.reported_by::text]", "ARRAY[]::text[]", "ARRAY[]::text[]")
+        }
+        // The counters in `IndicatorTally.counters` order, per part; 0 where a part counts nothing.
+        func sums(_ counters: [String]) -> String { counters.map { "(\($0))::int8" }.joined(separator: ", ") }
+        let caseCounters = caseConditions.map { $0.map { "count(*) FILTER (WHERE \($0))" } ?? "0" }
         let callbackCounters =
             [String](repeating: "0", count: 9) + [
                 "count(*)", "count(*) FILTER (WHERE b.contacted)", "count(*) FILTER (WHERE b.resolved)",
@@ -81,53 +166,7 @@ public enum IndicatorStore {
                 "coalesce(sum(s.score_on_time + s.score_attitude + s.score_result) FILTER (WHERE s.scored_at <= $5), 0)",
             ] + [String](repeating: "0", count: 2)
         let sql = """
-            WITH f AS (
-                -- Each case in scope that may count, as it stood at $5: from its row when unchanged since ...
-                SELECT c.grid_path, c.reported_by, c.source, c.level, c.reported_at,
-                       c.filed_at AS filed, c.filed_at <= $5 AND c.state <> 'voided' AND c.state <> 'merged' AS live,
-                       c.handle_due AS due, c.handled_at AS handled, c.closed_at AS closed, c.rework_count > 0 AS reworked,
-                       c.extension_count > 0 AS extended, c.suspended_at IS NOT NULL AS suspended, c.lead_department_id AS lead,
-                       CASE WHEN c.state IN ('notFiled', 'invalid') THEN false WHEN c.state IN ('reported', 'verifying', 'verified') THEN NULL ELSE true END
-                           AS decision
-                FROM cases c
-                WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.updated_at <= $5
-                  AND (c.filed_at >= $3 AND c.filed_at < $4 OR c.handle_due >= $3 AND c.handle_due < $4
-                       OR c.handled_at >= $3 AND c.handled_at < $4 OR c.closed_at >= $3 AND c.closed_at < $4
-                       OR c.reported_at >= $3 AND c.reported_at < $4 OR c.handled_at >= $6 AND c.handle_due < $6
-                       OR c.handle_due < $6 AND c.state <> ALL(ARRAY['invalid', 'notFiled', 'voided', 'merged', 'closed', 'evaluated']))
-            ), r AS (
-                -- ... else from its history up to $5.
-                SELECT c.grid_path, c.reported_by, c.source, c.level, c.reported_at,
-                       c.filed_at AS filed, c.filed_at <= $5 AND NOT coalesce(h.gone, false) AS live,
-                       coalesce(h.due, CASE WHEN h.deadlines THEN c.handle_due END) AS due,
-                       CASE WHEN h.handled_by IN ('failCheck', 'reopen') THEN NULL ELSE h.handled_at END AS handled,
-                       CASE WHEN h.closed_by = 'close' THEN h.closed_at END AS closed,
-                       coalesce(h.reworked, false) AS reworked, coalesce(h.extended, false) AS extended, coalesce(h.suspended, false) AS suspended,
-                       coalesce(h.lead, CASE WHEN h.dispatches THEN c.lead_department_id END) AS lead, h.decision
-                FROM cases c
-                CROSS JOIN LATERAL (
-                    SELECT bool_or(e.action IN ('void', 'merge')) AS gone,
-                           (array_agg(e.at ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('reportHandled', 'selfHandle', 'handleLocally', 'failCheck', 'reopen')))[1]
-                               AS handled_at,
-                           (array_agg(e.action ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('reportHandled', 'selfHandle', 'handleLocally', 'failCheck', 'reopen')))[1]
-                               AS handled_by,
-                           (array_agg(e.at ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('close', 'reopen')))[1] AS closed_at,
-                           (array_agg(e.action ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('close', 'reopen')))[1] AS closed_by,
-                           bool_or(e.action IN ('failCheck', 'reopen')) AS reworked,
-                           bool_or(e.action = 'approveExtension') AS extended,
-                           (array_agg(e.action ORDER BY e.seq DESC) FILTER (WHERE e.action IN ('approveSuspension', 'resume', 'dispatch', 'reopen')))[1]
-                               = 'approveSuspension' AS suspended,
-                           (array_agg((e.payload->>'handleDue')::timestamptz ORDER BY e.seq DESC) FILTER (WHERE e.payload ? 'handleDue'))[1] AS due,
-                           bool_or(e.action IN ('dispatch', 'approveExtension', 'resume', 'reopen')) AS deadlines,
-                           (array_agg((e.payload->>'leadDepartmentId')::int8 ORDER BY e.seq DESC) FILTER (WHERE e.payload ? 'leadDepartmentId'))[1] AS lead,
-                           bool_or(e.action IN ('file', 'dispatch', 'reopen')) AS dispatches,
-                           CASE WHEN bool_or(e.action IN ('notFile', 'markInvalid')) THEN false
-                                WHEN bool_or(e.action IN ('file', 'merge', 'selfHandle')) THEN true END AS decision
-                    FROM case_events e
-                    WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.at <= $5
-                ) h
-                WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.updated_at > $5
-            ), b AS (
+            WITH \(caseFacts), b AS (
                 -- Each case's last call-back in the period.
                 SELECT DISTINCT ON (b.case_id) b.case_id, b.contacted, b.resolved, b.satisfaction
                 FROM case_callbacks b
@@ -148,28 +187,7 @@ public enum IndicatorStore {
             WHERE s.tenant_id = $1 AND s.status <> 'dropped' AND s.due_at >= $3 AND s.due_at < $4 AND s.due_at <= $5
               AND w.unit_path >= $2 AND w.unit_path < $8 GROUP BY 1
             """
-        // A statistics query reads many rows once: compiling it (JIT) costs more than it saves, and
-        // its sorts and hashes should stay in memory.
-        try await tx.query("SET LOCAL jit = off")
-        try await tx.query("SET LOCAL work_mem = '64MB'")
-        // A month of a district reads some hundred thousand cases, a year a million: let two workers
-        // share the scan and the sums. Up to a quarter, the cases are found through the time indexes
-        // (the planner, adding up the estimates of the seven ways a case may count, would scan the
-        // table); a longer period reads most of the table anyway.
-        try await tx.query("SET LOCAL parallel_setup_cost = 10")
-        try await tx.query("SET LOCAL parallel_tuple_cost = 0.001")
-        if to.timeIntervalSince(from) <= 93 * 86400 { try await tx.query("SET LOCAL enable_seqscan = off") }
-        var bindings = PostgresBindings()
-        bindings.append(tx.tenant)
-        bindings.append(scope.raw)
-        bindings.append(from)
-        bindings.append(to)
-        bindings.append(asOf)
-        bindings.append(end)
-        // The idle stretches as one multirange literal: a constant of the statement, so that the
-        // workers of a parallel scan can judge on-time too.
-        bindings.append("{" + idle.map { "[\(CaseEventPayload.microseconds($0.start)),\(CaseEventPayload.microseconds($0.end))]" }.joined(separator: ",") + "}")
-        bindings.append(scope.upperBound)
+        let bindings = try await prepare(tx, scope: scope, from: from, to: to, asOf: asOf, idle: idle)
         var rows: [Row] = []
         for try await row in try await tx.query(PostgresQuery(unsafeSQL: sql, binds: bindings)) {
             let columns = row.makeRandomAccess()
@@ -199,5 +217,54 @@ extension IndicatorStore {
             "SELECT id, login, display_name FROM users WHERE tenant_id = \(tx.tenant) AND id = ANY(\(ids)) ORDER BY login"
         ).decode((Int64, String, String).self) { result.append(row) }
         return result
+    }
+}
+
+extension IndicatorStore {
+    /// Which case counters an indicator is a ratio of (positions in `caseConditions`): the cases
+    /// behind its numerator and its denominator (none for a count). Nil for the figures counted
+    /// from call-backs and whistles.
+    static func counters(_ indicator: Indicator) -> (numerator: Int, denominator: Int?)? {
+        switch indicator {
+        case .filed: (0, nil)
+        case .closureRate: (1, 0)
+        case .handlingRate: (3, 2)
+        case .onTimeHandlingRate: (4, 2)
+        case .reworkRate: (6, 5)
+        case .extensionRate: (7, 5)
+        case .openOverdue: (8, nil)
+        case .frontLineShare: (15, 14)
+        case .discoveryAccuracy: (21, 20)
+        case .responseRate, .resolutionRate, .satisfactionRate, .reportInOnTimeRate, .whistleScore: nil
+        }
+    }
+
+    /// Whether the cases behind `indicator` can be listed (`caseIds`): `Indicator.countsCases`.
+    public static func listsCases(_ indicator: Indicator) -> Bool { counters(indicator) != nil && indicator.countsCases }
+
+    /// The cases behind one figure, newest first, below `beforeId`: those its denominator counts (or
+    /// its numerator, or a count's own), by the same conditions as the figures, within `scope` and
+    /// optionally led by `department` or reported by `reporter`.
+    public static func caseIds(
+        _ tx: Tx, _ indicator: Indicator, numerator: Bool, within scope: ScopePath, department: Int64?, reporter: Int64?, from: Date, to: Date,
+        asOf: Date, idle: [DateInterval], beforeId: Int64?, limit: Int
+    ) async throws -> [Int64] {
+        guard let counters = counters(indicator) else { return [] }
+        let index = numerator ? counters.numerator : counters.denominator ?? counters.numerator
+        guard let condition = caseConditions[index] else { return [] }
+        var bindings = try await prepare(tx, scope: scope, from: from, to: to, asOf: asOf, idle: idle)
+        bindings.append(department)
+        bindings.append(reporter)
+        bindings.append(beforeId ?? Int64.max)
+        bindings.append(Int32(limit))
+        let sql = """
+            WITH \(caseFacts)
+            SELECT f.id FROM (SELECT * FROM f UNION ALL SELECT * FROM r) AS f
+            WHERE \(condition) AND ($9::int8 IS NULL OR f.lead = $9) AND ($10::int8 IS NULL OR f.reported_by = $10) AND f.id < $11
+            ORDER BY f.id DESC LIMIT $12
+            """
+        var ids: [Int64] = []
+        for try await id in try await tx.query(PostgresQuery(unsafeSQL: sql, binds: bindings)).decode(Int64.self) { ids.append(id) }
+        return ids
     }
 }

@@ -186,6 +186,36 @@ extension CaseHTTPTests {
             let departmentsAgain = try await figures("by=department&asOf=\(t1)")
             #expect(Self.counts(row(departmentsAgain, "CGW")) == cgw)
 
+            // Every figure links to the cases behind it, as of the same time: the due cases and the
+            // on-time ones of the first street as of t1, B open and overdue then, C the department's extended one.
+            func listed(_ link: Any?) async throws -> [Int64] {
+                let path = try #require(link as? String)
+                let page = try await desk.api.get(path, token: desk.token("leader"))
+                #expect(page.status == .ok, "\(path): \(page.text)")
+                return (try page.json()["items"] as? [[String: Any]] ?? []).compactMap { int64($0["id"]) }
+            }
+            let streetValues = row(again, Self.street)?["values"] as? [[String: Any]] ?? []
+            func value(_ indicator: String, in values: [[String: Any]]) -> [String: Any] { values.first { $0["indicator"] as? String == indicator } ?? [:] }
+            let onTimeLinks = value("onTimeHandlingRate", in: streetValues)
+            #expect(try await listed(onTimeLinks["cases"]) == [g, c, b, a])
+            #expect(try await listed(onTimeLinks["numeratorCases"]) == [g, c, a])
+            #expect(try await listed(value("openOverdue", in: streetValues)["cases"]) == [b])
+            #expect(value("openOverdue", in: streetValues)["numeratorCases"] == nil, "a count has one list")
+            #expect(value("responseRate", in: streetValues)["cases"] == nil, "call-backs are not listed as cases")
+            let cgwValues = row(departmentsAgain, "CGW")?["values"] as? [[String: Any]] ?? []
+            let extensionLink = try #require(value("extensionRate", in: cgwValues)["numeratorCases"] as? String)
+            #expect(extensionLink.contains("department=CGW"), "\(extensionLink)")
+            #expect(try await listed(extensionLink) == [c])
+            let reporterLink = value("discoveryAccuracy", in: row(try await figures("by=person&asOf=\(t1)"), "gridworker")?["values"] as? [[String: Any]] ?? [])
+            #expect(try await listed(reporterLink["cases"]) == [f, e, d, g, c, b, a], "the seven reports decided")
+            expectProblem(
+                try await desk.api.get("/v1/stats/indicators/cases?indicator=responseRate&from=\(from)&to=\(to)", token: desk.token("leader")),
+                .badRequest, "validation.failed")
+            expectProblem(
+                try await desk.api.get(
+                    "/v1/stats/indicators/cases?indicator=filed&from=\(from)&to=\(to)&scope=110199002", token: desk.token("street.dispatcher")),
+                .forbidden, "auth.outOfScope")
+
             let now = Self.counts(row(try await figures("by=street"), Self.street))
             #expect(now["closureRate"] == [2, 4], "A and G")
             #expect(now["handlingRate"] == [3, 4], "A, G and B (late); C reworked")
@@ -304,6 +334,23 @@ extension CaseHTTPTests {
             let monthly = try await desk.api.get("/v1/stats/rankings?month=\(current)", token: desk.token("leader"))
             #expect(monthly.status == .ok, "\(monthly.text)")
             #expect((try monthly.json()["previous"] as? [String: Any])?["from"] as? String != nil)
+            // The weekly series: this week (A and B filed) against the week before and the year before.
+            let series = try await desk.api.get("/v1/stats/series?interval=week&count=2&indicators=filed,closureRate", token: desk.token("leader"))
+            #expect(series.status == .ok, "\(series.text)")
+            let points = try series.json()["points"] as? [[String: Any]] ?? []
+            #expect(points.count == 2)
+            #expect(Self.counts(points.last)["filed"] == [2] && Self.counts(points.last)["closureRate"] == [1, 2], "\(points)")
+            let yearBefore = try series.json()["yearBefore"] as? [String: Any]
+            #expect(Self.counts(points.first)["filed"] == [0] && Self.counts(yearBefore)["filed"] == [0])
+            let filedChange = (try series.json()["changes"] as? [[String: Any]])?.first { $0["indicator"] as? String == "filed" }
+            #expect(filedChange?["value"] as? Double == 2 && filedChange?["vsPrevious"] as? Double == 2 && filedChange?["vsPreviousRatio"] == nil)
+            let monday = try #require((points.last?["from"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
+            #expect(Calendar(identifier: .iso8601).dateComponents(in: TimeZone(secondsFromGMT: 8 * 3600)!, from: monday).weekday == 2, "weeks start on Monday")
+            let seriesCSV = try await desk.api.get("/v1/stats/series?interval=month&count=3&indicators=filed&format=csv", token: desk.token("leader"))
+            #expect(seriesCSV.text.hasPrefix("\u{FEFF}期间开始,期间结束,截至,立案数\r\n") && seriesCSV.text.components(separatedBy: "\r\n").count == 6, "\(seriesCSV.text)")
+            let tooMany = try await desk.api.get("/v1/stats/series?interval=month&count=25", token: desk.token("leader"))
+            #expect(tooMany.fieldErrorCodes == ["field.outOfRange"], "\(tooMany.text)")
+
             let noPeriod = try await desk.api.get("/v1/stats/rankings?subject=street", token: desk.token("leader"))
             #expect(noPeriod.fieldErrorCodes == ["field.required"], "\(noPeriod.text)")
             let badMonth = try await desk.api.get("/v1/stats/rankings?month=2026-1", token: desk.token("leader"))

@@ -6119,6 +6119,14 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/IndicatorValue/denominator`.
             public var denominator: Swift.Int?
+            /// The list of the cases behind the figure (its denominator's, a count's own): /v1/stats/indicators/cases with the same filters.
+            ///
+            /// - Remark: Generated from `#/components/schemas/IndicatorValue/cases`.
+            public var cases: Swift.String?
+            /// The cases its numerator counts (rates only).
+            ///
+            /// - Remark: Generated from `#/components/schemas/IndicatorValue/numeratorCases`.
+            public var numeratorCases: Swift.String?
             /// Creates a new `IndicatorValue`.
             ///
             /// - Parameters:
@@ -6126,22 +6134,30 @@ extension Components {
             ///   - value: The count, rate or mean score; absent with nothing to rate.
             ///   - numerator:
             ///   - denominator: Absent for a count.
+            ///   - cases: The list of the cases behind the figure (its denominator's, a count's own): /v1/stats/indicators/cases with the same filters.
+            ///   - numeratorCases: The cases its numerator counts (rates only).
             public init(
                 indicator: Swift.String,
                 value: Swift.Double? = nil,
                 numerator: Swift.Double,
-                denominator: Swift.Int? = nil
+                denominator: Swift.Int? = nil,
+                cases: Swift.String? = nil,
+                numeratorCases: Swift.String? = nil
             ) {
                 self.indicator = indicator
                 self.value = value
                 self.numerator = numerator
                 self.denominator = denominator
+                self.cases = cases
+                self.numeratorCases = numeratorCases
             }
             public enum CodingKeys: String, CodingKey {
                 case indicator
                 case value
                 case numerator
                 case denominator
+                case cases
+                case numeratorCases
             }
         }
         /// - Remark: Generated from `#/components/schemas/AssessmentSchemeInput`.
@@ -6542,6 +6558,158 @@ extension Components {
                 case previousScore
                 case rankChange
                 case scoreChange
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/IndicatorSeries`.
+        public struct IndicatorSeries: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/IndicatorSeries/interval`.
+            @frozen public enum IntervalPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case week = "week"
+                case month = "month"
+            }
+            /// - Remark: Generated from `#/components/schemas/IndicatorSeries/interval`.
+            public var interval: Components.Schemas.IndicatorSeries.IntervalPayload
+            /// - Remark: Generated from `#/components/schemas/IndicatorSeries/scope`.
+            public var scope: Components.Schemas.NamedRef
+            /// - Remark: Generated from `#/components/schemas/IndicatorSeries/indicators`.
+            public var indicators: [Components.Schemas.IndicatorDefinition]
+            /// - Remark: Generated from `#/components/schemas/IndicatorSeries/points`.
+            public var points: [Components.Schemas.SeriesPoint]
+            /// - Remark: Generated from `#/components/schemas/IndicatorSeries/yearBefore`.
+            public var yearBefore: Components.Schemas.SeriesPoint
+            /// - Remark: Generated from `#/components/schemas/IndicatorSeries/changes`.
+            public var changes: [Components.Schemas.SeriesChange]
+            /// Creates a new `IndicatorSeries`.
+            ///
+            /// - Parameters:
+            ///   - interval:
+            ///   - scope:
+            ///   - indicators:
+            ///   - points:
+            ///   - yearBefore:
+            ///   - changes:
+            public init(
+                interval: Components.Schemas.IndicatorSeries.IntervalPayload,
+                scope: Components.Schemas.NamedRef,
+                indicators: [Components.Schemas.IndicatorDefinition],
+                points: [Components.Schemas.SeriesPoint],
+                yearBefore: Components.Schemas.SeriesPoint,
+                changes: [Components.Schemas.SeriesChange]
+            ) {
+                self.interval = interval
+                self.scope = scope
+                self.indicators = indicators
+                self.points = points
+                self.yearBefore = yearBefore
+                self.changes = changes
+            }
+            public enum CodingKeys: String, CodingKey {
+                case interval
+                case scope
+                case indicators
+                case points
+                case yearBefore
+                case changes
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SeriesPoint`.
+        public struct SeriesPoint: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SeriesPoint/from`.
+            public var from: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/SeriesPoint/to`.
+            public var to: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/SeriesPoint/asOf`.
+            public var asOf: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/SeriesPoint/values`.
+            public var values: [Components.Schemas.IndicatorValue]
+            /// Creates a new `SeriesPoint`.
+            ///
+            /// - Parameters:
+            ///   - from:
+            ///   - to:
+            ///   - asOf:
+            ///   - values:
+            public init(
+                from: Foundation.Date,
+                to: Foundation.Date,
+                asOf: Foundation.Date,
+                values: [Components.Schemas.IndicatorValue]
+            ) {
+                self.from = from
+                self.to = to
+                self.asOf = asOf
+                self.values = values
+            }
+            public enum CodingKeys: String, CodingKey {
+                case from
+                case to
+                case asOf
+                case values
+            }
+        }
+        /// 最后一期的环比与同比 · The last period against the one before and the year before.
+        ///
+        /// - Remark: Generated from `#/components/schemas/SeriesChange`.
+        public struct SeriesChange: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SeriesChange/indicator`.
+            public var indicator: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SeriesChange/value`.
+            public var value: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/SeriesChange/previous`.
+            public var previous: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/SeriesChange/yearBefore`.
+            public var yearBefore: Swift.Double?
+            /// value − previous (percentage points as a fraction for a rate).
+            ///
+            /// - Remark: Generated from `#/components/schemas/SeriesChange/vsPrevious`.
+            public var vsPrevious: Swift.Double?
+            /// value / previous − 1.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SeriesChange/vsPreviousRatio`.
+            public var vsPreviousRatio: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/SeriesChange/vsYearBefore`.
+            public var vsYearBefore: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/SeriesChange/vsYearBeforeRatio`.
+            public var vsYearBeforeRatio: Swift.Double?
+            /// Creates a new `SeriesChange`.
+            ///
+            /// - Parameters:
+            ///   - indicator:
+            ///   - value:
+            ///   - previous:
+            ///   - yearBefore:
+            ///   - vsPrevious: value − previous (percentage points as a fraction for a rate).
+            ///   - vsPreviousRatio: value / previous − 1.
+            ///   - vsYearBefore:
+            ///   - vsYearBeforeRatio:
+            public init(
+                indicator: Swift.String,
+                value: Swift.Double? = nil,
+                previous: Swift.Double? = nil,
+                yearBefore: Swift.Double? = nil,
+                vsPrevious: Swift.Double? = nil,
+                vsPreviousRatio: Swift.Double? = nil,
+                vsYearBefore: Swift.Double? = nil,
+                vsYearBeforeRatio: Swift.Double? = nil
+            ) {
+                self.indicator = indicator
+                self.value = value
+                self.previous = previous
+                self.yearBefore = yearBefore
+                self.vsPrevious = vsPrevious
+                self.vsPreviousRatio = vsPreviousRatio
+                self.vsYearBefore = vsYearBefore
+                self.vsYearBeforeRatio = vsYearBeforeRatio
+            }
+            public enum CodingKeys: String, CodingKey {
+                case indicator
+                case value
+                case previous
+                case yearBefore
+                case vsPrevious
+                case vsPreviousRatio
+                case vsYearBefore
+                case vsYearBeforeRatio
             }
         }
         /// 本区的哨种与报到时限、报到半径、是否开放村社吹哨、评分满分 · The district's whistle kinds and report-in limits, check-in radius, community whistles and top score.

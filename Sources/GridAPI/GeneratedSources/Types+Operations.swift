@@ -19689,6 +19689,633 @@ public enum Operations {
             }
         }
     }
+    /// 指标背后的案件 · The cases behind a figure
+    ///
+    /// 一个指标值背后的案件（下钻）：与统计相同的条件、期间 [from, to) 与 asOf，分母所计的案件，part=numerator 时为分子所计的（计数指标即其本身）；scope 内，可按主办部门（department）或上报人（reporter，登录名）筛选；新的在前，分页。每个统计值的 cases、numeratorCases 链接即指向这里。回访与吹哨类指标没有案件清单。
+    ///
+    /// The cases behind one figure (the drill-down): by the same conditions, period [from, to) and asOf as the figures, those its denominator counts, or with part=numerator those its numerator counts (a count's own); within scope, optionally led by `department` or reported by `reporter` (a login); newest first, a page at a time. The `cases` and `numeratorCases` links of every figure point here. The figures counted from call-backs and whistles have no list of cases.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/indicators/cases`.
+    /// - Remark: Generated from `#/paths//v1/stats/indicators/cases/get(indicatorCases)`.
+    public enum IndicatorCases {
+        public static let id: Swift.String = "indicatorCases"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/query/indicator`.
+                public var indicator: Swift.String
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/query/part`.
+                @frozen public enum PartPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case denominator = "denominator"
+                    case numerator = "numerator"
+                }
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/query/part`.
+                public var part: Operations.IndicatorCases.Input.Query.PartPayload?
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/query/from`.
+                public var from: Foundation.Date
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/query/to`.
+                public var to: Foundation.Date
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/query/asOf`.
+                public var asOf: Foundation.Date?
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/query/scope`.
+                public var scope: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/query/department`.
+                public var department: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/query/reporter`.
+                public var reporter: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/query/cursor`.
+                public var cursor: Components.Parameters.Cursor?
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/query/limit`.
+                public var limit: Components.Parameters.Limit?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - indicator:
+                ///   - part:
+                ///   - from:
+                ///   - to:
+                ///   - asOf:
+                ///   - scope:
+                ///   - department:
+                ///   - reporter:
+                ///   - cursor:
+                ///   - limit:
+                public init(
+                    indicator: Swift.String,
+                    part: Operations.IndicatorCases.Input.Query.PartPayload? = nil,
+                    from: Foundation.Date,
+                    to: Foundation.Date,
+                    asOf: Foundation.Date? = nil,
+                    scope: Swift.String? = nil,
+                    department: Swift.String? = nil,
+                    reporter: Swift.String? = nil,
+                    cursor: Components.Parameters.Cursor? = nil,
+                    limit: Components.Parameters.Limit? = nil
+                ) {
+                    self.indicator = indicator
+                    self.part = part
+                    self.from = from
+                    self.to = to
+                    self.asOf = asOf
+                    self.scope = scope
+                    self.department = department
+                    self.reporter = reporter
+                    self.cursor = cursor
+                    self.limit = limit
+                }
+            }
+            public var query: Operations.IndicatorCases.Input.Query
+            /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.IndicatorCases.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.IndicatorCases.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.IndicatorCases.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.IndicatorCases.Input.Query,
+                headers: Operations.IndicatorCases.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/stats/indicators/cases/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CasePage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.CasePage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.IndicatorCases.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.IndicatorCases.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// A page of cases.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/indicators/cases/get(indicatorCases)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.IndicatorCases.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.IndicatorCases.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：未知指标或无案件清单的指标、区间无效、部门或用户不存在（validation.failed：assessment.indicatorUnknown、department.unknown、user.notFound、org.unit.notFound；period.reversed、period.tooLong；pagination.badCursor） · Bad request: an unknown indicator or one with no list of cases, a bad period, an unknown department or user (validation.failed: assessment.indicatorUnknown, department.unknown, user.notFound, org.unit.notFound; period.reversed, period.tooLong; pagination.badCursor).
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/indicators/cases/get(indicatorCases)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/indicators/cases/get(indicatorCases)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 范围不在调用者可读案件的范围内（auth.outOfScope、auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The scope is outside the caller's scopes for reading cases (auth.outOfScope, auth.actionNotAllowed); also auth.passwordChangeRequired, tenant.suspended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/indicators/cases/get(indicatorCases)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/indicators/cases/get(indicatorCases)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/indicators/cases/get(indicatorCases)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 指标序列（周报、环比、同比） · Indicator series, period on period and year on year
+    ///
+    /// scope（默认调用者的可读范围）内 count 期（interval=week 周一起算的周，默认 8 期；month 自然月，默认 12 期）的指标，最后一期为含 end（默认当前）的一期，各期截至其期末（当期截至当前）；另给最后一期的上年同期（周为 52 周前）。changes 给出最后一期的环比与同比：差值（比率为百分点）与相对变化。indicators 以逗号分隔（默认全部单元指标）。format=csv 每期一行。
+    ///
+    /// The indicators of `count` periods within scope (default: the caller's scope for reading cases): weeks from Monday (interval=week, 8 by default) or months (interval=month, 12 by default), the last holding `end` (default now), each as of its end (the running one as of now); and the last period's year-before (52 weeks earlier for a week). `changes` gives the last period against the one before and the year before: the difference (percentage points for a rate) and the relative change. `indicators` picks some, comma-separated (default: all of a unit's). format=csv answers one row per period.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/series`.
+    /// - Remark: Generated from `#/paths//v1/stats/series/get(indicatorSeries)`.
+    public enum IndicatorSeries {
+        public static let id: Swift.String = "indicatorSeries"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/stats/series/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stats/series/GET/query/interval`.
+                @frozen public enum IntervalPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case week = "week"
+                    case month = "month"
+                }
+                /// - Remark: Generated from `#/paths/v1/stats/series/GET/query/interval`.
+                public var interval: Operations.IndicatorSeries.Input.Query.IntervalPayload?
+                /// - Remark: Generated from `#/paths/v1/stats/series/GET/query/count`.
+                public var count: Swift.Int?
+                /// - Remark: Generated from `#/paths/v1/stats/series/GET/query/end`.
+                public var end: Foundation.Date?
+                /// - Remark: Generated from `#/paths/v1/stats/series/GET/query/scope`.
+                public var scope: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/stats/series/GET/query/indicators`.
+                public var indicators: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/stats/series/GET/query/format`.
+                @frozen public enum FormatPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case json = "json"
+                    case csv = "csv"
+                }
+                /// - Remark: Generated from `#/paths/v1/stats/series/GET/query/format`.
+                public var format: Operations.IndicatorSeries.Input.Query.FormatPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - interval:
+                ///   - count:
+                ///   - end:
+                ///   - scope:
+                ///   - indicators:
+                ///   - format:
+                public init(
+                    interval: Operations.IndicatorSeries.Input.Query.IntervalPayload? = nil,
+                    count: Swift.Int? = nil,
+                    end: Foundation.Date? = nil,
+                    scope: Swift.String? = nil,
+                    indicators: Swift.String? = nil,
+                    format: Operations.IndicatorSeries.Input.Query.FormatPayload? = nil
+                ) {
+                    self.interval = interval
+                    self.count = count
+                    self.end = end
+                    self.scope = scope
+                    self.indicators = indicators
+                    self.format = format
+                }
+            }
+            public var query: Operations.IndicatorSeries.Input.Query
+            /// - Remark: Generated from `#/paths/v1/stats/series/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.IndicatorSeries.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.IndicatorSeries.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.IndicatorSeries.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.IndicatorSeries.Input.Query = .init(),
+                headers: Operations.IndicatorSeries.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stats/series/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/stats/series/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.IndicatorSeries)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.IndicatorSeries {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "application/json",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/stats/series/GET/responses/200/content/text\/csv`.
+                    case csv(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.csv`.
+                    ///
+                    /// - Throws: An error if `self` is not `.csv`.
+                    /// - SeeAlso: `.csv`.
+                    public var csv: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .csv(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "text/csv",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.IndicatorSeries.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.IndicatorSeries.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The series.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/series/get(indicatorSeries)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.IndicatorSeries.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.IndicatorSeries.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：期数越界、未知指标或范围不明（validation.failed：field.outOfRange、assessment.indicatorUnknown、org.unit.notFound） · Bad request: count out of range, an unknown indicator or no scope named (validation.failed: field.outOfRange, assessment.indicatorUnknown, org.unit.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/series/get(indicatorSeries)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/series/get(indicatorSeries)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 范围不在调用者可读案件的范围内（auth.outOfScope、auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The scope is outside the caller's scopes for reading cases (auth.outOfScope, auth.actionNotAllowed); also auth.passwordChangeRequired, tenant.suspended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/series/get(indicatorSeries)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/series/get(indicatorSeries)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stats/series/get(indicatorSeries)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case csv
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "text/csv":
+                    self = .csv
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .csv:
+                    return "text/csv"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .csv,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
     /// 综合考核排名 · Composite ranking
     ///
     /// 按本区综合考核方案（权重与扣分，默认方案见 /v1/assessment/schemes）给 subject 评分排名：street（街道）、community（社区）、department（部门）或 person（网格员）。期间为 month（YYYY-MM）或 [from, to)；方案取期间首日生效的版本；截至 asOf（默认为期末，期间未结束时为当前）。得分满分 100：各加权指标（越低越好的取 1 − 值，均分除以满分）乘权重，只在有数据的指标间按权重折算，减去扣分；无任何数据的对象不参与排名。同分同名次（1、2、2、4）。上期（上个月，或等长的前一期间，按其生效版本、截至其期末）的名次与得分用于给出名次变化（正数为上升）。format=csv 返回带 BOM 的中文表头 CSV。

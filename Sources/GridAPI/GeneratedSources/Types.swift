@@ -681,6 +681,26 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/stats/indicators`.
     /// - Remark: Generated from `#/paths//v1/stats/indicators/get(indicatorFigures)`.
     func indicatorFigures(_ input: Operations.IndicatorFigures.Input) async throws -> Operations.IndicatorFigures.Output
+    /// 指标背后的案件 · The cases behind a figure
+    ///
+    /// 一个指标值背后的案件（下钻）：与统计相同的条件、期间 [from, to) 与 asOf，分母所计的案件，part=numerator 时为分子所计的（计数指标即其本身）；scope 内，可按主办部门（department）或上报人（reporter，登录名）筛选；新的在前，分页。每个统计值的 cases、numeratorCases 链接即指向这里。回访与吹哨类指标没有案件清单。
+    ///
+    /// The cases behind one figure (the drill-down): by the same conditions, period [from, to) and asOf as the figures, those its denominator counts, or with part=numerator those its numerator counts (a count's own); within scope, optionally led by `department` or reported by `reporter` (a login); newest first, a page at a time. The `cases` and `numeratorCases` links of every figure point here. The figures counted from call-backs and whistles have no list of cases.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/indicators/cases`.
+    /// - Remark: Generated from `#/paths//v1/stats/indicators/cases/get(indicatorCases)`.
+    func indicatorCases(_ input: Operations.IndicatorCases.Input) async throws -> Operations.IndicatorCases.Output
+    /// 指标序列（周报、环比、同比） · Indicator series, period on period and year on year
+    ///
+    /// scope（默认调用者的可读范围）内 count 期（interval=week 周一起算的周，默认 8 期；month 自然月，默认 12 期）的指标，最后一期为含 end（默认当前）的一期，各期截至其期末（当期截至当前）；另给最后一期的上年同期（周为 52 周前）。changes 给出最后一期的环比与同比：差值（比率为百分点）与相对变化。indicators 以逗号分隔（默认全部单元指标）。format=csv 每期一行。
+    ///
+    /// The indicators of `count` periods within scope (default: the caller's scope for reading cases): weeks from Monday (interval=week, 8 by default) or months (interval=month, 12 by default), the last holding `end` (default now), each as of its end (the running one as of now); and the last period's year-before (52 weeks earlier for a week). `changes` gives the last period against the one before and the year before: the difference (percentage points for a rate) and the relative change. `indicators` picks some, comma-separated (default: all of a unit's). format=csv answers one row per period.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/series`.
+    /// - Remark: Generated from `#/paths//v1/stats/series/get(indicatorSeries)`.
+    func indicatorSeries(_ input: Operations.IndicatorSeries.Input) async throws -> Operations.IndicatorSeries.Output
     /// 综合考核排名 · Composite ranking
     ///
     /// 按本区综合考核方案（权重与扣分，默认方案见 /v1/assessment/schemes）给 subject 评分排名：street（街道）、community（社区）、department（部门）或 person（网格员）。期间为 month（YYYY-MM）或 [from, to)；方案取期间首日生效的版本；截至 asOf（默认为期末，期间未结束时为当前）。得分满分 100：各加权指标（越低越好的取 1 − 值，均分除以满分）乘权重，只在有数据的指标间按权重折算，减去扣分；无任何数据的对象不参与排名。同分同名次（1、2、2、4）。上期（上个月，或等长的前一期间，按其生效版本、截至其期末）的名次与得分用于给出名次变化（正数为上升）。format=csv 返回带 BOM 的中文表头 CSV。
@@ -1995,6 +2015,42 @@ extension APIProtocol {
         headers: Operations.IndicatorFigures.Input.Headers = .init()
     ) async throws -> Operations.IndicatorFigures.Output {
         try await indicatorFigures(Operations.IndicatorFigures.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 指标背后的案件 · The cases behind a figure
+    ///
+    /// 一个指标值背后的案件（下钻）：与统计相同的条件、期间 [from, to) 与 asOf，分母所计的案件，part=numerator 时为分子所计的（计数指标即其本身）；scope 内，可按主办部门（department）或上报人（reporter，登录名）筛选；新的在前，分页。每个统计值的 cases、numeratorCases 链接即指向这里。回访与吹哨类指标没有案件清单。
+    ///
+    /// The cases behind one figure (the drill-down): by the same conditions, period [from, to) and asOf as the figures, those its denominator counts, or with part=numerator those its numerator counts (a count's own); within scope, optionally led by `department` or reported by `reporter` (a login); newest first, a page at a time. The `cases` and `numeratorCases` links of every figure point here. The figures counted from call-backs and whistles have no list of cases.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/indicators/cases`.
+    /// - Remark: Generated from `#/paths//v1/stats/indicators/cases/get(indicatorCases)`.
+    public func indicatorCases(
+        query: Operations.IndicatorCases.Input.Query,
+        headers: Operations.IndicatorCases.Input.Headers = .init()
+    ) async throws -> Operations.IndicatorCases.Output {
+        try await indicatorCases(Operations.IndicatorCases.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 指标序列（周报、环比、同比） · Indicator series, period on period and year on year
+    ///
+    /// scope（默认调用者的可读范围）内 count 期（interval=week 周一起算的周，默认 8 期；month 自然月，默认 12 期）的指标，最后一期为含 end（默认当前）的一期，各期截至其期末（当期截至当前）；另给最后一期的上年同期（周为 52 周前）。changes 给出最后一期的环比与同比：差值（比率为百分点）与相对变化。indicators 以逗号分隔（默认全部单元指标）。format=csv 每期一行。
+    ///
+    /// The indicators of `count` periods within scope (default: the caller's scope for reading cases): weeks from Monday (interval=week, 8 by default) or months (interval=month, 12 by default), the last holding `end` (default now), each as of its end (the running one as of now); and the last period's year-before (52 weeks earlier for a week). `changes` gives the last period against the one before and the year before: the difference (percentage points for a rate) and the relative change. `indicators` picks some, comma-separated (default: all of a unit's). format=csv answers one row per period.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/stats/series`.
+    /// - Remark: Generated from `#/paths//v1/stats/series/get(indicatorSeries)`.
+    public func indicatorSeries(
+        query: Operations.IndicatorSeries.Input.Query = .init(),
+        headers: Operations.IndicatorSeries.Input.Headers = .init()
+    ) async throws -> Operations.IndicatorSeries.Output {
+        try await indicatorSeries(Operations.IndicatorSeries.Input(
             query: query,
             headers: headers
         ))

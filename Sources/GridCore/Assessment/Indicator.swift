@@ -78,6 +78,15 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Whether it counts cases by their own times (so the cases behind a figure can be listed):
+    /// not the figures counted from call-backs or whistles.
+    public var countsCases: Bool {
+        switch self {
+        case .responseRate, .resolutionRate, .satisfactionRate, .reportInOnTimeRate, .whistleScore: false
+        default: true
+        }
+    }
+
     /// The groupings it is counted for: case figures by unit and department, front-line share by
     /// unit, discovery by person and unit, whistle figures by department and unit.
     public func applies(to grouping: IndicatorGrouping) -> Bool {

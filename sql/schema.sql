@@ -924,6 +924,7 @@ CREATE TABLE public.cases (
     level_due timestamp with time zone,
     pending_level text,
     pending_unit_id bigint,
+    facts_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT cases_address_check CHECK ((char_length(address) <= 200)),
     CONSTRAINT cases_description_check CHECK (((char_length(description) >= 1) AND (char_length(description) <= 2000))),
     CONSTRAINT cases_level_check CHECK ((level = ANY (ARRAY['grid'::text, 'community'::text, 'zone'::text, 'street'::text, 'district'::text]))),
@@ -1851,6 +1852,8 @@ CREATE INDEX cases_closed ON public.cases USING btree (tenant_id, closed_at) INC
 
 CREATE INDEX cases_department ON public.cases USING btree (tenant_id, lead_department_id, state) WHERE (lead_department_id IS NOT NULL);
 
+CREATE INDEX cases_facts_at ON public.cases USING btree (tenant_id, facts_at);
+
 CREATE INDEX cases_filed_at ON public.cases USING btree (tenant_id, filed_at) WHERE (filed_at IS NOT NULL);
 
 CREATE INDEX cases_handle_due ON public.cases USING btree (tenant_id, handle_due) WHERE (handle_due IS NOT NULL);
@@ -1872,8 +1875,6 @@ CREATE INDEX cases_reported_at ON public.cases USING btree (tenant_id, reported_
 CREATE INDEX cases_scope ON public.cases USING btree (tenant_id, grid_path, id);
 
 CREATE INDEX cases_state ON public.cases USING btree (tenant_id, state, id);
-
-CREATE INDEX cases_updated_at ON public.cases USING btree (tenant_id, updated_at);
 
 CREATE INDEX categories_children ON public.categories USING btree (tenant_id, parent_id);
 

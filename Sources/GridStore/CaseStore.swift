@@ -584,7 +584,17 @@ public enum CaseStore {
                 suspended_at = \(record.suspendedAt), merged_into = \(record.mergedInto), rating = \(record.rating?.rawValue),
                 return_count = \(Int32(record.returnCount)), rework_count = \(Int32(record.reworkCount)), extension_count = \(Int32(record.extensionCount)),
                 filed_at = \(record.filedAt), dispatched_at = \(record.dispatchedAt), handled_at = \(record.handledAt), closed_at = \(record.closedAt),
-                updated_at = now()
+                updated_at = now(),
+                -- The assessment's facts (0028): stamped when one of them changes (the columns on the right are the row before).
+                facts_at = CASE WHEN ROW(\(record.filedAt), \(record.handleDue), \(record.handledAt), \(record.closedAt), \(Int32(record.reworkCount)),
+                                         \(Int32(record.extensionCount)), \(record.suspendedAt), \(record.leadDepartmentId),
+                                         \(Self.factsClass(record.state)))
+                                     IS DISTINCT FROM ROW(filed_at, handle_due, handled_at, closed_at, rework_count, extension_count, suspended_at,
+                                                          lead_department_id, CASE WHEN state IN ('voided', 'merged') THEN 'gone'
+                                                                                   WHEN state IN ('notFiled', 'invalid') THEN 'refused'
+                                                                                   WHEN state IN ('reported', 'verifying', 'verified') THEN 'undecided'
+                                                                                   ELSE 'worked' END)
+                                THEN clock_timestamp() ELSE facts_at END
             WHERE tenant_id = \(tx.tenant) AND id = \(record.id) AND version = \(expectedVersion)
             RETURNING version
             """)
@@ -595,6 +605,17 @@ public enum CaseStore {
             tx, caseId: record.id, seq: newVersion, actorId: event.actorId, actor: event.actor, role: event.role,
             action: event.action, from: event.from, to: record.state, payload: event.payload)
         return true
+    }
+
+    /// What the assessment reads of a case's state: gone (voided, merged), refused (not filed,
+    /// invalid), undecided (before filing) or worked.
+    static func factsClass(_ state: CaseState) -> String {
+        switch state {
+        case .voided, .merged: "gone"
+        case .notFiled, .invalid: "refused"
+        case .reported, .verifying, .verified: "undecided"
+        default: "worked"
+        }
     }
 
     /// Appends an event whose hash chains to the previous one (computed by the database from what it stores).

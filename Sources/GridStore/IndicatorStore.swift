@@ -5,7 +5,8 @@ import PostgresNIO
 /// The assessment's counts (`IndicatorTally`), summed by the database in one statement over the
 /// cases, call-backs and whistle summonses of a scope and period, as of a time.
 ///
-/// A case is read as it stood at `asOf`: from its row when the row has not changed since, else
+/// A case is read as it stood at `asOf`: from its row when its facts have not changed since
+/// (`facts_at`, 0028, with two seconds' margin for the event written just after the row), else
 /// from its history up to `asOf` (the events record every handling, check, close, rework,
 /// extension and suspension, and since migration 0027 the deadline and lead department each
 /// action set; an older event that moved them leaves the row's value). So a past month re-run as
@@ -32,7 +33,7 @@ public enum IndicatorStore {
     /// (open and overdue) at $6, with the idle stretches $7.
     static let caseConditions: [String?] = {
         let inPeriod = { (column: String) in "\(column) >= $3 AND \(column) < $4" }
-        let onTime = "(f.handled <= f.due OR tstzrange(date_trunc('second', f.due), date_trunc('second', f.handled), '[]') <@ $7::tstzmultirange)"
+        let onTime = "(f.handled <= f.due OR tstzrange(date_trunc('second', f.due), date_trunc('second', f.handled), '[]') <@ (SELECT $7::tstzmultirange))"
         return [
             "f.live AND \(inPeriod("f.filed"))",
             "f.live AND \(inPeriod("f.filed")) AND f.closed IS NOT NULL",
@@ -44,7 +45,7 @@ public enum IndicatorStore {
             "\(inPeriod("f.handled")) AND f.live AND f.extended",
             """
             f.due < $6 AND f.filed < $6 AND f.live AND NOT f.suspended AND (f.handled IS NULL OR f.handled >= $6) AND (f.closed IS NULL OR f.closed >= $6)
-              AND NOT tstzrange(date_trunc('second', f.due), date_trunc('second', $6::timestamptz), '[]') <@ $7::tstzmultirange
+              AND NOT tstzrange(date_trunc('second', f.due), date_trunc('second', $6::timestamptz), '[]') <@ (SELECT $7::tstzmultirange)
             """,
             nil, nil, nil, nil, nil,
             inPeriod("f.closed"),
@@ -56,10 +57,10 @@ public enum IndicatorStore {
     }()
 
     /// `f` and `r`: each case in scope ($2 to $8) that may count, as it stood at $5: from its row
-    /// when unchanged since (`f`), else from its history up to $5 (`r`).
+    /// when its facts are unchanged since (`f`), else from its history up to $5 (`r`).
     static let caseFacts = """
         f AS (
-            -- Each case in scope that may count, as it stood at $5: from its row when unchanged since ...
+            -- Each case in scope that may count, as it stood at $5: from its row when its facts are unchanged since ...
             SELECT c.id, c.grid_path, c.reported_by, c.source, c.level, c.reported_at,
                    c.filed_at AS filed, c.filed_at <= $5 AND c.state <> 'voided' AND c.state <> 'merged' AS live,
                    c.handle_due AS due, c.handled_at AS handled, c.closed_at AS closed, c.rework_count > 0 AS reworked,
@@ -67,7 +68,7 @@ public enum IndicatorStore {
                    CASE WHEN c.state IN ('notFiled', 'invalid') THEN false WHEN c.state IN ('reported', 'verifying', 'verified') THEN NULL ELSE true END
                        AS decision
             FROM cases c
-            WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.updated_at <= $5
+            WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.facts_at <= $5 - interval '2 seconds'
               AND (c.filed_at >= $3 AND c.filed_at < $4 OR c.handle_due >= $3 AND c.handle_due < $4
                    OR c.handled_at >= $3 AND c.handled_at < $4 OR c.closed_at >= $3 AND c.closed_at < $4
                    OR c.reported_at >= $3 AND c.reported_at < $4 OR c.handled_at >= $6 AND c.handle_due < $6
@@ -103,7 +104,7 @@ public enum IndicatorStore {
                 FROM case_events e
                 WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.at <= $5
             ) h
-            WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.updated_at > $5
+            WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.facts_at > $5 - interval '2 seconds'
         )
         """
 
@@ -127,8 +128,8 @@ public enum IndicatorStore {
         bindings.append(to)
         bindings.append(asOf)
         bindings.append(min(to, asOf))
-        // The idle stretches as one multirange literal: a constant of the statement, so that the
-        // workers of a parallel scan can judge on-time too.
+        // The idle stretches as one multirange, read once per statement (`(SELECT $7::tstzmultirange)`:
+        // a bare cast of the parameter would parse the text again for every case).
         bindings.append("{" + idle.map { "[\(CaseEventPayload.microseconds($0.start)),\(CaseEventPayload.microseconds($0.end))]" }.joined(separator: ",") + "}")
         bindings.append(scope.upperBound)
         return bindings

@@ -173,8 +173,19 @@ extension CaseHTTPTests {
             let people = try await figures("by=person&asOf=\(t1)")
             #expect(Self.counts(row(people, "gridworker"))["discoveryAccuracy"] == [6, 7])
 
-            // After t1: B handled (late), C fails its check, G checked and closed.
+            // After t1: B handled (late), C fails its check, G checked and closed; A is evaluated,
+            // which changes none of its assessed facts (its row still answers for it, `facts_at`).
+            func factsAt(_ id: Int64) async throws -> Date? {
+                for try await at in try await db.owner.query("SELECT facts_at FROM cases WHERE id = \(id)", logger: db.logger).decode(Date.self) {
+                    return at
+                }
+                return nil
+            }
+            let aFacts = try await factsAt(a), bFacts = try await factsAt(b)
+            try await desk.step("dispatcher", a, "evaluate", ["rating": "satisfied"], to: "evaluated")
+            #expect(try await factsAt(a) == aFacts, "an evaluation is no assessed fact")
             try await desk.step("liaison.cgw", b, "reportHandled", ["note": "已补装"], to: "handled")
+            #expect(try await factsAt(b) != bFacts, "a handling is")
             try await desk.step("dispatcher", c, "requestCheck", to: "checking")
             try await desk.step("gridworker", c, "failCheck", ["reason": "仍有缺口"], to: "handling")
             try await desk.step("dispatcher", g, "requestCheck", to: "checking")

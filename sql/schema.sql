@@ -602,6 +602,17 @@ ALTER TABLE ONLY public.assessment_schemes FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE public.assessment_schemes OWNER TO gridgov_owner;
 
+CREATE TABLE public.assessment_tallies (
+    tenant_id bigint NOT NULL,
+    question bytea NOT NULL,
+    rows jsonb NOT NULL,
+    computed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY public.assessment_tallies FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE public.assessment_tallies OWNER TO gridgov_owner;
+
 CREATE TABLE public.audit_log (
     tenant_id bigint NOT NULL,
     id bigint NOT NULL,
@@ -1671,6 +1682,9 @@ ALTER TABLE ONLY public.assessment_schemes
 ALTER TABLE ONLY public.assessment_schemes
     ADD CONSTRAINT assessment_schemes_tenant_id_subject_version_key UNIQUE (tenant_id, subject, version);
 
+ALTER TABLE ONLY public.assessment_tallies
+    ADD CONSTRAINT assessment_tallies_pkey PRIMARY KEY (tenant_id, question);
+
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (tenant_id, id);
 
@@ -1938,6 +1952,9 @@ CREATE TRIGGER assessment_scheme_frozen BEFORE DELETE OR UPDATE ON public.assess
 
 ALTER TABLE ONLY public.assessment_schemes
     ADD CONSTRAINT assessment_schemes_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+ALTER TABLE ONLY public.assessment_tallies
+    ADD CONSTRAINT assessment_tallies_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
@@ -2244,6 +2261,8 @@ ALTER TABLE ONLY public.work_calendars
 
 ALTER TABLE public.assessment_schemes ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE public.assessment_tallies ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.case_attachments ENABLE ROW LEVEL SECURITY;
@@ -2299,6 +2318,8 @@ ALTER TABLE public.sessions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.supervision_orders ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY tenant_isolation ON public.assessment_schemes USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+CREATE POLICY tenant_isolation ON public.assessment_tallies USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
 CREATE POLICY tenant_isolation ON public.audit_log USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
@@ -2445,6 +2466,8 @@ REVOKE ALL ON FUNCTION public.tenant_by_code(p_code text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.tenant_by_code(p_code text) TO gridgov_app;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.assessment_schemes TO gridgov_app;
+
+GRANT SELECT,INSERT ON TABLE public.assessment_tallies TO gridgov_app;
 
 GRANT SELECT,INSERT ON TABLE public.audit_log TO gridgov_app;
 

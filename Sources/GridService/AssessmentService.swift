@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GridCore
 import GridStore
@@ -45,7 +46,8 @@ extension GridService {
         return try await withTenant(for: caller, tenantId) { tx in
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             let calendar = try await Self.workCalendar(tx).calendar
-            let (rows, total) = try await Self.tallies(tx, grouping: grouping, scope: scope, from: from, to: to, asOf: asOf, calendar: calendar)
+            let (rows, total) = try await Self.tallies(
+                tx, grouping: grouping, scope: scope, from: from, to: to, asOf: asOf, calendar: calendar, now: now)
             return IndicatorFigures(grouping: grouping, scope: scope, from: from, to: to, asOf: asOf, indicators: shown, rows: rows, total: total)
         }
     }
@@ -53,7 +55,7 @@ extension GridService {
     /// The tallies of [from, to) within `scope` as of `asOf`, one per subject of the grouping (every
     /// unit of its kind in scope; the departments and people that have a figure), and the total.
     static func tallies(
-        _ tx: Tx, grouping: IndicatorGrouping, scope: OrgUnitRecord, from: Date, to: Date, asOf: Date, calendar: WorkCalendar
+        _ tx: Tx, grouping: IndicatorGrouping, scope: OrgUnitRecord, from: Date, to: Date, asOf: Date, calendar: WorkCalendar, now: Date
     ) async throws -> (rows: [(subject: IndicatorSubject, tally: IndicatorTally)], total: IndicatorTally) {
         let idle = calendar.idleSpans(from: from.addingTimeInterval(-40 * 86400), to: asOf.addingTimeInterval(40 * 86400))
         var subjects: [IndicatorSubject] = []
@@ -66,7 +68,7 @@ extension GridService {
             subjects = units.map { IndicatorSubject(id: $0.unit.id, code: $0.unit.code, name: $0.unit.name, kind: grouping.rawValue) }
             key = .units(depths: Array(Set(units.map(\.depth))))
         }
-        let found = try await IndicatorStore.tallies(tx, key: key, within: scope.path, from: from, to: to, asOf: asOf, idle: idle)
+        let found = try await settledTallies(tx, key: key, within: scope.path, from: from, to: to, asOf: asOf, idle: idle, now: now)
         var tallies: [Int64: IndicatorTally] = [:]
         var total = IndicatorTally()
         for row in found {
@@ -83,6 +85,39 @@ extension GridService {
         default: break
         }
         return (subjects.map { ($0, tallies[$0.id] ?? IndicatorTally()) }, total)
+    }
+
+    /// How long after a time figures as of it are settled: every transaction that wrote history
+    /// before it has long committed, so the answer never changes and is kept once computed.
+    static let settledAfter: TimeInterval = 300
+
+    /// The counts of a question, from `assessment_tallies` when it is settled and was asked before
+    /// (else computed, and kept when settled). `recompute` computes it whatever was kept: the
+    /// tests compare the two.
+    static func settledTallies(
+        _ tx: Tx, key: IndicatorStore.Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval], now: Date,
+        recompute: Bool = false
+    ) async throws -> [IndicatorStore.Row] {
+        guard asOf <= now.addingTimeInterval(-settledAfter) else {
+            return try await IndicatorStore.tallies(tx, key: key, within: scope, from: from, to: to, asOf: asOf, idle: idle)
+        }
+        let keyText: String =
+            switch key {
+            case .units(let depths): "units:" + depths.sorted().map(String.init).joined(separator: ",")
+            case .department: "department"
+            case .person: "person"
+            }
+        let stamp = try await IndicatorStore.orgStamp(tx)
+        let question = [
+            "tallies/1", keyText, scope.raw, CaseEventPayload.microseconds(from), CaseEventPayload.microseconds(to),
+            CaseEventPayload.microseconds(asOf), stamp.map(CaseEventPayload.microseconds) ?? "-",
+            idle.map { CaseEventPayload.microseconds($0.start) + "/" + CaseEventPayload.microseconds($0.end) }.joined(separator: ","),
+        ].joined(separator: "|")
+        let digest = Array(SHA256.hash(data: Data(question.utf8)))
+        if !recompute, let kept = try await IndicatorStore.settled(tx, question: digest) { return kept }
+        let rows = try await IndicatorStore.tallies(tx, key: key, within: scope, from: from, to: to, asOf: asOf, idle: idle)
+        try await IndicatorStore.settle(tx, question: digest, rows: rows)
+        return rows
     }
 }
 
@@ -196,9 +231,10 @@ extension GridService {
             let scheme = SchemeInForce(try await AssessmentStore.inForce(tx, subject: subject, at: from), subject: subject)
             let previousScheme = SchemeInForce(try await AssessmentStore.inForce(tx, subject: subject, at: previousFrom), subject: subject)
             let scoreMax = tenant.settings.whistle.scoreMax
-            let current = try await Self.tallies(tx, grouping: subject.grouping, scope: scope, from: from, to: to, asOf: asOf, calendar: calendar)
+            let current = try await Self.tallies(
+                tx, grouping: subject.grouping, scope: scope, from: from, to: to, asOf: asOf, calendar: calendar, now: now)
             let previous = try await Self.tallies(
-                tx, grouping: subject.grouping, scope: scope, from: previousFrom, to: from, asOf: min(from, now), calendar: calendar)
+                tx, grouping: subject.grouping, scope: scope, from: previousFrom, to: from, asOf: min(from, now), calendar: calendar, now: now)
             let before = Dictionary(
                 previous.rows.map { ($0.subject.code, previousScheme.scheme.score($0.tally, scoreMax: scoreMax)) }, uniquingKeysWith: { a, _ in a })
             let entries = Ranking.rank(
@@ -295,8 +331,8 @@ extension GridService {
             func point(_ period: (from: Date, to: Date)) async throws -> IndicatorSeries.Point {
                 let asOf = min(period.to, now)
                 let idle = calendar.idleSpans(from: period.from.addingTimeInterval(-40 * 86400), to: asOf.addingTimeInterval(40 * 86400))
-                let rows = try await IndicatorStore.tallies(
-                    tx, key: .units(depths: []), within: scope.path, from: period.from, to: period.to, asOf: asOf, idle: idle)
+                let rows = try await Self.settledTallies(
+                    tx, key: .units(depths: []), within: scope.path, from: period.from, to: period.to, asOf: asOf, idle: idle, now: now)
                 return .init(from: period.from, to: period.to, asOf: asOf, tally: rows.reduce(IndicatorTally()) { $0 + $1.tally })
             }
             let periods = interval.periods(ending: end, count: count, utcOffsetSeconds: offset)

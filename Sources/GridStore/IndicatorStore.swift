@@ -269,3 +269,39 @@ extension IndicatorStore {
         return ids
     }
 }
+
+extension IndicatorStore {
+    /// When the district's org tree last changed (a unit added, renamed, moved or retired).
+    public static func orgStamp(_ tx: Tx) async throws -> Date? {
+        for try await stamp in try await tx.query("SELECT max(updated_at) FROM org_units WHERE tenant_id = \(tx.tenant)").decode(Date?.self) {
+            return stamp
+        }
+        return nil
+    }
+
+    /// The answer kept for a settled question (`assessment_tallies`), if any.
+    public static func settled(_ tx: Tx, question: [UInt8]) async throws -> [Row]? {
+        for try await text in try await tx.query(
+            "SELECT rows::text FROM assessment_tallies WHERE tenant_id = \(tx.tenant) AND question = \(ByteBuffer(bytes: question))"
+        ).decode(String.self) {
+            let stored = try JSONDecoder().decode([[[Int64]]].self, from: Data(text.utf8))
+            return stored.map { pair in
+                var tally = IndicatorTally()
+                for (index, path) in IndicatorTally.counters.enumerated() where index < pair[1].count { tally[keyPath: path] = Int(pair[1][index]) }
+                return Row(ids: pair[0], tally: tally)
+            }
+        }
+        return nil
+    }
+
+    /// Keeps the answer to a settled question (the first one written stays: they are equal).
+    public static func settle(_ tx: Tx, question: [UInt8], rows: [Row]) async throws {
+        let stored = rows.map { row in [row.ids, IndicatorTally.counters.map { path in Int64(row.tally[keyPath: path]) }] }
+        let json = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
+        try await tx.query(
+            """
+            INSERT INTO assessment_tallies (tenant_id, question, rows) VALUES (\(tx.tenant), \(ByteBuffer(bytes: question)), \(json)::jsonb)
+            ON CONFLICT (tenant_id, question) DO NOTHING
+            """)
+    }
+}

@@ -368,4 +368,79 @@ extension CaseHTTPTests {
             #expect(badMonth.fieldErrorCodes == ["field.format"], "\(badMonth.text)")
         }
     }
+
+    /// Settled figures (as of a time five minutes past) are kept once computed and equal a full
+    /// recomputation, on a generated history: 24 reports taken along random paths, then moved on
+    /// after the time asked. The kept answer is read back (a tampered one shows it is used), and it
+    /// equals the figures computed afresh for the same time.
+    @Test func settledFiguresAreKeptAndEqualAFullRecomputation() async throws {
+        try await withDesk { desk, db in
+            var random = SplitMix64(seed: 1818)
+            func pick(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
+            var ids: [Int64] = []
+            var paths: [[(String, String, [String: Any], String)]] = []
+            let handle: [(String, String, [String: Any], String)] = [("liaison.cgw", "reportHandled", ["note": "已处置"], "handled")]
+            let check: [(String, String, [String: Any], String)] = [("dispatcher", "requestCheck", [:], "checking")]
+            for k in 0..<24 {
+                let created = try await desk.report("gridworker", Self.intake("井盖\(k)"))
+                let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
+                ids.append(id)
+                let filed: [(String, String, [String: Any], String)] = [("dispatcher", "file", [:], "filed")]
+                let worked = filed + [("dispatcher", "dispatch", [:], "dispatched"), ("liaison.cgw", "sign", [:], "handling")]
+                let path: [(String, String, [String: Any], String)] =
+                    switch pick(6) {
+                    case 0: worked + handle + check + [("gridworker", "passCheck", [:], "checkPassed"), ("shift.leader", "close", [:], "closed")]
+                    case 1: worked + handle + check + [("gridworker", "failCheck", ["reason": "返工"], "handling")] + handle
+                    case 2:
+                        worked + [
+                            ("liaison.cgw", "requestExtension", ["reason": "配件", "extensionLimit": ["amount": 2, "unit": "workDays"]], "extensionRequested"),
+                            ("dispatcher", "approveExtension", [:], "handling"),
+                        ] + handle
+                    case 3: [("dispatcher", "notFile", ["reason": "不予受理"], "notFiled")]
+                    case 4: [("gridworker", "selfHandle", ["note": "自处置"], "selfHandled"), ("shift.leader", "close", [:], "closed")]
+                    default: worked
+                    }
+                paths.append(path)
+            }
+            // Half of each path before t1, the rest after.
+            for (id, path) in zip(ids, paths) {
+                for step in path.prefix(path.count / 2 + 1) { try await desk.step(step.0, id, step.1, step.2, to: step.3) }
+            }
+            try await Task.sleep(for: .milliseconds(2100))
+            let t1 = Date()
+            try await Task.sleep(for: .milliseconds(1100))
+            for (id, path) in zip(ids, paths) {
+                for step in path.dropFirst(path.count / 2 + 1) { try await desk.step(step.0, id, step.1, step.2, to: step.3) }
+            }
+
+            let leader = Caller.user(try await db.service.authenticate(token: desk.token("leader")))
+            let from = t1.addingTimeInterval(-86400), to = t1.addingTimeInterval(30 * 86400)
+            func figures(now: Date) async throws -> [String: IndicatorTally] {
+                let result = try await db.service.indicatorFigures(
+                    leader, tenantId: desk.tenantId, grouping: .street, scopeCode: nil, from: from, to: to, asOf: t1, indicators: [], now: now)
+                return Dictionary(uniqueKeysWithValues: result.rows.map { ($0.subject.code, $0.tally) } + [("total", result.total)])
+            }
+            func kept() async throws -> Int {
+                for try await n in try await db.owner.query("SELECT count(*)::int FROM assessment_tallies", logger: db.logger).decode(Int.self) { return n }
+                return -1
+            }
+            let later = Date().addingTimeInterval(600)
+            let fresh = try await figures(now: Date())
+            #expect(try await kept() == 0, "figures as of a moment ago are not settled yet")
+            #expect(fresh["total"]?.filed ?? 0 > 0 && fresh["total"]?.reportsDecided ?? 0 > 0, "\(fresh)")
+            let first = try await figures(now: later)
+            #expect(try await kept() == 1, "settled: kept")
+            #expect(first == fresh, "the kept answer is a full recomputation's")
+            #expect(try await figures(now: later) == first)
+            // The kept answer is what is read: tampered with, it shows.
+            try await db.owner.query(
+                "UPDATE assessment_tallies SET rows = jsonb_set(rows, '{0,1,0}', '999')", logger: db.logger)
+            let tampered = try await figures(now: later)
+            #expect(tampered != first)
+            // A moved org tree is another question: computed afresh.
+            try await db.owner.query("UPDATE org_units SET updated_at = now() WHERE code = '110199002'", logger: db.logger)
+            #expect(try await figures(now: later) == first)
+            #expect(try await kept() == 2)
+        }
+    }
 }

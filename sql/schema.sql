@@ -1874,6 +1874,8 @@ CREATE INDEX cases_handle_due ON public.cases USING btree (tenant_id, handle_due
 
 CREATE INDEX cases_handled_at ON public.cases USING btree (tenant_id, handled_at) WHERE (handled_at IS NOT NULL);
 
+CREATE INDEX cases_in_flight ON public.cases USING gist (tstzrange(reported_at, facts_at, '[]'::text));
+
 CREATE INDEX cases_level_unit ON public.cases USING btree (tenant_id, level_unit_id, state) WHERE (level_unit_id IS NOT NULL);
 
 CREATE INDEX cases_location ON public.cases USING gist (location);

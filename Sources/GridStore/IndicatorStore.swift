@@ -104,7 +104,9 @@ public enum IndicatorStore {
                 FROM case_events e
                 WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.at <= $5
             ) h
-            WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.facts_at > $5 - interval '2 seconds'
+            WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8
+              -- Reported by $5, facts changed after it (less the margin): the span overlaps (margin, $5] (cases_in_flight).
+              AND tstzrange(c.reported_at, c.facts_at, '[]') && tstzrange($5 - interval '2 seconds', $5, '(]')
         )
         """
 

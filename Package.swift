@@ -49,11 +49,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libxlsxwriter (Debian's libxlsxwriter-dev, installed by scripts/db.sh): XLSX exports.
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // Use cases shared by the CLI and the HTTP layer.
         .target(
             name: "GridService",
             dependencies: [
-                "GridCore", "GridStore",
+                "GridCore", "GridStore", "CXlsxWriter",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),

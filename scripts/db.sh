@@ -50,6 +50,9 @@ install_packages() {
   [ -f "/usr/share/postgresql/$PGVER/extension/postgis.control" ] || need+=("postgresql-$PGVER-postgis-3")
   [ -f "/usr/share/postgresql/$PGVER/extension/pgtap.control" ] || need+=("postgresql-$PGVER-pgtap")
   command -v psql >/dev/null || need+=("postgresql-client-$PGVER")
+  # Not the database's, but every build needs it and this is where the project installs packages:
+  # libxlsxwriter for the XLSX exports.
+  [ -f /usr/include/xlsxwriter.h ] || need+=("libxlsxwriter-dev")
   [ ${#need[@]} -eq 0 ] && return 0
   log "installing ${need[*]}"
   local sudo=""

@@ -11,10 +11,11 @@ extension APIHandler {
         let result = try await service.indicatorFigures(
             try caller, tenantId: try tenantId, grouping: grouping, scopeCode: query.scope, from: query.from, to: query.to, asOf: query.asOf,
             indicators: try AssessmentMapping.indicators(query.indicators))
-        if query.format == .csv {
-            let csv = IndicatorSheet.csv(
+        if query.format == .csv || query.format == .xlsx {
+            let table = IndicatorSheet.table(
                 grouping, result.indicators, rows: result.rows.map { ($0.subject.code, $0.subject.name, $0.tally) }, total: result.total)
-            return .ok(.init(body: .csv(HTTPBody(csv))))
+            if query.format == .csv { return .ok(.init(body: .csv(HTTPBody(table.csv())))) }
+            return .ok(.init(body: .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(HTTPBody(try Workbook.xlsx([.init(name: "考核指标", table)])))))
         }
         let language = RequestScope.language
         let links = AssessmentMapping.Links(from: result.from, to: result.to, asOf: result.asOf, scope: result.scope.code)
@@ -138,7 +139,13 @@ extension APIHandler {
         let ranking = try await service.assessmentRanking(
             try caller, tenantId: try tenantId, subject: subject, scopeCode: query.scope, from: from, to: to, previousFrom: previousFrom,
             asOf: query.asOf)
-        if query.format == .csv { return .ok(.init(body: .csv(HTTPBody(AssessmentMapping.csv(ranking))))) }
+        if query.format == .csv { return .ok(.init(body: .csv(HTTPBody(AssessmentMapping.table(ranking).csv())))) }
+        if query.format == .xlsx {
+            return .ok(
+                .init(
+                    body: .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(
+                        HTTPBody(try Workbook.xlsx([.init(name: "考核排名", AssessmentMapping.table(ranking))])))))
+        }
         let scheme = ranking.scheme
         return .ok(
             .init(
@@ -228,20 +235,21 @@ extension AssessmentMapping {
     }
 
     /// 名次, 编码, 名称, 综合得分, 等级, each weighted indicator's value, 扣分, 上期名次, 名次变化, 上期得分.
-    static func csv(_ ranking: AssessmentRanking) -> String {
+    static func table(_ ranking: AssessmentRanking) -> SheetTable {
         let weights = ranking.scheme.scheme.weights
         let header = ["名次", "编码", "名称", "综合得分", "等级"] + weights.map(\.indicator.label.zh) + ["扣分", "上期名次", "名次变化", "上期得分"]
-        func number(_ value: Double?, _ digits: Int) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "" }
-        let rows = ranking.entries.map { entry -> [String] in
+        func number(_ value: Double?, _ digits: Int) -> SheetCell { value.map { .number($0, digits: digits) } ?? .empty }
+        func whole(_ value: Int?) -> SheetCell { number(value.map(Double.init), 0) }
+        let rows = ranking.entries.map { entry -> [SheetCell] in
             let values = weights.map { weight in number(entry.card?.parts.first { $0.indicator == weight.indicator }?.value, 4) }
-            return [entry.rank.map(String.init) ?? "", entry.subject.code, entry.subject.name, number(entry.card?.score, 2), entry.card?.grade ?? ""]
+            return [whole(entry.rank), .text(entry.subject.code), .text(entry.subject.name), number(entry.card?.score, 2), .text(entry.card?.grade ?? "")]
                 + values
                 + [
-                    number(entry.card.map { $0.deductions.reduce(0) { $0 + $1.points } }, 2), entry.previousRank.map(String.init) ?? "",
-                    entry.rankChange.map(String.init) ?? "", number(entry.previousScore, 2),
+                    number(entry.card.map { $0.deductions.reduce(0) { $0 + $1.points } }, 2), whole(entry.previousRank), whole(entry.rankChange),
+                    number(entry.previousScore, 2),
                 ]
         }
-        return CSVTable.render(header: header, rows: rows, excelSafe: true, codeColumns: [1])
+        return SheetTable(header: header, rows: rows, codeColumns: [1])
     }
 }
 
@@ -265,16 +273,18 @@ extension APIHandler {
         let series = try await service.indicatorSeries(
             try caller, tenantId: try tenantId, interval: interval, count: q.count ?? (interval == .week ? 8 : 12), scopeCode: q.scope,
             indicators: try AssessmentMapping.indicators(q.indicators), end: q.end)
-        if q.format == .csv {
+        if q.format == .csv || q.format == .xlsx {
             let style = Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: 8 * 3600)!)
             let header = ["期间开始", "期间结束", "截至"] + series.indicators.map(\.label.zh)
-            let rows = (series.points + [series.yearBefore]).map { point in
-                [point.from.formatted(style), point.to.formatted(style), point.asOf.formatted(style)]
+            let rows = (series.points + [series.yearBefore]).map { point -> [SheetCell] in
+                [.text(point.from.formatted(style)), .text(point.to.formatted(style)), .text(point.asOf.formatted(style))]
                     + series.indicators.map { indicator in
-                        point.tally.value(indicator).value.map { String(format: indicator.unit == .count ? "%.0f" : "%.4f", $0) } ?? ""
+                        point.tally.value(indicator).value.map { .number($0, digits: indicator.unit == .count ? 0 : 4) } ?? .empty
                     }
             }
-            return .ok(.init(body: .csv(HTTPBody(CSVTable.render(header: header, rows: rows, excelSafe: true)))))
+            let table = SheetTable(header: header, rows: rows)
+            if q.format == .csv { return .ok(.init(body: .csv(HTTPBody(table.csv())))) }
+            return .ok(.init(body: .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(HTTPBody(try Workbook.xlsx([.init(name: "指标序列", table)])))))
         }
         let language = RequestScope.language
         func point(_ p: IndicatorSeries.Point) -> Components.Schemas.SeriesPoint {

@@ -242,6 +242,15 @@ extension CaseHTTPTests {
             #expect(csv.text.hasPrefix("\u{FEFF}编码,名称,立案数,按期处置率,按期处置率分子,按期处置率分母\r\n"), "\(csv.text.prefix(80))")
             #expect(csv.text.contains("\"=\"\"\(Self.street)\"\"\",学院路街道,4,0.7500,3,4\r\n"), "\(csv.text)")
             #expect(csv.text.hasSuffix(",合计,4,0.7500,3,4\r\n"), "\(csv.text)")
+            // XLSX, written by libxlsxwriter: a zip holding the workbook's parts.
+            let xlsx = try await desk.api.get(
+                "/v1/stats/indicators?from=\(from)&to=\(to)&asOf=\(t1)&indicators=filed,onTimeHandlingRate&format=xlsx", token: desk.token("leader"))
+            #expect(xlsx.status == .ok)
+            #expect(xlsx.headers[.contentType] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            let bytes = Array(xlsx.body.readableBytesView)
+            #expect(bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) && bytes.count > 3000, "\(bytes.count) bytes")
+            let names = String(decoding: bytes, as: UTF8.self)
+            #expect(names.contains("xl/worksheets/sheet1.xml") && names.contains("xl/sharedStrings.xml") && names.contains("xl/workbook.xml"))
 
             // Bad questions: an unknown indicator, one not counted by the grouping, a reversed
             // period, asOf before the period, a scope outside the caller's.

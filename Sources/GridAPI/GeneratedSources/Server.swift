@@ -13784,9 +13784,9 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
     }
     /// 考核指标 · Assessment indicators
     ///
-    /// [from, to) 期间、scope（默认调用者的可读范围）内的考核指标，截至 asOf（默认为期末，期间未结束时为当前；不晚于当前）：按 by 分组，street（街道，默认）、zone（片区）、community（社区）、grid（网格）、department（主办部门）或 person（上报的网格员），另给合计。每个指标给出值、分子与分母，以及中英文定义（indicators）。案件以 asOf 时的状态计：此后有变化的案件从其历史重建，故按同一 asOf 重算过去的月份结果不变。按期在工作时间内判断：17:30 办结与次日 08:30 办结是同一工作时刻。indicators 以逗号分隔选择指标（默认该分组适用的全部）。format=csv 返回带 BOM 的中文表头 CSV（编码按文本，防公式注入）。
+    /// [from, to) 期间、scope（默认调用者的可读范围）内的考核指标，截至 asOf（默认为期末，期间未结束时为当前；不晚于当前）：按 by 分组，street（街道，默认）、zone（片区）、community（社区）、grid（网格）、department（主办部门）或 person（上报的网格员），另给合计。每个指标给出值、分子与分母，以及中英文定义（indicators）。案件以 asOf 时的状态计：此后有变化的案件从其历史重建，故按同一 asOf 重算过去的月份结果不变。按期在工作时间内判断：17:30 办结与次日 08:30 办结是同一工作时刻。indicators 以逗号分隔选择指标（默认该分组适用的全部）。format=csv 返回带 BOM 的中文表头 CSV（编码按文本，防公式注入），format=xlsx 返回 Excel 工作簿。
     ///
-    /// The assessment indicators of [from, to) within scope (default: the caller's scope for reading cases), as of asOf (default: the period's end, or now while it runs; never after now), grouped by street (default), zone, community, grid, department (the lead) or person (the reporting grid worker), with the total. Each indicator has its value, numerator and denominator, and its definition in Chinese and English (`indicators`). A case counts as it stood at asOf: one changed since is rebuilt from its history, so re-running a past month with the same asOf gives the same figures. On time is judged in work time: handling at 17:30 and at 08:30 the next working day are the same work instant. `indicators` picks some, comma-separated (default: all that apply to the grouping). format=csv answers CSV with a BOM and Chinese headers (codes as text, no formula injection).
+    /// The assessment indicators of [from, to) within scope (default: the caller's scope for reading cases), as of asOf (default: the period's end, or now while it runs; never after now), grouped by street (default), zone, community, grid, department (the lead) or person (the reporting grid worker), with the total. Each indicator has its value, numerator and denominator, and its definition in Chinese and English (`indicators`). A case counts as it stood at asOf: one changed since is rebuilt from its history, so re-running a past month with the same asOf gives the same figures. On time is judged in work time: handling at 17:30 and at 08:30 the next working day are the same work instant. `indicators` picks some, comma-separated (default: all that apply to the grouping). format=csv answers CSV with a BOM and Chinese headers (codes as text, no formula injection), format=xlsx an Excel workbook (libxlsxwriter).
     ///
     ///
     /// - Remark: HTTP `GET /v1/stats/indicators`.
@@ -13889,6 +13889,16 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                             value,
                             headerFields: &response.headerFields,
                             contentType: "text/csv"
+                        )
+                    case let .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsBinary(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                         )
                     }
                     return (response, body)
@@ -14322,6 +14332,16 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                             headerFields: &response.headerFields,
                             contentType: "text/csv"
                         )
+                    case let .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsBinary(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        )
                     }
                     return (response, body)
                 case let .badRequest(value):
@@ -14535,6 +14555,16 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                             value,
                             headerFields: &response.headerFields,
                             contentType: "text/csv"
+                        )
+                    case let .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsBinary(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                         )
                     }
                     return (response, body)

@@ -19362,9 +19362,9 @@ public enum Operations {
     }
     /// 考核指标 · Assessment indicators
     ///
-    /// [from, to) 期间、scope（默认调用者的可读范围）内的考核指标，截至 asOf（默认为期末，期间未结束时为当前；不晚于当前）：按 by 分组，street（街道，默认）、zone（片区）、community（社区）、grid（网格）、department（主办部门）或 person（上报的网格员），另给合计。每个指标给出值、分子与分母，以及中英文定义（indicators）。案件以 asOf 时的状态计：此后有变化的案件从其历史重建，故按同一 asOf 重算过去的月份结果不变。按期在工作时间内判断：17:30 办结与次日 08:30 办结是同一工作时刻。indicators 以逗号分隔选择指标（默认该分组适用的全部）。format=csv 返回带 BOM 的中文表头 CSV（编码按文本，防公式注入）。
+    /// [from, to) 期间、scope（默认调用者的可读范围）内的考核指标，截至 asOf（默认为期末，期间未结束时为当前；不晚于当前）：按 by 分组，street（街道，默认）、zone（片区）、community（社区）、grid（网格）、department（主办部门）或 person（上报的网格员），另给合计。每个指标给出值、分子与分母，以及中英文定义（indicators）。案件以 asOf 时的状态计：此后有变化的案件从其历史重建，故按同一 asOf 重算过去的月份结果不变。按期在工作时间内判断：17:30 办结与次日 08:30 办结是同一工作时刻。indicators 以逗号分隔选择指标（默认该分组适用的全部）。format=csv 返回带 BOM 的中文表头 CSV（编码按文本，防公式注入），format=xlsx 返回 Excel 工作簿。
     ///
-    /// The assessment indicators of [from, to) within scope (default: the caller's scope for reading cases), as of asOf (default: the period's end, or now while it runs; never after now), grouped by street (default), zone, community, grid, department (the lead) or person (the reporting grid worker), with the total. Each indicator has its value, numerator and denominator, and its definition in Chinese and English (`indicators`). A case counts as it stood at asOf: one changed since is rebuilt from its history, so re-running a past month with the same asOf gives the same figures. On time is judged in work time: handling at 17:30 and at 08:30 the next working day are the same work instant. `indicators` picks some, comma-separated (default: all that apply to the grouping). format=csv answers CSV with a BOM and Chinese headers (codes as text, no formula injection).
+    /// The assessment indicators of [from, to) within scope (default: the caller's scope for reading cases), as of asOf (default: the period's end, or now while it runs; never after now), grouped by street (default), zone, community, grid, department (the lead) or person (the reporting grid worker), with the total. Each indicator has its value, numerator and denominator, and its definition in Chinese and English (`indicators`). A case counts as it stood at asOf: one changed since is rebuilt from its history, so re-running a past month with the same asOf gives the same figures. On time is judged in work time: handling at 17:30 and at 08:30 the next working day are the same work instant. `indicators` picks some, comma-separated (default: all that apply to the grouping). format=csv answers CSV with a BOM and Chinese headers (codes as text, no formula injection), format=xlsx an Excel workbook (libxlsxwriter).
     ///
     ///
     /// - Remark: HTTP `GET /v1/stats/indicators`.
@@ -19398,6 +19398,7 @@ public enum Operations {
                 @frozen public enum FormatPayload: String, Codable, Hashable, Sendable, CaseIterable {
                     case json = "json"
                     case csv = "csv"
+                    case xlsx = "xlsx"
                 }
                 /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/query/format`.
                 public var format: Operations.IndicatorFigures.Input.Query.FormatPayload?
@@ -19492,6 +19493,25 @@ public enum Operations {
                             default:
                                 try throwUnexpectedResponseBody(
                                     expectedContent: "text/csv",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/stats/indicators/GET/responses/200/content/application\/vnd.openxmlformats-officedocument.spreadsheetml.sheet`.
+                    case applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet`.
+                    ///
+                    /// - Throws: An error if `self` is not `.applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet`.
+                    /// - SeeAlso: `.applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet`.
+                    public var applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                     body: self
                                 )
                             }
@@ -19654,6 +19674,7 @@ public enum Operations {
         @frozen public enum AcceptableContentType: AcceptableProtocol {
             case json
             case csv
+            case applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet
             case applicationProblemJson
             case other(Swift.String)
             public init?(rawValue: Swift.String) {
@@ -19662,6 +19683,8 @@ public enum Operations {
                     self = .json
                 case "text/csv":
                     self = .csv
+                case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                    self = .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet
                 case "application/problem+json":
                     self = .applicationProblemJson
                 default:
@@ -19676,6 +19699,8 @@ public enum Operations {
                     return "application/json"
                 case .csv:
                     return "text/csv"
+                case .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet:
+                    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 case .applicationProblemJson:
                     return "application/problem+json"
                 }
@@ -19684,6 +19709,7 @@ public enum Operations {
                 [
                     .json,
                     .csv,
+                    .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet,
                     .applicationProblemJson
                 ]
             }
@@ -20028,6 +20054,7 @@ public enum Operations {
                 @frozen public enum FormatPayload: String, Codable, Hashable, Sendable, CaseIterable {
                     case json = "json"
                     case csv = "csv"
+                    case xlsx = "xlsx"
                 }
                 /// - Remark: Generated from `#/paths/v1/stats/series/GET/query/format`.
                 public var format: Operations.IndicatorSeries.Input.Query.FormatPayload?
@@ -20119,6 +20146,25 @@ public enum Operations {
                             default:
                                 try throwUnexpectedResponseBody(
                                     expectedContent: "text/csv",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/stats/series/GET/responses/200/content/application\/vnd.openxmlformats-officedocument.spreadsheetml.sheet`.
+                    case applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet`.
+                    ///
+                    /// - Throws: An error if `self` is not `.applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet`.
+                    /// - SeeAlso: `.applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet`.
+                    public var applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                     body: self
                                 )
                             }
@@ -20281,6 +20327,7 @@ public enum Operations {
         @frozen public enum AcceptableContentType: AcceptableProtocol {
             case json
             case csv
+            case applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet
             case applicationProblemJson
             case other(Swift.String)
             public init?(rawValue: Swift.String) {
@@ -20289,6 +20336,8 @@ public enum Operations {
                     self = .json
                 case "text/csv":
                     self = .csv
+                case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                    self = .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet
                 case "application/problem+json":
                     self = .applicationProblemJson
                 default:
@@ -20303,6 +20352,8 @@ public enum Operations {
                     return "application/json"
                 case .csv:
                     return "text/csv"
+                case .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet:
+                    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 case .applicationProblemJson:
                     return "application/problem+json"
                 }
@@ -20311,6 +20362,7 @@ public enum Operations {
                 [
                     .json,
                     .csv,
+                    .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet,
                     .applicationProblemJson
                 ]
             }
@@ -20354,6 +20406,7 @@ public enum Operations {
                 @frozen public enum FormatPayload: String, Codable, Hashable, Sendable, CaseIterable {
                     case json = "json"
                     case csv = "csv"
+                    case xlsx = "xlsx"
                 }
                 /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/query/format`.
                 public var format: Operations.AssessmentRanking.Input.Query.FormatPayload?
@@ -20448,6 +20501,25 @@ public enum Operations {
                             default:
                                 try throwUnexpectedResponseBody(
                                     expectedContent: "text/csv",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/stats/rankings/GET/responses/200/content/application\/vnd.openxmlformats-officedocument.spreadsheetml.sheet`.
+                    case applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet`.
+                    ///
+                    /// - Throws: An error if `self` is not `.applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet`.
+                    /// - SeeAlso: `.applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet`.
+                    public var applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                     body: self
                                 )
                             }
@@ -20610,6 +20682,7 @@ public enum Operations {
         @frozen public enum AcceptableContentType: AcceptableProtocol {
             case json
             case csv
+            case applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet
             case applicationProblemJson
             case other(Swift.String)
             public init?(rawValue: Swift.String) {
@@ -20618,6 +20691,8 @@ public enum Operations {
                     self = .json
                 case "text/csv":
                     self = .csv
+                case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                    self = .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet
                 case "application/problem+json":
                     self = .applicationProblemJson
                 default:
@@ -20632,6 +20707,8 @@ public enum Operations {
                     return "application/json"
                 case .csv:
                     return "text/csv"
+                case .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet:
+                    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 case .applicationProblemJson:
                     return "application/problem+json"
                 }
@@ -20640,6 +20717,7 @@ public enum Operations {
                 [
                     .json,
                     .csv,
+                    .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet,
                     .applicationProblemJson
                 ]
             }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// The assessment figures as a table a person opens in Excel or WPS (CSV now, XLSX later): the
-/// subject's code and name, then per indicator its value and, for a rate or a score, the
-/// numerator and denominator behind it. Chinese headers; the total row last.
+/// The assessment figures as a table a person opens in Excel or WPS (CSV or XLSX): the subject's
+/// code and name, then per indicator its value and, for a rate or a score, the numerator and
+/// denominator behind it. Chinese headers; the total row last.
 public enum IndicatorSheet {
     public static func header(_ grouping: IndicatorGrouping, _ indicators: [Indicator]) -> [String] {
         let subject: [String] =
@@ -18,25 +18,33 @@ public enum IndicatorSheet {
     }
 
     /// One row; `code` and `name` nil for the total (合计).
-    public static func row(code: String?, name: String?, _ tally: IndicatorTally, _ indicators: [Indicator]) -> [String] {
-        [code ?? "", name ?? "合计"]
-            + indicators.flatMap { indicator -> [String] in
+    public static func row(code: String?, name: String?, _ tally: IndicatorTally, _ indicators: [Indicator]) -> [SheetCell] {
+        [.text(code ?? ""), .text(name ?? "合计")]
+            + indicators.flatMap { indicator -> [SheetCell] in
                 let value = tally.value(indicator)
-                guard let denominator = value.denominator else { return [number(value.numerator, 0)] }
+                guard let denominator = value.denominator else { return [.number(value.numerator, digits: 0)] }
                 let digits = indicator.unit == .rate ? 4 : 2
-                return [value.value.map { number($0, digits) } ?? "", number(value.numerator, indicator == .satisfactionRate ? 1 : 0), String(denominator)]
+                return [
+                    value.value.map { .number($0, digits: digits) } ?? .empty,
+                    .number(value.numerator, digits: indicator == .satisfactionRate ? 1 : 0), .number(Double(denominator), digits: 0),
+                ]
             }
     }
 
-    static func number(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+    /// The whole table, the total last.
+    public static func table(
+        _ grouping: IndicatorGrouping, _ indicators: [Indicator], rows: [(code: String, name: String, tally: IndicatorTally)], total: IndicatorTally
+    ) -> SheetTable {
+        SheetTable(
+            header: header(grouping, indicators),
+            rows: rows.map { row(code: $0.code, name: $0.name, $0.tally, indicators) } + [row(code: nil, name: nil, total, indicators)],
+            codeColumns: [0])
+    }
 
-    /// The whole CSV: BOM, Chinese headers, codes as text, no formula injection.
+    /// The CSV: BOM, Chinese headers, codes as text, no formula injection.
     public static func csv(
         _ grouping: IndicatorGrouping, _ indicators: [Indicator], rows: [(code: String, name: String, tally: IndicatorTally)], total: IndicatorTally
     ) -> String {
-        CSVTable.render(
-            header: header(grouping, indicators),
-            rows: rows.map { row(code: $0.code, name: $0.name, $0.tally, indicators) } + [row(code: nil, name: nil, total, indicators)],
-            excelSafe: true, codeColumns: [0])
+        table(grouping, indicators, rows: rows, total: total).csv()
     }
 }

@@ -7,6 +7,8 @@
 #   scripts/db.sh status   say whether it runs
 #   scripts/db.sh env      print the connection variables (eval "$(scripts/db.sh env)")
 #   scripts/db.sh psql     open psql as the superuser on the gridgov database
+#   scripts/db.sh standby  start a streaming (hot, read-only) standby of it on the next port (54330);
+#                          standby-stop stops it, stop and reset stop it too
 #
 # The cluster lives in .pgdata/ (ignored by git) and listens on 127.0.0.1:$GRIDGOV_PG_PORT (54329).
 # Roles: postgres (superuser, local only), gridgov_owner (owns the schema, runs migrations, owns the
@@ -147,9 +149,43 @@ start() {
 }
 
 stop() {
+  stop_standby
   if [ -f "$PGDATA/PG_VERSION" ] && is_running; then
     as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
     log "stopped"
+  fi
+}
+
+# A streaming standby of the local cluster (hot, read-only) on the next port, for the statistics'
+# reads off the primary (GRIDGOV_READ_URL): a base backup of the primary, following its WAL.
+standby_data() { printf '%s' "${PGDATA%/}-standby"; }
+
+standby() {
+  start
+  local data port=$((PORT + 1))
+  data=$(standby_data)
+  if [ ! -f "$data/PG_VERSION" ]; then
+    log "making a streaming standby in $data"
+    mkdir -p "$data"
+    [ "$(id -u)" = 0 ] && chown postgres "$data"
+    chmod 700 "$data"
+    as_pg env PGPASSWORD="$SUPER_PW" "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$PORT" -U "$SUPERUSER" -D "$data" -R -X stream -c fast
+    # The copy carries the primary's settings; a later line wins.
+    printf 'port = %s\nhot_standby = on\n' "$port" | as_pg tee -a "$data/postgresql.conf" >/dev/null
+  fi
+  if ! as_pg "$PGBIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    log "starting the standby on 127.0.0.1:$port"
+    as_pg "$PGBIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
+  fi
+  log "standby ready on 127.0.0.1:$port"
+}
+
+stop_standby() {
+  local data
+  data=$(standby_data)
+  if [ -f "$data/PG_VERSION" ] && as_pg "$PGBIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    as_pg "$PGBIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+    log "standby stopped"
   fi
 }
 
@@ -162,14 +198,19 @@ export GRIDGOV_OWNER_URL='postgres://gridgov_owner:$OWNER_PW@127.0.0.1:$PORT/gri
 export GRIDGOV_TEST_OWNER_URL='postgres://gridgov_owner:$OWNER_PW@127.0.0.1:$PORT/postgres'
 export GRIDGOV_TEST_APP_PASSWORD='$APP_PW'
 EOF
+  if [ -f "$(standby_data)/PG_VERSION" ]; then
+    echo "export GRIDGOV_TEST_STANDBY_PORT=$((PORT + 1))"
+  fi
 }
 
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  reset) stop; rm -rf "$PGDATA" "$CREDS"; start ;;
+  reset) stop; rm -rf "$PGDATA" "$(standby_data)" "$CREDS"; start ;;
+  standby) standby ;;
+  standby-stop) stop_standby ;;
   status) if [ -f "$PGDATA/PG_VERSION" ] && is_running; then echo "running on 127.0.0.1:$PORT"; else echo "stopped"; exit 3; fi ;;
   env) [ -f "$CREDS" ] || { log "no cluster yet: run scripts/db.sh start"; exit 1; }; print_env ;;
   psql) shift; load_creds; super_psql -d gridgov "$@" ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -43,7 +43,7 @@ extension GridService {
                 "indicator", .statsBadGroup, zh: "指标 \(other.rawValue)（\(other.label.zh)）不按 \(grouping.rawValue) 统计",
                 en: "the indicator \(other.rawValue) (\(other.label.en)) is not counted by \(grouping.rawValue)")
         }
-        return try await withTenant(for: caller, tenantId) { tx in
+        return try await withReadTenant(for: caller, tenantId) { tx in
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             let calendar = try await Self.workCalendar(tx).calendar
             let (rows, total) = try await Self.tallies(
@@ -116,7 +116,8 @@ extension GridService {
         let digest = Array(SHA256.hash(data: Data(question.utf8)))
         if !recompute, let kept = try await IndicatorStore.settled(tx, question: digest) { return kept }
         let rows = try await IndicatorStore.tallies(tx, key: key, within: scope, from: from, to: to, asOf: asOf, idle: idle)
-        try await IndicatorStore.settle(tx, question: digest, rows: rows)
+        // A standby answers but keeps nothing (it is read-only): the primary keeps what it computes.
+        if try await !IndicatorStore.inRecovery(tx) { try await IndicatorStore.settle(tx, question: digest, rows: rows) }
         return rows
     }
 }
@@ -224,7 +225,7 @@ extension GridService {
         if asOf < from {
             throw Errors.field("asOf", .periodReversed, zh: "asOf 不能早于统计区间的开始", en: "asOf cannot come before the period's start")
         }
-        return try await withTenant(for: caller, tenantId) { tx in
+        return try await withReadTenant(for: caller, tenantId) { tx in
             guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             let calendar = try await Self.workCalendar(tx).calendar
@@ -264,7 +265,7 @@ extension GridService {
                 en: "\(indicator.label.en) is counted from call-backs or whistles: it has no list of cases")
         }
         let asOf = min(asOf ?? to, now)
-        return try await withTenant(for: caller, tenantId) { tx in
+        return try await withReadTenant(for: caller, tenantId) { tx in
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             var department: Int64?
             if let departmentCode {
@@ -324,7 +325,7 @@ extension GridService {
         }
         let end = min(end ?? now, now)
         let shown = indicators.isEmpty ? Indicator.allCases.filter { $0.applies(to: .street) } : indicators
-        return try await withTenant(for: caller, tenantId) { tx in
+        return try await withReadTenant(for: caller, tenantId) { tx in
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             let calendar = try await Self.workCalendar(tx).calendar
             let offset = calendar.utcOffsetSeconds

@@ -21,6 +21,9 @@ public struct GridService: Sendable {
     }
 
     public let db: Database
+    /// A streaming standby for the figures, briefs and exports (`GRIDGOV_READ_URL`): nil reads
+    /// them on the primary.
+    public let reads: Database?
     public let configuration: Configuration
     /// Parsed routers of rule-set versions that no longer change.
     let routerCache = RouterCache()
@@ -31,8 +34,9 @@ public struct GridService: Sendable {
     public let passwords: PasswordHasher
     public var logger: Logger { db.logger }
 
-    public init(db: Database, configuration: Configuration = .init()) {
+    public init(db: Database, reads: Database? = nil, configuration: Configuration = .init()) {
         self.db = db
+        self.reads = reads
         self.configuration = configuration
         passwords = PasswordHasher(cost: configuration.bcryptCost)
     }
@@ -51,6 +55,24 @@ public struct GridService: Sendable {
     func withTenant<T: Sendable>(for caller: Caller, _ tenantId: Int64, _ body: (Tx) async throws -> T) async throws -> T {
         if case .user = caller { return try await db.withTenant(tenantId, body) }
         return try await withActiveTenant(tenantId) { tx, _ in try await body(tx) }
+    }
+
+    /// A read transaction for figures, briefs and exports: on the standby when one is configured
+    /// (`reads`), else — or when it cannot be reached — on the primary. What the standby answers is
+    /// the primary's history up to the moment it has replayed (a fraction of a second behind).
+    func withReadTenant<T: Sendable>(for caller: Caller, _ tenantId: Int64, _ body: (Tx) async throws -> T) async throws -> T {
+        guard let reads else { return try await withTenant(for: caller, tenantId, body) }
+        do {
+            return try await reads.withTenant(tenantId) { tx in
+                if case .user = caller { return try await body(tx) }
+                guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
+                guard tenant.status == .active else { throw Errors.tenantSuspended(tenant.code) }
+                return try await body(tx)
+            }
+        } catch let error as GridError where error.kind == .unavailable {
+            logger.warning("the standby is unavailable: reading on the primary", metadata: ["error": "\(error)"])
+            return try await withTenant(for: caller, tenantId, body)
+        }
     }
 
     /// Resolves a tenant code for the CLI and login.

@@ -232,7 +232,7 @@ extension GridService {
         _ caller: Caller, tenantId: Int64, grouping: LadderGrouping, scopeCode: String?, from: Date, to: Date, now: Date = Date()
     ) async throws -> LadderFiguresResult {
         try StatsPeriod.check(from: from, to: to)
-        return try await withTenant(for: caller, tenantId) { tx in
+        return try await withReadTenant(for: caller, tenantId) { tx in
             guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             let units = try await LadderStore.groupUnits(tx, kinds: grouping.kinds, within: scope.path)

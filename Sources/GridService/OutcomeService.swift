@@ -44,7 +44,7 @@ extension GridService {
     /// received, open, closed by outcome, replied, and the call-backs' results.
     public func demandFigures(_ caller: Caller, tenantId: Int64, from: Date, to: Date) async throws -> DemandFigures {
         try StatsPeriod.check(from: from, to: to)
-        return try await withTenant(for: caller, tenantId) { tx in
+        return try await withReadTenant(for: caller, tenantId) { tx in
             guard let root = try await OrgUnitStore.root(tx) else { throw Errors.tenantNotFound("\(tenantId)") }
             let scopes = caller.scopes(for: .caseRead, root: root.path)
             return try await OutcomeStore.demandFigures(tx, scopes: scopes, from: from, to: to)

@@ -906,7 +906,7 @@ extension GridService {
         -> (scope: OrgUnitRecord, rows: [WhistleFact], limitMinutes: Int)
     {
         try StatsPeriod.check(from: from, to: to)
-        return try await withTenant(for: caller, tenantId) { tx in
+        return try await withReadTenant(for: caller, tenantId) { tx in
             guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             let rows = try await WhistleStore.figures(tx, grouping: grouping, within: scope.path, from: from, to: to)

@@ -281,6 +281,12 @@ extension IndicatorStore {
         return nil
     }
 
+    /// Whether this transaction runs on a standby (which can keep nothing).
+    public static func inRecovery(_ tx: Tx) async throws -> Bool {
+        for try await recovering in try await tx.query("SELECT pg_is_in_recovery()").decode(Bool.self) { return recovering }
+        return false
+    }
+
     /// The answer kept for a settled question (`assessment_tallies`), if any.
     public static func settled(_ tx: Tx, question: [UInt8]) async throws -> [Row]? {
         for try await text in try await tx.query(

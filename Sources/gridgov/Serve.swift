@@ -16,7 +16,8 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the HTTP service.",
         discussion: """
-            Environment: DATABASE_URL (service role), GRIDGOV_OWNER_URL (for --migrate), GRIDGOV_HOST, GRIDGOV_PORT,
+            Environment: DATABASE_URL (service role), GRIDGOV_READ_URL (a streaming standby where figures, briefs and
+            exports are read; the primary when unset or unreachable), GRIDGOV_OWNER_URL (for --migrate), GRIDGOV_HOST, GRIDGOV_PORT,
             GRIDGOV_MAX_BODY_BYTES, LOG_LEVEL, GRIDGOV_BCRYPT_COST, GRIDGOV_DB_POOL, GRIDGOV_DB_WAIT_SECONDS (how long a
             database call may wait before the request answers 503, default 10), GRIDGOV_STATEMENT_TIMEOUT (default 30s),
             GRIDGOV_IDLE_SECONDS (how long a kept-alive connection may stay idle, default 75).
@@ -57,8 +58,18 @@ struct Serve: AsyncParsableCommand {
             configuration: try Self.poolConfiguration(try connection.url, environment: environment),
             eventLoopGroup: SpreadingEventLoopGroup(base: MultiThreadedEventLoopGroup.singleton), backgroundLogger: logger)
         let waitLimit = Duration.seconds(environment.databaseWaitSeconds)
-        let service = GridService(db: Database(client: client, logger: logger, waitLimit: waitLimit), configuration: environment.service)
         var services: [any Service] = [client]
+        // The standby's pool: figures wait for it at most 3 s before reading on the primary instead.
+        var reads: Database?
+        if let readURL = environment.readURL {
+            let standby = PostgresClient(
+                configuration: try Self.poolConfiguration(readURL, environment: environment),
+                eventLoopGroup: SpreadingEventLoopGroup(base: MultiThreadedEventLoopGroup.singleton), backgroundLogger: logger)
+            reads = Database(client: standby, logger: logger, waitLimit: .seconds(min(3, environment.databaseWaitSeconds)))
+            services.append(standby)
+        }
+        let service = GridService(
+            db: Database(client: client, logger: logger, waitLimit: waitLimit), reads: reads, configuration: environment.service)
         if !noWorker { services.append(JobWorker(service: service, logger: logger)) }
         let app = try buildApplication(service: service, settings: settings, logger: logger, metrics: registry)
         services.append(app)

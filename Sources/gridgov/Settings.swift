@@ -11,6 +11,9 @@ struct Settings: Sendable {
     var databaseURL: String?
     /// `GRIDGOV_OWNER_URL`: the schema owner's, for migrations (falls back to `DATABASE_URL`).
     var ownerURL: String?
+    /// `GRIDGOV_READ_URL`: a streaming standby of the same database (the service role), where
+    /// figures, briefs and exports are read; unset, they are read on the primary.
+    var readURL: String?
     /// `GRIDGOV_MIGRATIONS`: the migrations directory (else `sql/migrations` found near the binary).
     var migrationsDirectory: String?
     /// `GRIDGOV_MIGRATE=1`: `serve` migrates before serving.
@@ -39,6 +42,7 @@ struct Settings: Sendable {
         func int(_ key: String) -> Int? { environment[key].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
         databaseURL = environment["DATABASE_URL"]
         ownerURL = environment["GRIDGOV_OWNER_URL"] ?? environment["DATABASE_URL"]
+        readURL = environment["GRIDGOV_READ_URL"].flatMap { $0.isEmpty ? nil : $0 }
         migrationsDirectory = environment["GRIDGOV_MIGRATIONS"]
         migrateOnStart = environment["GRIDGOV_MIGRATE"] == "1"
         host = environment["GRIDGOV_HOST"] ?? "127.0.0.1"

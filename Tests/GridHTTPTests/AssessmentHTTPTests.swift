@@ -452,4 +452,57 @@ extension CaseHTTPTests {
             #expect(try await kept() == 2)
         }
     }
+
+    /// Reads off the primary: with a streaming standby configured (`GRIDGOV_READ_URL`), figures are
+    /// read there and equal the primary's once it has replayed the history; with the standby
+    /// unreachable they are read on the primary.
+    @Test func figuresReadOnTheStandbyEqualThePrimarysOnceItHasCaughtUp() async throws {
+        try await withDesk { desk, db in
+            let a = try await Self.dispatchedCase(desk, "A 井盖缺失")
+            try await desk.step("liaison.cgw", a, "reportHandled", ["note": "已补装"], to: "handled")
+            _ = try await Self.dispatchedCase(desk, "B 井盖缺失")
+            let leader = Caller.user(try await db.service.authenticate(token: desk.token("leader")))
+            let now = Date()
+            let from = now.addingTimeInterval(-86400), to = now.addingTimeInterval(30 * 86400)
+            let tenantId = desk.tenantId
+            @Sendable func figures(_ service: GridService) async throws -> [String: IndicatorTally] {
+                let result = try await service.indicatorFigures(
+                    leader, tenantId: tenantId, grouping: .street, scopeCode: nil, from: from, to: to, asOf: now, indicators: [], now: now)
+                return Dictionary(uniqueKeysWithValues: result.rows.map { ($0.subject.code, $0.tally) } + [("total", result.total)])
+            }
+            let onPrimary = try await figures(db.service)
+            #expect(onPrimary["total"]?.filed == 2 && onPrimary["total"]?.handled == 1, "\(onPrimary)")
+
+            // The primary's position in its WAL, and the standby's replay until it passes it.
+            var position = ""
+            for try await lsn in try await db.owner.query("SELECT pg_current_wal_lsn()::text", logger: db.logger).decode(String.self) { position = lsn }
+            let written = position
+            try await db.withOwnPool(waitLimit: .seconds(10), standby: true) { standby in
+                var caughtUp = false
+                for _ in 0..<200 where !caughtUp {
+                    caughtUp = try await standby.withoutTenant { tx in
+                        for try await (recovering, replayed) in try await tx.query(
+                            "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn() >= \(written)::pg_lsn"
+                        ).decode((Bool, Bool).self) {
+                            #expect(recovering, "a standby")
+                            return replayed
+                        }
+                        return false
+                    }
+                    if !caughtUp { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(caughtUp, "the standby replayed the history within 10 s")
+                // Read with the primary out of reach: the figures can only have come from the standby.
+                let onStandby = try await db.withOwnPool(waitLimit: .seconds(1), reachable: false) { nowhere in
+                    try await figures(GridService(db: nowhere, reads: standby))
+                }
+                #expect(onStandby == onPrimary, "the standby's figures are the primary's")
+            }
+            // The standby unreachable: the same figures, read on the primary.
+            let fallback = try await db.withOwnPool(waitLimit: .seconds(1), reachable: false) { nowhere in
+                try await figures(GridService(db: db.service.db, reads: nowhere))
+            }
+            #expect(fallback == onPrimary)
+        }
+    }
 }

@@ -120,11 +120,21 @@ public struct TestDatabase: Sendable {
 
     /// Runs `body` with a `Database` of its own that waits at most `waitLimit`, over a pool of at
     /// most `connections` to this database, or (`reachable: false`) to a port where nothing listens.
+    ///
+    /// `standby`: to this database on the local cluster's streaming standby
+    /// (`scripts/db.sh standby`, which `scripts/test.sh` starts: `GRIDGOV_TEST_STANDBY_PORT`).
     public func withOwnPool<T: Sendable>(
-        connections: Int = 2, waitLimit: Duration?, reachable: Bool = true,
+        connections: Int = 2, waitLimit: Duration?, reachable: Bool = true, standby: Bool = false,
         _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {
         var configuration = appConfiguration
+        if standby {
+            guard let port = ProcessInfo.processInfo.environment["GRIDGOV_TEST_STANDBY_PORT"].flatMap(Int.init) else {
+                fatalError("GRIDGOV_TEST_STANDBY_PORT is not set: run the tests with scripts/test.sh (it starts the standby)")
+            }
+            configuration = PostgresClient.Configuration(
+                host: "127.0.0.1", port: port, username: "gridgov_app", password: appConfiguration.password, database: name, tls: .disable)
+        }
         if !reachable {
             // Port 9 (discard): nothing listens.
             configuration = PostgresClient.Configuration(host: "127.0.0.1", port: 9, username: "gridgov_app", password: "x", database: name, tls: .disable)

@@ -55,6 +55,9 @@ install_packages() {
   # Not the database's, but every build needs it and this is where the project installs packages:
   # libxlsxwriter for the XLSX exports.
   [ -f /usr/include/xlsxwriter.h ] || need+=("libxlsxwriter-dev")
+  # WeasyPrint (Pango + Cairo) and a CJK font, for the briefs' PDF.
+  command -v weasyprint >/dev/null || need+=("weasyprint")
+  [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=("fonts-wqy-microhei")
   [ ${#need[@]} -eq 0 ] && return 0
   log "installing ${need[*]}"
   local sudo=""

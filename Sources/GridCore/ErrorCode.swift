@@ -34,6 +34,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case bindingDepartmentRequired = "binding.departmentRequired"
     case bindingNotFound = "binding.notFound"
     case bindingRoleAndScope = "binding.roleAndScope"
+    case briefRendererMissing = "brief.rendererMissing"
     case calendarDayBadDate = "calendar.day.badDate"
     case calendarDayDuplicate = "calendar.day.duplicate"
     case calendarDayMakeUpOnWorkingDay = "calendar.day.makeUpOnWorkingDay"
@@ -312,7 +313,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .unsupportedMediaType
         case .authThrottled:
             .tooManyRequests
-        case .dbUnavailable, .webhookFailed:
+        case .briefRendererMissing, .dbUnavailable, .webhookFailed:
             .unavailable
         case .internal:
             .internal

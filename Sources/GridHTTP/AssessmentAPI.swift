@@ -313,3 +313,19 @@ extension APIHandler {
                         yearBefore: point(series.yearBefore), changes: changes))))
     }
 }
+
+extension APIHandler {
+    func monthlyBrief(_ input: Operations.MonthlyBrief.Input) async throws -> Operations.MonthlyBrief.Output {
+        guard let month = AssessmentMonth(input.path.month) else {
+            throw GridError.invalid([
+                FieldError(
+                    "month", .fieldFormat,
+                    Text(zh: "月份“\(input.path.month)”应为 YYYY-MM，如 2026-11", en: "month '\(input.path.month)' must be YYYY-MM, such as 2026-11"))
+            ])
+        }
+        let brief = try await service.brief(try caller, tenantId: try tenantId, scopeCode: input.query.scope, month: month)
+        let html = BriefPage.html(brief)
+        if input.query.format == .pdf { return .ok(.init(body: .pdf(HTTPBody(try await BriefPDF.render(html))))) }
+        return .ok(.init(body: .html(HTTPBody(html))))
+    }
+}

@@ -344,3 +344,86 @@ extension GridService {
         }
     }
 }
+
+extension GridService {
+    /// The monthly brief (月度简报) of the district or of one street (`scopeCode`) for `month`, as of
+    /// its end (or now while it runs): the month's figures against the month before, the ranking of
+    /// the units below (streets, or a street's communities), eight weeks' trend, the departments'
+    /// on-time handling, the grids' map and the notable cases. Read on the standby when there is one.
+    public func brief(_ caller: Caller, tenantId: Int64, scopeCode: String?, month: AssessmentMonth, now: Date = Date()) async throws -> BriefModel {
+        let offset = WorkCalendar.standard.utcOffsetSeconds
+        let (from, to) = month.period(utcOffsetSeconds: offset)
+        guard from < now else {
+            throw Errors.field("month", .fieldFuture, zh: "\(month) 尚未开始", en: "\(month) has not begun")
+        }
+        let asOf = min(to, now)
+        let shown: [Indicator] = [
+            .filed, .closureRate, .onTimeHandlingRate, .handlingRate, .reworkRate, .openOverdue, .frontLineShare, .satisfactionRate,
+            .reportInOnTimeRate, .discoveryAccuracy,
+        ]
+        let byDepartment = try await indicatorFigures(
+            caller, tenantId: tenantId, grouping: .department, scopeCode: scopeCode, from: from, to: to, asOf: nil, indicators: [], now: now)
+        let scope = byDepartment.scope
+        let previousPeriod = month.previous.period(utcOffsetSeconds: offset)
+        let previous = try await indicatorFigures(
+            caller, tenantId: tenantId, grouping: .department, scopeCode: scope.code, from: previousPeriod.from, to: previousPeriod.to, asOf: nil,
+            indicators: [], now: now)
+        let below: AssessmentSubject? =
+            switch scope.kind {
+            case .district: .street
+            case .street, .township: .community
+            default: nil
+            }
+        var ranked: [BriefModel.RankedUnit] = []
+        if let below {
+            let ranking = try await assessmentRanking(
+                caller, tenantId: tenantId, subject: below, scopeCode: scope.code, from: from, to: to, previousFrom: previousPeriod.from, asOf: nil,
+                now: now)
+            ranked = ranking.entries.map {
+                .init(
+                    rank: $0.rank, code: $0.subject.code, name: $0.subject.name, score: $0.card?.score, grade: $0.card?.grade,
+                    rankChange: $0.rankChange)
+            }
+        }
+        let series = try await indicatorSeries(
+            caller, tenantId: tenantId, interval: .week, count: 8, scopeCode: scope.code, indicators: [.filed, .onTimeHandlingRate],
+            end: asOf.addingTimeInterval(-1), now: now)
+        let byGrid = try await indicatorFigures(
+            caller, tenantId: tenantId, grouping: .grid, scopeCode: scope.code, from: from, to: to, asOf: nil, indicators: [.onTimeHandlingRate],
+            now: now)
+        let rates = Dictionary(byGrid.rows.map { ($0.subject.code, $0.tally.value(.onTimeHandlingRate).value) }, uniquingKeysWith: { a, _ in a })
+        let (district, shapes, notable) = try await withReadTenant(for: caller, tenantId) { tx in
+            let district = try await TenantStore.find(tx, id: tenantId)?.name ?? ""
+            let shapes = try await BriefStore.gridShapes(tx, within: scope.path)
+            let notable = try await BriefStore.notableCases(tx, within: scope.path, from: from, to: to, asOf: asOf)
+            return (district, shapes, notable)
+        }
+        let localFormatter = DateFormatter()
+        localFormatter.locale = Locale(identifier: "en_US_POSIX")
+        localFormatter.timeZone = TimeZone(secondsFromGMT: offset)
+        localFormatter.dateFormat = "yyyy-MM-dd HH:mm"
+        func local(_ date: Date) -> String { localFormatter.string(from: date) }
+        let day = Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: offset)!).year().month().day()
+        return BriefModel(
+            districtName: district, scopeName: scope.name, title: "\(scope.name) \(month.year)年\(month.month)月网格化管理工作简报",
+            period: "\(month.year)年\(month.month)月", asOf: local(asOf),
+            figures: shown.map { .init(indicator: $0, value: byDepartment.total.value($0), previous: previous.total.value($0)) },
+            rankingTitle: below == .street ? "各街道综合考核排名" : "各社区综合考核排名", ranking: ranked,
+            weeks: series.points.map {
+                .init(
+                    label: $0.from.formatted(day).suffix(5).replacingOccurrences(of: "-", with: "/"), filed: Double($0.tally.filed),
+                    onTime: $0.tally.value(.onTimeHandlingRate).value)
+            },
+            departments: byDepartment.rows.map { row in
+                let value = row.tally.value(.onTimeHandlingRate)
+                return .init(
+                    label: row.subject.name, value: value.value, detail: value.denominator.map { String(format: "(%.0f/%d)", value.numerator, $0) } ?? "")
+            },
+            mapBox: shapes.box, grids: shapes.shapes.map { .init(code: $0.code, name: $0.name, path: $0.path, rate: rates[$0.code] ?? nil) },
+            notable: notable.map {
+                .init(
+                    number: $0.number, what: $0.what, place: $0.place, department: $0.department, due: $0.due.map(local) ?? "",
+                    note: $0.overdue ? "超期未结" : "返工 \($0.reworks) 次")
+            })
+    }
+}

@@ -29,7 +29,7 @@ struct GridGov: AsyncParsableCommand {
         subcommands: [
             Serve.self, Worker.self, Migrate.self, TenantCommand.self, ImportCommand.self, ExportCommand.self, UserCommand.self,
             DepartmentCommand.self, CatalogCommand.self, DutiesCommand.self, RulesCommand.self, CalendarCommand.self, CasesCommand.self, DemoCommand.self,
-            MembersCommand.self, WhistlesCommand.self, Healthcheck.self,
+            MembersCommand.self, WhistlesCommand.self, BriefCommand.self, Healthcheck.self,
         ]
     )
 }

@@ -8,6 +8,10 @@ import HummingbirdTesting
 import PostgresNIO
 import Testing
 
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
 /// The assessment indicators through the REST API on the demo district (issue 18): a small
 /// history counted by hand, then changed, with the past figures re-run as of their time.
 extension CaseHTTPTests {
@@ -370,6 +374,30 @@ extension CaseHTTPTests {
             #expect(seriesCSV.text.hasPrefix("\u{FEFF}期间开始,期间结束,截至,立案数\r\n") && seriesCSV.text.components(separatedBy: "\r\n").count == 6, "\(seriesCSV.text)")
             let tooMany = try await desk.api.get("/v1/stats/series?interval=month&count=25", token: desk.token("leader"))
             #expect(tooMany.fieldErrorCodes == ["field.outOfRange"], "\(tooMany.text)")
+
+            // The month's brief: one well-formed page (any XML parser reads it) with its sections,
+            // the ranking and its SVG charts; and the same as a PDF with its pages.
+            let brief = try await desk.api.get("/v1/briefs/\(current)", token: desk.token("leader"))
+            #expect(brief.status == .ok, "\(brief.text.prefix(300))")
+            #expect(brief.headers[.contentType]?.hasPrefix("text/html") == true)
+            let page = brief.text
+            let parser = XMLParser(data: Data(page.utf8))
+            #expect(parser.parse(), "the brief is well-formed: \(parser.parserError.map { "\($0)" } ?? "")")
+            for part in ["一、本月主要指标", "二、各街道综合考核排名", "三、近八周趋势", "四、各部门按期处置率", "五、网格按期处置率分布", "六、本月值得关注的案件"] {
+                #expect(page.contains(part), "\(part)")
+            }
+            #expect(page.contains("学院路街道") && page.contains("结案率") && page.contains("区城市管理委员会"), "ranking, figures, departments")
+            #expect(page.components(separatedBy: "<svg").count - 1 == 3, "trend, departments, map")
+            #expect(page.contains("@page { size: A4"))
+            let pdf = try await desk.api.get("/v1/briefs/\(current)?format=pdf", token: desk.token("leader"))
+            #expect(pdf.status == .ok, "\(pdf.text.prefix(300))")
+            let pdfBytes = Array(pdf.body.readableBytesView)
+            #expect(pdfBytes.starts(with: Array("%PDF-".utf8)))
+            let pdfText = String(decoding: pdfBytes, as: UTF8.self)
+            func occurrences(_ marker: String) -> Int { pdfText.components(separatedBy: marker).count - 1 }
+            #expect(occurrences("/Type /Page") - occurrences("/Type /Pages") >= 1, "the PDF has its pages")
+            let future = try await desk.api.get("/v1/briefs/\(current.next.next)", token: desk.token("leader"))
+            #expect(future.fieldErrorCodes == ["field.future"], "\(future.text)")
 
             let noPeriod = try await desk.api.get("/v1/stats/rankings?subject=street", token: desk.token("leader"))
             #expect(noPeriod.fieldErrorCodes == ["field.required"], "\(noPeriod.text)")

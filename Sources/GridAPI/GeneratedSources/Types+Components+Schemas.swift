@@ -140,6 +140,7 @@ extension Components {
         /// - `binding.departmentRequired` 400
         /// - `binding.notFound` 404
         /// - `binding.roleAndScope` 400
+        /// - `brief.rendererMissing` 503
         /// - `calendar.day.badDate` 400
         /// - `calendar.day.duplicate` 400
         /// - `calendar.day.makeUpOnWorkingDay` 400
@@ -386,6 +387,7 @@ extension Components {
             case binding_departmentRequired = "binding.departmentRequired"
             case binding_notFound = "binding.notFound"
             case binding_roleAndScope = "binding.roleAndScope"
+            case brief_rendererMissing = "brief.rendererMissing"
             case calendar_day_badDate = "calendar.day.badDate"
             case calendar_day_duplicate = "calendar.day.duplicate"
             case calendar_day_makeUpOnWorkingDay = "calendar.day.makeUpOnWorkingDay"

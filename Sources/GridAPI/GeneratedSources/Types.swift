@@ -671,6 +671,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/stats/whistles`.
     /// - Remark: Generated from `#/paths//v1/stats/whistles/get(whistleFigures)`.
     func whistleFigures(_ input: Operations.WhistleFigures.Input) async throws -> Operations.WhistleFigures.Output
+    /// 月度简报 · The monthly brief
+    ///
+    /// 全区或一个街道（scope）month（YYYY-MM）的月度简报：本月主要指标与上月对比、下级单位综合排名、近八周趋势（立案数与按期处置率）、各部门按期处置率、网格按期处置率地图、本月值得关注的案件（超期未结、返工）。format=html（默认）为自包含的 HTML 页面，图表为内嵌 SVG，可直接打印为 A4；format=pdf 为排版好的 PDF（WeasyPrint：Pango 排版、Cairo 绘制，中文字体）。
+    ///
+    /// The monthly brief of the district or of one street (scope) for `month` (YYYY-MM): the month's figures against the month before, the composite ranking of the units below, eight weeks' trend (cases filed and the on-time rate), the departments' on-time handling, a map of the rate by grid, and the month's notable cases (open overdue, reworked). format=html (default) is one self-contained page with inline SVG charts that prints to A4; format=pdf is the same laid out as PDF (WeasyPrint: Pango layout, Cairo drawing, a CJK font).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/briefs/{month}`.
+    /// - Remark: Generated from `#/paths//v1/briefs/{month}/get(monthlyBrief)`.
+    func monthlyBrief(_ input: Operations.MonthlyBrief.Input) async throws -> Operations.MonthlyBrief.Output
     /// 考核指标 · Assessment indicators
     ///
     /// [from, to) 期间、scope（默认调用者的可读范围）内的考核指标，截至 asOf（默认为期末，期间未结束时为当前；不晚于当前）：按 by 分组，street（街道，默认）、zone（片区）、community（社区）、grid（网格）、department（主办部门）或 person（上报的网格员），另给合计。每个指标给出值、分子与分母，以及中英文定义（indicators）。案件以 asOf 时的状态计：此后有变化的案件从其历史重建，故按同一 asOf 重算过去的月份结果不变。按期在工作时间内判断：17:30 办结与次日 08:30 办结是同一工作时刻。indicators 以逗号分隔选择指标（默认该分组适用的全部）。format=csv 返回带 BOM 的中文表头 CSV（编码按文本，防公式注入），format=xlsx 返回 Excel 工作簿。
@@ -1997,6 +2007,26 @@ extension APIProtocol {
         headers: Operations.WhistleFigures.Input.Headers = .init()
     ) async throws -> Operations.WhistleFigures.Output {
         try await whistleFigures(Operations.WhistleFigures.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 月度简报 · The monthly brief
+    ///
+    /// 全区或一个街道（scope）month（YYYY-MM）的月度简报：本月主要指标与上月对比、下级单位综合排名、近八周趋势（立案数与按期处置率）、各部门按期处置率、网格按期处置率地图、本月值得关注的案件（超期未结、返工）。format=html（默认）为自包含的 HTML 页面，图表为内嵌 SVG，可直接打印为 A4；format=pdf 为排版好的 PDF（WeasyPrint：Pango 排版、Cairo 绘制，中文字体）。
+    ///
+    /// The monthly brief of the district or of one street (scope) for `month` (YYYY-MM): the month's figures against the month before, the composite ranking of the units below, eight weeks' trend (cases filed and the on-time rate), the departments' on-time handling, a map of the rate by grid, and the month's notable cases (open overdue, reworked). format=html (default) is one self-contained page with inline SVG charts that prints to A4; format=pdf is the same laid out as PDF (WeasyPrint: Pango layout, Cairo drawing, a CJK font).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/briefs/{month}`.
+    /// - Remark: Generated from `#/paths//v1/briefs/{month}/get(monthlyBrief)`.
+    public func monthlyBrief(
+        path: Operations.MonthlyBrief.Input.Path,
+        query: Operations.MonthlyBrief.Input.Query = .init(),
+        headers: Operations.MonthlyBrief.Input.Headers = .init()
+    ) async throws -> Operations.MonthlyBrief.Output {
+        try await monthlyBrief(Operations.MonthlyBrief.Input(
+            path: path,
             query: query,
             headers: headers
         ))

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import GridCore
+import GridService
+
+/// `gridgov brief --tenant HD --month 2026-11 -o brief.pdf`: the monthly brief of a district (or
+/// of one street), as HTML or PDF by the output's extension.
+struct BriefCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "brief", abstract: "Write a district's (or a street's) monthly brief as HTML or PDF.",
+        discussion: """
+            Example: gridgov brief --tenant HD --month 2026-11 -o brief.pdf
+            The PDF is laid out by WeasyPrint (Debian packages weasyprint and fonts-wqy-microhei); .html writes the page itself.
+            """)
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var tenant: TenantOption
+    @Option(help: "The month, YYYY-MM.") var month: String
+    @Option(help: "A street's code (default: the whole district).") var scope: String?
+    @Option(name: .shortAndLong, help: "The file to write: .html or .pdf.") var output: String
+
+    func run() async throws {
+        guard let month = AssessmentMonth(month) else {
+            throw CLIError(message: CLI.say("月份“\(self.month)”应为 YYYY-MM，如 2026-11", "month '\(self.month)' must be YYYY-MM, such as 2026-11"))
+        }
+        let pdf = output.lowercased().hasSuffix(".pdf")
+        guard pdf || output.lowercased().hasSuffix(".html") || output.lowercased().hasSuffix(".htm") else {
+            throw CLIError(message: CLI.say("输出文件应以 .html 或 .pdf 结尾：\(output)", "the output must end in .html or .pdf: \(output)"))
+        }
+        let scope = scope
+        let data = try await CLI.withDistrict(connection, tenant) { service, tenantId in
+            let brief = try await service.brief(.operator, tenantId: tenantId, scopeCode: scope, month: month)
+            let html = BriefPage.html(brief)
+            return pdf ? try await BriefPDF.render(html) : Data(html.utf8)
+        }
+        try data.write(to: URL(fileURLWithPath: output))
+        print(CLI.say("已写入 \(output)（\(data.count) 字节）", "wrote \(output) (\(data.count) bytes)"))
+    }
+}

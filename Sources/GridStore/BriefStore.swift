@@ -5,20 +5,27 @@ import PostgresNIO
 /// What a brief reads besides the figures: the grids' outlines for its map and the month's
 /// notable cases.
 public enum BriefStore {
-    /// The leaf grids within `scope` (those no other grid lies in), as SVG path data (degrees,
-    /// simplified to about two metres), and the box around them; at most `limit` grids.
-    public static func gridShapes(_ tx: Tx, within scope: ScopePath, limit: Int = 40_000) async throws -> (
+    /// The grids within `scope` of the finest level that has at most `limit` of them there (a
+    /// street's unit grids, a district's basic grids: what an A4 map can show), as SVG path data
+    /// (degrees, simplified to about two metres), and the box around them.
+    public static func gridShapes(_ tx: Tx, within scope: ScopePath, limit: Int = 3000) async throws -> (
         box: (Double, Double, Double, Double)?, shapes: [(id: Int64, code: String, name: String, path: String)]
     ) {
         var shapes: [(Int64, String, String, String)] = []
         var box: (Double, Double, Double, Double)?
         for try await (id, code, name, path, minX, minY, maxX, maxY) in try await tx.query(
             """
-            WITH g AS (
-                SELECT u.id, u.code, u.name, u.geom FROM org_units u
-                WHERE u.tenant_id = \(tx.tenant) AND u.kind = 'grid' AND u.geom IS NOT NULL AND u.retired_at IS NULL
+            WITH levels AS (
+                SELECT grid_level, count(*) AS n FROM org_units
+                WHERE tenant_id = \(tx.tenant) AND kind = 'grid' AND geom IS NOT NULL AND retired_at IS NULL
+                  AND path >= \(scope.raw) AND path < \(scope.upperBound)
+                GROUP BY grid_level
+            ), chosen AS (
+                SELECT coalesce((SELECT max(grid_level) FROM levels WHERE n <= \(Int32(limit))), (SELECT min(grid_level) FROM levels)) AS level
+            ), g AS (
+                SELECT u.id, u.code, u.name, u.geom FROM org_units u, chosen
+                WHERE u.tenant_id = \(tx.tenant) AND u.kind = 'grid' AND u.grid_level = chosen.level AND u.geom IS NOT NULL AND u.retired_at IS NULL
                   AND u.path >= \(scope.raw) AND u.path < \(scope.upperBound)
-                  AND NOT EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = u.tenant_id AND c.parent_id = u.id AND c.kind = 'grid')
                 ORDER BY u.code LIMIT \(Int32(limit))
             ), e AS (SELECT ST_Extent(geom) AS box FROM g)
             SELECT g.id, g.code, g.name, ST_AsSVG(ST_SimplifyPreserveTopology(g.geom, 0.00002), 0, 6),

@@ -191,7 +191,8 @@ public enum BriefPage {
                 let delta = a - b
                 change = figure.indicator.unit == .rate ? String(format: "%+.1f 个百分点", delta * 100) : String(format: "%+.0f", delta)
                 let better = figure.indicator.higherIsBetter ? delta > 0 : delta < 0
-                style = delta == 0 ? "" : better ? " class=\"n up\"" : " class=\"n down\""
+                // More or fewer cases filed is neither better nor worse.
+                style = delta == 0 || figure.indicator == .filed ? "" : better ? " class=\"n up\"" : " class=\"n down\""
             }
             rows +=
                 "<tr><td>\(escape(figure.indicator.label.zh))</td><td class=\"n\">\(format(now))</td><td class=\"n\">\(counts)</td>"

@@ -15,7 +15,8 @@
 # server's worker running (aim ≤ 5 s); and the district's year of report-in figures by department and by
 # street (aim p99 ≤ 1 s) beside the plain GROUP BY. --assessment-only (issue 18) measures every indicator of a
 # street's month (aim p99 ≤ 200 ms) and the district's rankings of streets and departments for a month (aim
-# p99 ≤ 500 ms) and for 365 days (aim ≤ 2 s), each beside one plain GROUP BY over the cases.
+# p99 ≤ 500 ms) and for 365 days (aim ≤ 2 s), each beside one plain GROUP BY over the cases, and the
+# district's monthly brief (aim ≤ 5 s).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/db.sh start

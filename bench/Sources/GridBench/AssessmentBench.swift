@@ -9,7 +9,8 @@ import PostgresNIO
 /// of its departments for a month (aim p99 ≤ 500 ms each) and for the last 365 days (aim ≤ 2 s),
 /// each with the previous period it compares with. Beside each, the same counts by one plain SQL
 /// `GROUP BY` over the raw tables (the ceiling: no work time, no rebuilding as of a time, no
-/// previous period). Run by scripts/bench-cases.sh with --assessment-only.
+/// previous period); and the district's monthly brief (aim ≤ 5 s). Run by scripts/bench-cases.sh
+/// with --assessment-only.
 struct AssessmentBench {
     let cases: CasesBench
     let tenantId: Int64
@@ -21,6 +22,8 @@ struct AssessmentBench {
     static let streetMonthRequests = 200
     static let rankingMonthRequests = 40
     static let rankingYearRequests = 10
+    static let briefRequests = 6
+    static let briefAim = 5000.0
 
     var owner: PostgresClient { cases.owner }
     var logger: Logger { cases.logger }
@@ -88,6 +91,28 @@ struct AssessmentBench {
                 if r >= 1 { sqlMs.append((monotonicSeconds() - t1) * 1000) }
             }
             LadderBench.report("the district's \(subject) ranking for 365 days via HTTP", httpMs, sqlMs, aim: Self.rankingYearAimP99)
+        }
+        try briefs(get, months: months)
+    }
+
+    /// The district's monthly brief (HTML, and once as PDF when WeasyPrint is installed): aim ≤ 5 s.
+    func briefs(_ get: (String) throws -> Data, months: [(from: String, to: String)]) throws {
+        var ms: [Double] = []
+        for month in months.prefix(Self.briefRequests) {
+            let t0 = monotonicSeconds()
+            let body = try get("/v1/briefs/\(Self.localMonth(month.from))")
+            ms.append((monotonicSeconds() - t0) * 1000)
+            if ms.count == 1 { print("  the brief of \(Self.localMonth(month.from)): \(body.count) bytes of HTML") }
+        }
+        let p = Percentiles(ms)
+        print(
+            "the district's monthly brief (HTML) via HTTP: n=\(ms.count) p50=\(format(p.p50)) ms max=\(format(p.max)) ms  "
+                + "(aim ≤ \(format(Self.briefAim)) ms: \(format(Self.briefAim / p.max))× headroom)")
+        let t0 = monotonicSeconds()
+        if let pdf = try? get("/v1/briefs/\(Self.localMonth(months[0].from))?format=pdf") {
+            print("the district's monthly brief (PDF): \(format((monotonicSeconds() - t0) * 1000)) ms, \(pdf.count) bytes")
+        } else {
+            print("the district's monthly brief (PDF): no renderer on this machine")
         }
     }
 

@@ -365,39 +365,45 @@ extension GridService {
             caller, tenantId: tenantId, grouping: .department, scopeCode: scopeCode, from: from, to: to, asOf: nil, indicators: [], now: now)
         let scope = byDepartment.scope
         let previousPeriod = month.previous.period(utcOffsetSeconds: offset)
-        let previous = try await indicatorFigures(
-            caller, tenantId: tenantId, grouping: .department, scopeCode: scope.code, from: previousPeriod.from, to: previousPeriod.to, asOf: nil,
-            indicators: [], now: now)
         let below: AssessmentSubject? =
             switch scope.kind {
             case .district: .street
             case .street, .township: .community
             default: nil
             }
-        var ranked: [BriefModel.RankedUnit] = []
-        if let below {
-            let ranking = try await assessmentRanking(
+        // The brief's parts are independent reads: asked together, they share the database's cores.
+        async let previousFigures = indicatorFigures(
+            caller, tenantId: tenantId, grouping: .department, scopeCode: scope.code, from: previousPeriod.from, to: previousPeriod.to, asOf: nil,
+            indicators: [], now: now)
+        async let rankingResult: AssessmentRanking? = {
+            guard let below else { return nil }
+            return try await self.assessmentRanking(
                 caller, tenantId: tenantId, subject: below, scopeCode: scope.code, from: from, to: to, previousFrom: previousPeriod.from, asOf: nil,
                 now: now)
-            ranked = ranking.entries.map {
-                .init(
-                    rank: $0.rank, code: $0.subject.code, name: $0.subject.name, score: $0.card?.score, grade: $0.card?.grade,
-                    rankChange: $0.rankChange)
-            }
-        }
-        let series = try await indicatorSeries(
+        }()
+        async let seriesResult = indicatorSeries(
             caller, tenantId: tenantId, interval: .week, count: 8, scopeCode: scope.code, indicators: [.filed, .onTimeHandlingRate],
             end: asOf.addingTimeInterval(-1), now: now)
-        let byGrid = try await indicatorFigures(
+        async let gridFigures = indicatorFigures(
             caller, tenantId: tenantId, grouping: .grid, scopeCode: scope.code, from: from, to: to, asOf: nil, indicators: [.onTimeHandlingRate],
             now: now)
-        let rates = Dictionary(byGrid.rows.map { ($0.subject.code, $0.tally.value(.onTimeHandlingRate).value) }, uniquingKeysWith: { a, _ in a })
-        let (district, shapes, notable) = try await withReadTenant(for: caller, tenantId) { tx in
+        async let extras = withReadTenant(for: caller, tenantId) { tx in
             let district = try await TenantStore.find(tx, id: tenantId)?.name ?? ""
             let shapes = try await BriefStore.gridShapes(tx, within: scope.path)
             let notable = try await BriefStore.notableCases(tx, within: scope.path, from: from, to: to, asOf: asOf)
             return (district, shapes, notable)
         }
+        let previous = try await previousFigures
+        let ranked: [BriefModel.RankedUnit] =
+            try await rankingResult?.entries.map {
+                .init(
+                    rank: $0.rank, code: $0.subject.code, name: $0.subject.name, score: $0.card?.score, grade: $0.card?.grade,
+                    rankChange: $0.rankChange)
+            } ?? []
+        let series = try await seriesResult
+        let byGrid = try await gridFigures
+        let rates = Dictionary(byGrid.rows.map { ($0.subject.code, $0.tally.value(.onTimeHandlingRate).value) }, uniquingKeysWith: { a, _ in a })
+        let (district, shapes, notable) = try await extras
         let localFormatter = DateFormatter()
         localFormatter.locale = Locale(identifier: "en_US_POSIX")
         localFormatter.timeZone = TimeZone(secondsFromGMT: offset)

@@ -38,13 +38,7 @@ enum AssessmentMapping {
         let keys = (list ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var result: [Indicator] = []
         for key in keys {
-            guard let indicator = Indicator(rawValue: key) else {
-                throw GridError.invalid([
-                    FieldError(
-                        "indicators", .assessmentIndicatorUnknown,
-                        Text(zh: "指标“\(key)”不存在（可选：\(Indicator.allowedList)）", en: "unknown indicator '\(key)' (one of: \(Indicator.allowedList))"))
-                ])
-            }
+            let indicator = try Indicator.parse(key, field: "indicators")
             if !result.contains(indicator) { result.append(indicator) }
         }
         return result
@@ -117,13 +111,7 @@ extension APIHandler {
     func putAssessmentScheme(_ input: Operations.PutAssessmentScheme.Input) async throws -> Operations.PutAssessmentScheme.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let subject = try AssessmentMapping.subject(input.path.subject)
-        guard let month = AssessmentMonth(input.path.month) else {
-            throw GridError.invalid([
-                FieldError(
-                    "month", .fieldFormat,
-                    Text(zh: "月份“\(input.path.month)”应为 YYYY-MM，如 2027-01", en: "month '\(input.path.month)' must be YYYY-MM, such as 2027-01"))
-            ])
-        }
+        let month = try AssessmentMonth.parse(input.path.month)
         let written = try await service.setAssessmentScheme(
             try caller, tenantId: try tenantId, subject: subject, month: month, scheme: try AssessmentMapping.scheme(body), note: body.note)
         return .ok(
@@ -135,7 +123,7 @@ extension APIHandler {
     func assessmentRanking(_ input: Operations.AssessmentRanking.Input) async throws -> Operations.AssessmentRanking.Output {
         let query = input.query
         let subject = try AssessmentMapping.subject(query.subject ?? "street")
-        let (from, to, previousFrom) = try await AssessmentMapping.period(month: query.month, from: query.from, to: query.to, service: service, caller)
+        let (from, to, previousFrom) = try AssessmentMapping.period(month: query.month, from: query.from, to: query.to)
         let ranking = try await service.assessmentRanking(
             try caller, tenantId: try tenantId, subject: subject, scopeCode: query.scope, from: from, to: to, previousFrom: previousFrom,
             asOf: query.asOf)
@@ -172,13 +160,9 @@ extension AssessmentMapping {
     }
 
     /// `month`, else [from, to); and where the previous period starts (the month before, or the same length before).
-    static func period(month: String?, from: Date?, to: Date?, service: GridService, _ caller: Caller) async throws -> (Date, Date, Date) {
+    static func period(month: String?, from: Date?, to: Date?) throws -> (Date, Date, Date) {
         if let month {
-            guard let parsed = AssessmentMonth(month) else {
-                throw GridError.invalid([
-                    FieldError("month", .fieldFormat, Text(zh: "月份“\(month)”应为 YYYY-MM，如 2026-11", en: "month '\(month)' must be YYYY-MM, such as 2026-11"))
-                ])
-            }
+            let parsed = try AssessmentMonth.parse(month)
             // Months are local to the district: Beijing time, as every district's calendar keeps it.
             let offset = WorkCalendar.standard.utcOffsetSeconds
             let (start, end) = parsed.period(utcOffsetSeconds: offset)
@@ -195,22 +179,13 @@ extension AssessmentMapping {
     }
 
     static func scheme(_ body: Components.Schemas.AssessmentSchemeInput) throws -> AssessmentScheme {
-        func indicator(_ key: String, _ field: String) throws -> Indicator {
-            guard let indicator = Indicator(rawValue: key) else {
-                throw GridError.invalid([
-                    FieldError(
-                        field, .assessmentIndicatorUnknown,
-                        Text(zh: "指标“\(key)”不存在（可选：\(Indicator.allowedList)）", en: "unknown indicator '\(key)' (one of: \(Indicator.allowedList))"))
-                ])
-            }
-            return indicator
-        }
         return AssessmentScheme(
             weights: try body.weights.enumerated().map { index, weight in
-                .init(indicator: try indicator(weight.indicator, "weights[\(index)].indicator"), weight: weight.weight)
+                .init(indicator: try Indicator.parse(weight.indicator, field: "weights[\(index)].indicator"), weight: weight.weight)
             },
             deductions: try (body.deductions ?? []).enumerated().map { index, deduction in
-                .init(indicator: try indicator(deduction.indicator, "deductions[\(index)].indicator"), points: deduction.points, max: deduction.max)
+                .init(
+                    indicator: try Indicator.parse(deduction.indicator, field: "deductions[\(index)].indicator"), points: deduction.points, max: deduction.max)
             })
     }
 
@@ -316,13 +291,7 @@ extension APIHandler {
 
 extension APIHandler {
     func monthlyBrief(_ input: Operations.MonthlyBrief.Input) async throws -> Operations.MonthlyBrief.Output {
-        guard let month = AssessmentMonth(input.path.month) else {
-            throw GridError.invalid([
-                FieldError(
-                    "month", .fieldFormat,
-                    Text(zh: "月份“\(input.path.month)”应为 YYYY-MM，如 2026-11", en: "month '\(input.path.month)' must be YYYY-MM, such as 2026-11"))
-            ])
-        }
+        let month = try AssessmentMonth.parse(input.path.month)
         let brief = try await service.brief(try caller, tenantId: try tenantId, scopeCode: input.query.scope, month: month)
         let html = BriefPage.html(brief)
         if input.query.format == .pdf { return .ok(.init(body: .pdf(HTTPBody(try await BriefPDF.render(html))))) }

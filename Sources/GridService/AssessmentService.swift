@@ -33,10 +33,7 @@ extension GridService {
         indicators: [Indicator], now: Date = Date()
     ) async throws -> IndicatorFigures {
         try StatsPeriod.check(from: from, to: to)
-        let asOf = min(asOf ?? to, now)
-        if asOf < from {
-            throw Errors.field("asOf", .periodReversed, zh: "asOf 不能早于统计区间的开始", en: "asOf cannot come before the period's start")
-        }
+        let asOf = try Self.asOf(asOf, from: from, to: to, now: now)
         let shown = indicators.isEmpty ? Indicator.allCases.filter { $0.applies(to: grouping) } : indicators
         if let other = shown.first(where: { !$0.applies(to: grouping) }) {
             throw Errors.field(
@@ -50,6 +47,16 @@ extension GridService {
                 tx, grouping: grouping, scope: scope, from: from, to: to, asOf: asOf, calendar: calendar, now: now)
             return IndicatorFigures(grouping: grouping, scope: scope, from: from, to: to, asOf: asOf, indicators: shown, rows: rows, total: total)
         }
+    }
+
+    /// The time figures of [from, to) are as of: `asked`, else the period's end; never after now,
+    /// nor before the period's start (400 naming `asOf`).
+    static func asOf(_ asked: Date?, from: Date, to: Date, now: Date) throws -> Date {
+        let asOf = min(asked ?? to, now)
+        if asOf < from {
+            throw Errors.field("asOf", .periodReversed, zh: "asOf 不能早于统计区间的开始", en: "asOf cannot come before the period's start")
+        }
+        return asOf
     }
 
     /// The tallies of [from, to) within `scope` as of `asOf`, one per subject of the grouping (every
@@ -221,10 +228,7 @@ extension GridService {
         asOf: Date?, now: Date = Date()
     ) async throws -> AssessmentRanking {
         try StatsPeriod.check(from: from, to: to)
-        let asOf = min(asOf ?? to, now)
-        if asOf < from {
-            throw Errors.field("asOf", .periodReversed, zh: "asOf 不能早于统计区间的开始", en: "asOf cannot come before the period's start")
-        }
+        let asOf = try Self.asOf(asOf, from: from, to: to, now: now)
         return try await withReadTenant(for: caller, tenantId) { tx in
             guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
@@ -259,12 +263,12 @@ extension GridService {
         reporterLogin: String?, from: Date, to: Date, asOf: Date?, page: PageRequest, now: Date = Date()
     ) async throws -> Page<CaseRecord> {
         try StatsPeriod.check(from: from, to: to)
-        guard IndicatorStore.listsCases(indicator) else {
+        guard indicator.countsCases else {
             throw Errors.field(
                 "indicator", .assessmentIndicatorUnknown, zh: "\(indicator.label.zh)按回访或吹哨统计，没有案件清单",
                 en: "\(indicator.label.en) is counted from call-backs or whistles: it has no list of cases")
         }
-        let asOf = min(asOf ?? to, now)
+        let asOf = try Self.asOf(asOf, from: from, to: to, now: now)
         return try await withReadTenant(for: caller, tenantId) { tx in
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             var department: Int64?
@@ -388,7 +392,7 @@ extension GridService {
             caller, tenantId: tenantId, grouping: .grid, scopeCode: scope.code, from: from, to: to, asOf: nil, indicators: [.onTimeHandlingRate],
             now: now)
         async let extras = withReadTenant(for: caller, tenantId) { tx in
-            let district = try await TenantStore.find(tx, id: tenantId)?.name ?? ""
+            guard let district = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
             let shapes = try await BriefStore.gridShapes(tx, within: scope.path)
             let notable = try await BriefStore.notableCases(tx, within: scope.path, from: from, to: to, asOf: asOf)
             return (district, shapes, notable)
@@ -404,17 +408,13 @@ extension GridService {
         let byGrid = try await gridFigures
         let rates = Dictionary(byGrid.rows.map { ($0.subject.code, $0.tally.value(.onTimeHandlingRate).value) }, uniquingKeysWith: { a, _ in a })
         let (district, shapes, notable) = try await extras
-        let localFormatter = DateFormatter()
-        localFormatter.locale = Locale(identifier: "en_US_POSIX")
-        localFormatter.timeZone = TimeZone(secondsFromGMT: offset)
-        localFormatter.dateFormat = "yyyy-MM-dd HH:mm"
-        func local(_ date: Date) -> String { localFormatter.string(from: date) }
+        func local(_ date: Date) -> String { Self.localTime(date, timeZone: district.timeZone) }
         let day = Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: offset)!).year().month().day()
         return BriefModel(
-            districtName: district, scopeName: scope.name, title: "\(scope.name) \(month.year)年\(month.month)月网格化管理工作简报",
+            districtName: district.name, scopeName: scope.name, title: "\(scope.name) \(month.year)年\(month.month)月网格化管理工作简报",
             period: "\(month.year)年\(month.month)月", asOf: local(asOf),
             figures: shown.map { .init(indicator: $0, value: byDepartment.total.value($0), previous: previous.total.value($0)) },
-            rankingTitle: below == .street ? "各街道综合考核排名" : "各社区综合考核排名", ranking: ranked,
+            rankingTitle: below.map { "各\($0.label.zh)综合考核排名" } ?? "下级单位综合考核排名", ranking: ranked,
             weeks: series.points.map {
                 .init(
                     label: $0.from.formatted(day).suffix(5).replacingOccurrences(of: "-", with: "/"), filed: Double($0.tally.filed),

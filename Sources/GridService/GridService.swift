@@ -43,11 +43,14 @@ public struct GridService: Sendable {
 
     /// Runs `body` in the tenant's transaction after checking the tenant exists and is active.
     func withActiveTenant<T: Sendable>(_ tenantId: Int64, _ body: (Tx, TenantRecord) async throws -> T) async throws -> T {
-        try await db.withTenant(tenantId) { tx in
-            guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
-            guard tenant.status == .active else { throw Errors.tenantSuspended(tenant.code) }
-            return try await body(tx, tenant)
-        }
+        try await db.withTenant(tenantId) { tx in try await body(tx, try await Self.activeTenant(tx, tenantId)) }
+    }
+
+    /// The tenant of the transaction, which must exist and be active.
+    static func activeTenant(_ tx: Tx, _ tenantId: Int64) async throws -> TenantRecord {
+        guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
+        guard tenant.status == .active else { throw Errors.tenantSuspended(tenant.code) }
+        return tenant
     }
 
     /// A read transaction for `caller`: a user's bearer was checked against the tenant's status
@@ -65,8 +68,7 @@ public struct GridService: Sendable {
         do {
             return try await reads.withTenant(tenantId) { tx in
                 if case .user = caller { return try await body(tx) }
-                guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
-                guard tenant.status == .active else { throw Errors.tenantSuspended(tenant.code) }
+                _ = try await Self.activeTenant(tx, tenantId)
                 return try await body(tx)
             }
         } catch let error as GridError where error.kind == .unavailable {

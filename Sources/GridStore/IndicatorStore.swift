@@ -113,16 +113,18 @@ public enum IndicatorStore {
     /// Sets the statement's planner settings and returns its bindings ($1 to $8).
     static func prepare(_ tx: Tx, scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval]) async throws -> PostgresBindings {
         // A statistics query reads many rows once: compiling it (JIT) costs more than it saves, and
-        // its sorts and hashes should stay in memory.
-        try await tx.query("SET LOCAL jit = off")
-        try await tx.query("SET LOCAL work_mem = '64MB'")
-        // A month of a district reads some hundred thousand cases, a year a million: let two workers
-        // share the scan and the sums. Up to a quarter, the cases are found through the time indexes
-        // (the planner, adding up the estimates of the seven ways a case may count, would scan the
-        // table); a longer period reads most of the table anyway.
-        try await tx.query("SET LOCAL parallel_setup_cost = 10")
-        try await tx.query("SET LOCAL parallel_tuple_cost = 0.001")
-        if to.timeIntervalSince(from) <= 93 * 86400 { try await tx.query("SET LOCAL enable_seqscan = off") }
+        // its sorts and hashes should stay in memory. A month of a district reads some hundred
+        // thousand cases, a year a million: two workers share the scan and the sums. Up to a
+        // quarter the cases are found through the time indexes (the planner, adding up the
+        // estimates of the seven ways a case may count, would scan the table); a longer period
+        // reads most of the table anyway. All in one round trip, each statement its own settings:
+        // a series asks again for every period, in one transaction.
+        let short = to.timeIntervalSince(from) <= 93 * 86400
+        try await tx.query(
+            """
+            SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('parallel_setup_cost', '10', true),
+                   set_config('parallel_tuple_cost', '0.001', true), set_config('enable_seqscan', \(short ? "off" : "on"), true)
+            """)
         var bindings = PostgresBindings()
         bindings.append(tx.tenant)
         bindings.append(scope.raw)
@@ -226,7 +228,7 @@ extension IndicatorStore {
 extension IndicatorStore {
     /// Which case counters an indicator is a ratio of (positions in `caseConditions`): the cases
     /// behind its numerator and its denominator (none for a count). Nil for the figures counted
-    /// from call-backs and whistles.
+    /// from call-backs and whistles, those `Indicator.countsCases` says have no list.
     static func counters(_ indicator: Indicator) -> (numerator: Int, denominator: Int?)? {
         switch indicator {
         case .filed: (0, nil)
@@ -241,9 +243,6 @@ extension IndicatorStore {
         case .responseRate, .resolutionRate, .satisfactionRate, .reportInOnTimeRate, .whistleScore: nil
         }
     }
-
-    /// Whether the cases behind `indicator` can be listed (`caseIds`): `Indicator.countsCases`.
-    public static func listsCases(_ indicator: Indicator) -> Bool { counters(indicator) != nil && indicator.countsCases }
 
     /// The cases behind one figure, newest first, below `beforeId`: those its denominator counts (or
     /// its numerator, or a count's own), by the same conditions as the figures, within `scope` and

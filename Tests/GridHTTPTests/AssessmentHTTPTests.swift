@@ -217,6 +217,14 @@ extension CaseHTTPTests {
             #expect(try await listed(value("openOverdue", in: streetValues)["cases"]) == [b])
             #expect(value("openOverdue", in: streetValues)["numeratorCases"] == nil, "a count has one list")
             #expect(value("responseRate", in: streetValues)["cases"] == nil, "call-backs are not listed as cases")
+            // Every link a figure carries answers (the kinds of figure that list cases agree with the lists).
+            for figure in streetValues {
+                for key in ["cases", "numeratorCases"] {
+                    guard let link = figure[key] as? String else { continue }
+                    #expect(try await desk.api.get(link, token: desk.token("leader")).status == .ok, "\(link)")
+                }
+            }
+            #expect(streetValues.filter { $0["cases"] != nil }.count == Indicator.allCases.filter(\.countsCases).count)
             let cgwValues = row(departmentsAgain, "CGW")?["values"] as? [[String: Any]] ?? []
             let extensionLink = try #require(value("extensionRate", in: cgwValues)["numeratorCases"] as? String)
             #expect(extensionLink.contains("department=CGW"), "\(extensionLink)")

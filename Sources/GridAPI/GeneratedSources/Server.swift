@@ -14424,9 +14424,9 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
     }
     /// 指标序列（周报、环比、同比） · Indicator series, period on period and year on year
     ///
-    /// scope（默认调用者的可读范围）内 count 期（interval=week 周一起算的周，默认 8 期；month 自然月，默认 12 期）的指标，最后一期为含 end（默认当前）的一期，各期截至其期末（当期截至当前）；另给最后一期的上年同期（周为 52 周前）。changes 给出最后一期的环比与同比：差值（比率为百分点）与相对变化。indicators 以逗号分隔（默认全部单元指标）。format=csv 每期一行。
+    /// scope（默认调用者的可读范围）内 count 期（interval=week 周一起算的周，默认 8 期；month 自然月，默认 12 期）的指标，最后一期为含 end（默认当前）的一期，各期截至其期末（当期截至当前）；另给最后一期的上年同期（周为 52 周前）。changes 给出最后一期的环比与同比：差值（比率为百分点）与相对变化。indicators 以逗号分隔（默认全部单元指标）。format=csv 每期一行，format=xlsx 为 Excel 工作簿。
     ///
-    /// The indicators of `count` periods within scope (default: the caller's scope for reading cases): weeks from Monday (interval=week, 8 by default) or months (interval=month, 12 by default), the last holding `end` (default now), each as of its end (the running one as of now); and the last period's year-before (52 weeks earlier for a week). `changes` gives the last period against the one before and the year before: the difference (percentage points for a rate) and the relative change. `indicators` picks some, comma-separated (default: all of a unit's). format=csv answers one row per period.
+    /// The indicators of `count` periods within scope (default: the caller's scope for reading cases): weeks from Monday (interval=week, 8 by default) or months (interval=month, 12 by default), the last holding `end` (default now), each as of its end (the running one as of now); and the last period's year-before (52 weeks earlier for a week). `changes` gives the last period against the one before and the year before: the difference (percentage points for a rate) and the relative change. `indicators` picks some, comma-separated (default: all of a unit's). format=csv answers one row per period, format=xlsx the same as an Excel workbook.
     ///
     ///
     /// - Remark: HTTP `GET /v1/stats/series`.
@@ -14641,9 +14641,9 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
     }
     /// 综合考核排名 · Composite ranking
     ///
-    /// 按本区综合考核方案（权重与扣分，默认方案见 /v1/assessment/schemes）给 subject 评分排名：street（街道）、community（社区）、department（部门）或 person（网格员）。期间为 month（YYYY-MM）或 [from, to)；方案取期间首日生效的版本；截至 asOf（默认为期末，期间未结束时为当前）。得分满分 100：各加权指标（越低越好的取 1 − 值，均分除以满分）乘权重，只在有数据的指标间按权重折算，减去扣分；无任何数据的对象不参与排名。同分同名次（1、2、2、4）。上期（上个月，或等长的前一期间，按其生效版本、截至其期末）的名次与得分用于给出名次变化（正数为上升）。format=csv 返回带 BOM 的中文表头 CSV。
+    /// 按本区综合考核方案（权重与扣分，默认方案见 /v1/assessment/schemes）给 subject 评分排名：street（街道）、community（社区）、department（部门）或 person（网格员）。期间为 month（YYYY-MM）或 [from, to)；方案取期间首日生效的版本；截至 asOf（默认为期末，期间未结束时为当前）。得分满分 100：各加权指标（越低越好的取 1 − 值，均分除以满分）乘权重，只在有数据的指标间按权重折算，减去扣分；无任何数据的对象不参与排名。同分同名次（1、2、2、4）。上期（上个月，或等长的前一期间，按其生效版本、截至其期末）的名次与得分用于给出名次变化（正数为上升）。format=csv 返回带 BOM 的中文表头 CSV，format=xlsx 为 Excel 工作簿。
     ///
-    /// Scores and ranks the subjects (street, community, department or person: grid workers) by the district's composite scheme (weights and deductions; the standard one until it sets its own, see /v1/assessment/schemes). The period is `month` (YYYY-MM) or [from, to); it is scored by the version in force on its first day, as of asOf (default: its end, or now while it runs). A score is out of 100: each weighted indicator (1 − value where lower is better, a mean score over the top score) times its weight, over the weights of the indicators that have a figure, less the deductions; a subject with no figure at all is not ranked. Equal scores share a rank (1, 2, 2, 4). The previous period (the month before, or the same length before, by its own version, as of its end) gives the change in rank (positive: up) and score. format=csv answers CSV with a BOM and Chinese headers.
+    /// Scores and ranks the subjects (street, community, department or person: grid workers) by the district's composite scheme (weights and deductions; the standard one until it sets its own, see /v1/assessment/schemes). The period is `month` (YYYY-MM) or [from, to); it is scored by the version in force on its first day, as of asOf (default: its end, or now while it runs). A score is out of 100: each weighted indicator (1 − value where lower is better, a mean score over the top score) times its weight, over the weights of the indicators that have a figure, less the deductions; a subject with no figure at all is not ranked. Equal scores share a rank (1, 2, 2, 4). The previous period (the month before, or the same length before, by its own version, as of its end) gives the change in rank (positive: up) and score. format=csv answers CSV with a BOM and Chinese headers, format=xlsx the same as an Excel workbook.
     ///
     ///
     /// - Remark: HTTP `GET /v1/stats/rankings`.

@@ -27,6 +27,16 @@ public struct AssessmentMonth: Hashable, Comparable, Sendable, CustomStringConve
         self.init(year: day.year, month: day.month)!
     }
 
+    /// `text` as a month, or a 400 naming the field and the value.
+    public static func parse(_ text: String, field: String = "month") throws -> AssessmentMonth {
+        guard let month = AssessmentMonth(text) else {
+            throw GridError.invalid([
+                FieldError(field, .fieldFormat, Text(zh: "月份“\(text)”应为 YYYY-MM，如 2026-11", en: "month '\(text)' must be YYYY-MM, such as 2026-11"))
+            ])
+        }
+        return month
+    }
+
     public var description: String { String(format: "%04d-%02d", year, month) }
     public var firstDay: LocalDate { LocalDate(year: year, month: month, day: 1)! }
     public var next: AssessmentMonth { month == 12 ? AssessmentMonth(year: year + 1, month: 1)! : AssessmentMonth(year: year, month: month + 1)! }

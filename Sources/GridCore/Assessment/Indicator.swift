@@ -184,6 +184,18 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
     }
 
     public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The indicator `key` names, or a 400 naming the field, the key and the known ones.
+    public static func parse(_ key: String, field: String) throws -> Indicator {
+        guard let indicator = Indicator(rawValue: key) else {
+            throw GridError.invalid([
+                FieldError(
+                    field, .assessmentIndicatorUnknown,
+                    Text(zh: "指标“\(key)”不存在（可选：\(allowedList)）", en: "unknown indicator '\(key)' (one of: \(allowedList))"))
+            ])
+        }
+        return indicator
+    }
 }
 
 /// What the indicators read of one case, as of a time: when it was filed, its handling deadline,

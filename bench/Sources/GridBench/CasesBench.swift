@@ -221,12 +221,7 @@ struct CasesBench {
             let interval = rate.map { Double(desks.count) / $0 }
             while monotonicSeconds() < start { usleep(1000) }
             while true {
-                var due = monotonicSeconds()
-                if let interval {
-                    due = start + (Double(sent) + Double(index) / Double(desks.count)) * interval
-                    let wait = due - monotonicSeconds()
-                    if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
-                }
+                let due = dueTime(start: start, sent: sent, client: index, clients: desks.count, interval: interval)
                 if due >= end { break }
                 var headers = desk.headers, body = mine[sent % mine.count]
                 let roll = rng.next() % 100

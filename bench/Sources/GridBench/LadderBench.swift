@@ -239,12 +239,7 @@ struct LadderBench {
             let interval = rate.map { Double(clients) / $0 }
             while monotonicSeconds() < start { usleep(500) }
             while next < prepared[c].count {
-                var due = monotonicSeconds()
-                if let interval {
-                    due = start + (Double(sent) + Double(c) / Double(clients)) * interval
-                    let wait = due - monotonicSeconds()
-                    if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
-                }
+                let due = dueTime(start: start, sent: sent, client: c, clients: clients, interval: interval)
                 if due >= end { break }
                 let id = prepared[c][next]
                 next += 1

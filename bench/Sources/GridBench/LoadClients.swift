@@ -66,6 +66,18 @@ struct Percentiles {
     var mean: Double { sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count) }
 }
 
+/// When a client's next request is due, after sleeping until then: unpaced (`interval` nil), now;
+/// paced, client `client` of `clients` sends its `sent`-th request at start + (sent + client /
+/// clients) × interval, so that the clients' requests interleave evenly. Latency is counted from
+/// this time, so a server that falls behind cannot hide it.
+func dueTime(start: Double, sent: Int, client: Int, clients: Int, interval: Double?) -> Double {
+    guard let interval else { return monotonicSeconds() }
+    let due = start + (Double(sent) + Double(client) / Double(clients)) * interval
+    let wait = due - monotonicSeconds()
+    if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+    return due
+}
+
 /// A monotonic clock in seconds, readable from any thread.
 func monotonicSeconds() -> Double {
     var ts = timespec()

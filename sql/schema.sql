@@ -42,6 +42,12 @@ $$;
 
 ALTER FUNCTION public.case_event_hash(p_prev bytea, p_tenant bigint, p_case bigint, p_seq bigint, p_at timestamp with time zone, p_actor_id bigint, p_actor text, p_role text, p_action text, p_from text, p_to text, p_payload jsonb) OWNER TO gridgov_owner;
 
+CREATE FUNCTION public.case_span(reported_at timestamp with time zone, filed_at timestamp with time zone, handle_due timestamp with time zone, handled_at timestamp with time zone, closed_at timestamp with time zone, state text) RETURNS tstzrange
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN tstzrange(LEAST(reported_at, filed_at, handle_due, handled_at, closed_at), CASE WHEN ((handle_due IS NOT NULL) AND (handled_at IS NULL) AND (closed_at IS NULL) AND (state <> ALL (ARRAY['invalid'::text, 'notFiled'::text, 'voided'::text, 'merged'::text, 'closed'::text, 'evaluated'::text]))) THEN NULL::timestamp with time zone ELSE GREATEST(reported_at, filed_at, handle_due, handled_at, closed_at) END, '[]'::text);
+
+ALTER FUNCTION public.case_span(reported_at timestamp with time zone, filed_at timestamp with time zone, handle_due timestamp with time zone, handled_at timestamp with time zone, closed_at timestamp with time zone, state text) OWNER TO gridgov_owner;
+
 CREATE FUNCTION public.claim_jobs(p_now timestamp with time zone, p_limit integer, p_lease interval, p_kinds text[]) RETURNS TABLE(tenant_id bigint, id bigint, kind text, attempts integer)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
@@ -1874,7 +1880,7 @@ CREATE INDEX cases_handle_due ON public.cases USING btree (tenant_id, handle_due
 
 CREATE INDEX cases_handled_at ON public.cases USING btree (tenant_id, handled_at) WHERE (handled_at IS NOT NULL);
 
-CREATE INDEX cases_in_flight ON public.cases USING gist (tstzrange(reported_at, facts_at, '[]'::text));
+CREATE INDEX cases_in_flight ON public.cases USING spgist (tstzrange(reported_at, facts_at, '[]'::text));
 
 CREATE INDEX cases_level_unit ON public.cases USING btree (tenant_id, level_unit_id, state) WHERE (level_unit_id IS NOT NULL);
 
@@ -1889,6 +1895,8 @@ CREATE INDEX cases_pending_unit ON public.cases USING btree (tenant_id, pending_
 CREATE INDEX cases_reported_at ON public.cases USING btree (tenant_id, reported_at);
 
 CREATE INDEX cases_scope ON public.cases USING btree (tenant_id, grid_path, id);
+
+CREATE INDEX cases_span ON public.cases USING gist (tenant_id, public.case_span(reported_at, filed_at, handle_due, handled_at, closed_at, state), grid_path);
 
 CREATE INDEX cases_state ON public.cases USING btree (tenant_id, state, id);
 

@@ -69,10 +69,8 @@ public enum IndicatorStore {
                        AS decision
             FROM cases c
             WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.facts_at <= $5 - interval '2 seconds'
-              AND (c.filed_at >= $3 AND c.filed_at < $4 OR c.handle_due >= $3 AND c.handle_due < $4
-                   OR c.handled_at >= $3 AND c.handled_at < $4 OR c.closed_at >= $3 AND c.closed_at < $4
-                   OR c.reported_at >= $3 AND c.reported_at < $4 OR c.handled_at >= $6 AND c.handle_due < $6
-                   OR c.handle_due < $6 AND c.state <> ALL(ARRAY['invalid', 'notFiled', 'voided', 'merged', 'closed', 'evaluated']))
+              -- One of its times in the period, or open past due at its end ($6 <= $4): its span meets [$3, $4] (cases_span, 0031).
+              AND case_span(c.reported_at, c.filed_at, c.handle_due, c.handled_at, c.closed_at, c.state) && tstzrange($3, $4, '[]')
         ), r AS (
             -- ... else from its history up to $5.
             SELECT c.id, c.grid_path, c.reported_by, c.source, c.level, c.reported_at,
@@ -114,16 +112,13 @@ public enum IndicatorStore {
     static func prepare(_ tx: Tx, scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval]) async throws -> PostgresBindings {
         // A statistics query reads many rows once: compiling it (JIT) costs more than it saves, and
         // its sorts and hashes should stay in memory. A month of a district reads some hundred
-        // thousand cases, a year a million: two workers share the scan and the sums. Up to a
-        // quarter the cases are found through the time indexes (the planner, adding up the
-        // estimates of the seven ways a case may count, would scan the table); a longer period
-        // reads most of the table anyway. All in one round trip, each statement its own settings:
-        // a series asks again for every period, in one transaction.
-        let short = to.timeIntervalSince(from) <= 93 * 86400
+        // thousand cases, a year a million: two workers share the scan and the sums. The range
+        // indexes' statistics (cases_span, cases_in_flight) tell the planner how many cases a
+        // period holds, so it reads a month through them and a year from the table.
         try await tx.query(
             """
             SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('parallel_setup_cost', '10', true),
-                   set_config('parallel_tuple_cost', '0.001', true), set_config('enable_seqscan', \(short ? "off" : "on"), true)
+                   set_config('parallel_tuple_cost', '0.001', true)
             """)
         var bindings = PostgresBindings()
         bindings.append(tx.tenant)

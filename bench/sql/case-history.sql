@@ -98,6 +98,9 @@ SELECT v.path, v.k AS version,
             THEN max(s.k) FILTER (WHERE s.action = 'requestCheck') END AS check_k,
        max(s.k) FILTER (WHERE s.action = 'close') AS close_k,
        max(s.k) FILTER (WHERE s.action = 'approveSuspension') AS suspend_k,
+       -- The last step that changed the facts the assessment counts (cases.facts_at, migration 0028).
+       max(s.k) FILTER (WHERE s.action IN ('file', 'notFile', 'markInvalid', 'void', 'merge', 'dispatch', 'approveExtension', 'approveSuspension',
+                                           'resume', 'reportHandled', 'selfHandle', 'handleLocally', 'failCheck', 'close', 'reopen')) AS facts_k,
        count(*) FILTER (WHERE s.action = 'return')::int AS returns,
        count(*) FILTER (WHERE s.action = 'failCheck')::int AS reworks,
        count(*) FILTER (WHERE s.action = 'approveExtension')::int AS extensions
@@ -171,7 +174,7 @@ WITH prm AS (
     FROM aged a
 )
 SELECT v.i, v.id, v.code || '-' || to_char(v.day, 'YYYYMMDD') || '-' || lpad((v.within + 1)::text, 6, '0') AS number, v.day, v.within + 1 AS day_seq,
-       v.path, v.version, m.state, m.file_k, m.dispatch_k, m.sign_k, m.handled_k, m.check_k, m.close_k, m.suspend_k, m.returns, m.reworks, m.extensions,
+       v.path, v.version, m.state, m.file_k, m.dispatch_k, m.sign_k, m.handled_k, m.check_k, m.close_k, m.suspend_k, m.facts_k, m.returns, m.reworks, m.extensions,
        v.reported_at,
        -- Seconds between steps: the path takes 0.2–5.2 days, squeezed into the case's age when it is still open.
        least((0.2 + 5 * v.r_t * v.r_t) * 86400.0 / (v.len - 1), v.age * 86400.0 * 0.9 / greatest(v.version - 1, 1)) AS step,
@@ -194,7 +197,7 @@ ANALYZE bench_plan;
 INSERT INTO cases (tenant_id, id, number, state, version, source, category_id, grade, description, address, location, grid_id, grid_path,
                    reporter_name, reporter_phone, reported_by, level, lead_department_id, rule_set_number, rule_key, routing_basis, routing,
                    route_overridden, dispatch_due, sign_due, handle_due, check_due, suspended_at, merged_into, rating, return_count, rework_count,
-                   extension_count, reported_at, filed_at, dispatched_at, handled_at, closed_at, updated_at, warn_at, red_at, light)
+                   extension_count, reported_at, filed_at, dispatched_at, handled_at, closed_at, updated_at, facts_at, warn_at, red_at, light)
 SELECT prm.tenant, x.id, x.number, x.state, x.version, x.source, x.category_id, x.grade,
        x.category_name || '：' || (ARRAY['沿街发现，请尽快处理', '群众反映多次', '巡查发现', '影响居民出行', '存在安全隐患'])[1 + x.i % 5],
        CASE WHEN x.i % 3 = 0 THEN NULL ELSE (ARRAY['学院路', '中关村大街', '成府路', '北四环西路', '知春路', '万泉河路'])[1 + x.i % 6] || (1 + x.i % 299) || '号' END,
@@ -223,6 +226,7 @@ SELECT prm.tenant, x.id, x.number, x.state, x.version, x.source, x.category_id, 
        x.reported_at + make_interval(secs => (x.handled_k - 1) * x.step),
        x.reported_at + make_interval(secs => (x.close_k - 1) * x.step),
        x.reported_at + make_interval(secs => (x.version - 1) * x.step),
+       x.reported_at + make_interval(secs => (coalesce(x.facts_k, 1) - 1) * x.step),
        x.dispatched_at + (x.handle_due - x.dispatched_at) * 0.75,
        x.handle_due,
        CASE WHEN x.handle_due IS NULL THEN 'green'

@@ -35,6 +35,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case bindingNotFound = "binding.notFound"
     case bindingRoleAndScope = "binding.roleAndScope"
     case briefRendererMissing = "brief.rendererMissing"
+    case briefSubscriptionNotFound = "brief.subscriptionNotFound"
     case calendarDayBadDate = "calendar.day.badDate"
     case calendarDayDuplicate = "calendar.day.duplicate"
     case calendarDayMakeUpOnWorkingDay = "calendar.day.makeUpOnWorkingDay"
@@ -293,7 +294,8 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
         case .assessmentSchemeNotFound, .attachmentNotFound, .bindingNotFound, .calendarNationalUnknownYear, .caseNotFound, .caseOrderNotFound,
             .catalogProfileNotFound,
             .categoryNotFound, .departmentNotFound, .locateOutsideDistrict, .notificationNotFound, .orgUnitNotFound, .routeMethodNotAllowed,
-            .routeNotFound, .rulesNotFound, .tenantNotFound, .userNotFound, .webhookNotFound, .whistleNotFound, .jointNotFound:
+            .routeNotFound, .rulesNotFound, .tenantNotFound, .userNotFound, .webhookNotFound, .whistleNotFound, .jointNotFound,
+            .briefSubscriptionNotFound:
             .notFound
         case .assessmentVersionInForce, .attachmentCaseNotOpen, .attachmentTooMany, .caseCallbackNotClosed, .caseChangedMeanwhile, .caseExtensionMissing,
             .caseNumberInUse,

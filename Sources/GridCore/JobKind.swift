@@ -13,10 +13,15 @@ public enum JobKind: String, Sendable, CaseIterable {
     /// A summoned department's report-in limit on a whistle passed (payload: the whistle and the
     /// department): not checked in nor released, it turns red.
     case whistleLimit
+    /// A brief's period ended (payload: the cadence and the period): publish it to its subscribers
+    /// and webhooks, and schedule the next.
+    case briefDue
 
     /// The lanes the workers claim from: escalations never wait on deliveries, and a whistle's
     /// report-in limit (told within seconds) never waits behind a burst of deadline lights.
     public static let escalations: [JobKind] = [.caseYellow, .caseRed, .stageYellow, .stageRed, .orderLapse, .ladderLimit]
     public static let reportIns: [JobKind] = [.whistleLimit]
     public static let deliveries: [JobKind] = [.webhook]
+    /// Briefs take seconds of figures: a lane of their own, so that no deadline waits on them.
+    public static let briefs: [JobKind] = [.briefDue]
 }

@@ -290,11 +290,36 @@ extension APIHandler {
 }
 
 extension APIHandler {
-    func monthlyBrief(_ input: Operations.MonthlyBrief.Input) async throws -> Operations.MonthlyBrief.Output {
-        let month = try AssessmentMonth.parse(input.path.month)
-        let brief = try await service.brief(try caller, tenantId: try tenantId, scopeCode: input.query.scope, month: month)
+    func getBrief(_ input: Operations.GetBrief.Input) async throws -> Operations.GetBrief.Output {
+        let period = try BriefPeriod.parse(input.path.period)
+        let brief = try await service.brief(try caller, tenantId: try tenantId, scopeCode: input.query.scope, period: period)
         let html = BriefPage.html(brief)
         if input.query.format == .pdf { return .ok(.init(body: .pdf(HTTPBody(try await BriefPDF.render(html))))) }
         return .ok(.init(body: .html(HTTPBody(html))))
+    }
+
+    func listBriefSubscriptions(_ input: Operations.ListBriefSubscriptions.Input) async throws -> Operations.ListBriefSubscriptions.Output {
+        let items = try await service.briefSubscriptions(try caller, tenantId: try tenantId)
+        return .ok(.init(body: .json(.init(items: items.map(AssessmentMapping.subscription)))))
+    }
+
+    func subscribeToBrief(_ input: Operations.SubscribeToBrief.Input) async throws -> Operations.SubscribeToBrief.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let (subscription, created) = try await service.subscribeToBrief(try caller, tenantId: try tenantId, cadence: body.cadence, scopeCode: body.scope)
+        let mapped = AssessmentMapping.subscription(subscription)
+        return created ? .created(.init(body: .json(mapped))) : .ok(.init(body: .json(mapped)))
+    }
+
+    func unsubscribeFromBrief(_ input: Operations.UnsubscribeFromBrief.Input) async throws -> Operations.UnsubscribeFromBrief.Output {
+        try await service.unsubscribeFromBrief(try caller, tenantId: try tenantId, id: input.path.subscriptionId)
+        return .noContent(.init())
+    }
+}
+
+extension AssessmentMapping {
+    static func subscription(_ s: BriefSubscription) -> Components.Schemas.BriefSubscription {
+        .init(
+            id: s.id, cadence: .init(rawValue: s.cadence.rawValue)!, scope: .init(id: s.scopeId, code: s.scopeCode, name: s.scopeName),
+            createdAt: s.createdAt)
     }
 }

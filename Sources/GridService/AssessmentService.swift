@@ -350,15 +350,16 @@ extension GridService {
 }
 
 extension GridService {
-    /// The monthly brief (月度简报) of the district or of one street (`scopeCode`) for `month`, as of
-    /// its end (or now while it runs): the month's figures against the month before, the ranking of
-    /// the units below (streets, or a street's communities), eight weeks' trend, the departments'
-    /// on-time handling, the grids' map and the notable cases. Read on the standby when there is one.
-    public func brief(_ caller: Caller, tenantId: Int64, scopeCode: String?, month: AssessmentMonth, now: Date = Date()) async throws -> BriefModel {
+    /// The brief (月报 or 周报) of the district or of one street (`scopeCode`) for a month or a week,
+    /// as of its end (or now while it runs): the period's figures against the period before, the
+    /// ranking of the units below (streets, or a street's communities), eight weeks' trend, the
+    /// departments' on-time handling, the grids' map and the notable cases. Read on the standby
+    /// when there is one.
+    public func brief(_ caller: Caller, tenantId: Int64, scopeCode: String?, period: BriefPeriod, now: Date = Date()) async throws -> BriefModel {
         let offset = WorkCalendar.standard.utcOffsetSeconds
-        let (from, to) = month.period(utcOffsetSeconds: offset)
+        let (from, to) = period.period(utcOffsetSeconds: offset)
         guard from < now else {
-            throw Errors.field("month", .fieldFuture, zh: "\(month) 尚未开始", en: "\(month) has not begun")
+            throw Errors.field("period", .fieldFuture, zh: "\(period) 尚未开始", en: "\(period) has not begun")
         }
         let asOf = min(to, now)
         let shown: [Indicator] = [
@@ -368,7 +369,7 @@ extension GridService {
         let byDepartment = try await indicatorFigures(
             caller, tenantId: tenantId, grouping: .department, scopeCode: scopeCode, from: from, to: to, asOf: nil, indicators: [], now: now)
         let scope = byDepartment.scope
-        let previousPeriod = month.previous.period(utcOffsetSeconds: offset)
+        let previousPeriod = period.previous.period(utcOffsetSeconds: offset)
         let below: AssessmentSubject? =
             switch scope.kind {
             case .district: .street
@@ -411,8 +412,8 @@ extension GridService {
         func local(_ date: Date) -> String { Self.localTime(date, timeZone: district.timeZone) }
         let day = Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: offset)!).year().month().day()
         return BriefModel(
-            districtName: district.name, scopeName: scope.name, title: "\(scope.name) \(month.year)年\(month.month)月网格化管理工作简报",
-            period: "\(month.year)年\(month.month)月", asOf: local(asOf),
+            districtName: district.name, scopeName: scope.name, title: "\(scope.name) \(period.label)网格化管理工作简报", period: period.label,
+            thisPeriod: period.thisLabel, previousPeriod: period.previousLabel, asOf: local(asOf),
             figures: shown.map { .init(indicator: $0, value: byDepartment.total.value($0), previous: previous.total.value($0)) },
             rankingTitle: below.map { "各\($0.label.zh)综合考核排名" } ?? "下级单位综合考核排名", ranking: ranked,
             weeks: series.points.map {

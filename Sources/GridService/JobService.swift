@@ -69,6 +69,8 @@ extension GridService {
             return try await ladderLimit(job, at: now, tx)
         case .whistleLimit:
             return try await whistleLimit(job, at: now, tx)
+        case .briefDue:
+            return try await publishBriefs(job, at: now, tx)
         case .webhook:
             return "moot: deliveries run in their own lane"
         }

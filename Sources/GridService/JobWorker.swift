@@ -3,11 +3,11 @@ import GridCore
 import Logging
 import ServiceLifecycle
 
-/// Runs the job table's due work until shutdown, in three lanes that never wait on each other:
+/// Runs the job table's due work until shutdown, in four lanes that never wait on each other:
 /// escalations (deadline lights, supervision orders, the ladder's limits), report-ins (a whistle's
 /// limit, told within a second of it even behind a burst of lights), each woken for its next due
-/// job or every `interval`, and webhook deliveries (several at once, a failing endpoint behind its
-/// breaker). Inside `gridgov serve`, or on its
+/// job or every `interval`, the briefs published on schedule, and webhook deliveries (several at
+/// once, a failing endpoint behind its breaker). Inside `gridgov serve`, or on its
 /// own as `gridgov worker`; several workers (processes or machines) share the table safely.
 public struct JobWorker: Service {
     let service: GridService
@@ -22,7 +22,7 @@ public struct JobWorker: Service {
 
     public func run() async throws {
         await withDiscardingTaskGroup { group in
-            for (name, kinds) in [("escalations", JobKind.escalations), ("report-ins", JobKind.reportIns)] {
+            for (name, kinds) in [("escalations", JobKind.escalations), ("report-ins", JobKind.reportIns), ("briefs", JobKind.briefs)] {
                 group.addTask {
                     await lane(name, next: { try await service.nextDue(kinds) }) { try await service.runDueJobs(kinds: kinds) }
                 }

@@ -22,13 +22,13 @@ extension GridService {
     /// Deliveries under way at once in one worker.
     static let webhookConcurrency = 8
     static let allowListLimit = 50
-    /// The case events a subscription can name (besides `*`).
+    /// The case events a subscription can name (besides `*`), and the briefs published on schedule.
     public static let webhookEventTypes: [String] =
         ["case.report"] + CaseAction.allCases.map { "case.\($0.rawValue)" }
         + [
             "case.warnYellow", "case.markOverdue", "case.stageYellow", "case.stageOverdue", "case.raiseOrder", "case.replyOrder", "case.orderRed",
             "case.callback",
-        ]
+        ] + BriefCadence.allCases.map { "brief.\($0.rawValue)" }
 
     public func createWebhook(_ caller: Caller, tenantId: Int64, url: String, eventTypes: [String], department: String?) async throws -> CreatedWebhook {
         var errors: [FieldError] = []
@@ -77,6 +77,9 @@ extension GridService {
             try await Self.audit(
                 tx, caller, "create", .webhook, key: String(id), before: nil,
                 after: ["url": url, "eventTypes": Array(Set(eventTypes)).sorted(), "department": department as Any])
+            for cadence in BriefCadence.allCases where eventTypes.contains("brief.\(cadence.rawValue)") || eventTypes.contains("*") {
+                try await Self.scheduleBriefs(tx, cadence, now: Date())
+            }
             return CreatedWebhook(subscription: try await WebhookStore.find(tx, id: id)!, secret: secret)
         }
     }

@@ -91,4 +91,40 @@ import Testing
         #expect(AssessmentMonth(containing: IndicatorTests.at("2026-12-01 00:30"), utcOffsetSeconds: 8 * 3600).description == "2026-12")
         #expect(AssessmentMonth("2026-13") == nil && AssessmentMonth("2026-1") == nil && AssessmentMonth("26-11") == nil)
     }
+
+    /// ISO weeks: Monday to Sunday, numbered in the year of their Thursday (2026 starts on a
+    /// Thursday and so has 53; 2021 has 52), local midnight to midnight.
+    @Test func weeksAreISOWeeksInLocalTime() throws {
+        let week = try #require(AssessmentWeek("2026-W48"))
+        #expect(week.monday.description == "2026-11-23" && week.description == "2026-W48")
+        let (from, to) = week.period(utcOffsetSeconds: 8 * 3600)
+        #expect(from == IndicatorTests.at("2026-11-23 00:00") && to == IndicatorTests.at("2026-11-30 00:00"))
+        #expect(AssessmentWeek("2026-W01")?.monday.description == "2025-12-29", "week 1 holds 4 January")
+        #expect(AssessmentWeek("2026-W53")?.monday.description == "2026-12-28" && AssessmentWeek("2020-W53")?.monday.description == "2020-12-28")
+        #expect(AssessmentWeek("2021-W53") == nil && AssessmentWeek("2026-W00") == nil && AssessmentWeek("2026-48") == nil)
+        #expect(AssessmentWeek(containing: LocalDate("2027-01-01")!).description == "2026-W53", "a Friday in January can belong to the year before")
+        #expect(AssessmentWeek(containing: LocalDate("2024-12-30")!).description == "2025-W01")
+        #expect(week.next.description == "2026-W49" && AssessmentWeek("2026-W01")!.previous.description == "2025-W52")
+        // Every day of ten years falls in the week whose Monday is at most six days before it, and
+        // the week's text reads back as the same week.
+        for n in LocalDate("2020-01-01")!.dayNumber..<LocalDate("2030-01-01")!.dayNumber {
+            let day = LocalDate(dayNumber: n), found = AssessmentWeek(containing: day)
+            #expect(found.monday.weekday == 1 && (0...6).contains(found.monday.distance(to: day)))
+            #expect(AssessmentWeek(found.description) == found)
+        }
+    }
+
+    @Test func aBriefIsOfAMonthOrAWeek() throws {
+        #expect(try BriefPeriod.parse("2026-11") == .month(AssessmentMonth("2026-11")!))
+        #expect(try BriefPeriod.parse("2026-W48") == .week(AssessmentWeek("2026-W48")!))
+        #expect(throws: GridError.self) { try BriefPeriod.parse("2026-11-01") }
+        #expect(BriefPeriod.week(AssessmentWeek("2026-W48")!).label == "2026年第48周（11月23日—11月29日）")
+        #expect(BriefPeriod.month(AssessmentMonth("2026-11")!).label == "2026年11月")
+        // Saturday 5 December 2026, 09:00 in Beijing: the last month ended is November, the last week W48.
+        let now = IndicatorTests.at("2026-12-05 09:00")
+        #expect(BriefPeriod.lastEnded(.month, before: now, utcOffsetSeconds: 8 * 3600).description == "2026-11")
+        #expect(BriefPeriod.lastEnded(.week, before: now, utcOffsetSeconds: 8 * 3600).description == "2026-W48")
+        // Monday 7 December 00:30 in Beijing (16:30 UTC the day before): W49 has ended.
+        #expect(BriefPeriod.lastEnded(.week, before: IndicatorTests.at("2026-12-07 00:30"), utcOffsetSeconds: 8 * 3600).description == "2026-W49")
+    }
 }

@@ -407,6 +407,20 @@ extension CaseHTTPTests {
             let future = try await desk.api.get("/v1/briefs/\(current.next.next)", token: desk.token("leader"))
             #expect(future.fieldErrorCodes == ["field.future"], "\(future.text)")
 
+            // A street's weekly brief (周报): the same page for the ISO week, against the week before.
+            let thisWeek = AssessmentWeek(containing: LocalDate.containing(Date(), utcOffsetSeconds: 8 * 3600))
+            let weekly = try await desk.api.get("/v1/briefs/\(thisWeek)?scope=110199001", token: desk.token("leader"))
+            #expect(weekly.status == .ok, "\(weekly.text.prefix(300))")
+            let weekParser = XMLParser(data: Data(weekly.text.utf8))
+            #expect(weekParser.parse(), "the weekly brief is well-formed")
+            for part in ["学院路街道 \(BriefPeriod.week(thisWeek).label)网格化管理工作简报", "一、本周主要指标", "<th>上周</th>", "二、各社区综合考核排名", "六、本周值得关注的案件"] {
+                #expect(weekly.text.contains(part), "\(part)")
+            }
+            #expect(weekly.text.components(separatedBy: "<svg").count - 1 == 3)
+            for bad in ["2026-W60", "2026-13", "week48"] {
+                #expect(try await desk.api.get("/v1/briefs/\(bad)", token: desk.token("leader")).fieldErrorCodes == ["field.format"], "\(bad)")
+            }
+
             let noPeriod = try await desk.api.get("/v1/stats/rankings?subject=street", token: desk.token("leader"))
             #expect(noPeriod.fieldErrorCodes == ["field.required"], "\(noPeriod.text)")
             let badMonth = try await desk.api.get("/v1/stats/rankings?month=2026-1", token: desk.token("leader"))

@@ -753,14 +753,47 @@ extension APIProtocol {
         )
         try transport.register(
             {
-                try await server.monthlyBrief(
+                try await server.getBrief(
                     request: $0,
                     body: $1,
                     metadata: $2
                 )
             },
             method: .get,
-            path: server.apiPathComponentsWithServerPrefix("/v1/briefs/{month}")
+            path: server.apiPathComponentsWithServerPrefix("/v1/briefs/{period}")
+        )
+        try transport.register(
+            {
+                try await server.listBriefSubscriptions(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/brief-subscriptions")
+        )
+        try transport.register(
+            {
+                try await server.subscribeToBrief(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .post,
+            path: server.apiPathComponentsWithServerPrefix("/v1/brief-subscriptions")
+        )
+        try transport.register(
+            {
+                try await server.unsubscribeFromBrief(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .delete,
+            path: server.apiPathComponentsWithServerPrefix("/v1/brief-subscriptions/{subscriptionId}")
         )
         try transport.register(
             {
@@ -13793,16 +13826,16 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// 月度简报 · The monthly brief
+    /// 月报与周报 · The monthly or weekly brief
     ///
-    /// 全区或一个街道（scope）month（YYYY-MM）的月度简报：本月主要指标与上月对比、下级单位综合排名、近八周趋势（立案数与按期处置率）、各部门按期处置率、网格按期处置率地图、本月值得关注的案件（超期未结、返工）。format=html（默认）为自包含的 HTML 页面，图表为内嵌 SVG，可直接打印为 A4；format=pdf 为排版好的 PDF（WeasyPrint：Pango 排版、Cairo 绘制，中文字体）。
+    /// 全区或一个街道（scope）的简报：period 为月份（YYYY-MM，月报）或 ISO 周（YYYY-Www，周一至周日，周报）。内容为本期主要指标与上期对比、下级单位综合排名、近八周趋势（立案数与按期处置率）、各部门按期处置率、网格按期处置率地图、本期值得关注的案件（超期未结、返工）。format=html（默认）为自包含的 HTML 页面，图表为内嵌 SVG，可直接打印为 A4；format=pdf 为排版好的 PDF（WeasyPrint：Pango 排版、Cairo 绘制，中文字体）。订阅（/v1/brief-subscriptions）或回调（brief.month、brief.week）的简报在期末次日 08:00 发出。
     ///
-    /// The monthly brief of the district or of one street (scope) for `month` (YYYY-MM): the month's figures against the month before, the composite ranking of the units below, eight weeks' trend (cases filed and the on-time rate), the departments' on-time handling, a map of the rate by grid, and the month's notable cases (open overdue, reworked). format=html (default) is one self-contained page with inline SVG charts that prints to A4; format=pdf is the same laid out as PDF (WeasyPrint: Pango layout, Cairo drawing, a CJK font).
+    /// The brief of the district or of one street (scope): `period` is a month (YYYY-MM, the monthly brief) or an ISO week (YYYY-Www, Monday to Sunday, the weekly brief). It holds the period's figures against the period before, the composite ranking of the units below, eight weeks' trend (cases filed and the on-time rate), the departments' on-time handling, a map of the rate by grid, and the period's notable cases (open overdue, reworked). format=html (default) is one self-contained page with inline SVG charts that prints to A4; format=pdf is the same laid out as PDF (WeasyPrint: Pango layout, Cairo drawing, a CJK font). Subscribed briefs (/v1/brief-subscriptions) and webhooks (brief.month, brief.week) go out at 08:00 the morning after the period.
     ///
     ///
-    /// - Remark: HTTP `GET /v1/briefs/{month}`.
-    /// - Remark: Generated from `#/paths//v1/briefs/{month}/get(monthlyBrief)`.
-    func monthlyBrief(
+    /// - Remark: HTTP `GET /v1/briefs/{period}`.
+    /// - Remark: Generated from `#/paths//v1/briefs/{period}/get(getBrief)`.
+    func getBrief(
         request: HTTPTypes.HTTPRequest,
         body: OpenAPIRuntime.HTTPBody?,
         metadata: OpenAPIRuntime.ServerRequestMetadata
@@ -13811,17 +13844,17 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             request: request,
             requestBody: body,
             metadata: metadata,
-            forOperation: Operations.MonthlyBrief.id,
+            forOperation: Operations.GetBrief.id,
             using: {
-                APIHandler.monthlyBrief($0)
+                APIHandler.getBrief($0)
             },
             deserializer: { request, requestBody, metadata in
-                let path: Operations.MonthlyBrief.Input.Path = .init(month: try converter.getPathParameterAsURI(
+                let path: Operations.GetBrief.Input.Path = .init(period: try converter.getPathParameterAsURI(
                     in: metadata.pathParameters,
-                    name: "month",
+                    name: "period",
                     as: Swift.String.self
                 ))
-                let query: Operations.MonthlyBrief.Input.Query = .init(
+                let query: Operations.GetBrief.Input.Query = .init(
                     scope: try converter.getOptionalQueryItemAsURI(
                         in: request.soar_query,
                         style: .form,
@@ -13834,11 +13867,11 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         style: .form,
                         explode: true,
                         name: "format",
-                        as: Operations.MonthlyBrief.Input.Query.FormatPayload.self
+                        as: Operations.GetBrief.Input.Query.FormatPayload.self
                     )
                 )
-                let headers: Operations.MonthlyBrief.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
-                return Operations.MonthlyBrief.Input(
+                let headers: Operations.GetBrief.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.GetBrief.Input(
                     path: path,
                     query: query,
                     headers: headers
@@ -13937,6 +13970,474 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                     suppressUnusedWarning(value)
                     var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
                     suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// 我的简报订阅 · My brief subscriptions
+    ///
+    /// 调用者订阅的月报、周报。
+    ///
+    /// The monthly and weekly briefs the caller subscribed to.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/brief-subscriptions`.
+    /// - Remark: Generated from `#/paths//v1/brief-subscriptions/get(listBriefSubscriptions)`.
+    func listBriefSubscriptions(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.ListBriefSubscriptions.id,
+            using: {
+                APIHandler.listBriefSubscriptions($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let headers: Operations.ListBriefSubscriptions.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.ListBriefSubscriptions.Input(headers: headers)
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .unauthorized(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 401)
+                    suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "WWW-Authenticate",
+                        value: value.headers.wwwAuthenticate
+                    )
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .forbidden(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 403)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .serviceUnavailable(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
+                    suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "Retry-After",
+                        value: value.headers.retryAfter
+                    )
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// 订阅简报 · Subscribe to a brief
+    ///
+    /// 订阅全区或一个街道（scope，默认调用者的可读范围，须在其内）的月报（cadence=month）或周报（week）。每期结束后次日 08:00，系统计算本期主要指标，向订阅者发送站内通知（kind=briefPublished，含指标摘要与简报链接）。重复订阅返回已有的订阅（200）。
+    ///
+    /// Subscribes the caller to the monthly (cadence=month) or weekly (week) brief of the district or of one street (scope; default: the scope the caller reads, and within it). At 08:00 the morning after each period the figures are computed and each subscriber gets a notification (kind briefPublished) with the headline figures and the brief's link. Subscribing again answers the existing subscription (200).
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/brief-subscriptions`.
+    /// - Remark: Generated from `#/paths//v1/brief-subscriptions/post(subscribeToBrief)`.
+    func subscribeToBrief(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.SubscribeToBrief.id,
+            using: {
+                APIHandler.subscribeToBrief($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let headers: Operations.SubscribeToBrief.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                let contentType = converter.extractContentTypeIfPresent(in: request.headerFields)
+                let body: Operations.SubscribeToBrief.Input.Body
+                let chosenContentType = try converter.bestContentType(
+                    received: contentType,
+                    options: [
+                        "application/json"
+                    ]
+                )
+                switch chosenContentType {
+                case "application/json":
+                    body = try await converter.getRequiredRequestBodyAsJSON(
+                        Components.Schemas.BriefSubscriptionInput.self,
+                        from: requestBody,
+                        transforming: { value in
+                            .json(value)
+                        }
+                    )
+                default:
+                    preconditionFailure("bestContentType chose an invalid content type.")
+                }
+                return Operations.SubscribeToBrief.Input(
+                    headers: headers,
+                    body: body
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .created(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 201)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .badRequest(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 400)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .unauthorized(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 401)
+                    suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "WWW-Authenticate",
+                        value: value.headers.wwwAuthenticate
+                    )
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .forbidden(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 403)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .serviceUnavailable(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
+                    suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "Retry-After",
+                        value: value.headers.retryAfter
+                    )
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// 取消简报订阅 · End a brief subscription
+    ///
+    /// 取消调用者的一个简报订阅。
+    ///
+    /// Ends one of the caller's brief subscriptions.
+    ///
+    ///
+    /// - Remark: HTTP `DELETE /v1/brief-subscriptions/{subscriptionId}`.
+    /// - Remark: Generated from `#/paths//v1/brief-subscriptions/{subscriptionId}/delete(unsubscribeFromBrief)`.
+    func unsubscribeFromBrief(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.UnsubscribeFromBrief.id,
+            using: {
+                APIHandler.unsubscribeFromBrief($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.UnsubscribeFromBrief.Input.Path = .init(subscriptionId: try converter.getPathParameterAsURI(
+                    in: metadata.pathParameters,
+                    name: "subscriptionId",
+                    as: Swift.Int64.self
+                ))
+                let headers: Operations.UnsubscribeFromBrief.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.UnsubscribeFromBrief.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .noContent(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 204)
+                    suppressMutabilityWarning(&response)
+                    return (response, nil)
+                case let .unauthorized(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 401)
+                    suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "WWW-Authenticate",
+                        value: value.headers.wwwAuthenticate
+                    )
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .forbidden(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 403)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .notFound(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 404)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .serviceUnavailable(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
+                    suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "Retry-After",
+                        value: value.headers.retryAfter
+                    )
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {
                     case let .applicationProblemJson(value):

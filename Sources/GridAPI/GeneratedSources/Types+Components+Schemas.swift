@@ -141,6 +141,7 @@ extension Components {
         /// - `binding.notFound` 404
         /// - `binding.roleAndScope` 400
         /// - `brief.rendererMissing` 503
+        /// - `brief.subscriptionNotFound` 404
         /// - `calendar.day.badDate` 400
         /// - `calendar.day.duplicate` 400
         /// - `calendar.day.makeUpOnWorkingDay` 400
@@ -388,6 +389,7 @@ extension Components {
             case binding_notFound = "binding.notFound"
             case binding_roleAndScope = "binding.roleAndScope"
             case brief_rendererMissing = "brief.rendererMissing"
+            case brief_subscriptionNotFound = "brief.subscriptionNotFound"
             case calendar_day_badDate = "calendar.day.badDate"
             case calendar_day_duplicate = "calendar.day.duplicate"
             case calendar_day_makeUpOnWorkingDay = "calendar.day.makeUpOnWorkingDay"
@@ -7216,6 +7218,253 @@ extension Components {
             case case_replyOrder = "case.replyOrder"
             case case_orderRed = "case.orderRed"
             case case_callback = "case.callback"
+            case brief_month = "brief.month"
+            case brief_week = "brief.week"
+        }
+        /// 月报（month）或周报（week） · Monthly (month) or weekly (week).
+        ///
+        /// - Remark: Generated from `#/components/schemas/BriefCadence`.
+        @frozen public enum BriefCadence: String, Codable, Hashable, Sendable, CaseIterable {
+            case month = "month"
+            case week = "week"
+        }
+        /// - Remark: Generated from `#/components/schemas/BriefSubscriptionInput`.
+        public struct BriefSubscriptionInput: Codable, Hashable, Sendable {
+            /// month or week.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BriefSubscriptionInput/cadence`.
+            public var cadence: Swift.String
+            /// 全区或街道的编码，默认调用者的可读范围 · The district or a street (default: the scope the caller reads).
+            ///
+            /// - Remark: Generated from `#/components/schemas/BriefSubscriptionInput/scope`.
+            public var scope: Swift.String?
+            /// Creates a new `BriefSubscriptionInput`.
+            ///
+            /// - Parameters:
+            ///   - cadence: month or week.
+            ///   - scope: 全区或街道的编码，默认调用者的可读范围 · The district or a street (default: the scope the caller reads).
+            public init(
+                cadence: Swift.String,
+                scope: Swift.String? = nil
+            ) {
+                self.cadence = cadence
+                self.scope = scope
+            }
+            public enum CodingKeys: String, CodingKey {
+                case cadence
+                case scope
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.cadence = try container.decode(
+                    Swift.String.self,
+                    forKey: .cadence
+                )
+                self.scope = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .scope
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "cadence",
+                    "scope"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BriefSubscription`.
+        public struct BriefSubscription: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BriefSubscription/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/BriefSubscription/cadence`.
+            public var cadence: Components.Schemas.BriefCadence
+            /// - Remark: Generated from `#/components/schemas/BriefSubscription/scope`.
+            public var scope: Components.Schemas.NamedRef
+            /// - Remark: Generated from `#/components/schemas/BriefSubscription/createdAt`.
+            public var createdAt: Foundation.Date
+            /// Creates a new `BriefSubscription`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - cadence:
+            ///   - scope:
+            ///   - createdAt:
+            public init(
+                id: Swift.Int64,
+                cadence: Components.Schemas.BriefCadence,
+                scope: Components.Schemas.NamedRef,
+                createdAt: Foundation.Date
+            ) {
+                self.id = id
+                self.cadence = cadence
+                self.scope = scope
+                self.createdAt = createdAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case cadence
+                case scope
+                case createdAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BriefSubscriptionList`.
+        public struct BriefSubscriptionList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BriefSubscriptionList/items`.
+            public var items: [Components.Schemas.BriefSubscription]
+            /// Creates a new `BriefSubscriptionList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.BriefSubscription]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+        }
+        /// 简报回调请求体：brief.month 或 brief.week，期末次日 08:00 发出，含主要指标与简报链接 · The body of a brief's webhook (brief.month or brief.week), posted at 08:00 the morning after the period: its headline figures and the links to the brief.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/BriefDelivery`.
+        public struct BriefDelivery: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BriefDelivery/event`.
+            public var event: Components.Schemas.WebhookEventType
+            /// - Remark: Generated from `#/components/schemas/BriefDelivery/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief`.
+            public struct BriefPayload: Codable, Hashable, Sendable {
+                /// YYYY-MM or YYYY-Www.
+                ///
+                /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/period`.
+                public var period: Swift.String
+                /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/cadence`.
+                public var cadence: Components.Schemas.BriefCadence
+                /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/title`.
+                public var title: Swift.String
+                /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/scope`.
+                public var scope: Components.Schemas.NamedRef
+                /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/from`.
+                public var from: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/to`.
+                public var to: Foundation.Date
+                /// 简报页面的路径 · The brief's path (HTML).
+                ///
+                /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/html`.
+                public var html: Swift.String
+                /// PDF 的路径 · The PDF's path.
+                ///
+                /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/pdf`.
+                public var pdf: Swift.String
+                /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/FiguresPayload`.
+                public struct FiguresPayloadPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/FiguresPayload/indicator`.
+                    public var indicator: Swift.String
+                    /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/FiguresPayload/label`.
+                    public var label: Swift.String
+                    /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/FiguresPayload/value`.
+                    public var value: Swift.Double?
+                    /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/FiguresPayload/numerator`.
+                    public var numerator: Swift.Double
+                    /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/FiguresPayload/denominator`.
+                    public var denominator: Swift.Int?
+                    /// Creates a new `FiguresPayloadPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - indicator:
+                    ///   - label:
+                    ///   - value:
+                    ///   - numerator:
+                    ///   - denominator:
+                    public init(
+                        indicator: Swift.String,
+                        label: Swift.String,
+                        value: Swift.Double? = nil,
+                        numerator: Swift.Double,
+                        denominator: Swift.Int? = nil
+                    ) {
+                        self.indicator = indicator
+                        self.label = label
+                        self.value = value
+                        self.numerator = numerator
+                        self.denominator = denominator
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case indicator
+                        case label
+                        case value
+                        case numerator
+                        case denominator
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/figures`.
+                public typealias FiguresPayload = [Components.Schemas.BriefDelivery.BriefPayload.FiguresPayloadPayload]
+                /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief/figures`.
+                public var figures: Components.Schemas.BriefDelivery.BriefPayload.FiguresPayload
+                /// Creates a new `BriefPayload`.
+                ///
+                /// - Parameters:
+                ///   - period: YYYY-MM or YYYY-Www.
+                ///   - cadence:
+                ///   - title:
+                ///   - scope:
+                ///   - from:
+                ///   - to:
+                ///   - html: 简报页面的路径 · The brief's path (HTML).
+                ///   - pdf: PDF 的路径 · The PDF's path.
+                ///   - figures:
+                public init(
+                    period: Swift.String,
+                    cadence: Components.Schemas.BriefCadence,
+                    title: Swift.String,
+                    scope: Components.Schemas.NamedRef,
+                    from: Foundation.Date,
+                    to: Foundation.Date,
+                    html: Swift.String,
+                    pdf: Swift.String,
+                    figures: Components.Schemas.BriefDelivery.BriefPayload.FiguresPayload
+                ) {
+                    self.period = period
+                    self.cadence = cadence
+                    self.title = title
+                    self.scope = scope
+                    self.from = from
+                    self.to = to
+                    self.html = html
+                    self.pdf = pdf
+                    self.figures = figures
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case period
+                    case cadence
+                    case title
+                    case scope
+                    case from
+                    case to
+                    case html
+                    case pdf
+                    case figures
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/BriefDelivery/brief`.
+            public var brief: Components.Schemas.BriefDelivery.BriefPayload
+            /// Creates a new `BriefDelivery`.
+            ///
+            /// - Parameters:
+            ///   - event:
+            ///   - at:
+            ///   - brief:
+            public init(
+                event: Components.Schemas.WebhookEventType,
+                at: Foundation.Date,
+                brief: Components.Schemas.BriefDelivery.BriefPayload
+            ) {
+                self.event = event
+                self.at = at
+                self.brief = brief
+            }
+            public enum CodingKeys: String, CodingKey {
+                case event
+                case at
+                case brief
+            }
         }
         /// 回调请求体：事件、发生时间和事件之后的案件概要 · The body of a webhook delivery: the event, when it happened, and the case as it stands after it.
         /// Headers: X-Gridgov-Event, X-Gridgov-Delivery, X-Gridgov-Signature (sha256=<hex HMAC-SHA256 of the body>), User-Agent: gridgov-webhooks.

@@ -19360,42 +19360,44 @@ public enum Operations {
             }
         }
     }
-    /// 月度简报 · The monthly brief
+    /// 月报与周报 · The monthly or weekly brief
     ///
-    /// 全区或一个街道（scope）month（YYYY-MM）的月度简报：本月主要指标与上月对比、下级单位综合排名、近八周趋势（立案数与按期处置率）、各部门按期处置率、网格按期处置率地图、本月值得关注的案件（超期未结、返工）。format=html（默认）为自包含的 HTML 页面，图表为内嵌 SVG，可直接打印为 A4；format=pdf 为排版好的 PDF（WeasyPrint：Pango 排版、Cairo 绘制，中文字体）。
+    /// 全区或一个街道（scope）的简报：period 为月份（YYYY-MM，月报）或 ISO 周（YYYY-Www，周一至周日，周报）。内容为本期主要指标与上期对比、下级单位综合排名、近八周趋势（立案数与按期处置率）、各部门按期处置率、网格按期处置率地图、本期值得关注的案件（超期未结、返工）。format=html（默认）为自包含的 HTML 页面，图表为内嵌 SVG，可直接打印为 A4；format=pdf 为排版好的 PDF（WeasyPrint：Pango 排版、Cairo 绘制，中文字体）。订阅（/v1/brief-subscriptions）或回调（brief.month、brief.week）的简报在期末次日 08:00 发出。
     ///
-    /// The monthly brief of the district or of one street (scope) for `month` (YYYY-MM): the month's figures against the month before, the composite ranking of the units below, eight weeks' trend (cases filed and the on-time rate), the departments' on-time handling, a map of the rate by grid, and the month's notable cases (open overdue, reworked). format=html (default) is one self-contained page with inline SVG charts that prints to A4; format=pdf is the same laid out as PDF (WeasyPrint: Pango layout, Cairo drawing, a CJK font).
+    /// The brief of the district or of one street (scope): `period` is a month (YYYY-MM, the monthly brief) or an ISO week (YYYY-Www, Monday to Sunday, the weekly brief). It holds the period's figures against the period before, the composite ranking of the units below, eight weeks' trend (cases filed and the on-time rate), the departments' on-time handling, a map of the rate by grid, and the period's notable cases (open overdue, reworked). format=html (default) is one self-contained page with inline SVG charts that prints to A4; format=pdf is the same laid out as PDF (WeasyPrint: Pango layout, Cairo drawing, a CJK font). Subscribed briefs (/v1/brief-subscriptions) and webhooks (brief.month, brief.week) go out at 08:00 the morning after the period.
     ///
     ///
-    /// - Remark: HTTP `GET /v1/briefs/{month}`.
-    /// - Remark: Generated from `#/paths//v1/briefs/{month}/get(monthlyBrief)`.
-    public enum MonthlyBrief {
-        public static let id: Swift.String = "monthlyBrief"
+    /// - Remark: HTTP `GET /v1/briefs/{period}`.
+    /// - Remark: Generated from `#/paths//v1/briefs/{period}/get(getBrief)`.
+    public enum GetBrief {
+        public static let id: Swift.String = "getBrief"
         public struct Input: Sendable, Hashable {
-            /// - Remark: Generated from `#/paths/v1/briefs/{month}/GET/path`.
+            /// - Remark: Generated from `#/paths/v1/briefs/{period}/GET/path`.
             public struct Path: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/v1/briefs/{month}/GET/path/month`.
-                public var month: Swift.String
+                /// YYYY-MM or YYYY-Www.
+                ///
+                /// - Remark: Generated from `#/paths/v1/briefs/{period}/GET/path/period`.
+                public var period: Swift.String
                 /// Creates a new `Path`.
                 ///
                 /// - Parameters:
-                ///   - month:
-                public init(month: Swift.String) {
-                    self.month = month
+                ///   - period: YYYY-MM or YYYY-Www.
+                public init(period: Swift.String) {
+                    self.period = period
                 }
             }
-            public var path: Operations.MonthlyBrief.Input.Path
-            /// - Remark: Generated from `#/paths/v1/briefs/{month}/GET/query`.
+            public var path: Operations.GetBrief.Input.Path
+            /// - Remark: Generated from `#/paths/v1/briefs/{period}/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/v1/briefs/{month}/GET/query/scope`.
+                /// - Remark: Generated from `#/paths/v1/briefs/{period}/GET/query/scope`.
                 public var scope: Swift.String?
-                /// - Remark: Generated from `#/paths/v1/briefs/{month}/GET/query/format`.
+                /// - Remark: Generated from `#/paths/v1/briefs/{period}/GET/query/format`.
                 @frozen public enum FormatPayload: String, Codable, Hashable, Sendable, CaseIterable {
                     case html = "html"
                     case pdf = "pdf"
                 }
-                /// - Remark: Generated from `#/paths/v1/briefs/{month}/GET/query/format`.
-                public var format: Operations.MonthlyBrief.Input.Query.FormatPayload?
+                /// - Remark: Generated from `#/paths/v1/briefs/{period}/GET/query/format`.
+                public var format: Operations.GetBrief.Input.Query.FormatPayload?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
@@ -19403,25 +19405,25 @@ public enum Operations {
                 ///   - format:
                 public init(
                     scope: Swift.String? = nil,
-                    format: Operations.MonthlyBrief.Input.Query.FormatPayload? = nil
+                    format: Operations.GetBrief.Input.Query.FormatPayload? = nil
                 ) {
                     self.scope = scope
                     self.format = format
                 }
             }
-            public var query: Operations.MonthlyBrief.Input.Query
-            /// - Remark: Generated from `#/paths/v1/briefs/{month}/GET/header`.
+            public var query: Operations.GetBrief.Input.Query
+            /// - Remark: Generated from `#/paths/v1/briefs/{period}/GET/header`.
             public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.MonthlyBrief.AcceptableContentType>]
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetBrief.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.MonthlyBrief.AcceptableContentType>] = .defaultValues()) {
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetBrief.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
-            public var headers: Operations.MonthlyBrief.Input.Headers
+            public var headers: Operations.GetBrief.Input.Headers
             /// Creates a new `Input`.
             ///
             /// - Parameters:
@@ -19429,9 +19431,9 @@ public enum Operations {
             ///   - query:
             ///   - headers:
             public init(
-                path: Operations.MonthlyBrief.Input.Path,
-                query: Operations.MonthlyBrief.Input.Query = .init(),
-                headers: Operations.MonthlyBrief.Input.Headers = .init()
+                path: Operations.GetBrief.Input.Path,
+                query: Operations.GetBrief.Input.Query = .init(),
+                headers: Operations.GetBrief.Input.Headers = .init()
             ) {
                 self.path = path
                 self.query = query
@@ -19440,9 +19442,9 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/v1/briefs/{month}/GET/responses/200/content`.
+                /// - Remark: Generated from `#/paths/v1/briefs/{period}/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/v1/briefs/{month}/GET/responses/200/content/text\/html`.
+                    /// - Remark: Generated from `#/paths/v1/briefs/{period}/GET/responses/200/content/text\/html`.
                     case html(OpenAPIRuntime.HTTPBody)
                     /// The associated value of the enum case if `self` is `.html`.
                     ///
@@ -19461,7 +19463,7 @@ public enum Operations {
                             }
                         }
                     }
-                    /// - Remark: Generated from `#/paths/v1/briefs/{month}/GET/responses/200/content/application\/pdf`.
+                    /// - Remark: Generated from `#/paths/v1/briefs/{period}/GET/responses/200/content/application\/pdf`.
                     case pdf(OpenAPIRuntime.HTTPBody)
                     /// The associated value of the enum case if `self` is `.pdf`.
                     ///
@@ -19482,26 +19484,26 @@ public enum Operations {
                     }
                 }
                 /// Received HTTP response body
-                public var body: Operations.MonthlyBrief.Output.Ok.Body
+                public var body: Operations.GetBrief.Output.Ok.Body
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
                 ///   - body: Received HTTP response body
-                public init(body: Operations.MonthlyBrief.Output.Ok.Body) {
+                public init(body: Operations.GetBrief.Output.Ok.Body) {
                     self.body = body
                 }
             }
             /// The brief.
             ///
-            /// - Remark: Generated from `#/paths//v1/briefs/{month}/get(monthlyBrief)/responses/200`.
+            /// - Remark: Generated from `#/paths//v1/briefs/{period}/get(getBrief)/responses/200`.
             ///
             /// HTTP response code: `200 ok`.
-            case ok(Operations.MonthlyBrief.Output.Ok)
+            case ok(Operations.GetBrief.Output.Ok)
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
             /// - SeeAlso: `.ok`.
-            public var ok: Operations.MonthlyBrief.Output.Ok {
+            public var ok: Operations.GetBrief.Output.Ok {
                 get throws {
                     switch self {
                     case let .ok(response):
@@ -19514,9 +19516,9 @@ public enum Operations {
                     }
                 }
             }
-            /// 请求无效：月份格式不对或尚未开始、范围不明（validation.failed：field.format、field.future、org.unit.notFound） · Bad request: a bad or future month, or no scope named (validation.failed: field.format, field.future, org.unit.notFound).
+            /// 请求无效：期间格式不对或尚未开始、范围不明（validation.failed：field.format、field.future、org.unit.notFound） · Bad request: a bad or future period, or no scope named (validation.failed: field.format, field.future, org.unit.notFound).
             ///
-            /// - Remark: Generated from `#/paths//v1/briefs/{month}/get(monthlyBrief)/responses/400`.
+            /// - Remark: Generated from `#/paths//v1/briefs/{period}/get(getBrief)/responses/400`.
             ///
             /// HTTP response code: `400 badRequest`.
             case badRequest(Components.Responses.Problem)
@@ -19540,7 +19542,7 @@ public enum Operations {
             /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
             ///
             ///
-            /// - Remark: Generated from `#/paths//v1/briefs/{month}/get(monthlyBrief)/responses/401`.
+            /// - Remark: Generated from `#/paths//v1/briefs/{period}/get(getBrief)/responses/401`.
             ///
             /// HTTP response code: `401 unauthorized`.
             case unauthorized(Components.Responses.Unauthorized)
@@ -19563,7 +19565,7 @@ public enum Operations {
             }
             /// 范围不在调用者可读案件的范围内（auth.outOfScope、auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The scope is outside the caller's scopes for reading cases (auth.outOfScope, auth.actionNotAllowed); also auth.passwordChangeRequired, tenant.suspended.
             ///
-            /// - Remark: Generated from `#/paths//v1/briefs/{month}/get(monthlyBrief)/responses/403`.
+            /// - Remark: Generated from `#/paths//v1/briefs/{period}/get(getBrief)/responses/403`.
             ///
             /// HTTP response code: `403 forbidden`.
             case forbidden(Components.Responses.Problem)
@@ -19586,7 +19588,7 @@ public enum Operations {
             }
             /// 数据库暂不可用（db.unavailable），或本机没有 PDF 排版程序（brief.rendererMissing） · The database is unavailable for now (db.unavailable), or no PDF renderer is installed (brief.rendererMissing).
             ///
-            /// - Remark: Generated from `#/paths//v1/briefs/{month}/get(monthlyBrief)/responses/503`.
+            /// - Remark: Generated from `#/paths//v1/briefs/{period}/get(getBrief)/responses/503`.
             ///
             /// HTTP response code: `503 serviceUnavailable`.
             case serviceUnavailable(Components.Responses.Problem)
@@ -19611,7 +19613,7 @@ public enum Operations {
             /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
             ///
             ///
-            /// - Remark: Generated from `#/paths//v1/briefs/{month}/get(monthlyBrief)/responses/default`.
+            /// - Remark: Generated from `#/paths//v1/briefs/{period}/get(getBrief)/responses/default`.
             ///
             /// HTTP response code: `default`.
             case `default`(statusCode: Swift.Int, Components.Responses.Problem)
@@ -19666,6 +19668,749 @@ public enum Operations {
                 [
                     .html,
                     .pdf,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 我的简报订阅 · My brief subscriptions
+    ///
+    /// 调用者订阅的月报、周报。
+    ///
+    /// The monthly and weekly briefs the caller subscribed to.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/brief-subscriptions`.
+    /// - Remark: Generated from `#/paths//v1/brief-subscriptions/get(listBriefSubscriptions)`.
+    public enum ListBriefSubscriptions {
+        public static let id: Swift.String = "listBriefSubscriptions"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/brief-subscriptions/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListBriefSubscriptions.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListBriefSubscriptions.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListBriefSubscriptions.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.ListBriefSubscriptions.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/brief-subscriptions/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/brief-subscriptions/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.BriefSubscriptionList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.BriefSubscriptionList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListBriefSubscriptions.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListBriefSubscriptions.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The caller's subscriptions, oldest first.
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/get(listBriefSubscriptions)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListBriefSubscriptions.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListBriefSubscriptions.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/get(listBriefSubscriptions)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 调用者无权查看案件统计（auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The caller reads no figures (auth.actionNotAllowed); also auth.passwordChangeRequired, tenant.suspended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/get(listBriefSubscriptions)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/get(listBriefSubscriptions)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/get(listBriefSubscriptions)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 订阅简报 · Subscribe to a brief
+    ///
+    /// 订阅全区或一个街道（scope，默认调用者的可读范围，须在其内）的月报（cadence=month）或周报（week）。每期结束后次日 08:00，系统计算本期主要指标，向订阅者发送站内通知（kind=briefPublished，含指标摘要与简报链接）。重复订阅返回已有的订阅（200）。
+    ///
+    /// Subscribes the caller to the monthly (cadence=month) or weekly (week) brief of the district or of one street (scope; default: the scope the caller reads, and within it). At 08:00 the morning after each period the figures are computed and each subscriber gets a notification (kind briefPublished) with the headline figures and the brief's link. Subscribing again answers the existing subscription (200).
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/brief-subscriptions`.
+    /// - Remark: Generated from `#/paths//v1/brief-subscriptions/post(subscribeToBrief)`.
+    public enum SubscribeToBrief {
+        public static let id: Swift.String = "subscribeToBrief"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/brief-subscriptions/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SubscribeToBrief.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SubscribeToBrief.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.SubscribeToBrief.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/brief-subscriptions/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/brief-subscriptions/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.BriefSubscriptionInput)
+            }
+            public var body: Operations.SubscribeToBrief.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.SubscribeToBrief.Input.Headers = .init(),
+                body: Operations.SubscribeToBrief.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/brief-subscriptions/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/brief-subscriptions/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.BriefSubscription)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.BriefSubscription {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.SubscribeToBrief.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.SubscribeToBrief.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// Subscribed.
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/post(subscribeToBrief)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.SubscribeToBrief.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.SubscribeToBrief.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/brief-subscriptions/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/brief-subscriptions/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.BriefSubscription)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.BriefSubscription {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.SubscribeToBrief.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.SubscribeToBrief.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Already subscribed.
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/post(subscribeToBrief)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.SubscribeToBrief.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.SubscribeToBrief.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：cadence 不是 month 或 week、范围不是全区或街道、范围不存在（validation.failed：field.invalid、org.unit.notFound） · Bad request: cadence is neither month nor week, the scope is not the district or a street, or no such scope (validation.failed: field.invalid, org.unit.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/post(subscribeToBrief)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/post(subscribeToBrief)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 范围不在调用者可读案件的范围内（auth.outOfScope、auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The scope is outside the caller's scopes for reading cases (auth.outOfScope, auth.actionNotAllowed); also auth.passwordChangeRequired, tenant.suspended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/post(subscribeToBrief)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/post(subscribeToBrief)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/post(subscribeToBrief)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 取消简报订阅 · End a brief subscription
+    ///
+    /// 取消调用者的一个简报订阅。
+    ///
+    /// Ends one of the caller's brief subscriptions.
+    ///
+    ///
+    /// - Remark: HTTP `DELETE /v1/brief-subscriptions/{subscriptionId}`.
+    /// - Remark: Generated from `#/paths//v1/brief-subscriptions/{subscriptionId}/delete(unsubscribeFromBrief)`.
+    public enum UnsubscribeFromBrief {
+        public static let id: Swift.String = "unsubscribeFromBrief"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/brief-subscriptions/{subscriptionId}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/brief-subscriptions/{subscriptionId}/DELETE/path/subscriptionId`.
+                public var subscriptionId: Swift.Int64
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - subscriptionId:
+                public init(subscriptionId: Swift.Int64) {
+                    self.subscriptionId = subscriptionId
+                }
+            }
+            public var path: Operations.UnsubscribeFromBrief.Input.Path
+            /// - Remark: Generated from `#/paths/v1/brief-subscriptions/{subscriptionId}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UnsubscribeFromBrief.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UnsubscribeFromBrief.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.UnsubscribeFromBrief.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.UnsubscribeFromBrief.Input.Path,
+                headers: Operations.UnsubscribeFromBrief.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// Ended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/{subscriptionId}/delete(unsubscribeFromBrief)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.UnsubscribeFromBrief.Output.NoContent)
+            /// Ended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/{subscriptionId}/delete(unsubscribeFromBrief)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.UnsubscribeFromBrief.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/{subscriptionId}/delete(unsubscribeFromBrief)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 调用者无权查看案件统计（auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The caller reads no figures (auth.actionNotAllowed); also auth.passwordChangeRequired, tenant.suspended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/{subscriptionId}/delete(unsubscribeFromBrief)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 调用者没有这个订阅（brief.subscriptionNotFound） · The caller has no such subscription (brief.subscriptionNotFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/{subscriptionId}/delete(unsubscribeFromBrief)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/{subscriptionId}/delete(unsubscribeFromBrief)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/brief-subscriptions/{subscriptionId}/delete(unsubscribeFromBrief)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
                     .applicationProblemJson
                 ]
             }

@@ -671,16 +671,46 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/stats/whistles`.
     /// - Remark: Generated from `#/paths//v1/stats/whistles/get(whistleFigures)`.
     func whistleFigures(_ input: Operations.WhistleFigures.Input) async throws -> Operations.WhistleFigures.Output
-    /// 月度简报 · The monthly brief
+    /// 月报与周报 · The monthly or weekly brief
     ///
-    /// 全区或一个街道（scope）month（YYYY-MM）的月度简报：本月主要指标与上月对比、下级单位综合排名、近八周趋势（立案数与按期处置率）、各部门按期处置率、网格按期处置率地图、本月值得关注的案件（超期未结、返工）。format=html（默认）为自包含的 HTML 页面，图表为内嵌 SVG，可直接打印为 A4；format=pdf 为排版好的 PDF（WeasyPrint：Pango 排版、Cairo 绘制，中文字体）。
+    /// 全区或一个街道（scope）的简报：period 为月份（YYYY-MM，月报）或 ISO 周（YYYY-Www，周一至周日，周报）。内容为本期主要指标与上期对比、下级单位综合排名、近八周趋势（立案数与按期处置率）、各部门按期处置率、网格按期处置率地图、本期值得关注的案件（超期未结、返工）。format=html（默认）为自包含的 HTML 页面，图表为内嵌 SVG，可直接打印为 A4；format=pdf 为排版好的 PDF（WeasyPrint：Pango 排版、Cairo 绘制，中文字体）。订阅（/v1/brief-subscriptions）或回调（brief.month、brief.week）的简报在期末次日 08:00 发出。
     ///
-    /// The monthly brief of the district or of one street (scope) for `month` (YYYY-MM): the month's figures against the month before, the composite ranking of the units below, eight weeks' trend (cases filed and the on-time rate), the departments' on-time handling, a map of the rate by grid, and the month's notable cases (open overdue, reworked). format=html (default) is one self-contained page with inline SVG charts that prints to A4; format=pdf is the same laid out as PDF (WeasyPrint: Pango layout, Cairo drawing, a CJK font).
+    /// The brief of the district or of one street (scope): `period` is a month (YYYY-MM, the monthly brief) or an ISO week (YYYY-Www, Monday to Sunday, the weekly brief). It holds the period's figures against the period before, the composite ranking of the units below, eight weeks' trend (cases filed and the on-time rate), the departments' on-time handling, a map of the rate by grid, and the period's notable cases (open overdue, reworked). format=html (default) is one self-contained page with inline SVG charts that prints to A4; format=pdf is the same laid out as PDF (WeasyPrint: Pango layout, Cairo drawing, a CJK font). Subscribed briefs (/v1/brief-subscriptions) and webhooks (brief.month, brief.week) go out at 08:00 the morning after the period.
     ///
     ///
-    /// - Remark: HTTP `GET /v1/briefs/{month}`.
-    /// - Remark: Generated from `#/paths//v1/briefs/{month}/get(monthlyBrief)`.
-    func monthlyBrief(_ input: Operations.MonthlyBrief.Input) async throws -> Operations.MonthlyBrief.Output
+    /// - Remark: HTTP `GET /v1/briefs/{period}`.
+    /// - Remark: Generated from `#/paths//v1/briefs/{period}/get(getBrief)`.
+    func getBrief(_ input: Operations.GetBrief.Input) async throws -> Operations.GetBrief.Output
+    /// 我的简报订阅 · My brief subscriptions
+    ///
+    /// 调用者订阅的月报、周报。
+    ///
+    /// The monthly and weekly briefs the caller subscribed to.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/brief-subscriptions`.
+    /// - Remark: Generated from `#/paths//v1/brief-subscriptions/get(listBriefSubscriptions)`.
+    func listBriefSubscriptions(_ input: Operations.ListBriefSubscriptions.Input) async throws -> Operations.ListBriefSubscriptions.Output
+    /// 订阅简报 · Subscribe to a brief
+    ///
+    /// 订阅全区或一个街道（scope，默认调用者的可读范围，须在其内）的月报（cadence=month）或周报（week）。每期结束后次日 08:00，系统计算本期主要指标，向订阅者发送站内通知（kind=briefPublished，含指标摘要与简报链接）。重复订阅返回已有的订阅（200）。
+    ///
+    /// Subscribes the caller to the monthly (cadence=month) or weekly (week) brief of the district or of one street (scope; default: the scope the caller reads, and within it). At 08:00 the morning after each period the figures are computed and each subscriber gets a notification (kind briefPublished) with the headline figures and the brief's link. Subscribing again answers the existing subscription (200).
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/brief-subscriptions`.
+    /// - Remark: Generated from `#/paths//v1/brief-subscriptions/post(subscribeToBrief)`.
+    func subscribeToBrief(_ input: Operations.SubscribeToBrief.Input) async throws -> Operations.SubscribeToBrief.Output
+    /// 取消简报订阅 · End a brief subscription
+    ///
+    /// 取消调用者的一个简报订阅。
+    ///
+    /// Ends one of the caller's brief subscriptions.
+    ///
+    ///
+    /// - Remark: HTTP `DELETE /v1/brief-subscriptions/{subscriptionId}`.
+    /// - Remark: Generated from `#/paths//v1/brief-subscriptions/{subscriptionId}/delete(unsubscribeFromBrief)`.
+    func unsubscribeFromBrief(_ input: Operations.UnsubscribeFromBrief.Input) async throws -> Operations.UnsubscribeFromBrief.Output
     /// 考核指标 · Assessment indicators
     ///
     /// [from, to) 期间、scope（默认调用者的可读范围）内的考核指标，截至 asOf（默认为期末，期间未结束时为当前；不晚于当前）：按 by 分组，street（街道，默认）、zone（片区）、community（社区）、grid（网格）、department（主办部门）或 person（上报的网格员），另给合计。每个指标给出值、分子与分母，以及中英文定义（indicators）。案件以 asOf 时的状态计：此后有变化的案件从其历史重建，故按同一 asOf 重算过去的月份结果不变。按期在工作时间内判断：17:30 办结与次日 08:30 办结是同一工作时刻。indicators 以逗号分隔选择指标（默认该分组适用的全部）。format=csv 返回带 BOM 的中文表头 CSV（编码按文本，防公式注入），format=xlsx 返回 Excel 工作簿。
@@ -2011,23 +2041,71 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// 月度简报 · The monthly brief
+    /// 月报与周报 · The monthly or weekly brief
     ///
-    /// 全区或一个街道（scope）month（YYYY-MM）的月度简报：本月主要指标与上月对比、下级单位综合排名、近八周趋势（立案数与按期处置率）、各部门按期处置率、网格按期处置率地图、本月值得关注的案件（超期未结、返工）。format=html（默认）为自包含的 HTML 页面，图表为内嵌 SVG，可直接打印为 A4；format=pdf 为排版好的 PDF（WeasyPrint：Pango 排版、Cairo 绘制，中文字体）。
+    /// 全区或一个街道（scope）的简报：period 为月份（YYYY-MM，月报）或 ISO 周（YYYY-Www，周一至周日，周报）。内容为本期主要指标与上期对比、下级单位综合排名、近八周趋势（立案数与按期处置率）、各部门按期处置率、网格按期处置率地图、本期值得关注的案件（超期未结、返工）。format=html（默认）为自包含的 HTML 页面，图表为内嵌 SVG，可直接打印为 A4；format=pdf 为排版好的 PDF（WeasyPrint：Pango 排版、Cairo 绘制，中文字体）。订阅（/v1/brief-subscriptions）或回调（brief.month、brief.week）的简报在期末次日 08:00 发出。
     ///
-    /// The monthly brief of the district or of one street (scope) for `month` (YYYY-MM): the month's figures against the month before, the composite ranking of the units below, eight weeks' trend (cases filed and the on-time rate), the departments' on-time handling, a map of the rate by grid, and the month's notable cases (open overdue, reworked). format=html (default) is one self-contained page with inline SVG charts that prints to A4; format=pdf is the same laid out as PDF (WeasyPrint: Pango layout, Cairo drawing, a CJK font).
+    /// The brief of the district or of one street (scope): `period` is a month (YYYY-MM, the monthly brief) or an ISO week (YYYY-Www, Monday to Sunday, the weekly brief). It holds the period's figures against the period before, the composite ranking of the units below, eight weeks' trend (cases filed and the on-time rate), the departments' on-time handling, a map of the rate by grid, and the period's notable cases (open overdue, reworked). format=html (default) is one self-contained page with inline SVG charts that prints to A4; format=pdf is the same laid out as PDF (WeasyPrint: Pango layout, Cairo drawing, a CJK font). Subscribed briefs (/v1/brief-subscriptions) and webhooks (brief.month, brief.week) go out at 08:00 the morning after the period.
     ///
     ///
-    /// - Remark: HTTP `GET /v1/briefs/{month}`.
-    /// - Remark: Generated from `#/paths//v1/briefs/{month}/get(monthlyBrief)`.
-    public func monthlyBrief(
-        path: Operations.MonthlyBrief.Input.Path,
-        query: Operations.MonthlyBrief.Input.Query = .init(),
-        headers: Operations.MonthlyBrief.Input.Headers = .init()
-    ) async throws -> Operations.MonthlyBrief.Output {
-        try await monthlyBrief(Operations.MonthlyBrief.Input(
+    /// - Remark: HTTP `GET /v1/briefs/{period}`.
+    /// - Remark: Generated from `#/paths//v1/briefs/{period}/get(getBrief)`.
+    public func getBrief(
+        path: Operations.GetBrief.Input.Path,
+        query: Operations.GetBrief.Input.Query = .init(),
+        headers: Operations.GetBrief.Input.Headers = .init()
+    ) async throws -> Operations.GetBrief.Output {
+        try await getBrief(Operations.GetBrief.Input(
             path: path,
             query: query,
+            headers: headers
+        ))
+    }
+    /// 我的简报订阅 · My brief subscriptions
+    ///
+    /// 调用者订阅的月报、周报。
+    ///
+    /// The monthly and weekly briefs the caller subscribed to.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/brief-subscriptions`.
+    /// - Remark: Generated from `#/paths//v1/brief-subscriptions/get(listBriefSubscriptions)`.
+    public func listBriefSubscriptions(headers: Operations.ListBriefSubscriptions.Input.Headers = .init()) async throws -> Operations.ListBriefSubscriptions.Output {
+        try await listBriefSubscriptions(Operations.ListBriefSubscriptions.Input(headers: headers))
+    }
+    /// 订阅简报 · Subscribe to a brief
+    ///
+    /// 订阅全区或一个街道（scope，默认调用者的可读范围，须在其内）的月报（cadence=month）或周报（week）。每期结束后次日 08:00，系统计算本期主要指标，向订阅者发送站内通知（kind=briefPublished，含指标摘要与简报链接）。重复订阅返回已有的订阅（200）。
+    ///
+    /// Subscribes the caller to the monthly (cadence=month) or weekly (week) brief of the district or of one street (scope; default: the scope the caller reads, and within it). At 08:00 the morning after each period the figures are computed and each subscriber gets a notification (kind briefPublished) with the headline figures and the brief's link. Subscribing again answers the existing subscription (200).
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/brief-subscriptions`.
+    /// - Remark: Generated from `#/paths//v1/brief-subscriptions/post(subscribeToBrief)`.
+    public func subscribeToBrief(
+        headers: Operations.SubscribeToBrief.Input.Headers = .init(),
+        body: Operations.SubscribeToBrief.Input.Body
+    ) async throws -> Operations.SubscribeToBrief.Output {
+        try await subscribeToBrief(Operations.SubscribeToBrief.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 取消简报订阅 · End a brief subscription
+    ///
+    /// 取消调用者的一个简报订阅。
+    ///
+    /// Ends one of the caller's brief subscriptions.
+    ///
+    ///
+    /// - Remark: HTTP `DELETE /v1/brief-subscriptions/{subscriptionId}`.
+    /// - Remark: Generated from `#/paths//v1/brief-subscriptions/{subscriptionId}/delete(unsubscribeFromBrief)`.
+    public func unsubscribeFromBrief(
+        path: Operations.UnsubscribeFromBrief.Input.Path,
+        headers: Operations.UnsubscribeFromBrief.Input.Headers = .init()
+    ) async throws -> Operations.UnsubscribeFromBrief.Output {
+        try await unsubscribeFromBrief(Operations.UnsubscribeFromBrief.Input(
+            path: path,
             headers: headers
         ))
     }

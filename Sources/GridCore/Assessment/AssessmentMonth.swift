@@ -22,8 +22,7 @@ public struct AssessmentMonth: Hashable, Comparable, Sendable, CustomStringConve
 
     /// The month `date` falls in, at `utcOffsetSeconds`.
     public init(containing date: Date, utcOffsetSeconds: Int) {
-        let local = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(utcOffsetSeconds)
-        let day = LocalDate(dayNumber: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
+        let day = LocalDate.containing(date, utcOffsetSeconds: utcOffsetSeconds)
         self.init(year: day.year, month: day.month)!
     }
 

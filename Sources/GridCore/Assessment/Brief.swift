@@ -1,8 +1,8 @@
 import Foundation
 
-/// What a monthly brief (月度简报) of a district or a street says: the month's figures against the
-/// month before, the ranking of the units below, the weekly trend, the departments' on-time
-/// handling, a map of the rate by grid and the month's notable cases.
+/// What a brief (月报 or 周报) of a district or a street says: the period's figures against the
+/// period before, the ranking of the units below, the weekly trend, the departments' on-time
+/// handling, a map of the rate by grid and the period's notable cases.
 public struct BriefModel: Sendable {
     public struct Figure: Sendable {
         public var indicator: Indicator
@@ -95,6 +95,9 @@ public struct BriefModel: Sendable {
     public var scopeName: String
     public var title: String
     public var period: String
+    /// The period and the one before as the tables name them: 本月 and 上月, or 本周 and 上周.
+    public var thisPeriod: String
+    public var previousPeriod: String
     public var asOf: String
     public var figures: [Figure]
     public var rankingTitle: String
@@ -107,7 +110,8 @@ public struct BriefModel: Sendable {
     public var notable: [NotableCase]
 
     public init(
-        districtName: String, scopeName: String, title: String, period: String, asOf: String, figures: [Figure], rankingTitle: String,
+        districtName: String, scopeName: String, title: String, period: String, thisPeriod: String = "本月", previousPeriod: String = "上月",
+        asOf: String, figures: [Figure], rankingTitle: String,
         ranking: [RankedUnit], weeks: [Point], departments: [Bar], mapBox: (Double, Double, Double, Double)?, grids: [GridShape],
         notable: [NotableCase]
     ) {
@@ -115,6 +119,8 @@ public struct BriefModel: Sendable {
         self.scopeName = scopeName
         self.title = title
         self.period = period
+        self.thisPeriod = thisPeriod
+        self.previousPeriod = previousPeriod
         self.asOf = asOf
         self.figures = figures
         self.rankingTitle = rankingTitle
@@ -158,12 +164,12 @@ public enum BriefPage {
             <p class="meta">\(escape(brief.districtName)) · \(escape(brief.scopeName)) · 统计期间 \(escape(brief.period)) · 数据截至 \(escape(brief.asOf))</p>
 
             """
-        page += section("一、本月主要指标", figures(brief.figures))
+        page += section("一、\(brief.thisPeriod)主要指标", figures(brief.figures, brief))
         page += section("二、\(brief.rankingTitle)", ranking(brief.ranking))
         page += section("三、近八周趋势（立案数、按期处置率）", trend(brief.weeks))
         page += section("四、各部门按期处置率", bars(brief.departments))
-        page += section("五、网格按期处置率分布", map(brief.mapBox, brief.grids))
-        page += section("六、本月值得关注的案件", notable(brief.notable))
+        page += section("五、网格按期处置率分布", map(brief.mapBox, brief.grids, brief))
+        page += section("六、\(brief.thisPeriod)值得关注的案件", notable(brief.notable, brief))
         page += "<p class=\"meta\">本简报由 gridgov 按本区考核指标定义自动生成，指标定义见系统“考核指标”。</p>\n</body>\n</html>\n"
         return page
     }
@@ -181,8 +187,8 @@ public enum BriefPage {
         }
     }
 
-    static func figures(_ figures: [BriefModel.Figure]) -> String {
-        var rows = "<table>\n<tr><th>指标</th><th>本月</th><th>分子 / 分母</th><th>上月</th><th>变化</th></tr>\n"
+    static func figures(_ figures: [BriefModel.Figure], _ brief: BriefModel) -> String {
+        var rows = "<table>\n<tr><th>指标</th><th>\(brief.thisPeriod)</th><th>分子 / 分母</th><th>\(brief.previousPeriod)</th><th>变化</th></tr>\n"
         for figure in figures {
             let now = figure.value, before = figure.previous
             let counts = now.denominator.map { String(format: "%.0f / %d", now.numerator, $0) } ?? String(format: "%.0f", now.numerator)
@@ -260,7 +266,7 @@ public enum BriefPage {
     }
 
     /// The grids, each filled by its rate (grey: nothing due), north up.
-    static func map(_ box: (Double, Double, Double, Double)?, _ grids: [BriefModel.GridShape]) -> String {
+    static func map(_ box: (Double, Double, Double, Double)?, _ grids: [BriefModel.GridShape], _ brief: BriefModel) -> String {
         guard let box, !grids.isEmpty, box.2 > 0, box.3 > 0 else { return "<p>无网格边界数据</p>\n" }
         let width = 640.0, height = min(520.0, width * box.3 / box.2)
         var svg =
@@ -273,11 +279,11 @@ public enum BriefPage {
                 + "<title>\(escape(grid.name + " " + (grid.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "无到期案件")))</title></path>\n"
         }
         svg += "</svg>\n"
-        return svg + "<p class=\"meta\">颜色：绿色为按期处置率高，红色为低，灰色为本月无到期案件。</p>\n"
+        return svg + "<p class=\"meta\">颜色：绿色为按期处置率高，红色为低，灰色为\(brief.thisPeriod)无到期案件。</p>\n"
     }
 
-    static func notable(_ cases: [BriefModel.NotableCase]) -> String {
-        guard !cases.isEmpty else { return "<p>本月没有超期未结或返工的案件。</p>\n" }
+    static func notable(_ cases: [BriefModel.NotableCase], _ brief: BriefModel) -> String {
+        guard !cases.isEmpty else { return "<p>\(brief.thisPeriod)没有超期未结或返工的案件。</p>\n" }
         var rows = "<table>\n<tr><th>案件编号</th><th>问题</th><th>位置</th><th>主办部门</th><th>处置期限</th><th>情况</th></tr>\n"
         for item in cases {
             rows +=

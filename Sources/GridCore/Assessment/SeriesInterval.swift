@@ -14,16 +14,13 @@ public enum SeriesInterval: String, Sendable, CaseIterable {
     public func periods(ending end: Date, count: Int, utcOffsetSeconds: Int) -> [(from: Date, to: Date)] {
         switch self {
         case .week:
-            let local = Int64(end.timeIntervalSince1970.rounded(.down)) + Int64(utcOffsetSeconds)
-            let day = LocalDate(dayNumber: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
-            let monday = day.dayNumber - (day.weekday - 1)
-            return (0..<count).reversed().map { back in
-                let first = monday - 7 * back
-                return (
-                    Date(timeIntervalSince1970: Double(first * 86_400 - utcOffsetSeconds)),
-                    Date(timeIntervalSince1970: Double((first + 7) * 86_400 - utcOffsetSeconds))
-                )
+            var week = AssessmentWeek(containing: LocalDate.containing(end, utcOffsetSeconds: utcOffsetSeconds))
+            var result: [(from: Date, to: Date)] = []
+            for _ in 0..<count {
+                result.append(week.period(utcOffsetSeconds: utcOffsetSeconds))
+                week = week.previous
             }
+            return result.reversed()
         case .month:
             var month = AssessmentMonth(containing: end, utcOffsetSeconds: utcOffsetSeconds)
             var result: [(from: Date, to: Date)] = []

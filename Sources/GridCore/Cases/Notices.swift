@@ -25,6 +25,8 @@ public enum NoticeEvent: String, Sendable, CaseIterable, Codable {
     case slipRefused
     /// The centre delegated the case down to a level (下派).
     case caseDelegated
+    /// A brief the user subscribed to came out (月报、周报), not about one case.
+    case briefPublished
 
     /// The event of a stage's light.
     public static func stageEvent(_ stage: Stage, _ light: TrafficLight) -> NoticeEvent? {
@@ -91,6 +93,8 @@ public enum NoticeTable {
         case .caseReopened: [.leadDepartment]
         case .reporterCallback: [.district(centre)]
         case .slipArrived, .slipRefused, .caseDelegated: [.ladderUnit]
+        // No case's audience: the brief's own subscribers are told (`BriefDeliveryStore.tell`).
+        case .briefPublished: []
         }
     }
 

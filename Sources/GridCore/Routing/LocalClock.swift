@@ -3,10 +3,7 @@ import Foundation
 extension WorkCalendar {
     /// The ISO weekday and minute of the day of `date` in the calendar's time zone.
     /// The local day `date` falls on.
-    public func localDate(_ date: Date) -> LocalDate {
-        let local = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(utcOffsetSeconds)
-        return LocalDate(dayNumber: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
-    }
+    public func localDate(_ date: Date) -> LocalDate { LocalDate.containing(date, utcOffsetSeconds: utcOffsetSeconds) }
 
     public func localTime(_ date: Date) -> (weekday: Int, minuteOfDay: Int) {
         let local = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(utcOffsetSeconds)

@@ -204,19 +204,22 @@ public struct CSVTable: Sendable, Equatable {
     /// is written `="110199001001"`, which Excel and WPS open as that text instead of a rounded
     /// number. Only digit strings are written so; anything else in the column is an ordinary cell.
     public static func render(header: [String], rows: [[String]], bom: Bool = true, excelSafe: Bool = false, codeColumns: Set<Int> = []) -> String {
+        var out = bom ? "\u{FEFF}" : ""
+        for row in [header] + rows { out += line(row, excelSafe: excelSafe, codeColumns: codeColumns) }
+        return out
+    }
+
+    /// One record of `render`'s output, with its CRLF: for a table written as it is read (a
+    /// streamed export).
+    public static func line(_ row: [String], excelSafe: Bool = false, codeColumns: Set<Int> = []) -> String {
         func cell(_ raw: String, _ column: Int) -> String {
             if codeColumns.contains(column), !raw.isEmpty, raw.allSatisfy({ $0.isASCII && $0.isNumber }) { return "\"=\"\"\(raw)\"\"\"" }
-            return cell(raw)
-        }
-        func cell(_ raw: String) -> String {
             let text = excelSafe && raw.first.map({ "=+-@\t\r".contains($0) }) == true ? "'" + raw : raw
             let needsQuotes =
                 text.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
                 || text.first?.isWhitespace == true || text.last?.isWhitespace == true
             return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
-        var out = bom ? "\u{FEFF}" : ""
-        for row in [header] + rows { out += row.enumerated().map { cell($1, $0) }.joined(separator: ",") + "\r\n" }
-        return out
+        return row.enumerated().map { cell($1, $0) }.joined(separator: ",") + "\r\n"
     }
 }

@@ -39,6 +39,12 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(items: page.items.map(CaseMapping.summary), nextCursor: page.nextCursor))))
     }
 
+    func exportCases(_ input: Operations.ExportCases.Input) async throws -> Operations.ExportCases.Output {
+        let stream = try await service.exportCases(
+            try caller, tenantId: try tenantId, scopeCode: input.query.scope, from: input.query.from, to: input.query.to)
+        return .ok(.init(body: .csv(HTTPBody(stream, length: .unknown, iterationBehavior: .single))))
+    }
+
     func listNotifications(_ input: Operations.ListNotifications.Input) async throws -> Operations.ListNotifications.Output {
         let page = try await service.notifications(
             try caller, tenantId: try tenantId, unread: input.query.unread ?? false,

@@ -487,6 +487,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/cases`.
     /// - Remark: Generated from `#/paths//v1/cases/post(createCase)`.
     func createCase(_ input: Operations.CreateCase.Input) async throws -> Operations.CreateCase.Output
+    /// 导出案件 · Export the cases
+    ///
+    /// [from, to) 期间上报、scope（默认调用者的可读范围）内的全部案件，按上报时间排列的 CSV：带 BOM 的中文表头，网格编码按文本，防公式注入，时间为本区时区。边读边写：无论多少案件，服务器只持有一段（64 KiB），客户端断开即停止。期间最长两年。有只读备库时在备库上读。
+    ///
+    /// Every case reported in [from, to) within scope (default: the scope the caller reads), in the order reported, as CSV: a BOM, Chinese headers, grid codes as text, no formula injection, times in the district's time zone. Written as it is read: however many cases, the server holds one 64 KiB chunk at a time, and stops when the client goes. A period is at most two years. Read on the standby when there is one.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/cases/export`.
+    /// - Remark: Generated from `#/paths//v1/cases/export/get(exportCases)`.
+    func exportCases(_ input: Operations.ExportCases.Input) async throws -> Operations.ExportCases.Output
     /// 读取案件 · One case
     ///
     /// 一个案件，含其任务、各环节计时和调用者此刻可做的操作（allowedActions、assistSteps）。ETag 为案件版本，供 If-Match 使用。
@@ -1709,6 +1719,24 @@ extension APIProtocol {
         try await createCase(Operations.CreateCase.Input(
             headers: headers,
             body: body
+        ))
+    }
+    /// 导出案件 · Export the cases
+    ///
+    /// [from, to) 期间上报、scope（默认调用者的可读范围）内的全部案件，按上报时间排列的 CSV：带 BOM 的中文表头，网格编码按文本，防公式注入，时间为本区时区。边读边写：无论多少案件，服务器只持有一段（64 KiB），客户端断开即停止。期间最长两年。有只读备库时在备库上读。
+    ///
+    /// Every case reported in [from, to) within scope (default: the scope the caller reads), in the order reported, as CSV: a BOM, Chinese headers, grid codes as text, no formula injection, times in the district's time zone. Written as it is read: however many cases, the server holds one 64 KiB chunk at a time, and stops when the client goes. A period is at most two years. Read on the standby when there is one.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/cases/export`.
+    /// - Remark: Generated from `#/paths//v1/cases/export/get(exportCases)`.
+    public func exportCases(
+        query: Operations.ExportCases.Input.Query,
+        headers: Operations.ExportCases.Input.Headers = .init()
+    ) async throws -> Operations.ExportCases.Output {
+        try await exportCases(Operations.ExportCases.Input(
+            query: query,
+            headers: headers
         ))
     }
     /// 读取案件 · One case

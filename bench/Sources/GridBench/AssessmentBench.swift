@@ -15,6 +15,7 @@ struct AssessmentBench {
     let cases: CasesBench
     let tenantId: Int64
     let district: DemoDistrict
+    let serverPid: Int32
 
     static let streetMonthAimP99 = 200.0
     static let rankingMonthAimP99 = 500.0
@@ -24,6 +25,7 @@ struct AssessmentBench {
     static let rankingYearRequests = 10
     static let briefRequests = 6
     static let briefAim = 5000.0
+    static let exportAimSeconds = 15.0
 
     var owner: PostgresClient { cases.owner }
     var logger: Logger { cases.logger }
@@ -93,6 +95,75 @@ struct AssessmentBench {
             LadderBench.report("the district's \(subject) ranking for 365 days via HTTP", httpMs, sqlMs, aim: Self.rankingYearAimP99)
         }
         try briefs(get, months: months)
+        try await export(leader, year: year)
+    }
+
+    /// Samples the server's resident memory every 50 ms on a thread of its own, for the peak.
+    final class MemoryPeak: @unchecked Sendable {
+        let lock = NSLock()
+        var peak = 0.0, done = false
+
+        func watch(pid: Int32) {
+            Thread.detachNewThread { [self] in
+                while lock.withLock({ !done }) {
+                    let now = Double(GridBench.residentMegabytesValue(pid: pid) ?? 0)
+                    lock.withLock { peak = max(peak, now) }
+                    usleep(50_000)
+                }
+            }
+        }
+
+        func stop() -> Double {
+            lock.withLock {
+                done = true
+                return peak
+            }
+        }
+    }
+
+    /// The district's cases of the last 365 days as one CSV through HTTP, read as it streams, with
+    /// the server's memory before and at its peak; beside psql's `COPY … TO STDOUT` of the same
+    /// columns (the ceiling: no HTTP, no Excel-safe cells).
+    func export(_ leader: CasesBench.Desk, year: (from: String, to: String)) async throws {
+        let http = try MiniHTTPClient(port: UInt16(cases.bench.port))
+        let before = GridBench.residentMegabytesValue(pid: serverPid) ?? 0
+        let memory = MemoryPeak()
+        memory.watch(pid: serverPid)
+        let t0 = monotonicSeconds()
+        let (status, body) = try http.request("GET", "/v1/cases/export?from=\(year.from)&to=\(year.to)", headers: leader.headers)
+        let seconds = monotonicSeconds() - t0
+        let peak = memory.stop()
+        guard status == 200 else { throw BenchError("the export answered \(status): \(String(decoding: body.prefix(500), as: UTF8.self))") }
+        let rows = body.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } - 1
+        let t1 = monotonicSeconds()
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        copy.arguments = [
+            cases.bench.ownerURL ?? "", "-X", "-q", "-o", "/dev/null", "-c",
+            """
+            COPY (SELECT c.number, c.state, c.source, k.code, k.name, c.grade, g.code, g.name, d.name,
+                         to_char(c.reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS'),
+                         to_char(c.filed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS'),
+                         to_char(c.handle_due AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS'),
+                         to_char(c.handled_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS'),
+                         to_char(c.closed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS'),
+                         c.rework_count, c.extension_count, c.address, c.description
+                  FROM cases c
+                  LEFT JOIN categories k ON k.tenant_id = c.tenant_id AND k.id = c.category_id
+                  LEFT JOIN org_units g ON g.tenant_id = c.tenant_id AND g.id = c.grid_id
+                  LEFT JOIN departments d ON d.tenant_id = c.tenant_id AND d.id = c.lead_department_id
+                  WHERE c.tenant_id = \(tenantId) AND c.reported_at >= '\(year.from)' AND c.reported_at < '\(year.to)'
+                  ORDER BY c.reported_at, c.id) TO STDOUT WITH (FORMAT csv, HEADER)
+            """,
+        ]
+        try copy.run()
+        copy.waitUntilExit()
+        let ceiling = monotonicSeconds() - t1
+        print(
+            "the district's cases of 365 days as CSV via HTTP: \(rows) rows, \(format(Double(body.count) / 1_048_576)) MiB in \(format(seconds)) s "
+                + "(aim ≤ \(format(Self.exportAimSeconds)) s: \(format(Self.exportAimSeconds / seconds))× headroom); "
+                + "server memory \(format(before)) MiB before, peak \(format(peak)) MiB while streaming")
+        print("  psql's COPY of the same rows (the ceiling): \(format(ceiling)) s; HTTP / ceiling = \(format(seconds / ceiling))")
     }
 
     /// The district's monthly brief (HTML, and once as PDF when WeasyPrint is installed): aim ≤ 5 s.

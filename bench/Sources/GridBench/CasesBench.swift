@@ -130,7 +130,7 @@ struct CasesBench {
             return
         }
         if bench.assessmentOnly {
-            try await AssessmentBench(cases: self, tenantId: tenantId, district: district).run(desks: desks)
+            try await AssessmentBench(cases: self, tenantId: tenantId, district: district, serverPid: server.process.processIdentifier).run(desks: desks)
             print("server resident memory after the run: \(bench.residentMegabytes(pid: server.process.processIdentifier)) MiB")
             return
         }

@@ -200,12 +200,15 @@ struct GridBench: AsyncParsableCommand {
         throw BenchError("the server did not become ready on port \(port)")
     }
 
-    func residentMegabytes(pid: Int32) -> String {
+    func residentMegabytes(pid: Int32) -> String { Self.residentMegabytesValue(pid: pid).map(format) ?? "?" }
+
+    /// The process's resident memory in MiB (VmRSS), if it runs.
+    static func residentMegabytesValue(pid: Int32) -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
             let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
-        else { return "?" }
-        return format(kb / 1024)
+        else { return nil }
+        return kb / 1024
     }
 }
 

@@ -333,19 +333,27 @@ extension GridService {
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             let calendar = try await Self.workCalendar(tx).calendar
             let offset = calendar.utcOffsetSeconds
-            func point(_ period: (from: Date, to: Date)) async throws -> IndicatorSeries.Point {
-                let asOf = min(period.to, now)
-                let idle = calendar.idleSpans(from: period.from.addingTimeInterval(-40 * 86400), to: asOf.addingTimeInterval(40 * 86400))
-                let rows = try await Self.settledTallies(
-                    tx, key: .units(depths: []), within: scope.path, from: period.from, to: period.to, asOf: asOf, idle: idle, now: now)
-                return .init(from: period.from, to: period.to, asOf: asOf, tally: rows.reduce(IndicatorTally()) { $0 + $1.tally })
-            }
             let periods = interval.periods(ending: end, count: count, utcOffsetSeconds: offset)
-            var points: [IndicatorSeries.Point] = []
-            for period in periods { points.append(try await point(period)) }
-            let yearBefore = try await point(interval.yearBefore(periods[periods.count - 1], utcOffsetSeconds: offset))
-            return IndicatorSeries(interval: interval, scope: scope, indicators: shown, points: points, yearBefore: yearBefore)
+            let points = try await Self.seriesPoints(
+                tx, scope: scope, periods: periods + [interval.yearBefore(periods[periods.count - 1], utcOffsetSeconds: offset)], calendar: calendar,
+                now: now)
+            return IndicatorSeries(interval: interval, scope: scope, indicators: shown, points: Array(points.dropLast()), yearBefore: points[points.count - 1])
         }
+    }
+
+    /// The district's (or a scope's) totals of `periods`, each as of its end (or now), kept once settled.
+    static func seriesPoints(
+        _ tx: Tx, scope: OrgUnitRecord, periods: [(from: Date, to: Date)], calendar: WorkCalendar, now: Date
+    ) async throws -> [IndicatorSeries.Point] {
+        var points: [IndicatorSeries.Point] = []
+        for period in periods {
+            let asOf = min(period.to, now)
+            let idle = calendar.idleSpans(from: period.from.addingTimeInterval(-40 * 86400), to: asOf.addingTimeInterval(40 * 86400))
+            let rows = try await settledTallies(
+                tx, key: .units(depths: []), within: scope.path, from: period.from, to: period.to, asOf: asOf, idle: idle, now: now)
+            points.append(.init(from: period.from, to: period.to, asOf: asOf, tally: rows.reduce(IndicatorTally()) { $0 + $1.tally }))
+        }
+        return points
     }
 }
 
@@ -386,17 +394,28 @@ extension GridService {
                 caller, tenantId: tenantId, subject: below, scopeCode: scope.code, from: from, to: to, previousFrom: previousPeriod.from, asOf: nil,
                 now: now)
         }()
-        async let seriesResult = indicatorSeries(
-            caller, tenantId: tenantId, interval: .week, count: 8, scopeCode: scope.code, indicators: [.filed, .onTimeHandlingRate],
-            end: asOf.addingTimeInterval(-1), now: now)
-        async let gridFigures = indicatorFigures(
-            caller, tenantId: tenantId, grouping: .grid, scopeCode: scope.code, from: from, to: to, asOf: nil, indicators: [.onTimeHandlingRate],
-            now: now)
+        // Eight weeks' totals (no year-before: the trend does not show it).
+        async let weeks = withReadTenant(for: caller, tenantId) { tx in
+            let calendar = try await Self.workCalendar(tx).calendar
+            let periods = SeriesInterval.week.periods(ending: asOf.addingTimeInterval(-1), count: 8, utcOffsetSeconds: calendar.utcOffsetSeconds)
+            return try await Self.seriesPoints(tx, scope: scope, periods: periods, calendar: calendar, now: now)
+        }
+        // The map's grids (the finest level an A4 page shows) and their rates, counted at that level only.
+        async let map = withReadTenant(for: caller, tenantId) { tx in
+            let shapes = try await BriefStore.gridShapes(tx, within: scope.path)
+            guard !shapes.depths.isEmpty else { return (shapes, [Int64: Double?]()) }
+            let calendar = try await Self.workCalendar(tx).calendar
+            let idle = calendar.idleSpans(from: from.addingTimeInterval(-40 * 86400), to: asOf.addingTimeInterval(40 * 86400))
+            let rows = try await Self.settledTallies(
+                tx, key: .units(depths: shapes.depths), within: scope.path, from: from, to: to, asOf: asOf, idle: idle, now: now)
+            var tallies: [Int64: IndicatorTally] = [:]
+            for row in rows { for id in row.ids { tallies[id] = (tallies[id] ?? IndicatorTally()) + row.tally } }
+            return (shapes, tallies.mapValues { $0.value(.onTimeHandlingRate).value })
+        }
         async let extras = withReadTenant(for: caller, tenantId) { tx in
             guard let district = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
-            let shapes = try await BriefStore.gridShapes(tx, within: scope.path)
             let notable = try await BriefStore.notableCases(tx, within: scope.path, from: from, to: to, asOf: asOf)
-            return (district, shapes, notable)
+            return (district, notable)
         }
         let previous = try await previousFigures
         let ranked: [BriefModel.RankedUnit] =
@@ -405,10 +424,9 @@ extension GridService {
                     rank: $0.rank, code: $0.subject.code, name: $0.subject.name, score: $0.card?.score, grade: $0.card?.grade,
                     rankChange: $0.rankChange)
             } ?? []
-        let series = try await seriesResult
-        let byGrid = try await gridFigures
-        let rates = Dictionary(byGrid.rows.map { ($0.subject.code, $0.tally.value(.onTimeHandlingRate).value) }, uniquingKeysWith: { a, _ in a })
-        let (district, shapes, notable) = try await extras
+        let trend = try await weeks
+        let (shapes, rates) = try await map
+        let (district, notable) = try await extras
         func local(_ date: Date) -> String { Self.localTime(date, timeZone: district.timeZone) }
         let day = Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: offset)!).year().month().day()
         return BriefModel(
@@ -416,7 +434,7 @@ extension GridService {
             thisPeriod: period.thisLabel, previousPeriod: period.previousLabel, asOf: local(asOf),
             figures: shown.map { .init(indicator: $0, value: byDepartment.total.value($0), previous: previous.total.value($0)) },
             rankingTitle: below.map { "各\($0.label.zh)综合考核排名" } ?? "下级单位综合考核排名", ranking: ranked,
-            weeks: series.points.map {
+            weeks: trend.map {
                 .init(
                     label: $0.from.formatted(day).suffix(5).replacingOccurrences(of: "-", with: "/"), filed: Double($0.tally.filed),
                     onTime: $0.tally.value(.onTimeHandlingRate).value)
@@ -426,7 +444,7 @@ extension GridService {
                 return .init(
                     label: row.subject.name, value: value.value, detail: value.denominator.map { String(format: "(%.0f/%d)", value.numerator, $0) } ?? "")
             },
-            mapBox: shapes.box, grids: shapes.shapes.map { .init(code: $0.code, name: $0.name, path: $0.path, rate: rates[$0.code] ?? nil) },
+            mapBox: shapes.box, grids: shapes.shapes.map { .init(code: $0.code, name: $0.name, path: $0.path, rate: rates[$0.id] ?? nil) },
             notable: notable.map {
                 .init(
                     number: $0.number, what: $0.what, place: $0.place, department: $0.department, due: $0.due.map(local) ?? "",

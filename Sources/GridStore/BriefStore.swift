@@ -7,13 +7,15 @@ import PostgresNIO
 public enum BriefStore {
     /// The grids within `scope` of the finest level that has at most `limit` of them there (a
     /// street's unit grids, a district's basic grids: what an A4 map can show), as SVG path data
-    /// (degrees, simplified to about two metres), and the box around them.
+    /// (degrees, simplified to about two metres), the box around them, and the depths of their
+    /// paths (where their ids lie in a case's path).
     public static func gridShapes(_ tx: Tx, within scope: ScopePath, limit: Int = 3000) async throws -> (
-        box: (Double, Double, Double, Double)?, shapes: [(id: Int64, code: String, name: String, path: String)]
+        box: (Double, Double, Double, Double)?, shapes: [(id: Int64, code: String, name: String, path: String)], depths: [Int]
     ) {
         var shapes: [(Int64, String, String, String)] = []
         var box: (Double, Double, Double, Double)?
-        for try await (id, code, name, path, minX, minY, maxX, maxY) in try await tx.query(
+        var depths: Set<Int> = []
+        for try await (id, code, name, path, unitPath, minX, minY, maxX, maxY) in try await tx.query(
             """
             WITH levels AS (
                 SELECT grid_level, count(*) AS n FROM org_units
@@ -23,20 +25,21 @@ public enum BriefStore {
             ), chosen AS (
                 SELECT coalesce((SELECT max(grid_level) FROM levels WHERE n <= \(Int32(limit))), (SELECT min(grid_level) FROM levels)) AS level
             ), g AS (
-                SELECT u.id, u.code, u.name, u.geom FROM org_units u, chosen
+                SELECT u.id, u.code, u.name, u.path, u.geom FROM org_units u, chosen
                 WHERE u.tenant_id = \(tx.tenant) AND u.kind = 'grid' AND u.grid_level = chosen.level AND u.geom IS NOT NULL AND u.retired_at IS NULL
                   AND u.path >= \(scope.raw) AND u.path < \(scope.upperBound)
                 ORDER BY u.code LIMIT \(Int32(limit))
             ), e AS (SELECT ST_Extent(geom) AS box FROM g)
-            SELECT g.id, g.code, g.name, ST_AsSVG(ST_SimplifyPreserveTopology(g.geom, 0.00002), 0, 6),
+            SELECT g.id, g.code, g.name, ST_AsSVG(ST_SimplifyPreserveTopology(g.geom, 0.00002), 0, 6), g.path::text,
                    ST_XMin(e.box), -ST_YMax(e.box), ST_XMax(e.box), -ST_YMin(e.box)
             FROM g, e
             """
-        ).decode((Int64, String, String, String, Double, Double, Double, Double).self) {
+        ).decode((Int64, String, String, String, String, Double, Double, Double, Double).self) {
             shapes.append((id, code, name, path))
+            if let depth = ScopePath(unitPath)?.depth { depths.insert(depth) }
             box = (minX, minY, maxX - minX, maxY - minY)
         }
-        return (box, shapes)
+        return (box, shapes, depths.sorted())
     }
 
     /// The month's notable cases within `scope`: open at `asOf` and past their deadline, the

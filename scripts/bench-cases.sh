@@ -37,11 +37,11 @@ fi
 "$bin/gridgov" migrate --owner-url "$base/$db" >/dev/null
 app_url=$(sed "s#/gridgov\$#/$db#" <<<"$DATABASE_URL")
 if [ ${#reuse[@]} -gt 0 ]; then
-  # An earlier run's tables read once into the operating system's cache (pg_prewarm's 'read'), as
-  # a database server that has been serving them holds them: the figures measure the queries, not
-  # this machine's disk after a build pushed the files out of memory.
+  # An earlier run's tables read once into the buffer cache (pg_prewarm), as a database server
+  # that has been serving them holds them: the figures measure the queries, not this machine's
+  # disk after a build pushed the files out of memory.
   scripts/db.sh psql -d "$db" -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
-    -c "SELECT count(pg_prewarm(c.oid::regclass, 'read')) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    -c "SELECT count(pg_prewarm(c.oid::regclass)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') AND c.relname ~ '^(cases|case_events|case_callbacks|whistle)'" >/dev/null
 fi
 # Line-buffered, so that figures appear as they are measured also when the output goes to a file.

@@ -85,12 +85,18 @@ init_cluster() {
   as_pg "$PGBIN/initdb" -D "$PGDATA" -U "$SUPERUSER" --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 \
     --auth-local=scram-sha-256 --auth-host=scram-sha-256 >/dev/null
   rm -f "$pwfile"
+  # A quarter of the machine's memory for the buffer cache (between 128 MB and 8 GB), as a
+  # database server is set up: the figures of a period read its cases from memory.
+  local mem_kb buffers_mb
+  mem_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || echo 2097152)
+  buffers_mb=$(( mem_kb / 4096 )); [ "$buffers_mb" -lt 128 ] && buffers_mb=128; [ "$buffers_mb" -gt 8192 ] && buffers_mb=8192
   cat >>"$PGDATA/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $PORT
 unix_socket_directories = ''
 max_connections = 200
-shared_buffers = 512MB
+shared_buffers = ${buffers_mb}MB
+effective_cache_size = $(( buffers_mb * 3 ))MB
 fsync = on
 synchronous_commit = on
 log_min_duration_statement = 1000

@@ -19,6 +19,46 @@ CREATE FUNCTION public.app_tenant_id() RETURNS bigint
 
 ALTER FUNCTION public.app_tenant_id() OWNER TO gridgov_owner;
 
+CREATE FUNCTION public.assessment_in_flight_cases(p_tenant bigint, p_scope text, p_scope_end text, p_at timestamp with time zone) RETURNS SETOF bigint
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL RESTRICTED
+    SET search_path TO 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_custom_plan'
+    AS $$
+BEGIN
+    IF app_tenant_id() IS DISTINCT FROM p_tenant THEN
+        RAISE EXCEPTION 'assessment_in_flight_cases: tenant % asked inside a transaction of tenant %', p_tenant, app_tenant_id()
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN QUERY
+    SELECT c.id FROM cases c
+    WHERE c.tenant_id = p_tenant
+      AND tstzrange(c.reported_at, c.facts_at, '[]') && tstzrange(p_at - interval '2 seconds', p_at, '(]')
+      AND c.grid_path >= p_scope AND c.grid_path < p_scope_end;
+END
+$$;
+
+ALTER FUNCTION public.assessment_in_flight_cases(p_tenant bigint, p_scope text, p_scope_end text, p_at timestamp with time zone) OWNER TO gridgov_owner;
+
+CREATE FUNCTION public.assessment_period_cases(p_tenant bigint, p_scope text, p_scope_end text, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS SETOF bigint
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL RESTRICTED
+    SET search_path TO 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_custom_plan'
+    AS $$
+BEGIN
+    IF app_tenant_id() IS DISTINCT FROM p_tenant THEN
+        RAISE EXCEPTION 'assessment_period_cases: tenant % asked inside a transaction of tenant %', p_tenant, app_tenant_id()
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN QUERY
+    SELECT c.id FROM cases c
+    WHERE c.tenant_id = p_tenant
+      AND case_span(c.reported_at, c.filed_at, c.handle_due, c.handled_at, c.closed_at, c.state) && tstzrange(p_from, p_to, '[]')
+      AND c.grid_path >= p_scope AND c.grid_path < p_scope_end;
+END
+$$;
+
+ALTER FUNCTION public.assessment_period_cases(p_tenant bigint, p_scope text, p_scope_end text, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO gridgov_owner;
+
 CREATE FUNCTION public.assessment_scheme_frozen() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -2499,6 +2539,12 @@ GRANT USAGE ON SCHEMA public TO gridgov_app;
 GRANT ALL ON FUNCTION public.app_platform() TO gridgov_app;
 
 GRANT ALL ON FUNCTION public.app_tenant_id() TO gridgov_app;
+
+REVOKE ALL ON FUNCTION public.assessment_in_flight_cases(p_tenant bigint, p_scope text, p_scope_end text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.assessment_in_flight_cases(p_tenant bigint, p_scope text, p_scope_end text, p_at timestamp with time zone) TO gridgov_app;
+
+REVOKE ALL ON FUNCTION public.assessment_period_cases(p_tenant bigint, p_scope text, p_scope_end text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.assessment_period_cases(p_tenant bigint, p_scope text, p_scope_end text, p_from timestamp with time zone, p_to timestamp with time zone) TO gridgov_app;
 
 GRANT ALL ON FUNCTION public.case_event_hash(p_prev bytea, p_tenant bigint, p_case bigint, p_seq bigint, p_at timestamp with time zone, p_actor_id bigint, p_actor text, p_role text, p_action text, p_from text, p_to text, p_payload jsonb) TO gridgov_app;
 

@@ -43,6 +43,8 @@ public struct CaseExportStream: AsyncSequence, Sendable {
 extension GridService {
     /// Bytes handed to the response at a time.
     static let exportChunk = 64 * 1024
+    /// How long one export may read (two years of a large district's cases, to a slow client).
+    static let exportLimit: Duration = .seconds(600)
 
     /// The cases reported in [from, to) within `scopeCode` (default: the scope the caller reads) as
     /// CSV with a BOM, Chinese headers, codes as text and no formula injection. The scope and the
@@ -58,7 +60,7 @@ extension GridService {
             do {
                 // A standby lost mid-file must not restart it on the primary: the client has part of it.
                 var sent = false
-                try await self.withReadTenant(for: caller, tenantId) { tx in
+                try await self.withReadTenant(for: caller, tenantId, limit: Self.exportLimit) { tx in
                     if sent { throw GridError(.dbUnavailable, Text(zh: "导出中断，请重新导出", en: "the export was interrupted; export again")) }
                     var chunk = Array("\u{FEFF}".utf8) + Array(CSVTable.line(CaseExportStore.header).utf8)
                     chunk.reserveCapacity(Self.exportChunk + 4096)

@@ -55,25 +55,27 @@ public struct GridService: Sendable {
 
     /// A read transaction for `caller`: a user's bearer was checked against the tenant's status
     /// when this request was authenticated, so only the operator's calls check it again.
-    func withTenant<T: Sendable>(for caller: Caller, _ tenantId: Int64, _ body: (Tx) async throws -> T) async throws -> T {
+    func withTenant<T: Sendable>(for caller: Caller, _ tenantId: Int64, on db: Database? = nil, _ body: (Tx) async throws -> T) async throws -> T {
+        let db = db ?? self.db
         if case .user = caller { return try await db.withTenant(tenantId, body) }
-        return try await withActiveTenant(tenantId) { tx, _ in try await body(tx) }
+        return try await db.withTenant(tenantId) { tx in
+            _ = try await Self.activeTenant(tx, tenantId)
+            return try await body(tx)
+        }
     }
 
     /// A read transaction for figures, briefs and exports: on the standby when one is configured
     /// (`reads`), else — or when it cannot be reached — on the primary. What the standby answers is
     /// the primary's history up to the moment it has replayed (a fraction of a second behind).
-    func withReadTenant<T: Sendable>(for caller: Caller, _ tenantId: Int64, _ body: (Tx) async throws -> T) async throws -> T {
-        guard let reads else { return try await withTenant(for: caller, tenantId, body) }
+    /// `limit`: a long read's bound (an export's) instead of the request's.
+    func withReadTenant<T: Sendable>(for caller: Caller, _ tenantId: Int64, limit: Duration? = nil, _ body: (Tx) async throws -> T) async throws -> T {
+        let primary = limit.map { db.limited(to: $0) } ?? db
+        guard let reads else { return try await withTenant(for: caller, tenantId, on: primary, body) }
         do {
-            return try await reads.withTenant(tenantId) { tx in
-                if case .user = caller { return try await body(tx) }
-                _ = try await Self.activeTenant(tx, tenantId)
-                return try await body(tx)
-            }
+            return try await withTenant(for: caller, tenantId, on: limit.map { reads.limited(to: $0) } ?? reads, body)
         } catch let error as GridError where error.kind == .unavailable {
             logger.warning("the standby is unavailable: reading on the primary", metadata: ["error": "\(error)"])
-            return try await withTenant(for: caller, tenantId, body)
+            return try await withTenant(for: caller, tenantId, on: primary, body)
         }
     }
 

@@ -19,6 +19,9 @@ public struct Database: Sendable {
         self.waitLimit = waitLimit
     }
 
+    /// The same database with another bound on each call (a long export's).
+    public func limited(to waitLimit: Duration?) -> Database { Database(client: client, logger: logger, waitLimit: waitLimit) }
+
     /// Runs `body` in one transaction of `tenantId`: committed when it returns, rolled back when it
     /// throws (the error passes through, translated).
     public func withTenant<T: Sendable>(_ tenantId: Int64, _ body: (Tx) async throws -> T) async throws -> T {

@@ -57,8 +57,11 @@ public enum IndicatorStore {
     }()
 
     /// `f` and `r`: each case in scope ($2 to $8) that may count, as it stood at $5: from its row
-    /// when its facts are unchanged since (`f`), else from its history up to $5 (`r`).
-    static let caseFacts = """
+    /// when its facts are unchanged since (`f`), else from its history up to $5 (`r`). `f` finds a
+    /// street's (or a smaller scope's) period by the cases' spans (`spanCandidates`), the whole
+    /// district's or a long period by their times (`timeCandidates`).
+    static func caseFacts(bySpan: Bool) -> String {
+        """
         f AS (
             -- Each case in scope that may count, as it stood at $5: from its row when its facts are unchanged since ...
             SELECT c.id, c.grid_path, c.reported_by, c.source, c.level, c.reported_at,
@@ -69,8 +72,7 @@ public enum IndicatorStore {
                        AS decision
             FROM cases c
             WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.facts_at <= $5 - interval '2 seconds'
-              -- One of its times in the period, or open past due at its end ($6 <= $4): its span meets [$3, $4] (cases_span, 0031).
-              AND case_span(c.reported_at, c.filed_at, c.handle_due, c.handled_at, c.closed_at, c.state) && tstzrange($3, $4, '[]')
+              AND \(bySpan ? spanCandidates : timeCandidates)
         ), r AS (
             -- ... else from its history up to $5.
             SELECT c.id, c.grid_path, c.reported_by, c.source, c.level, c.reported_at,
@@ -103,18 +105,36 @@ public enum IndicatorStore {
                 WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.at <= $5
             ) h
             WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8
-              -- Reported by $5, facts changed after it (less the margin): the span overlaps (margin, $5] (cases_in_flight).
-              AND tstzrange(c.reported_at, c.facts_at, '[]') && tstzrange($5 - interval '2 seconds', $5, '(]')
+              -- Reported by $5, facts changed after it (less the margin): found by the range index (0030, 0033).
+              AND c.id = ANY(ARRAY(SELECT assessment_in_flight_cases($1, $2, $8, $5)))
         )
         """
+    }
+
+    /// One of its times in the period, or open past due at its end ($6 <= $4): its span meets
+    /// [$3, $4]. The range index is read by a definer function (0033): under row-level security a
+    /// range's && (not leakproof) cannot use it. It finds a street's month among its own cases.
+    static let spanCandidates = "c.id = ANY(ARRAY(SELECT assessment_period_cases($1, $2, $8, $3, $4)))"
+
+    /// The same by the times themselves: leakproof comparisons, which the time indexes answer for
+    /// a district's month in parallel, and cheap on each row of a scan for a long period (most of
+    /// the table counts). A whole district's ids would be too many to look up one by one.
+    static let timeCandidates = """
+        (c.filed_at >= $3 AND c.filed_at < $4 OR c.handle_due >= $3 AND c.handle_due < $4
+                   OR c.handled_at >= $3 AND c.handled_at < $4 OR c.closed_at >= $3 AND c.closed_at < $4
+                   OR c.reported_at >= $3 AND c.reported_at < $4 OR c.handled_at >= $6 AND c.handle_due < $6
+                   OR c.handle_due < $6 AND c.state <> ALL(ARRAY['invalid', 'notFiled', 'voided', 'merged', 'closed', 'evaluated']))
+        """
+
+    /// Whether a statement finds its cases by their spans: a scope below the district, a period of
+    /// at most a quarter (longer ones read most of the table).
+    static func bySpan(_ scope: ScopePath, from: Date, to: Date) -> Bool { scope.depth > 1 && to.timeIntervalSince(from) <= 93 * 86400 }
 
     /// Sets the statement's planner settings and returns its bindings ($1 to $8).
     static func prepare(_ tx: Tx, scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval]) async throws -> PostgresBindings {
         // A statistics query reads many rows once: compiling it (JIT) costs more than it saves, and
         // its sorts and hashes should stay in memory. A month of a district reads some hundred
-        // thousand cases, a year a million: two workers share the scan and the sums. The range
-        // indexes' statistics (cases_span, cases_in_flight) tell the planner how many cases a
-        // period holds, so it reads a month through them and a year from the table.
+        // thousand cases, a year a million: two workers share the scan and the sums.
         try await tx.query(
             """
             SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('parallel_setup_cost', '10', true),
@@ -166,7 +186,7 @@ public enum IndicatorStore {
                 "coalesce(sum(s.score_on_time + s.score_attitude + s.score_result) FILTER (WHERE s.scored_at <= $5), 0)",
             ] + [String](repeating: "0", count: 2)
         let sql = """
-            WITH \(caseFacts), b AS (
+            WITH \(caseFacts(bySpan: bySpan(scope, from: from, to: to))), b AS (
                 -- Each case's last call-back in the period.
                 SELECT DISTINCT ON (b.case_id) b.case_id, b.contacted, b.resolved, b.satisfaction
                 FROM case_callbacks b
@@ -255,7 +275,7 @@ extension IndicatorStore {
         bindings.append(beforeId ?? Int64.max)
         bindings.append(Int32(limit))
         let sql = """
-            WITH \(caseFacts)
+            WITH \(caseFacts(bySpan: bySpan(scope, from: from, to: to)))
             SELECT f.id FROM (SELECT * FROM f UNION ALL SELECT * FROM r) AS f
             WHERE \(condition) AND ($9::int8 IS NULL OR f.lead = $9) AND ($10::int8 IS NULL OR f.reported_by = $10) AND f.id < $11
             ORDER BY f.id DESC LIMIT $12

@@ -60,9 +60,9 @@ SELECT is((SELECT count(*)::int FROM app_tables t JOIN pg_class c ON c.oid = t.o
           0, 'the service role owns no table');
 
 SELECT is(
-    (SELECT array_agg(relname ORDER BY 1) FROM tenant_tables WHERE relname NOT IN ('role_bindings', 'category_assists', 'duties', 'webhook_allowed_targets', 'unit_members')
+    (SELECT array_agg(relname ORDER BY 1) FROM tenant_tables WHERE relname NOT IN ('role_bindings', 'category_assists', 'duties', 'webhook_allowed_targets', 'unit_members', 'brief_subscriptions')
        AND has_table_privilege('gridgov_app', oid, 'DELETE')),
-    NULL, 'the service role may delete only role bindings and rows of replaceable lists');
+    NULL, 'the service role may delete only role bindings, rows of replaceable lists and a user''s brief subscriptions');
 
 SELECT ok(NOT has_table_privilege('gridgov_app', 'audit_log', 'UPDATE') AND NOT has_table_privilege('gridgov_app', 'audit_log', 'DELETE'),
           'the audit log is insert-only for the service role');

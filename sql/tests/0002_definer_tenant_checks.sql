@@ -5,7 +5,7 @@
 -- transaction's app.tenant_id, so what is shown here is what the service role gets (the Swift
 -- DefinerFunctionTests call them as the service role).
 BEGIN;
-SELECT plan(26);
+SELECT plan(30);
 
 -- Two districts drawn over the same ground: a grid each, a user with a session, a category and an
 -- open case at the same point.
@@ -39,6 +39,15 @@ SELECT is((SELECT array_agg(id) FROM nearby_open_cases(900001, 9000014, 116.305,
           ARRAY[9000015]::bigint[], 'nearby_open_cases answers the transaction''s district');
 SELECT throws_ok('SELECT * FROM nearby_open_cases(900002, 9000024, 116.305, 39.955, 100, now() - interval ''1 day'', 5)', '42501',
                  'nearby_open_cases: tenant 900002 asked inside a transaction of tenant 900001', 'nearby_open_cases refuses another district');
+-- The assessment's candidates (0033): the transaction's own district only.
+SELECT is((SELECT array_agg(x) FROM assessment_period_cases(900001, '9000011.', '9000011.~', now() - interval '1 day', now() + interval '1 day') x),
+          ARRAY[9000015]::bigint[], 'assessment_period_cases answers the transaction''s district');
+SELECT throws_ok($$SELECT * FROM assessment_period_cases(900002, '9000021.', '9000021.~', now() - interval '1 day', now())$$, '42501',
+                 'assessment_period_cases: tenant 900002 asked inside a transaction of tenant 900001', 'assessment_period_cases refuses another district');
+SELECT is((SELECT count(*) FROM assessment_in_flight_cases(900001, '9000011.', '9000011.~', now() - interval '1 hour')), 0::int8,
+          'assessment_in_flight_cases answers the transaction''s district (nothing in flight an hour ago)');
+SELECT throws_ok($$SELECT * FROM assessment_in_flight_cases(900002, '9000021.', '9000021.~', now())$$, '42501',
+                 'assessment_in_flight_cases: tenant 900002 asked inside a transaction of tenant 900001', 'assessment_in_flight_cases refuses another district');
 SELECT is((SELECT user_id FROM session_principal(900001, sha256(convert_to('token900001', 'UTF8')))), 9000013::bigint,
           'session_principal answers the transaction''s district');
 SELECT throws_ok('SELECT * FROM session_principal(900002, sha256(convert_to(''token900002'', ''UTF8'')))', '42501',

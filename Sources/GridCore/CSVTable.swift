@@ -210,16 +210,29 @@ public struct CSVTable: Sendable, Equatable {
     }
 
     /// One record of `render`'s output, with its CRLF: for a table written as it is read (a
-    /// streamed export).
+    /// streamed export). Cells are scanned as UTF-8 bytes (a million rows of Chinese text: walking
+    /// them by Character would cost more than reading them from the database).
     public static func line(_ row: [String], excelSafe: Bool = false, codeColumns: Set<Int> = []) -> String {
-        func cell(_ raw: String, _ column: Int) -> String {
-            if codeColumns.contains(column), !raw.isEmpty, raw.allSatisfy({ $0.isASCII && $0.isNumber }) { return "\"=\"\"\(raw)\"\"\"" }
-            let text = excelSafe && raw.first.map({ "=+-@\t\r".contains($0) }) == true ? "'" + raw : raw
+        var out = ""
+        out.reserveCapacity(row.reduce(2) { $0 + $1.utf8.count + 3 })
+        for (column, raw) in row.enumerated() {
+            if column > 0 { out += "," }
+            if codeColumns.contains(column), !raw.isEmpty, raw.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                out += "\"=\"\"" + raw + "\"\"\""
+                continue
+            }
+            // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is text.
+            let formula = excelSafe && raw.utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } == true
+            let text = formula ? "'" + raw : raw
             let needsQuotes =
-                text.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
+                text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
                 || text.first?.isWhitespace == true || text.last?.isWhitespace == true
-            return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+            if needsQuotes {
+                out += "\"" + (text.utf8.contains(0x22) ? text.replacingOccurrences(of: "\"", with: "\"\"") : text) + "\""
+            } else {
+                out += text
+            }
         }
-        return row.enumerated().map { cell($1, $0) }.joined(separator: ",") + "\r\n"
+        return out + "\r\n"
     }
 }

@@ -18,6 +18,9 @@ public enum CaseExportStore {
         _ tx: Tx, within scope: ScopePath, from: Date, to: Date, timeZone: String, _ each: ([String]) async throws -> Void
     ) async throws {
         let states = Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, $0.label.zh) })
+        // The one statement reads as fast as the client takes the file: the sessions' statement
+        // timeout (30 s) would cut a large district's file short.
+        try await tx.query("SELECT set_config('statement_timeout', '600s', true)")
         let rows = try await tx.query(
             """
             SELECT c.number, c.state, c.source, coalesce(k.code, ''), coalesce(k.name, ''), coalesce(c.grade, ''), coalesce(g.code, ''),

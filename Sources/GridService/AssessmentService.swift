@@ -229,26 +229,31 @@ extension GridService {
     ) async throws -> AssessmentRanking {
         try StatsPeriod.check(from: from, to: to)
         let asOf = try Self.asOf(asOf, from: from, to: to, now: now)
-        return try await withReadTenant(for: caller, tenantId) { tx in
+        // The previous period in a transaction of its own, beside this one's: a period not yet
+        // settled costs a district's scan, and the two share the database's cores.
+        async let previousTallies = withReadTenant(for: caller, tenantId) { tx in
+            let scope = try await Self.statsScope(tx, caller, code: scopeCode)
+            let calendar = try await Self.workCalendar(tx).calendar
+            return try await Self.tallies(
+                tx, grouping: subject.grouping, scope: scope, from: previousFrom, to: from, asOf: min(from, now), calendar: calendar, now: now)
+        }
+        let (scoreMax, scope, scheme, previousScheme, current) = try await withReadTenant(for: caller, tenantId) { tx in
             guard let tenant = try await TenantStore.find(tx, id: tenantId) else { throw Errors.tenantNotFound("\(tenantId)") }
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             let calendar = try await Self.workCalendar(tx).calendar
             let scheme = SchemeInForce(try await AssessmentStore.inForce(tx, subject: subject, at: from), subject: subject)
             let previousScheme = SchemeInForce(try await AssessmentStore.inForce(tx, subject: subject, at: previousFrom), subject: subject)
-            let scoreMax = tenant.settings.whistle.scoreMax
             let current = try await Self.tallies(
                 tx, grouping: subject.grouping, scope: scope, from: from, to: to, asOf: asOf, calendar: calendar, now: now)
-            let previous = try await Self.tallies(
-                tx, grouping: subject.grouping, scope: scope, from: previousFrom, to: from, asOf: min(from, now), calendar: calendar, now: now)
-            let before = Dictionary(
-                previous.rows.map { ($0.subject.code, previousScheme.scheme.score($0.tally, scoreMax: scoreMax)) }, uniquingKeysWith: { a, _ in a })
-            let entries = Ranking.rank(
-                current.rows.map { ($0.subject, scheme.scheme.score($0.tally, scoreMax: scoreMax)) }, key: \.code, previous: before)
-            return AssessmentRanking(
-                subject: subject, scope: scope, from: from, to: to, asOf: asOf, previousFrom: previousFrom, previousTo: from, scheme: scheme,
-                scoreMax: scoreMax, entries: entries,
-                tallies: Dictionary(current.rows.map { ($0.subject.id, $0.tally) }, uniquingKeysWith: { a, _ in a }))
+            return (tenant.settings.whistle.scoreMax, scope, scheme, previousScheme, current)
         }
+        let previous = try await previousTallies
+        let before = Dictionary(
+            previous.rows.map { ($0.subject.code, previousScheme.scheme.score($0.tally, scoreMax: scoreMax)) }, uniquingKeysWith: { a, _ in a })
+        let entries = Ranking.rank(current.rows.map { ($0.subject, scheme.scheme.score($0.tally, scoreMax: scoreMax)) }, key: \.code, previous: before)
+        return AssessmentRanking(
+            subject: subject, scope: scope, from: from, to: to, asOf: asOf, previousFrom: previousFrom, previousTo: from, scheme: scheme,
+            scoreMax: scoreMax, entries: entries, tallies: Dictionary(current.rows.map { ($0.subject.id, $0.tally) }, uniquingKeysWith: { a, _ in a }))
     }
 }
 

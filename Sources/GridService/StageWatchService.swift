@@ -40,6 +40,8 @@ extension GridService {
                 var units = path ?? []
                 if units.isEmpty { units = try await OrgUnitStore.chain(tx, ids: chain) }
                 to.chain = Self.levelChain(of: unit, on: units)
+            case .subscribers:
+                continue  // not about a case: the brief job tells its subscribers itself
             }
         }
         return try await EscalationStore.deliver(tx, caseId: record.id, kind: event.rawValue, message: message, to: to)

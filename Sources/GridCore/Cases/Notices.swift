@@ -64,6 +64,8 @@ public enum NoticeAudience: Sendable, Hashable {
     /// The people who act for the ladder unit the event names: its named members, and the level's
     /// roles (`LadderLevel.actingRoles`) bound at the unit (for a grid, also at its enclosing grids).
     case ladderUnit
+    /// The users who subscribed to what the event is about (a brief: `BriefDeliveryStore.tell`).
+    case subscribers
 }
 
 /// Who is told of what: one table, event × audience. Each person is told once per event, however
@@ -93,8 +95,7 @@ public enum NoticeTable {
         case .caseReopened: [.leadDepartment]
         case .reporterCallback: [.district(centre)]
         case .slipArrived, .slipRefused, .caseDelegated: [.ladderUnit]
-        // No case's audience: the brief's own subscribers are told (`BriefDeliveryStore.tell`).
-        case .briefPublished: []
+        case .briefPublished: [.subscribers]
         }
     }
 
@@ -103,7 +104,7 @@ public enum NoticeTable {
         switch audience {
         case .leadDepartment: [.departmentLiaison]
         case .covering(let roles), .street(let roles), .district(let roles): roles
-        case .reporter, .raiser, .ladderUnit: []
+        case .reporter, .raiser, .ladderUnit, .subscribers: []
         }
     }
 }

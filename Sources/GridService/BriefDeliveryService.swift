@@ -40,7 +40,10 @@ extension GridService {
                     en: "a brief is of the district or a street, not of \(scope.code)")
             }
             let (subscription, created) = try await BriefDeliveryStore.subscribe(tx, userId: userId, scopeUnitId: scope.id, cadence: cadence)
-            guard let subscription else { throw Errors.unitNotFound(scope.code) }
+            // Gone only if the user ended it at the same moment from another session.
+            guard let subscription else {
+                throw GridError(.briefSubscriptionNotFound, Text(zh: "订阅已被同时取消，请重试", en: "the subscription was ended meanwhile; try again"))
+            }
             try await Self.scheduleBriefs(tx, cadence, now: now)
             return (subscription, created)
         }

@@ -4786,7 +4786,7 @@ extension Components {
             public var caseId: Swift.Int64?
             /// - Remark: Generated from `#/components/schemas/Notification/whistleId`.
             public var whistleId: Swift.Int64?
-            /// The event (NoticeEvent): handleYellow, signRed, orderRed, waitingForCentre, caseClosed …; of a whistle: whistleProposed, whistleBlown, whistleAccepted, whistleDeclined, whistleSummoned, whistleRed, whistleReleased.
+            /// The event (NoticeEvent): handleYellow, signRed, orderRed, waitingForCentre, caseClosed …; of a whistle: whistleProposed, whistleBlown, whistleAccepted, whistleDeclined, whistleSummoned, whistleRed, whistleReleased; a subscribed brief came out: briefPublished (no caseId; the message has the figures and the brief's link).
             ///
             /// - Remark: Generated from `#/components/schemas/Notification/kind`.
             public var kind: Swift.String
@@ -4802,7 +4802,7 @@ extension Components {
             ///   - id:
             ///   - caseId:
             ///   - whistleId:
-            ///   - kind: The event (NoticeEvent): handleYellow, signRed, orderRed, waitingForCentre, caseClosed …; of a whistle: whistleProposed, whistleBlown, whistleAccepted, whistleDeclined, whistleSummoned, whistleRed, whistleReleased.
+            ///   - kind: The event (NoticeEvent): handleYellow, signRed, orderRed, waitingForCentre, caseClosed …; of a whistle: whistleProposed, whistleBlown, whistleAccepted, whistleDeclined, whistleSummoned, whistleRed, whistleReleased; a subscribed brief came out: briefPublished (no caseId; the message has the figures and the brief's link).
             ///   - message:
             ///   - createdAt:
             ///   - readAt:

@@ -174,19 +174,44 @@ standby() {
   local data port=$((PORT + 1))
   data=$(standby_data)
   if [ ! -f "$data/PG_VERSION" ]; then
-    log "making a streaming standby in $data"
-    mkdir -p "$data"
-    [ "$(id -u)" = 0 ] && chown postgres "$data"
-    chmod 700 "$data"
-    as_pg env PGPASSWORD="$SUPER_PW" "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$PORT" -U "$SUPERUSER" -D "$data" -R -X stream -c fast
-    # The copy carries the primary's settings; a later line wins.
-    printf 'port = %s\nhot_standby = on\n' "$port" | as_pg tee -a "$data/postgresql.conf" >/dev/null
+    make_standby "$data" "$port"
   fi
   if ! as_pg "$PGBIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     log "starting the standby on 127.0.0.1:$port"
     as_pg "$PGBIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
   fi
+  # A standby stopped while the primary wrote more WAL than it keeps cannot catch up: it waits for
+  # segments that are gone. It is made again from a new base backup.
+  if ! streaming; then
+    log "the standby cannot follow the primary (its WAL is gone): making it again"
+    as_pg "$PGBIN/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$data"
+    make_standby "$data" "$port"
+    as_pg "$PGBIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
+    streaming || { log "the new standby does not stream either: see $data/server.log"; exit 1; }
+  fi
   log "standby ready on 127.0.0.1:$port"
+}
+
+make_standby() {
+  local data=$1 port=$2
+  log "making a streaming standby in $data"
+  mkdir -p "$data"
+  [ "$(id -u)" = 0 ] && chown postgres "$data"
+  chmod 700 "$data"
+  as_pg env PGPASSWORD="$SUPER_PW" "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$PORT" -U "$SUPERUSER" -D "$data" -R -X stream -c fast
+  # The copy carries the primary's settings; a later line wins.
+  printf 'port = %s\nhot_standby = on\n' "$port" | as_pg tee -a "$data/postgresql.conf" >/dev/null
+}
+
+# Whether the primary streams WAL to a standby (within 30 s).
+streaming() {
+  local i
+  for i in $(seq 1 60); do
+    [ "$(super_psql -At -d postgres -c "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" != 0 ] && return 0
+    sleep 0.5
+  done
+  return 1
 }
 
 stop_standby() {

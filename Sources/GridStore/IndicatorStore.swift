@@ -119,10 +119,18 @@ public enum IndicatorStore {
     /// The same by the times themselves: leakproof comparisons, which the time indexes answer for
     /// a district's month in parallel, and cheap on each row of a scan for a long period (most of
     /// the table counts). A whole district's ids would be too many to look up one by one.
+    ///
+    /// Open past due at the end ($6): open still (the partial index `cases_open_due`), or handled
+    /// or closed since. A row `f` reads has its facts unchanged since $5, so those times lie in
+    /// [$6, $5]: a bounded range of the time indexes (an empty one for a period asked as of its
+    /// end). Unbounded (`handled_at >= $6`), it reached every case handled since a past month and
+    /// turned the district's month into a scan of the whole table.
     static let timeCandidates = """
         (c.filed_at >= $3 AND c.filed_at < $4 OR c.handle_due >= $3 AND c.handle_due < $4
                    OR c.handled_at >= $3 AND c.handled_at < $4 OR c.closed_at >= $3 AND c.closed_at < $4
-                   OR c.reported_at >= $3 AND c.reported_at < $4 OR c.handled_at >= $6 AND c.handle_due < $6
+                   OR c.reported_at >= $3 AND c.reported_at < $4
+                   OR c.handled_at >= $6 AND c.handled_at <= $5 AND c.handle_due < $6
+                   OR c.closed_at >= $6 AND c.closed_at <= $5 AND c.handle_due < $6
                    OR c.handle_due < $6 AND c.state <> ALL(ARRAY['invalid', 'notFiled', 'voided', 'merged', 'closed', 'evaluated']))
         """
 

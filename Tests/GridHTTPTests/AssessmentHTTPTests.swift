@@ -247,6 +247,22 @@ extension CaseHTTPTests {
             #expect(now["openOverdue"] == [0])
             #expect(now["frontLineShare"] == [1, 3])
 
+            // A period none of the history lies in, the second after t1, asked as of a time after
+            // B's handling and closing: B was due before it and handled after it, so open and
+            // overdue at its end, and its closed row answers for it (its facts last changed over
+            // two seconds before).
+            try await desk.step("dispatcher", b, "requestCheck", to: "checking")
+            try await desk.step("gridworker", b, "passCheck", to: "checkPassed")
+            try await desk.step("shift.leader", b, "close", to: "closed")
+            try await Task.sleep(for: .milliseconds(3100))
+            let quietFrom = try #require(formatter.date(from: t1))
+            let quiet = "from=\(t1)&to=\(formatter.string(from: quietFrom.addingTimeInterval(1)))&asOf=\(formatter.string(from: Date()))"
+            let quietFigures = try await desk.api.get("/v1/stats/indicators?by=street&\(quiet)", token: desk.token("leader"))
+            #expect(quietFigures.status == .ok, "\(quietFigures.text)")
+            let quietStreet = Self.counts(row(try quietFigures.json(), Self.street))
+            #expect(quietStreet["openOverdue"] == [1] && quietStreet["filed"] == [0] && quietStreet["handlingRate"] == [0, 0], "\(quietStreet)")
+            #expect(try await listed("/v1/stats/indicators/cases?indicator=openOverdue&\(quiet)") == [b])
+
             // CSV: BOM, Chinese headers, codes as text, the total last.
             let csv = try await desk.api.get(
                 "/v1/stats/indicators?from=\(from)&to=\(to)&asOf=\(t1)&indicators=filed,onTimeHandlingRate&format=csv", token: desk.token("leader"))

@@ -58,6 +58,8 @@ install_packages() {
   # WeasyPrint (Pango + Cairo) and a CJK font, for the briefs' PDF.
   command -v weasyprint >/dev/null || need+=("weasyprint")
   [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=("fonts-wqy-microhei")
+  # unzip, for the tests that read an XLSX's cells back.
+  command -v unzip >/dev/null || need+=("unzip")
   [ ${#need[@]} -eq 0 ] && return 0
   log "installing ${need[*]}"
   local sudo=""

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the pgTAP files in sql/tests against a fresh database migrated by `gridgov migrate` (build
-# first), and fails on any "not ok".
+# first), and fails on any "not ok", error or plan not kept.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 eval "$(scripts/db.sh env)"
@@ -13,7 +13,8 @@ status=0
 for t in sql/tests/*.sql; do
   [ -e "$t" ] || continue
   out=$(PGOPTIONS='--client-min-messages=warning' psql -X -q -At -v ON_ERROR_STOP=1 "$owner_base/$db" -f "$t" 2>&1) || status=1
-  if grep -q '^not ok' <<<"$out" || [ $status -ne 0 ]; then status=1; echo "$out"; fi
+  # A failed check, an error, or fewer checks run than planned (finish() says so).
+  if grep -q -e '^not ok' -e 'Looks like you planned' <<<"$out" || [ $status -ne 0 ]; then status=1; echo "$out"; fi
   passed=$(grep -c '^ok' <<<"$out" || true); failed=$(grep -c '^not ok' <<<"$out" || true)
   echo "pgTAP $(basename "$t"): $passed passed, $failed failed"
 done

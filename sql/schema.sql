@@ -1021,6 +1021,7 @@ CREATE TABLE public.cases (
     facts_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT cases_address_check CHECK ((char_length(address) <= 200)),
     CONSTRAINT cases_description_check CHECK (((char_length(description) >= 1) AND (char_length(description) <= 2000))),
+    CONSTRAINT cases_facts_after_report CHECK ((facts_at >= reported_at)),
     CONSTRAINT cases_level_check CHECK ((level = ANY (ARRAY['grid'::text, 'community'::text, 'zone'::text, 'street'::text, 'district'::text]))),
     CONSTRAINT cases_level_pair CHECK (((level_unit_id IS NULL) OR (level IS NOT NULL))),
     CONSTRAINT cases_light_check CHECK ((light = ANY (ARRAY['green'::text, 'yellow'::text, 'red'::text]))),
@@ -1959,8 +1960,6 @@ CREATE INDEX case_tasks_department ON public.case_tasks USING btree (tenant_id, 
 CREATE INDEX cases_closed ON public.cases USING btree (tenant_id, closed_at) INCLUDE (grid_path, level) WHERE (closed_at IS NOT NULL);
 
 CREATE INDEX cases_department ON public.cases USING btree (tenant_id, lead_department_id, state) WHERE (lead_department_id IS NOT NULL);
-
-CREATE INDEX cases_facts_at ON public.cases USING btree (tenant_id, facts_at);
 
 CREATE INDEX cases_filed_at ON public.cases USING btree (tenant_id, filed_at) WHERE (filed_at IS NOT NULL);
 

@@ -587,10 +587,10 @@ public enum CaseStore {
                 updated_at = now(),
                 -- The assessment's facts (0028): stamped when one of them changes (the columns on the right are the row before).
                 facts_at = CASE WHEN ROW(\(record.filedAt), \(record.handleDue), \(record.handledAt), \(record.closedAt), \(Int32(record.reworkCount)),
-                                         \(Int32(record.extensionCount)), \(record.suspendedAt), \(record.leadDepartmentId),
+                                         \(Int32(record.extensionCount)), \(record.suspendedAt), \(record.leadDepartmentId), \(record.level?.rawValue),
                                          \(Self.factsClass(record.state)))
                                      IS DISTINCT FROM ROW(filed_at, handle_due, handled_at, closed_at, rework_count, extension_count, suspended_at,
-                                                          lead_department_id, CASE WHEN state IN ('voided', 'merged') THEN 'gone'
+                                                          lead_department_id, level, CASE WHEN state IN ('voided', 'merged') THEN 'gone'
                                                                                    WHEN state IN ('notFiled', 'invalid') THEN 'refused'
                                                                                    WHEN state IN ('reported', 'verifying', 'verified') THEN 'undecided'
                                                                                    ELSE 'worked' END)

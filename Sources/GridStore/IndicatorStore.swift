@@ -8,9 +8,9 @@ import PostgresNIO
 /// A case is read as it stood at `asOf`: from its row when its facts have not changed since
 /// (`facts_at`, 0028, with two seconds' margin for the event written just after the row), else
 /// from its history up to `asOf` (the events record every handling, check, close, rework,
-/// extension and suspension, and since migration 0027 the deadline and lead department each
-/// action set; an older event that moved them leaves the row's value). So a past month re-run as
-/// of its end gives the figures it gave then.
+/// extension and suspension, since migration 0027 the deadline and lead department each action
+/// set, and later the level as `caseLevel`; an older event that moved them leaves the row's
+/// value). So a past month re-run as of its end gives the figures it gave then.
 public enum IndicatorStore {
     /// The key a row's counts are summed under.
     public enum Key: Sendable {
@@ -71,11 +71,12 @@ public enum IndicatorStore {
                    CASE WHEN c.state IN ('notFiled', 'invalid') THEN false WHEN c.state IN ('reported', 'verifying', 'verified') THEN NULL ELSE true END
                        AS decision
             FROM cases c
-            WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.reported_at <= $5 AND c.facts_at <= $5 - interval '2 seconds'
+            -- Facts unchanged since $5 (less the margin); so reported by then too (0034).
+            WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.facts_at <= $5 - interval '2 seconds'
               AND \(bySpan ? spanCandidates : timeCandidates)
         ), r AS (
             -- ... else from its history up to $5.
-            SELECT c.id, c.grid_path, c.reported_by, c.source, c.level, c.reported_at,
+            SELECT c.id, c.grid_path, c.reported_by, c.source, coalesce(h.level, c.level) AS level, c.reported_at,
                    c.filed_at AS filed, c.filed_at <= $5 AND NOT coalesce(h.gone, false) AS live,
                    coalesce(h.due, CASE WHEN h.deadlines THEN c.handle_due END) AS due,
                    CASE WHEN h.handled_by IN ('failCheck', 'reopen') THEN NULL ELSE h.handled_at END AS handled,
@@ -99,6 +100,7 @@ public enum IndicatorStore {
                        bool_or(e.action IN ('dispatch', 'approveExtension', 'resume', 'reopen')) AS deadlines,
                        (array_agg((e.payload->>'leadDepartmentId')::int8 ORDER BY e.seq DESC) FILTER (WHERE e.payload ? 'leadDepartmentId'))[1] AS lead,
                        bool_or(e.action IN ('file', 'dispatch', 'reopen')) AS dispatches,
+                       (array_agg(e.payload->>'caseLevel' ORDER BY e.seq DESC) FILTER (WHERE e.payload ? 'caseLevel'))[1] AS level,
                        CASE WHEN bool_or(e.action IN ('notFile', 'markInvalid')) THEN false
                             WHEN bool_or(e.action IN ('file', 'merge', 'selfHandle')) THEN true END AS decision
                 FROM case_events e

@@ -279,6 +279,15 @@ extension CaseHTTPTests {
             #expect(bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) && bytes.count > 3000, "\(bytes.count) bytes")
             let names = String(decoding: bytes, as: UTF8.self)
             #expect(names.contains("xl/worksheets/sheet1.xml") && names.contains("xl/sharedStrings.xml") && names.contains("xl/workbook.xml"))
+            // Its cells, read back (unzip, XML): the same table as the CSV, the code a string, the counts numbers.
+            let cells = try XLSXCells(bytes)
+            #expect(cells["A1"] == .text("编码") && cells["C1"] == .text("立案数") && cells["D1"] == .text("按期处置率"), "\(cells.all)")
+            let streetRow = try #require(cells.rows.first { cells["A\($0)"] == .text(Self.street) }, "the street's code as text: \(cells.all)")
+            #expect(cells["B\(streetRow)"] == .text("学院路街道"))
+            #expect(cells["C\(streetRow)"] == .number(4) && cells["D\(streetRow)"] == .number(0.75), "\(cells.all)")
+            #expect(cells["E\(streetRow)"] == .number(3) && cells["F\(streetRow)"] == .number(4))
+            let last = try #require(cells.rows.last)
+            #expect(cells["B\(last)"] == .text("合计") && cells["C\(last)"] == .number(4), "\(cells.all)")
 
             // Bad questions: an unknown indicator, one not counted by the grouping, a reversed
             // period, asOf before the period, a scope outside the caller's.
@@ -570,5 +579,85 @@ extension CaseHTTPTests {
             }
             #expect(fallback == onPrimary)
         }
+    }
+}
+
+/// The cells of an XLSX's first sheet, read back with `unzip` and `XMLParser`: "A1" → text (shared
+/// strings resolved) or number.
+struct XLSXCells {
+    enum Cell: Equatable, CustomStringConvertible {
+        case text(String)
+        case number(Double)
+
+        var description: String {
+            switch self {
+            case .text(let text): "\"\(text)\""
+            case .number(let value): "\(value)"
+            }
+        }
+    }
+
+    var all: [String: Cell] = [:]
+    /// The row numbers that have cells, in order.
+    var rows: [Int] { Set(all.keys.compactMap { Int($0.drop { $0.isLetter }) }).sorted() }
+
+    subscript(reference: String) -> Cell? { all[reference] }
+
+    init(_ bytes: [UInt8]) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("gridgov-test-\(UUID().uuidString).xlsx")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let strings = Self.elements(try Self.unzip(file, "xl/sharedStrings.xml")).filter { $0.name == "t" }.map(\.text)
+        var reference = "", type = ""
+        for element in Self.elements(try Self.unzip(file, "xl/worksheets/sheet1.xml")) {
+            switch element.name {
+            case "c":
+                reference = element.attributes["r"] ?? ""
+                type = element.attributes["t"] ?? ""
+            case "v":
+                if type == "s", let index = Int(element.text), strings.indices.contains(index) {
+                    all[reference] = .text(strings[index])
+                } else if let value = Double(element.text) {
+                    all[reference] = .number(value)
+                }
+            default: break
+            }
+        }
+    }
+
+    static func unzip(_ file: URL, _ part: String) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+        process.arguments = ["-p", file.path, part]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return data
+    }
+
+    /// Each element in document order with its attributes and its own text (elements nest: a
+    /// cell's `<v>` follows its `<c>`).
+    static func elements(_ data: Data) -> [(name: String, attributes: [String: String], text: String)] {
+        final class Reader: NSObject, XMLParserDelegate {
+            var found: [(name: String, attributes: [String: String], text: String)] = []
+            var open: [Int] = []
+            func parser(
+                _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]
+            ) {
+                open.append(found.count)
+                found.append((name, attributes, ""))
+            }
+            func parser(_ parser: XMLParser, foundCharacters string: String) {
+                if let index = open.last { found[index].text += string }
+            }
+            func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) { open.removeLast() }
+        }
+        let reader = Reader()
+        let parser = XMLParser(data: data)
+        parser.delegate = reader
+        parser.parse()
+        return reader.found
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import GridCore
+import GridService
 import GridTestSupport
 import HTTPTypes
 import HummingbirdTesting
+import PostgresNIO
 import Testing
 
 /// The cases as a streamed CSV (issue 18): every case of the period and scope, in the order
@@ -45,6 +47,67 @@ extension CaseHTTPTests {
             #expect(reversed.fieldErrorCodes == ["period.reversed"], "\(reversed.text)")
             let street = try await desk.api.get("/v1/cases/export?\(period)", token: desk.token("street.dispatcher"))
             #expect(try CSVTable.parse(Data(street.text.utf8)).rows.count == 160, "the grid worker's grid is in 学院路街道")
+        }
+    }
+
+    /// A reader that takes the first chunk and goes away (a browser closed mid-download) ends the
+    /// export: its transaction, open while the reader holds the file, is gone within moments, and
+    /// the district's next export reads on.
+    @Test func anExportItsReaderLeavesEndsItsTransaction() async throws {
+        try await withDesk { desk, db in
+            let from = Date().addingTimeInterval(-60)
+            let created = try await desk.report("gridworker", Self.intake(String(repeating: "人行道井盖破损，影响行人通行。", count: 20)))
+            let id = try #require(int64((try created.json()["case"] as? [String: Any])?["id"]))
+            // 3,000 copies of it (some 1.5 MB of CSV, two dozen chunks), written as the table's owner.
+            try await db.owner.query(
+                """
+                INSERT INTO cases
+                SELECT (jsonb_populate_record(c, jsonb_build_object('id', c.id + 100000 + n, 'number', c.number || '-' || n))).*
+                FROM cases c, generate_series(1, 3000) n WHERE c.id = \(id)
+                """, logger: db.logger)
+            let leader = Caller.user(try await db.service.authenticate(token: desk.token("leader")))
+            let to = Date().addingTimeInterval(60)
+            /// The sessions in a transaction reading the export's statement (seen by the service's own
+            /// role, which sees its sessions' statements).
+            func exporting() async throws -> Int {
+                for try await n in try await db.app.query(
+                    """
+                    SELECT count(*)::int FROM pg_stat_activity
+                    WHERE datname = current_database() AND state <> 'idle' AND query LIKE 'SELECT c.number, c.state, c.source,%' AND pid <> pg_backend_pid()
+                    """, logger: db.logger
+                ).decode(Int.self) { return n }
+                return -1
+            }
+            /// What every other session of the database does (for a failure's message).
+            func sessions() async throws -> [String] {
+                var found: [String] = []
+                for try await (state, query) in try await db.app.query(
+                    "SELECT coalesce(state, ''), left(coalesce(query, ''), 60) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                    logger: db.logger
+                ).decode((String, String).self) { found.append("\(state): \(query)") }
+                return found
+            }
+            var reader: CaseExportStream.Iterator? = try await db.service.exportCases(
+                leader, tenantId: desk.tenantId, scopeCode: nil, from: from, to: to
+            ).makeAsyncIterator()
+            let first = try await reader?.next()
+            #expect(first?.count ?? 0 >= 64 * 1024, "\(first?.count ?? 0) bytes")
+            let reading = try await exporting(), seen = try await sessions()
+            #expect(reading == 1, "the export reads on while its reader holds the file: \(seen)")
+            reader = nil
+            var open = 1
+            for _ in 0..<100 where open != 0 {
+                try await Task.sleep(for: .milliseconds(50))
+                open = try await exporting()
+            }
+            #expect(open == 0, "the export's transaction ended with its reader")
+
+            // The next export reads every case to the end.
+            var bytes = 0
+            for try await chunk in try await db.service.exportCases(leader, tenantId: desk.tenantId, scopeCode: nil, from: from, to: to) {
+                bytes += chunk.count
+            }
+            #expect(bytes > 3000 * 400, "\(bytes) bytes")
         }
     }
 

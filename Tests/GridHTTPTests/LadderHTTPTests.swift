@@ -294,6 +294,47 @@ extension CaseHTTPTests {
         }
     }
 
+    /// The front-line share as of a time reads the level that held the case then: a case solved by
+    /// its community and closed, then reopened, returned by the department and dispatched again
+    /// (which lifts it to the street's centre), still counts as solved at the front line in the
+    /// figures as of before the reopening; now it is neither closed nor the community's.
+    @Test func aReopenedCaseCountsAtTheLevelThatSolvedItAsOfBeforeTheReopening() async throws {
+        try await withDesk { desk, db in
+            // The street's 城管科 leads the community's garbage cases: its liaison returns the reopened one.
+            var desk = desk
+            let password = try await db.makeUser(
+                tenantId: desk.tenantId, login: "liaison.cgk", role: .departmentLiaison, scope: Self.street, department: "\(Self.street)-CGK")
+            desk.tokens["liaison.cgk"] = try await desk.api.login(tenant: "DEMO", login: "liaison.cgk", password: password)
+            let (id, _) = try await Self.filedGarbage(desk, "X")
+            try await desk.step("community.chief", id, "handleLocally", ["note": "已清运"], to: "handled")
+            try await desk.step("dispatcher", id, "requestCheck", to: "checking")
+            try await desk.step("gridworker", id, "passCheck", to: "checkPassed")
+            try await desk.step("shift.leader", id, "close", to: "closed")
+            try await Task.sleep(for: .milliseconds(2100))
+            let formatter = ISO8601DateFormatter()
+            let t1 = formatter.string(from: Date())
+            try await Task.sleep(for: .milliseconds(1100))
+            try await desk.step("shift.leader", id, "reopen", ["reason": "回访不满意：垃圾仍未清走"], to: "dispatched")
+            try await desk.step("liaison.cgk", id, "return", ["reason": "需区城管委执法"], to: "returned")
+            let dispatched = try await desk.step("dispatcher", id, "dispatch", ["department": "CGW"], to: "dispatched")
+            #expect(dispatched["level"] as? String == "street", "dispatched from the street's centre: \(dispatched["level"] ?? "-")")
+            let events = try await desk.api.get("/v1/cases/\(id)/events", token: desk.token("leader")).json()["items"] as? [[String: Any]] ?? []
+            #expect(
+                events.compactMap { ($0["payload"] as? [String: Any])?["caseLevel"] as? String } == ["community", "street"],
+                "the filing and the dispatch record the level they left: \(events.map { $0["payload"] ?? "-" })")
+
+            let from = formatter.string(from: Date().addingTimeInterval(-86400)), to = formatter.string(from: Date().addingTimeInterval(86400))
+            func frontLine(_ asOf: String?) async throws -> [Double] {
+                let response = try await desk.api.get(
+                    "/v1/stats/indicators?from=\(from)&to=\(to)&indicators=frontLineShare" + (asOf.map { "&asOf=\($0)" } ?? ""), token: desk.token("leader"))
+                #expect(response.status == .ok, "\(response.text)")
+                return Self.counts(try response.json()["total"] as? [String: Any])["frontLineShare"] ?? []
+            }
+            #expect(try await frontLine(t1) == [1, 1], "as of t1: closed, by its community")
+            #expect(try await frontLine(nil) == [0, 0], "now: open again")
+        }
+    }
+
     /// A unit's members: an unknown user or department, a user twice, a duty not known are each
     /// named and nothing is written; only a tenant admin sets them; the change is audited.
     @Test func aUnitsMembersAreSetWholeOrNotAtAll() async throws {

@@ -4,7 +4,7 @@
 -- once the case is handled, closed or out of the flow. Checked on 20,000 generated combinations
 -- of times (each present or not, in any order) and states.
 BEGIN;
-SELECT plan(3);
+SELECT plan(5);
 
 CREATE TEMP TABLE spans AS
 SELECT t.*, case_span(t.reported_at, t.filed_at, t.handle_due, t.handled_at, t.closed_at, t.state) AS span
@@ -31,6 +31,18 @@ SELECT is((SELECT count(*) FROM spans
            WHERE (handle_due IS NULL OR handled_at IS NOT NULL OR closed_at IS NOT NULL
                   OR state IN ('closed', 'evaluated', 'voided', 'merged', 'invalid', 'notFiled')) AND upper_inf(span)),
           0::int8, 'a handled, closed or finished case has an end');
+
+-- A case's facts change no earlier than it is reported (0034): the figures read a case whose facts
+-- are unchanged since a time as reported by then.
+INSERT INTO tenants (id, code, name, division_code) VALUES (930001, 'SPA', '甲区', '110108');
+INSERT INTO org_units (tenant_id, id, parent_id, kind, grid_level, code, name, path, depth)
+VALUES (930001, 9300011, NULL, 'district', NULL, 'D1', '区', '9300011.', 0),
+       (930001, 9300012, 9300011, 'grid', 1, 'G1', '网格', '9300011.9300012.', 1);
+INSERT INTO cases (tenant_id, id, number, state, source, description, location, grid_id, grid_path)
+VALUES (930001, 9300015, 'N1', 'reported', 'hotline', '占道', ST_SetSRID(ST_MakePoint(116.305, 39.955), 4326), 9300012, '9300011.9300012.');
+SELECT ok((SELECT facts_at = reported_at FROM cases WHERE id = 9300015), 'a new case''s facts date from its report');
+SELECT throws_ok($$UPDATE cases SET facts_at = reported_at - interval '1 second' WHERE id = 9300015$$, '23514', NULL,
+                 'facts changed before the report are refused');
 
 SELECT * FROM finish();
 ROLLBACK;

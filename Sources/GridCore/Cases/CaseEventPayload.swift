@@ -1,27 +1,31 @@
 import Foundation
 
 /// What a workflow action's event records: the caller's input and, when the action set them, the
-/// handling deadline and the lead department it left the case with. These two let the assessment
-/// read a case as of any past time from its history alone (`IndicatorStore`): they are not in the
-/// input, and later actions (extension, resumption, redispatch) move them.
+/// handling deadline, the lead department and the level it left the case with. These let the
+/// assessment read a case as of any past time from its history alone (`IndicatorStore`): they are
+/// not in the input, and later actions (extension, resumption, redispatch, the ladder's moves)
+/// change them.
 public struct CaseEventPayload: Encodable, Sendable {
     public var input: CaseActionInput
     public var handleDue: Date?
     public var leadDepartmentId: Int64?
+    public var level: LadderLevel?
 
     public init(input: CaseActionInput, before: CaseRecord, after: CaseRecord) {
         self.input = input
         handleDue = after.handleDue != before.handleDue ? after.handleDue : nil
         leadDepartmentId = after.leadDepartmentId != before.leadDepartmentId ? after.leadDepartmentId : nil
+        level = after.level != before.level ? after.level : nil
     }
 
-    private enum Keys: String, CodingKey { case handleDue, leadDepartmentId }
+    private enum Keys: String, CodingKey { case handleDue, leadDepartmentId, caseLevel }
 
     public func encode(to encoder: any Encoder) throws {
         try input.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         if let handleDue { try container.encode(Self.microseconds(handleDue), forKey: .handleDue) }
         if let leadDepartmentId { try container.encode(leadDepartmentId, forKey: .leadDepartmentId) }
+        if let level { try container.encode(level, forKey: .caseLevel) }
     }
 
     /// `2026-11-03T09:30:00.000000Z`: ISO 8601 in UTC to the microsecond PostgreSQL keeps, so that

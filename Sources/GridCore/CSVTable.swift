@@ -210,29 +210,69 @@ public struct CSVTable: Sendable, Equatable {
     }
 
     /// One record of `render`'s output, with its CRLF: for a table written as it is read (a
-    /// streamed export). Cells are scanned as UTF-8 bytes (a million rows of Chinese text: walking
-    /// them by Character would cost more than reading them from the database).
+    /// streamed export).
     public static func line(_ row: [String], excelSafe: Bool = false, codeColumns: Set<Int> = []) -> String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(row.reduce(2) { $0 + $1.utf8.count + 3 })
         for (column, raw) in row.enumerated() {
-            if column > 0 { out += "," }
-            if codeColumns.contains(column), !raw.isEmpty, raw.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                out += "\"=\"\"" + raw + "\"\"\""
-                continue
-            }
-            // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is text.
-            let formula = excelSafe && raw.utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } == true
-            let text = formula ? "'" + raw : raw
-            let needsQuotes =
-                text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
-                || text.first?.isWhitespace == true || text.last?.isWhitespace == true
-            if needsQuotes {
-                out += "\"" + (text.utf8.contains(0x22) ? text.replacingOccurrences(of: "\"", with: "\"\"") : text) + "\""
-            } else {
-                out += text
-            }
+            var raw = raw
+            raw.withUTF8 { appendCell(UnsafeRawBufferPointer($0), column: column, excelSafe: excelSafe, code: codeColumns.contains(column), to: &out) }
         }
-        return out + "\r\n"
+        endRecord(&out)
+        return String(decoding: out, as: UTF8.self)
     }
+
+    /// Appends one cell of a record to `out` as `line` writes it (the comma before it, quotes where
+    /// needed), from its UTF-8 bytes: a streamed export writes the database's bytes without making
+    /// a string of each of a million rows' cells. `code`: a column of codes made of digits.
+    public static func appendCell(_ raw: UnsafeRawBufferPointer, column: Int, excelSafe: Bool, code: Bool, to out: inout [UInt8]) {
+        if column > 0 { out.append(0x2C) }
+        if code, !raw.isEmpty, raw.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            out.append(contentsOf: [0x22, 0x3D, 0x22, 0x22])  // "=""
+            out.append(contentsOf: raw)
+            out.append(contentsOf: [0x22, 0x22, 0x22])  // """
+            return
+        }
+        // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is text.
+        let formula = excelSafe && raw.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } == true
+        // With the apostrophe first, only the last character's whitespace matters at that end.
+        let needsQuotes =
+            raw.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
+            || (!formula && startsWithWhitespace(raw)) || endsWithWhitespace(raw)
+        if needsQuotes { out.append(0x22) }
+        if formula { out.append(0x27) }
+        if needsQuotes && raw.contains(0x22) {
+            for byte in raw {
+                out.append(byte)
+                if byte == 0x22 { out.append(0x22) }
+            }
+        } else {
+            out.append(contentsOf: raw)
+        }
+        if needsQuotes { out.append(0x22) }
+    }
+
+    /// Ends a record `appendCell` wrote (CRLF).
+    public static func endRecord(_ out: inout [UInt8]) { out.append(contentsOf: [0x0D, 0x0A]) }
+
+    /// Whether the UTF-8 text's first (last) character is whitespace (ASCII, or a Unicode space such
+    /// as U+3000), which a spreadsheet would trim from an unquoted cell.
+    static func startsWithWhitespace(_ raw: UnsafeRawBufferPointer) -> Bool {
+        guard let first = raw.first else { return false }
+        if first < 0x80 { return isASCIIWhitespace(first) }
+        var decoder = UTF8()
+        var bytes = raw.makeIterator()
+        guard case .scalarValue(let scalar) = decoder.decode(&bytes) else { return false }
+        return scalar.properties.isWhitespace
+    }
+
+    static func endsWithWhitespace(_ raw: UnsafeRawBufferPointer) -> Bool {
+        guard let last = raw.last else { return false }
+        if last < 0x80 { return isASCIIWhitespace(last) }
+        // The last scalar starts at the last byte that is not a continuation byte (10xxxxxx).
+        guard let start = raw.lastIndex(where: { $0 & 0xC0 != 0x80 }) else { return false }
+        return startsWithWhitespace(UnsafeRawBufferPointer(rebasing: raw[start...]))
+    }
+
+    static func isASCIIWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
 }

@@ -64,8 +64,8 @@ extension GridService {
                     if sent { throw GridError(.dbUnavailable, Text(zh: "导出中断，请重新导出", en: "the export was interrupted; export again")) }
                     var chunk = Array("\u{FEFF}".utf8) + Array(CSVTable.line(CaseExportStore.header).utf8)
                     chunk.reserveCapacity(Self.exportChunk + 4096)
-                    try await CaseExportStore.rows(tx, within: scope, from: from, to: to, timeZone: timeZone) { fields in
-                        chunk.append(contentsOf: CSVTable.line(fields, excelSafe: true, codeColumns: CaseExportStore.codeColumns).utf8)
+                    try await CaseExportStore.rows(tx, within: scope, from: from, to: to, timeZone: timeZone) { row in
+                        row.appendCSV(to: &chunk)
                         if chunk.count >= Self.exportChunk {
                             sent = true
                             await channel.send(chunk[...])

@@ -15,9 +15,8 @@ public enum CaseExportStore {
     /// Calls `each` with every case reported in [from, to) within `scope`, in the order reported, its times
     /// in `timeZone` ("2026-11-23 09:16:00").
     public static func rows(
-        _ tx: Tx, within scope: ScopePath, from: Date, to: Date, timeZone: String, _ each: ([String]) async throws -> Void
+        _ tx: Tx, within scope: ScopePath, from: Date, to: Date, timeZone: String, _ each: (CaseExportRow) async throws -> Void
     ) async throws {
-        let states = Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, $0.label.zh) })
         // The one statement reads as fast as the client takes the file: the sessions' statement
         // timeout (30 s) would cut a large district's file short.
         try await tx.query("SELECT set_config('statement_timeout', '600s', true)")
@@ -39,12 +38,30 @@ public enum CaseExportStore {
               AND c.reported_at >= \(from) AND c.reported_at < \(to)
             ORDER BY c.reported_at, c.id
             """)
-        for try await row in rows {
-            var fields: [String] = []
-            fields.reserveCapacity(18)
-            for cell in row { fields.append(try cell.decode(String.self)) }
-            fields[1] = states[fields[1]] ?? fields[1]
-            try await each(fields)
+        for try await row in rows { try await each(CaseExportRow(row: row)) }
+    }
+}
+
+/// One case of the export as the database sent it: its cells are written to the file as the
+/// bytes that came (all of them text), without a string made of each.
+public struct CaseExportRow {
+    let row: PostgresRow
+
+    /// The states' Chinese labels by their raw values, as UTF-8.
+    static let stateLabels: [String: [UInt8]] = Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, Array($0.label.zh.utf8)) })
+
+    /// Appends the case as one CSV record: Excel-safe, codes as text, its state in Chinese.
+    public func appendCSV(to out: inout [UInt8]) {
+        for (column, cell) in row.enumerated() {
+            let bytes = cell.bytes ?? ByteBuffer()
+            if column == 1, let label = Self.stateLabels[String(buffer: bytes)] {
+                label.withUnsafeBytes { CSVTable.appendCell($0, column: column, excelSafe: true, code: false, to: &out) }
+                continue
+            }
+            bytes.withUnsafeReadableBytes {
+                CSVTable.appendCell($0, column: column, excelSafe: true, code: CaseExportStore.codeColumns.contains(column), to: &out)
+            }
         }
+        CSVTable.endRecord(&out)
     }
 }

@@ -103,6 +103,17 @@ import Testing
         }
     }
 
+    @Test func aRecordIsWrittenCellByCellFromItsBytes() throws {
+        let line = CSVTable.line(
+            ["110199001", "A12", "=SUM(A1)", " 前后有空格 ", "\u{3000}全角空格", "a\"b", "-", "@x, y", "=x ", "普通", ""], excelSafe: true, codeColumns: [0, 1])
+        #expect(line == "\"=\"\"110199001\"\"\",A12,'=SUM(A1),\" 前后有空格 \",\"\u{3000}全角空格\",\"a\"\"b\",'-,\"'@x, y\",\"'=x \",普通,\r\n")
+        #expect(CSVTable.line(["=1", "+2"]) == "=1,+2\r\n", "only an export a person opens is made safe")
+        // Unicode spaces at either end survive a round trip (an unquoted cell is trimmed when read).
+        let rows = [["\u{3000}甲\u{3000}", "\u{00A0}乙", "丙\u{2003}"]]
+        let table = try CSVTable.parse(Data(CSVTable.render(header: ["a", "b", "c"], rows: rows).utf8))
+        #expect(table.rows.map(\.fields) == rows)
+    }
+
     @Test func randomTablesSurviveARoundTrip() throws {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("ab,\"\r\n 中文事项\t;")

@@ -47,14 +47,17 @@ public enum CaseExportStore {
 public struct CaseExportRow {
     let row: PostgresRow
 
-    /// The states' Chinese labels by their raw values, as UTF-8.
-    static let stateLabels: [String: [UInt8]] = Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, Array($0.label.zh.utf8)) })
+    /// The Chinese labels of the states (column 1) and the sources (column 2) by their raw values, as UTF-8.
+    static let labels: [Int: [String: [UInt8]]] = [
+        1: Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, Array($0.label.zh.utf8)) }),
+        2: Dictionary(uniqueKeysWithValues: CaseSource.allCases.map { ($0.rawValue, Array($0.label.zh.utf8)) }),
+    ]
 
-    /// Appends the case as one CSV record: Excel-safe, codes as text, its state in Chinese.
+    /// Appends the case as one CSV record: Excel-safe, codes as text, its state and source in Chinese.
     public func appendCSV(to out: inout [UInt8]) {
         for (column, cell) in row.enumerated() {
             let bytes = cell.bytes ?? ByteBuffer()
-            if column == 1, let label = Self.stateLabels[String(buffer: bytes)] {
+            if column <= 2, let label = Self.labels[column]?[String(buffer: bytes)] {
                 label.withUnsafeBytes { CSVTable.appendCell($0, column: column, excelSafe: true, code: false, to: &out) }
                 continue
             }

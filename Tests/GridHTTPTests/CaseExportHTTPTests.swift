@@ -36,7 +36,7 @@ extension CaseHTTPTests {
             let first = try #require(table.rows.first?.fields)
             #expect(first[17].hasPrefix("'=HYPERLINK"), "no formula runs: \(first[17])")
             #expect(first[6].hasPrefix("=\"") && first[6].hasSuffix("\""), "the grid's code is text: \(first[6])")
-            #expect(table.rows.allSatisfy { $0.fields[1] == CaseState.reported.label.zh }, "the state in Chinese: \(first[1])")
+            #expect(table.rows.allSatisfy { $0.fields[1] == "已上报" && $0.fields[2] == "网格员上报" }, "the state and source in Chinese: \(first[1]), \(first[2])")
             #expect(table.rows.last?.fields[17] == "\(long)（159）")
             #expect(table.rows.allSatisfy { $0.fields[9].count == 19 }, "local times, to the second")
 

@@ -3,6 +3,17 @@ public enum CaseSource: String, Sendable, Codable, CaseIterable {
     case gridWorker, hotline, resident, department, camera, leader
 
     public static var allowedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    public var label: Text {
+        switch self {
+        case .gridWorker: Text(zh: "网格员上报", en: "grid worker")
+        case .hotline: Text(zh: "12345热线", en: "hotline")
+        case .resident: Text(zh: "居民自报", en: "resident")
+        case .department: Text(zh: "部门移交", en: "department")
+        case .camera: Text(zh: "视频发现", en: "camera")
+        case .leader: Text(zh: "领导交办", en: "leader")
+        }
+    }
 }
 
 /// The stages of a case that have a deadline, in the order they happen.

@@ -124,8 +124,8 @@ public enum IndicatorStore {
     ///
     /// Open past due at the end ($6): open still (the partial index `cases_open_due`), or handled
     /// or closed since. A row `f` reads has its facts unchanged since $5, so those times lie in
-    /// [$6, $5]: a bounded range of the time indexes (an empty one for a period asked as of its
-    /// end). Unbounded (`handled_at >= $6`), it reached every case handled since a past month and
+    /// [$6, $5]: a bounded range of the time indexes (a single instant for a period asked as of
+    /// its end). Unbounded (`handled_at >= $6`), it reached every case handled since a past month and
     /// turned the district's month into a scan of the whole table.
     static let timeCandidates = """
         (c.filed_at >= $3 AND c.filed_at < $4 OR c.handle_due >= $3 AND c.handle_due < $4

@@ -12,9 +12,10 @@ trap 'psql -X -q "$GRIDGOV_TEST_OWNER_URL" -c "DROP DATABASE IF EXISTS $db WITH 
 status=0
 for t in sql/tests/*.sql; do
   [ -e "$t" ] || continue
-  out=$(PGOPTIONS='--client-min-messages=warning' psql -X -q -At -v ON_ERROR_STOP=1 "$owner_base/$db" -f "$t" 2>&1) || status=1
-  # A failed check, an error, or fewer checks run than planned (finish() says so).
-  if grep -q -e '^not ok' -e 'Looks like you planned' <<<"$out" || [ $status -ne 0 ]; then status=1; echo "$out"; fi
+  ran=0
+  out=$(PGOPTIONS='--client-min-messages=warning' psql -X -q -At -v ON_ERROR_STOP=1 "$owner_base/$db" -f "$t" 2>&1) || ran=1
+  # A failed check, an error, or fewer checks run than planned (finish() says so): this file's output.
+  if grep -q -e '^not ok' -e 'Looks like you planned' <<<"$out" || [ $ran -ne 0 ]; then status=1; echo "$out"; fi
   passed=$(grep -c '^ok' <<<"$out" || true); failed=$(grep -c '^not ok' <<<"$out" || true)
   echo "pgTAP $(basename "$t"): $passed passed, $failed failed"
 done

@@ -206,11 +206,12 @@ make_standby() {
   printf 'port = %s\nhot_standby = on\n' "$port" | as_pg tee -a "$data/postgresql.conf" >/dev/null
 }
 
-# Whether the primary streams WAL to a standby (within 30 s).
+# Whether a standby follows the primary (within 30 s): streaming, or catching up on WAL the
+# primary still has. One whose WAL is gone never gets that far.
 streaming() {
   local i
   for i in $(seq 1 60); do
-    [ "$(super_psql -At -d postgres -c "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" != 0 ] && return 0
+    [ "$(super_psql -At -d postgres -c "SELECT count(*) FROM pg_stat_replication WHERE state IN ('streaming', 'catchup')")" != 0 ] && return 0
     sleep 0.5
   done
   return 1

@@ -13861,9 +13861,9 @@ public enum Operations {
     }
     /// 导出案件 · Export the cases
     ///
-    /// [from, to) 期间上报、scope（默认调用者的可读范围）内的全部案件，按上报时间排列的 CSV：带 BOM 的中文表头，网格编码按文本，防公式注入，时间为本区时区。边读边写：无论多少案件，服务器只持有一段（64 KiB），客户端断开即停止。期间最长两年。有只读备库时在备库上读。
+    /// [from, to) 期间上报、scope（默认调用者的可读范围）内的全部案件，按上报时间排列的 CSV：带 BOM 的中文表头，状态与来源为中文，网格编码按文本，防公式注入，时间为本区时区。边读边写：无论多少案件，服务器只持有一段（64 KiB），客户端断开即停止。期间最长两年。有只读备库时在备库上读。
     ///
-    /// Every case reported in [from, to) within scope (default: the scope the caller reads), in the order reported, as CSV: a BOM, Chinese headers, grid codes as text, no formula injection, times in the district's time zone. Written as it is read: however many cases, the server holds one 64 KiB chunk at a time, and stops when the client goes. A period is at most two years. Read on the standby when there is one.
+    /// Every case reported in [from, to) within scope (default: the scope the caller reads), in the order reported, as CSV: a BOM, Chinese headers, the state and source in Chinese, grid codes as text, no formula injection, times in the district's time zone. Written as it is read: however many cases, the server holds one 64 KiB chunk at a time, and stops when the client goes. A period is at most two years. Read on the standby when there is one.
     ///
     ///
     /// - Remark: HTTP `GET /v1/cases/export`.

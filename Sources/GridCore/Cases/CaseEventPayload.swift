@@ -18,6 +18,8 @@ public struct CaseEventPayload: Encodable, Sendable {
         level = after.level != before.level ? after.level : nil
     }
 
+    /// `caseLevel`, not `level`: the input has a `level` of its own (the level a filing or a
+    /// delegation asked for), encoded beside these keys.
     private enum Keys: String, CodingKey { case handleDue, leadDepartmentId, caseLevel }
 
     public func encode(to encoder: any Encoder) throws {

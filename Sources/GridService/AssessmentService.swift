@@ -115,8 +115,9 @@ extension GridService {
             case .person: "person"
             }
         let stamp = try await IndicatorStore.orgStamp(tx)
+        // `tallies/2`: the counters since the check rounds (0035); a new counter is a new question.
         let question = [
-            "tallies/1", keyText, scope.raw, CaseEventPayload.microseconds(from), CaseEventPayload.microseconds(to),
+            "tallies/2", keyText, scope.raw, CaseEventPayload.microseconds(from), CaseEventPayload.microseconds(to),
             CaseEventPayload.microseconds(asOf), stamp.map(CaseEventPayload.microseconds) ?? "-",
             idle.map { CaseEventPayload.microseconds($0.start) + "/" + CaseEventPayload.microseconds($0.end) }.joined(separator: ","),
         ].joined(separator: "|")
@@ -273,6 +274,15 @@ extension GridService {
                 "indicator", .assessmentIndicatorUnknown, zh: "\(indicator.label.zh)按回访或吹哨统计，没有案件清单",
                 en: "\(indicator.label.en) is counted from call-backs or whistles: it has no list of cases")
         }
+        // A list by department or by person only for a figure counted so.
+        for (given, grouping) in [(departmentCode, IndicatorGrouping.department), (reporterLogin, .person)] where given != nil {
+            guard indicator.applies(to: grouping) else {
+                throw Errors.field(
+                    grouping == .department ? "department" : "reporter", .statsBadGroup,
+                    zh: "指标 \(indicator.rawValue)（\(indicator.label.zh)）不按 \(grouping.rawValue) 统计",
+                    en: "\(indicator.rawValue) (\(indicator.label.en)) is not counted by \(grouping.rawValue)")
+            }
+        }
         let asOf = try Self.asOf(asOf, from: from, to: to, now: now)
         return try await withReadTenant(for: caller, tenantId) { tx in
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
@@ -377,7 +387,7 @@ extension GridService {
         let asOf = min(to, now)
         let shown: [Indicator] = [
             .filed, .closureRate, .onTimeHandlingRate, .handlingRate, .reworkRate, .openOverdue, .frontLineShare, .satisfactionRate,
-            .reportInOnTimeRate, .discoveryAccuracy,
+            .reportInOnTimeRate, .discoveryAccuracy, .onTimeCheckRate,
         ]
         let byDepartment = try await indicatorFigures(
             caller, tenantId: tenantId, grouping: .department, scopeCode: scopeCode, from: from, to: to, asOf: nil, indicators: [], now: now)

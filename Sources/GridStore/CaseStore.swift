@@ -604,7 +604,34 @@ public enum CaseStore {
         try await appendEvent(
             tx, caseId: record.id, seq: newVersion, actorId: event.actorId, actor: event.actor, role: event.role,
             action: event.action, from: event.from, to: record.state, payload: event.payload)
+        try await recordCheckRound(tx, caseId: record.id, seq: newVersion, action: event.action)
         return true
+    }
+
+    /// Keeps the case's check rounds (`case_checks`, 0035) with the event just written: a
+    /// requestCheck opens one with the deadline it set, a passCheck or failCheck ends the open one.
+    /// Both take the event's own time, so the rounds are what the history says.
+    static func recordCheckRound(_ tx: Tx, caseId: Int64, seq: Int64, action: String) async throws {
+        switch action {
+        case CaseAction.requestCheck.rawValue:
+            try await tx.query(
+                """
+                INSERT INTO case_checks (tenant_id, case_id, seq, grid_path, reporter_id, requested_at, due_at)
+                SELECT c.tenant_id, c.id, e.seq, c.grid_path, CASE WHEN c.source = 'gridWorker' THEN c.reported_by END, e.at, c.check_due
+                FROM cases c JOIN case_events e ON e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.seq = \(seq)
+                WHERE c.tenant_id = \(tx.tenant) AND c.id = \(caseId)
+                """)
+        case CaseAction.passCheck.rawValue, CaseAction.failCheck.rawValue:
+            try await tx.query(
+                """
+                UPDATE case_checks k SET done_at = e.at, done_by = e.actor_id, passed = e.action = 'passCheck'
+                FROM case_events e
+                WHERE e.tenant_id = \(tx.tenant) AND e.case_id = \(caseId) AND e.seq = \(seq)
+                  AND k.tenant_id = \(tx.tenant) AND k.case_id = \(caseId) AND k.done_at IS NULL
+                """)
+        default:
+            break
+        }
     }
 
     /// What the assessment reads of a case's state: gone (voided, merged), refused (not filed,

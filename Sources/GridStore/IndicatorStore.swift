@@ -53,8 +53,30 @@ public enum IndicatorStore {
             nil, nil, nil, nil,
             "f.source = 'gridWorker' AND \(inPeriod("f.reported_at")) AND f.decision IS NOT NULL",
             "f.source = 'gridWorker' AND \(inPeriod("f.reported_at")) AND f.decision",
+            nil, nil,
         ]
     }()
+
+    /// The conditions of the check counters (`checksDue`, `checksOnTime`) over `k`, a check round
+    /// (`case_checks`, 0035) asked for by $5 whose deadline lies in the period: done by $5, by its
+    /// deadline or with no working time between (the idle stretches $7).
+    static let checkConditions = [
+        "true",
+        """
+        k.done_at <= $5 AND (k.done_at <= k.due_at
+                             OR tstzrange(date_trunc('second', k.due_at), date_trunc('second', k.done_at), '[]') <@ (SELECT $7::tstzmultirange))
+        """,
+    ]
+
+    /// The check rounds of the scope ($2 to $8) asked for by $5 whose deadline lies in [$3, $4),
+    /// found by their deadline (`case_checks_due`).
+    static let checkRounds = """
+        case_checks k
+        WHERE k.tenant_id = $1 AND k.due_at >= $3 AND k.due_at < $4 AND k.requested_at <= $5 AND k.grid_path >= $2 AND k.grid_path < $8
+        """
+
+    /// Who a round counts for by person: the grid worker who did it by $5, else the one who reported the case.
+    static let checkPerson = "CASE WHEN k.done_at <= $5 THEN k.done_by ELSE k.reporter_id END"
 
     /// `f` and `r`: each case in scope ($2 to $8) that may count, as it stood at $5: from its row
     /// when its facts are unchanged since (`f`), else from its history up to $5 (`r`). `f` finds a
@@ -172,29 +194,40 @@ public enum IndicatorStore {
             guard case .units(let depths) = key, !depths.isEmpty else { return "ARRAY[]::text[]" }
             return "ARRAY[" + depths.sorted().map { "split_part(\(path), '.', \($0))" }.joined(separator: ", ") + "]"
         }
-        let caseKey: String, callbackKey: String, summonsKey: String
+        let caseKey: String, callbackKey: String, summonsKey: String, checkKey: String
         switch key {
         case .units:
-            (caseKey, callbackKey, summonsKey) = (unitKey("f.grid_path"), unitKey("c.grid_path"), unitKey("w.unit_path"))
+            (caseKey, callbackKey, summonsKey, checkKey) = (unitKey("f.grid_path"), unitKey("c.grid_path"), unitKey("w.unit_path"), unitKey("k.grid_path"))
         case .department:
-            (caseKey, callbackKey, summonsKey) = ("ARRAY[f.lead::text]", "ARRAY[c.lead_department_id::text]", "ARRAY[s.department_id::text]")
+            (caseKey, callbackKey, summonsKey, checkKey) = (
+                "ARRAY[f.lead::text]", "ARRAY[c.lead_department_id::text]", "ARRAY[s.department_id::text]", "ARRAY[]::text[]"
+            )
         case .person:
-            (caseKey, callbackKey, summonsKey) = ("ARRAY[f.reported_by::text]", "ARRAY[]::text[]", "ARRAY[]::text[]")
+            (caseKey, callbackKey, summonsKey, checkKey) = ("ARRAY[f.reported_by::text]", "ARRAY[]::text[]", "ARRAY[]::text[]", "ARRAY[(\(checkPerson))::text]")
         }
-        // The counters in `IndicatorTally.counters` order, per part; 0 where a part counts nothing.
-        func sums(_ counters: [String]) -> String { counters.map { "(\($0))::int8" }.joined(separator: ", ") }
-        let caseCounters = caseConditions.map { $0.map { "count(*) FILTER (WHERE \($0))" } ?? "0" }
-        let callbackCounters =
-            [String](repeating: "0", count: 9) + [
+        // The counters in `IndicatorTally.counters` order: each part counts its own run of them,
+        // from the counter `first`, and 0 for the rest.
+        func sums(from first: WritableKeyPath<IndicatorTally, Int>, _ counted: [String]) -> String {
+            let start = IndicatorTally.counters.firstIndex(of: first)!
+            return IndicatorTally.counters.indices.map { index in
+                "(\(index >= start && index - start < counted.count ? counted[index - start] : "0"))::int8"
+            }.joined(separator: ", ")
+        }
+        let caseCounters = sums(from: \.filed, caseConditions.map { $0.map { "count(*) FILTER (WHERE \($0))" } ?? "0" })
+        let callbackCounters = sums(
+            from: \.calledBack,
+            [
                 "count(*)", "count(*) FILTER (WHERE b.contacted)", "count(*) FILTER (WHERE b.resolved)",
                 "count(*) FILTER (WHERE b.satisfaction = 'satisfied')", "count(*) FILTER (WHERE b.satisfaction = 'basicallySatisfied')",
-            ] + [String](repeating: "0", count: 8)
-        let summonsCounters =
-            [String](repeating: "0", count: 16) + [
+            ])
+        let summonsCounters = sums(
+            from: \.summoned,
+            [
                 "count(*)", "count(*) FILTER (WHERE s.minutes_late = 0 AND s.check_in_at <= $5)",
                 "3 * count(*) FILTER (WHERE s.scored_at <= $5)",
                 "coalesce(sum(s.score_on_time + s.score_attitude + s.score_result) FILTER (WHERE s.scored_at <= $5), 0)",
-            ] + [String](repeating: "0", count: 2)
+            ])
+        let checkCounters = sums(from: \.checksDue, checkConditions.map { "count(*) FILTER (WHERE \($0))" })
         let sql = """
             WITH \(caseFacts(bySpan: bySpan(scope, from: from, to: to))), b AS (
                 -- Each case's last call-back in the period.
@@ -204,18 +237,20 @@ public enum IndicatorStore {
                 ORDER BY b.case_id, b.at DESC, b.id DESC
             )
             -- The two kinds of case summed apart (so that a parallel scan sums its part); the caller adds rows of one key.
-            SELECT array_remove(\(caseKey), NULL) AS key, \(sums(caseCounters)) FROM f GROUP BY 1
+            SELECT array_remove(\(caseKey), NULL) AS key, \(caseCounters) FROM f GROUP BY 1
             UNION ALL
-            SELECT array_remove(\(caseKey), NULL), \(sums(caseCounters)) FROM r AS f GROUP BY 1
+            SELECT array_remove(\(caseKey), NULL), \(caseCounters) FROM r AS f GROUP BY 1
             UNION ALL
-            SELECT array_remove(\(callbackKey), NULL), \(sums(callbackCounters))
+            SELECT array_remove(\(callbackKey), NULL), \(callbackCounters)
             FROM b JOIN cases c ON c.tenant_id = $1 AND c.id = b.case_id
             WHERE c.grid_path >= $2 AND c.grid_path < $8 GROUP BY 1
             UNION ALL
-            SELECT array_remove(\(summonsKey), NULL), \(sums(summonsCounters))
+            SELECT array_remove(\(summonsKey), NULL), \(summonsCounters)
             FROM whistle_summons s JOIN whistles w ON w.tenant_id = s.tenant_id AND w.id = s.whistle_id
             WHERE s.tenant_id = $1 AND s.status <> 'dropped' AND s.due_at >= $3 AND s.due_at < $4 AND s.due_at <= $5
               AND w.unit_path >= $2 AND w.unit_path < $8 GROUP BY 1
+            UNION ALL
+            SELECT array_remove(\(checkKey), NULL), \(checkCounters) FROM \(checkRounds) GROUP BY 1
             """
         let bindings = try await prepare(tx, scope: scope, from: from, to: to, asOf: asOf, idle: idle)
         var rows: [Row] = []
@@ -253,7 +288,8 @@ extension IndicatorStore {
 extension IndicatorStore {
     /// Which case counters an indicator is a ratio of (positions in `caseConditions`): the cases
     /// behind its numerator and its denominator (none for a count). Nil for the figures counted
-    /// from call-backs and whistles, those `Indicator.countsCases` says have no list.
+    /// from call-backs and whistles, those `Indicator.countsCases` says have no list, and for the
+    /// check rounds (`checkConditions`).
     static func counters(_ indicator: Indicator) -> (numerator: Int, denominator: Int?)? {
         switch indicator {
         case .filed: (0, nil)
@@ -265,17 +301,22 @@ extension IndicatorStore {
         case .openOverdue: (8, nil)
         case .frontLineShare: (15, 14)
         case .discoveryAccuracy: (21, 20)
-        case .responseRate, .resolutionRate, .satisfactionRate, .reportInOnTimeRate, .whistleScore: nil
+        case .responseRate, .resolutionRate, .satisfactionRate, .reportInOnTimeRate, .whistleScore, .onTimeCheckRate: nil
         }
     }
 
     /// The cases behind one figure, newest first, below `beforeId`: those its denominator counts (or
     /// its numerator, or a count's own), by the same conditions as the figures, within `scope` and
-    /// optionally led by `department` or reported by `reporter`.
+    /// optionally led by `department` or reported by `reporter` (for check rounds: counted for that
+    /// person, `checkPerson`).
     public static func caseIds(
         _ tx: Tx, _ indicator: Indicator, numerator: Bool, within scope: ScopePath, department: Int64?, reporter: Int64?, from: Date, to: Date,
         asOf: Date, idle: [DateInterval], beforeId: Int64?, limit: Int
     ) async throws -> [Int64] {
+        if indicator == .onTimeCheckRate {
+            return try await checkCaseIds(
+                tx, numerator: numerator, within: scope, person: reporter, from: from, to: to, asOf: asOf, idle: idle, beforeId: beforeId, limit: limit)
+        }
         guard let counters = counters(indicator) else { return [] }
         let index = numerator ? counters.numerator : counters.denominator ?? counters.numerator
         guard let condition = caseConditions[index] else { return [] }
@@ -289,6 +330,26 @@ extension IndicatorStore {
             SELECT f.id FROM (SELECT * FROM f UNION ALL SELECT * FROM r) AS f
             WHERE \(condition) AND ($9::int8 IS NULL OR f.lead = $9) AND ($10::int8 IS NULL OR f.reported_by = $10) AND f.id < $11
             ORDER BY f.id DESC LIMIT $12
+            """
+        var ids: [Int64] = []
+        for try await id in try await tx.query(PostgresQuery(unsafeSQL: sql, binds: bindings)).decode(Int64.self) { ids.append(id) }
+        return ids
+    }
+
+    /// The cases of the check rounds behind the on-time check rate (a case checked in two rounds
+    /// of the period is listed once).
+    static func checkCaseIds(
+        _ tx: Tx, numerator: Bool, within scope: ScopePath, person: Int64?, from: Date, to: Date, asOf: Date, idle: [DateInterval], beforeId: Int64?,
+        limit: Int
+    ) async throws -> [Int64] {
+        var bindings = try await prepare(tx, scope: scope, from: from, to: to, asOf: asOf, idle: idle)
+        bindings.append(person)
+        bindings.append(beforeId ?? Int64.max)
+        bindings.append(Int32(limit))
+        let sql = """
+            SELECT DISTINCT k.case_id FROM \(checkRounds)
+              AND \(checkConditions[numerator ? 1 : 0]) AND ($9::int8 IS NULL OR \(checkPerson) = $9) AND k.case_id < $10
+            ORDER BY k.case_id DESC LIMIT $11
             """
         var ids: [Int64] = []
         for try await id in try await tx.query(PostgresQuery(unsafeSQL: sql, binds: bindings)).decode(Int64.self) { ids.append(id) }

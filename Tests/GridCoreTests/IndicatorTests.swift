@@ -76,6 +76,36 @@ import Testing
         #expect(value(.onTimeHandlingRate) == Indicators.compute(.onTimeHandlingRate, Self.facts, from: from, to: to, asOf: early, calendar: Self.calendar))
     }
 
+    /// November 2026's check rounds (案件核查及时率), each a request for a check with its own deadline:
+    /// - R1: due 11-03 17:30, done 11-04 08:30 (the same work instant: on time);
+    /// - R2: due 11-04 12:00, done 11-04 14:00 (late); its case reworked and checked again in R3:
+    /// - R3: due 11-06 17:30, done 11-09 08:30 (Monday's start after Friday's deadline: on time);
+    /// - R4: due 11-27 17:30, not done (counts, not on time);
+    /// - R5: due 12-01 09:00 (December: not November's);
+    /// - R6: asked for on 11-20, due 11-23 17:30, done 11-23 10:00 — unseen as of 11-15.
+    @Test func checkRoundsCountByTheirDeadlineInWorkTimeEachRoundOnItsOwn() {
+        let from = Self.at("2026-11-01 00:00"), to = Self.at("2026-12-01 00:00")
+        let rounds = [
+            CheckRoundFact(requestedAt: Self.at("2026-11-02 09:00"), due: Self.at("2026-11-03 17:30"), doneAt: Self.at("2026-11-04 08:30")),
+            CheckRoundFact(requestedAt: Self.at("2026-11-02 10:00"), due: Self.at("2026-11-04 12:00"), doneAt: Self.at("2026-11-04 14:00")),
+            CheckRoundFact(requestedAt: Self.at("2026-11-05 09:00"), due: Self.at("2026-11-06 17:30"), doneAt: Self.at("2026-11-09 08:30")),
+            CheckRoundFact(requestedAt: Self.at("2026-11-26 09:00"), due: Self.at("2026-11-27 17:30"), doneAt: nil),
+            CheckRoundFact(requestedAt: Self.at("2026-11-30 09:00"), due: Self.at("2026-12-01 09:00"), doneAt: Self.at("2026-11-30 15:00")),
+            CheckRoundFact(requestedAt: Self.at("2026-11-20 09:00"), due: Self.at("2026-11-23 17:30"), doneAt: Self.at("2026-11-23 10:00")),
+        ]
+        let month = Indicators.tally(checks: rounds, from: from, to: to, asOf: Self.at("2026-12-04 00:00"), calendar: Self.calendar)
+        #expect(month.checksDue == 5 && month.checksOnTime == 3, "R1–R4 and R6 due; R1, R3, R6 on time: \(month)")
+        #expect(month.value(.onTimeCheckRate).value == 0.6)
+        // As of 11-09 08:00: R3 not yet done (its 08:30 unseen), R6 not yet asked for.
+        let early = Indicators.tally(checks: rounds, from: from, to: to, asOf: Self.at("2026-11-09 08:00"), calendar: Self.calendar)
+        #expect(early.checksDue == 3 && early.checksOnTime == 1, "\(early)")
+        #expect(
+            Indicators.compute(.onTimeCheckRate, [], checks: rounds, from: from, to: to, asOf: Self.at("2026-12-04 00:00"), calendar: Self.calendar)
+                == month.value(.onTimeCheckRate))
+        #expect(Indicator.onTimeCheckRate.applies(to: .person) && Indicator.onTimeCheckRate.applies(to: .grid))
+        #expect(!Indicator.onTimeCheckRate.applies(to: .department), "departments handle; grid workers check")
+    }
+
     @Test func everyIndicatorIsDefinedInBothLanguages() {
         for indicator in Indicator.allCases {
             #expect(!indicator.label.zh.isEmpty && !indicator.definition.zh.isEmpty && !indicator.definition.en.isEmpty, "\(indicator)")
@@ -139,7 +169,7 @@ import Testing
         #expect(tally.value(.reportInOnTimeRate).value == 0, "none on time of two")
         #expect(tally.value(.discoveryAccuracy).value == nil, "nothing to rate")
         #expect((tally + tally).scoreSum == 28 && (tally + tally).calledBack == 8)
-        #expect(IndicatorTally.counters.count == 22)
+        #expect(IndicatorTally.counters.count == 24 && Set(IndicatorTally.counters).count == 24, "every counter once")
     }
 
     /// The sheet: Chinese headers, numerator and denominator beside a rate, the total last, a

@@ -307,6 +307,120 @@ extension CaseHTTPTests {
         }
     }
 
+    /// The on-time check rate (案件核查及时率) counts check rounds, each by its own deadline, counted
+    /// by hand. Before t1, P and Q (reported by the grid worker) are sent for checks, Q's round
+    /// moved eight days past due. After t1 a second grid worker of the grid passes P in time and
+    /// fails Q late, and after rework Q is checked again in a second round not yet done. Rounds not
+    /// done count against the reporting grid worker, done ones for whoever checked: as of t1 both
+    /// are the reporter's and neither is done. The rounds kept (`case_checks`) equal those rebuilt
+    /// from the history's events alone.
+    @Test func theCheckRateCountsEachRoundByItsDeadlineForTheGridWorkerWhoChecked() async throws {
+        try await withDesk { desk, db in
+            var desk = desk
+            let password = try await db.makeUser(tenantId: desk.tenantId, login: "gridworker.2", role: .gridWorker, scope: Self.street + "001001")
+            desk.tokens["gridworker.2"] = try await desk.api.login(tenant: "DEMO", login: "gridworker.2", password: password)
+
+            let p = try await Self.dispatchedCase(desk, "P 井盖缺失")
+            try await desk.step("liaison.cgw", p, "reportHandled", ["note": "已补装"], to: "handled")
+            try await desk.step("dispatcher", p, "requestCheck", to: "checking")
+            let q = try await Self.dispatchedCase(desk, "Q 井盖缺失")
+            try await desk.step("liaison.cgw", q, "reportHandled", ["note": "已补装"], to: "handled")
+            try await desk.step("dispatcher", q, "requestCheck", to: "checking")
+            // Q's round eight days past due: in the round kept, the case row and the event that set it.
+            try await db.owner.query("UPDATE case_checks SET due_at = now() - interval '8 days' WHERE case_id = \(q)", logger: db.logger)
+            try await db.owner.query(
+                "UPDATE cases c SET check_due = k.due_at FROM case_checks k WHERE k.case_id = c.id AND c.id = \(q)", logger: db.logger)
+            try await db.owner.query(
+                """
+                UPDATE case_events e SET payload = jsonb_set(payload, '{checkDue}', to_jsonb(c.check_due))
+                FROM cases c WHERE c.id = e.case_id AND e.case_id = \(q) AND e.action = 'requestCheck'
+                """, logger: db.logger)
+
+            let formatter = ISO8601DateFormatter()
+            let from = formatter.string(from: Date().addingTimeInterval(-10 * 86400))
+            let to = formatter.string(from: Date().addingTimeInterval(30 * 86400))
+            try await Task.sleep(for: .milliseconds(1100))
+            let t1 = formatter.string(from: Date().addingTimeInterval(-0.05))
+            try await Task.sleep(for: .milliseconds(1100))
+            try await desk.step("gridworker.2", p, "passCheck", to: "checkPassed")
+            try await desk.step("gridworker.2", q, "failCheck", ["reason": "尺寸不符"], to: "handling")
+            try await desk.step("liaison.cgw", q, "reportHandled", ["note": "已更换"], to: "handled")
+            try await desk.step("dispatcher", q, "requestCheck", to: "checking")
+
+            func figures(_ query: String) async throws -> [String: Any] {
+                let response = try await desk.api.get(
+                    "/v1/stats/indicators?from=\(from)&to=\(to)&indicators=onTimeCheckRate&\(query)", token: desk.token("leader"))
+                #expect(response.status == .ok, "\(response.text)")
+                return try response.json()
+            }
+            func row(_ json: [String: Any], _ code: String) -> [String: Any]? {
+                (json["rows"] as? [[String: Any]])?.first { ($0["subject"] as? [String: Any])?["code"] as? String == code }
+            }
+            func rate(_ json: [String: Any], _ code: String) -> [Double]? { Self.counts(row(json, code))["onTimeCheckRate"] }
+
+            // As of t1: P's round and Q's first due, neither done, both the reporter's.
+            let thenStreets = try await figures("by=street&asOf=\(t1)")
+            #expect(rate(thenStreets, Self.street) == [0, 2], "\(thenStreets)")
+            let thenPeople = try await figures("by=person&asOf=\(t1)")
+            #expect(rate(thenPeople, "gridworker") == [0, 2] && row(thenPeople, "gridworker.2") == nil, "\(thenPeople)")
+            // Now: P passed in time, Q's first round failed late (both by the second grid worker),
+            // Q's second round open (the reporter's).
+            let streets = try await figures("by=street")
+            #expect(rate(streets, Self.street) == [1, 3], "\(streets)")
+            #expect(rate(try await figures("by=grid"), Self.street + "001001") == [1, 3])
+            let people = try await figures("by=person")
+            #expect(rate(people, "gridworker.2") == [1, 2] && rate(people, "gridworker") == [0, 1], "\(people)")
+            // A past time re-run gives what it gave.
+            #expect(rate(try await figures("by=street&asOf=\(t1)"), Self.street) == [0, 2])
+            let byDepartment = try await desk.api.get(
+                "/v1/stats/indicators?from=\(from)&to=\(to)&by=department&indicators=onTimeCheckRate", token: desk.token("leader"))
+            #expect(byDepartment.fieldErrorCodes == ["stats.badGroup"], "grid workers check, not departments: \(byDepartment.text)")
+
+            // The cases behind the figures: each case once, however many rounds.
+            func listed(_ link: Any?) async throws -> [Int64] {
+                let path = try #require(link as? String)
+                let page = try await desk.api.get(path, token: desk.token("leader"))
+                #expect(page.status == .ok, "\(path): \(page.text)")
+                return (try page.json()["items"] as? [[String: Any]] ?? []).compactMap { int64($0["id"]) }
+            }
+            let streetFigure = (row(streets, Self.street)?["values"] as? [[String: Any]])?.first
+            #expect(try await listed(streetFigure?["cases"]) == [q, p])
+            #expect(try await listed(streetFigure?["numeratorCases"]) == [p])
+            let workerFigure = (row(people, "gridworker")?["values"] as? [[String: Any]])?.first
+            #expect((workerFigure?["cases"] as? String)?.hasSuffix("&reporter=gridworker") == true, "\(workerFigure ?? [:])")
+            #expect(try await listed(workerFigure?["cases"]) == [q])
+            #expect(try await listed(workerFigure?["numeratorCases"]) == [])
+            let checkerFigure = (row(people, "gridworker.2")?["values"] as? [[String: Any]])?.first
+            #expect(try await listed(checkerFigure?["cases"]) == [q, p])
+            #expect(try await listed(checkerFigure?["numeratorCases"]) == [p])
+            let departmentList = try await desk.api.get(
+                "/v1/stats/indicators/cases?indicator=onTimeCheckRate&from=\(from)&to=\(to)&department=CGW", token: desk.token("leader"))
+            #expect(departmentList.fieldErrorCodes == ["stats.badGroup"], "\(departmentList.text)")
+
+            // The rounds kept are those the events alone give: each requestCheck (its `checkDue`)
+            // with the first pass or fail after it.
+            func rows(_ sql: String) async throws -> [String] {
+                var result: [String] = []
+                for try await line in try await db.owner.query(PostgresQuery(unsafeSQL: sql), logger: db.logger).decode(String.self) { result.append(line) }
+                return result
+            }
+            let kept = try await rows(
+                """
+                SELECT concat_ws('|', case_id, seq, requested_at, due_at, done_at, done_by, passed) FROM case_checks
+                WHERE case_id IN (\(p), \(q)) ORDER BY case_id, seq
+                """)
+            let rebuilt = try await rows(
+                """
+                SELECT concat_ws('|', r.case_id, r.seq, r.at, (r.payload->>'checkDue')::timestamptz, d.at, d.actor_id, d.action = 'passCheck')
+                FROM case_events r
+                LEFT JOIN LATERAL (SELECT e.at, e.actor_id, e.action FROM case_events e
+                                   WHERE e.case_id = r.case_id AND e.seq > r.seq AND e.action IN ('passCheck', 'failCheck') ORDER BY e.seq LIMIT 1) d ON true
+                WHERE r.action = 'requestCheck' AND r.case_id IN (\(p), \(q)) ORDER BY r.case_id, r.seq
+                """)
+            #expect(kept.count == 3 && kept == rebuilt, "kept \(kept), rebuilt \(rebuilt)")
+        }
+    }
+
     /// The district sets its weights as versions (the first from a past month, later ones only
     /// for months to come) and ranks its streets and departments on a small history: the first
     /// street's A handled on time and closed, B dispatched and open.

@@ -283,6 +283,10 @@ CROSS JOIN LATERAL (
                WHEN 'void' THEN '{"reason": "重复录入"}'::jsonb
                WHEN 'return' THEN '{"reason": "不属于本部门职责"}'::jsonb
                WHEN 'failCheck' THEN '{"reason": "处置不到位，需返工"}'::jsonb
+               -- The round's deadline, a day after the request (cases.check_due), as the service records it.
+               WHEN 'requestCheck' THEN jsonb_build_object('checkDue', to_char(
+                   date_trunc('microseconds', p.reported_at + make_interval(secs => (s.k - 1) * p.step)) AT TIME ZONE 'UTC' + interval '1 day',
+                   'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
                WHEN 'requestExtension' THEN '{"reason": "需协调多部门", "extensionLimit": {"amount": 3, "unit": "workDays"}}'::jsonb
                WHEN 'requestSuspension' THEN '{"reason": "涉及拆迁，暂无法处置"}'::jsonb
                WHEN 'merge' THEN jsonb_build_object('mergeInto', p.id - prm.parts)
@@ -309,3 +313,15 @@ FROM bench_plan p JOIN bench_params prm ON true
 JOIN cases c ON c.tenant_id = prm.tenant AND c.id = p.id
 WHERE c.dispatched_at IS NOT NULL
 ORDER BY c.id;
+
+-- step: checks
+-- Each check round (case_checks, 0035): a requestCheck, its deadline a day later (as in its event
+-- and the case row), ended by the pass or fail that follows it on every path.
+INSERT INTO case_checks (tenant_id, case_id, seq, grid_path, reporter_id, requested_at, due_at, done_at, done_by, passed)
+SELECT r.tenant_id, r.case_id, r.seq, c.grid_path, CASE WHEN c.source = 'gridWorker' THEN c.reported_by END, r.at, r.at + interval '1 day',
+       d.at, d.actor_id, d.action = 'passCheck'
+FROM bench_plan p JOIN bench_params prm ON true
+JOIN cases c ON c.tenant_id = prm.tenant AND c.id = p.id
+JOIN case_events r ON r.tenant_id = prm.tenant AND r.case_id = p.id AND r.action = 'requestCheck'
+LEFT JOIN case_events d ON d.tenant_id = prm.tenant AND d.case_id = p.id AND d.seq = r.seq + 1 AND d.action IN ('passCheck', 'failCheck')
+ORDER BY r.case_id, r.seq;

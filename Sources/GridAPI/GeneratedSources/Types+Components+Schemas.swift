@@ -3319,7 +3319,7 @@ extension Components {
             public var from: Components.Schemas.CaseState?
             /// - Remark: Generated from `#/components/schemas/CaseEvent/to`.
             public var to: Components.Schemas.CaseState
-            /// The action's input (a reason, a note, the department asked for, …) and, when the action set them, what it left the case with: `handleDue` (the handling deadline, UTC to the microsecond), `leadDepartmentId` and `caseLevel` (the ladder level holding the case). The assessment reads a case as of a past time from these.
+            /// The action's input (a reason, a note, the department asked for, …) and, when the action set them, what it left the case with: `handleDue` (the handling deadline, UTC to the microsecond), `leadDepartmentId`, `caseLevel` (the ladder level holding the case) and `checkDue` (a check round's deadline, on requestCheck). The assessment reads a case as of a past time from these.
             ///
             /// - Remark: Generated from `#/components/schemas/CaseEvent/payload`.
             public struct PayloadPayload: Codable, Hashable, Sendable {
@@ -3339,7 +3339,7 @@ extension Components {
                     try encoder.encodeAdditionalProperties(additionalProperties)
                 }
             }
-            /// The action's input (a reason, a note, the department asked for, …) and, when the action set them, what it left the case with: `handleDue` (the handling deadline, UTC to the microsecond), `leadDepartmentId` and `caseLevel` (the ladder level holding the case). The assessment reads a case as of a past time from these.
+            /// The action's input (a reason, a note, the department asked for, …) and, when the action set them, what it left the case with: `handleDue` (the handling deadline, UTC to the microsecond), `leadDepartmentId`, `caseLevel` (the ladder level holding the case) and `checkDue` (a check round's deadline, on requestCheck). The assessment reads a case as of a past time from these.
             ///
             /// - Remark: Generated from `#/components/schemas/CaseEvent/payload`.
             public var payload: Components.Schemas.CaseEvent.PayloadPayload
@@ -3353,7 +3353,7 @@ extension Components {
             ///   - action:
             ///   - from:
             ///   - to:
-            ///   - payload: The action's input (a reason, a note, the department asked for, …) and, when the action set them, what it left the case with: `handleDue` (the handling deadline, UTC to the microsecond), `leadDepartmentId` and `caseLevel` (the ladder level holding the case). The assessment reads a case as of a past time from these.
+            ///   - payload: The action's input (a reason, a note, the department asked for, …) and, when the action set them, what it left the case with: `handleDue` (the handling deadline, UTC to the microsecond), `leadDepartmentId`, `caseLevel` (the ladder level holding the case) and `checkDue` (a check round's deadline, on requestCheck). The assessment reads a case as of a past time from these.
             public init(
                 seq: Swift.Int64,
                 at: Foundation.Date,

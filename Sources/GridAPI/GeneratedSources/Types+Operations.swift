@@ -20684,9 +20684,9 @@ public enum Operations {
     }
     /// 考核指标 · Assessment indicators
     ///
-    /// [from, to) 期间、scope（默认调用者的可读范围）内的考核指标，截至 asOf（默认为期末，期间未结束时为当前；不晚于当前）：按 by 分组，street（街道，默认）、zone（片区）、community（社区）、grid（网格）、department（主办部门）或 person（上报的网格员），另给合计。每个指标给出值、分子与分母，以及中英文定义（indicators）。案件以 asOf 时的状态计：此后有变化的案件从其历史重建，故按同一 asOf 重算过去的月份结果不变。按期在工作时间内判断：17:30 办结与次日 08:30 办结是同一工作时刻。indicators 以逗号分隔选择指标（默认该分组适用的全部）。format=csv 返回带 BOM 的中文表头 CSV（编码按文本，防公式注入），format=xlsx 返回 Excel 工作簿。
+    /// [from, to) 期间、scope（默认调用者的可读范围）内的考核指标，截至 asOf（默认为期末，期间未结束时为当前；不晚于当前）：按 by 分组，street（街道，默认）、zone（片区）、community（社区）、grid（网格）、department（主办部门）或 person（网格员：上报的；案件核查及时率为完成核查的，尚未核查的计入上报人），另给合计。每个指标给出值、分子与分母，以及中英文定义（indicators）。案件以 asOf 时的状态计：此后有变化的案件从其历史重建，故按同一 asOf 重算过去的月份结果不变。按期在工作时间内判断：17:30 办结与次日 08:30 办结是同一工作时刻。indicators 以逗号分隔选择指标（默认该分组适用的全部）。format=csv 返回带 BOM 的中文表头 CSV（编码按文本，防公式注入），format=xlsx 返回 Excel 工作簿。
     ///
-    /// The assessment indicators of [from, to) within scope (default: the caller's scope for reading cases), as of asOf (default: the period's end, or now while it runs; never after now), grouped by street (default), zone, community, grid, department (the lead) or person (the reporting grid worker), with the total. Each indicator has its value, numerator and denominator, and its definition in Chinese and English (`indicators`). A case counts as it stood at asOf: one changed since is rebuilt from its history, so re-running a past month with the same asOf gives the same figures. On time is judged in work time: handling at 17:30 and at 08:30 the next working day are the same work instant. `indicators` picks some, comma-separated (default: all that apply to the grouping). format=csv answers CSV with a BOM and Chinese headers (codes as text, no formula injection), format=xlsx an Excel workbook (libxlsxwriter).
+    /// The assessment indicators of [from, to) within scope (default: the caller's scope for reading cases), as of asOf (default: the period's end, or now while it runs; never after now), grouped by street (default), zone, community, grid, department (the lead) or person (the grid worker: the reporting one; for the on-time check rate the one who checked, a check not yet done counting for the reporter), with the total. Each indicator has its value, numerator and denominator, and its definition in Chinese and English (`indicators`). A case counts as it stood at asOf: one changed since is rebuilt from its history, so re-running a past month with the same asOf gives the same figures. On time is judged in work time: handling at 17:30 and at 08:30 the next working day are the same work instant. `indicators` picks some, comma-separated (default: all that apply to the grouping). format=csv answers CSV with a BOM and Chinese headers (codes as text, no formula injection), format=xlsx an Excel workbook (libxlsxwriter).
     ///
     ///
     /// - Remark: HTTP `GET /v1/stats/indicators`.
@@ -21039,9 +21039,9 @@ public enum Operations {
     }
     /// 指标背后的案件 · The cases behind a figure
     ///
-    /// 一个指标值背后的案件（下钻）：与统计相同的条件、期间 [from, to) 与 asOf，分母所计的案件，part=numerator 时为分子所计的（计数指标即其本身）；scope 内，可按主办部门（department）或上报人（reporter，登录名）筛选；新的在前，分页。每个统计值的 cases、numeratorCases 链接即指向这里。回访与吹哨类指标没有案件清单。
+    /// 一个指标值背后的案件（下钻）：与统计相同的条件、期间 [from, to) 与 asOf，分母所计的案件，part=numerator 时为分子所计的（计数指标即其本身）；scope 内，可按主办部门（department）或上报人（reporter，登录名；案件核查及时率为该指标计入的网格员）筛选，仅限按该分组统计的指标；新的在前，分页，多轮核查的案件只列一次。每个统计值的 cases、numeratorCases 链接即指向这里。回访与吹哨类指标没有案件清单。
     ///
-    /// The cases behind one figure (the drill-down): by the same conditions, period [from, to) and asOf as the figures, those its denominator counts, or with part=numerator those its numerator counts (a count's own); within scope, optionally led by `department` or reported by `reporter` (a login); newest first, a page at a time. The `cases` and `numeratorCases` links of every figure point here. The figures counted from call-backs and whistles have no list of cases.
+    /// The cases behind one figure (the drill-down): by the same conditions, period [from, to) and asOf as the figures, those its denominator counts, or with part=numerator those its numerator counts (a count's own); within scope, optionally led by `department` or reported by `reporter` (a login; for the on-time check rate, the grid worker the round counts for), each only for an indicator counted by that grouping (else 400 stats.badGroup); newest first, a page at a time, a case checked in several rounds listed once. The `cases` and `numeratorCases` links of every figure point here. The figures counted from call-backs and whistles have no list of cases.
     ///
     ///
     /// - Remark: HTTP `GET /v1/stats/indicators/cases`.

@@ -27,7 +27,7 @@ public enum IndicatorGrouping: String, Sendable, CaseIterable, Codable {
 /// The assessment's indicators (issue 18) as named, documented definitions: CJ/T 292's region,
 /// department and post rates, the open overdue cases counted against their holder, 12345's three
 /// rates from call-backs, the ladder's front-line share, the whistles' report-in and scores, and
-/// the patrollers' discovery accuracy. Each says what its numerator and denominator are, which
+/// the patrollers' discovery accuracy and on-time checks. Each says what its numerator and denominator are, which
 /// events and times count and what is left out, so that the figure and its definition are shown
 /// together (`definition`).
 public enum Indicator: String, Sendable, Codable, CaseIterable {
@@ -61,6 +61,9 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
     case whistleScore
     /// 发现准确率 (四率): of a grid worker's reports decided, those filed as real problems.
     case discoveryAccuracy
+    /// 案件核查及时率 (四率; CJ/T 292's 按时核查率): of the check rounds due in the period, those
+    /// done (passed or failed) by their deadline in work time.
+    case onTimeCheckRate
 
     public var unit: IndicatorUnit {
         switch self {
@@ -88,11 +91,11 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
     }
 
     /// The groupings it is counted for: case figures by unit and department, front-line share by
-    /// unit, discovery by person and unit, whistle figures by department and unit.
+    /// unit, discovery and checks by person and unit, whistle figures by department and unit.
     public func applies(to grouping: IndicatorGrouping) -> Bool {
         switch self {
         case .frontLineShare: grouping.kinds.isEmpty == false
-        case .discoveryAccuracy: grouping != .department
+        case .discoveryAccuracy, .onTimeCheckRate: grouping != .department
         default: grouping != .person
         }
     }
@@ -113,6 +116,7 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
         case .reportInOnTimeRate: Text(zh: "报到及时率", en: "report-in on-time rate")
         case .whistleScore: Text(zh: "吹哨评价均分", en: "whistle score")
         case .discoveryAccuracy: Text(zh: "发现准确率", en: "discovery accuracy")
+        case .onTimeCheckRate: Text(zh: "案件核查及时率", en: "on-time check rate")
         }
     }
 
@@ -180,6 +184,12 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
                 en:
                     "numerator: of the grid workers' reports made in the period, those filed (or merged into another case); denominator: those decided (filed, merged, not filed, invalid)"
             )
+        case .onTimeCheckRate:
+            Text(
+                zh: "分子：核查期限在期间内、且在期限内（按工作时间）完成核查（通过或不通过）的核查轮次；分母：核查期限在期间内的核查轮次。每次派发核查为一轮，返工后再次核查另计一轮；按人统计时计入完成核查的网格员，尚未完成的计入上报该案的网格员",
+                en:
+                    "numerator: the check rounds due in the period that were done (passed or failed) by their deadline in work time; denominator: the check rounds due in the period. Each request for a check is a round, so a reworked case checked again counts again; by person, a round counts for the grid worker who did it, one not yet done for the grid worker who reported the case"
+            )
         }
     }
 
@@ -223,6 +233,20 @@ public struct IndicatorFact: Sendable, Equatable {
     }
 }
 
+/// What the on-time check rate reads of one check round: when it was asked for, its deadline and
+/// when it was done (nil: not yet).
+public struct CheckRoundFact: Sendable, Equatable {
+    public var requestedAt: Date
+    public var due: Date
+    public var doneAt: Date?
+
+    public init(requestedAt: Date, due: Date, doneAt: Date?) {
+        self.requestedAt = requestedAt
+        self.due = due
+        self.doneAt = doneAt
+    }
+}
+
 /// The counts every indicator is a ratio of, for one group: what the database sums in one pass
 /// (`IndicatorStore`) and what `Indicators.tally` counts from facts, so both meet in `value`.
 public struct IndicatorTally: Sendable, Equatable {
@@ -234,6 +258,7 @@ public struct IndicatorTally: Sendable, Equatable {
     public var closed = 0, closedFrontLine = 0
     public var summoned = 0, summonedOnTime = 0, scored = 0, scoreSum = 0
     public var reportsDecided = 0, reportsFiled = 0
+    public var checksDue = 0, checksOnTime = 0
 
     public init() {}
 
@@ -248,7 +273,7 @@ public struct IndicatorTally: Sendable, Equatable {
         [
             \.filed, \.filedClosed, \.due, \.dueHandled, \.dueOnTime, \.handled, \.handledReworked, \.handledExtended, \.openOverdue,
             \.calledBack, \.contacted, \.resolved, \.satisfied, \.basicallySatisfied, \.closed, \.closedFrontLine, \.summoned,
-            \.summonedOnTime, \.scored, \.scoreSum, \.reportsDecided, \.reportsFiled,
+            \.summonedOnTime, \.scored, \.scoreSum, \.reportsDecided, \.reportsFiled, \.checksDue, \.checksOnTime,
         ]
     }
 
@@ -272,6 +297,7 @@ public struct IndicatorTally: Sendable, Equatable {
         case .reportInOnTimeRate: of(summonedOnTime, summoned)
         case .whistleScore: of(scoreSum, scored)
         case .discoveryAccuracy: of(reportsFiled, reportsDecided)
+        case .onTimeCheckRate: of(checksOnTime, checksDue)
         }
     }
 }
@@ -337,9 +363,21 @@ public enum Indicators {
         return tally
     }
 
+    /// The check counters of `rounds`: those asked for by `asOf` whose deadline lies in the period,
+    /// and of them those done by `asOf` and on time.
+    public static func tally(checks rounds: [CheckRoundFact], from: Date, to: Date, asOf: Date, calendar: WorkCalendar) -> IndicatorTally {
+        var tally = IndicatorTally()
+        for round in rounds where round.requestedAt <= asOf && round.due >= from && round.due < to {
+            tally.checksDue += 1
+            if let done = round.doneAt, done <= asOf, onTime(done, due: round.due, calendar: calendar) { tally.checksOnTime += 1 }
+        }
+        return tally
+    }
+
     public static func compute(
-        _ indicator: Indicator, _ facts: [IndicatorFact], from: Date, to: Date, asOf: Date, calendar: WorkCalendar
+        _ indicator: Indicator, _ facts: [IndicatorFact], checks: [CheckRoundFact] = [], from: Date, to: Date, asOf: Date, calendar: WorkCalendar
     ) -> IndicatorValue {
-        tally(facts, from: from, to: to, asOf: asOf, calendar: calendar).value(indicator)
+        (tally(facts, from: from, to: to, asOf: asOf, calendar: calendar) + tally(checks: checks, from: from, to: to, asOf: asOf, calendar: calendar))
+            .value(indicator)
     }
 }

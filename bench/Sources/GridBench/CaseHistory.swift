@@ -15,7 +15,7 @@ struct CaseHistory {
     /// The most events a path of the script has (its longest path).
     static let maxEvents = 12
     /// The tables the history fills, vacuumed and analysed afterwards.
-    static let tables = ["cases", "case_events", "case_tasks", "case_numbers"]
+    static let tables = ["cases", "case_events", "case_tasks", "case_numbers", "case_checks"]
 
     /// The script's statements by step name, in order.
     func steps() throws -> [(name: String, sql: String)] {

@@ -209,10 +209,12 @@ struct AssessmentBench {
     /// The ceiling: one plain `GROUP BY` over the cases of the period counting the case figures
     /// (filed, closed of them, due, handled and on time of them by the clock, handled, reworked,
     /// extended, open past due now, closed and below the street) by the path's id at `depth` (or by
-    /// lead department when nil), with no work time, no history and no rows built.
+    /// lead department when nil), and the check rounds due in the period and done by their deadline
+    /// (by unit only), with no work time, no history and no rows built.
     func plainGroupBy(path: String, depth: Int?, from: String, to: String) async throws {
         let upper = path + "~"
         let key = depth.map { "split_part(grid_path, '.', \($0))" } ?? "lead_department_id::text"
+        let checkKey = depth.map { "split_part(grid_path, '.', \($0))" } ?? "''"
         for try await _ in try await owner.query(
             PostgresQuery(
                 unsafeSQL: """
@@ -227,11 +229,16 @@ struct AssessmentBench {
                            count(*) FILTER (WHERE handled_at >= $3 AND handled_at < $4 AND extension_count > 0),
                            count(*) FILTER (WHERE handle_due < $4 AND handled_at IS NULL AND closed_at IS NULL),
                            count(*) FILTER (WHERE closed_at >= $3 AND closed_at < $4),
-                           count(*) FILTER (WHERE closed_at >= $3 AND closed_at < $4 AND level IN ('grid', 'community', 'zone'))
+                           count(*) FILTER (WHERE closed_at >= $3 AND closed_at < $4 AND level IN ('grid', 'community', 'zone')), 0, 0
                     FROM cases
                     WHERE tenant_id = $1 AND grid_path >= $2 AND grid_path < $5
                       AND (filed_at >= $3 AND filed_at < $4 OR handle_due >= $3 AND handle_due < $4 OR handled_at >= $3 AND handled_at < $4
                            OR closed_at >= $3 AND closed_at < $4)
+                    GROUP BY 1
+                    UNION ALL
+                    SELECT \(checkKey), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), count(*) FILTER (WHERE done_at <= due_at)
+                    FROM case_checks
+                    WHERE tenant_id = $1 AND grid_path >= $2 AND grid_path < $5 AND due_at >= $3 AND due_at < $4
                     GROUP BY 1
                     """,
                 binds: {

@@ -5,7 +5,8 @@
 # p50/p99; aim p99 ≤ 50 ms) against the same SQL run by pgbench as the ceiling (aim ≥ 60 % of it), a street
 # dispatcher's work lists (aim p99 ≤ 20 ms), the life cycle of cases with 1 and 8 clients (actions/s) and the
 # server's memory. Extra arguments go to gridgov-bench (e.g. --history-cases 100000 --intake-seconds 30);
-# set GRIDGOV_BENCH_SCRATCH to build elsewhere than .build, GRIDGOV_BENCH_PORT for another port, and
+# set GRIDGOV_BENCH_SCRATCH to build elsewhere than .build, GRIDGOV_BENCH_PORT for another port,
+# GRIDGOV_BENCH_DB for another database than gridgov_bench_cases (a larger history beside it), and
 # GRIDGOV_BENCH_REUSE=1 to measure again on the database and history an earlier run left. --ladder-only
 # (issue 16) adds the ladder's year once (bench/sql/ladder-history.sql) and measures only the level figures
 # (a street's month, aim p99 ≤ 200 ms; the district's year, aim ≤ 2 s) and the hand-up action (aim p99 ≤ 30 ms).
@@ -26,7 +27,8 @@ swift build -c release --scratch-path "$scratch" --product gridgov
 swift build -c release --scratch-path "$scratch" --product gridgov-bench
 bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
 # Its own database and port, so that it can run beside scripts/bench.sh and scripts/bench-routing.sh.
-db=gridgov_bench_cases
+db=${GRIDGOV_BENCH_DB:-gridgov_bench_cases}
+[[ "$db" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "GRIDGOV_BENCH_DB: '$db' is not a plain database name" >&2; exit 2; }
 base=${GRIDGOV_TEST_OWNER_URL%/postgres}
 reuse=()
 if [ "${GRIDGOV_BENCH_REUSE:-}" = 1 ] && psql -X -qAt "$GRIDGOV_TEST_OWNER_URL" -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
@@ -42,7 +44,7 @@ if [ ${#reuse[@]} -gt 0 ]; then
   # disk after a build pushed the files out of memory.
   scripts/db.sh psql -d "$db" -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
     -c "SELECT count(pg_prewarm(c.oid::regclass)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') AND c.relname ~ '^(cases|case_events|case_callbacks|whistle)'" >/dev/null
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') AND c.relname ~ '^(cases|case_events|case_checks|case_callbacks|whistle)'" >/dev/null
 fi
 # Line-buffered, so that figures appear as they are measured also when the output goes to a file.
 stdbuf -oL "$bin/gridgov-bench" --database-url "$app_url" --owner-url "$base/$db" --port "${GRIDGOV_BENCH_PORT:-18082}" --suite cases "${reuse[@]}" "$@"

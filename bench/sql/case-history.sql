@@ -215,7 +215,7 @@ SELECT prm.tenant, x.id, x.number, x.state, x.version, x.source, x.category_id, 
        x.reported_at + interval '2 hours',
        x.dispatched_at + interval '30 minutes',
        x.handle_due,
-       CASE WHEN x.check_k IS NOT NULL THEN x.reported_at + make_interval(secs => (x.check_k - 1) * x.step) + interval '1 day' END,
+       CASE WHEN x.check_k IS NOT NULL THEN x.reported_at + make_interval(secs => (x.check_k - 1) * x.step) + interval '4 hours' END,
        CASE WHEN x.state = 'suspended' THEN x.reported_at + make_interval(secs => (x.suspend_k - 1) * x.step) END,
        CASE WHEN x.state = 'merged' AND x.i >= prm.parts THEN x.id - prm.parts END,
        CASE WHEN x.state = 'evaluated' THEN x.rating END,
@@ -283,9 +283,9 @@ CROSS JOIN LATERAL (
                WHEN 'void' THEN '{"reason": "重复录入"}'::jsonb
                WHEN 'return' THEN '{"reason": "不属于本部门职责"}'::jsonb
                WHEN 'failCheck' THEN '{"reason": "处置不到位，需返工"}'::jsonb
-               -- The round's deadline, a day after the request (cases.check_due), as the service records it.
+               -- The round's deadline, four hours after the request (cases.check_due), as the service records it.
                WHEN 'requestCheck' THEN jsonb_build_object('checkDue', to_char(
-                   date_trunc('microseconds', p.reported_at + make_interval(secs => (s.k - 1) * p.step)) AT TIME ZONE 'UTC' + interval '1 day',
+                   date_trunc('microseconds', p.reported_at + make_interval(secs => (s.k - 1) * p.step)) AT TIME ZONE 'UTC' + interval '4 hours',
                    'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
                WHEN 'requestExtension' THEN '{"reason": "需协调多部门", "extensionLimit": {"amount": 3, "unit": "workDays"}}'::jsonb
                WHEN 'requestSuspension' THEN '{"reason": "涉及拆迁，暂无法处置"}'::jsonb
@@ -315,10 +315,11 @@ WHERE c.dispatched_at IS NOT NULL
 ORDER BY c.id;
 
 -- step: checks
--- Each check round (case_checks, 0035): a requestCheck, its deadline a day later (as in its event
--- and the case row), ended by the pass or fail that follows it on every path.
+-- Each check round (case_checks, 0035): a requestCheck, its deadline four hours later (as in its
+-- event and the case row; about half the checks come later), ended by the pass or fail that
+-- follows it on every path.
 INSERT INTO case_checks (tenant_id, case_id, seq, grid_path, reporter_id, requested_at, due_at, done_at, done_by, passed)
-SELECT r.tenant_id, r.case_id, r.seq, c.grid_path, CASE WHEN c.source = 'gridWorker' THEN c.reported_by END, r.at, r.at + interval '1 day',
+SELECT r.tenant_id, r.case_id, r.seq, c.grid_path, CASE WHEN c.source = 'gridWorker' THEN c.reported_by END, r.at, r.at + interval '4 hours',
        d.at, d.actor_id, d.action = 'passCheck'
 FROM bench_plan p JOIN bench_params prm ON true
 JOIN cases c ON c.tenant_id = prm.tenant AND c.id = p.id

@@ -189,28 +189,31 @@ public enum IndicatorStore {
     public static func tallies(
         _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval]
     ) async throws -> [Row] {
-        // The group keys (SQL this function writes from whole numbers, not input).
-        func unitKey(_ path: String) -> String {
-            guard case .units(let depths) = key, !depths.isEmpty else { return "ARRAY[]::text[]" }
-            return "ARRAY[" + depths.sorted().map { "split_part(\(path), '.', \($0))" }.joined(separator: ", ") + "]"
+        // The group key's columns, text (SQL this function writes from whole numbers, not input):
+        // each part groups by them, and the key's array is made once per group, not per row (hashing
+        // arrays cost the district's month a third of the check part). NULL where a part has none.
+        func unitKey(_ path: String) -> [String] {
+            guard case .units(let depths) = key, !depths.isEmpty else { return ["NULL::text"] }
+            return depths.sorted().map { "split_part(\(path), '.', \($0))" }
         }
-        let caseKey: String, callbackKey: String, summonsKey: String, checkKey: String
+        let caseKey: [String], callbackKey: [String], summonsKey: [String], checkKey: [String]
         switch key {
         case .units:
             (caseKey, callbackKey, summonsKey, checkKey) = (unitKey("f.grid_path"), unitKey("c.grid_path"), unitKey("w.unit_path"), unitKey("k.grid_path"))
         case .department:
-            (caseKey, callbackKey, summonsKey, checkKey) = (
-                "ARRAY[f.lead::text]", "ARRAY[c.lead_department_id::text]", "ARRAY[s.department_id::text]", "ARRAY[]::text[]"
-            )
+            (caseKey, callbackKey, summonsKey, checkKey) = (["f.lead::text"], ["c.lead_department_id::text"], ["s.department_id::text"], ["NULL::text"])
         case .person:
-            (caseKey, callbackKey, summonsKey, checkKey) = ("ARRAY[f.reported_by::text]", "ARRAY[]::text[]", "ARRAY[]::text[]", "ARRAY[(\(checkPerson))::text]")
+            (caseKey, callbackKey, summonsKey, checkKey) = (["f.reported_by::text"], ["NULL::text"], ["NULL::text"], ["(\(checkPerson))::text"])
         }
+        let width = caseKey.count
+        func keyed(_ columns: [String]) -> String { columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ") }
+        let groupBy = "GROUP BY " + (1...width).map(String.init).joined(separator: ", ")
         // The counters in `IndicatorTally.counters` order: each part counts its own run of them,
         // from the counter `first`, and 0 for the rest.
         func sums(from first: WritableKeyPath<IndicatorTally, Int>, _ counted: [String]) -> String {
             let start = IndicatorTally.counters.firstIndex(of: first)!
             return IndicatorTally.counters.indices.map { index in
-                "(\(index >= start && index - start < counted.count ? counted[index - start] : "0"))::int8"
+                "(\(index >= start && index - start < counted.count ? counted[index - start] : "0"))::int8 AS c\(index)"
             }.joined(separator: ", ")
         }
         let caseCounters = sums(from: \.filed, caseConditions.map { $0.map { "count(*) FILTER (WHERE \($0))" } ?? "0" })
@@ -236,21 +239,25 @@ public enum IndicatorStore {
                 WHERE b.tenant_id = $1 AND b.at >= $3 AND b.at < $4 AND b.at <= $5
                 ORDER BY b.case_id, b.at DESC, b.id DESC
             )
-            -- The two kinds of case summed apart (so that a parallel scan sums its part); the caller adds rows of one key.
-            SELECT array_remove(\(caseKey), NULL) AS key, \(caseCounters) FROM f GROUP BY 1
-            UNION ALL
-            SELECT array_remove(\(caseKey), NULL), \(caseCounters) FROM r AS f GROUP BY 1
-            UNION ALL
-            SELECT array_remove(\(callbackKey), NULL), \(callbackCounters)
-            FROM b JOIN cases c ON c.tenant_id = $1 AND c.id = b.case_id
-            WHERE c.grid_path >= $2 AND c.grid_path < $8 GROUP BY 1
-            UNION ALL
-            SELECT array_remove(\(summonsKey), NULL), \(summonsCounters)
-            FROM whistle_summons s JOIN whistles w ON w.tenant_id = s.tenant_id AND w.id = s.whistle_id
-            WHERE s.tenant_id = $1 AND s.status <> 'dropped' AND s.due_at >= $3 AND s.due_at < $4 AND s.due_at <= $5
-              AND w.unit_path >= $2 AND w.unit_path < $8 GROUP BY 1
-            UNION ALL
-            SELECT array_remove(\(checkKey), NULL), \(checkCounters) FROM \(checkRounds) GROUP BY 1
+            SELECT array_remove(ARRAY[\((0..<width).map { "u.k\($0)" }.joined(separator: ", "))], NULL) AS key,
+                   \(IndicatorTally.counters.indices.map { "u.c\($0)" }.joined(separator: ", "))
+            FROM (
+                -- The two kinds of case summed apart (so that a parallel scan sums its part); the caller adds rows of one key.
+                SELECT \(keyed(caseKey)), \(caseCounters) FROM f \(groupBy)
+                UNION ALL
+                SELECT \(keyed(caseKey)), \(caseCounters) FROM r AS f \(groupBy)
+                UNION ALL
+                SELECT \(keyed(callbackKey)), \(callbackCounters)
+                FROM b JOIN cases c ON c.tenant_id = $1 AND c.id = b.case_id
+                WHERE c.grid_path >= $2 AND c.grid_path < $8 \(groupBy)
+                UNION ALL
+                SELECT \(keyed(summonsKey)), \(summonsCounters)
+                FROM whistle_summons s JOIN whistles w ON w.tenant_id = s.tenant_id AND w.id = s.whistle_id
+                WHERE s.tenant_id = $1 AND s.status <> 'dropped' AND s.due_at >= $3 AND s.due_at < $4 AND s.due_at <= $5
+                  AND w.unit_path >= $2 AND w.unit_path < $8 \(groupBy)
+                UNION ALL
+                SELECT \(keyed(checkKey)), \(checkCounters) FROM \(checkRounds) \(groupBy)
+            ) u
             """
         let bindings = try await prepare(tx, scope: scope, from: from, to: to, asOf: asOf, idle: idle)
         var rows: [Row] = []

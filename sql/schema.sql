@@ -2036,7 +2036,11 @@ CREATE INDEX org_units_children ON public.org_units USING btree (tenant_id, pare
 
 CREATE INDEX org_units_grid_geom ON public.org_units USING gist (geom) WHERE ((kind = 'grid'::text) AND (retired_at IS NULL));
 
+CREATE INDEX org_units_kind_path ON public.org_units USING btree (tenant_id, kind, path) WHERE (retired_at IS NULL);
+
 CREATE UNIQUE INDEX org_units_one_root ON public.org_units USING btree (tenant_id) WHERE (parent_id IS NULL);
+
+CREATE INDEX org_units_updated ON public.org_units USING btree (tenant_id, updated_at);
 
 CREATE INDEX role_bindings_user ON public.role_bindings USING btree (tenant_id, user_id);
 

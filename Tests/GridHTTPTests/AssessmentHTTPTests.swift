@@ -26,6 +26,18 @@ extension CaseHTTPTests {
         return id
     }
 
+    /// A period from ten days back to thirty days ahead, and `t1`: a whole second after what the
+    /// test did so far, with whatever it does next a second later.
+    static func periodAndPause() async throws -> (from: String, to: String, t1: String) {
+        let formatter = ISO8601DateFormatter()
+        let from = formatter.string(from: Date().addingTimeInterval(-10 * 86400))
+        let to = formatter.string(from: Date().addingTimeInterval(30 * 86400))
+        try await Task.sleep(for: .milliseconds(1100))
+        let t1 = formatter.string(from: Date().addingTimeInterval(-0.05))
+        try await Task.sleep(for: .milliseconds(1100))
+        return (from, to, t1)
+    }
+
     /// `indicator → (numerator, denominator)` of one row of `/v1/stats/indicators`.
     static func counts(_ row: [String: Any]?) -> [String: [Double]] {
         var result: [String: [Double]] = [:]
@@ -135,12 +147,7 @@ extension CaseHTTPTests {
                 """, logger: db.logger)
 
             let formatter = ISO8601DateFormatter()
-            let from = formatter.string(from: Date().addingTimeInterval(-10 * 86400))
-            let to = formatter.string(from: Date().addingTimeInterval(30 * 86400))
-            // t1: a whole second after all of that; the changes come a second later.
-            try await Task.sleep(for: .milliseconds(1100))
-            let t1 = formatter.string(from: Date().addingTimeInterval(-0.05))
-            try await Task.sleep(for: .milliseconds(1100))
+            let (from, to, t1) = try await Self.periodAndPause()
 
             func figures(_ query: String, as login: String = "leader") async throws -> [String: Any] {
                 let response = try await desk.api.get("/v1/stats/indicators?from=\(from)&to=\(to)&\(query)", token: desk.token(login))
@@ -336,12 +343,7 @@ extension CaseHTTPTests {
                 FROM cases c WHERE c.id = e.case_id AND e.case_id = \(q) AND e.action = 'requestCheck'
                 """, logger: db.logger)
 
-            let formatter = ISO8601DateFormatter()
-            let from = formatter.string(from: Date().addingTimeInterval(-10 * 86400))
-            let to = formatter.string(from: Date().addingTimeInterval(30 * 86400))
-            try await Task.sleep(for: .milliseconds(1100))
-            let t1 = formatter.string(from: Date().addingTimeInterval(-0.05))
-            try await Task.sleep(for: .milliseconds(1100))
+            let (from, to, t1) = try await Self.periodAndPause()
             try await desk.step("gridworker.2", p, "passCheck", to: "checkPassed")
             try await desk.step("gridworker.2", q, "failCheck", ["reason": "尺寸不符"], to: "handling")
             try await desk.step("liaison.cgw", q, "reportHandled", ["note": "已更换"], to: "handled")

@@ -730,7 +730,48 @@ public enum CaseStore {
                             zh: "案件版本为 \(version)，历史却止于事件 \(last)", en: "the case is at version \(version) but its history ends at event \(last)")))
             }
         }
+        breaks += try await checkRoundBreaks(tx)
         return (cases, events, breaks)
+    }
+
+    /// The check rounds kept (`case_checks`, 0035) that differ from those the events give: each
+    /// requestCheck (its time and `checkDue`) with the first pass or fail after it (time, actor,
+    /// outcome). A round is missing, has no request behind it, or differs. Events from before 0035
+    /// did not record the deadline: such a round is kept only when the case row still knew it (its
+    /// last), and its deadline is taken as kept.
+    static func checkRoundBreaks(_ tx: Tx) async throws -> [HistoryBreak] {
+        var breaks: [HistoryBreak] = []
+        for try await (caseId, number, seq) in try await tx.query(
+            """
+            SELECT c.id, c.number, coalesce(k.seq, r.seq)
+            FROM (
+                SELECT r.case_id, r.seq, r.at, (r.payload->>'checkDue')::timestamptz AS due, d.at AS done_at, d.actor_id AS done_by,
+                       d.action = 'passCheck' AS passed
+                FROM case_events r
+                LEFT JOIN LATERAL (
+                    SELECT e.at, e.actor_id, e.action FROM case_events e
+                    WHERE e.tenant_id = r.tenant_id AND e.case_id = r.case_id AND e.seq > r.seq AND e.action IN ('passCheck', 'failCheck')
+                    ORDER BY e.seq LIMIT 1
+                ) d ON true
+                WHERE r.tenant_id = \(tx.tenant) AND r.action = 'requestCheck'
+            ) r
+            FULL JOIN (SELECT * FROM case_checks WHERE tenant_id = \(tx.tenant)) k ON k.case_id = r.case_id AND k.seq = r.seq
+            JOIN cases c ON c.tenant_id = \(tx.tenant) AND c.id = coalesce(k.case_id, r.case_id)
+            WHERE CASE WHEN k.case_id IS NULL THEN r.due IS NOT NULL
+                       WHEN r.case_id IS NULL THEN true
+                       ELSE ROW(k.requested_at, k.due_at, k.done_at, k.done_by, k.passed)
+                            IS DISTINCT FROM ROW(r.at, coalesce(r.due, k.due_at), r.done_at, r.done_by, r.passed) END
+            ORDER BY 1, 3
+            """
+        ).decode((Int64, String, Int64).self) {
+            breaks.append(
+                HistoryBreak(
+                    caseId: caseId, number: number, seq: seq,
+                    problem: Text(
+                        zh: "事件 \(seq) 派发的核查轮次与历史不符（缺失、无据或被改动）",
+                        en: "the check round requested by event \(seq) does not match the history (missing, unfounded or altered)")))
+        }
+        return breaks
     }
 
     // MARK: tasks

@@ -420,6 +420,18 @@ extension CaseHTTPTests {
                 WHERE r.action = 'requestCheck' AND r.case_id IN (\(p), \(q)) ORDER BY r.case_id, r.seq
                 """)
             #expect(kept.count == 3 && kept == rebuilt, "kept \(kept), rebuilt \(rebuilt)")
+
+            // The operator's check of the history finds a round altered or deleted behind the service's
+            // back (Q's request event, edited above to move its deadline, breaks its hash chain too).
+            func roundBreaks() async throws -> [HistoryBreak] {
+                try await db.service.verifyHistory(tenantId: desk.tenantId).breaks.filter { $0.problem.zh.contains("核查轮次") }
+            }
+            #expect(try await roundBreaks().isEmpty)
+            try await db.owner.query("UPDATE case_checks SET due_at = due_at + interval '1 day' WHERE case_id = \(p)", logger: db.logger)
+            try await db.owner.query(
+                "DELETE FROM case_checks WHERE case_id = \(q) AND seq = (SELECT max(seq) FROM case_checks WHERE case_id = \(q))", logger: db.logger)
+            let breaks = try await roundBreaks()
+            #expect(breaks.map(\.caseId) == [p, q], "\(breaks)")
         }
     }
 

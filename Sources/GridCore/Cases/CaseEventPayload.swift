@@ -2,10 +2,9 @@ import Foundation
 
 /// What a workflow action's event records: the caller's input and, when the action set them, the
 /// handling deadline, the lead department, the level it left the case with and a check round's
-/// deadline. These let the
-/// assessment read a case as of any past time from its history alone (`IndicatorStore`): they are
-/// not in the input, and later actions (extension, resumption, redispatch, the ladder's moves)
-/// change them.
+/// deadline. These let the assessment read a case as of any past time from its history alone
+/// (`IndicatorStore`, `case_checks`): they are not in the input, and later actions (extension,
+/// resumption, redispatch, the ladder's moves, a failed check) change them.
 public struct CaseEventPayload: Encodable, Sendable {
     public var input: CaseActionInput
     public var handleDue: Date?

@@ -35,11 +35,7 @@ extension GridService {
         try StatsPeriod.check(from: from, to: to)
         let asOf = try Self.asOf(asOf, from: from, to: to, now: now)
         let shown = indicators.isEmpty ? Indicator.allCases.filter { $0.applies(to: grouping) } : indicators
-        if let other = shown.first(where: { !$0.applies(to: grouping) }) {
-            throw Errors.field(
-                "indicator", .statsBadGroup, zh: "指标 \(other.rawValue)（\(other.label.zh)）不按 \(grouping.rawValue) 统计",
-                en: "the indicator \(other.rawValue) (\(other.label.en)) is not counted by \(grouping.rawValue)")
-        }
+        if let other = shown.first(where: { !$0.applies(to: grouping) }) { throw Self.notCounted(other, by: grouping, field: "indicator") }
         return try await withReadTenant(for: caller, tenantId) { tx in
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)
             let calendar = try await Self.workCalendar(tx).calendar
@@ -92,6 +88,14 @@ extension GridService {
         default: break
         }
         return (subjects.map { ($0, tallies[$0.id] ?? IndicatorTally()) }, total)
+    }
+
+    /// The 400 for an indicator asked by a grouping it is not counted by (a rate of departments by
+    /// person, checks by department), naming the field that asked.
+    static func notCounted(_ indicator: Indicator, by grouping: IndicatorGrouping, field: String) -> any Error {
+        Errors.field(
+            field, .statsBadGroup, zh: "指标 \(indicator.rawValue)（\(indicator.label.zh)）不按 \(grouping.rawValue) 统计",
+            en: "the indicator \(indicator.rawValue) (\(indicator.label.en)) is not counted by \(grouping.rawValue)")
     }
 
     /// How long after a time figures as of it are settled: every transaction that wrote history
@@ -275,14 +279,8 @@ extension GridService {
                 en: "\(indicator.label.en) is counted from call-backs or whistles: it has no list of cases")
         }
         // A list by department or by person only for a figure counted so.
-        for (given, grouping) in [(departmentCode, IndicatorGrouping.department), (reporterLogin, .person)] where given != nil {
-            guard indicator.applies(to: grouping) else {
-                throw Errors.field(
-                    grouping == .department ? "department" : "reporter", .statsBadGroup,
-                    zh: "指标 \(indicator.rawValue)（\(indicator.label.zh)）不按 \(grouping.rawValue) 统计",
-                    en: "\(indicator.rawValue) (\(indicator.label.en)) is not counted by \(grouping.rawValue)")
-            }
-        }
+        if departmentCode != nil, !indicator.applies(to: .department) { throw Self.notCounted(indicator, by: .department, field: "department") }
+        if reporterLogin != nil, !indicator.applies(to: .person) { throw Self.notCounted(indicator, by: .person, field: "reporter") }
         let asOf = try Self.asOf(asOf, from: from, to: to, now: now)
         return try await withReadTenant(for: caller, tenantId) { tx in
             let scope = try await Self.statsScope(tx, caller, code: scopeCode)

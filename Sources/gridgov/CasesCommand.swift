@@ -13,6 +13,9 @@ struct CasesCommand: AsyncParsableCommand {
             commandName: "verify-history",
             abstract: "Recompute the hash chains of case histories and report every edited or deleted event; exits 1 on any break.",
             discussion: """
+                It also rebuilds the check rounds the assessment counts (case_checks) from the events and names each kept round \
+                that is missing, has no request behind it or differs (times, deadline, checker, outcome).
+
                 With --anchor (files written by `gridgov cases anchor` and kept outside the database) the database is also compared \
                 with each anchor: a case deleted, rewound (its last events deleted) or re-hashed after an edit since the anchor was \
                 taken is named with its district and day of report, which the chains alone cannot show. Cases and events added after \

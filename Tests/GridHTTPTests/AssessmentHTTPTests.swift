@@ -399,30 +399,13 @@ extension CaseHTTPTests {
                 "/v1/stats/indicators/cases?indicator=onTimeCheckRate&from=\(from)&to=\(to)&department=CGW", token: desk.token("leader"))
             #expect(departmentList.fieldErrorCodes == ["stats.badGroup"], "\(departmentList.text)")
 
-            // The rounds kept are those the events alone give: each requestCheck (its `checkDue`)
-            // with the first pass or fail after it.
-            func rows(_ sql: String) async throws -> [String] {
-                var result: [String] = []
-                for try await line in try await db.owner.query(PostgresQuery(unsafeSQL: sql), logger: db.logger).decode(String.self) { result.append(line) }
-                return result
-            }
-            let kept = try await rows(
-                """
-                SELECT concat_ws('|', case_id, seq, requested_at, due_at, done_at, done_by, passed) FROM case_checks
-                WHERE case_id IN (\(p), \(q)) ORDER BY case_id, seq
-                """)
-            let rebuilt = try await rows(
-                """
-                SELECT concat_ws('|', r.case_id, r.seq, r.at, (r.payload->>'checkDue')::timestamptz, d.at, d.actor_id, d.action = 'passCheck')
-                FROM case_events r
-                LEFT JOIN LATERAL (SELECT e.at, e.actor_id, e.action FROM case_events e
-                                   WHERE e.case_id = r.case_id AND e.seq > r.seq AND e.action IN ('passCheck', 'failCheck') ORDER BY e.seq LIMIT 1) d ON true
-                WHERE r.action = 'requestCheck' AND r.case_id IN (\(p), \(q)) ORDER BY r.case_id, r.seq
-                """)
-            #expect(kept.count == 3 && kept == rebuilt, "kept \(kept), rebuilt \(rebuilt)")
-
-            // The operator's check of the history finds a round altered or deleted behind the service's
-            // back (Q's request event, edited above to move its deadline, breaks its hash chain too).
+            // The rounds kept are those the events alone give (each requestCheck with its `checkDue` and
+            // the first pass or fail after it), as the operator's check of the history rebuilds them;
+            // it finds a round altered or deleted behind the service's back. (Q's request event,
+            // edited above to move its deadline, breaks its hash chain too.)
+            var kept = 0
+            for try await n in try await db.owner.query("SELECT count(*)::int FROM case_checks", logger: db.logger).decode(Int.self) { kept = n }
+            #expect(kept == 3, "P's round and Q's two")
             func roundBreaks() async throws -> [HistoryBreak] {
                 try await db.service.verifyHistory(tenantId: desk.tenantId).breaks.filter { $0.problem.zh.contains("核查轮次") }
             }

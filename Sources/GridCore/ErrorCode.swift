@@ -182,6 +182,8 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
     case orgUnitUnknownParent = "org.unit.unknownParent"
     case paginationBadCursor = "pagination.badCursor"
     case paginationBadLimit = "pagination.badLimit"
+    case patrolNotAllowed = "patrol.notAllowed"
+    case patrolPointOutside = "patrol.pointOutside"
     case periodReversed = "period.reversed"
     case periodTooLong = "period.tooLong"
     case requestBadCharacter = "request.badCharacter"
@@ -289,7 +291,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .unauthorized
         case .attachmentNotAllowed, .authActionNotAllowed, .authBadCurrentPassword, .authOutOfScope, .authPasswordChangeRequired,
             .caseCallbackNotAllowed, .caseOrderNotAllowed, .caseOrderNotYours, .caseQueueNotYours, .caseTaskNotYours, .caseTransitionRoleNotAllowed,
-            .ladderNotAllowed, .tenantSuspended, .whistlePartyNotAllowed:
+            .ladderNotAllowed, .patrolNotAllowed, .tenantSuspended, .whistlePartyNotAllowed:
             .forbidden
         case .assessmentSchemeNotFound, .attachmentNotFound, .bindingNotFound, .calendarNationalUnknownYear, .caseNotFound, .caseOrderNotFound,
             .catalogProfileNotFound,
@@ -307,7 +309,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable, CustomStringConv
             .conflict
         case .caseVersionMismatch, .versionMismatch:
             .preconditionFailed
-        case .caseGridMismatch, .caseOutsideDistrict, .idempotencyKeyReused, .rulesNotPublishable, .whistlePointOutside:
+        case .caseGridMismatch, .caseOutsideDistrict, .idempotencyKeyReused, .patrolPointOutside, .rulesNotPublishable, .whistlePointOutside:
             .unprocessable
         case .attachmentTooLarge, .requestTooLarge:
             .payloadTooLarge

@@ -2,7 +2,7 @@ import Foundation
 
 /// A tenant's configurable facts, kept as jsonb.
 public struct TenantSettings: Sendable, Equatable, Codable {
-    enum CodingKeys: String, CodingKey { case gridLevels, sessionDays, duplicateRadiusMeters, duplicateWindowHours, ladder, ladderLimits, whistle }
+    enum CodingKeys: String, CodingKey { case gridLevels, sessionDays, duplicateRadiusMeters, duplicateWindowHours, ladder, ladderLimits, whistle, patrol }
 
     public var gridLevels: [GridLevel]
     /// Days a login token stays valid.
@@ -19,13 +19,16 @@ public struct TenantSettings: Sendable, Equatable, Codable {
     public var ladderLimits: [LadderLevel: TimeLimit]
     /// The whistle's kinds and limits, check-in radius, community whistles and scoring scale.
     public var whistle: WhistleSettings
+    /// The patrols' rule: how soon after a round passes a grid its problems should be reported.
+    public var patrol: PatrolSettings
 
     public init(
         gridLevels: [GridLevel] = GridLevel.defaults, sessionDays: Int = 7, duplicateRadiusMeters: Double = 50, duplicateWindowHours: Int = 72,
         ladder: LevelLadder = .standard, ladderLimits: [LadderLevel: TimeLimit] = LadderLimits.defaults,
-        whistle: WhistleSettings = WhistleSettings()
+        whistle: WhistleSettings = WhistleSettings(), patrol: PatrolSettings = PatrolSettings()
     ) {
         self.whistle = whistle
+        self.patrol = patrol
         self.ladderLimits = ladderLimits
         self.gridLevels = gridLevels
         self.sessionDays = sessionDays
@@ -45,6 +48,7 @@ public struct TenantSettings: Sendable, Equatable, Codable {
         ladderLimits = LadderLimits.defaults.merging(
             limits.compactMap { key, limit in LadderLevel(rawValue: key).map { ($0, limit) } }, uniquingKeysWith: { $1 })
         whistle = try container.decodeIfPresent(WhistleSettings.self, forKey: .whistle) ?? WhistleSettings()
+        patrol = try container.decodeIfPresent(PatrolSettings.self, forKey: .patrol) ?? PatrolSettings()
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -57,5 +61,6 @@ public struct TenantSettings: Sendable, Equatable, Codable {
         try container.encode(
             Dictionary(uniqueKeysWithValues: ladderLimits.map { ($0.key.rawValue, $0.value) }), forKey: .ladderLimits)
         try container.encode(whistle, forKey: .whistle)
+        try container.encode(patrol, forKey: .patrol)
     }
 }

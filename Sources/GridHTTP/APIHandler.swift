@@ -61,7 +61,8 @@ struct APIHandler: APIProtocol {
                         whistle: .init(
                             kinds: tenant.settings.whistle.kinds.map { .init(code: $0.code, name: $0.name, limitMinutes: $0.limitMinutes) },
                             radiusMeters: tenant.settings.whistle.radiusMeters, communityWhistles: tenant.settings.whistle.communityWhistles,
-                            scoreMax: tenant.settings.whistle.scoreMax)))))
+                            scoreMax: tenant.settings.whistle.scoreMax),
+                        patrol: .init(discoveryLimitMinutes: tenant.settings.patrol.discoveryLimitMinutes)))))
     }
 
     // MARK: org

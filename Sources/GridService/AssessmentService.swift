@@ -109,8 +109,11 @@ extension GridService {
         _ tx: Tx, key: IndicatorStore.Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval], now: Date,
         recompute: Bool = false
     ) async throws -> [IndicatorStore.Row] {
+        // The days a patrol round was due, in the district's time zone.
+        let zoneName = try await TenantStore.find(tx, id: tx.tenant)?.timeZone ?? "Asia/Shanghai"
+        let days = Patrols.dueDays(from: from, to: to, asOf: asOf, timeZone: TimeZone(identifier: zoneName) ?? TimeZone(secondsFromGMT: 8 * 3600)!)
         guard asOf <= now.addingTimeInterval(-settledAfter) else {
-            return try await IndicatorStore.tallies(tx, key: key, within: scope, from: from, to: to, asOf: asOf, idle: idle)
+            return try await IndicatorStore.tallies(tx, key: key, within: scope, from: from, to: to, asOf: asOf, idle: idle, days: days)
         }
         let keyText: String =
             switch key {
@@ -119,15 +122,15 @@ extension GridService {
             case .person: "person"
             }
         let stamp = try await IndicatorStore.orgStamp(tx)
-        // `tallies/2`: the counters since the check rounds (0035); a new counter is a new question.
+        // `tallies/3`: the counters since the patrols (0037); a new counter is a new question.
         let question = [
-            "tallies/2", keyText, scope.raw, CaseEventPayload.microseconds(from), CaseEventPayload.microseconds(to),
+            "tallies/3", zoneName, keyText, scope.raw, CaseEventPayload.microseconds(from), CaseEventPayload.microseconds(to),
             CaseEventPayload.microseconds(asOf), stamp.map(CaseEventPayload.microseconds) ?? "-",
             idle.map { CaseEventPayload.microseconds($0.start) + "/" + CaseEventPayload.microseconds($0.end) }.joined(separator: ","),
         ].joined(separator: "|")
         let digest = Array(SHA256.hash(data: Data(question.utf8)))
         if !recompute, let kept = try await IndicatorStore.settled(tx, question: digest) { return kept }
-        let rows = try await IndicatorStore.tallies(tx, key: key, within: scope, from: from, to: to, asOf: asOf, idle: idle)
+        let rows = try await IndicatorStore.tallies(tx, key: key, within: scope, from: from, to: to, asOf: asOf, idle: idle, days: days)
         // A standby answers but keeps nothing (it is read-only): the primary keeps what it computes.
         if try await !IndicatorStore.inRecovery(tx) { try await IndicatorStore.settle(tx, question: digest, rows: rows) }
         return rows
@@ -275,8 +278,8 @@ extension GridService {
         try StatsPeriod.check(from: from, to: to)
         guard indicator.countsCases else {
             throw Errors.field(
-                "indicator", .assessmentIndicatorUnknown, zh: "\(indicator.label.zh)按回访或吹哨统计，没有案件清单",
-                en: "\(indicator.label.en) is counted from call-backs or whistles: it has no list of cases")
+                "indicator", .assessmentIndicatorUnknown, zh: "\(indicator.label.zh)按回访、吹哨或巡查打卡统计，没有案件清单",
+                en: "\(indicator.label.en) is counted from call-backs, whistles or patrol check-ins: it has no list of cases")
         }
         // A list by department or by person only for a figure counted so.
         if departmentCode != nil, !indicator.applies(to: .department) { throw Self.notCounted(indicator, by: .department, field: "department") }

@@ -132,9 +132,11 @@ extension GridService {
         var number = try await CaseStore.takeNumber(db, tenantId: tenantId, tenantCode: tenant.code, day: day)
         do {
             for attempt in 1... {
-                let new = NewCase(
+                var new = NewCase(
                     number: number, intake: checked, categoryId: categoryId, gridId: grid.id, gridPath: grid.path, reportedBy: userId,
                     dispatchDue: dispatchDue)
+                new.timeZone = tenant.timeZone
+                new.discoveryLimitMinutes = tenant.settings.patrol.discoveryLimitMinutes
                 do {
                     return try await insert(
                         new, caller, tenantId: tenantId, key: key.map { ($0, requestHash) }, calendar: calendar, at: now,

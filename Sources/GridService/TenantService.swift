@@ -167,6 +167,27 @@ extension GridService {
         }
     }
 
+    /// Sets a district's patrol rule (the discovery limit after a round); audited. Reports already
+    /// made keep the judgement of the limit they were made under.
+    public func setPatrolSettings(code: String, discoveryLimitMinutes: Int) async throws -> TenantRecord {
+        var patrol = PatrolSettings(discoveryLimitMinutes: discoveryLimitMinutes)
+        try patrol.check()
+        return try await db.withPlatform { tx in
+            var tx = tx
+            guard var tenant = try await TenantStore.find(tx, code: code) else { throw Errors.tenantNotFound(code) }
+            try await tx.enter(tenant: tenant.id)
+            let before = tenant.settings.patrol.discoveryLimitMinutes
+            patrol = tenant.settings.patrol
+            patrol.discoveryLimitMinutes = discoveryLimitMinutes
+            tenant.settings.patrol = patrol
+            try await TenantStore.setSettings(tx, id: tenant.id, settings: tenant.settings)
+            try await Self.audit(
+                tx, .operator, "setPatrol", .tenant, key: tenant.code, before: ["discoveryLimitMinutes": before],
+                after: ["discoveryLimitMinutes": discoveryLimitMinutes])
+            return try await TenantStore.find(tx, id: tenant.id) ?? tenant
+        }
+    }
+
     /// Suspends or resumes a district; its users get 403 `tenant.suspended` while suspended.
     public func setTenantStatus(code: String, active: Bool) async throws -> TenantRecord {
         try await db.withPlatform { tx in

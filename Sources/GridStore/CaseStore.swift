@@ -13,6 +13,10 @@ public struct NewCase: Sendable {
     public var gridPath: ScopePath
     public var reportedBy: Int64?
     public var dispatchDue: Date?
+    /// The district's time zone (its calendar day, for the reporter's round that day) and the limit
+    /// after the round within which a grid worker's report counts as found on it.
+    public var timeZone = "Asia/Shanghai"
+    public var discoveryLimitMinutes = PatrolSettings.defaultDiscoveryLimitMinutes
 
     public init(number: String, intake: CaseIntake, categoryId: Int64?, gridId: Int64, gridPath: ScopePath, reportedBy: Int64?, dispatchDue: Date?) {
         self.number = number
@@ -471,18 +475,32 @@ public enum CaseStore {
 
     /// The statement `insert` prepares (public for the benchmark's pgbench ceiling, which sends the same SQL).
     public static let insertSQL = """
-        WITH c AS (
+        WITH p AS (
+            -- A grid worker's round that passed the grid: their latest check-in there today (in the
+            -- district's time zone $21) before the report (patrol_checkins_user).
+            SELECT max(pc.at) AS at FROM patrol_checkins pc
+            WHERE $3 = 'gridWorker' AND pc.tenant_id = $1 AND pc.user_id = $14::bigint AND pc.grid_id = $10
+              AND pc.at >= (date_trunc('day', now() AT TIME ZONE $21::text) AT TIME ZONE $21::text) AND pc.at <= now()
+        ), c AS (
             INSERT INTO cases (tenant_id, number, state, source, category_id, grade, description, address, location, grid_id, grid_path,
-                               reporter_name, reporter_phone, reported_by, dispatch_due)
-            VALUES ($1, $2, 'reported', $3, $4::bigint, $5::text, $6, $7::text,
-                    ST_SetSRID(ST_MakePoint($8::float8, $9::float8), 4326), $10, $11,
-                    $12::text, $13::text, $14::bigint, $15::timestamptz)
+                               reporter_name, reporter_phone, reported_by, dispatch_due, patrolled_at, found_on_round)
+            SELECT $1, $2, 'reported', $3, $4::bigint, $5::text, $6, $7::text,
+                   ST_SetSRID(ST_MakePoint($8::float8, $9::float8), 4326), $10, $11,
+                   $12::text, $13::text, $14::bigint, $15::timestamptz,
+                   p.at, CASE WHEN $3 = 'gridWorker' THEN coalesce(p.at >= now() - make_interval(mins => $22::int4), false) END
+            FROM p
             RETURNING *
         ), e AS (
             INSERT INTO case_events (tenant_id, case_id, seq, at, actor_id, actor, role, action, from_state, to_state, payload, hash)
             SELECT c.tenant_id, c.id, 1, x.at, c.reported_by, $16, $17::text, 'report', NULL, 'reported', x.payload,
                    case_event_hash(NULL, c.tenant_id, c.id, 1, x.at, c.reported_by, $16, $17::text, 'report', NULL, 'reported', x.payload)
-            FROM c, (SELECT date_trunc('microseconds', clock_timestamp()) AS at, $18::jsonb AS payload) x
+            FROM c, LATERAL (
+                -- The report records the round that passed (a grid worker's report only).
+                SELECT date_trunc('microseconds', clock_timestamp()) AS at,
+                       $18::jsonb || CASE WHEN c.found_on_round IS NULL THEN '{}'::jsonb
+                                          ELSE jsonb_strip_nulls(jsonb_build_object('foundOnRound', c.found_on_round, 'patrolledAt', c.patrolled_at)) END
+                           AS payload
+            ) x
         ), k AS (
             INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash, case_id)
             SELECT c.tenant_id, c.reported_by, $19::text, $20::bytea, c.id FROM c WHERE $19::text IS NOT NULL AND c.reported_by IS NOT NULL
@@ -509,7 +527,7 @@ public enum CaseStore {
 
         func makeBindings() throws -> PostgresBindings {
             let intake = new.intake
-            var bindings = PostgresBindings(capacity: 20)
+            var bindings = PostgresBindings(capacity: 22)
             bindings.append(tenantId)
             bindings.append(new.number)
             bindings.append(intake.source.rawValue)
@@ -530,6 +548,8 @@ public enum CaseStore {
             bindings.append(payload)
             bindings.append(key?.key)
             bindings.append(key.map { ByteBuffer(bytes: $0.requestHash) })
+            bindings.append(new.timeZone)
+            bindings.append(Int32(new.discoveryLimitMinutes))
             return bindings
         }
 

@@ -54,6 +54,9 @@ public enum IndicatorStore {
             "f.source = 'gridWorker' AND \(inPeriod("f.reported_at")) AND f.decision IS NOT NULL",
             "f.source = 'gridWorker' AND \(inPeriod("f.reported_at")) AND f.decision",
             nil, nil,
+            "f.source = 'gridWorker' AND \(inPeriod("f.reported_at"))",
+            "f.source = 'gridWorker' AND \(inPeriod("f.reported_at")) AND f.found_on_round",
+            nil, nil,
         ]
     }()
 
@@ -91,7 +94,7 @@ public enum IndicatorStore {
                    c.handle_due AS due, c.handled_at AS handled, c.closed_at AS closed, c.rework_count > 0 AS reworked,
                    c.extension_count > 0 AS extended, c.suspended_at IS NOT NULL AS suspended, c.lead_department_id AS lead,
                    CASE WHEN c.state IN ('notFiled', 'invalid') THEN false WHEN c.state IN ('reported', 'verifying', 'verified') THEN NULL ELSE true END
-                       AS decision
+                       AS decision, c.found_on_round
             FROM cases c
             -- Facts unchanged since $5 (less the margin); so reported by then too (0034).
             WHERE c.tenant_id = $1 AND c.grid_path >= $2 AND c.grid_path < $8 AND c.facts_at <= $5 - interval '2 seconds'
@@ -104,7 +107,8 @@ public enum IndicatorStore {
                    CASE WHEN h.handled_by IN ('failCheck', 'reopen') THEN NULL ELSE h.handled_at END AS handled,
                    CASE WHEN h.closed_by = 'close' THEN h.closed_at END AS closed,
                    coalesce(h.reworked, false) AS reworked, coalesce(h.extended, false) AS extended, coalesce(h.suspended, false) AS suspended,
-                   coalesce(h.lead, CASE WHEN h.dispatches THEN c.lead_department_id END) AS lead, h.decision
+                   coalesce(h.lead, CASE WHEN h.dispatches THEN c.lead_department_id END) AS lead, h.decision,
+                   c.found_on_round  -- fixed when reported
             FROM cases c
             CROSS JOIN LATERAL (
                 SELECT bool_or(e.action IN ('void', 'merge')) AS gone,
@@ -186,8 +190,64 @@ public enum IndicatorStore {
         return bindings
     }
 
+    /// The coverage parts (`gridDaysDue`, `gridDaysCovered`) by `key`, over the due days $9 (the
+    /// district's dates) starting at $10. The grids due a round are the finest ones (a grid with no
+    /// grid below it: where a check-in lands), each due every due day that began before it was
+    /// retired. By unit: every such grid in scope, and the grid-days anyone checked in on
+    /// (`patrol_days`, 0037) by $5. By person: each grid worker's grids (those within their grid
+    /// worker bindings), and the grid-days of those they checked in on themselves. None by
+    /// department.
+    static func coverageParts(_ key: Key, groupBy: String, unitKey: (String) -> [String], sums: ([String]) -> String) -> [String] {
+        let dueDays = """
+            sum(CASE WHEN g.retired_at IS NULL THEN cardinality($10::timestamptz[])
+                     ELSE (SELECT count(*) FROM unnest($10::timestamptz[]) d WHERE d < g.retired_at) END)
+            """
+        let grids = """
+            g.tenant_id = $1 AND g.kind = 'grid' AND g.path >= $2 AND g.path < $8 AND (g.retired_at IS NULL OR g.retired_at > $3)
+              AND NOT EXISTS (SELECT 1 FROM org_units x WHERE x.tenant_id = g.tenant_id AND x.parent_id = g.id AND x.kind = 'grid' AND x.retired_at IS NULL)
+            """
+        let visits = "p.tenant_id = $1 AND p.day = ANY($9::date[]) AND p.first_at <= $5"
+        // A grid worker's grids: those within the scope of one of their grid worker bindings.
+        let workers = """
+            role_bindings b JOIN org_units s ON s.tenant_id = b.tenant_id AND s.id = b.scope_org_unit_id
+            JOIN org_units g ON g.tenant_id = b.tenant_id AND g.path >= s.path AND g.path < s.path || '~'
+            """
+        func keyed(_ columns: [String]) -> String { columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ") }
+        switch key {
+        case .units:
+            return [
+                "SELECT \(keyed(unitKey("g.path"))), \(sums([dueDays, "0"])) FROM org_units g WHERE \(grids) \(groupBy)",
+                """
+                SELECT \(keyed(unitKey("g.path"))), \(sums(["0", "count(*)"]))
+                FROM (SELECT DISTINCT p.day, p.grid_id FROM patrol_days p WHERE \(visits) AND p.grid_path >= $2 AND p.grid_path < $8) v
+                JOIN org_units g ON g.tenant_id = $1 AND g.id = v.grid_id
+                WHERE \(grids) \(groupBy)
+                """,
+            ]
+        case .person:
+            return [
+                """
+                SELECT g.user_id::text AS k0, \(sums([dueDays, "0"]))
+                FROM (SELECT DISTINCT b.user_id, g.id, g.retired_at FROM \(workers) WHERE b.tenant_id = $1 AND b.role = 'gridWorker' AND \(grids)) g
+                \(groupBy)
+                """,
+                """
+                SELECT v.user_id::text AS k0, \(sums(["0", "count(*)"]))
+                FROM (SELECT DISTINCT p.user_id, p.day, p.grid_id
+                      FROM patrol_days p, \(workers)
+                      WHERE \(visits) AND b.tenant_id = $1 AND b.user_id = p.user_id AND b.role = 'gridWorker' AND g.id = p.grid_id AND \(grids)) v
+                \(groupBy)
+                """,
+            ]
+        case .department:
+            return []
+        }
+    }
+
+    /// The counts of [from, to) within `scope` as of `asOf` by `key`, with the work calendar's idle
+    /// stretches `idle` and the days a patrol round was due (`Patrols.dueDays`).
     public static func tallies(
-        _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval]
+        _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval], days: [(day: String, start: Date)]
     ) async throws -> [Row] {
         // The group key's columns, text (SQL this function writes from whole numbers, not input):
         // each part groups by them, and the key's array is made once per group, not per row (hashing
@@ -231,6 +291,7 @@ public enum IndicatorStore {
                 "coalesce(sum(s.score_on_time + s.score_attitude + s.score_result) FILTER (WHERE s.scored_at <= $5), 0)",
             ])
         let checkCounters = sums(from: \.checksDue, checkConditions.map { "count(*) FILTER (WHERE \($0))" })
+        let coverage = coverageParts(key, groupBy: groupBy, unitKey: unitKey, sums: { sums(from: \.gridDaysDue, $0) })
         let sql = """
             WITH \(caseFacts(bySpan: bySpan(scope, from: from, to: to))), b AS (
                 -- Each case's last call-back in the period.
@@ -257,9 +318,12 @@ public enum IndicatorStore {
                   AND w.unit_path >= $2 AND w.unit_path < $8 \(groupBy)
                 UNION ALL
                 SELECT \(keyed(checkKey)), \(checkCounters) FROM \(checkRounds) \(groupBy)
+                \(coverage.map { "UNION ALL\n" + $0 }.joined(separator: "\n"))
             ) u
             """
-        let bindings = try await prepare(tx, scope: scope, from: from, to: to, asOf: asOf, idle: idle)
+        var bindings = try await prepare(tx, scope: scope, from: from, to: to, asOf: asOf, idle: idle)
+        bindings.append(days.map(\.day))
+        bindings.append(days.map(\.start))
         var rows: [Row] = []
         for try await row in try await tx.query(PostgresQuery(unsafeSQL: sql, binds: bindings)) {
             let columns = row.makeRandomAccess()
@@ -308,7 +372,8 @@ extension IndicatorStore {
         case .openOverdue: (8, nil)
         case .frontLineShare: (15, 14)
         case .discoveryAccuracy: (21, 20)
-        case .responseRate, .resolutionRate, .satisfactionRate, .reportInOnTimeRate, .whistleScore, .onTimeCheckRate: nil
+        case .onTimeDiscoveryRate: (25, 24)
+        case .responseRate, .resolutionRate, .satisfactionRate, .reportInOnTimeRate, .whistleScore, .onTimeCheckRate, .patrolCoverage: nil
         }
     }
 

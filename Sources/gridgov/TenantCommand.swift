@@ -5,7 +5,7 @@ import GridService
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant", abstract: "Provision and administer districts (tenants).",
-        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, SetGridLevels.self, SetLadder.self, SetWhistle.self])
+        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, SetGridLevels.self, SetLadder.self, SetWhistle.self, SetPatrol.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a district with its root unit and first administrator.")
@@ -172,6 +172,27 @@ struct TenantCommand: AsyncParsableCommand {
                     "\(tenant.code) 的哨种：\(listed)；报到半径 \(Int(w.radiusMeters)) 米；村社吹哨\(w.communityWhistles ? "开放" : "未开放")；评分满分 \(w.scoreMax)",
                     "\(tenant.code) whistle kinds: \(listed); check-in radius \(Int(w.radiusMeters)) m; community whistles \(w.communityWhistles ? "on" : "off"); top score \(w.scoreMax)"
                 ))
+        }
+    }
+
+    struct SetPatrol: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-patrol", abstract: "Set a district's patrol rule: the discovery limit after a round passes a grid.",
+            discussion:
+                "A grid worker's report counts as found on time (案件发现及时率) when made within the limit after their last check-in in that grid that day; reports already made keep the limit they were judged by. Example: gridgov tenant set-patrol HD --discovery-limit 60"
+        )
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Tenant code.") var code: String
+        @Option(help: "Minutes (5 to 1440) after the round within which a report is on time.") var discoveryLimit: Int
+
+        func run() async throws {
+            let code = code, limit = discoveryLimit
+            let tenant = try await CLI.withService(connection) { service in try await service.setPatrolSettings(code: code, discoveryLimitMinutes: limit) }
+            let minutes = tenant.settings.patrol.discoveryLimitMinutes
+            print(
+                CLI.say(
+                    "\(tenant.code) 的巡查规则：巡查打卡后 \(minutes) 分钟内上报为发现及时",
+                    "\(tenant.code) patrol rule: a report within \(minutes) minutes after the round's check-in is found on time"))
         }
     }
 

@@ -288,6 +288,8 @@ extension Components {
         /// - `org.unit.unknownParent` 400
         /// - `pagination.badCursor` 400
         /// - `pagination.badLimit` 400
+        /// - `patrol.notAllowed` 403
+        /// - `patrol.pointOutside` 422
         /// - `period.reversed` 400
         /// - `period.tooLong` 400
         /// - `request.badCharacter` 400
@@ -536,6 +538,8 @@ extension Components {
             case org_unit_unknownParent = "org.unit.unknownParent"
             case pagination_badCursor = "pagination.badCursor"
             case pagination_badLimit = "pagination.badLimit"
+            case patrol_notAllowed = "patrol.notAllowed"
+            case patrol_pointOutside = "patrol.pointOutside"
             case period_reversed = "period.reversed"
             case period_tooLong = "period.tooLong"
             case request_badCharacter = "request.badCharacter"
@@ -870,6 +874,8 @@ extension Components {
             public var ladderLimits: Components.Schemas.Tenant.LadderLimitsPayload?
             /// - Remark: Generated from `#/components/schemas/Tenant/whistle`.
             public var whistle: Components.Schemas.WhistleSettings?
+            /// - Remark: Generated from `#/components/schemas/Tenant/patrol`.
+            public var patrol: Components.Schemas.PatrolSettings?
             /// Creates a new `Tenant`.
             ///
             /// - Parameters:
@@ -883,6 +889,7 @@ extension Components {
             ///   - ladder: 本区处置案件的层级，由低到高（街道和区级必有） · The levels the district handles cases at, lowest first (street and district always).
             ///   - ladderLimits: 街道以下各层级的本级时限：到期既未处置也未上报的案件自动上报 · The local limits of the levels below the street; a case neither handled nor handed up by then goes up by itself.
             ///   - whistle:
+            ///   - patrol:
             public init(
                 id: Swift.Int64,
                 code: Swift.String,
@@ -893,7 +900,8 @@ extension Components {
                 gridLevels: Components.Schemas.Tenant.GridLevelsPayload,
                 ladder: Components.Schemas.Tenant.LadderPayload? = nil,
                 ladderLimits: Components.Schemas.Tenant.LadderLimitsPayload? = nil,
-                whistle: Components.Schemas.WhistleSettings? = nil
+                whistle: Components.Schemas.WhistleSettings? = nil,
+                patrol: Components.Schemas.PatrolSettings? = nil
             ) {
                 self.id = id
                 self.code = code
@@ -905,6 +913,7 @@ extension Components {
                 self.ladder = ladder
                 self.ladderLimits = ladderLimits
                 self.whistle = whistle
+                self.patrol = patrol
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -917,6 +926,7 @@ extension Components {
                 case ladder
                 case ladderLimits
                 case whistle
+                case patrol
             }
         }
         /// - Remark: Generated from `#/components/schemas/UserRef`.
@@ -6718,6 +6728,140 @@ extension Components {
                 case vsPreviousRatio
                 case vsYearBefore
                 case vsYearBeforeRatio
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PatrolCheckinInput`.
+        public struct PatrolCheckinInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckinInput/lat`.
+            public var lat: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckinInput/lng`.
+            public var lng: Swift.Double
+            /// Creates a new `PatrolCheckinInput`.
+            ///
+            /// - Parameters:
+            ///   - lat:
+            ///   - lng:
+            public init(
+                lat: Swift.Double,
+                lng: Swift.Double
+            ) {
+                self.lat = lat
+                self.lng = lng
+            }
+            public enum CodingKeys: String, CodingKey {
+                case lat
+                case lng
+            }
+        }
+        /// 一次巡查打卡 · A check-in on patrol.
+        ///
+        /// - Remark: Generated from `#/components/schemas/PatrolCheckin`.
+        public struct PatrolCheckin: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckin/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckin/login`.
+            public var login: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckin/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckin/grid`.
+            public var grid: Components.Schemas.NamedRef
+            /// 本区日历日 · The district's calendar day (yyyy-MM-dd).
+            ///
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckin/day`.
+            public var day: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckin/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckin/lat`.
+            public var lat: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckin/lng`.
+            public var lng: Swift.Double
+            /// 本人当天在该网格的首次打卡 · The person's first check-in in this grid that day.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckin/firstToday`.
+            public var firstToday: Swift.Bool
+            /// Creates a new `PatrolCheckin`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - login:
+            ///   - name:
+            ///   - grid:
+            ///   - day: 本区日历日 · The district's calendar day (yyyy-MM-dd).
+            ///   - at:
+            ///   - lat:
+            ///   - lng:
+            ///   - firstToday: 本人当天在该网格的首次打卡 · The person's first check-in in this grid that day.
+            public init(
+                id: Swift.Int64,
+                login: Swift.String,
+                name: Swift.String,
+                grid: Components.Schemas.NamedRef,
+                day: Swift.String,
+                at: Foundation.Date,
+                lat: Swift.Double,
+                lng: Swift.Double,
+                firstToday: Swift.Bool
+            ) {
+                self.id = id
+                self.login = login
+                self.name = name
+                self.grid = grid
+                self.day = day
+                self.at = at
+                self.lat = lat
+                self.lng = lng
+                self.firstToday = firstToday
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case login
+                case name
+                case grid
+                case day
+                case at
+                case lat
+                case lng
+                case firstToday
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PatrolCheckinPage`.
+        public struct PatrolCheckinPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckinPage/items`.
+            public var items: [Components.Schemas.PatrolCheckin]
+            /// - Remark: Generated from `#/components/schemas/PatrolCheckinPage/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `PatrolCheckinPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.PatrolCheckin],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+        }
+        /// 本区巡查规则：巡查经过网格后多少分钟内上报算发现及时 · The district's patrol rule: minutes after a round passes a grid within which a report counts as found on time.
+        ///
+        /// - Remark: Generated from `#/components/schemas/PatrolSettings`.
+        public struct PatrolSettings: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PatrolSettings/discoveryLimitMinutes`.
+            public var discoveryLimitMinutes: Swift.Int
+            /// Creates a new `PatrolSettings`.
+            ///
+            /// - Parameters:
+            ///   - discoveryLimitMinutes:
+            public init(discoveryLimitMinutes: Swift.Int) {
+                self.discoveryLimitMinutes = discoveryLimitMinutes
+            }
+            public enum CodingKeys: String, CodingKey {
+                case discoveryLimitMinutes
             }
         }
         /// 本区的哨种与报到时限、报到半径、是否开放村社吹哨、评分满分 · The district's whistle kinds and report-in limits, check-in radius, community whistles and top score.

@@ -25533,6 +25533,686 @@ public enum Operations {
             }
         }
     }
+    /// 巡查打卡记录 · Patrol check-ins
+    ///
+    /// [from, to) 期间、scope（默认调用者的可读范围）内网格的巡查打卡，新的在前，可按网格员登录名（login）筛选，分页。
+    ///
+    /// The check-ins of [from, to) in the grids within scope (default: the caller's scope for reading cases), newest first, optionally of one grid worker (login), a page at a time.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/patrols/checkins`.
+    /// - Remark: Generated from `#/paths//v1/patrols/checkins/get(listPatrolCheckins)`.
+    public enum ListPatrolCheckins {
+        public static let id: Swift.String = "listPatrolCheckins"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/patrols/checkins/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/patrols/checkins/GET/query/from`.
+                public var from: Foundation.Date
+                /// - Remark: Generated from `#/paths/v1/patrols/checkins/GET/query/to`.
+                public var to: Foundation.Date
+                /// An org unit code: only check-ins in its subtree.
+                ///
+                /// - Remark: Generated from `#/paths/v1/patrols/checkins/GET/query/scope`.
+                public var scope: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/patrols/checkins/GET/query/login`.
+                public var login: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/patrols/checkins/GET/query/cursor`.
+                public var cursor: Components.Parameters.Cursor?
+                /// - Remark: Generated from `#/paths/v1/patrols/checkins/GET/query/limit`.
+                public var limit: Components.Parameters.Limit?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - from:
+                ///   - to:
+                ///   - scope: An org unit code: only check-ins in its subtree.
+                ///   - login:
+                ///   - cursor:
+                ///   - limit:
+                public init(
+                    from: Foundation.Date,
+                    to: Foundation.Date,
+                    scope: Swift.String? = nil,
+                    login: Swift.String? = nil,
+                    cursor: Components.Parameters.Cursor? = nil,
+                    limit: Components.Parameters.Limit? = nil
+                ) {
+                    self.from = from
+                    self.to = to
+                    self.scope = scope
+                    self.login = login
+                    self.cursor = cursor
+                    self.limit = limit
+                }
+            }
+            public var query: Operations.ListPatrolCheckins.Input.Query
+            /// - Remark: Generated from `#/paths/v1/patrols/checkins/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListPatrolCheckins.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListPatrolCheckins.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListPatrolCheckins.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListPatrolCheckins.Input.Query,
+                headers: Operations.ListPatrolCheckins.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/patrols/checkins/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/patrols/checkins/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.PatrolCheckinPage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.PatrolCheckinPage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListPatrolCheckins.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListPatrolCheckins.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// One page of check-ins.
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/get(listPatrolCheckins)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListPatrolCheckins.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListPatrolCheckins.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：区间或分页参数无效、范围不明（validation.failed：period.reversed、period.tooLong、pagination.badCursor、pagination.badLimit、field.required、org.unit.notFound） · Bad request: a bad period or paging, or no scope named (validation.failed: period.reversed, period.tooLong, pagination.badCursor, pagination.badLimit, field.required, org.unit.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/get(listPatrolCheckins)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/get(listPatrolCheckins)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 范围不在调用者可读案件的范围内（auth.outOfScope、auth.actionNotAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The scope is outside the caller's scopes for reading cases (auth.outOfScope, auth.actionNotAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/get(listPatrolCheckins)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 没有该登录名的用户（user.notFound） · No user has that login (user.notFound).
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/get(listPatrolCheckins)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/get(listPatrolCheckins)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/get(listPatrolCheckins)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 巡查打卡 · Check in on patrol
+    ///
+    /// 网格员巡查时在现场打卡（实名）：给出位置 lat、lng，服务器定位所在网格并以服务器时间记录；该网格须在调用者作为网格员负责的范围内。每人每网格每天的首次打卡即该网格当天已巡查（发现覆盖率）；其后上报的问题按上报前当天本人在该网格的最后一次打卡计案件发现及时率。带 Idempotency-Key 时，断网后重发同一请求返回同一打卡（200）；同键不同位置返回 422。
+    ///
+    /// A grid worker checks in on site while patrolling, under their real name: the point lat, lng; the server locates its grid and records its own time. The grid must be one the caller works in as a grid worker. A person's first check-in in a grid on a day covers that grid-day (patrol coverage); their later reports there count for on-time discovery by their last check-in there that day. With an Idempotency-Key a check-in sent again after a network drop gets the same check-in back (200); the same key with another point gets 422.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/patrols/checkins`.
+    /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)`.
+    public enum PatrolCheckIn {
+        public static let id: Swift.String = "patrolCheckIn"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/patrols/checkins/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/patrols/checkins/POST/header/Idempotency-Key`.
+                public var idempotencyKey: Swift.String?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PatrolCheckIn.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey:
+                ///   - accept:
+                public init(
+                    idempotencyKey: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PatrolCheckIn.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PatrolCheckIn.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/patrols/checkins/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/patrols/checkins/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.PatrolCheckinInput)
+            }
+            public var body: Operations.PatrolCheckIn.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.PatrolCheckIn.Input.Headers = .init(),
+                body: Operations.PatrolCheckIn.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/patrols/checkins/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/patrols/checkins/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.PatrolCheckin)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.PatrolCheckin {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PatrolCheckIn.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PatrolCheckIn.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// The check-in.
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.PatrolCheckIn.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.PatrolCheckIn.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/patrols/checkins/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/patrols/checkins/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.PatrolCheckin)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.PatrolCheckin {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PatrolCheckIn.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PatrolCheckIn.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The same check-in sent again under its Idempotency-Key.
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PatrolCheckIn.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PatrolCheckIn.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求无效：经纬度无效或 Idempotency-Key 过长（validation.failed：geo.badCoordinate、idempotency.badKey） · Bad request: a bad latitude or longitude, or an overlong Idempotency-Key (validation.failed: geo.badCoordinate, idempotency.badKey).
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 未登录或令牌无效 · Not authenticated: no bearer token (auth.required), or one that is unknown, expired or revoked (auth.invalidToken). Log in again.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 所在网格不在调用者作为网格员负责的范围内（patrol.notAllowed）；一次性密码会话 auth.passwordChangeRequired，区已停用 tenant.suspended · The point's grid is not one the caller works in as a grid worker (patrol.notAllowed); also auth.passwordChangeRequired for a one-time-password session, tenant.suspended for a suspended district.
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求体超过上限（request.tooLarge） · Body over the limit (request.tooLarge).
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 请求体不是 application/json（request.contentType） · Body is not application/json (request.contentType).
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 位置不在本区任何网格内，或 Idempotency-Key 已用于不同位置（patrol.pointOutside、idempotency.keyReused） · The point lies in no grid of the district, or the Idempotency-Key was used for another point (patrol.pointOutside, idempotency.keyReused).
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 数据库暂不可用或语句超时，已回滚（db.unavailable）；按 Retry-After 的秒数后重试 · The database is unreachable or a statement timed out and was rolled back (db.unavailable); retry after Retry-After seconds.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// 错误（RFC 9457 problem+json），`code` 为稳定的机器码，`detail` 按 Accept-Language 为中文或英文，校验错误在 `errors` 中逐字段列出。
+            /// An error (RFC 9457 problem+json): `code` is the stable machine code, `detail` follows Accept-Language, validation errors list each field in `errors`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
     /// 标记通知已读 · Mark a notification read
     ///
     /// 把调用者的一条通知标为已读（重复调用无害）。

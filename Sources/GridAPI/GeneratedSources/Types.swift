@@ -871,6 +871,26 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/joint-whistles/{linkId}/answer`.
     /// - Remark: Generated from `#/paths//v1/joint-whistles/{linkId}/answer/post(answerJointWhistle)`.
     func answerJointWhistle(_ input: Operations.AnswerJointWhistle.Input) async throws -> Operations.AnswerJointWhistle.Output
+    /// 巡查打卡记录 · Patrol check-ins
+    ///
+    /// [from, to) 期间、scope（默认调用者的可读范围）内网格的巡查打卡，新的在前，可按网格员登录名（login）筛选，分页。
+    ///
+    /// The check-ins of [from, to) in the grids within scope (default: the caller's scope for reading cases), newest first, optionally of one grid worker (login), a page at a time.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/patrols/checkins`.
+    /// - Remark: Generated from `#/paths//v1/patrols/checkins/get(listPatrolCheckins)`.
+    func listPatrolCheckins(_ input: Operations.ListPatrolCheckins.Input) async throws -> Operations.ListPatrolCheckins.Output
+    /// 巡查打卡 · Check in on patrol
+    ///
+    /// 网格员巡查时在现场打卡（实名）：给出位置 lat、lng，服务器定位所在网格并以服务器时间记录；该网格须在调用者作为网格员负责的范围内。每人每网格每天的首次打卡即该网格当天已巡查（发现覆盖率）；其后上报的问题按上报前当天本人在该网格的最后一次打卡计案件发现及时率。带 Idempotency-Key 时，断网后重发同一请求返回同一打卡（200）；同键不同位置返回 422。
+    ///
+    /// A grid worker checks in on site while patrolling, under their real name: the point lat, lng; the server locates its grid and records its own time. The grid must be one the caller works in as a grid worker. A person's first check-in in a grid on a day covers that grid-day (patrol coverage); their later reports there count for on-time discovery by their last check-in there that day. With an Idempotency-Key a check-in sent again after a network drop gets the same check-in back (200); the same key with another point gets 422.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/patrols/checkins`.
+    /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)`.
+    func patrolCheckIn(_ input: Operations.PatrolCheckIn.Input) async throws -> Operations.PatrolCheckIn.Output
     /// 标记通知已读 · Mark a notification read
     ///
     /// 把调用者的一条通知标为已读（重复调用无害）。
@@ -2401,6 +2421,42 @@ extension APIProtocol {
     ) async throws -> Operations.AnswerJointWhistle.Output {
         try await answerJointWhistle(Operations.AnswerJointWhistle.Input(
             path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 巡查打卡记录 · Patrol check-ins
+    ///
+    /// [from, to) 期间、scope（默认调用者的可读范围）内网格的巡查打卡，新的在前，可按网格员登录名（login）筛选，分页。
+    ///
+    /// The check-ins of [from, to) in the grids within scope (default: the caller's scope for reading cases), newest first, optionally of one grid worker (login), a page at a time.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/patrols/checkins`.
+    /// - Remark: Generated from `#/paths//v1/patrols/checkins/get(listPatrolCheckins)`.
+    public func listPatrolCheckins(
+        query: Operations.ListPatrolCheckins.Input.Query,
+        headers: Operations.ListPatrolCheckins.Input.Headers = .init()
+    ) async throws -> Operations.ListPatrolCheckins.Output {
+        try await listPatrolCheckins(Operations.ListPatrolCheckins.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 巡查打卡 · Check in on patrol
+    ///
+    /// 网格员巡查时在现场打卡（实名）：给出位置 lat、lng，服务器定位所在网格并以服务器时间记录；该网格须在调用者作为网格员负责的范围内。每人每网格每天的首次打卡即该网格当天已巡查（发现覆盖率）；其后上报的问题按上报前当天本人在该网格的最后一次打卡计案件发现及时率。带 Idempotency-Key 时，断网后重发同一请求返回同一打卡（200）；同键不同位置返回 422。
+    ///
+    /// A grid worker checks in on site while patrolling, under their real name: the point lat, lng; the server locates its grid and records its own time. The grid must be one the caller works in as a grid worker. A person's first check-in in a grid on a day covers that grid-day (patrol coverage); their later reports there count for on-time discovery by their last check-in there that day. With an Idempotency-Key a check-in sent again after a network drop gets the same check-in back (200); the same key with another point gets 422.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/patrols/checkins`.
+    /// - Remark: Generated from `#/paths//v1/patrols/checkins/post(patrolCheckIn)`.
+    public func patrolCheckIn(
+        headers: Operations.PatrolCheckIn.Input.Headers = .init(),
+        body: Operations.PatrolCheckIn.Input.Body
+    ) async throws -> Operations.PatrolCheckIn.Output {
+        try await patrolCheckIn(Operations.PatrolCheckIn.Input(
             headers: headers,
             body: body
         ))

@@ -27,7 +27,8 @@ public enum IndicatorGrouping: String, Sendable, CaseIterable, Codable {
 /// The assessment's indicators (issue 18) as named, documented definitions: CJ/T 292's region,
 /// department and post rates, the open overdue cases counted against their holder, 12345's three
 /// rates from call-backs, the ladder's front-line share, the whistles' report-in and scores, and
-/// the patrollers' discovery accuracy and on-time checks. Each says what its numerator and denominator are, which
+/// the patrollers' four rates (on-time discovery, discovery accuracy, patrol coverage, on-time
+/// checks). Each says what its numerator and denominator are, which
 /// events and times count and what is left out, so that the figure and its definition are shown
 /// together (`definition`).
 public enum Indicator: String, Sendable, Codable, CaseIterable {
@@ -64,6 +65,12 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
     /// 案件核查及时率 (四率; CJ/T 292's 按时核查率): of the check rounds due in the period, those
     /// done (passed or failed) by their deadline in work time.
     case onTimeCheckRate
+    /// 案件发现及时率 (四率): of the grid workers' reports made in the period, those made within the
+    /// district's limit after their round passed the grid (their check-in there that day).
+    case onTimeDiscoveryRate
+    /// 发现覆盖率 (四率): of the grid-days due a round in the period (every finest grid, every day),
+    /// those a grid worker checked in on; by person, the grids in their scope covered by them.
+    case patrolCoverage
 
     public var unit: IndicatorUnit {
         switch self {
@@ -85,17 +92,17 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
     /// not the figures counted from call-backs or whistles.
     public var countsCases: Bool {
         switch self {
-        case .responseRate, .resolutionRate, .satisfactionRate, .reportInOnTimeRate, .whistleScore: false
+        case .responseRate, .resolutionRate, .satisfactionRate, .reportInOnTimeRate, .whistleScore, .patrolCoverage: false
         default: true
         }
     }
 
     /// The groupings it is counted for: case figures by unit and department, front-line share by
-    /// unit, discovery and checks by person and unit, whistle figures by department and unit.
+    /// unit, the patrollers' rates by person and unit, whistle figures by department and unit.
     public func applies(to grouping: IndicatorGrouping) -> Bool {
         switch self {
         case .frontLineShare: grouping.kinds.isEmpty == false
-        case .discoveryAccuracy, .onTimeCheckRate: grouping != .department
+        case .discoveryAccuracy, .onTimeCheckRate, .onTimeDiscoveryRate, .patrolCoverage: grouping != .department
         default: grouping != .person
         }
     }
@@ -117,6 +124,8 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
         case .whistleScore: Text(zh: "吹哨评价均分", en: "whistle score")
         case .discoveryAccuracy: Text(zh: "发现准确率", en: "discovery accuracy")
         case .onTimeCheckRate: Text(zh: "案件核查及时率", en: "on-time check rate")
+        case .onTimeDiscoveryRate: Text(zh: "案件发现及时率", en: "on-time discovery rate")
+        case .patrolCoverage: Text(zh: "发现覆盖率", en: "patrol coverage")
         }
     }
 
@@ -190,6 +199,18 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
                 en:
                     "numerator: the check rounds due in the period that were done (passed or failed) by their deadline in work time; denominator: the check rounds due in the period. Each request for a check is a round, so a reworked case checked again counts again; by person, a round counts for the grid worker who did it, one not yet done for the grid worker who reported the case"
             )
+        case .onTimeDiscoveryRate:
+            Text(
+                zh: "分子：期间内网格员上报、且在本人巡查打卡经过该网格后本区时限内（默认 120 分钟）上报的问题；分母：期间内网格员上报的问题。以上报前当天本人在该网格的最后一次打卡为准，当天未在该网格打卡即上报的不计入分子；时限以上报时本区的设置为准",
+                en:
+                    "numerator: of the grid workers' reports made in the period, those made within the district's limit (120 minutes unless set) after the reporter's round passed the grid; denominator: the grid workers' reports made in the period. The round is the reporter's last check-in in that grid that day before the report; a report with none is not on time; the limit is the one set when the report was made"
+            )
+        case .patrolCoverage:
+            Text(
+                zh: "分子：期间内有网格员巡查打卡的网格日；分母：期间内应巡查的网格日（每个最小网格每天至少巡查一轮，当天开始即计入，已撤销的网格自撤销时起不计）。按人统计时，分母为本人作为网格员负责范围内网格的网格日，分子为其中本人打卡的",
+                en:
+                    "numerator: the grid-days of the period on which a grid worker checked in; denominator: the grid-days due a round (every finest grid at least one round a day; a day counts once it has begun; a retired grid not once retired). By person: the grid-days of the grids within their grid worker scopes, and of those the ones they checked in on themselves"
+            )
         }
     }
 
@@ -259,6 +280,7 @@ public struct IndicatorTally: Sendable, Equatable {
     public var summoned = 0, summonedOnTime = 0, scored = 0, scoreSum = 0
     public var reportsDecided = 0, reportsFiled = 0
     public var checksDue = 0, checksOnTime = 0
+    public var reportsMade = 0, reportsOnRound = 0, gridDaysDue = 0, gridDaysCovered = 0
 
     public init() {}
 
@@ -274,6 +296,7 @@ public struct IndicatorTally: Sendable, Equatable {
             \.filed, \.filedClosed, \.due, \.dueHandled, \.dueOnTime, \.handled, \.handledReworked, \.handledExtended, \.openOverdue,
             \.calledBack, \.contacted, \.resolved, \.satisfied, \.basicallySatisfied, \.closed, \.closedFrontLine, \.summoned,
             \.summonedOnTime, \.scored, \.scoreSum, \.reportsDecided, \.reportsFiled, \.checksDue, \.checksOnTime,
+            \.reportsMade, \.reportsOnRound, \.gridDaysDue, \.gridDaysCovered,
         ]
     }
 
@@ -298,6 +321,8 @@ public struct IndicatorTally: Sendable, Equatable {
         case .whistleScore: of(scoreSum, scored)
         case .discoveryAccuracy: of(reportsFiled, reportsDecided)
         case .onTimeCheckRate: of(checksOnTime, checksDue)
+        case .onTimeDiscoveryRate: of(reportsOnRound, reportsMade)
+        case .patrolCoverage: of(gridDaysCovered, gridDaysDue)
         }
     }
 }

@@ -66,7 +66,7 @@ struct IntakeCeiling {
                 1: ":tenant", 2: ":code || '-' || :daycompact || '-' || lpad(:n_last::text, 6, '0')", 3: "'hotline'", 4: ":c_c_id", 5: grade,
                 6: ":descr", 7: ":address", 8: ":lng", 9: ":lat", 10: ":g_id", 11: ":g_path", 12: "NULL", 13: "NULL", 14: ":s_user_id",
                 15: "now() + interval '2 hours'", 16: ":s_login", 17: "'dispatcher'", 18: ":payload",
-                19: "CASE WHEN :keyed THEN :keyn::text END", 20: "decode(:reqhash, 'hex')",
+                19: "CASE WHEN :keyed THEN :keyn::text END", 20: "decode(:reqhash, 'hex')", 21: "'Asia/Shanghai'", 22: "120",
             ]) + " \\gset k_"  // every column as a k_ variable (the first, the id, is :k_id)
     }
 

@@ -1,0 +1,171 @@
+import Foundation
+
+/// A district's patrol rule (巡查): how soon after a grid worker's round passes a grid a problem
+/// there should be reported for the report to count as found on the round (案件发现及时率). Every
+/// grid is due a round each day (each seed's outer grid: “每天…不低于1轮次的全覆盖巡查”).
+public struct PatrolSettings: Sendable, Equatable, Codable {
+    /// Minutes after the reporter's check-in in the grid within which a report is on time.
+    public var discoveryLimitMinutes: Int
+
+    public static let defaultDiscoveryLimitMinutes = 120
+    public static let discoveryLimitRange = 5...(24 * 60)
+
+    public init(discoveryLimitMinutes: Int = PatrolSettings.defaultDiscoveryLimitMinutes) {
+        self.discoveryLimitMinutes = discoveryLimitMinutes
+    }
+
+    enum CodingKeys: String, CodingKey { case discoveryLimitMinutes }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        discoveryLimitMinutes = try c.decodeIfPresent(Int.self, forKey: .discoveryLimitMinutes) ?? Self.defaultDiscoveryLimitMinutes
+    }
+
+    /// A 400 naming the limit when it lies outside 5 minutes to a day.
+    public func check() throws {
+        guard Self.discoveryLimitRange.contains(discoveryLimitMinutes) else {
+            throw GridError.invalid([
+                FieldError(
+                    "discoveryLimitMinutes", .fieldOutOfRange,
+                    Text(
+                        zh: "发现时限应为 5 到 1440 分钟，实际为 \(discoveryLimitMinutes)",
+                        en: "the discovery limit is 5 to 1440 minutes, got \(discoveryLimitMinutes)"))
+            ])
+        }
+    }
+}
+
+/// A grid worker's check-in on patrol (巡查打卡): where and when (the server's time), the grid the
+/// point lies in and the district's calendar day.
+public struct PatrolCheckin: Sendable, Equatable {
+    public var id: Int64
+    public var userId: Int64
+    public var login: String
+    public var name: String
+    public var gridId: Int64
+    public var gridCode: String
+    public var gridName: String
+    public var day: String
+    public var at: Date
+    public var lat: Double
+    public var lng: Double
+    /// Whether it was the person's first check-in in this grid that day (the day's grid covered).
+    public var firstToday: Bool
+
+    public init(
+        id: Int64, userId: Int64, login: String, name: String, gridId: Int64, gridCode: String, gridName: String, day: String, at: Date,
+        lat: Double, lng: Double, firstToday: Bool
+    ) {
+        self.id = id
+        self.userId = userId
+        self.login = login
+        self.name = name
+        self.gridId = gridId
+        self.gridCode = gridCode
+        self.gridName = gridName
+        self.day = day
+        self.at = at
+        self.lat = lat
+        self.lng = lng
+        self.firstToday = firstToday
+    }
+}
+
+/// What the patrol figures read: the grids due a round, the grid-days people covered, the grid
+/// workers' reports. The reference the database's sums are tested against.
+public enum Patrols {
+    /// The district's calendar day of `date` (`yyyy-MM-dd`).
+    public static func day(_ date: Date, timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+
+    /// The days a round was due in [from, to) as of `asOf`: each calendar day of the district whose
+    /// start lies in [from, min(to, asOf)) (today is due once it has begun), with its start.
+    public static func dueDays(from: Date, to: Date, asOf: Date, timeZone: TimeZone) -> [(day: String, start: Date)] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let end = min(to, asOf)
+        var start = calendar.startOfDay(for: from)
+        if start < from { start = calendar.date(byAdding: .day, value: 1, to: start)! }
+        var days: [(String, Date)] = []
+        while start < end {
+            days.append((day(start, timeZone: timeZone), start))
+            start = calendar.date(byAdding: .day, value: 1, to: start)!
+        }
+        return days
+    }
+
+    /// Whether a grid worker's report at `reportedAt` came within `limitMinutes` after their round
+    /// passed the grid (`patrolledAt`: their latest check-in there that day before the report).
+    public static func foundOnRound(reportedAt: Date, patrolledAt: Date?, limitMinutes: Int) -> Bool {
+        guard let patrolledAt, patrolledAt <= reportedAt else { return false }
+        return reportedAt.timeIntervalSince(patrolledAt) <= Double(limitMinutes) * 60
+    }
+
+    /// A grid as coverage reads it: retired (from then on not due), or not.
+    public struct Grid: Sendable, Equatable {
+        public var id: Int64
+        public var retiredAt: Date?
+        public init(id: Int64, retiredAt: Date? = nil) {
+            self.id = id
+            self.retiredAt = retiredAt
+        }
+    }
+
+    /// A person's first check-in in a grid on a day.
+    public struct Visit: Sendable, Equatable {
+        public var gridId: Int64
+        public var userId: Int64
+        public var day: String
+        public var firstAt: Date
+        public init(gridId: Int64, userId: Int64, day: String, firstAt: Date) {
+            self.gridId = gridId
+            self.userId = userId
+            self.day = day
+            self.firstAt = firstAt
+        }
+    }
+
+    /// The coverage counters of `grids` over the due days of [from, to) as of `asOf`: each grid is
+    /// due every such day that began before it was retired, and covered on those of them someone
+    /// (`person` given: that person) checked in there by `asOf`.
+    public static func tally(
+        coverage grids: [Grid], visits: [Visit], person: Int64? = nil, from: Date, to: Date, asOf: Date, timeZone: TimeZone
+    ) -> IndicatorTally {
+        var tally = IndicatorTally()
+        let days = dueDays(from: from, to: to, asOf: asOf, timeZone: timeZone)
+        for grid in grids {
+            for (day, start) in days where grid.retiredAt.map({ $0 > start }) ?? true {
+                tally.gridDaysDue += 1
+                if visits.contains(where: { $0.gridId == grid.id && $0.day == day && $0.firstAt <= asOf && (person == nil || $0.userId == person) }) {
+                    tally.gridDaysCovered += 1
+                }
+            }
+        }
+        return tally
+    }
+
+    /// A grid worker's report as the discovery rate reads it.
+    public struct Report: Sendable, Equatable {
+        public var reportedAt: Date
+        public var foundOnRound: Bool
+        public init(reportedAt: Date, foundOnRound: Bool) {
+            self.reportedAt = reportedAt
+            self.foundOnRound = foundOnRound
+        }
+    }
+
+    /// The discovery counters: the grid workers' reports made in [from, to) by `asOf`, and of them
+    /// those found on a round.
+    public static func tally(reports: [Report], from: Date, to: Date, asOf: Date) -> IndicatorTally {
+        var tally = IndicatorTally()
+        for report in reports where report.reportedAt >= from && report.reportedAt < to && report.reportedAt <= asOf {
+            tally.reportsMade += 1
+            if report.foundOnRound { tally.reportsOnRound += 1 }
+        }
+        return tally
+    }
+}

@@ -1330,6 +1330,48 @@ ALTER TABLE ONLY public.patrol_days FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE public.patrol_days OWNER TO gridgov_owner;
 
+CREATE TABLE public.patrol_grid_days (
+    tenant_id bigint NOT NULL,
+    day date NOT NULL,
+    grid_id bigint NOT NULL,
+    grid_path text NOT NULL COLLATE pg_catalog."C",
+    first_at timestamp with time zone NOT NULL,
+    first_by bigint NOT NULL
+);
+
+ALTER TABLE ONLY public.patrol_grid_days FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE public.patrol_grid_days OWNER TO gridgov_owner;
+
+CREATE TABLE public.patrol_grid_months (
+    tenant_id bigint NOT NULL,
+    month date NOT NULL,
+    grid_id bigint NOT NULL,
+    grid_path text NOT NULL COLLATE pg_catalog."C",
+    days integer NOT NULL,
+    CONSTRAINT patrol_grid_months_days_check CHECK (((days >= 1) AND (days <= 31))),
+    CONSTRAINT patrol_grid_months_month_check CHECK ((EXTRACT(day FROM month) = (1)::numeric))
+);
+
+ALTER TABLE ONLY public.patrol_grid_months FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE public.patrol_grid_months OWNER TO gridgov_owner;
+
+CREATE TABLE public.patrol_person_months (
+    tenant_id bigint NOT NULL,
+    month date NOT NULL,
+    grid_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    grid_path text NOT NULL COLLATE pg_catalog."C",
+    days integer NOT NULL,
+    CONSTRAINT patrol_person_months_days_check CHECK (((days >= 1) AND (days <= 31))),
+    CONSTRAINT patrol_person_months_month_check CHECK ((EXTRACT(day FROM month) = (1)::numeric))
+);
+
+ALTER TABLE ONLY public.patrol_person_months FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE public.patrol_person_months OWNER TO gridgov_owner;
+
 CREATE TABLE public.ref_calendar_days (
     day date NOT NULL,
     kind text NOT NULL,
@@ -1929,6 +1971,15 @@ ALTER TABLE ONLY public.patrol_checkins
 ALTER TABLE ONLY public.patrol_days
     ADD CONSTRAINT patrol_days_pkey PRIMARY KEY (tenant_id, day, grid_id, user_id);
 
+ALTER TABLE ONLY public.patrol_grid_days
+    ADD CONSTRAINT patrol_grid_days_pkey PRIMARY KEY (tenant_id, day, grid_id);
+
+ALTER TABLE ONLY public.patrol_grid_months
+    ADD CONSTRAINT patrol_grid_months_pkey PRIMARY KEY (tenant_id, month, grid_id);
+
+ALTER TABLE ONLY public.patrol_person_months
+    ADD CONSTRAINT patrol_person_months_pkey PRIMARY KEY (tenant_id, month, grid_id, user_id);
+
 ALTER TABLE ONLY public.ref_calendar_days
     ADD CONSTRAINT ref_calendar_days_pkey PRIMARY KEY (day);
 
@@ -2100,6 +2151,14 @@ CREATE INDEX org_units_updated ON public.org_units USING btree (tenant_id, updat
 CREATE INDEX patrol_checkins_at ON public.patrol_checkins USING btree (tenant_id, at);
 
 CREATE INDEX patrol_checkins_user ON public.patrol_checkins USING btree (tenant_id, user_id, grid_id, at);
+
+CREATE INDEX patrol_days_scope ON public.patrol_days USING btree (tenant_id, day, grid_path) INCLUDE (grid_id, user_id, first_at);
+
+CREATE INDEX patrol_grid_days_scope ON public.patrol_grid_days USING btree (tenant_id, day, grid_path) INCLUDE (grid_id, first_at);
+
+CREATE INDEX patrol_grid_months_scope ON public.patrol_grid_months USING btree (tenant_id, month, grid_path) INCLUDE (grid_id, days);
+
+CREATE INDEX patrol_person_months_scope ON public.patrol_person_months USING btree (tenant_id, month, grid_path) INCLUDE (grid_id, user_id, days);
 
 CREATE INDEX role_bindings_user ON public.role_bindings USING btree (tenant_id, user_id);
 
@@ -2366,6 +2425,30 @@ ALTER TABLE ONLY public.patrol_days
 ALTER TABLE ONLY public.patrol_days
     ADD CONSTRAINT patrol_days_tenant_id_user_id_fkey FOREIGN KEY (tenant_id, user_id) REFERENCES public.users(tenant_id, id);
 
+ALTER TABLE ONLY public.patrol_grid_days
+    ADD CONSTRAINT patrol_grid_days_tenant_id_first_by_fkey FOREIGN KEY (tenant_id, first_by) REFERENCES public.users(tenant_id, id);
+
+ALTER TABLE ONLY public.patrol_grid_days
+    ADD CONSTRAINT patrol_grid_days_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+ALTER TABLE ONLY public.patrol_grid_days
+    ADD CONSTRAINT patrol_grid_days_tenant_id_grid_id_fkey FOREIGN KEY (tenant_id, grid_id) REFERENCES public.org_units(tenant_id, id);
+
+ALTER TABLE ONLY public.patrol_grid_months
+    ADD CONSTRAINT patrol_grid_months_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+ALTER TABLE ONLY public.patrol_grid_months
+    ADD CONSTRAINT patrol_grid_months_tenant_id_grid_id_fkey FOREIGN KEY (tenant_id, grid_id) REFERENCES public.org_units(tenant_id, id);
+
+ALTER TABLE ONLY public.patrol_person_months
+    ADD CONSTRAINT patrol_person_months_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+ALTER TABLE ONLY public.patrol_person_months
+    ADD CONSTRAINT patrol_person_months_tenant_id_grid_id_fkey FOREIGN KEY (tenant_id, grid_id) REFERENCES public.org_units(tenant_id, id);
+
+ALTER TABLE ONLY public.patrol_person_months
+    ADD CONSTRAINT patrol_person_months_tenant_id_user_id_fkey FOREIGN KEY (tenant_id, user_id) REFERENCES public.users(tenant_id, id);
+
 ALTER TABLE ONLY public.role_bindings
     ADD CONSTRAINT role_bindings_tenant_id_department_id_fkey FOREIGN KEY (tenant_id, department_id) REFERENCES public.departments(tenant_id, id);
 
@@ -2535,6 +2618,12 @@ ALTER TABLE public.patrol_checkins ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.patrol_days ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE public.patrol_grid_days ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE public.patrol_grid_months ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE public.patrol_person_months ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE public.ref_calendar_days ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.ref_catalog_profiles ENABLE ROW LEVEL SECURITY;
@@ -2602,6 +2691,12 @@ CREATE POLICY tenant_isolation ON public.org_units USING ((tenant_id = public.ap
 CREATE POLICY tenant_isolation ON public.patrol_checkins USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
 CREATE POLICY tenant_isolation ON public.patrol_days USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+CREATE POLICY tenant_isolation ON public.patrol_grid_days USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+CREATE POLICY tenant_isolation ON public.patrol_grid_months USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+CREATE POLICY tenant_isolation ON public.patrol_person_months USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
 CREATE POLICY tenant_isolation ON public.role_bindings USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
@@ -2790,6 +2885,12 @@ GRANT USAGE ON SEQUENCE public.org_units_id_seq TO gridgov_app;
 GRANT SELECT,INSERT ON TABLE public.patrol_checkins TO gridgov_app;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.patrol_days TO gridgov_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.patrol_grid_days TO gridgov_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.patrol_grid_months TO gridgov_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.patrol_person_months TO gridgov_app;
 
 GRANT SELECT ON TABLE public.ref_calendar_days TO gridgov_app;
 

@@ -98,6 +98,31 @@ public enum Patrols {
         return days
     }
 
+    /// The due days split for reading: the whole months among them that ended by `asOf` (every
+    /// grid-day of theirs was begun by then, so their monthly counts answer for them), as
+    /// `yyyy-MM-01`, and the other days, read one by one with their first check-in's time.
+    public static func split(_ days: [(day: String, start: Date)], asOf: Date, timeZone: TimeZone) -> (months: [String], days: [String]) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        var months: [String] = [], rest: [String] = []
+        var index = 0
+        while index < days.count {
+            let month = String(days[index].day.prefix(7))
+            var end = index
+            while end < days.count && days[end].day.hasPrefix(month) { end += 1 }
+            let first = days[index].start
+            let length = calendar.range(of: .day, in: .month, for: first)?.count ?? 0
+            let next = calendar.date(byAdding: .month, value: 1, to: calendar.date(from: calendar.dateComponents([.year, .month], from: first))!)!
+            if end - index == length && next <= asOf {
+                months.append(month + "-01")
+            } else {
+                rest += days[index..<end].map(\.day)
+            }
+            index = end
+        }
+        return (months, rest)
+    }
+
     /// Whether a grid worker's report at `reportedAt` came within `limitMinutes` after their round
     /// passed the grid (`patrolledAt`: their latest check-in there that day before the report).
     public static func foundOnRound(reportedAt: Date, patrolledAt: Date?, limitMinutes: Int) -> Bool {

@@ -111,9 +111,11 @@ extension GridService {
     ) async throws -> [IndicatorStore.Row] {
         // The days a patrol round was due, in the district's time zone.
         let zoneName = try await TenantStore.find(tx, id: tx.tenant)?.timeZone ?? "Asia/Shanghai"
-        let days = Patrols.dueDays(from: from, to: to, asOf: asOf, timeZone: TimeZone(identifier: zoneName) ?? TimeZone(secondsFromGMT: 8 * 3600)!)
+        let zone = TimeZone(identifier: zoneName) ?? TimeZone(secondsFromGMT: 8 * 3600)!
+        let days = Patrols.dueDays(from: from, to: to, asOf: asOf, timeZone: zone)
+        let split = recompute ? (months: [], days: days.map(\.day)) : Patrols.split(days, asOf: asOf, timeZone: zone)
         guard asOf <= now.addingTimeInterval(-settledAfter) else {
-            return try await IndicatorStore.tallies(tx, key: key, within: scope, from: from, to: to, asOf: asOf, idle: idle, days: days)
+            return try await IndicatorStore.tallies(tx, key: key, within: scope, from: from, to: to, asOf: asOf, idle: idle, days: days, split: split)
         }
         let keyText: String =
             switch key {
@@ -130,7 +132,7 @@ extension GridService {
         ].joined(separator: "|")
         let digest = Array(SHA256.hash(data: Data(question.utf8)))
         if !recompute, let kept = try await IndicatorStore.settled(tx, question: digest) { return kept }
-        let rows = try await IndicatorStore.tallies(tx, key: key, within: scope, from: from, to: to, asOf: asOf, idle: idle, days: days)
+        let rows = try await IndicatorStore.tallies(tx, key: key, within: scope, from: from, to: to, asOf: asOf, idle: idle, days: days, split: split)
         // A standby answers but keeps nothing (it is read-only): the primary keeps what it computes.
         if try await !IndicatorStore.inRecovery(tx) { try await IndicatorStore.settle(tx, question: digest, rows: rows) }
         return rows

@@ -190,13 +190,13 @@ public enum IndicatorStore {
         return bindings
     }
 
-    /// The coverage parts (`gridDaysDue`, `gridDaysCovered`) by `key`, over the due days $9 (the
-    /// district's dates) starting at $10. The grids due a round are the finest ones (a grid with no
-    /// grid below it: where a check-in lands), each due every due day that began before it was
-    /// retired. By unit: every such grid in scope, and the grid-days anyone checked in on
-    /// (`patrol_days`, 0037) by $5. By person: each grid worker's grids (those within their grid
-    /// worker bindings), and the grid-days of those they checked in on themselves. None by
-    /// department.
+    /// The coverage parts (`gridDaysDue`, `gridDaysCovered`) by `key`: the due days' starts $10,
+    /// and the days read one by one $9 and the whole months $11 (`Patrols.split`; the district's
+    /// dates). The grids due a round are the finest ones (a grid with no grid below it: where a
+    /// check-in lands), each due every due day that began before it was retired. By unit: every
+    /// such grid in scope, and the grid-days anyone checked in on (by $5) or the months' counts of
+    /// them. By person: each grid worker's grids (those within their grid worker bindings), and
+    /// the grid-days of those they checked in on themselves. None by department.
     static func coverageParts(_ key: Key, groupBy: String, unitKey: (String) -> [String], sums: ([String]) -> String) -> [String] {
         let dueDays = """
             sum(CASE WHEN g.retired_at IS NULL THEN cardinality($10::timestamptz[])
@@ -206,7 +206,16 @@ public enum IndicatorStore {
             g.tenant_id = $1 AND g.kind = 'grid' AND g.path >= $2 AND g.path < $8 AND (g.retired_at IS NULL OR g.retired_at > $3)
               AND NOT EXISTS (SELECT 1 FROM org_units x WHERE x.tenant_id = g.tenant_id AND x.parent_id = g.id AND x.kind = 'grid' AND x.retired_at IS NULL)
             """
-        let visits = "p.tenant_id = $1 AND p.day = ANY($9::date[]) AND p.first_at <= $5"
+        // The grid-days covered: by the day (begun by $5) and by the whole month.
+        func covered(days: String, months: String, by columns: String) -> String {
+            """
+            SELECT \(columns), count(*) AS days FROM \(days) v
+            WHERE v.tenant_id = $1 AND v.day = ANY($9::date[]) AND v.grid_path >= $2 AND v.grid_path < $8 AND v.first_at <= $5 GROUP BY \(columns)
+            UNION ALL
+            SELECT \(columns), sum(v.days) FROM \(months) v
+            WHERE v.tenant_id = $1 AND v.month = ANY($11::date[]) AND v.grid_path >= $2 AND v.grid_path < $8 GROUP BY \(columns)
+            """
+        }
         // A grid worker's grids: those within the scope of one of their grid worker bindings.
         let workers = """
             role_bindings b JOIN org_units s ON s.tenant_id = b.tenant_id AND s.id = b.scope_org_unit_id
@@ -218,8 +227,8 @@ public enum IndicatorStore {
             return [
                 "SELECT \(keyed(unitKey("g.path"))), \(sums([dueDays, "0"])) FROM org_units g WHERE \(grids) \(groupBy)",
                 """
-                SELECT \(keyed(unitKey("g.path"))), \(sums(["0", "count(*)"]))
-                FROM (SELECT DISTINCT p.day, p.grid_id FROM patrol_days p WHERE \(visits) AND p.grid_path >= $2 AND p.grid_path < $8) v
+                SELECT \(keyed(unitKey("g.path"))), \(sums(["0", "sum(v.days)"]))
+                FROM (\(covered(days: "patrol_grid_days", months: "patrol_grid_months", by: "v.grid_id"))) v
                 JOIN org_units g ON g.tenant_id = $1 AND g.id = v.grid_id
                 WHERE \(grids) \(groupBy)
                 """,
@@ -232,10 +241,9 @@ public enum IndicatorStore {
                 \(groupBy)
                 """,
                 """
-                SELECT v.user_id::text AS k0, \(sums(["0", "count(*)"]))
-                FROM (SELECT DISTINCT p.user_id, p.day, p.grid_id
-                      FROM patrol_days p, \(workers)
-                      WHERE \(visits) AND b.tenant_id = $1 AND b.user_id = p.user_id AND b.role = 'gridWorker' AND g.id = p.grid_id AND \(grids)) v
+                SELECT v.user_id::text AS k0, \(sums(["0", "sum(v.days)"]))
+                FROM (\(covered(days: "patrol_days", months: "patrol_person_months", by: "v.user_id, v.grid_id"))) v
+                WHERE EXISTS (SELECT 1 FROM \(workers) WHERE b.tenant_id = $1 AND b.user_id = v.user_id AND b.role = 'gridWorker' AND g.id = v.grid_id AND \(grids))
                 \(groupBy)
                 """,
             ]
@@ -245,9 +253,11 @@ public enum IndicatorStore {
     }
 
     /// The counts of [from, to) within `scope` as of `asOf` by `key`, with the work calendar's idle
-    /// stretches `idle` and the days a patrol round was due (`Patrols.dueDays`).
+    /// stretches `idle`, the days a patrol round was due (`Patrols.dueDays`) and those split into
+    /// whole months and days (`Patrols.split`).
     public static func tallies(
-        _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval], days: [(day: String, start: Date)]
+        _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval], days: [(day: String, start: Date)],
+        split: (months: [String], days: [String])
     ) async throws -> [Row] {
         // The group key's columns, text (SQL this function writes from whole numbers, not input):
         // each part groups by them, and the key's array is made once per group, not per row (hashing
@@ -322,8 +332,9 @@ public enum IndicatorStore {
             ) u
             """
         var bindings = try await prepare(tx, scope: scope, from: from, to: to, asOf: asOf, idle: idle)
-        bindings.append(days.map(\.day))
+        bindings.append(split.days)
         bindings.append(days.map(\.start))
+        bindings.append(split.months)
         var rows: [Row] = []
         for try await row in try await tx.query(PostgresQuery(unsafeSQL: sql, binds: bindings)) {
             let columns = row.makeRandomAccess()

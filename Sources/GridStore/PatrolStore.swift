@@ -21,23 +21,43 @@ public enum PatrolStore {
             lat: lat, lng: lng, firstToday: first)
     }
 
-    /// Keeps a check-in of `userId` in the grid at the point, at the transaction's time on its date
-    /// in the district's `timeZone`, and counts its grid-day (`patrol_days`). With a key already
+    /// Keeps a check-in of `userId` in the grid at the point, at `at` (nil: the transaction's
+    /// time) on its date in the district's `timeZone`, and counts it in the projections coverage
+    /// reads (0037): the person's grid-day and anyone's, and their months' counts of days (a
+    /// grid-day new to the person, or to the grid, adds a day to its month). With a key already
     /// used by this person nothing is written: nil.
     public static func checkIn(
-        _ tx: Tx, userId: Int64, gridId: Int64, gridPath: ScopePath, timeZone: String, point: Coordinate, key: String?
+        _ tx: Tx, userId: Int64, gridId: Int64, gridPath: ScopePath, timeZone: String, point: Coordinate, key: String?, at: Date? = nil
     ) async throws -> Int64? {
         let rows = try await tx.query(
             """
             WITH p AS (
                 INSERT INTO patrol_checkins (tenant_id, user_id, grid_id, grid_path, day, at, lat, lng, client_key)
-                VALUES (\(tx.tenant), \(userId), \(gridId), \(gridPath.raw), (now() AT TIME ZONE \(timeZone))::date, now(), \(point.lat), \(point.lng), \(key))
+                SELECT \(tx.tenant), \(userId), \(gridId), \(gridPath.raw), (x.at AT TIME ZONE \(timeZone))::date, x.at, \(point.lat), \(point.lng), \(key)
+                FROM (SELECT coalesce(\(at)::timestamptz, now()) AS at) x
                 ON CONFLICT (tenant_id, user_id, client_key) DO NOTHING
                 RETURNING id, day, at
             ), d AS (
-                INSERT INTO patrol_days (tenant_id, day, grid_id, user_id, grid_path, first_at, last_at, checkins)
+                INSERT INTO patrol_days AS o (tenant_id, day, grid_id, user_id, grid_path, first_at, last_at, checkins)
                 SELECT \(tx.tenant), p.day, \(gridId), \(userId), \(gridPath.raw), p.at, p.at, 1 FROM p
-                ON CONFLICT (tenant_id, day, grid_id, user_id) DO UPDATE SET last_at = excluded.last_at, checkins = patrol_days.checkins + 1
+                ON CONFLICT (tenant_id, day, grid_id, user_id) DO UPDATE
+                    SET first_at = least(o.first_at, excluded.first_at), last_at = greatest(o.last_at, excluded.last_at), checkins = o.checkins + 1
+                RETURNING xmax = 0 AS fresh, day
+            ), pm AS (
+                INSERT INTO patrol_person_months AS o (tenant_id, month, grid_id, user_id, grid_path, days)
+                SELECT \(tx.tenant), date_trunc('month', d.day::timestamp)::date, \(gridId), \(userId), \(gridPath.raw), 1 FROM d WHERE d.fresh
+                ON CONFLICT (tenant_id, month, grid_id, user_id) DO UPDATE SET days = o.days + 1
+            ), gd AS (
+                -- Anyone's grid-day: new, or (a check-in sent with an earlier time) begun earlier.
+                INSERT INTO patrol_grid_days AS o (tenant_id, day, grid_id, grid_path, first_at, first_by)
+                SELECT \(tx.tenant), p.day, \(gridId), \(gridPath.raw), p.at, \(userId) FROM p
+                ON CONFLICT (tenant_id, day, grid_id) DO UPDATE SET first_at = excluded.first_at, first_by = excluded.first_by
+                    WHERE excluded.first_at < o.first_at
+                RETURNING xmax = 0 AS fresh, day
+            ), gm AS (
+                INSERT INTO patrol_grid_months AS o (tenant_id, month, grid_id, grid_path, days)
+                SELECT \(tx.tenant), date_trunc('month', gd.day::timestamp)::date, \(gridId), \(gridPath.raw), 1 FROM gd WHERE gd.fresh
+                ON CONFLICT (tenant_id, month, grid_id) DO UPDATE SET days = o.days + 1
             )
             SELECT id FROM p
             """

@@ -80,6 +80,7 @@ extension CaseHTTPTests {
             try await db.owner.query(
                 "UPDATE patrol_days SET first_at = first_at - interval '10 minutes', last_at = last_at - interval '10 minutes' WHERE grid_id = \(g2Id)",
                 logger: db.logger)
+            try await db.owner.query("UPDATE patrol_grid_days SET first_at = first_at - interval '10 minutes' WHERE grid_id = \(g2Id)", logger: db.logger)
             _ = try await db.service.setPatrolSettings(code: "DEMO", discoveryLimitMinutes: 5)
             let c = try await reported("C 井盖缺失", at: g2)
             _ = try await db.service.setPatrolSettings(code: "DEMO", discoveryLimitMinutes: 120)
@@ -164,6 +165,131 @@ extension CaseHTTPTests {
                 """, logger: db.logger
             ).decode(Int.self) { differences = n }
             #expect(differences == 0)
+        }
+    }
+}
+
+extension CaseHTTPTests {
+    /// The months' counts of grid-days (what a period's whole months read) equal the grid-days they
+    /// count, and both equal the reference count of the check-ins: 300 check-ins spread over the
+    /// two months before this one and a few today, by two grid workers, a few of them (a scope
+    /// changed since, say) in a grid outside the worker's own, some sent with times out of order.
+    @Test func patrolMonthCountsEqualTheGridDaysTheyCountAndTheCheckInsThemselves() async throws {
+        try await withDesk { desk, db in
+            _ = try await db.makeUser(tenantId: desk.tenantId, login: "gridworker.2", role: .gridWorker, scope: "110199001002")
+            let zone = TimeZone(identifier: "Asia/Shanghai")!
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            let now = Date()
+            let thisMonth = calendar.date(from: calendar.dateComponents([.year, .month], from: now))!
+            let from = calendar.date(byAdding: .month, value: -2, to: thisMonth)!
+            // The finest grids (id, path, code) and the two workers (id, their grid worker scope's path).
+            var grids: [(id: Int64, path: ScopePath, code: String)] = []
+            for try await (id, path, code) in try await db.owner.query(
+                """
+                SELECT g.id, g.path, g.code FROM org_units g WHERE g.tenant_id = \(desk.tenantId) AND g.kind = 'grid'
+                  AND NOT EXISTS (SELECT 1 FROM org_units x WHERE x.parent_id = g.id AND x.kind = 'grid') ORDER BY g.code
+                """, logger: db.logger
+            ).decode((Int64, String, String).self) { grids.append((id, ScopePath(path)!, code)) }
+            #expect(grids.count == 8)
+            var workers: [(id: Int64, scope: ScopePath)] = []
+            for (login, scope) in [("gridworker", "110199001001001"), ("gridworker.2", "110199001002")] {
+                for try await (id, path) in try await db.owner.query(
+                    "SELECT u.id, s.path FROM users u, org_units s WHERE u.login = \(login) AND s.code = \(scope)", logger: db.logger
+                ).decode((Int64, String).self) { workers.append((id, ScopePath(path)!)) }
+            }
+            #expect(workers.count == 2)
+            var random = SplitMix64(seed: 2026)
+            func pick(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
+            let span = Int(thisMonth.timeIntervalSince(from) / 86400)
+            var visits: [Patrols.Visit] = []
+            var times: [Date] = (0..<300).map { _ in from.addingTimeInterval(Double(pick(span)) * 86400 + Double(7 * 3600 + pick(12 * 3600))) }
+            times += [now.addingTimeInterval(-120), now.addingTimeInterval(-60)]
+            try await db.db.withTenant(desk.tenantId) { tx in
+                for at in times {
+                    let worker = workers[pick(2)]
+                    let own = grids.filter { worker.scope.covers($0.path) }
+                    let grid = pick(10) == 0 ? grids[pick(grids.count)] : own[pick(own.count)]
+                    let point = Self.district.cellCentre(0, 0)!
+                    let id = try await PatrolStore.checkIn(
+                        tx, userId: worker.id, gridId: grid.id, gridPath: grid.path, timeZone: zone.identifier, point: point, key: nil, at: at)
+                    #expect(id != nil)
+                    let day = Patrols.day(at, timeZone: zone)
+                    if let index = visits.firstIndex(where: { $0.gridId == grid.id && $0.userId == worker.id && $0.day == day }) {
+                        visits[index].firstAt = min(visits[index].firstAt, at)
+                    } else {
+                        visits.append(Patrols.Visit(gridId: grid.id, userId: worker.id, day: day, firstAt: at))
+                    }
+                }
+            }
+
+            // Each projection is what the check-ins alone give.
+            for (projection, rebuilt) in [
+                (
+                    "SELECT day, grid_id, user_id, first_at, last_at, checkins FROM patrol_days",
+                    "SELECT day, grid_id, user_id, min(at), max(at), count(*)::int FROM patrol_checkins GROUP BY 1, 2, 3"
+                ),
+                (
+                    "SELECT day, grid_id, first_at FROM patrol_grid_days",
+                    "SELECT day, grid_id, min(at) FROM patrol_checkins GROUP BY 1, 2"
+                ),
+                (
+                    "SELECT month, grid_id, user_id, days FROM patrol_person_months",
+                    "SELECT date_trunc('month', day::timestamp)::date, grid_id, user_id, count(DISTINCT day)::int FROM patrol_checkins GROUP BY 1, 2, 3"
+                ),
+                (
+                    "SELECT month, grid_id, days FROM patrol_grid_months",
+                    "SELECT date_trunc('month', day::timestamp)::date, grid_id, count(DISTINCT day)::int FROM patrol_checkins GROUP BY 1, 2"
+                ),
+            ] {
+                var differences = -1
+                for try await n in try await db.owner.query(
+                    PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM ((\(projection) EXCEPT \(rebuilt)) UNION ALL (\(rebuilt) EXCEPT \(projection))) x"),
+                    logger: db.logger
+                ).decode(Int.self) { differences = n }
+                #expect(differences == 0, "\(projection)")
+            }
+
+            // The figures of the two months and of the period to now: by the months' counts and by
+            // the days alone, and the reference's.
+            let root = try #require(ScopePath("\(grids[0].path.ids[0])."))
+            for to in [thisMonth, now] {
+                let days = Patrols.dueDays(from: from, to: to, asOf: now, timeZone: zone)
+                let split = Patrols.split(days, asOf: now, timeZone: zone)
+                let today = Patrols.day(now, timeZone: zone), first = Patrols.day(thisMonth, timeZone: zone)
+                #expect(split.months.count == 2, "the two whole months are read by their counts")
+                #expect(to == now ? split.days.first == first && split.days.last == today : split.days.isEmpty, "\(split.days)")
+                for key in [IndicatorStore.Key.units(depths: [2, 5]), .person] {
+                    func tallies(_ split: (months: [String], days: [String])) async throws -> [[Int64]: IndicatorTally] {
+                        try await db.db.withTenant(desk.tenantId) { tx in
+                            let rows = try await IndicatorStore.tallies(
+                                tx, key: key, within: root, from: from, to: to, asOf: now, idle: [], days: days, split: split)
+                            var summed: [[Int64]: IndicatorTally] = [:]
+                            for row in rows { summed[row.ids] = (summed[row.ids] ?? IndicatorTally()) + row.tally }
+                            return summed
+                        }
+                    }
+                    let byMonths = try await tallies(split), byDays = try await tallies((months: [], days: days.map(\.day)))
+                    #expect(byMonths.mapValues(\.gridDaysCovered) == byDays.mapValues(\.gridDaysCovered), "\(key) to \(to)")
+                    #expect(byMonths.mapValues(\.gridDaysDue) == byDays.mapValues(\.gridDaysDue), "\(key) to \(to)")
+                    let total = byMonths.values.reduce(IndicatorTally(), +)
+                    let coverage = grids.map { Patrols.Grid(id: $0.id) }
+                    switch key {
+                    case .units:
+                        let reference = Patrols.tally(coverage: coverage, visits: visits, from: from, to: to, asOf: now, timeZone: zone)
+                        #expect(total.gridDaysCovered == reference.gridDaysCovered && total.gridDaysDue == reference.gridDaysDue, "\(total) \(reference)")
+                    default:
+                        for worker in workers {
+                            let own = grids.filter { worker.scope.covers($0.path) }.map { Patrols.Grid(id: $0.id) }
+                            let reference = Patrols.tally(
+                                coverage: own, visits: visits, person: worker.id, from: from, to: to, asOf: now, timeZone: zone)
+                            let counted = byMonths[[worker.id]] ?? IndicatorTally()
+                            #expect(counted.gridDaysCovered == reference.gridDaysCovered && counted.gridDaysDue == reference.gridDaysDue)
+                            #expect(reference.gridDaysCovered > 0)
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -44,7 +44,7 @@ if [ ${#reuse[@]} -gt 0 ]; then
   # disk after a build pushed the files out of memory.
   scripts/db.sh psql -d "$db" -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
     -c "SELECT count(pg_prewarm(c.oid::regclass)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') AND c.relname ~ '^(cases|case_events|case_checks|case_callbacks|whistle)'" >/dev/null
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') AND c.relname ~ '^(cases|case_events|case_checks|case_callbacks|whistle|patrol_(grid|person)|patrol_days)'" >/dev/null
 fi
 # Line-buffered, so that figures appear as they are measured also when the output goes to a file.
 stdbuf -oL "$bin/gridgov-bench" --database-url "$app_url" --owner-url "$base/$db" --port "${GRIDGOV_BENCH_PORT:-18082}" --suite cases "${reuse[@]}" "$@"

@@ -44,6 +44,7 @@ struct AssessmentBench {
         ).decode((String, String).self) { streetPaths[code] = path }
         let streets = streetPaths.keys.sorted()
         let root = String(streetPaths.values.first!.split(separator: ".")[0]) + "."
+        try await patrols()
         let (months, year) = LadderBench(cases: cases, tenantId: tenantId, code: "", district: district).periods()
         // The year read once before anything is timed, so that neither side pays for a cold cache.
         try await plainGroupBy(path: root, depth: 2, from: year.from, to: year.to)
@@ -206,15 +207,43 @@ struct AssessmentBench {
         return "\(ranked.count) of \(rows.count) ranked, first \(top)"
     }
 
+    /// The district's patrols (`bench/sql/patrol-history.sql`), written once: a year of check-ins
+    /// on every grid with their projections, and the grid workers' reports' rounds.
+    func patrols() async throws {
+        var months = 0
+        for try await n in try await owner.query("SELECT count(*)::int FROM patrol_grid_months WHERE tenant_id = \(tenantId)", logger: logger)
+            .decode(Int.self)
+        { months = n }
+        guard months == 0 else { return }
+        let text = try String(contentsOfFile: "bench/sql/patrol-history.sql", encoding: .utf8)
+        let t0 = monotonicSeconds()
+        var timings: [String] = []
+        for part in text.components(separatedBy: "-- step: ").dropFirst() {
+            let name = String(part.prefix { $0 != "\n" })
+            let sql = part.dropFirst(name.count).trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: ":tenant", with: String(tenantId))
+            let t1 = monotonicSeconds()
+            try await owner.query(PostgresQuery(unsafeSQL: sql.hasSuffix(";") ? String(sql.dropLast()) : sql), logger: logger)
+            timings.append("\(name) \(format(monotonicSeconds() - t1)) s")
+        }
+        var checkins = 0
+        for try await n in try await owner.query("SELECT count(*)::int FROM patrol_checkins WHERE tenant_id = \(tenantId)", logger: logger).decode(Int.self) {
+            checkins = n
+        }
+        print("patrols: \(checkins) check-ins with their projections in \(format(monotonicSeconds() - t0)) s (\(timings.joined(separator: ", ")))")
+    }
+
     /// The ceiling: one plain `GROUP BY` over the cases of the period counting the case figures
     /// (filed, closed of them, due, handled and on time of them by the clock, handled, reworked,
     /// extended, open past due now, closed and below the street) by the path's id at `depth` (or by
-    /// lead department when nil), and the check rounds due in the period and done by their deadline
-    /// (by unit only), with no work time, no history and no rows built.
+    /// lead department when nil), the grid workers' reports and those found on a round, the check
+    /// rounds due in the period and done by their deadline, the unit grids times the days and the
+    /// distinct grid-days checked in on (these by unit only), with no work time, no history, no
+    /// roll-ups and no rows built.
     func plainGroupBy(path: String, depth: Int?, from: String, to: String) async throws {
         let upper = path + "~"
         let key = depth.map { "split_part(grid_path, '.', \($0))" } ?? "lead_department_id::text"
         let checkKey = depth.map { "split_part(grid_path, '.', \($0))" } ?? "''"
+        let gridKey = depth.map { "split_part(path, '.', \($0))" } ?? "''"
         for try await _ in try await owner.query(
             PostgresQuery(
                 unsafeSQL: """
@@ -229,16 +258,30 @@ struct AssessmentBench {
                            count(*) FILTER (WHERE handled_at >= $3 AND handled_at < $4 AND extension_count > 0),
                            count(*) FILTER (WHERE handle_due < $4 AND handled_at IS NULL AND closed_at IS NULL),
                            count(*) FILTER (WHERE closed_at >= $3 AND closed_at < $4),
-                           count(*) FILTER (WHERE closed_at >= $3 AND closed_at < $4 AND level IN ('grid', 'community', 'zone')), 0, 0
+                           count(*) FILTER (WHERE closed_at >= $3 AND closed_at < $4 AND level IN ('grid', 'community', 'zone')), 0, 0,
+                           count(*) FILTER (WHERE source = 'gridWorker' AND reported_at >= $3 AND reported_at < $4),
+                           count(*) FILTER (WHERE source = 'gridWorker' AND reported_at >= $3 AND reported_at < $4 AND found_on_round), 0, 0
                     FROM cases
                     WHERE tenant_id = $1 AND grid_path >= $2 AND grid_path < $5
                       AND (filed_at >= $3 AND filed_at < $4 OR handle_due >= $3 AND handle_due < $4 OR handled_at >= $3 AND handled_at < $4
-                           OR closed_at >= $3 AND closed_at < $4)
+                           OR closed_at >= $3 AND closed_at < $4 OR reported_at >= $3 AND reported_at < $4)
                     GROUP BY 1
                     UNION ALL
-                    SELECT \(checkKey), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), count(*) FILTER (WHERE done_at <= due_at)
+                    SELECT \(checkKey), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), count(*) FILTER (WHERE done_at <= due_at), 0, 0, 0, 0
                     FROM case_checks
                     WHERE tenant_id = $1 AND grid_path >= $2 AND grid_path < $5 AND due_at >= $3 AND due_at < $4
+                    GROUP BY 1
+                    UNION ALL
+                    SELECT \(gridKey), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                           count(*) * (($4 AT TIME ZONE 'Asia/Shanghai')::date - ($3 AT TIME ZONE 'Asia/Shanghai')::date), 0
+                    FROM org_units
+                    WHERE tenant_id = $1 AND path >= $2 AND path < $5 AND kind = 'grid' AND grid_level = 2
+                    GROUP BY 1
+                    UNION ALL
+                    SELECT \(checkKey), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(DISTINCT (grid_id, day))
+                    FROM patrol_checkins
+                    WHERE tenant_id = $1 AND grid_path >= $2 AND grid_path < $5
+                      AND day >= ($3 AT TIME ZONE 'Asia/Shanghai')::date AND day < ($4 AT TIME ZONE 'Asia/Shanghai')::date
                     GROUP BY 1
                     """,
                 binds: {

@@ -390,7 +390,7 @@ extension GridService {
         let asOf = min(to, now)
         let shown: [Indicator] = [
             .filed, .closureRate, .onTimeHandlingRate, .handlingRate, .reworkRate, .openOverdue, .frontLineShare, .satisfactionRate,
-            .reportInOnTimeRate, .discoveryAccuracy, .onTimeCheckRate,
+            .reportInOnTimeRate, .onTimeDiscoveryRate, .discoveryAccuracy, .patrolCoverage, .onTimeCheckRate,
         ]
         let byDepartment = try await indicatorFigures(
             caller, tenantId: tenantId, grouping: .department, scopeCode: scopeCode, from: from, to: to, asOf: nil, indicators: [], now: now)

@@ -216,11 +216,14 @@ public enum IndicatorStore {
             WHERE v.tenant_id = $1 AND v.month = ANY($11::date[]) AND v.grid_path >= $2 AND v.grid_path < $8 GROUP BY \(columns)
             """
         }
-        // A grid worker's grids: those within the scope of one of their grid worker bindings.
-        let workers = """
-            role_bindings b JOIN org_units s ON s.tenant_id = b.tenant_id AND s.id = b.scope_org_unit_id
-            JOIN org_units g ON g.tenant_id = b.tenant_id AND g.path >= s.path AND g.path < s.path || '~'
-            """
+        // A grid worker's grids: those within the scope of one of their grid worker bindings, each
+        // once (by the first binding covering it). A DISTINCT over the join of path ranges, which
+        // is misestimated a hundredfold, built a hash table for millions of rows: a second's work.
+        // The scopes' upper bounds are computed apart (`OFFSET 0` keeps them so): `||` is not
+        // leakproof, so under row-level security `g.path < s.path || '~'` bounded no index scan,
+        // and each binding read the rest of the district's units.
+        let scopes = "(SELECT u.id, u.path, u.path || '~' AS upper FROM org_units u WHERE u.tenant_id = $1 OFFSET 0)"
+        let unitsOnPath = "unnest(string_to_array(rtrim(g.path, '.'), '.')::int8[])"
         func keyed(_ columns: [String]) -> String { columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ") }
         switch key {
         case .units:
@@ -236,14 +239,23 @@ public enum IndicatorStore {
         case .person:
             return [
                 """
-                SELECT g.user_id::text AS k0, \(sums([dueDays, "0"]))
-                FROM (SELECT DISTINCT b.user_id, g.id, g.retired_at FROM \(workers) WHERE b.tenant_id = $1 AND b.role = 'gridWorker' AND \(grids)) g
+                SELECT w.user_id::text AS k0, \(sums([dueDays, "0"]))
+                FROM role_bindings w
+                JOIN \(scopes) s ON s.id = w.scope_org_unit_id
+                JOIN org_units g ON g.tenant_id = $1 AND g.path >= s.path AND g.path < s.upper
+                WHERE w.tenant_id = $1 AND w.role = 'gridWorker' AND \(grids)
+                  AND NOT EXISTS (SELECT 1 FROM role_bindings o JOIN \(scopes) t ON t.id = o.scope_org_unit_id
+                                  WHERE o.tenant_id = $1 AND o.user_id = w.user_id AND o.role = 'gridWorker' AND o.id < w.id
+                                    AND g.path >= t.path AND g.path < t.upper)
                 \(groupBy)
                 """,
                 """
                 SELECT v.user_id::text AS k0, \(sums(["0", "sum(v.days)"]))
                 FROM (\(covered(days: "patrol_days", months: "patrol_person_months", by: "v.user_id, v.grid_id"))) v
-                WHERE EXISTS (SELECT 1 FROM \(workers) WHERE b.tenant_id = $1 AND b.user_id = v.user_id AND b.role = 'gridWorker' AND g.id = v.grid_id AND \(grids))
+                JOIN org_units g ON g.tenant_id = $1 AND g.id = v.grid_id
+                WHERE \(grids)
+                  AND EXISTS (SELECT 1 FROM role_bindings b WHERE b.tenant_id = $1 AND b.user_id = v.user_id AND b.role = 'gridWorker'
+                                                          AND b.scope_org_unit_id IN (SELECT \(unitsOnPath)))
                 \(groupBy)
                 """,
             ]

@@ -71,8 +71,9 @@ public struct PatrolCheckin: Sendable, Equatable {
     }
 }
 
-/// What the patrol figures read: the grids due a round, the grid-days people covered, the grid
-/// workers' reports. The reference the database's sums are tested against.
+/// What the patrol figures read: the days due a round, and the grids due and the grid-days people
+/// covered (the reference the database's coverage is tested against). Whether a report was found
+/// on the round is judged where it is written, in the intake's statement (`CaseStore.insertSQL`).
 public enum Patrols {
     /// The district's calendar day of `date` (`yyyy-MM-dd`).
     public static func day(_ date: Date, timeZone: TimeZone) -> String {
@@ -123,13 +124,6 @@ public enum Patrols {
         return (months, rest)
     }
 
-    /// Whether a grid worker's report at `reportedAt` came within `limitMinutes` after their round
-    /// passed the grid (`patrolledAt`: their latest check-in there that day before the report).
-    public static func foundOnRound(reportedAt: Date, patrolledAt: Date?, limitMinutes: Int) -> Bool {
-        guard let patrolledAt, patrolledAt <= reportedAt else { return false }
-        return reportedAt.timeIntervalSince(patrolledAt) <= Double(limitMinutes) * 60
-    }
-
     /// A grid as coverage reads it: retired (from then on not due), or not.
     public struct Grid: Sendable, Equatable {
         public var id: Int64
@@ -169,27 +163,6 @@ public enum Patrols {
                     tally.gridDaysCovered += 1
                 }
             }
-        }
-        return tally
-    }
-
-    /// A grid worker's report as the discovery rate reads it.
-    public struct Report: Sendable, Equatable {
-        public var reportedAt: Date
-        public var foundOnRound: Bool
-        public init(reportedAt: Date, foundOnRound: Bool) {
-            self.reportedAt = reportedAt
-            self.foundOnRound = foundOnRound
-        }
-    }
-
-    /// The discovery counters: the grid workers' reports made in [from, to) by `asOf`, and of them
-    /// those found on a round.
-    public static func tally(reports: [Report], from: Date, to: Date, asOf: Date) -> IndicatorTally {
-        var tally = IndicatorTally()
-        for report in reports where report.reportedAt >= from && report.reportedAt < to && report.reportedAt <= asOf {
-            tally.reportsMade += 1
-            if report.foundOnRound { tally.reportsOnRound += 1 }
         }
         return tally
     }

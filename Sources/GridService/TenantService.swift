@@ -170,15 +170,13 @@ extension GridService {
     /// Sets a district's patrol rule (the discovery limit after a round); audited. Reports already
     /// made keep the judgement of the limit they were made under.
     public func setPatrolSettings(code: String, discoveryLimitMinutes: Int) async throws -> TenantRecord {
-        var patrol = PatrolSettings(discoveryLimitMinutes: discoveryLimitMinutes)
+        let patrol = PatrolSettings(discoveryLimitMinutes: discoveryLimitMinutes)
         try patrol.check()
         return try await db.withPlatform { tx in
             var tx = tx
             guard var tenant = try await TenantStore.find(tx, code: code) else { throw Errors.tenantNotFound(code) }
             try await tx.enter(tenant: tenant.id)
             let before = tenant.settings.patrol.discoveryLimitMinutes
-            patrol = tenant.settings.patrol
-            patrol.discoveryLimitMinutes = discoveryLimitMinutes
             tenant.settings.patrol = patrol
             try await TenantStore.setSettings(tx, id: tenant.id, settings: tenant.settings)
             try await Self.audit(

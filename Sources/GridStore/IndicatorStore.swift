@@ -190,6 +190,9 @@ public enum IndicatorStore {
         return bindings
     }
 
+    /// A part's key columns, named `k0`, `k1`… (the outer select builds the key from them).
+    static func keyed(_ columns: [String]) -> String { columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ") }
+
     /// The coverage parts (`gridDaysDue`, `gridDaysCovered`) by `key`: the due days' starts $10,
     /// and the days read one by one $9 and the whole months $11 (`Patrols.split`; the district's
     /// dates). The grids due a round are the finest ones (a grid with no grid below it: where a
@@ -224,7 +227,6 @@ public enum IndicatorStore {
         // and each binding read the rest of the district's units.
         let scopes = "(SELECT u.id, u.path, u.path || '~' AS upper FROM org_units u WHERE u.tenant_id = $1 OFFSET 0)"
         let unitsOnPath = "unnest(string_to_array(rtrim(g.path, '.'), '.')::int8[])"
-        func keyed(_ columns: [String]) -> String { columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ") }
         switch key {
         case .units:
             return [
@@ -288,7 +290,6 @@ public enum IndicatorStore {
             (caseKey, callbackKey, summonsKey, checkKey) = (["f.reported_by::text"], ["NULL::text"], ["NULL::text"], ["(\(checkPerson))::text"])
         }
         let width = caseKey.count
-        func keyed(_ columns: [String]) -> String { columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ") }
         let groupBy = "GROUP BY " + (1...width).map(String.init).joined(separator: ", ")
         // The counters in `IndicatorTally.counters` order: each part counts its own run of them,
         // from the counter `first`, and 0 for the rest.

@@ -3,7 +3,7 @@ import Testing
 
 @testable import GridCore
 
-/// The patrol rules without a database: the district's days, a report found on the round, and
+/// The patrol rules without a database: the district's days, the whole months among them, and
 /// coverage counted from hand-dated grids and check-ins.
 @Suite struct PatrolTests {
     static let shanghai = TimeZone(identifier: "Asia/Shanghai")!
@@ -24,13 +24,21 @@ import Testing
         #expect(Patrols.day(Self.at("2026-11-01T15:59:59Z"), timeZone: Self.shanghai) == "2026-11-01")
     }
 
-    @Test func aReportIsFoundOnTheRoundWithinTheLimitAfterTheCheckIn() {
-        let round = Self.at("2026-11-02T09:00:00+08:00")
-        #expect(Patrols.foundOnRound(reportedAt: round.addingTimeInterval(120 * 60), patrolledAt: round, limitMinutes: 120))
-        #expect(!Patrols.foundOnRound(reportedAt: round.addingTimeInterval(120 * 60 + 1), patrolledAt: round, limitMinutes: 120))
-        #expect(Patrols.foundOnRound(reportedAt: round, patrolledAt: round, limitMinutes: 5))
-        #expect(!Patrols.foundOnRound(reportedAt: round, patrolledAt: nil, limitMinutes: 120), "no round passed")
-        #expect(!Patrols.foundOnRound(reportedAt: round, patrolledAt: round.addingTimeInterval(60), limitMinutes: 120), "a round after the report")
+    @Test func aPeriodsWholeMonthsThatEndedByTheTimeAskedAreReadByTheirCounts() {
+        let z = Self.shanghai
+        let days = Patrols.dueDays(
+            from: Self.at("2026-11-01T00:00:00+08:00"), to: Self.at("2026-12-10T00:00:00+08:00"), asOf: Self.at("2026-12-03T10:00:00+08:00"), timeZone: z)
+        let split = Patrols.split(days, asOf: Self.at("2026-12-03T10:00:00+08:00"), timeZone: z)
+        #expect(split.months == ["2026-11-01"] && split.days == ["2026-12-01", "2026-12-02", "2026-12-03"])
+        // November as of its last evening: not ended, so read day by day (today's check-ins by their time).
+        let late = Self.at("2026-11-30T23:00:00+08:00")
+        let november = Patrols.dueDays(from: Self.at("2026-11-01T00:00:00+08:00"), to: Self.at("2026-12-01T00:00:00+08:00"), asOf: late, timeZone: z)
+        #expect(Patrols.split(november, asOf: late, timeZone: z).months.isEmpty)
+        #expect(Patrols.split(november, asOf: late, timeZone: z).days.count == 30)
+        // A period from the 2nd leaves November incomplete.
+        let fromSecond = Patrols.dueDays(
+            from: Self.at("2026-11-02T00:00:00+08:00"), to: Self.at("2026-12-01T00:00:00+08:00"), asOf: Self.at("2026-12-05T00:00:00+08:00"), timeZone: z)
+        #expect(Patrols.split(fromSecond, asOf: Self.at("2026-12-05T00:00:00+08:00"), timeZone: z) == (months: [], days: fromSecond.map(\.day)))
     }
 
     /// Two grids over three days as of the third day's noon: grid 1 always there, grid 2 retired
@@ -53,20 +61,6 @@ import Testing
         #expect(seven.gridDaysCovered == 2 && seven.gridDaysDue == 5, "worker 7's third-day round came after noon")
         let later = Patrols.tally(coverage: grids, visits: visits, person: 7, from: from, to: to, asOf: to, timeZone: Self.shanghai)
         #expect(later.gridDaysCovered == 3)
-    }
-
-    @Test func theDiscoveryRateCountsTheGridWorkersReportsOfThePeriodByTheTimeAsked() {
-        let from = Self.at("2026-11-01T00:00:00+08:00"), to = Self.at("2026-12-01T00:00:00+08:00")
-        let reports = [
-            Patrols.Report(reportedAt: Self.at("2026-10-31T23:00:00+08:00"), foundOnRound: true),  // before the period
-            Patrols.Report(reportedAt: Self.at("2026-11-02T10:00:00+08:00"), foundOnRound: true),
-            Patrols.Report(reportedAt: Self.at("2026-11-02T11:00:00+08:00"), foundOnRound: false),
-            Patrols.Report(reportedAt: Self.at("2026-11-20T11:00:00+08:00"), foundOnRound: true),
-        ]
-        let tally = Patrols.tally(reports: reports, from: from, to: to, asOf: to)
-        #expect(tally.value(.onTimeDiscoveryRate) == IndicatorValue(indicator: .onTimeDiscoveryRate, numerator: 2, denominator: 3))
-        let asOfTheTenth = Patrols.tally(reports: reports, from: from, to: to, asOf: Self.at("2026-11-10T00:00:00+08:00"))
-        #expect(asOfTheTenth.reportsMade == 2 && asOfTheTenth.reportsOnRound == 1)
     }
 
     @Test func aDistrictsPatrolSettingDecodesWithItsDefaultAndRefusesALimitOutOfRange() throws {

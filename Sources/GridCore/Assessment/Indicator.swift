@@ -6,7 +6,8 @@ public enum IndicatorUnit: String, Sendable, Codable {
 }
 
 /// What assessment figures are grouped by: the units a case lies in (a township is a street, a
-/// village a community), the department leading it, or the grid worker who reported it.
+/// village a community), the department leading it, or the grid worker (who reported the case, did
+/// or owes the check round, or patrols the grid).
 public enum IndicatorGrouping: String, Sendable, CaseIterable, Codable {
     case street, zone, community, grid, department, person
 

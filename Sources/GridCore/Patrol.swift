@@ -84,17 +84,18 @@ public enum Patrols {
     }
 
     /// The days a round was due in [from, to) as of `asOf`: each calendar day of the district whose
-    /// start lies in [from, min(to, asOf)) (today is due once it has begun), with its start.
-    public static func dueDays(from: Date, to: Date, asOf: Date, timeZone: TimeZone) -> [(day: String, start: Date)] {
+    /// start lies in [from, min(to, asOf)) (today is due once it has begun), with its start and end.
+    public static func dueDays(from: Date, to: Date, asOf: Date, timeZone: TimeZone) -> [(day: String, start: Date, end: Date)] {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let end = min(to, asOf)
         var start = calendar.startOfDay(for: from)
         if start < from { start = calendar.date(byAdding: .day, value: 1, to: start)! }
-        var days: [(String, Date)] = []
+        var days: [(String, Date, Date)] = []
         while start < end {
-            days.append((day(start, timeZone: timeZone), start))
-            start = calendar.date(byAdding: .day, value: 1, to: start)!
+            let next = calendar.date(byAdding: .day, value: 1, to: start)!
+            days.append((day(start, timeZone: timeZone), start, next))
+            start = next
         }
         return days
     }
@@ -102,7 +103,7 @@ public enum Patrols {
     /// The due days split for reading: the whole months among them that ended by `asOf` (every
     /// grid-day of theirs was begun by then, so their monthly counts answer for them), as
     /// `yyyy-MM-01`, and the other days, read one by one with their first check-in's time.
-    public static func split(_ days: [(day: String, start: Date)], asOf: Date, timeZone: TimeZone) -> (months: [String], days: [String]) {
+    public static func split(_ days: [(day: String, start: Date, end: Date)], asOf: Date, timeZone: TimeZone) -> (months: [String], days: [String]) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         var months: [String] = [], rest: [String] = []
@@ -124,13 +125,16 @@ public enum Patrols {
         return (months, rest)
     }
 
-    /// A grid as coverage reads it: retired (from then on not due), or not.
+    /// A grid as coverage reads it: retired (from then on not due), or not; and for a person, the
+    /// terms of their bindings covering it (due on the days those overlap; nil: always held).
     public struct Grid: Sendable, Equatable {
         public var id: Int64
         public var retiredAt: Date?
-        public init(id: Int64, retiredAt: Date? = nil) {
+        public var held: [DateInterval]?
+        public init(id: Int64, retiredAt: Date? = nil, held: [DateInterval]? = nil) {
             self.id = id
             self.retiredAt = retiredAt
+            self.held = held
         }
     }
 
@@ -149,17 +153,23 @@ public enum Patrols {
     }
 
     /// The coverage counters of `grids` over the due days of [from, to) as of `asOf`: each grid is
-    /// due every such day that began before it was retired, and covered on those of them someone
-    /// (`person` given: that person) checked in there by `asOf`.
+    /// due every such day that began before it was retired (and that a term of `held` overlaps),
+    /// and covered on those of them someone (`person` given: that person) checked in there by `asOf`
+    /// (with `held`: their first check-in that day made while a term held).
     public static func tally(
         coverage grids: [Grid], visits: [Visit], person: Int64? = nil, from: Date, to: Date, asOf: Date, timeZone: TimeZone
     ) -> IndicatorTally {
         var tally = IndicatorTally()
         let days = dueDays(from: from, to: to, asOf: asOf, timeZone: timeZone)
         for grid in grids {
-            for (day, start) in days where grid.retiredAt.map({ $0 > start }) ?? true {
+            for (day, start, end) in days where grid.retiredAt.map({ $0 > start }) ?? true {
+                if let held = grid.held, !held.contains(where: { $0.start < end && $0.end > start }) { continue }
                 tally.gridDaysDue += 1
-                if visits.contains(where: { $0.gridId == grid.id && $0.day == day && $0.firstAt <= asOf && (person == nil || $0.userId == person) }) {
+                let checkedIn = visits.contains { visit in
+                    visit.gridId == grid.id && visit.day == day && visit.firstAt <= asOf && (person == nil || visit.userId == person)
+                        && (grid.held?.contains { $0.start <= visit.firstAt && visit.firstAt < $0.end } ?? true)
+                }
+                if checkedIn {
                     tally.gridDaysCovered += 1
                 }
             }

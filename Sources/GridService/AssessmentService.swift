@@ -124,9 +124,9 @@ extension GridService {
             case .person: "person"
             }
         let stamp = try await IndicatorStore.orgStamp(tx)
-        // `tallies/3`: the counters since the patrols (0037); a new counter is a new question.
+        // `tallies/4`: the counters since the patrols (0037), by person on the terms held (0038); a changed counter is a new question.
         let question = [
-            "tallies/3", zoneName, keyText, scope.raw, CaseEventPayload.microseconds(from), CaseEventPayload.microseconds(to),
+            "tallies/4", zoneName, keyText, scope.raw, CaseEventPayload.microseconds(from), CaseEventPayload.microseconds(to),
             CaseEventPayload.microseconds(asOf), stamp.map(CaseEventPayload.microseconds) ?? "-",
             idle.map { CaseEventPayload.microseconds($0.start) + "/" + CaseEventPayload.microseconds($0.end) }.joined(separator: ","),
         ].joined(separator: "|")

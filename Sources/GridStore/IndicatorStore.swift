@@ -193,21 +193,26 @@ public enum IndicatorStore {
     /// A part's key columns, named `k0`, `k1`… (the outer select builds the key from them).
     static func keyed(_ columns: [String]) -> String { columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ") }
 
-    /// The coverage parts (`gridDaysDue`, `gridDaysCovered`) by `key`: the due days' starts $10,
+    /// The coverage parts (`gridDaysDue`, `gridDaysCovered`) by `key`: the due days' starts $10 (and ends $12),
     /// and the days read one by one $9 and the whole months $11 (`Patrols.split`; the district's
     /// dates). The grids due a round are the finest ones (a grid with no grid below it: where a
     /// check-in lands), each due every due day that began before it was retired. By unit: every
     /// such grid in scope, and the grid-days anyone checked in on (by $5) or the months' counts of
-    /// them. By person: each grid worker's grids (those within their grid worker bindings), and
-    /// the grid-days of those they checked in on themselves. None by department.
+    /// them. By person: each grid worker's grids (those within their grid worker bindings), each due
+    /// on the days a binding covering it was in force, and the grid-days of those they checked in
+    /// on themselves. None by department.
     static func coverageParts(_ key: Key, groupBy: String, unitKey: (String) -> [String], sums: ([String]) -> String) -> [String] {
         let dueDays = """
             sum(CASE WHEN g.retired_at IS NULL THEN cardinality($10::timestamptz[])
                      ELSE (SELECT count(*) FROM unnest($10::timestamptz[]) d WHERE d < g.retired_at) END)
             """
+        // The finest grids in scope. A grid's child lies in the scope as the grid does; saying so
+        // lets the check read the scope's units instead of hashing the district's 31,000 (12 ms
+        // of a street's month of 120).
         let grids = """
             g.tenant_id = $1 AND g.kind = 'grid' AND g.path >= $2 AND g.path < $8 AND (g.retired_at IS NULL OR g.retired_at > $3)
-              AND NOT EXISTS (SELECT 1 FROM org_units x WHERE x.tenant_id = g.tenant_id AND x.parent_id = g.id AND x.kind = 'grid' AND x.retired_at IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM org_units x WHERE x.tenant_id = g.tenant_id AND x.parent_id = g.id AND x.kind = 'grid' AND x.retired_at IS NULL
+                                                          AND x.path >= $2 AND x.path < $8)
             """
         // The grid-days covered: by the day (begun by $5) and by the whole month.
         func covered(days: String, months: String, by columns: String) -> String {
@@ -219,14 +224,11 @@ public enum IndicatorStore {
             WHERE v.tenant_id = $1 AND v.month = ANY($11::date[]) AND v.grid_path >= $2 AND v.grid_path < $8 GROUP BY \(columns)
             """
         }
-        // A grid worker's grids: those within the scope of one of their grid worker bindings, each
-        // once (by the first binding covering it). A DISTINCT over the join of path ranges, which
-        // is misestimated a hundredfold, built a hash table for millions of rows: a second's work.
-        // The scopes' upper bounds are computed apart (`OFFSET 0` keeps them so): `||` is not
+        // A grid worker's grids: those within the scope of one of their grid worker bindings. The
+        // scopes' upper bounds are computed apart (`OFFSET 0` keeps them so): `||` is not
         // leakproof, so under row-level security `g.path < s.path || '~'` bounded no index scan,
         // and each binding read the rest of the district's units.
         let scopes = "(SELECT u.id, u.path, u.path || '~' AS upper FROM org_units u WHERE u.tenant_id = $1 OFFSET 0)"
-        let unitsOnPath = "unnest(string_to_array(rtrim(g.path, '.'), '.')::int8[])"
         switch key {
         case .units:
             return [
@@ -239,27 +241,58 @@ public enum IndicatorStore {
                 """,
             ]
         case .person:
+            // A grid worker's grids: those within the scope of one of their grid worker bindings,
+            // each due on the days a term of those bindings in force by $5 (`role_binding_events`)
+            // overlaps (`held`): all the due days when the terms hold through them, as is usual,
+            // else day by day ($10 and their ends $12). A grid counts once per person, however
+            // many of their terms cover it. Covered: the grid-days of theirs they checked in on
+            // while a term held.
+            let terms = """
+                SELECT t.user_id, t.scope_org_unit_id, t.at AS granted, r.at AS revoked
+                FROM role_binding_events t
+                LEFT JOIN role_binding_events r ON r.tenant_id = t.tenant_id AND r.binding_id = t.binding_id AND r.action = 'revoke' AND r.at <= $5
+                WHERE t.tenant_id = $1 AND t.role = 'gridWorker' AND t.action = 'grant' AND t.at <= $5 AND (r.at IS NULL OR r.at > $3)
+                """
+            let due = """
+                CASE WHEN h.retired_at IS NULL AND h.held @> tstzrange($10[1], $12[cardinality($12)]) THEN cardinality($10::timestamptz[])
+                     ELSE (SELECT count(*) FROM unnest($10::timestamptz[], $12::timestamptz[]) d(s, e)
+                           WHERE (h.retired_at IS NULL OR d.s < h.retired_at) AND h.held && tstzrange(d.s, d.e)) END
+                """
+            let visits = """
+                SELECT v.user_id, v.grid_id, 1 AS days, v.first_at AS at, NULL::date AS month FROM patrol_days v
+                WHERE v.tenant_id = $1 AND v.day = ANY($9::date[]) AND v.grid_path >= $2 AND v.grid_path < $8 AND v.first_at <= $5
+                UNION ALL
+                SELECT v.user_id, v.grid_id, v.days, NULL, v.month FROM patrol_person_months v
+                WHERE v.tenant_id = $1 AND v.month = ANY($11::date[]) AND v.grid_path >= $2 AND v.grid_path < $8
+                """
+            // A day counts when its first check-in was made while a term held. A month's count
+            // counts whole when the terms held through the period (every day of it did), else its
+            // days are read one by one (a term began or ended in the period: seldom).
+            let coveredDays = """
+                CASE WHEN v.grid_id IS NULL THEN 0
+                     WHEN v.at IS NOT NULL THEN (h.held @> v.at)::int
+                     WHEN h.held @> tstzrange($3, least($4, $5)) THEN v.days
+                     ELSE (SELECT count(*) FROM patrol_days d
+                           WHERE d.tenant_id = $1 AND d.grid_id = v.grid_id AND d.user_id = v.user_id AND h.held @> d.first_at
+                             AND d.day = ANY(ARRAY(SELECT generate_series(v.month::timestamp, v.month + interval '1 month' - interval '1 day', interval '1 day')::date)))
+                END
+                """
             return [
                 """
-                SELECT w.user_id::text AS k0, \(sums([dueDays, "0"]))
-                FROM role_bindings w
-                JOIN \(scopes) s ON s.id = w.scope_org_unit_id
-                JOIN org_units g ON g.tenant_id = $1 AND g.path >= s.path AND g.path < s.upper
-                WHERE w.tenant_id = $1 AND w.role = 'gridWorker' AND \(grids)
-                  AND NOT EXISTS (SELECT 1 FROM role_bindings o JOIN \(scopes) t ON t.id = o.scope_org_unit_id
-                                  WHERE o.tenant_id = $1 AND o.user_id = w.user_id AND o.role = 'gridWorker' AND o.id < w.id
-                                    AND g.path >= t.path AND g.path < t.upper)
+                SELECT x.user_id::text AS k0, \(sums(["sum(x.due)", "sum(x.covered)"]))
+                FROM (SELECT h.user_id, h.due,
+                             coalesce(sum(\(coveredDays)), 0) AS covered
+                      FROM (SELECT h.user_id, h.grid_id, h.held, \(due) AS due
+                            FROM (SELECT w.user_id, g.id AS grid_id, g.retired_at, range_agg(tstzrange(w.granted, w.revoked)) AS held
+                                  FROM (\(terms)) w
+                                  JOIN \(scopes) s ON s.id = w.scope_org_unit_id
+                                  JOIN org_units g ON g.tenant_id = $1 AND g.path >= s.path AND g.path < s.upper
+                                  WHERE \(grids)
+                                  GROUP BY w.user_id, g.id, g.retired_at) h) h
+                      LEFT JOIN (\(visits)) v ON v.user_id = h.user_id AND v.grid_id = h.grid_id
+                      GROUP BY h.user_id, h.grid_id, h.due) x
                 \(groupBy)
-                """,
                 """
-                SELECT v.user_id::text AS k0, \(sums(["0", "sum(v.days)"]))
-                FROM (\(covered(days: "patrol_days", months: "patrol_person_months", by: "v.user_id, v.grid_id"))) v
-                JOIN org_units g ON g.tenant_id = $1 AND g.id = v.grid_id
-                WHERE \(grids)
-                  AND EXISTS (SELECT 1 FROM role_bindings b WHERE b.tenant_id = $1 AND b.user_id = v.user_id AND b.role = 'gridWorker'
-                                                          AND b.scope_org_unit_id IN (SELECT \(unitsOnPath)))
-                \(groupBy)
-                """,
             ]
         case .department:
             return []
@@ -270,7 +303,7 @@ public enum IndicatorStore {
     /// stretches `idle`, the days a patrol round was due (`Patrols.dueDays`) and those split into
     /// whole months and days (`Patrols.split`).
     public static func tallies(
-        _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval], days: [(day: String, start: Date)],
+        _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval], days: [(day: String, start: Date, end: Date)],
         split: (months: [String], days: [String])
     ) async throws -> [Row] {
         // The group key's columns, text (SQL this function writes from whole numbers, not input):
@@ -345,9 +378,10 @@ public enum IndicatorStore {
             ) u
             """
         var bindings = try await prepare(tx, scope: scope, from: from, to: to, asOf: asOf, idle: idle)
-        bindings.append(split.days)
+        bindings.append(split.days.compactMap(SQLDate.init))
         bindings.append(days.map(\.start))
-        bindings.append(split.months)
+        bindings.append(split.months.compactMap(SQLDate.init))
+        bindings.append(days.map(\.end))
         var rows: [Row] = []
         for try await row in try await tx.query(PostgresQuery(unsafeSQL: sql, binds: bindings)) {
             let columns = row.makeRandomAccess()

@@ -63,6 +63,32 @@ import Testing
         #expect(later.gridDaysCovered == 3)
     }
 
+    /// A person's grid is due on the days a term of their bindings overlaps: worker 7 held grid 1
+    /// from 14:00 on the 1st to 09:00 on the 2nd, and again from the 4th; over the 1st to the 5th
+    /// that is the 1st, the 2nd, the 4th and the 5th (a term begun in the afternoon or ended in the
+    /// morning still makes its day due), not the 3rd, on which their check-in counts for nothing.
+    @Test func aPersonsGridIsDueOnTheDaysTheirTermsOverlap() {
+        let held = [
+            DateInterval(start: Self.at("2026-11-01T14:00:00+08:00"), end: Self.at("2026-11-02T09:00:00+08:00")),
+            DateInterval(start: Self.at("2026-11-04T00:00:00+08:00"), end: Self.at("2026-12-01T00:00:00+08:00")),
+        ]
+        let visits = [
+            Patrols.Visit(gridId: 1, userId: 7, day: "2026-11-02", firstAt: Self.at("2026-11-02T08:00:00+08:00")),
+            Patrols.Visit(gridId: 1, userId: 7, day: "2026-11-03", firstAt: Self.at("2026-11-03T08:00:00+08:00")),
+            Patrols.Visit(gridId: 1, userId: 7, day: "2026-11-05", firstAt: Self.at("2026-11-05T08:00:00+08:00")),
+        ]
+        let from = Self.at("2026-11-01T00:00:00+08:00"), to = Self.at("2026-11-06T00:00:00+08:00")
+        let tally = Patrols.tally(
+            coverage: [Patrols.Grid(id: 1, held: held)], visits: visits, person: 7, from: from, to: to, asOf: to, timeZone: Self.shanghai)
+        #expect(tally.gridDaysDue == 4 && tally.gridDaysCovered == 2, "\(tally)")
+        // Held always (nil): every day due, every check-in counts.
+        let always = Patrols.tally(coverage: [Patrols.Grid(id: 1)], visits: visits, person: 7, from: from, to: to, asOf: to, timeZone: Self.shanghai)
+        #expect(always.gridDaysDue == 5 && always.gridDaysCovered == 3)
+        // Each due day's end is the next day's start.
+        let days = Patrols.dueDays(from: from, to: to, asOf: to, timeZone: Self.shanghai)
+        #expect(zip(days, days.dropFirst()).allSatisfy { $0.end == $1.start } && days.last?.end == to)
+    }
+
     @Test func aDistrictsPatrolSettingDecodesWithItsDefaultAndRefusesALimitOutOfRange() throws {
         let decoded = try JSONDecoder().decode(TenantSettings.self, from: Data("{}".utf8))
         #expect(decoded.patrol.discoveryLimitMinutes == 120)

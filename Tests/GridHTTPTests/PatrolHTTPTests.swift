@@ -32,6 +32,12 @@ extension CaseHTTPTests {
             let dayStart = shanghai.startOfDay(for: Date())
             let formatter = ISO8601DateFormatter()
             let from = formatter.string(from: dayStart), to = formatter.string(from: dayStart.addingTimeInterval(86400))
+            // The grid worker has held their grids since yesterday (the demo made them one a moment ago).
+            try await db.owner.query(
+                """
+                UPDATE role_binding_events SET at = \(dayStart.addingTimeInterval(-86400))
+                WHERE action = 'grant' AND user_id = (SELECT id FROM users WHERE login = 'gridworker')
+                """, logger: db.logger)
             try await Task.sleep(for: .milliseconds(1100))
             let before = formatter.string(from: Date().addingTimeInterval(-0.05))
             try await Task.sleep(for: .milliseconds(1100))
@@ -199,6 +205,32 @@ extension CaseHTTPTests {
                 ).decode((Int64, String).self) { workers.append((id, ScopePath(path)!)) }
             }
             #expect(workers.count == 2)
+            // Their terms (the grants' and revokes' times set back by hand): the first worker held
+            // their basic grid since before the period; the second held that same basic grid from
+            // the period's start to 09:00 ten days in, and their community from twenty days in.
+            let basic = workers[0].scope
+            let day = { (n: Int) in calendar.date(byAdding: .day, value: n, to: from)! }
+            _ = try await db.service.grant(
+                .operator, tenantId: desk.tenantId, login: "gridworker.2", role: .gridWorker, scopeCode: "110199001001001", departmentCode: nil)
+            _ = try await db.service.revoke(.operator, tenantId: desk.tenantId, login: "gridworker.2", role: .gridWorker, scopeCode: "110199001001001")
+            func setTerm(_ worker: Int64, _ scope: ScopePath, _ action: String, _ at: Date) async throws {
+                try await db.owner.query(
+                    """
+                    UPDATE role_binding_events e SET at = \(at) FROM org_units s
+                    WHERE e.user_id = \(worker) AND e.action = \(action) AND s.id = e.scope_org_unit_id AND s.path = \(scope.raw)
+                    """, logger: db.logger)
+            }
+            try await setTerm(workers[0].id, basic, "grant", day(-1))
+            try await setTerm(workers[1].id, basic, "grant", day(0))
+            try await setTerm(workers[1].id, basic, "revoke", day(10).addingTimeInterval(9 * 3600))
+            try await setTerm(workers[1].id, workers[1].scope, "grant", day(20))
+            let terms: [Int64: [(scope: ScopePath, held: DateInterval)]] = [
+                workers[0].id: [(basic, DateInterval(start: day(-1), end: .distantFuture))],
+                workers[1].id: [
+                    (basic, DateInterval(start: day(0), end: day(10).addingTimeInterval(9 * 3600))),
+                    (workers[1].scope, DateInterval(start: day(20), end: .distantFuture)),
+                ],
+            ]
             var random = SplitMix64(seed: 2026)
             func pick(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
             let span = Int(thisMonth.timeIntervalSince(from) / 86400)
@@ -207,9 +239,11 @@ extension CaseHTTPTests {
             times += [now.addingTimeInterval(-120), now.addingTimeInterval(-60)]
             try await db.db.withTenant(desk.tenantId) { tx in
                 for at in times {
+                    // A worker checks in within their grids of the time; one in ten, and those
+                    // between the second's terms, elsewhere (as the service would refuse).
                     let worker = workers[pick(2)]
-                    let own = grids.filter { worker.scope.covers($0.path) }
-                    let grid = pick(10) == 0 ? grids[pick(grids.count)] : own[pick(own.count)]
+                    let own = grids.filter { grid in terms[worker.id]!.contains { $0.scope.covers(grid.path) && $0.held.contains(at) } }
+                    let grid = pick(10) == 0 || own.isEmpty ? grids[pick(grids.count)] : own[pick(own.count)]
                     let point = Self.district.cellCentre(0, 0)!
                     let id = try await PatrolStore.checkIn(
                         tx, userId: worker.id, gridId: grid.id, gridPath: grid.path, timeZone: zone.identifier, point: point, key: nil, at: at)
@@ -253,6 +287,16 @@ extension CaseHTTPTests {
             // The figures of the two months and of the period to now: by the months' counts and by
             // the days alone, and the reference's.
             let root = try #require(ScopePath("\(grids[0].path.ids[0])."))
+            func personFigures(to: Date) async throws -> [[Int64]: IndicatorTally] {
+                let days = Patrols.dueDays(from: from, to: to, asOf: now, timeZone: zone)
+                return try await db.db.withTenant(desk.tenantId) { tx in
+                    let rows = try await IndicatorStore.tallies(
+                        tx, key: .person, within: root, from: from, to: to, asOf: now, idle: [], days: days,
+                        split: Patrols.split(days, asOf: now, timeZone: zone))
+                    return Dictionary(rows.map { ($0.ids, $0.tally) }, uniquingKeysWith: +)
+                }
+            }
+            let pastMonths = try await personFigures(to: thisMonth)
             for to in [thisMonth, now] {
                 let days = Patrols.dueDays(from: from, to: to, asOf: now, timeZone: zone)
                 let split = Patrols.split(days, asOf: now, timeZone: zone)
@@ -280,7 +324,10 @@ extension CaseHTTPTests {
                         #expect(total.gridDaysCovered == reference.gridDaysCovered && total.gridDaysDue == reference.gridDaysDue, "\(total) \(reference)")
                     default:
                         for worker in workers {
-                            let own = grids.filter { worker.scope.covers($0.path) }.map { Patrols.Grid(id: $0.id) }
+                            let own = grids.compactMap { grid in
+                                let held = terms[worker.id]!.filter { $0.scope.covers(grid.path) }.map(\.held)
+                                return held.isEmpty ? nil : Patrols.Grid(id: grid.id, held: held)
+                            }
                             let reference = Patrols.tally(
                                 coverage: own, visits: visits, person: worker.id, from: from, to: to, asOf: now, timeZone: zone)
                             let counted = byMonths[[worker.id]] ?? IndicatorTally()
@@ -290,6 +337,13 @@ extension CaseHTTPTests {
                     }
                 }
             }
+            // The second worker moves to the other street's first community: the two months as of
+            // the time asked keep the figures they gave.
+            _ = try await db.service.revoke(.operator, tenantId: desk.tenantId, login: "gridworker.2", role: .gridWorker, scopeCode: "110199001002")
+            _ = try await db.service.grant(
+                .operator, tenantId: desk.tenantId, login: "gridworker.2", role: .gridWorker, scopeCode: "110199002001", departmentCode: nil)
+            #expect(try await personFigures(to: thisMonth) == pastMonths)
+            #expect(pastMonths[[workers[1].id]]?.gridDaysDue ?? 0 > 0)
         }
     }
 }

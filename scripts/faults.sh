@@ -107,7 +107,13 @@ restart_db() {
   log "PostgreSQL restart -m $1"
   pg -m "$1" -w -t 60 restart
   sleep 4
-  if ! alive; then survived=no; log "the server died on a -m $1 restart"; tail -20 "$work/server.log" >&2; start_server; fi
+  if ! alive; then
+    survived=no
+    # Its exit status says how it went: 128 + N is signal N (9: killed, 6: a trap, 11: a fault).
+    code=0; wait "$server_pid" 2>/dev/null || code=$?
+    log "the server died on a -m $1 restart (exit status $code)"; tail -20 "$work/server.log" >&2
+    start_server
+  fi
 }
 sleep 4
 for round in $(seq "$ROUNDS"); do

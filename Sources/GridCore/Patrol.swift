@@ -100,29 +100,57 @@ public enum Patrols {
         return days
     }
 
+    /// How coverage reads a period's grid-days: whole months by their counts, other days one by
+    /// one, and (`subtracting`) the days of a month read whole that lie outside the period, whose
+    /// grid-days are taken off its count.
+    public struct Split: Sendable, Equatable {
+        /// Months read by their counts, as `yyyy-MM-01`.
+        public var months: [String]
+        /// Days read one by one, with their first check-in's time.
+        public var days: [String]
+        /// Days of a month in `months` outside the period: read one by one and subtracted.
+        public var less: [String]
+
+        public init(months: [String] = [], days: [String], less: [String] = []) {
+            self.months = months
+            self.days = days
+            self.less = less
+        }
+    }
+
     /// The due days split for reading: the whole months among them that ended by `asOf` (every
     /// grid-day of theirs was begun by then, so their monthly counts answer for them), as
-    /// `yyyy-MM-01`, and the other days, read one by one with their first check-in's time.
-    public static func split(_ days: [(day: String, start: Date, end: Date)], asOf: Date, timeZone: TimeZone) -> (months: [String], days: [String]) {
+    /// `yyyy-MM-01`, and the other days, read one by one with their first check-in's time. With
+    /// `subtracting`, a month that ended by `asOf` and has more than half its days in the period is
+    /// read by its count less its days outside (a year from the 5th reads the 4 days before it,
+    /// not the 27 after: a district's 120,000 grid-days instead of 810,000).
+    public static func split(_ days: [(day: String, start: Date, end: Date)], asOf: Date, timeZone: TimeZone, subtracting: Bool = false) -> Split {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        var months: [String] = [], rest: [String] = []
+        var split = Split(days: [])
         var index = 0
         while index < days.count {
             let month = String(days[index].day.prefix(7))
             var end = index
             while end < days.count && days[end].day.hasPrefix(month) { end += 1 }
-            let first = days[index].start
-            let length = calendar.range(of: .day, in: .month, for: first)?.count ?? 0
-            let next = calendar.date(byAdding: .month, value: 1, to: calendar.date(from: calendar.dateComponents([.year, .month], from: first))!)!
-            if end - index == length && next <= asOf {
-                months.append(month + "-01")
+            let monthStart = calendar.date(from: calendar.dateComponents([.year, .month], from: days[index].start))!
+            let length = calendar.range(of: .day, in: .month, for: monthStart)?.count ?? 0
+            let next = calendar.date(byAdding: .month, value: 1, to: monthStart)!
+            let inPeriod = days[index..<end].map(\.day)
+            if inPeriod.count == length && next <= asOf {
+                split.months.append(month + "-01")
+            } else if subtracting && next <= asOf && inPeriod.count * 2 > length {
+                split.months.append(month + "-01")
+                let kept = Set(inPeriod)
+                split.less += (0..<length).map { day(calendar.date(byAdding: .day, value: $0, to: monthStart)!, timeZone: timeZone) }.filter {
+                    !kept.contains($0)
+                }
             } else {
-                rest += days[index..<end].map(\.day)
+                split.days += inPeriod
             }
             index = end
         }
-        return (months, rest)
+        return split
     }
 
     /// A grid as coverage reads it: retired (from then on not due), or not; and for a person, the

@@ -198,9 +198,9 @@ public enum IndicatorStore {
     /// A part's key columns, named `k0`, `k1`… (the outer select builds the key from them).
     static func keyed(_ columns: [String]) -> String { columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ") }
 
-    /// The coverage parts (`gridDaysDue`, `gridDaysCovered`) by `key`: the due days' starts $10 (and ends $12),
-    /// and the days read one by one $9 and the whole months $11 (`Patrols.split`; the district's
-    /// dates). The grids due a round are the finest ones (a grid with no grid below it: where a
+    /// The coverage parts (`gridDaysDue`, `gridDaysCovered`) by `key`: the due days' starts $10
+    /// (and ends $12), and the days read one by one $9, the whole months $11 and the days taken
+    /// off them $13 (`Patrols.split`; the district's dates). The grids due a round are the finest ones (a grid with no grid below it: where a
     /// check-in lands), each due every due day that began before it was retired. By unit: every
     /// such grid in scope, and the grid-days anyone checked in on (by $5) or the months' counts of
     /// them. By person: each grid worker's grids (those within their grid worker bindings), each due
@@ -219,7 +219,8 @@ public enum IndicatorStore {
               AND NOT EXISTS (SELECT 1 FROM org_units x WHERE x.tenant_id = g.tenant_id AND x.parent_id = g.id AND x.kind = 'grid' AND x.retired_at IS NULL
                                                           AND x.path >= $2 AND x.path < $8)
             """
-        // The grid-days covered: by the day (begun by $5) and by the whole month.
+        // The grid-days covered: by the day (begun by $5), by the whole month, less the days of a
+        // month so read that lie outside the period ($13; they ended before $5).
         func covered(days: String, months: String, by columns: String) -> String {
             """
             SELECT \(columns), count(*) AS days FROM \(days) v
@@ -227,6 +228,9 @@ public enum IndicatorStore {
             UNION ALL
             SELECT \(columns), sum(v.days) FROM \(months) v
             WHERE v.tenant_id = $1 AND v.month = ANY($11::date[]) AND v.grid_path >= $2 AND v.grid_path < $8 GROUP BY \(columns)
+            UNION ALL
+            SELECT \(columns), -count(*) FROM \(days) v
+            WHERE v.tenant_id = $1 AND v.day = ANY($13::date[]) AND v.grid_path >= $2 AND v.grid_path < $8 GROUP BY \(columns)
             """
         }
         // A grid worker's grids: those within the scope of one of their grid worker bindings. The
@@ -309,8 +313,10 @@ public enum IndicatorStore {
     /// whole months and days (`Patrols.split`).
     public static func tallies(
         _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval], days: [(day: String, start: Date, end: Date)],
-        split: (months: [String], days: [String])
+        split: Patrols.Split
     ) async throws -> [Row] {
+        // By person, a month is read whole only when the person's terms held through the period.
+        if case .person = key { precondition(split.less.isEmpty, "coverage by person subtracts no days") }
         // The group key's columns, text (SQL this function writes from whole numbers, not input):
         // each part groups by them, and the key's array is made once per group, not per row (hashing
         // arrays cost the district's month a third of the check part). NULL where a part has none.
@@ -387,6 +393,7 @@ public enum IndicatorStore {
         bindings.append(days.map(\.start))
         bindings.append(split.months.compactMap(SQLDate.init))
         bindings.append(days.map(\.end))
+        bindings.append(split.less.compactMap(SQLDate.init))
         var rows: [Row] = []
         for try await row in try await tx.query(PostgresQuery(unsafeSQL: sql, binds: bindings)) {
             let columns = row.makeRandomAccess()

@@ -297,30 +297,37 @@ extension CaseHTTPTests {
                 }
             }
             let pastMonths = try await personFigures(to: thisMonth)
-            for to in [thisMonth, now] {
-                let days = Patrols.dueDays(from: from, to: to, asOf: now, timeZone: zone)
-                let split = Patrols.split(days, asOf: now, timeZone: zone)
+            // And from the 4th of the first month: by unit, its count less its first three days
+            // (on which there were rounds to take off).
+            #expect(visits.contains { $0.day < Patrols.day(day(3), timeZone: zone) })
+            for (start, to) in [(from, thisMonth), (from, now), (day(3), thisMonth)] {
+                let days = Patrols.dueDays(from: start, to: to, asOf: now, timeZone: zone)
                 let today = Patrols.day(now, timeZone: zone), first = Patrols.day(thisMonth, timeZone: zone)
-                #expect(split.months.count == 2, "the two whole months are read by their counts")
-                #expect(to == now ? split.days.first == first && split.days.last == today : split.days.isEmpty, "\(split.days)")
                 for key in [IndicatorStore.Key.units(depths: [2, 5]), .person] {
-                    func tallies(_ split: (months: [String], days: [String])) async throws -> [[Int64]: IndicatorTally] {
+                    let byUnit = if case .units = key { true } else { false }
+                    let split = Patrols.split(days, asOf: now, timeZone: zone, subtracting: byUnit)
+                    #expect(split.months.count == (start == from || byUnit ? 2 : 1), "the whole months are read by their counts: \(split)")
+                    #expect(split.less == (start == from || !byUnit ? [] : (0..<3).map { Patrols.day(day($0), timeZone: zone) }), "\(split)")
+                    let firstMonth = days.filter { $0.day.hasPrefix(String(Patrols.day(from, timeZone: zone).prefix(7))) }.count
+                    let readByDay = start != from && !byUnit ? firstMonth : 0
+                    #expect(to == now ? split.days.first == first && split.days.last == today : split.days.count == readByDay, "\(split.days)")
+                    func tallies(_ split: Patrols.Split) async throws -> [[Int64]: IndicatorTally] {
                         try await db.db.withTenant(desk.tenantId) { tx in
                             let rows = try await IndicatorStore.tallies(
-                                tx, key: key, within: root, from: from, to: to, asOf: now, idle: [], days: days, split: split)
+                                tx, key: key, within: root, from: start, to: to, asOf: now, idle: [], days: days, split: split)
                             var summed: [[Int64]: IndicatorTally] = [:]
                             for row in rows { summed[row.ids] = (summed[row.ids] ?? IndicatorTally()) + row.tally }
                             return summed
                         }
                     }
-                    let byMonths = try await tallies(split), byDays = try await tallies((months: [], days: days.map(\.day)))
-                    #expect(byMonths.mapValues(\.gridDaysCovered) == byDays.mapValues(\.gridDaysCovered), "\(key) to \(to)")
-                    #expect(byMonths.mapValues(\.gridDaysDue) == byDays.mapValues(\.gridDaysDue), "\(key) to \(to)")
+                    let byMonths = try await tallies(split), byDays = try await tallies(Patrols.Split(days: days.map(\.day)))
+                    #expect(byMonths.mapValues(\.gridDaysCovered) == byDays.mapValues(\.gridDaysCovered), "\(key) from \(start) to \(to)")
+                    #expect(byMonths.mapValues(\.gridDaysDue) == byDays.mapValues(\.gridDaysDue), "\(key) from \(start) to \(to)")
                     let total = byMonths.values.reduce(IndicatorTally(), +)
                     let coverage = grids.map { Patrols.Grid(id: $0.id) }
                     switch key {
                     case .units:
-                        let reference = Patrols.tally(coverage: coverage, visits: visits, from: from, to: to, asOf: now, timeZone: zone)
+                        let reference = Patrols.tally(coverage: coverage, visits: visits, from: start, to: to, asOf: now, timeZone: zone)
                         #expect(total.gridDaysCovered == reference.gridDaysCovered && total.gridDaysDue == reference.gridDaysDue, "\(total) \(reference)")
                     default:
                         for worker in workers {
@@ -329,7 +336,7 @@ extension CaseHTTPTests {
                                 return held.isEmpty ? nil : Patrols.Grid(id: grid.id, held: held)
                             }
                             let reference = Patrols.tally(
-                                coverage: own, visits: visits, person: worker.id, from: from, to: to, asOf: now, timeZone: zone)
+                                coverage: own, visits: visits, person: worker.id, from: start, to: to, asOf: now, timeZone: zone)
                             let counted = byMonths[[worker.id]] ?? IndicatorTally()
                             #expect(counted.gridDaysCovered == reference.gridDaysCovered && counted.gridDaysDue == reference.gridDaysDue)
                             #expect(reference.gridDaysCovered > 0)

@@ -12,9 +12,9 @@ FROM org_units b
 WHERE b.tenant_id = :tenant AND b.kind = 'grid' AND EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = b.tenant_id AND c.parent_id = b.id)
 ORDER BY b.id;
 
--- step: bindings
-INSERT INTO role_bindings (tenant_id, user_id, role, scope_org_unit_id)
-SELECT b.tenant_id, u.id, 'gridWorker', b.id
+-- step: bindings (held since before the year of check-ins: their grants, 0038, are dated so)
+INSERT INTO role_bindings (tenant_id, user_id, role, scope_org_unit_id, created_at)
+SELECT b.tenant_id, u.id, 'gridWorker', b.id, now() - interval '367 days'
 FROM (SELECT b.tenant_id, b.id, 'bench.pt' || lpad(row_number() OVER (ORDER BY b.id)::text, 4, '0') AS login
       FROM org_units b
       WHERE b.tenant_id = :tenant AND b.kind = 'grid' AND EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = b.tenant_id AND c.parent_id = b.id)) b

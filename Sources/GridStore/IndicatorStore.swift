@@ -200,12 +200,12 @@ public enum IndicatorStore {
 
     /// The coverage parts (`gridDaysDue`, `gridDaysCovered`) by `key`: the due days' starts $10
     /// (and ends $12), and the days read one by one $9, the whole months $11 and the days taken
-    /// off them $13 (`Patrols.split`; the district's dates). The grids due a round are the finest ones (a grid with no grid below it: where a
-    /// check-in lands), each due every due day that began before it was retired. By unit: every
-    /// such grid in scope, and the grid-days anyone checked in on (by $5) or the months' counts of
-    /// them. By person: each grid worker's grids (those within their grid worker bindings), each due
-    /// on the days a binding covering it was in force, and the grid-days of those they checked in
-    /// on themselves. None by department.
+    /// off them $13 (`Patrols.split`; the district's dates). The grids due a round are the finest
+    /// ones (a grid with no grid below it: where a check-in lands), each due every due day that
+    /// began before it was retired. By unit: every such grid in scope, and the grid-days anyone
+    /// checked in on (by $5) or the months' counts of them. By person: each grid worker's grids
+    /// (those within their grid worker bindings), each due on the days a binding covering it was
+    /// in force, and the grid-days of those they checked in on themselves. None by department.
     static func coverageParts(_ key: Key, groupBy: String, unitKey: (String) -> [String], sums: ([String]) -> String) -> [String] {
         let dueDays = """
             sum(CASE WHEN g.retired_at IS NULL THEN cardinality($10::timestamptz[])

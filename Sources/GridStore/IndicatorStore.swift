@@ -273,17 +273,23 @@ public enum IndicatorStore {
                 UNION ALL
                 SELECT v.user_id, v.grid_id, v.days, NULL, v.month FROM patrol_person_months v
                 WHERE v.tenant_id = $1 AND v.month = ANY($11::date[]) AND v.grid_path >= $2 AND v.grid_path < $8
+                UNION ALL
+                SELECT v.user_id, v.grid_id, -1, NULL, NULL FROM patrol_days v
+                WHERE v.tenant_id = $1 AND v.day = ANY($13::date[]) AND v.grid_path >= $2 AND v.grid_path < $8
                 """
             // A day counts when its first check-in was made while a term held. A month's count
-            // counts whole when the terms held through the period (every day of it did), else its
-            // days are read one by one (a term began or ended in the period: seldom).
+            // counts whole when the terms held through the period (every day of it did; a day of
+            // the month outside the period, $13, is then taken off), else its days in the period
+            // are read one by one (a term began or ended in the period: seldom).
             let coveredDays = """
                 CASE WHEN v.grid_id IS NULL THEN 0
                      WHEN v.at IS NOT NULL THEN (h.held @> v.at)::int
                      WHEN h.held @> tstzrange($3, least($4, $5)) THEN v.days
+                     WHEN v.month IS NULL THEN 0
                      ELSE (SELECT count(*) FROM patrol_days d
                            WHERE d.tenant_id = $1 AND d.grid_id = v.grid_id AND d.user_id = v.user_id AND h.held @> d.first_at
-                             AND d.day = ANY(ARRAY(SELECT generate_series(v.month::timestamp, v.month + interval '1 month' - interval '1 day', interval '1 day')::date)))
+                             AND d.day = ANY(ARRAY(SELECT generate_series(v.month::timestamp, v.month + interval '1 month' - interval '1 day', interval '1 day')::date))
+                             AND d.day <> ALL($13::date[]))
                 END
                 """
             return [
@@ -315,8 +321,6 @@ public enum IndicatorStore {
         _ tx: Tx, key: Key, within scope: ScopePath, from: Date, to: Date, asOf: Date, idle: [DateInterval], days: [(day: String, start: Date, end: Date)],
         split: Patrols.Split
     ) async throws -> [Row] {
-        // By person, a month is read whole only when the person's terms held through the period.
-        if case .person = key { precondition(split.less.isEmpty, "coverage by person subtracts no days") }
         // The group key's columns, text (SQL this function writes from whole numbers, not input):
         // each part groups by them, and the key's array is made once per group, not per row (hashing
         // arrays cost the district's month a third of the check part). NULL where a part has none.

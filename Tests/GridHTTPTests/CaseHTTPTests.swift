@@ -262,7 +262,8 @@ import Testing
             for _ in 0..<200 where !killed {
                 try await Task.sleep(for: .milliseconds(50))
                 let rows = try await db.app.query(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = current_user AND wait_event = 'PgSleep'", logger: db.logger)
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = current_user AND datname = current_database() AND wait_event = 'PgSleep'",
+                    logger: db.logger)
                 for try await done in rows.decode(Bool.self) { killed = killed || done }
             }
             #expect(killed)

@@ -393,11 +393,11 @@ public enum IndicatorStore {
             ) u
             """
         var bindings = try await prepare(tx, scope: scope, from: from, to: to, asOf: asOf, idle: idle)
-        bindings.append(split.days.compactMap(SQLDate.init))
+        bindings.append(split.days.compactMap(LocalDate.init))
         bindings.append(days.map(\.start))
-        bindings.append(split.months.compactMap(SQLDate.init))
+        bindings.append(split.months.compactMap(LocalDate.init))
         bindings.append(days.map(\.end))
-        bindings.append(split.less.compactMap(SQLDate.init))
+        bindings.append(split.less.compactMap(LocalDate.init))
         var rows: [Row] = []
         for try await row in try await tx.query(PostgresQuery(unsafeSQL: sql, binds: bindings)) {
             let columns = row.makeRandomAccess()

@@ -101,8 +101,8 @@ public enum Patrols {
     }
 
     /// How coverage reads a period's grid-days: whole months by their counts, other days one by
-    /// one, and (`subtracting`) the days of a month read whole that lie outside the period, whose
-    /// grid-days are taken off its count.
+    /// one, and the days of a month read whole that lie outside the period, whose grid-days are
+    /// taken off its count.
     public struct Split: Sendable, Equatable {
         /// Months read by their counts, as `yyyy-MM-01`.
         public var months: [String]
@@ -120,11 +120,11 @@ public enum Patrols {
 
     /// The due days split for reading: the whole months among them that ended by `asOf` (every
     /// grid-day of theirs was begun by then, so their monthly counts answer for them), as
-    /// `yyyy-MM-01`, and the other days, read one by one with their first check-in's time. With
-    /// `subtracting`, a month that ended by `asOf` and has more than half its days in the period is
-    /// read by its count less its days outside (a year from the 5th reads the 4 days before it,
+    /// `yyyy-MM-01`, and the other days, read one by one with their first check-in's time. A month
+    /// that ended by `asOf` and has more than half its days in the period is read by its count
+    /// less its days outside (a year from the 5th reads the 4 days before it,
     /// not the 27 after: a district's 120,000 grid-days instead of 810,000).
-    public static func split(_ days: [(day: String, start: Date, end: Date)], asOf: Date, timeZone: TimeZone, subtracting: Bool = false) -> Split {
+    public static func split(_ days: [(day: String, start: Date, end: Date)], asOf: Date, timeZone: TimeZone) -> Split {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         var split = Split(days: [])
@@ -139,7 +139,7 @@ public enum Patrols {
             let inPeriod = days[index..<end].map(\.day)
             if inPeriod.count == length && next <= asOf {
                 split.months.append(month + "-01")
-            } else if subtracting && next <= asOf && inPeriod.count * 2 > length {
+            } else if next <= asOf && inPeriod.count * 2 > length {
                 split.months.append(month + "-01")
                 let kept = Set(inPeriod)
                 split.less += (0..<length).map { day(calendar.date(byAdding: .day, value: $0, to: monthStart)!, timeZone: timeZone) }.filter {

@@ -113,7 +113,7 @@ extension GridService {
         let zoneName = try await TenantStore.find(tx, id: tx.tenant)?.timeZone ?? "Asia/Shanghai"
         let zone = TimeZone(identifier: zoneName) ?? TimeZone(secondsFromGMT: 8 * 3600)!
         let days = Patrols.dueDays(from: from, to: to, asOf: asOf, timeZone: zone)
-        let split = recompute ? Patrols.Split(days: days.map(\.day)) : Patrols.split(days, asOf: asOf, timeZone: zone, subtracting: true)
+        let split = recompute ? Patrols.Split(days: days.map(\.day)) : Patrols.split(days, asOf: asOf, timeZone: zone)
         guard asOf <= now.addingTimeInterval(-settledAfter) else {
             return try await IndicatorStore.tallies(tx, key: key, within: scope, from: from, to: to, asOf: asOf, idle: idle, days: days, split: split)
         }

@@ -35,26 +35,24 @@ import Testing
         let november = Patrols.dueDays(from: Self.at("2026-11-01T00:00:00+08:00"), to: Self.at("2026-12-01T00:00:00+08:00"), asOf: late, timeZone: z)
         #expect(Patrols.split(november, asOf: late, timeZone: z).months.isEmpty)
         #expect(Patrols.split(november, asOf: late, timeZone: z).days.count == 30)
-        // A period from the 2nd leaves November incomplete.
+        // November from the 2nd is its count less the 1st; October from the 20th (12 of 31 days)
+        // and December so far (not ended) are read by the day.
         let fromSecond = Patrols.dueDays(
             from: Self.at("2026-11-02T00:00:00+08:00"), to: Self.at("2026-12-01T00:00:00+08:00"), asOf: Self.at("2026-12-05T00:00:00+08:00"), timeZone: z)
-        #expect(Patrols.split(fromSecond, asOf: Self.at("2026-12-05T00:00:00+08:00"), timeZone: z) == Patrols.Split(days: fromSecond.map(\.day)))
-        // Subtracting: November from the 2nd is its count less the 1st; October from the 20th (12
-        // of 31 days) and December so far (not ended) are read by the day.
         let fromOctober = Patrols.dueDays(
             from: Self.at("2026-10-20T00:00:00+08:00"), to: Self.at("2026-12-04T00:00:00+08:00"), asOf: Self.at("2026-12-04T00:00:00+08:00"), timeZone: z)
-        let octoberOn = Patrols.split(fromOctober, asOf: Self.at("2026-12-04T00:00:00+08:00"), timeZone: z, subtracting: true)
+        let octoberOn = Patrols.split(fromOctober, asOf: Self.at("2026-12-04T00:00:00+08:00"), timeZone: z)
         #expect(octoberOn.months == ["2026-11-01"] && octoberOn.less.isEmpty && octoberOn.days.count == 12 + 3)
-        let less = Patrols.split(fromSecond, asOf: Self.at("2026-12-05T00:00:00+08:00"), timeZone: z, subtracting: true)
+        let less = Patrols.split(fromSecond, asOf: Self.at("2026-12-05T00:00:00+08:00"), timeZone: z)
         #expect(less == Patrols.Split(months: ["2026-11-01"], days: [], less: ["2026-11-01"]))
         // A month from its 16th (15 of 30 days: not more than half) is read by the day.
         let half = Patrols.dueDays(
             from: Self.at("2026-11-16T00:00:00+08:00"), to: Self.at("2026-12-01T00:00:00+08:00"), asOf: Self.at("2026-12-05T00:00:00+08:00"), timeZone: z)
-        #expect(Patrols.split(half, asOf: Self.at("2026-12-05T00:00:00+08:00"), timeZone: z, subtracting: true).days.count == 15)
+        #expect(Patrols.split(half, asOf: Self.at("2026-12-05T00:00:00+08:00"), timeZone: z).days.count == 15)
         // February 2028 (29 days) from the 10th: its count less the 1st to the 9th.
         let leap = Patrols.dueDays(
             from: Self.at("2028-02-10T00:00:00+08:00"), to: Self.at("2028-03-01T00:00:00+08:00"), asOf: Self.at("2028-03-01T00:00:00+08:00"), timeZone: z)
-        #expect(Patrols.split(leap, asOf: Self.at("2028-03-01T00:00:00+08:00"), timeZone: z, subtracting: true).less == (1...9).map { "2028-02-0\($0)" })
+        #expect(Patrols.split(leap, asOf: Self.at("2028-03-01T00:00:00+08:00"), timeZone: z).less == (1...9).map { "2028-02-0\($0)" })
     }
 
     /// Two grids over three days as of the third day's noon: grid 1 always there, grid 2 retired

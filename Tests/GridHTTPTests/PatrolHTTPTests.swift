@@ -297,21 +297,17 @@ extension CaseHTTPTests {
                 }
             }
             let pastMonths = try await personFigures(to: thisMonth)
-            // And from the 4th of the first month: read by the day, or by its count less its first
-            // three days (on which there were rounds to take off).
+            // And from the 4th of the first month: by its count less its first three days (on which
+            // there were rounds to take off).
             #expect(visits.contains { $0.day < Patrols.day(day(3), timeZone: zone) })
-            var subtracting = false  // each key read both ways: with and without
             for (start, to) in [(from, thisMonth), (from, now), (day(3), thisMonth)] {
                 let days = Patrols.dueDays(from: start, to: to, asOf: now, timeZone: zone)
                 let today = Patrols.day(now, timeZone: zone), first = Patrols.day(thisMonth, timeZone: zone)
-                for key in [IndicatorStore.Key.units(depths: [2, 5]), .units(depths: [2, 5]), .person, .person] {
-                    subtracting.toggle()
-                    let split = Patrols.split(days, asOf: now, timeZone: zone, subtracting: subtracting)
-                    #expect(split.months.count == (start == from || subtracting ? 2 : 1), "the whole months are read by their counts: \(split)")
-                    #expect(split.less == (start == from || !subtracting ? [] : (0..<3).map { Patrols.day(day($0), timeZone: zone) }), "\(split)")
-                    let firstMonth = days.filter { $0.day.hasPrefix(String(Patrols.day(from, timeZone: zone).prefix(7))) }.count
-                    let readByDay = start != from && !subtracting ? firstMonth : 0
-                    #expect(to == now ? split.days.first == first && split.days.last == today : split.days.count == readByDay, "\(split.days)")
+                let split = Patrols.split(days, asOf: now, timeZone: zone)
+                #expect(split.months.count == 2, "the whole months are read by their counts: \(split)")
+                #expect(split.less == (start == from ? [] : (0..<3).map { Patrols.day(day($0), timeZone: zone) }), "\(split)")
+                #expect(to == now ? split.days.first == first && split.days.last == today : split.days.isEmpty, "\(split.days)")
+                for key in [IndicatorStore.Key.units(depths: [2, 5]), .person] {
                     func tallies(_ split: Patrols.Split) async throws -> [[Int64]: IndicatorTally] {
                         try await db.db.withTenant(desk.tenantId) { tx in
                             let rows = try await IndicatorStore.tallies(

@@ -208,9 +208,9 @@ public enum Indicator: String, Sendable, Codable, CaseIterable {
             )
         case .patrolCoverage:
             Text(
-                zh: "分子：期间内有网格员巡查打卡的网格日；分母：期间内应巡查的网格日（每个最小网格每天至少巡查一轮，当天开始即计入，已撤销的网格自撤销时起不计）。按人统计时，分母为本人作为网格员负责范围内网格的网格日，分子为其中本人打卡的",
+                zh: "分子：期间内有网格员巡查打卡的网格日；分母：期间内应巡查的网格日（每个最小网格每天至少巡查一轮，当天开始即计入，已撤销的网格自撤销时起不计）。按人统计时，分母为本人作为网格员负责范围内网格在其负责期间（当天任一时刻在任即计）的网格日，分子为其中本人在任时打卡的",
                 en:
-                    "numerator: the grid-days of the period on which a grid worker checked in; denominator: the grid-days due a round (every finest grid at least one round a day; a day counts once it has begun; a retired grid not once retired). By person: the grid-days of the grids within their grid worker scopes, and of those the ones they checked in on themselves"
+                    "numerator: the grid-days of the period on which a grid worker checked in; denominator: the grid-days due a round (every finest grid at least one round a day; a day counts once it has begun; a retired grid not once retired). By person: the grid-days of the grids within their grid worker scopes on the days they held them (at any time of the day), and of those the ones they checked in on themselves while they held them"
             )
         }
     }

@@ -9,8 +9,9 @@ import PostgresNIO
 /// stops waiting, and a statement in flight is abandoned and its connection closed (PostgreSQL then
 /// rolls the transaction back). PostgresNIO hands a statement to its channel without a write
 /// promise: sent on a connection that has just closed, it is dropped and its answer never comes
-/// (seen when PostgreSQL restarts under load), so statements run in tasks of their own that the
-/// user can leave behind.
+/// (seen when PostgreSQL restarts under load, and when a session is ended under a statement), so
+/// statements run in tasks of their own that the user can leave behind: at the limit, or as soon as
+/// the connection closes (with or without a limit).
 final class ConnectionLease: Sendable {
     private enum State {
         case waiting(CheckedContinuation<PostgresConnection, any Error>?)
@@ -21,8 +22,14 @@ final class ConnectionLease: Sendable {
     }
 
     private let state = NIOLockedValueBox(State.waiting(nil))
-    /// The statement in flight: resumed by its task, or failed when the lease expires or the connection is lost.
-    private let inFlight = NIOLockedValueBox<(id: UInt64, fail: @Sendable (any Error) -> Void)?>(nil)
+    /// The statement in flight (resumed by its task, or failed when the lease expires or the
+    /// connection closes), and whether the connection has closed: one lock, so that a statement is
+    /// either seen by the close or sees it.
+    private let flight = NIOLockedValueBox(Flight())
+    private struct Flight {
+        var statement: (id: UInt64, fail: @Sendable (any Error) -> Void)?
+        var connectionClosed = false
+    }
     /// How many statements were sent on the connection.
     private let nextStatement = NIOLockedValueBox<UInt64>(0)
 
@@ -46,6 +53,8 @@ final class ConnectionLease: Sendable {
     /// Called by the leasing task with its connection: returns when the user releases it (or the
     /// lease expired), so that the pool gets the connection back only then.
     func hold(_ connection: PostgresConnection) async {
+        ClosingWatch.attach(connection, to: self)
+        defer { ClosingWatch.detach(connection, from: self) }
         await withCheckedContinuation { (release: CheckedContinuation<Void, Never>) in
             let (waiter, releaseNow): (CheckedContinuation<PostgresConnection, any Error>?, Bool) = state.withLockedValue { state in
                 switch state {
@@ -92,7 +101,14 @@ final class ConnectionLease: Sendable {
                 }
                 if first { continuation.resume(with: result) }
             }
-            inFlight.withLockedValue { $0 = (id, { finish(.failure($0)) }) }
+            let closed = flight.withLockedValue { flight in
+                if !flight.connectionClosed { flight.statement = (id, { finish(.failure($0)) }) }
+                return flight.connectionClosed
+            }
+            if closed {
+                finish(.failure(DatabaseConnectionClosed(firstStatement: id == 1)))
+                return
+            }
             if expired != nil {
                 finish(.failure(DatabaseWaitExpired(stage: .statement)))
                 return
@@ -100,18 +116,29 @@ final class ConnectionLease: Sendable {
             Task {
                 let result: Result<R, any Error>
                 do { result = .success(try await operation()) } catch { result = .failure(error) }
-                self.inFlight.withLockedValue { if $0?.id == id { $0 = nil } }
+                self.flight.withLockedValue { if $0.statement?.id == id { $0.statement = nil } }
                 finish(result)
             }
         }
     }
 
     private func failInFlight(_ error: any Error) {
-        let fail = inFlight.withLockedValue { current in
-            defer { current = nil }
-            return current?.fail
+        let fail = flight.withLockedValue { flight in
+            defer { flight.statement = nil }
+            return flight.statement?.fail
         }
         fail?(error)
+    }
+
+    /// The connection closed (the server ended the session, the database went away, the limit
+    /// closed it): a statement in flight will not be answered, and none is sent from now on.
+    func connectionClosed() {
+        let fail = flight.withLockedValue { flight in
+            flight.connectionClosed = true
+            defer { flight.statement = nil }
+            return flight.statement?.fail
+        }
+        fail?(DatabaseConnectionClosed(firstStatement: false))
     }
 
     /// The wait limit passed: a waiter stops waiting; a statement in flight is abandoned and its
@@ -164,7 +191,42 @@ final class ConnectionLease: Sendable {
     }
 }
 
-/// A statement was about to be sent on a connection already closed (the pool had not noticed yet).
+/// Tells the lease holding a connection when the connection closes. One callback per connection,
+/// registered the first time it is leased (a callback per lease would pile up on a connection that
+/// lives for days); the entry goes when the connection closes.
+enum ClosingWatch {
+    private static let holders = NIOLockedValueBox<[ObjectIdentifier: ConnectionLease?]>([:])
+
+    static func attach(_ connection: PostgresConnection, to lease: ConnectionLease) {
+        let key = ObjectIdentifier(connection)
+        let first = holders.withLockedValue { holders in
+            defer { holders[key] = .some(lease) }
+            return holders[key] == nil
+        }
+        // On a connection already closed this runs at once, and the entry goes again.
+        if first { connection.closeFuture.whenComplete { _ in closed(key) } }
+    }
+
+    static func detach(_ connection: PostgresConnection, from lease: ConnectionLease) {
+        holders.withLockedValue { holders in
+            let key = ObjectIdentifier(connection)
+            if case .some(.some(let holder)) = holders[key], holder === lease { holders[key] = .some(nil) }
+        }
+    }
+
+    private static func closed(_ key: ObjectIdentifier) {
+        let holder = holders.withLockedValue { $0.removeValue(forKey: key) }
+        holder??.connectionClosed()
+    }
+
+    /// Whether the connection is watched (it has been leased and has not closed).
+    static func isWatched(_ connection: PostgresConnection) -> Bool {
+        holders.withLockedValue { $0[ObjectIdentifier(connection)] != nil }
+    }
+}
+
+/// A statement was about to be sent on a connection already closed (the pool had not noticed yet),
+/// or was in flight when it closed (`firstStatement` false: it may have been sent).
 struct DatabaseConnectionClosed: Error {
     /// Nothing was sent on the session before: it may start again on another connection.
     var firstStatement: Bool

@@ -1,10 +1,11 @@
 import Foundation
 import GridCore
-import GridStore
 import GridTestSupport
 import Logging
 import PostgresNIO
 import Testing
+
+@testable import GridStore
 
 /// What the service's door to PostgreSQL does when the database fails it: every wait is bounded,
 /// nothing half-done commits, and every failure becomes 503 `db.unavailable` with a Retry-After,
@@ -123,6 +124,84 @@ import Testing
                 }
             }
         }
+    }
+
+    /// A session ended under the service, with no wait limit (the CLI's, the tests'): every statement
+    /// sent on it afterwards is answered 503, however soon after the end it is sent. PostgresNIO drops a
+    /// statement written as its channel closes, and without a limit its caller waited for good (this
+    /// test's loop did within a few rounds; a CI run that hung at its end most likely did so).
+    @Test func aStatementSentAsItsSessionEndsIsAnsweredWithoutAWaitLimit() async throws {
+        try await TestDatabase.with { db in
+            // A pool of the test's own, run in a task it can walk away from: a statement left
+            // unanswered holds its connection, and the pool would never shut down.
+            var configuration = db.appConfiguration
+            configuration.options.maximumConnections = 2
+            let client = PostgresClient(configuration: configuration, backgroundLogger: db.logger)
+            let pool = Task { await client.run() }
+            let database = Database(client: client, logger: db.logger)
+            let rounds = 200
+            let work = Task { () async -> (finished: Int, failures: [String], connections: [PostgresConnection]) in
+                var failures: [String] = []
+                var connections: [PostgresConnection] = []
+                for round in 0..<rounds {
+                    do {
+                        try await database.withoutTenant { tx in
+                            connections.append(tx.connection)
+                            var pid: Int32 = 0
+                            for try await value in try await tx.query("SELECT pg_backend_pid()").decode(Int32.self) { pid = value }
+                            // Ended without waiting for it to go: the next statements race the close.
+                            try await db.app.query("SELECT pg_terminate_backend(\(pid))", logger: db.logger)
+                            for _ in 0..<1000 { try await tx.query("SELECT 1") }
+                        }
+                        failures.append("round \(round): the session outlived its end")
+                    } catch let error as GridError where error.code == .dbUnavailable {
+                    } catch {
+                        failures.append("round \(round): \(error)")
+                    }
+                }
+                return (rounds, failures, connections)
+            }
+            // Each round takes milliseconds; a minute means a statement was left waiting.
+            let outcome = await Self.first(of: work, orAfter: .seconds(60))
+            guard let outcome else {
+                Issue.record("a statement sent on an ended session was never answered")
+                return
+            }
+            #expect(outcome.finished == rounds)
+            #expect(outcome.failures.isEmpty, "\(outcome.failures.prefix(5))")
+            // The service goes on, once the pool has let go of the ended sessions.
+            var answered = false
+            for _ in 0..<100 where !answered {
+                do {
+                    try await database.ping()
+                    answered = true
+                } catch { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(answered)
+            pool.cancel()
+            await pool.value
+            // Each closed connection's watch is gone with it.
+            for _ in 0..<100 where outcome.connections.contains(where: ClosingWatch.isWatched) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(!outcome.connections.isEmpty && !outcome.connections.contains(where: ClosingWatch.isWatched))
+        }
+    }
+
+    /// The task's value, or nil when `limit` passes first (the task is left running).
+    static func first<T: Sendable>(of task: Task<T, Never>, orAfter limit: Duration) async -> T? {
+        let answer = AsyncStream<T?>.makeStream()
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            answer.continuation.yield(nil)
+        }
+        let waiter = Task { answer.continuation.yield(await task.value) }
+        defer {
+            timer.cancel()
+            waiter.cancel()
+        }
+        for await value in answer.stream { return value }
+        return nil
     }
 
     @Test func anUnreachableDatabaseIsUnavailable() async throws {

@@ -11,4 +11,6 @@ eval "$(scripts/db.sh env)"
 git ls-files -z '*.swift' ':!Sources/GridAPI/GeneratedSources' | xargs -0 swift format lint --strict
 swift build --build-tests
 scripts/pgtap.sh
-swift test "$@"
+# Through a watchdog: a run that prints nothing for 10 minutes has hung; it names the tests that
+# were running and fails, rather than waiting for CI's limit.
+scripts/watch-tests.sh swift test "$@"

@@ -12,10 +12,20 @@ silence=${GRIDGOV_TEST_SILENCE:-600}
 log=$(mktemp "${TMPDIR:-/tmp}/gridgov-tests.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
-# A session of its own, so that a hang can be ended with every process it started.
+# A session (and process group) of its own, so that a hang can be ended with every process it
+# started. Only coreutils, util-linux and /proc: CI's machine may have no procps.
 setsid -w "$@" >"$log" 2>&1 &
 pid=$!
-trap 'pkill -KILL -s $pid 2>/dev/null; rm -f "$log"; exit 130' INT TERM
+trap 'kill -KILL -- -$pid 2>/dev/null; rm -f "$log"; exit 130' INT TERM
+# The processes of the group: /proc/N/stat reads "N (name) state ppid pgrp …".
+members() {
+  local d fields
+  for d in /proc/[0-9]*; do
+    fields=$(sed 's/^.*) //' "$d/stat" 2>/dev/null) || continue
+    set -- $fields
+    [ "${3:-}" = "$pid" ] && echo "${d#/proc/}"
+  done
+}
 tail -n +1 -f --pid=$pid "$log" &
 printer=$!
 
@@ -39,13 +49,13 @@ while kill -0 $pid 2>/dev/null; do
     psql "$GRIDGOV_TEST_OWNER_URL" -X -c "SELECT pid, datname, usename, state, wait_event, now() - query_start AS age, left(query, 120) AS query
       FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()" 2>&1 | sed 's/^/  /'
   fi
-  for child in $(pgrep -s $pid); do
+  for child in $(members); do
     if command -v gdb >/dev/null && grep -q -a 'xctest' /proc/$child/cmdline 2>/dev/null; then
       echo "watch-tests: the threads of $(tr '\0' ' ' </proc/$child/cmdline | cut -c1-120):"
       timeout 60 gdb -p "$child" -batch -ex 'thread apply all bt 30' 2>/dev/null | grep -E '^(Thread|#)' | sed 's/^/  /'
     fi
   done
-  pkill -KILL -s $pid 2>/dev/null
+  kill -KILL -- -$pid 2>/dev/null
   wait $pid 2>/dev/null
   wait $printer 2>/dev/null
   exit 124

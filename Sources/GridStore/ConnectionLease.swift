@@ -203,8 +203,9 @@ enum ClosingWatch {
             defer { holders[key] = .some(lease) }
             return holders[key] == nil
         }
-        // On a connection already closed this runs at once, and the entry goes again.
-        if first { connection.closeFuture.whenComplete { _ in closed(key) } }
+        // On a connection already closed this runs at once, and the entry goes again. The callback
+        // keeps the connection, so that no other takes its identifier before the entry goes.
+        if first { connection.closeFuture.whenComplete { [connection] _ in closed(ObjectIdentifier(connection)) } }
     }
 
     static func detach(_ connection: PostgresConnection, from lease: ConnectionLease) {

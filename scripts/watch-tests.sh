@@ -31,9 +31,9 @@ printer=$!
 
 quiet=0 last=-1
 while kill -0 $pid 2>/dev/null; do
-  sleep 5
+  sleep 1
   size=$(stat -c %s "$log")
-  if [ "$size" = "$last" ]; then quiet=$((quiet + 5)); else quiet=0 last=$size; fi
+  if [ "$size" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0 last=$size; fi
   [ $quiet -lt "$silence" ] && continue
 
   sleep 1  # let tail print the last lines first
